@@ -1,0 +1,282 @@
+//! A real OCI registry for tests: Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 with
+//! filesystem storage in a temp folder, optionally behind basic auth (an `htpasswd` file), plus
+//! helpers that push tiny images through the registry's HTTP API, so no Docker engine is needed.
+
+use std::io::Read;
+use std::process::Command;
+use std::time::Duration;
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use super::process::ServiceProcess;
+use super::{ServiceError, require_tool};
+
+const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
+const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
+const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
+const OCI_LAYER: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+/// A running registry. Dropping it stops the server.
+#[derive(Debug)]
+pub struct DockerRegistry {
+    _process: ServiceProcess,
+    address: String,
+    credentials: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+/// What a push stored: the manifest's (or index's) digest, media type and size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedImage {
+    pub digest: String,
+    pub media_type: String,
+    pub size: usize,
+}
+
+impl DockerRegistry {
+    /// A registry open to anyone.
+    pub fn start() -> Result<Self, ServiceError> {
+        Self::launch(None)
+    }
+
+    /// A registry that requires basic auth with this user and password.
+    pub fn start_with_basic_auth(user: &str, password: &str) -> Result<Self, ServiceError> {
+        Self::launch(Some((user.to_owned(), password.to_owned())))
+    }
+
+    fn launch(credentials: Option<(String, String)>) -> Result<Self, ServiceError> {
+        let program = require_tool("docker-registry")?;
+        let dir = tempfile::tempdir().map_err(|error| ServiceError::io("registry", error))?;
+        let storage = dir.path().join("storage");
+        let mut config = format!(
+            "version: 0.1\n\
+             log:\n  level: info\n  accesslog:\n    disabled: true\n\
+             storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n\
+             http:\n  addr: 127.0.0.1:0\n  secret: relman-test\n",
+            storage.display()
+        );
+        if let Some((user, password)) = &credentials {
+            let htpasswd = require_tool("htpasswd")?;
+            let output = Command::new(htpasswd)
+                .args(["-Bbn", user, password])
+                .output()
+                .map_err(|error| ServiceError::io("htpasswd", error))?;
+            if !output.status.success() {
+                return Err(ServiceError::Failed {
+                    service: "htpasswd",
+                    detail: String::from_utf8_lossy(&output.stderr).into_owned(),
+                });
+            }
+            let file = dir.path().join("htpasswd");
+            fs_err::write(&file, &output.stdout)
+                .map_err(|error| ServiceError::io("registry", error))?;
+            config.push_str(&format!(
+                "auth:\n  htpasswd:\n    realm: relman-test\n    path: {}\n",
+                file.display()
+            ));
+        }
+        let config_path = dir.path().join("config.yml");
+        fs_err::write(&config_path, config).map_err(|error| ServiceError::io("registry", error))?;
+
+        let mut command = Command::new(program);
+        command.arg("serve").arg(&config_path);
+        let mut process = ServiceProcess::spawn("registry", command, &dir.path().join("log"))?;
+        // Bound to port 0, the registry logs the address it got: no race for a free port.
+        let address = process.wait_until(Duration::from_secs(20), |process| {
+            let log = process.log();
+            let start = log.find("listening on ")? + "listening on ".len();
+            let address: String = log[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+                .collect();
+            address.contains(':').then_some(address)
+        })?;
+        Ok(Self {
+            _process: process,
+            address,
+            credentials,
+            _dir: dir,
+        })
+    }
+
+    /// `127.0.0.1:PORT`, the registry part of an image reference.
+    pub fn host(&self) -> &str {
+        &self.address
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Pushes a single-platform image (`os/arch[/variant]`) as an OCI manifest under `tag`.
+    pub fn push_image(
+        &self,
+        repository: &str,
+        tag: &str,
+        platform: &str,
+    ) -> Result<PushedImage, ServiceError> {
+        let manifest = self.push_platform_manifest(repository, platform)?;
+        self.put_manifest(repository, tag, OCI_MANIFEST, &manifest)
+    }
+
+    /// Pushes one image per platform and an OCI index over them under `tag`.
+    pub fn push_index(
+        &self,
+        repository: &str,
+        tag: &str,
+        platforms: &[&str],
+    ) -> Result<PushedImage, ServiceError> {
+        let mut entries = Vec::new();
+        for platform in platforms {
+            let manifest = self.push_platform_manifest(repository, platform)?;
+            let pushed =
+                self.put_manifest(repository, &digest(&manifest), OCI_MANIFEST, &manifest)?;
+            entries.push(serde_json::json!({
+                "mediaType": OCI_MANIFEST,
+                "digest": pushed.digest,
+                "size": pushed.size,
+                "platform": platform_json(platform),
+            }));
+        }
+        let index = serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": OCI_INDEX,
+            "manifests": entries,
+        }))
+        .map_err(|error| self.failed(format!("index json: {error}")))?;
+        self.put_manifest(repository, tag, OCI_INDEX, &index)
+    }
+
+    /// Uploads a config blob and a layer for `platform`, and returns the manifest bytes over them.
+    fn push_platform_manifest(
+        &self,
+        repository: &str,
+        platform: &str,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let layer = format!("relman test layer for {repository} {platform}").into_bytes();
+        let mut config = platform_json(platform);
+        config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": [digest(&layer)]});
+        let config = serde_json::to_vec(&config)
+            .map_err(|error| self.failed(format!("config json: {error}")))?;
+        self.push_blob(repository, &config)?;
+        self.push_blob(repository, &layer)?;
+        serde_json::to_vec(&serde_json::json!({
+            "schemaVersion": 2,
+            "mediaType": OCI_MANIFEST,
+            "config": {"mediaType": OCI_CONFIG, "digest": digest(&config), "size": config.len()},
+            "layers": [{"mediaType": OCI_LAYER, "digest": digest(&layer), "size": layer.len()}],
+        }))
+        .map_err(|error| self.failed(format!("manifest json: {error}")))
+    }
+
+    fn push_blob(&self, repository: &str, blob: &[u8]) -> Result<(), ServiceError> {
+        let agent = agent();
+        let url = format!("{}/v2/{repository}/blobs/uploads/", self.url());
+        let response = self
+            .authorize(agent.post(&url))
+            .send_empty()
+            .map_err(|error| self.failed(format!("POST {url}: {error}")))?;
+        let location = expect(response, 202, &url)?
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| self.failed(format!("POST {url}: no Location")))?;
+        let location = if location.starts_with('/') {
+            format!("{}{location}", self.url())
+        } else {
+            location
+        };
+        let separator = if location.contains('?') { '&' } else { '?' };
+        let put_url = format!("{location}{separator}digest={}", digest(blob));
+        let response = self
+            .authorize(agent.put(&put_url))
+            .header("Content-Type", "application/octet-stream")
+            .send(blob)
+            .map_err(|error| self.failed(format!("PUT blob: {error}")))?;
+        expect(response, 201, &put_url).map(drop)
+    }
+
+    fn put_manifest(
+        &self,
+        repository: &str,
+        reference: &str,
+        media_type: &str,
+        body: &[u8],
+    ) -> Result<PushedImage, ServiceError> {
+        let url = format!("{}/v2/{repository}/manifests/{reference}", self.url());
+        let response = self
+            .authorize(agent().put(&url))
+            .header("Content-Type", media_type)
+            .send(body)
+            .map_err(|error| self.failed(format!("PUT {url}: {error}")))?;
+        expect(response, 201, &url)?;
+        Ok(PushedImage {
+            digest: digest(body),
+            media_type: media_type.to_owned(),
+            size: body.len(),
+        })
+    }
+
+    fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.credentials {
+            Some((user, password)) => {
+                let token =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+                request.header("Authorization", format!("Basic {token}"))
+            }
+            None => request,
+        }
+    }
+
+    fn failed(&self, detail: String) -> ServiceError {
+        ServiceError::Failed {
+            service: "registry push",
+            detail,
+        }
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+fn expect(
+    mut response: ureq::http::Response<ureq::Body>,
+    status: u16,
+    url: &str,
+) -> Result<ureq::http::Response<ureq::Body>, ServiceError> {
+    if response.status().as_u16() == status {
+        return Ok(response);
+    }
+    let mut body = String::new();
+    let _ = response.body_mut().as_reader().read_to_string(&mut body);
+    Err(ServiceError::Failed {
+        service: "registry push",
+        detail: format!("{url} answered {}: {body}", response.status()),
+    })
+}
+
+/// `sha256:<hex>` of `bytes`, the OCI content digest.
+fn digest(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn platform_json(platform: &str) -> serde_json::Value {
+    let mut parts = platform.split('/');
+    let os = parts.next().unwrap_or("linux");
+    let architecture = parts.next().unwrap_or("amd64");
+    let mut value = serde_json::json!({"os": os, "architecture": architecture});
+    if let Some(variant) = parts.next() {
+        value["variant"] = serde_json::Value::from(variant);
+    }
+    value
+}
