@@ -1,1 +1,11 @@
-//! placeholder
+//! The release engine: `relman.toml`, templates, plans, the journal, execution, resume and abort.
+//!
+//! The engine never prints, reads the process environment or talks to a terminal: the binary
+//! hands it an [`environment::Environment`] and implements [`report::Reporter`] and
+//! [`report::Prompter`].
+
+pub mod builtin;
+pub mod config;
+pub mod project;
+pub mod steps;
+pub mod template;

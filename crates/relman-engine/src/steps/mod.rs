@@ -1,0 +1,313 @@
+//! The closed set of step kinds. Each kind lives in its own file with its resolved options and,
+//! as the executor needs them, its plan rendering, execution, probe ("is my effect already
+//! there?") and undo. `StepKind` is an enum, not a trait object: adding a kind is a compile error
+//! everywhere a kind must be handled.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::template::Template;
+
+pub mod branch;
+pub mod bump;
+pub mod changelog;
+pub mod check;
+pub mod checksums;
+pub mod cherry_pick;
+pub mod circleci;
+pub mod commit;
+pub mod dispatch;
+pub mod email;
+pub mod http;
+pub mod manual;
+pub mod merge;
+pub mod merge_pull_request;
+pub mod pull_request;
+pub mod push;
+pub mod release;
+pub mod run;
+pub mod slack;
+pub mod switch;
+pub mod tag;
+pub mod verify;
+pub mod wait;
+pub mod webhook;
+
+/// One step of a workflow, validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepDef {
+    /// 1-based position in the workflow.
+    pub number: usize,
+    /// The line of `[[workflow.NAME.step]]` in relman.toml, for messages.
+    pub line: usize,
+    pub name: Option<String>,
+    pub id: Option<String>,
+    /// A minijinja expression; the step is skipped when it is false.
+    pub condition: Option<String>,
+    #[serde(with = "duration_option")]
+    pub timeout: Option<Duration>,
+    pub retries: u32,
+    /// Another checkout to act in.
+    pub dir: Option<Template>,
+    /// Where to clone `dir` from when it is missing.
+    pub clone: Option<Template>,
+    pub kind: StepKind,
+}
+
+/// What a step does, with its resolved options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StepKind {
+    Check(check::CheckStep),
+    Bump(bump::BumpStep),
+    Changelog(changelog::ChangelogStep),
+    Checksums(checksums::ChecksumsStep),
+    Run(run::RunStep),
+    Commit(commit::CommitStep),
+    Tag(tag::TagStep),
+    Push(push::PushStep),
+    Branch(branch::BranchStep),
+    Switch(switch::SwitchStep),
+    Merge(merge::MergeStep),
+    CherryPick(cherry_pick::CherryPickStep),
+    Release(release::ReleaseStep),
+    PullRequest(pull_request::PullRequestStep),
+    MergePullRequest(merge_pull_request::MergePullRequestStep),
+    Dispatch(dispatch::DispatchStep),
+    Circleci(circleci::CircleciStep),
+    Wait(wait::WaitStep),
+    Verify(verify::VerifyStep),
+    Http(http::HttpStep),
+    Slack(slack::SlackStep),
+    Webhook(webhook::WebhookStep),
+    Email(email::EmailStep),
+    Manual(manual::ManualStep),
+}
+
+impl StepKind {
+    /// The kind key as written in relman.toml.
+    pub fn key(&self) -> &'static str {
+        match self {
+            StepKind::Check(_) => "check",
+            StepKind::Bump(_) => "bump",
+            StepKind::Changelog(_) => "changelog",
+            StepKind::Checksums(_) => "checksums",
+            StepKind::Run(_) => "run",
+            StepKind::Commit(_) => "commit",
+            StepKind::Tag(_) => "tag",
+            StepKind::Push(_) => "push",
+            StepKind::Branch(_) => "branch",
+            StepKind::Switch(_) => "switch",
+            StepKind::Merge(_) => "merge",
+            StepKind::CherryPick(_) => "cherry-pick",
+            StepKind::Release(_) => "release",
+            StepKind::PullRequest(_) => "pull-request",
+            StepKind::MergePullRequest(_) => "merge-pull-request",
+            StepKind::Dispatch(_) => "dispatch",
+            StepKind::Circleci(_) => "circleci",
+            StepKind::Wait(_) => "wait",
+            StepKind::Verify(_) => "verify",
+            StepKind::Http(_) => "http",
+            StepKind::Slack(_) => "slack",
+            StepKind::Webhook(_) => "webhook",
+            StepKind::Email(_) => "email",
+            StepKind::Manual(_) => "manual",
+        }
+    }
+
+    /// The outputs the step exposes as `{steps.ID.NAME}`.
+    pub fn outputs(&self) -> Vec<String> {
+        let fixed: &[&str] = match self {
+            StepKind::Check(_) | StepKind::Switch(_) | StepKind::Manual(_) => &[],
+            StepKind::Bump(_) => &["version", "previous_version"],
+            StepKind::Changelog(_) => &["changelog", "file"],
+            StepKind::Checksums(_) => &["file"],
+            StepKind::Run(_) => &["exit_code", "stdout"],
+            StepKind::Commit(_) | StepKind::Merge(_) => &["sha"],
+            StepKind::Tag(_) => &["tag", "sha"],
+            StepKind::Push(_) => &["refs"],
+            StepKind::Branch(_) => &["branch", "sha"],
+            StepKind::CherryPick(_) => &["shas"],
+            StepKind::Release(_) => &["url", "id", "upload_url"],
+            StepKind::PullRequest(_) => &["number", "url"],
+            StepKind::MergePullRequest(_) => &["sha"],
+            StepKind::Dispatch(_) => &["run_id", "run_url", "conclusion"],
+            StepKind::Circleci(_) => &["pipeline_id", "pipeline_number", "pipeline_url"],
+            StepKind::Wait(_) | StepKind::Verify(_) => &["summary"],
+            StepKind::Http(_) => &["status", "body"],
+            StepKind::Slack(_) | StepKind::Webhook(_) => &["status"],
+            StepKind::Email(_) => &["message_id"],
+        };
+        let mut outputs: Vec<String> = fixed.iter().map(|name| (*name).to_owned()).collect();
+        if let StepKind::Http(step) = self {
+            outputs.extend(step.save.iter().map(|(name, _)| name.clone()));
+        }
+        outputs
+    }
+
+    /// Every template in the step's options, with the option's name, for validation.
+    pub fn templates(&self) -> Vec<(&'static str, &Template)> {
+        let mut all = Vec::new();
+        macro_rules! push {
+            ($name:literal, $value:expr) => {
+                all.push(($name, $value))
+            };
+        }
+        macro_rules! push_opt {
+            ($name:literal, $value:expr) => {
+                if let Some(value) = $value.as_ref() {
+                    all.push(($name, value))
+                }
+            };
+        }
+        macro_rules! push_all {
+            ($name:literal, $values:expr) => {
+                for value in $values.iter() {
+                    all.push(($name, value))
+                }
+            };
+        }
+        match self {
+            StepKind::Check(step) => {
+                push_opt!("branch", step.branch);
+                push_opt!("tag", step.tag);
+                push_opt!("milestone", step.milestone);
+                push_opt!("label", step.label);
+                push_opt!("ref", step.git_ref);
+            }
+            StepKind::Bump(step) => {
+                push!("bump", &step.level);
+                push_opt!("pre", step.pre);
+            }
+            StepKind::Changelog(_) => {}
+            StepKind::Checksums(step) => {
+                push!("checksums", &step.pattern);
+                push_opt!("output", step.output);
+            }
+            StepKind::Run(step) => {
+                all.extend(
+                    step.command
+                        .templates()
+                        .into_iter()
+                        .map(|value| ("run", value)),
+                );
+                push_opt!("cwd", step.cwd);
+                for (_, value) in &step.env {
+                    push!("env", value);
+                }
+                if let Some(undo) = &step.undo {
+                    all.extend(undo.templates().into_iter().map(|value| ("undo", value)));
+                }
+            }
+            StepKind::Commit(step) => {
+                push!("commit", &step.message);
+                push_all!("add", step.add);
+            }
+            StepKind::Tag(step) => {
+                push!("tag", &step.name);
+                push_opt!("message", step.message);
+            }
+            StepKind::Push(_) => {}
+            StepKind::Branch(step) => {
+                push!("branch", &step.name);
+                push_opt!("from", step.from);
+            }
+            StepKind::Switch(step) => push!("switch", &step.branch),
+            StepKind::Merge(step) => {
+                push!("merge", &step.into);
+                push_opt!("message", step.message);
+            }
+            StepKind::CherryPick(step) => push_all!("cherry-pick", step.commits),
+            StepKind::Release(step) => {
+                push_opt!("tag", step.tag);
+                push_opt!("name", step.title);
+                push_opt!("notes", step.notes);
+                push_all!("assets", step.assets);
+                push_opt!("repo", step.repo);
+            }
+            StepKind::PullRequest(step) => {
+                push!("head", &step.head);
+                push!("base", &step.base);
+                push!("title", &step.title);
+                push_opt!("body", step.body);
+                push_all!("reviewers", step.reviewers);
+                push_all!("assignees", step.assignees);
+                push_all!("labels", step.labels);
+                push_opt!("repo", step.repo);
+            }
+            StepKind::MergePullRequest(step) => {
+                push!("merge-pull-request", &step.number);
+                push_opt!("repo", step.repo);
+            }
+            StepKind::Dispatch(step) => {
+                push!("dispatch", &step.workflow);
+                push_opt!("ref", step.git_ref);
+                for (_, value) in &step.inputs {
+                    push!("inputs", value);
+                }
+                push_opt!("artifacts", step.artifacts);
+                push_opt!("repo", step.repo);
+            }
+            StepKind::Circleci(step) => {
+                push_opt!("branch", step.branch);
+                push_opt!("tag", step.tag);
+                push_opt!("artifacts", step.artifacts);
+                push_opt!("project", step.project);
+            }
+            StepKind::Wait(step) => step.collect_templates(&mut all),
+            StepKind::Verify(step) => step.collect_templates(&mut all),
+            StepKind::Http(step) => {
+                push!("http", &step.url);
+                for (_, value) in &step.headers {
+                    push!("headers", value);
+                }
+                push_opt!("body", step.body);
+            }
+            StepKind::Slack(step) => {
+                push!("slack", &step.channel);
+                push!("message", &step.message);
+            }
+            StepKind::Webhook(step) => {
+                push!("webhook", &step.url);
+                for (_, value) in &step.headers {
+                    push!("headers", value);
+                }
+            }
+            StepKind::Email(step) => {
+                push_all!("email", step.to);
+                push_all!("cc", step.cc);
+                push!("subject", &step.subject);
+                push!("body", &step.body);
+                push_opt!("from", step.from);
+            }
+            StepKind::Manual(step) => {
+                push!("manual", &step.text);
+                push_all!("checklist", step.checklist);
+            }
+        }
+        all
+    }
+}
+
+/// `Option<Duration>` as whole seconds, so the journal stays readable.
+mod duration_option {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value
+            .map(|duration| duration.as_secs())
+            .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_secs))
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of relman-engine.
+
+mod config;
