@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
+# ssh-keygen (signed tags), the real services (scripts/install-test-services.sh: pypiserver,
+# twine, aiosmtpd, docker-registry, htpasswd, openssl) and towncrier (the changelog oracle).
+# Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'install-test-tools: %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v git >/dev/null 2>&1 || missing+=(git)
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+command -v gpgconf >/dev/null 2>&1 || missing+=(gpgconf)
+command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+scripts/install-test-services.sh
+
+VENV="${RELMAN_TEST_VENV:-$HOME/.cache/relman/test-services-venv}"
+if [ ! -x "$VENV/bin/towncrier" ]; then
+    log "pip install towncrier into $VENV"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'towncrier==24.8.0'
+fi
+log "ready"
