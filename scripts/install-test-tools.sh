@@ -27,6 +27,6 @@ scripts/install-test-services.sh
 VENV="${RELMAN_TEST_VENV:-$HOME/.cache/relman/test-services-venv}"
 if [ ! -x "$VENV/bin/towncrier" ]; then
     log "pip install towncrier into $VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'towncrier==24.8.0'
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'towncrier==26.9.0'
 fi
 log "ready"
