@@ -1,3 +1,4 @@
 //! placeholder
 
+pub mod http_server;
 pub mod services;
