@@ -6,9 +6,11 @@
 //! GitHub (and GitHub Enterprise) client.
 
 pub mod clock;
+pub mod email;
 pub mod http;
 pub mod secret;
 pub mod timestamp;
+pub mod verify;
 
 pub use clock::Clock;
 pub use http::{
