@@ -394,6 +394,7 @@ impl HttpClient {
                 rate_limit_reset,
             },
         )
+        .with_www_authenticate(response.header("www-authenticate").map(str::to_owned))
     }
 
     /// One attempt: the request and the redirects it leads to.

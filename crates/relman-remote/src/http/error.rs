@@ -27,6 +27,8 @@ struct Inner {
     url: String,
     attempts: u32,
     kind: ErrorKind,
+    /// The `WWW-Authenticate` challenge of a 401 (a registry names its token service there).
+    www_authenticate: Option<String>,
 }
 
 /// What went wrong.
@@ -82,12 +84,18 @@ impl HttpError {
                 url: url.into(),
                 attempts: 1,
                 kind,
+                www_authenticate: None,
             }),
         }
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
+        self
+    }
+
+    pub(crate) fn with_www_authenticate(mut self, challenge: Option<String>) -> Self {
+        self.inner.www_authenticate = challenge;
         self
     }
 
@@ -165,6 +173,11 @@ impl HttpError {
         }
     }
 
+    /// The `WWW-Authenticate` header of the error response, if it had one.
+    pub fn www_authenticate(&self) -> Option<&str> {
+        self.inner.www_authenticate.as_deref()
+    }
+
     /// Whether trying again later may succeed (a timeout, a 5xx, a rate limit).
     pub fn is_transient(&self) -> bool {
         match &self.inner.kind {
@@ -215,6 +228,7 @@ impl fmt::Display for HttpError {
             url,
             attempts,
             kind,
+            www_authenticate: _,
         } = &*self.inner;
         match kind {
             ErrorKind::InvalidUrl { reason } => {
