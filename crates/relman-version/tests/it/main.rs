@@ -1,1 +1,2 @@
 mod changelog;
+mod files;
