@@ -95,6 +95,13 @@ pub enum FileError {
         count: usize,
     },
 
+    #[error("the pattern `{pattern}` for `{}` cannot be used: {message}", path.display())]
+    BadPattern {
+        path: PathBuf,
+        pattern: String,
+        message: String,
+    },
+
     #[error("the pattern `{pattern}` does not match `{}`", path.display())]
     PatternNoMatch { path: PathBuf, pattern: String },
 
@@ -198,6 +205,7 @@ impl FileError {
             | Self::NotUtf8 { .. }
             | Self::Parse { .. }
             | Self::BadKey { .. }
+            | Self::BadPattern { .. }
             | Self::InvalidNewVersion { .. }
             | Self::Write { .. } => None,
         }

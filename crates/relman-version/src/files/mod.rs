@@ -217,11 +217,13 @@ impl VersionFiles {
                 .collect();
             spans.sort_by_key(|span| (span.start, span.end));
             spans.dedup();
-            if spans.windows(2).any(|pair| pair[0].end > pair[1].start) {
+            if let Some(pair) = spans.windows(2).find(|pair| pair[0].end > pair[1].start) {
+                // Two specs found different but overlapping text (a pattern wider than a key).
+                let line = memchr::memchr_iter(b'\n', &file.bytes[..pair[1].start]).count() + 1;
                 return Err(FileError::Unsupported {
                     path: file.display.clone(),
-                    line: 0,
-                    message: "two version files overlap in this file".to_owned(),
+                    line,
+                    message: "two version file specs select overlapping text".to_owned(),
                 });
             }
             if spans.is_empty() {

@@ -147,10 +147,11 @@ impl Pattern {
         if suffix.ends_with(is_word) {
             expression.push_str(r"\b");
         }
-        let regex = Regex::new(&expression).map_err(|error| FileError::Unsupported {
+        // Only a size limit can refuse an escaped pattern.
+        let regex = Regex::new(&expression).map_err(|error| FileError::BadPattern {
             path: path.to_owned(),
-            line: 0,
-            message: format!("the pattern `{source}` cannot be used: {error}"),
+            pattern: source.to_owned(),
+            message: error.to_string(),
         })?;
         Ok(Self {
             source: source.to_owned(),

@@ -5,6 +5,7 @@ mod bytes;
 mod detect;
 mod errors;
 mod writes;
+mod yaml_oracle;
 
 use std::path::{Path, PathBuf};
 

@@ -309,3 +309,24 @@ fn new_version_that_cannot_be_written_verbatim() {
             .starts_with("`1.1\"; rm` cannot be written as a version")
     );
 }
+
+#[test]
+fn specs_selecting_overlapping_text() {
+    let root = project(&[("v.txt", "a\nx = \"1.2.3\"\n")]);
+    let specs = [
+        VersionFileSpec::pattern("v.txt", "x = \"{version}\"").unwrap(),
+        VersionFileSpec::pattern("v.txt", "\"1.{version}\"").unwrap(),
+    ];
+    let read = files::VersionFiles::read(root.path(), &specs).unwrap();
+    let values: Vec<&str> = read
+        .found()
+        .iter()
+        .map(|found| found.value.as_str())
+        .collect();
+    assert_eq!(values, ["1.2.3", "2.3"]);
+    let error = read.plan("1.2.4").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`v.txt`:2: two version file specs select overlapping text"
+    );
+}
