@@ -182,16 +182,16 @@ pub fn detect(root: &Path) -> Detection {
             });
         names.extend(string_at(doc, &["project", "name"]).map(str::to_owned));
         names.extend(string_at(doc, &["tool", "poetry", "name"]).map(str::to_owned));
-        if declares_dynamic_version(doc) {
-            match pyproject_version_source(doc) {
-                Some(VersionSource::Vcs(tool)) => {
-                    detection.version_from_tags = Some(tool.to_owned());
-                }
-                Some(source) => sources.push(source),
-                None => {}
+        match pyproject_version_source(doc) {
+            // poetry-dynamic-versioning keeps a placeholder in `tool.poetry.version`.
+            Some(VersionSource::Vcs(tool)) => {
+                detection.version_from_tags = Some(tool.to_owned());
             }
+            Some(source) if declares_dynamic_version(doc) => sources.push(source),
+            _ => {}
         }
     });
+    let pyproject = pyproject.map(|holds| holds && detection.version_from_tags.is_none());
     let setup_py = probe(root, "setup.py", KnownFormat::SetupPy, |parsed| {
         static NAME: LazyLock<Regex> = LazyLock::new(|| {
             Regex::new(r#"\bname[ \t]*=[ \t]*['"]([A-Za-z0-9._-]+)['"]"#)
@@ -258,27 +258,30 @@ fn python_modules(
     names: &[String],
     files: &mut Vec<VersionFileSpec>,
 ) {
-    let before = files.len();
     let mut names = names.to_vec();
+    let mut resolved = false;
     for source in sources {
         match source {
             VersionSource::File(path) => {
                 let format =
                     KnownFormat::from_path(Path::new(path)).unwrap_or(KnownFormat::PlainText);
                 if probe(root, path, format, |_| {}) == Some(true) {
+                    // maturin's `Cargo.toml` may be listed already.
                     push_new(files, VersionFileSpec::new(path, format));
+                    resolved = true;
                 }
             }
             VersionSource::Attr(attr) => {
                 if let Some(spec) = attr_spec(root, attr) {
                     push_new(files, spec);
+                    resolved = true;
                 }
             }
             VersionSource::Module(module) => names.insert(0, module.clone()),
             VersionSource::Vcs(_) => {}
         }
     }
-    if files.len() > before {
+    if resolved {
         return;
     }
     for name in &names {

@@ -199,3 +199,37 @@ fn empty_project() {
     );
     let _ = VersionFileSpec::known("VERSION").unwrap();
 }
+
+#[test]
+fn placeholder_version_of_poetry_dynamic_versioning_is_not_proposed() {
+    let pyproject = "[tool.poetry]\nname = \"x\"\nversion = \"0.0.0\"\n\n\
+                     [tool.poetry-dynamic-versioning]\nenable = true\n";
+    let detection = detect(&[
+        ("pyproject.toml", pyproject),
+        ("x/__init__.py", "__version__ = '0.0.0'\n"),
+    ]);
+    assert!(detection.files.is_empty(), "{detection:?}");
+    assert_eq!(
+        detection.version_from_tags.as_deref(),
+        Some("poetry-dynamic-versioning")
+    );
+}
+
+#[test]
+fn maturin_takes_the_version_from_cargo_toml() {
+    let detection = detect(&[
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[project]\nname = \"fast\"\n\
+             dynamic = [\"version\"]\n",
+        ),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"fast\"\nversion = \"0.2.0\"\n",
+        ),
+        ("python/fast/__init__.py", "from .fast import *\n"),
+        ("fast/__init__.py", "__version__ = '0.0.1'  # stale\n"),
+    ]);
+    assert_eq!(paths(&detection), ["Cargo.toml"]);
+    assert!(detection.python);
+}
