@@ -330,3 +330,17 @@ fn specs_selecting_overlapping_text() {
         "`v.txt`:2: two version file specs select overlapping text"
     );
 }
+
+#[test]
+fn unreadable_file() {
+    let root = tempfile::tempdir().unwrap();
+    fs_err::create_dir_all(root.path().join("VERSION")).unwrap();
+    let error = files::read(root.path(), &[known("VERSION")]).unwrap_err();
+    assert!(matches!(error, FileError::Read { .. }), "{error}");
+    let message = error.to_string();
+    assert!(message.starts_with("cannot read `VERSION`: "), "{message}");
+    assert!(
+        !message.contains(&root.path().display().to_string()),
+        "{message}"
+    );
+}
