@@ -7,9 +7,11 @@
 
 pub mod clock;
 pub mod email;
+pub mod github;
 pub mod http;
 pub mod secret;
 pub mod timestamp;
+pub mod wait;
 pub mod verify;
 
 pub use clock::Clock;
