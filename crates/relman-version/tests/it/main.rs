@@ -1,2 +1,3 @@
 mod changelog;
 mod files;
+mod versions;
