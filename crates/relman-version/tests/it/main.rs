@@ -1,3 +1,3 @@
 mod changelog;
 mod files;
-mod versions;
+mod towncrier;
