@@ -8,8 +8,9 @@
 //! Indentation of sequences under their key (`- ` at the key's column or further in) and quoted
 //! scalars are handled; an index written as JSON (also valid YAML) is read with serde_json.
 
-use super::{Check, VerifyError, check_http_error, join_url, split_userinfo};
+use super::{VerifyError, check_http_error, join_url, split_userinfo};
 use crate::http::{Credential, HttpClient, RequestDescription};
+use crate::wait::Poll;
 
 /// A resolved `verify = "helm"` step.
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ impl HelmVerify {
         )
     }
 
-    pub fn check(&self, client: &HttpClient) -> Check<HelmFound, VerifyError> {
+    pub fn check(&self, client: &HttpClient) -> Result<Poll<HelmFound>, VerifyError> {
         let client = match &self.credential {
             Some(credential) => client.clone().with_credential(credential.clone()),
             None => client.clone(),
@@ -81,11 +82,11 @@ impl HelmVerify {
     }
 
     /// Judges the text of an `index.yaml` fetched from `url`.
-    pub fn evaluate(&self, index: &str, url: &str) -> Check<HelmFound, VerifyError> {
+    pub fn evaluate(&self, index: &str, url: &str) -> Result<Poll<HelmFound>, VerifyError> {
         let versions = match chart_versions(index, &self.chart) {
             Ok(versions) => versions,
             Err(reason) => {
-                return Check::Failed(VerifyError::UnexpectedResponse {
+                return Err(VerifyError::UnexpectedResponse {
                     url: url.to_owned(),
                     reason,
                 });
@@ -96,21 +97,24 @@ impl HelmVerify {
             .iter()
             .find(|v| v.trim_start_matches('v') == wanted)
         {
-            return Check::Ready(HelmFound {
+            return Ok(Poll::Ready(HelmFound {
                 version: found.clone(),
-            });
+            }));
         }
         match versions.len() {
-            0 => Check::NotYet(format!("{url} lists no chart `{}` yet", self.chart)),
+            0 => Ok(Poll::Pending(format!(
+                "{url} lists no chart `{}` yet",
+                self.chart
+            ))),
             count => {
                 let newest: Vec<&str> = versions.iter().take(5).map(String::as_str).collect();
-                Check::NotYet(format!(
+                Ok(Poll::Pending(format!(
                     "{url} lists `{}` at {count} versions ({}{}), not {} yet",
                     self.chart,
                     newest.join(", "),
                     if count > 5 { ", …" } else { "" },
                     self.version
-                ))
+                )))
             }
         }
     }
@@ -323,7 +327,8 @@ generated: "2023-11-01T12:00:00Z"
     fn evaluate_says_what_is_there() {
         let verify = HelmVerify::new("https://charts.test/", "nginx", "15.5.0").unwrap();
         assert_eq!(verify.index_url(), "https://charts.test/index.yaml");
-        let Check::NotYet(reason) = verify.evaluate(HELM_INDEX, "https://charts.test/index.yaml")
+        let Ok(Poll::Pending(reason)) =
+            verify.evaluate(HELM_INDEX, "https://charts.test/index.yaml")
         else {
             panic!()
         };
@@ -334,7 +339,7 @@ generated: "2023-11-01T12:00:00Z"
         let verify = HelmVerify::new("https://charts.test", "nginx", "v15.3.5").unwrap();
         let found = verify.evaluate(HELM_INDEX, "u");
         assert!(
-            matches!(&found, Check::Ready(HelmFound { version }) if version == "15.3.5"),
+            matches!(&found, Ok(Poll::Ready(HelmFound { version })) if version == "15.3.5"),
             "{found:?}"
         );
     }

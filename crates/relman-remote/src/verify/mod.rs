@@ -1,6 +1,8 @@
 //! Checks that what a release published is really there, each one a pure description (for the
-//! plan) plus a single `check` that answers [`Check`]: `Ready`, `NotYet(reason)` or `Failed`.
-//! [`poll`] repeats a check with backoff until it is ready or the step's `timeout` passes.
+//! plan) plus a single `check` that looks once and answers `Ok(Poll::Ready(found))`,
+//! `Ok(Poll::Pending(reason))` (the reason is what a timeout reports: "missing `x.whl`") or
+//! `Err(VerifyError)` when waiting cannot help (401, a yanked file). The engine repeats a check
+//! with [`crate::wait::poll_until`] until it is ready or the step's `timeout` passes.
 //!
 //! - [`pypi`]: files of a version on a package index (PEP 691 JSON or PEP 503 HTML);
 //! - [`oci`]: tags (and platforms) of an image on an OCI distribution registry;
@@ -11,14 +13,12 @@
 
 pub mod helm;
 pub mod oci;
-pub mod poll;
 pub mod pypi;
 pub mod url;
 
-pub use poll::{Check, PollOptions, PollOutcome, PollProgress, poll};
-
 use crate::http::{Credential, HttpError};
 use crate::secret::Secret;
+use crate::wait::Poll;
 
 /// Why a check failed for good (as opposed to "not yet").
 #[derive(Debug, thiserror::Error)]
@@ -50,12 +50,6 @@ pub enum VerifyError {
         repository: String,
         reason: String,
     },
-    #[error("image `{image}` has no platform `{platform}` ({found})")]
-    MissingPlatform {
-        image: String,
-        platform: String,
-        found: String,
-    },
 }
 
 impl VerifyError {
@@ -74,9 +68,6 @@ impl VerifyError {
             VerifyError::CredentialsRefused { .. } => {
                 Some("check the user and the password or token for the registry".to_owned())
             }
-            VerifyError::MissingPlatform { .. } => {
-                Some("build and push the image for every platform listed in `platforms`".to_owned())
-            }
             VerifyError::UnexpectedResponse { .. } => None,
         }
     }
@@ -87,11 +78,19 @@ impl VerifyError {
 pub(crate) fn check_http_error<T>(
     error: HttpError,
     missing: impl FnOnce() -> String,
-) -> Check<T, VerifyError> {
+) -> Result<Poll<T>, VerifyError> {
+    pending_reason(error, missing).map(Poll::Pending)
+}
+
+/// [`check_http_error`] for callers that go on after a success: `Ok(reason)` is "not yet".
+pub(crate) fn pending_reason(
+    error: HttpError,
+    missing: impl FnOnce() -> String,
+) -> Result<String, VerifyError> {
     match error.status() {
-        Some(404 | 410) => Check::NotYet(missing()),
-        _ if error.is_transient() => Check::NotYet(error.to_string()),
-        _ => Check::Failed(VerifyError::Http(error)),
+        Some(404 | 410) => Ok(missing()),
+        _ if error.is_transient() => Ok(error.to_string()),
+        _ => Err(VerifyError::Http(error)),
     }
 }
 

@@ -2,8 +2,9 @@
 //! and, optionally, its body contains a text (a docs page naming the new version, a download
 //! that exists). Any other status is "not yet": a page that 404s now appears once the CDN has it.
 
-use super::{Check, VerifyError, split_userinfo};
+use super::{VerifyError, split_userinfo};
 use crate::http::{Credential, HttpClient, RequestDescription};
+use crate::wait::Poll;
 
 /// A resolved URL check.
 #[derive(Debug, Clone)]
@@ -64,7 +65,7 @@ impl UrlVerify {
         }
     }
 
-    pub fn check(&self, client: &HttpClient) -> Check<UrlFound, VerifyError> {
+    pub fn check(&self, client: &HttpClient) -> Result<Poll<UrlFound>, VerifyError> {
         let client = match &self.credential {
             Some(credential) => client.clone().with_credential(credential.clone()),
             None => client.clone(),
@@ -73,8 +74,8 @@ impl UrlVerify {
             Ok(response) => (response.status(), response.text()),
             Err(error) => match error.status() {
                 Some(status) => (status, error.body().unwrap_or_default().to_owned()),
-                None if error.is_transient() => return Check::NotYet(error.to_string()),
-                None => return Check::Failed(VerifyError::Http(error)),
+                None if error.is_transient() => return Ok(Poll::Pending(error.to_string())),
+                None => return Err(VerifyError::Http(error)),
             },
         };
         let status_ok = match self.status {
@@ -82,13 +83,16 @@ impl UrlVerify {
             None => (200..300).contains(&status),
         };
         if !status_ok {
-            return Check::NotYet(format!("{} answered {status}", self.url));
+            return Ok(Poll::Pending(format!("{} answered {status}", self.url)));
         }
         if let Some(text) = &self.contains
             && !body.contains(text.as_str())
         {
-            return Check::NotYet(format!("{} does not contain {text:?} yet", self.url));
+            return Ok(Poll::Pending(format!(
+                "{} does not contain {text:?} yet",
+                self.url
+            )));
         }
-        Check::Ready(UrlFound { status })
+        Ok(Poll::Ready(UrlFound { status }))
     }
 }

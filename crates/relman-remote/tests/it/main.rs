@@ -3,3 +3,6 @@
 
 mod email;
 mod http;
+mod verify_pypi;
+mod verify_oci;
+mod verify_helm_url;

@@ -19,8 +19,9 @@ pub use page::{ACCEPT, IndexFile, PageError, ProjectPage};
 
 use globset::{Glob, GlobMatcher};
 
-use super::{Check, VerifyError, check_http_error, join_url, split_userinfo};
+use super::{VerifyError, check_http_error, join_url, split_userinfo};
 use crate::http::{Credential, HttpClient, RequestDescription};
+use crate::wait::Poll;
 
 /// pip's default index.
 pub const DEFAULT_INDEX: &str = "https://pypi.org/simple/";
@@ -122,7 +123,7 @@ impl PypiVerify {
     }
 
     /// Reads the project page once.
-    pub fn check(&self, client: &HttpClient) -> Check<PypiFound, VerifyError> {
+    pub fn check(&self, client: &HttpClient) -> Result<Poll<PypiFound>, VerifyError> {
         let client = match &self.credential {
             Some(credential) => client.clone().with_credential(credential.clone()),
             None => client.clone(),
@@ -137,7 +138,7 @@ impl PypiVerify {
         };
         match ProjectPage::parse(response.header("content-type"), &response.text()) {
             Ok(page) => self.evaluate(&page),
-            Err(error) => Check::Failed(VerifyError::UnexpectedResponse {
+            Err(error) => Err(VerifyError::UnexpectedResponse {
                 url: response.url().to_owned(),
                 reason: error.0,
             }),
@@ -145,7 +146,7 @@ impl PypiVerify {
     }
 
     /// Judges a project page (pure, for tests and for a page fetched elsewhere).
-    pub fn evaluate(&self, page: &ProjectPage) -> Check<PypiFound, VerifyError> {
+    pub fn evaluate(&self, page: &ProjectPage) -> Result<Poll<PypiFound>, VerifyError> {
         let release: Vec<&IndexFile> = page
             .files
             .iter()
@@ -161,14 +162,14 @@ impl PypiVerify {
             .collect();
         if self.globs.is_empty() {
             return match (live.first(), release.first()) {
-                (Some(_), _) => Check::Ready(PypiFound {
+                (Some(_), _) => Ok(Poll::Ready(PypiFound {
                     files: live.iter().map(|file| file.filename.clone()).collect(),
-                }),
-                (None, Some(_)) => Check::Failed(self.yanked(&release)),
-                (None, None) => Check::NotYet(format!(
+                })),
+                (None, Some(_)) => Err(self.yanked(&release)),
+                (None, None) => Ok(Poll::Pending(format!(
                     "no file of {} {} on {} yet",
                     self.package, self.version, self.index
-                )),
+                ))),
             };
         }
         let matches = |matchers: &[GlobMatcher], file: &IndexFile| {
@@ -203,10 +204,10 @@ impl PypiVerify {
             }
         }
         if !yanked.is_empty() {
-            return Check::Failed(self.yanked(&yanked));
+            return Err(self.yanked(&yanked));
         }
         if missing.is_empty() {
-            return Check::Ready(PypiFound { files: found });
+            return Ok(Poll::Ready(PypiFound { files: found }));
         }
         let present = if release.is_empty() {
             format!("no file of {} yet", self.version)
@@ -218,11 +219,11 @@ impl PypiVerify {
                 .collect();
             format!("files of {}: {}", self.version, names.join(", "))
         };
-        Check::NotYet(format!(
+        Ok(Poll::Pending(format!(
             "missing on {}: {} ({present})",
             self.project_url(),
             missing.join(", ")
-        ))
+        )))
     }
 
     fn yanked(&self, files: &[&IndexFile]) -> VerifyError {
@@ -275,13 +276,13 @@ mod tests {
             ("ciso8601-2.1.2-cp311-cp311-macosx_11_0_arm64.whl", None),
         ]);
         let check = verify("2.1.3", &["ciso8601-2.1.3.tar.gz", "*-manylinux*.whl"]).evaluate(&page);
-        let Check::Ready(found) = check else {
+        let Ok(Poll::Ready(found)) = check else {
             panic!("{check:?}")
         };
         assert_eq!(found.files.len(), 2);
         // The macOS wheel exists only for the previous version.
         let check = verify("2.1.3", &["*.tar.gz", "*macosx*.whl"]).evaluate(&page);
-        let Check::NotYet(reason) = check else {
+        let Ok(Poll::Pending(reason)) = check else {
             panic!("{check:?}")
         };
         assert!(
@@ -296,11 +297,11 @@ mod tests {
         let page = page(&[("ciso8601-2.1.2.tar.gz", None)]);
         assert!(matches!(
             verify("2.1.3", &[]).evaluate(&page),
-            Check::NotYet(_)
+            Ok(Poll::Pending(_))
         ));
         assert!(matches!(
             verify("2.1.2", &[]).evaluate(&page),
-            Check::Ready(_)
+            Ok(Poll::Ready(_))
         ));
     }
 
@@ -308,14 +309,14 @@ mod tests {
     fn pre_release_globs_match_the_normalised_spelling() {
         let page = page(&[("ciso8601-1.3.0a1.tar.gz", None)]);
         let check = verify("1.3.0-alpha.1", &["ciso8601-1.3.0-alpha.1.tar.gz"]).evaluate(&page);
-        assert!(matches!(check, Check::Ready(_)), "{check:?}");
+        assert!(matches!(check, Ok(Poll::Ready(_))), "{check:?}");
         assert!(matches!(
             verify("1.3.0a1", &[]).evaluate(&page),
-            Check::Ready(_)
+            Ok(Poll::Ready(_))
         ));
         assert!(matches!(
             verify("1.3.0", &[]).evaluate(&page),
-            Check::NotYet(_)
+            Ok(Poll::Pending(_))
         ));
     }
 
@@ -323,7 +324,7 @@ mod tests {
     fn yanked_files_fail() {
         let page = page(&[("ciso8601-2.1.3.tar.gz", Some("broken"))]);
         let check = verify("2.1.3", &["*.tar.gz"]).evaluate(&page);
-        let Check::Failed(error) = check else {
+        let Err(error) = check else {
             panic!("{check:?}")
         };
         assert!(
