@@ -17,7 +17,8 @@
 //!   (`1.3.0a1` + a fix → `1.3.0a2`), otherwise a new cycle of the bigger release in the same
 //!   phase (`1.3.0a1` + a breaking change → `2.0.0a0`); `release` finishes a cycle. A development
 //!   version (`1.2.4.dev0`, `1.2.4-dev.0`) is not a cycle: `auto` releases it (`1.2.4`, or `1.3.0`
-//!   for a feature). On a final version, a label makes `auto` a pre-release (`--pre rc` → `pre…`).
+//!   for a feature). A label makes `auto` a pre-release: of the next version for a final one
+//!   (`--pre rc` → `pre…`), of the version being developed for a development one (`1.2.4rc0`).
 //! - calver: `auto`, `major`, `minor` and `patch` all give today's version (MICRO counted up within
 //!   a period, reset in a new one); a format without MICRO cannot release twice in a period.
 //! - An explicit version must be greater than the current one unless `allow_downgrade`.
@@ -340,17 +341,16 @@ fn auto(current: &Version, options: &BumpOptions) -> Result<Option<Version>, Bum
         impact => impact,
     };
     let label = options.pre_label.as_deref();
-    let (in_cycle, current_label) = match current {
-        Version::Semver(v) => (
-            !v.pre.is_empty() && !semver::is_dev(v),
-            semver::current_label(v),
-        ),
+    let (development, current_label) = match current {
+        Version::Semver(v) => (semver::is_dev(v), semver::current_label(v)),
         Version::Pep440(v) => (
-            v.pre().is_some(),
+            v.pre().is_none(),
             pep440::current_label(v).map(|k| k.to_string()),
         ),
         Version::Calver(_) => (false, None),
     };
+    // A development version is released by `auto`, unless a label asks for a pre-release of it.
+    let in_cycle = current.is_prerelease() && (label.is_some() || !development);
     let (level, label) = if in_cycle {
         let covered = match (current.minor(), current.patch()) {
             (0, 0) => Impact::Major,

@@ -461,6 +461,19 @@ fn auto_follows_the_commits() {
         auto(&sem("1.2.4-dev.3"), Impact::Patch, None).as_deref(),
         Some("1.2.4")
     );
+    // A label asks for a pre-release of the version being developed.
+    assert_eq!(
+        auto(&sem("1.2.4-dev.3"), Impact::Patch, Some("rc")).as_deref(),
+        Some("1.2.4-rc.0")
+    );
+    assert_eq!(
+        auto(&pep("1.2.4.dev3"), Impact::Patch, Some("b")).as_deref(),
+        Some("1.2.4b0")
+    );
+    assert_eq!(
+        auto(&pep("1.2.4.dev3"), Impact::Minor, Some("rc")).as_deref(),
+        Some("1.3.0rc0")
+    );
     // Never backwards, even with a label of an earlier phase.
     let options = BumpOptions {
         impact: Impact::Patch,
