@@ -1,1 +1,22 @@
-//! placeholder
+//! HTTP clients for the outside world, with retries, rate limits and redaction.
+//!
+//! [`http`] is the one HTTP layer (see its module docs for how a service client is built on it);
+//! [`secret`] holds the [`Secret`] type and the [`Redactor`]; [`clock`] is the injectable time
+//! source of every wait; [`wait`] is the polling loop of `wait = ...` steps; [`github`] is the
+//! GitHub (and GitHub Enterprise) client.
+
+pub mod clock;
+pub mod email;
+pub mod github;
+pub mod http;
+pub mod secret;
+pub mod timestamp;
+pub mod wait;
+pub mod verify;
+
+pub use clock::Clock;
+pub use http::{
+    Body, Credential, HttpClient, HttpError, HttpOptions, Method, RenderedRequest,
+    RequestDescription, Response, RetryPolicy,
+};
+pub use secret::{Redactor, Secret};

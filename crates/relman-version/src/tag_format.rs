@@ -1,1 +1,355 @@
-//! (in progress)
+//! Tag formats: how a version becomes a tag name (`v{version}` → `v1.2.3`) and back, and a guess of
+//! the format from the tags a repository already has when nothing is configured.
+//!
+//! A format is literal text around exactly one `{version}`; `{{` and `}}` are literal braces. Reading
+//! a tag back is a prefix and suffix comparison, because it runs on every tag of a repository.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::scheme::Scheme;
+use crate::version::Version;
+
+/// A parsed tag format such as `v{version}` or `mylib-{version}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TagFormat {
+    prefix: String,
+    suffix: String,
+}
+
+/// A tag format that does not hold `{version}` exactly once, or cannot make a git tag name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagFormatError {
+    #[error("tag format `{format}` has no `{{version}}`")]
+    MissingVersion { format: String },
+    #[error("tag format `{format}` has `{{version}}` more than once")]
+    RepeatedVersion { format: String },
+    #[error("tag format `{format}` has an unknown placeholder `{{{name}}}`")]
+    UnknownPlaceholder { format: String, name: String },
+    #[error("tag format `{format}` has an unmatched `{brace}` at byte {offset}")]
+    UnmatchedBrace {
+        format: String,
+        brace: char,
+        offset: usize,
+    },
+    #[error("tag format `{format}` cannot make a git tag name: {reason}")]
+    InvalidRefName {
+        format: String,
+        reason: &'static str,
+    },
+}
+
+impl TagFormatError {
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Self::MissingVersion { .. } | Self::RepeatedVersion { .. } => {
+                "write `{version}` exactly once, for example `tag = \"v{version}\"`".to_owned()
+            }
+            Self::UnknownPlaceholder { .. } => {
+                "only `{version}` is filled in; write other text literally".to_owned()
+            }
+            Self::UnmatchedBrace { .. } => "write `{{` and `}}` for literal braces".to_owned(),
+            Self::InvalidRefName { .. } => {
+                "tag names cannot contain spaces, `~ ^ : ? * [ \\`, `..` or `@{`, and cannot \
+                 start with `-` or end with `.` or `.lock`"
+                    .to_owned()
+            }
+        })
+    }
+}
+
+impl TagFormat {
+    pub fn parse(format: &str) -> Result<TagFormat, TagFormatError> {
+        let mut parts = [String::new(), String::new()];
+        let mut seen_version = false;
+        let mut chars = format.char_indices().peekable();
+        while let Some((offset, c)) = chars.next() {
+            let part = &mut parts[usize::from(seen_version)];
+            match c {
+                '{' if chars.peek().is_some_and(|&(_, next)| next == '{') => {
+                    chars.next();
+                    part.push('{');
+                }
+                '}' if chars.peek().is_some_and(|&(_, next)| next == '}') => {
+                    chars.next();
+                    part.push('}');
+                }
+                '{' => {
+                    let rest = &format[offset + 1..];
+                    let Some(end) = rest.find('}') else {
+                        return Err(TagFormatError::UnmatchedBrace {
+                            format: format.to_owned(),
+                            brace: '{',
+                            offset,
+                        });
+                    };
+                    let name = &rest[..end];
+                    if name != "version" {
+                        return Err(TagFormatError::UnknownPlaceholder {
+                            format: format.to_owned(),
+                            name: name.to_owned(),
+                        });
+                    }
+                    if seen_version {
+                        return Err(TagFormatError::RepeatedVersion {
+                            format: format.to_owned(),
+                        });
+                    }
+                    seen_version = true;
+                    for _ in 0..=end {
+                        chars.next();
+                    }
+                }
+                '}' => {
+                    return Err(TagFormatError::UnmatchedBrace {
+                        format: format.to_owned(),
+                        brace: '}',
+                        offset,
+                    });
+                }
+                c => part.push(c),
+            }
+        }
+        if !seen_version {
+            return Err(TagFormatError::MissingVersion {
+                format: format.to_owned(),
+            });
+        }
+        let [prefix, suffix] = parts;
+        check_ref_name(format, &prefix, &suffix)?;
+        Ok(TagFormat { prefix, suffix })
+    }
+
+    /// The format `{prefix}{version}`, used for guesses.
+    fn with_prefix(prefix: &str) -> TagFormat {
+        TagFormat {
+            prefix: prefix.to_owned(),
+            suffix: String::new(),
+        }
+    }
+
+    /// The tag name of `version`.
+    pub fn render(&self, version: &str) -> String {
+        let mut tag = String::with_capacity(self.prefix.len() + version.len() + self.suffix.len());
+        tag.push_str(&self.prefix);
+        tag.push_str(version);
+        tag.push_str(&self.suffix);
+        tag
+    }
+
+    /// The version part of `tag`, when the tag has this format's prefix and suffix around
+    /// something non-empty. Whether that part is a version is the scheme's business.
+    pub fn extract<'a>(&self, tag: &'a str) -> Option<&'a str> {
+        let version = tag
+            .strip_prefix(self.prefix.as_str())?
+            .strip_suffix(self.suffix.as_str())?;
+        (!version.is_empty()).then_some(version)
+    }
+
+    /// `extract` then parse with `scheme`: the version of a release tag.
+    pub fn version_of(&self, tag: &str, scheme: &Scheme) -> Option<Version> {
+        scheme.parse(self.extract(tag)?).ok()
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    pub fn suffix(&self) -> &str {
+        &self.suffix
+    }
+
+    /// Guesses the tag format of a repository from its tag names: for each tag, the text before
+    /// the first position from which the rest parses as a version of `scheme`; the most common
+    /// prefix wins, ties going to the one whose newest version is highest. `None` when no tag
+    /// holds a version.
+    pub fn guess<'a>(
+        tags: impl IntoIterator<Item = &'a str>,
+        scheme: &Scheme,
+    ) -> Option<TagFormat> {
+        let mut prefixes: HashMap<&'a str, (usize, Version)> = HashMap::new();
+        for tag in tags {
+            let Some((prefix, version)) = split_tag(tag, scheme) else {
+                continue;
+            };
+            prefixes
+                .entry(prefix)
+                .and_modify(|(count, newest)| {
+                    *count += 1;
+                    if version > *newest {
+                        *newest = version.clone();
+                    }
+                })
+                .or_insert((1, version));
+        }
+        prefixes
+            .into_iter()
+            .max_by(
+                |(a_prefix, (a_count, a_newest)), (b_prefix, (b_count, b_newest))| {
+                    // Prefix text last, so that the guess never depends on hash order.
+                    (a_count, a_newest, b_prefix).cmp(&(b_count, b_newest, a_prefix))
+                },
+            )
+            .map(|(prefix, _)| TagFormat::with_prefix(prefix))
+    }
+}
+
+/// The first split of `tag` into a prefix and a version of `scheme` that starts with a digit.
+fn split_tag<'a>(tag: &'a str, scheme: &Scheme) -> Option<(&'a str, Version)> {
+    tag.char_indices()
+        .filter(|&(i, c)| {
+            // Only where a number starts: `name-v12.0.0` must not split as `name-v1` + `2.0.0`.
+            c.is_ascii_digit() && (i == 0 || !tag.as_bytes()[i - 1].is_ascii_digit())
+        })
+        .find_map(|(i, _)| {
+            scheme
+                .parse(&tag[i..])
+                .ok()
+                .map(|version| (&tag[..i], version))
+        })
+}
+
+/// git's rules for a ref name (`git check-ref-format`), applied to the literal text of a format.
+fn check_ref_name(format: &str, prefix: &str, suffix: &str) -> Result<(), TagFormatError> {
+    let error = |reason| {
+        Err(TagFormatError::InvalidRefName {
+            format: format.to_owned(),
+            reason,
+        })
+    };
+    for part in [prefix, suffix] {
+        if part
+            .chars()
+            .any(|c| c.is_ascii_control() || " ~^:?*[\\".contains(c))
+        {
+            return error("it contains a space, a control character or one of `~ ^ : ? * [ \\`");
+        }
+        if part.contains("..") || part.contains("@{") || part.contains("//") {
+            return error("it contains `..`, `@{` or `//`");
+        }
+    }
+    if prefix.starts_with(['-', '/', '.']) {
+        return error("a tag name cannot start with `-`, `/` or `.`");
+    }
+    if suffix.ends_with(['.', '/']) || suffix.ends_with(".lock") {
+        return error("a tag name cannot end with `.`, `/` or `.lock`");
+    }
+    Ok(())
+}
+
+impl FromStr for TagFormat {
+    type Err = TagFormatError;
+
+    fn from_str(format: &str) -> Result<TagFormat, TagFormatError> {
+        TagFormat::parse(format)
+    }
+}
+
+impl fmt::Display for TagFormat {
+    /// The format as it would be written in `relman.toml`, braces escaped.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
+        write!(
+            f,
+            "{}{{version}}{}",
+            escape(&self.prefix),
+            escape(&self.suffix)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_and_extract() {
+        let format = TagFormat::parse("v{version}").unwrap();
+        assert_eq!(format.render("1.2.3"), "v1.2.3");
+        assert_eq!(format.extract("v1.2.3"), Some("1.2.3"));
+        assert_eq!(format.extract("1.2.3"), None);
+        assert_eq!(format.extract("v"), None);
+        let format = TagFormat::parse("mylib-{version}-final").unwrap();
+        assert_eq!(format.render("2.0"), "mylib-2.0-final");
+        assert_eq!(format.extract("mylib-2.0-final"), Some("2.0"));
+        assert_eq!(format.extract("mylib-2.0"), None);
+        assert_eq!(format.extract("mylib--final"), None);
+        let bare = TagFormat::parse("{version}").unwrap();
+        assert_eq!(bare.extract("anything"), Some("anything"));
+        assert_eq!(bare.to_string(), "{version}");
+    }
+
+    #[test]
+    fn escaped_braces_are_literal() {
+        let format = TagFormat::parse("{{v}}{version}").unwrap();
+        assert_eq!(format.prefix(), "{v}");
+        assert_eq!(format.render("1.0"), "{v}1.0");
+        assert_eq!(format.to_string(), "{{v}}{version}");
+        assert_eq!(TagFormat::parse(&format.to_string()).unwrap(), format);
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let cases = [
+            ("v", "tag format `v` has no `{version}`"),
+            (
+                "{version}-{version}",
+                "tag format `{version}-{version}` has `{version}` more than once",
+            ),
+            (
+                "{project}-{version}",
+                "tag format `{project}-{version}` has an unknown placeholder `{project}`",
+            ),
+            (
+                "v{version",
+                "tag format `v{version` has an unmatched `{` at byte 1",
+            ),
+            (
+                "v}{version}",
+                "tag format `v}{version}` has an unmatched `}` at byte 1",
+            ),
+            ("{{version}}", "tag format `{{version}}` has no `{version}`"),
+            (
+                "release {version}",
+                "cannot make a git tag name: it contains a space",
+            ),
+            ("-{version}", "cannot start with `-`"),
+            ("{version}.lock", "cannot end with"),
+            ("a..b{version}", "it contains `..`"),
+        ];
+        for (format, message) in cases {
+            let error = TagFormat::parse(format).unwrap_err();
+            assert!(error.to_string().contains(message), "{format}: {error}");
+            assert!(error.hint().is_some());
+        }
+    }
+
+    #[test]
+    fn guess_from_existing_tags() {
+        let semver = Scheme::Semver;
+        let guess = |tags: &[&str], scheme: &Scheme| TagFormat::guess(tags.iter().copied(), scheme);
+        let v = guess(
+            &["v1.0.0", "v1.1.0", "1.0.0", "nightly", "v1.2.0-rc.1"],
+            &semver,
+        )
+        .unwrap();
+        assert_eq!(v.to_string(), "v{version}");
+        let bare = guess(&["1.0.0", "1.1.0", "latest"], &semver).unwrap();
+        assert_eq!(bare.to_string(), "{version}");
+        let named = guess(&["lib2-v1.0.0", "lib2-v1.1.0", "other-v3.0.0"], &semver).unwrap();
+        assert_eq!(named.to_string(), "lib2-v{version}");
+        let tie = guess(&["a-1.0.0", "b-2.0.0"], &semver).unwrap();
+        assert_eq!(tie.to_string(), "b-{version}");
+        assert_eq!(guess(&["nightly", "stable"], &semver), None);
+        // PEP 440 reads `v1.0` by itself: the prefix still keeps the `v`.
+        let pep = guess(&["v1.0", "v1.1rc1"], &Scheme::Pep440).unwrap();
+        assert_eq!(pep.to_string(), "v{version}");
+        let version = pep.version_of("v1.1rc1", &Scheme::Pep440).unwrap();
+        assert_eq!(version.to_string(), "1.1rc1");
+        assert_eq!(pep.version_of("v1.x", &Scheme::Pep440), None);
+        let calver: Scheme = "calver:YYYY.0M.MICRO".parse().unwrap();
+        let guessed = guess(&["release-2024.06.0", "release-2024.07.1"], &calver).unwrap();
+        assert_eq!(guessed.to_string(), "release-{version}");
+    }
+}

@@ -63,7 +63,8 @@ def main():
             and auth_data.login == (args.user or "").encode()
             and auth_data.password == (args.password or "").encode()
         )
-        return AuthResult(success=ok, auth_data=auth_data if ok else None)
+        # handled=False lets aiosmtpd send the 535 itself; its default (True) sends nothing.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     store = Store(args.dir)
     auth = args.user is not None

@@ -26,7 +26,7 @@ pub fn generate_test_certificate(dir: &Path) -> Result<TestCertificate, ServiceE
     fs_err::write(
         &extensions,
         "basicConstraints=critical,CA:FALSE\n\
-         keyUsage=critical,digitalSignature,keyEncipherment\n\
+         keyUsage=critical,digitalSignature\n\
          extendedKeyUsage=serverAuth\n\
          subjectAltName=DNS:localhost,IP:127.0.0.1\n",
     )
@@ -36,7 +36,9 @@ pub fn generate_test_certificate(dir: &Path) -> Result<TestCertificate, ServiceE
             "req",
             "-x509",
             "-newkey",
-            "rsa:2048",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
             "-nodes",
             "-days",
             "2",
@@ -50,7 +52,9 @@ pub fn generate_test_certificate(dir: &Path) -> Result<TestCertificate, ServiceE
         vec![
             "req",
             "-newkey",
-            "rsa:2048",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
             "-nodes",
             "-subj",
             "/CN=localhost",

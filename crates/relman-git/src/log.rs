@@ -1,0 +1,417 @@
+//! Streaming history: one `git log -z` process whose NUL-separated fields are parsed positionally
+//! from a buffered reader, each commit handed to a callback as a [`CommitRef`] borrowed from one
+//! reused buffer. The callback's `ControlFlow::Break` ends the walk and the git process with it.
+
+use std::borrow::Cow;
+use std::io::BufRead;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use crate::error::GitError;
+use crate::read::check_revision;
+use crate::repository::Repository;
+
+/// The `--format` relman reads history with: sha, parents, author name, author email, strict ISO
+/// author date, tag decorations, raw message. With `-z` each record ends with a NUL, so a commit is
+/// exactly [`FIELDS`] NUL-terminated fields (messages cannot contain NUL).
+pub const LOG_FORMAT: &str = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%D%x00%B";
+const FIELDS: usize = 7;
+
+/// The arguments relman passes to `git log` for `revisions`, exposed so benchmarks can time the
+/// same command as the floor.
+pub fn log_arguments(revisions: &Revisions<'_>, options: &LogOptions) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "log",
+        "-z",
+        "--no-color",
+        "--no-show-signature",
+        "--encoding=UTF-8",
+        "--decorate-refs=refs/tags/",
+    ]
+    .iter()
+    .map(|arg| (*arg).to_owned())
+    .collect();
+    args.push(format!("--format={LOG_FORMAT}"));
+    if options.first_parent {
+        args.push("--first-parent".to_owned());
+    }
+    if let Some(count) = options.max_count {
+        args.push(format!("--max-count={count}"));
+    }
+    match revisions {
+        Revisions::Head => args.push("HEAD".to_owned()),
+        Revisions::Rev(rev) => args.push((*rev).to_owned()),
+        Revisions::Range { since, until } => args.push(format!("{since}..{until}")),
+        Revisions::AllRefs => args.push("--all".to_owned()),
+    }
+    args.push("--".to_owned());
+    args.extend(
+        options
+            .paths
+            .iter()
+            .map(|path| path.to_string_lossy().into_owned()),
+    );
+    args
+}
+
+/// Which commits a walk visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revisions<'a> {
+    /// Everything reachable from HEAD.
+    Head,
+    /// Everything reachable from one revision (a tag, a sha, a branch).
+    Rev(&'a str),
+    /// Reachable from `until` but not from `since` (`since..until`).
+    Range { since: &'a str, until: &'a str },
+    /// Reachable from any ref (`--all`).
+    AllRefs,
+}
+
+/// Options of a walk beyond its revisions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogOptions {
+    /// Follow only the first parent of merges.
+    pub first_parent: bool,
+    /// Stop after this many commits.
+    pub max_count: Option<u64>,
+    /// Only commits touching these paths (relative to the top of the work tree).
+    pub paths: Vec<PathBuf>,
+}
+
+/// One commit of a walk, borrowed from the walk's buffer: valid only inside the callback.
+#[derive(Clone, Copy)]
+pub struct CommitRef<'a> {
+    record: &'a [u8],
+    /// End offset (exclusive, at the NUL) of each field in `record`.
+    ends: [usize; FIELDS],
+}
+
+impl<'a> CommitRef<'a> {
+    fn field(&self, index: usize) -> &'a [u8] {
+        let start = if index == 0 {
+            0
+        } else {
+            self.ends[index - 1] + 1
+        };
+        &self.record[start..self.ends[index]]
+    }
+
+    fn ascii_field(&self, index: usize) -> &'a str {
+        // Validated as ASCII when the record was read.
+        std::str::from_utf8(self.field(index)).unwrap_or_default()
+    }
+
+    /// The full commit id.
+    pub fn sha(&self) -> &'a str {
+        self.ascii_field(0)
+    }
+
+    /// The full ids of the parents (none for a root commit, two or more for a merge).
+    pub fn parents(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.ascii_field(1)
+            .split(' ')
+            .filter(|parent| !parent.is_empty())
+    }
+
+    pub fn parent_count(&self) -> usize {
+        self.parents().count()
+    }
+
+    pub fn is_merge(&self) -> bool {
+        self.parent_count() > 1
+    }
+
+    pub fn author_name(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.field(2))
+    }
+
+    pub fn author_email(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.field(3))
+    }
+
+    /// The author date in strict ISO 8601 with the author's offset (`2024-05-01T12:00:00+02:00`).
+    pub fn author_date(&self) -> &'a str {
+        self.ascii_field(4)
+    }
+
+    /// The author's calendar day, `YYYY-MM-DD` in the author's time zone.
+    pub fn author_day(&self) -> &'a str {
+        let date = self.author_date();
+        date.get(..10).unwrap_or(date)
+    }
+
+    /// The tags pointing at this commit (annotated tags are shown on the commit they peel to).
+    pub fn tags(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        // Ref names cannot contain spaces, so ", " separates decorations unambiguously; a name
+        // that is not UTF-8 cannot be a release tag and is skipped.
+        std::str::from_utf8(self.field(5))
+            .unwrap_or_default()
+            .split(", ")
+            .filter_map(|decoration| decoration.strip_prefix("tag: "))
+    }
+
+    /// The raw message bytes as stored (re-encoded to UTF-8 when the commit declares an encoding).
+    pub fn message_bytes(&self) -> &'a [u8] {
+        self.field(6)
+    }
+
+    /// The message as text; invalid UTF-8 is replaced, which allocates only for such messages.
+    pub fn message(&self) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.message_bytes())
+    }
+
+    /// The first line of the message.
+    pub fn subject(&self) -> Cow<'a, str> {
+        let bytes = self.message_bytes();
+        let end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+        String::from_utf8_lossy(&bytes[..end])
+    }
+
+    /// An owned copy, for commits a caller keeps beyond the callback.
+    pub fn to_commit(&self) -> Commit {
+        Commit {
+            record: self.record.to_vec(),
+            ends: self.ends,
+        }
+    }
+}
+
+impl std::fmt::Debug for CommitRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommitRef")
+            .field("sha", &self.sha())
+            .field("tags", &self.tags().collect::<Vec<_>>())
+            .field("subject", &self.subject())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An owned commit record, read back through [`Commit::as_ref`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Commit {
+    record: Vec<u8>,
+    ends: [usize; FIELDS],
+}
+
+impl Commit {
+    pub fn as_commit_ref(&self) -> CommitRef<'_> {
+        CommitRef {
+            record: &self.record,
+            ends: self.ends,
+        }
+    }
+}
+
+impl std::fmt::Debug for Commit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_commit_ref().fmt(f)
+    }
+}
+
+/// Reads `git log -z --format=LOG_FORMAT` records into one reused buffer.
+pub(crate) struct RecordReader {
+    buffer: Vec<u8>,
+    ends: [usize; FIELDS],
+}
+
+impl RecordReader {
+    pub fn new() -> Self {
+        RecordReader {
+            buffer: Vec::with_capacity(4096),
+            ends: [0; FIELDS],
+        }
+    }
+
+    /// The next commit, `Ok(None)` at the end of the stream.
+    pub fn read<'r>(
+        &'r mut self,
+        input: &mut impl BufRead,
+    ) -> Result<Option<CommitRef<'r>>, RecordError> {
+        self.buffer.clear();
+        for index in 0..FIELDS {
+            let read = input
+                .read_until(0, &mut self.buffer)
+                .map_err(RecordError::Io)?;
+            if read == 0 && index == 0 {
+                return Ok(None);
+            }
+            if read == 0 || self.buffer.last() != Some(&0) {
+                return Err(RecordError::Truncated);
+            }
+            self.ends[index] = self.buffer.len() - 1;
+        }
+        let commit = CommitRef {
+            record: &self.buffer,
+            ends: self.ends,
+        };
+        for index in [0, 1, 4] {
+            if !commit.field(index).is_ascii() {
+                return Err(RecordError::NotAscii);
+            }
+        }
+        if commit.sha().is_empty() {
+            return Err(RecordError::Truncated);
+        }
+        Ok(Some(commit))
+    }
+}
+
+pub(crate) enum RecordError {
+    Io(std::io::Error),
+    Truncated,
+    NotAscii,
+}
+
+impl RecordError {
+    pub fn detail(&self) -> String {
+        match self {
+            RecordError::Io(error) => format!("reading its output failed: {error}"),
+            RecordError::Truncated => "a commit record ends before its seven fields".to_owned(),
+            RecordError::NotAscii => "a commit id, parent list or date is not ASCII".to_owned(),
+        }
+    }
+}
+
+impl Repository {
+    /// Walks the commits of `revisions` newest first (git's default order), calling `on_commit`
+    /// for each until it breaks; returns the break value, or `None` when the walk ran out.
+    pub fn walk<B>(
+        &self,
+        revisions: Revisions<'_>,
+        options: &LogOptions,
+        mut on_commit: impl FnMut(CommitRef<'_>) -> ControlFlow<B>,
+    ) -> Result<Option<B>, GitError> {
+        match revisions {
+            Revisions::Head | Revisions::Rev("HEAD") => {
+                self.head()?.commit()?;
+            }
+            Revisions::Rev(rev) => check_revision(rev)?,
+            Revisions::Range { since, until } => {
+                check_revision(since)?;
+                check_revision(until)?;
+            }
+            Revisions::AllRefs => {}
+        }
+        let mut stream = self.git(log_arguments(&revisions, options)).stream()?;
+        let mut reader = RecordReader::new();
+        loop {
+            match reader.read(&mut stream.stdout) {
+                Ok(Some(commit)) => {
+                    if let ControlFlow::Break(value) = on_commit(commit) {
+                        stream.stop();
+                        return Ok(Some(value));
+                    }
+                }
+                Ok(None) => {
+                    stream.finish()?;
+                    return Ok(None);
+                }
+                Err(error) => {
+                    let error = stream.output_error(error.detail());
+                    // A failing git explains itself better than the half record it left.
+                    stream.finish()?;
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// Walks the whole history from HEAD with tag decorations, for a changelog of every release:
+    /// the caller starts a new section at each commit carrying a release tag. A shallow clone is
+    /// an error, since its history is cut off.
+    pub fn history<B>(
+        &self,
+        on_commit: impl FnMut(CommitRef<'_>) -> ControlFlow<B>,
+    ) -> Result<Option<B>, GitError> {
+        if self.is_shallow() {
+            return Err(self.shallow_error());
+        }
+        self.walk(Revisions::Head, &LogOptions::default(), on_commit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: [&[u8]; FIELDS]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for field in fields {
+            bytes.extend_from_slice(field);
+            bytes.push(0);
+        }
+        bytes
+    }
+
+    const SHA: &str = "c6f958eecdfcbf09d5031fbfaa2cc2043a7caa66";
+    const PARENT: &str = "c092a68df8d51518b266d2530d101d1c9e4a40f0";
+
+    #[test]
+    fn parses_records_positionally() {
+        let mut input = record([
+            SHA.as_bytes(),
+            PARENT.as_bytes(),
+            b"Ana",
+            b"ana@example.com",
+            b"2024-05-01T12:00:00+02:00",
+            b"tag: v1.0.0, tag: latest",
+            b"feat(cli): add x\n\nbody\n",
+        ]);
+        input.extend(record([
+            PARENT.as_bytes(),
+            b"",
+            b"B\xffn",
+            b"b@example.com",
+            b"2024-04-30T09:00:00Z",
+            b"",
+            b"",
+        ]));
+        let mut cursor = std::io::Cursor::new(input);
+        let mut reader = RecordReader::new();
+        let first = reader.read(&mut cursor).ok().flatten().unwrap().to_commit();
+        let first = first.as_commit_ref();
+        assert_eq!(first.sha(), SHA);
+        assert_eq!(first.parents().collect::<Vec<_>>(), [PARENT]);
+        assert_eq!(first.author_name(), "Ana");
+        assert_eq!(first.author_day(), "2024-05-01");
+        assert_eq!(first.tags().collect::<Vec<_>>(), ["v1.0.0", "latest"]);
+        assert_eq!(first.subject(), "feat(cli): add x");
+        assert_eq!(first.message(), "feat(cli): add x\n\nbody\n");
+        let second = reader.read(&mut cursor).ok().flatten().unwrap();
+        assert_eq!(second.parent_count(), 0);
+        assert_eq!(second.author_name(), "B\u{fffd}n");
+        assert_eq!(second.tags().count(), 0);
+        assert_eq!(second.message(), "");
+        assert!(reader.read(&mut cursor).ok().unwrap().is_none());
+    }
+
+    #[test]
+    fn truncated_record_is_an_error() {
+        let mut input = std::io::Cursor::new(format!("{SHA}\0\0a\0b\0").into_bytes());
+        let mut reader = RecordReader::new();
+        assert!(matches!(
+            reader.read(&mut input),
+            Err(RecordError::Truncated)
+        ));
+    }
+
+    #[test]
+    fn arguments_separate_revisions_from_paths() {
+        let options = LogOptions {
+            first_parent: true,
+            max_count: None,
+            paths: vec![PathBuf::from("crates/a")],
+        };
+        let args = log_arguments(
+            &Revisions::Range {
+                since: "v1.0",
+                until: "HEAD",
+            },
+            &options,
+        );
+        assert_eq!(
+            &args[args.len() - 4..],
+            ["--first-parent", "v1.0..HEAD", "--", "crates/a"]
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! The integration tests of relman-remote: each module drives one client against a real service
+//! on 127.0.0.1 or a local fake.
+
+mod email;
+mod http;
+mod verify_pypi;
+mod verify_oci;
+mod verify_helm_url;

@@ -1,0 +1,415 @@
+//! Finding the version files of a project that has no `version-files` configured.
+//!
+//! Only the project root is looked at, plus the Python package the project names. A file is
+//! proposed when it holds a version, or when reading it fails for another reason than "no
+//! version here" (a parse error, two candidate versions), so that the later read reports the
+//! problem instead of relman silently picking another file. The order is the source-of-truth
+//! order: package manifests first, then the Python package's module, then `VERSION` files.
+//!
+//! Python build backends that compute the version are followed: hatch's `path`, setuptools'
+//! `attr:`/`file:`, PDM's file source, flit's module, maturin's `Cargo.toml`; backends that take
+//! it from git tags (setuptools-scm, hatch-vcs, ...) are reported so the caller uses tags.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
+use toml_edit::Item;
+
+use super::ini::{self, Directive};
+use super::toml::{TomlDocument, declares_dynamic_version};
+use super::{FileError, KnownFormat, Parsed, VersionFileSpec, python};
+
+/// What [`detect`] found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Detection {
+    /// The version files, the source of truth first.
+    pub files: Vec<VersionFileSpec>,
+    /// Whether the project looks like a Python project (the default scheme is then pep440).
+    pub python: bool,
+    /// The tool that computes the version from git tags, when the project declares one
+    /// (`setuptools-scm`, `hatch-vcs` ...): the current version then comes from tags.
+    pub version_from_tags: Option<String>,
+}
+
+/// Where a `pyproject.toml` with a dynamic version says the version is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum VersionSource {
+    /// A file holding the version, relative to the root.
+    File(String),
+    /// A Python attribute, `package.module.NAME`.
+    Attr(String),
+    /// The `__version__` of a module (flit).
+    Module(String),
+    /// Computed from git tags by this tool.
+    Vcs(&'static str),
+}
+
+impl VersionSource {
+    pub(super) fn describe(&self) -> String {
+        match self {
+            Self::File(path) => format!("`{path}`"),
+            Self::Attr(attr) => format!("the module that defines `{attr}`"),
+            Self::Module(module) => format!("the `__init__.py` of `{module}`"),
+            Self::Vcs(tool) => format!("git tags ({tool})"),
+        }
+    }
+}
+
+fn string_at<'d>(doc: &'d TomlDocument<'_>, path: &[&str]) -> Option<&'d str> {
+    let mut item: &Item = doc.as_item();
+    for segment in path {
+        item = item.get(segment)?;
+    }
+    item.as_str()
+}
+
+/// The version source a `pyproject.toml` declares for a dynamic version.
+pub(super) fn pyproject_version_source(doc: &TomlDocument<'_>) -> Option<VersionSource> {
+    let has = |path: &[&str]| {
+        let mut item: &Item = doc.as_item();
+        for segment in path {
+            match item.get(segment) {
+                Some(child) => item = child,
+                None => return false,
+            }
+        }
+        true
+    };
+    let backend = string_at(doc, &["build-system", "build-backend"]).unwrap_or_default();
+    if string_at(doc, &["tool", "hatch", "version", "source"]) == Some("vcs") {
+        return Some(VersionSource::Vcs("hatch-vcs"));
+    }
+    if let Some(path) = string_at(doc, &["tool", "hatch", "version", "path"]) {
+        return Some(VersionSource::File(path.to_owned()));
+    }
+    let setuptools_version = ["tool", "setuptools", "dynamic", "version"];
+    if let Some(attr) = string_at(doc, &[&setuptools_version[..], &["attr"]].concat()) {
+        return Some(VersionSource::Attr(attr.to_owned()));
+    }
+    let file = doc
+        .as_item()
+        .get("tool")
+        .and_then(|tool| tool.get("setuptools"))
+        .and_then(|tool| tool.get("dynamic"))
+        .and_then(|dynamic| dynamic.get("version"))
+        .and_then(|version| version.get("file"));
+    if let Some(file) = file {
+        let first = file
+            .as_str()
+            .or_else(|| file.as_array().and_then(|files| files.get(0)?.as_str()));
+        if let Some(first) = first {
+            return Some(VersionSource::File(first.to_owned()));
+        }
+    }
+    match string_at(doc, &["tool", "pdm", "version", "source"]) {
+        Some("scm") => return Some(VersionSource::Vcs("pdm-backend")),
+        Some("file") => {
+            if let Some(path) = string_at(doc, &["tool", "pdm", "version", "path"]) {
+                return Some(VersionSource::File(path.to_owned()));
+            }
+        }
+        _ => {}
+    }
+    let dynamic_versioning = doc
+        .as_item()
+        .get("tool")
+        .and_then(|tool| tool.get("poetry-dynamic-versioning"))
+        .and_then(|table| table.get("enable"))
+        .and_then(Item::as_bool);
+    if dynamic_versioning == Some(true) {
+        return Some(VersionSource::Vcs("poetry-dynamic-versioning"));
+    }
+    if has(&["tool", "setuptools_scm"]) || has(&["tool", "setuptools-scm"]) {
+        return Some(VersionSource::Vcs("setuptools-scm"));
+    }
+    if has(&["tool", "versioningit"]) {
+        return Some(VersionSource::Vcs("versioningit"));
+    }
+    if backend.starts_with("maturin") {
+        return Some(VersionSource::File("Cargo.toml".to_owned()));
+    }
+    if backend.starts_with("flit") {
+        let module = string_at(doc, &["tool", "flit", "module", "name"])
+            .or_else(|| string_at(doc, &["project", "name"]))?;
+        return Some(VersionSource::Module(module.to_owned()));
+    }
+    None
+}
+
+/// Package folder names that are never the project's package.
+const NOT_PACKAGES: &[&str] = &[
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "build",
+    "dist",
+    "venv",
+    "env",
+    "node_modules",
+    "scripts",
+    "benchmarks",
+    "bench",
+];
+
+/// The files of a package folder that may hold `__version__`, the source of truth first.
+const MODULES: &[&str] = &["__init__.py", "__version__.py", "_version.py", "version.py"];
+
+/// Finds the version files of the project at `root` (see the module documentation).
+pub fn detect(root: &Path) -> Detection {
+    let mut detection = Detection::default();
+    let mut names: Vec<String> = Vec::new();
+    let mut sources: Vec<VersionSource> = Vec::new();
+
+    let pyproject = probe(root, "pyproject.toml", KnownFormat::Pyproject, |parsed| {
+        let Some(doc) = parsed.toml.as_ref() else {
+            return;
+        };
+        detection.python |= ["project", "tool.poetry", "build-system"]
+            .iter()
+            .any(|key| {
+                let mut item = doc.as_item();
+                key.split('.').all(|segment| match item.get(segment) {
+                    Some(child) => {
+                        item = child;
+                        true
+                    }
+                    None => false,
+                })
+            });
+        names.extend(string_at(doc, &["project", "name"]).map(str::to_owned));
+        names.extend(string_at(doc, &["tool", "poetry", "name"]).map(str::to_owned));
+        match pyproject_version_source(doc) {
+            // poetry-dynamic-versioning keeps a placeholder in `tool.poetry.version`.
+            Some(VersionSource::Vcs(tool)) => {
+                detection.version_from_tags = Some(tool.to_owned());
+            }
+            Some(source) if declares_dynamic_version(doc) => sources.push(source),
+            _ => {}
+        }
+    });
+    let pyproject = pyproject.map(|holds| holds && detection.version_from_tags.is_none());
+    let setup_py = probe(root, "setup.py", KnownFormat::SetupPy, |parsed| {
+        static NAME: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r#"\bname[ \t]*=[ \t]*['"]([A-Za-z0-9._-]+)['"]"#)
+                .expect("the setup.py name expression is valid")
+        });
+        names.extend(
+            NAME.captures(parsed.text)
+                .map(|captures| captures[1].to_owned()),
+        );
+    });
+    let setup_cfg = probe(root, "setup.cfg", KnownFormat::SetupCfg, |parsed| {
+        names.extend(cfg_name(parsed.text));
+        if let Ok(Some(Err(directive))) = ini::metadata_version(parsed.path, parsed.text) {
+            sources.push(match directive {
+                Directive::Attr(attr) => VersionSource::Attr(attr),
+                Directive::File(file) => VersionSource::File(file),
+            });
+        }
+    });
+    detection.python |= setup_py.is_some() || setup_cfg.is_some();
+    let mut files: Vec<VersionFileSpec> = Vec::new();
+    for (found, name, format) in [
+        (pyproject, "pyproject.toml", KnownFormat::Pyproject),
+        (setup_py, "setup.py", KnownFormat::SetupPy),
+        (setup_cfg, "setup.cfg", KnownFormat::SetupCfg),
+    ] {
+        if found == Some(true) {
+            files.push(VersionFileSpec::new(name, format));
+        }
+    }
+    for (name, format) in [
+        ("Cargo.toml", KnownFormat::Cargo),
+        ("package.json", KnownFormat::PackageJson),
+    ] {
+        if probe(root, name, format, |_| {}) == Some(true) {
+            files.push(VersionFileSpec::new(name, format));
+        }
+    }
+
+    if detection.python && detection.version_from_tags.is_none() {
+        python_modules(root, &sources, &names, &mut files);
+    }
+
+    for (name, format) in [
+        ("Chart.yaml", KnownFormat::HelmChart),
+        ("pom.xml", KnownFormat::MavenPom),
+        ("gradle.properties", KnownFormat::Properties),
+        ("VERSION", KnownFormat::PlainText),
+        ("version.txt", KnownFormat::PlainText),
+    ] {
+        if probe(root, name, format, |_| {}) == Some(true) {
+            push_new(&mut files, VersionFileSpec::new(name, format));
+        }
+    }
+    detection.files = files;
+    detection
+}
+
+/// The Python module(s) holding the version: those the build configuration names, else the
+/// package named like the project, else the only package that has a `__version__`.
+fn python_modules(
+    root: &Path,
+    sources: &[VersionSource],
+    names: &[String],
+    files: &mut Vec<VersionFileSpec>,
+) {
+    let mut names = names.to_vec();
+    let mut resolved = false;
+    for source in sources {
+        match source {
+            VersionSource::File(path) => {
+                let format =
+                    KnownFormat::from_path(Path::new(path)).unwrap_or(KnownFormat::PlainText);
+                if probe(root, path, format, |_| {}) == Some(true) {
+                    // maturin's `Cargo.toml` may be listed already.
+                    push_new(files, VersionFileSpec::new(path, format));
+                    resolved = true;
+                }
+            }
+            VersionSource::Attr(attr) => {
+                if let Some(spec) = attr_spec(root, attr) {
+                    push_new(files, spec);
+                    resolved = true;
+                }
+            }
+            VersionSource::Module(module) => names.insert(0, module.clone()),
+            VersionSource::Vcs(_) => {}
+        }
+    }
+    if resolved {
+        return;
+    }
+    for name in &names {
+        let name = name.to_lowercase().replace(['-', '.'], "_");
+        for folder in [PathBuf::from(&name), Path::new("src").join(&name)] {
+            let found = package_modules(root, &folder);
+            if !found.is_empty() {
+                files.extend(found);
+                return;
+            }
+        }
+    }
+    let mut packages = Vec::new();
+    for parent in [PathBuf::new(), PathBuf::from("src")] {
+        let Ok(entries) = fs_err::read_dir(root.join(&parent)) else {
+            continue;
+        };
+        let mut folders: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().join("__init__.py").is_file())
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.') && !NOT_PACKAGES.contains(&name.as_str()))
+            .collect();
+        folders.sort();
+        for folder in folders {
+            let found = package_modules(root, &parent.join(folder));
+            if !found.is_empty() {
+                packages.push(found);
+            }
+        }
+    }
+    if let [only] = packages.as_slice() {
+        files.extend(only.iter().cloned());
+    }
+}
+
+/// The version modules of one package folder.
+fn package_modules(root: &Path, folder: &Path) -> Vec<VersionFileSpec> {
+    MODULES
+        .iter()
+        .map(|module| folder.join(module))
+        .filter(|path| probe(root, path, KnownFormat::PythonModule, |_| {}) == Some(true))
+        .map(|path| VersionFileSpec::new(path, KnownFormat::PythonModule))
+        .collect()
+}
+
+/// The file defining a setuptools `attr:` (`package.module.NAME`), as a spec.
+fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
+    let (module, name) = attr.rsplit_once('.')?;
+    let module_path = module.replace('.', "/");
+    let candidates = [
+        format!("{module_path}/__init__.py"),
+        format!("{module_path}.py"),
+        format!("src/{module_path}/__init__.py"),
+        format!("src/{module_path}.py"),
+    ];
+    for candidate in candidates {
+        if name == "__version__" {
+            if probe(root, &candidate, KnownFormat::PythonModule, |_| {}) == Some(true) {
+                return Some(VersionFileSpec::new(candidate, KnownFormat::PythonModule));
+            }
+            continue;
+        }
+        let Ok(text) = fs_err::read_to_string(root.join(&candidate)) else {
+            continue;
+        };
+        let spec = python::assignment_pattern(&text, name)
+            .and_then(|pattern| VersionFileSpec::pattern(&candidate, &pattern).ok());
+        if spec.is_some() {
+            return spec;
+        }
+    }
+    None
+}
+
+/// `[metadata] name` of a `setup.cfg`.
+fn cfg_name(text: &str) -> Option<String> {
+    let mut in_metadata = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_metadata = trimmed == "[metadata]";
+        } else if in_metadata
+            && let Some((key, value)) = trimmed.split_once(['=', ':'])
+            && key.trim() == "name"
+        {
+            return Some(value.trim().to_owned());
+        }
+    }
+    None
+}
+
+fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {
+    if !files.iter().any(|file| file.path() == spec.path()) {
+        files.push(spec);
+    }
+}
+
+/// Whether a root-relative file should be proposed: `None` when it does not exist, `Some(true)`
+/// when it holds a version (or fails in a way the user must see), `Some(false)` when it holds
+/// none. `inspect` sees the file's parsed form afterwards.
+fn probe(
+    root: &Path,
+    path: impl AsRef<Path>,
+    format: KnownFormat,
+    inspect: impl FnOnce(&Parsed<'_>),
+) -> Option<bool> {
+    let path = path.as_ref();
+    let full = root.join(path);
+    if !full.is_file() {
+        return None;
+    }
+    let Ok(bytes) = fs_err::read(&full) else {
+        return Some(true);
+    };
+    let Ok((bom, text)) = super::text::decode(path, &bytes) else {
+        return Some(true);
+    };
+    let mut parsed = Parsed::new(path, bom, text);
+    let outcome = match parsed.locate(&VersionFileSpec::new(path, format)) {
+        Ok(locations) => !locations.is_empty(),
+        Err(
+            FileError::NoVersion { .. }
+            | FileError::VersionElsewhere { .. }
+            | FileError::VersionFromTags { .. },
+        ) => false,
+        Err(_) => true,
+    };
+    inspect(&parsed);
+    Some(outcome)
+}

@@ -1,0 +1,1 @@
+Add a `--verbose` flag.

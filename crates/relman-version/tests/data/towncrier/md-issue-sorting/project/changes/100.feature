@@ -1,0 +1,1 @@
+Another text, for the highest number.

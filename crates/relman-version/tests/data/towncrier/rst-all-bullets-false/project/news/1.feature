@@ -1,0 +1,1 @@
+- A dash bullet that is quite long so that wrapping it shows the two space indent used for bullets.

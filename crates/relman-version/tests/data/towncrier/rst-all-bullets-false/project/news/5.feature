@@ -1,0 +1,2 @@
+- multi
+  line bullet

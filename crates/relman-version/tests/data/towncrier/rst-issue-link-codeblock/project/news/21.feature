@@ -1,0 +1,4 @@
+New ``frob`` command. Example::
+
+    $ frob --all
+    frobbed 3 things

@@ -1,0 +1,1 @@
+Orphan with a custom prefix.

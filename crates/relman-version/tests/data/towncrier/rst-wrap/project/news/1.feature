@@ -1,0 +1,1 @@
+This fragment is long enough that towncrier has to wrap it over several lines when wrap is turned on, and the continuation lines are indented to line up with the text after the bullet.

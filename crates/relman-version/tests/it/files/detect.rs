@@ -1,0 +1,235 @@
+//! Detection of a project's version files when nothing is configured.
+
+use std::path::Path;
+
+use relman_version::files::{self, Detection, VersionFileSpec};
+
+use super::project;
+
+fn paths(detection: &Detection) -> Vec<String> {
+    detection
+        .files
+        .iter()
+        .map(|spec| spec.path().display().to_string())
+        .collect()
+}
+
+fn detect(files_: &[(&str, &str)]) -> Detection {
+    let root = project(files_);
+    let detection = files::detect(root.path());
+    // Whatever is detected can be read.
+    for spec in &detection.files {
+        let result = files::read(root.path(), std::slice::from_ref(spec));
+        assert!(result.is_ok(), "{}: {:?}", spec.path().display(), result);
+    }
+    detection
+}
+
+#[test]
+fn setuptools_project_with_its_package_module() {
+    let detection = detect(&[
+        (
+            "setup.py",
+            "setup(\n    name='ciso8601',\n    version='2.1.3',\n)\n",
+        ),
+        ("ciso8601/__init__.py", "__version__ = '2.1.3'\n"),
+        ("tests/__init__.py", "__version__ = '0.0.0'\n"),
+    ]);
+    assert_eq!(paths(&detection), ["setup.py", "ciso8601/__init__.py"]);
+    assert!(detection.python);
+    assert_eq!(detection.version_from_tags, None);
+}
+
+#[test]
+fn source_of_truth_order() {
+    let detection = detect(&[
+        ("VERSION", "1.0.0\n"),
+        ("src/my_pkg/_version.py", "__version__ = \"1.0.0\"\n"),
+        (
+            "src/my_pkg/__init__.py",
+            "from ._version import __version__\n",
+        ),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"my-pkg\"\nversion = \"1.0.0\"\n",
+        ),
+    ]);
+    assert_eq!(
+        paths(&detection),
+        ["pyproject.toml", "src/my_pkg/_version.py", "VERSION"]
+    );
+}
+
+#[test]
+fn dynamic_version_follows_the_build_backend() {
+    let hatch = "[project]\nname = \"x\"\ndynamic = [\"version\"]\n\
+                 [tool.hatch.version]\npath = \"src/x/__about__.py\"\n";
+    let detection = detect(&[
+        ("pyproject.toml", hatch),
+        ("src/x/__about__.py", "__version__ = \"0.3.0\"\n"),
+    ]);
+    assert_eq!(paths(&detection), ["src/x/__about__.py"]);
+
+    let setuptools = "[project]\nname = \"x\"\ndynamic = [\"version\"]\n\
+                      [tool.setuptools.dynamic]\nversion = { attr = \"x.meta.RELEASE\" }\n";
+    let detection = detect(&[
+        ("pyproject.toml", setuptools),
+        ("src/x/meta.py", "RELEASE = '0.3.0'\n"),
+    ]);
+    assert_eq!(paths(&detection), ["src/x/meta.py"]);
+    let files::VersionFileKind::Pattern(pattern) = detection.files[0].kind() else {
+        panic!("{detection:?}");
+    };
+    assert_eq!(pattern.as_str(), "RELEASE = '{version}'");
+}
+
+#[test]
+fn setup_cfg_attr_points_at_the_module() {
+    let detection = detect(&[
+        (
+            "setup.cfg",
+            "[metadata]\nname = pkg\nversion = attr: pkg.__version__\n",
+        ),
+        ("setup.py", "from setuptools import setup\nsetup()\n"),
+        ("pkg/__init__.py", "__version__ = '4.0.0'\n"),
+    ]);
+    assert_eq!(paths(&detection), ["pkg/__init__.py"]);
+}
+
+#[test]
+fn version_from_git_tags() {
+    let detection = detect(&[
+        (
+            "pyproject.toml",
+            "[project]\nname = \"x\"\ndynamic = [\"version\"]\n[tool.setuptools_scm]\n",
+        ),
+        (
+            "x/_version.py",
+            "__version__ = version = '0.1.dev3+g1234567'\n",
+        ),
+    ]);
+    assert!(detection.files.is_empty(), "{detection:?}");
+    assert!(detection.python);
+    assert_eq!(
+        detection.version_from_tags.as_deref(),
+        Some("setuptools-scm")
+    );
+}
+
+#[test]
+fn the_single_package_with_a_version() {
+    let detection = detect(&[
+        (
+            "pyproject.toml",
+            "[project]\nname = \"distribution-name\"\ndynamic = [\"version\"]\n",
+        ),
+        ("importname/__init__.py", "__version__ = '1.1.0'\n"),
+        ("helpers/__init__.py", "\n"),
+        ("docs/__init__.py", "__version__ = '9'\n"),
+    ]);
+    assert_eq!(paths(&detection), ["importname/__init__.py"]);
+
+    let detection = detect(&[
+        ("setup.py", "setup(version=read())\n"),
+        ("one/__init__.py", "__version__ = '1.1.0'\n"),
+        ("two/__init__.py", "__version__ = '2.0.0'\n"),
+    ]);
+    assert!(
+        detection.files.is_empty(),
+        "two candidates, no guess: {detection:?}"
+    );
+}
+
+#[test]
+fn rust_and_node_projects() {
+    let detection = detect(&[("Cargo.toml", "[workspace.package]\nversion = \"0.1.0\"\n")]);
+    assert_eq!(paths(&detection), ["Cargo.toml"]);
+    assert!(!detection.python);
+
+    let detection = detect(&[("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n")]);
+    assert!(detection.files.is_empty());
+
+    let detection = detect(&[
+        ("package.json", "{\"version\": \"1.0.0\"}"),
+        (
+            "package-lock.json",
+            "{\"version\": \"1.0.0\", \"lockfileVersion\": 3}",
+        ),
+    ]);
+    // The lock file comes along with package.json.
+    assert_eq!(paths(&detection), ["package.json"]);
+    assert!(!detection.python);
+}
+
+#[test]
+fn other_ecosystems() {
+    let detection = detect(&[
+        ("pom.xml", "<project><version>1.0</version></project>"),
+        ("gradle.properties", "version=1.0\n"),
+        ("Chart.yaml", "version: 1.0\n"),
+        ("version.txt", "1.0\n"),
+    ]);
+    assert_eq!(
+        paths(&detection),
+        ["Chart.yaml", "pom.xml", "gradle.properties", "version.txt"]
+    );
+}
+
+#[test]
+fn a_broken_manifest_is_proposed_so_its_error_is_seen() {
+    let root = project(&[("pyproject.toml", "[project\nversion = \"1.0\"\n")]);
+    let detection = files::detect(root.path());
+    assert_eq!(paths(&detection), ["pyproject.toml"]);
+    let error = files::read(root.path(), &detection.files).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot parse `pyproject.toml` as TOML at 1:"),
+        "{error}"
+    );
+}
+
+#[test]
+fn empty_project() {
+    let root = tempfile::tempdir().unwrap();
+    assert_eq!(files::detect(root.path()), Detection::default());
+    assert_eq!(
+        files::detect(Path::new("/nonexistent/relman")),
+        Detection::default()
+    );
+    let _ = VersionFileSpec::known("VERSION").unwrap();
+}
+
+#[test]
+fn placeholder_version_of_poetry_dynamic_versioning_is_not_proposed() {
+    let pyproject = "[tool.poetry]\nname = \"x\"\nversion = \"0.0.0\"\n\n\
+                     [tool.poetry-dynamic-versioning]\nenable = true\n";
+    let detection = detect(&[
+        ("pyproject.toml", pyproject),
+        ("x/__init__.py", "__version__ = '0.0.0'\n"),
+    ]);
+    assert!(detection.files.is_empty(), "{detection:?}");
+    assert_eq!(
+        detection.version_from_tags.as_deref(),
+        Some("poetry-dynamic-versioning")
+    );
+}
+
+#[test]
+fn maturin_takes_the_version_from_cargo_toml() {
+    let detection = detect(&[
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = \"maturin\"\n[project]\nname = \"fast\"\n\
+             dynamic = [\"version\"]\n",
+        ),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"fast\"\nversion = \"0.2.0\"\n",
+        ),
+        ("python/fast/__init__.py", "from .fast import *\n"),
+        ("fast/__init__.py", "__version__ = '0.0.1'  # stale\n"),
+    ]);
+    assert_eq!(paths(&detection), ["Cargo.toml"]);
+    assert!(detection.python);
+}

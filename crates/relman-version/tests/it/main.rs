@@ -1,0 +1,4 @@
+mod changelog;
+mod files;
+mod towncrier;
+mod versions;
