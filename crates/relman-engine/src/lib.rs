@@ -6,6 +6,13 @@
 
 pub mod builtin;
 pub mod config;
+pub mod environment;
+pub mod executor;
+pub mod journal;
+pub mod lock;
+pub mod plan;
 pub mod project;
+mod remote;
+pub mod report;
 pub mod steps;
 pub mod template;

@@ -243,16 +243,18 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         pre_label,
     } = raw;
     if let Some(tag) = &tag
-        && let Err(error) = crate::project::check_tag_format(tag.get_ref())
+        && let Err(error) = relman_version::tag_format::TagFormat::parse(
+            &tag.get_ref().replace("{project}", "project"),
+        )
     {
         cx.error_hint(
             tag.span(),
-            format!("tag format `{}`: {error}", tag.get_ref()),
+            error.to_string(),
             "write it like `v{version}`",
         );
     }
     if let Some(scheme) = &scheme
-        && let Err(error) = crate::project::check_scheme(scheme.get_ref())
+        && let Err(error) = scheme.get_ref().parse::<relman_version::scheme::Scheme>()
     {
         cx.error(scheme.span(), error.to_string());
     }
@@ -274,7 +276,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
                             }
                             (None, Some(key)) => Some(VersionFileOption::Key { path, key }),
                             (None, None) => {
-                                if !crate::project::is_known_version_file(&path) {
+                                if relman_version::files::KnownFormat::from_path(Path::new(&path)).is_none() {
                                     cx.error_hint(span, format!("relman does not know the format of `{path}`"), "add `pattern = '…{version}…'` or `key = \"dotted.key\"`");
                                     return None;
                                 }

@@ -12,3 +12,108 @@ pub struct ChecksumsStep {
     /// The output file; default `SHA256SUMS` in the folder of the pattern.
     pub output: Option<Template>,
 }
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use super::{Outcome, PlanCx, RunCx, StepError};
+use crate::journal::Undo;
+use crate::plan::Effect;
+
+impl ChecksumsStep {
+    fn output_path(
+        &self,
+        pattern: &str,
+        render: impl Fn(&Template) -> Result<String, StepError>,
+    ) -> Result<PathBuf, StepError> {
+        Ok(match &self.output {
+            Some(output) => PathBuf::from(render(output)?),
+            None => {
+                let folder = pattern.rsplit_once('/').map_or("", |(folder, _)| folder);
+                PathBuf::from(folder).join("SHA256SUMS")
+            }
+        })
+    }
+
+    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let pattern = cx.render(&self.pattern);
+        let output = self.output_path(&pattern, |template| Ok(cx.render(template)))?;
+        let mut text = format!(
+            "write {} with the SHA-256 of every file matching `{pattern}`",
+            output.display()
+        );
+        if self.sign {
+            text.push_str(&format!(", signed into {}.asc", output.display()));
+        }
+        Ok(vec![Effect::Note { text }])
+    }
+
+    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let pattern = cx.render(&self.pattern)?;
+        let output = self.output_path(&pattern, |template| cx.render(template))?;
+        let root = cx.root().to_owned();
+        let files = super::commit::expand_globs(&root, std::slice::from_ref(&pattern))?;
+        let files: Vec<PathBuf> = files.into_iter().filter(|file| *file != output).collect();
+        if files.is_empty() {
+            return Err(StepError::new(format!("no file matches `{pattern}`"))
+                .with_hint("build the artifacts before this step"));
+        }
+        let base = output
+            .parent()
+            .map(|parent| root.join(parent))
+            .unwrap_or_else(|| root.clone());
+        let mut sums = String::new();
+        for file in &files {
+            let bytes =
+                fs_err::read(root.join(file)).map_err(|error| StepError::new(error.to_string()))?;
+            let digest = Sha256::digest(&bytes);
+            let name = root.join(file);
+            let name = name.strip_prefix(&base).unwrap_or(file);
+            let hex: String = digest.iter().fold(String::new(), |mut out, byte| {
+                let _ = write!(out, "{byte:02x}");
+                out
+            });
+            let _ = writeln!(sums, "{hex}  {}", name.display());
+        }
+        let target = root.join(&output);
+        let previous = fs_err::read_to_string(&target).ok();
+        cx.push_undo(Undo::RestoreFile {
+            path: output.clone(),
+            content: previous,
+        });
+        cx.save()?;
+        relman_version::files::write_atomic(&target, sums.as_bytes())?;
+        if self.sign {
+            let signature = PathBuf::from(format!("{}.asc", target.display()));
+            let argv: Vec<String> = [
+                "gpg",
+                "--batch",
+                "--yes",
+                "--armor",
+                "--detach-sign",
+                "--output",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .chain([
+                signature.display().to_string(),
+                target.display().to_string(),
+            ])
+            .collect();
+            cx.push_undo(Undo::RestoreFile {
+                path: PathBuf::from(format!("{}.asc", output.display())),
+                content: None,
+            });
+            super::process::run_command(&argv, &root, &[], None, |line| cx.output(line))?;
+        }
+        cx.output(&format!(
+            "{} lists {} file(s)",
+            output.display(),
+            files.len()
+        ));
+        cx.set_output("file", output.display().to_string());
+        Ok(Outcome::Done)
+    }
+}

@@ -12,3 +12,171 @@ pub struct CommitStep {
     /// Force a signature on (or off); default: the user's `commit.gpgSign`.
     pub sign: Option<bool>,
 }
+
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+
+use relman_git::{LogOptions, Repository, Revisions};
+
+use super::{Outcome, PlanCx, Probe, RunCx, StepError};
+use crate::journal::Undo;
+use crate::plan::Effect;
+
+/// The message of HEAD and its first parent.
+pub(crate) fn head_commit(
+    repo: &Repository,
+) -> Result<(String, Option<String>, String), StepError> {
+    let options = LogOptions {
+        max_count: Some(1),
+        ..LogOptions::default()
+    };
+    let found = repo.walk(Revisions::Head, &options, |commit| {
+        ControlFlow::Break((
+            commit.sha().to_owned(),
+            commit.parents().next().map(str::to_owned),
+            commit.message().trim_end().to_owned(),
+        ))
+    })?;
+    found.ok_or_else(|| StepError::new("HEAD has no commit"))
+}
+
+/// Files of the work tree matching `patterns` (globs relative to the top), `.git` left out.
+pub(crate) fn expand_globs(
+    root: &std::path::Path,
+    patterns: &[String],
+) -> Result<Vec<PathBuf>, StepError> {
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|error| StepError::new(format!("`{pattern}` is not a valid glob: {error}")))?;
+        builder.add(glob);
+    }
+    let set = builder
+        .build()
+        .map_err(|error| StepError::new(error.to_string()))?;
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = fs_err::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.file_name().is_some_and(|name| name == ".git") {
+                continue;
+            }
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_owned();
+            if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+                pending.push(path);
+            } else if set.is_match(&relative) {
+                found.push(relative);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+impl CommitStep {
+    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let message = cx.render(&self.message);
+        let mut files: Vec<String> = cx
+            .sim
+            .changed_files
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        files.extend(self.add.iter().map(|pattern| cx.render(pattern)));
+        let sign = match self.sign {
+            Some(true) => " -S",
+            Some(false) => " --no-gpg-sign",
+            None => "",
+        };
+        cx.sim.committed = true;
+        Ok(vec![Effect::Git {
+            description: format!(
+                "commit {}",
+                if files.is_empty() {
+                    "(nothing staged by earlier steps)".to_owned()
+                } else {
+                    files.join(", ")
+                }
+            ),
+            command: format!("git commit{sign} -m {}", shell_words::quote(&message)),
+        }])
+    }
+
+    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let repo = &cx.project.repo;
+        let message = cx.render(&self.message)?;
+        let head = repo.head_sha()?;
+        if cx.context_value("head_before").is_none() {
+            cx.set_context("head_before", head.clone());
+            if let Some(branch) = repo.current_branch()? {
+                cx.set_context("branch", branch);
+            }
+            cx.save()?;
+        }
+        let mut paths = cx.changed_files();
+        let patterns = self
+            .add
+            .iter()
+            .map(|pattern| cx.render(pattern))
+            .collect::<Result<Vec<_>, _>>()?;
+        paths.extend(expand_globs(&cx.project.root, &patterns)?);
+        if paths.is_empty() {
+            return Err(StepError::new("there is nothing to commit: no earlier step changed a file and `add` matches nothing")
+                .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
+        }
+        repo.add(&paths)?;
+        let sha = repo.commit(&message, self.sign)?;
+        self.finish(cx, &sha)
+    }
+
+    fn finish(&self, cx: &mut RunCx<'_>, sha: &str) -> Result<Outcome, StepError> {
+        let before = cx
+            .context_value("head_before")
+            .unwrap_or_default()
+            .to_owned();
+        if let Some(branch) = cx.context_value("branch").map(str::to_owned) {
+            cx.push_undo(Undo::ResetBranch {
+                branch,
+                to: before,
+                from: sha.to_owned(),
+            });
+        }
+        cx.set_output("sha", sha);
+        cx.set_runtime("sha", sha);
+        cx.set_runtime("short_sha", &sha[..sha.len().min(7)]);
+        cx.output(&format!("committed {}", &sha[..sha.len().min(7)]));
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let Some(before) = cx.context_value("head_before").map(str::to_owned) else {
+            return Ok(Probe::NotDone);
+        };
+        let message = cx.render(&self.message)?;
+        let (sha, parent, head_message) = head_commit(&cx.project.repo)?;
+        if sha == before {
+            return Ok(Probe::NotDone);
+        }
+        if parent.as_deref() == Some(before.as_str()) && head_message == message.trim_end() {
+            self.finish(cx, &sha)?;
+            return Ok(Probe::Done);
+        }
+        Err(StepError::new(format!(
+            "HEAD moved from {} to {} but is not the release commit",
+            &before[..before.len().min(7)],
+            &sha[..sha.len().min(7)]
+        ))
+        .with_hint(
+            "someone committed while the release was stopped; put HEAD back or `relman abort`",
+        ))
+    }
+}

@@ -10,3 +10,111 @@ pub struct MergeStep {
     pub into: Template,
     pub message: Option<Template>,
 }
+
+use relman_git::MergeOutcome;
+
+use super::{Outcome, PlanCx, Probe, RunCx, StepError};
+use crate::journal::Undo;
+use crate::plan::Effect;
+
+impl MergeStep {
+    fn message(&self, cx: &RunCx<'_>, source: &str, target: &str) -> Result<String, StepError> {
+        match &self.message {
+            Some(message) => cx.render(message),
+            None => Ok(format!("Merge branch '{source}' into {target}")),
+        }
+    }
+
+    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let target = cx.render(&self.into);
+        let source = cx
+            .sim
+            .branch
+            .clone()
+            .or_else(|| cx.variables.get_key("branch").map(str::to_owned))
+            .unwrap_or_else(|| "HEAD".to_owned());
+        cx.sim.branch = Some(target.clone());
+        Ok(vec![Effect::Git {
+            description: format!(
+                "merge `{source}` into `{target}` with a merge commit (leaves `{target}` checked out)"
+            ),
+            command: format!("git switch {target} && git merge --no-ff {source}"),
+        }])
+    }
+
+    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let repo = &cx.project.repo;
+        let target = cx.render(&self.into)?;
+        if cx.context_value("source").is_none() {
+            let source = repo
+                .current_branch()?
+                .ok_or_else(|| StepError::new("HEAD is detached: there is no branch to merge"))?;
+            let source_sha = repo.head_sha()?;
+            let target_before = repo.resolve_commit(&format!("refs/heads/{target}"))?;
+            cx.set_context("source", source);
+            cx.set_context("source_sha", source_sha);
+            cx.set_context("target_before", target_before);
+            cx.save()?;
+        }
+        let source = cx.context_value("source").unwrap_or_default().to_owned();
+        let source_sha = cx
+            .context_value("source_sha")
+            .unwrap_or_default()
+            .to_owned();
+        if repo.current_branch()?.as_deref() != Some(target.as_str()) {
+            repo.switch(&target)?;
+        }
+        if repo.is_ancestor(&source_sha, "HEAD")? {
+            return self.finish(cx, &source, &target);
+        }
+        let message = self.message(cx, &source, &target)?;
+        match repo.merge(&source_sha, &message)? {
+            MergeOutcome::Merged { .. } => self.finish(cx, &source, &target),
+            MergeOutcome::Conflict { paths } => Ok(Outcome::Paused(format!(
+                "merging `{source}` into `{target}` conflicts in {}: resolve them, `git add` them and `git commit`, then `relman resume`",
+                paths
+                    .iter()
+                    .map(|path| path.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    fn finish(&self, cx: &mut RunCx<'_>, source: &str, target: &str) -> Result<Outcome, StepError> {
+        let head = cx.project.repo.head_sha()?;
+        let before = cx
+            .context_value("target_before")
+            .unwrap_or_default()
+            .to_owned();
+        cx.push_undo(Undo::SwitchBack {
+            to: source.to_owned(),
+        });
+        cx.push_undo(Undo::ResetBranch {
+            branch: target.to_owned(),
+            to: before,
+            from: head.clone(),
+        });
+        cx.set_output("sha", head.clone());
+        cx.set_runtime("branch", target);
+        cx.output(&format!("merged {source} into {target}"));
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let Some(source_sha) = cx.context_value("source_sha").map(str::to_owned) else {
+            return Ok(Probe::NotDone);
+        };
+        let target = cx.render(&self.into)?;
+        let repo = &cx.project.repo;
+        if repo.current_branch()?.as_deref() == Some(target.as_str())
+            && repo.is_ancestor(&source_sha, "HEAD")?
+        {
+            let source = cx.context_value("source").unwrap_or_default().to_owned();
+            self.finish(cx, &source, &target)?;
+            Ok(Probe::Done)
+        } else {
+            Ok(Probe::NotDone)
+        }
+    }
+}

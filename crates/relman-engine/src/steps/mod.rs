@@ -7,7 +7,14 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::plan::Effect;
+use crate::template::{Template, Variables};
+
+mod context;
+mod process;
+
+pub use context::{Outcome, PlanCx, Probe, RunCx, StepError};
+pub use process::run_command;
 
 pub mod branch;
 pub mod bump;
@@ -309,5 +316,185 @@ mod duration_option {
         deserializer: D,
     ) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_secs))
+    }
+}
+
+/// The step's effects, for the plan.
+pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    match &step.kind {
+        StepKind::Check(check) => Ok(vec![check_effect(check, cx)?]),
+        StepKind::Bump(bump) => bump.preview(step.number, cx),
+        StepKind::Changelog(changelog) => changelog.preview(cx),
+        StepKind::Checksums(checksums) => checksums.preview(cx),
+        StepKind::Run(run) => run.preview(cx),
+        StepKind::Commit(commit) => commit.preview(cx),
+        StepKind::Tag(tag) => tag.preview(cx),
+        StepKind::Push(push) => push.preview(cx),
+        StepKind::Branch(branch) => branch.preview(cx),
+        StepKind::Switch(switch) => switch.preview(cx),
+        StepKind::Merge(merge) => merge.preview(cx),
+        StepKind::CherryPick(pick) => pick.preview(cx),
+        StepKind::Manual(manual) => manual.preview(cx),
+        StepKind::Release(_)
+        | StepKind::PullRequest(_)
+        | StepKind::MergePullRequest(_)
+        | StepKind::Dispatch(_)
+        | StepKind::Circleci(_)
+        | StepKind::Wait(_)
+        | StepKind::Verify(_)
+        | StepKind::Http(_)
+        | StepKind::Slack(_)
+        | StepKind::Webhook(_)
+        | StepKind::Email(_) => crate::remote::preview(&step.kind, cx),
+    }
+}
+
+/// A check in the plan: run now when nothing changes before it, else when its turn comes.
+fn check_effect(check: &check::CheckStep, cx: &mut PlanCx<'_>) -> Result<Effect, StepError> {
+    let description = check.describe(&|template| cx.render(template), &cx.project.branch);
+    if cx.sim.changed_anything {
+        return Ok(Effect::Check {
+            description,
+            passed: None,
+            detail: Some("checked when its turn comes".to_owned()),
+        });
+    }
+    let version = cx
+        .variables
+        .get_key("version")
+        .unwrap_or_default()
+        .to_owned();
+    let result = if check.check.is_remote() {
+        crate::remote::check_at_plan(check, cx)?
+    } else {
+        let render = |template: &Template| cx.render_strict(template);
+        check.evaluate(&check::CheckScope {
+            project: cx.project,
+            repo: &cx.project.repo,
+            render: &render,
+            version: &version,
+        })?
+    };
+    let detail = match (&result.passed, &result.hint) {
+        (false, Some(hint)) => format!("{}\nhint: {hint}", result.detail),
+        _ => result.detail.clone(),
+    };
+    Ok(Effect::Check {
+        description,
+        passed: Some(result.passed),
+        detail: Some(detail),
+    })
+}
+
+/// What the step does, in a few words (its title when it has no `name`).
+pub fn describe(kind: &StepKind, variables: &Variables) -> String {
+    let render = |template: &Template| template.render_partial(variables);
+    match kind {
+        StepKind::Check(check) => format!("check: {}", check.check.name()),
+        StepKind::Bump(bump) => format!("bump {}", render(&bump.level)),
+        StepKind::Changelog(_) => "update the changelog".to_owned(),
+        StepKind::Checksums(step) => format!("checksums of {}", render(&step.pattern)),
+        StepKind::Run(run) => {
+            let words: Vec<String> = run
+                .command
+                .templates()
+                .iter()
+                .map(|word| render(word))
+                .collect();
+            format!("run {}", words.join(" "))
+        }
+        StepKind::Commit(commit) => format!("commit \"{}\"", render(&commit.message)),
+        StepKind::Tag(tag) => format!("tag {}", render(&tag.name)),
+        StepKind::Push(push) => match (push.branch, push.tag) {
+            (true, true) => "push branch and tag".to_owned(),
+            (true, false) => "push branch".to_owned(),
+            _ => "push tag".to_owned(),
+        },
+        StepKind::Branch(branch) => format!("create branch {}", render(&branch.name)),
+        StepKind::Switch(switch) => format!("switch to {}", render(&switch.branch)),
+        StepKind::Merge(merge) => format!("merge into {}", render(&merge.into)),
+        StepKind::CherryPick(_) => "cherry-pick".to_owned(),
+        StepKind::Manual(manual) => {
+            let text = render(&manual.text);
+            let first = text.lines().next().unwrap_or_default();
+            if first.chars().count() > 60 {
+                format!("manual: {}…", first.chars().take(59).collect::<String>())
+            } else {
+                format!("manual: {first}")
+            }
+        }
+        other => crate::remote::describe(other, variables),
+    }
+}
+
+/// Acts. The executor has recorded the step as running before calling this.
+pub(crate) fn execute(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    match &step.kind {
+        StepKind::Check(check) => {
+            let result = if check.check.is_remote() {
+                crate::remote::check_at_run(check, cx)?
+            } else {
+                let version = cx.plan.version.clone();
+                let variables = cx.variables();
+                let render = |template: &Template| {
+                    template
+                        .render(&variables)
+                        .map_err(|unresolved| StepError::new(unresolved.to_string()))
+                };
+                check.evaluate(&check::CheckScope {
+                    project: cx.project,
+                    repo: &cx.project.repo,
+                    render: &render,
+                    version: &version,
+                })?
+            };
+            if result.passed {
+                cx.output(&result.detail);
+                Ok(Outcome::Done)
+            } else {
+                let mut error = StepError::new(result.detail);
+                error.hint = result.hint;
+                Err(error)
+            }
+        }
+        StepKind::Bump(bump) => bump.execute(cx),
+        StepKind::Changelog(changelog) => changelog.execute(cx),
+        StepKind::Checksums(checksums) => checksums.execute(cx),
+        StepKind::Run(run) => run.execute(cx, step.timeout),
+        StepKind::Commit(commit) => commit.execute(cx),
+        StepKind::Tag(tag) => tag.execute(cx),
+        StepKind::Push(push) => push.execute(cx),
+        StepKind::Branch(branch) => branch.execute(cx),
+        StepKind::Switch(switch) => switch.execute(cx),
+        StepKind::Merge(merge) => merge.execute(cx),
+        StepKind::CherryPick(pick) => pick.execute(cx),
+        StepKind::Manual(manual) => manual.execute(cx),
+        other => crate::remote::execute(step, other, cx),
+    }
+}
+
+/// Whether the step's effect is already there, for a step that was running when relman died.
+pub(crate) fn probe(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    match &step.kind {
+        // Checks are read-only: running them again is the probe.
+        StepKind::Check(_) => Ok(Probe::NotDone),
+        StepKind::Bump(bump) => bump.probe(cx),
+        StepKind::Changelog(changelog) => changelog.probe(cx),
+        StepKind::Checksums(_) => Ok(Probe::NotDone),
+        StepKind::Run(run) => Ok(if run.idempotent {
+            Probe::NotDone
+        } else {
+            Probe::Unknown
+        }),
+        StepKind::Commit(commit) => commit.probe(cx),
+        StepKind::Tag(tag) => tag.probe(cx),
+        StepKind::Push(push) => push.probe(cx),
+        StepKind::Branch(branch) => branch.probe(cx),
+        StepKind::Switch(switch) => switch.probe(cx),
+        StepKind::Merge(merge) => merge.probe(cx),
+        StepKind::CherryPick(pick) => pick.probe(cx),
+        // A person's step is done when they say so.
+        StepKind::Manual(_) => Ok(Probe::NotDone),
+        other => crate::remote::probe(step, other, cx),
     }
 }

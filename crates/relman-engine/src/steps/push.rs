@@ -10,3 +10,154 @@ pub struct PushStep {
     /// Default `project.remote`.
     pub remote: Option<String>,
 }
+
+use super::{Outcome, PlanCx, Probe, RunCx, StepError};
+use crate::journal::RemoteEffect;
+use crate::plan::Effect;
+
+impl PushStep {
+    fn remote<'a>(&'a self, default: &'a str) -> &'a str {
+        self.remote.as_deref().unwrap_or(default)
+    }
+
+    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let remote = self.remote(&cx.project.remote);
+        let mut refs = Vec::new();
+        if self.branch {
+            let branch = cx
+                .sim
+                .branch
+                .clone()
+                .or_else(|| cx.variables.get_key("branch").map(str::to_owned))
+                .unwrap_or_else(|| "HEAD".to_owned());
+            refs.push(format!("refs/heads/{branch}"));
+        }
+        if self.tag {
+            refs.push(format!(
+                "refs/tags/{}",
+                cx.variables.get_key("tag").unwrap_or("{tag}")
+            ));
+        }
+        let atomic = if refs.len() > 1 { " --atomic" } else { "" };
+        Ok(vec![Effect::Git {
+            description: format!("push {} to `{remote}`", refs.join(" and ")),
+            command: format!(
+                "git push{atomic} --set-upstream {remote} {}",
+                refs.join(" ")
+            ),
+        }])
+    }
+
+    /// The refs to push, with the object each must point at on the remote.
+    fn refs(&self, cx: &mut RunCx<'_>) -> Result<Vec<(String, String)>, StepError> {
+        if let Some(recorded) = cx.context_value("refs") {
+            return Ok(recorded
+                .lines()
+                .filter_map(|line| line.split_once(' '))
+                .map(|(name, sha)| (name.to_owned(), sha.to_owned()))
+                .collect());
+        }
+        let repo = &cx.project.repo;
+        let mut refs = Vec::new();
+        if self.branch {
+            let branch = repo
+                .current_branch()?
+                .ok_or_else(|| StepError::new("HEAD is detached: there is no branch to push"))?;
+            refs.push((format!("refs/heads/{branch}"), repo.head_sha()?));
+        }
+        if self.tag {
+            let tag = cx.plan.tag.clone();
+            let object = repo.rev_parse(&format!("refs/tags/{tag}")).map_err(|_| {
+                StepError::new(format!("there is no tag `{tag}` to push"))
+                    .with_hint("a `tag` step must come before the push")
+            })?;
+            refs.push((format!("refs/tags/{tag}"), object));
+        }
+        let text = refs
+            .iter()
+            .map(|(name, sha)| format!("{name} {sha}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        cx.set_context("refs", text);
+        cx.save()?;
+        Ok(refs)
+    }
+
+    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let remote = self.remote(&cx.project.remote).to_owned();
+        let refs = self.refs(cx)?;
+        let specs: Vec<String> = refs
+            .iter()
+            .map(|(name, _)| format!("{name}:{name}"))
+            .collect();
+        let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        cx.project
+            .repo
+            .push(&remote, &spec_refs, refs.len() > 1, self.branch)?;
+        self.finish(cx, &remote, &refs);
+        Ok(Outcome::Done)
+    }
+
+    fn finish(&self, cx: &mut RunCx<'_>, remote: &str, refs: &[(String, String)]) {
+        for (name, sha) in refs {
+            let (description, undo_hint) = match name.strip_prefix("refs/tags/") {
+                Some(tag) => (
+                    format!("tag `{tag}` pushed to `{remote}`"),
+                    format!("git push {remote} :refs/tags/{tag}"),
+                ),
+                None => {
+                    let branch = name.trim_start_matches("refs/heads/");
+                    (
+                        format!(
+                            "branch `{branch}` pushed to `{remote}` at {}",
+                            &sha[..sha.len().min(7)]
+                        ),
+                        format!(
+                            "git revert the release commit on `{branch}` and push, or force-push `{branch}` back if nobody has pulled it"
+                        ),
+                    )
+                }
+            };
+            cx.push_remote(RemoteEffect {
+                description,
+                undo_hint,
+                pushed_refs: vec![name.clone()],
+            });
+        }
+        cx.set_output(
+            "refs",
+            refs.iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        cx.output(&format!(
+            "pushed {} to {remote}",
+            refs.iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        if cx.context_value("refs").is_none() {
+            return Ok(Probe::NotDone);
+        }
+        let remote = self.remote(&cx.project.remote).to_owned();
+        let refs = self.refs(cx)?;
+        let names: Vec<&str> = refs.iter().map(|(name, _)| name.as_str()).collect();
+        let found = cx.project.repo.ls_remote(&remote, &names)?;
+        let all_there = refs.iter().all(|(name, sha)| {
+            found
+                .iter()
+                .any(|remote_ref| &remote_ref.name == name && &remote_ref.target == sha)
+        });
+        if all_there {
+            self.finish(cx, &remote, &refs);
+            Ok(Probe::Done)
+        } else {
+            Ok(Probe::NotDone)
+        }
+    }
+}

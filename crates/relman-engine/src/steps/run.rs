@@ -35,3 +35,100 @@ impl CommandSpec {
         }
     }
 }
+
+use std::time::Duration;
+
+use super::process::run_command;
+use super::{Outcome, PlanCx, RunCx, StepError};
+use crate::journal::Undo;
+use crate::plan::Effect;
+use crate::template::Variables;
+
+impl CommandSpec {
+    /// The argv: each word resolved whole (never re-split), or `sh -c LINE` with values quoted.
+    pub(crate) fn argv(
+        &self,
+        resolve: impl Fn(&Template) -> Result<String, StepError>,
+        quote_line: impl Fn(&Template) -> Result<String, StepError>,
+    ) -> Result<Vec<String>, StepError> {
+        match self {
+            CommandSpec::Argv(words) => words.iter().map(resolve).collect(),
+            CommandSpec::Shell(line) => {
+                Ok(vec!["sh".to_owned(), "-c".to_owned(), quote_line(line)?])
+            }
+        }
+    }
+}
+
+fn shell_quote(variables: &Variables, template: &Template) -> Result<String, StepError> {
+    template
+        .render_with(variables, |value| shell_words::quote(value).into_owned())
+        .map_err(|unresolved| StepError::new(unresolved.to_string()))
+}
+
+impl RunStep {
+    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let variables = super::context::with_env(cx.variables, cx.env);
+        let argv = match &self.command {
+            CommandSpec::Argv(words) => words
+                .iter()
+                .map(|word| word.render_partial(&variables))
+                .collect(),
+            CommandSpec::Shell(line) => vec![
+                line.render_with(&variables, |value| shell_words::quote(value).into_owned())
+                    .unwrap_or_else(|_| line.render_partial(&variables)),
+            ],
+        };
+        let cwd = self
+            .cwd
+            .as_ref()
+            .map(|cwd| cwd.render_partial(&variables).into());
+        let mut effects = vec![Effect::Command {
+            argv,
+            cwd,
+            shell: self.shell,
+        }];
+        if let Some(undo) = &self.undo {
+            let words: Vec<String> = undo
+                .templates()
+                .iter()
+                .map(|word| word.render_partial(&variables))
+                .collect();
+            effects.push(Effect::Note {
+                text: format!("`relman abort` undoes it with: {}", words.join(" ")),
+            });
+        }
+        Ok(effects)
+    }
+
+    pub(crate) fn execute(
+        &self,
+        cx: &mut RunCx<'_>,
+        timeout: Option<Duration>,
+    ) -> Result<Outcome, StepError> {
+        let variables = cx.variables();
+        let argv = self
+            .command
+            .argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
+        let cwd = match &self.cwd {
+            Some(cwd) => cx.root().join(cx.render(cwd)?),
+            None => cx.root().to_owned(),
+        };
+        let env = self
+            .env
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), cx.render(value)?)))
+            .collect::<Result<Vec<_>, StepError>>()?;
+        if let Some(undo) = &self.undo {
+            let argv = undo.argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
+            cx.push_undo(Undo::Command {
+                argv,
+                cwd: cwd.clone(),
+            });
+        }
+        let finished = run_command(&argv, &cwd, &env, timeout, |line| cx.output(line))?;
+        cx.set_output("exit_code", finished.code.unwrap_or_default().to_string());
+        cx.set_output("stdout", finished.stdout.trim_end());
+        Ok(Outcome::Done)
+    }
+}

@@ -209,8 +209,12 @@ fn tag_format_needs_version_once() {
     let (message, _) = only_error("[project]\ntag = \"release-{major}\"\n");
     assert_eq!(
         message,
-        "relman.toml:2:7: tag format `release-{major}`: it has no `{version}`"
+        "relman.toml:2:7: tag format `release-{major}` has an unknown placeholder `{major}`"
     );
+    let (message, hint) = only_error("[project]\ntag = \"release\"\n");
+    assert!(message.starts_with("relman.toml:2:7: tag format `release`"), "{message}");
+    assert!(message.contains("{version}"), "{message}");
+    assert_eq!(hint.unwrap(), "write it like `v{version}`");
 }
 
 #[test]

@@ -1,0 +1,712 @@
+//! Running a frozen plan: the journal is written before and after every step; a step left
+//! `running` by a crash is reconciled by its probe before anything is done again; a step that
+//! waits for a person or the outside world pauses the release; `abort` takes back the local
+//! effects that were not pushed, newest first.
+
+use std::time::Instant;
+
+use relman_remote::Redactor;
+
+use crate::environment::Environment;
+use crate::journal::{
+    Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord, StepState,
+    Undo,
+};
+use crate::lock::{LockError, ReleaseLock};
+use crate::plan::{FrozenPlan, Plan, step_title};
+use crate::project::Project;
+use crate::report::{Event, Prompter, Reporter};
+use crate::steps::{self, Outcome, Probe, RunCx, StepError};
+
+/// How a run or resume ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// Every step is done.
+    Done { version: String, tag: String },
+    /// Waiting for a person or the outside world (exit 3).
+    Paused {
+        step: usize,
+        title: String,
+        reason: String,
+    },
+    /// A step failed (exit 1); `resume` tries it again.
+    Failed {
+        step: usize,
+        title: String,
+        error: StepError,
+    },
+    /// `auto` found nothing releasable (exit 0).
+    NothingToRelease(String),
+}
+
+/// Why a release could not be started, resumed or aborted. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("a release is already in progress: {summary}")]
+    InProgress { summary: String },
+    #[error("there is no release in progress")]
+    NothingInProgress,
+    #[error("the plan cannot start: {0}")]
+    ChecksFailed(String),
+    #[error(transparent)]
+    Step(#[from] StepError),
+    #[error(transparent)]
+    Git(#[from] relman_git::GitError),
+}
+
+impl RunError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            RunError::Lock(error) => error.hint(),
+            RunError::Journal(error) => error.hint(),
+            RunError::InProgress { .. } => Some("finish it with `relman resume`, see it with `relman status`, or end it with `relman abort`".to_owned()),
+            RunError::NothingInProgress => Some("start one with `relman run WORKFLOW`; `relman status` shows the last one".to_owned()),
+            RunError::ChecksFailed(_) => None,
+            RunError::Step(error) => error.hint.clone(),
+            RunError::Git(error) => error.hint(),
+        }
+    }
+}
+
+/// What `abort` did and what it left.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AbortReport {
+    /// Local effects taken back, newest first.
+    pub undone: Vec<String>,
+    /// Local effects kept, with why (pushed already, moved since).
+    pub kept: Vec<String>,
+    /// Effects outside the clone, each with how to undo it.
+    pub remote: Vec<RemoteEffect>,
+}
+
+/// Runs releases of one project.
+pub struct Runner<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub reporter: &'a mut dyn Reporter,
+    pub prompter: &'a mut dyn Prompter,
+}
+
+impl std::fmt::Debug for Runner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("project", &self.project.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The masker of everything relman writes: every secret environment value, URL passwords.
+pub fn redactor(project: &Project, env: &Environment) -> Redactor {
+    let mut redactor = Redactor::new();
+    for value in env.secret_values(&project.secrets) {
+        redactor.add_value(&value);
+    }
+    redactor
+}
+
+/// The release in progress, or else the last one.
+pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
+    let state = StateDir::new(project.repo.common_dir());
+    match state.load()? {
+        Some(journal) => Ok(Some(journal)),
+        None => state.last_finished(),
+    }
+}
+
+impl Runner<'_> {
+    fn state(&self) -> StateDir {
+        StateDir::new(self.project.repo.common_dir())
+    }
+
+    fn lock(&mut self, state: &StateDir) -> Result<ReleaseLock, RunError> {
+        let lock = ReleaseLock::acquire(state.path())?;
+        if let Some(pid) = lock.took_over_from {
+            self.reporter.event(Event::Warning {
+                message: format!(
+                    "took over the release lock of relman pid {pid}, which is no longer running"
+                ),
+            });
+        }
+        Ok(lock)
+    }
+
+    /// Freezes `plan` into a new journal and runs it.
+    pub fn start(&mut self, plan: &Plan) -> Result<Finish, RunError> {
+        if let Some(reason) = &plan.nothing_to_release {
+            return Ok(Finish::NothingToRelease(reason.clone()));
+        }
+        let failed = plan.failed_checks();
+        if let Some(step) = failed.first() {
+            let detail = step
+                .effects
+                .iter()
+                .find_map(|effect| match effect {
+                    crate::plan::Effect::Check {
+                        passed: Some(false),
+                        detail,
+                        ..
+                    } => detail.clone(),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            return Err(RunError::ChecksFailed(format!(
+                "step {} ({}): {detail}",
+                step.number, step.title
+            )));
+        }
+        let state = self.state();
+        let _lock = self.lock(&state)?;
+        if let Some(journal) = state.load()?
+            && journal.state.in_progress()
+        {
+            return Err(RunError::InProgress {
+                summary: summary(&journal),
+            });
+        }
+        let frozen = plan.frozen.clone();
+        let steps = plan
+            .steps
+            .iter()
+            .map(|planned| {
+                let mut record = StepRecord::new(planned.number, planned.title.clone());
+                if let Some(reason) = &planned.skipped {
+                    record.state = StepState::Skipped;
+                    record.message = Some(reason.clone());
+                }
+                record
+            })
+            .collect();
+        let mut journal = Journal {
+            schema: SCHEMA,
+            relman_version: self.env.relman_version.clone(),
+            id: format!(
+                "{}-{}-{}",
+                frozen.workflow,
+                if frozen.version.is_empty() {
+                    "none"
+                } else {
+                    &frozen.version
+                },
+                self.env.now
+            ),
+            state: ReleaseState::Running,
+            created_at: self.env.now,
+            updated_at: self.env.now,
+            plan: frozen,
+            steps,
+            runtime: Default::default(),
+        };
+        state.save(&journal)?;
+        self.reporter.event(Event::Release {
+            workflow: journal.plan.workflow.clone(),
+            version: journal.plan.version.clone(),
+            tag: journal.plan.tag.clone(),
+            resumed: false,
+        });
+        self.drive(&state, &mut journal, false)
+    }
+
+    /// Continues the release in progress. `confirm` marks the step it is paused on as done.
+    pub fn resume(&mut self, confirm: bool) -> Result<Finish, RunError> {
+        let state = self.state();
+        let _lock = self.lock(&state)?;
+        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
+        if !journal.state.in_progress() {
+            return Err(RunError::NothingInProgress);
+        }
+        self.reporter.event(Event::Release {
+            workflow: journal.plan.workflow.clone(),
+            version: journal.plan.version.clone(),
+            tag: journal.plan.tag.clone(),
+            resumed: true,
+        });
+        self.drive(&state, &mut journal, confirm)
+    }
+
+    fn finish_step(
+        &mut self,
+        state: &StateDir,
+        journal: &mut Journal,
+        index: usize,
+        new_state: StepState,
+        message: Option<String>,
+        started: Instant,
+    ) -> Result<(), RunError> {
+        let redactor = redactor(self.project, self.env);
+        let record = &mut journal.steps[index];
+        record.state = new_state;
+        record.message = message.map(|text| redactor.redact(&text));
+        record.finished_at = Some(self.env.now.max(record.started_at.unwrap_or_default()));
+        journal.updated_at = self.env.now;
+        state.save(journal)?;
+        let record = &journal.steps[index];
+        let summary = match new_state {
+            StepState::Done => record
+                .outputs
+                .get("summary")
+                .cloned()
+                .or_else(|| record.output_tail.last().cloned()),
+            _ => record.message.clone(),
+        };
+        self.reporter.event(Event::StepFinished {
+            number: record.number,
+            title: record.title.clone(),
+            state: new_state,
+            duration: started.elapsed(),
+            summary,
+        });
+        Ok(())
+    }
+
+    fn drive(
+        &mut self,
+        state: &StateDir,
+        journal: &mut Journal,
+        mut confirm: bool,
+    ) -> Result<Finish, RunError> {
+        let redactor = redactor(self.project, self.env);
+        journal.state = ReleaseState::Running;
+        state.save(journal)?;
+        let plan = journal.plan.clone();
+        for (index, step) in plan.steps.iter().enumerate() {
+            let previous = journal.steps[index].state;
+            if matches!(
+                previous,
+                StepState::Done | StepState::Skipped | StepState::Undone
+            ) {
+                continue;
+            }
+            let started = Instant::now();
+            let title = journal.steps[index].title.clone();
+            // A condition that needed run-time values is decided now.
+            if let Some(source) = &step.condition {
+                let cx = self.cx(&plan, journal, state, index, &redactor, false);
+                let variables = cx.variables();
+                let version = cx.project.scheme.parse(&plan.version).ok();
+                let context = crate::plan::variables_context(
+                    cx.project,
+                    cx.env,
+                    &variables,
+                    version.as_ref(),
+                );
+                let holds = crate::plan::evaluate_now(source, &context);
+                cx.journal.steps[index].title = step_title(step, &variables);
+                match holds {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        self.finish_step(
+                            state,
+                            journal,
+                            index,
+                            StepState::Skipped,
+                            Some(format!("`if = \"{source}\"` is false")),
+                            started,
+                        )?;
+                        continue;
+                    }
+                    Err(error) => return self.fail(state, journal, index, &title, error, started),
+                }
+            }
+            // Reconcile a step that was interrupted, or that failed and is tried again.
+            if matches!(
+                previous,
+                StepState::Running | StepState::Failed | StepState::Paused
+            ) {
+                let mut cx = self.cx(&plan, journal, state, index, &redactor, false);
+                match steps::probe(step, &mut cx) {
+                    Ok(Probe::Done) => {
+                        journal.steps[index]
+                            .output_tail
+                            .push("found done (checked on resume)".to_owned());
+                        self.finish_step(state, journal, index, StepState::Done, None, started)?;
+                        continue;
+                    }
+                    Ok(Probe::NotDone) => {}
+                    Ok(Probe::Unknown) if previous == StepState::Failed => {}
+                    Ok(Probe::Unknown) => {
+                        if confirm {
+                            confirm = false;
+                            journal.steps[index]
+                                .output_tail
+                                .push("marked done with `relman resume --confirm`".to_owned());
+                            self.finish_step(
+                                state,
+                                journal,
+                                index,
+                                StepState::Done,
+                                None,
+                                started,
+                            )?;
+                            continue;
+                        }
+                        let question = format!(
+                            "relman stopped while step {} ({title}) was running, and cannot tell whether it finished. Run it again?",
+                            step.number
+                        );
+                        if !(self.env.interactive && self.prompter.confirm(&question)) {
+                            let reason = "relman stopped while this step was running and cannot tell whether it finished; check by hand, then `relman resume --confirm` if it did (or mark the step `idempotent = true` to have it run again)".to_owned();
+                            return self.pause(state, journal, index, &title, reason, started);
+                        }
+                    }
+                    Err(error) => return self.fail(state, journal, index, &title, error, started),
+                }
+            }
+            let confirmed = confirm && previous == StepState::Paused;
+            if previous == StepState::Paused {
+                confirm = false;
+            }
+            {
+                let record = &mut journal.steps[index];
+                record.state = StepState::Running;
+                record.attempts += 1;
+                record.started_at = Some(self.env.now);
+                record.message = None;
+            }
+            journal.updated_at = self.env.now;
+            state.save(journal)?;
+            self.reporter.event(Event::StepStarted {
+                number: step.number,
+                title: title.clone(),
+            });
+            let mut attempts_left = step.retries;
+            let outcome = loop {
+                let mut cx = self.cx(&plan, journal, state, index, &redactor, confirmed);
+                match steps::execute(step, &mut cx) {
+                    Err(error) if attempts_left > 0 => {
+                        attempts_left -= 1;
+                        let line =
+                            format!("attempt failed: {error}; retrying ({attempts_left} left)");
+                        cx.output(&line);
+                    }
+                    other => break other,
+                }
+            };
+            match outcome {
+                Ok(Outcome::Done) => {
+                    self.finish_step(state, journal, index, StepState::Done, None, started)?;
+                }
+                Ok(Outcome::Paused(reason)) => {
+                    return self.pause(state, journal, index, &title, reason, started);
+                }
+                Err(error) => return self.fail(state, journal, index, &title, error, started),
+            }
+        }
+        journal.state = ReleaseState::Done;
+        journal.updated_at = self.env.now;
+        state.save(journal)?;
+        state.archive(journal)?;
+        self.reporter.event(Event::Finished {
+            state: ReleaseState::Done,
+            message: None,
+        });
+        Ok(Finish::Done {
+            version: journal.plan.version.clone(),
+            tag: journal.plan.tag.clone(),
+        })
+    }
+
+    /// The plan is passed apart from the journal (a copy of `journal.plan`) so that a step can
+    /// read it while it updates its record.
+    #[allow(clippy::too_many_arguments)]
+    fn cx<'c>(
+        &'c mut self,
+        plan: &'c FrozenPlan,
+        journal: &'c mut Journal,
+        state: &'c StateDir,
+        index: usize,
+        redactor: &'c Redactor,
+        confirmed: bool,
+    ) -> RunCx<'c> {
+        RunCx {
+            project: self.project,
+            env: self.env,
+            plan,
+            journal,
+            state,
+            index,
+            reporter: &mut *self.reporter,
+            prompter: &mut *self.prompter,
+            redactor,
+            confirmed,
+        }
+    }
+
+    fn pause(
+        &mut self,
+        state: &StateDir,
+        journal: &mut Journal,
+        index: usize,
+        title: &str,
+        reason: String,
+        started: Instant,
+    ) -> Result<Finish, RunError> {
+        let redactor = redactor(self.project, self.env);
+        let reason = redactor.redact(&reason);
+        self.finish_step(
+            state,
+            journal,
+            index,
+            StepState::Paused,
+            Some(reason.clone()),
+            started,
+        )?;
+        journal.state = ReleaseState::Paused;
+        state.save(journal)?;
+        self.reporter.event(Event::Finished {
+            state: ReleaseState::Paused,
+            message: Some(reason.clone()),
+        });
+        Ok(Finish::Paused {
+            step: journal.steps[index].number,
+            title: title.to_owned(),
+            reason,
+        })
+    }
+
+    fn fail(
+        &mut self,
+        state: &StateDir,
+        journal: &mut Journal,
+        index: usize,
+        title: &str,
+        error: StepError,
+        started: Instant,
+    ) -> Result<Finish, RunError> {
+        let redactor = redactor(self.project, self.env);
+        let error = StepError {
+            message: redactor.redact(&error.message),
+            hint: error.hint.map(|hint| redactor.redact(&hint)),
+        };
+        self.finish_step(
+            state,
+            journal,
+            index,
+            StepState::Failed,
+            Some(error.message.clone()),
+            started,
+        )?;
+        journal.state = ReleaseState::Failed;
+        state.save(journal)?;
+        self.reporter.event(Event::Finished {
+            state: ReleaseState::Failed,
+            message: Some(error.message.clone()),
+        });
+        Ok(Finish::Failed {
+            step: journal.steps[index].number,
+            title: title.to_owned(),
+            error,
+        })
+    }
+
+    /// Ends the release in progress: undoes, newest first, the local effects that were not
+    /// pushed, and lists what remains outside the clone.
+    pub fn abort(&mut self) -> Result<AbortReport, RunError> {
+        let state = self.state();
+        let _lock = self.lock(&state)?;
+        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
+        if !journal.state.in_progress() {
+            return Err(RunError::NothingInProgress);
+        }
+        let repo = &self.project.repo;
+        if repo.cherry_pick_in_progress() {
+            repo.cherry_pick_abort()?;
+        }
+        let pushed: Vec<String> = journal
+            .steps
+            .iter()
+            .flat_map(|record| record.remote.iter())
+            .flat_map(|effect| effect.pushed_refs.iter().cloned())
+            .collect();
+        let mut report = AbortReport::default();
+        // Once a commit is kept because it was pushed, the files it committed stay as they are.
+        let mut keep_files = false;
+        for index in (0..journal.steps.len()).rev() {
+            let record = &journal.steps[index];
+            if !matches!(
+                record.state,
+                StepState::Done | StepState::Running | StepState::Failed | StepState::Paused
+            ) {
+                continue;
+            }
+            report.remote.extend(record.remote.iter().rev().cloned());
+            let undos: Vec<Undo> = record.undo.iter().rev().cloned().collect();
+            for undo in undos {
+                match self.undo(&undo, &pushed, &mut keep_files) {
+                    Ok(Some(done)) => report.undone.push(done),
+                    Ok(None) => {}
+                    Err(kept) => report.kept.push(kept),
+                }
+            }
+            if record.state != StepState::Done || !record.undo.is_empty() {
+                journal.steps[index].state = StepState::Undone;
+            }
+        }
+        report.remote.reverse();
+        journal.state = ReleaseState::Aborted;
+        journal.updated_at = self.env.now;
+        state.save(&journal)?;
+        state.archive(&journal)?;
+        self.reporter.event(Event::Finished {
+            state: ReleaseState::Aborted,
+            message: None,
+        });
+        Ok(report)
+    }
+
+    /// Takes back one local effect. `Ok(Some)` says what was done, `Err` why it was kept.
+    fn undo(
+        &mut self,
+        undo: &Undo,
+        pushed: &[String],
+        keep_files: &mut bool,
+    ) -> Result<Option<String>, String> {
+        let repo = &self.project.repo;
+        let git =
+            |result: Result<(), relman_git::GitError>| result.map_err(|error| error.to_string());
+        match undo {
+            Undo::RestoreFile { path, content } => {
+                if *keep_files {
+                    return Err(format!(
+                        "{}: kept as committed (the release commit was pushed)",
+                        path.display()
+                    ));
+                }
+                let full = self.project.root.join(path);
+                match content {
+                    Some(content) => relman_version::files::write_atomic(&full, content.as_bytes())
+                        .map_err(|error| error.to_string())?,
+                    None => match fs_err::remove_file(&full) {
+                        Ok(()) => {}
+                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(error) => return Err(error.to_string()),
+                    },
+                }
+                Ok(Some(format!("restored {}", path.display())))
+            }
+            Undo::ResetBranch { branch, to, from } => {
+                if pushed.contains(&format!("refs/heads/{branch}")) {
+                    *keep_files = true;
+                    return Err(format!(
+                        "branch `{branch}` was pushed: its commits stay (see below)"
+                    ));
+                }
+                let current = repo.current_branch().map_err(|error| error.to_string())?;
+                if current.as_deref() != Some(branch.as_str()) {
+                    return Err(format!(
+                        "`{branch}` is not checked out: left at {}",
+                        &from[..from.len().min(7)]
+                    ));
+                }
+                let head = repo.head_sha().map_err(|error| error.to_string())?;
+                if head != *from {
+                    return Err(format!(
+                        "`{branch}` moved since the release (now at {}): left as it is",
+                        &head[..head.len().min(7)]
+                    ));
+                }
+                git(repo.reset_hard(to))?;
+                Ok(Some(format!(
+                    "moved `{branch}` back to {}",
+                    &to[..to.len().min(7)]
+                )))
+            }
+            Undo::DeleteTag { tag } => {
+                if pushed.contains(&format!("refs/tags/{tag}")) {
+                    return Err(format!("tag `{tag}` was pushed: kept here too"));
+                }
+                if !repo.tag_exists(tag).map_err(|error| error.to_string())? {
+                    return Ok(None);
+                }
+                git(repo.delete_tag(tag))?;
+                Ok(Some(format!("deleted tag `{tag}`")))
+            }
+            Undo::DeleteBranch { branch, back_to } => {
+                if pushed.contains(&format!("refs/heads/{branch}")) {
+                    return Err(format!("branch `{branch}` was pushed: kept here too"));
+                }
+                if repo
+                    .current_branch()
+                    .map_err(|error| error.to_string())?
+                    .as_deref()
+                    == Some(branch.as_str())
+                {
+                    match back_to {
+                        Some(back) => git(repo.switch(back))?,
+                        None => {
+                            return Err(format!(
+                                "`{branch}` is checked out and there is no branch to go back to"
+                            ));
+                        }
+                    }
+                }
+                if !repo
+                    .branch_names()
+                    .map_err(|error| error.to_string())?
+                    .contains(branch)
+                {
+                    return Ok(None);
+                }
+                git(repo.delete_branch(branch))?;
+                Ok(Some(format!("deleted branch `{branch}`")))
+            }
+            Undo::SwitchBack { to } => {
+                if repo
+                    .current_branch()
+                    .map_err(|error| error.to_string())?
+                    .as_deref()
+                    == Some(to.as_str())
+                {
+                    return Ok(None);
+                }
+                git(repo.switch(to))?;
+                Ok(Some(format!("switched back to `{to}`")))
+            }
+            Undo::Command { argv, cwd } => {
+                let reporter = &mut *self.reporter;
+                steps::run_command(argv, cwd, &[], None, |line| {
+                    reporter.event(Event::StepOutput {
+                        number: 0,
+                        line: line.to_owned(),
+                    });
+                })
+                .map_err(|error| error.to_string())?;
+                Ok(Some(format!("ran `{}`", shell_words::join(argv))))
+            }
+        }
+    }
+}
+
+/// One line about a release, for messages.
+pub fn summary(journal: &Journal) -> String {
+    let current = journal.steps.iter().find(|record| {
+        !matches!(
+            record.state,
+            StepState::Done | StepState::Skipped | StepState::Undone
+        )
+    });
+    let version = if journal.plan.version.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", journal.plan.version)
+    };
+    match current {
+        Some(record) => format!(
+            "`{}`{version} is {} at step {} ({})",
+            journal.plan.workflow,
+            match journal.state {
+                ReleaseState::Running => "running",
+                ReleaseState::Paused => "paused",
+                ReleaseState::Failed => "failed",
+                ReleaseState::Done => "done",
+                ReleaseState::Aborted => "aborted",
+            },
+            record.number,
+            record.title
+        ),
+        None => format!("`{}`{version}", journal.plan.workflow),
+    }
+}

@@ -1,0 +1,343 @@
+//! The journal: the release in progress, written atomically to `.git/relman/journal.json` before
+//! and after every step, so that a release survives a crash and `resume` knows where it stopped.
+//!
+//! It is plain JSON on purpose: when a release must be repaired by hand, a person can read it.
+//! It holds the frozen plan (what was confirmed), each step's state, timings and outputs, and what
+//! `abort` needs to undo local effects. It never holds an environment variable's value, and every
+//! text in it is masked before it is written.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::FrozenPlan;
+
+/// Bumped when the layout changes incompatibly; a journal with another schema is refused.
+pub const SCHEMA: u32 = 1;
+
+const FILE: &str = "journal.json";
+const HISTORY: &str = "history";
+
+/// A release, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Journal {
+    pub schema: u32,
+    /// The relman that started the release.
+    pub relman_version: String,
+    /// `release-1.2.3-1700000000`: workflow, version and start time.
+    pub id: String,
+    pub state: ReleaseState,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub plan: FrozenPlan,
+    pub steps: Vec<StepRecord>,
+    /// Values learnt while running (`sha` after the commit, `release_url`, `pr_number` …).
+    pub runtime: BTreeMap<String, String>,
+}
+
+/// Where the release as a whole stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReleaseState {
+    Running,
+    Paused,
+    Failed,
+    Done,
+    Aborted,
+}
+
+impl ReleaseState {
+    /// Whether the release still needs `resume` or `abort`.
+    pub fn in_progress(self) -> bool {
+        matches!(
+            self,
+            ReleaseState::Running | ReleaseState::Paused | ReleaseState::Failed
+        )
+    }
+}
+
+/// Where one step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepState {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Paused,
+    Skipped,
+    Undone,
+}
+
+impl StepState {
+    pub fn mark(self) -> &'static str {
+        match self {
+            StepState::Pending => "·",
+            StepState::Running => "…",
+            StepState::Done => "✓",
+            StepState::Failed => "✗",
+            StepState::Paused => "⏸",
+            StepState::Skipped => "-",
+            StepState::Undone => "↺",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StepState::Pending => "pending",
+            StepState::Running => "running",
+            StepState::Done => "done",
+            StepState::Failed => "failed",
+            StepState::Paused => "paused",
+            StepState::Skipped => "skipped",
+            StepState::Undone => "undone",
+        }
+    }
+}
+
+/// One step, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub number: usize,
+    pub title: String,
+    pub state: StepState,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub attempts: u32,
+    /// What the step exposes as `{steps.ID.NAME}` and shows in `status`.
+    pub outputs: BTreeMap<String, String>,
+    /// Why it failed, paused or was skipped.
+    pub message: Option<String>,
+    /// The last lines of a command's output.
+    pub output_tail: Vec<String>,
+    /// Facts recorded before acting, that the probe and undo need (HEAD before a commit …).
+    pub context: BTreeMap<String, String>,
+    /// Local effects `abort` can undo, newest last.
+    pub undo: Vec<Undo>,
+    /// Effects outside this clone that `abort` cannot undo, with how to undo them by hand.
+    pub remote: Vec<RemoteEffect>,
+}
+
+impl StepRecord {
+    pub fn new(number: usize, title: String) -> Self {
+        StepRecord {
+            number,
+            title,
+            state: StepState::Pending,
+            started_at: None,
+            finished_at: None,
+            attempts: 0,
+            outputs: BTreeMap::new(),
+            message: None,
+            output_tail: Vec::new(),
+            context: BTreeMap::new(),
+            undo: Vec::new(),
+            remote: Vec::new(),
+        }
+    }
+}
+
+/// A local effect and how to take it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "undo", rename_all = "kebab-case")]
+pub enum Undo {
+    /// Put a file back as it was (`None`: it did not exist).
+    RestoreFile {
+        path: PathBuf,
+        content: Option<String>,
+    },
+    /// Move the branch back to where it was before a commit or merge.
+    ResetBranch {
+        branch: String,
+        to: String,
+        from: String,
+    },
+    /// Delete a local tag that was created.
+    DeleteTag { tag: String },
+    /// Delete a local branch that was created, switching back first.
+    DeleteBranch {
+        branch: String,
+        back_to: Option<String>,
+    },
+    /// Switch back to the branch that was checked out.
+    SwitchBack { to: String },
+    /// Run a command (`undo = …` of a `run` step).
+    Command { argv: Vec<String>, cwd: PathBuf },
+}
+
+/// An effect outside the clone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteEffect {
+    pub description: String,
+    /// A command or URL that undoes it, for the user to run.
+    pub undo_hint: String,
+    /// Local undos that no longer apply once this is out (a pushed tag must not be deleted
+    /// locally behind the remote's back).
+    pub pushed_refs: Vec<String>,
+}
+
+/// Why a journal could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("cannot read the journal `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the journal `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the journal `{path}` is corrupt: {detail}")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "the journal `{path}` was written by relman {written_by} (journal schema {schema}); this relman reads schema {SCHEMA}"
+    )]
+    Schema {
+        path: PathBuf,
+        written_by: String,
+        schema: u32,
+    },
+}
+
+impl JournalError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            JournalError::Corrupt { path, .. } => Some(format!(
+                "inspect it (it is JSON); to give up on that release, move it away: `mv {} {}.broken`, then check the repository by hand",
+                path.display(),
+                path.display()
+            )),
+            JournalError::Schema { written_by, .. } => Some(format!(
+                "finish or abort that release with relman {written_by}, or move the journal away to start over"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The folder relman keeps its state in: `relman/` under the repository's common git dir.
+#[derive(Debug, Clone)]
+pub struct StateDir {
+    dir: PathBuf,
+}
+
+impl StateDir {
+    pub fn new(common_git_dir: &Path) -> Self {
+        StateDir {
+            dir: common_git_dir.join("relman"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn journal_path(&self) -> PathBuf {
+        self.dir.join(FILE)
+    }
+
+    /// The release in progress, or `None` when there is no journal.
+    pub fn load(&self) -> Result<Option<Journal>, JournalError> {
+        let path = self.journal_path();
+        let text = match fs_err::read_to_string(&path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(JournalError::Read { path, source }),
+        };
+        parse(&path, &text).map(Some)
+    }
+
+    /// The newest finished release, for `status` when none is in progress.
+    pub fn last_finished(&self) -> Result<Option<Journal>, JournalError> {
+        let history = self.dir.join(HISTORY);
+        let Ok(entries) = fs_err::read_dir(&history) else {
+            return Ok(None);
+        };
+        let mut newest: Option<(i64, Journal)> = None;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|extension| extension != "json") {
+                continue;
+            }
+            let Ok(text) = fs_err::read_to_string(&path) else {
+                continue;
+            };
+            let Ok(journal) = parse(&path, &text) else {
+                continue;
+            };
+            if newest
+                .as_ref()
+                .is_none_or(|(time, _)| journal.updated_at > *time)
+            {
+                newest = Some((journal.updated_at, journal));
+            }
+        }
+        Ok(newest.map(|(_, journal)| journal))
+    }
+
+    /// Writes the journal atomically: a temporary file in the same folder, flushed to disk, then
+    /// renamed over the old one. A crash leaves the old or the new journal, never half of one.
+    pub fn save(&self, journal: &Journal) -> Result<(), JournalError> {
+        let path = self.journal_path();
+        let write_error = |source| JournalError::Write {
+            path: path.clone(),
+            source,
+        };
+        fs_err::create_dir_all(&self.dir).map_err(write_error)?;
+        let mut text = serde_json::to_string_pretty(journal).expect("a journal serialises");
+        text.push('\n');
+        let mut file = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_error)?;
+        file.write_all(text.as_bytes()).map_err(write_error)?;
+        file.as_file().sync_all().map_err(write_error)?;
+        file.persist(&path)
+            .map_err(|error| write_error(error.error))?;
+        if let Ok(dir) = fs_err::File::open(&self.dir) {
+            // Make the rename itself durable; not all filesystems support it, hence no error.
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Moves a finished release out of the way into `history/`, so a new one can start.
+    pub fn archive(&self, journal: &Journal) -> Result<(), JournalError> {
+        let history = self.dir.join(HISTORY);
+        let target = history.join(format!("{}.json", journal.id));
+        let write_error = |source| JournalError::Write {
+            path: target.clone(),
+            source,
+        };
+        fs_err::create_dir_all(&history).map_err(write_error)?;
+        fs_err::rename(self.journal_path(), &target).map_err(write_error)
+    }
+}
+
+fn parse(path: &Path, text: &str) -> Result<Journal, JournalError> {
+    // Read the schema first, so an old journal gets the schema message rather than a field error.
+    #[derive(Deserialize)]
+    struct Header {
+        schema: Option<u32>,
+        relman_version: Option<String>,
+    }
+    let header: Header = serde_json::from_str(text).map_err(|error| JournalError::Corrupt {
+        path: path.to_owned(),
+        detail: error.to_string(),
+    })?;
+    let schema = header.schema.unwrap_or(0);
+    if schema != SCHEMA {
+        return Err(JournalError::Schema {
+            path: path.to_owned(),
+            written_by: header
+                .relman_version
+                .unwrap_or_else(|| "(unknown)".to_owned()),
+            schema,
+        });
+    }
+    serde_json::from_str(text).map_err(|error| JournalError::Corrupt {
+        path: path.to_owned(),
+        detail: error.to_string(),
+    })
+}

@@ -1,0 +1,123 @@
+//! One release at a time per clone: an advisory lock on `.git/relman/lock`, held for as long as
+//! a relman process acts on the release.
+//!
+//! The operating system releases the lock when its holder dies, however it dies, so a lock left by
+//! a crashed relman is simply free; the pid written into the file lets the next relman say whose
+//! lock it took over.
+
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// A held lock; released on drop.
+#[derive(Debug)]
+pub struct ReleaseLock {
+    file: fs_err::File,
+    /// Set when the previous holder died without releasing cleanly.
+    pub took_over_from: Option<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another relman (pid {pid}) is running a release in this clone")]
+    Held { pid: String, path: PathBuf },
+    #[error("cannot lock `{path}`: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl LockError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            LockError::Held { path, .. } => Some(format!(
+                "wait for it to finish, or see what it is doing with `relman status`; the lock is `{}`",
+                path.display()
+            )),
+            LockError::Io { .. } => None,
+        }
+    }
+}
+
+impl ReleaseLock {
+    /// Takes the lock in `dir` (created if missing), without waiting.
+    pub fn acquire(dir: &Path) -> Result<ReleaseLock, LockError> {
+        let path = dir.join("lock");
+        let io = |source| LockError::Io {
+            path: path.clone(),
+            source,
+        };
+        fs_err::create_dir_all(dir).map_err(io)?;
+        let mut file = fs_err::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        match file.file().try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let pid = holder.lines().next().unwrap_or("unknown").trim().to_owned();
+                return Err(LockError::Held { pid, path });
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(io(error)),
+        }
+        // A pid left in the file means its writer died while holding the lock.
+        let mut previous = String::new();
+        file.read_to_string(&mut previous).map_err(io)?;
+        let took_over_from = previous
+            .lines()
+            .next()
+            .and_then(|line| line.trim().parse().ok());
+        file.set_len(0).map_err(io)?;
+        file.rewind().map_err(io)?;
+        writeln!(file, "{}", std::process::id()).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        Ok(ReleaseLock {
+            file,
+            took_over_from,
+        })
+    }
+}
+
+impl Drop for ReleaseLock {
+    fn drop(&mut self) {
+        // Empty the file so the next holder does not report a takeover, then let go.
+        let _ = self.file.set_len(0);
+        let _ = self.file.file().unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_holder_is_refused_and_a_dead_holders_lock_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = ReleaseLock::acquire(dir.path()).unwrap();
+        assert_eq!(first.took_over_from, None);
+        // flock is per open file description, so a second open in this process conflicts too.
+        let error = ReleaseLock::acquire(dir.path()).unwrap_err();
+        assert!(
+            matches!(&error, LockError::Held { pid, .. } if *pid == std::process::id().to_string())
+        );
+        drop(first);
+        let again = ReleaseLock::acquire(dir.path()).unwrap();
+        assert_eq!(
+            again.took_over_from, None,
+            "a clean release leaves no pid behind"
+        );
+    }
+
+    #[test]
+    fn a_pid_left_behind_is_reported_as_a_takeover() {
+        let dir = tempfile::tempdir().unwrap();
+        fs_err::write(dir.path().join("lock"), "4242\n").unwrap();
+        let lock = ReleaseLock::acquire(dir.path()).unwrap();
+        assert_eq!(lock.took_over_from, Some(4242));
+    }
+}

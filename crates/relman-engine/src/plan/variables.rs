@@ -1,0 +1,321 @@
+//! Everything a plan computes before looking at steps: the history since the last release, the
+//! current version, the version each `bump` step writes, this release's changelog section, and
+//! the variables templates resolve against (SPEC section 3).
+
+use std::collections::BTreeMap;
+
+use relman_version::date::Date;
+use relman_version::version::Version;
+
+use super::PlanError;
+use super::condition::{self, Condition};
+use crate::config::{Config, Workflow};
+use crate::environment::Environment;
+use crate::project::{CurrentVersion, History, NextVersion, Project, RenderedSection};
+use crate::steps::{StepError, StepKind};
+use crate::template::{Placeholder, Template, Variables};
+
+/// The facts a plan is built on.
+#[derive(Debug, Clone)]
+pub struct PlanInputs {
+    pub history: History,
+    pub current: CurrentVersion,
+    /// The version released; `None` when `auto` found nothing releasable.
+    pub version: Option<Version>,
+    /// What each `bump` step writes: step number → (from, to).
+    pub bumps: BTreeMap<usize, (Version, Version)>,
+    /// The version the last `bump` after the first writes (`bump = "dev"`).
+    pub dev_version: Option<Version>,
+    pub nothing_to_release: Option<String>,
+    pub today: Date,
+    pub args: BTreeMap<String, String>,
+    /// This release's changelog section, when the workflow needs it.
+    pub changelog: Option<RenderedSection>,
+    pub warnings: Vec<String>,
+}
+
+impl PlanInputs {
+    /// Reads history and versions and computes every bump of `workflow`.
+    pub fn gather(
+        project: &Project,
+        config: &Config,
+        env: &Environment,
+        workflow: &Workflow,
+        args: &BTreeMap<String, String>,
+        pre_label: Option<&str>,
+    ) -> Result<PlanInputs, PlanError> {
+        let history = project.history(project.changelog.include_other)?;
+        let mut warnings: Vec<String> = history
+            .ignored_tags
+            .iter()
+            .map(|tag| {
+                format!(
+                    "tag `{tag}` matches the tag format `{}` but is not a {} version: ignored",
+                    project.tag_format, project.scheme
+                )
+            })
+            .collect();
+        let current = project.current_version(history.previous.as_ref())?;
+        let today = Date::from_unix_seconds(env.release_time());
+        let _ = config;
+
+        // Bump steps are decided before anything else, from the arguments alone: their results
+        // are what every other variable depends on.
+        let mut arg_vars = Variables::new();
+        for (name, value) in args {
+            arg_vars.set(format!("args.{name}"), value.clone());
+        }
+        let mut bumps = BTreeMap::new();
+        let mut version: Option<Version> = None;
+        let mut dev_version = None;
+        let mut nothing_to_release = None;
+        let mut latest = current.version.clone();
+        for step in &workflow.steps {
+            let StepKind::Bump(bump) = &step.kind else {
+                continue;
+            };
+            if let Some(source) = &step.condition {
+                let context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                match condition::evaluate(
+                    source,
+                    &minijinja::Value::from(minijinja::value::Serde(&context)),
+                ) {
+                    Ok(Condition::False) => continue,
+                    Ok(Condition::True) => {}
+                    Ok(Condition::AtRunTime) | Err(_) => {
+                        return Err(PlanError::Step {
+                            number: step.number,
+                            title: "bump".to_owned(),
+                            error: Box::new(StepError::new(format!("the `if` of a bump step can only use `args`: `{source}`"))
+                                .with_hint("the version decides everything else, so it is settled before the other variables exist")),
+                        });
+                    }
+                }
+            }
+            let render = |template: &Template| {
+                template
+                    .render(&arg_vars)
+                    .map_err(|unresolved| PlanError::Step {
+                        number: step.number,
+                        title: "bump".to_owned(),
+                        error: Box::new(StepError::new(format!(
+                            "{unresolved}: a bump level can only use `args`"
+                        ))),
+                    })
+            };
+            let level = render(&bump.level)?;
+            let label = match &bump.pre {
+                Some(pre) => Some(render(pre)?),
+                None if version.is_none() => pre_label.map(str::to_owned),
+                None => None,
+            };
+            let next = project.next_version(
+                &latest,
+                &NextVersion {
+                    level: &level,
+                    pre_label: label.as_deref(),
+                    impact: if version.is_none() {
+                        history.impact
+                    } else {
+                        relman_version::bump::Impact::None
+                    },
+                    today,
+                    allow_downgrade: bump.allow_downgrade,
+                },
+            );
+            let next = next.map_err(|error| PlanError::Step {
+                number: step.number,
+                title: format!("bump {level}"),
+                error: Box::new(StepError::from_project(error)),
+            })?;
+            match next {
+                Some(next) => {
+                    bumps.insert(step.number, (latest.clone(), next.clone()));
+                    if version.is_none() {
+                        version = Some(next.clone());
+                    } else {
+                        dev_version = Some(next.clone());
+                    }
+                    latest = next;
+                }
+                None => {
+                    nothing_to_release = Some(format!(
+                        "nothing to release: none of the {} commit(s) since {} is a feature, a fix or a breaking change",
+                        history.commits,
+                        history.previous.as_ref().map_or_else(
+                            || "the first commit".to_owned(),
+                            |release| release.tag.clone()
+                        )
+                    ));
+                    break;
+                }
+            }
+        }
+        if version.is_none() && nothing_to_release.is_none() && bumps.is_empty() {
+            // No bump: the workflow releases the version already in the files.
+            version = Some(current.version.clone());
+        }
+        if history.previous.is_none() && project.version_files.is_empty() {
+            warnings.push("no release tag found: this is the first release".to_owned());
+        }
+        let needs_changelog = workflow.steps.iter().any(|step| {
+            matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
+                || step.kind.templates().iter().any(|(_, template)| uses(template, "changelog"))
+                || matches!(&step.kind, StepKind::Check(check) if check.check == crate::steps::check::Check::ChangelogEntry)
+        });
+        let changelog = match (&version, needs_changelog) {
+            (Some(version), true) => {
+                Some(project.render_changelog(&history, version, &today.to_string())?)
+            }
+            _ => None,
+        };
+        Ok(PlanInputs {
+            history,
+            current,
+            version,
+            bumps,
+            dev_version,
+            nothing_to_release,
+            today,
+            args: args.clone(),
+            changelog,
+            warnings,
+        })
+    }
+}
+
+fn uses(template: &Template, name: &str) -> bool {
+    template.placeholders().any(
+        |placeholder| matches!(placeholder, Placeholder::Variable(variable) if variable == name),
+    )
+}
+
+/// The variables of a version: `version`, `major`, `minor`, `patch`, `pre`.
+pub fn version_variables(variables: &mut Variables, version: &Version) {
+    variables.set("version", version.to_string());
+    variables.set("major", version.major().to_string());
+    variables.set("minor", version.minor().to_string());
+    variables.set("patch", version.patch().to_string());
+    variables.set("pre", version.pre().unwrap_or_default());
+}
+
+/// Builds the plan-time variables and the context of `if` conditions.
+#[derive(Debug)]
+pub(super) struct Builder<'a> {
+    project: &'a Project,
+    env: &'a Environment,
+    inputs: &'a PlanInputs,
+    variables: Variables,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(project: &'a Project, env: &'a Environment, inputs: &'a PlanInputs) -> Self {
+        let mut variables = Variables::new();
+        let version = inputs
+            .version
+            .clone()
+            .unwrap_or_else(|| inputs.current.version.clone());
+        version_variables(&mut variables, &version);
+        let tag = project.tag_of(&version.to_string());
+        variables.set("tag", tag);
+        let previous = if inputs.bumps.is_empty() {
+            inputs
+                .history
+                .previous
+                .as_ref()
+                .map(|release| (release.version.to_string(), release.tag.clone()))
+        } else {
+            Some((
+                inputs.current.version.to_string(),
+                project.tag_of(&inputs.current.version.to_string()),
+            ))
+        };
+        if let Some((previous_version, _)) = &previous {
+            variables.set("previous_version", previous_version.clone());
+        }
+        if let Some(release) = &inputs.history.previous {
+            variables.set("previous_tag", release.tag.clone());
+        }
+        if let Some(dev) = &inputs.dev_version {
+            variables.set("dev_version", dev.to_string());
+        }
+        if let Ok(Some(branch)) = project.repo.current_branch() {
+            variables.set("branch", branch);
+        }
+        variables.set("remote", project.remote.clone());
+        if let Ok(sha) = project.repo.head_sha() {
+            variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
+            variables.set("sha", sha);
+        }
+        variables.set("date", inputs.today.to_string());
+        let pattern = project.tag_format.render("*");
+        if let Ok(Some(describe)) = project.repo.describe(Some(&pattern)) {
+            variables.set("describe", describe.to_string());
+        }
+        if let Some(changelog) = &inputs.changelog {
+            variables.set("changelog", changelog.section.trim_end().to_owned());
+        }
+        variables.set("project", project.name.clone());
+        if let Some(forge) = &project.forge {
+            variables.set("repo", forge.repo.clone());
+        } else if let Some(links) = &project.links {
+            variables.set("repo", links.repo().to_owned());
+        }
+        for (name, value) in &inputs.args {
+            variables.set(format!("args.{name}"), value.clone());
+        }
+        Builder {
+            project,
+            env,
+            inputs,
+            variables,
+        }
+    }
+
+    pub fn variables(&mut self) -> &Variables {
+        &self.variables
+    }
+
+    /// The context `if` expressions see: the variables (nested), `env`, and the flags
+    /// `is_prerelease`, `is_final`, `has_changelog`, `has_forge_token`.
+    pub fn condition_context(&self, _args: &BTreeMap<String, String>) -> minijinja::Value {
+        condition_context(
+            self.project,
+            self.env,
+            &self.variables,
+            self.inputs.version.as_ref(),
+        )
+    }
+}
+
+/// The context `if` expressions see (shared with the executor, which evaluates conditions that
+/// need run-time values).
+pub fn condition_context(
+    project: &Project,
+    env: &Environment,
+    variables: &Variables,
+    version: Option<&Version>,
+) -> minijinja::Value {
+    let mut context = variables.to_context();
+    let map = context.as_object_mut().expect("variables form an object");
+    let is_prerelease = version.is_some_and(Version::is_prerelease);
+    map.insert("is_prerelease".to_owned(), is_prerelease.into());
+    map.insert("is_final".to_owned(), (!is_prerelease).into());
+    map.insert("has_changelog".to_owned(), project.has_changelog().into());
+    map.insert(
+        "has_forge_token".to_owned(),
+        project
+            .forge
+            .as_ref()
+            .is_some_and(|forge| forge.token(env).is_some())
+            .into(),
+    );
+    let env_map: serde_json::Map<String, serde_json::Value> = env
+        .vars()
+        .map(|(name, value)| (name.to_owned(), serde_json::Value::String(value.to_owned())))
+        .collect();
+    map.insert("env".to_owned(), serde_json::Value::Object(env_map));
+    map.entry("args")
+        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    minijinja::Value::from(minijinja::value::Serde(&context))
+}

@@ -1,0 +1,236 @@
+//! The project a release acts on: the config's `[project]`, `[changelog]` and `[forge]` settings
+//! completed by detection (scheme, tag format, version files, changelog style, forge), resolved
+//! once per command. Everything downstream reads a [`Project`], never the raw config.
+
+mod changelog;
+mod error;
+mod history;
+mod name;
+mod version;
+
+use std::path::{Path, PathBuf};
+
+use relman_git::Repository;
+use relman_version::changelog::links::{Forge, ForgeKind};
+use relman_version::changelog::towncrier::TowncrierConfig;
+use relman_version::files::{VersionFileSpec, detect};
+use relman_version::scheme::Scheme;
+use relman_version::tag_format::TagFormat;
+
+pub use changelog::{ChangelogSettings, ChangelogSource, RenderedSection};
+pub use error::ProjectError;
+pub use history::History;
+pub use version::{CurrentVersion, NextVersion};
+
+use crate::config::{Config, VersionFileOption};
+use crate::environment::Environment;
+
+/// Default API of github.com.
+pub const GITHUB_API: &str = "https://api.github.com";
+
+/// A project, resolved.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The top of the work tree.
+    pub root: PathBuf,
+    pub repo: Repository,
+    pub name: String,
+    pub remote: String,
+    /// The branch releases are cut from.
+    pub branch: String,
+    pub scheme: Scheme,
+    pub tag_format: TagFormat,
+    /// Files holding the version, the source of truth first; empty when tags hold it.
+    pub version_files: Vec<VersionFileSpec>,
+    pub changelog: ChangelogSettings,
+    pub forge: Option<ForgeSettings>,
+    /// Links for changelog entries, from the forge or the remote URL.
+    pub links: Option<Forge>,
+    pub pre_label: Option<String>,
+    /// Names of environment variables to mask besides the ones that look secret.
+    pub secrets: Vec<String>,
+}
+
+/// Where the project lives on its forge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForgeSettings {
+    /// `owner/name`.
+    pub repo: String,
+    /// API base URL.
+    pub api: String,
+    /// Environment variables a token is read from, in order.
+    pub token_env: Vec<String>,
+}
+
+impl ForgeSettings {
+    /// The first token variable that is set.
+    pub fn token<'e>(&self, env: &'e Environment) -> Option<(&str, &'e str)> {
+        self.token_env
+            .iter()
+            .find_map(|name| env.var(name).map(|value| (name.as_str(), value)))
+    }
+}
+
+impl Project {
+    /// Resolves the project of `repo` from `config` and detection.
+    pub fn resolve(repo: Repository, config: &Config) -> Result<Project, ProjectError> {
+        let root = repo.work_tree().ok_or(ProjectError::Bare)?.to_owned();
+        let options = &config.project;
+        let detection = detect(&root);
+        let name = match &options.name {
+            Some(name) => name.clone(),
+            None => name::from_metadata(&root).unwrap_or_else(|| {
+                root.file_name().map_or_else(
+                    || "project".to_owned(),
+                    |name| name.to_string_lossy().into_owned(),
+                )
+            }),
+        };
+        let remote = options
+            .remote
+            .clone()
+            .unwrap_or_else(|| "origin".to_owned());
+        let scheme = match &options.scheme {
+            Some(text) => text
+                .parse::<Scheme>()
+                .map_err(|error| ProjectError::Config(error.to_string()))?,
+            None if detection.python => Scheme::Pep440,
+            None => Scheme::Semver,
+        };
+        let tag_format = match &options.tag {
+            Some(format) => TagFormat::parse(&format.replace("{project}", &name))
+                .map_err(|error| ProjectError::Config(format!("tag format `{format}`: {error}")))?,
+            None => {
+                let tags = repo.tag_names()?;
+                TagFormat::guess(tags.iter().map(String::as_str), &scheme).unwrap_or_else(|| {
+                    TagFormat::parse("v{version}").expect("a literal tag format parses")
+                })
+            }
+        };
+        let version_files = match &options.version_files {
+            Some(files) => files
+                .iter()
+                .map(|file| match file {
+                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
+                    VersionFileOption::Pattern { path, pattern } => {
+                        VersionFileSpec::pattern(path, pattern)
+                    }
+                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => detection.files,
+        };
+        let branch = match &options.branch {
+            Some(branch) => branch.clone(),
+            None => repo
+                .remote_head_branch(&remote)
+                .ok()
+                .flatten()
+                .or_else(|| repo.current_branch().ok().flatten())
+                .unwrap_or_else(|| "main".to_owned()),
+        };
+        let changelog = changelog::settings(&root, &config.changelog)?;
+        let remote_url = repo.remote_url(&remote).ok().flatten();
+        let configured_forge = config.forge.as_ref();
+        let links = match configured_forge.and_then(|forge| forge.repo.as_ref()) {
+            Some(repo_name) => Some(Forge::new(
+                ForgeKind::GitHub,
+                &format!(
+                    "{}/{repo_name}",
+                    web_base(configured_forge.and_then(|f| f.api.as_deref()))
+                ),
+            )),
+            None => remote_url
+                .as_deref()
+                .and_then(|url| Forge::from_remote_url(url, &[]).ok()),
+        };
+        let forge = match configured_forge {
+            Some(forge) => {
+                let repo_name = forge
+                    .repo
+                    .clone()
+                    .or_else(|| {
+                        links
+                            .as_ref()
+                            .filter(|links| links.kind() == ForgeKind::GitHub)
+                            .map(|links| links.repo().to_owned())
+                    })
+                    .ok_or(ProjectError::ForgeRepo)?;
+                Some(ForgeSettings {
+                    repo: repo_name,
+                    api: forge.api.clone().unwrap_or_else(|| GITHUB_API.to_owned()),
+                    token_env: token_env(forge.token_env.as_deref()),
+                })
+            }
+            None => links
+                .as_ref()
+                .filter(|links| {
+                    links.kind() == ForgeKind::GitHub
+                        && links.web_url().starts_with("https://github.com/")
+                })
+                .map(|links| ForgeSettings {
+                    repo: links.repo().to_owned(),
+                    api: GITHUB_API.to_owned(),
+                    token_env: token_env(None),
+                }),
+        };
+        Ok(Project {
+            root,
+            repo,
+            name,
+            remote,
+            branch,
+            scheme,
+            tag_format,
+            version_files,
+            changelog,
+            forge,
+            links,
+            pre_label: options.pre_label.clone(),
+            secrets: options.secrets.clone(),
+        })
+    }
+
+    /// A path relative to the work tree, for messages.
+    pub fn display_path<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
+    /// The tag of a version.
+    pub fn tag_of(&self, version: &str) -> String {
+        self.tag_format.render(version)
+    }
+
+    /// Whether `[changelog]` is configured or a changelog exists.
+    pub fn has_changelog(&self) -> bool {
+        self.changelog.exists || self.changelog.configured
+    }
+
+    /// The towncrier config, when the changelog is built from fragments.
+    pub fn towncrier(&self) -> Option<&TowncrierConfig> {
+        match &self.changelog.source {
+            ChangelogSource::Fragments(config) => Some(config),
+            ChangelogSource::Commits => None,
+        }
+    }
+}
+
+fn token_env(configured: Option<&str>) -> Vec<String> {
+    match configured {
+        Some(name) => vec![name.to_owned()],
+        None => vec!["GITHUB_TOKEN".to_owned(), "GH_TOKEN".to_owned()],
+    }
+}
+
+/// The web base for a configured API: `https://github.com` for the public API, the host of a
+/// GitHub Enterprise API (`https://HOST/api/v3` → `https://HOST`), else the API URL itself.
+fn web_base(api: Option<&str>) -> String {
+    match api {
+        None => "https://github.com".to_owned(),
+        Some(api) if api.trim_end_matches('/') == GITHUB_API => "https://github.com".to_owned(),
+        Some(api) => api
+            .trim_end_matches('/')
+            .trim_end_matches("/api/v3")
+            .to_owned(),
+    }
+}

@@ -1,0 +1,105 @@
+//! The current version (from the version files, or the last release tag when there are none)
+//! and the next one.
+
+use relman_git::Release;
+use relman_version::bump::{self, BumpOptions, Impact, Level};
+use relman_version::date::Date;
+use relman_version::files::{FoundVersion, VersionFiles};
+use relman_version::version::Version;
+
+use super::{Project, ProjectError};
+
+/// The version the project is at.
+#[derive(Debug, Clone)]
+pub struct CurrentVersion {
+    pub version: Version,
+    /// Where it was read: a file, or `tag v1.2.3`.
+    pub source: String,
+    /// Every version file's value (empty when the version comes from a tag).
+    pub files: Vec<FoundVersion>,
+}
+
+/// How to compute a next version.
+#[derive(Debug, Clone)]
+pub struct NextVersion<'a> {
+    pub level: &'a str,
+    /// A label given for this bump (`--pre`, `pre = "rc"`).
+    pub pre_label: Option<&'a str>,
+    pub impact: Impact,
+    pub today: Date,
+    pub allow_downgrade: bool,
+}
+
+impl Project {
+    /// Reads the version files (which must agree, compared as versions of the scheme), or takes
+    /// the previous release's version when the project keeps its version in tags only.
+    pub fn current_version(
+        &self,
+        previous: Option<&Release<Version>>,
+    ) -> Result<CurrentVersion, ProjectError> {
+        if self.version_files.is_empty() {
+            return match previous {
+                Some(release) => Ok(CurrentVersion {
+                    version: release.version.clone(),
+                    source: format!("tag {}", release.tag),
+                    files: Vec::new(),
+                }),
+                None => Err(ProjectError::NoVersion {
+                    format: self.tag_format.to_string(),
+                }),
+            };
+        }
+        let files = VersionFiles::read(&self.root, &self.version_files)?.into_found();
+        let mut parsed: Vec<(Version, &FoundVersion)> = Vec::with_capacity(files.len());
+        for found in &files {
+            let version =
+                self.scheme
+                    .parse(&found.value)
+                    .map_err(|source| ProjectError::FileVersion {
+                        file: format!("{}:{}", found.path.display(), found.line),
+                        value: found.value.clone(),
+                        scheme: self.scheme.to_string(),
+                        source: Box::new(source),
+                    })?;
+            parsed.push((version, found));
+        }
+        let (first, first_found) = &parsed[0];
+        if parsed.iter().any(|(version, _)| version != first) {
+            let lines = parsed
+                .iter()
+                .map(|(_, found)| {
+                    format!("  {}:{}: {}", found.path.display(), found.line, found.value)
+                })
+                .collect();
+            return Err(ProjectError::Disagree { lines });
+        }
+        Ok(CurrentVersion {
+            version: first.clone(),
+            source: first_found.path.display().to_string(),
+            files: files.clone(),
+        })
+    }
+
+    /// The version `next.level` gives; `None` when `auto` finds nothing releasable.
+    pub fn next_version(
+        &self,
+        current: &Version,
+        next: &NextVersion<'_>,
+    ) -> Result<Option<Version>, ProjectError> {
+        let level: Level = next.level.trim().parse()?;
+        // A label asked for this bump wins; the project's `pre-label` and the scheme's default
+        // apply only to levels that start a pre-release cycle (for `auto`, any label would turn
+        // the release into a pre-release, so only an explicit one counts).
+        let label = match next.pre_label {
+            Some(label) => Some(label.to_owned()),
+            None if matches!(level, Level::Auto) => None,
+            None => bump::default_pre_label(&level, current)
+                .map(|default| self.pre_label.clone().unwrap_or_else(|| default.to_owned())),
+        };
+        let mut options = BumpOptions::new(next.today);
+        options.pre_label = label;
+        options.impact = next.impact;
+        options.allow_downgrade = next.allow_downgrade;
+        Ok(bump::bump(current, &level, &options)?)
+    }
+}

@@ -1,0 +1,305 @@
+//! What a step sees while it is planned ([`PlanCx`]) and while it runs ([`RunCx`]), and what it
+//! answers: [`Outcome`] after acting, [`Probe`] when asked whether its effect is already there,
+//! [`StepError`] when it cannot go on.
+
+use std::path::{Path, PathBuf};
+
+use relman_remote::Redactor;
+
+use crate::environment::Environment;
+use crate::journal::{Journal, JournalError, RemoteEffect, StateDir, StepRecord, Undo};
+use crate::plan::{FrozenPlan, PlanInputs, Simulation};
+use crate::project::{Project, ProjectError};
+use crate::report::{Event, Prompter, Reporter};
+use crate::template::{Template, Variables};
+
+/// How many lines of a command's output the journal keeps.
+const TAIL_LINES: usize = 40;
+
+/// A step that cannot go on: what happened and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl StepError {
+    pub fn new(message: impl Into<String>) -> Self {
+        StepError {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn from_project(error: ProjectError) -> Self {
+        StepError {
+            hint: error.hint(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for StepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StepError {}
+
+impl From<relman_git::GitError> for StepError {
+    fn from(error: relman_git::GitError) -> Self {
+        StepError {
+            hint: error.hint(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<ProjectError> for StepError {
+    fn from(error: ProjectError) -> Self {
+        StepError::from_project(error)
+    }
+}
+
+impl From<relman_version::files::FileError> for StepError {
+    fn from(error: relman_version::files::FileError) -> Self {
+        StepError {
+            hint: error.hint(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<JournalError> for StepError {
+    fn from(error: JournalError) -> Self {
+        StepError {
+            hint: error.hint(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Its effect is there. Outputs are on the step's record.
+    Done,
+    /// It waits for someone or something: the release pauses (exit 3) with this reason.
+    Paused(String),
+}
+
+/// Whether a step's effect already exists (asked on resume for a step that was running).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    Done,
+    NotDone,
+    /// The step cannot tell (a command without a probe).
+    Unknown,
+}
+
+/// What a step sees while the plan is made.
+#[derive(Debug)]
+pub struct PlanCx<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub variables: &'a Variables,
+    pub inputs: &'a PlanInputs,
+    pub sim: &'a mut Simulation,
+}
+
+impl PlanCx<'_> {
+    /// Resolves what is known; run-time values stay as `{name}`. Environment values are filled
+    /// in (and secrets masked by whoever shows the plan).
+    pub fn render(&self, template: &Template) -> String {
+        template.render_partial(&with_env(self.variables, self.env))
+    }
+
+    /// Resolves fully, or says which value is missing.
+    pub fn render_strict(&self, template: &Template) -> Result<String, StepError> {
+        template
+            .render(&with_env(self.variables, self.env))
+            .map_err(|unresolved| StepError::new(unresolved.to_string()))
+    }
+}
+
+/// The variables plus the `env.*` values templates use.
+pub(crate) fn with_env(variables: &Variables, env: &Environment) -> Variables {
+    let mut all = variables.clone();
+    for (name, value) in env.vars() {
+        all.set(format!("env.{name}"), value);
+    }
+    all
+}
+
+/// What a step sees while it runs.
+pub struct RunCx<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub plan: &'a FrozenPlan,
+    pub journal: &'a mut Journal,
+    pub state: &'a StateDir,
+    /// The index of the running step in `journal.steps`.
+    pub index: usize,
+    pub reporter: &'a mut dyn Reporter,
+    pub prompter: &'a mut dyn Prompter,
+    pub redactor: &'a Redactor,
+    /// `resume --confirm`: the person says the step they were asked to do is done.
+    pub confirmed: bool,
+}
+
+impl std::fmt::Debug for RunCx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunCx")
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunCx<'_> {
+    /// Every value a template can use now: the plan's, those learnt while running, the outputs
+    /// of steps with an id, and the environment.
+    pub fn variables(&self) -> Variables {
+        let mut variables = with_env(&self.plan.variables, self.env);
+        for (key, value) in &self.journal.runtime {
+            variables.set(key.clone(), value.clone());
+        }
+        for (step, record) in self.plan.steps.iter().zip(&self.journal.steps) {
+            if let Some(id) = &step.id {
+                for (name, value) in &record.outputs {
+                    variables.set(format!("steps.{id}.{name}"), value.clone());
+                }
+            }
+        }
+        variables
+    }
+
+    pub fn render(&self, template: &Template) -> Result<String, StepError> {
+        template.render(&self.variables()).map_err(|unresolved| {
+            StepError::new(format!("{unresolved} yet"))
+                .with_hint("a step can only use values that earlier steps produced")
+        })
+    }
+
+    pub fn record(&mut self) -> &mut StepRecord {
+        &mut self.journal.steps[self.index]
+    }
+
+    pub fn number(&self) -> usize {
+        self.journal.steps[self.index].number
+    }
+
+    /// Writes the journal now (a step records what it is about to do before doing it).
+    pub fn save(&mut self) -> Result<(), StepError> {
+        self.journal.updated_at = self.env.now;
+        Ok(self.state.save(self.journal)?)
+    }
+
+    /// A line of output: shown live and kept (masked) in the journal's tail.
+    pub fn output(&mut self, line: &str) {
+        let line = self.redactor.redact(line);
+        let number = self.number();
+        let tail = &mut self.record().output_tail;
+        tail.push(line.clone());
+        if tail.len() > TAIL_LINES {
+            let excess = tail.len() - TAIL_LINES;
+            tail.drain(..excess);
+        }
+        self.reporter.event(Event::StepOutput { number, line });
+    }
+
+    /// Says what the step is waiting for.
+    pub fn waiting(&mut self, what: &str, elapsed_secs: u64) {
+        let number = self.number();
+        let what = self.redactor.redact(what);
+        self.reporter.event(Event::Waiting {
+            number,
+            what,
+            elapsed_secs,
+        });
+    }
+
+    pub fn set_output(&mut self, name: &str, value: impl Into<String>) {
+        let value = self.redactor.redact(&value.into());
+        self.record().outputs.insert(name.to_owned(), value);
+    }
+
+    /// A value later steps' templates see (`sha` after a commit, `release_url` …).
+    pub fn set_runtime(&mut self, name: &str, value: impl Into<String>) {
+        let value = self.redactor.redact(&value.into());
+        self.journal.runtime.insert(name.to_owned(), value);
+    }
+
+    pub fn context_value(&self, key: &str) -> Option<&str> {
+        self.journal.steps[self.index]
+            .context
+            .get(key)
+            .map(String::as_str)
+    }
+
+    pub fn set_context(&mut self, key: &str, value: impl Into<String>) {
+        let value = value.into();
+        self.record().context.insert(key.to_owned(), value);
+    }
+
+    pub fn push_undo(&mut self, undo: Undo) {
+        if !self.record().undo.contains(&undo) {
+            self.record().undo.push(undo);
+        }
+    }
+
+    pub fn push_remote(&mut self, effect: RemoteEffect) {
+        if !self.record().remote.contains(&effect) {
+            self.record().remote.push(effect);
+        }
+    }
+
+    /// Files changed by the steps before this one (what a `commit` stages).
+    pub fn changed_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        for record in &self.journal.steps[..self.index] {
+            if let Some(list) = record.context.get(CHANGED) {
+                for path in list.lines().filter(|line| !line.is_empty()) {
+                    let path = PathBuf::from(path);
+                    if !files.contains(&path) {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+        files
+    }
+
+    /// Records files this step changed, relative to the work tree.
+    pub fn record_changed(&mut self, paths: &[PathBuf]) {
+        let root = self.project.root.clone();
+        let mut list: Vec<String> = self
+            .context_value(CHANGED)
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default();
+        for path in paths {
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned();
+            if !list.contains(&relative) {
+                list.push(relative);
+            }
+        }
+        self.set_context(CHANGED, list.join("\n"));
+    }
+
+    /// The work tree the step acts in (its `dir`, else the project's).
+    pub fn root(&self) -> &Path {
+        &self.project.root
+    }
+}
+
+/// Context key of the files a step changed.
+pub const CHANGED: &str = "changed";
