@@ -1,0 +1,72 @@
+//! Everything the binary writes for people: colours (only on a terminal, never with `NO_COLOR`),
+//! `error:`/`warning:`/`hint:` lines, and the live step list. Data goes to stdout; progress and
+//! diagnostics to stderr.
+
+pub mod progress;
+
+use std::io::{IsTerminal, Write};
+
+use crate::args::ColorChoice;
+use crate::error::CliError;
+
+/// Decides colours once, from the flag, the environment and the terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub fn new(choice: ColorChoice, no_color_env: bool, stream_is_terminal: bool) -> Self {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stream_is_terminal && !no_color_env,
+        };
+        Style { color }
+    }
+
+    pub fn stderr(choice: ColorChoice, no_color_env: bool) -> Self {
+        Style::new(choice, no_color_env, std::io::stderr().is_terminal())
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+    }
+
+    pub fn red(&self, text: &str) -> String {
+        self.paint("1;31", text)
+    }
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint("1;33", text)
+    }
+    pub fn green(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    pub fn cyan(&self, text: &str) -> String {
+        self.paint("36", text)
+    }
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+/// Prints an error with its details and hints to stderr.
+#[allow(clippy::print_stderr)] // the binary's one place for diagnostics
+pub fn print_error(style: Style, error: &CliError) {
+    let mut out = std::io::stderr().lock();
+    let _ = writeln!(out, "{} {}", style.red("error:"), error.message);
+    for line in &error.detail {
+        let _ = writeln!(out, "{}", style.dim(line));
+    }
+    for hint in &error.hints {
+        let _ = writeln!(out, "{} {hint}", style.cyan("hint:"));
+    }
+}
+
+/// Prints a warning to stderr.
+pub fn print_warning(style: Style, message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{} {message}", style.yellow("warning:"));
+}

@@ -1,0 +1,1 @@
+//! Live progress (filled in with the executor).
