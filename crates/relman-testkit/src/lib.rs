@@ -6,7 +6,9 @@
 mod repo;
 mod signing;
 
+pub mod circleci;
 pub mod http_server;
+pub mod recorder;
 pub mod services;
 
 pub use repo::{TEST_EMAIL, TEST_NAME, TestRepo, write_executable};
