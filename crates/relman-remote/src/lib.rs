@@ -5,6 +5,7 @@
 //! source of every wait; [`wait`] is the polling loop of `wait = ...` steps; [`github`] is the
 //! GitHub (and GitHub Enterprise) client.
 
+pub mod announce;
 pub mod circleci;
 pub mod clock;
 pub mod email;

@@ -1,6 +1,7 @@
 //! The integration tests of relman-remote: each module drives one client against a real service
 //! on 127.0.0.1 or a local fake.
 
+mod announce;
 mod circleci;
 mod email;
 mod http;
