@@ -4,6 +4,7 @@
 mod announce;
 mod circleci;
 mod email;
+mod github;
 mod http;
 mod verify_pypi;
 mod verify_oci;
