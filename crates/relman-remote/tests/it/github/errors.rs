@@ -219,3 +219,56 @@ fn the_contract_check_catches_a_request_github_would_refuse() {
         "{violations:?}"
     );
 }
+
+#[test]
+fn a_create_whose_answer_was_lost_is_probed_not_repeated() {
+    let s = setup();
+    s.fake
+        .add_branch("octo/app", "release/1.0", &"2".repeat(40));
+    // GitHub carries out the POST, but its answer comes after the client's timeout.
+    let slow = Fault::SlowAnswer(Duration::from_secs(3));
+    let creates = |path: &str| {
+        s.fake
+            .api()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == path)
+            .count()
+    };
+    s.fake
+        .api()
+        .fail_next_request("POST", "/api/v3/repos/octo/app/releases", slow.clone());
+    let release = NewRelease {
+        tag_name: "v1.0".into(),
+        target_commitish: None,
+        name: None,
+        body: None,
+        draft: true,
+        prerelease: false,
+    };
+    let (created, was_created) = s.github.ensure_release(&s.repo, &release).unwrap();
+    assert!(was_created);
+    assert!(created.draft);
+    assert_eq!(
+        s.fake.releases("octo/app").len(),
+        1,
+        "GitHub allows two drafts for one tag"
+    );
+    assert_eq!(creates("/api/v3/repos/octo/app/releases"), 1);
+
+    s.fake
+        .api()
+        .fail_next_request("POST", "/api/v3/repos/octo/app/pulls", slow);
+    let pull = NewPullRequest {
+        title: "Release 1.0".into(),
+        head: "release/1.0".into(),
+        base: "main".into(),
+        body: None,
+        draft: false,
+    };
+    let (opened, was_created) = s.github.open_or_reuse_pull_request(&s.repo, &pull).unwrap();
+    assert!(was_created);
+    assert_eq!(opened.head.branch, "release/1.0");
+    assert_eq!(s.fake.pull_requests("octo/app").len(), 1);
+    assert_eq!(creates("/api/v3/repos/octo/app/pulls"), 1);
+}
