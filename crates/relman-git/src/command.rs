@@ -165,6 +165,10 @@ impl GitCommand {
         let rendered = self.rendered();
         self.command
             .args(&self.args)
+            // Without it git flushes stdout after every record when it is a pipe: one write and
+            // one wake-up of the reader per commit, which made streaming 1.4x slower than git
+            // writing to /dev/null.
+            .env("GIT_FLUSH", "0")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = self.command.spawn().map_err(|source| GitError::Spawn {

@@ -15,23 +15,54 @@ use crate::repository::Repository;
 /// author date, tag decorations, raw message. With `-z` each record ends with a NUL, so a commit is
 /// exactly [`FIELDS`] NUL-terminated fields (messages cannot contain NUL).
 pub const LOG_FORMAT: &str = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%D%x00%B";
+/// The same fields with the decorations left empty: loading decorations makes git read every tag
+/// object (about 140 ms for 10,000 annotated tags), which a caller that already knows the tags'
+/// commits does not need.
+const LOG_FORMAT_UNDECORATED: &str = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%x00%B";
 const FIELDS: usize = 7;
+
+/// Which tags git itself reports on commits ([`CommitRef::tags`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Decorate {
+    AllTags,
+    /// Only these full ref names (`refs/tags/v1.2.0`).
+    Only(Vec<String>),
+    Nothing,
+}
 
 /// The arguments relman passes to `git log` for `revisions`, exposed so benchmarks can time the
 /// same command as the floor.
 pub fn log_arguments(revisions: &Revisions<'_>, options: &LogOptions) -> Vec<String> {
+    log_arguments_with(revisions, options, &Decorate::AllTags)
+}
+
+pub(crate) fn log_arguments_with(
+    revisions: &Revisions<'_>,
+    options: &LogOptions,
+    decorate: &Decorate,
+) -> Vec<String> {
     let mut args: Vec<String> = [
         "log",
         "-z",
         "--no-color",
         "--no-show-signature",
         "--encoding=UTF-8",
-        "--decorate-refs=refs/tags/",
     ]
     .iter()
     .map(|arg| (*arg).to_owned())
     .collect();
-    args.push(format!("--format={LOG_FORMAT}"));
+    match decorate {
+        Decorate::AllTags => args.push("--decorate-refs=refs/tags/".to_owned()),
+        Decorate::Only(refs) => {
+            args.extend(refs.iter().map(|name| format!("--decorate-refs={name}")));
+        }
+        Decorate::Nothing => {}
+    }
+    let format = match decorate {
+        Decorate::Nothing => LOG_FORMAT_UNDECORATED,
+        _ => LOG_FORMAT,
+    };
+    args.push(format!("--format={format}"));
     if options.first_parent {
         args.push("--first-parent".to_owned());
     }
@@ -279,6 +310,16 @@ impl Repository {
         &self,
         revisions: Revisions<'_>,
         options: &LogOptions,
+        on_commit: impl FnMut(CommitRef<'_>) -> ControlFlow<B>,
+    ) -> Result<Option<B>, GitError> {
+        self.walk_with(revisions, options, &Decorate::AllTags, on_commit)
+    }
+
+    pub(crate) fn walk_with<B>(
+        &self,
+        revisions: Revisions<'_>,
+        options: &LogOptions,
+        decorate: &Decorate,
         mut on_commit: impl FnMut(CommitRef<'_>) -> ControlFlow<B>,
     ) -> Result<Option<B>, GitError> {
         match revisions {
@@ -292,7 +333,9 @@ impl Repository {
             }
             Revisions::AllRefs => {}
         }
-        let mut stream = self.git(log_arguments(&revisions, options)).stream()?;
+        let mut stream = self
+            .git(log_arguments_with(&revisions, options, decorate))
+            .stream()?;
         let mut reader = RecordReader::new();
         loop {
             match reader.read(&mut stream.stdout) {

@@ -1,7 +1,8 @@
 //! Reading references without spawning git: HEAD (a branch, possibly unborn, or a detached commit),
-//! and the names of tags and branches from `packed-refs` plus loose files under `refs/`. A
-//! repository that stores its refs in a reftable (`extensions.refStorage = reftable`) has no such
-//! files; for it every read here falls back to `git for-each-ref`/`git symbolic-ref`.
+//! and the names of tags and branches from `packed-refs` plus loose files under `refs/`, with the
+//! commit of each packed tag when `packed-refs` records it peeled. A repository that stores its
+//! refs in a reftable (`extensions.refStorage = reftable`) has no such files; for it every read
+//! here falls back to `git for-each-ref`/`git symbolic-ref`.
 
 use std::collections::BTreeSet;
 use std::io::ErrorKind;
@@ -36,6 +37,15 @@ impl Head {
             }),
         }
     }
+}
+
+/// A tag and, when it is known without reading objects, the commit it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TagTarget {
+    pub name: String,
+    /// `None` for a loose tag (it may be an annotated tag object) and for a packed one whose file
+    /// does not record peeled values.
+    pub commit: Option<String>,
 }
 
 /// Symbolic refs are followed at most this deep, as git does, to stop loops.
@@ -95,6 +105,70 @@ impl Repository {
     /// The names of all local branches (without `refs/heads/`), sorted.
     pub fn branch_names(&self) -> Result<Vec<String>, GitError> {
         self.ref_names("refs/heads/")
+    }
+
+    /// Every tag with its commit where `packed-refs` tells it (for reftable, git tells all).
+    pub(crate) fn tag_targets(&self) -> Result<Vec<TagTarget>, GitError> {
+        const PREFIX: &str = "refs/tags/";
+        if self.uses_reftable() {
+            let text = self
+                .git([
+                    "for-each-ref",
+                    "--format=%(refname)%09%(objectname)%09%(*objectname)",
+                    PREFIX,
+                ])
+                .run_text()?;
+            return Ok(text
+                .lines()
+                .filter_map(|line| {
+                    let mut fields = line.split('\t');
+                    let name = fields.next()?.strip_prefix(PREFIX)?;
+                    let target = fields.next()?;
+                    let peeled = fields.next().filter(|peeled| !peeled.is_empty());
+                    Some(TagTarget {
+                        name: name.to_owned(),
+                        commit: Some(peeled.unwrap_or(target).to_owned()),
+                    })
+                })
+                .collect());
+        }
+        let mut loose = BTreeSet::new();
+        collect_loose(&self.common_dir().join(PREFIX), "", &mut loose)?;
+        let packed = read_if_exists(&self.common_dir().join("packed-refs"))?.unwrap_or_default();
+        let peeled_recorded = packed
+            .lines()
+            .next()
+            .and_then(|header| header.strip_prefix("# pack-refs with:"))
+            .is_some_and(|traits| {
+                traits
+                    .split(' ')
+                    .any(|t| t == "peeled" || t == "fully-peeled")
+            });
+        let mut targets: Vec<TagTarget> = Vec::new();
+        for entry in packed_entries(&packed) {
+            let Some(name) = entry.name.strip_prefix(PREFIX) else {
+                continue;
+            };
+            // A loose file overrides the packed line of the same name.
+            if loose.contains(name) {
+                continue;
+            }
+            let commit = match entry.peeled {
+                Some(peeled) => Some(peeled),
+                None if peeled_recorded => Some(entry.target),
+                None => None,
+            };
+            targets.push(TagTarget {
+                name: name.to_owned(),
+                commit: commit.map(str::to_owned),
+            });
+        }
+        targets.extend(
+            loose
+                .into_iter()
+                .map(|name| TagTarget { name, commit: None }),
+        );
+        Ok(targets)
     }
 
     /// Whether the tag `name` exists locally.
@@ -188,6 +262,33 @@ fn packed_refs(text: &str) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|line| line.split_once(' '))
 }
 
+/// One ref of a `packed-refs` file with the `^` line that follows an annotated tag.
+struct PackedEntry<'a> {
+    name: &'a str,
+    target: &'a str,
+    peeled: Option<&'a str>,
+}
+
+fn packed_entries(text: &str) -> Vec<PackedEntry<'_>> {
+    let mut entries: Vec<PackedEntry<'_>> = Vec::new();
+    for line in text.lines() {
+        if let Some(peeled) = line.strip_prefix('^') {
+            if let Some(last) = entries.last_mut() {
+                last.peeled = Some(peeled.trim_end());
+            }
+        } else if !line.starts_with('#')
+            && let Some((target, name)) = line.split_once(' ')
+        {
+            entries.push(PackedEntry {
+                name,
+                target,
+                peeled: None,
+            });
+        }
+    }
+    entries
+}
+
 fn collect_loose(dir: &Path, prefix: &str, names: &mut BTreeSet<String>) -> Result<(), GitError> {
     let entries = match fs_err::read_dir(dir) {
         Ok(entries) => entries,
@@ -257,6 +358,22 @@ mod tests {
                 ("2222222222222222222222222222222222222222", "refs/tags/v1.0"),
             ]
         );
+    }
+
+    #[test]
+    fn packed_entries_carry_peeled_commits() {
+        let text = "# pack-refs with: peeled fully-peeled sorted \n\
+            2222222222222222222222222222222222222222 refs/tags/annotated\n\
+            ^3333333333333333333333333333333333333333\n\
+            4444444444444444444444444444444444444444 refs/tags/light\n";
+        let entries = packed_entries(text);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            entries[0].peeled,
+            Some("3333333333333333333333333333333333333333")
+        );
+        assert_eq!(entries[1].name, "refs/tags/light");
+        assert_eq!(entries[1].peeled, None);
     }
 
     #[test]

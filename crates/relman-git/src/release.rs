@@ -2,8 +2,10 @@
 //! (see "The fast path for history" in docs/architecture.md).
 //!
 //! Tag names are read from files and classified by the caller's closure (this crate knows nothing
-//! of versions). One `git log` walk from the start revision stops at the first commit carrying a
-//! release tag, and hands the commits before it to the caller as it goes. Only when a release tag
+//! of versions); `packed-refs` also tells which commit each packed tag peels to, so git is asked
+//! to decorate commits only with the loose release tags (decorating every tag costs git a read of
+//! each tag object). One `git log` walk from the start revision stops at the first commit carrying
+//! a release tag, and hands the commits before it to the caller as it goes. Only when a release tag
 //! with a *higher* version exists elsewhere is its reachability checked, with one more process.
 //!
 //! The commits delivered must be exactly `TAG..FROM`. The walk is in commit-date order, so on a
@@ -19,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use crate::error::GitError;
-use crate::log::{Commit, CommitRef, LogOptions, Revisions};
+use crate::log::{Commit, CommitRef, Decorate, LogOptions, Revisions};
 use crate::read::check_revision;
 use crate::repository::Repository;
 
@@ -71,12 +73,19 @@ impl Repository {
     ) -> Result<Option<Release<V>>, GitError> {
         check_revision(from)?;
         let mut releases: HashMap<String, V> = HashMap::new();
-        for name in self.tag_names()? {
-            match classify(&name) {
+        // Commit id → release tags on it, for the tags whose commit `packed-refs` records.
+        let mut known: HashMap<String, Vec<String>> = HashMap::new();
+        let mut undecorated: Vec<String> = Vec::new();
+        for tag in self.tag_targets()? {
+            match classify(&tag.name) {
                 TagKind::Release(version) => {
-                    releases.insert(name, version);
+                    match tag.commit {
+                        Some(commit) => known.entry(commit).or_default().push(tag.name.clone()),
+                        None => undecorated.push(format!("refs/tags/{}", tag.name)),
+                    }
+                    releases.insert(tag.name, version);
                 }
-                TagKind::Malformed => warn(&name),
+                TagKind::Malformed => warn(&tag.name),
                 TagKind::Unrelated => {}
             }
         }
@@ -85,25 +94,35 @@ impl Repository {
             if self.is_shallow() {
                 return Err(self.shallow_error());
             }
-            self.walk(Revisions::Rev(from), &options, |commit| {
-                on_commit(commit);
-                ControlFlow::<()>::Continue(())
-            })?;
+            self.walk_with(
+                Revisions::Rev(from),
+                &options,
+                &Decorate::Nothing,
+                |commit| {
+                    on_commit(commit);
+                    ControlFlow::<()>::Continue(())
+                },
+            )?;
             return Ok(None);
         }
 
+        let decorate = if undecorated.is_empty() {
+            Decorate::Nothing
+        } else if undecorated.len() <= MAX_NAMED_PATTERNS {
+            Decorate::Only(undecorated)
+        } else {
+            Decorate::AllTags
+        };
         let mut unreleased = Unreleased::default();
-        let stop = self.walk(
-            Revisions::Rev(from),
-            &options,
-            |commit| match newest_release_tag(&commit, &releases) {
-                Some(tag) => ControlFlow::Break((tag.to_owned(), commit.sha().to_owned())),
+        let stop = self.walk_with(Revisions::Rev(from), &options, &decorate, |commit| {
+            match newest_release_tag(&commit, &releases, &known) {
+                Some(tag) => ControlFlow::Break((tag, commit.sha().to_owned())),
                 None => {
                     unreleased.observe(commit, &mut on_commit);
                     ControlFlow::Continue(())
                 }
-            },
-        )?;
+            }
+        })?;
 
         let Some((tag, commit)) = stop else {
             if self.is_shallow() {
@@ -131,12 +150,13 @@ impl Repository {
             None => candidate,
         };
         let delivered = unreleased.delivered_prefix();
-        self.walk(
+        self.walk_with(
             Revisions::Range {
                 since: &release.commit,
                 until: from,
             },
             &options,
+            &Decorate::Nothing,
             |commit| {
                 if !delivered.contains(commit.sha()) {
                     on_commit(commit);
@@ -208,16 +228,24 @@ impl Repository {
     }
 }
 
-/// The release tag of highest version on `commit`, if it carries any.
-fn newest_release_tag<'c, V: Ord>(
-    commit: &CommitRef<'c>,
+/// The release tag of highest version on `commit`, if it carries any: from git's decorations
+/// (loose tags) and from the tags whose commit is known.
+fn newest_release_tag<V: Ord>(
+    commit: &CommitRef<'_>,
     releases: &HashMap<String, V>,
-) -> Option<&'c str> {
+    known: &HashMap<String, Vec<String>>,
+) -> Option<String> {
+    let known_here = known
+        .get(commit.sha())
+        .into_iter()
+        .flatten()
+        .map(String::as_str);
     commit
         .tags()
+        .chain(known_here)
         .filter_map(|tag| releases.get(tag).map(|version| (tag, version)))
         .max_by(|a, b| a.1.cmp(b.1))
-        .map(|(tag, _)| tag)
+        .map(|(tag, _)| tag.to_owned())
 }
 
 /// The commits a release walk has seen before reaching a release tag.

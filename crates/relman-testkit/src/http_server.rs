@@ -163,8 +163,12 @@ pub enum Fault {
     ServerError,
     /// `502` with an HTML body, as a proxy sends.
     BadGateway,
-    /// Answers only after this long (set it past the client's timeout), with a `504`.
+    /// Answers only after this long (set it past the client's timeout), with a `504`; the handler
+    /// never runs (the request was lost before it was carried out).
     Hang(Duration),
+    /// Runs the handler (the request is carried out) but answers only after this long: the client
+    /// times out not knowing whether its write happened.
+    SlowAnswer(Duration),
     /// `429` with `Retry-After: N` (seconds).
     TooManyRequests { retry_after: u64 },
     /// GitHub's secondary rate limit: `403` with its message, and `Retry-After` when given.
@@ -186,7 +190,7 @@ impl Fault {
                 "text/html",
                 b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
             ),
-            Fault::Hang(_) => FakeResponse::text(504, "gateway timeout"),
+            Fault::Hang(_) | Fault::SlowAnswer(_) => FakeResponse::text(504, "gateway timeout"),
             Fault::TooManyRequests { retry_after } => FakeResponse::json(
                 429,
                 &serde_json::json!({"message": "Too Many Requests"}),
@@ -223,6 +227,7 @@ impl Fault {
 type Handler = dyn Fn(&RecordedRequest) -> FakeResponse + Send + Sync;
 
 struct QueuedFault {
+    method: Option<String>,
     path_prefix: Option<String>,
     fault: Fault,
 }
@@ -330,6 +335,7 @@ impl FakeServer {
     /// Answers the next request with `fault`.
     pub fn fail_next(&self, fault: Fault) {
         lock(&self.shared.queue).push_back(QueuedFault {
+            method: None,
             path_prefix: None,
             fault,
         });
@@ -345,6 +351,17 @@ impl FakeServer {
     /// Answers the next request whose path starts with `path_prefix` with `fault`.
     pub fn fail_next_on(&self, path_prefix: &str, fault: Fault) {
         lock(&self.shared.queue).push_back(QueuedFault {
+            method: None,
+            path_prefix: Some(path_prefix.to_owned()),
+            fault,
+        });
+    }
+
+    /// Answers the next `method` request whose path starts with `path_prefix` with `fault` (a
+    /// `POST` that creates, not the `GET` probe before it).
+    pub fn fail_next_request(&self, method: &str, path_prefix: &str, fault: Fault) {
+        lock(&self.shared.queue).push_back(QueuedFault {
+            method: Some(method.to_ascii_uppercase()),
             path_prefix: Some(path_prefix.to_owned()),
             fault,
         });
@@ -395,14 +412,18 @@ fn accept_loop(server: &tiny_http::Server, shared: &Arc<Shared>) {
     }
 }
 
-fn next_fault(shared: &Shared, path: &str) -> Option<Fault> {
+fn next_fault(shared: &Shared, method: &str, path: &str) -> Option<Fault> {
     {
         let mut queue = lock(&shared.queue);
         let position = queue.iter().position(|queued| {
             queued
-                .path_prefix
+                .method
                 .as_deref()
-                .is_none_or(|prefix| path.starts_with(prefix))
+                .is_none_or(|wanted| wanted == method)
+                && queued
+                    .path_prefix
+                    .as_deref()
+                    .is_none_or(|prefix| path.starts_with(prefix))
         });
         if let Some(queued) = position.and_then(|index| queue.remove(index)) {
             return Some(queued.fault);
@@ -441,16 +462,24 @@ fn answer(mut request: tiny_http::Request, shared: &Shared) {
         body,
         fault: None,
     };
-    let fault = next_fault(shared, &recorded.path);
+    let fault = next_fault(shared, &recorded.method, &recorded.path);
     recorded.fault = fault.as_ref().map(|fault| format!("{fault:?}"));
     lock(&shared.requests).push(recorded.clone());
+    let wait = |duration: Duration| {
+        let until = Instant::now() + duration;
+        while Instant::now() < until && !shared.stopping.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
     let response = match &fault {
         Some(Fault::Hang(duration)) => {
-            let until = Instant::now() + *duration;
-            while Instant::now() < until && !shared.stopping.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            wait(*duration);
             Fault::Hang(*duration).response()
+        }
+        Some(Fault::SlowAnswer(duration)) => {
+            let response = (shared.handler)(&recorded);
+            wait(*duration);
+            response
         }
         Some(fault) => fault.response(),
         None => (shared.handler)(&recorded),

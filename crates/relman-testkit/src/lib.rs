@@ -6,7 +6,10 @@
 mod repo;
 mod signing;
 
+pub mod circleci;
+pub mod github;
 pub mod http_server;
+pub mod recorder;
 pub mod services;
 
 pub use repo::{TEST_EMAIL, TEST_NAME, TestRepo, write_executable};

@@ -255,3 +255,81 @@ fn unborn_head_is_a_no_commits_error() {
         .unwrap_err();
     assert!(matches!(error, GitError::NoCommits { .. }), "{error}");
 }
+
+#[test]
+fn packed_tags_are_matched_by_their_recorded_commit_and_loose_ones_override() {
+    let repo = TestRepo::new();
+    let first = repo.commit("feat: one");
+    repo.tag_annotated("v1.0.0", "1.0.0");
+    let second = repo.commit("feat: two");
+    repo.tag("v1.1.0");
+    repo.git(&["pack-refs", "--all"]);
+    let third = repo.commit("feat: three");
+    repo.tag_annotated("v1.2.0", "1.2.0");
+    let head = repo.commit("fix: four");
+    let git = open(&repo);
+
+    let found = |git: &relman_git::Repository| {
+        let mut commits = Vec::new();
+        let release = git
+            .commits_since_release(
+                "HEAD",
+                semver_tag,
+                |_| {},
+                |c| commits.push(c.sha().to_owned()),
+            )
+            .unwrap()
+            .unwrap();
+        (release.tag, release.commit, commits)
+    };
+    // Loose annotated tag, seen through git's decoration.
+    assert_eq!(
+        found(&git),
+        ("v1.2.0".to_owned(), third.clone(), vec![head.clone()])
+    );
+    // Packed tags only: matched by the commits `packed-refs` records, annotated or not.
+    repo.git(&["tag", "-d", "v1.2.0"]);
+    assert_eq!(
+        found(&git),
+        (
+            "v1.1.0".to_owned(),
+            second.clone(),
+            vec![head.clone(), third.clone()]
+        )
+    );
+    repo.git(&["tag", "-d", "v1.1.0"]);
+    assert_eq!(found(&git).1, first);
+    // A loose ref overrides the stale packed line of the same name.
+    repo.git(&["tag", "-f", "--no-sign", "v1.0.0", &third]);
+    assert_eq!(found(&git), ("v1.0.0".to_owned(), third, vec![head]));
+}
+
+#[test]
+fn many_loose_release_tags() {
+    let repo = TestRepo::new();
+    crate::import_linear(&repo, 300);
+    // 250 loose lightweight tags, one per commit, in one git process.
+    let shas = repo.git(&["rev-list", "--reverse", "HEAD"]);
+    let mut input = String::new();
+    for (index, sha) in shas.lines().take(250).enumerate() {
+        input.push_str(&format!("create refs/tags/v0.{index}.0 {sha}\n"));
+    }
+    let mut child = repo
+        .command("git")
+        .args(["update-ref", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let (release, commits, _) = since(&repo, &open(&repo));
+    assert_eq!(release.unwrap().tag, "v0.249.0");
+    assert_eq!(commits.len(), 50);
+}

@@ -65,6 +65,13 @@ impl GitHub {
                     .ok_or(error)?;
                 Ok((existing, false))
             }
+            // The answer was lost: look before opening again.
+            Err(error) if super::releases_api::outcome_unknown(&error) => {
+                match self.find_pull_request(repo, &pull.head, &pull.base)? {
+                    Some(existing) => Ok((existing, true)),
+                    None => Ok((self.create_pull_request(repo, pull).send()?, true)),
+                }
+            }
             Err(error) => Err(error),
         }
     }

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::{Call, GitHub, GitHubError, Repo, decode_json, decode_nothing};
-use crate::http::Method;
 use crate::http::url::encode_component;
+use crate::http::{ErrorKind, Method, TransportKind};
 
 use super::model::{Asset, NewRelease, Release, ReleaseUpdate};
 
@@ -40,6 +40,21 @@ pub fn content_type_for(name: &str) -> &'static str {
         .iter()
         .find(|(suffix, _)| lower.ends_with(suffix))
         .map_or("application/octet-stream", |(_, content_type)| content_type)
+}
+
+/// Whether a write failed in a way that leaves unknown whether GitHub carried it out (the answer
+/// timed out or the connection broke after the request was sent); the HTTP layer does not re-send
+/// such writes, so the caller probes and decides.
+pub(super) fn outcome_unknown(error: &GitHubError) -> bool {
+    error.http().is_some_and(|http| {
+        matches!(
+            http.kind(),
+            ErrorKind::Transport {
+                kind: TransportKind::Timeout | TransportKind::Io,
+                ..
+            }
+        )
+    })
 }
 
 /// Whether a 422 says the thing to create exists already.
@@ -139,6 +154,13 @@ impl GitHub {
                 let existing = self.release_by_tag(repo, &wanted.tag_name)?.ok_or(error)?;
                 Ok((self.align_release(repo, existing, wanted)?, false))
             }
+            // The answer was lost: look before creating again (drafts may share a tag).
+            Err(error) if outcome_unknown(&error) => {
+                match self.release_by_tag(repo, &wanted.tag_name)? {
+                    Some(existing) => Ok((self.align_release(repo, existing, wanted)?, true)),
+                    None => Ok((self.create_release(repo, wanted).send()?, true)),
+                }
+            }
             Err(error) => Err(error),
         }
     }
@@ -237,7 +259,7 @@ impl GitHub {
         {
             Ok(asset) => Ok(asset),
             // An attempt that failed after GitHub created the asset leaves it behind: replace it.
-            Err(error) if is_already_exists(&error) => {
+            Err(error) if is_already_exists(&error) || outcome_unknown(&error) => {
                 for asset in self.release_assets(repo, release.id)? {
                     if asset.name == name {
                         self.delete_asset(repo, asset.id).send()?;

@@ -316,7 +316,7 @@ impl HttpClient {
                         (wait, error)
                     }
                     Err(Failure::Transport(kind, message)) => (
-                        retry::for_transport(kind),
+                        retry::for_transport(kind, request.method),
                         HttpError::new(
                             request.method,
                             &masked_url,
@@ -564,6 +564,10 @@ impl HttpClient {
 
 fn transport_failure(error: ureq::Error) -> Failure {
     let kind = match &error {
+        // Timing out before the connection exists is as safe to retry as a refused connection.
+        ureq::Error::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
+            TransportKind::Connect
+        }
         ureq::Error::Timeout(_) | ureq::Error::BodyStalled => TransportKind::Timeout,
         ureq::Error::HostNotFound => TransportKind::Dns,
         ureq::Error::ConnectionFailed => TransportKind::Connect,

@@ -14,7 +14,9 @@
 //!    [`HttpError`] whose `Display` names method, masked URL and status and quotes the service's
 //!    own message; `status()`, `body()` and `is_transient()` let callers branch on it.
 //!
-//! Retries (connection errors, timeouts, 5xx, 429, GitHub's rate limits, `Retry-After`) follow the
+//! A `POST` or `PATCH` that timed out after connecting is not re-sent (it may have been carried
+//! out): callers with a probe retry it themselves. Retries (connection errors, timeouts, 5xx, 429,
+//! GitHub's rate limits, `Retry-After`) follow the
 //! client's [`RetryPolicy`] and sleep through its [`crate::Clock`]: tests pass
 //! `Clock::simulated(..)` and assert `clock.sleeps()` instead of sleeping.
 

@@ -12,6 +12,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::error::TransportKind;
+use super::request::Method;
 use crate::timestamp::parse_http_date;
 
 /// GitHub: "If the retry-after response header is not present, wait at least one minute".
@@ -150,12 +151,18 @@ pub(crate) fn for_status(
 }
 
 /// Whether a transport failure is worth retrying (a TLS or protocol failure will fail again).
-pub(crate) fn for_transport(kind: TransportKind) -> Option<Wait> {
-    matches!(
-        kind,
-        TransportKind::Connect | TransportKind::Dns | TransportKind::Timeout | TransportKind::Io
-    )
-    .then_some(Wait::Backoff)
+/// A `POST` or `PATCH` that timed out or broke after connecting may have been carried out: sending
+/// it again could create a second release (GitHub allows several drafts for one tag), so it is
+/// left to the caller, whose probe can tell (`GitHub::ensure_release` does).
+pub(crate) fn for_transport(kind: TransportKind, method: Method) -> Option<Wait> {
+    let retryable = match kind {
+        TransportKind::Connect | TransportKind::Dns => true,
+        TransportKind::Timeout | TransportKind::Io => {
+            !matches!(method, Method::Post | Method::Patch)
+        }
+        TransportKind::Tls | TransportKind::Other => false,
+    };
+    retryable.then_some(Wait::Backoff)
 }
 
 #[cfg(test)]
@@ -205,6 +212,21 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn writes_are_not_resent_after_a_timeout() {
+        assert_eq!(
+            for_transport(TransportKind::Timeout, Method::Get),
+            Some(Wait::Backoff)
+        );
+        assert_eq!(for_transport(TransportKind::Timeout, Method::Post), None);
+        assert_eq!(for_transport(TransportKind::Io, Method::Patch), None);
+        assert_eq!(
+            for_transport(TransportKind::Connect, Method::Post),
+            Some(Wait::Backoff)
+        );
+        assert_eq!(for_transport(TransportKind::Tls, Method::Get), None);
     }
 
     #[test]

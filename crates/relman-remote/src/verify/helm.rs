@@ -7,9 +7,15 @@
 //! list item at the item's own level (a dependency's `version:` sits deeper and is ignored).
 //! Indentation of sequences under their key (`- ` at the key's column or further in) and quoted
 //! scalars are handled; an index written as JSON (also valid YAML) is read with serde_json.
+//!
+//! A repository in an OCI registry (`oci://ghcr.io/org/charts`) has no index: [`oci_chart`] turns
+//! the step into an image check of `ghcr.io/org/charts/CHART:VERSION`, the tag `helm push` writes
+//! (with `+` spelled `_`, as OCI tags cannot hold `+`).
 
+use super::oci::OciVerify;
 use super::{VerifyError, check_http_error, join_url, split_userinfo};
 use crate::http::{Credential, HttpClient, RequestDescription};
+use crate::secret::Secret;
 use crate::wait::Poll;
 
 /// A resolved `verify = "helm"` step.
@@ -31,6 +37,14 @@ impl HelmVerify {
     /// `repo` is the repository URL (the folder holding `index.yaml`), possibly with
     /// `user:password@`.
     pub fn new(repo: &str, chart: &str, version: &str) -> Result<Self, VerifyError> {
+        if repo.starts_with("oci://") {
+            return Err(VerifyError::Invalid {
+                option: "repo",
+                value: repo.to_owned(),
+                reason: "an `oci://` repository has no index.yaml: check it with `oci_chart`"
+                    .to_owned(),
+            });
+        }
         let (repo, credential) = split_userinfo(repo)?;
         if chart.trim().is_empty() {
             return Err(VerifyError::Invalid {
@@ -118,6 +132,25 @@ impl HelmVerify {
             }
         }
     }
+}
+
+/// The check of a chart in an OCI registry: `repo` is `oci://REGISTRY/PATH`, the chart is the
+/// image `REGISTRY/PATH/CHART` tagged with the version.
+pub fn oci_chart(
+    repo: &str,
+    chart: &str,
+    version: &str,
+    login: Option<(String, Secret)>,
+) -> Result<OciVerify, VerifyError> {
+    let Some(path) = repo.strip_prefix("oci://") else {
+        return Err(VerifyError::Invalid {
+            option: "repo",
+            value: repo.to_owned(),
+            reason: "an OCI chart repository starts with `oci://`".to_owned(),
+        });
+    };
+    let image = format!("{}/{chart}", path.trim_end_matches('/'));
+    OciVerify::new(&image, &[version.replace('+', "_")], &[], login)
 }
 
 /// Every `version` of `chart` in an index, in file order. An index without `entries` is an error;
@@ -321,6 +354,17 @@ generated: "2023-11-01T12:00:00Z"
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn oci_repositories_become_image_checks() {
+        let verify = oci_chart("oci://ghcr.io/org/charts/", "app", "1.2.3+build.4", None).unwrap();
+        assert_eq!(
+            verify.requests()[0].url,
+            "https://ghcr.io/v2/org/charts/app/manifests/1.2.3_build.4"
+        );
+        assert!(HelmVerify::new("oci://ghcr.io/org/charts", "app", "1.0.0").is_err());
+        assert!(oci_chart("https://charts.test", "app", "1.0.0", None).is_err());
     }
 
     #[test]

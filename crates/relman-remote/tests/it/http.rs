@@ -413,3 +413,26 @@ fn a_plan_renders_the_request_with_credentials_masked() {
     let elsewhere = client.render(&RequestDescription::get("https://example.org/"));
     assert!(elsewhere.headers.is_empty());
 }
+
+#[test]
+fn a_write_that_timed_out_is_not_sent_twice() {
+    let server = ok_server();
+    let (client, clock) = client_for(server.url());
+    server.fail_next(Fault::SlowAnswer(Duration::from_secs(3)));
+    let error = client
+        .execute(&RequestDescription::post(format!("{}/releases", server.url())).json(json!({})))
+        .unwrap_err();
+    assert!(
+        matches!(
+            error.kind(),
+            ErrorKind::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(server.request_count(), 1);
+    assert!(clock.sleeps().is_empty());
+}

@@ -1,7 +1,10 @@
 //! The integration tests of relman-remote: each module drives one client against a real service
 //! on 127.0.0.1 or a local fake.
 
+mod announce;
+mod circleci;
 mod email;
+mod github;
 mod http;
 mod verify_pypi;
 mod verify_oci;

@@ -289,3 +289,20 @@ fn bearer_token_with_a_login() {
     );
     assert!(!error.to_string().contains("nope-789"));
 }
+
+#[test]
+fn helm_charts_in_an_oci_registry() {
+    let Some(registry) = or_skip(DockerRegistry::start()) else {
+        return;
+    };
+    // `helm push` stores chart `app` 0.4.0+build.1 as `charts/app:0.4.0_build.1`.
+    let pushed = registry
+        .push_image("charts/app", "0.4.0_build.1", "linux/amd64")
+        .unwrap();
+    let repo = format!("oci://{}/charts", registry.host());
+    let verify =
+        relman_remote::verify::helm::oci_chart(&repo, "app", "0.4.0+build.1", None).unwrap();
+    assert_eq!(ready(verify.check(&client())).tags[0].digest, pushed.digest);
+    let later = relman_remote::verify::helm::oci_chart(&repo, "app", "0.5.0", None).unwrap();
+    assert!(pending(later.check(&client())).contains("0.5.0 is not on"));
+}

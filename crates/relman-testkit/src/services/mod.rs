@@ -60,13 +60,9 @@ pub fn venv_dir() -> Option<PathBuf> {
 /// Finds an executable in the test venv's `bin`, then on `PATH`.
 pub fn find_tool(name: &str) -> Option<PathBuf> {
     let in_venv = venv_dir().map(|dir| dir.join("bin").join(name));
-    if let Some(path) = in_venv.filter(|path| path.is_file()) {
-        return Some(path);
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| candidate.is_file())
+    in_venv
+        .filter(|path| path.is_file())
+        .or_else(|| crate::find_tool(name))
 }
 
 pub(crate) fn require_tool(name: &str) -> Result<PathBuf, ServiceError> {

@@ -85,7 +85,7 @@ fn write_heading(out: &mut impl Write, notes: &ReleaseNotes, forge: Option<&Forg
 fn write_entry(
     out: &mut impl Write,
     group: Group,
-    entry: &Entry,
+    entry: Entry<'_>,
     forge: Option<&Forge>,
 ) -> fmt::Result {
     out.write_str("- ")?;

@@ -12,6 +12,8 @@
 //! "Other" when [`NotesOptions::include_other`] is set, and are left out otherwise. Merge commits
 //! are always left out: the commits they merge are in the history themselves.
 
+use std::borrow::Cow;
+
 use crate::conventional::{Commit, Kind};
 
 /// The groups of a release's notes, in the order they are rendered.
@@ -94,110 +96,144 @@ impl Default for NotesOptions {
     }
 }
 
-/// One line of the notes: what a commit contributed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    sha: String,
-    short_len: usize,
-    /// Lower-cased; empty for non-conventional commits.
-    commit_type: String,
-    scope: Option<String>,
-    description: String,
-    breaking: Option<String>,
-    pr_number: Option<u64>,
-    /// The subject without its `(#123)`, kept for "Other" entries only.
-    subject: Option<String>,
+/// Where a piece of an entry's text is in the notes' text buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Span {
+    start: usize,
+    end: usize,
 }
 
-impl Entry {
-    fn new(sha: &str, commit: &Commit<'_>, group: Group, short_sha_len: usize) -> Entry {
-        let short_len = short_sha_len.min(sha.len());
-        let short_len = (0..=short_len)
-            .rev()
-            .find(|&len| sha.is_char_boundary(len))
-            .unwrap_or(0);
-        let commit_type = commit
-            .commit_type()
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
-        let subject = (group == Group::Other).then(|| subject_without_pr(commit));
+/// An entry as stored: spans into [`ReleaseNotes`]' one text buffer, so that pushing a commit
+/// allocates nothing once the buffer has grown (the full-history changelog reuses one
+/// `ReleaseNotes` for every release).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stored {
+    sha: Span,
+    short_sha: Span,
+    /// Lower-cased; empty for non-conventional commits.
+    commit_type: Span,
+    scope: Option<Span>,
+    description: Span,
+    breaking: Option<Span>,
+    pr_number: Option<u64>,
+    /// The subject without its `(#123)`, kept for "Other" entries only.
+    subject: Option<Span>,
+}
+
+/// One line of the notes: what a commit contributed. A view into its [`ReleaseNotes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry<'n> {
+    sha: &'n str,
+    short_sha: &'n str,
+    commit_type: Option<&'n str>,
+    scope: Option<&'n str>,
+    description: &'n str,
+    breaking: Option<&'n str>,
+    pr_number: Option<u64>,
+    subject: Option<&'n str>,
+}
+
+impl<'n> Entry<'n> {
+    fn view(text: &'n str, stored: &Stored) -> Entry<'n> {
+        let get = |span: Span| &text[span.start..span.end];
         Entry {
-            sha: sha.to_owned(),
-            short_len,
-            commit_type,
-            scope: commit.scope().map(str::to_owned),
-            description: commit.description().to_owned(),
-            breaking: commit.breaking_description().map(str::to_owned),
-            pr_number: commit.pr_number(),
-            subject,
+            sha: get(stored.sha),
+            short_sha: get(stored.short_sha),
+            commit_type: Some(get(stored.commit_type)).filter(|t| !t.is_empty()),
+            scope: stored.scope.map(get),
+            description: get(stored.description),
+            breaking: stored.breaking.map(get),
+            pr_number: stored.pr_number,
+            subject: stored.subject.map(get),
         }
     }
 
-    pub fn sha(&self) -> &str {
-        &self.sha
+    pub fn sha(self) -> &'n str {
+        self.sha
     }
 
-    pub fn short_sha(&self) -> &str {
-        &self.sha[..self.short_len]
+    pub fn short_sha(self) -> &'n str {
+        self.short_sha
     }
 
     /// The conventional type, lower-cased (`feat`); `None` for other messages.
-    pub fn commit_type(&self) -> Option<&str> {
-        (!self.commit_type.is_empty()).then_some(self.commit_type.as_str())
+    pub fn commit_type(self) -> Option<&'n str> {
+        self.commit_type
     }
 
-    pub fn scope(&self) -> Option<&str> {
-        self.scope.as_deref()
+    pub fn scope(self) -> Option<&'n str> {
+        self.scope
     }
 
     /// The description (for git reverts: the reverted subject), without `(#123)`.
-    pub fn description(&self) -> &str {
-        &self.description
+    pub fn description(self) -> &'n str {
+        self.description
     }
 
     /// What breaks, for breaking changes: the `BREAKING CHANGE` footer or the description.
-    pub fn breaking_description(&self) -> Option<&str> {
-        self.breaking.as_deref()
+    pub fn breaking_description(self) -> Option<&'n str> {
+        self.breaking
     }
 
-    pub fn is_breaking(&self) -> bool {
+    pub fn is_breaking(self) -> bool {
         self.breaking.is_some()
     }
 
-    pub fn pr_number(&self) -> Option<u64> {
+    pub fn pr_number(self) -> Option<u64> {
         self.pr_number
     }
 
     /// The subject line without its `(#123)`. Kept as written for "Other" entries; for the others,
     /// rebuilt from type, scope and description.
-    pub fn subject(&self) -> std::borrow::Cow<'_, str> {
-        if let Some(subject) = &self.subject {
+    pub fn subject(self) -> Cow<'n, str> {
+        if let Some(subject) = self.subject {
             return subject.into();
         }
-        let Some(commit_type) = self.commit_type() else {
-            return self.description.as_str().into();
+        let Some(commit_type) = self.commit_type else {
+            return self.description.into();
         };
-        let scope = self
-            .scope
-            .as_ref()
-            .map(|s| format!("({s})"))
-            .unwrap_or_default();
+        let scope = self.scope.map(|s| format!("({s})")).unwrap_or_default();
         let bang = if self.is_breaking() { "!" } else { "" };
         format!("{commit_type}{scope}{bang}: {}", self.description).into()
     }
 }
 
-fn subject_without_pr(commit: &Commit<'_>) -> String {
+/// The entries of one group, in push order.
+#[derive(Debug, Clone)]
+pub struct Entries<'n> {
+    text: &'n str,
+    stored: std::slice::Iter<'n, Stored>,
+}
+
+impl<'n> Iterator for Entries<'n> {
+    type Item = Entry<'n>;
+
+    fn next(&mut self) -> Option<Entry<'n>> {
+        self.stored
+            .next()
+            .map(|stored| Entry::view(self.text, stored))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stored.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
+
+/// The subject without a trailing `(#123)`.
+fn subject_without_pr<'c>(commit: &'c Commit<'_>) -> &'c str {
     let subject = commit.subject();
-    match commit.pr_number() {
-        Some(number) if !commit.is_merge() => {
-            let suffix = format!("(#{number})");
-            subject
-                .strip_suffix(&suffix)
-                .map_or(subject, str::trim_end)
-                .to_owned()
-        }
-        _ => subject.to_owned(),
+    let Some(number) = commit.pr_number().filter(|_| !commit.is_merge()) else {
+        return subject;
+    };
+    let Some(rest) = subject.strip_suffix(')') else {
+        return subject;
+    };
+    let digits = rest.len() - rest.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    match rest[..rest.len() - digits].strip_suffix("(#") {
+        Some(before) if rest[rest.len() - digits..].parse() == Ok(number) => before.trim_end(),
+        _ => subject,
     }
 }
 
@@ -214,7 +250,9 @@ pub struct ReleaseNotes {
     /// `YYYY-MM-DD`, chosen by the caller (SOURCE_DATE_EPOCH, the tag's date…).
     pub date: String,
     options: NotesOptions,
-    groups: [Vec<Entry>; 6],
+    /// The text of every entry, one after the other.
+    text: String,
+    groups: [Vec<Stored>; 6],
 }
 
 impl ReleaseNotes {
@@ -231,6 +269,7 @@ impl ReleaseNotes {
             previous_tag: None,
             date: date.into(),
             options,
+            text: String::new(),
             groups: Default::default(),
         }
     }
@@ -249,21 +288,67 @@ impl ReleaseNotes {
     /// Adds one commit; returns the group it went to, or `None` when the notes leave it out.
     pub fn push(&mut self, sha: &str, commit: &Commit<'_>) -> Option<Group> {
         let group = Group::of(commit, self.options.include_other)?;
-        let entry = Entry::new(sha, commit, group, self.options.short_sha_len);
-        self.groups[group as usize].push(entry);
+        let sha_span = self.append(sha);
+        let mut short_len = self.options.short_sha_len.min(sha.len());
+        while !sha.is_char_boundary(short_len) {
+            short_len -= 1;
+        }
+        let type_start = self.text.len();
+        for byte in commit.commit_type().unwrap_or_default().chars() {
+            self.text.push(byte.to_ascii_lowercase());
+        }
+        let commit_type = self.span_from(type_start);
+        let scope = commit.scope().map(|scope| self.append(scope));
+        let description = self.append(commit.description());
+        let breaking = match commit.breaking_description() {
+            // A `!` commit's breaking description is its description: store it once.
+            Some(text) if text == commit.description() => Some(description),
+            Some(text) => Some(self.append(text)),
+            None => None,
+        };
+        let subject = (group == Group::Other).then(|| self.append(subject_without_pr(commit)));
+        self.groups[group as usize].push(Stored {
+            sha: sha_span,
+            short_sha: Span {
+                start: sha_span.start,
+                end: sha_span.start + short_len,
+            },
+            commit_type,
+            scope,
+            description,
+            breaking,
+            pr_number: commit.pr_number(),
+            subject,
+        });
         Some(group)
     }
 
-    pub fn entries(&self, group: Group) -> &[Entry] {
-        &self.groups[group as usize]
+    fn append(&mut self, piece: &str) -> Span {
+        let start = self.text.len();
+        self.text.push_str(piece);
+        self.span_from(start)
+    }
+
+    fn span_from(&self, start: usize) -> Span {
+        Span {
+            start,
+            end: self.text.len(),
+        }
+    }
+
+    pub fn entries(&self, group: Group) -> Entries<'_> {
+        Entries {
+            text: &self.text,
+            stored: self.groups[group as usize].iter(),
+        }
     }
 
     /// The groups that have entries, in order.
-    pub fn groups(&self) -> impl Iterator<Item = (Group, &[Entry])> {
+    pub fn groups(&self) -> impl Iterator<Item = (Group, Entries<'_>)> {
         Group::ALL
             .into_iter()
+            .filter(|&group| !self.groups[group as usize].is_empty())
             .map(|group| (group, self.entries(group)))
-            .filter(|(_, entries)| !entries.is_empty())
     }
 
     /// Nothing notable: the renderers say so rather than print an empty section.
@@ -275,11 +360,12 @@ impl ReleaseNotes {
         self.groups.iter().map(Vec::len).sum()
     }
 
-    /// Starts over for another release, keeping the options and the groups' memory.
+    /// Starts over for another release, keeping the options and the memory.
     pub fn reset(&mut self, version: &str, tag: &str, date: &str) {
         for group in &mut self.groups {
             group.clear();
         }
+        self.text.clear();
         set(&mut self.version, version);
         set(&mut self.tag, tag);
         set(&mut self.date, date);
@@ -313,12 +399,7 @@ mod tests {
     fn summary(notes: &ReleaseNotes) -> Vec<(Group, Vec<String>)> {
         notes
             .groups()
-            .map(|(group, entries)| {
-                (
-                    group,
-                    entries.iter().map(|e| e.subject().into_owned()).collect(),
-                )
-            })
+            .map(|(group, entries)| (group, entries.map(|e| e.subject().into_owned()).collect()))
             .collect()
     }
 
@@ -368,7 +449,6 @@ mod tests {
         assert_eq!(
             notes
                 .entries(Group::Other)
-                .iter()
                 .map(|e| e.subject().into_owned())
                 .collect::<Vec<_>>(),
             ["docs: z", "Update README", "chore(deps): bump"]
@@ -379,7 +459,7 @@ mod tests {
     #[test]
     fn entries_keep_what_renderers_need() {
         let notes = notes(true, HISTORY);
-        let feature = &notes.entries(Group::Features)[0];
+        let feature = notes.entries(Group::Features).next().unwrap();
         assert_eq!(feature.sha(), format!("{:040x}", 0));
         assert_eq!(feature.short_sha(), "0000000");
         assert_eq!(feature.commit_type(), Some("feat"));
@@ -387,12 +467,12 @@ mod tests {
         assert_eq!(feature.description(), "add x");
         assert_eq!(feature.pr_number(), Some(3));
         assert!(!feature.is_breaking());
-        let breaking = &notes.entries(Group::Breaking)[0];
+        let breaking = notes.entries(Group::Breaking).next().unwrap();
         assert_eq!(
             breaking.breaking_description(),
             Some("faster, different results")
         );
-        let other = &notes.entries(Group::Other)[1];
+        let other = notes.entries(Group::Other).nth(1).unwrap();
         assert_eq!((other.commit_type(), other.pr_number()), (None, Some(5)));
     }
 
@@ -407,7 +487,6 @@ mod tests {
         notes.push("abc", &parse(b"fix: b"));
         let shorts: Vec<_> = notes
             .entries(Group::BugFixes)
-            .iter()
             .map(Entry::short_sha)
             .collect();
         assert_eq!(shorts, ["0123456789", "abc"]);

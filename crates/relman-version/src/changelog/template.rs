@@ -167,7 +167,6 @@ pub fn context(notes: &ReleaseNotes, forge: Option<&Forge>) -> Value {
             key: group.key(),
             title: group.title(),
             entries: entries
-                .iter()
                 .map(|entry| EntryContext::new(group, entry, forge))
                 .collect(),
         })
@@ -240,7 +239,7 @@ struct EntryContext<'n> {
 }
 
 impl<'n> EntryContext<'n> {
-    fn new(group: Group, entry: &'n Entry, forge: Option<&Forge>) -> EntryContext<'n> {
+    fn new(group: Group, entry: Entry<'n>, forge: Option<&Forge>) -> EntryContext<'n> {
         EntryContext {
             group: group.key(),
             sha: entry.sha(),

@@ -289,3 +289,54 @@ fn insertion_into_small_files() {
         "intro\n<!-- start -->\n\n## 1.0.0\n"
     );
 }
+
+/// What relman writes, it reads back: three releases inserted one after the other below a title,
+/// then each section found again with exactly the body that was rendered.
+#[test]
+fn relman_sections_round_trip() {
+    use relman_version::changelog::markdown::render_section;
+    use relman_version::changelog::notes::{NotesOptions, ReleaseNotes};
+    use relman_version::conventional::parse;
+
+    let forge = super::markdown::github();
+    let releases = [
+        ("1.0.0", None, &["feat: first (#1)"][..]),
+        (
+            "1.0.1",
+            Some("v1.0.0"),
+            &["fix(cli): exit 2 (#2)", "docs: x"][..],
+        ),
+        (
+            "2.0.0",
+            Some("v1.0.1"),
+            &["feat!: new config\n\nBREAKING CHANGE: the format changed\n"][..],
+        ),
+    ];
+    let mut text = String::from("# Changelog\n\nAll notable changes.\n");
+    let mut rendered = Vec::new();
+    for (version, previous, messages) in releases {
+        let mut notes = ReleaseNotes::new(
+            version,
+            format!("v{version}"),
+            "2026-11-23",
+            NotesOptions::default(),
+        );
+        notes.previous_tag = previous.map(str::to_owned);
+        for (index, message) in messages.iter().enumerate() {
+            notes.push(&format!("{index:040x}"), &parse(message.as_bytes()));
+        }
+        let section = render_section(&notes, Some(&forge));
+        text = insert_section(&text, &section, None);
+        rendered.push((version, section));
+    }
+    assert_eq!(versions(&text), ["2.0.0", "1.0.1", "1.0.0"]);
+    assert!(text.starts_with("# Changelog\n\nAll notable changes.\n\n## [2.0.0]("));
+    for (version, section) in rendered {
+        let found = find_section(&text, version).unwrap();
+        assert_eq!(
+            format!("{}\n{}\n", found.heading, found.body),
+            section,
+            "{version}"
+        );
+    }
+}
