@@ -16,8 +16,8 @@ pub mod github;
 pub mod http;
 pub mod secret;
 pub mod timestamp;
-pub mod wait;
 pub mod verify;
+pub mod wait;
 
 pub use clock::Clock;
 pub use http::{

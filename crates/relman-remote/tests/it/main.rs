@@ -6,6 +6,6 @@ mod circleci;
 mod email;
 mod github;
 mod http;
-mod verify_pypi;
-mod verify_oci;
 mod verify_helm_url;
+mod verify_oci;
+mod verify_pypi;

@@ -100,9 +100,9 @@ fn semver_bumps_match_npm_semver_inc() {
             _ => false,
         };
         if case.expected.is_some() {
-            answered += 1
+            answered += 1;
         } else {
-            refused += 1
+            refused += 1;
         }
         if !agrees {
             mismatches.push(format!(

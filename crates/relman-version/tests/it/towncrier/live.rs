@@ -10,7 +10,10 @@ use relman_version::changelog::towncrier::{BuildOptions, TowncrierConfig, build,
 use super::{build_options, config, copy_tree, diff, effects, scenarios};
 
 /// The towncrier command: `TOWNCRIER`, else `towncrier` on `PATH`.
-#[allow(clippy::print_stdout, reason = "a skipped test says so in the test output")]
+#[allow(
+    clippy::print_stdout,
+    reason = "a skipped test says so in the test output"
+)]
 fn towncrier() -> Option<PathBuf> {
     let found = std::env::var_os("TOWNCRIER")
         .map(PathBuf::from)
