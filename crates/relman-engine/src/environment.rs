@@ -39,6 +39,15 @@ impl Environment {
             .map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
+    /// Seconds since the Unix epoch, read now (journal timestamps).
+    pub fn timestamp(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(self.now, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(self.now)
+            })
+    }
+
     /// The release date's clock: `SOURCE_DATE_EPOCH` when set (reproducible output), else now.
     pub fn release_time(&self) -> i64 {
         self.var("SOURCE_DATE_EPOCH")

@@ -240,8 +240,9 @@ impl Runner<'_> {
         let record = &mut journal.steps[index];
         record.state = new_state;
         record.message = message.map(|text| redactor.redact(&text));
-        record.finished_at = Some(self.env.now.max(record.started_at.unwrap_or_default()));
-        journal.updated_at = self.env.now;
+        record.finished_at = Some(self.env.timestamp());
+        record.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        journal.updated_at = self.env.timestamp();
         state.save(journal)?;
         let record = &journal.steps[index];
         let summary = match new_state {
@@ -363,10 +364,10 @@ impl Runner<'_> {
                 let record = &mut journal.steps[index];
                 record.state = StepState::Running;
                 record.attempts += 1;
-                record.started_at = Some(self.env.now);
+                record.started_at = Some(self.env.timestamp());
                 record.message = None;
             }
-            journal.updated_at = self.env.now;
+            journal.updated_at = self.env.timestamp();
             state.save(journal)?;
             self.reporter.event(Event::StepStarted {
                 number: step.number,
@@ -396,7 +397,7 @@ impl Runner<'_> {
             }
         }
         journal.state = ReleaseState::Done;
-        journal.updated_at = self.env.now;
+        journal.updated_at = self.env.timestamp();
         state.save(journal)?;
         state.archive(journal)?;
         self.reporter.event(Event::Finished {
@@ -547,7 +548,7 @@ impl Runner<'_> {
         }
         report.remote.reverse();
         journal.state = ReleaseState::Aborted;
-        journal.updated_at = self.env.now;
+        journal.updated_at = self.env.timestamp();
         state.save(&journal)?;
         state.archive(&journal)?;
         self.reporter.event(Event::Finished {

@@ -105,6 +105,9 @@ pub struct StepRecord {
     pub state: StepState,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
+    /// How long the last attempt took.
+    #[serde(default)]
+    pub duration_ms: Option<u64>,
     pub attempts: u32,
     /// What the step exposes as `{steps.ID.NAME}` and shows in `status`.
     pub outputs: BTreeMap<String, String>,
@@ -128,6 +131,7 @@ impl StepRecord {
             state: StepState::Pending,
             started_at: None,
             finished_at: None,
+            duration_ms: None,
             attempts: 0,
             outputs: BTreeMap::new(),
             message: None,

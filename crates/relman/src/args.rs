@@ -84,9 +84,54 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the JSON Schema of relman.toml.
     Schema,
-    /// Run a workflow by name: `relman release minor`.
-    #[command(external_subcommand)]
-    Workflow(Vec<String>),
+}
+
+/// The built-in commands: any other first word is a workflow to run.
+pub const COMMANDS: &[&str] = &[
+    "init",
+    "plan",
+    "run",
+    "resume",
+    "status",
+    "abort",
+    "version",
+    "changelog",
+    "fragment",
+    "check",
+    "docs",
+    "completions",
+    "schema",
+    "help",
+];
+
+/// `relman release minor --yes` means `relman run release minor --yes`: inserts `run` before the
+/// first word that is not a flag (or a flag's value) and not a built-in command.
+pub fn with_run_inserted(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    const TAKES_VALUE: &[&str] = &["-C", "--config", "--color"];
+    let mut index = 1;
+    while index < args.len() {
+        let Some(word) = args[index].to_str() else {
+            return args;
+        };
+        if word == "--" {
+            return args;
+        }
+        if TAKES_VALUE.contains(&word) {
+            index += 2;
+            continue;
+        }
+        if word.starts_with('-') {
+            index += 1;
+            continue;
+        }
+        if COMMANDS.contains(&word) {
+            return args;
+        }
+        let mut args = args;
+        args.insert(index, "run".into());
+        return args;
+    }
+    args
 }
 
 #[derive(Debug, Args)]
@@ -104,7 +149,6 @@ pub struct WorkflowArgs {
     /// The workflow to run, e.g. `release`.
     pub workflow: String,
     /// The workflow's arguments, in the order it declares them.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
     /// The pre-release label for pre-release bump levels.
     #[arg(long, value_name = "LABEL")]

@@ -26,12 +26,20 @@ pub struct CliError {
 impl CliError {
     /// A usage or configuration problem: nothing was changed (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
-        CliError { code: ExitCode::Usage, message: message.into(), detail: Vec::new(), hints: Vec::new() }
+        CliError {
+            code: ExitCode::Usage,
+            message: message.into(),
+            detail: Vec::new(),
+            hints: Vec::new(),
+        }
     }
 
     /// A step or operation failed (exit 1).
     pub fn failed(message: impl Into<String>) -> Self {
-        CliError { code: ExitCode::StepFailed, ..CliError::usage(message) }
+        CliError {
+            code: ExitCode::StepFailed,
+            ..CliError::usage(message)
+        }
     }
 
     pub fn with_code(mut self, code: ExitCode) -> Self {
@@ -46,11 +54,6 @@ impl CliError {
 
     pub fn hint_opt(mut self, hint: Option<String>) -> Self {
         self.hints.extend(hint);
-        self
-    }
-
-    pub fn detail(mut self, line: impl Into<String>) -> Self {
-        self.detail.push(line.into());
         self
     }
 }
@@ -83,7 +86,9 @@ impl From<relman_engine::config::ConfigErrors> for CliError {
                 let number = location.line.to_string();
                 let pad = " ".repeat(number.len());
                 error.detail.push(format!("{pad} |"));
-                error.detail.push(format!("{number} | {}", location.line_text));
+                error
+                    .detail
+                    .push(format!("{number} | {}", location.line_text));
                 error.detail.push(format!(
                     "{pad} | {}{}",
                     " ".repeat(location.column.saturating_sub(1)),

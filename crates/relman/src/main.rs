@@ -9,9 +9,8 @@ mod output;
 
 use clap::Parser;
 
-
 fn main() -> std::process::ExitCode {
-    let cli = args::Cli::parse();
+    let cli = args::Cli::parse_from(args::with_run_inserted(std::env::args_os().collect()));
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let style = output::Style::stderr(cli.global.color, no_color);
     match commands::run(cli, style) {

@@ -247,11 +247,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
             &tag.get_ref().replace("{project}", "project"),
         )
     {
-        cx.error_hint(
-            tag.span(),
-            error.to_string(),
-            "write it like `v{version}`",
-        );
+        cx.error_hint(tag.span(), error.to_string(), "write it like `v{version}`");
     }
     if let Some(scheme) = &scheme
         && let Err(error) = scheme.get_ref().parse::<relman_version::scheme::Scheme>()

@@ -97,13 +97,26 @@ impl Project {
         version: &Version,
         date: &str,
     ) -> Result<RenderedSection, ProjectError> {
+        let text = version.to_string();
+        self.render_changelog_named(history, &text, &self.tag_of(&text), date)
+    }
+
+    /// Like [`render_changelog`](Self::render_changelog) for a section that is not a version yet
+    /// (`Unreleased`, compared up to `HEAD`).
+    pub fn render_changelog_named(
+        &self,
+        history: &History,
+        version: &str,
+        tag: &str,
+        date: &str,
+    ) -> Result<RenderedSection, ProjectError> {
         let file = self.root.join(&self.changelog.file);
         match &self.changelog.source {
             ChangelogSource::Fragments(config) => {
                 let build = towncrier::build(
                     config,
                     &BuildOptions {
-                        version: version.to_string(),
+                        version: version.to_owned(),
                         date: date.to_owned(),
                         name: Some(self.name.clone()),
                     },
@@ -118,7 +131,7 @@ impl Project {
                 })
             }
             ChangelogSource::Commits => {
-                let notes = history.notes_for(self, version, date);
+                let notes = history.notes_for(version, tag, date);
                 let section = match &self.changelog.template {
                     Some(template) => ChangelogTemplate::load(&self.root.join(template))?
                         .render(&notes, self.links.as_ref())?,

@@ -27,12 +27,11 @@ pub struct History {
 }
 
 impl History {
-    /// The notes, named for the release of `version` on `date`.
-    pub fn notes_for(&self, project: &Project, version: &Version, date: &str) -> ReleaseNotes {
+    /// The notes, named for the release of `version` (tagged `tag`) on `date`.
+    pub fn notes_for(&self, version: &str, tag: &str, date: &str) -> ReleaseNotes {
         let mut notes = self.notes.clone();
-        let text = version.to_string();
-        notes.version = text.clone();
-        notes.tag = project.tag_of(&text);
+        notes.version = version.to_owned();
+        notes.tag = tag.to_owned();
         notes.date = date.to_owned();
         if let Some(previous) = &self.previous {
             notes.previous_version = Some(previous.version.to_string());

@@ -36,8 +36,8 @@ pub struct Project {
     pub repo: Repository,
     pub name: String,
     pub remote: String,
-    /// The branch releases are cut from.
-    pub branch: String,
+    /// The branch releases are cut from, when configured (see [`Project::release_branch`]).
+    pub branch: Option<String>,
     pub scheme: Scheme,
     pub tag_format: TagFormat,
     /// Files holding the version, the source of truth first; empty when tags hold it.
@@ -120,17 +120,9 @@ impl Project {
                 .collect::<Result<Vec<_>, _>>()?,
             None => detection.files,
         };
-        let branch = match &options.branch {
-            Some(branch) => branch.clone(),
-            None => repo
-                .remote_head_branch(&remote)
-                .ok()
-                .flatten()
-                .or_else(|| repo.current_branch().ok().flatten())
-                .unwrap_or_else(|| "main".to_owned()),
-        };
+        let branch = options.branch.clone();
         let changelog = changelog::settings(&root, &config.changelog)?;
-        let remote_url = repo.remote_url(&remote).ok().flatten();
+        let remote_url = remote_url(&repo, &remote);
         let configured_forge = config.forge.as_ref();
         let links = match configured_forge.and_then(|forge| forge.repo.as_ref()) {
             Some(repo_name) => Some(Forge::new(
@@ -191,6 +183,38 @@ impl Project {
         })
     }
 
+    /// The branch releases are cut from: `project.branch`, else the remote's default branch as
+    /// this clone knows it (`refs/remotes/REMOTE/HEAD`), else `main` or `master` if the clone has
+    /// it, else the current branch. Never asks the network.
+    pub fn release_branch(&self) -> String {
+        if let Some(branch) = &self.branch {
+            return branch.clone();
+        }
+        let symbolic = self
+            .repo
+            .common_dir()
+            .join("refs/remotes")
+            .join(&self.remote)
+            .join("HEAD");
+        if let Ok(text) = fs_err::read_to_string(&symbolic)
+            && let Some(target) = text.trim().strip_prefix("ref: refs/remotes/")
+            && let Some((_, branch)) = target.split_once('/')
+        {
+            return branch.to_owned();
+        }
+        let branches = self.repo.branch_names().unwrap_or_default();
+        for candidate in ["main", "master"] {
+            if branches.iter().any(|branch| branch == candidate) {
+                return candidate.to_owned();
+            }
+        }
+        self.repo
+            .current_branch()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| "main".to_owned())
+    }
+
     /// A path relative to the work tree, for messages.
     pub fn display_path<'p>(&self, path: &'p Path) -> &'p Path {
         path.strip_prefix(&self.root).unwrap_or(path)
@@ -212,6 +236,35 @@ impl Project {
             ChangelogSource::Fragments(config) => Some(config),
             ChangelogSource::Commits => None,
         }
+    }
+}
+
+/// The URL of `remote`, read from the repository's config file without spawning git (the
+/// changelog commands run on every release and are measured against `git log`); git itself is
+/// asked only when the file does not say (includes, `insteadOf`).
+fn remote_url(repo: &Repository, remote: &str) -> Option<String> {
+    let text = fs_err::read_to_string(repo.common_dir().join("config")).ok()?;
+    let header = format!("[remote \"{remote}\"]");
+    let mut in_section = false;
+    let mut found = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_section = line == header;
+            continue;
+        }
+        if in_section
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim().eq_ignore_ascii_case("url")
+        {
+            found = Some(value.trim().trim_matches('"').to_owned());
+        }
+    }
+    let simple =
+        !text.contains("insteadOf") && !text.contains("insteadof") && !text.contains("[include");
+    match found {
+        Some(url) if simple => Some(url),
+        _ => repo.remote_url(remote).ok().flatten(),
     }
 }
 

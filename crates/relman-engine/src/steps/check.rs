@@ -157,7 +157,7 @@ impl CheckStep {
             Check::Branch => {
                 let expected = match &self.branch {
                     Some(branch) => (scope.render)(branch)?,
-                    None => project.branch.clone(),
+                    None => project.release_branch(),
                 };
                 match repo.current_branch()? {
                     None => CheckResult::fail(

@@ -196,7 +196,7 @@ impl RunCx<'_> {
 
     /// Writes the journal now (a step records what it is about to do before doing it).
     pub fn save(&mut self) -> Result<(), StepError> {
-        self.journal.updated_at = self.env.now;
+        self.journal.updated_at = self.env.timestamp();
         Ok(self.state.save(self.journal)?)
     }
 

@@ -351,7 +351,10 @@ pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
 
 /// A check in the plan: run now when nothing changes before it, else when its turn comes.
 fn check_effect(check: &check::CheckStep, cx: &mut PlanCx<'_>) -> Result<Effect, StepError> {
-    let description = check.describe(&|template| cx.render(template), &cx.project.branch);
+    let description = check.describe(
+        &|template| cx.render(template),
+        &cx.project.release_branch(),
+    );
     if cx.sim.changed_anything {
         return Ok(Effect::Check {
             description,

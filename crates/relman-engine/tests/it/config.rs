@@ -212,7 +212,10 @@ fn tag_format_needs_version_once() {
         "relman.toml:2:7: tag format `release-{major}` has an unknown placeholder `{major}`"
     );
     let (message, hint) = only_error("[project]\ntag = \"release\"\n");
-    assert!(message.starts_with("relman.toml:2:7: tag format `release`"), "{message}");
+    assert!(
+        message.starts_with("relman.toml:2:7: tag format `release`"),
+        "{message}"
+    );
     assert!(message.contains("{version}"), "{message}");
     assert_eq!(hint.unwrap(), "write it like `v{version}`");
 }

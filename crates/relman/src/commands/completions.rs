@@ -7,6 +7,11 @@ use crate::error::{CliResult, ExitCode};
 
 pub fn run(args: &CompletionsArgs) -> CliResult<ExitCode> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "relman", &mut std::io::stdout().lock());
+    clap_complete::generate(
+        args.shell,
+        &mut command,
+        "relman",
+        &mut std::io::stdout().lock(),
+    );
     Ok(ExitCode::Done)
 }

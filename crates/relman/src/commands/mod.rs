@@ -1,9 +1,21 @@
-//! One file per command. `run` builds the shared [`Context`] and dispatches.
+//! One file per command. `run` builds the shared [`Context`] and dispatches; commands reach the
+//! libraries through their public APIs and turn their errors into [`CliError`]s here.
 
+mod changelog;
+mod check;
 mod completions;
+mod fragment;
+mod release;
 mod schema;
+mod version;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
+
+use relman_engine::config::{Config, FILE_NAME};
+use relman_engine::environment::Environment;
+use relman_engine::project::{Project, ProjectError};
+use relman_git::Repository;
 
 use crate::args::{Cli, Command, GlobalArgs};
 use crate::error::{CliError, CliResult, ExitCode};
@@ -18,40 +30,105 @@ pub struct Context {
     pub cwd: PathBuf,
 }
 
-pub fn run(cli: Cli, style: Style) -> CliResult<ExitCode> {
-    let cwd = match &cli.global.directory {
-        Some(dir) => std::env::current_dir()
-            .map(|current| current.join(dir))
-            .map_err(|error| CliError::usage(format!("cannot read the current directory: {error}")))?,
-        None => std::env::current_dir()
-            .map_err(|error| CliError::usage(format!("cannot read the current directory: {error}")))?,
-    };
-    if !cwd.is_dir() {
-        return Err(CliError::usage(format!("`{}` is not a directory", cwd.display())));
+impl Context {
+    /// The process environment and clock, for the engine.
+    pub fn environment(&self) -> Environment {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| {
+                i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+            });
+        let mut env = Environment::new(std::env::vars(), now);
+        env.interactive = !self.global.no_input
+            && !self.global.json
+            && std::io::stdin().is_terminal()
+            && std::io::stderr().is_terminal();
+        env
     }
-    let context = Context { global: cli.global, style, cwd };
-    match cli.command {
-        Command::Completions(args) => completions::run(&args),
-        Command::Schema => schema::run(),
-        other => Err(CliError::usage(format!("`{}` is not available in this build yet", command_name(&other))).hint(format!("see `relman --help` (directory {})", context.cwd.display()))),
+
+    pub fn repository(&self) -> CliResult<Repository> {
+        Repository::discover(&self.cwd)
+            .map_err(|error| CliError::usage(error.to_string()).hint_opt(error.hint()))
+    }
+
+    /// `--config`, else `relman.toml` at the top of the work tree, else the built-in defaults.
+    pub fn config(&self, repo: &Repository) -> CliResult<Config> {
+        let path = match &self.global.config {
+            Some(path) => Some(self.cwd.join(path)),
+            None => repo
+                .work_tree()
+                .map(|root| root.join(FILE_NAME))
+                .filter(|path| path.is_file()),
+        };
+        match path {
+            Some(path) => Ok(Config::load(&path)?),
+            None => Ok(Config::detected()),
+        }
+    }
+
+    /// The repository, its config and the resolved project.
+    pub fn project(&self) -> CliResult<(Config, Project)> {
+        let repo = self.repository()?;
+        let config = self.config(&repo)?;
+        let project = Project::resolve(repo, &config).map_err(project_error)?;
+        Ok((config, project))
     }
 }
 
-fn command_name(command: &Command) -> &'static str {
-    match command {
-        Command::Init(_) => "init",
-        Command::Plan(_) => "plan",
-        Command::Run(_) => "run",
-        Command::Resume(_) => "resume",
-        Command::Status => "status",
-        Command::Abort => "abort",
-        Command::Version(_) => "version",
-        Command::Changelog(_) => "changelog",
-        Command::Fragment(_) => "fragment",
-        Command::Check => "check",
-        Command::Docs(_) => "docs",
-        Command::Completions(_) => "completions",
-        Command::Schema => "schema",
-        Command::Workflow(_) => "workflow",
+/// A project problem is a usage problem: nothing was changed (exit 2).
+pub fn project_error(error: ProjectError) -> CliError {
+    CliError::usage(error.to_string()).hint_opt(error.hint())
+}
+
+pub fn run(cli: Cli, style: Style) -> CliResult<ExitCode> {
+    let base = std::env::current_dir()
+        .map_err(|error| CliError::usage(format!("cannot read the current directory: {error}")))?;
+    let cwd = match &cli.global.directory {
+        Some(dir) => base.join(dir),
+        None => base,
+    };
+    if !cwd.is_dir() {
+        return Err(
+            CliError::usage(format!("`{}` is not a directory", cwd.display()))
+                .hint("check the path given to `-C`"),
+        );
+    }
+    let context = Context {
+        global: cli.global,
+        style,
+        cwd,
+    };
+    match cli.command {
+        Command::Version(args) => version::run(&context, &args),
+        Command::Changelog(args) => changelog::run(&context, &args),
+        Command::Fragment(command) => fragment::run(&context, command),
+        Command::Check => check::run(&context),
+        Command::Completions(args) => completions::run(&args),
+        Command::Schema => schema::run(),
+        Command::Plan(args) => {
+            release::plan(&context, &args.workflow, &args.args, args.pre.as_deref())
+        }
+        Command::Run(args) => {
+            release::run(&context, &args.workflow, &args.args, args.pre.as_deref())
+        }
+        Command::Resume(args) => release::resume(&context, args.confirm),
+        Command::Status => release::status(&context),
+        Command::Abort => release::abort(&context),
+        Command::Init(_) | Command::Docs(_) => Err(CliError::usage(
+            "this command is not available in this build yet",
+        )),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`relman changelog | head`) ends quietly.
+pub fn print(text: &str) -> CliResult {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(CliError::failed(format!(
+            "cannot write to standard output: {error}"
+        ))),
     }
 }

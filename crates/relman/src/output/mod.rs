@@ -2,7 +2,9 @@
 //! `error:`/`warning:`/`hint:` lines, and the live step list. Data goes to stdout; progress and
 //! diagnostics to stderr.
 
+pub mod plan;
 pub mod progress;
+pub mod prompt;
 
 use std::io::{IsTerminal, Write};
 
@@ -30,7 +32,11 @@ impl Style {
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
 
     pub fn red(&self, text: &str) -> String {
@@ -68,5 +74,9 @@ pub fn print_error(style: Style, error: &CliError) {
 
 /// Prints a warning to stderr.
 pub fn print_warning(style: Style, message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{} {message}", style.yellow("warning:"));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{} {message}",
+        style.yellow("warning:")
+    );
 }

@@ -1,1 +1,248 @@
-//! Live progress (filled in with the executor).
+//! The live view of a release: a list of steps with state marks and durations, command output
+//! indented under its step, a spinner with elapsed time while waiting (on a terminal only), or,
+//! with `--json`, one JSON event per line on stdout.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use relman_engine::journal::{ReleaseState, StepState};
+use relman_engine::report::{Event, Reporter};
+
+use super::Style;
+
+/// How much to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Renders engine events for people (stderr) or machines (stdout, JSON lines).
+#[derive(Debug)]
+pub struct Progress {
+    style: Style,
+    json: bool,
+    detail: Detail,
+    spinner: Option<ProgressBar>,
+    terminal: bool,
+    /// Output lines of the current step so far (those past [`LIVE_LINES`] are in the journal).
+    shown_lines: usize,
+    /// The current step's first output line, held back: a step with one line of output shows it
+    /// on its finish line; a step with more streams them under a header.
+    held: Option<(usize, String, String)>,
+    /// Whether the current step's header was printed (it is streaming output).
+    streaming: bool,
+    /// The current step's number and title.
+    current: Option<(usize, String)>,
+}
+
+/// Lines of a step's output shown live without `-v`.
+const LIVE_LINES: usize = 20;
+
+impl Progress {
+    pub fn new(style: Style, json: bool, detail: Detail) -> Self {
+        Progress {
+            style,
+            json,
+            detail,
+            spinner: None,
+            terminal: std::io::stderr().is_terminal(),
+            shown_lines: 0,
+            held: None,
+            streaming: false,
+            current: None,
+        }
+    }
+
+    fn clear_spinner(&mut self) {
+        if let Some(spinner) = self.spinner.take() {
+            spinner.finish_and_clear();
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        match &self.spinner {
+            Some(spinner) => spinner.suspend(|| {
+                let _ = writeln!(std::io::stderr().lock(), "{text}");
+            }),
+            None => {
+                let _ = writeln!(std::io::stderr().lock(), "{text}");
+            }
+        }
+    }
+
+    fn mark(&self, state: StepState) -> String {
+        let mark = state.mark();
+        match state {
+            StepState::Done => self.style.green(mark),
+            StepState::Failed => self.style.red(mark),
+            StepState::Paused => self.style.yellow(mark),
+            _ => self.style.dim(mark),
+        }
+    }
+}
+
+/// `12ms`, `3.4s`, `2m05s`.
+pub fn millis(millis: u64) -> String {
+    match millis {
+        0..1000 => format!("{millis}ms"),
+        1000..60_000 => format!("{:.1}s", millis as f64 / 1000.0),
+        _ => format!("{}m{:02}s", millis / 60_000, (millis / 1000) % 60),
+    }
+}
+
+fn seconds(duration: Duration) -> String {
+    millis(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl Reporter for Progress {
+    #[allow(clippy::print_stdout)] // JSON events are the data of `--json`
+    fn event(&mut self, event: Event) {
+        if self.json {
+            let mut out = std::io::stdout().lock();
+            let _ = serde_json::to_writer(&mut out, &event);
+            let _ = writeln!(out);
+            let _ = out.flush();
+            return;
+        }
+        match event {
+            Event::Release {
+                workflow,
+                version,
+                tag,
+                resumed,
+            } => {
+                if self.detail != Detail::Quiet {
+                    let verb = if resumed { "Resuming" } else { "Running" };
+                    let what = if version.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {version} ({tag})")
+                    };
+                    self.line(&format!(
+                        "{} {}{what}",
+                        self.style.bold(verb),
+                        self.style.bold(&workflow)
+                    ));
+                }
+            }
+            Event::StepStarted { number, title } => {
+                self.shown_lines = 0;
+                self.held = None;
+                self.streaming = false;
+                self.current = Some((number, title.clone()));
+                if self.detail == Detail::Quiet {
+                    return;
+                }
+                if self.terminal {
+                    let spinner = ProgressBar::new_spinner();
+                    spinner.set_style(
+                        ProgressStyle::with_template("  {spinner} {msg} {elapsed}")
+                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                    );
+                    spinner.set_message(format!("{number}. {title}"));
+                    spinner.enable_steady_tick(Duration::from_millis(120));
+                    self.spinner = Some(spinner);
+                }
+            }
+            Event::StepOutput { line, .. } => {
+                if self.detail == Detail::Quiet {
+                    return;
+                }
+                self.shown_lines += 1;
+                if self.shown_lines == 1 {
+                    let (number, title) = self.current.clone().unwrap_or_default();
+                    self.held = Some((number, title, line));
+                    return;
+                }
+                if !self.streaming {
+                    self.streaming = true;
+                    if let Some((number, title, first)) = self.held.take() {
+                        let header = format!("  {} {number}. {title}", self.style.dim("›"));
+                        self.line(&header);
+                        let text = format!("      {}", self.style.dim(&first));
+                        self.line(&text);
+                    }
+                }
+                if self.detail == Detail::Verbose || self.shown_lines <= LIVE_LINES {
+                    let text = format!("      {}", self.style.dim(&line));
+                    self.line(&text);
+                } else if self.shown_lines == LIVE_LINES + 1 {
+                    let text = format!(
+                        "      {}",
+                        self.style
+                            .dim("… (more in `relman status`, or run with -v)")
+                    );
+                    self.line(&text);
+                }
+            }
+            Event::Waiting {
+                number,
+                what,
+                elapsed_secs,
+            } => {
+                if let Some(spinner) = &self.spinner {
+                    spinner.set_message(format!("{number}. waiting: {what}"));
+                } else if self.detail != Detail::Quiet && elapsed_secs % 60 == 0 {
+                    self.line(&format!("      waiting ({elapsed_secs}s): {what}"));
+                }
+            }
+            Event::StepFinished {
+                number,
+                title,
+                state,
+                duration,
+                summary,
+            } => {
+                self.clear_spinner();
+                let show = match self.detail {
+                    Detail::Quiet => matches!(state, StepState::Failed | StepState::Paused),
+                    _ => true,
+                };
+                if !show {
+                    return;
+                }
+                let time = if matches!(state, StepState::Skipped) {
+                    String::new()
+                } else {
+                    format!(" {}", self.style.dim(&seconds(duration)))
+                };
+                let result = match (self.held.take(), state) {
+                    (Some((_, _, line)), StepState::Done) => {
+                        format!(" {}", self.style.dim(&format!("— {line}")))
+                    }
+                    _ => String::new(),
+                };
+                self.line(&format!(
+                    "  {} {number}. {title}{result}{time}",
+                    self.mark(state)
+                ));
+                if let (StepState::Skipped | StepState::Failed | StepState::Paused, Some(summary)) =
+                    (state, summary)
+                {
+                    for line in summary.lines() {
+                        let text = format!("      {line}");
+                        self.line(&text);
+                    }
+                }
+            }
+            Event::Warning { message } => {
+                self.line(&format!("{} {message}", self.style.yellow("warning:")));
+            }
+            Event::Finished { state, .. } => {
+                self.clear_spinner();
+                if self.detail != Detail::Quiet && state == ReleaseState::Done {
+                    self.line(&self.style.green("Release done."));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.clear_spinner();
+    }
+}

@@ -1,0 +1,401 @@
+//! The release commands: `plan`, `run` (and `relman WORKFLOW`), `resume`, `status`, `abort`.
+//! Each builds the project, hands the engine a reporter and a prompter, and turns how the
+//! release ended into an exit code.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+
+use relman_engine::environment::Environment;
+use relman_engine::executor::{self, AbortReport, Finish, RunError, Runner};
+use relman_engine::journal::{Journal, ReleaseState, StepState};
+use relman_engine::plan::{self, Plan, PlanError, PlanRequest};
+use relman_engine::project::Project;
+use relman_engine::report::{NoPrompter, Prompter};
+
+use super::{Context, print};
+use crate::error::{CliError, CliResult, ExitCode};
+use crate::output::plan as show;
+use crate::output::progress::{Detail, Progress};
+use crate::output::prompt::TerminalPrompter;
+
+fn plan_error(error: PlanError) -> CliError {
+    CliError::usage(error.to_string()).hint_opt(error.hint())
+}
+
+fn run_error(error: RunError) -> CliError {
+    let code = match &error {
+        RunError::Lock(_) | RunError::InProgress { .. } => ExitCode::Locked,
+        RunError::NothingInProgress | RunError::Journal(_) => ExitCode::Usage,
+        RunError::ChecksFailed(_) | RunError::Step(_) | RunError::Git(_) => ExitCode::StepFailed,
+    };
+    CliError::failed(error.to_string())
+        .with_code(code)
+        .hint_opt(error.hint())
+}
+
+fn make_plan(
+    context: &Context,
+    workflow: &str,
+    args: &[String],
+    pre: Option<&str>,
+) -> CliResult<(Project, Environment, Plan)> {
+    let (config, project) = context.project()?;
+    let env = context.environment();
+    let request = PlanRequest {
+        workflow: workflow.to_owned(),
+        args: args.to_vec(),
+        pre_label: pre.map(str::to_owned),
+    };
+    let plan = plan::plan(&project, &config, &env, &request).map_err(plan_error)?;
+    Ok((project, env, plan))
+}
+
+fn detail(context: &Context) -> Detail {
+    if context.global.quiet {
+        Detail::Quiet
+    } else if context.global.verbose > 0 {
+        Detail::Verbose
+    } else {
+        Detail::Normal
+    }
+}
+
+/// `relman plan`: show, change nothing.
+pub fn plan(
+    context: &Context,
+    workflow: &str,
+    args: &[String],
+    pre: Option<&str>,
+) -> CliResult<ExitCode> {
+    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let redactor = executor::redactor(&project, &env);
+    if context.global.json {
+        print(&format!("{}\n", show::json(&plan, &redactor)))?;
+    } else {
+        print(&show::render(&plan, context.style, &redactor))?;
+    }
+    if let Some(step) = plan.failed_checks().first() {
+        return Err(CliError::failed(format!(
+            "step {} ({}) fails: the release would stop there",
+            step.number, step.title
+        ))
+        .hint("fix what the check reports, then plan again"));
+    }
+    Ok(ExitCode::Done)
+}
+
+/// `relman run` / `relman WORKFLOW`: plan, confirm, execute.
+pub fn run(
+    context: &Context,
+    workflow: &str,
+    args: &[String],
+    pre: Option<&str>,
+) -> CliResult<ExitCode> {
+    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let redactor = executor::redactor(&project, &env);
+    if let Some(reason) = &plan.nothing_to_release {
+        if context.global.json {
+            print(&format!(
+                "{}\n",
+                serde_json::json!({ "event": "finished", "state": "nothing-to-release", "message": reason })
+            ))?;
+        } else if !context.global.quiet {
+            eprint_line(&format!("{} {reason}", context.style.green("✓")));
+        }
+        return Ok(ExitCode::Done);
+    }
+    if !context.global.quiet && !context.global.json {
+        eprint_line(&show::render(&plan, context.style, &redactor));
+    }
+    let asks = !context.global.yes
+        && !context.global.no_input
+        && !context.global.json
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    let mut prompter = TerminalPrompter {
+        style: context.style,
+    };
+    if asks && !prompter.confirm(&format!("\nRun `{workflow}`?")) {
+        eprint_line("Nothing was changed.");
+        return Ok(ExitCode::Done);
+    }
+    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut silent = NoPrompter;
+    let prompter: &mut dyn Prompter = if env.interactive {
+        &mut prompter
+    } else {
+        &mut silent
+    };
+    let mut runner = Runner {
+        project: &project,
+        env: &env,
+        reporter: &mut progress,
+        prompter,
+    };
+    let finish = runner.start(&plan).map_err(run_error)?;
+    drop(progress);
+    conclude(context, &project, finish)
+}
+
+/// `relman resume [--confirm]`.
+pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
+    let (_, project) = context.project()?;
+    let env = context.environment();
+    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut terminal = TerminalPrompter {
+        style: context.style,
+    };
+    let mut silent = NoPrompter;
+    let prompter: &mut dyn Prompter = if env.interactive {
+        &mut terminal
+    } else {
+        &mut silent
+    };
+    let mut runner = Runner {
+        project: &project,
+        env: &env,
+        reporter: &mut progress,
+        prompter,
+    };
+    let finish = runner.resume(confirm).map_err(run_error)?;
+    drop(progress);
+    conclude(context, &project, finish)
+}
+
+fn conclude(context: &Context, project: &Project, finish: Finish) -> CliResult<ExitCode> {
+    write_step_summary(project);
+    match finish {
+        Finish::Done { version, tag } => {
+            if !context.global.quiet && !context.global.json {
+                let what = if version.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {version} ({tag})")
+                };
+                eprint_line(&format!("{}{what}", context.style.green("Released")));
+            }
+            Ok(ExitCode::Done)
+        }
+        Finish::NothingToRelease(reason) => {
+            if !context.global.json {
+                eprint_line(&reason);
+            }
+            Ok(ExitCode::Done)
+        }
+        Finish::Paused {
+            step,
+            title,
+            reason,
+        } => {
+            if !context.global.json {
+                let mut text = format!(
+                    "{} at step {step} ({title}):",
+                    context.style.yellow("Paused")
+                );
+                for line in reason.lines() {
+                    let _ = write!(text, "\n  {line}");
+                }
+                if !reason.contains("relman resume") {
+                    text.push_str("\n  continue with: relman resume");
+                }
+                eprint_line(&text);
+            }
+            Ok(ExitCode::Paused)
+        }
+        Finish::Failed { step, title, error } => Err(CliError::failed(format!(
+            "step {step} ({title}) failed: {}",
+            error.message
+        ))
+        .hint_opt(error.hint)
+        .hint(
+            "the journal keeps the release: fix the cause and `relman resume`, or `relman abort`",
+        )),
+    }
+}
+
+/// `relman status`.
+pub fn status(context: &Context) -> CliResult<ExitCode> {
+    let (_, project) = context.project()?;
+    let journal = executor::status(&project)
+        .map_err(|error| CliError::usage(error.to_string()).hint_opt(error.hint()))?;
+    let Some(journal) = journal else {
+        if context.global.json {
+            print("null\n")?;
+        } else {
+            print("No release yet.\n")?;
+        }
+        return Ok(ExitCode::Done);
+    };
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&journal).expect("a journal serialises")
+        ))?;
+    } else {
+        print(&render_status(&journal, context))?;
+    }
+    Ok(ExitCode::Done)
+}
+
+fn render_status(journal: &Journal, context: &Context) -> String {
+    let style = context.style;
+    let mut out = String::new();
+    let state = match journal.state {
+        ReleaseState::Running => style.cyan("running (or interrupted: `relman resume`)"),
+        ReleaseState::Paused => style.yellow("paused"),
+        ReleaseState::Failed => style.red("failed"),
+        ReleaseState::Done => style.green("done"),
+        ReleaseState::Aborted => style.dim("aborted"),
+    };
+    let version = if journal.plan.version.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ({})", journal.plan.version, journal.plan.tag)
+    };
+    let _ = writeln!(
+        out,
+        "{}{version}: {state}",
+        style.bold(&journal.plan.workflow)
+    );
+    for record in &journal.steps {
+        let mark = match record.state {
+            StepState::Done => style.green(record.state.mark()),
+            StepState::Failed => style.red(record.state.mark()),
+            StepState::Paused => style.yellow(record.state.mark()),
+            _ => style.dim(record.state.mark()),
+        };
+        let time = record
+            .duration_ms
+            .map(|millis| format!(" {}", style.dim(&crate::output::progress::millis(millis))))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {mark} {}. {}{time}", record.number, record.title);
+        for (name, value) in &record.outputs {
+            if name == "stdout" || name == "changelog" {
+                continue;
+            }
+            let first = value.lines().next().unwrap_or_default();
+            let _ = writeln!(out, "      {}", style.dim(&format!("{name}: {first}")));
+        }
+        if let Some(message) = &record.message {
+            for line in message.lines() {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+        if matches!(record.state, StepState::Failed | StepState::Paused) {
+            for line in record.output_tail.iter().rev().take(10).rev() {
+                let _ = writeln!(out, "      {}", style.dim(line));
+            }
+        }
+    }
+    out
+}
+
+/// `relman abort`.
+pub fn abort(context: &Context) -> CliResult<ExitCode> {
+    let (_, project) = context.project()?;
+    let env = context.environment();
+    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut prompter = NoPrompter;
+    let mut runner = Runner {
+        project: &project,
+        env: &env,
+        reporter: &mut progress,
+        prompter: &mut prompter,
+    };
+    let report = runner.abort().map_err(run_error)?;
+    drop(progress);
+    if context.global.json {
+        let value = serde_json::json!({
+            "undone": report.undone,
+            "kept": report.kept,
+            "remote": report.remote.iter().map(|effect| serde_json::json!({ "effect": effect.description, "undo": effect.undo_hint })).collect::<Vec<_>>(),
+        });
+        print(&format!("{value}\n"))?;
+    } else {
+        print(&render_abort(&report, context))?;
+    }
+    Ok(ExitCode::Done)
+}
+
+fn render_abort(report: &AbortReport, context: &Context) -> String {
+    let style = context.style;
+    let mut out = format!("{}\n", style.bold("Release aborted."));
+    for line in &report.undone {
+        let _ = writeln!(out, "  {} {line}", style.green("↺"));
+    }
+    for line in &report.kept {
+        let _ = writeln!(out, "  {} {line}", style.yellow("!"));
+    }
+    if !report.remote.is_empty() {
+        let _ = writeln!(out, "\nStill out there (relman does not undo these):");
+        for effect in &report.remote {
+            let _ = writeln!(
+                out,
+                "  - {}\n      undo: {}",
+                effect.description, effect.undo_hint
+            );
+        }
+    }
+    out
+}
+
+/// In GitHub Actions, appends a Markdown summary of the release to `$GITHUB_STEP_SUMMARY`.
+fn write_step_summary(project: &Project) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return;
+    };
+    let Ok(Some(journal)) = executor::status(project) else {
+        return;
+    };
+    let mut text = String::new();
+    let version = if journal.plan.version.is_empty() {
+        String::new()
+    } else {
+        format!(" {} (`{}`)", journal.plan.version, journal.plan.tag)
+    };
+    let state = match journal.state {
+        ReleaseState::Done => "done",
+        ReleaseState::Paused => "paused",
+        ReleaseState::Failed => "failed",
+        ReleaseState::Running => "running",
+        ReleaseState::Aborted => "aborted",
+    };
+    let _ = writeln!(
+        text,
+        "### relman: `{}`{version}: {state}\n",
+        journal.plan.workflow
+    );
+    let _ = writeln!(text, "| | step | result |\n|---|---|---|");
+    for record in &journal.steps {
+        let result = record
+            .message
+            .clone()
+            .or_else(|| record.outputs.get("url").cloned())
+            .unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "| {} | {}. {} | {} |",
+            record.state.mark(),
+            record.number,
+            record.title.replace('|', "\\|"),
+            result
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .replace('|', "\\|")
+        );
+    }
+    if let Ok(mut file) = fs_err::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+    {
+        use std::io::Write;
+        let _ = writeln!(file, "{text}");
+    }
+}
+
+fn eprint_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{}", text.trim_end());
+}

@@ -1,0 +1,88 @@
+//! `relman version [--next LEVEL] [--pre LABEL]`: the current version, or the one a bump gives.
+
+use relman_engine::project::NextVersion;
+use relman_version::date::Date;
+
+use super::{Context, print, project_error};
+use crate::args::VersionArgs;
+use crate::error::{CliResult, ExitCode};
+use crate::output::print_warning;
+
+pub fn run(context: &Context, args: &VersionArgs) -> CliResult<ExitCode> {
+    let (_, project) = context.project()?;
+    // The history is read only when it matters: for a next version, or when tags hold it.
+    let history = if args.next.is_some() || project.version_files.is_empty() {
+        let history = project.history(false).map_err(project_error)?;
+        for tag in &history.ignored_tags {
+            print_warning(
+                context.style,
+                &format!(
+                    "tag `{tag}` matches `{}` but is not a {} version: ignored",
+                    project.tag_format, project.scheme
+                ),
+            );
+        }
+        Some(history)
+    } else {
+        None
+    };
+    let previous = history
+        .as_ref()
+        .and_then(|history| history.previous.as_ref());
+    let current = project.current_version(previous).map_err(project_error)?;
+    let Some(level) = &args.next else {
+        return output(context, &current.version.to_string(), None);
+    };
+    let env = context.environment();
+    let next = project
+        .next_version(
+            &current.version,
+            &NextVersion {
+                level,
+                pre_label: args.pre.as_deref(),
+                impact: history
+                    .as_ref()
+                    .map(|history| history.impact)
+                    .unwrap_or_default(),
+                today: Date::from_unix_seconds(env.release_time()),
+                allow_downgrade: false,
+            },
+        )
+        .map_err(project_error)?;
+    match next {
+        Some(next) => output(
+            context,
+            &current.version.to_string(),
+            Some(&next.to_string()),
+        ),
+        None => {
+            let since = previous.map_or_else(
+                || "the first commit".to_owned(),
+                |release| release.tag.clone(),
+            );
+            print_warning(
+                context.style,
+                &format!("nothing to release: no feature, fix or breaking change since {since}"),
+            );
+            if context.global.json {
+                print(&format!(
+                    "{}\n",
+                    serde_json::json!({ "version": current.version.to_string(), "next": null })
+                ))?;
+            }
+            Ok(ExitCode::Done)
+        }
+    }
+}
+
+fn output(context: &Context, current: &str, next: Option<&str>) -> CliResult<ExitCode> {
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "version": current, "next": next })
+        ))?;
+    } else {
+        print(&format!("{}\n", next.unwrap_or(current)))?;
+    }
+    Ok(ExitCode::Done)
+}

@@ -1,0 +1,68 @@
+//! Questions asked on the terminal: confirmations, manual steps, and editing release notes in
+//! `$VISUAL`/`$EDITOR`.
+
+use std::io::{BufRead, Write};
+
+use relman_engine::report::{ManualAnswer, Prompter};
+
+use super::Style;
+
+#[derive(Debug)]
+pub struct TerminalPrompter {
+    pub style: Style,
+}
+
+fn ask(question: &str) -> Option<String> {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{question} ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).ok()?;
+    Some(answer.trim().to_ascii_lowercase())
+}
+
+impl Prompter for TerminalPrompter {
+    fn confirm(&mut self, question: &str) -> bool {
+        matches!(
+            ask(&format!("{question} [y/N]")).as_deref(),
+            Some("y" | "yes")
+        )
+    }
+
+    fn manual(&mut self, text: &str, checklist: &[String]) -> ManualAnswer {
+        {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "\n  {} {}", self.style.yellow("⏸ Your turn:"), text);
+            for item in checklist {
+                let _ = writeln!(err, "    [ ] {item}");
+            }
+        }
+        match ask("  Done? [y = done / N = later, the release pauses]").as_deref() {
+            Some("y" | "yes" | "done") => ManualAnswer::Done,
+            _ => ManualAnswer::Later,
+        }
+    }
+
+    fn edit(&mut self, text: &str) -> Option<String> {
+        let editor = std::env::var("VISUAL")
+            .or_else(|_| std::env::var("EDITOR"))
+            .unwrap_or_else(|_| "vi".to_owned());
+        let file = tempfile::Builder::new()
+            .prefix("relman-notes-")
+            .suffix(".md")
+            .tempfile()
+            .ok()?;
+        fs_err::write(file.path(), text).ok()?;
+        let words = shell_words::split(&editor).ok()?;
+        let (program, args) = words.split_first()?;
+        let status = std::process::Command::new(program)
+            .args(args)
+            .arg(file.path())
+            .status()
+            .ok()?;
+        if !status.success() {
+            return None;
+        }
+        fs_err::read_to_string(file.path()).ok()
+    }
+}
