@@ -1,0 +1,5 @@
+//! End-to-end tests of the `relman` binary, run in the sealed environment of a
+//! `relman_testkit::TestRepo` (temp HOME, no global config, fixed identity and dates).
+
+mod history_commands;
+mod support;
