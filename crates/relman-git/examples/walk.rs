@@ -3,7 +3,11 @@
 //! unreleased` finds the previous `vMAJOR.MINOR.PATCH` release and streams the commits since it.
 //! Prints one line: what was found, how many commits, and the wall time.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line tool")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line tool"
+)]
 
 use std::ops::ControlFlow;
 use std::path::Path;
