@@ -13,7 +13,7 @@ use crate::error::GitError;
 /// Cloning is cheap; [`with_env`](Self::with_env) and [`with_config`](Self::with_config) return a
 /// handle whose calls carry extra environment variables or `-c` config (a one-shot credential
 /// helper, a fixed date in tests).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Repository {
     git_dir: PathBuf,
     common_dir: PathBuf,
@@ -170,6 +170,27 @@ impl Repository {
     }
 }
 
+impl std::fmt::Debug for Repository {
+    /// Names of extra variables and config keys only: their values may be secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("git_dir", &self.git_dir)
+            .field("common_dir", &self.common_dir)
+            .field("work_tree", &self.work_tree)
+            .field("explicit", &self.explicit)
+            .field(
+                "env",
+                &self.env.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+            )
+            .field(
+                "config",
+                &self.config.iter().map(|(key, _)| key).collect::<Vec<_>>(),
+            )
+            .field("interactive", &self.interactive)
+            .finish()
+    }
+}
+
 /// A git directory has `HEAD` and either its own `objects` and `refs` or a `commondir` link.
 fn looks_like_git_dir(dir: &Path) -> bool {
     dir.join("HEAD").is_file()
@@ -230,6 +251,24 @@ fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_hides_values() {
+        let repository = Repository {
+            git_dir: PathBuf::from("/r/.git"),
+            common_dir: PathBuf::from("/r/.git"),
+            work_tree: Some(PathBuf::from("/r")),
+            explicit: false,
+            env: Vec::new(),
+            config: Vec::new(),
+            interactive: false,
+        }
+        .with_env("RELMAN_TOKEN", "s3cret")
+        .with_config("credential.helper", "store s3cret");
+        let debug = format!("{repository:?}");
+        assert!(debug.contains("RELMAN_TOKEN") && debug.contains("credential.helper"));
+        assert!(!debug.contains("s3cret"), "{debug}");
+    }
 
     #[test]
     fn normalize_resolves_dots() {
