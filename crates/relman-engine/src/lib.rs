@@ -8,6 +8,7 @@ pub mod builtin;
 pub mod config;
 pub mod environment;
 pub mod executor;
+pub mod init;
 pub mod journal;
 pub mod lock;
 pub mod plan;

@@ -1,3 +1,4 @@
 //! Integration tests of relman-engine.
 
 mod config;
+mod init;
