@@ -2,3 +2,4 @@
 
 mod config;
 mod init;
+mod init_project;
