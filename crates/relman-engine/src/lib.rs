@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod config;
+pub mod docs;
 pub mod environment;
 pub mod executor;
 pub mod init;

@@ -1,7 +1,8 @@
 //! `relman init --from`: the five real runbooks in `tests/data/runbooks/` (the founding use
 //! cases) drafted into workflows that validate, with the typed steps each runbook asks for.
-//! The whole draft of each is kept next to it (`*.relman.toml`) and compared byte for byte;
-//! `RELMAN_BLESS=1` rewrites them, to be reviewed in the diff.
+//! The whole draft of each is kept next to it (`*.relman.toml`), with the runbook `relman docs`
+//! renders from it (`*.runbook.md`), and both are compared byte for byte; `RELMAN_BLESS=1`
+//! rewrites them, to be reviewed in the diff.
 
 use std::path::{Path, PathBuf};
 
@@ -34,18 +35,26 @@ fn seed(file: &str, facts: &ProjectFacts) -> (Draft, Config) {
     let config = Config::parse(Path::new("relman.toml"), &toml).unwrap_or_else(|errors| {
         panic!("the draft of {file} does not validate:\n{errors}\n---\n{toml}")
     });
-    let expected = data(&file.replace(".txt", ".relman.toml"));
-    if std::env::var_os("RELMAN_BLESS").is_some_and(|value| value == "1") {
-        fs_err::write(&expected, &toml).unwrap();
-    } else {
-        let want = fs_err::read_to_string(&expected)
-            .unwrap_or_else(|error| panic!("{error}; run with RELMAN_BLESS=1 to create it"));
-        assert!(
-            toml == want,
-            "the draft of {file} changed; run with RELMAN_BLESS=1 and review the diff\n{toml}"
-        );
-    }
+    compare(&file.replace(".txt", ".relman.toml"), &toml);
+    // And back: the drafted workflows rendered as a runbook by `relman docs`.
+    let runbook = relman_engine::docs::render(&config, Some(&facts.name));
+    compare(&file.replace(".txt", ".runbook.md"), &runbook);
     (draft, config)
+}
+
+/// Compares `actual` with the file `name` in the test data, or writes it with `RELMAN_BLESS=1`.
+fn compare(name: &str, actual: &str) {
+    let expected = data(name);
+    if std::env::var_os("RELMAN_BLESS").is_some_and(|value| value == "1") {
+        fs_err::write(&expected, actual).unwrap();
+        return;
+    }
+    let want = fs_err::read_to_string(&expected)
+        .unwrap_or_else(|error| panic!("{error}; run with RELMAN_BLESS=1 to create it"));
+    assert!(
+        actual == want,
+        "{name} changed; run with RELMAN_BLESS=1 and review the diff\n{actual}"
+    );
 }
 
 /// The steps of a workflow as `kind = value` plus options, for readable assertions.
