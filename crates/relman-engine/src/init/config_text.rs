@@ -167,16 +167,23 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
             out.string("from", "fragments");
         }
         (_, Some(hint)) if hint.fragments => {
+            let folder = hint.folder.as_deref().unwrap_or("changelog.d");
+            let missing = if detection.root.join(folder).is_dir() {
+                String::new()
+            } else {
+                format!(
+                    " The folder `{folder}` does not exist yet: create it, or point `fragments` at the \
+                     one you use."
+                )
+            };
             out.comment(&format!(
                 "{existing}the runbook builds it with {}, so its notes come from news fragments \
-                 (no towncrier config found: towncrier's defaults apply).",
+                 (no towncrier config found: towncrier's defaults apply).{missing}",
                 hint.tool
             ));
             out.string("file", &found.file);
             out.string("from", "fragments");
-            if let Some(folder) = &hint.folder {
-                out.string("fragments", folder);
-            }
+            out.string("fragments", folder);
         }
         (ChangelogStyle::Commits, _) | (_, Some(_)) => {
             let why = match runbook {
