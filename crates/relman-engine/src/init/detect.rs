@@ -45,13 +45,17 @@ const CHANGELOG_NAMES: &[&str] = &[
 /// A kind of project, from the files at its root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ecosystem {
-    Python { poetry: bool },
+    Python {
+        poetry: bool,
+    },
     Rust,
     Node,
     Helm,
     Go,
     Maven,
     Gradle,
+    /// Nothing but a `VERSION` (or `version.txt`) file.
+    Plain,
 }
 
 impl Ecosystem {
@@ -65,6 +69,7 @@ impl Ecosystem {
             Ecosystem::Go => "Go",
             Ecosystem::Maven => "Java (Maven)",
             Ecosystem::Gradle => "Java (Gradle)",
+            Ecosystem::Plain => "a plain VERSION file",
         }
     }
 }
@@ -362,6 +367,9 @@ fn ecosystems(root: &Path) -> Vec<Ecosystem> {
         if has(name) && !found.contains(&ecosystem) {
             found.push(ecosystem);
         }
+    }
+    if found.is_empty() && (has("VERSION") || has("version.txt")) {
+        found.push(Ecosystem::Plain);
     }
     found
 }

@@ -291,3 +291,35 @@ fn lab_bumps_a_prerelease_and_runs_its_make_targets() {
         ]
     );
 }
+
+/// Any prefix of any seed, and the seeds with odd characters mixed in, still draft into
+/// workflows that validate: a runbook cut short or written oddly never yields a broken file.
+#[test]
+fn every_prefix_of_every_seed_drafts_into_a_valid_config() {
+    let facts = facts("demo", "acme/demo");
+    for file in [
+        "000_a2bccbe5dbb0cc46.txt",
+        "001_656bf25924861173.txt",
+        "002_2dde8bba1cd462ec.txt",
+        "003_68d69d0e3a250302.txt",
+        "004_274a39c3c6aabcc5.txt",
+    ] {
+        let text = fs_err::read_to_string(data(file)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for end in 0..=lines.len() {
+            let prefix = lines[..end].join("\n");
+            for variant in [
+                prefix.clone(),
+                prefix.replace(' ', "\u{3000}").replace("git", "gït"),
+                prefix.replace('`', "\"").replace("**", "{{"),
+                prefix.replace("1.2.3", "{ver}").replace("master", "{}"),
+            ] {
+                let drafted = draft("R.md", &variant, &facts);
+                let toml = drafted.workflows_toml();
+                if let Err(errors) = Config::parse(Path::new("relman.toml"), &toml) {
+                    panic!("{file}, {end} lines:\n{errors}\n---\n{variant}\n---\n{toml}");
+                }
+            }
+        }
+    }
+}

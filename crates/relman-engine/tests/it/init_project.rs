@@ -252,3 +252,19 @@ fn a_runbook_draft_takes_the_place_of_the_default_workflow() {
     // The detected [project] is kept above the draft.
     assert!(text.contains("tag = \"v{version}\"\n"), "{text}");
 }
+
+#[test]
+fn a_plain_version_file_is_the_whole_project() {
+    let repo = TestRepo::new();
+    repo.write("VERSION", "2.0.1\n");
+    repo.commit("Initial");
+    repo.push(&["main"]);
+    let init = init::init(open(&repo), None, &repo.path().join("relman.toml")).unwrap();
+    assert_eq!(init.detection.ecosystems, [Ecosystem::Plain]);
+    let text = &unwrapped(&init.text);
+    assert!(text.contains("version-files = [\"VERSION\"]\n"), "{text}");
+    assert!(text.contains("They hold 2.0.1 now."), "{text}");
+    assert!(text.contains("scheme = \"semver\"\n"), "{text}");
+    let plan = plan_release(&repo, &init.config);
+    assert_eq!(plan.frozen.version, "2.0.2");
+}

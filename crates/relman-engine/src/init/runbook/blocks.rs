@@ -416,7 +416,11 @@ fn dedent(lines: Vec<(usize, String)>) -> Vec<(usize, String)> {
     lines
         .into_iter()
         .map(|(number, text)| {
-            let cut = common.min(indent_of(&text));
+            let mut cut = common.min(indent_of(&text));
+            // Leading whitespace may be wider than one byte (U+3000): never cut inside a char.
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
             (number, text[cut..].trim_end().to_owned())
         })
         .collect()

@@ -137,11 +137,18 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
 }
 
 fn run(line: &str) -> Action {
-    let mut step = step("run", literal(line));
     if needs_shell(line) {
-        step.set("shell", true);
+        return Action::Step(step("run", literal(line)).with("shell", true));
     }
-    Action::Step(step)
+    // A line relman's own splitting would reject (an unclosed quote) is written as its words.
+    if shell_words::split(line).is_err() {
+        let words: Vec<toml::Value> = split(line)
+            .iter()
+            .map(|word| literal(word).into())
+            .collect();
+        return Action::Step(step("run", toml::Value::Array(words)));
+    }
+    Action::Step(step("run", literal(line)))
 }
 
 fn changelog_tool(tool: &str, fragments: bool) -> Vec<Action> {
