@@ -259,6 +259,17 @@ impl Drafter {
             commands.push((start, joined));
         }
         commands.extend(pending);
+        // Prose that introduced a block with no step in it reads best before the block's notes.
+        let any_step = commands.iter().any(|(_, command)| {
+            let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
+            let lower = flat.to_lowercase();
+            commands::command(&flat, &self.scope(&lower))
+                .iter()
+                .any(|action| matches!(action, Action::Step(_)))
+        });
+        if !any_step {
+            self.flush_intro();
+        }
         let mut produced = false;
         for (line, command) in commands {
             let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
