@@ -6,8 +6,10 @@
 
 pub mod builtin;
 pub mod config;
+pub mod docs;
 pub mod environment;
 pub mod executor;
+pub mod init;
 pub mod journal;
 pub mod lock;
 pub mod plan;

@@ -1,3 +1,5 @@
 //! Integration tests of relman-engine.
 
 mod config;
+mod init;
+mod init_project;

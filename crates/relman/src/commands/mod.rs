@@ -4,7 +4,9 @@
 mod changelog;
 mod check;
 mod completions;
+mod docs;
 mod fragment;
+mod init;
 mod release;
 mod schema;
 mod version;
@@ -114,9 +116,8 @@ pub fn run(cli: Cli, style: Style) -> CliResult<ExitCode> {
         Command::Resume(args) => release::resume(&context, args.confirm),
         Command::Status => release::status(&context),
         Command::Abort => release::abort(&context),
-        Command::Init(_) | Command::Docs(_) => Err(CliError::usage(
-            "this command is not available in this build yet",
-        )),
+        Command::Init(args) => init::run(&context, &args),
+        Command::Docs(args) => docs::run(&context, &args),
     }
 }
 

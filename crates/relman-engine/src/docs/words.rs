@@ -1,0 +1,87 @@
+//! Small pieces of wording shared by the runbook: templates as written, code spans, lists,
+//! sentences, durations and conditions.
+
+use crate::template::{Template, Variables};
+
+/// A template as written, placeholders and all, in backticks.
+pub(super) fn show_code(template: &Template) -> String {
+    code(&template.render_partial(&Variables::new()))
+}
+
+pub(super) fn show(template: &Template) -> String {
+    template.render_partial(&Variables::new())
+}
+
+pub(super) fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+pub(super) fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} and {second}"),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+    }
+}
+
+pub(super) fn codes(templates: &[Template]) -> String {
+    join(&templates.iter().map(show_code).collect::<Vec<_>>())
+}
+
+/// Text ending with a full stop.
+pub(super) fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', ':']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// Continuation lines of a list item, indented to stay inside it.
+pub(super) fn indent_lines(text: &str, indent: &str) -> String {
+    text.lines()
+        .collect::<Vec<_>>()
+        .join(&format!("\n{indent}"))
+}
+
+pub(super) fn duration(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        0 => format!("{} ms", duration.as_millis()),
+        s if s % 3600 == 0 => format!("{} h", s / 3600),
+        s if s % 60 == 0 => format!("{} min", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
+pub(super) fn condition_text(condition: &str) -> String {
+    let known = match condition.trim() {
+        "has_forge_token" => {
+            Some("Only when a GitHub token is set (`GITHUB_TOKEN` or `GH_TOKEN`).")
+        }
+        "has_changelog" => Some("Only when the project has a changelog."),
+        "is_prerelease" => Some("Only for pre-releases."),
+        "is_final" => Some("Only for final releases, not pre-releases."),
+        "not is_prerelease" => Some("Only for final releases, not pre-releases."),
+        _ => None,
+    };
+    if let Some(text) = known {
+        return text.to_owned();
+    }
+    if let Some(arg) = condition.trim().strip_prefix("args.")
+        && arg
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
+        return format!("Only when the `{arg}` argument is given.");
+    }
+    format!("Only when `{condition}` holds.")
+}
+
+pub(super) const PAUSES: &str = "If that takes longer than the timeout (30 min unless set), the release pauses; `relman resume` looks again.";

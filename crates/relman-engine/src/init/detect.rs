@@ -1,0 +1,495 @@
+//! What `relman init` finds in a repository: the ecosystem, the version files and the version in
+//! them, the scheme, the tag format the existing tags use, the changelog (towncrier config, an
+//! existing file's format, how conventional recent history is) and the forge of the remote.
+//!
+//! Most of it is what [`Project::resolve`] detects anyway; this module keeps the evidence
+//! (how many tags, which share of commits) so the written file can say why it chose what it did.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use relman_git::{LogOptions, Repository, Revisions};
+use relman_version::changelog::document::{Document, Format};
+use relman_version::changelog::links::ForgeKind;
+use relman_version::conventional::{self, Kind};
+use relman_version::files::{VersionFileSpec, VersionFiles};
+use relman_version::scheme::Scheme;
+use relman_version::tag_format::TagFormat;
+
+use crate::config::Config;
+use crate::project::{ChangelogSource, Project, ProjectError};
+
+/// How many recent commits are read to tell whether the project writes conventional commits.
+pub const SAMPLE: u64 = 100;
+
+/// From this share of conventional commits on, the changelog is built from commits.
+pub const CONVENTIONAL_THRESHOLD: f64 = 0.5;
+
+/// Changelog files looked for when no towncrier config names one, most usual first.
+const CHANGELOG_NAMES: &[&str] = &[
+    "CHANGELOG.md",
+    "CHANGELOG.rst",
+    "CHANGELOG",
+    "CHANGELOG.txt",
+    "CHANGES.md",
+    "CHANGES.rst",
+    "CHANGES",
+    "CHANGES.txt",
+    "HISTORY.md",
+    "HISTORY.rst",
+    "NEWS.md",
+    "NEWS.rst",
+    "NEWS",
+];
+
+/// A kind of project, from the files at its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ecosystem {
+    Python {
+        poetry: bool,
+    },
+    Rust,
+    Node,
+    Helm,
+    Go,
+    Maven,
+    Gradle,
+    /// Nothing but a `VERSION` (or `version.txt`) file.
+    Plain,
+}
+
+impl Ecosystem {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ecosystem::Python { poetry: true } => "Python (Poetry)",
+            Ecosystem::Python { poetry: false } => "Python",
+            Ecosystem::Rust => "Rust",
+            Ecosystem::Node => "Node",
+            Ecosystem::Helm => "Helm chart",
+            Ecosystem::Go => "Go",
+            Ecosystem::Maven => "Java (Maven)",
+            Ecosystem::Gradle => "Java (Gradle)",
+            Ecosystem::Plain => "a plain VERSION file",
+        }
+    }
+}
+
+/// Where the release notes will come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangelogStyle {
+    /// A towncrier config exists: news fragments.
+    Fragments,
+    /// Most recent commits are conventional: notes from commits.
+    Commits,
+    /// Neither: a person writes the notes (a manual step), fragments suggested.
+    Manual,
+}
+
+/// The changelog as found.
+#[derive(Debug, Clone)]
+pub struct ChangelogFound {
+    pub style: ChangelogStyle,
+    /// The changelog file, relative to the root (existing, or where it will be created).
+    pub file: String,
+    pub exists: bool,
+    /// The existing file's format and its release sections.
+    pub format: Option<Format>,
+    pub versions: Vec<String>,
+    /// The towncrier config file and its fragment folder, relative to the root.
+    pub towncrier: Option<(String, String)>,
+}
+
+/// Recent history, for the changelog decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CommitSample {
+    /// Commits read (merges and git's own reverts aside).
+    pub total: usize,
+    pub conventional: usize,
+}
+
+impl CommitSample {
+    /// Rounded percentage of conventional commits.
+    pub fn percent(&self) -> usize {
+        (self.conventional * 100 + self.total / 2)
+            .checked_div(self.total)
+            .unwrap_or(0)
+    }
+
+    pub fn mostly_conventional(&self) -> bool {
+        self.total > 0 && self.conventional as f64 / self.total as f64 >= CONVENTIONAL_THRESHOLD
+    }
+}
+
+/// The forge, from the remote URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForgeFound {
+    /// GitHub (github.com or an Enterprise host named `github.*`).
+    GitHub { repo: String, web_url: String },
+    /// A forge relman links to but does not drive yet.
+    Other { kind: &'static str, web_url: String },
+    /// The remote is not on a forge relman knows (or there is no remote).
+    None,
+}
+
+/// Everything `relman init` detected.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub root: PathBuf,
+    pub name: String,
+    pub ecosystems: Vec<Ecosystem>,
+    /// The version files, the source of truth first; empty when tags hold the version.
+    pub version_files: Vec<VersionFileSpec>,
+    /// The tool that computes the version from tags (setuptools-scm …), when declared.
+    pub version_from_tags: Option<String>,
+    /// The version the files hold, or why it could not be read.
+    pub current_version: Result<Option<String>, String>,
+    pub scheme: Scheme,
+    pub tag_format: String,
+    /// Tags that parse with the tag format, and the newest of them by version.
+    pub release_tags: usize,
+    pub newest_tag: Option<String>,
+    pub changelog: ChangelogFound,
+    pub commits: CommitSample,
+    pub remote: String,
+    pub remote_url: Option<String>,
+    pub forge: ForgeFound,
+    /// The release branch, and how it was found.
+    pub branch: String,
+    pub branch_source: &'static str,
+}
+
+impl Detection {
+    /// Detects the project of `repo`.
+    pub fn detect(repo: Repository) -> Result<Detection, ProjectError> {
+        let project = Project::resolve(repo, &Config::detected())?;
+        let root = project.root.clone();
+        let files = relman_version::files::detect(&root);
+        let ecosystems = ecosystems(&root);
+        let current_version = current_version(&root, &project.version_files);
+        let tags = project.repo.tag_names()?;
+        let guessed = TagFormat::guess(tags.iter().map(String::as_str), &project.scheme);
+        let tag_format = guessed.as_ref().unwrap_or(&project.tag_format).clone();
+        let mut release_tags: Vec<_> = tags
+            .iter()
+            .filter_map(|tag| Some((tag_format.version_of(tag, &project.scheme)?, tag)))
+            .collect();
+        release_tags.sort();
+        let commits = sample_commits(&project.repo)?;
+        let changelog = changelog(&project, &commits);
+        let remote_url = project.repo.remote_url(&project.remote)?;
+        let forge = match &project.links {
+            Some(links) if links.kind() == ForgeKind::GitHub => ForgeFound::GitHub {
+                repo: links.repo().to_owned(),
+                web_url: links.web_url().to_owned(),
+            },
+            Some(links) => ForgeFound::Other {
+                kind: links.kind().name(),
+                web_url: links.web_url().to_owned(),
+            },
+            None => ForgeFound::None,
+        };
+        let (branch, branch_source) = branch(&project);
+        Ok(Detection {
+            name: project.name.clone(),
+            ecosystems,
+            version_files: project.version_files.clone(),
+            version_from_tags: files.version_from_tags,
+            current_version,
+            scheme: project.scheme,
+            tag_format: tag_format.to_string(),
+            release_tags: release_tags.len(),
+            newest_tag: release_tags.last().map(|(_, tag)| (*tag).clone()),
+            changelog,
+            commits,
+            remote: project.remote.clone(),
+            remote_url,
+            forge,
+            branch,
+            branch_source,
+            root,
+        })
+    }
+
+    /// Whether the project is a Python one (pep440, PyPI).
+    pub fn is_python(&self) -> bool {
+        self.ecosystems
+            .iter()
+            .any(|ecosystem| matches!(ecosystem, Ecosystem::Python { .. }))
+    }
+
+    /// The GitHub `owner/name`, when the remote is on GitHub.
+    pub fn github_repo(&self) -> Option<&str> {
+        match &self.forge {
+            ForgeFound::GitHub { repo, .. } => Some(repo),
+            _ => None,
+        }
+    }
+
+    /// What was found, as `label: value` lines for the terminal.
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let mut lines = Vec::new();
+        let ecosystem = if self.ecosystems.is_empty() {
+            "unknown (no package manifest at the root)".to_owned()
+        } else {
+            self.ecosystems
+                .iter()
+                .map(|ecosystem| ecosystem.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        lines.push(("project", format!("{} — {ecosystem}", self.name)));
+        let files = if self.version_files.is_empty() {
+            match &self.version_from_tags {
+                Some(tool) => format!("none: {tool} computes the version from git tags"),
+                None => "none: the version comes from git tags".to_owned(),
+            }
+        } else {
+            let paths: Vec<String> = self
+                .version_files
+                .iter()
+                .map(|spec| spec.path().display().to_string())
+                .collect();
+            match &self.current_version {
+                Ok(Some(version)) => format!("{} (at {version})", paths.join(", ")),
+                Ok(None) => paths.join(", "),
+                Err(problem) => format!("{} ({problem})", paths.join(", ")),
+            }
+        };
+        lines.push(("version files", files));
+        lines.push(("scheme", self.scheme.to_string()));
+        lines.push(("tags", self.tag_evidence()));
+        lines.push(("changelog", self.changelog_evidence()));
+        lines.push(("commits", self.commit_evidence()));
+        lines.push((
+            "forge",
+            match &self.forge {
+                ForgeFound::GitHub { repo, .. } => format!("GitHub, {repo}"),
+                ForgeFound::Other { kind, web_url } => {
+                    format!("{kind} ({web_url}): links only, forge steps speak GitHub")
+                }
+                ForgeFound::None => match &self.remote_url {
+                    Some(url) => format!("none known for `{url}`"),
+                    None => format!("none: no remote `{}`", self.remote),
+                },
+            },
+        ));
+        lines.push((
+            "branch",
+            format!("{} ({})", self.branch, self.branch_source),
+        ));
+        lines
+    }
+
+    pub(crate) fn tag_evidence(&self) -> String {
+        match (&self.newest_tag, self.release_tags) {
+            (Some(newest), count) => format!(
+                "`{}`, from {count} release tag{} (newest {newest})",
+                self.tag_format,
+                if count == 1 { "" } else { "s" }
+            ),
+            (None, _) => format!("`{}`: no release tags yet, the usual form", self.tag_format),
+        }
+    }
+
+    pub(crate) fn commit_evidence(&self) -> String {
+        let sample = &self.commits;
+        if sample.total == 0 {
+            return "no commits yet".to_owned();
+        }
+        format!(
+            "{}% of the last {} commits are conventional",
+            sample.percent(),
+            sample.total
+        )
+    }
+
+    pub(crate) fn changelog_evidence(&self) -> String {
+        let changelog = &self.changelog;
+        let file = if changelog.exists {
+            let format = match changelog.format {
+                Some(Format::Rst) => "reStructuredText",
+                _ => "Markdown",
+            };
+            match changelog.versions.first() {
+                Some(newest) => format!(
+                    "{} ({format}, {} release section{}, newest {newest})",
+                    changelog.file,
+                    changelog.versions.len(),
+                    if changelog.versions.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                ),
+                None => format!("{} ({format}, no release sections yet)", changelog.file),
+            }
+        } else {
+            format!("{} (to be created)", changelog.file)
+        };
+        match changelog.style {
+            ChangelogStyle::Fragments => {
+                let (config, folder) = changelog.towncrier.clone().unwrap_or_default();
+                format!("{file}, from towncrier fragments in {folder} ({config})")
+            }
+            ChangelogStyle::Commits => format!("{file}, from conventional commits"),
+            ChangelogStyle::Manual => format!("{file}, written by hand"),
+        }
+    }
+}
+
+fn ecosystems(root: &Path) -> Vec<Ecosystem> {
+    let mut found = Vec::new();
+    let has = |name: &str| root.join(name).is_file();
+    if has("pyproject.toml") || has("setup.py") || has("setup.cfg") {
+        let poetry = fs_err::read_to_string(root.join("pyproject.toml"))
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok())
+            .is_some_and(|table| {
+                table
+                    .get("tool")
+                    .and_then(|tool| tool.get("poetry"))
+                    .is_some()
+            });
+        // A pyproject.toml that only configures tools (black, towncrier) is no Python package.
+        if poetry || has("setup.py") || has("setup.cfg") || python_pyproject(root) {
+            found.push(Ecosystem::Python { poetry });
+        }
+    }
+    for (name, ecosystem) in [
+        ("Cargo.toml", Ecosystem::Rust),
+        ("package.json", Ecosystem::Node),
+        ("Chart.yaml", Ecosystem::Helm),
+        ("go.mod", Ecosystem::Go),
+        ("pom.xml", Ecosystem::Maven),
+        ("build.gradle", Ecosystem::Gradle),
+        ("build.gradle.kts", Ecosystem::Gradle),
+    ] {
+        if has(name) && !found.contains(&ecosystem) {
+            found.push(ecosystem);
+        }
+    }
+    if found.is_empty() && (has("VERSION") || has("version.txt")) {
+        found.push(Ecosystem::Plain);
+    }
+    found
+}
+
+fn python_pyproject(root: &Path) -> bool {
+    fs_err::read_to_string(root.join("pyproject.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.contains_key("project") || table.contains_key("build-system"))
+}
+
+fn current_version(root: &Path, specs: &[VersionFileSpec]) -> Result<Option<String>, String> {
+    if specs.is_empty() {
+        return Ok(None);
+    }
+    let files = VersionFiles::read(root, specs).map_err(|error| error.to_string())?;
+    files
+        .agreed()
+        .map(|agreed| agreed.map(str::to_owned))
+        .map_err(|error| error.to_string())
+}
+
+/// The last [`SAMPLE`] commits from HEAD, merges and git's reverts aside (no person wrote them).
+fn sample_commits(repo: &Repository) -> Result<CommitSample, ProjectError> {
+    if repo.head_sha().is_err() {
+        return Ok(CommitSample::default());
+    }
+    let mut sample = CommitSample::default();
+    let options = LogOptions {
+        max_count: Some(SAMPLE),
+        ..LogOptions::default()
+    };
+    repo.walk(Revisions::Head, &options, |commit| {
+        match conventional::parse(commit.message_bytes()).kind() {
+            Kind::Merge | Kind::Revert => {}
+            Kind::Conventional => {
+                sample.total += 1;
+                sample.conventional += 1;
+            }
+            Kind::Other => sample.total += 1,
+        }
+        ControlFlow::<()>::Continue(())
+    })?;
+    Ok(sample)
+}
+
+fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
+    let root = &project.root;
+    let (style, file, towncrier) = match &project.changelog.source {
+        ChangelogSource::Fragments(config) => {
+            let relative = |path: &Path| {
+                path.strip_prefix(root)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string()
+            };
+            let config_file = config
+                .config_file
+                .as_deref()
+                .map_or_else(|| "towncrier.toml".to_owned(), relative);
+            (
+                ChangelogStyle::Fragments,
+                project.changelog.file.display().to_string(),
+                Some((config_file, relative(&config.fragment_root()))),
+            )
+        }
+        ChangelogSource::Commits => {
+            let file = CHANGELOG_NAMES
+                .iter()
+                .find(|name| root.join(name).is_file())
+                .map_or("CHANGELOG.md", |name| name);
+            (ChangelogStyle::Commits, file.to_owned(), None)
+        }
+    };
+    let text = fs_err::read_to_string(root.join(&file)).ok();
+    let (format, versions) = match &text {
+        Some(text) => {
+            let document = Document::for_path(Path::new(&file), text);
+            (Some(document.format()), document.versions())
+        }
+        None => (None, Vec::new()),
+    };
+    // Notes from commits are Markdown; an rst changelog or a history of free-form messages is
+    // better served by fragments or by a person.
+    let style = match style {
+        ChangelogStyle::Commits
+            if commits.total == 0
+                || (commits.mostly_conventional() && format != Some(Format::Rst)) =>
+        {
+            ChangelogStyle::Commits
+        }
+        ChangelogStyle::Commits => ChangelogStyle::Manual,
+        other => other,
+    };
+    ChangelogFound {
+        style,
+        exists: text.is_some(),
+        file,
+        format,
+        versions,
+        towncrier,
+    }
+}
+
+/// The release branch: the remote's default branch as the clone knows it, else `main`/`master`,
+/// else the current branch (what [`Project::release_branch`] decides), with the reason.
+fn branch(project: &Project) -> (String, &'static str) {
+    let branch = project.release_branch();
+    let remote_head = project
+        .repo
+        .common_dir()
+        .join("refs/remotes")
+        .join(&project.remote)
+        .join("HEAD");
+    let source = if remote_head.is_file() {
+        "the remote's default branch"
+    } else if project.repo.current_branch().ok().flatten().as_deref() == Some(branch.as_str()) {
+        "the current branch"
+    } else {
+        "the usual name; the clone does not know the remote's default branch"
+    };
+    (branch, source)
+}

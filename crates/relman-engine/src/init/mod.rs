@@ -1,0 +1,135 @@
+//! `relman init`: detect the project (ecosystem, version files, scheme, tag format, changelog
+//! style, forge, release branch) and write a commented `relman.toml` whose choices each say what
+//! they were based on; with a runbook, draft its workflows from it ([`runbook`]).
+//!
+//! The text is validated with [`Config::parse`] before anything is written: `init` never leaves a
+//! file that `relman check` would reject.
+
+mod config_text;
+mod detect;
+pub mod runbook;
+mod toml_text;
+pub mod workflow;
+
+use std::path::{Path, PathBuf};
+
+use relman_git::Repository;
+
+pub use detect::{ChangelogFound, ChangelogStyle, CommitSample, Detection, Ecosystem, ForgeFound};
+pub use runbook::{ChangelogHint, Draft, ProjectFacts};
+
+use crate::config::Config;
+use crate::project::ProjectError;
+
+/// Why `relman init` stopped. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("`{}` exists already", path.display())]
+    Exists { path: PathBuf },
+    #[error(transparent)]
+    Project(Box<ProjectError>),
+    /// A bug: the written text must validate.
+    #[error("the drafted config does not validate (a bug in relman init):\n{errors}")]
+    Invalid { errors: String },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: Box<relman_version::files::FileError>,
+    },
+}
+
+impl InitError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            InitError::Exists { .. } => Some(
+                "`relman init --force` replaces it; `relman check` validates the one you have"
+                    .to_owned(),
+            ),
+            InitError::Project(error) => error.hint(),
+            InitError::Invalid { .. } => {
+                Some("please report it, with the runbook if there was one".to_owned())
+            }
+            InitError::Write { .. } => None,
+        }
+    }
+}
+
+impl From<ProjectError> for InitError {
+    fn from(error: ProjectError) -> Self {
+        InitError::Project(Box::new(error))
+    }
+}
+
+/// What `relman init` produced.
+#[derive(Debug, Clone)]
+pub struct Init {
+    pub detection: Detection,
+    pub draft: Option<Draft>,
+    /// The `relman.toml` text, validated.
+    pub text: String,
+    pub config: Config,
+}
+
+/// A runbook to draft workflows from.
+#[derive(Debug, Clone, Copy)]
+pub struct Runbook<'a> {
+    /// How comments cite it (`RELEASE.md`).
+    pub source: &'a str,
+    pub text: &'a str,
+}
+
+/// Refuses to go on when `path` exists and `force` is not given, before any detection runs.
+pub fn check_target(path: &Path, force: bool) -> Result<(), InitError> {
+    if path.exists() && !force {
+        return Err(InitError::Exists {
+            path: path.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Detects the project of `repo` and renders its `relman.toml` (drafted from `runbook` when
+/// given), validated as `path` would be.
+pub fn init(
+    repo: Repository,
+    runbook: Option<Runbook<'_>>,
+    path: &Path,
+) -> Result<Init, InitError> {
+    let detection = Detection::detect(repo)?;
+    let facts = detection.facts();
+    let draft = runbook.map(|runbook| runbook::draft(runbook.source, runbook.text, &facts));
+    let text = config_text::render(&detection, draft.as_ref());
+    let config = Config::parse(path, &text).map_err(|errors| InitError::Invalid {
+        errors: errors.to_string(),
+    })?;
+    Ok(Init {
+        detection,
+        draft,
+        text,
+        config,
+    })
+}
+
+/// Writes the config atomically.
+pub fn write(path: &Path, text: &str) -> Result<(), InitError> {
+    relman_version::files::write_atomic(path, text.as_bytes()).map_err(|source| InitError::Write {
+        path: path.to_owned(),
+        source: Box::new(source),
+    })
+}
+
+impl Detection {
+    /// What the runbook drafter needs to know of the project.
+    pub fn facts(&self) -> ProjectFacts {
+        let auto =
+            self.changelog.style == ChangelogStyle::Commits && self.commits.mostly_conventional();
+        ProjectFacts {
+            name: self.name.clone(),
+            branch: self.branch.clone(),
+            remote: self.remote.clone(),
+            tag_format: (self.release_tags > 0).then(|| self.tag_format.clone()),
+            repo: self.github_repo().map(str::to_owned),
+            bump_default: if auto { "auto" } else { "patch" }.to_owned(),
+        }
+    }
+}

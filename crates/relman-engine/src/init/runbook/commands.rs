@@ -1,0 +1,527 @@
+//! Shell commands found in a runbook (code blocks, inline code) and the typed steps they become:
+//! git's checkout, pull, commit, tag and push; version bumps by poetry, npm or bumpversion;
+//! changelog tools; a CircleCI pipeline triggered with curl; `docker push`; and, for anything
+//! else that looks like a command, a `run` step.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::actions::{Action, Checkout, Hint, Scope, step, strings};
+use super::text::{literal, names_version, versioned};
+
+/// Programs whose presence makes a code span a command rather than a name.
+const PROGRAMS: &[&str] = &[
+    "git",
+    "make",
+    "poetry",
+    "towncrier",
+    "clog",
+    "git-cliff",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "cargo",
+    "python",
+    "python3",
+    "pip",
+    "twine",
+    "docker",
+    "helm",
+    "curl",
+    "wget",
+    "bash",
+    "sh",
+    "tox",
+    "nox",
+    "go",
+    "gh",
+    "hatch",
+    "flit",
+    "pdm",
+    "uv",
+    "bumpversion",
+    "bump2version",
+    "bump-my-version",
+    "standard-version",
+    "conventional-changelog",
+    "export",
+    "mvn",
+    "gradle",
+    "./gradlew",
+    "just",
+    "rake",
+    "bundle",
+    "gem",
+    "skopeo",
+];
+
+/// Whether `text` (a code span) reads as a command line.
+pub(crate) fn looks_like_command(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let first = first.strip_prefix("$ ").unwrap_or(first);
+    // A path is a command only when it says so (`./scripts/x.sh`); `pkg/__init__.py` is a file.
+    PROGRAMS.contains(&first) || first.starts_with("./") || first.ends_with(".sh")
+}
+
+/// Splits a command line like a shell would, forgiving a quote the runbook never closed.
+pub(crate) fn split(line: &str) -> Vec<String> {
+    if let Ok(words) = shell_words::split(line) {
+        return words;
+    }
+    for closing in ["\"", "'"] {
+        if let Ok(words) = shell_words::split(&format!("{line}{closing}")) {
+            return words;
+        }
+    }
+    line.split_whitespace().map(str::to_owned).collect()
+}
+
+/// Whether the line needs a shell (pipes, redirections, variables, several commands).
+fn needs_shell(line: &str) -> bool {
+    static SHELL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[|><;]|&&|\$\(|\$\{?[A-Za-z_]").expect("the shell expression is valid")
+    });
+    SHELL.is_match(line)
+}
+
+/// The steps one command line becomes.
+pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    let line = line.trim().trim_start_matches("$ ").trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Vec::new();
+    }
+    let words = split(line);
+    let Some(program) = words.first().map(String::as_str) else {
+        return Vec::new();
+    };
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    match program {
+        "git" => git(&args, line, scope),
+        "export" => {
+            let name = args
+                .first()
+                .and_then(|assignment| assignment.split_once('='))
+                .map_or("the variable", |(name, _)| name);
+            vec![Action::Covered(format!(
+                "relman reads `{name}` from the environment: set it there (its value is masked in every output)"
+            ))]
+        }
+        "towncrier" => changelog_tool("towncrier", true),
+        "clog" | "git-cliff" | "conventional-changelog" | "standard-version" => {
+            changelog_tool(program, false)
+        }
+        "poetry" if args.first() == Some(&"version") => bump_level(args.get(1).copied()),
+        "npm" | "yarn" | "pnpm" if args.first() == Some(&"version") => {
+            bump_level(args.get(1).copied())
+        }
+        "bumpversion" | "bump2version" | "bump-my-version" => {
+            let level = args
+                .iter()
+                .find(|arg| !arg.starts_with('-') && **arg != "bump")
+                .copied();
+            bump_level(level)
+        }
+        "curl" => curl(&words, line, scope),
+        "docker" if args.first() == Some(&"push") => {
+            let mut actions = vec![run(line)];
+            if let Some(reference) = args.iter().skip(1).find(|arg| !arg.starts_with('-')) {
+                actions.push(Action::Step(oci(reference)));
+            }
+            actions
+        }
+        "gh" => gh(&args, line),
+        _ => vec![run(line)],
+    }
+}
+
+fn run(line: &str) -> Action {
+    if needs_shell(line) {
+        return Action::Step(step("run", literal(line)).with("shell", true));
+    }
+    // A line relman's own splitting would reject (an unclosed quote) is written as its words.
+    if shell_words::split(line).is_err() {
+        let words: Vec<toml::Value> = split(line)
+            .iter()
+            .map(|word| literal(word).into())
+            .collect();
+        return Action::Step(step("run", toml::Value::Array(words)));
+    }
+    Action::Step(step("run", literal(line)))
+}
+
+fn changelog_tool(tool: &str, fragments: bool) -> Vec<Action> {
+    vec![
+        Action::Step(step("changelog", "update")),
+        Action::Hint(Hint::Changelog {
+            tool: format!("`{tool}`"),
+            fragments,
+            folder: None,
+        }),
+    ]
+}
+
+/// `poetry version prerelease`, `npm version minor`: the level as relman names it.
+fn bump_level(level: Option<&str>) -> Vec<Action> {
+    const LEVELS: &[&str] = &[
+        "major",
+        "minor",
+        "patch",
+        "premajor",
+        "preminor",
+        "prepatch",
+        "prerelease",
+    ];
+    let level = match level {
+        Some(level) if LEVELS.contains(&level) => level.to_owned(),
+        _ => "{args.bump}".to_owned(),
+    };
+    vec![Action::Step(step("bump", level))]
+}
+
+fn oci(reference: &str) -> super::super::workflow::DraftStep {
+    let (image, tag) = match reference.rsplit_once(':') {
+        Some((image, tag)) if !tag.contains('/') => (image, Some(tag)),
+        _ => (reference, None),
+    };
+    let mut verify = step("verify", "oci").with("image", versioned(image));
+    if let Some(tag) = tag {
+        verify.set("tags", toml::Value::Array(vec![versioned(tag).into()]));
+    }
+    verify
+}
+
+fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    let Some(subcommand) = args.first().copied() else {
+        return Vec::new();
+    };
+    let rest = &args[1..];
+    let positional: Vec<&str> = rest
+        .iter()
+        .copied()
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    match subcommand {
+        "checkout" | "switch" => {
+            let creates = rest
+                .iter()
+                .any(|arg| matches!(*arg, "-b" | "-B" | "-c" | "-C" | "--create"));
+            match positional.first() {
+                Some(name) if creates => vec![Action::Step(step("branch", versioned(name)))],
+                Some(name) => vec![Action::Step(switch_or_check(name, scope))],
+                None => Vec::new(),
+            }
+        }
+        "branch" if positional.len() == 1 && rest.len() == 1 => vec![Action::Step(
+            step("branch", versioned(positional[0])).with("switch", false),
+        )],
+        "pull" => vec![Action::Step(step("check", "up-to-date"))],
+        "fetch" => vec![Action::Covered(
+            "the `up-to-date` check fetches before it compares".to_owned(),
+        )],
+        "diff" if rest.iter().any(|arg| arg.contains('/')) || rest.is_empty() => {
+            vec![Action::Step(step("check", "clean"))]
+        }
+        "status" => vec![Action::Covered(
+            "a `commit` step stages exactly what the steps before it changed, and `relman plan` lists those files"
+                .to_owned(),
+        )],
+        "add" => vec![Action::Covered(
+            "a `commit` step stages what the steps before it changed (add others with `add = [\"glob\"]`)"
+                .to_owned(),
+        )],
+        "commit" => {
+            let message = option_value(rest, &["-m", "--message"]);
+            let mut commit = step(
+                "commit",
+                message.map_or_else(|| "Release {version}".to_owned(), |text| versioned(&text)),
+            );
+            if rest.iter().any(|arg| *arg == "-S" || arg.starts_with("--gpg-sign")) {
+                commit.set("sign", true);
+            }
+            vec![Action::Step(commit)]
+        }
+        "tag" => tag(rest, scope),
+        "push" => vec![Action::Step(push(rest, scope))],
+        "cherry-pick" => vec![Action::Step(cherry_pick())],
+        "merge" => match positional.first() {
+            Some(branch) => vec![Action::Step(
+                step("switch", literal(branch))
+                    .comment("relman merges the current branch into another one; check which way this goes"),
+            )],
+            None => vec![run(line)],
+        },
+        _ => vec![run(line)],
+    }
+}
+
+/// `git checkout master` at the start of a release is a check that the release starts there;
+/// later it is a switch.
+pub(crate) fn switch_or_check(name: &str, scope: &Scope<'_>) -> super::super::workflow::DraftStep {
+    let name = name.trim_matches('`');
+    if !scope.changed {
+        let mut check = step("check", "branch");
+        if name != scope.facts.branch {
+            check.set("branch", literal(name));
+        }
+        return check;
+    }
+    step("switch", versioned(name))
+}
+
+pub(crate) fn cherry_pick() -> super::super::workflow::DraftStep {
+    step("cherry-pick", "{args.commits}").with("if", "args.commits")
+}
+
+fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if names.contains(arg) {
+            return iter.next().map(|value| (*value).to_owned());
+        }
+        for name in names {
+            if let Some(value) = arg.strip_prefix(&format!("{name}=")) {
+                return Some(value.to_owned());
+            }
+        }
+    }
+    None
+}
+
+fn tag(args: &[&str], scope: &Scope<'_>) -> Vec<Action> {
+    let mut values = Vec::new();
+    let mut iter = args.iter();
+    let mut message = None;
+    let mut annotated = false;
+    let mut sign = false;
+    while let Some(arg) = iter.next() {
+        match *arg {
+            "-m" | "--message" => {
+                message = iter.next().map(|value| (*value).to_owned());
+                annotated = true;
+            }
+            "-u" | "--local-user" => {
+                iter.next();
+                sign = true;
+            }
+            "-a" | "--annotate" => annotated = true,
+            "-s" | "--sign" => sign = true,
+            "-d" | "-l" | "--list" | "--delete" => return Vec::new(),
+            other if other.starts_with('-') => {}
+            other => values.push(other),
+        }
+    }
+    let Some(name) = values.first() else {
+        return Vec::new();
+    };
+    let format = versioned(name);
+    let mut actions = Vec::new();
+    if format.contains("{version}") {
+        actions.push(Action::Hint(Hint::TagFormat(format.clone())));
+    }
+    let name = match &scope.facts.tag_format {
+        Some(known) if *known == format => "{tag}".to_owned(),
+        // The runbook's form becomes the tag format when the project has no tags yet.
+        None if format.contains("{version}") => "{tag}".to_owned(),
+        _ => format,
+    };
+    let mut tag = step("tag", name);
+    match message {
+        Some(message) => tag.set("message", versioned(&message)),
+        None if annotated || sign => tag.set("message", "Release {version}"),
+        None => {}
+    }
+    if sign {
+        tag.set("sign", true);
+    }
+    actions.push(Action::Step(tag));
+    actions
+}
+
+fn push(args: &[&str], scope: &Scope<'_>) -> super::super::workflow::DraftStep {
+    let mut branch = false;
+    let mut tag = false;
+    let positional: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    if args
+        .iter()
+        .any(|arg| matches!(*arg, "--tags" | "--follow-tags"))
+    {
+        tag = true;
+    }
+    // `git push origin v1.2.3` pushes a tag; `git push origin master` a branch.
+    for refspec in positional.iter().skip(1) {
+        if names_version(refspec) && !refspec.contains('/') || refspec.starts_with("refs/tags/") {
+            tag = true;
+        } else {
+            branch = true;
+        }
+    }
+    if positional.len() <= 1 && !tag {
+        branch = true;
+    }
+    // "to push the tags to the release branch": the words say what the command forgot.
+    if branch && !tag && scope.item.contains("tag") {
+        tag = true;
+    }
+    let targets = match (branch, tag) {
+        (true, true) => strings(&["branch", "tag"]),
+        (false, true) => "tag".into(),
+        _ => "branch".into(),
+    };
+    let mut push = step("push", targets);
+    if let Some(remote) = positional.first()
+        && *remote != scope.facts.remote
+        && !names_version(remote)
+    {
+        push.set("remote", literal(remote));
+    }
+    push
+}
+
+/// `curl` to CircleCI's pipeline API is a `circleci` step; to its artifacts API, the artifacts
+/// of the pipeline drafted before; any other request with a method is an `http` step.
+fn curl(words: &[String], line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    let url = words
+        .iter()
+        .skip(1)
+        .find(|word| word.starts_with("http://") || word.starts_with("https://"));
+    let Some(url) = url else {
+        return vec![run(line)];
+    };
+    static PIPELINE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"circleci\.com/api/v2/project/([^/]+/[^/]+/[^/?]+)/pipeline")
+            .expect("the CircleCI expression is valid")
+    });
+    if let Some(captures) = PIPELINE.captures(url) {
+        let slug = &captures[1];
+        let body = data(words);
+        let mut pipeline = step("circleci", "pipeline");
+        let json = body.and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok());
+        let json = json.as_ref();
+        if let Some(tag) = json
+            .and_then(|json| json.get("tag"))
+            .and_then(|v| v.as_str())
+        {
+            pipeline.set(
+                "tag",
+                if names_version(tag) {
+                    "{tag}".to_owned()
+                } else {
+                    literal(tag)
+                },
+            );
+        } else if let Some(branch) = json
+            .and_then(|json| json.get("branch"))
+            .and_then(|v| v.as_str())
+        {
+            pipeline.set("branch", literal(branch));
+        }
+        if let Some(parameters) = json
+            .and_then(|json| json.get("parameters"))
+            .and_then(json_to_toml)
+        {
+            pipeline.set("parameters", parameters);
+        }
+        pipeline.set("project", slug.to_owned());
+        return vec![Action::Step(pipeline)];
+    }
+    if url.contains("circleci.com/api/") && url.contains("/artifacts") {
+        return vec![Action::Amend {
+            kind: "circleci",
+            value: None,
+            set: vec![("artifacts", "dist/".into())],
+            what: "downloads the pipeline's artifacts into `dist/` (`artifacts` on the CircleCI step above)"
+                .to_owned(),
+        }];
+    }
+    let method = option_value(
+        &words.iter().map(String::as_str).collect::<Vec<_>>(),
+        &["-X", "--request"],
+    );
+    let body = data(words);
+    let method = match (method, &body) {
+        (Some(method), _) => method.to_ascii_uppercase(),
+        (None, Some(_)) => "POST".to_owned(),
+        (None, None) => return vec![run(line)],
+    };
+    let mut http = step("http", format!("{method} {}", literal(url)));
+    if let Some(body) = body {
+        match serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .as_ref()
+            .and_then(json_to_toml)
+        {
+            Some(json) => http.set("json", json),
+            None => http.set("body", versioned(&body)),
+        }
+    }
+    let _ = scope;
+    vec![Action::Step(http)]
+}
+
+/// The body of a curl command (`-d`, `--data`, `--data-raw`, `--data-binary`).
+fn data(words: &[String]) -> Option<String> {
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    option_value(&words, &["-d", "--data", "--data-raw", "--data-binary"])
+}
+
+/// JSON to TOML, strings made templates; `null` has no TOML form.
+fn json_to_toml(json: &serde_json::Value) -> Option<toml::Value> {
+    Some(match json {
+        serde_json::Value::Null => return None,
+        serde_json::Value::Bool(flag) => toml::Value::Boolean(*flag),
+        serde_json::Value::Number(number) => match number.as_i64() {
+            Some(integer) => toml::Value::Integer(integer),
+            None => toml::Value::Float(number.as_f64()?),
+        },
+        serde_json::Value::String(text) => toml::Value::String(versioned(text)),
+        serde_json::Value::Array(items) => {
+            toml::Value::Array(items.iter().filter_map(json_to_toml).collect())
+        }
+        serde_json::Value::Object(map) => toml::Value::Table(
+            map.iter()
+                .filter_map(|(key, value)| Some((key.clone(), json_to_toml(value)?)))
+                .collect(),
+        ),
+    })
+}
+
+fn gh(args: &[&str], line: &str) -> Vec<Action> {
+    match args {
+        ["release", "create", ..] => {
+            let draft = args.contains(&"--draft") || args.contains(&"-d");
+            vec![Action::Step(step(
+                "release",
+                if draft { "draft" } else { "publish" },
+            ))]
+        }
+        _ => vec![run(line)],
+    }
+}
+
+/// `You need a clone of https://github.com/o/n …`: the steps that follow act there.
+pub(crate) fn checkout_from_url(url: &str) -> Option<Checkout> {
+    static GITHUB: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"github\.com[/:]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+            .expect("the GitHub expression is valid")
+    });
+    let url = url.trim_end_matches(['.', ',', ')']);
+    let name = url.trim_end_matches('/').rsplit('/').next()?;
+    let name = name.trim_end_matches(".git");
+    if name.is_empty() {
+        return None;
+    }
+    let repo = GITHUB
+        .captures(url)
+        .map(|captures| format!("{}/{}", &captures[1], &captures[2]));
+    Some(Checkout {
+        dir: format!("../{name}"),
+        clone: url.to_owned(),
+        repo,
+    })
+}

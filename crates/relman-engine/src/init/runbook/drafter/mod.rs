@@ -1,0 +1,581 @@
+//! The drafter: walks a runbook's blocks in order, reads each for actions, and assembles the
+//! workflows, keeping what later lines refer to (the branch created, the pull request opened,
+//! the other checkout the steps act in).
+
+mod resolve;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::actions::{Action, Checkout, Hint, Scope};
+use super::blocks::{Block, BlockKind};
+use super::layout::Layout;
+use super::phrases::{self, Item};
+use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
+use crate::init::workflow::{DraftArg, DraftStep, DraftWorkflow, Entry};
+
+/// Headings and lines that start another kind of release (`patch releases`).
+static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(patch|hotfix|bug ?fix|point|pre[- ]?|final|minor|major|maintenance)[- ]?releases?$",
+    )
+    .expect("the release kind expression is valid")
+});
+
+/// A table-of-contents entry: a link to an anchor of the same page.
+static TOC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[[^\]]*\]\(#[^)]*\)$").expect("the toc expression is valid"));
+
+/// First words of prose that explains rather than instructs.
+const EXPLAINING: &[&str] = &[
+    "the",
+    "this",
+    "these",
+    "those",
+    "that",
+    "it",
+    "it's",
+    "its",
+    "there",
+    "each",
+    "every",
+    "ultimately",
+    "at",
+    "here",
+    "we",
+    "our",
+    "they",
+    "a",
+    "an",
+    "note",
+    "no",
+    "finally",
+];
+
+/// Kinds that act in the local checkout: what follows them is no longer the start of the
+/// release (a `git checkout` there is a switch, not a check).
+const LOCAL_CHANGES: &[&str] = &[
+    "bump",
+    "changelog",
+    "run",
+    "commit",
+    "tag",
+    "branch",
+    "switch",
+    "merge",
+    "cherry-pick",
+    "checksums",
+];
+
+/// Kinds that take `dir` (act in another checkout).
+const IN_CHECKOUT: &[&str] = &[
+    "changelog",
+    "checksums",
+    "run",
+    "commit",
+    "tag",
+    "push",
+    "branch",
+    "switch",
+    "merge",
+    "cherry-pick",
+];
+
+pub(super) struct Drafter {
+    source: String,
+    facts: ProjectFacts,
+    workflows: Vec<DraftWorkflow>,
+    current: DraftWorkflow,
+    title: Option<String>,
+    /// The other checkout the steps act in, and the list depth it was set at.
+    checkout: Option<(Checkout, usize)>,
+    /// The branch created in the other checkout.
+    checkout_branch: Option<String>,
+    /// Pull requests drafted so far: id and repository.
+    pull_requests: Vec<(String, Option<String>)>,
+    tag_format: Option<String>,
+    changelog: Option<ChangelogHint>,
+    /// Comments of prose that introduces the next code block.
+    intro: Vec<String>,
+}
+
+impl Drafter {
+    pub(super) fn new(source: &str, facts: ProjectFacts) -> Drafter {
+        Drafter {
+            source: source.to_owned(),
+            facts,
+            workflows: Vec::new(),
+            current: DraftWorkflow::new("release"),
+            title: None,
+            checkout: None,
+            checkout_branch: None,
+            pull_requests: Vec::new(),
+            tag_format: None,
+            changelog: None,
+            intro: Vec::new(),
+        }
+    }
+
+    fn cite(&self, line: usize, quote: &str) -> String {
+        format!("{}:{line}: {quote}", self.source)
+    }
+
+    pub(super) fn read(&mut self, blocks: &[Block]) {
+        let layout = Layout::of(blocks);
+        let mut consumed = vec![false; blocks.len()];
+        for (index, block) in blocks.iter().enumerate() {
+            if consumed[index] {
+                continue;
+            }
+            if let Some((_, depth)) = &self.checkout {
+                let inside = block.list().is_some_and(|mark| mark.depth >= *depth);
+                if !inside {
+                    self.checkout = None;
+                    self.checkout_branch = None;
+                }
+            }
+            match &block.kind {
+                BlockKind::Heading { level, text } => self.heading(*level, &text::clean(text)),
+                BlockKind::Note { text } => {
+                    let note = self.cite(block.line, &format!("(note) {}", text::clean(text)));
+                    self.current.note(note);
+                }
+                BlockKind::Code { lines } => self.code(lines),
+                BlockKind::Text { text: raw, list } => {
+                    let text = text::clean(raw);
+                    if TOC.is_match(raw.trim()) {
+                        continue;
+                    }
+                    if layout.group_heading[index]
+                        || (list.is_none() && RELEASE_KIND.is_match(&text))
+                    {
+                        self.heading(7, &text);
+                        continue;
+                    }
+                    if layout.intro[index] {
+                        self.intro.push(self.cite(block.line, &text));
+                        continue;
+                    }
+                    let children = &layout.children[index];
+                    if !children.is_empty() && self.children_are_one_task(blocks, children) {
+                        self.checklist(block, &text, blocks, children);
+                        for child in children {
+                            consumed[*child] = true;
+                        }
+                        continue;
+                    }
+                    let parent = layout.parent[index]
+                        .map(|parent| text::clean(blocks[parent].text().unwrap_or_default()));
+                    let explains = list.is_none() && explains(&text);
+                    self.item(
+                        block.line,
+                        &text,
+                        parent.as_deref(),
+                        explains || layout.section_has_code[index],
+                        list.map_or(0, |mark| mark.depth),
+                        !children.is_empty(),
+                    );
+                }
+            }
+        }
+    }
+
+    fn heading(&mut self, level: u8, text: &str) {
+        self.flush_intro();
+        if self.title.is_none() && level == 1 {
+            self.title = Some(text.to_owned());
+            self.current.help = Some(text.to_owned());
+            return;
+        }
+        if RELEASE_KIND.is_match(text) && self.current.steps().next().is_some() {
+            let name = slug(
+                RELEASE_KIND
+                    .captures(text)
+                    .and_then(|captures| captures.get(1))
+                    .map_or("patch", |m| m.as_str()),
+            );
+            let mut unique = name.clone();
+            let mut number = 2;
+            while unique == "release" || self.workflows.iter().any(|w| w.name == unique) {
+                unique = format!("{name}-{number}");
+                number += 1;
+            }
+            let mut next = DraftWorkflow::new(&unique);
+            next.help = Some(text.to_owned());
+            let done = std::mem::replace(&mut self.current, next);
+            self.workflows.push(done);
+            // Steps refer only to steps of their own workflow.
+            self.pull_requests.clear();
+            self.checkout = None;
+            self.checkout_branch = None;
+        }
+        self.current.note(format!("── {text} ──"));
+    }
+
+    fn flush_intro(&mut self) {
+        for comment in std::mem::take(&mut self.intro) {
+            self.current.note(comment);
+        }
+    }
+
+    fn scope<'s>(&'s self, item: &'s str) -> Scope<'s> {
+        Scope {
+            facts: &self.facts,
+            changed: self
+                .current
+                .steps()
+                .any(|step| LOCAL_CHANGES.contains(&step.kind())),
+            last_branch: self
+                .current
+                .steps()
+                .rfind(|step| step.kind() == "branch")
+                .and_then(|step| step.kind_value().map(str::to_owned)),
+            checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
+            last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
+            has_release: self.current.steps().any(|step| step.kind() == "release"),
+            item,
+        }
+    }
+
+    /// A code block: one command per line, `\` continuations and open quotes joined.
+    fn code(&mut self, lines: &[(usize, String)]) {
+        let mut commands: Vec<(usize, String)> = Vec::new();
+        let mut pending: Option<(usize, String)> = None;
+        for (number, line) in lines {
+            let (start, mut joined) = match pending.take() {
+                Some((start, text)) => (start, format!("{text}\n{line}")),
+                None => (*number, line.clone()),
+            };
+            if joined.trim_end().ends_with('\\') {
+                joined = joined.trim_end().trim_end_matches('\\').to_owned();
+                pending = Some((start, joined));
+                continue;
+            }
+            if shell_words::split(&joined).is_err() && !joined.trim().starts_with('#') {
+                pending = Some((start, joined));
+                continue;
+            }
+            commands.push((start, joined));
+        }
+        commands.extend(pending);
+        // Prose that introduced a block with no step in it reads best before the block's notes.
+        let any_step = commands.iter().any(|(_, command)| {
+            let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
+            let lower = flat.to_lowercase();
+            commands::command(&flat, &self.scope(&lower))
+                .iter()
+                .any(|action| matches!(action, Action::Step(_)))
+        });
+        if !any_step {
+            self.flush_intro();
+        }
+        let mut produced = false;
+        for (line, command) in commands {
+            let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.is_empty() || flat.starts_with('#') {
+                continue;
+            }
+            let lower = flat.to_lowercase();
+            let actions = commands::command(&flat, &self.scope(&lower));
+            let quote = shorten(&flat);
+            if actions
+                .iter()
+                .any(|action| matches!(action, Action::Step(_)))
+                && !produced
+            {
+                produced = true;
+                let intro = std::mem::take(&mut self.intro);
+                self.apply(line, &quote, actions, &intro);
+            } else {
+                self.apply(line, &quote, actions, &[]);
+            }
+        }
+        self.flush_intro();
+    }
+
+    /// Whether every child of an item is unrecognised: the item is then one task with a checklist.
+    fn children_are_one_task(&self, blocks: &[Block], children: &[usize]) -> bool {
+        children.iter().all(|child| {
+            let text = blocks[*child].text().unwrap_or_default();
+            let item = Item::new(text);
+            phrases::recognise(&item, &self.scope(&item.plain)).is_empty()
+        })
+    }
+
+    fn checklist(&mut self, block: &Block, text: &str, blocks: &[Block], children: &[usize]) {
+        self.flush_intro();
+        let checklist: Vec<toml::Value> = children
+            .iter()
+            .filter_map(|child| blocks[*child].text())
+            .map(|child| text::literal(&text::clean(child)).into())
+            .collect();
+        let step = DraftStep::new("manual", text::literal(text))
+            .with("checklist", toml::Value::Array(checklist))
+            .comment(self.cite(block.line, text));
+        self.current.push(step);
+    }
+
+    fn item(
+        &mut self,
+        line: usize,
+        text: &str,
+        parent: Option<&str>,
+        context_only: bool,
+        depth: usize,
+        has_children: bool,
+    ) {
+        self.flush_intro();
+        let plain = text::plain(text);
+        let item = Item::new(text);
+        let explanation = plain.starts_with('(') && plain.ends_with(')')
+            || plain.contains("proceed to")
+            || (context_only && phrases::recognise(&item, &self.scope(&plain)).is_empty());
+        if explanation {
+            let note = self.cite(line, text);
+            self.current.note(note);
+            return;
+        }
+        let actions = phrases::recognise(&item, &self.scope(&plain));
+        let checkout = actions.iter().find_map(|(_, action)| match action {
+            Action::Checkout(checkout) => Some(checkout.clone()),
+            _ => None,
+        });
+        let actions: Vec<Action> = actions.into_iter().map(|(_, action)| action).collect();
+        if let Some(checkout) = checkout {
+            self.checkout = Some((checkout, depth));
+            self.checkout_branch = None;
+        }
+        if !actions.is_empty() && self.apply(line, text, actions, &[]) {
+            return;
+        }
+        if has_children {
+            // A heading in list form ("Regenerate site docs." over its sub-steps).
+            self.current.note(format!("── {text} ──"));
+            return;
+        }
+        let words = match parent {
+            Some(parent) => format!("{}: {text}", parent.trim_end_matches([':', '.'])),
+            None => text.to_owned(),
+        };
+        let step = DraftStep::new("manual", text::literal(&words)).comment(self.cite(line, text));
+        self.current.push(step);
+    }
+
+    /// Applies what a line asks for; `false` when nothing took effect (an option for a step
+    /// that is not there), so the caller falls back to a manual step.
+    fn apply(&mut self, line: usize, quote: &str, actions: Vec<Action>, intro: &[String]) -> bool {
+        let mut applied = false;
+        let mut cited = false;
+        let mut covered: Vec<String> = Vec::new();
+        for action in actions {
+            match action {
+                Action::Step(step) => {
+                    let mut step = self.resolve(step, quote);
+                    let citation = if cited {
+                        format!("{}:{line} (same line)", self.source)
+                    } else {
+                        self.cite(line, quote)
+                    };
+                    cited = true;
+                    // What introduced the code block goes above its first step only.
+                    let mut comments: Vec<String> =
+                        if applied { Vec::new() } else { intro.to_vec() };
+                    comments.push(citation);
+                    comments.append(&mut step.comments);
+                    step.comments = comments;
+                    self.push(step);
+                    applied = true;
+                }
+                Action::Amend {
+                    kind,
+                    value,
+                    set,
+                    what,
+                } => {
+                    let citation = if cited {
+                        format!("{}:{line} (same line) → {what}", self.source)
+                    } else {
+                        format!("{}\n→ {what}", self.cite(line, quote))
+                    };
+                    let target = self.current.steps_mut().rev().find(|step| {
+                        step.kind() == kind
+                            && value.is_none_or(|value| step.kind_value() == Some(value))
+                    });
+                    if let Some(target) = target {
+                        for (key, value) in set {
+                            target.set(key, value);
+                        }
+                        target.comments.push(citation);
+                        applied = true;
+                        cited = true;
+                    }
+                }
+                Action::Covered(reason) => {
+                    if !covered.contains(&reason) {
+                        let note = format!("{}\n→ {reason}", self.cite(line, quote));
+                        self.current.note(note);
+                        covered.push(reason);
+                    }
+                    applied = true;
+                }
+                Action::Checkout(_) => applied = true,
+                Action::Hint(Hint::TagFormat(format)) => {
+                    if self.facts.tag_format.is_none() {
+                        self.facts.tag_format = Some(format.clone());
+                    }
+                    self.tag_format.get_or_insert(format);
+                }
+                Action::Hint(Hint::Changelog {
+                    tool,
+                    fragments,
+                    folder,
+                }) => {
+                    self.changelog.get_or_insert(ChangelogHint {
+                        tool,
+                        fragments,
+                        folder,
+                    });
+                }
+            }
+        }
+        applied
+    }
+
+    fn push(&mut self, step: DraftStep) {
+        // The same step twice in a row (a line restating the one before) is drafted once.
+        if let Some(Entry::Step(last)) = self
+            .current
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|entry| matches!(entry, Entry::Step(_)))
+            && last.same_as(&step)
+        {
+            last.comments.extend(step.comments);
+            return;
+        }
+        self.current.push(step);
+    }
+
+    pub(super) fn finish(mut self, text: &str) -> Draft {
+        self.flush_intro();
+        let current = std::mem::replace(&mut self.current, DraftWorkflow::new("release"));
+        self.workflows.push(current);
+        if let Some(hint) = &mut self.changelog
+            && hint.fragments
+        {
+            hint.folder = fragment_folder(text);
+        }
+        let facts = self.facts.clone();
+        for workflow in &mut self.workflows {
+            tidy(workflow, &facts, &self.source);
+        }
+        Draft {
+            source: self.source,
+            workflows: self.workflows,
+            tag_format: self.tag_format,
+            changelog: self.changelog,
+        }
+    }
+}
+
+/// Removes checks that repeat an earlier one with only checks between, adds the arguments the
+/// steps use, and makes sure the workflow has a step.
+fn tidy(workflow: &mut DraftWorkflow, facts: &ProjectFacts, source: &str) {
+    let mut seen_checks: Vec<DraftStep> = Vec::new();
+    workflow.entries.retain(|entry| {
+        let Entry::Step(step) = entry else {
+            return true;
+        };
+        if step.kind() != "check" {
+            seen_checks.clear();
+            return true;
+        }
+        if seen_checks.iter().any(|seen| seen.same_as(step)) {
+            return false;
+        }
+        seen_checks.push(step.clone());
+        true
+    });
+    if workflow.steps().next().is_none() {
+        workflow.push(
+            DraftStep::new(
+                "manual",
+                text::literal(&format!("Release by hand, following {source}.")),
+            )
+            .comment(format!("{source} held no step relman recognised")),
+        );
+    }
+    let uses = |workflow: &DraftWorkflow, needle: &str| {
+        workflow.steps().any(|step| {
+            step.fields
+                .iter()
+                .any(|(_, value)| value.to_string().contains(needle))
+        })
+    };
+    if uses(workflow, "{args.bump}") {
+        workflow.args.push(DraftArg {
+            name: "bump".to_owned(),
+            default: Some(facts.bump_default.clone()),
+            help: "a bump level (major, minor, patch, auto, rc …) or a version".to_owned(),
+        });
+    }
+    if uses(workflow, "args.commits") {
+        workflow.args.push(DraftArg {
+            name: "commits".to_owned(),
+            default: Some(String::new()),
+            help: "commits to cherry-pick, separated by spaces".to_owned(),
+        });
+    }
+}
+
+/// The news fragment folder a runbook names (`CHANGELOG.D`, `newsfragments`).
+fn fragment_folder(text: &str) -> Option<String> {
+    static FOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(changelog\.d|changes\.d|newsfragments|news\.d)\b")
+            .expect("the folder expression is valid")
+    });
+    FOLDER.find(text).map(|found| found.as_str().to_owned())
+}
+
+fn slug(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut out = String::new();
+    for c in lower.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_owned();
+    match out.as_str() {
+        "pre" => "pre-release".to_owned(),
+        "bug-fix" | "bugfix" => "bugfix".to_owned(),
+        _ => out,
+    }
+}
+
+/// Whether a line of prose explains rather than instructs.
+fn explains(text: &str) -> bool {
+    let plain = text::plain(text);
+    let first = plain
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .next()
+        .unwrap_or_default();
+    EXPLAINING.contains(&first)
+        || [" can ", " could ", " may ", " might "]
+            .iter()
+            .any(|modal| plain.contains(modal))
+}
+
+/// A command line for a comment: one line, at most 120 characters.
+fn shorten(command: &str) -> String {
+    let line = command.lines().next().unwrap_or_default();
+    let mut out: String = line.chars().take(120).collect();
+    if line.chars().count() > 120 || command.lines().count() > 1 {
+        out.push_str(" …");
+    }
+    out
+}

@@ -1,0 +1,352 @@
+//! Recognisers that read one clause of an item: an instruction ("increment the version",
+//! "push a new tag", "create a Pull Request to master") and the step it asks for.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::patterns::*;
+use super::{DEFAULT_COMMIT, Item, capitalise};
+use crate::init::runbook::actions::{Action, Scope, step};
+use crate::init::runbook::commands::{cherry_pick, switch_or_check};
+use crate::init::runbook::text::{VERSION, literal, versioned};
+use crate::init::workflow::DraftStep;
+
+/// Whether `text` speaks of the version (`version`, `__version__`), not of `{version}`.
+fn names_version_word(text: &str) -> bool {
+    VERSION_WORD
+        .find_iter(text)
+        .any(|found| !text[..found.start()].ends_with('{'))
+}
+
+/// Words after "commit" that make it a noun.
+const NOT_COMMITTED: &[&str] = &[
+    "hash", "hashes", "sha", "shas", "id", "ids", "message", "messages", "history", "log", "of",
+];
+
+pub(super) fn actions(
+    clause: &str,
+    offset: usize,
+    item: &Item,
+    scope: &Scope<'_>,
+    found: &mut Vec<(usize, Action)>,
+) {
+    if EXPLAINING.is_match(clause) {
+        return;
+    }
+    let mut push = |at: usize, action: Action| found.push((offset + at, action));
+    // Requirements and checks: "must be from master", "confirm the changelog has an entry".
+    if let Some(captures) = BRANCH_FROM.captures(clause) {
+        let mut check = step("check", "branch");
+        if captures[1] != scope.facts.branch {
+            check.set("branch", literal(&captures[1]));
+        }
+        push(
+            captures.get(0).map_or(0, |m| m.start()),
+            Action::Step(check),
+        );
+        return;
+    }
+    if let Some(found) = MUST_PASS_CI.find(clause) {
+        push(found.start(), Action::Step(step("check", "ci-green")));
+        return;
+    }
+    if let Some(found) = MUST_CHANGELOG.find(clause) {
+        push(
+            found.start(),
+            Action::Step(step("check", "changelog-entry")),
+        );
+        return;
+    }
+    if let Some(verb) = VERIFYING.find(clause) {
+        let rest = &clause[verb.start()..];
+        if CHANGELOG_ENTRY.is_match(rest) {
+            push(verb.start(), Action::Step(step("check", "changelog-entry")));
+            return;
+        }
+        if VERSION_CHANGED.is_match(rest) {
+            push(verb.start(), Action::Step(step("check", "version-bumped")));
+            return;
+        }
+    }
+    if let Some(found) = MILESTONE.find(clause) {
+        push(
+            found.start(),
+            Action::Step(step("check", "milestone-closed")),
+        );
+        return;
+    }
+    if let Some(found) = CLEAN.find(clause) {
+        push(found.start(), Action::Step(step("check", "clean")));
+        return;
+    }
+    if let Some(found) = UP_TO_DATE.find(clause)
+        && (clause.contains("local") || clause.contains("pull") || clause.contains("copy"))
+    {
+        push(found.start(), Action::Step(step("check", "up-to-date")));
+        return;
+    }
+    // Branches.
+    if let Some(captures) = SWITCH.captures(clause) {
+        let name = &captures[1];
+        push(
+            captures.get(0).map_or(0, |m| m.start()),
+            Action::Step(switch_or_check(name, scope)),
+        );
+    }
+    if let Some(found) = RELEASE_BRANCH.find(clause) {
+        push(
+            found.start(),
+            Action::Step(step("branch", "release/{major}.{minor}")),
+        );
+        if clause.contains("github") || clause.contains("remote") || clause.contains("push") {
+            push(found.start() + 1, Action::Step(step("push", "branch")));
+        }
+    }
+    if let Some(found) = CHERRY_PICK.find(clause) {
+        push(found.start(), Action::Step(cherry_pick()));
+    }
+    // Versions.
+    if let Some(captures) = TAG_WITH_LEVEL.captures(clause) {
+        push(0, Action::Step(step("bump", captures[1].to_owned())));
+        push(1, Action::Step(step("tag", "{tag}")));
+        return;
+    }
+    if let Some(verb) = BUMP_VERB.find(clause)
+        && names_version_word(&clause[verb.end()..])
+        && !VERIFYING.is_match(&clause[..verb.start()])
+    {
+        let level = match NEXT_DEV.captures(clause) {
+            Some(captures) if &captures[1] == "dev" || &captures[1] == "development" => "dev",
+            Some(_) => "preminor",
+            None => "{args.bump}",
+        };
+        push(verb.start(), Action::Step(step("bump", level)));
+    }
+    // Changelog.
+    if let Some(found) = CHANGELOG_UPDATE.find(clause) {
+        push(found.start(), Action::Step(step("changelog", "update")));
+    }
+    // Git.
+    if let Some(captures) = COMMIT_VERB.captures(clause) {
+        // "the commit hash", "commit message": a noun, not an instruction.
+        let object = captures.get(1).map_or("", |m| m.as_str());
+        if !NOT_COMMITTED.contains(&object) {
+            let at = captures.get(0).map_or(0, |m| m.start());
+            push(at, Action::Step(commit(item)));
+        }
+    }
+    if let Some(captures) = MAKE_TAG.captures(clause)
+        && !clause.contains("no tag")
+    {
+        let kind = captures.get(1).map_or("", |m| m.as_str());
+        let mut tag = step("tag", "{tag}");
+        if kind.contains("signed") {
+            tag.set("message", "Release {version}");
+            tag.set("sign", true);
+        } else if kind.contains("annotated") {
+            tag.set("message", "Release {version}");
+        }
+        push(captures.get(0).map_or(0, |m| m.start()), Action::Step(tag));
+    }
+    if let Some(found) = PUSH_VERB.find(clause) {
+        let rest = &clause[found.start()..];
+        let target = if rest.contains("tag") {
+            "tag"
+        } else {
+            "branch"
+        };
+        push(found.start(), Action::Step(step("push", target)));
+    }
+    // The forge.
+    if let Some(found) = PULL_REQUEST.find(clause) {
+        let base = PR_BASE
+            .captures(&clause[found.end()..])
+            .map(|captures| captures[1].to_owned())
+            .filter(|base| !["github", "it", "review", "master branch"].contains(&base.as_str()));
+        let title = clause[found.end()..]
+            .trim()
+            .strip_prefix("for ")
+            .map(|what| format!("{} for {{project}} {{version}}", capitalise(what.trim())));
+        let mut pull = step("pull-request", "open");
+        if let Some(base) = base {
+            pull.set("base", literal(&base));
+        }
+        if let Some(title) = title {
+            pull.set(
+                "title",
+                literal(&title).replace("{{project}} {{version}}", "{project} {version}"),
+            );
+        }
+        push(found.start(), Action::Step(pull));
+    }
+    if let Some(found) = MERGE_PR.find(clause) {
+        push(
+            found.start(),
+            Action::Step(merge_pull_request(clause, scope)),
+        );
+    }
+    if let Some(found) = PR_MERGED.find(clause) {
+        let mut wait = step("wait", "pr-merged");
+        if let Some(id) = &scope.last_pull_request {
+            wait.set("pr", format!("{{steps.{id}.number}}"));
+        }
+        push(found.start(), Action::Step(wait));
+    }
+    if let Some(found) = DRAFT_RELEASE.find(clause) {
+        push(found.start(), Action::Step(step("release", "draft")));
+    } else if let Some(found) = PUBLISH_RELEASE.find(clause) {
+        push(found.start(), Action::Step(step("release", "publish")));
+    } else if scope.has_release && RELEASE_FORM.is_match(clause) {
+        push(
+            0,
+            Action::Covered(
+                "the `release` step sets the tag, the title and the notes (this version's changelog section)"
+                    .to_owned(),
+            ),
+        );
+    }
+    // CI.
+    let waits = WAIT_CHECKS.find(clause).or_else(|| {
+        VERIFYING
+            .find(clause)
+            .filter(|verb| CI_GREEN.is_match(&clause[verb.start()..]))
+    });
+    if let Some(found) = waits {
+        let mut wait = step("wait", "checks");
+        if let Some(checkout) = scope.checkout {
+            if let Some(repo) = &checkout.repo {
+                wait.set("repo", repo.clone());
+            }
+            if let Some(branch) = &scope.last_branch {
+                wait.set("ref", branch.clone());
+            }
+        } else if scope.item.contains("tag") {
+            wait.set("ref", "{tag}");
+        }
+        push(found.start(), Action::Step(wait));
+    }
+    if let Some(found) = RERUN.find(clause) {
+        push(
+            found.start(),
+            Action::Amend {
+                kind: "wait",
+                value: Some("checks"),
+                set: vec![("rerun-failed", toml::Value::Integer(2))],
+                what: "re-runs failed jobs (twice at most) before it gives up: `rerun-failed` on the wait step"
+                    .to_owned(),
+            },
+        );
+    }
+    if let Some(found) = TRIGGER_CIRCLECI.find(clause) {
+        push(found.start(), Action::Step(step("circleci", "pipeline")));
+    }
+    // People.
+    if let Some(found) = TICKET.find(clause) {
+        push(found.start(), Action::Step(ticket(item)));
+        return;
+    }
+    if let Some(found) = EMAIL.find(clause) {
+        let text = literal(&item.text);
+        let action = match ADDRESS.find(&item.text) {
+            Some(address) => Action::Step(
+                step("email", address.as_str().to_owned())
+                    .with("subject", "{project} {version} released")
+                    .with("body", "{changelog}"),
+            ),
+            None => Action::Step(step("manual", text)),
+        };
+        push(found.start(), action);
+    }
+    if SLACK.is_match(clause) {
+        let mut channels: Vec<String> = SLACK_HASH
+            .captures_iter(clause)
+            .map(|captures| captures[1].to_owned())
+            .collect();
+        if channels.is_empty() && clause.contains("channel") {
+            channels = item
+                .spans
+                .iter()
+                .filter(|(at, span)| {
+                    *at >= offset && *at < offset + clause.len() + 2 && !span.contains(' ')
+                })
+                .map(|(_, span)| span.trim_start_matches('#').to_owned())
+                .collect();
+        }
+        for (index, channel) in channels.iter().enumerate() {
+            push(
+                clause.find("slack").unwrap_or(0) + index,
+                Action::Step(
+                    step("slack", format!("#{channel}"))
+                        .with("message", "{project} {version} is released"),
+                ),
+            );
+        }
+    }
+}
+
+/// A commit: the message the line gives (`Use \`Release 1.2.3\` commit message`), else the
+/// drafter's default.
+fn commit(item: &Item) -> DraftStep {
+    let message = if item.plain.contains("message") {
+        item.spans
+            .iter()
+            .map(|(_, span)| span)
+            .find(|span| span.contains(' ') || VERSION.is_match(span))
+            .map(|span| versioned(span))
+    } else {
+        None
+    };
+    step(
+        "commit",
+        message.unwrap_or_else(|| DEFAULT_COMMIT.to_owned()),
+    )
+}
+
+fn merge_pull_request(clause: &str, scope: &Scope<'_>) -> DraftStep {
+    let number = match &scope.last_pull_request {
+        Some(id) => format!("{{steps.{id}.number}}"),
+        None => "{pr_number}".to_owned(),
+    };
+    let mut merge = step("merge-pull-request", number);
+    let _ = clause;
+    merge.set("method", "merge");
+    merge
+}
+
+/// A bug or ticket to file: a manual step, with the request an `http` step would send, from
+/// what the line names (product, component, title), as a commented suggestion.
+fn ticket(item: &Item) -> DraftStep {
+    static NAMED: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"`([^`]+)` (product|component)|(?i:titled) `([^`]+)`"));
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for captures in NAMED.captures_iter(&item.text) {
+        match (captures.get(1), captures.get(2), captures.get(3)) {
+            (Some(value), Some(field), _) => {
+                fields.push((field.as_str().to_owned(), value.as_str().to_owned()));
+            }
+            (_, _, Some(title)) => fields.push(("summary".to_owned(), title.as_str().to_owned())),
+            _ => {}
+        }
+    }
+    let mut manual = step("manual", literal(&item.text));
+    if !fields.is_empty() {
+        let json: Vec<String> = fields
+            .iter()
+            .map(|(key, value)| {
+                format!(
+                    "{key} = {}",
+                    crate::init::toml_text::quote(&versioned(value))
+                )
+            })
+            .collect();
+        manual = manual.comment(format!(
+            "With the tracker's REST API this could be an `http` step instead, e.g.\n\
+             http = \"POST https://bugzilla.example.org/rest/bug\"\n\
+             json = {{ {}, description = \"{{changelog}}\" }}\n\
+             headers = {{ X-BUGZILLA-API-KEY = \"{{env.BUGZILLA_API_KEY}}\" }}",
+            json.join(", ")
+        ));
+    }
+    manual
+}

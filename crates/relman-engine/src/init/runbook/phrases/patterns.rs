@@ -1,0 +1,174 @@
+//! The phrases recognisers look for, one regular expression each, matched against lower-cased
+//! text without backticks.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub(super) fn regex(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|error| panic!("phrase expression `{pattern}`: {error}"))
+}
+
+macro_rules! phrase {
+    ($name:ident, $pattern:literal) => {
+        pub(super) static $name: LazyLock<Regex> = LazyLock::new(|| regex($pattern));
+    };
+}
+
+phrase!(
+    VERIFYING,
+    r"\b(confirm|verify|check|make sure|ensure|double-check)\b"
+);
+phrase!(
+    EXPLAINING,
+    r"^(this|that|it|which|these|those|there)\b|^(it's|it is|this will)\b"
+);
+phrase!(
+    BRANCH_FROM,
+    r"\bmust (?:be )?(?:cut |released |made |done )?(?:from|on) (?:the )?([\w./*-]+) branch"
+);
+phrase!(
+    SWITCH,
+    r"\b(?:switch|change|go|check ?out|move)\w* (?:back )?(?:to|onto|on) (?:the )?([\w./*{}-]+) branch"
+);
+phrase!(
+    RELEASE_BRANCH,
+    r"\b(?:creat|cut|mak|open|branch off)\w* (?:a |the )?(?:new )?release branch"
+);
+phrase!(
+    BUMP_VERB,
+    r"\b(?:increment|bump|update|change|edit|set|raise|increase)\w*\b"
+);
+phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
+phrase!(
+    NEXT_DEV,
+    r"\bnext (alpha|beta|rc|pre-?release|dev|development)\b"
+);
+phrase!(
+    TAG_WITH_LEVEL,
+    r"^tag\b.*\bwith (?:the |a )?(major|minor|patch) version"
+);
+phrase!(
+    MAKE_TAG,
+    r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:signed |annotated |git |release )*)tag\b"
+);
+phrase!(COMMIT_VERB, r"(?:^|\band |\bthen )commit\b(?: (\S+))?");
+phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
+phrase!(
+    PULL_REQUEST,
+    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b"
+);
+phrase!(
+    PR_BASE,
+    r"\b(?:to|into) (?:the )?([\w./-]+)(?: branch)?\s*$"
+);
+phrase!(
+    ASSIGN_PR,
+    r"\b(?:assign|request (?:a )?review)\w*\b.*\b(?:pr|pull request|review)"
+);
+phrase!(
+    GITHUB_HANDLE,
+    r"github:\s*@([A-Za-z0-9-]+)|@([A-Za-z0-9-]+)"
+);
+phrase!(
+    MERGE_PR,
+    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b"
+);
+phrase!(
+    PR_MERGED,
+    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerged\b"
+);
+phrase!(
+    DRAFT_RELEASE,
+    r"\bdraft(?:s|ed)? (?:a |the )?(?:new )?(?:github )?release\b|\bdraft release notes\b|/releases/new\b"
+);
+phrase!(
+    PUBLISH_RELEASE,
+    r"\bpublish(?:es|ed)? (?:the )?(?:github |draft )?release\b"
+);
+phrase!(
+    RELEASE_FORM,
+    r"\b(?:enter|copy|paste|fill|type|set)\w*\b.*\b(?:tag version|release description|release notes|release title|description)\b"
+);
+phrase!(
+    WAIT_CHECKS,
+    r"\bwait\w* (?:for|until) (?:the |all )?(?:ci|circleci|checks|build|tests|github actions|travis|jenkins|pipeline)\b"
+);
+phrase!(
+    CI_GREEN,
+    r"\b(?:ci|build|checks?|tests)\b (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b"
+);
+phrase!(
+    RERUN,
+    r"\b(?:restart|re-?run|retry|re-?trigger)\w*\b.*\b(?:fail|flaky)"
+);
+phrase!(MUST_PASS_CI, r"\bmust pass (?:the )?ci\b|\bci must pass\b");
+phrase!(
+    MUST_CHANGELOG,
+    r"\bmust (?:be accompanied by|have|include) (?:a |an |the )?(?:changelog|release notes)"
+);
+phrase!(
+    CHANGELOG_ENTRY,
+    r"changelog.*\b(?:entry|section|includes|contains|mentions|has)\b"
+);
+phrase!(
+    VERSION_CHANGED,
+    r"\bversion\b.*\b(?:changed|bumped|updated|incremented)\b"
+);
+phrase!(
+    MILESTONE,
+    r"\bmilestone\b.*\bclosed?\b|\bclose\w* (?:the )?milestone"
+);
+phrase!(
+    CLEAN,
+    r"\bno (?:local )?(?:staged (?:or |and )?)?(?:uncommit+ed|unstaged|local) changes|\b(?:working|work) (?:tree|copy|directory) is clean|\bclean (?:work(?:ing)? )?tree"
+);
+phrase!(UP_TO_DATE, r"\bup[- ]to[- ]date\b");
+phrase!(
+    CHANGELOG_UPDATE,
+    r"\b(?:generat|updat|regenerat|writ|build)\w* (?:the )?(?:changelog|change log|release notes file)"
+);
+phrase!(
+    CHANGELOG_REVIEW,
+    r"\b(?:verify|make sure|check|review|fix|edit|looks good|accounted for|proofread)\b"
+);
+phrase!(TRIGGER_CIRCLECI, r"\btrigger\w*\b.*\bcircleci\b");
+phrase!(PYPI, r"\bpypi\b");
+phrase!(
+    PUBLISHED,
+    r"\b(?:published|available|is on|are on|appears?|uploaded|release is|files)\b"
+);
+phrase!(PYPI_PROJECT, r"pypi\.org/project/([A-Za-z0-9_.-]+)");
+phrase!(
+    DOCKER,
+    r"\bdocker ?hub\b|\bdocker (?:images?|registry)\b|\bcontainer images?\b"
+);
+phrase!(
+    OTHER_ARTIFACTS,
+    r"\bhelm\b|\bs3\b|\bwebsite\b|\bbucket\b|\bdocs\b|\bcharts?\b"
+);
+phrase!(SLACK, r"\bslack\b");
+phrase!(SLACK_HASH, r"#([a-z0-9][a-z0-9_-]*)");
+phrase!(
+    EMAIL,
+    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b"
+);
+phrase!(ADDRESS, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+");
+phrase!(
+    TICKET,
+    r"\b(?:file|open|creat|rais|submit)\w* (?:a |an )?(?:new )?(?:bug|ticket|issue|jira)\b|\bbugzilla\b"
+);
+phrase!(CLONE, r"\b(?:clone|checkout|check out)\b.*?(https?://\S+)");
+phrase!(
+    GIT_STATUS,
+    r"\b(?:appear|show|listed)\w* in (?:the )?git status\b"
+);
+phrase!(
+    SCHEME,
+    r"\bversion(?:ing|ling)?\b.*\b(?:scheme|should use)\b|\bsemantic versioning\b|\bsemver\b"
+);
+phrase!(CHERRY_PICK, r"\bcherry-?pick");
+phrase!(
+    ANNOUNCE_VERB,
+    r"^(?:collect|ask|notify|inform|tell|announce)\b"
+);

@@ -1,0 +1,175 @@
+//! Inline text of a runbook: Markdown links and emphasis taken off, code spans found, and text
+//! turned into relman templates (braces escaped except around relman's own variables, example
+//! versions replaced by `{version}`).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::template::VARIABLES;
+
+/// An example version in a runbook: `1.2.3`, `v2.1.3`, `1.3.0a0`, `1.2.3-rc.1`.
+pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(v?)(\d+\.\d+\.\d+(?:[-.]?(?:a|b|c|rc|alpha|beta|dev|post|pre)\.?\d*)?)\b")
+        .expect("the version expression is valid")
+});
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"!?\[([^\]]*)\]\(([^)\s]*)\)").expect("the link expression is valid")
+});
+
+static RST_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"`([^`<]+?)\s*<([^>]+)>`__?").expect("the rst link expression is valid")
+});
+
+/// The text as a person reads it: links reduced to their text, `**bold**` and rst roles
+/// unwrapped, whitespace collapsed. Code spans keep their backticks.
+pub(crate) fn clean(text: &str) -> String {
+    let text = LINK.replace_all(text, "$1");
+    let text = RST_LINK.replace_all(&text, "$1");
+    let text = text.replace("**", "").replace("``", "`");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text without backticks, lower-cased, for matching phrases.
+pub(crate) fn plain(text: &str) -> String {
+    text.replace('`', "").to_lowercase()
+}
+
+/// The contents of the code spans of `text` (already [`clean`]ed), with their byte offsets.
+pub(crate) fn code_spans(text: &str) -> Vec<(usize, String)> {
+    let mut spans = Vec::new();
+    let mut rest = text;
+    let mut base = 0;
+    while let Some(start) = rest.find('`') {
+        let Some(length) = rest[start + 1..].find('`') else {
+            break;
+        };
+        let content = &rest[start + 1..start + 1 + length];
+        if !content.trim().is_empty() {
+            spans.push((base + start, content.trim().to_owned()));
+        }
+        let end = start + 1 + length + 1;
+        base += end;
+        rest = &rest[end..];
+    }
+    spans
+}
+
+/// Text for a template that should show literally (a manual step's words): braces are escaped
+/// except around relman's own variables (`{version}`, `{ minor }` → `{minor}`).
+pub(crate) fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open..];
+        if tail.starts_with('{')
+            && let Some(close) = tail.find('}')
+        {
+            let name = tail[1..close].trim();
+            if VARIABLES.contains(&name) {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+                rest = &tail[close + 1..];
+                continue;
+            }
+        }
+        let brace = &tail[..1];
+        out.push_str(brace);
+        out.push_str(brace);
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text for a template that names the release (a commit message, a tag, a branch): like
+/// [`literal`], with example versions replaced by `{version}` (`v1.2.3` → `v{version}`).
+pub(crate) fn versioned(text: &str) -> String {
+    let replaced = VERSION.replace_all(text, "${1}\u{0}VERSION\u{0}");
+    literal(&replaced).replace("\u{0}VERSION\u{0}", "{version}")
+}
+
+/// Whether `text` holds an example version or `{version}`.
+pub(crate) fn names_version(text: &str) -> bool {
+    VERSION.is_match(text) || text.contains("{version}") || text.contains("{tag}")
+}
+
+/// Sentence-ish clauses of `text` with their offsets: cut at `. `, `; ` and `, ` so that each
+/// instruction of a line ("Commit this change to master and push on github") is read alone.
+pub(crate) fn clauses(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut in_code = false;
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'`' => in_code = !in_code,
+            b'.' | b';' | b',' if !in_code && bytes.get(index + 1) == Some(&b' ') => {
+                out.push((start, &text[start..index]));
+                start = index + 2;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    if start < text.len() {
+        out.push((start, &text[start..]));
+    }
+    out.retain(|(_, clause)| !clause.trim().is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleaning_keeps_what_a_reader_sees() {
+        assert_eq!(
+            clean("Confirm that [`VERSION`](setup.py) has   been **changed**"),
+            "Confirm that `VERSION` has been changed"
+        );
+        assert_eq!(
+            clean("Taken from `here <https://x.org>`_:"),
+            "Taken from here:"
+        );
+    }
+
+    #[test]
+    fn code_spans_with_offsets() {
+        assert_eq!(
+            code_spans("Run `make format` then `towncrier`."),
+            [(4, "make format".to_owned()), (23, "towncrier".to_owned())]
+        );
+    }
+
+    #[test]
+    fn templates_escape_braces_but_keep_variables() {
+        assert_eq!(
+            literal("use {major}.{ minor} and {x}"),
+            "use {major}.{minor} and {{x}}"
+        );
+        assert_eq!(literal("a } b"), "a }} b");
+        assert_eq!(versioned("Release 1.2.3"), "Release {version}");
+        assert_eq!(versioned("v2.1.3"), "v{version}");
+        assert_eq!(versioned("chore: tag {version}"), "chore: tag {version}");
+        assert_eq!(
+            versioned("__version__ = 1.3.0a0"),
+            "__version__ = {version}"
+        );
+    }
+
+    #[test]
+    fn clauses_cut_at_punctuation_outside_code() {
+        let text = "Open `a.py`, increment it. Commit, then push";
+        let parts: Vec<&str> = clauses(text).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(
+            parts,
+            ["Open `a.py`", "increment it", "Commit", "then push"]
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! `relman init` and `relman docs` through the real binary, in a sealed repository: the file
+//! init writes, that it refuses to overwrite one, that what it wrote plans a release, and that
+//! docs prints and writes the same runbook.
+
+use std::path::Path;
+use std::process::Output;
+
+use relman_testkit::TestRepo;
+
+fn relman(repo: &TestRepo, args: &[&str]) -> Output {
+    repo.command(env!("CARGO_BIN_EXE_relman"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", "1704067200")
+        .output()
+        .expect("run relman")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn assert_code(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+/// A Python package at 1.2.0 (tagged v1.1.0 and v1.2.0) with conventional commits, pushed.
+fn project() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"1.2.0\"\n\n[build-system]\nrequires = [\"hatchling\"]\n",
+    );
+    repo.write("src/demo/__init__.py", "__version__ = \"1.2.0\"\n");
+    repo.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## [1.2.0] - 2023-12-01\n\n- first\n",
+    );
+    repo.commit("chore: layout");
+    repo.tag("v1.1.0");
+    repo.commit_file("a.txt", "a", "fix: one");
+    repo.tag("v1.2.0");
+    repo.commit_file("a.txt", "b", "feat: weeks");
+    repo.push(&["main"]);
+    repo
+}
+
+#[test]
+fn init_writes_a_config_that_checks_and_plans() {
+    let repo = project();
+    let output = relman(&repo, &["init"]);
+    assert_code(&output, 0);
+    let report = stdout(&output);
+    for expected in [
+        "project        demo — Python",
+        "version files  pyproject.toml, src/demo/__init__.py (at 1.2.0)",
+        "100% of the last 3 commits are conventional",
+        "✓ wrote relman.toml: `release` (9 steps)",
+    ] {
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in:\n{report}"
+        );
+    }
+    let written = repo.read("relman.toml");
+    assert!(written.contains("from = \"commits\"\n"), "{written}");
+    assert!(written.contains("version-files = [\"pyproject.toml\", \"src/demo/__init__.py\"]\n"));
+
+    // Committed, the config checks and its release plans 1.3.0 from the `feat` commit.
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    assert_code(&relman(&repo, &["check"]), 0);
+    let plan = relman(&repo, &["plan", "release"]);
+    assert_code(&plan, 0);
+    let shown = stdout(&plan);
+    assert!(shown.contains("1.3.0"), "{shown}");
+    assert!(shown.contains("CHANGELOG.md"), "{shown}");
+}
+
+#[test]
+fn init_refuses_to_overwrite_unless_forced() {
+    let repo = project();
+    repo.write("relman.toml", "# mine\n");
+    let output = relman(&repo, &["init"]);
+    assert_code(&output, 2);
+    let message = stderr(&output);
+    assert!(message.contains("relman.toml` exists already"), "{message}");
+    assert!(
+        message.contains("hint: `relman init --force` replaces it"),
+        "{message}"
+    );
+    assert_eq!(repo.read("relman.toml"), "# mine\n", "nothing was written");
+
+    assert_code(&relman(&repo, &["init", "--force"]), 0);
+    assert!(repo.read("relman.toml").contains("[workflow.release]"));
+}
+
+#[test]
+fn init_from_a_runbook_drafts_typed_steps() {
+    let repo = project();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../relman-engine/tests/data/runbooks/002_2dde8bba1cd462ec.txt");
+    repo.write("RELEASE.md", fs_err::read(seed).unwrap());
+    let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
+    assert_code(&output, 0);
+    let report = stdout(&output);
+    assert!(report.contains("drafted from RELEASE.md: "), "{report}");
+    let written = repo.read("relman.toml");
+    for expected in [
+        "# RELEASE.md:7: Run `towncrier` to update `CHANGELOG.md`.\n",
+        "changelog = \"update\"\nedit = true\n",
+        "wait = \"checks\"\nrerun-failed = 2\n",
+        "verify = \"pypi\"\npackage = \"neuromation\"\n",
+        "bump = \"preminor\"\n",
+        "slack = \"#platform-feedback\"\n",
+        "from = \"fragments\"\n",
+    ] {
+        assert!(
+            written.contains(expected),
+            "missing {expected:?} in:\n{written}"
+        );
+    }
+}
+
+#[test]
+fn init_with_a_missing_runbook_is_a_usage_error() {
+    let repo = project();
+    let output = relman(&repo, &["init", "--from", "NOPE.md"]);
+    assert_code(&output, 2);
+    assert!(stderr(&output).contains("cannot read the runbook"));
+    assert!(!repo.path().join("relman.toml").exists());
+}
+
+#[test]
+fn docs_prints_and_writes_the_same_runbook() {
+    let repo = project();
+    // Without relman.toml: the built-in workflow.
+    let builtin = relman(&repo, &["docs"]);
+    assert_code(&builtin, 0);
+    let text = stdout(&builtin);
+    assert!(text.starts_with("# Release runbook\n"), "{text}");
+    assert!(
+        text.contains("This is relman's built-in workflow."),
+        "{text}"
+    );
+
+    assert_code(&relman(&repo, &["init"]), 0);
+    let printed = relman(&repo, &["docs"]);
+    assert_code(&printed, 0);
+    let text = stdout(&printed);
+    assert!(text.starts_with("# Releasing demo\n"), "{text}");
+    assert!(
+        text.contains("5. Bump the version (`{args.bump}`) and write it to every version file."),
+        "{text}"
+    );
+    let written = relman(&repo, &["docs", "-o", "RELEASE.md"]);
+    assert_code(&written, 0);
+    assert!(stderr(&written).contains("wrote RELEASE.md"));
+    assert_eq!(repo.read("RELEASE.md"), text);
+}
