@@ -47,7 +47,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                     )
                 ),
                 Check::Clean => "Check that there are no uncommitted changes.".to_owned(),
-                Check::UpToDate => "Fetch and check that the branch is level with the remote's.".to_owned(),
+                Check::UpToDate => "Check that the branch is level with the remote's (asked with `git ls-remote`; nothing is fetched).".to_owned(),
                 Check::TagAvailable => format!(
                     "Check that the tag {} exists neither here nor on the remote.",
                     check.tag.as_ref().map_or_else(|| "`{tag}`".to_owned(), show_code)
