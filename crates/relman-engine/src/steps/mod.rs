@@ -54,6 +54,10 @@ pub struct StepDef {
     pub condition: Option<String>,
     #[serde(with = "duration_option")]
     pub timeout: Option<Duration>,
+    /// How often a polling step (`wait`, `verify`, `dispatch`, `circleci`) looks: a fixed
+    /// interval when set, else a back-off from 5 seconds to a minute.
+    #[serde(default, with = "millis_option")]
+    pub interval: Option<Duration>,
     pub retries: u32,
     /// Another checkout to act in.
     pub dir: Option<Template>,
@@ -316,6 +320,28 @@ mod duration_option {
         deserializer: D,
     ) -> Result<Option<Duration>, D::Error> {
         Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_secs))
+    }
+}
+
+/// `Option<Duration>` as milliseconds: poll intervals are often shorter than a second.
+mod millis_option {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value
+            .map(|duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+            .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_millis))
     }
 }
 
