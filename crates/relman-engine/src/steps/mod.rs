@@ -371,7 +371,7 @@ pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
         | StepKind::Http(_)
         | StepKind::Slack(_)
         | StepKind::Webhook(_)
-        | StepKind::Email(_) => crate::remote::preview(&step.kind, cx),
+        | StepKind::Email(_) => crate::remote::preview(step, cx),
     }
 }
 
