@@ -157,6 +157,30 @@ impl StepKind {
         outputs
     }
 
+    /// The templates inside the step's JSON options (`json`, `payload`, `parameters`), whose
+    /// strings are templates too.
+    pub fn json_templates(&self) -> Vec<Template> {
+        let values: Vec<&serde_json::Value> = match self {
+            StepKind::Http(step) => step.json.iter().collect(),
+            StepKind::Webhook(step) => vec![&step.payload],
+            _ => Vec::new(),
+        };
+        let mut templates = Vec::new();
+        for value in values {
+            crate::config::visit_json_strings(value, &mut |text| {
+                templates.extend(Template::parse(text).ok());
+            });
+        }
+        if let StepKind::Circleci(step) = self {
+            for value in step.parameters.values() {
+                crate::config::visit_json_strings(value, &mut |text| {
+                    templates.extend(Template::parse(text).ok());
+                });
+            }
+        }
+        templates
+    }
+
     /// Every template in the step's options, with the option's name, for validation.
     pub fn templates(&self) -> Vec<(&'static str, &Template)> {
         let mut all = Vec::new();
