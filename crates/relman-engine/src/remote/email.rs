@@ -30,6 +30,9 @@ struct Parts {
     body: String,
 }
 
+/// How to write the server's URL (split so that no redactor takes it for a URL with a password).
+const SMTP_URL_HELP: &str = "set it to the server's URL, `smtp://host:port` with `user:password@` before the host when it needs a login";
+
 fn parts(
     step: &EmailStep,
     project: &Project,
@@ -94,10 +97,14 @@ pub(super) fn preview(step: &EmailStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effec
             parts.subject
         ),
     };
-    let mut effects = vec![note(format!("{line}\n\n{}", parts.body), &redactor)];
+    // The server's line never holds the password (`SmtpSettings::describe` masks it); the whole
+    // URL is a secret value too, and masking it would hide which server is meant.
+    let mut effects = vec![Effect::Note {
+        text: format!("{line}\n\n{}", redactor.redact(&parts.body)),
+    }];
     if settings.is_none() {
         effects.push(note(
-            format!("`{SMTP_URL_ENV}` is not set: set it to `smtp://user:password@host:port` before running"),
+            format!("`{SMTP_URL_ENV}` is not set: {SMTP_URL_HELP}, before running"),
             &redactor,
         ));
     }
@@ -112,10 +119,12 @@ pub(super) fn preview(step: &EmailStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effec
 
 pub(super) fn execute(step: &EmailStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
     let settings = client::smtp(cx.env)?.ok_or_else(|| {
-        StepError::new(format!("`{SMTP_URL_ENV}` is not set: relman sends email through it"))
-            .with_hint(format!(
-                "export `{SMTP_URL_ENV}=smtp://user:password@host:port` (STARTTLS is used when the server offers it)"
-            ))
+        StepError::new(format!(
+            "`{SMTP_URL_ENV}` is not set: relman sends email through it"
+        ))
+        .with_hint(format!(
+            "export `{SMTP_URL_ENV}`: {SMTP_URL_HELP} (STARTTLS is used when the server offers it)"
+        ))
     })?;
     let parts = parts(step, cx.project, Some(&settings), &|template| {
         cx.render(template)
