@@ -6,12 +6,16 @@
 //! None of these has a probe: no service says whether it already received a message. A step
 //! interrupted while sending answers `Unknown`, and the executor pauses for a person rather than
 //! send twice, unless an `http` step is marked `idempotent = true`. A step recorded done is never
-//! sent again.
+//! sent again. For the same reason, a `POST` or `PATCH` whose answer never came (the step's
+//! `timeout`, default a minute, passed after it was sent) pauses instead of failing: a failed
+//! step is sent again on resume, and this one may have been received.
 
 use relman_remote::Secret;
+use relman_remote::announce::AnnounceError;
 use relman_remote::announce::http_step::{HttpStep as HttpCall, HttpStepBody};
 use relman_remote::announce::slack::{Slack, SlackMessage};
 use relman_remote::announce::webhook::Webhook;
+use relman_remote::http::{ErrorKind, Method, TransportKind};
 
 use super::client::{self, failed};
 use super::{http_effect, note, render_json};
@@ -20,7 +24,7 @@ use crate::plan::Effect;
 use crate::steps::http::HttpStep;
 use crate::steps::slack::SlackStep;
 use crate::steps::webhook::WebhookStep;
-use crate::steps::{Outcome, PlanCx, RunCx, StepError};
+use crate::steps::{Outcome, PlanCx, RunCx, StepDef, StepError};
 use crate::template::Template;
 
 /// The most of an answer's body kept as the `body` output (it lands in the journal).
@@ -92,14 +96,43 @@ pub(super) fn preview_http(step: &HttpStep, cx: &mut PlanCx<'_>) -> Result<Vec<E
     Ok(effects)
 }
 
-pub(super) fn execute_http(step: &HttpStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-    let client = client::http(cx.project, cx.env);
+/// Whether a request failed in a way that leaves unknown whether the service carried it out:
+/// a `POST` or `PATCH` sent, then no answer (the client does not send those again).
+fn maybe_received(error: &AnnounceError) -> bool {
+    matches!(error, AnnounceError::Http(http)
+    if matches!(http.method(), Method::Post | Method::Patch)
+        && matches!(
+            http.kind(),
+            ErrorKind::Transport {
+                kind: TransportKind::Timeout | TransportKind::Io,
+                ..
+            }
+        ))
+}
+
+/// The pause of a message that may have been received.
+fn ask_a_person(what: &str, error: &AnnounceError) -> Outcome {
+    Outcome::Paused(format!(
+        "{what} was sent, but no answer came ({error}): it may have been received. Check, then `relman resume --confirm` if it was; on a terminal, `relman resume` offers to send it again"
+    ))
+}
+
+pub(super) fn execute_http(
+    def: &StepDef,
+    step: &HttpStep,
+    cx: &mut RunCx<'_>,
+) -> Result<Outcome, StepError> {
+    let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
     let resolved = resolve_http(step, &mut |template| cx.render(template))?;
     let target = client.redactor().redact(&resolved.target);
     let call = http_call(step, resolved)?;
-    let result = call
-        .execute(&client)
-        .map_err(|error| failed(&format!("`{target}` failed"), error))?;
+    let result = match call.execute(&client) {
+        Ok(result) => result,
+        Err(error) if !step.idempotent && maybe_received(&error) => {
+            return Ok(ask_a_person(&format!("`{target}`"), &error));
+        }
+        Err(error) => return Err(failed(&format!("`{target}` failed"), error)),
+    };
     cx.output(&format!("{target} answered {}", result.status));
     if step.method != "GET" && step.method != "HEAD" {
         cx.push_remote(RemoteEffect {
@@ -141,9 +174,9 @@ fn slack_message(
 
 /// The Slack client masks the webhook's path and shows its host; a client that knew the whole
 /// URL as a secret (it is one, by its variable's name) would show `****` for all of it.
-fn slack(webhook: &str) -> Result<Slack, StepError> {
+fn slack(webhook: &str, timeout: Option<std::time::Duration>) -> Result<Slack, StepError> {
     Slack::new(
-        &relman_remote::HttpClient::new(relman_remote::HttpOptions::default()),
+        &relman_remote::HttpClient::new(client::http_options(timeout)),
         Secret::new(webhook),
     )
     .map_err(|error| failed("the Slack webhook URL is not usable", error))
@@ -157,7 +190,7 @@ pub(super) fn preview_slack(
     let message = slack_message(step, &|template| Ok(cx.render(template)))?;
     match cx.env.var(&step.webhook_env) {
         Some(webhook) => {
-            let rendered = slack(webhook)?.render(&message);
+            let rendered = slack(webhook, None)?.render(&message);
             Ok(vec![http_effect(&rendered, &redactor)])
         }
         None => {
@@ -184,7 +217,11 @@ pub(super) fn preview_slack(
     }
 }
 
-pub(super) fn execute_slack(step: &SlackStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+pub(super) fn execute_slack(
+    def: &StepDef,
+    step: &SlackStep,
+    cx: &mut RunCx<'_>,
+) -> Result<Outcome, StepError> {
     let message = slack_message(step, &|template| cx.render(template))?;
     let webhook = cx.env.var(&step.webhook_env).ok_or_else(|| {
         StepError::new(format!(
@@ -197,9 +234,16 @@ pub(super) fn execute_slack(step: &SlackStep, cx: &mut RunCx<'_>) -> Result<Outc
         ))
     })?;
     let channel = message.channel.clone().unwrap_or_default();
-    slack(webhook)?
-        .send(&message)
-        .map_err(|error| failed(&format!("cannot post to Slack {channel}"), error))?;
+    match slack(webhook, def.timeout)?.send(&message) {
+        Ok(()) => {}
+        Err(error) if maybe_received(&error) => {
+            return Ok(ask_a_person(
+                &format!("the Slack message to {channel}"),
+                &error,
+            ));
+        }
+        Err(error) => return Err(failed(&format!("cannot post to Slack {channel}"), error)),
+    }
     cx.output(&format!("posted to Slack {channel}"));
     cx.push_remote(RemoteEffect {
         description: format!("Slack message to {channel}"),
@@ -258,19 +302,30 @@ pub(super) fn preview_webhook(
 }
 
 pub(super) fn execute_webhook(
+    def: &StepDef,
     step: &WebhookStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
-    let client = client::http(cx.project, cx.env);
+    let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
     let ResolvedWebhook {
         url,
         payload,
         headers,
     } = webhook_call(step, &mut |template| cx.render(template))?;
     let shown = client.redactor().redact(&url);
-    let answer = Webhook::new(&url, payload, &headers)
-        .and_then(|webhook| webhook.send(&client))
-        .map_err(|error| failed(&format!("cannot post to the webhook {shown}"), error))?;
+    let answer =
+        match Webhook::new(&url, payload, &headers).and_then(|webhook| webhook.send(&client)) {
+            Ok(answer) => answer,
+            Err(error) if maybe_received(&error) => {
+                return Ok(ask_a_person(&format!("the webhook {shown}"), &error));
+            }
+            Err(error) => {
+                return Err(failed(
+                    &format!("cannot post to the webhook {shown}"),
+                    error,
+                ));
+            }
+        };
     cx.output(&format!("{shown} answered {}", answer.status));
     cx.push_remote(RemoteEffect {
         description: format!("webhook {shown} notified (answered {})", answer.status),

@@ -44,6 +44,25 @@ pub(super) fn http(project: &Project, env: &Environment) -> HttpClient {
     HttpClient::new(HttpOptions::default()).with_redactor(&redactor(project, env))
 }
 
+/// The options of a client whose answers may take at most `timeout` (a message step's own
+/// `timeout`), else the default.
+pub(super) fn http_options(timeout: Option<std::time::Duration>) -> HttpOptions {
+    let mut options = HttpOptions::default();
+    if let Some(timeout) = timeout {
+        options.timeout = timeout;
+    }
+    options
+}
+
+/// [`http`] with a message step's `timeout` for each answer.
+pub(super) fn http_with_timeout(
+    project: &Project,
+    env: &Environment,
+    timeout: Option<std::time::Duration>,
+) -> HttpClient {
+    HttpClient::new(http_options(timeout)).with_redactor(&redactor(project, env))
+}
+
 fn forge_settings(project: &Project) -> Result<&ForgeSettings, StepError> {
     project.forge.as_ref().ok_or_else(|| {
         StepError::new("this step talks to GitHub, but the project has no forge").with_hint(

@@ -156,9 +156,9 @@ pub(crate) fn execute(
         StepKind::Wait(WaitStep::Url { .. }) | StepKind::Verify(_) => verify::execute(step, cx),
         StepKind::Dispatch(dispatch) => dispatch::execute(step, dispatch, cx),
         StepKind::Circleci(pipeline) => circleci::execute(step, pipeline, cx),
-        StepKind::Http(http) => announce::execute_http(http, cx),
-        StepKind::Slack(slack) => announce::execute_slack(slack, cx),
-        StepKind::Webhook(webhook) => announce::execute_webhook(webhook, cx),
+        StepKind::Http(http) => announce::execute_http(step, http, cx),
+        StepKind::Slack(slack) => announce::execute_slack(step, slack, cx),
+        StepKind::Webhook(webhook) => announce::execute_webhook(step, webhook, cx),
         StepKind::Email(email) => email::execute(email, cx),
         other => Err(not_remote(other)),
     }

@@ -1,6 +1,9 @@
 //! `http`, `slack` and `webhook` against the recording fake: one request each, values flowing
 //! between steps, and never a second message after a crash unless the step says it is safe.
 
+use std::time::Duration;
+
+use relman_testkit::http_server::Fault;
 use relman_testkit::recorder::Recorder;
 
 use crate::remote_support::{Fixture, effects_text, header, http_effects, outputs};
@@ -183,4 +186,29 @@ fn missing_webhooks_and_refused_requests_say_what_to_do() {
     assert!(message.contains("answered 401"), "{message}");
     assert!(message.contains("You must log in"), "{message}");
     assert!(hint.unwrap().contains("check the credentials"));
+}
+
+#[test]
+fn a_post_whose_answer_never_came_pauses_instead_of_failing() {
+    let recorder = Recorder::start();
+    let fixture = fixture(
+        &recorder,
+        &format!("{}timeout = \"1s\"\n", ticket(&recorder, false)),
+    );
+    // The ticket is created, but the answer comes after the step's timeout.
+    recorder.server().fail_next_request(
+        "POST",
+        "/rest/bug",
+        Fault::SlowAnswer(Duration::from_secs(3)),
+    );
+    let reason = fixture.run("ship").paused();
+    assert!(reason.contains("no answer came"), "{reason}");
+    assert!(reason.contains("relman resume --confirm"), "{reason}");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(recorder.requests_to("/rest/bug").len(), 1);
+    // A plain resume does not send it again; the person says it arrived.
+    fixture.resume(false).paused();
+    assert_eq!(recorder.requests_to("/rest/bug").len(), 1);
+    fixture.resume(true).assert_done();
+    assert_eq!(recorder.requests_to("/rest/bug").len(), 1);
 }

@@ -164,6 +164,12 @@ fn waiting_for_checks_re_runs_failed_jobs_within_the_allowance() {
     assert_eq!(github.reruns("octo/app"), [run]);
     assert!(outputs(&fixture, 1)["summary"].contains("1 checks passed"));
     assert_eq!(fixture.journal().steps[0].context["reruns"], "1");
+
+    // Resumed after a crash: the probe sees green, nothing is re-run.
+    fixture.crash_at(1, Some(&["reruns"]));
+    fixture.resume(false).assert_done();
+    assert_eq!(github.reruns("octo/app"), [run]);
+    assert!(outputs(&fixture, 1)["summary"].contains("1 checks passed"));
 }
 
 #[test]

@@ -199,3 +199,22 @@ fn waiting_for_a_merge_pauses_at_the_timeout_and_a_closed_pull_request_fails() {
     );
     assert!(hint.unwrap().contains("reopen"));
 }
+
+#[test]
+fn github_refusing_the_pull_request_is_quoted() {
+    let github = fake_github();
+    let fixture = pull_fixture(
+        &github,
+        "[[workflow.ship.step]]\npull-request = \"open\"\nhead = \"release/{version}\"\nbase = \"production\"\ntitle = \"Release {version}\"\n",
+    );
+    let (step, message, _) = fixture.run("ship").failed();
+    assert_eq!(step, 1);
+    assert_eq!(
+        message,
+        format!(
+            "cannot open the pull request from `release/1.2.3` into `production` in `octo/app`: POST {}/repos/octo/app/pulls answered 422 Unprocessable Entity: Validation Failed: PullRequest `base` invalid",
+            github.api_url()
+        )
+    );
+    assert!(github.pull_requests("octo/app").is_empty());
+}

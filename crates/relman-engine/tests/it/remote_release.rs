@@ -227,3 +227,25 @@ fn an_asset_pattern_that_matches_nothing_stops_the_release() {
     );
     assert!(github.releases("octo/app").is_empty());
 }
+
+#[test]
+fn a_forge_that_keeps_failing_fails_the_step_and_resume_finishes_it() {
+    use relman_testkit::http_server::{FakeResponse, Fault};
+    let github = fake_github();
+    let fixture = release_only(&github, "draft");
+    let unavailable = Fault::Respond(
+        FakeResponse::json(503, &serde_json::json!({"message": "Service Unavailable"}))
+            .with_header("Retry-After", "0"),
+    );
+    github.api().fail_next_n(6, unavailable);
+    let (_, message, hint) = fixture.run("ship").failed();
+    assert!(
+        message
+            .contains("answered 503 Service Unavailable: Service Unavailable (after 6 attempts)"),
+        "{message}"
+    );
+    assert!(hint.unwrap().contains("githubstatus.com"));
+    assert!(github.releases("octo/app").is_empty());
+    fixture.resume(false).assert_done();
+    assert_eq!(github.releases("octo/app").len(), 1);
+}
