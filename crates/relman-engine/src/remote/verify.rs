@@ -109,11 +109,13 @@ fn invalid(error: VerifyError) -> StepError {
     failed("the step cannot check that", error)
 }
 
-/// The login of an image check: the values of `username-env` and `password-env`.
+/// The login of an image check: the values of `username-env` and `password-env`. While the plan
+/// is made they may be missing (set only where the release runs): the check is shown without.
 fn login(
     env: &Environment,
     username_env: Option<&str>,
     password_env: Option<&str>,
+    at_plan: bool,
 ) -> Result<Option<(String, Secret)>, StepError> {
     let (Some(user_var), Some(password_var)) = (username_env, password_env) else {
         if username_env.is_some() != password_env.is_some() {
@@ -125,6 +127,7 @@ fn login(
     };
     match (env.var(user_var), env.var(password_var)) {
         (Some(user), Some(password)) => Ok(Some((user.to_owned(), Secret::new(password)))),
+        _ if at_plan => Ok(None),
         _ => Err(StepError::new(format!(
             "the registry login is in `{user_var}` and `{password_var}`, and they are not both set"
         ))
@@ -136,6 +139,7 @@ fn build(
     kind: &StepKind,
     env: &Environment,
     version: &str,
+    at_plan: bool,
     render: &dyn Fn(&Template) -> Result<String, StepError>,
 ) -> Result<Checker, StepError> {
     let all = |templates: &[Template]| -> Result<Vec<String>, StepError> {
@@ -168,7 +172,12 @@ fn build(
                 &render(image)?,
                 &all(tags)?,
                 &all(platforms)?,
-                login(env, username_env.as_deref(), password_env.as_deref())?,
+                login(
+                    env,
+                    username_env.as_deref(),
+                    password_env.as_deref(),
+                    at_plan,
+                )?,
             )
             .map_err(invalid)?,
         )),
@@ -234,7 +243,7 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
         .to_owned();
     // A value only known at run time (`{release_url}`) cannot be checked now: show the intent.
     let later = Cell::new(false);
-    let built = build(&step.kind, cx.env, &version, &|template| {
+    let built = build(&step.kind, cx.env, &version, true, &|template| {
         if cx.render_strict(template).is_err() {
             later.set(true);
         }
@@ -270,7 +279,7 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
 }
 
 fn build_run(step: &StepDef, cx: &RunCx<'_>) -> Result<(Checker, HttpClient), StepError> {
-    let checker = build(&step.kind, cx.env, &cx.plan.version, &|template| {
+    let checker = build(&step.kind, cx.env, &cx.plan.version, false, &|template| {
         cx.render(template)
     })?;
     let mut client = client::http(cx.project, cx.env);

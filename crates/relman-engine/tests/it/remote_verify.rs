@@ -160,3 +160,37 @@ fn a_url_is_awaited_for_its_status_and_text() {
     fixture.resume(false).assert_done();
     assert!(outputs(&fixture, 1)["summary"].contains("answered 200"));
 }
+
+#[test]
+fn a_private_image_is_verified_with_the_login_from_the_environment() {
+    let Some(registry) = or_skip(DockerRegistry::start_with_basic_auth(
+        "ci",
+        "LEAKCHECKregistry",
+    )) else {
+        return;
+    };
+    registry
+        .push_image("team/app", "1.2.3", "linux/amd64")
+        .unwrap();
+    let mut fixture = fixture(&format!(
+        "[[workflow.ship.step]]\nverify = \"oci\"\nimage = \"{}/team/app\"\nusername-env = \"REGISTRY_USER\"\npassword-env = \"REGISTRY_PASSWORD\"\ntimeout = \"1s\"\ninterval = \"200ms\"\n",
+        registry.host()
+    ));
+    // The login may exist only where the release runs: the plan is made without it.
+    let plan = fixture.plan("ship");
+    let (_, message, hint) = fixture.start(&plan).failed();
+    assert!(
+        message.contains("`REGISTRY_USER` and `REGISTRY_PASSWORD`"),
+        "{message}"
+    );
+    assert!(hint.unwrap().contains("export"));
+
+    fixture.set_var("REGISTRY_USER", "ci");
+    fixture.set_var("REGISTRY_PASSWORD", "LEAKCHECKregistry");
+    let ran = fixture.resume(false);
+    ran.assert_done();
+    assert!(outputs(&fixture, 1)["summary"].contains("`1.2.3` (sha256:"));
+    for (path, text) in fixture.journal_files() {
+        assert!(!text.contains("LEAKCHECKregistry"), "{}", path.display());
+    }
+}
