@@ -249,3 +249,31 @@ fn a_forge_that_keeps_failing_fails_the_step_and_resume_finishes_it() {
     fixture.resume(false).assert_done();
     assert_eq!(github.releases("octo/app").len(), 1);
 }
+
+#[test]
+fn abort_lists_the_release_with_how_to_delete_it() {
+    let github = fake_github();
+    let mut fixture = Fixture::new(&format!(
+        "{}\n[[workflow.ship.step]]\nrelease = \"draft\"\n\n[[workflow.ship.step]]\nmanual = \"Check the draft\"\n",
+        header(&github)
+    ));
+    fixture.set_var("GITHUB_TOKEN", FakeGitHub::TOKEN);
+    fixture.run("ship").paused();
+    let report = fixture.abort();
+    let release = &github.releases("octo/app")[0];
+    assert_eq!(report.remote.len(), 1, "{report:#?}");
+    assert!(
+        report.remote[0]
+            .description
+            .starts_with("GitHub release `v1.2.3` in `octo/app` (draft)"),
+        "{report:#?}"
+    );
+    assert!(
+        report.remote[0].undo_hint.contains(&format!(
+            "`gh release delete v1.2.3 --repo octo/app`, or DELETE {}/repos/octo/app/releases/{}",
+            github.api_url(),
+            release.id
+        )),
+        "{report:#?}"
+    );
+}

@@ -151,6 +151,20 @@ impl Fixture {
         }
     }
 
+    /// `relman abort`.
+    pub fn abort(&self) -> relman_engine::executor::AbortReport {
+        let (_, project) = self.project();
+        let env = self.env();
+        Runner {
+            project: &project,
+            env: &env,
+            reporter: &mut Collect::default(),
+            prompter: &mut NoPrompter,
+        }
+        .abort()
+        .unwrap()
+    }
+
     fn state(&self) -> StateDir {
         StateDir::new(&self.repo.path().join(".git"))
     }
