@@ -134,6 +134,11 @@ impl FakeCircleCi {
         self.artifacts_need_token.store(required, Ordering::SeqCst);
     }
 
+    /// The API server (fault injection: `api().fail_randomly(...)`).
+    pub fn api(&self) -> &FakeServer {
+        &self.api
+    }
+
     /// Requests the API received.
     pub fn api_requests(&self) -> Vec<RecordedRequest> {
         self.api.requests()

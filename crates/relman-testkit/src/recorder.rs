@@ -50,6 +50,11 @@ impl Recorder {
         self.server.url()
     }
 
+    /// The server underneath (fault injection: `server().fail_randomly(...)`).
+    pub fn server(&self) -> &FakeServer {
+        &self.server
+    }
+
     /// An incoming-webhook URL, with a secret-looking path as Slack's have.
     pub fn slack_webhook_url(&self) -> String {
         format!("{}/services/T0001/B0002/s3cr3tWebhookPath", self.url())

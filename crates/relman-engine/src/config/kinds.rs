@@ -153,7 +153,7 @@ pub const KINDS: &[KindSpec] = &[
         key: "dispatch",
         summary: "dispatch a GitHub Actions workflow and wait for its run",
         values: &[],
-        options: &["ref", "inputs", "artifacts", "repo"],
+        options: &["ref", "inputs", "artifacts", "repo", "interval"],
         in_checkout: false,
     },
     KindSpec {
@@ -167,6 +167,7 @@ pub const KINDS: &[KindSpec] = &[
             "artifacts",
             "project",
             "token-env",
+            "interval",
         ],
         in_checkout: false,
     },

@@ -181,6 +181,7 @@ pub struct StepConfig {
     pub status: Option<u16>,
     #[schemars(with = "Option<String>")]
     pub contains: Option<S<String>>,
+    /// How often a waiting step looks, e.g. `10s` (default: from 5 seconds, growing to a minute).
     #[schemars(with = "Option<String>")]
     pub interval: Option<S<String>>,
     #[schemars(with = "Option<String>")]

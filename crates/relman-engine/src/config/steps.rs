@@ -272,11 +272,12 @@ pub(super) fn validate_step(
     } else {
         step.name.take()
     };
-    let (id, condition, timeout, retries) = (
+    let (id, condition, timeout, retries, interval) = (
         step.id.take(),
         step.condition.take(),
         step.timeout.take(),
         step.retries.take(),
+        step.interval.take(),
     );
     let (dir, clone) = (step.dir.take(), step.clone.take());
     let mut builder = Builder {
@@ -292,6 +293,17 @@ pub(super) fn validate_step(
                 value.span(),
                 format!("`timeout = \"{}\"` is not a duration", value.get_ref()),
                 "write it like `90s`, `30m` or `1h30m`",
+            );
+            None
+        }
+    });
+    let interval = interval.and_then(|value| match super::parse_duration(value.get_ref()) {
+        Some(duration) if !duration.is_zero() => Some(duration),
+        _ => {
+            builder.cx.error_hint(
+                value.span(),
+                format!("`interval = \"{}\"` is not a duration", value.get_ref()),
+                "write it like `500ms`, `10s` or `1m`",
             );
             None
         }
@@ -332,6 +344,7 @@ pub(super) fn validate_step(
         id: id.map(Spanned::into_inner),
         condition: condition.map(Spanned::into_inner),
         timeout,
+        interval,
         retries: retries.unwrap_or(0),
         dir,
         clone,

@@ -280,6 +280,9 @@ pub fn plan(
         if !matches!(step.kind, StepKind::Check(_)) {
             sim.changed_anything = true;
         }
+        if matches!(step.kind, StepKind::Tag(_)) {
+            sim.tagged = true;
+        }
         planned.push(PlannedStep {
             number: step.number,
             title,
@@ -324,6 +327,8 @@ pub struct Simulation {
     pub changed_files: Vec<PathBuf>,
     /// Whether a commit comes before (the tag then points at it).
     pub committed: bool,
+    /// Whether a `tag` step comes before (a `dispatch` then runs on the tag).
+    pub tagged: bool,
     /// The branch checked out at this point, when a step switched.
     pub branch: Option<String>,
     /// Copies of the version files as earlier steps leave them, so a later `bump` shows a diff

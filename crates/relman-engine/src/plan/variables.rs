@@ -161,6 +161,7 @@ impl PlanInputs {
         let needs_changelog = workflow.steps.iter().any(|step| {
             matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
                 || step.kind.templates().iter().any(|(_, template)| uses(template, "changelog"))
+                || step.kind.json_templates().iter().any(|template| uses(template, "changelog"))
                 || matches!(&step.kind, StepKind::Check(check) if check.check == crate::steps::check::Check::ChangelogEntry)
         });
         let changelog = match (&version, needs_changelog) {

@@ -253,7 +253,10 @@ impl RunCx<'_> {
         }
     }
 
-    pub fn push_remote(&mut self, effect: RemoteEffect) {
+    /// Records an effect outside the clone (masked: it names URLs, which may carry secrets).
+    pub fn push_remote(&mut self, mut effect: RemoteEffect) {
+        effect.description = self.redactor.redact(&effect.description);
+        effect.undo_hint = self.redactor.redact(&effect.undo_hint);
         if !self.record().remote.contains(&effect) {
             self.record().remote.push(effect);
         }

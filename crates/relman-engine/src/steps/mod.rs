@@ -54,6 +54,10 @@ pub struct StepDef {
     pub condition: Option<String>,
     #[serde(with = "duration_option")]
     pub timeout: Option<Duration>,
+    /// How often a polling step (`wait`, `verify`, `dispatch`, `circleci`) looks: a fixed
+    /// interval when set, else a back-off from 5 seconds to a minute.
+    #[serde(default, with = "millis_option")]
+    pub interval: Option<Duration>,
     pub retries: u32,
     /// Another checkout to act in.
     pub dir: Option<Template>,
@@ -151,6 +155,30 @@ impl StepKind {
             outputs.extend(step.save.iter().map(|(name, _)| name.clone()));
         }
         outputs
+    }
+
+    /// The templates inside the step's JSON options (`json`, `payload`, `parameters`), whose
+    /// strings are templates too.
+    pub fn json_templates(&self) -> Vec<Template> {
+        let values: Vec<&serde_json::Value> = match self {
+            StepKind::Http(step) => step.json.iter().collect(),
+            StepKind::Webhook(step) => vec![&step.payload],
+            _ => Vec::new(),
+        };
+        let mut templates = Vec::new();
+        for value in values {
+            crate::config::visit_json_strings(value, &mut |text| {
+                templates.extend(Template::parse(text).ok());
+            });
+        }
+        if let StepKind::Circleci(step) = self {
+            for value in step.parameters.values() {
+                crate::config::visit_json_strings(value, &mut |text| {
+                    templates.extend(Template::parse(text).ok());
+                });
+            }
+        }
+        templates
     }
 
     /// Every template in the step's options, with the option's name, for validation.
@@ -319,6 +347,28 @@ mod duration_option {
     }
 }
 
+/// `Option<Duration>` as milliseconds: poll intervals are often shorter than a second.
+mod millis_option {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value
+            .map(|duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+            .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_millis))
+    }
+}
+
 /// The step's effects, for the plan.
 pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
     match &step.kind {
@@ -345,7 +395,7 @@ pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
         | StepKind::Http(_)
         | StepKind::Slack(_)
         | StepKind::Webhook(_)
-        | StepKind::Email(_) => crate::remote::preview(&step.kind, cx),
+        | StepKind::Email(_) => crate::remote::preview(step, cx),
     }
 }
 

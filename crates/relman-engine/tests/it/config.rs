@@ -124,6 +124,27 @@ fn wrong_types_say_what_was_expected() {
 }
 
 #[test]
+fn poll_intervals_are_durations_kept_to_the_millisecond() {
+    let (message, hint) = only_error(
+        "[[workflow.r.step]]\nwait = \"url\"\nurl = \"https://x.test\"\ninterval = \"soon\"\n",
+    );
+    assert_eq!(
+        message,
+        "relman.toml:4:12: `interval = \"soon\"` is not a duration"
+    );
+    assert!(hint.unwrap().contains("500ms"));
+    let config = Config::parse(
+        Path::new("relman.toml"),
+        "[[workflow.r.step]]\ndispatch = \"release.yml\"\ninterval = \"250ms\"\n",
+    )
+    .unwrap();
+    let step = &config.workflows["r"].steps[0];
+    assert_eq!(step.interval, Some(std::time::Duration::from_millis(250)));
+    let json = serde_json::to_value(step).unwrap();
+    assert_eq!(json["interval"], 250);
+}
+
+#[test]
 fn unknown_placeholder_points_into_the_string() {
     let (message, _) = only_error("[[workflow.r.step]]\ncommit = \"Release {verison}\"\n");
     assert_eq!(

@@ -3,3 +3,14 @@
 mod config;
 mod init;
 mod init_project;
+mod remote_announce;
+mod remote_checks;
+mod remote_circleci;
+mod remote_dispatch;
+mod remote_email;
+mod remote_faults;
+mod remote_leak;
+mod remote_pull_request;
+mod remote_release;
+mod remote_support;
+mod remote_verify;

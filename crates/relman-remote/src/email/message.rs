@@ -87,8 +87,13 @@ impl fmt::Display for Mailbox {
 pub struct Email {
     pub from: Mailbox,
     pub to: Vec<Mailbox>,
+    /// Copied recipients (a `Cc` header; they receive it like `to`).
+    pub cc: Vec<Mailbox>,
     pub subject: String,
     pub body: String,
+    /// `<...@domain>`, chosen once so every attempt to send this email carries the same one and
+    /// the caller can record it.
+    pub message_id: String,
 }
 
 impl Email {
@@ -112,12 +117,37 @@ impl Email {
                 reason: "contains a line break".to_owned(),
             });
         }
+        let from = Mailbox::parse(from)?;
+        let message_id = message_id(from.domain(), SystemTime::now());
         Ok(Self {
-            from: Mailbox::parse(from)?,
+            from,
             to,
+            cc: Vec::new(),
             subject: subject.to_owned(),
             body: body.to_owned(),
+            message_id,
         })
+    }
+
+    /// Adds copied recipients (each entry may hold several comma-separated addresses).
+    pub fn with_cc(mut self, cc: &[String]) -> Result<Self, EmailError> {
+        for address in cc
+            .iter()
+            .flat_map(|list| list.split(','))
+            .filter(|address| !address.trim().is_empty())
+        {
+            self.cc.push(Mailbox::parse(address)?);
+        }
+        Ok(self)
+    }
+
+    /// Every address the message is delivered to: `to`, then `cc`.
+    pub fn recipients(&self) -> Vec<String> {
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .map(|mailbox| mailbox.address.clone())
+            .collect()
     }
 
     /// The message as sent after `DATA`, CRLF line ends, not yet dot-stuffed.
@@ -131,8 +161,12 @@ impl Email {
         header("From", &self.from.header_value());
         let to: Vec<String> = self.to.iter().map(Mailbox::header_value).collect();
         header("To", &to.join(", "));
+        if !self.cc.is_empty() {
+            let cc: Vec<String> = self.cc.iter().map(Mailbox::header_value).collect();
+            header("Cc", &cc.join(", "));
+        }
         header("Subject", &encode_unstructured(&self.subject));
-        header("Message-ID", &message_id(self.from.domain(), date));
+        header("Message-ID", &self.message_id);
         header("MIME-Version", "1.0");
         header("Content-Type", "text/plain; charset=utf-8");
         let body = crlf(&self.body);

@@ -51,6 +51,8 @@ pub struct SendReport {
     pub server_reply: String,
     /// Whether the message went over TLS.
     pub tls: bool,
+    /// The `Message-ID` the message was sent with.
+    pub message_id: String,
 }
 
 impl SmtpSettings {
@@ -156,8 +158,14 @@ impl SmtpSettings {
             Security::ImplicitTls => "TLS",
         };
         let to: Vec<String> = email.to.iter().map(ToString::to_string).collect();
+        let cc: Vec<String> = email.cc.iter().map(ToString::to_string).collect();
+        let cc = if cc.is_empty() {
+            String::new()
+        } else {
+            format!(" cc {}", cc.join(", "))
+        };
         format!(
-            "send email via {} ({how}): from {} to {}, subject {:?}",
+            "send email via {} ({how}): from {} to {}{cc}, subject {:?}",
             self.redacted_url(),
             email.from,
             to.join(", "),
@@ -172,13 +180,15 @@ pub fn send(
     email: &Email,
     date: SystemTime,
 ) -> Result<SendReport, EmailError> {
-    let recipients: Vec<String> = email.to.iter().map(|to| to.address.clone()).collect();
-    smtp::deliver(
+    let recipients = email.recipients();
+    let mut report = smtp::deliver(
         settings,
         &email.from.address,
         &recipients,
         &email.to_rfc5322(date),
-    )
+    )?;
+    report.message_id = email.message_id.clone();
+    Ok(report)
 }
 
 fn split_host_port(text: &str) -> Option<(String, Option<u16>)> {

@@ -162,6 +162,7 @@ pub(super) fn deliver(
         recipients: recipients.to_vec(),
         server_reply: accepted.text(),
         tls: session.tls,
+        message_id: String::new(),
     })
 }
 

@@ -58,6 +58,32 @@ fn plain_smtp_delivers_headers_and_body() {
 }
 
 #[test]
+fn copied_recipients_receive_it_and_the_message_id_is_reported() {
+    let Some(sink) = or_skip(SmtpSink::start()) else {
+        return;
+    };
+    let settings = SmtpSettings::parse(&format!("smtp://{}", sink.address())).unwrap();
+    let email = release_email()
+        .with_cc(&["lead@example.org".to_owned()])
+        .unwrap();
+    assert!(email.with_cc(&["not an address".to_owned()]).is_err());
+    let email = release_email()
+        .with_cc(&["lead@example.org".to_owned()])
+        .unwrap();
+    let report = send(&settings, &email, date()).unwrap();
+    assert_eq!(report.message_id, email.message_id);
+    assert!(report.message_id.starts_with("<relman."), "{report:?}");
+
+    let mail = sink.wait_for_messages(1, Duration::from_secs(5)).remove(0);
+    assert_eq!(
+        mail.rcpt_to,
+        ["team@example.org", "qa@example.org", "lead@example.org"]
+    );
+    assert_eq!(mail.header("Cc").as_deref(), Some("lead@example.org"));
+    assert_eq!(mail.header("Message-ID"), Some(email.message_id));
+}
+
+#[test]
 fn starttls_and_auth_with_a_trusted_private_ca() {
     let certificates = tempfile::tempdir().unwrap();
     let Some(certificate) = or_skip(generate_test_certificate(certificates.path())) else {

@@ -365,8 +365,9 @@ impl State {
     pub fn label_json(&self, repo: &Repo, name: &str) -> Value {
         shaped(
             "label",
+            // `pull-request-simple` (lists) declares the description a plain string.
             json!({"id": 1, "node_id": "LA_1", "name": name, "color": "ededed", "default": false,
-                   "description": null,
+                   "description": "",
                    "url": format!("{}/repos/{}/labels/{name}", self.api_url, repo.full_name())}),
         )
     }

@@ -1,0 +1,420 @@
+//! What the forge says about a commit or a milestone: `check = "ci-green"`,
+//! `check = "milestone-closed"`, `check = "no-open-issues"` and `wait = "checks"`.
+//!
+//! Check runs (Actions and other apps) and commit statuses (CircleCI and other services) are
+//! judged together. "No checks at all" means different things to the two steps: `ci-green` is a
+//! gate that looks once, and a commit CI never ran on has not been shown to be green, so it fails
+//! (saying so, and pointing at `wait = "checks"`); `wait = "checks"` waits for CI to start, so it
+//! keeps waiting until its timeout, then pauses.
+//!
+//! `rerun-failed = N` re-runs the failed jobs of the commit's failed Actions runs up to N times
+//! in all: the count is kept in the journal, so a resumed release does not get N more.
+
+use relman_remote::github::{ChecksReport, ChecksState, GitHub, Repo, WorkflowRun};
+use relman_remote::http::Method;
+use relman_remote::wait::Poll;
+
+use super::client::{self, failed};
+use super::polling::{self, Waited};
+use super::{http_effect, short};
+use crate::plan::Effect;
+use crate::steps::check::{Check, CheckResult, CheckStep};
+use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
+use crate::template::Template;
+
+/// What a forge check needs, resolved.
+struct Subject {
+    github: GitHub,
+    repo: Repo,
+    /// `ci-green`: the commit; `milestone-closed`: the title; `no-open-issues`: the label.
+    value: String,
+}
+
+fn fail(detail: impl Into<String>, hint: impl Into<String>) -> CheckResult {
+    CheckResult {
+        passed: false,
+        detail: detail.into(),
+        hint: Some(hint.into()),
+    }
+}
+
+fn pass(detail: impl Into<String>) -> CheckResult {
+    CheckResult {
+        passed: true,
+        detail: detail.into(),
+        hint: None,
+    }
+}
+
+/// Asks the forge; an error is a failure to ask, not a verdict.
+fn evaluate(check: Check, subject: &Subject) -> Result<CheckResult, StepError> {
+    let Subject {
+        github,
+        repo,
+        value,
+    } = subject;
+    match check {
+        Check::CiGreen => {
+            let report = github.checks(repo, value).map_err(|error| {
+                failed(
+                    &format!("cannot read the checks of `{}`", short(value)),
+                    error,
+                )
+            })?;
+            Ok(ci_verdict(&report))
+        }
+        Check::MilestoneClosed => {
+            let milestone = github.milestone_by_title(repo, value).map_err(|error| {
+                failed(&format!("cannot read the milestones of `{repo}`"), error)
+            })?;
+            let Some(milestone) = milestone else {
+                return Ok(fail(
+                    format!("`{repo}` has no milestone `{value}`"),
+                    "create it, or name the milestone with `milestone = \"...\"` on the check",
+                ));
+            };
+            if milestone.open_issues == 0 {
+                let state = if milestone.state == "open" {
+                    " (the milestone itself is still open)"
+                } else {
+                    ""
+                };
+                return Ok(pass(format!(
+                    "milestone `{value}` has no open items{state}"
+                )));
+            }
+            let open = github
+                .open_issues_in_milestone(repo, milestone.number)
+                .map_err(|error| failed(&format!("cannot read milestone `{value}`"), error))?;
+            Ok(fail(
+                format!(
+                    "milestone `{value}` has {} open item(s): {}",
+                    milestone.open_issues,
+                    list(
+                        open.iter()
+                            .map(|issue| format!("#{} {}", issue.number, issue.title))
+                    )
+                ),
+                format!(
+                    "close them or move them to another milestone: {}",
+                    milestone.html_url
+                ),
+            ))
+        }
+        Check::NoOpenIssues => {
+            let open = github
+                .open_issues_with_label(repo, value)
+                .map_err(|error| failed(&format!("cannot read the issues of `{repo}`"), error))?;
+            if open.is_empty() {
+                return Ok(pass(format!(
+                    "no open issue or pull request is labelled `{value}`"
+                )));
+            }
+            Ok(fail(
+                format!(
+                    "{} open issue(s) or pull request(s) labelled `{value}`: {}",
+                    open.len(),
+                    list(
+                        open.iter()
+                            .map(|issue| format!("#{} {}", issue.number, issue.title))
+                    )
+                ),
+                "resolve them, or take the label off those that do not block the release",
+            ))
+        }
+        other => Err(StepError::new(format!(
+            "invariant: `check = \"{}\"` does not ask the forge",
+            other.name()
+        ))),
+    }
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    if items.len() > 10 {
+        format!("{} and {} more", items[..10].join(", "), items.len() - 10)
+    } else {
+        items.join(", ")
+    }
+}
+
+fn ci_verdict(report: &ChecksReport) -> CheckResult {
+    let commit = short(&report.git_ref);
+    match report.state() {
+        ChecksState::Green => pass(format!("{} on `{commit}`", report.summary())),
+        ChecksState::Failed(failed) => fail(
+            format!("checks failed on `{commit}`: {}", failed.join(", ")),
+            "fix or re-run them; a `wait = \"checks\"` step with `rerun-failed = N` re-runs failed Actions jobs",
+        ),
+        ChecksState::Pending(pending) => fail(
+            format!(
+                "checks are still running on `{commit}`: {}",
+                pending.join(", ")
+            ),
+            "try again when they finish, or wait for them with a `wait = \"checks\"` step instead",
+        ),
+        ChecksState::Empty => fail(
+            format!("no check run or commit status on `{commit}`: CI has not run on this commit"),
+            "push the commit and let CI run; a `wait = \"checks\"` step waits for checks to appear",
+        ),
+    }
+}
+
+fn subject(
+    check: &CheckStep,
+    project: &crate::project::Project,
+    env: &crate::environment::Environment,
+    version: &str,
+    render: &dyn Fn(&Template) -> Result<String, StepError>,
+) -> Result<Subject, StepError> {
+    let github = client::github(project, env)?;
+    let repo = client::repo(project, None)?;
+    let value = match check.check {
+        Check::CiGreen => match &check.git_ref {
+            Some(git_ref) => render(git_ref)?,
+            None => project.repo.head_sha()?,
+        },
+        Check::MilestoneClosed => match &check.milestone {
+            Some(milestone) => render(milestone)?,
+            None => version.to_owned(),
+        },
+        _ => match &check.label {
+            Some(label) => render(label)?,
+            None => {
+                return Err(StepError::new(
+                    "`check = \"no-open-issues\"` needs the `label` that marks blockers",
+                )
+                .with_hint("add `label = \"release blocker\"` to the check"));
+            }
+        },
+    };
+    Ok(Subject {
+        github,
+        repo,
+        value,
+    })
+}
+
+pub(super) fn check_at_plan(
+    check: &CheckStep,
+    cx: &mut PlanCx<'_>,
+) -> Result<CheckResult, StepError> {
+    let version = cx
+        .variables
+        .get_key("version")
+        .unwrap_or_default()
+        .to_owned();
+    let result = subject(check, cx.project, cx.env, &version, &|template| {
+        cx.render_strict(template)
+    })
+    .and_then(|subject| evaluate(check.check, &subject));
+    Ok(result.unwrap_or_else(|error| CheckResult {
+        passed: false,
+        detail: error.message,
+        hint: error.hint,
+    }))
+}
+
+pub(super) fn check_at_run(
+    check: &CheckStep,
+    cx: &mut RunCx<'_>,
+) -> Result<CheckResult, StepError> {
+    let version = cx.plan.version.clone();
+    let subject = subject(check, cx.project, cx.env, &version, &|template| {
+        cx.render(template)
+    })?;
+    evaluate(check.check, &subject)
+}
+
+/// The commit `wait = "checks"` watches: `ref`, else the release commit (`{sha}`, set by the
+/// commit step, else HEAD when the plan was made).
+fn waited_ref(
+    git_ref: Option<&Template>,
+    variables_sha: Option<&str>,
+    render: &dyn Fn(&Template) -> Result<String, StepError>,
+) -> Result<Option<String>, StepError> {
+    match git_ref {
+        Some(git_ref) => render(git_ref).map(Some),
+        None => Ok(variables_sha.map(str::to_owned)),
+    }
+}
+
+pub(super) fn preview_wait(
+    step: &StepDef,
+    git_ref: Option<&Template>,
+    rerun_failed: u32,
+    repo: Option<&Template>,
+    cx: &mut PlanCx<'_>,
+) -> Result<Vec<Effect>, StepError> {
+    let github = client::github(cx.project, cx.env)?;
+    let redactor = client::redactor(cx.project, cx.env);
+    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
+    let sha = if cx.sim.committed {
+        Some("{sha}")
+    } else {
+        cx.variables.get_key("sha")
+    };
+    let target = waited_ref(git_ref, sha, &|template| Ok(cx.render(template)))?
+        .unwrap_or_else(|| "HEAD".to_owned());
+    let mut description = format!(
+        "until every check run and status on `{}` in `{repo}` succeeded ({})",
+        short(&target),
+        polling::describe(step)
+    );
+    if rerun_failed > 0 {
+        description.push_str(&format!(
+            "; failed Actions jobs are re-run up to {rerun_failed} time(s)"
+        ));
+    }
+    let mut effects = vec![Effect::Wait { description }];
+    for path in ["check-runs", "status"] {
+        let request = github.request_url(
+            Method::Get,
+            format!("{}/repos/{repo}/commits/{target}/{path}", github.api()),
+        );
+        effects.push(http_effect(&github.render(&request), &redactor));
+    }
+    if rerun_failed > 0 {
+        let request = github.request_url(
+            Method::Post,
+            format!(
+                "{}/repos/{repo}/actions/runs/{{run_id}}/rerun-failed-jobs",
+                github.api()
+            ),
+        );
+        effects.push(http_effect(&github.render(&request), &redactor));
+    }
+    Ok(effects)
+}
+
+/// The ref to read checks of and the commit whose failed runs are re-run.
+fn resolve_wait(
+    git_ref: Option<&Template>,
+    repo: Option<&Template>,
+    cx: &RunCx<'_>,
+) -> Result<(Repo, String, String), StepError> {
+    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
+    let variables = cx.variables();
+    let target = match waited_ref(git_ref, variables.get_key("sha"), &|template| {
+        cx.render(template)
+    })? {
+        Some(target) => target,
+        None => cx.project.repo.head_sha()?,
+    };
+    let sha = if target.len() == 40 && target.chars().all(|c| c.is_ascii_hexdigit()) {
+        target.clone()
+    } else {
+        cx.project
+            .repo
+            .rev_parse(&format!("{target}^{{commit}}"))
+            .unwrap_or_else(|_| target.clone())
+    };
+    Ok((repo, target, sha))
+}
+
+const RERUNS: &str = "reruns";
+
+pub(super) fn execute_wait(
+    step: &StepDef,
+    git_ref: Option<&Template>,
+    rerun_failed: u32,
+    repo: Option<&Template>,
+    cx: &mut RunCx<'_>,
+) -> Result<Outcome, StepError> {
+    let github = client::github(cx.project, cx.env)?;
+    let (repo, target, sha) = resolve_wait(git_ref, repo, cx)?;
+    let what = format!("checks on `{}`", short(&target));
+    let waited = polling::poll(cx, step, &what, |cx| {
+        let report = github.checks(&repo, &target).map_err(|error| {
+            failed(
+                &format!("cannot read the checks of `{}`", short(&target)),
+                error,
+            )
+        })?;
+        match report.state() {
+            ChecksState::Green => Ok(Poll::Ready(report)),
+            ChecksState::Pending(_) | ChecksState::Empty => Ok(Poll::Pending(report.summary())),
+            ChecksState::Failed(failed_checks) => {
+                let used: u32 = cx
+                    .context_value(RERUNS)
+                    .and_then(|text| text.parse().ok())
+                    .unwrap_or(0);
+                if used < rerun_failed {
+                    let runs = github.workflow_runs_for_sha(&repo, &sha).map_err(|error| {
+                        failed("cannot list the Actions runs of the commit", error)
+                    })?;
+                    let to_rerun: Vec<&WorkflowRun> =
+                        runs.iter().filter(|run| run.is_failed()).collect();
+                    if !to_rerun.is_empty() {
+                        // Counted before the re-run: a crash now must not grant another one.
+                        cx.set_context(RERUNS, (used + 1).to_string());
+                        cx.save()?;
+                        for run in &to_rerun {
+                            github
+                                .rerun_failed_jobs(&repo, run.id)
+                                .send()
+                                .map_err(|error| {
+                                    failed(
+                                        &format!("cannot re-run `{}`", run.display_name()),
+                                        error,
+                                    )
+                                })?;
+                        }
+                        let names: Vec<String> =
+                            to_rerun.iter().map(|run| run.display_name()).collect();
+                        cx.output(&format!(
+                            "re-running the failed jobs of {} ({} of {rerun_failed})",
+                            names.join(", "),
+                            used + 1
+                        ));
+                        return Ok(Poll::Pending(format!("re-running {}", names.join(", "))));
+                    }
+                    // A failed check whose run is still going cannot be re-run yet.
+                    if runs.iter().any(|run| !run.is_completed()) {
+                        return Ok(Poll::Pending(report.summary()));
+                    }
+                }
+                Err(StepError::new(format!(
+                    "checks failed on `{}` in `{repo}`: {}",
+                    short(&target),
+                    failed_checks.join(", ")
+                ))
+                .with_hint(if rerun_failed > 0 {
+                    "fix them (the allowed re-runs are used up), then `relman resume`"
+                } else {
+                    "fix or re-run them, then `relman resume`; `rerun-failed = N` re-runs failed Actions jobs"
+                }))
+            }
+        }
+    })?;
+    match waited {
+        Waited::Ready(report) => {
+            let summary = format!("{} on `{}`", report.summary(), short(&target));
+            cx.output(&summary);
+            cx.set_output("summary", summary);
+            Ok(Outcome::Done)
+        }
+        Waited::TimedOut(reason) => Ok(Outcome::Paused(reason)),
+    }
+}
+
+pub(super) fn probe_wait(
+    git_ref: Option<&Template>,
+    repo: Option<&Template>,
+    cx: &mut RunCx<'_>,
+) -> Result<Probe, StepError> {
+    let github = client::github(cx.project, cx.env)?;
+    let (repo, target, _) = resolve_wait(git_ref, repo, cx)?;
+    let report = github.checks(&repo, &target).map_err(|error| {
+        failed(
+            &format!("cannot read the checks of `{}`", short(&target)),
+            error,
+        )
+    })?;
+    if report.state() != ChecksState::Green {
+        return Ok(Probe::NotDone);
+    }
+    let summary = format!("{} on `{}`", report.summary(), short(&target));
+    cx.set_output("summary", summary);
+    Ok(Probe::Done)
+}

@@ -1,0 +1,200 @@
+//! The clients remote steps talk through, built from the project's settings and the environment
+//! the binary handed over (the engine never reads the process environment itself):
+//!
+//! - GitHub from `[forge]`: the API root (`api`, default `https://api.github.com`; a local fake in
+//!   tests), the repository, and the token from the first set variable of `token-env` (default
+//!   `GITHUB_TOKEN`, then `GH_TOKEN`), bound to the API's origin;
+//! - CircleCI for a project slug, its token from the step's `token-env` (default `CIRCLE_TOKEN`)
+//!   and its API root from `RELMAN_CIRCLECI_API` (default `https://circleci.com/api/v2`; a
+//!   CircleCI server install, or a local fake);
+//! - a plain HTTP client for checks of indexes, registries and URLs, and for messages;
+//! - SMTP settings from `RELMAN_SMTP_URL`, trusting the CA certificates of the PEM file named by
+//!   `RELMAN_SMTP_CA_FILE` on top of the usual roots (a company relay with a private CA).
+//!
+//! Every client masks every secret environment value in what it renders and in its errors. The
+//! errors of each client become [`StepError`]s that say what the step was doing, then the
+//! service's own words (method, URL, status, message), with the client's hint.
+
+use std::fmt::Display;
+
+use relman_remote::circleci::{CircleCi, CircleCiConfig, CircleCiError};
+use relman_remote::email::{EmailError, SmtpSettings};
+use relman_remote::github::{GitHub, GitHubConfig, GitHubError, Repo};
+use relman_remote::verify::VerifyError;
+use relman_remote::{HttpClient, HttpError, HttpOptions, Redactor, Secret};
+
+use crate::environment::Environment;
+use crate::project::{ForgeSettings, Project};
+use crate::steps::StepError;
+
+/// Overrides CircleCI's API root (a server install, or a fake in tests).
+pub const CIRCLECI_API_ENV: &str = "RELMAN_CIRCLECI_API";
+/// `smtp://user:password@host:port` of the server `email` steps send through.
+pub const SMTP_URL_ENV: &str = "RELMAN_SMTP_URL";
+/// A PEM file of CA certificates the SMTP server's certificate may chain to.
+pub const SMTP_CA_ENV: &str = "RELMAN_SMTP_CA_FILE";
+
+/// The masker of every secret environment value and URL password.
+pub(super) fn redactor(project: &Project, env: &Environment) -> Redactor {
+    crate::executor::redactor(project, env)
+}
+
+/// A client for indexes, registries, URLs and messages.
+pub(super) fn http(project: &Project, env: &Environment) -> HttpClient {
+    HttpClient::new(HttpOptions::default()).with_redactor(&redactor(project, env))
+}
+
+/// The options of a client whose answers may take at most `timeout` (a message step's own
+/// `timeout`), else the default.
+pub(super) fn http_options(timeout: Option<std::time::Duration>) -> HttpOptions {
+    let mut options = HttpOptions::default();
+    if let Some(timeout) = timeout {
+        options.timeout = timeout;
+    }
+    options
+}
+
+/// [`http`] with a message step's `timeout` for each answer.
+pub(super) fn http_with_timeout(
+    project: &Project,
+    env: &Environment,
+    timeout: Option<std::time::Duration>,
+) -> HttpClient {
+    HttpClient::new(http_options(timeout)).with_redactor(&redactor(project, env))
+}
+
+fn forge_settings(project: &Project) -> Result<&ForgeSettings, StepError> {
+    project.forge.as_ref().ok_or_else(|| {
+        StepError::new("this step talks to GitHub, but the project has no forge").with_hint(
+            "add `[forge]` with `repo = \"owner/name\"` to relman.toml (relman found no GitHub \
+             remote to take it from)",
+        )
+    })
+}
+
+/// The GitHub client of the project's forge. Without a token it still renders requests (for the
+/// plan); sending one fails, naming the variable to set.
+pub(super) fn github(project: &Project, env: &Environment) -> Result<GitHub, StepError> {
+    let forge = forge_settings(project)?;
+    let (token_variable, token) = match forge.token(env) {
+        Some((name, value)) => (name.to_owned(), Some(Secret::new(value))),
+        None => (
+            forge
+                .token_env
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "GITHUB_TOKEN".to_owned()),
+            None,
+        ),
+    };
+    GitHub::new(GitHubConfig {
+        api: forge.api.clone(),
+        token,
+        token_variable,
+        ..GitHubConfig::default()
+    })
+    .map_err(|error| failed("cannot use the forge", error))
+}
+
+/// The variable the GitHub token is read from, when none is set (for plan notes).
+pub(super) fn missing_github_token(project: &Project, env: &Environment) -> Option<String> {
+    let forge = project.forge.as_ref()?;
+    forge
+        .token(env)
+        .is_none()
+        .then(|| forge.token_env.join("` or `"))
+}
+
+/// The repository a step acts on: its `repo` option, else the forge's.
+pub(super) fn repo(project: &Project, given: Option<String>) -> Result<Repo, StepError> {
+    let name = match given {
+        Some(name) => name,
+        None => forge_settings(project)?.repo.clone(),
+    };
+    name.parse::<Repo>()
+        .map_err(|error| failed("cannot use the repository", error))
+}
+
+/// The CircleCI client of a project slug (`gh/owner/name`).
+pub(super) fn circleci(
+    env: &Environment,
+    slug: &str,
+    token_env: &str,
+) -> Result<CircleCi, StepError> {
+    let api = env
+        .var(CIRCLECI_API_ENV)
+        .unwrap_or(relman_remote::circleci::DEFAULT_API)
+        .to_owned();
+    CircleCi::new(
+        CircleCiConfig {
+            api,
+            token: env.var(token_env).map(Secret::new),
+            token_variable: token_env.to_owned(),
+            ..CircleCiConfig::default()
+        },
+        slug,
+    )
+    .map_err(|error| failed("cannot use CircleCI", error))
+}
+
+/// The SMTP server of `RELMAN_SMTP_URL`, or `None` when it is not set.
+pub(super) fn smtp(env: &Environment) -> Result<Option<SmtpSettings>, StepError> {
+    let Some(url) = env.var(SMTP_URL_ENV) else {
+        return Ok(None);
+    };
+    let mut settings =
+        SmtpSettings::parse(url).map_err(|error| failed("cannot use `RELMAN_SMTP_URL`", error))?;
+    if let Some(ca) = env.var(SMTP_CA_ENV) {
+        settings = settings.trust_ca_file(ca);
+    }
+    Ok(Some(settings))
+}
+
+/// An error a client explains, with what the user can do about it.
+pub(super) trait Explained: Display {
+    fn hint(&self) -> Option<String>;
+}
+
+impl Explained for GitHubError {
+    fn hint(&self) -> Option<String> {
+        GitHubError::hint(self)
+    }
+}
+
+impl Explained for CircleCiError {
+    fn hint(&self) -> Option<String> {
+        CircleCiError::hint(self)
+    }
+}
+
+impl Explained for VerifyError {
+    fn hint(&self) -> Option<String> {
+        VerifyError::hint(self)
+    }
+}
+
+impl Explained for relman_remote::announce::AnnounceError {
+    fn hint(&self) -> Option<String> {
+        relman_remote::announce::AnnounceError::hint(self)
+    }
+}
+
+impl Explained for EmailError {
+    fn hint(&self) -> Option<String> {
+        EmailError::hint(self)
+    }
+}
+
+impl Explained for HttpError {
+    fn hint(&self) -> Option<String> {
+        HttpError::hint(self)
+    }
+}
+
+/// `doing: what the service said`, with the client's hint.
+pub(super) fn failed(doing: &str, error: impl Explained) -> StepError {
+    let hint = error.hint();
+    let mut step_error = StepError::new(format!("{doing}: {error}"));
+    step_error.hint = hint;
+    step_error
+}

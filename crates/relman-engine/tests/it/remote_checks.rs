@@ -1,0 +1,208 @@
+//! `check = "ci-green" | "milestone-closed" | "no-open-issues"` and `wait = "checks"` against the
+//! fake GitHub.
+
+use relman_engine::executor::RunError;
+use relman_engine::plan::Effect;
+use relman_testkit::github::{FakeGitHub, FakeRun};
+
+use crate::remote_support::{Fixture, effects_text, fake_github, header, outputs};
+
+fn fixture(github: &FakeGitHub, steps: &str) -> Fixture {
+    let mut fixture = Fixture::new(&format!("{}\n{steps}", header(github)));
+    fixture.set_var("GITHUB_TOKEN", FakeGitHub::TOKEN);
+    fixture
+}
+
+/// The verdict of the only step, a check run at plan time: (passed, detail).
+fn verdict(fixture: &Fixture) -> (Option<bool>, String) {
+    let plan = fixture.plan("gate");
+    match &plan.steps[0].effects[0] {
+        Effect::Check { passed, detail, .. } => (*passed, detail.clone().unwrap_or_default()),
+        other => panic!("not a check: {other:?}"),
+    }
+}
+
+#[test]
+fn ci_green_judges_check_runs_and_statuses_of_head_when_the_plan_is_made() {
+    let github = fake_github();
+    let fixture = fixture(&github, "[[workflow.gate.step]]\ncheck = \"ci-green\"\n");
+    let head = fixture.repo.head();
+
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(false));
+    assert!(detail.contains("CI has not run on this commit"), "{detail}");
+
+    github.add_check_run("octo/app", &head, "build", "completed", Some("success"));
+    github.add_status("octo/app", &head, "ci/circleci", "pending");
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(false));
+    assert!(detail.contains("still running"), "{detail}");
+    assert!(detail.contains("ci/circleci"), "{detail}");
+
+    github.add_status("octo/app", &head, "ci/circleci", "success");
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(true), "{detail}");
+    assert!(detail.contains("2 checks passed"), "{detail}");
+    fixture.run("gate").assert_done();
+
+    github.add_check_run("octo/app", &head, "lint", "completed", Some("failure"));
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(false));
+    assert!(detail.contains("lint (failure)"), "{detail}");
+    let plan = fixture.plan("gate");
+    match fixture.start(&plan).finish {
+        Err(RunError::ChecksFailed(message)) => assert!(message.contains("lint"), "{message}"),
+        other => panic!("a failed check must stop the run: {other:?}"),
+    }
+}
+
+#[test]
+fn a_check_that_cannot_ask_the_forge_fails_in_the_plan_with_the_reason() {
+    let github = fake_github();
+    let mut fixture = fixture(&github, "[[workflow.gate.step]]\ncheck = \"ci-green\"\n");
+    fixture.set_var("GITHUB_TOKEN", "ghp_wrong");
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(false));
+    assert!(detail.contains("answered 401"), "{detail}");
+    assert!(
+        detail.contains("hint: GitHub rejected the token in `GITHUB_TOKEN`"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn milestones_and_blocker_labels() {
+    let github = fake_github();
+    let fixture = fixture(
+        &github,
+        "[[workflow.gate.step]]\ncheck = \"milestone-closed\"\n\n[[workflow.label.step]]\ncheck = \"no-open-issues\"\nlabel = \"release blocker\"\n",
+    );
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(false));
+    assert!(detail.contains("no milestone `1.2.3`"), "{detail}");
+
+    github.add_milestone("octo/app", "1.2.3", true);
+    github.add_issue(
+        "octo/app",
+        "Crash on empty input",
+        &[],
+        Some("1.2.3"),
+        true,
+        false,
+    );
+    github.add_issue("octo/app", "Docs", &[], Some("1.2.3"), false, false);
+    let (passed, detail) = verdict(&fixture);
+    assert_eq!(passed, Some(false));
+    assert!(
+        detail.contains("1 open item(s): #1 Crash on empty input"),
+        "{detail}"
+    );
+
+    let mut gated = Fixture::new(&format!(
+        "{}\n[[workflow.gate.step]]\ncheck = \"milestone-closed\"\nmilestone = \"v{{version}}\"\n",
+        header(&github)
+    ));
+    gated.set_var("GITHUB_TOKEN", FakeGitHub::TOKEN);
+    github.add_milestone("octo/app", "v1.2.3", false);
+    let (passed, detail) = verdict(&gated);
+    assert_eq!(passed, Some(true), "{detail}");
+
+    let plan = fixture.plan("label");
+    let text = effects_text(&plan, 1);
+    assert!(
+        text.contains("no open issue or pull request is labelled `release blocker`"),
+        "{text}"
+    );
+    github.add_issue(
+        "octo/app",
+        "Data loss",
+        &["release blocker"],
+        None,
+        true,
+        false,
+    );
+    github.add_issue("octo/app", "Old", &["release blocker"], None, false, false);
+    let plan = fixture.plan("label");
+    let text = effects_text(&plan, 1);
+    assert!(
+        text.contains("1 open issue(s) or pull request(s) labelled `release blocker`: #"),
+        "{text}"
+    );
+    assert!(text.contains("Data loss"), "{text}");
+}
+
+#[test]
+fn waiting_for_checks_re_runs_failed_jobs_within_the_allowance() {
+    let github = fake_github();
+    let fixture = fixture(
+        &github,
+        "[[workflow.ship.step]]\nwait = \"checks\"\nrerun-failed = 1\ninterval = \"50ms\"\n",
+    );
+    let head = fixture.repo.head();
+    let run = github.add_workflow_run(
+        "octo/app",
+        FakeRun {
+            name: "ci".to_owned(),
+            sha: head.clone(),
+            branch: "main".to_owned(),
+            status: "completed".to_owned(),
+            conclusion: Some("failure".to_owned()),
+            check_name: Some("build".to_owned()),
+            rerun_outcomes: vec!["success".to_owned()],
+        },
+    );
+    let plan = fixture.plan("ship");
+    let text = effects_text(&plan, 1);
+    assert!(
+        text.contains(&format!("commits/{head}/check-runs")),
+        "{text}"
+    );
+    assert!(text.contains("re-run up to 1 time(s)"), "{text}");
+    assert_eq!(github.api().request_count(), 0);
+
+    fixture.start(&plan).assert_done();
+    assert_eq!(github.reruns("octo/app"), [run]);
+    assert!(outputs(&fixture, 1)["summary"].contains("1 checks passed"));
+    assert_eq!(fixture.journal().steps[0].context["reruns"], "1");
+
+    // Resumed after a crash: the probe sees green, nothing is re-run.
+    fixture.crash_at(1, Some(&["reruns"]));
+    fixture.resume(false).assert_done();
+    assert_eq!(github.reruns("octo/app"), [run]);
+    assert!(outputs(&fixture, 1)["summary"].contains("1 checks passed"));
+}
+
+#[test]
+fn checks_that_fail_past_the_allowance_fail_and_no_checks_at_all_pause() {
+    let github = fake_github();
+    let fixture = fixture(
+        &github,
+        "[[workflow.ship.step]]\nwait = \"checks\"\nrerun-failed = 1\ninterval = \"50ms\"\ntimeout = \"1s\"\n",
+    );
+    let head = fixture.repo.head();
+    // CI has not started: the wait waits, then pauses.
+    let reason = fixture.run("ship").paused();
+    assert!(reason.contains("no checks reported yet"), "{reason}");
+
+    github.add_workflow_run(
+        "octo/app",
+        FakeRun {
+            name: "ci".to_owned(),
+            sha: head,
+            branch: "main".to_owned(),
+            status: "completed".to_owned(),
+            conclusion: Some("failure".to_owned()),
+            check_name: Some("build".to_owned()),
+            rerun_outcomes: vec!["failure".to_owned()],
+        },
+    );
+    let (_, message, hint) = fixture.resume(false).failed();
+    assert!(message.contains("checks failed on"), "{message}");
+    assert!(message.contains("build (failure)"), "{message}");
+    assert!(hint.unwrap().contains("re-runs are used up"));
+    assert_eq!(github.reruns("octo/app").len(), 1);
+    // A resume does not grant another re-run.
+    let (_, message, _) = fixture.resume(false).failed();
+    assert!(message.contains("build (failure)"), "{message}");
+    assert_eq!(github.reruns("octo/app").len(), 1);
+}
