@@ -3,3 +3,5 @@
 
 mod history_commands;
 mod support;
+#[allow(dead_code, reason = "the example tests use the rest of the world")]
+mod world;

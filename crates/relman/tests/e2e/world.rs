@@ -1,0 +1,192 @@
+//! The world an example release runs in: a hermetic repository with a bare `origin`, the fake
+//! GitHub and CircleCI, a recorder for Slack, webhooks and ticket APIs, and, when asked, the real
+//! pypiserver, docker-registry and SMTP sink, all on 127.0.0.1 and stopped on drop.
+//!
+//! An example's `relman.toml` is the real one, as checked in under `examples/`; the world installs
+//! it with its public endpoints (api.github.com, pypi.org, the registry host, the ticket API)
+//! rewritten to the local services, and passes the rest (tokens, webhook URL, SMTP URL, CircleCI
+//! API) through the environment as a user's CI would.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use relman_testkit::TestRepo;
+use relman_testkit::circleci::FakeCircleCi;
+use relman_testkit::github::FakeGitHub;
+use relman_testkit::recorder::Recorder;
+use relman_testkit::services::{DockerRegistry, PypiServer, SmtpSink, or_skip};
+
+use crate::support::relman_path;
+
+/// Everything an example release talks to.
+#[derive(Debug)]
+pub struct World {
+    pub repo: TestRepo,
+    pub github: FakeGitHub,
+    pub circleci: FakeCircleCi,
+    pub recorder: Recorder,
+    pub pypi: Option<PypiServer>,
+    pub registry: Option<DockerRegistry>,
+    pub smtp: Option<SmtpSink>,
+    /// `owner/name` of the project on the fake GitHub.
+    pub slug: String,
+    extra_env: Vec<(String, String)>,
+}
+
+/// The folder of a checked-in example.
+pub fn example_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+impl World {
+    /// A repository for `slug` (`owner/name`) and the always-available fakes.
+    pub fn new(slug: &str) -> World {
+        let github = FakeGitHub::start();
+        github.add_repo(slug);
+        World {
+            repo: TestRepo::new(),
+            github,
+            circleci: FakeCircleCi::start(),
+            recorder: Recorder::start(),
+            pypi: None,
+            registry: None,
+            smtp: None,
+            slug: slug.to_owned(),
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// Starts a real pypiserver; `None` (the test should return) when it is not installed and
+    /// tools are not required.
+    pub fn with_pypi(mut self) -> Option<World> {
+        self.pypi = Some(or_skip(PypiServer::start())?);
+        Some(self)
+    }
+
+    /// Starts a real docker-registry (see [`World::with_pypi`] for `None`).
+    pub fn with_registry(mut self) -> Option<World> {
+        self.registry = Some(or_skip(DockerRegistry::start())?);
+        Some(self)
+    }
+
+    /// Starts a real SMTP sink (see [`World::with_pypi`] for `None`).
+    pub fn with_smtp(mut self) -> Option<World> {
+        self.smtp = Some(or_skip(SmtpSink::start())?);
+        Some(self)
+    }
+
+    /// Sets an extra environment variable for every relman run.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.extra_env.retain(|(key, _)| key != name);
+        self.extra_env.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// The public endpoints of a checked-in config and the local service that stands in for
+    /// each, in the order they are replaced.
+    pub fn rewrites(&self) -> Vec<(String, String)> {
+        let mut rewrites = vec![
+            ("https://api.github.com".to_owned(), self.github.api_url()),
+            (
+                "https://bugzilla.mozilla.org".to_owned(),
+                self.recorder.url().trim_end_matches('/').to_owned(),
+            ),
+        ];
+        if let Some(pypi) = &self.pypi {
+            rewrites.push(("https://pypi.org/simple/".to_owned(), pypi.simple_url()));
+            rewrites.push((
+                "https://test.pypi.org/simple/".to_owned(),
+                pypi.simple_url(),
+            ));
+        }
+        if let Some(registry) = &self.registry {
+            for public in ["registry-1.docker.io", "docker.io", "ghcr.io"] {
+                rewrites.push((format!("\"{public}/"), format!("\"{}/", registry.host())));
+            }
+        }
+        rewrites
+    }
+
+    /// Copies `examples/NAME/relman.toml` into the repository with the public endpoints pointed
+    /// at the local services, and returns the text written.
+    pub fn install_example(&self, name: &str) -> String {
+        let path = example_dir(name).join("relman.toml");
+        let mut text = fs_err::read_to_string(&path).expect("read the example's relman.toml");
+        for (public, local) in self.rewrites() {
+            text = text.replace(&public, &local);
+        }
+        self.repo.write("relman.toml", &text);
+        text
+    }
+
+    /// The environment a user's CI would give relman: tokens, the webhook URL, the SMTP URL, the
+    /// CircleCI API root.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("GITHUB_TOKEN".to_owned(), FakeGitHub::TOKEN.to_owned()),
+            ("CIRCLE_TOKEN".to_owned(), FakeCircleCi::TOKEN.to_owned()),
+            ("RELMAN_CIRCLECI_API".to_owned(), self.circleci.api_url()),
+            (
+                "SLACK_WEBHOOK_URL".to_owned(),
+                self.recorder.slack_webhook_url(),
+            ),
+            (
+                "BUGZILLA_API_KEY".to_owned(),
+                Recorder::BUGZILLA_KEY.to_owned(),
+            ),
+            ("NO_COLOR".to_owned(), "1".to_owned()),
+            ("SOURCE_DATE_EPOCH".to_owned(), "1767225600".to_owned()),
+        ];
+        if let Some(smtp) = &self.smtp {
+            env.push((
+                "RELMAN_SMTP_URL".to_owned(),
+                format!("smtp://{}?from=releases@example.org", smtp.address()),
+            ));
+        }
+        env.extend(self.extra_env.iter().cloned());
+        env
+    }
+
+    /// Runs `relman ARGS` in the work tree with the world's environment and no terminal.
+    pub fn relman(&self, args: &[&str]) -> Output {
+        self.relman_in(self.repo.path(), args)
+    }
+
+    pub fn relman_in(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut command = self.repo.command(relman_path());
+        command.current_dir(dir).args(args).envs(self.env());
+        command.output().expect("run relman")
+    }
+}
+
+#[test]
+fn a_plan_in_the_world_reaches_no_service() {
+    let world = World::new("acme/demo");
+    world.repo.write("VERSION", "1.0.0\n");
+    world.repo.write(
+        "relman.toml",
+        "[forge]\nrepo = \"acme/demo\"\napi = \"https://api.github.com\"\n\n[[workflow.ship.step]]\nrelease = \"draft\"\n\n[[workflow.ship.step]]\nslack = \"#releases\"\nmessage = \"{version} is out\"\n",
+    );
+    let text = fs_err::read_to_string(world.repo.path().join("relman.toml")).unwrap();
+    let mut rewritten = text.clone();
+    for (public, local) in world.rewrites() {
+        rewritten = rewritten.replace(&public, &local);
+    }
+    world.repo.write("relman.toml", &rewritten);
+    world.repo.commit("chore: start");
+    let output = world.relman(&["plan", "ship"]);
+    crate::support::assert_exit(&output, 0);
+    let plan = crate::support::stdout(&output);
+    assert!(
+        plan.contains(&format!(
+            "POST {}/repos/acme/demo/releases",
+            world.github.api_url()
+        )),
+        "{plan}"
+    );
+    assert!(!plan.contains(FakeGitHub::TOKEN), "{plan}");
+    // A plan looks up nothing that it would create, and sends nothing.
+    assert!(world.github.releases("acme/demo").is_empty());
+    assert!(world.recorder.requests().is_empty());
+}
