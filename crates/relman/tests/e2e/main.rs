@@ -1,0 +1,9 @@
+//! End-to-end tests of the `relman` binary: the real executable, run in a sealed repository with
+//! a bare remote over `file://` (see `support`), asserted by what a user would check afterwards:
+//! file bytes, commits, tags and their signatures, the remote's refs, the journal, exit codes
+//! and messages.
+
+mod support;
+
+mod crash;
+mod release;
