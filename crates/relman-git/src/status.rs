@@ -123,8 +123,11 @@ impl Repository {
     /// The state of the work tree and index (untracked files listed as git lists them by default,
     /// ignored files left out).
     pub fn status(&self) -> Result<Status, GitError> {
+        // `--no-optional-locks`: without it `git status` refreshes the index's stat data and
+        // rewrites `.git/index` when a file was touched, and `relman plan` must write nothing.
         let output = self
             .git([
+                "--no-optional-locks",
                 "status",
                 "--porcelain=v2",
                 "-z",
