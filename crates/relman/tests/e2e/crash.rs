@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::support::*;
 
-const WORKFLOW: &str = r#"
+pub const WORKFLOW: &str = r#"
 [project]
 version-files = ["package.json"]
 

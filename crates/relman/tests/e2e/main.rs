@@ -6,4 +6,5 @@
 mod support;
 
 mod crash;
+mod plan_readonly;
 mod release;

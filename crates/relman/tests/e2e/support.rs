@@ -81,6 +81,17 @@ impl Run {
         );
         self
     }
+
+    /// Panics unless stdout contains `text`.
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Run {
+        assert!(
+            self.stdout.contains(text),
+            "stdout of `relman {}` lacks {text:?}\n{self}",
+            self.args.join(" ")
+        );
+        self
+    }
 }
 
 impl std::fmt::Display for Run {
