@@ -5,6 +5,7 @@
 
 mod support;
 
+mod commands;
 mod crash;
 mod plan_readonly;
 mod release;
