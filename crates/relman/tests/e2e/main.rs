@@ -7,5 +7,6 @@ mod support;
 
 mod commands;
 mod crash;
+mod pause;
 mod plan_readonly;
 mod release;
