@@ -5,6 +5,7 @@
 
 mod support;
 
+mod abort;
 mod commands;
 mod crash;
 mod pause;
