@@ -11,3 +11,4 @@ mod crash;
 mod pause;
 mod plan_readonly;
 mod release;
+mod signing;
