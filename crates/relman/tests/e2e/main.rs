@@ -8,6 +8,7 @@ mod support;
 mod abort;
 mod commands;
 mod crash;
+mod errors;
 mod pause;
 mod plan_readonly;
 mod release;

@@ -2,74 +2,7 @@
 //! tree and of `.git` are as they were, for a workflow that uses every local step kind, as text
 //! and as JSON, and when a check fails.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use crate::support::*;
-
-/// What must not change: the status, the refs, and the bytes of every file under the work tree
-/// (`.git` included).
-#[derive(Debug, PartialEq, Eq)]
-struct Snapshot {
-    status: String,
-    refs: String,
-    files: BTreeMap<String, Vec<u8>>,
-}
-
-fn snapshot(fixture: &Fixture) -> Snapshot {
-    // Files first: the git commands below must not be the ones to change them, and with
-    // optional locks off `git status` does not refresh the index.
-    let mut files = BTreeMap::new();
-    read_tree(fixture.path(), fixture.path(), &mut files);
-    let git = |args: &[&str]| {
-        let output = fixture
-            .repo
-            .command("git")
-            .env("GIT_OPTIONAL_LOCKS", "0")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(output.status.success());
-        String::from_utf8(output.stdout).unwrap()
-    };
-    Snapshot {
-        status: git(&[
-            "status",
-            "--porcelain=v2",
-            "--branch",
-            "--untracked-files=all",
-        ]),
-        refs: git(&["for-each-ref", "--format=%(refname) %(objectname)"]),
-        files,
-    }
-}
-
-fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
-    for entry in fs_err::read_dir(dir).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        let relative = path.strip_prefix(root).unwrap().display().to_string();
-        if entry.file_type().unwrap().is_dir() {
-            files.insert(format!("{relative}/"), Vec::new());
-            read_tree(root, &path, files);
-        } else {
-            files.insert(relative, fs_err::read(&path).unwrap());
-        }
-    }
-}
-
-#[track_caller]
-fn assert_unchanged(before: &Snapshot, after: &Snapshot) {
-    assert_eq!(before.status, after.status);
-    assert_eq!(before.refs, after.refs);
-    let changed: Vec<&String> = before
-        .files
-        .keys()
-        .chain(after.files.keys())
-        .filter(|path| before.files.get(*path) != after.files.get(*path))
-        .collect();
-    assert!(changed.is_empty(), "`relman plan` changed {changed:?}");
-}
 
 #[test]
 fn plan_leaves_the_repository_byte_for_byte_unchanged() {

@@ -263,3 +263,67 @@ pub fn step_states(journal: &serde_json::Value) -> Vec<String> {
 pub fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
+
+/// What must not change: the status, the refs, and the bytes of every file under the work tree
+/// (`.git` included).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub status: String,
+    pub refs: String,
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+pub fn snapshot(fixture: &Fixture) -> Snapshot {
+    // Files first: the git commands below must not be the ones to change them, and with
+    // optional locks off `git status` does not refresh the index.
+    let mut files = BTreeMap::new();
+    read_tree(fixture.path(), fixture.path(), &mut files);
+    let git = |args: &[&str]| {
+        let output = fixture
+            .repo
+            .command("git")
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).unwrap()
+    };
+    Snapshot {
+        status: git(&[
+            "status",
+            "--porcelain=v2",
+            "--branch",
+            "--untracked-files=all",
+        ]),
+        refs: git(&["for-each-ref", "--format=%(refname) %(objectname)"]),
+        files,
+    }
+}
+
+fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in fs_err::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let relative = path.strip_prefix(root).unwrap().display().to_string();
+        if entry.file_type().unwrap().is_dir() {
+            files.insert(format!("{relative}/"), Vec::new());
+            read_tree(root, &path, files);
+        } else {
+            files.insert(relative, fs_err::read(&path).unwrap());
+        }
+    }
+}
+
+#[track_caller]
+pub fn assert_unchanged(before: &Snapshot, after: &Snapshot) {
+    assert_eq!(before.status, after.status);
+    assert_eq!(before.refs, after.refs);
+    let changed: Vec<&String> = before
+        .files
+        .keys()
+        .chain(after.files.keys())
+        .filter(|path| before.files.get(*path) != after.files.get(*path))
+        .collect();
+    assert!(changed.is_empty(), "relman changed {changed:?}");
+}
