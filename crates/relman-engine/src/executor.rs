@@ -117,6 +117,23 @@ pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
     }
 }
 
+/// Fails when a new release cannot start in this clone: another relman holds the lock, or a
+/// release is in progress (or its journal cannot be read). The binary asks this before it plans
+/// and asks for confirmation, so nobody confirms a plan that cannot run; [`Runner::start`]
+/// checks again under the lock.
+pub fn check_can_start(project: &Project) -> Result<(), RunError> {
+    let state = StateDir::new(project.repo.common_dir());
+    ReleaseLock::check_free(state.path())?;
+    if let Some(journal) = state.load()?
+        && journal.state.in_progress()
+    {
+        return Err(RunError::InProgress {
+            summary: summary(&journal),
+        });
+    }
+    Ok(())
+}
+
 impl Runner<'_> {
     fn state(&self) -> StateDir {
         StateDir::new(self.project.repo.common_dir())

@@ -33,13 +33,18 @@ fn run_error(error: RunError) -> CliError {
         .hint_opt(error.hint())
 }
 
+/// Plans `workflow`; with `to_run`, first makes sure a release can start at all.
 fn make_plan(
     context: &Context,
     workflow: &str,
     args: &[String],
     pre: Option<&str>,
+    to_run: bool,
 ) -> CliResult<(Project, Environment, Plan)> {
     let (config, project) = context.project()?;
+    if to_run {
+        executor::check_can_start(&project).map_err(run_error)?;
+    }
     let env = context.environment();
     let request = PlanRequest {
         workflow: workflow.to_owned(),
@@ -67,7 +72,7 @@ pub fn plan(
     args: &[String],
     pre: Option<&str>,
 ) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let (project, env, plan) = make_plan(context, workflow, args, pre, false)?;
     let redactor = executor::redactor(&project, &env);
     if context.global.json {
         print(&format!("{}\n", show::json(&plan, &redactor)))?;
@@ -91,7 +96,7 @@ pub fn run(
     args: &[String],
     pre: Option<&str>,
 ) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let (project, env, plan) = make_plan(context, workflow, args, pre, true)?;
     let redactor = executor::redactor(&project, &env);
     if let Some(reason) = &plan.nothing_to_release {
         if context.global.json {
