@@ -9,6 +9,7 @@ mod abort;
 mod commands;
 mod crash;
 mod errors;
+mod lock;
 mod pause;
 mod plan_readonly;
 mod release;
