@@ -77,7 +77,7 @@ pub fn plan(
     if context.global.json {
         print(&format!("{}\n", show::json(&plan, &redactor)))?;
     } else {
-        print(&show::render(&plan, context.style, &redactor))?;
+        print(&show::render(&plan, context.out_style, &redactor))?;
     }
     if let Some(step) = plan.failed_checks().first() {
         return Err(CliError::failed(format!(
@@ -243,7 +243,7 @@ pub fn status(context: &Context) -> CliResult<ExitCode> {
 }
 
 fn render_status(journal: &Journal, context: &Context) -> String {
-    let style = context.style;
+    let style = context.out_style;
     let mut out = String::new();
     let state = match journal.state {
         ReleaseState::Running => style.cyan("running (or interrupted: `relman resume`)"),
@@ -323,7 +323,7 @@ pub fn abort(context: &Context) -> CliResult<ExitCode> {
 }
 
 fn render_abort(report: &AbortReport, context: &Context) -> String {
-    let style = context.style;
+    let style = context.out_style;
     let mut out = format!("{}\n", style.bold("Release aborted."));
     for line in &report.undone {
         let _ = writeln!(out, "  {} {line}", style.green("↺"));
