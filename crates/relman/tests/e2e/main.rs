@@ -10,6 +10,7 @@ mod commands;
 mod crash;
 mod errors;
 mod lock;
+mod output;
 mod pause;
 mod plan_readonly;
 mod release;

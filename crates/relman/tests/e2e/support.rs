@@ -158,7 +158,15 @@ impl Fixture {
 
     /// `relman ARGS` ready to run in the work tree, sealed.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = self.repo.command(RELMAN);
+        let mut command = self.sealed(RELMAN);
+        command.args(args);
+        command
+    }
+
+    /// `program` in the work tree with the environment relman gets (a `script` that runs
+    /// relman on a pseudo-terminal).
+    pub fn sealed(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = self.repo.command(program);
         let mut paths = self.path_prefix.clone();
         if let Some(path) = std::env::var_os("PATH") {
             paths.extend(std::env::split_paths(&path));
@@ -171,8 +179,7 @@ impl Fixture {
             .env("SOURCE_DATE_EPOCH", RELEASE_EPOCH)
             .env("NO_COLOR", "1")
             .envs(self.env.iter().map(|(name, value)| (name, value)))
-            .stdin(std::process::Stdio::null())
-            .args(args);
+            .stdin(std::process::Stdio::null());
         command
     }
 
