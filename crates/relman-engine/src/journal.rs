@@ -167,8 +167,11 @@ pub enum Undo {
     },
     /// Switch back to the branch that was checked out.
     SwitchBack { to: String },
-    /// Run a command (`undo = …` of a `run` step).
+    /// Run this command. Written by relman 0.1.0 before `RunStepUndo`; still undone when found.
     Command { argv: Vec<String>, cwd: PathBuf },
+    /// Run the `undo = …` of the `run` step with this number. Its argv is rendered when `abort`
+    /// runs it, so an environment value (a token) in it is never written into the journal.
+    RunStepUndo { number: usize },
 }
 
 /// An effect outside the clone.
