@@ -14,4 +14,5 @@ mod output;
 mod pause;
 mod plan_readonly;
 mod release;
+mod secrets;
 mod signing;
