@@ -161,3 +161,31 @@ cherry-pick = "{args.commit}"
     assert_eq!(fixture.read("greet.txt"), "hey\n");
     assert_eq!(fixture.git(&["status", "--porcelain"]), "");
 }
+
+/// Two releases of the same version started in the same second (abort, try again) are both kept
+/// in the history.
+#[test]
+fn every_ended_release_stays_in_the_history() {
+    let fixture = Fixture::new(
+        r#"
+[workflow.announce]
+[[workflow.announce.step]]
+manual = "Email the team"
+"#,
+    );
+    for _ in 0..3 {
+        fixture.relman(&["announce"]).expect(3);
+        fixture.relman(&["abort"]).expect(0);
+    }
+    fixture.relman(&["announce"]).expect(3);
+    fixture.relman(&["resume", "--confirm"]).expect(0);
+    let history = fixture.history();
+    assert_eq!(history.len(), 4, "{history:#?}");
+    let aborted = history
+        .iter()
+        .filter(|journal| journal["state"] == "aborted")
+        .count();
+    assert_eq!(aborted, 3);
+    // `status` shows the last one, even when all four ended within the same second.
+    assert_eq!(fixture.status()["state"], "done");
+}
