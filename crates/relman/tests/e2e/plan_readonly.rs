@@ -25,6 +25,7 @@ fn plan_leaves_the_repository_byte_for_byte_unchanged() {
     run.expect(0)
         .stdout_has("Plan: release 1.2.3 → 1.3.0 (tag v1.3.0)")
         .stdout_has("$ git cherry-pick -x")
+        .stdout_has("✓ tag `v1.3.0` is free locally and on the remote")
         .stdout_has("+  \"version\": \"1.3.0\",")
         .stdout_has("you: Install dist/greeter-1.3.0.tar on a clean machine");
     assert_unchanged(&before, &snapshot(&fixture));
