@@ -215,3 +215,45 @@ switch = "release/1.2"
         format!("{one} {two}").as_str()
     );
 }
+
+/// `add` globs stage what git sees: changed and new files, never ignored ones; a plain path is
+/// taken as written.
+#[test]
+fn commit_add_globs_skip_ignored_files() {
+    let fixture = Fixture::new(
+        r#"
+[project]
+version-files = ["package.json"]
+
+[workflow.release]
+[[workflow.release.step]]
+bump = "minor"
+
+[[workflow.release.step]]
+run = ["sh", "-c", "printf '{{\"name\": \"greeter\", \"version\": \"{version}\"}}\\n' > package-lock.json && mkdir -p docs node_modules/dep && echo v > docs/api.lock && echo x > node_modules/dep/package-lock.json"]
+
+[[workflow.release.step]]
+commit = "Release {version}"
+add = ["**/*.json", "**/*.lock"]
+
+[workflow.vendor]
+[[workflow.vendor.step]]
+commit = "Vendor the lock file"
+add = ["node_modules/dep/package-lock.json"]
+"#,
+    );
+    fixture
+        .repo
+        .commit_file(".gitignore", "node_modules/\n", "chore: ignore deps");
+    fixture.relman(&["release"]).expect(0);
+    assert_eq!(
+        fixture.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "docs/api.lock\npackage-lock.json\npackage.json"
+    );
+    assert_eq!(fixture.git(&["status", "--porcelain"]), "");
+
+    // Named as a plain path, an ignored file is not skipped in silence: git says why it refuses.
+    fixture.relman(&["vendor"]).expect(1).stderr_has(
+        "The following paths are ignored by one of your .gitignore files:\nnode_modules",
+    );
+}
