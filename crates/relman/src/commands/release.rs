@@ -15,7 +15,7 @@ use relman_engine::report::{NoPrompter, Prompter};
 use super::{Context, print};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::plan as show;
-use crate::output::progress::{Detail, Progress};
+use crate::output::progress::{Detail, Progress, Spinner};
 use crate::output::prompt::TerminalPrompter;
 
 fn plan_error(error: PlanError) -> CliError {
@@ -117,14 +117,16 @@ pub fn run(
         && !context.global.json
         && std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal();
+    let spinner = Spinner::default();
     let mut prompter = TerminalPrompter {
         style: context.style,
+        spinner: spinner.clone(),
     };
     if asks && !prompter.confirm(&format!("\nRun `{workflow}`?")) {
         eprint_line("Nothing was changed.");
         return Ok(ExitCode::Done);
     }
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut progress = Progress::new(context.style, context.global.json, detail(context), spinner);
     let mut silent = NoPrompter;
     let prompter: &mut dyn Prompter = if env.interactive {
         &mut prompter
@@ -146,9 +148,16 @@ pub fn run(
 pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let spinner = Spinner::default();
+    let mut progress = Progress::new(
+        context.style,
+        context.global.json,
+        detail(context),
+        spinner.clone(),
+    );
     let mut terminal = TerminalPrompter {
         style: context.style,
+        spinner,
     };
     let mut silent = NoPrompter;
     let prompter: &mut dyn Prompter = if env.interactive {
@@ -299,7 +308,12 @@ fn render_status(journal: &Journal, context: &Context) -> String {
 pub fn abort(context: &Context) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut progress = Progress::new(
+        context.style,
+        context.global.json,
+        detail(context),
+        Spinner::default(),
+    );
     let mut prompter = NoPrompter;
     let mut runner = Runner {
         project: &project,
