@@ -16,3 +16,4 @@ mod plan_readonly;
 mod release;
 mod secrets;
 mod signing;
+mod terminal;
