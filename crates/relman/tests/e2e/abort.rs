@@ -189,3 +189,58 @@ manual = "Email the team"
     // `status` shows the last one, even when all four ended within the same second.
     assert_eq!(fixture.status()["state"], "done");
 }
+
+/// A changelog built from news fragments: the release removes them in its commit; abort puts
+/// them back along with the changelog.
+#[test]
+fn news_fragments_are_committed_as_removed_and_restored_by_abort() {
+    let fixture = Fixture::new(
+        r#"
+[project]
+version-files = ["package.json"]
+
+[changelog]
+file = "CHANGELOG.md"
+from = "fragments"
+fragments = "changes"
+
+[workflow.release]
+[[workflow.release.step]]
+bump = "minor"
+
+[[workflow.release.step]]
+changelog = "update"
+
+[[workflow.release.step]]
+commit = "Release {version}"
+
+[[workflow.release.step]]
+manual = "Read the notes"
+"#,
+    );
+    let repo = &fixture.repo;
+    repo.write("changes/12.feature.md", "Greet people.\n");
+    repo.write("changes/13.bugfix.md", "Fix the greeting.\n");
+    repo.commit("docs: news");
+    let before = repo.head();
+
+    fixture.relman(&["release"]).expect(3);
+    assert_eq!(
+        fixture.git(&["show", "--name-status", "--format=", "HEAD"]),
+        "M\tCHANGELOG.md\nD\tchanges/12.feature.md\nD\tchanges/13.bugfix.md\nM\tpackage.json"
+    );
+    let changelog = fixture.read("CHANGELOG.md");
+    assert!(
+        changelog.contains(
+            "## Features\n\n- Greet people. (#12)\n\n## Bugfixes\n\n- Fix the greeting. (#13)\n"
+        ),
+        "{changelog}"
+    );
+
+    fixture.relman(&["abort"]).expect(0);
+    assert_eq!(repo.head(), before);
+    assert_eq!(fixture.read("changes/12.feature.md"), "Greet people.\n");
+    assert_eq!(fixture.read("changes/13.bugfix.md"), "Fix the greeting.\n");
+    assert_eq!(fixture.read("CHANGELOG.md"), CHANGELOG);
+    assert_eq!(fixture.git(&["status", "--porcelain"]), "");
+}
