@@ -111,7 +111,7 @@ const WRITES: &[&str] = &[
 
 /// The `git` wrapper. It counts the calls whose parent is relman (git's own sub-processes and
 /// hooks call git too), logs `NUMBER SUBCOMMAND STEPS-DONE [not-run]`, and kills relman instead
-/// of the armed call or right after it.
+/// of the armed call or right after it, or right after the next subcommand of a chain.
 fn wrapper(real_git: &Path, state: &Path, journal: &Path) -> String {
     format!(
         r#"#!/bin/sh
@@ -141,6 +141,9 @@ status=$?
 if [ "$(cat "$state/kill-after" 2>/dev/null)" = "$n" ]; then
   rm "$state/kill-after"; kill -9 $PPID
 fi
+if [ "$(head -n 1 "$state/kill-chain" 2>/dev/null)" = "$sub" ]; then
+  sed -i 1d "$state/kill-chain"; kill -9 $PPID
+fi
 exit $status
 "#,
         real = real_git.display(),
@@ -169,6 +172,8 @@ enum Point {
     Before(usize, String),
     /// Inside the `run` step, after its command did its work.
     InRun,
+    /// After each of these subcommands in turn: a resume killed again, and again.
+    Chain(Vec<&'static str>),
 }
 
 struct Crashable {
@@ -213,6 +218,7 @@ impl Crashable {
             Point::After(n, _) => ("kill-after", n.to_string()),
             Point::Before(n, _) => ("kill-before", n.to_string()),
             Point::InRun => ("kill-run", String::new()),
+            Point::Chain(subcommands) => ("kill-chain", subcommands.join("\n") + "\n"),
         };
         fs_err::write(self.state.join(file), text).unwrap();
     }
@@ -235,16 +241,16 @@ impl Crashable {
     }
 
     /// Runs the release, then resumes after every kill (confirming the manual step when it
-    /// pauses there) until it is done. Returns every run, and whether relman was killed.
-    fn drive(&self) -> (Vec<Run>, bool) {
+    /// pauses there) until it is done. Returns every run, and how many times relman was killed.
+    fn drive(&self) -> (Vec<Run>, usize) {
         let mut runs: Vec<Run> = Vec::new();
-        let mut killed = false;
+        let mut killed = 0;
         let mut next: Vec<&str> = vec!["release", &self.fix];
-        for _ in 0..8 {
+        for _ in 0..12 {
             let run = self.fixture.relman(&next);
             let code = run.code();
             if run.killed() {
-                killed = true;
+                killed += 1;
                 next = vec!["resume"];
             } else if code == Some(3) && run.stderr.contains("Install dist/greeter-1.3.0.tar") {
                 next = vec!["resume", "--confirm"];
@@ -262,7 +268,7 @@ impl Crashable {
             }
             runs.push(run);
         }
-        panic!("the release did not finish after 8 runs");
+        panic!("the release did not finish after 12 runs");
     }
 
     /// Every effect exactly once, and a journal that says done.
@@ -423,7 +429,18 @@ fn hex(bytes: &[u8]) -> String {
 /// The crash points of a release: after every git write, before the first git call after each
 /// step is recorded done, and inside the `run` step.
 fn crash_points(log: &[Call]) -> Vec<Point> {
-    let mut points = vec![Point::InRun];
+    // Killed after every effect in turn, each resume dying at the next one.
+    let chain = vec![
+        "branch",
+        "cherry-pick",
+        "commit",
+        "tag",
+        "push",
+        "merge",
+        "push",
+        "switch",
+    ];
+    let mut points = vec![Point::InRun, Point::Chain(chain)];
     let mut seen_done = None;
     for call in log {
         // Calls with no step done yet belong to the plan: no release has started.
@@ -447,7 +464,7 @@ fn a_release_killed_at_any_point_finishes_on_resume_with_every_effect_once() {
     // assertions hold.
     let reference = crashable();
     let (runs, killed) = reference.drive();
-    assert!(!killed);
+    assert_eq!(killed, 0);
     reference.assert_released(&runs);
     let log = reference.log();
     let points = crash_points(&log);
@@ -475,7 +492,14 @@ fn a_release_killed_at_any_point_finishes_on_resume_with_every_effect_once() {
                         let crash = crashable();
                         crash.arm(point);
                         let (runs, killed) = crash.drive();
-                        assert!(killed, "relman was not killed at {point:?}");
+                        let expected = match point {
+                            Point::Chain(subcommands) => subcommands.len(),
+                            _ => 1,
+                        };
+                        assert_eq!(
+                            killed, expected,
+                            "relman was killed {killed} times at {point:?}"
+                        );
                         let resumed = runs
                             .windows(2)
                             .find(|pair| pair[0].killed())
