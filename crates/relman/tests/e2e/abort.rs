@@ -244,3 +244,62 @@ manual = "Read the notes"
     assert_eq!(fixture.read("CHANGELOG.md"), CHANGELOG);
     assert_eq!(fixture.git(&["status", "--porcelain"]), "");
 }
+
+/// A release branch merged back into main and not pushed: abort moves main back, switches
+/// back, drops the release commit and deletes the branch.
+#[test]
+fn abort_after_a_local_merge_puts_both_branches_back() {
+    let fixture = Fixture::new(
+        r#"
+[project]
+version-files = ["package.json"]
+
+[workflow.cut]
+[[workflow.cut.step]]
+branch = "release/{major}.{minor}"
+
+[[workflow.cut.step]]
+bump = "minor"
+
+[[workflow.cut.step]]
+commit = "Release {version}"
+
+[[workflow.cut.step]]
+merge = "main"
+
+[[workflow.cut.step]]
+switch = "release/{major}.{minor}"
+
+[[workflow.cut.step]]
+manual = "Look at both branches"
+"#,
+    );
+    let main = fixture.repo.head();
+    fixture.relman(&["cut"]).expect(3);
+    assert_eq!(
+        fixture.git(&["rev-list", "--count", &format!("{main}..main")]),
+        "2"
+    );
+
+    let run = fixture.relman(&["abort"]);
+    run.expect(0);
+    let short = &main[..7];
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Release aborted.\n  \
+             ↺ switched back to `main`\n  \
+             ↺ moved `main` back to {short}\n  \
+             ↺ switched back to `release/1.3`\n  \
+             ↺ moved `release/1.3` back to {short}\n  \
+             ↺ restored package.json\n  \
+             ↺ deleted branch `release/1.3`\n"
+        )
+    );
+    assert_eq!(
+        fixture.git(&["branch", "--format=%(refname:short)"]),
+        "main"
+    );
+    assert_eq!(fixture.repo.head(), main);
+    assert_eq!(fixture.git(&["status", "--porcelain"]), "");
+}
