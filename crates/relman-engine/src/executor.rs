@@ -177,12 +177,15 @@ impl Runner<'_> {
         }
         let state = self.state();
         let _lock = self.lock(&state)?;
-        if let Some(journal) = state.load()?
-            && journal.state.in_progress()
-        {
-            return Err(RunError::InProgress {
-                summary: summary(&journal),
-            });
+        if let Some(journal) = state.load()? {
+            if journal.state.in_progress() {
+                return Err(RunError::InProgress {
+                    summary: summary(&journal),
+                });
+            }
+            // An ended release that a crash left in place (between "done" and its archiving):
+            // keep it in the history rather than write the new journal over it.
+            state.archive(&journal)?;
         }
         let frozen = plan.frozen.clone();
         let steps = plan
