@@ -532,3 +532,40 @@ fn a_release_killed_at_any_point_finishes_on_resume_with_every_effect_once() {
         failures.join("\n\n")
     );
 }
+
+/// relman killed between writing "done" into the journal and moving it into the history (no git
+/// call in between, so the journal is put in that state by hand): the next release archives
+/// the finished one instead of writing over it.
+#[test]
+fn a_finished_journal_left_in_place_is_archived_by_the_next_release() {
+    let fixture = Fixture::new(
+        r#"
+[workflow.note]
+[[workflow.note.step]]
+run = ["sh", "-c", "echo noted >> ../notes"]
+"#,
+    );
+    fixture.relman(&["note"]).expect(0);
+    let history = fixture.path().join(".git/relman/history");
+    let archived: Vec<PathBuf> = fs_err::read_dir(&history)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(archived.len(), 1);
+    fs_err::rename(
+        &archived[0],
+        fixture.path().join(".git/relman/journal.json"),
+    )
+    .unwrap();
+    fixture
+        .relman(&["resume"])
+        .expect(2)
+        .stderr_has("there is no release in progress");
+    assert_eq!(fixture.status()["state"], "done");
+
+    fixture.relman(&["note"]).expect(0);
+    let history = fixture.history();
+    assert_eq!(history.len(), 2, "{history:#?}");
+    assert!(history.iter().all(|journal| journal["state"] == "done"));
+    assert_eq!(fixture.repo.read("../notes"), "noted\nnoted\n");
+}
