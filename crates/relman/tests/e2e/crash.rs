@@ -459,6 +459,10 @@ fn crash_points(log: &[Call]) -> Vec<Point> {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "the git wrapper finds relman through /proc"
+)]
 fn a_release_killed_at_any_point_finishes_on_resume_with_every_effect_once() {
     // A run without crashes: the reference sequence of git calls, and proof that the end-state
     // assertions hold.

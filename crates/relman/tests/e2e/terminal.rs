@@ -53,7 +53,10 @@ fn on_a_terminal_relman_asks_before_running_and_at_a_manual_step() {
         &person,
         "#!/bin/sh
          echo y
-         until [ \"$(grep -c '\"state\": \"done\"' .git/relman/journal.json 2>/dev/null)\" = 2 ]; do sleep 0.05; done
+         tries=0
+         until [ \"$(grep -c '\"state\": \"done\"' .git/relman/journal.json 2>/dev/null)\" = 2 ] || [ $tries = 200 ]; do
+           sleep 0.05; tries=$((tries + 1))
+         done
          sleep 0.5
          echo y
 ",
