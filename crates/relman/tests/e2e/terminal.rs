@@ -104,3 +104,26 @@ fn declining_changes_nothing_and_later_pauses() {
     );
     assert_eq!(fixture.journal().unwrap()["state"], "paused");
 }
+
+#[test]
+fn yes_skips_the_confirmation_and_no_input_never_asks() {
+    if !relman_testkit::require_tool("script") {
+        return;
+    }
+    let fixture = Fixture::new(WORKFLOW);
+    let (code, screen) = on_terminal(&fixture, "--no-input release", "true");
+    assert_eq!(code, Some(3), "{screen}");
+    assert!(!screen.contains("[y/N]"), "{screen}");
+    assert!(!screen.contains("Your turn"), "{screen}");
+    assert!(
+        screen.contains("when it is done: relman resume --confirm"),
+        "{screen}"
+    );
+    fixture.relman(&["abort"]).expect(0);
+
+    let (code, screen) = on_terminal(&fixture, "--yes release", "echo y");
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(!screen.contains("Run `release`?"), "{screen}");
+    assert!(screen.contains("⏸ Your turn: Check the wheels"), "{screen}");
+    assert_eq!(fixture.subjects("HEAD")[0], "Release 1.3.0");
+}
