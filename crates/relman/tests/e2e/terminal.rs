@@ -127,3 +127,27 @@ fn yes_skips_the_confirmation_and_no_input_never_asks() {
     assert!(screen.contains("⏸ Your turn: Check the wheels"), "{screen}");
     assert_eq!(fixture.subjects("HEAD")[0], "Release 1.3.0");
 }
+
+/// A command relman cannot tell finished (not `idempotent`): on a terminal, resume asks.
+#[test]
+fn resume_asks_whether_to_run_an_interrupted_command_again() {
+    if !relman_testkit::require_tool("script") {
+        return;
+    }
+    let fixture = Fixture::new(
+        r#"
+[workflow.upload]
+[[workflow.upload.step]]
+name = "upload"
+run = ["sh", "-c", "echo uploaded >> ../uploads; if [ ! -e ../crashed ]; then touch ../crashed; kill -9 $PPID; sleep 5; fi"]
+"#,
+    );
+    assert!(fixture.relman(&["upload"]).killed());
+    let (code, screen) = on_terminal(&fixture, "resume", "echo y");
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(
+        screen.contains("relman stopped while step 1 (upload) was running, and cannot tell whether it finished. Run it again? [y/N]"),
+        "{screen}"
+    );
+    assert_eq!(fixture.repo.read("../uploads"), "uploaded\nuploaded\n");
+}
