@@ -117,6 +117,23 @@ pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
     }
 }
 
+/// Fails when a new release cannot start in this clone: another relman holds the lock, or a
+/// release is in progress (or its journal cannot be read). The binary asks this before it plans
+/// and asks for confirmation, so nobody confirms a plan that cannot run; [`Runner::start`]
+/// checks again under the lock.
+pub fn check_can_start(project: &Project) -> Result<(), RunError> {
+    let state = StateDir::new(project.repo.common_dir());
+    ReleaseLock::check_free(state.path())?;
+    if let Some(journal) = state.load()?
+        && journal.state.in_progress()
+    {
+        return Err(RunError::InProgress {
+            summary: summary(&journal),
+        });
+    }
+    Ok(())
+}
+
 impl Runner<'_> {
     fn state(&self) -> StateDir {
         StateDir::new(self.project.repo.common_dir())
@@ -160,12 +177,15 @@ impl Runner<'_> {
         }
         let state = self.state();
         let _lock = self.lock(&state)?;
-        if let Some(journal) = state.load()?
-            && journal.state.in_progress()
-        {
-            return Err(RunError::InProgress {
-                summary: summary(&journal),
-            });
+        if let Some(journal) = state.load()? {
+            if journal.state.in_progress() {
+                return Err(RunError::InProgress {
+                    summary: summary(&journal),
+                });
+            }
+            // An ended release that a crash left in place (between "done" and its archiving):
+            // keep it in the history rather than write the new journal over it.
+            state.archive(&journal)?;
         }
         let frozen = plan.frozen.clone();
         let steps = plan
@@ -516,6 +536,7 @@ impl Runner<'_> {
         if repo.cherry_pick_in_progress() {
             repo.cherry_pick_abort()?;
         }
+        let redactor = redactor(self.project, self.env);
         let pushed: Vec<String> = journal
             .steps
             .iter()
@@ -536,12 +557,19 @@ impl Runner<'_> {
             report.remote.extend(record.remote.iter().rev().cloned());
             let undos: Vec<Undo> = record.undo.iter().rev().cloned().collect();
             for undo in undos {
-                match self.undo(&undo, &pushed, &mut keep_files) {
+                let result = match undo {
+                    Undo::RunStepUndo { .. } => {
+                        self.run_step_undo(&mut journal, &state, index, &redactor)
+                    }
+                    undo => self.undo(&undo, &pushed, &mut keep_files),
+                };
+                match result {
                     Ok(Some(done)) => report.undone.push(done),
                     Ok(None) => {}
                     Err(kept) => report.kept.push(kept),
                 }
             }
+            let record = &journal.steps[index];
             if record.state != StepState::Done || !record.undo.is_empty() {
                 journal.steps[index].state = StepState::Undone;
             }
@@ -556,6 +584,39 @@ impl Runner<'_> {
             message: None,
         });
         Ok(report)
+    }
+
+    /// Runs the `undo` of the `run` step at `index`, rendered now (with the environment of now).
+    fn run_step_undo(
+        &mut self,
+        journal: &mut Journal,
+        state: &StateDir,
+        index: usize,
+        redactor: &Redactor,
+    ) -> Result<Option<String>, String> {
+        let plan = journal.plan.clone();
+        let steps::StepKind::Run(run) = &plan.steps[index].kind else {
+            return Ok(None);
+        };
+        let command = {
+            let cx = self.cx(&plan, journal, state, index, redactor, false);
+            run.undo_command(&cx)
+                .map_err(|error| redactor.redact(&error.to_string()))?
+        };
+        let Some(steps::run::Resolved { argv, cwd, env }) = command else {
+            return Ok(None);
+        };
+        let reporter = &mut *self.reporter;
+        steps::run_command(&argv, &cwd, &env, None, |line| {
+            reporter.event(Event::StepOutput {
+                number: 0,
+                line: redactor.redact(line),
+            });
+        })
+        .map_err(|error| redactor.redact(&error.to_string()))?;
+        Ok(Some(
+            redactor.redact(&format!("ran `{}`", shell_words::join(&argv))),
+        ))
     }
 
     /// Takes back one local effect. `Ok(Some)` says what was done, `Err` why it was kept.
@@ -677,6 +738,8 @@ impl Runner<'_> {
                 .map_err(|error| error.to_string())?;
                 Ok(Some(format!("ran `{}`", shell_words::join(argv))))
             }
+            // Run by `run_step_undo`, which can render it.
+            Undo::RunStepUndo { .. } => Ok(None),
         }
     }
 }

@@ -15,7 +15,7 @@ use relman_engine::report::{NoPrompter, Prompter};
 use super::{Context, print};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::plan as show;
-use crate::output::progress::{Detail, Progress};
+use crate::output::progress::{Detail, Progress, Spinner};
 use crate::output::prompt::TerminalPrompter;
 
 fn plan_error(error: PlanError) -> CliError {
@@ -33,13 +33,18 @@ fn run_error(error: RunError) -> CliError {
         .hint_opt(error.hint())
 }
 
+/// Plans `workflow`; with `to_run`, first makes sure a release can start at all.
 fn make_plan(
     context: &Context,
     workflow: &str,
     args: &[String],
     pre: Option<&str>,
+    to_run: bool,
 ) -> CliResult<(Project, Environment, Plan)> {
     let (config, project) = context.project()?;
+    if to_run {
+        executor::check_can_start(&project).map_err(run_error)?;
+    }
     let env = context.environment();
     let request = PlanRequest {
         workflow: workflow.to_owned(),
@@ -67,12 +72,12 @@ pub fn plan(
     args: &[String],
     pre: Option<&str>,
 ) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let (project, env, plan) = make_plan(context, workflow, args, pre, false)?;
     let redactor = executor::redactor(&project, &env);
     if context.global.json {
         print(&format!("{}\n", show::json(&plan, &redactor)))?;
     } else {
-        print(&show::render(&plan, context.style, &redactor))?;
+        print(&show::render(&plan, context.out_style, &redactor))?;
     }
     if let Some(step) = plan.failed_checks().first() {
         return Err(CliError::failed(format!(
@@ -91,7 +96,7 @@ pub fn run(
     args: &[String],
     pre: Option<&str>,
 ) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let (project, env, plan) = make_plan(context, workflow, args, pre, true)?;
     let redactor = executor::redactor(&project, &env);
     if let Some(reason) = &plan.nothing_to_release {
         if context.global.json {
@@ -112,14 +117,16 @@ pub fn run(
         && !context.global.json
         && std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal();
+    let spinner = Spinner::default();
     let mut prompter = TerminalPrompter {
         style: context.style,
+        spinner: spinner.clone(),
     };
     if asks && !prompter.confirm(&format!("\nRun `{workflow}`?")) {
         eprint_line("Nothing was changed.");
         return Ok(ExitCode::Done);
     }
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut progress = Progress::new(context.style, context.global.json, detail(context), spinner);
     let mut silent = NoPrompter;
     let prompter: &mut dyn Prompter = if env.interactive {
         &mut prompter
@@ -141,9 +148,16 @@ pub fn run(
 pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let spinner = Spinner::default();
+    let mut progress = Progress::new(
+        context.style,
+        context.global.json,
+        detail(context),
+        spinner.clone(),
+    );
     let mut terminal = TerminalPrompter {
         style: context.style,
+        spinner,
     };
     let mut silent = NoPrompter;
     let prompter: &mut dyn Prompter = if env.interactive {
@@ -238,7 +252,7 @@ pub fn status(context: &Context) -> CliResult<ExitCode> {
 }
 
 fn render_status(journal: &Journal, context: &Context) -> String {
-    let style = context.style;
+    let style = context.out_style;
     let mut out = String::new();
     let state = match journal.state {
         ReleaseState::Running => style.cyan("running (or interrupted: `relman resume`)"),
@@ -294,7 +308,12 @@ fn render_status(journal: &Journal, context: &Context) -> String {
 pub fn abort(context: &Context) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut progress = Progress::new(
+        context.style,
+        context.global.json,
+        detail(context),
+        Spinner::default(),
+    );
     let mut prompter = NoPrompter;
     let mut runner = Runner {
         project: &project,
@@ -318,7 +337,7 @@ pub fn abort(context: &Context) -> CliResult<ExitCode> {
 }
 
 fn render_abort(report: &AbortReport, context: &Context) -> String {
-    let style = context.style;
+    let style = context.out_style;
     let mut out = format!("{}\n", style.bold("Release aborted."));
     for line in &report.undone {
         let _ = writeln!(out, "  {} {line}", style.green("↺"));
