@@ -13,6 +13,7 @@ mod commands;
 mod crash;
 mod errors;
 mod history_commands;
+mod init_docs;
 mod lock;
 mod output;
 mod pause;
