@@ -16,7 +16,7 @@ use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
 use crate::report::{Event, Prompter, Reporter};
-use crate::steps::{self, Outcome, Probe, RunCx, StepError};
+use crate::steps::{self, Checkout, Outcome, Probe, RunCx, StepError};
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,7 +305,7 @@ impl Runner<'_> {
             let title = journal.steps[index].title.clone();
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
-                let cx = self.cx(&plan, journal, state, index, &redactor, false);
+                let cx = self.cx(&plan, journal, state, index, &redactor, false, None);
                 let variables = cx.variables();
                 let version = cx.project.scheme.parse(&plan.version).ok();
                 let context = crate::plan::variables_context(
@@ -332,12 +332,26 @@ impl Runner<'_> {
                     Err(error) => return self.fail(state, journal, index, &title, error, started),
                 }
             }
+            // A step with `dir` acts in another checkout, cloned first when it is missing.
+            let checkout =
+                match self.prepare_checkout(&plan, journal, state, index, &redactor, true) {
+                    Ok(checkout) => checkout,
+                    Err(error) => return self.fail(state, journal, index, &title, error, started),
+                };
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
                 StepState::Running | StepState::Failed | StepState::Paused
             ) {
-                let mut cx = self.cx(&plan, journal, state, index, &redactor, false);
+                let mut cx = self.cx(
+                    &plan,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    false,
+                    checkout.as_ref(),
+                );
                 match steps::probe(step, &mut cx) {
                     Ok(Probe::Done) => {
                         journal.steps[index]
@@ -395,7 +409,15 @@ impl Runner<'_> {
             });
             let mut attempts_left = step.retries;
             let outcome = loop {
-                let mut cx = self.cx(&plan, journal, state, index, &redactor, confirmed);
+                let mut cx = self.cx(
+                    &plan,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    confirmed,
+                    checkout.as_ref(),
+                );
                 match steps::execute(step, &mut cx) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
@@ -441,6 +463,7 @@ impl Runner<'_> {
         index: usize,
         redactor: &'c Redactor,
         confirmed: bool,
+        checkout: Option<&'c Checkout>,
     ) -> RunCx<'c> {
         RunCx {
             project: self.project,
@@ -453,6 +476,7 @@ impl Runner<'_> {
             prompter: &mut *self.prompter,
             redactor,
             confirmed,
+            checkout,
         }
     }
 
@@ -586,6 +610,65 @@ impl Runner<'_> {
         Ok(report)
     }
 
+    /// The checkout named by the `dir` of the step at `index`, relative to the project's work
+    /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
+    fn prepare_checkout(
+        &mut self,
+        plan: &FrozenPlan,
+        journal: &mut Journal,
+        state: &StateDir,
+        index: usize,
+        redactor: &Redactor,
+        clone_missing: bool,
+    ) -> Result<Option<Checkout>, StepError> {
+        let step = &plan.steps[index];
+        let Some(dir) = &step.dir else {
+            return Ok(None);
+        };
+        let cx = self.cx(plan, journal, state, index, redactor, false, None);
+        let relative = cx.render(dir)?;
+        let url = step
+            .clone
+            .as_ref()
+            .map(|clone| cx.render(clone))
+            .transpose()?;
+        let root = self.project.root.join(&relative);
+        if !root.exists() {
+            let Some(url) = url.filter(|_| clone_missing) else {
+                return Err(
+                    StepError::new(format!("the checkout `{relative}` does not exist")).with_hint(
+                        "clone it there, or give the step `clone = \"URL\"` so relman clones it",
+                    ),
+                );
+            };
+            let argv = vec![
+                "git".to_owned(),
+                "clone".to_owned(),
+                "--quiet".to_owned(),
+                url.clone(),
+                root.display().to_string(),
+            ];
+            let reporter = &mut *self.reporter;
+            let number = step.number;
+            steps::run_command(&argv, &self.project.root, &[], None, |line| {
+                reporter.event(Event::StepOutput {
+                    number,
+                    line: redactor.redact(line),
+                });
+            })
+            .map_err(|error| {
+                StepError::new(format!(
+                    "cannot clone `{}` into `{relative}`: {}",
+                    redactor.redact(&url),
+                    redactor.redact(&error.message)
+                ))
+            })?;
+        }
+        let repo = relman_git::Repository::discover(&root).map_err(StepError::from)?;
+        let root = repo.work_tree().map_or(root, std::path::Path::to_path_buf);
+        Ok(Some(Checkout { root, repo }))
+    }
+
     /// Runs the `undo` of the `run` step at `index`, rendered now (with the environment of now).
     fn run_step_undo(
         &mut self,
@@ -598,8 +681,19 @@ impl Runner<'_> {
         let steps::StepKind::Run(run) = &plan.steps[index].kind else {
             return Ok(None);
         };
+        let checkout = self
+            .prepare_checkout(&plan, journal, state, index, redactor, false)
+            .map_err(|error| redactor.redact(&error.to_string()))?;
         let command = {
-            let cx = self.cx(&plan, journal, state, index, redactor, false);
+            let cx = self.cx(
+                &plan,
+                journal,
+                state,
+                index,
+                redactor,
+                false,
+                checkout.as_ref(),
+            );
             run.undo_command(&cx)
                 .map_err(|error| redactor.redact(&error.to_string()))?
         };

@@ -87,7 +87,7 @@ impl ChecksumsStep {
         relman_version::files::write_atomic(&target, sums.as_bytes())?;
         if self.sign {
             let signature = PathBuf::from(format!("{}.asc", target.display()));
-            let argv = gpg_sign_argv(&cx.project.repo, &signature, &target)?;
+            let argv = gpg_sign_argv(cx.repo(), &signature, &target)?;
             cx.push_undo(Undo::RestoreFile {
                 path: PathBuf::from(format!("{}.asc", output.display())),
                 content: None,

@@ -145,7 +145,7 @@ impl CommitStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let message = cx.render(&self.message)?;
         let head = repo.head_sha()?;
         if cx.context_value("head_before").is_none() {
@@ -161,7 +161,7 @@ impl CommitStep {
             .iter()
             .map(|pattern| cx.render(pattern))
             .collect::<Result<Vec<_>, _>>()?;
-        for path in expand_add_globs(&cx.project.root, repo, &patterns)? {
+        for path in expand_add_globs(cx.root(), repo, &patterns)? {
             if !paths.contains(&path) {
                 paths.push(path);
             }
@@ -199,7 +199,7 @@ impl CommitStep {
             return Ok(Probe::NotDone);
         };
         let message = cx.render(&self.message)?;
-        let (sha, parent, head_message) = head_commit(&cx.project.repo)?;
+        let (sha, parent, head_message) = head_commit(cx.repo())?;
         if sha == before {
             return Ok(Probe::NotDone);
         }

@@ -57,7 +57,7 @@ impl PushStep {
                 .map(|(name, sha)| (name.to_owned(), sha.to_owned()))
                 .collect());
         }
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let mut refs = Vec::new();
         if self.branch {
             let branch = repo
@@ -84,15 +84,14 @@ impl PushStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let remote = self.remote(&cx.project.remote).to_owned();
+        let remote = self.remote(cx.default_remote()).to_owned();
         let refs = self.refs(cx)?;
         let specs: Vec<String> = refs
             .iter()
             .map(|(name, _)| format!("{name}:{name}"))
             .collect();
         let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        cx.project
-            .repo
+        cx.repo()
             .push(&remote, &spec_refs, refs.len() > 1, self.branch)?;
         self.finish(cx, &remote, &refs);
         Ok(Outcome::Done)
@@ -144,10 +143,10 @@ impl PushStep {
         if cx.context_value("refs").is_none() {
             return Ok(Probe::NotDone);
         }
-        let remote = self.remote(&cx.project.remote).to_owned();
+        let remote = self.remote(cx.default_remote()).to_owned();
         let refs = self.refs(cx)?;
         let names: Vec<&str> = refs.iter().map(|(name, _)| name.as_str()).collect();
-        let found = cx.project.repo.ls_remote(&remote, &names)?;
+        let found = cx.repo().ls_remote(&remote, &names)?;
         let all_there = refs.iter().all(|(name, sha)| {
             found
                 .iter()

@@ -9,6 +9,7 @@ mod support;
 mod world;
 
 mod abort;
+mod checkouts;
 mod commands;
 mod crash;
 mod errors;
