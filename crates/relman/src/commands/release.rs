@@ -126,21 +126,9 @@ pub fn run(
         eprint_line("Nothing was changed.");
         return Ok(ExitCode::Done);
     }
-    let mut progress = Progress::new(context.style, context.global.json, detail(context), spinner);
-    let mut silent = NoPrompter;
-    let prompter: &mut dyn Prompter = if env.interactive {
-        &mut prompter
-    } else {
-        &mut silent
-    };
-    let mut runner = Runner {
-        project: &project,
-        env: &env,
-        reporter: &mut progress,
-        prompter,
-    };
-    let finish = runner.start(&plan).map_err(run_error)?;
-    drop(progress);
+    let finish = drive(context, &project, &env, spinner, prompter, |runner| {
+        runner.start(&plan)
+    })?;
     conclude(context, &project, finish)
 }
 
@@ -149,16 +137,26 @@ pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
     let spinner = Spinner::default();
-    let mut progress = Progress::new(
-        context.style,
-        context.global.json,
-        detail(context),
-        spinner.clone(),
-    );
-    let mut terminal = TerminalPrompter {
+    let prompter = TerminalPrompter {
         style: context.style,
-        spinner,
+        spinner: spinner.clone(),
     };
+    let finish = drive(context, &project, &env, spinner, prompter, |runner| {
+        runner.resume(confirm)
+    })?;
+    conclude(context, &project, finish)
+}
+
+/// Runs `act` with the live progress view, and the terminal prompter when a person can answer.
+fn drive(
+    context: &Context,
+    project: &Project,
+    env: &Environment,
+    spinner: Spinner,
+    mut terminal: TerminalPrompter,
+    act: impl FnOnce(&mut Runner<'_>) -> Result<Finish, RunError>,
+) -> CliResult<Finish> {
+    let mut progress = Progress::new(context.style, context.global.json, detail(context), spinner);
     let mut silent = NoPrompter;
     let prompter: &mut dyn Prompter = if env.interactive {
         &mut terminal
@@ -166,14 +164,14 @@ pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
         &mut silent
     };
     let mut runner = Runner {
-        project: &project,
-        env: &env,
+        project,
+        env,
         reporter: &mut progress,
         prompter,
     };
-    let finish = runner.resume(confirm).map_err(run_error)?;
+    let finish = act(&mut runner).map_err(run_error);
     drop(progress);
-    conclude(context, &project, finish)
+    finish
 }
 
 fn conclude(context: &Context, project: &Project, finish: Finish) -> CliResult<ExitCode> {
