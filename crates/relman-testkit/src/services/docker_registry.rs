@@ -220,6 +220,59 @@ impl DockerRegistry {
         })
     }
 
+    /// The tags of `repository`, sorted (none when the registry does not know it): what a
+    /// release's pushes left, asked through the registry API as any client would.
+    pub fn tags(&self, repository: &str) -> Result<Vec<String>, ServiceError> {
+        let url = format!("{}/v2/{repository}/tags/list", self.url());
+        let response = self
+            .authorize(agent().get(&url))
+            .call()
+            .map_err(|error| self.failed(format!("GET {url}: {error}")))?;
+        if response.status().as_u16() == 404 {
+            return Ok(Vec::new());
+        }
+        let mut response = expect(response, 200, &url)?;
+        let mut body = String::new();
+        response
+            .body_mut()
+            .as_reader()
+            .read_to_string(&mut body)
+            .map_err(|error| self.failed(format!("GET {url}: {error}")))?;
+        let listed: serde_json::Value = serde_json::from_str(&body)
+            .map_err(|error| self.failed(format!("GET {url}: {error}: {body}")))?;
+        let mut tags: Vec<String> = listed["tags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|tag| tag.as_str().map(str::to_owned))
+            .collect();
+        tags.sort();
+        Ok(tags)
+    }
+
+    /// The digest of the manifest (or index) `repository:tag` names, `None` when there is none.
+    pub fn manifest_digest(
+        &self,
+        repository: &str,
+        tag: &str,
+    ) -> Result<Option<String>, ServiceError> {
+        let url = format!("{}/v2/{repository}/manifests/{tag}", self.url());
+        let response = self
+            .authorize(agent().head(&url))
+            .header("Accept", format!("{OCI_MANIFEST}, {OCI_INDEX}"))
+            .call()
+            .map_err(|error| self.failed(format!("HEAD {url}: {error}")))?;
+        if response.status().as_u16() == 404 {
+            return Ok(None);
+        }
+        let response = expect(response, 200, &url)?;
+        Ok(response
+            .headers()
+            .get("docker-content-digest")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned))
+    }
+
     fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
         match &self.credentials {
             Some((user, password)) => {

@@ -181,6 +181,26 @@ mod tests {
         assert!(pushed.digest.starts_with("sha256:"));
     }
 
+    #[test]
+    fn registry_lists_the_tags_and_digests_it_holds() {
+        let Some(registry) = or_skip(DockerRegistry::start_with_basic_auth("ci", "s3cret")) else {
+            return;
+        };
+        assert_eq!(registry.tags("team/app").unwrap(), Vec::<String>::new());
+        assert_eq!(registry.manifest_digest("team/app", "1.0.0").unwrap(), None);
+        let first = registry
+            .push_image("team/app", "1.0.0", "linux/amd64")
+            .unwrap();
+        registry
+            .push_index("team/app", "0.9.0", &["linux/amd64"])
+            .unwrap();
+        assert_eq!(registry.tags("team/app").unwrap(), ["0.9.0", "1.0.0"]);
+        assert_eq!(
+            registry.manifest_digest("team/app", "1.0.0").unwrap(),
+            Some(first.digest)
+        );
+    }
+
     const OCI_INDEX_ACCEPT: &str = "application/vnd.oci.image.index.v1+json";
 
     #[test]
