@@ -8,7 +8,7 @@
 //! API) through the environment as a user's CI would.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use relman_testkit::TestRepo;
 use relman_testkit::circleci::FakeCircleCi;
@@ -154,9 +154,17 @@ impl World {
     }
 
     pub fn relman_in(&self, dir: &Path, args: &[&str]) -> Output {
+        self.relman_command_in(dir, args)
+            .output()
+            .expect("run relman")
+    }
+
+    /// `relman ARGS` ready to spawn in `dir` with the world's environment (a test that watches
+    /// or kills it while it runs).
+    pub fn relman_command_in(&self, dir: &Path, args: &[&str]) -> Command {
         let mut command = self.repo.command(relman_path());
         command.current_dir(dir).args(args).envs(self.env());
-        command.output().expect("run relman")
+        command
     }
 }
 
