@@ -224,6 +224,8 @@ pub struct StepConfig {
     #[schemars(with = "Option<Vec<String>>")]
     pub assets: Option<Vec<S<String>>>,
     pub prerelease: Option<bool>,
+    /// On `release` steps: a release that exists keeps its notes (people edited the draft).
+    pub keep_notes: Option<bool>,
     #[schemars(with = "Option<Vec<String>>")]
     pub checklist: Option<Vec<S<String>>>,
 }

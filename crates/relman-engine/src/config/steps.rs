@@ -110,6 +110,7 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         notes,
         assets,
         prerelease,
+        keep_notes,
         checklist,
     } = step;
     let mut keys = Vec::new();
@@ -148,7 +149,8 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         assignees => "assignees", labels => "labels", draft => "draft", inputs => "inputs",
         rerun_failed => "rerun-failed", status => "status", files => "files", tags => "tags",
         platforms => "platforms", headers => "headers", expect => "expect", save => "save",
-        assets => "assets", prerelease => "prerelease", checklist => "checklist",
+        assets => "assets", prerelease => "prerelease", keep_notes => "keep-notes",
+        checklist => "checklist",
     );
     keys
 }
@@ -641,6 +643,7 @@ impl Builder<'_, '_> {
                     notes: self.template_opt(step.notes)?,
                     assets: self.templates(step.assets)?,
                     prerelease: step.prerelease,
+                    keep_notes: step.keep_notes.unwrap_or(false),
                     repo: self.template_opt(step.repo)?,
                 })
             }

@@ -253,9 +253,14 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                 )),
             };
             explained
-                .detail(match &release.notes {
-                    Some(notes) => format!("Its notes: {}.", show_code(notes)),
-                    None => "Its notes are this release's changelog section.".to_owned(),
+                .detail(match (&release.notes, release.keep_notes) {
+                    (Some(notes), false) => format!("Its notes: {}.", show_code(notes)),
+                    (None, false) => "Its notes are this release's changelog section.".to_owned(),
+                    (Some(notes), true) => format!(
+                        "A release that exists keeps the notes it has (edited by hand); a new one gets {}.",
+                        show_code(notes)
+                    ),
+                    (None, true) => "A release that exists keeps the notes it has (edited by hand); a new one gets this release's changelog section.".to_owned(),
                 })
                 .detail_if(
                     release.title.is_some(),

@@ -318,6 +318,18 @@ impl FakeGitHub {
         })
     }
 
+    /// Replaces a release's notes from outside (a person edited them on GitHub).
+    pub fn set_release_body(&self, repo: &str, id: u64, body: &str) {
+        self.with_repo(repo, |repo, _, _| {
+            let release = repo
+                .releases
+                .iter_mut()
+                .find(|release| release.id == id)
+                .unwrap_or_else(|| panic!("no release with id {id}"));
+            release.body = Some(body.to_owned());
+        });
+    }
+
     /// Opens a pull request from a branch of this repository; returns its number.
     pub fn add_pull_request(&self, repo: &str, head: &str, base: &str, title: &str) -> u64 {
         self.with_repo(repo, |repo, id, now| {
