@@ -198,6 +198,7 @@ pub const KINDS: &[KindSpec] = &[
             "image",
             "tags",
             "platforms",
+            "same-as",
             "repo",
             "chart",
             "url",

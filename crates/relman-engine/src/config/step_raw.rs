@@ -196,6 +196,9 @@ pub struct StepConfig {
     pub tags: Option<Vec<S<String>>>,
     #[schemars(with = "Option<Vec<String>>")]
     pub platforms: Option<Vec<S<String>>>,
+    /// On `verify = "oci"`: the tag (e.g. `{version}`) every tag must name the same image as.
+    #[schemars(with = "Option<String>")]
+    pub same_as: Option<S<String>>,
     #[schemars(with = "Option<String>")]
     pub chart: Option<S<String>>,
     #[schemars(with = "Option<String>")]

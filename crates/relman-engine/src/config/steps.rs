@@ -95,6 +95,7 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         image,
         tags,
         platforms,
+        same_as,
         chart,
         username_env,
         password_env,
@@ -138,7 +139,8 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         head => "head", base => "base", repo => "repo", method => "method",
         artifacts => "artifacts", parameters => "parameters", project => "project", pr => "pr",
         url => "url", contains => "contains", interval => "interval", package => "package",
-        index => "index", image => "image", chart => "chart", username_env => "username-env",
+        index => "index", image => "image", same_as => "same-as", chart => "chart",
+        username_env => "username-env",
         password_env => "password-env", token_env => "token-env", webhook_env => "webhook-env",
         json => "json", payload => "payload", subject => "subject", cc => "cc", notes => "notes",
     );
@@ -782,6 +784,16 @@ impl Builder<'_, '_> {
                 let kind = self
                     .one_of(&value, "verify", &["pypi", "oci", "helm", "url"])
                     .ok_or(())?;
+                if kind != "oci"
+                    && let Some(same_as) = &step.same_as
+                {
+                    self.cx.error_hint(
+                        same_as.span(),
+                        format!("`same-as` compares image tags: it is not an option of `verify = \"{kind}\"`"),
+                        "use it on a `verify = \"oci\"` step, or remove it",
+                    );
+                    return Err(());
+                }
                 StepKind::Verify(match kind {
                     "pypi" => verify::VerifyStep::Pypi {
                         package: self.required(
@@ -808,6 +820,7 @@ impl Builder<'_, '_> {
                                 tags
                             },
                             platforms: self.templates(step.platforms)?,
+                            same_as: self.template_opt(step.same_as)?,
                             username_env: step.username_env.map(Spanned::into_inner),
                             password_env: step.password_env.map(Spanned::into_inner),
                         }

@@ -457,6 +457,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                 image,
                 tags,
                 platforms,
+                same_as,
                 ..
             } => Explained::new(format!(
                 "Verify that the image {} has the tag{} {}.",
@@ -467,6 +468,13 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             .detail_if(
                 !platforms.is_empty(),
                 format!("For the platforms {}.", codes(platforms)),
+            )
+            .detail_if(
+                same_as.is_some(),
+                format!(
+                    "Naming the same image as the tag {} (the same digest).",
+                    same_as.as_ref().map(show_code).unwrap_or_default()
+                ),
             )
             .detail(PAUSES),
             VerifyStep::Helm { repo, chart } => Explained::new(format!(
