@@ -324,7 +324,12 @@ pub(super) fn validate_step(
     }
     let dir = dir.and_then(|value| builder.template(&value));
     let clone = clone.and_then(|value| builder.template(&value));
-    let name = name.map(Spanned::into_inner);
+    // A name is shown with its placeholders filled (`Promote {version}`): check them now, keep
+    // the text as written (the docs show it so).
+    let name = name.and_then(|value| {
+        builder.template(&value)?;
+        Some(value.into_inner())
+    });
     if let Some(id) = &id {
         if scope.outputs.contains_key(id.get_ref()) {
             cx.error(

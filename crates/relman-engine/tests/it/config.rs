@@ -169,6 +169,16 @@ fn unknown_placeholder_points_into_the_string() {
 }
 
 #[test]
+fn placeholders_of_step_names_are_checked() {
+    let (message, _) =
+        only_error("[[workflow.r.step]]\nname = \"Promote {verison}\"\nmanual = \"Promote it\"\n");
+    assert_eq!(
+        message,
+        "relman.toml:2:17: unknown placeholder `{verison}` (did you mean `version`?)"
+    );
+}
+
+#[test]
 fn undeclared_argument_lists_the_declared_ones() {
     let (message, hint) = only_error(
         "[workflow.r]\nargs = [{ name = \"bump\" }]\n[[workflow.r.step]]\nbump = \"{args.bmp}\"\n",

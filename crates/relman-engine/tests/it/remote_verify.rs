@@ -113,6 +113,10 @@ tags = ["alpha"]
 same-as = "{{version}}"
 timeout = "1s"
 interval = "200ms"
+
+[[workflow.ship.step]]
+name = "Promoted {{version}} ({{tag}}) to alpha"
+manual = "Tell the team"
 "#,
         registry.host()
     ));
@@ -130,6 +134,10 @@ interval = "200ms"
     assert_eq!(
         plan.steps[0].title,
         format!("verify oci: {}/team/app:alpha = 1.2.3", registry.host())
+    );
+    assert_eq!(
+        plan.steps[1].title, "Promoted 1.2.3 (v1.2.3) to alpha",
+        "a name's placeholders are filled"
     );
     let urls: Vec<String> = http_effects(&plan, 1)
         .into_iter()
@@ -150,7 +158,8 @@ interval = "200ms"
         .client()
         .retag("team/app", "1.2.3", "alpha")
         .unwrap();
-    fixture.resume(false).assert_done();
+    fixture.resume(false).paused();
+    fixture.resume(true).assert_done();
     let summary = &outputs(&fixture, 1)["summary"];
     assert!(
         summary.contains(&format!("`alpha` ({})", release.digest)),
