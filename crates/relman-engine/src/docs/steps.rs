@@ -35,7 +35,7 @@ impl Explained {
 }
 
 #[allow(clippy::too_many_lines)] // one arm per kind reads better than 24 small functions
-pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
+pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Explained {
     match &step.kind {
         StepKind::Check(check) => {
             let sentence = match check.check {
@@ -81,10 +81,17 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
         }
         StepKind::Bump(bump) => {
             *bumps += 1;
-            let explained = Explained::new(format!(
-                "Bump the version ({}) and write it to every version file.",
-                show_code(&bump.level)
-            ));
+            let explained = Explained::new(if tags_only {
+                format!(
+                    "Bump the version ({}): no file holds it, a tag carries it.",
+                    show_code(&bump.level)
+                )
+            } else {
+                format!(
+                    "Bump the version ({}) and write it to every version file.",
+                    show_code(&bump.level)
+                )
+            });
             let explained = if *bumps == 1 {
                 explained.detail("This decides the release's `{version}`.")
             } else {
