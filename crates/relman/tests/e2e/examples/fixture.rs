@@ -49,6 +49,38 @@ pub fn run(world: &World, args: &[&str], code: i32) -> Output {
     output
 }
 
+/// Runs relman, asserts that it paused (exit 3) and on which step, by number and title.
+#[track_caller]
+pub fn run_paused_at(world: &World, args: &[&str], number: usize, title: &str) -> Output {
+    let output = run(world, args, 3);
+    let (paused, paused_title) = paused_step(&world.repo).unwrap_or_else(|| {
+        panic!(
+            "exit 3 but no paused step in the journal\n{}",
+            stdout(&output)
+        )
+    });
+    assert_eq!(
+        (paused, paused_title.as_str()),
+        (number, title),
+        "paused on another step\n{}",
+        stdout(&output)
+    );
+    output
+}
+
+/// The step the release in progress is paused on: its number and title.
+pub fn paused_step(repo: &TestRepo) -> Option<(usize, String)> {
+    let journal = journal(repo)?;
+    journal["steps"].as_array()?.iter().find_map(|step| {
+        (step["state"] == "paused").then(|| {
+            (
+                step["number"].as_u64().unwrap_or_default() as usize,
+                step["title"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+    })
+}
+
 /// The journal of the release in progress, if any.
 pub fn journal(repo: &TestRepo) -> Option<serde_json::Value> {
     let text = fs_err::read_to_string(repo.path().join(".git/relman/journal.json")).ok()?;

@@ -5,3 +5,4 @@
 mod crash;
 mod fixture;
 mod poetry_prerelease_docker;
+mod release_branch_cherry_pick;
