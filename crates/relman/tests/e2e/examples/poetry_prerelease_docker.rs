@@ -23,7 +23,7 @@ const IMAGES: [(&str, &str); 3] = [
     ("client", "lab-project/lab-client"),
 ];
 
-/// The project at 1.3.0a0 (tagged), one feature since, pushed; pypiserver and a registry running,
+/// The project at 1.3.0a0 (tagged), one commit since, pushed; pypiserver and a registry running,
 /// and the environment a CI job would give the Makefile: twine on PATH and pointed at the local
 /// index, the image targets pointed at the local registry.
 fn world() -> Option<World> {
