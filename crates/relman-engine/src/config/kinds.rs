@@ -122,7 +122,7 @@ pub const KINDS: &[KindSpec] = &[
         key: "release",
         summary: "create, update or publish the forge release for the tag",
         values: &["draft", "publish"],
-        options: &["tag", "notes", "assets", "prerelease", "repo"],
+        options: &["tag", "notes", "keep-notes", "assets", "prerelease", "repo"],
         in_checkout: false,
     },
     KindSpec {
@@ -198,6 +198,7 @@ pub const KINDS: &[KindSpec] = &[
             "image",
             "tags",
             "platforms",
+            "same-as",
             "repo",
             "chart",
             "url",

@@ -196,6 +196,9 @@ pub struct StepConfig {
     pub tags: Option<Vec<S<String>>>,
     #[schemars(with = "Option<Vec<String>>")]
     pub platforms: Option<Vec<S<String>>>,
+    /// On `verify = "oci"`: the tag (e.g. `{version}`) every tag must name the same image as.
+    #[schemars(with = "Option<String>")]
+    pub same_as: Option<S<String>>,
     #[schemars(with = "Option<String>")]
     pub chart: Option<S<String>>,
     #[schemars(with = "Option<String>")]
@@ -224,6 +227,8 @@ pub struct StepConfig {
     #[schemars(with = "Option<Vec<String>>")]
     pub assets: Option<Vec<S<String>>>,
     pub prerelease: Option<bool>,
+    /// On `release` steps: a release that exists keeps its notes (people edited the draft).
+    pub keep_notes: Option<bool>,
     #[schemars(with = "Option<Vec<String>>")]
     pub checklist: Option<Vec<S<String>>>,
 }

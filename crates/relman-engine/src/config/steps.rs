@@ -95,6 +95,7 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         image,
         tags,
         platforms,
+        same_as,
         chart,
         username_env,
         password_env,
@@ -110,6 +111,7 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         notes,
         assets,
         prerelease,
+        keep_notes,
         checklist,
     } = step;
     let mut keys = Vec::new();
@@ -137,7 +139,8 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         head => "head", base => "base", repo => "repo", method => "method",
         artifacts => "artifacts", parameters => "parameters", project => "project", pr => "pr",
         url => "url", contains => "contains", interval => "interval", package => "package",
-        index => "index", image => "image", chart => "chart", username_env => "username-env",
+        index => "index", image => "image", same_as => "same-as", chart => "chart",
+        username_env => "username-env",
         password_env => "password-env", token_env => "token-env", webhook_env => "webhook-env",
         json => "json", payload => "payload", subject => "subject", cc => "cc", notes => "notes",
     );
@@ -148,7 +151,8 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         assignees => "assignees", labels => "labels", draft => "draft", inputs => "inputs",
         rerun_failed => "rerun-failed", status => "status", files => "files", tags => "tags",
         platforms => "platforms", headers => "headers", expect => "expect", save => "save",
-        assets => "assets", prerelease => "prerelease", checklist => "checklist",
+        assets => "assets", prerelease => "prerelease", keep_notes => "keep-notes",
+        checklist => "checklist",
     );
     keys
 }
@@ -320,7 +324,12 @@ pub(super) fn validate_step(
     }
     let dir = dir.and_then(|value| builder.template(&value));
     let clone = clone.and_then(|value| builder.template(&value));
-    let name = name.map(Spanned::into_inner);
+    // A name is shown with its placeholders filled (`Promote {version}`): check them now, keep
+    // the text as written (the docs show it so).
+    let name = name.and_then(|value| {
+        builder.template(&value)?;
+        Some(value.into_inner())
+    });
     if let Some(id) = &id {
         if scope.outputs.contains_key(id.get_ref()) {
             cx.error(
@@ -641,6 +650,7 @@ impl Builder<'_, '_> {
                     notes: self.template_opt(step.notes)?,
                     assets: self.templates(step.assets)?,
                     prerelease: step.prerelease,
+                    keep_notes: step.keep_notes.unwrap_or(false),
                     repo: self.template_opt(step.repo)?,
                 })
             }
@@ -779,6 +789,16 @@ impl Builder<'_, '_> {
                 let kind = self
                     .one_of(&value, "verify", &["pypi", "oci", "helm", "url"])
                     .ok_or(())?;
+                if kind != "oci"
+                    && let Some(same_as) = &step.same_as
+                {
+                    self.cx.error_hint(
+                        same_as.span(),
+                        format!("`same-as` compares image tags: it is not an option of `verify = \"{kind}\"`"),
+                        "use it on a `verify = \"oci\"` step, or remove it",
+                    );
+                    return Err(());
+                }
                 StepKind::Verify(match kind {
                     "pypi" => verify::VerifyStep::Pypi {
                         package: self.required(
@@ -805,6 +825,7 @@ impl Builder<'_, '_> {
                                 tags
                             },
                             platforms: self.templates(step.platforms)?,
+                            same_as: self.template_opt(step.same_as)?,
                             username_env: step.username_env.map(Spanned::into_inner),
                             password_env: step.password_env.map(Spanned::into_inner),
                         }

@@ -47,8 +47,9 @@ pub fn render(config: &Config, name: Option<&str>) -> String {
     } else {
         config.workflows.values().cloned().collect()
     };
+    let tags_only = matches!(&config.project.version_files, Some(files) if files.is_empty());
     for workflow in &workflows {
-        render_workflow(&mut out, workflow, config.workflows.is_empty());
+        render_workflow(&mut out, workflow, config.workflows.is_empty(), tags_only);
     }
     out
 }
@@ -140,7 +141,8 @@ fn project(out: &mut String, config: &Config) {
     }
 }
 
-fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool) {
+/// `tags_only`: the project keeps its version in tags only (`version-files = []`).
+fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool, tags_only: bool) {
     let _ = writeln!(out, "\n## `{}`\n", workflow.name);
     if let Some(help) = &workflow.help {
         let _ = writeln!(out, "{}\n", sentence(help));
@@ -181,7 +183,7 @@ fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool) {
     out.push('\n');
     let mut bumps = 0;
     for step in &workflow.steps {
-        let mut explained = explain(step, &mut bumps);
+        let mut explained = explain(step, &mut bumps, tags_only);
         let title = match &step.name {
             Some(name) => {
                 explained.details.insert(0, explained.sentence.clone());
@@ -321,5 +323,19 @@ save = { id = "/id" }
         }
         // The same config renders the same bytes.
         assert_eq!(text, render(&config, None));
+    }
+
+    #[test]
+    fn a_bump_of_a_tags_only_project_writes_no_file() {
+        let config = Config::parse(
+            Path::new("relman.toml"),
+            "[project]\nversion-files = []\n\n[[workflow.patch.step]]\nbump = \"patch\"\n",
+        )
+        .unwrap();
+        let text = render(&config, Some("cortex"));
+        assert!(
+            text.contains("1. Bump the version (`patch`): no file holds it, a tag carries it.\n"),
+            "{text}"
+        );
     }
 }

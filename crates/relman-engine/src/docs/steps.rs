@@ -35,7 +35,7 @@ impl Explained {
 }
 
 #[allow(clippy::too_many_lines)] // one arm per kind reads better than 24 small functions
-pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
+pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Explained {
     match &step.kind {
         StepKind::Check(check) => {
             let sentence = match check.check {
@@ -81,10 +81,17 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
         }
         StepKind::Bump(bump) => {
             *bumps += 1;
-            let explained = Explained::new(format!(
-                "Bump the version ({}) and write it to every version file.",
-                show_code(&bump.level)
-            ));
+            let explained = Explained::new(if tags_only {
+                format!(
+                    "Bump the version ({}): no file holds it, a tag carries it.",
+                    show_code(&bump.level)
+                )
+            } else {
+                format!(
+                    "Bump the version ({}) and write it to every version file.",
+                    show_code(&bump.level)
+                )
+            });
             let explained = if *bumps == 1 {
                 explained.detail("This decides the release's `{version}`.")
             } else {
@@ -253,9 +260,14 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                 )),
             };
             explained
-                .detail(match &release.notes {
-                    Some(notes) => format!("Its notes: {}.", show_code(notes)),
-                    None => "Its notes are this release's changelog section.".to_owned(),
+                .detail(match (&release.notes, release.keep_notes) {
+                    (Some(notes), false) => format!("Its notes: {}.", show_code(notes)),
+                    (None, false) => "Its notes are this release's changelog section.".to_owned(),
+                    (Some(notes), true) => format!(
+                        "A release that exists keeps the notes it has (edited by hand); a new one gets {}.",
+                        show_code(notes)
+                    ),
+                    (None, true) => "A release that exists keeps the notes it has (edited by hand); a new one gets this release's changelog section.".to_owned(),
                 })
                 .detail_if(
                     release.title.is_some(),
@@ -452,6 +464,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                 image,
                 tags,
                 platforms,
+                same_as,
                 ..
             } => Explained::new(format!(
                 "Verify that the image {} has the tag{} {}.",
@@ -462,6 +475,13 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             .detail_if(
                 !platforms.is_empty(),
                 format!("For the platforms {}.", codes(platforms)),
+            )
+            .detail_if(
+                same_as.is_some(),
+                format!(
+                    "Naming the same image as the tag {} (the same digest).",
+                    same_as.as_ref().map(show_code).unwrap_or_default()
+                ),
             )
             .detail(PAUSES),
             VerifyStep::Helm { repo, chart } => Explained::new(format!(

@@ -395,7 +395,14 @@ impl Simulation {
 /// The step's title: its `name`, or what it does.
 pub fn step_title(step: &StepDef, variables: &Variables) -> String {
     if let Some(name) = &step.name {
-        return name.clone();
+        // Placeholders known now are filled; the others stay as written. URL passwords are
+        // masked, as in the titles steps describe themselves with.
+        return match crate::template::Template::parse(name) {
+            Ok(template) => {
+                relman_remote::Redactor::new().redact(&template.render_partial(variables))
+            }
+            Err(_) => name.clone(),
+        };
     }
     crate::steps::describe(&step.kind, variables)
 }

@@ -3,7 +3,8 @@
 //!
 //! Notes default to this release's changelog section (`{changelog}`, as the changelog step or the
 //! plan rendered it, else read back from the changelog file) without its heading, which would
-//! repeat the release's title. The pre-release flag follows the version unless `prerelease` is
+//! repeat the release's title. With `keep-notes`, a release that exists keeps the notes it has
+//! (people edited the draft on GitHub between `draft` and `publish`). The pre-release flag follows the version unless `prerelease` is
 //! set. `publish` publishes the release of the tag if it is a draft, or creates it published.
 //!
 //! Exactly once: the tag names the release and `release_by_tag` finds it even as a draft, so a
@@ -133,9 +134,14 @@ pub(super) fn preview(step: &ReleaseStep, cx: &mut PlanCx<'_>) -> Result<Vec<Eff
     } else {
         "updated (a published one stays published)"
     };
+    let kept = if step.keep_notes {
+        ", keeping its notes"
+    } else {
+        ""
+    };
     effects.push(note(
         format!(
-            "if `{repo}` has a release of `{}` already (a draft too), it is {update} instead: PATCH {}/repos/{repo}/releases/{{id}}",
+            "if `{repo}` has a release of `{}` already (a draft too), it is {update} instead{kept}: PATCH {}/repos/{repo}/releases/{{id}}",
             release.tag_name,
             github.api()
         ),
@@ -232,7 +238,12 @@ pub(super) fn execute(step: &ReleaseStep, cx: &mut RunCx<'_>) -> Result<Outcome,
         ReleaseAction::Draft => "draft",
         ReleaseAction::Publish => "publish",
     };
-    let (release, created) = github.ensure_release(&repo, &wanted).map_err(|error| {
+    let ensured = if step.keep_notes {
+        github.ensure_release_keeping_notes(&repo, &wanted)
+    } else {
+        github.ensure_release(&repo, &wanted)
+    };
+    let (release, created) = ensured.map_err(|error| {
         failed(
             &format!("cannot {verb} the release `{tag}` in `{repo}`"),
             error,

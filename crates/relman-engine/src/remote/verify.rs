@@ -165,10 +165,11 @@ fn build(
             image,
             tags,
             platforms,
+            same_as,
             username_env,
             password_env,
-        }) => Checker::Oci(Box::new(
-            OciVerify::new(
+        }) => {
+            let mut oci = OciVerify::new(
                 &render(image)?,
                 &all(tags)?,
                 &all(platforms)?,
@@ -179,8 +180,12 @@ fn build(
                     at_plan,
                 )?,
             )
-            .map_err(invalid)?,
-        )),
+            .map_err(invalid)?;
+            if let Some(same_as) = same_as {
+                oci = oci.same_as(&render(same_as)?).map_err(invalid)?;
+            }
+            Checker::Oci(Box::new(oci))
+        }
         StepKind::Verify(VerifyStep::Helm { repo, chart }) => {
             let repo = render(repo)?;
             if repo.starts_with("oci://") {
@@ -225,9 +230,18 @@ pub(super) fn describe(step: &VerifyStep, variables: &Variables) -> String {
     let version = variables.get_key("version").unwrap_or("{version}");
     match step {
         VerifyStep::Pypi { package, .. } => format!("verify pypi: {} {version}", render(package)),
-        VerifyStep::Oci { image, tags, .. } => {
+        VerifyStep::Oci {
+            image,
+            tags,
+            same_as,
+            ..
+        } => {
             let tags: Vec<String> = tags.iter().map(render).collect();
-            format!("verify oci: {}:{}", render(image), tags.join(","))
+            let same = same_as
+                .as_ref()
+                .map(|same_as| format!(" = {}", render(same_as)))
+                .unwrap_or_default();
+            format!("verify oci: {}:{}{same}", render(image), tags.join(","))
         }
         VerifyStep::Helm { chart, .. } => format!("verify helm: {} {version}", render(chart)),
         VerifyStep::Url { url, .. } => format!("verify url: {}", render(url)),

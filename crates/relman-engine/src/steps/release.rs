@@ -17,6 +17,10 @@ pub struct ReleaseStep {
     pub assets: Vec<Template>,
     /// Default: whether the version is a pre-release.
     pub prerelease: Option<bool>,
+    /// A release that exists keeps its notes (people edited the draft); the notes are only
+    /// those of a release the step creates.
+    #[serde(default)]
+    pub keep_notes: bool,
     pub repo: Option<Template>,
 }
 

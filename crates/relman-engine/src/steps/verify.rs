@@ -19,6 +19,9 @@ pub enum VerifyStep {
         image: Template,
         tags: Vec<Template>,
         platforms: Vec<Template>,
+        /// A tag every tag must name the same image as (a promotion: `alpha` is `{version}`).
+        #[serde(default)]
+        same_as: Option<Template>,
         username_env: Option<String>,
         password_env: Option<String>,
     },
@@ -49,11 +52,13 @@ impl VerifyStep {
                 image,
                 tags,
                 platforms,
+                same_as,
                 ..
             } => {
                 all.push(("image", image));
                 all.extend(tags.iter().map(|value| ("tags", value)));
                 all.extend(platforms.iter().map(|value| ("platforms", value)));
+                all.extend(same_as.iter().map(|value| ("same-as", value)));
             }
             VerifyStep::Helm { repo, chart } => {
                 all.push(("repo", repo));

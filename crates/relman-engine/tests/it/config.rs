@@ -115,6 +115,21 @@ fn an_option_of_another_kind_names_its_owner() {
 }
 
 #[test]
+fn same_as_belongs_to_image_checks() {
+    let (message, hint) = only_error(
+        "[[workflow.r.step]]\nverify = \"pypi\"\npackage = \"app\"\nsame-as = \"{version}\"\n",
+    );
+    assert_eq!(
+        message,
+        "relman.toml:4:11: `same-as` compares image tags: it is not an option of `verify = \"pypi\"`"
+    );
+    assert_eq!(
+        hint.as_deref(),
+        Some("use it on a `verify = \"oci\"` step, or remove it")
+    );
+}
+
+#[test]
 fn wrong_types_say_what_was_expected() {
     let (message, _) = only_error("[[workflow.r.step]]\ntag = \"{tag}\"\nretries = \"three\"\n");
     assert!(
@@ -150,6 +165,16 @@ fn unknown_placeholder_points_into_the_string() {
     assert_eq!(
         message,
         "relman.toml:2:19: unknown placeholder `{verison}` (did you mean `version`?)"
+    );
+}
+
+#[test]
+fn placeholders_of_step_names_are_checked() {
+    let (message, _) =
+        only_error("[[workflow.r.step]]\nname = \"Promote {verison}\"\nmanual = \"Promote it\"\n");
+    assert_eq!(
+        message,
+        "relman.toml:2:17: unknown placeholder `{verison}` (did you mean `version`?)"
     );
 }
 

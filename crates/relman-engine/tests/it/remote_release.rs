@@ -180,6 +180,51 @@ fn publish_publishes_the_draft_of_the_tag() {
 }
 
 #[test]
+fn publish_with_keep_notes_keeps_the_notes_people_edited_on_the_draft() {
+    let github = fake_github();
+    let fixture = Fixture::new(&format!(
+        r#"{}
+[[workflow.ship.step]]
+release = "draft"
+
+[[workflow.ship.step]]
+manual = "Collect feedback on the draft notes"
+
+[[workflow.ship.step]]
+release = "publish"
+keep-notes = true
+"#,
+        header(&github)
+    ));
+    let mut fixture = fixture;
+    fixture.set_var("GITHUB_TOKEN", FakeGitHub::TOKEN);
+    let plan = fixture.plan("ship");
+    assert!(
+        effects_text(&plan, 3).contains("it is updated and published instead, keeping its notes"),
+        "{}",
+        effects_text(&plan, 3)
+    );
+    fixture.start(&plan).paused();
+    let draft = &github.releases("octo/app")[0];
+    let section = draft.body.clone().unwrap();
+    assert!(section.contains("parse week dates"), "{section}");
+    // Someone improves the notes on GitHub while the release waits for them.
+    github.set_release_body(
+        "octo/app",
+        draft.id,
+        &format!("{section}\n\nThanks to our testers!"),
+    );
+    fixture.resume(true).assert_done();
+    let releases = github.releases("octo/app");
+    assert_eq!(releases.len(), 1);
+    assert!(!releases[0].draft);
+    assert_eq!(
+        releases[0].body.as_deref(),
+        Some(format!("{section}\n\nThanks to our testers!").as_str())
+    );
+}
+
+#[test]
 fn a_missing_token_or_a_refusing_forge_fails_the_step_with_what_github_said() {
     let github = fake_github();
     let mut fixture = release_only(&github, "publish");

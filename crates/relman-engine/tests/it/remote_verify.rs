@@ -100,6 +100,73 @@ interval = "200ms"
     assert!(summary.contains("linux/arm64"), "{summary}");
 }
 
+#[test]
+fn a_promoted_tag_is_verified_to_name_the_release_s_image() {
+    let Some(registry) = or_skip(DockerRegistry::start()) else {
+        return;
+    };
+    let fixture = fixture(&format!(
+        r#"[[workflow.ship.step]]
+verify = "oci"
+image = "{}/team/app"
+tags = ["alpha"]
+same-as = "{{version}}"
+timeout = "1s"
+interval = "200ms"
+
+[[workflow.ship.step]]
+name = "Promoted {{version}} ({{tag}}) to alpha"
+manual = "Tell the team"
+"#,
+        registry.host()
+    ));
+    registry
+        .push_image("team/app", "1.2.2", "linux/amd64")
+        .unwrap();
+    let release = registry
+        .push_image("team/app", "1.2.3", "linux/amd64")
+        .unwrap();
+    registry
+        .client()
+        .retag("team/app", "1.2.2", "alpha")
+        .unwrap();
+    let plan = fixture.plan("ship");
+    assert_eq!(
+        plan.steps[0].title,
+        format!("verify oci: {}/team/app:alpha = 1.2.3", registry.host())
+    );
+    assert_eq!(
+        plan.steps[1].title, "Promoted 1.2.3 (v1.2.3) to alpha",
+        "a name's placeholders are filled"
+    );
+    let urls: Vec<String> = http_effects(&plan, 1)
+        .into_iter()
+        .map(|(_, url, _)| url)
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            format!("{}/v2/team/app/manifests/alpha", registry.url()),
+            format!("{}/v2/team/app/manifests/1.2.3", registry.url())
+        ]
+    );
+    // `alpha` exists, but still names the last release: not promoted yet.
+    let reason = fixture.start(&plan).paused();
+    assert!(reason.contains("not the image of `1.2.3`"), "{reason}");
+
+    registry
+        .client()
+        .retag("team/app", "1.2.3", "alpha")
+        .unwrap();
+    fixture.resume(false).paused();
+    fixture.resume(true).assert_done();
+    let summary = &outputs(&fixture, 1)["summary"];
+    assert!(
+        summary.contains(&format!("`alpha` ({})", release.digest)),
+        "{summary}"
+    );
+}
+
 /// A server whose handler answers `ready` only once the flag is set.
 fn switchable(ready: FakeResponse, not_yet: FakeResponse) -> (FakeServer, Arc<AtomicBool>) {
     let flag = Arc::new(AtomicBool::new(false));

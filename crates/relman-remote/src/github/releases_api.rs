@@ -144,20 +144,41 @@ impl GitHub {
         repo: &Repo,
         wanted: &NewRelease,
     ) -> Result<(Release, bool), GitHubError> {
+        self.ensure(repo, wanted, false)
+    }
+
+    /// Like [`ensure_release`](Self::ensure_release), except that a release that exists keeps
+    /// its notes: `wanted.body` is only the notes of a release this call creates. For a draft
+    /// whose notes people edited on GitHub before it is published.
+    pub fn ensure_release_keeping_notes(
+        &self,
+        repo: &Repo,
+        wanted: &NewRelease,
+    ) -> Result<(Release, bool), GitHubError> {
+        self.ensure(repo, wanted, true)
+    }
+
+    fn ensure(
+        &self,
+        repo: &Repo,
+        wanted: &NewRelease,
+        keep_notes: bool,
+    ) -> Result<(Release, bool), GitHubError> {
+        let align = |existing: Release| self.align_release(repo, existing, wanted, keep_notes);
         if let Some(existing) = self.release_by_tag(repo, &wanted.tag_name)? {
-            return Ok((self.align_release(repo, existing, wanted)?, false));
+            return Ok((align(existing)?, false));
         }
         match self.create_release(repo, wanted).send() {
             Ok(release) => Ok((release, true)),
             // A retried POST whose first attempt went through, or a concurrent run.
             Err(error) if is_already_exists(&error) => {
                 let existing = self.release_by_tag(repo, &wanted.tag_name)?.ok_or(error)?;
-                Ok((self.align_release(repo, existing, wanted)?, false))
+                Ok((align(existing)?, false))
             }
             // The answer was lost: look before creating again (drafts may share a tag).
             Err(error) if outcome_unknown(&error) => {
                 match self.release_by_tag(repo, &wanted.tag_name)? {
-                    Some(existing) => Ok((self.align_release(repo, existing, wanted)?, true)),
+                    Some(existing) => Ok((align(existing)?, true)),
                     None => Ok((self.create_release(repo, wanted).send()?, true)),
                 }
             }
@@ -170,6 +191,7 @@ impl GitHub {
         repo: &Repo,
         existing: Release,
         wanted: &NewRelease,
+        keep_notes: bool,
     ) -> Result<Release, GitHubError> {
         let update = ReleaseUpdate {
             tag_name: None,
@@ -180,7 +202,7 @@ impl GitHub {
             body: wanted
                 .body
                 .clone()
-                .filter(|body| existing.body.as_ref() != Some(body)),
+                .filter(|body| !keep_notes && existing.body.as_ref() != Some(body)),
             draft: (existing.draft && !wanted.draft).then_some(false),
             prerelease: (existing.prerelease != wanted.prerelease).then_some(wanted.prerelease),
         };

@@ -92,6 +92,65 @@ fn tags_and_platforms_on_a_real_registry() {
 }
 
 #[test]
+fn a_promoted_tag_must_name_the_release_s_image() {
+    let Some(registry) = or_skip(DockerRegistry::start()) else {
+        return;
+    };
+    registry
+        .push_image("team/app", "1.0.0", "linux/amd64")
+        .unwrap();
+    let release = registry
+        .push_image("team/app", "1.1.0", "linux/amd64")
+        .unwrap();
+    // `alpha` still names the last release's image.
+    let old = registry
+        .client()
+        .retag("team/app", "1.0.0", "alpha")
+        .unwrap();
+    let image = format!("{}/team/app", registry.host());
+    let verify = OciVerify::new(&image, &strings(&["alpha"]), &[], None)
+        .unwrap()
+        .same_as("1.1.0")
+        .unwrap();
+    assert!(
+        verify
+            .describe()
+            .ends_with("has `alpha`, the same image as `1.1.0`"),
+        "{}",
+        verify.describe()
+    );
+    let urls: Vec<String> = verify.requests().into_iter().map(|r| r.url).collect();
+    assert_eq!(
+        urls,
+        [
+            format!("{}/v2/team/app/manifests/alpha", registry.url()),
+            format!("{}/v2/team/app/manifests/1.1.0", registry.url())
+        ]
+    );
+    let reason = pending(verify.check(&client()));
+    assert_eq!(
+        reason,
+        format!(
+            "{image}:alpha is {}, not the image of `1.1.0` ({})",
+            old.digest, release.digest
+        )
+    );
+    registry
+        .client()
+        .retag("team/app", "1.1.0", "alpha")
+        .unwrap();
+    let found = ready(verify.check(&client()));
+    assert_eq!(found.tags[0].digest, release.digest);
+    // The reference must be a tag or a digest.
+    assert!(
+        OciVerify::new(&image, &strings(&["alpha"]), &[], None)
+            .unwrap()
+            .same_as("not a tag")
+            .is_err()
+    );
+}
+
+#[test]
 fn a_missing_tag_times_out_with_the_reason() {
     let Some(registry) = or_skip(DockerRegistry::start()) else {
         return;

@@ -27,12 +27,10 @@ pub(super) fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         .into_inner()
 }
 
-/// The commit a ref names: a branch's head, or the ref itself (a sha).
+/// The commit a ref names: a branch's or tag's, or the ref itself (a sha).
 fn resolve_ref(state: &State, context: &Context<'_>, git_ref: &str) -> String {
     let repo = &state.repos[&context.repo];
-    repo.branches
-        .get(git_ref)
-        .cloned()
+    repo.commit_of(git_ref)
         .unwrap_or_else(|| git_ref.to_owned())
 }
 
@@ -46,6 +44,12 @@ fn advance(state: &mut State, context: &Context<'_>, matches: impl Fn(&Run) -> b
         .repos
         .get_mut(&context.repo)
         .expect("checked by the router");
+    let full_name = repo.full_name();
+    let workflows: BTreeMap<u64, String> = repo
+        .workflows
+        .iter()
+        .map(|workflow| (workflow.id, workflow.file.clone()))
+        .collect();
     let mut completed = Vec::new();
     for run in repo
         .runs
@@ -56,6 +60,31 @@ fn advance(state: &mut State, context: &Context<'_>, matches: impl Fn(&Run) -> b
             run.polls_left -= 1;
             run.status = "in_progress".to_owned();
             continue;
+        }
+        // The job's effect, done by the test's hook, happens before the run shows completed.
+        let hook = workflows
+            .get(&run.workflow_id)
+            .filter(|_| run.event == "workflow_dispatch" && run.outcome == "success")
+            .and_then(|file| {
+                let key = (context.repo.clone(), file.clone());
+                Some((file.clone(), state.hooks.0.get(&key)?.clone()))
+            });
+        if let Some((workflow, hook)) = hook {
+            let finished = super::CompletedRun {
+                repo: full_name.clone(),
+                workflow,
+                git_ref: run.branch.clone(),
+                sha: run.sha.clone(),
+                inputs: run.inputs.clone(),
+                run_id: run.id,
+            };
+            if let Err(error) = hook(&finished) {
+                state.hook_failures.push(format!(
+                    "the hook of `{}` failed for run {}: {error}",
+                    finished.workflow, finished.run_id
+                ));
+                run.outcome = "failure".to_owned();
+            }
         }
         run.status = "completed".to_owned();
         run.conclusion = Some(run.outcome.clone());
@@ -304,7 +333,7 @@ pub(super) fn dispatch(state: &mut State, context: &Context<'_>) -> FakeResponse
     else {
         return not_found();
     };
-    let Some(sha) = repo.branches.get(&git_ref).cloned() else {
+    let Some(sha) = repo.commit_of(&git_ref) else {
         return error(422, &format!("No ref found for: {git_ref}"));
     };
     repo.dispatches.push((
@@ -328,6 +357,7 @@ pub(super) fn dispatch(state: &mut State, context: &Context<'_>) -> FakeResponse
         outcome: workflow.conclusion.clone(),
         rerun_outcomes: Vec::new(),
         pending_artifacts: workflow.artifacts.clone(),
+        inputs: body["inputs"].clone(),
     });
     if body["return_run_details"].as_bool() == Some(true) {
         let full_name = repo.full_name();

@@ -71,6 +71,23 @@ pub struct FakeRun {
     pub rerun_outcomes: Vec<String>,
 }
 
+/// A dispatched run as it completes, given to the hook of its workflow
+/// ([`FakeGitHub::on_run_completed`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletedRun {
+    /// `owner/name`.
+    pub repo: String,
+    /// The workflow file, `release.yml`.
+    pub workflow: String,
+    /// The ref it was dispatched on.
+    pub git_ref: String,
+    /// The commit that ref named.
+    pub sha: String,
+    /// The inputs it was dispatched with.
+    pub inputs: Value,
+    pub run_id: u64,
+}
+
 /// A release as the fake holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseView {
@@ -129,6 +146,8 @@ impl FakeGitHub {
             upload_url: String::new(),
             blob_url: String::new(),
             web_url: "https://github.fake.invalid".to_owned(),
+            hooks: state::RunHooks::default(),
+            hook_failures: Vec::new(),
         }));
         let violations = Arc::new(Mutex::new(Vec::new()));
         let blob = {
@@ -221,6 +240,35 @@ impl FakeGitHub {
         f(repo, id, now)
     }
 
+    /// Links the repository to the bare git repository its pushes reach: a branch or tag the
+    /// fake was not told about with [`add_branch`](Self::add_branch) is looked up there, so a
+    /// dispatch on a pushed tag, the checks of a pushed branch or a pull request from it work as
+    /// on GitHub.
+    pub fn link_git(&self, repo: &str, git_dir: &std::path::Path) {
+        self.with_repo(repo, |repo, _, _| repo.git_dir = Some(git_dir.to_owned()));
+    }
+
+    /// Runs `hook` when a dispatched run of `workflow` (its file, `release.yml`) completes, before
+    /// the run shows as completed: the test does there what the real job would (push a tag,
+    /// publish an image). An `Err` makes the run conclude `failure` and is kept as a hook failure,
+    /// which fails the test when the fake is dropped unless taken with
+    /// [`take_hook_failures`](Self::take_hook_failures). The hook runs while the fake handles a
+    /// request: it must not call the fake.
+    pub fn on_run_completed(
+        &self,
+        repo: &str,
+        workflow: &str,
+        hook: impl Fn(&CompletedRun) -> Result<(), String> + Send + Sync + 'static,
+    ) {
+        let key = (repo.to_ascii_lowercase(), workflow.to_owned());
+        lock(&self.state).hooks.0.insert(key, Arc::new(hook));
+    }
+
+    /// The errors hooks returned so far, forgotten (a test that makes a job fail on purpose).
+    pub fn take_hook_failures(&self) -> Vec<String> {
+        std::mem::take(&mut lock(&self.state).hook_failures)
+    }
+
     /// Points a branch (or tag) at a commit.
     pub fn add_branch(&self, repo: &str, branch: &str, sha: &str) {
         self.with_repo(repo, |repo, _, _| {
@@ -268,6 +316,18 @@ impl FakeGitHub {
                 })
                 .collect()
         })
+    }
+
+    /// Replaces a release's notes from outside (a person edited them on GitHub).
+    pub fn set_release_body(&self, repo: &str, id: u64, body: &str) {
+        self.with_repo(repo, |repo, _, _| {
+            let release = repo
+                .releases
+                .iter_mut()
+                .find(|release| release.id == id)
+                .unwrap_or_else(|| panic!("no release with id {id}"));
+            release.body = Some(body.to_owned());
+        });
     }
 
     /// Opens a pull request from a branch of this repository; returns its number.
@@ -443,6 +503,7 @@ impl FakeGitHub {
                 polls_left: 0,
                 rerun_outcomes: run.rerun_outcomes,
                 pending_artifacts: Vec::new(),
+                inputs: Value::Null,
             });
             id
         })
@@ -528,6 +589,13 @@ impl FakeGitHub {
 
 impl Drop for FakeGitHub {
     fn drop(&mut self) {
+        let hook_failures = lock(&self.state).hook_failures.clone();
+        if !hook_failures.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the fake GitHub's run hooks failed:\n{}",
+                hook_failures.join("\n")
+            );
+        }
         let violations = lock(&self.violations).clone();
         if !violations.is_empty() && !std::thread::panicking() {
             panic!(
@@ -543,6 +611,97 @@ impl Drop for FakeGitHub {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn agent() -> ureq::Agent {
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent()
+    }
+
+    fn call(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
+            .header("Authorization", format!("Bearer {}", FakeGitHub::TOKEN))
+            .header("Accept", "application/vnd.github+json")
+            .header("Content-Type", "application/json")
+            .body(body.map(|body| body.to_string()).unwrap_or_default())
+            .unwrap();
+        let mut response = agent().run(request).unwrap();
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    #[test]
+    fn a_dispatch_on_a_pushed_tag_runs_the_workflows_hook_before_it_completes() {
+        let repo = crate::TestRepo::new();
+        let sha = repo.commit("feat: one");
+        repo.tag("v1.0.0");
+        repo.push(&["main", "--tags"]);
+        let fake = FakeGitHub::start();
+        fake.add_repo("o/r");
+        fake.link_git("o/r", repo.remote_path());
+        let workflow = FakeWorkflow {
+            polls: 0,
+            conclusion: "success".to_owned(),
+            artifacts: Vec::new(),
+        };
+        fake.add_workflow("o/r", "build.yml", workflow.clone());
+        fake.add_workflow("o/r", "broken.yml", workflow);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        fake.on_run_completed("o/r", "build.yml", move |run| {
+            lock(&record).push(run.clone());
+            Ok(())
+        });
+        fake.on_run_completed("o/r", "broken.yml", |_| Err("no disk".to_owned()));
+        let api = fake.api_url();
+
+        let url = format!("{api}/repos/o/r/actions/workflows/build.yml/dispatches");
+        let inputs = serde_json::json!({"ref": "v1.0.0", "inputs": {"channel": "alpha"}});
+        assert_eq!(call("POST", &url, Some(inputs)).0, 204);
+        assert!(
+            lock(&seen).is_empty(),
+            "the hook runs when the run completes"
+        );
+        let (_, runs) = call("GET", &format!("{api}/repos/o/r/actions/runs"), None);
+        assert_eq!(runs["workflow_runs"][0]["conclusion"], "success");
+        assert_eq!(
+            *lock(&seen),
+            [CompletedRun {
+                repo: "o/r".to_owned(),
+                workflow: "build.yml".to_owned(),
+                git_ref: "v1.0.0".to_owned(),
+                sha: sha.clone(),
+                inputs: serde_json::json!({"channel": "alpha"}),
+                run_id: runs["workflow_runs"][0]["id"].as_u64().unwrap(),
+            }]
+        );
+        // The checks of a pushed branch are found by its name.
+        fake.add_check_run("o/r", &sha, "ci", "completed", Some("success"));
+        let (_, checks) = call(
+            "GET",
+            &format!("{api}/repos/o/r/commits/main/check-runs"),
+            None,
+        );
+        assert_eq!(checks["total_count"], 1);
+        // An unknown ref is refused, as GitHub does.
+        let inputs = serde_json::json!({"ref": "v9.9.9"});
+        assert_eq!(call("POST", &url, Some(inputs)).0, 422);
+
+        let url = format!("{api}/repos/o/r/actions/workflows/broken.yml/dispatches");
+        assert_eq!(
+            call("POST", &url, Some(serde_json::json!({"ref": "main"}))).0,
+            204
+        );
+        let (_, runs) = call("GET", &format!("{api}/repos/o/r/actions/runs"), None);
+        assert_eq!(runs["workflow_runs"][0]["conclusion"], "failure");
+        let failures = fake.take_hook_failures();
+        assert_eq!(failures.len(), 1);
+        assert!(failures[0].contains("no disk"), "{failures:?}");
+    }
 
     #[test]
     fn a_violation_fails_the_test_when_the_fake_is_dropped() {

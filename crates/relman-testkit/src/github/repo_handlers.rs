@@ -241,7 +241,7 @@ fn head_sha(state: &State, context: &Context<'_>, head: &str) -> Option<String> 
         .repos
         .get(&format!("{owner}/{}", repo.name).to_ascii_lowercase())
         .unwrap_or(repo);
-    source.branches.get(branch).cloned()
+    source.commit_of(branch)
 }
 
 pub(super) fn create_pull(state: &mut State, context: &Context<'_>) -> FakeResponse {
@@ -255,7 +255,7 @@ pub(super) fn create_pull(state: &mut State, context: &Context<'_>) -> FakeRespo
             json!([{"resource": "PullRequest", "code": "missing_field", "field": "title"}]),
         );
     }
-    if !repo.branches.contains_key(&base) {
+    if repo.commit_of(&base).is_none() {
         return validation_failed(
             json!([{"resource": "PullRequest", "code": "invalid", "field": "base"}]),
         );

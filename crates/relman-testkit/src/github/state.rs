@@ -4,6 +4,9 @@
 //! promises) overlaid with the fake's values.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
@@ -174,6 +177,8 @@ pub(super) struct Run {
     pub rerun_outcomes: Vec<String>,
     /// Artifacts to attach when it completes.
     pub pending_artifacts: Vec<super::FakeArtifact>,
+    /// The inputs it was dispatched with (`null` for other runs).
+    pub inputs: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -205,11 +210,56 @@ pub(super) struct Repo {
     pub artifacts: Vec<Artifact>,
     pub dispatches: Vec<(String, String, Value)>,
     pub reruns: Vec<u64>,
+    /// The bare repository pushes reach, when linked: refs the fake was not told about are read
+    /// from it.
+    pub git_dir: Option<PathBuf>,
 }
 
 impl Repo {
     pub fn full_name(&self) -> String {
         format!("{}/{}", self.owner, self.name)
+    }
+
+    /// The commit a branch or tag name (or a full `refs/...` name) points at: a branch set with
+    /// `add_branch` first, else what the linked repository holds.
+    pub fn commit_of(&self, name: &str) -> Option<String> {
+        if let Some(sha) = self.branches.get(name) {
+            return Some(sha.clone());
+        }
+        let git_dir = self.git_dir.as_ref()?;
+        let candidates = if name.starts_with("refs/") {
+            vec![name.to_owned()]
+        } else {
+            vec![format!("refs/heads/{name}"), format!("refs/tags/{name}")]
+        };
+        candidates.into_iter().find_map(|candidate| {
+            let output = Command::new("git")
+                .arg("--git-dir")
+                .arg(git_dir)
+                .args(["rev-parse", "--verify", "--quiet"])
+                .arg(format!("{candidate}^{{commit}}"))
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .output()
+                .ok()?;
+            output
+                .status
+                .success()
+                .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        })
+    }
+}
+
+/// What a test does when a dispatched run of a workflow completes (the job's effect: a tag
+/// pushed, an image published). An `Err` makes the run fail, and is kept as a hook failure.
+pub(super) type RunHook = Arc<dyn Fn(&super::CompletedRun) -> Result<(), String> + Send + Sync>;
+
+/// The hooks of one repository's workflows, by workflow file.
+#[derive(Clone, Default)]
+pub(super) struct RunHooks(pub BTreeMap<(String, String), RunHook>);
+
+impl std::fmt::Debug for RunHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
     }
 }
 
@@ -230,6 +280,10 @@ pub(super) struct State {
     pub blob_url: String,
     /// The web pages (`html_url`), never fetched.
     pub web_url: String,
+    /// What happens when a dispatched run completes, by repository key and workflow file.
+    pub hooks: RunHooks,
+    /// Errors the hooks returned, for the test to hear about.
+    pub hook_failures: Vec<String>,
 }
 
 impl State {

@@ -1,21 +1,14 @@
 //! A real OCI registry for tests: Debian's `docker-registry` (distribution 2.8) on 127.0.0.1 with
-//! filesystem storage in a temp folder, optionally behind basic auth (an `htpasswd` file), plus
-//! helpers that push tiny images through the registry's HTTP API, so no Docker engine is needed.
+//! filesystem storage in a temp folder, optionally behind basic auth (an `htpasswd` file). Its
+//! [`RegistryClient`] pushes tiny images through the registry's HTTP API, so no Docker engine is
+//! needed, and reads back tags and digests.
 
-use std::io::Read;
 use std::process::Command;
 use std::time::Duration;
 
-use base64::Engine;
-use sha2::{Digest, Sha256};
-
 use super::process::ServiceProcess;
+use super::registry_client::{PushedImage, RegistryClient};
 use super::{ServiceError, require_tool};
-
-const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
-const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
-const OCI_CONFIG: &str = "application/vnd.oci.image.config.v1+json";
-const OCI_LAYER: &str = "application/vnd.oci.image.layer.v1.tar+gzip";
 
 /// A running registry. Dropping it stops the server.
 #[derive(Debug)]
@@ -24,14 +17,6 @@ pub struct DockerRegistry {
     address: String,
     credentials: Option<(String, String)>,
     _dir: tempfile::TempDir,
-}
-
-/// What a push stored: the manifest's (or index's) digest, media type and size.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushedImage {
-    pub digest: String,
-    pub media_type: String,
-    pub size: usize,
 }
 
 impl DockerRegistry {
@@ -110,6 +95,12 @@ impl DockerRegistry {
         format!("http://{}", self.address)
     }
 
+    /// A client of this registry (with its login), which can move to another thread: a fake CI
+    /// job that publishes images while relman waits for them, for example.
+    pub fn client(&self) -> RegistryClient {
+        RegistryClient::new(self.address.clone(), self.credentials.clone())
+    }
+
     /// Pushes a single-platform image (`os/arch[/variant]`) as an OCI manifest under `tag`.
     pub fn push_image(
         &self,
@@ -117,8 +108,7 @@ impl DockerRegistry {
         tag: &str,
         platform: &str,
     ) -> Result<PushedImage, ServiceError> {
-        let manifest = self.push_platform_manifest(repository, platform)?;
-        self.put_manifest(repository, tag, OCI_MANIFEST, &manifest)
+        self.client().push_image(repository, tag, platform)
     }
 
     /// Pushes one image per platform and an OCI index over them under `tag`.
@@ -128,155 +118,20 @@ impl DockerRegistry {
         tag: &str,
         platforms: &[&str],
     ) -> Result<PushedImage, ServiceError> {
-        let mut entries = Vec::new();
-        for platform in platforms {
-            let manifest = self.push_platform_manifest(repository, platform)?;
-            let pushed =
-                self.put_manifest(repository, &digest(&manifest), OCI_MANIFEST, &manifest)?;
-            entries.push(serde_json::json!({
-                "mediaType": OCI_MANIFEST,
-                "digest": pushed.digest,
-                "size": pushed.size,
-                "platform": platform_json(platform),
-            }));
-        }
-        let index = serde_json::to_vec(&serde_json::json!({
-            "schemaVersion": 2,
-            "mediaType": OCI_INDEX,
-            "manifests": entries,
-        }))
-        .map_err(|error| self.failed(format!("index json: {error}")))?;
-        self.put_manifest(repository, tag, OCI_INDEX, &index)
+        self.client().push_index(repository, tag, platforms)
     }
 
-    /// Uploads a config blob and a layer for `platform`, and returns the manifest bytes over them.
-    fn push_platform_manifest(
+    /// The tags of `repository`, sorted (see [`RegistryClient::tags`]).
+    pub fn tags(&self, repository: &str) -> Result<Vec<String>, ServiceError> {
+        self.client().tags(repository)
+    }
+
+    /// The digest `repository:tag` names (see [`RegistryClient::manifest_digest`]).
+    pub fn manifest_digest(
         &self,
         repository: &str,
-        platform: &str,
-    ) -> Result<Vec<u8>, ServiceError> {
-        let layer = format!("relman test layer for {repository} {platform}").into_bytes();
-        let mut config = platform_json(platform);
-        config["rootfs"] = serde_json::json!({"type": "layers", "diff_ids": [digest(&layer)]});
-        let config = serde_json::to_vec(&config)
-            .map_err(|error| self.failed(format!("config json: {error}")))?;
-        self.push_blob(repository, &config)?;
-        self.push_blob(repository, &layer)?;
-        serde_json::to_vec(&serde_json::json!({
-            "schemaVersion": 2,
-            "mediaType": OCI_MANIFEST,
-            "config": {"mediaType": OCI_CONFIG, "digest": digest(&config), "size": config.len()},
-            "layers": [{"mediaType": OCI_LAYER, "digest": digest(&layer), "size": layer.len()}],
-        }))
-        .map_err(|error| self.failed(format!("manifest json: {error}")))
+        tag: &str,
+    ) -> Result<Option<String>, ServiceError> {
+        self.client().manifest_digest(repository, tag)
     }
-
-    fn push_blob(&self, repository: &str, blob: &[u8]) -> Result<(), ServiceError> {
-        let agent = agent();
-        let url = format!("{}/v2/{repository}/blobs/uploads/", self.url());
-        let response = self
-            .authorize(agent.post(&url))
-            .send_empty()
-            .map_err(|error| self.failed(format!("POST {url}: {error}")))?;
-        let location = expect(response, 202, &url)?
-            .headers()
-            .get("location")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
-            .ok_or_else(|| self.failed(format!("POST {url}: no Location")))?;
-        let location = if location.starts_with('/') {
-            format!("{}{location}", self.url())
-        } else {
-            location
-        };
-        let separator = if location.contains('?') { '&' } else { '?' };
-        let put_url = format!("{location}{separator}digest={}", digest(blob));
-        let response = self
-            .authorize(agent.put(&put_url))
-            .header("Content-Type", "application/octet-stream")
-            .send(blob)
-            .map_err(|error| self.failed(format!("PUT blob: {error}")))?;
-        expect(response, 201, &put_url).map(drop)
-    }
-
-    fn put_manifest(
-        &self,
-        repository: &str,
-        reference: &str,
-        media_type: &str,
-        body: &[u8],
-    ) -> Result<PushedImage, ServiceError> {
-        let url = format!("{}/v2/{repository}/manifests/{reference}", self.url());
-        let response = self
-            .authorize(agent().put(&url))
-            .header("Content-Type", media_type)
-            .send(body)
-            .map_err(|error| self.failed(format!("PUT {url}: {error}")))?;
-        expect(response, 201, &url)?;
-        Ok(PushedImage {
-            digest: digest(body),
-            media_type: media_type.to_owned(),
-            size: body.len(),
-        })
-    }
-
-    fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
-        match &self.credentials {
-            Some((user, password)) => {
-                let token =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-                request.header("Authorization", format!("Basic {token}"))
-            }
-            None => request,
-        }
-    }
-
-    fn failed(&self, detail: String) -> ServiceError {
-        ServiceError::Failed {
-            service: "registry push",
-            detail,
-        }
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
-fn expect(
-    mut response: ureq::http::Response<ureq::Body>,
-    status: u16,
-    url: &str,
-) -> Result<ureq::http::Response<ureq::Body>, ServiceError> {
-    if response.status().as_u16() == status {
-        return Ok(response);
-    }
-    let mut body = String::new();
-    let _ = response.body_mut().as_reader().read_to_string(&mut body);
-    Err(ServiceError::Failed {
-        service: "registry push",
-        detail: format!("{url} answered {}: {body}", response.status()),
-    })
-}
-
-/// `sha256:<hex>` of `bytes`, the OCI content digest.
-fn digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("sha256:{hex}")
-}
-
-fn platform_json(platform: &str) -> serde_json::Value {
-    let mut parts = platform.split('/');
-    let os = parts.next().unwrap_or("linux");
-    let architecture = parts.next().unwrap_or("amd64");
-    let mut value = serde_json::json!({"os": os, "architecture": architecture});
-    if let Some(variant) = parts.next() {
-        value["variant"] = serde_json::Value::from(variant);
-    }
-    value
 }

@@ -10,13 +10,15 @@
 mod docker_registry;
 mod process;
 mod pypiserver;
+mod registry_client;
 mod smtp_sink;
 mod tls;
 
 use std::path::PathBuf;
 
-pub use docker_registry::{DockerRegistry, PushedImage};
+pub use docker_registry::DockerRegistry;
 pub use pypiserver::{PypiServer, build_sdist, build_wheel};
+pub use registry_client::{PushedImage, RegistryClient};
 pub use smtp_sink::{ReceivedMail, SmtpSink, SmtpSinkOptions};
 pub use tls::{TestCertificate, generate_test_certificate};
 
@@ -179,6 +181,40 @@ mod tests {
         assert_eq!(status, 200, "{body}");
         assert!(body.contains("arm64"), "{body}");
         assert!(pushed.digest.starts_with("sha256:"));
+    }
+
+    #[test]
+    fn registry_lists_tags_and_digests_and_copies_a_tag() {
+        let Some(registry) = or_skip(DockerRegistry::start_with_basic_auth("ci", "s3cret")) else {
+            return;
+        };
+        assert_eq!(registry.tags("team/app").unwrap(), Vec::<String>::new());
+        assert_eq!(registry.manifest_digest("team/app", "1.0.0").unwrap(), None);
+        let first = registry
+            .push_image("team/app", "1.0.0", "linux/amd64")
+            .unwrap();
+        registry
+            .push_index("team/app", "0.9.0", &["linux/amd64"])
+            .unwrap();
+        assert_eq!(registry.tags("team/app").unwrap(), ["0.9.0", "1.0.0"]);
+        assert_eq!(
+            registry.manifest_digest("team/app", "1.0.0").unwrap(),
+            Some(first.digest.clone())
+        );
+        // Another thread's client promotes the image: `stable` names what `1.0.0` names.
+        let client = registry.client();
+        std::thread::spawn(move || client.retag("team/app", "1.0.0", "stable").unwrap())
+            .join()
+            .unwrap();
+        assert_eq!(
+            registry.manifest_digest("team/app", "stable").unwrap(),
+            Some(first.digest)
+        );
+        assert_ne!(
+            registry.manifest_digest("team/app", "0.9.0").unwrap(),
+            registry.manifest_digest("team/app", "1.0.0").unwrap(),
+            "two tags pushed are two images"
+        );
     }
 
     const OCI_INDEX_ACCEPT: &str = "application/vnd.oci.image.index.v1+json";

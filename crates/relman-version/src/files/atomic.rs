@@ -1,7 +1,8 @@
 //! Writing user files so that a crash or a full disk never leaves half a file: the bytes go to a
 //! temporary file in the same directory, are flushed to disk, and replace the original by a
 //! rename. The original's permissions are kept, and a symbolic link is written through (its
-//! target is replaced, the link stays).
+//! target is replaced, the link stays). A temporary file that a killed write left behind is
+//! removed by the next write of the same file.
 
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -30,8 +31,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         .file_name()
         .map_or_else(|| "file".into(), |name| name.to_string_lossy());
     let prefix = format!(".{name}.");
+    remove_leftovers(&directory, &prefix);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".relman-tmp");
+    builder.prefix(&prefix).suffix(TEMPORARY_SUFFIX);
     #[cfg(unix)]
     if permissions.is_none() {
         // A new file gets the usual mode; the process umask still applies at creation.
@@ -51,6 +53,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         .persist(&target)
         .map_err(|error| write_error(error.error))?;
     sync_directory(&directory).map_err(write_error)
+}
+
+const TEMPORARY_SUFFIX: &str = ".relman-tmp";
+
+/// Removes the temporary files (`.NAME.XXXXXX.relman-tmp`) of earlier writes of the same file
+/// that were killed before their rename: left there, they are untracked files in the user's work
+/// tree after a resumed release. Writes of one file are never concurrent (relman holds the
+/// release lock of the clone), so any such file is a leftover. A failure to remove one is
+/// ignored: a leftover is untidy, not wrong.
+fn remove_leftovers(directory: &Path, prefix: &str) {
+    let Ok(entries) = fs_err::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(TEMPORARY_SUFFIX) {
+            let _ = fs_err::remove_file(entry.path());
+        }
+    }
 }
 
 /// Makes the rename itself durable.
@@ -137,6 +159,32 @@ pub(super) fn without_path(error: io::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_removes_what_a_killed_write_of_the_same_file_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pyproject.toml");
+        fs_err::write(&file, "version = \"1.0\"\n").unwrap();
+        let leftover = dir.path().join(".pyproject.toml.Qj4anO.relman-tmp");
+        let other = dir.path().join(".setup.py.Ab12Cd.relman-tmp");
+        fs_err::write(&leftover, "version = \"1.1").unwrap();
+        fs_err::write(&other, "half").unwrap();
+        write_atomic(&file, b"version = \"1.1\"\n").unwrap();
+        assert_eq!(
+            fs_err::read_to_string(&file).unwrap(),
+            "version = \"1.1\"\n"
+        );
+        assert!(!leftover.exists());
+        assert!(
+            other.exists(),
+            "another file's write is not this one's to clean"
+        );
+        let names: Vec<String> = fs_err::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
 
     #[test]
     fn io_errors_lose_the_fs_err_path() {

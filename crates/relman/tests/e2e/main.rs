@@ -13,6 +13,7 @@ mod checkouts;
 mod commands;
 mod crash;
 mod errors;
+mod examples;
 mod history_commands;
 mod init_docs;
 mod lock;

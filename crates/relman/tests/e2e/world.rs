@@ -8,7 +8,7 @@
 //! API) through the environment as a user's CI would.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use relman_testkit::TestRepo;
 use relman_testkit::circleci::FakeCircleCi;
@@ -31,6 +31,7 @@ pub struct World {
     /// `owner/name` of the project on the fake GitHub.
     pub slug: String,
     extra_env: Vec<(String, String)>,
+    extra_rewrites: Vec<(String, String)>,
 }
 
 /// The folder of a checked-in example.
@@ -55,6 +56,7 @@ impl World {
             smtp: None,
             slug: slug.to_owned(),
             extra_env: Vec::new(),
+            extra_rewrites: Vec::new(),
         }
     }
 
@@ -83,6 +85,13 @@ impl World {
         self.extra_env.push((name.to_owned(), value.to_owned()));
     }
 
+    /// Points one more public endpoint of the example's config at a local stand-in (a Helm
+    /// repository, a bucket or a docs site a test serves), after the built-in ones.
+    pub fn add_rewrite(&mut self, public: &str, local: &str) {
+        self.extra_rewrites
+            .push((public.to_owned(), local.to_owned()));
+    }
+
     /// The public endpoints of a checked-in config and the local service that stands in for
     /// each, in the order they are replaced.
     pub fn rewrites(&self) -> Vec<(String, String)> {
@@ -105,6 +114,7 @@ impl World {
                 rewrites.push((format!("\"{public}/"), format!("\"{}/", registry.host())));
             }
         }
+        rewrites.extend(self.extra_rewrites.iter().cloned());
         rewrites
     }
 
@@ -154,9 +164,17 @@ impl World {
     }
 
     pub fn relman_in(&self, dir: &Path, args: &[&str]) -> Output {
+        self.relman_command_in(dir, args)
+            .output()
+            .expect("run relman")
+    }
+
+    /// `relman ARGS` ready to spawn in `dir` with the world's environment (a test that watches
+    /// or kills it while it runs).
+    pub fn relman_command_in(&self, dir: &Path, args: &[&str]) -> Command {
         let mut command = self.repo.command(relman_path());
         command.current_dir(dir).args(args).envs(self.env());
-        command.output().expect("run relman")
+        command
     }
 }
 

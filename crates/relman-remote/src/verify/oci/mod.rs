@@ -1,5 +1,7 @@
 //! `verify = "oci"`: every tag of an image is on its registry (OCI distribution API), and, with
-//! `platforms`, each tag covers every listed platform.
+//! `platforms`, each tag covers every listed platform; with [`OciVerify::same_as`], every tag
+//! names the same image (digest) as another tag, as after a promotion (`alpha` moved to the
+//! release's image, not merely present from an earlier one).
 //!
 //! A tag is read with `GET /v2/<repository>/manifests/<tag>` and the OCI and Docker manifest
 //! types in `Accept`. An index lists its platforms; a single image's platform is in its config
@@ -33,6 +35,8 @@ pub struct OciVerify {
     tags: Vec<String>,
     platforms: Vec<Platform>,
     login: Option<(String, Secret)>,
+    /// A tag every tag must name the same image as.
+    same_as: Option<String>,
     /// The credential the registry last accepted (basic, or a bearer token it issued).
     credential: Mutex<Option<Credential>>,
 }
@@ -95,8 +99,24 @@ impl OciVerify {
             tags,
             platforms,
             login: login.filter(|(user, _)| !user.is_empty()),
+            same_as: None,
             credential: Mutex::new(None),
         })
+    }
+
+    /// Also requires every tag to name the same image (manifest digest) as `reference`, a tag or
+    /// a digest, which must be on the registry too.
+    pub fn same_as(mut self, reference: &str) -> Result<Self, VerifyError> {
+        if !is_valid_reference(reference) {
+            return Err(VerifyError::Invalid {
+                option: "same-as",
+                value: reference.to_owned(),
+                reason: "not a tag (`[A-Za-z0-9_][A-Za-z0-9_.-]*`, at most 128) or digest"
+                    .to_owned(),
+            });
+        }
+        self.same_as = Some(reference.to_owned());
+        Ok(self)
     }
 
     pub fn image(&self) -> &ImageReference {
@@ -107,6 +127,7 @@ impl OciVerify {
     pub fn requests(&self) -> Vec<RequestDescription> {
         self.tags
             .iter()
+            .chain(&self.same_as)
             .map(|tag| self.manifest_request(tag))
             .collect()
     }
@@ -126,19 +147,34 @@ impl OciVerify {
             let platforms: Vec<String> = self.platforms.iter().map(ToString::to_string).collect();
             line.push_str(&format!(" for {}", platforms.join(", ")));
         }
+        if let Some(reference) = &self.same_as {
+            line.push_str(&format!(", the same image as `{reference}`"));
+        }
         if let Some((user, _)) = &self.login {
             line.push_str(&format!(" (as {user})"));
         }
         line
     }
 
-    /// Reads every tag once.
+    /// Reads every tag once (and the `same_as` one).
     pub fn check(&self, client: &HttpClient) -> Result<Poll<OciFound>, VerifyError> {
         let mut found = Vec::new();
         for tag in &self.tags {
             match self.check_tag(client, tag)? {
                 Ok(tag) => found.push(tag),
                 Err(reason) => return Ok(Poll::Pending(reason)),
+            }
+        }
+        if let Some(reference) = &self.same_as {
+            let wanted = match self.check_tag(client, reference)? {
+                Ok(wanted) => wanted.digest,
+                Err(reason) => return Ok(Poll::Pending(reason)),
+            };
+            if let Some(other) = found.iter().find(|tag| tag.digest != wanted) {
+                return Ok(Poll::Pending(format!(
+                    "{}:{} is {}, not the image of `{reference}` ({wanted})",
+                    self.image, other.tag, other.digest
+                )));
             }
         }
         Ok(Poll::Ready(OciFound { tags: found }))

@@ -66,6 +66,44 @@ fn a_draft_deep_in_the_list_is_found_across_pages() {
 }
 
 #[test]
+fn a_release_that_exists_can_keep_the_notes_people_edited() {
+    let s = setup();
+    let (draft_release, _) = s.github.ensure_release(&s.repo, &draft("v1.2.0")).unwrap();
+    s.github
+        .update_release(
+            &s.repo,
+            draft_release.id,
+            &ReleaseUpdate {
+                body: Some("* fixed things\n\nThanks, testers!".to_owned()),
+                ..ReleaseUpdate::default()
+            },
+        )
+        .send()
+        .unwrap();
+    let publish = NewRelease {
+        draft: false,
+        ..draft("v1.2.0")
+    };
+    let (published, created) = s
+        .github
+        .ensure_release_keeping_notes(&s.repo, &publish)
+        .unwrap();
+    assert!(!created);
+    assert!(!published.draft);
+    assert_eq!(
+        published.body.as_deref(),
+        Some("* fixed things\n\nThanks, testers!")
+    );
+    // A release it creates gets the wanted notes.
+    let (fresh, created) = s
+        .github
+        .ensure_release_keeping_notes(&s.repo, &draft("v1.3.0"))
+        .unwrap();
+    assert!(created);
+    assert_eq!(fresh.body.as_deref(), Some("* fixed things"));
+}
+
+#[test]
 fn publishing_a_draft_and_aligning_notes() {
     let s = setup();
     let (release, _) = s.github.ensure_release(&s.repo, &draft("v1.1.0")).unwrap();

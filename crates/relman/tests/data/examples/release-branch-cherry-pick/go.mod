@@ -1,0 +1,3 @@
+module github.com/cortexlabs/cortex
+
+go 1.21
