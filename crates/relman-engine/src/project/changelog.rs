@@ -101,6 +101,21 @@ impl Project {
         self.render_changelog_named(history, &text, &self.tag_of(&text), date)
     }
 
+    /// The section of `version` the changelog file has already (written by hand, or by an
+    /// earlier run), as a section that changes nothing; `None` when the file has none.
+    pub fn written_section(&self, version: &Version) -> Option<RenderedSection> {
+        let section = self.changelog_section(&version.to_string()).ok()?;
+        let file = self.root.join(&self.changelog.file);
+        let text = read_optional(&file).ok()??;
+        Some(RenderedSection {
+            section,
+            file,
+            before: Some(text.clone()),
+            after: text,
+            fragments: Vec::new(),
+        })
+    }
+
     /// Like [`render_changelog`](Self::render_changelog) for a section that is not a version yet
     /// (`Unreleased`, compared up to `HEAD`).
     pub fn render_changelog_named(
