@@ -135,7 +135,12 @@ impl CheckStep {
             Check::UpToDate => "HEAD equals the remote branch".to_owned(),
             Check::TagAvailable => format!(
                 "tag `{}` is free locally and on the remote",
-                self.tag.as_ref().map_or_else(|| "{tag}".to_owned(), render)
+                match &self.tag {
+                    Some(tag) => render(tag),
+                    // The release's tag, rendered like any other template.
+                    None => Template::parse("{tag}")
+                        .map_or_else(|_| "{tag}".to_owned(), |tag| render(&tag)),
+                }
             ),
             Check::VersionBumped => "the version is greater than the last release's".to_owned(),
             Check::ChangelogEntry => "the changelog has this release's notes".to_owned(),
@@ -367,5 +372,32 @@ impl CheckStep {
                 )));
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Variables;
+
+    #[test]
+    fn tag_available_names_the_release_tag_rendered() {
+        let step = CheckStep {
+            check: Check::TagAvailable,
+            branch: None,
+            allow_untracked: false,
+            tag: None,
+            remote: None,
+            milestone: None,
+            label: None,
+            git_ref: None,
+        };
+        let mut variables = Variables::new();
+        variables.set("tag", "v2.1.3");
+        let render = |template: &Template| template.render_partial(&variables);
+        assert_eq!(
+            step.describe(&render, "master"),
+            "tag `v2.1.3` is free locally and on the remote"
+        );
     }
 }
