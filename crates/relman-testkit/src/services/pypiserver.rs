@@ -100,12 +100,23 @@ impl PypiServer {
 
 /// Builds `NAME-VERSION-py3-none-any.whl` (name normalised) in `out_dir`.
 pub fn build_wheel(out_dir: &Path, name: &str, version: &str) -> Result<PathBuf, ServiceError> {
-    make_dist("wheel", out_dir, name, version)
+    make_dist("wheel", out_dir, name, version, &[])
+}
+
+/// Builds a binary wheel `NAME-VERSION-TAG.whl` whose `WHEEL` file carries `tag` (e.g.
+/// `cp312-cp312-manylinux_2_17_x86_64`), as a CI matrix of platforms produces them.
+pub fn build_wheel_tagged(
+    out_dir: &Path,
+    name: &str,
+    version: &str,
+    tag: &str,
+) -> Result<PathBuf, ServiceError> {
+    make_dist("wheel", out_dir, name, version, &[tag])
 }
 
 /// Builds `NAME-VERSION.tar.gz` (name normalised) in `out_dir`.
 pub fn build_sdist(out_dir: &Path, name: &str, version: &str) -> Result<PathBuf, ServiceError> {
-    make_dist("sdist", out_dir, name, version)
+    make_dist("sdist", out_dir, name, version, &[])
 }
 
 fn make_dist(
@@ -113,6 +124,7 @@ fn make_dist(
     out_dir: &Path,
     name: &str,
     version: &str,
+    extra: &[&str],
 ) -> Result<PathBuf, ServiceError> {
     let python = venv_python_with("zipfile")?;
     let script = out_dir.join(".make_dist.py");
@@ -120,6 +132,7 @@ fn make_dist(
     let output = Command::new(python)
         .arg(&script)
         .args([kind, &out_dir.to_string_lossy(), name, version])
+        .args(extra)
         .output()
         .map_err(|error| ServiceError::io("make_dist", error))?;
     if !output.status.success() {
