@@ -322,4 +322,38 @@ save = { id = "/id" }
         // The same config renders the same bytes.
         assert_eq!(text, render(&config, None));
     }
+
+    #[test]
+    fn texts_of_several_lines_are_fenced_inside_their_item() {
+        let config = Config::parse(
+            Path::new("relman.toml"),
+            r#"
+[[workflow.ship.step]]
+email = "team@example.org"
+subject = "{version} is out"
+body = """
+Hi,
+
+    twine upload dist/*
+
+Thanks
+"""
+
+[[workflow.ship.step]]
+pull-request = "open"
+head = "docs/{version}"
+base = "master"
+title = "Docs for {version}"
+body = "Generated docs."
+"#,
+        )
+        .unwrap();
+        let text = render(&config, None);
+        for expected in [
+            "   - The body:\n\n     ```text\n     Hi,\n\n         twine upload dist/*\n\n     Thanks\n     ```\n",
+            "   - The description: `Generated docs.`.\n",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
 }

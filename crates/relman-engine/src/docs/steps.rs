@@ -2,7 +2,7 @@
 //! templates as written, then the details a person following the runbook needs (what is
 //! checked, what pauses, what later steps can use).
 
-use super::words::{PAUSES, code, codes, join, show, show_code};
+use super::words::{PAUSES, code, codes, join, labelled_text, show, show_code};
 use crate::steps::check::Check;
 use crate::steps::release::ReleaseAction;
 use crate::steps::run::CommandSpec;
@@ -181,10 +181,10 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             ))
             .detail_if(
                 tag.message.is_some(),
-                format!(
-                    "Its message: {}.",
-                    tag.message.as_ref().map(show_code).unwrap_or_default()
-                ),
+                tag.message
+                    .as_ref()
+                    .map(|message| labelled_text("Its message", message))
+                    .unwrap_or_default(),
             )
         }
         StepKind::Push(push) => {
@@ -254,7 +254,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             };
             explained
                 .detail(match &release.notes {
-                    Some(notes) => format!("Its notes: {}.", show_code(notes)),
+                    Some(notes) => labelled_text("Its notes", notes),
                     None => "Its notes are this release's changelog section.".to_owned(),
                 })
                 .detail_if(
@@ -294,6 +294,9 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             }
             if pull.draft {
                 explained = explained.detail("As a draft.");
+            }
+            if let Some(body) = &pull.body {
+                explained = explained.detail(labelled_text("The description", body));
             }
             for (label, values) in [
                 ("Reviewers", &pull.reviewers),
@@ -494,7 +497,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                 explained = explained.detail(format!("With the JSON body `{json}`."));
             }
             if let Some(body) = &http.body {
-                explained = explained.detail(format!("With the body {}.", show_code(body)));
+                explained = explained.detail(labelled_text("The body", body));
             }
             if !http.headers.is_empty() {
                 let names: Vec<String> = http
@@ -541,7 +544,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             !email.cc.is_empty(),
             format!("Copy to {}.", codes(&email.cc)),
         )
-        .detail(format!("The body: {}.", show_code(&email.body)))
+        .detail(labelled_text("The body", &email.body))
         .detail("Sent through the SMTP server in `RELMAN_SMTP_URL`."),
         StepKind::Manual(manual) => {
             let mut explained = Explained::new(format!("**By hand:** {}", show(&manual.text)));
