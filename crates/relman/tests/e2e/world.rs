@@ -8,7 +8,7 @@
 //! API) through the environment as a user's CI would.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 use relman_testkit::TestRepo;
 use relman_testkit::circleci::FakeCircleCi;
@@ -31,6 +31,22 @@ pub struct World {
     /// `owner/name` of the project on the fake GitHub.
     pub slug: String,
     extra_env: Vec<(String, String)>,
+}
+
+/// The journal of the release in progress in the clone at `dir`, else of the newest finished
+/// one (archived under `history/`), as JSON; `None` while there is none.
+pub fn read_journal(dir: &Path) -> Option<serde_json::Value> {
+    let state = dir.join(".git/relman");
+    let read = |path: &Path| -> Option<serde_json::Value> {
+        serde_json::from_str(&fs_err::read_to_string(path).ok()?).ok()
+    };
+    if let Some(journal) = read(&state.join("journal.json")) {
+        return Some(journal);
+    }
+    fs_err::read_dir(state.join("history"))
+        .ok()?
+        .filter_map(|entry| read(&entry.ok()?.path()))
+        .max_by_key(|journal| journal["updated_at"].as_i64())
 }
 
 /// The folder of a checked-in example.
@@ -154,9 +170,19 @@ impl World {
     }
 
     pub fn relman_in(&self, dir: &Path, args: &[&str]) -> Output {
+        self.relman_command(dir, args).output().expect("run relman")
+    }
+
+    /// `relman ARGS` in `dir`, ready to spawn (a test that acts while relman waits, or kills it).
+    pub fn relman_command(&self, dir: &Path, args: &[&str]) -> Command {
         let mut command = self.repo.command(relman_path());
         command.current_dir(dir).args(args).envs(self.env());
-        command.output().expect("run relman")
+        command
+    }
+
+    /// The journal of the release in the work tree, as JSON (`None` before the first run).
+    pub fn journal(&self) -> Option<serde_json::Value> {
+        read_journal(self.repo.path())
     }
 }
 
