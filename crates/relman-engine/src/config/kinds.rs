@@ -213,7 +213,16 @@ pub const KINDS: &[KindSpec] = &[
         key: "http",
         summary: "send an HTTP request",
         values: &[],
-        options: &["headers", "json", "body", "expect", "save", "idempotent"],
+        options: &[
+            "headers",
+            "json",
+            "body",
+            "expect",
+            "save",
+            "find",
+            "found",
+            "idempotent",
+        ],
         in_checkout: false,
     },
     KindSpec {

@@ -299,6 +299,8 @@ id = "bug"
 http = "POST https://bugzilla.example.org/rest/bug"
 json = { summary = "Deploy {version}" }
 save = { id = "/id" }
+find = "GET https://bugzilla.example.org/rest/bug?summary=Deploy%20{version}"
+found = { id = "/bugs/0/id" }
 "#,
         )
         .unwrap();
@@ -316,6 +318,7 @@ save = { id = "/id" }
             "3. Cherry-pick `{args.commits}` onto the current branch, recorded with `-x`.\n   - Only when the `commits` argument is given.",
             "4. Send `POST https://bugzilla.example.org/rest/bug`.\n   - With the JSON body `{\"summary\":\"Deploy {version}\"}`.",
             "   - Later steps can use `{steps.bug.status}`, `{steps.bug.body}`, and `{steps.bug.id}`.",
+            "   - Looks first with `GET https://bugzilla.example.org/rest/bug?summary=Deploy%20{version}`: when its answer has `/bugs/0/id`, the request was sent by an earlier run and is not sent again.",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }

@@ -519,6 +519,19 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                     .collect();
                 explained = explained.detail(format!("Keeps {} from the answer.", join(&saved)));
             }
+            if let Some(find) = &http.find {
+                explained = explained.detail(format!(
+                    "Looks first with `GET {}`: when its answer has {}, the request was sent by an earlier run and is not sent again.",
+                    show(find),
+                    join(
+                        &http
+                            .found
+                            .iter()
+                            .map(|(_, pointer)| format!("`{pointer}`"))
+                            .collect::<Vec<_>>()
+                    )
+                ));
+            }
             explained
         }
         StepKind::Slack(slack) => Explained::new(format!(

@@ -185,11 +185,7 @@ pub(crate) fn probe(
         StepKind::Wait(WaitStep::Url { .. }) | StepKind::Verify(_) => verify::probe(step, cx),
         StepKind::Dispatch(dispatch) => dispatch::probe(dispatch, cx),
         StepKind::Circleci(pipeline) => circleci::probe(pipeline, cx),
-        StepKind::Http(http) => Ok(if http.idempotent {
-            Probe::NotDone
-        } else {
-            Probe::Unknown
-        }),
+        StepKind::Http(http) => announce::probe_http(step, http, cx),
         StepKind::Slack(_) | StepKind::Webhook(_) | StepKind::Email(_) => Ok(Probe::Unknown),
         other => Err(not_remote(other)),
     }
