@@ -12,7 +12,9 @@ mod words;
 use std::fmt::Write as _;
 
 use self::steps::explain;
-use self::words::{code, condition_text, duration, indent_lines, join, sentence, show_code};
+use self::words::{
+    LOOKS_ONCE, PAUSES, code, condition_text, duration, indent_lines, join, sentence, show_code,
+};
 use crate::config::{ChangelogSource, Config, VersionFileOption, Workflow};
 
 /// Renders the runbook of `config`. `name` is the project's name for the title (the config's
@@ -206,8 +208,17 @@ fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool) {
                 None => format!("Acts in {}.", show_code(dir)),
             });
         }
-        details.extend(explained.details);
-        if let Some(timeout) = step.timeout {
+        let looks_once = step.timeout.is_some_and(|timeout| timeout.is_zero());
+        details.extend(explained.details.into_iter().map(|detail| {
+            if looks_once && detail == PAUSES {
+                LOOKS_ONCE.to_owned()
+            } else {
+                detail
+            }
+        }));
+        if let Some(timeout) = step.timeout
+            && !looks_once
+        {
             details.push(format!("Timeout: {}.", duration(timeout)));
         }
         if step.retries > 0 {
@@ -358,5 +369,23 @@ body = "Generated docs."
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }
+    }
+
+    #[test]
+    fn a_wait_that_looks_once_says_so_instead_of_a_zero_timeout() {
+        let config = Config::parse(
+            Path::new("relman.toml"),
+            "[[workflow.ship.step]]\nwait = \"pr-merged\"\npr = \"12\"\ntimeout = \"0s\"\n",
+        )
+        .unwrap();
+        let text = render(&config, None);
+        assert!(
+            text.contains("   - It looks once (`timeout = \"0s\"`): if that is not so yet, the release pauses; `relman resume` looks again.\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Timeout:") && !text.contains("30 min"),
+            "{text}"
+        );
     }
 }

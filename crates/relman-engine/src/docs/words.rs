@@ -106,4 +106,7 @@ pub(super) fn condition_text(condition: &str) -> String {
     format!("Only when `{condition}` holds.")
 }
 
+/// A wait whose `timeout` is zero: it looks once and pauses (a pull request people review).
+pub(super) const LOOKS_ONCE: &str = "It looks once (`timeout = \"0s\"`): if that is not so yet, the release pauses; `relman resume` looks again.";
+
 pub(super) const PAUSES: &str = "If that takes longer than the timeout (30 min unless set), the release pauses; `relman resume` looks again.";
