@@ -34,6 +34,20 @@ use serde_json::Value;
 use crate::http_server::FakeServer;
 use state::{CheckRun, Issue, Milestone, Pull, Release, Repo, Run, State, Status, Workflow};
 
+/// The branch `HEAD` of a bare repository names.
+fn default_branch(git_dir: &std::path::Path) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(["symbolic-ref", "--short", "HEAD"])
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -225,6 +239,16 @@ impl FakeGitHub {
     pub fn add_branch(&self, repo: &str, branch: &str, sha: &str) {
         self.with_repo(repo, |repo, _, _| {
             repo.branches.insert(branch.to_owned(), sha.to_owned());
+        });
+    }
+
+    /// Backs the repository's branches with a bare git repository (the remote a test pushes
+    /// to): every request sees its branches as they are then, as GitHub sees what was pushed.
+    pub fn mirror_git(&self, repo: &str, git_dir: &std::path::Path) {
+        self.with_repo(repo, |repo, _, _| {
+            repo.git_dir = Some(git_dir.to_owned());
+            repo.default_branch = default_branch(git_dir).unwrap_or(repo.default_branch.clone());
+            repo.sync_branches();
         });
     }
 
@@ -565,6 +589,40 @@ mod tests {
             message.contains("unknown query parameter `perpage`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_mirrored_repository_has_the_branches_pushed_to_its_remote() {
+        let repo = crate::TestRepo::new();
+        repo.commit("one");
+        repo.push(&["main"]);
+        let fake = FakeGitHub::start();
+        fake.add_repo("o/r");
+        fake.mirror_git("o/r", repo.remote_path());
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let open = |head: &str| {
+            agent
+                .post(format!("{}/repos/o/r/pulls", fake.api_url()))
+                .header("Authorization", format!("Bearer {}", FakeGitHub::TOKEN))
+                .send_json(serde_json::json!({"title": "t", "head": head, "base": "main"}))
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        assert_eq!(open("release/1.0"), 422, "not pushed yet");
+        repo.git(&["switch", "--quiet", "-c", "release/1.0"]);
+        let sha = repo.commit("two");
+        repo.push(&["release/1.0"]);
+        // Pushed just before the request, as a release pushes then opens its pull request.
+        assert_eq!(open("release/1.0"), 201);
+        let pulls = fake.pull_requests("o/r");
+        assert_eq!(pulls[0].head, "o:release/1.0");
+        assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+        let state = lock(&fake.state);
+        assert_eq!(state.repos["o/r"].branches["release/1.0"], sha);
     }
 
     #[test]

@@ -205,11 +205,40 @@ pub(super) struct Repo {
     pub artifacts: Vec<Artifact>,
     pub dispatches: Vec<(String, String, Value)>,
     pub reruns: Vec<u64>,
+    /// A bare git repository whose branches this repository has, as GitHub has what was pushed.
+    pub git_dir: Option<std::path::PathBuf>,
 }
 
 impl Repo {
     pub fn full_name(&self) -> String {
         format!("{}/{}", self.owner, self.name)
+    }
+
+    /// Takes the branches of the mirrored git repository (a push reached it since the last
+    /// request); branches set by a test and absent from git stay.
+    pub fn sync_branches(&mut self) {
+        let Some(git_dir) = &self.git_dir else {
+            return;
+        };
+        let Ok(output) = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(git_dir)
+            .args([
+                "for-each-ref",
+                "--format=%(refname:strip=2) %(objectname)",
+                "refs/heads/",
+            ])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+        else {
+            return;
+        };
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            if let Some((branch, sha)) = line.split_once(' ') {
+                self.branches.insert(branch.to_owned(), sha.to_owned());
+            }
+        }
     }
 }
 
