@@ -61,8 +61,11 @@ impl World {
     pub fn new(slug: &str) -> World {
         let github = FakeGitHub::start();
         github.add_repo(slug);
+        let repo = TestRepo::new();
+        // GitHub has the branches that were pushed.
+        github.mirror_git(slug, repo.remote_path());
         World {
-            repo: TestRepo::new(),
+            repo,
             github,
             circleci: FakeCircleCi::start(),
             recorder: Recorder::start(),

@@ -5,14 +5,15 @@
 //! (`RELMAN_BLESS=1` rewrites it).
 
 mod python_circleci_wheels;
+mod signed_release_branch;
 
-use std::process::Output;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use relman_testkit::TestRepo;
 
 use crate::support::{assert_exit, relman, stdout};
-use crate::world::{World, example_dir};
+use crate::world::{World, example_dir, read_journal};
 
 /// Each step's state in the journal, in order (`done`, `paused` …).
 pub fn step_states(journal: &serde_json::Value) -> Vec<String> {
@@ -22,6 +23,26 @@ pub fn step_states(journal: &serde_json::Value) -> Vec<String> {
         .iter()
         .map(|step| step["state"].as_str().unwrap_or_default().to_owned())
         .collect()
+}
+
+/// Asserts that relman exited 3, paused on step `number` with the release paused.
+#[track_caller]
+pub fn assert_paused_on(world: &World, output: &Output, number: usize) {
+    assert_exit(output, 3);
+    let journal = world.journal().expect("a paused release has a journal");
+    assert_eq!(journal["state"], "paused", "{journal:#}");
+    let states = step_states(&journal);
+    assert_eq!(
+        states[number - 1],
+        "paused",
+        "paused on another step: {states:?}"
+    );
+    assert!(
+        states[..number - 1]
+            .iter()
+            .all(|state| state == "done" || state == "skipped"),
+        "{states:?}"
+    );
 }
 
 /// Asserts that relman exited 0 with every step of the release done.
@@ -46,6 +67,72 @@ pub fn wait_until<T>(what: &str, timeout: Duration, mut ready: impl FnMut() -> O
         assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// How a relman run that a test may kill ended.
+#[derive(Debug)]
+pub enum Ended {
+    /// It exited by itself with this code (its output is in `ended.log`).
+    Exited(i32),
+    /// The test killed it (SIGKILL) after the step it watched was done.
+    Killed,
+}
+
+/// Runs `relman ARGS` and kills it with SIGKILL as soon as the journal records the first step
+/// that was not done when it started as done: a crash right after that step (or, as relman goes
+/// on at once, in the middle of the next one). Returns how it ended.
+pub fn run_killed_after_next_step(world: &World, args: &[&str]) -> Ended {
+    let dir = world.repo.path();
+    let done_before = read_journal(dir)
+        .filter(|journal| journal["state"] != "done")
+        .map_or(0, |journal| {
+            step_states(&journal)
+                .iter()
+                .take_while(|state| *state == "done" || *state == "skipped")
+                .count()
+        });
+    let log = world.repo.root().join("ended.log");
+    let mut child = world
+        .relman_command(dir, args)
+        .stdout(Stdio::null())
+        .stderr(
+            fs_err::File::create(&log)
+                .expect("create the log")
+                .into_parts()
+                .0,
+        )
+        .spawn()
+        .expect("spawn relman");
+    let watched = done_before + 1;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(status) = child.try_wait().expect("poll relman") {
+            return Ended::Exited(
+                status
+                    .code()
+                    .expect("relman exited, not killed by a signal"),
+            );
+        }
+        let done = read_journal(dir)
+            .is_some_and(|journal| journal["steps"][watched - 1]["state"] == "done");
+        if done {
+            // `Child::kill` is SIGKILL: no handler runs, as in a power cut.
+            child.kill().expect("kill relman");
+            child.wait().expect("reap relman");
+            return Ended::Killed;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "relman ran for two minutes; log:\n{}",
+            fs_err::read_to_string(&log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// What relman last wrote on stderr in [`run_killed_after_next_step`].
+pub fn last_log(world: &World) -> String {
+    fs_err::read_to_string(world.repo.root().join("ended.log")).unwrap_or_default()
 }
 
 /// `examples/NAME/RUNBOOK.md` is what `relman docs` renders from the checked-in config, run in
