@@ -1,7 +1,9 @@
 //! Writing user files so that a crash or a full disk never leaves half a file: the bytes go to a
 //! temporary file in the same directory, are flushed to disk, and replace the original by a
 //! rename. The original's permissions are kept, and a symbolic link is written through (its
-//! target is replaced, the link stays).
+//! target is replaced, the link stays). A temporary file that a killed process left behind
+//! (`.NAME.XXXXXX.relman-tmp`) is removed by the next write of the same file, so a resumed
+//! release leaves no litter in the work tree.
 
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -30,8 +32,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         .file_name()
         .map_or_else(|| "file".into(), |name| name.to_string_lossy());
     let prefix = format!(".{name}.");
+    remove_leftovers(&directory, &prefix);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".relman-tmp");
+    builder.prefix(&prefix).suffix(TEMPORARY_SUFFIX);
     #[cfg(unix)]
     if permissions.is_none() {
         // A new file gets the usual mode; the process umask still applies at creation.
@@ -51,6 +54,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         .persist(&target)
         .map_err(|error| write_error(error.error))?;
     sync_directory(&directory).map_err(write_error)
+}
+
+const TEMPORARY_SUFFIX: &str = ".relman-tmp";
+
+/// Removes the temporary files of this target that an interrupted write left (the process was
+/// killed between creating one and renaming it). Only one release runs in a clone at a time, so
+/// none of them is being written now. Best effort: a leftover that cannot be removed is litter,
+/// not a reason to fail the write.
+fn remove_leftovers(directory: &Path, prefix: &str) {
+    let Ok(entries) = fs_err::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(prefix) && name.ends_with(TEMPORARY_SUFFIX) {
+            let _ = fs_err::remove_file(entry.path());
+        }
+    }
 }
 
 /// Makes the rename itself durable.
@@ -137,6 +159,26 @@ pub(super) fn without_path(error: io::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_removes_what_an_interrupted_write_of_the_same_file_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("setup.py");
+        fs_err::write(&path, "old").unwrap();
+        let leftover = dir.path().join(".setup.py.yoqPma.relman-tmp");
+        fs_err::write(&leftover, "half").unwrap();
+        let other = dir.path().join(".CHANGELOG.md.abcdef.relman-tmp");
+        fs_err::write(&other, "another file's").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs_err::read_to_string(&path).unwrap(), "new");
+        assert!(!leftover.exists());
+        assert!(other.exists(), "only the same file's leftovers go");
+        let names: Vec<String> = fs_err::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
 
     #[test]
     fn io_errors_lose_the_fs_err_path() {
