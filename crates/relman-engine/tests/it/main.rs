@@ -1,6 +1,7 @@
 //! Integration tests of relman-engine.
 
 mod config;
+mod crash_git;
 mod init;
 mod init_project;
 mod remote_announce;

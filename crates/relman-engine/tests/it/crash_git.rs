@@ -1,0 +1,121 @@
+//! Git steps after a crash: a push whose local bookkeeping was cut short, a push that went
+//! through while relman was gone, and the `{changelog}` a resumed release carries on with.
+
+use relman_testkit::write_executable;
+
+use crate::remote_support::{Fixture, outputs};
+
+const PROJECT: &str = r#"[project]
+name = "app"
+tag = "v{version}"
+scheme = "semver"
+version-files = ["VERSION"]
+"#;
+
+fn release_branch() -> Fixture {
+    Fixture::new(&format!(
+        r#"{PROJECT}
+[[workflow.ship.step]]
+branch = "release/{{major}}.{{minor}}"
+
+[[workflow.ship.step]]
+tag = "{{tag}}"
+message = "Release {{version}}"
+
+[[workflow.ship.step]]
+push = ["branch", "tag"]
+"#
+    ))
+}
+
+fn upstream(fixture: &Fixture) -> String {
+    fixture
+        .repo
+        .git(&["rev-parse", "--abbrev-ref", "release/1.2@{upstream}"])
+}
+
+#[test]
+fn a_push_whose_bookkeeping_was_cut_short_gets_its_upstream_on_resume() {
+    let fixture = release_branch();
+    fixture.run("ship").assert_done();
+    assert_eq!(upstream(&fixture), "origin/release/1.2");
+    // Killed after the remote took the refs, before git wrote the upstream and tracking ref.
+    let repo = &fixture.repo;
+    repo.git(&["config", "--unset", "branch.release/1.2.remote"]);
+    repo.git(&["config", "--unset", "branch.release/1.2.merge"]);
+    repo.git(&["update-ref", "-d", "refs/remotes/origin/release/1.2"]);
+    fixture.crash_at(3, None);
+    fixture.resume(false).assert_done();
+    assert_eq!(upstream(&fixture), "origin/release/1.2");
+    assert_eq!(
+        repo.git(&["rev-parse", "origin/release/1.2"]),
+        repo.git_in(repo.remote_path(), &["rev-parse", "release/1.2"])
+    );
+    assert_eq!(
+        outputs(&fixture, 3)["refs"],
+        "refs/heads/release/1.2 refs/tags/v1.2.3"
+    );
+}
+
+#[test]
+fn a_push_refused_because_the_remote_has_the_refs_already_is_done() {
+    let fixture = release_branch();
+    // The remote takes the refs, then refuses the push: what a relman sees when the push of a
+    // relman killed a moment ago went through first.
+    write_executable(
+        &fixture.repo.remote_path().join("hooks/pre-receive"),
+        concat!(
+            "#!/bin/sh\n",
+            "# Another pusher: the objects leave the quarantine, the refs are updated, and this\n",
+            "# push is refused as the loser of a race is.\n",
+            "cp -R \"$GIT_OBJECT_DIRECTORY\"/. objects/\n",
+            "while read old new ref; do\n",
+            "  env -u GIT_QUARANTINE_PATH -u GIT_OBJECT_DIRECTORY -u GIT_ALTERNATE_OBJECT_DIRECTORIES \\\n",
+            "    git update-ref \"$ref\" \"$new\"\n",
+            "done\n",
+            "echo 'cannot lock ref: reference already exists' >&2\n",
+            "exit 1\n",
+        ),
+    );
+    fixture.run("ship").assert_done();
+    let journal = fixture.journal();
+    assert!(
+        journal.steps[2]
+            .output_tail
+            .iter()
+            .any(|line| line.contains("an interrupted push went through")),
+        "{:?}",
+        journal.steps[2].output_tail
+    );
+    assert_eq!(upstream(&fixture), "origin/release/1.2");
+
+    // Refused with the remote lacking them: that is a failure.
+    let fixture = release_branch();
+    fixture.repo.reject_pushes("frozen");
+    let (step, message, _) = fixture.run("ship").failed();
+    assert_eq!(step, 3);
+    assert!(
+        message.contains("frozen") || message.contains("rejected"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_resumed_release_carries_on_with_the_same_changelog_section() {
+    let fixture = Fixture::new(&format!(
+        r#"{PROJECT}
+[[workflow.ship.step]]
+changelog = "update"
+"#
+    ));
+    fixture.run("ship").assert_done();
+    let fresh = outputs(&fixture, 1)["changelog"].clone();
+    assert!(
+        fresh.starts_with("## [1.2.3]") || fresh.starts_with("## 1.2.3"),
+        "{fresh}"
+    );
+    // Killed after the file was written: the probe finds the section, heading and all.
+    fixture.crash_at(1, None);
+    fixture.resume(false).assert_done();
+    assert_eq!(outputs(&fixture, 1)["changelog"], fresh);
+}
