@@ -119,3 +119,50 @@ changelog = "update"
     fixture.resume(false).assert_done();
     assert_eq!(outputs(&fixture, 1)["changelog"], fresh);
 }
+
+#[test]
+fn git_locks_left_by_a_killed_relman_are_removed_when_its_lock_is_taken_over() {
+    let fixture = Fixture::new(&format!(
+        r#"{PROJECT}
+[[workflow.ship.step]]
+changelog = "update"
+
+[[workflow.ship.step]]
+commit = "Release {{version}}"
+"#
+    ));
+    // A git command of the killed relman died holding the index.
+    let index_lock = fixture.repo.path().join(".git/index.lock");
+    fs_err::write(&index_lock, "").unwrap();
+    let (step, message, _) = fixture.run("ship").failed();
+    assert_eq!(step, 2);
+    assert!(message.contains("index.lock"), "{message}");
+    // Without a takeover (the last relman ended cleanly), a lock may be someone else's: kept.
+    let ran = fixture.resume(false);
+    ran.failed();
+    assert!(index_lock.exists());
+
+    // The relman that held the release was killed: its pid is still in the lock file.
+    fs_err::write(fixture.repo.path().join(".git/relman/lock"), "4194303\n").unwrap();
+    let ran = fixture.resume(false);
+    ran.assert_done();
+    assert!(!index_lock.exists());
+    let warnings: Vec<String> = ran
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            relman_engine::report::Event::Warning { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|warning| warning.contains("removed `.git/index.lock`")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        fixture.repo.git(&["log", "-1", "--format=%s"]),
+        "Release 1.2.3"
+    );
+}
