@@ -7,6 +7,7 @@
 mod python_circleci_wheels;
 mod signed_release_branch;
 
+use std::os::unix::process::CommandExt as _;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -80,7 +81,9 @@ pub enum Ended {
 
 /// Runs `relman ARGS` and kills it with SIGKILL as soon as the journal records the first step
 /// that was not done when it started as done: a crash right after that step (or, as relman goes
-/// on at once, in the middle of the next one). Returns how it ended.
+/// on at once, in the middle of the next one). The commands relman runs (git, make) die with it,
+/// as when the machine or the CI job goes: relman runs in a process group of its own, and the
+/// whole group is killed. Returns how it ended.
 pub fn run_killed_after_next_step(world: &World, args: &[&str]) -> Ended {
     let dir = world.repo.path();
     let done_before = read_journal(dir)
@@ -94,6 +97,7 @@ pub fn run_killed_after_next_step(world: &World, args: &[&str]) -> Ended {
     let log = world.repo.root().join("ended.log");
     let mut child = world
         .relman_command(dir, args)
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(
             fs_err::File::create(&log)
@@ -116,8 +120,12 @@ pub fn run_killed_after_next_step(world: &World, args: &[&str]) -> Ended {
         let done = read_journal(dir)
             .is_some_and(|journal| journal["steps"][watched - 1]["state"] == "done");
         if done {
-            // `Child::kill` is SIGKILL: no handler runs, as in a power cut.
-            child.kill().expect("kill relman");
+            // SIGKILL: no handler runs, as in a power cut; `-PID` is the group relman leads.
+            let killed = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status()
+                .expect("run kill");
+            assert!(killed.success(), "kill -KILL -{}", child.id());
             child.wait().expect("reap relman");
             return Ended::Killed;
         }

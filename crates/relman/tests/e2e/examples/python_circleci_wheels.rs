@@ -334,7 +334,7 @@ fn wheels_are_built_tagged_drafted_mailed_verified_on_pypi_and_published() {
     assert_eq!(
         mail_text(mail.body()),
         format!(
-            "Hi Close engineering team,\n\nciso8601 2.1.3 is tagged (v2.1.3) and its wheels are built. Could you upload them to PyPI?\n\nThe files are attached to the draft release {release_url}\nand are the artifacts of CircleCI pipeline 100:\n\n    twine upload dist/*\n\nWhat changed:\n\n{ENTRY_213}\n\nThanks!\n"
+            "Hi Close engineering team,\n\nciso8601 2.1.3 is tagged (v2.1.3) and its wheels are built. Could you upload them to PyPI?\n\nThe files are attached to the draft release {release_url}\nand are the artifacts of CircleCI pipeline 100:\n\n    twine upload dist/*\n\nWhat changed:\n\n# Version 2.1.3\n\n{ENTRY_213}\n\nThanks!\n"
         )
     );
 
