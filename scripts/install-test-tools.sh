@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
-# ssh-keygen (signed tags), the real services (scripts/install-test-services.sh: pypiserver,
+# ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
 # twine, aiosmtpd, docker-registry, htpasswd, openssl) and towncrier (the changelog oracle).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
@@ -14,6 +14,7 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 command -v gpgconf >/dev/null 2>&1 || missing+=(gpgconf)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
+command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
     log "apt-get install ${missing[*]}"

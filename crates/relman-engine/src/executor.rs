@@ -16,7 +16,7 @@ use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
 use crate::report::{Event, Prompter, Reporter};
-use crate::steps::{self, Outcome, Probe, RunCx, StepError};
+use crate::steps::{self, Checkout, Outcome, Probe, RunCx, StepError};
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +117,23 @@ pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
     }
 }
 
+/// Fails when a new release cannot start in this clone: another relman holds the lock, or a
+/// release is in progress (or its journal cannot be read). The binary asks this before it plans
+/// and asks for confirmation, so nobody confirms a plan that cannot run; [`Runner::start`]
+/// checks again under the lock.
+pub fn check_can_start(project: &Project) -> Result<(), RunError> {
+    let state = StateDir::new(project.repo.common_dir());
+    ReleaseLock::check_free(state.path())?;
+    if let Some(journal) = state.load()?
+        && journal.state.in_progress()
+    {
+        return Err(RunError::InProgress {
+            summary: summary(&journal),
+        });
+    }
+    Ok(())
+}
+
 impl Runner<'_> {
     fn state(&self) -> StateDir {
         StateDir::new(self.project.repo.common_dir())
@@ -192,12 +209,15 @@ impl Runner<'_> {
         }
         let state = self.state();
         let _lock = self.lock(&state)?;
-        if let Some(journal) = state.load()?
-            && journal.state.in_progress()
-        {
-            return Err(RunError::InProgress {
-                summary: summary(&journal),
-            });
+        if let Some(journal) = state.load()? {
+            if journal.state.in_progress() {
+                return Err(RunError::InProgress {
+                    summary: summary(&journal),
+                });
+            }
+            // An ended release that a crash left in place (between "done" and its archiving):
+            // keep it in the history rather than write the new journal over it.
+            state.archive(&journal)?;
         }
         let frozen = plan.frozen.clone();
         let steps = plan
@@ -317,7 +337,7 @@ impl Runner<'_> {
             let title = journal.steps[index].title.clone();
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
-                let cx = self.cx(&plan, journal, state, index, &redactor, false);
+                let cx = self.cx(&plan, journal, state, index, &redactor, false, None);
                 let variables = cx.variables();
                 let version = cx.project.scheme.parse(&plan.version).ok();
                 let context = crate::plan::variables_context(
@@ -344,12 +364,26 @@ impl Runner<'_> {
                     Err(error) => return self.fail(state, journal, index, &title, error, started),
                 }
             }
+            // A step with `dir` acts in another checkout, cloned first when it is missing.
+            let checkout =
+                match self.prepare_checkout(&plan, journal, state, index, &redactor, true) {
+                    Ok(checkout) => checkout,
+                    Err(error) => return self.fail(state, journal, index, &title, error, started),
+                };
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
                 StepState::Running | StepState::Failed | StepState::Paused
             ) {
-                let mut cx = self.cx(&plan, journal, state, index, &redactor, false);
+                let mut cx = self.cx(
+                    &plan,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    false,
+                    checkout.as_ref(),
+                );
                 match steps::probe(step, &mut cx) {
                     Ok(Probe::Done) => {
                         journal.steps[index]
@@ -407,7 +441,15 @@ impl Runner<'_> {
             });
             let mut attempts_left = step.retries;
             let outcome = loop {
-                let mut cx = self.cx(&plan, journal, state, index, &redactor, confirmed);
+                let mut cx = self.cx(
+                    &plan,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    confirmed,
+                    checkout.as_ref(),
+                );
                 match steps::execute(step, &mut cx) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
@@ -453,6 +495,7 @@ impl Runner<'_> {
         index: usize,
         redactor: &'c Redactor,
         confirmed: bool,
+        checkout: Option<&'c Checkout>,
     ) -> RunCx<'c> {
         RunCx {
             project: self.project,
@@ -465,6 +508,7 @@ impl Runner<'_> {
             prompter: &mut *self.prompter,
             redactor,
             confirmed,
+            checkout,
         }
     }
 
@@ -548,6 +592,7 @@ impl Runner<'_> {
         if repo.cherry_pick_in_progress() {
             repo.cherry_pick_abort()?;
         }
+        let redactor = redactor(self.project, self.env);
         let pushed: Vec<String> = journal
             .steps
             .iter()
@@ -568,12 +613,19 @@ impl Runner<'_> {
             report.remote.extend(record.remote.iter().rev().cloned());
             let undos: Vec<Undo> = record.undo.iter().rev().cloned().collect();
             for undo in undos {
-                match self.undo(&undo, &pushed, &mut keep_files) {
+                let result = match undo {
+                    Undo::RunStepUndo { .. } => {
+                        self.run_step_undo(&mut journal, &state, index, &redactor)
+                    }
+                    undo => self.undo(&undo, &pushed, &mut keep_files),
+                };
+                match result {
                     Ok(Some(done)) => report.undone.push(done),
                     Ok(None) => {}
                     Err(kept) => report.kept.push(kept),
                 }
             }
+            let record = &journal.steps[index];
             if record.state != StepState::Done || !record.undo.is_empty() {
                 journal.steps[index].state = StepState::Undone;
             }
@@ -588,6 +640,109 @@ impl Runner<'_> {
             message: None,
         });
         Ok(report)
+    }
+
+    /// The checkout named by the `dir` of the step at `index`, relative to the project's work
+    /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
+    fn prepare_checkout(
+        &mut self,
+        plan: &FrozenPlan,
+        journal: &mut Journal,
+        state: &StateDir,
+        index: usize,
+        redactor: &Redactor,
+        clone_missing: bool,
+    ) -> Result<Option<Checkout>, StepError> {
+        let step = &plan.steps[index];
+        let Some(dir) = &step.dir else {
+            return Ok(None);
+        };
+        let cx = self.cx(plan, journal, state, index, redactor, false, None);
+        let relative = cx.render(dir)?;
+        let url = step
+            .clone
+            .as_ref()
+            .map(|clone| cx.render(clone))
+            .transpose()?;
+        let root = self.project.root.join(&relative);
+        if !root.exists() {
+            let Some(url) = url.filter(|_| clone_missing) else {
+                return Err(
+                    StepError::new(format!("the checkout `{relative}` does not exist")).with_hint(
+                        "clone it there, or give the step `clone = \"URL\"` so relman clones it",
+                    ),
+                );
+            };
+            let argv = vec![
+                "git".to_owned(),
+                "clone".to_owned(),
+                "--quiet".to_owned(),
+                url.clone(),
+                root.display().to_string(),
+            ];
+            let reporter = &mut *self.reporter;
+            let number = step.number;
+            steps::run_command(&argv, &self.project.root, &[], None, |line| {
+                reporter.event(Event::StepOutput {
+                    number,
+                    line: redactor.redact(line),
+                });
+            })
+            .map_err(|error| {
+                StepError::new(format!(
+                    "cannot clone `{}` into `{relative}`: {}",
+                    redactor.redact(&url),
+                    redactor.redact(&error.message)
+                ))
+            })?;
+        }
+        let repo = relman_git::Repository::discover(&root).map_err(StepError::from)?;
+        let root = repo.work_tree().map_or(root, std::path::Path::to_path_buf);
+        Ok(Some(Checkout { root, repo }))
+    }
+
+    /// Runs the `undo` of the `run` step at `index`, rendered now (with the environment of now).
+    fn run_step_undo(
+        &mut self,
+        journal: &mut Journal,
+        state: &StateDir,
+        index: usize,
+        redactor: &Redactor,
+    ) -> Result<Option<String>, String> {
+        let plan = journal.plan.clone();
+        let steps::StepKind::Run(run) = &plan.steps[index].kind else {
+            return Ok(None);
+        };
+        let checkout = self
+            .prepare_checkout(&plan, journal, state, index, redactor, false)
+            .map_err(|error| redactor.redact(&error.to_string()))?;
+        let command = {
+            let cx = self.cx(
+                &plan,
+                journal,
+                state,
+                index,
+                redactor,
+                false,
+                checkout.as_ref(),
+            );
+            run.undo_command(&cx)
+                .map_err(|error| redactor.redact(&error.to_string()))?
+        };
+        let Some(steps::run::Resolved { argv, cwd, env }) = command else {
+            return Ok(None);
+        };
+        let reporter = &mut *self.reporter;
+        steps::run_command(&argv, &cwd, &env, None, |line| {
+            reporter.event(Event::StepOutput {
+                number: 0,
+                line: redactor.redact(line),
+            });
+        })
+        .map_err(|error| redactor.redact(&error.to_string()))?;
+        Ok(Some(
+            redactor.redact(&format!("ran `{}`", shell_words::join(&argv))),
+        ))
     }
 
     /// Takes back one local effect. `Ok(Some)` says what was done, `Err` why it was kept.
@@ -709,6 +864,8 @@ impl Runner<'_> {
                 .map_err(|error| error.to_string())?;
                 Ok(Some(format!("ran `{}`", shell_words::join(argv))))
             }
+            // Run by `run_step_undo`, which can render it.
+            Undo::RunStepUndo { .. } => Ok(None),
         }
     }
 }

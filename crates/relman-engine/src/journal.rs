@@ -167,8 +167,11 @@ pub enum Undo {
     },
     /// Switch back to the branch that was checked out.
     SwitchBack { to: String },
-    /// Run a command (`undo = …` of a `run` step).
+    /// Run this command. Written by relman 0.1.0 before `RunStepUndo`; still undone when found.
     Command { argv: Vec<String>, cwd: PathBuf },
+    /// Run the `undo = …` of the `run` step with this number. Its argv is rendered when `abort`
+    /// runs it, so an environment value (a token) in it is never written into the journal.
+    RunStepUndo { number: usize },
 }
 
 /// An effect outside the clone.
@@ -261,7 +264,8 @@ impl StateDir {
         let Ok(entries) = fs_err::read_dir(&history) else {
             return Ok(None);
         };
-        let mut newest: Option<(i64, Journal)> = None;
+        // Newest by the journal's own clock (seconds), then by when the file was last written.
+        let mut newest: Option<((i64, Option<std::time::SystemTime>), Journal)> = None;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().is_none_or(|extension| extension != "json") {
@@ -273,11 +277,10 @@ impl StateDir {
             let Ok(journal) = parse(&path, &text) else {
                 continue;
             };
-            if newest
-                .as_ref()
-                .is_none_or(|(time, _)| journal.updated_at > *time)
-            {
-                newest = Some((journal.updated_at, journal));
+            let written = entry.metadata().and_then(|meta| meta.modified()).ok();
+            let key = (journal.updated_at, written);
+            if newest.as_ref().is_none_or(|(newest, _)| key > *newest) {
+                newest = Some((key, journal));
             }
         }
         Ok(newest.map(|(_, journal)| journal))
@@ -306,10 +309,17 @@ impl StateDir {
         Ok(())
     }
 
-    /// Moves a finished release out of the way into `history/`, so a new one can start.
+    /// Moves a finished release out of the way into `history/`, so a new one can start. Ids
+    /// hold the start second only: a release of the same version started in the same second
+    /// (abort, try again) gets `-2`, `-3` … rather than replacing the first one's record.
     pub fn archive(&self, journal: &Journal) -> Result<(), JournalError> {
         let history = self.dir.join(HISTORY);
-        let target = history.join(format!("{}.json", journal.id));
+        let mut target = history.join(format!("{}.json", journal.id));
+        let mut attempt = 1;
+        while target.exists() {
+            attempt += 1;
+            target = history.join(format!("{}-{attempt}.json", journal.id));
+        }
         let write_error = |source| JournalError::Write {
             path: target.clone(),
             source,

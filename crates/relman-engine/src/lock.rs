@@ -101,6 +101,40 @@ impl ReleaseLock {
     }
 }
 
+impl ReleaseLock {
+    /// Fails with [`LockError::Held`] when a live relman holds the lock in `dir`; takes nothing
+    /// and writes nothing (a check before planning; [`ReleaseLock::acquire`] decides).
+    pub fn check_free(dir: &Path) -> Result<(), LockError> {
+        let path = dir.join("lock");
+        let mut file = match fs_err::OpenOptions::new().read(true).open(&path) {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => return Err(LockError::Io { path, source }),
+        };
+        // As in `acquire`: a holder that is going away gets a moment.
+        let deadline = Instant::now() + GRACE;
+        let mut attempt = file.file().try_lock();
+        while matches!(attempt, Err(std::fs::TryLockError::WouldBlock)) && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(25));
+            attempt = file.file().try_lock();
+        }
+        match attempt {
+            Ok(()) => {
+                let _ = file.file().unlock();
+                Ok(())
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let pid = holder.lines().next().unwrap_or("unknown").trim().to_owned();
+                Err(LockError::Held { pid, path })
+            }
+            Err(std::fs::TryLockError::Error(source)) => Err(LockError::Io { path, source }),
+        }
+    }
+}
+
 impl Drop for ReleaseLock {
     fn drop(&mut self) {
         // Empty the file so the next holder does not report a takeover, then let go.
@@ -148,6 +182,27 @@ mod tests {
         let second = ReleaseLock::acquire_within(dir.path(), Duration::from_secs(5));
         releaser.join().unwrap();
         assert!(second.is_ok(), "{second:?}");
+    }
+
+    #[test]
+    fn checking_the_lock_neither_takes_it_nor_changes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        ReleaseLock::check_free(dir.path()).unwrap();
+        assert!(!dir.path().join("lock").exists());
+        let held = ReleaseLock::acquire(dir.path()).unwrap();
+        let error = ReleaseLock::check_free(dir.path()).unwrap_err();
+        assert!(
+            matches!(&error, LockError::Held { pid, .. } if *pid == std::process::id().to_string())
+        );
+        drop(held);
+        fs_err::write(dir.path().join("lock"), "4242\n").unwrap();
+        ReleaseLock::check_free(dir.path()).unwrap();
+        let lock = ReleaseLock::acquire(dir.path()).unwrap();
+        assert_eq!(
+            lock.took_over_from,
+            Some(4242),
+            "the dead holder is still reported"
+        );
     }
 
     #[test]

@@ -120,11 +120,38 @@ pub(crate) fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 }
 
 impl Repository {
+    /// Every file git sees in the work tree, relative to its top: tracked ones (deleted ones
+    /// included) and untracked ones that are not ignored. What `git add` will take.
+    pub fn visible_files(&self) -> Result<Vec<PathBuf>, GitError> {
+        let output = self
+            .git([
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--deduplicate",
+            ])
+            .output()?;
+        if !output.status.success() {
+            return Err(output.into_error());
+        }
+        Ok(output
+            .stdout
+            .split(|&byte| byte == 0)
+            .filter(|path| !path.is_empty())
+            .map(path_from_bytes)
+            .collect())
+    }
+
     /// The state of the work tree and index (untracked files listed as git lists them by default,
     /// ignored files left out).
     pub fn status(&self) -> Result<Status, GitError> {
+        // `--no-optional-locks`: without it `git status` refreshes the index's stat data and
+        // rewrites `.git/index` when a file was touched, and `relman plan` must write nothing.
         let output = self
             .git([
+                "--no-optional-locks",
                 "status",
                 "--porcelain=v2",
                 "-z",

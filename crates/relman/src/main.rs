@@ -13,7 +13,8 @@ fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse_from(args::with_run_inserted(std::env::args_os().collect()));
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let style = output::Style::stderr(cli.global.color, no_color);
-    match commands::run(cli, style) {
+    let out_style = output::Style::stdout(cli.global.color, no_color);
+    match commands::run(cli, style, out_style) {
         Ok(code) => std::process::ExitCode::from(code as u8),
         Err(error) => {
             output::print_error(style, &error);

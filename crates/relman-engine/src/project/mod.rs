@@ -262,9 +262,11 @@ fn remote_url(repo: &Repository, remote: &str) -> Option<String> {
     }
     let simple =
         !text.contains("insteadOf") && !text.contains("insteadof") && !text.contains("[include");
-    match found {
-        Some(url) if simple => Some(url),
-        _ => repo.remote_url(remote).ok().flatten(),
+    if simple {
+        // The file says everything: a remote it does not name does not exist.
+        found
+    } else {
+        repo.remote_url(remote).ok().flatten()
     }
 }
 

@@ -38,7 +38,7 @@ impl BranchStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let name = cx.render(&self.name)?;
         let from = match &self.from {
             Some(from) => cx.render(from)?,
@@ -91,7 +91,7 @@ impl BranchStep {
         let Some(start) = cx.context_value("start").map(str::to_owned) else {
             return Ok(Probe::NotDone);
         };
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         if !repo.branch_names()?.contains(&name)
             || repo.resolve_commit(&format!("refs/heads/{name}"))? != start
         {

@@ -133,15 +133,13 @@ impl CheckStep {
             ),
             Check::Clean => "no uncommitted changes".to_owned(),
             Check::UpToDate => "HEAD equals the remote branch".to_owned(),
-            Check::TagAvailable => format!(
-                "tag `{}` is free locally and on the remote",
-                match &self.tag {
-                    Some(tag) => render(tag),
-                    // The release's tag, rendered like any other template.
-                    None => Template::parse("{tag}")
-                        .map_or_else(|_| "{tag}".to_owned(), |tag| render(&tag)),
-                }
-            ),
+            Check::TagAvailable => {
+                let default = Template::parse("{tag}").expect("invariant: `{tag}` is a template");
+                format!(
+                    "tag `{}` is free locally and on the remote",
+                    render(self.tag.as_ref().unwrap_or(&default))
+                )
+            }
             Check::VersionBumped => "the version is greater than the last release's".to_owned(),
             Check::ChangelogEntry => "the changelog has this release's notes".to_owned(),
             Check::CiGreen => "every check and status of the commit succeeded".to_owned(),

@@ -87,21 +87,7 @@ impl ChecksumsStep {
         relman_version::files::write_atomic(&target, sums.as_bytes())?;
         if self.sign {
             let signature = PathBuf::from(format!("{}.asc", target.display()));
-            let argv: Vec<String> = [
-                "gpg",
-                "--batch",
-                "--yes",
-                "--armor",
-                "--detach-sign",
-                "--output",
-            ]
-            .into_iter()
-            .map(str::to_owned)
-            .chain([
-                signature.display().to_string(),
-                target.display().to_string(),
-            ])
-            .collect();
+            let argv = gpg_sign_argv(cx.repo(), &signature, &target)?;
             cx.push_undo(Undo::RestoreFile {
                 path: PathBuf::from(format!("{}.asc", output.display())),
                 content: None,
@@ -116,4 +102,35 @@ impl ChecksumsStep {
         cx.set_output("file", output.display().to_string());
         Ok(Outcome::Done)
     }
+}
+
+/// `gpg --detach-sign` as git would sign: with git's gpg program and, when git signs with
+/// OpenPGP, its `user.signingKey` (not whichever key gpg picks by default).
+fn gpg_sign_argv(
+    repo: &relman_git::Repository,
+    signature: &std::path::Path,
+    target: &std::path::Path,
+) -> Result<Vec<String>, StepError> {
+    let program = match repo.config_get("gpg.openpgp.program")? {
+        Some(program) => program,
+        None => repo
+            .config_get("gpg.program")?
+            .unwrap_or_else(|| "gpg".to_owned()),
+    };
+    let mut argv: Vec<String> = [&program, "--batch", "--yes", "--armor", "--detach-sign"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let openpgp = repo
+        .config_get("gpg.format")?
+        .is_none_or(|format| format == "openpgp");
+    if openpgp && let Some(key) = repo.config_get("user.signingkey")? {
+        argv.extend(["--local-user".to_owned(), key]);
+    }
+    argv.extend([
+        "--output".to_owned(),
+        signature.display().to_string(),
+        target.display().to_string(),
+    ]);
+    Ok(argv)
 }

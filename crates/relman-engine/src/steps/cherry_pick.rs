@@ -54,7 +54,7 @@ impl CherryPickStep {
         for template in &self.commits {
             let text = cx.render(template)?;
             for word in split(&text) {
-                shas.push(cx.project.repo.resolve_commit(word).map_err(|error| {
+                shas.push(cx.repo().resolve_commit(word).map_err(|error| {
                     StepError::new(format!("cannot cherry-pick `{word}`: {error}"))
                         .with_hint("name commits by sha, tag or branch")
                 })?);
@@ -64,10 +64,10 @@ impl CherryPickStep {
             return Err(StepError::new("no commits to cherry-pick")
                 .with_hint("pass them as an argument, e.g. `relman cherry-pick-fix <sha>`"));
         }
-        let head = cx.project.repo.head_sha()?;
+        let head = cx.repo().head_sha()?;
         cx.set_context("commits", shas.join(" "));
         cx.set_context("head_before", head);
-        if let Some(branch) = cx.project.repo.current_branch()? {
+        if let Some(branch) = cx.repo().current_branch()? {
             cx.set_context("branch", branch);
         }
         cx.save()?;
@@ -82,7 +82,7 @@ impl CherryPickStep {
             .unwrap_or_default()
             .to_owned();
         let mut applied = Vec::new();
-        cx.project.repo.walk(
+        cx.repo().walk(
             Revisions::Range {
                 since: &before,
                 until: "HEAD",
@@ -120,14 +120,14 @@ impl CherryPickStep {
                 .context_value("head_before")
                 .unwrap_or_default()
                 .to_owned();
-            let head = cx.project.repo.head_sha()?;
+            let head = cx.repo().head_sha()?;
             cx.push_undo(Undo::ResetBranch {
                 branch,
                 to: before,
                 from: head,
             });
         }
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         if repo.cherry_pick_in_progress() {
             let status = repo.status()?;
             if !status.conflicts.is_empty() {
@@ -151,7 +151,7 @@ impl CherryPickStep {
             .collect();
         if !pending.is_empty() {
             let pending: Vec<&str> = pending.iter().map(String::as_str).collect();
-            match cx.project.repo.cherry_pick(&pending, true)? {
+            match cx.repo().cherry_pick(&pending, true)? {
                 PickOutcome::Applied => {}
                 PickOutcome::Conflict { commit, paths } => {
                     cx.set_context("conflict", commit.clone());
@@ -164,7 +164,7 @@ impl CherryPickStep {
     }
 
     fn finish(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let head = cx.project.repo.head_sha()?;
+        let head = cx.repo().head_sha()?;
         if let Some(branch) = cx.context_value("branch").map(str::to_owned) {
             let before = cx
                 .context_value("head_before")
@@ -192,7 +192,7 @@ impl CherryPickStep {
             return Ok(Probe::NotDone);
         }
         let commits = self.commits(cx)?;
-        if cx.project.repo.cherry_pick_in_progress() {
+        if cx.repo().cherry_pick_in_progress() {
             return Ok(Probe::NotDone);
         }
         let applied = self.applied(cx, &commits)?;

@@ -14,7 +14,7 @@ pub struct CommitStep {
 }
 
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use relman_git::{LogOptions, Repository, Revisions};
 
@@ -40,14 +40,8 @@ pub(crate) fn head_commit(
     found.ok_or_else(|| StepError::new("HEAD has no commit"))
 }
 
-/// Files of the work tree matching `patterns` (globs relative to the top), `.git` left out.
-pub(crate) fn expand_globs(
-    root: &std::path::Path,
-    patterns: &[String],
-) -> Result<Vec<PathBuf>, StepError> {
-    if patterns.is_empty() {
-        return Ok(Vec::new());
-    }
+/// The globs of `patterns` (relative to the top of the work tree) as one matcher.
+fn glob_set(patterns: &[String]) -> Result<globset::GlobSet, StepError> {
     let mut builder = globset::GlobSetBuilder::new();
     for pattern in patterns {
         let glob = globset::GlobBuilder::new(pattern)
@@ -56,9 +50,48 @@ pub(crate) fn expand_globs(
             .map_err(|error| StepError::new(format!("`{pattern}` is not a valid glob: {error}")))?;
         builder.add(glob);
     }
-    let set = builder
+    builder
         .build()
-        .map_err(|error| StepError::new(error.to_string()))?;
+        .map_err(|error| StepError::new(error.to_string()))
+}
+
+/// What `add` stages: a glob matches the files git sees (ignored files, such as dependencies
+/// and build output, are not candidates); a plain path is taken as written, so an ignored file
+/// named on purpose gets git's own refusal rather than silently staying out.
+fn expand_add_globs(
+    root: &Path,
+    repo: &Repository,
+    patterns: &[String],
+) -> Result<Vec<PathBuf>, StepError> {
+    let (globs, literal): (Vec<String>, Vec<String>) = patterns
+        .iter()
+        .cloned()
+        .partition(|pattern| pattern.contains(['*', '?', '[', '{']));
+    let mut found: Vec<PathBuf> = literal
+        .into_iter()
+        .map(PathBuf::from)
+        .filter(|path| root.join(path).exists())
+        .collect();
+    if !globs.is_empty() {
+        let set = glob_set(&globs)?;
+        found.extend(
+            repo.visible_files()?
+                .into_iter()
+                .filter(|path| set.is_match(path)),
+        );
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+/// Files of the work tree matching `patterns` (globs relative to the top), `.git` left out and
+/// ignored files included (artifacts live in ignored folders such as `dist/`).
+pub(crate) fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathBuf>, StepError> {
+    if patterns.is_empty() {
+        return Ok(Vec::new());
+    }
+    let set = glob_set(patterns)?;
     let mut found = Vec::new();
     let mut pending = vec![root.to_owned()];
     while let Some(dir) = pending.pop() {
@@ -112,7 +145,7 @@ impl CommitStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let message = cx.render(&self.message)?;
         let head = repo.head_sha()?;
         if cx.context_value("head_before").is_none() {
@@ -128,7 +161,11 @@ impl CommitStep {
             .iter()
             .map(|pattern| cx.render(pattern))
             .collect::<Result<Vec<_>, _>>()?;
-        paths.extend(expand_globs(&cx.project.root, &patterns)?);
+        for path in expand_add_globs(cx.root(), repo, &patterns)? {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
         if paths.is_empty() {
             return Err(StepError::new("there is nothing to commit: no earlier step changed a file and `add` matches nothing")
                 .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
@@ -162,7 +199,7 @@ impl CommitStep {
             return Ok(Probe::NotDone);
         };
         let message = cx.render(&self.message)?;
-        let (sha, parent, head_message) = head_commit(&cx.project.repo)?;
+        let (sha, parent, head_message) = head_commit(cx.repo())?;
         if sha == before {
             return Ok(Probe::NotDone);
         }

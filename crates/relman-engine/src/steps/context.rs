@@ -151,6 +151,16 @@ pub struct RunCx<'a> {
     pub redactor: &'a Redactor,
     /// `resume --confirm`: the person says the step they were asked to do is done.
     pub confirmed: bool,
+    /// The other checkout the step acts in (its `dir`), when it has one.
+    pub checkout: Option<&'a Checkout>,
+}
+
+/// Another checkout a step acts in (`dir = "../platform-web"`).
+#[derive(Debug, Clone)]
+pub struct Checkout {
+    /// The top of its work tree.
+    pub root: PathBuf,
+    pub repo: relman_git::Repository,
 }
 
 impl std::fmt::Debug for RunCx<'_> {
@@ -161,7 +171,7 @@ impl std::fmt::Debug for RunCx<'_> {
     }
 }
 
-impl RunCx<'_> {
+impl<'a> RunCx<'a> {
     /// Every value a template can use now: the plan's, those learnt while running, the outputs
     /// of steps with an id, and the environment.
     pub fn variables(&self) -> Variables {
@@ -265,7 +275,16 @@ impl RunCx<'_> {
     /// Files changed by the steps before this one (what a `commit` stages).
     pub fn changed_files(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = Vec::new();
-        for record in &self.journal.steps[..self.index] {
+        let here = &self.plan.steps[self.index].dir;
+        // Only the files changed in the same checkout: a commit in `../docs` stages what the
+        // steps acting in `../docs` changed.
+        let same_checkout = self.plan.steps[..self.index]
+            .iter()
+            .map(|step| &step.dir == here);
+        for (record, same) in self.journal.steps[..self.index].iter().zip(same_checkout) {
+            if !same {
+                continue;
+            }
             if let Some(list) = record.context.get(CHANGED) {
                 for path in list.lines().filter(|line| !line.is_empty()) {
                     let path = PathBuf::from(path);
@@ -280,7 +299,7 @@ impl RunCx<'_> {
 
     /// Records files this step changed, relative to the work tree.
     pub fn record_changed(&mut self, paths: &[PathBuf]) {
-        let root = self.project.root.clone();
+        let root = self.root().to_owned();
         let mut list: Vec<String> = self
             .context_value(CHANGED)
             .map(|text| text.lines().map(str::to_owned).collect())
@@ -299,8 +318,28 @@ impl RunCx<'_> {
     }
 
     /// The work tree the step acts in (its `dir`, else the project's).
-    pub fn root(&self) -> &Path {
-        &self.project.root
+    pub fn root(&self) -> &'a Path {
+        match self.checkout {
+            Some(checkout) => &checkout.root,
+            None => &self.project.root,
+        }
+    }
+
+    /// The repository the step acts in (its `dir`'s, else the project's).
+    pub fn repo(&self) -> &'a relman_git::Repository {
+        match self.checkout {
+            Some(checkout) => &checkout.repo,
+            None => &self.project.repo,
+        }
+    }
+
+    /// The remote a git step pushes to by default: the project's, or `origin` in another
+    /// checkout.
+    pub fn default_remote(&self) -> &'a str {
+        match self.checkout {
+            Some(_) => "origin",
+            None => &self.project.remote,
+        }
     }
 }
 

@@ -43,7 +43,7 @@ impl MergeStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let target = cx.render(&self.into)?;
         if cx.context_value("source").is_none() {
             let source = repo
@@ -82,7 +82,7 @@ impl MergeStep {
     }
 
     fn finish(&self, cx: &mut RunCx<'_>, source: &str, target: &str) -> Result<Outcome, StepError> {
-        let head = cx.project.repo.head_sha()?;
+        let head = cx.repo().head_sha()?;
         let before = cx
             .context_value("target_before")
             .unwrap_or_default()
@@ -106,7 +106,7 @@ impl MergeStep {
             return Ok(Probe::NotDone);
         };
         let target = cx.render(&self.into)?;
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         if repo.current_branch()?.as_deref() == Some(target.as_str())
             && repo.is_ancestor(&source_sha, "HEAD")?
         {

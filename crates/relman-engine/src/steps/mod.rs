@@ -13,7 +13,7 @@ use crate::template::{Template, Variables};
 mod context;
 mod process;
 
-pub use context::{Outcome, PlanCx, Probe, RunCx, StepError};
+pub use context::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError};
 pub use process::run_command;
 
 pub mod branch;
@@ -374,6 +374,35 @@ mod millis_option {
 
 /// The step's effects, for the plan.
 pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    let Some(dir) = &step.dir else {
+        return preview_here(step, cx);
+    };
+    // In another checkout: say where, and leave checks to run time (the checkout may not even
+    // exist before the step clones it).
+    let place = match &step.clone {
+        Some(url) => format!(
+            "in `{}` (cloned from {} when missing)",
+            cx.render(dir),
+            cx.render(url)
+        ),
+        None => format!("in `{}`", cx.render(dir)),
+    };
+    let mut effects = vec![Effect::Note { text: place }];
+    match &step.kind {
+        StepKind::Check(check) => effects.push(Effect::Check {
+            description: check.describe(
+                &|template| cx.render(template),
+                &cx.project.release_branch(),
+            ),
+            passed: None,
+            detail: Some("checked in that checkout when its turn comes".to_owned()),
+        }),
+        _ => effects.extend(preview_here(step, cx)?),
+    }
+    Ok(effects)
+}
+
+fn preview_here(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
     match &step.kind {
         StepKind::Check(check) => Ok(vec![check_effect(check, cx)?]),
         StepKind::Bump(bump) => bump.preview(step.number, cx),
@@ -499,7 +528,7 @@ pub(crate) fn execute(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Outcome, Ste
                 };
                 check.evaluate(&check::CheckScope {
                     project: cx.project,
-                    repo: &cx.project.repo,
+                    repo: cx.repo(),
                     render: &render,
                     version: &version,
                 })?

@@ -43,6 +43,15 @@ pub fn run_command(
     for (name, value) in env {
         command.env(name, value);
     }
+    // A command with a time limit runs in its own process group, so that on timeout its
+    // children (what `sh -c` or `make` started) are stopped with it; otherwise they would keep
+    // the output pipes open and relman would wait for them regardless. Without a limit it stays
+    // in relman's group, where a Ctrl-C on the terminal reaches it.
+    #[cfg(unix)]
+    if timeout.is_some() {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
     let mut child = command.spawn().map_err(|error| {
         let hint = if error.kind() == std::io::ErrorKind::NotFound {
             format!("`{program}` is not on PATH; install it, or give its full path")
@@ -113,6 +122,11 @@ pub fn run_command(
         }
     }
     if timed_out {
+        #[cfg(unix)]
+        let _ = rustix::process::kill_process_group(
+            rustix::process::Pid::from_child(&child),
+            rustix::process::Signal::KILL,
+        );
         let _ = child.kill();
         let _ = child.wait();
         for reader in readers {
@@ -185,6 +199,23 @@ mod tests {
             "{}",
             error.message
         );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_timeout_stops_the_commands_children_too() {
+        // `sh` forks `sleep`, which would hold the output pipes open for the whole minute.
+        let argv = ["sh", "-c", "sleep 60; echo never"].map(String::from);
+        let started = Instant::now();
+        let error = run_command(
+            &argv,
+            Path::new("."),
+            &[],
+            Some(Duration::from_millis(300)),
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(error.message.contains("did not finish within"));
         assert!(started.elapsed() < Duration::from_secs(10));
     }
 

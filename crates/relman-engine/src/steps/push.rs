@@ -62,7 +62,7 @@ impl PushStep {
                 .map(|(name, sha)| (name.to_owned(), sha.to_owned()))
                 .collect());
         }
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let mut refs = Vec::new();
         if self.branch {
             let branch = repo
@@ -89,7 +89,7 @@ impl PushStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let remote = self.remote(&cx.project.remote).to_owned();
+        let remote = self.remote(cx.default_remote()).to_owned();
         let refs = self.refs(cx)?;
         let specs: Vec<String> = refs
             .iter()
@@ -97,8 +97,7 @@ impl PushStep {
             .collect();
         let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
         if let Err(error) = cx
-            .project
-            .repo
+            .repo()
             .push(&remote, &spec_refs, refs.len() > 1, self.branch)
         {
             if !self.on_remote(cx, &remote, &refs)? {
@@ -118,7 +117,7 @@ impl PushStep {
         refs: &[(String, String)],
     ) -> Result<bool, StepError> {
         let names: Vec<&str> = refs.iter().map(|(name, _)| name.as_str()).collect();
-        let found = cx.project.repo.ls_remote(remote, &names)?;
+        let found = cx.repo().ls_remote(remote, &names)?;
         Ok(refs.iter().all(|(name, sha)| {
             found
                 .iter()
@@ -136,12 +135,12 @@ impl PushStep {
             let Some(branch) = name.strip_prefix("refs/heads/") else {
                 continue;
             };
-            let upstream = cx
-                .project
-                .repo
-                .config_get(&format!("branch.{branch}.merge"))?;
-            if upstream.is_none() {
-                cx.project.repo.set_upstream(branch, remote, sha)?;
+            let repo = cx.repo();
+            if repo
+                .config_get(&format!("branch.{branch}.merge"))?
+                .is_none()
+            {
+                repo.set_upstream(branch, remote, sha)?;
             }
         }
         self.record(cx, remote, refs);
@@ -194,7 +193,7 @@ impl PushStep {
         if cx.context_value("refs").is_none() {
             return Ok(Probe::NotDone);
         }
-        let remote = self.remote(&cx.project.remote).to_owned();
+        let remote = self.remote(cx.default_remote()).to_owned();
         let refs = self.refs(cx)?;
         if self.on_remote(cx, &remote, &refs)? {
             self.finish(cx, &remote, &refs)?;

@@ -36,6 +36,7 @@ impl CommandSpec {
     }
 }
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use super::process::run_command;
@@ -66,7 +67,40 @@ fn shell_quote(variables: &Variables, template: &Template) -> Result<String, Ste
         .map_err(|unresolved| StepError::new(unresolved.to_string()))
 }
 
+/// A command ready to run: argv, folder, extra environment.
+#[derive(Debug)]
+pub(crate) struct Resolved {
+    pub argv: Vec<String>,
+    pub cwd: PathBuf,
+    pub env: Vec<(String, String)>,
+}
+
 impl RunStep {
+    /// The `undo` command as `abort` runs it, rendered now.
+    pub(crate) fn undo_command(&self, cx: &RunCx<'_>) -> Result<Option<Resolved>, StepError> {
+        let Some(undo) = &self.undo else {
+            return Ok(None);
+        };
+        let variables = cx.variables();
+        let argv = undo.argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
+        let (cwd, env) = self.place(cx)?;
+        Ok(Some(Resolved { argv, cwd, env }))
+    }
+
+    /// Where the command runs and its extra environment.
+    fn place(&self, cx: &RunCx<'_>) -> Result<(PathBuf, Vec<(String, String)>), StepError> {
+        let cwd = match &self.cwd {
+            Some(cwd) => cx.root().join(cx.render(cwd)?),
+            None => cx.root().to_owned(),
+        };
+        let env = self
+            .env
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), cx.render(value)?)))
+            .collect::<Result<Vec<_>, StepError>>()?;
+        Ok((cwd, env))
+    }
+
     pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let variables = super::context::with_env(cx.variables, cx.env);
         let argv = match &self.command {
@@ -110,21 +144,10 @@ impl RunStep {
         let argv = self
             .command
             .argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
-        let cwd = match &self.cwd {
-            Some(cwd) => cx.root().join(cx.render(cwd)?),
-            None => cx.root().to_owned(),
-        };
-        let env = self
-            .env
-            .iter()
-            .map(|(name, value)| Ok((name.clone(), cx.render(value)?)))
-            .collect::<Result<Vec<_>, StepError>>()?;
-        if let Some(undo) = &self.undo {
-            let argv = undo.argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
-            cx.push_undo(Undo::Command {
-                argv,
-                cwd: cwd.clone(),
-            });
+        let (cwd, env) = self.place(cx)?;
+        if self.undo.is_some() {
+            let number = cx.number();
+            cx.push_undo(Undo::RunStepUndo { number });
         }
         let finished = run_command(&argv, &cwd, &env, timeout, |line| cx.output(line))?;
         cx.set_output("exit_code", finished.code.unwrap_or_default().to_string());

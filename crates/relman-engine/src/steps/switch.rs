@@ -24,7 +24,7 @@ impl SwitchStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let name = cx.render(&self.branch)?;
         if cx.context_value("previous").is_none()
             && let Some(current) = repo.current_branch()?
@@ -49,7 +49,7 @@ impl SwitchStep {
 
     pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let name = cx.render(&self.branch)?;
-        if cx.project.repo.current_branch()?.as_deref() == Some(name.as_str()) {
+        if cx.repo().current_branch()?.as_deref() == Some(name.as_str()) {
             self.finish(cx, &name);
             Ok(Probe::Done)
         } else {

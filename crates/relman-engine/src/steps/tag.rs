@@ -61,7 +61,7 @@ impl TagStep {
     }
 
     pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = &cx.project.repo;
+        let repo = cx.repo();
         let name = cx.render(&self.name)?;
         let target = match cx.context_value("target") {
             Some(target) => target.to_owned(),
@@ -112,7 +112,7 @@ impl TagStep {
         let Some(target) = cx.context_value("target").map(str::to_owned) else {
             return Ok(Probe::NotDone);
         };
-        match cx.project.repo.tag_target(&name)? {
+        match cx.repo().tag_target(&name)? {
             Some(existing) if existing == target => {
                 self.finish(cx, &name, &target);
                 Ok(Probe::Done)

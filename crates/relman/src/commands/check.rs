@@ -11,7 +11,7 @@ use crate::error::{CliError, CliResult, ExitCode};
 pub fn run(context: &Context) -> CliResult<ExitCode> {
     let (config, project) = context.project()?;
     let mut report = String::new();
-    let mark = context.style.green("✓");
+    let mark = context.out_style.green("✓");
     let source = config.path.as_ref().map_or_else(
         || "no relman.toml: detected settings".to_owned(),
         |path| format!("{} is valid", project.display_path(path).display()),
@@ -73,7 +73,7 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         let _ = writeln!(
             report,
             "{} tag `{tag}` matches `{}` but is not a {} version: ignored",
-            context.style.yellow("!"),
+            context.out_style.yellow("!"),
             project.tag_format,
             project.scheme
         );

@@ -27,7 +27,10 @@ use crate::output::Style;
 #[derive(Debug)]
 pub struct Context {
     pub global: GlobalArgs,
+    /// Colours of what goes to stderr (progress, diagnostics).
     pub style: Style,
+    /// Colours of what goes to stdout (a plan, a status, a report).
+    pub out_style: Style,
     /// The directory relman acts in (`-C`, else the current directory).
     pub cwd: PathBuf,
 }
@@ -82,7 +85,7 @@ pub fn project_error(error: ProjectError) -> CliError {
     CliError::usage(error.to_string()).hint_opt(error.hint())
 }
 
-pub fn run(cli: Cli, style: Style) -> CliResult<ExitCode> {
+pub fn run(cli: Cli, style: Style, out_style: Style) -> CliResult<ExitCode> {
     let base = std::env::current_dir()
         .map_err(|error| CliError::usage(format!("cannot read the current directory: {error}")))?;
     let cwd = match &cli.global.directory {
@@ -98,6 +101,7 @@ pub fn run(cli: Cli, style: Style) -> CliResult<ExitCode> {
     let context = Context {
         global: cli.global,
         style,
+        out_style,
         cwd,
     };
     match cli.command {

@@ -15,7 +15,7 @@ use relman_engine::report::{NoPrompter, Prompter};
 use super::{Context, print};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::plan as show;
-use crate::output::progress::{Detail, Progress};
+use crate::output::progress::{Detail, Progress, Spinner};
 use crate::output::prompt::TerminalPrompter;
 
 fn plan_error(error: PlanError) -> CliError {
@@ -33,13 +33,18 @@ fn run_error(error: RunError) -> CliError {
         .hint_opt(error.hint())
 }
 
+/// Plans `workflow`; with `to_run`, first makes sure a release can start at all.
 fn make_plan(
     context: &Context,
     workflow: &str,
     args: &[String],
     pre: Option<&str>,
+    to_run: bool,
 ) -> CliResult<(Project, Environment, Plan)> {
     let (config, project) = context.project()?;
+    if to_run {
+        executor::check_can_start(&project).map_err(run_error)?;
+    }
     let env = context.environment();
     let request = PlanRequest {
         workflow: workflow.to_owned(),
@@ -67,12 +72,12 @@ pub fn plan(
     args: &[String],
     pre: Option<&str>,
 ) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let (project, env, plan) = make_plan(context, workflow, args, pre, false)?;
     let redactor = executor::redactor(&project, &env);
     if context.global.json {
         print(&format!("{}\n", show::json(&plan, &redactor)))?;
     } else {
-        print(&show::render(&plan, context.style, &redactor))?;
+        print(&show::render(&plan, context.out_style, &redactor))?;
     }
     if let Some(step) = plan.failed_checks().first() {
         return Err(CliError::failed(format!(
@@ -91,7 +96,7 @@ pub fn run(
     args: &[String],
     pre: Option<&str>,
 ) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre)?;
+    let (project, env, plan) = make_plan(context, workflow, args, pre, true)?;
     let redactor = executor::redactor(&project, &env);
     if let Some(reason) = &plan.nothing_to_release {
         if context.global.json {
@@ -112,28 +117,18 @@ pub fn run(
         && !context.global.json
         && std::io::stdin().is_terminal()
         && std::io::stderr().is_terminal();
+    let spinner = Spinner::default();
     let mut prompter = TerminalPrompter {
         style: context.style,
+        spinner: spinner.clone(),
     };
     if asks && !prompter.confirm(&format!("\nRun `{workflow}`?")) {
         eprint_line("Nothing was changed.");
         return Ok(ExitCode::Done);
     }
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
-    let mut silent = NoPrompter;
-    let prompter: &mut dyn Prompter = if env.interactive {
-        &mut prompter
-    } else {
-        &mut silent
-    };
-    let mut runner = Runner {
-        project: &project,
-        env: &env,
-        reporter: &mut progress,
-        prompter,
-    };
-    let finish = runner.start(&plan).map_err(run_error)?;
-    drop(progress);
+    let finish = drive(context, &project, &env, spinner, prompter, |runner| {
+        runner.start(&plan)
+    })?;
     conclude(context, &project, finish)
 }
 
@@ -141,10 +136,27 @@ pub fn run(
 pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
-    let mut terminal = TerminalPrompter {
+    let spinner = Spinner::default();
+    let prompter = TerminalPrompter {
         style: context.style,
+        spinner: spinner.clone(),
     };
+    let finish = drive(context, &project, &env, spinner, prompter, |runner| {
+        runner.resume(confirm)
+    })?;
+    conclude(context, &project, finish)
+}
+
+/// Runs `act` with the live progress view, and the terminal prompter when a person can answer.
+fn drive(
+    context: &Context,
+    project: &Project,
+    env: &Environment,
+    spinner: Spinner,
+    mut terminal: TerminalPrompter,
+    act: impl FnOnce(&mut Runner<'_>) -> Result<Finish, RunError>,
+) -> CliResult<Finish> {
+    let mut progress = Progress::new(context.style, context.global.json, detail(context), spinner);
     let mut silent = NoPrompter;
     let prompter: &mut dyn Prompter = if env.interactive {
         &mut terminal
@@ -152,14 +164,14 @@ pub fn resume(context: &Context, confirm: bool) -> CliResult<ExitCode> {
         &mut silent
     };
     let mut runner = Runner {
-        project: &project,
-        env: &env,
+        project,
+        env,
         reporter: &mut progress,
         prompter,
     };
-    let finish = runner.resume(confirm).map_err(run_error)?;
+    let finish = act(&mut runner).map_err(run_error);
     drop(progress);
-    conclude(context, &project, finish)
+    finish
 }
 
 fn conclude(context: &Context, project: &Project, finish: Finish) -> CliResult<ExitCode> {
@@ -238,7 +250,7 @@ pub fn status(context: &Context) -> CliResult<ExitCode> {
 }
 
 fn render_status(journal: &Journal, context: &Context) -> String {
-    let style = context.style;
+    let style = context.out_style;
     let mut out = String::new();
     let state = match journal.state {
         ReleaseState::Running => style.cyan("running (or interrupted: `relman resume`)"),
@@ -294,7 +306,12 @@ fn render_status(journal: &Journal, context: &Context) -> String {
 pub fn abort(context: &Context) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let env = context.environment();
-    let mut progress = Progress::new(context.style, context.global.json, detail(context));
+    let mut progress = Progress::new(
+        context.style,
+        context.global.json,
+        detail(context),
+        Spinner::default(),
+    );
     let mut prompter = NoPrompter;
     let mut runner = Runner {
         project: &project,
@@ -318,7 +335,7 @@ pub fn abort(context: &Context) -> CliResult<ExitCode> {
 }
 
 fn render_abort(report: &AbortReport, context: &Context) -> String {
-    let style = context.style;
+    let style = context.out_style;
     let mut out = format!("{}\n", style.bold("Release aborted."));
     for line in &report.undone {
         let _ = writeln!(out, "  {} {line}", style.green("↺"));

@@ -31,6 +31,12 @@ impl Style {
         Style::new(choice, no_color_env, std::io::stderr().is_terminal())
     }
 
+    /// For what goes to stdout (a plan, a status): `relman plan > plan.txt` on a terminal must
+    /// not write escape codes into the file.
+    pub fn stdout(choice: ColorChoice, no_color_env: bool) -> Self {
+        Style::new(choice, no_color_env, std::io::stdout().is_terminal())
+    }
+
     fn paint(&self, code: &str, text: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{text}\x1b[0m")

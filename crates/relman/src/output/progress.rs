@@ -3,6 +3,7 @@
 //! with `--json`, one JSON event per line on stdout.
 
 use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,13 +20,59 @@ pub enum Detail {
     Verbose,
 }
 
+/// The spinner of the running step, shared with the prompter: a question or an editor must not
+/// have a spinner redrawn over it.
+#[derive(Debug, Clone, Default)]
+pub struct Spinner(Arc<Mutex<Option<ProgressBar>>>);
+
+impl Spinner {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<ProgressBar>> {
+        // A panic while holding it leaves a spinner or none: either is fine to go on with.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn start(&self, bar: ProgressBar) {
+        if let Some(old) = self.slot().replace(bar) {
+            old.finish_and_clear();
+        }
+    }
+
+    /// Removes the spinner from the screen (it does not come back for this step).
+    pub fn clear(&self) {
+        if let Some(bar) = self.slot().take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn set_message(&self, message: String) -> bool {
+        match self.slot().as_ref() {
+            Some(bar) => {
+                bar.set_message(message);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Runs `write` with the spinner out of the way.
+    fn suspend(&self, write: impl FnOnce()) {
+        let bar = self.slot().clone();
+        match bar {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+}
+
 /// Renders engine events for people (stderr) or machines (stdout, JSON lines).
 #[derive(Debug)]
 pub struct Progress {
     style: Style,
     json: bool,
     detail: Detail,
-    spinner: Option<ProgressBar>,
+    spinner: Spinner,
     terminal: bool,
     /// Output lines of the current step so far (those past [`LIVE_LINES`] are in the journal).
     shown_lines: usize,
@@ -42,12 +89,13 @@ pub struct Progress {
 const LIVE_LINES: usize = 20;
 
 impl Progress {
-    pub fn new(style: Style, json: bool, detail: Detail) -> Self {
+    /// `spinner` is shared with the prompter, which clears it before asking.
+    pub fn new(style: Style, json: bool, detail: Detail, spinner: Spinner) -> Self {
         Progress {
             style,
             json,
             detail,
-            spinner: None,
+            spinner,
             terminal: std::io::stderr().is_terminal(),
             shown_lines: 0,
             held: None,
@@ -57,20 +105,13 @@ impl Progress {
     }
 
     fn clear_spinner(&mut self) {
-        if let Some(spinner) = self.spinner.take() {
-            spinner.finish_and_clear();
-        }
+        self.spinner.clear();
     }
 
     fn line(&mut self, text: &str) {
-        match &self.spinner {
-            Some(spinner) => spinner.suspend(|| {
-                let _ = writeln!(std::io::stderr().lock(), "{text}");
-            }),
-            None => {
-                let _ = writeln!(std::io::stderr().lock(), "{text}");
-            }
-        }
+        self.spinner.suspend(|| {
+            let _ = writeln!(std::io::stderr().lock(), "{text}");
+        });
     }
 
     fn mark(&self, state: StepState) -> String {
@@ -144,7 +185,7 @@ impl Reporter for Progress {
                     );
                     spinner.set_message(format!("{number}. {title}"));
                     spinner.enable_steady_tick(Duration::from_millis(120));
-                    self.spinner = Some(spinner);
+                    self.spinner.start(spinner);
                 }
             }
             Event::StepOutput { line, .. } => {
@@ -183,9 +224,10 @@ impl Reporter for Progress {
                 what,
                 elapsed_secs,
             } => {
-                if let Some(spinner) = &self.spinner {
-                    spinner.set_message(format!("{number}. waiting: {what}"));
-                } else if self.detail != Detail::Quiet && elapsed_secs % 60 == 0 {
+                let on_spinner = self
+                    .spinner
+                    .set_message(format!("{number}. waiting: {what}"));
+                if !on_spinner && self.detail != Detail::Quiet && elapsed_secs % 60 == 0 {
                     self.line(&format!("      waiting ({elapsed_secs}s): {what}"));
                 }
             }

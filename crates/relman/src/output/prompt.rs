@@ -6,10 +6,13 @@ use std::io::{BufRead, Write};
 use relman_engine::report::{ManualAnswer, Prompter};
 
 use super::Style;
+use super::progress::Spinner;
 
 #[derive(Debug)]
 pub struct TerminalPrompter {
     pub style: Style,
+    /// The running step's spinner, cleared before a question or an editor takes the terminal.
+    pub spinner: Spinner,
 }
 
 fn ask(question: &str) -> Option<String> {
@@ -23,6 +26,7 @@ fn ask(question: &str) -> Option<String> {
 
 impl Prompter for TerminalPrompter {
     fn confirm(&mut self, question: &str) -> bool {
+        self.spinner.clear();
         matches!(
             ask(&format!("{question} [y/N]")).as_deref(),
             Some("y" | "yes")
@@ -30,6 +34,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn manual(&mut self, text: &str, checklist: &[String]) -> ManualAnswer {
+        self.spinner.clear();
         {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "\n  {} {}", self.style.yellow("⏸ Your turn:"), text);
@@ -44,6 +49,7 @@ impl Prompter for TerminalPrompter {
     }
 
     fn edit(&mut self, text: &str) -> Option<String> {
+        self.spinner.clear();
         let editor = std::env::var("VISUAL")
             .or_else(|_| std::env::var("EDITOR"))
             .unwrap_or_else(|_| "vi".to_owned());

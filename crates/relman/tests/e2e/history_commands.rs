@@ -4,7 +4,7 @@
 
 use relman_testkit::TestRepo;
 
-use crate::support::{assert_exit, assert_unchanged, relman, relman_in, snapshot, stderr, stdout};
+use crate::plain::{assert_exit, assert_unchanged, relman, relman_in, snapshot, stderr, stdout};
 
 /// A Python project released as 1.2.0, with a feature, a fix and a docs commit since.
 fn python_project() -> TestRepo {

@@ -16,7 +16,7 @@ use relman_testkit::github::FakeGitHub;
 use relman_testkit::recorder::Recorder;
 use relman_testkit::services::{DockerRegistry, PypiServer, SmtpSink, or_skip};
 
-use crate::support::relman_path;
+use crate::plain::relman_path;
 
 /// Everything an example release talks to.
 #[derive(Debug)]
@@ -205,8 +205,8 @@ fn a_plan_in_the_world_reaches_no_service() {
     world.repo.write("relman.toml", &rewritten);
     world.repo.commit("chore: start");
     let output = world.relman(&["plan", "ship"]);
-    crate::support::assert_exit(&output, 0);
-    let plan = crate::support::stdout(&output);
+    crate::plain::assert_exit(&output, 0);
+    let plan = crate::plain::stdout(&output);
     assert!(
         plan.contains(&format!(
             "POST {}/repos/acme/demo/releases",

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use relman_testkit::TestRepo;
 
-use crate::support::{assert_exit, relman, stdout};
+use crate::plain::{assert_exit, relman, stdout};
 use crate::world::{World, example_dir, read_journal};
 
 /// Each step's state in the journal, in order (`done`, `paused` …).

@@ -13,7 +13,7 @@ use relman_testkit::github::FakeGitHub;
 use relman_testkit::services::{build_sdist, build_wheel_tagged};
 
 use super::{assert_all_done, assert_runbook_current, mail_text, wait_until};
-use crate::support::{assert_exit, stdout};
+use crate::plain::{assert_exit, stdout};
 use crate::world::World;
 
 const EXAMPLE: &str = "python-circleci-wheels";

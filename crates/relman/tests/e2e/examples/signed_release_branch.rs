@@ -12,7 +12,7 @@ use super::{
     Ended, assert_all_done, assert_paused_on, assert_runbook_current, last_log,
     run_killed_after_next_step, step_states,
 };
-use crate::support::{assert_exit, stdout};
+use crate::plain::{assert_exit, stdout};
 use crate::world::World;
 
 const EXAMPLE: &str = "signed-release-branch";

@@ -7,32 +7,10 @@ use std::process::Output;
 
 use relman_testkit::TestRepo;
 
-fn relman(repo: &TestRepo, args: &[&str]) -> Output {
-    repo.command(env!("CARGO_BIN_EXE_relman"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1704067200")
-        .output()
-        .expect("run relman")
-}
+use crate::plain::{assert_exit, relman, stderr, stdout};
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-#[track_caller]
 fn assert_code(output: &Output, code: i32) {
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(output),
-        stderr(output)
-    );
+    assert_exit(output, code);
 }
 
 /// A Python package at 1.2.0 (tagged v1.1.0 and v1.2.0) with conventional commits, pushed.

@@ -1,0 +1,108 @@
+//! Steps that act in another checkout (`dir`), cloned from `clone` when it is missing: the docs
+//! of a release regenerated into a sibling repository, committed on a branch and pushed there,
+//! while the project's own repository is left alone.
+
+use relman_testkit::TestRepo;
+
+use crate::plain::{assert_exit, relman, stderr, stdout};
+
+/// A bare `docs.git` with one commit, next to the test repository.
+fn docs_remote(repo: &TestRepo) -> String {
+    let root = repo.root();
+    repo.git_in(root, &["init", "--quiet", "--bare", "docs.git"]);
+    repo.git_in(root, &["clone", "--quiet", "docs.git", "docs-seed"]);
+    let seed = root.join("docs-seed");
+    fs_err::write(seed.join("README.md"), "# Docs\n").unwrap();
+    repo.git_in(&seed, &["add", "."]);
+    repo.git_in(&seed, &["commit", "--quiet", "-m", "docs: start"]);
+    repo.git_in(&seed, &["push", "--quiet", "origin", "HEAD:main"]);
+    format!("file://{}", root.join("docs.git").display())
+}
+
+const CONFIG: &str = r#"
+[project]
+version-files = ["VERSION"]
+
+[workflow.docs]
+[[workflow.docs.step]]
+branch = "docs/{version}"
+dir = "../site"
+clone = "{env.DOCS_REMOTE}"
+
+[[workflow.docs.step]]
+run = ["sh", "-c", "mkdir -p generated && echo \"help for $0\" > generated/help.md", "{version}"]
+dir = "../site"
+
+[[workflow.docs.step]]
+commit = "docs: regenerate for {version}"
+add = ["generated/*"]
+dir = "../site"
+
+[[workflow.docs.step]]
+push = "branch"
+dir = "../site"
+"#;
+
+#[test]
+fn steps_with_dir_act_in_a_sibling_clone() {
+    let repo = TestRepo::new();
+    let url = docs_remote(&repo);
+    repo.write("VERSION", "2.4.0\n");
+    repo.write("relman.toml", CONFIG);
+    repo.commit("chore: start");
+    let mut command = repo.command(crate::plain::relman_path());
+    let plan = command
+        .args(["plan", "docs"])
+        .env("DOCS_REMOTE", &url)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_exit(&plan, 0);
+    let text = stdout(&plan);
+    assert!(
+        text.contains(&format!("in `../site` (cloned from {url} when missing)")),
+        "{text}"
+    );
+    assert!(
+        !repo.root().join("site").exists(),
+        "the plan clones nothing"
+    );
+
+    let mut command = repo.command(crate::plain::relman_path());
+    let run = command
+        .args(["run", "docs", "--yes"])
+        .env("DOCS_REMOTE", &url)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_exit(&run, 0);
+    // The sibling repository's remote has the branch with the generated file, committed once.
+    let site_remote = repo.root().join("docs.git");
+    let log = repo.git_in(&site_remote, &["log", "--format=%s", "docs/2.4.0"]);
+    assert_eq!(log, "docs: regenerate for 2.4.0\ndocs: start");
+    let file = repo.git_in(&site_remote, &["show", "docs/2.4.0:generated/help.md"]);
+    assert_eq!(file, "help for 2.4.0");
+    // The project itself is untouched: no new commit, no branch.
+    assert_eq!(repo.git(&["log", "--format=%s"]), "chore: start");
+    assert_eq!(repo.git(&["branch", "--format=%(refname:short)"]), "main");
+    let _ = relman(&repo, &["status"]);
+}
+
+#[test]
+fn a_missing_checkout_without_clone_says_how_to_get_it() {
+    let repo = TestRepo::new();
+    repo.write("VERSION", "1.0.0\n");
+    repo.write(
+        "relman.toml",
+        "[[workflow.w.step]]\nrun = \"true\"\ndir = \"../nowhere\"\n",
+    );
+    repo.commit("chore: start");
+    let output = relman(&repo, &["run", "w", "--yes"]);
+    assert_exit(&output, 1);
+    let message = stderr(&output);
+    assert!(
+        message.contains("the checkout `../nowhere` does not exist"),
+        "{message}"
+    );
+    assert!(message.contains("clone = \"URL\""), "{message}");
+}

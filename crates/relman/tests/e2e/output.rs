@@ -1,0 +1,180 @@
+//! What relman prints: `--json` is one event per line on stdout, colours appear only on a
+//! terminal and never with `NO_COLOR` or in a redirected stdout, and in GitHub Actions a Markdown
+//! summary is appended to `$GITHUB_STEP_SUMMARY`.
+
+use crate::release::RELEASE;
+use crate::support::*;
+
+const ESCAPE: &str = "\x1b[";
+
+fn events(run: &Run) -> Vec<serde_json::Value> {
+    run.stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line:?}\n{run}"))
+        })
+        .collect()
+}
+
+#[test]
+fn json_prints_one_event_per_line_and_nothing_else() {
+    let fixture = Fixture::new(RELEASE);
+    let run = fixture.relman(&["--json", "release"]);
+    run.expect(0);
+    assert_eq!(run.stderr, "");
+    let events = events(&run);
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|event| event["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"release"));
+    assert_eq!(events[0]["version"], "1.3.0");
+    assert_eq!(events[0]["resumed"], false);
+    assert_eq!(kinds.last(), Some(&"finished"));
+    assert_eq!(events.last().unwrap()["state"], "done");
+    let finished: Vec<(u64, &str)> = events
+        .iter()
+        .filter(|event| event["event"] == "step-finished")
+        .map(|event| {
+            (
+                event["number"].as_u64().unwrap(),
+                event["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        finished,
+        (1..=9).map(|number| (number, "done")).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        kinds.iter().filter(|kind| **kind == "step-started").count(),
+        9
+    );
+    assert!(events.iter().any(|event| event["event"] == "step-output"
+        && event["line"] == "pushed refs/heads/main, refs/tags/v1.3.0 to origin"));
+}
+
+#[test]
+fn json_reports_a_pause_as_its_last_event() {
+    let fixture = Fixture::new(
+        r#"
+[workflow.announce]
+[[workflow.announce.step]]
+manual = "Email the team"
+"#,
+    );
+    let run = fixture.relman(&["--json", "announce"]);
+    run.expect(3);
+    assert_eq!(run.stderr, "");
+    let last = events(&run).pop().unwrap();
+    assert_eq!(last["event"], "finished");
+    assert_eq!(last["state"], "paused");
+    assert_eq!(
+        last["message"],
+        "Email the team\nwhen it is done: relman resume --confirm"
+    );
+}
+
+#[test]
+fn no_colours_without_a_terminal_unless_asked() {
+    let fixture = Fixture::new(RELEASE);
+    fixture.repo.write("greet.txt", "dirty\n");
+    let plain = |args: &[&str]| {
+        let mut command = fixture.command(args);
+        command.env_remove("NO_COLOR");
+        command.output().unwrap()
+    };
+    let output = plain(&["plan", "release"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(text.contains("Plan: release"), "{text}");
+    assert!(!text.contains(ESCAPE), "{text:?}");
+
+    let output = plain(&["--color", "always", "plan", "release"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("\x1b[1;31merror:\x1b[0m"), "{stderr:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\x1b[1mPlan:\x1b[0m"));
+}
+
+/// On a (pseudo-)terminal: colours, unless `NO_COLOR` is set; a redirected stdout gets none
+/// while stderr, still the terminal, does.
+#[test]
+fn colours_on_a_terminal_follow_no_color_and_each_stream() {
+    if !relman_testkit::require_tool("script") {
+        return;
+    }
+    let fixture = Fixture::new(RELEASE);
+    fixture.repo.write("greet.txt", "dirty\n");
+    let on_terminal = |line: &str, no_color: bool| {
+        let mut command = fixture.sealed("script");
+        command.args(["-qec", line, "/dev/null"]);
+        if !no_color {
+            command.env_remove("NO_COLOR");
+        }
+        let output = command.output().unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let plan = format!("'{RELMAN}' plan release");
+    let screen = on_terminal(&plan, false);
+    assert!(screen.contains("\x1b[1mPlan:\x1b[0m"), "{screen:?}");
+    assert!(screen.contains("\x1b[1;31merror:\x1b[0m"), "{screen:?}");
+
+    let screen = on_terminal(&plan, true);
+    assert!(screen.contains("Plan: release"), "{screen:?}");
+    assert!(!screen.contains(ESCAPE), "{screen:?}");
+
+    let screen = on_terminal(&format!("{plan} > plan.txt"), false);
+    assert!(screen.contains("\x1b[1;31merror:\x1b[0m"), "{screen:?}");
+    let file = fixture.read("plan.txt");
+    assert!(file.starts_with("Plan: release"), "{file:?}");
+    assert!(!file.contains(ESCAPE), "{file:?}");
+}
+
+#[test]
+fn a_summary_is_appended_to_github_step_summary() {
+    let mut fixture = Fixture::new(
+        r#"
+[project]
+version-files = ["package.json"]
+
+[workflow.release]
+[[workflow.release.step]]
+bump = "minor"
+
+[[workflow.release.step]]
+manual = "Check the | pipes | in the notes"
+
+[[workflow.release.step]]
+commit = "Release {version}"
+"#,
+    );
+    let summary = fixture.repo.root().join("summary.md");
+    fs_err::write(&summary, "## Earlier step\n\n").unwrap();
+    fixture.set_env("GITHUB_STEP_SUMMARY", summary.as_os_str());
+
+    fixture.relman(&["release"]).expect(3);
+    fixture.relman(&["resume", "--confirm"]).expect(0);
+
+    assert_eq!(
+        fs_err::read_to_string(&summary).unwrap(),
+        "## Earlier step\n\n\
+         ### relman: `release` 1.3.0 (`v1.3.0`): paused\n\n\
+         | | step | result |\n\
+         |---|---|---|\n\
+         | ✓ | 1. bump minor |  |\n\
+         | ⏸ | 2. manual: Check the \\| pipes \\| in the notes | Check the \\| pipes \\| in the notes |\n\
+         | · | 3. commit \"Release 1.3.0\" |  |\n\
+         \n\
+         ### relman: `release` 1.3.0 (`v1.3.0`): done\n\n\
+         | | step | result |\n\
+         |---|---|---|\n\
+         | ✓ | 1. bump minor |  |\n\
+         | ✓ | 2. manual: Check the \\| pipes \\| in the notes |  |\n\
+         | ✓ | 3. commit \"Release 1.3.0\" |  |\n\
+         \n"
+    );
+}
