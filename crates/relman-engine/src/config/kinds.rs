@@ -184,6 +184,7 @@ pub const KINDS: &[KindSpec] = &[
             "contains",
             "interval",
             "repo",
+            "token-env",
         ],
         in_checkout: false,
     },

@@ -751,6 +751,9 @@ impl Builder<'_, '_> {
                         git_ref: self.template_opt(step.git_ref)?,
                         rerun_failed: step.rerun_failed.unwrap_or(0),
                         repo: self.template_opt(step.repo)?,
+                        token_env: step
+                            .token_env
+                            .map_or_else(wait::default_circle_token, Spanned::into_inner),
                     },
                     "pr-merged" => {
                         let pr = match step.pr {

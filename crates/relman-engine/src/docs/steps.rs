@@ -384,6 +384,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
                 git_ref,
                 rerun_failed,
                 repo,
+                token_env,
             } => Explained::new(format!(
                 "Wait until every check on {} is complete and green.",
                 git_ref
@@ -393,7 +394,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             .detail_if(
                 *rerun_failed > 0,
                 format!(
-                    "Failed jobs are re-run up to {rerun_failed} time{} before the step fails.",
+                    "Failed jobs are re-run up to {rerun_failed} time{} before the step fails: GitHub Actions jobs, and CircleCI workflows (from their failed jobs) that failed statuses link to, with the CircleCI token in `{token_env}`.",
                     if *rerun_failed == 1 { "" } else { "s" }
                 ),
             )

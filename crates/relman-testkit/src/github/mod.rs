@@ -117,6 +117,32 @@ pub struct PullView {
     pub labels: Vec<String>,
 }
 
+/// Posts commit statuses to one repository of a [`FakeGitHub`]; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct StatusReporter {
+    state: Arc<Mutex<State>>,
+    repo: String,
+}
+
+impl StatusReporter {
+    /// Adds a status (a later one of the same context replaces it, as on GitHub).
+    pub fn report(&self, sha: &str, context: &str, state: &str, target_url: Option<&str>) {
+        let mut guard = lock(&self.state);
+        let id = guard.id();
+        let repo = guard
+            .repos
+            .get_mut(&self.repo)
+            .expect("invariant: the repository existed when the reporter was made");
+        repo.statuses.push(Status {
+            id,
+            sha: sha.to_owned(),
+            context: context.to_owned(),
+            state: state.to_owned(),
+            target_url: target_url.map(str::to_owned),
+        });
+    }
+}
+
 /// The fake GitHub: an API server and a blob server on 127.0.0.1, stopped on drop.
 #[derive(Debug)]
 pub struct FakeGitHub {
@@ -406,14 +432,45 @@ impl FakeGitHub {
 
     /// Adds a commit status (a later one of the same context replaces it).
     pub fn add_status(&self, repo: &str, sha: &str, context: &str, state: &str) {
-        self.with_repo(repo, |repo, id, _| {
-            repo.statuses.push(Status {
-                id,
-                sha: sha.to_owned(),
-                context: context.to_owned(),
-                state: state.to_owned(),
-            });
+        self.status_reporter(repo).report(sha, context, state, None);
+    }
+
+    /// A handle that posts commit statuses to `repo` from anywhere, as a CI service does: the
+    /// fake CircleCI reports its jobs through one.
+    pub fn status_reporter(&self, repo: &str) -> StatusReporter {
+        self.with_repo(repo, |_, _, _| ());
+        StatusReporter {
+            state: Arc::clone(&self.state),
+            repo: repo.to_ascii_lowercase(),
+        }
+    }
+
+    /// Every commit of `repo` gets these check runs (name, conclusion) when it is first looked
+    /// at, as when a CI runs on every push.
+    pub fn set_checks_for_every_commit(&self, repo: &str, checks: &[(&str, &str)]) {
+        self.with_repo(repo, |repo, _, _| {
+            repo.checks_for_every_commit = checks
+                .iter()
+                .map(|(name, conclusion)| ((*name).to_owned(), (*conclusion).to_owned()))
+                .collect();
         });
+    }
+
+    /// The statuses of a commit, oldest first: (context, state, target URL).
+    pub fn statuses(&self, repo: &str, sha: &str) -> Vec<(String, String, Option<String>)> {
+        self.with_repo(repo, |repo, _, _| {
+            repo.statuses
+                .iter()
+                .filter(|status| status.sha == sha)
+                .map(|status| {
+                    (
+                        status.context.clone(),
+                        status.state.clone(),
+                        status.target_url.clone(),
+                    )
+                })
+                .collect()
+        })
     }
 
     /// Declares a workflow file (`release.yml`) that can be dispatched; returns its id.

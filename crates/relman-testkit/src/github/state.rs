@@ -140,6 +140,8 @@ pub(super) struct Status {
     pub sha: String,
     pub context: String,
     pub state: String,
+    /// Where the status links (the CI job or workflow).
+    pub target_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +209,9 @@ pub(super) struct Repo {
     pub reruns: Vec<u64>,
     /// A bare git repository whose branches this repository has, as GitHub has what was pushed.
     pub git_dir: Option<std::path::PathBuf>,
+    /// Check runs (name, conclusion) every commit gets when it is first looked at: a CI that
+    /// runs on every push.
+    pub checks_for_every_commit: Vec<(String, String)>,
 }
 
 impl Repo {
@@ -482,7 +487,7 @@ impl State {
             "simple-commit-status",
             json!({
                 "id": status.id, "node_id": format!("SC_{}", status.id), "state": status.state,
-                "context": status.context, "description": null, "target_url": null,
+                "context": status.context, "description": null, "target_url": status.target_url,
                 "avatar_url": null,
                 "url": format!("{}/repos/{}/statuses/{}", self.api_url, repo.full_name(), status.sha),
                 "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
