@@ -166,3 +166,39 @@ commit = "Release {{version}}"
         "Release 1.2.3"
     );
 }
+
+#[test]
+fn a_second_commit_stages_only_what_changed_after_the_first() {
+    let fixture = Fixture::new(&format!(
+        r#"{PROJECT}
+[[workflow.ship.step]]
+bump = "patch"
+
+[[workflow.ship.step]]
+changelog = "update"
+
+[[workflow.ship.step]]
+commit = "Release {{version}}"
+
+[[workflow.ship.step]]
+bump = "preminor"
+
+[[workflow.ship.step]]
+commit = "Start {{dev_version}}"
+"#
+    ));
+    let plan = fixture.plan("ship");
+    let text = crate::remote_support::effects_text(&plan, 5);
+    assert!(text.contains("commit VERSION"), "{text}");
+    assert!(!text.contains("CHANGELOG.md"), "{text}");
+    fixture.start(&plan).assert_done();
+    let repo = &fixture.repo;
+    assert_eq!(
+        repo.git(&["show", "--format=%s", "--name-only", "HEAD"]),
+        "Start 1.3.0-alpha.0\n\nVERSION"
+    );
+    assert_eq!(
+        repo.git(&["show", "--format=%s", "--name-only", "HEAD~1"]),
+        "Release 1.2.4\n\nCHANGELOG.md\nVERSION"
+    );
+}
