@@ -133,7 +133,8 @@ impl Project {
                     &BuildOptions {
                         version: version.to_owned(),
                         date: date.to_owned(),
-                        name: Some(self.name.clone()),
+                        // towncrier's own `name` comes first, as `towncrier build` has it.
+                        name: config.name.is_empty().then(|| self.name.clone()),
                     },
                 )?;
                 let fragments = build.fragment_files();

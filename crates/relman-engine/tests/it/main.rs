@@ -15,3 +15,4 @@ mod remote_pull_request;
 mod remote_release;
 mod remote_support;
 mod remote_verify;
+mod towncrier_name;
