@@ -341,7 +341,7 @@ found = { id = "/bugs/0/id" }
     fn texts_of_several_lines_are_fenced_inside_their_item() {
         let config = Config::parse(
             Path::new("relman.toml"),
-            r#"
+            r##"
 [[workflow.ship.step]]
 email = "team@example.org"
 subject = "{version} is out"
@@ -354,18 +354,23 @@ Thanks
 """
 
 [[workflow.ship.step]]
+slack = "#releases"
+message = "{version} is out\n\n{changelog}"
+
+[[workflow.ship.step]]
 pull-request = "open"
 head = "docs/{version}"
 base = "master"
 title = "Docs for {version}"
 body = "Generated docs."
-"#,
+"##,
         )
         .unwrap();
         let text = render(&config, None);
         for expected in [
             "   - The body:\n\n     ```text\n     Hi,\n\n         twine upload dist/*\n\n     Thanks\n     ```\n",
             "   - The description: `Generated docs.`.\n",
+            "2. Post to Slack `#releases`.\n   - The message:\n\n     ```text\n     {version} is out\n\n     {changelog}\n     ```\n",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }

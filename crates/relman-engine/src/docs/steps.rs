@@ -535,15 +535,23 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize) -> Explained {
             }
             explained
         }
-        StepKind::Slack(slack) => Explained::new(format!(
-            "Post to Slack {}: {}.",
-            show_code(&slack.channel),
-            show_code(&slack.message)
-        ))
-        .detail(format!(
-            "Through the incoming webhook in `{}`.",
-            slack.webhook_env
-        )),
+        StepKind::Slack(slack) => {
+            let message = show(&slack.message);
+            let explained = if message.trim_end().contains('\n') {
+                Explained::new(format!("Post to Slack {}.", show_code(&slack.channel)))
+                    .detail(labelled_text("The message", &slack.message))
+            } else {
+                Explained::new(format!(
+                    "Post to Slack {}: {}.",
+                    show_code(&slack.channel),
+                    show_code(&slack.message)
+                ))
+            };
+            explained.detail(format!(
+                "Through the incoming webhook in `{}`.",
+                slack.webhook_env
+            ))
+        }
         StepKind::Webhook(webhook) => Explained::new(format!(
             "Post a JSON payload to {}.",
             show_code(&webhook.url)
