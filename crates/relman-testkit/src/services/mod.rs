@@ -16,7 +16,7 @@ mod tls;
 use std::path::PathBuf;
 
 pub use docker_registry::{DockerRegistry, PushedImage};
-pub use pypiserver::{PypiServer, build_sdist, build_wheel, build_wheel_tagged};
+pub use pypiserver::{PypiServer, build_sdist, build_wheel, build_wheel_tagged, twine_upload};
 pub use smtp_sink::{ReceivedMail, SmtpSink, SmtpSinkOptions};
 pub use tls::{TestCertificate, generate_test_certificate};
 

@@ -76,25 +76,31 @@ impl PypiServer {
 
     /// Uploads files with `twine upload` (the way a release pipeline would).
     pub fn upload(&self, files: &[PathBuf]) -> Result<(), ServiceError> {
-        let twine = require_tool("twine")?;
-        let output = Command::new(twine)
-            .args(["upload", "--non-interactive", "--disable-progress-bar"])
-            .args(["--repository-url", &self.url(), "-u", "x", "-p", "x"])
-            .args(files)
-            .output()
-            .map_err(|error| ServiceError::io("twine", error))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(ServiceError::Failed {
-                service: "twine",
-                detail: format!(
-                    "upload of {files:?} failed: {}{}",
-                    String::from_utf8_lossy(&output.stdout),
-                    String::from_utf8_lossy(&output.stderr)
-                ),
-            })
-        }
+        twine_upload(&self.url(), files)
+    }
+}
+
+/// `twine upload --repository-url URL FILES` (any login: the test index has no authentication),
+/// for code that knows the index's URL but not the server (a fake CI's deploy job).
+pub fn twine_upload(repository_url: &str, files: &[PathBuf]) -> Result<(), ServiceError> {
+    let twine = require_tool("twine")?;
+    let output = Command::new(twine)
+        .args(["upload", "--non-interactive", "--disable-progress-bar"])
+        .args(["--repository-url", repository_url, "-u", "x", "-p", "x"])
+        .args(files)
+        .output()
+        .map_err(|error| ServiceError::io("twine", error))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(ServiceError::Failed {
+            service: "twine",
+            detail: format!(
+                "upload of {files:?} failed: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        })
     }
 }
 

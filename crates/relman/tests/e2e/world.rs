@@ -7,8 +7,10 @@
 //! rewritten to the local services, and passes the rest (tokens, webhook URL, SMTP URL, CircleCI
 //! API) through the environment as a user's CI would.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use relman_testkit::TestRepo;
 use relman_testkit::circleci::FakeCircleCi;
@@ -47,6 +49,61 @@ pub fn read_journal(dir: &Path) -> Option<serde_json::Value> {
         .ok()?
         .filter_map(|entry| read(&entry.ok()?.path()))
         .max_by_key(|journal| journal["updated_at"].as_i64())
+}
+
+/// The longest a relman run of an example test may take: the examples wait for real (an hour for
+/// CircleCI), so a fake that never answers would otherwise hang the test for that long.
+const RELMAN_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Runs `command` to the end, or kills it after `deadline` and fails the test with its output.
+fn run_with_deadline(mut command: Command, deadline: Duration) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run relman");
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|pipe| Box::new(pipe) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|pipe| Box::new(pipe) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll relman") {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "relman ran longer than {deadline:?}: killed\nstdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&stdout.join().unwrap_or_default()),
+                String::from_utf8_lossy(&stderr.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
 }
 
 /// The folder of a checked-in example.
@@ -94,6 +151,37 @@ impl World {
     pub fn with_smtp(mut self) -> Option<World> {
         self.smtp = Some(or_skip(SmtpSink::start())?);
         Some(self)
+    }
+
+    /// Makes the fake CircleCI the project's CI, as CircleCI's GitHub integration does: every push
+    /// to the bare remote reaches it (a `post-receive` hook posts GitHub's push webhook, before
+    /// the push returns) and it reports its jobs to the fake GitHub as commit statuses. What it
+    /// builds is set with `circleci.run_on_push`.
+    pub fn build_pushes_on_circleci(&self) {
+        self.circleci.report_to(
+            self.github.status_reporter(&self.slug),
+            &format!("gh/{}", self.slug),
+        );
+        // GitHub's push webhook names the commit a pushed tag points at (`head_commit`), which
+        // is what CircleCI builds and reports on.
+        let hook = format!(
+            "#!/usr/bin/env python3\n\
+             # GitHub's push webhook to CircleCI.\n\
+             import subprocess, sys, urllib.request\n\
+             lines = []\n\
+             for line in sys.stdin:\n\
+             \x20   old, new, ref = line.split()\n\
+             \x20   if set(new) != {{'0'}}:\n\
+             \x20       new = subprocess.run(['git', 'rev-parse', new + '^{{commit}}'], capture_output=True, text=True, check=True).stdout.strip()\n\
+             \x20   lines.append(' '.join((old, new, ref)))\n\
+             body = ('\\n'.join(lines) + '\\n').encode()\n\
+             urllib.request.urlopen(urllib.request.Request({:?}, data=body, method='POST')).read()\n",
+            self.circleci.push_webhook_url()
+        );
+        relman_testkit::write_executable(
+            &self.repo.remote_path().join("hooks/post-receive"),
+            &hook,
+        );
     }
 
     /// Sets an extra environment variable for every relman run.
@@ -173,7 +261,7 @@ impl World {
     }
 
     pub fn relman_in(&self, dir: &Path, args: &[&str]) -> Output {
-        self.relman_command(dir, args).output().expect("run relman")
+        run_with_deadline(self.relman_command(dir, args), RELMAN_DEADLINE)
     }
 
     /// `relman ARGS` in `dir`, ready to spawn (a test that acts while relman waits, or kills it).

@@ -6,6 +6,7 @@
 
 mod python_circleci_wheels;
 mod signed_release_branch;
+mod towncrier_pypi;
 
 use std::os::unix::process::CommandExt as _;
 use std::process::{Output, Stdio};
