@@ -147,8 +147,40 @@ impl Runner<'_> {
                     "took over the release lock of relman pid {pid}, which is no longer running"
                 ),
             });
+            self.clear_stale_git_locks();
         }
         Ok(lock)
+    }
+
+    /// A relman killed in the middle of a git command (a commit, a branch) leaves git's lock
+    /// files, and git then refuses every write ("Another git process seems to be running").
+    /// Once the lock of a dead relman is taken over, its git commands are gone too, or finishing:
+    /// a lock file that does not go away within a moment is stale, and is removed (with a
+    /// warning naming it), as git's own message tells a person to do.
+    fn clear_stale_git_locks(&mut self) {
+        let repo = &self.project.repo;
+        let deadline = Instant::now() + std::time::Duration::from_secs(2);
+        let mut locks = repo.lock_files();
+        while !locks.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            locks = repo.lock_files();
+        }
+        for path in locks {
+            let shown = path
+                .strip_prefix(repo.work_tree().unwrap_or(repo.common_dir()))
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let message = match fs_err::remove_file(&path) {
+                Ok(()) => {
+                    format!("removed `{shown}`, left by a git command of the relman that stopped")
+                }
+                Err(error) => format!(
+                    "`{shown}` was left by a git command of the relman that stopped, and cannot be removed ({error}): remove it, then `relman resume`"
+                ),
+            };
+            self.reporter.event(Event::Warning { message });
+        }
     }
 
     /// Freezes `plan` into a new journal and runs it.

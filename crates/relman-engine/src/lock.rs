@@ -3,10 +3,16 @@
 //!
 //! The operating system releases the lock when its holder dies, however it dies, so a lock left by
 //! a crashed relman is simply free; the pid written into the file lets the next relman say whose
-//! lock it took over.
+//! lock it took over. "Free" can lag a little: a command relman had just forked when it was
+//! killed holds a copy of the lock until it execs (which closes it), so a held lock is tried
+//! again for a moment before relman says another release is running.
 
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a held lock is tried again before it counts as held by a live relman.
+const GRACE: Duration = Duration::from_secs(1);
 
 /// A held lock; released on drop.
 #[derive(Debug)]
@@ -40,8 +46,14 @@ impl LockError {
 }
 
 impl ReleaseLock {
-    /// Takes the lock in `dir` (created if missing), without waiting.
+    /// Takes the lock in `dir` (created if missing), waiting at most a second for a holder that
+    /// is going away.
     pub fn acquire(dir: &Path) -> Result<ReleaseLock, LockError> {
+        Self::acquire_within(dir, GRACE)
+    }
+
+    /// Takes the lock, trying again for `grace` while it is held.
+    pub fn acquire_within(dir: &Path, grace: Duration) -> Result<ReleaseLock, LockError> {
         let path = dir.join("lock");
         let io = |source| LockError::Io {
             path: path.clone(),
@@ -55,15 +67,21 @@ impl ReleaseLock {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        match file.file().try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let mut holder = String::new();
-                let _ = file.read_to_string(&mut holder);
-                let pid = holder.lines().next().unwrap_or("unknown").trim().to_owned();
-                return Err(LockError::Held { pid, path });
+        let deadline = Instant::now() + grace;
+        loop {
+            match file.file().try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    let pid = holder.lines().next().unwrap_or("unknown").trim().to_owned();
+                    return Err(LockError::Held { pid, path });
+                }
+                Err(std::fs::TryLockError::Error(error)) => return Err(io(error)),
             }
-            Err(std::fs::TryLockError::Error(error)) => return Err(io(error)),
         }
         // A pid left in the file means its writer died while holding the lock.
         let mut previous = String::new();
@@ -93,7 +111,15 @@ impl ReleaseLock {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(source) => return Err(LockError::Io { path, source }),
         };
-        match file.file().try_lock() {
+        // As in `acquire`: a holder that is going away gets a moment.
+        let deadline = Instant::now() + GRACE;
+        let mut attempt = file.file().try_lock();
+        while matches!(attempt, Err(std::fs::TryLockError::WouldBlock)) && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(25));
+            attempt = file.file().try_lock();
+        }
+        match attempt {
             Ok(()) => {
                 let _ = file.file().unlock();
                 Ok(())
@@ -127,7 +153,13 @@ mod tests {
         let first = ReleaseLock::acquire(dir.path()).unwrap();
         assert_eq!(first.took_over_from, None);
         // flock is per open file description, so a second open in this process conflicts too.
-        let error = ReleaseLock::acquire(dir.path()).unwrap_err();
+        let started = Instant::now();
+        let error =
+            ReleaseLock::acquire_within(dir.path(), Duration::from_millis(100)).unwrap_err();
+        assert!(
+            started.elapsed() >= Duration::from_millis(100),
+            "tried again first"
+        );
         assert!(
             matches!(&error, LockError::Held { pid, .. } if *pid == std::process::id().to_string())
         );
@@ -137,6 +169,19 @@ mod tests {
             again.took_over_from, None,
             "a clean release leaves no pid behind"
         );
+    }
+
+    #[test]
+    fn a_lock_let_go_of_during_the_grace_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = ReleaseLock::acquire(dir.path()).unwrap();
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            drop(first);
+        });
+        let second = ReleaseLock::acquire_within(dir.path(), Duration::from_secs(5));
+        releaser.join().unwrap();
+        assert!(second.is_ok(), "{second:?}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod command;
 mod error;
+mod locks;
 mod log;
 mod merge;
 mod read;

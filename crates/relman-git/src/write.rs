@@ -103,6 +103,30 @@ impl Repository {
         Ok(())
     }
 
+    /// Records `remote`'s `branch` as the upstream of the local `branch`, which the remote has at
+    /// `sha`: what `git push --set-upstream` leaves behind (the config and the remote-tracking
+    /// ref), for a push whose local bookkeeping was cut short.
+    pub fn set_upstream(&self, branch: &str, remote: &str, sha: &str) -> Result<(), GitError> {
+        check_revision(branch)?;
+        check_revision(remote)?;
+        check_revision(sha)?;
+        self.git(["config", &format!("branch.{branch}.remote"), remote])
+            .run()?;
+        self.git([
+            "config",
+            &format!("branch.{branch}.merge"),
+            &format!("refs/heads/{branch}"),
+        ])
+        .run()?;
+        self.git([
+            "update-ref",
+            &format!("refs/remotes/{remote}/{branch}"),
+            sha,
+        ])
+        .run()?;
+        Ok(())
+    }
+
     /// Moves the current branch to `to`, discarding index and work tree changes.
     pub fn reset_hard(&self, to: &str) -> Result<(), GitError> {
         check_revision(to)?;

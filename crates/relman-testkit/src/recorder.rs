@@ -1,8 +1,9 @@
 //! A recording fake for the systems releases talk to, on [`FakeServer`]: a Slack incoming webhook
 //! (`POST /services/...` answers `ok`, or Slack's `invalid_payload` / `no_text` errors), a generic
 //! webhook (`POST /hooks/...` answers `{"ok": true}`), and a Bugzilla-style ticket API
-//! (`POST /rest/bug` answers `{"id": N}`, `GET /rest/bug/N` returns it). Every request is kept for
-//! assertions.
+//! (`POST /rest/bug` answers `{"id": N}`, `GET /rest/bug/N` returns it, and `GET /rest/bug?…`
+//! searches as Bugzilla does: `product`, `component` and `version` match whole, `summary` as a
+//! case-insensitive substring). Every request is kept for assertions.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -127,6 +128,28 @@ fn bugzilla(bugs: &mut Vec<Value>, request: &RecordedRequest, rest: &str) -> Fak
             stored["id"] = json!(id);
             bugs.push(stored);
             FakeResponse::json(200, &json!({ "id": id }))
+        }
+        ("GET", "" | "/") => {
+            let matches = |bug: &Value, field: &str, whole: bool| {
+                request.query_param(field).is_none_or(|wanted| {
+                    let value = bug[field].as_str().unwrap_or_default();
+                    if whole {
+                        value == wanted
+                    } else {
+                        value.to_lowercase().contains(&wanted.to_lowercase())
+                    }
+                })
+            };
+            let found: Vec<&Value> = bugs
+                .iter()
+                .filter(|bug| {
+                    matches(bug, "product", true)
+                        && matches(bug, "component", true)
+                        && matches(bug, "version", true)
+                        && matches(bug, "summary", false)
+                })
+                .collect();
+            FakeResponse::json(200, &json!({ "bugs": found }))
         }
         ("GET", id) => {
             let id: Option<u64> = id.trim_start_matches('/').parse().ok();

@@ -216,6 +216,12 @@ pub struct StepConfig {
     pub expect: Option<u16>,
     #[schemars(with = "Option<IndexMap<String, String>>")]
     pub save: Option<IndexMap<String, S<String>>>,
+    /// `http`: a GET whose answer says whether the step's effect is already there.
+    #[schemars(with = "Option<String>")]
+    pub find: Option<S<String>>,
+    /// `http`: JSON pointers into `find`'s answer; all present means found (they become outputs).
+    #[schemars(with = "Option<IndexMap<String, String>>")]
+    pub found: Option<IndexMap<String, S<String>>>,
     #[schemars(with = "Option<serde_json::Value>")]
     pub payload: Option<S<toml::Value>>,
     #[schemars(with = "Option<String>")]

@@ -105,6 +105,8 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         json,
         expect,
         save,
+        find,
+        found,
         payload,
         subject,
         cc,
@@ -142,7 +144,7 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         index => "index", image => "image", same_as => "same-as", chart => "chart",
         username_env => "username-env",
         password_env => "password-env", token_env => "token-env", webhook_env => "webhook-env",
-        json => "json", payload => "payload", subject => "subject", cc => "cc", notes => "notes",
+        json => "json", find => "find", payload => "payload", subject => "subject", cc => "cc", notes => "notes",
     );
     plain!(
         retries => "retries", allow_untracked => "allow-untracked",
@@ -151,6 +153,7 @@ fn present_keys(step: &StepConfig, whole: &Range<usize>) -> Vec<(&'static str, R
         assignees => "assignees", labels => "labels", draft => "draft", inputs => "inputs",
         rerun_failed => "rerun-failed", status => "status", files => "files", tags => "tags",
         platforms => "platforms", headers => "headers", expect => "expect", save => "save",
+        found => "found",
         assets => "assets", prerelease => "prerelease", keep_notes => "keep-notes",
         checklist => "checklist",
     );
@@ -367,6 +370,9 @@ fn list(options: impl Iterator<Item = &'static str>) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// An `http` step's look-up: the URL of its GET, and the pointers that show the effect.
+type HttpFind = (Option<Template>, Vec<(String, String)>);
 
 /// Builds one kind's options from the raw table.
 struct Builder<'c, 'a> {
@@ -755,6 +761,9 @@ impl Builder<'_, '_> {
                         git_ref: self.template_opt(step.git_ref)?,
                         rerun_failed: step.rerun_failed.unwrap_or(0),
                         repo: self.template_opt(step.repo)?,
+                        token_env: step
+                            .token_env
+                            .map_or_else(wait::default_circle_token, Spanned::into_inner),
                     },
                     "pr-merged" => {
                         let pr = match step.pr {
@@ -896,6 +905,7 @@ impl Builder<'_, '_> {
                     }
                     save.push((name, pointer.into_inner()));
                 }
+                let (find, found) = self.http_find(step.find, step.found, &save)?;
                 StepKind::Http(http::HttpStep {
                     method,
                     url,
@@ -904,6 +914,8 @@ impl Builder<'_, '_> {
                     body: self.template_opt(step.body)?,
                     expect: step.expect,
                     save,
+                    find,
+                    found,
                     idempotent: step.idempotent.unwrap_or(false),
                 })
             }
@@ -968,6 +980,83 @@ impl Builder<'_, '_> {
             }),
             other => unreachable!("kind `{other}` is in the kinds table but has no builder"),
         })
+    }
+
+    /// `find` and `found` of an `http` step: both or neither; pointers; and every `save` name
+    /// among `found`, so a step found done has the outputs later steps use.
+    fn http_find(
+        &mut self,
+        find: Option<Spanned<String>>,
+        found: Option<indexmap::IndexMap<String, Spanned<String>>>,
+        save: &[(String, String)],
+    ) -> Result<HttpFind, ()> {
+        let found = found.unwrap_or_default();
+        let Some(find) = find else {
+            if !found.is_empty() {
+                self.cx.error_hint(
+                    self.whole.clone(),
+                    "`found` reads the answer of `find`, and the step has no `find`",
+                    "add `find = \"GET https://…\"`, a request that looks for what the step creates",
+                );
+                return Err(());
+            }
+            return Ok((None, Vec::new()));
+        };
+        let span = find.span();
+        let text = find.into_inner();
+        let url = match text.trim().split_once(char::is_whitespace) {
+            Some((method, url)) if method.eq_ignore_ascii_case("GET") => url.trim(),
+            Some((method, _)) => {
+                self.cx.error_hint(
+                    span,
+                    format!("`find` only reads, so it is a GET request, not `{method}`"),
+                    "write it like `find = \"GET https://example.org/rest/bug?summary=...\"`",
+                );
+                return Err(());
+            }
+            None => text.trim(),
+        };
+        let url = self
+            .cx
+            .template_text(url, span.clone(), self.scope)
+            .ok_or(())?;
+        if found.is_empty() {
+            self.cx.error_hint(
+                span,
+                "`find` needs `found`: what in its answer shows the effect is there",
+                "add `found = { id = \"/bugs/0/id\" }` (JSON pointers into the answer)",
+            );
+            return Err(());
+        }
+        let mut pointers = Vec::new();
+        for (name, pointer) in found {
+            if !pointer.get_ref().starts_with('/') {
+                self.cx.error_hint(
+                    pointer.span(),
+                    format!(
+                        "`found.{name} = \"{}\"` is not a JSON pointer",
+                        pointer.get_ref()
+                    ),
+                    "JSON pointers start with `/`, e.g. `\"/bugs/0/id\"`",
+                );
+                return Err(());
+            }
+            pointers.push((name, pointer.into_inner()));
+        }
+        if let Some((name, _)) = save
+            .iter()
+            .find(|(name, _)| !pointers.iter().any(|(known, _)| known == name))
+        {
+            self.cx.error_hint(
+                span,
+                format!("`save.{name}` has no counterpart in `found`"),
+                format!(
+                    "when the look-up finds the effect, the step's outputs come from `found`: add `found.{name}`"
+                ),
+            );
+            return Err(());
+        }
+        Ok((Some(url), pointers))
     }
 
     fn command(

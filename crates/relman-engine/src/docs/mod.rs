@@ -12,7 +12,9 @@ mod words;
 use std::fmt::Write as _;
 
 use self::steps::explain;
-use self::words::{code, condition_text, duration, indent_lines, join, sentence, show_code};
+use self::words::{
+    LOOKS_ONCE, PAUSES, code, condition_text, duration, indent_lines, join, sentence, show_code,
+};
 use crate::config::{ChangelogSource, Config, VersionFileOption, Workflow};
 
 /// Renders the runbook of `config`. `name` is the project's name for the title (the config's
@@ -208,8 +210,17 @@ fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool, tags_on
                 None => format!("Acts in {}.", show_code(dir)),
             });
         }
-        details.extend(explained.details);
-        if let Some(timeout) = step.timeout {
+        let looks_once = step.timeout.is_some_and(|timeout| timeout.is_zero());
+        details.extend(explained.details.into_iter().map(|detail| {
+            if looks_once && detail == PAUSES {
+                LOOKS_ONCE.to_owned()
+            } else {
+                detail
+            }
+        }));
+        if let Some(timeout) = step.timeout
+            && !looks_once
+        {
             details.push(format!("Timeout: {}.", duration(timeout)));
         }
         if step.retries > 0 {
@@ -301,6 +312,8 @@ id = "bug"
 http = "POST https://bugzilla.example.org/rest/bug"
 json = { summary = "Deploy {version}" }
 save = { id = "/id" }
+find = "GET https://bugzilla.example.org/rest/bug?summary=Deploy%20{version}"
+found = { id = "/bugs/0/id" }
 "#,
         )
         .unwrap();
@@ -318,6 +331,7 @@ save = { id = "/id" }
             "3. Cherry-pick `{args.commits}` onto the current branch, recorded with `-x`.\n   - Only when the `commits` argument is given.",
             "4. Send `POST https://bugzilla.example.org/rest/bug`.\n   - With the JSON body `{\"summary\":\"Deploy {version}\"}`.",
             "   - Later steps can use `{steps.bug.status}`, `{steps.bug.body}`, and `{steps.bug.id}`.",
+            "   - Looks first with `GET https://bugzilla.example.org/rest/bug?summary=Deploy%20{version}`: when its answer has `/bugs/0/id`, the request was sent by an earlier run and is not sent again.",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
         }
@@ -335,6 +349,63 @@ save = { id = "/id" }
         let text = render(&config, Some("cortex"));
         assert!(
             text.contains("1. Bump the version (`patch`): no file holds it, a tag carries it.\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn texts_of_several_lines_are_fenced_inside_their_item() {
+        let config = Config::parse(
+            Path::new("relman.toml"),
+            r##"
+[[workflow.ship.step]]
+email = "team@example.org"
+subject = "{version} is out"
+body = """
+Hi,
+
+    twine upload dist/*
+
+Thanks
+"""
+
+[[workflow.ship.step]]
+slack = "#releases"
+message = "{version} is out\n\n{changelog}"
+
+[[workflow.ship.step]]
+pull-request = "open"
+head = "docs/{version}"
+base = "master"
+title = "Docs for {version}"
+body = "Generated docs."
+"##,
+        )
+        .unwrap();
+        let text = render(&config, None);
+        for expected in [
+            "   - The body:\n\n     ```text\n     Hi,\n\n         twine upload dist/*\n\n     Thanks\n     ```\n",
+            "   - The description: `Generated docs.`.\n",
+            "2. Post to Slack `#releases`.\n   - The message:\n\n     ```text\n     {version} is out\n\n     {changelog}\n     ```\n",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_wait_that_looks_once_says_so_instead_of_a_zero_timeout() {
+        let config = Config::parse(
+            Path::new("relman.toml"),
+            "[[workflow.ship.step]]\nwait = \"pr-merged\"\npr = \"12\"\ntimeout = \"0s\"\n",
+        )
+        .unwrap();
+        let text = render(&config, None);
+        assert!(
+            text.contains("   - It looks once (`timeout = \"0s\"`): if that is not so yet, the release pauses; `relman resume` looks again.\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Timeout:") && !text.contains("30 min"),
             "{text}"
         );
     }

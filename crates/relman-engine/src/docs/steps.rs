@@ -2,7 +2,7 @@
 //! templates as written, then the details a person following the runbook needs (what is
 //! checked, what pauses, what later steps can use).
 
-use super::words::{PAUSES, code, codes, join, show, show_code};
+use super::words::{PAUSES, code, codes, join, labelled_text, show, show_code};
 use crate::steps::check::Check;
 use crate::steps::release::ReleaseAction;
 use crate::steps::run::CommandSpec;
@@ -188,10 +188,10 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             ))
             .detail_if(
                 tag.message.is_some(),
-                format!(
-                    "Its message: {}.",
-                    tag.message.as_ref().map(show_code).unwrap_or_default()
-                ),
+                tag.message
+                    .as_ref()
+                    .map(|message| labelled_text("Its message", message))
+                    .unwrap_or_default(),
             )
         }
         StepKind::Push(push) => {
@@ -261,7 +261,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             };
             explained
                 .detail(match (&release.notes, release.keep_notes) {
-                    (Some(notes), false) => format!("Its notes: {}.", show_code(notes)),
+                    (Some(notes), false) => labelled_text("Its notes", notes),
                     (None, false) => "Its notes are this release's changelog section.".to_owned(),
                     (Some(notes), true) => format!(
                         "A release that exists keeps the notes it has (edited by hand); a new one gets {}.",
@@ -306,6 +306,9 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             }
             if pull.draft {
                 explained = explained.detail("As a draft.");
+            }
+            if let Some(body) = &pull.body {
+                explained = explained.detail(labelled_text("The description", body));
             }
             for (label, values) in [
                 ("Reviewers", &pull.reviewers),
@@ -393,6 +396,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
                 git_ref,
                 rerun_failed,
                 repo,
+                token_env,
             } => Explained::new(format!(
                 "Wait until every check on {} is complete and green.",
                 git_ref
@@ -402,7 +406,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             .detail_if(
                 *rerun_failed > 0,
                 format!(
-                    "Failed jobs are re-run up to {rerun_failed} time{} before the step fails.",
+                    "Failed jobs are re-run up to {rerun_failed} time{} before the step fails: GitHub Actions jobs, and CircleCI workflows (from their failed jobs) that failed statuses link to, with the CircleCI token in `{token_env}`.",
                     if *rerun_failed == 1 { "" } else { "s" }
                 ),
             )
@@ -514,7 +518,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
                 explained = explained.detail(format!("With the JSON body `{json}`."));
             }
             if let Some(body) = &http.body {
-                explained = explained.detail(format!("With the body {}.", show_code(body)));
+                explained = explained.detail(labelled_text("The body", body));
             }
             if !http.headers.is_empty() {
                 let names: Vec<String> = http
@@ -536,17 +540,38 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
                     .collect();
                 explained = explained.detail(format!("Keeps {} from the answer.", join(&saved)));
             }
+            if let Some(find) = &http.find {
+                explained = explained.detail(format!(
+                    "Looks first with `GET {}`: when its answer has {}, the request was sent by an earlier run and is not sent again.",
+                    show(find),
+                    join(
+                        &http
+                            .found
+                            .iter()
+                            .map(|(_, pointer)| format!("`{pointer}`"))
+                            .collect::<Vec<_>>()
+                    )
+                ));
+            }
             explained
         }
-        StepKind::Slack(slack) => Explained::new(format!(
-            "Post to Slack {}: {}.",
-            show_code(&slack.channel),
-            show_code(&slack.message)
-        ))
-        .detail(format!(
-            "Through the incoming webhook in `{}`.",
-            slack.webhook_env
-        )),
+        StepKind::Slack(slack) => {
+            let message = show(&slack.message);
+            let explained = if message.trim_end().contains('\n') {
+                Explained::new(format!("Post to Slack {}.", show_code(&slack.channel)))
+                    .detail(labelled_text("The message", &slack.message))
+            } else {
+                Explained::new(format!(
+                    "Post to Slack {}: {}.",
+                    show_code(&slack.channel),
+                    show_code(&slack.message)
+                ))
+            };
+            explained.detail(format!(
+                "Through the incoming webhook in `{}`.",
+                slack.webhook_env
+            ))
+        }
         StepKind::Webhook(webhook) => Explained::new(format!(
             "Post a JSON payload to {}.",
             show_code(&webhook.url)
@@ -561,7 +586,7 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             !email.cc.is_empty(),
             format!("Copy to {}.", codes(&email.cc)),
         )
-        .detail(format!("The body: {}.", show_code(&email.body)))
+        .detail(labelled_text("The body", &email.body))
         .detail("Sent through the SMTP server in `RELMAN_SMTP_URL`."),
         StepKind::Manual(manual) => {
             let mut explained = Explained::new(format!("**By hand:** {}", show(&manual.text)));

@@ -12,6 +12,19 @@ pub(super) fn show(template: &Template) -> String {
     template.render_partial(&Variables::new())
 }
 
+/// `LABEL: `text`.` for a one-line template; for a longer text, `LABEL:` and the text as a fenced
+/// block, where its blank lines and indentation survive Markdown (in backticks they would not).
+pub(super) fn labelled_text(label: &str, template: &Template) -> String {
+    let text = show(template);
+    let text = text.trim_end_matches('\n');
+    if text.contains('\n') {
+        let fence = if text.contains("```") { "````" } else { "```" };
+        format!("{label}:\n\n{fence}text\n{text}\n{fence}")
+    } else {
+        format!("{label}: {}.", code(text))
+    }
+}
+
 pub(super) fn code(text: &str) -> String {
     if text.contains('`') {
         format!("`` {text} ``")
@@ -43,11 +56,20 @@ pub(super) fn sentence(text: &str) -> String {
     }
 }
 
-/// Continuation lines of a list item, indented to stay inside it.
+/// Continuation lines of a list item, indented to stay inside it (blank lines stay empty: they
+/// do not end the item, and a checked-in runbook has no trailing spaces).
 pub(super) fn indent_lines(text: &str, indent: &str) -> String {
-    text.lines()
-        .collect::<Vec<_>>()
-        .join(&format!("\n{indent}"))
+    let mut out = String::new();
+    for (number, line) in text.lines().enumerate() {
+        if number > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(indent);
+            }
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 pub(super) fn duration(duration: std::time::Duration) -> String {
@@ -83,5 +105,8 @@ pub(super) fn condition_text(condition: &str) -> String {
     }
     format!("Only when `{condition}` holds.")
 }
+
+/// A wait whose `timeout` is zero: it looks once and pauses (a pull request people review).
+pub(super) const LOOKS_ONCE: &str = "It looks once (`timeout = \"0s\"`): if that is not so yet, the release pauses; `relman resume` looks again.";
 
 pub(super) const PAUSES: &str = "If that takes longer than the timeout (30 min unless set), the release pauses; `relman resume` looks again.";

@@ -283,6 +283,11 @@ pub fn plan(
         if matches!(step.kind, StepKind::Tag(_)) {
             sim.tagged = true;
         }
+        // What a commit in the project staged is committed: a later commit stages only what
+        // changes after it (the next development version after the release commit).
+        if matches!(step.kind, StepKind::Commit(_)) && step.dir.is_none() {
+            sim.changed_files.clear();
+        }
         planned.push(PlannedStep {
             number: step.number,
             title,

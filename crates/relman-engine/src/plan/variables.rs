@@ -164,10 +164,18 @@ impl PlanInputs {
                 || step.kind.json_templates().iter().any(|template| uses(template, "changelog"))
                 || matches!(&step.kind, StepKind::Check(check) if check.check == crate::steps::check::Check::ChangelogEntry)
         });
+        // A workflow that writes no changelog releases the notes a person already wrote in the
+        // file (as in a runbook where the entry is part of the version bump); only when the file
+        // has no section for the version are notes rendered from commits or fragments.
+        let writes_changelog = workflow
+            .steps
+            .iter()
+            .any(|step| matches!(step.kind, StepKind::Changelog(_)));
         let changelog = match (&version, needs_changelog) {
-            (Some(version), true) => {
-                Some(project.render_changelog(&history, version, &today.to_string())?)
-            }
+            (Some(version), true) => match project.written_section(version) {
+                Some(written) if !writes_changelog => Some(written),
+                _ => Some(project.render_changelog(&history, version, &today.to_string())?),
+            },
             _ => None,
         };
         Ok(PlanInputs {

@@ -101,6 +101,21 @@ impl Project {
         self.render_changelog_named(history, &text, &self.tag_of(&text), date)
     }
 
+    /// The section of `version` the changelog file has already (written by hand, or by an
+    /// earlier run), as a section that changes nothing; `None` when the file has none.
+    pub fn written_section(&self, version: &Version) -> Option<RenderedSection> {
+        let section = self.changelog_section_whole(&version.to_string()).ok()?;
+        let file = self.root.join(&self.changelog.file);
+        let text = read_optional(&file).ok()??;
+        Some(RenderedSection {
+            section,
+            file,
+            before: Some(text.clone()),
+            after: text,
+            fragments: Vec::new(),
+        })
+    }
+
     /// Like [`render_changelog`](Self::render_changelog) for a section that is not a version yet
     /// (`Unreleased`, compared up to `HEAD`).
     pub fn render_changelog_named(
@@ -118,7 +133,8 @@ impl Project {
                     &BuildOptions {
                         version: version.to_owned(),
                         date: date.to_owned(),
-                        name: Some(self.name.clone()),
+                        // towncrier's own `name` comes first, as `towncrier build` has it.
+                        name: config.name.is_empty().then(|| self.name.clone()),
                     },
                 )?;
                 let fragments = build.fragment_files();
@@ -151,6 +167,24 @@ impl Project {
                 })
             }
         }
+    }
+
+    /// The whole section of `version` as the file has it, heading included and trailing blank
+    /// lines left out: what `{changelog}` holds once the section is in the file, the same text
+    /// the changelog step rendered and inserted.
+    pub fn changelog_section_whole(&self, version: &str) -> Result<String, ProjectError> {
+        let file = self.root.join(&self.changelog.file);
+        let display = self.changelog.file.display().to_string();
+        let text = read_optional(&file)?.ok_or_else(|| ProjectError::Read {
+            path: display.clone(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        })?;
+        relman_version::changelog::document::require_section(&self.changelog.file, &text, version)
+            .map(|section| text[section.range].trim_end().to_owned())
+            .map_err(|source| ProjectError::Document {
+                file: display,
+                source: Box::new(source),
+            })
     }
 
     /// The section of `version` as the changelog file has it, whatever tool wrote it.

@@ -3,15 +3,18 @@
 //! `slack = "#channel"` (through the incoming webhook in `webhook-env`, default
 //! `SLACK_WEBHOOK_URL`) and `webhook = URL` (a JSON `payload`).
 //!
-//! None of these has a probe: no service says whether it already received a message. A step
-//! interrupted while sending answers `Unknown`, and the executor pauses for a person rather than
-//! send twice, unless an `http` step is marked `idempotent = true`. A step recorded done is never
-//! sent again. For the same reason, a `POST` or `PATCH` whose answer never came (the step's
+//! None of these has a probe of its own: no service says whether it already received a message.
+//! A step interrupted while sending answers `Unknown`, and the executor pauses for a person rather
+//! than send twice, unless an `http` step is marked `idempotent = true`, or names a look-up
+//! (`find = "GET …"` with `found` pointers) that finds what it created: then the step looks first,
+//! sends only when nothing is found, and a resumed step found done takes its outputs from the
+//! look-up. A step recorded done is never sent again. For the same reason, a `POST` or `PATCH` whose answer never came (the step's
 //! `timeout`, default a minute, passed after it was sent) pauses instead of failing: a failed
 //! step is sent again on resume, and this one may have been received.
 
 use relman_remote::Secret;
 use relman_remote::announce::AnnounceError;
+use relman_remote::announce::find::HttpFind;
 use relman_remote::announce::http_step::{HttpStep as HttpCall, HttpStepBody};
 use relman_remote::announce::slack::{Slack, SlackMessage};
 use relman_remote::announce::webhook::Webhook;
@@ -82,6 +85,33 @@ pub(super) fn preview_http(step: &HttpStep, cx: &mut PlanCx<'_>) -> Result<Vec<E
             body: None,
         }],
     };
+    if let Some(find) = &step.find {
+        let headers = render_headers(step, &mut |template| Ok(cx.render(template)))?;
+        let url = cx.render(find);
+        match HttpFind::new(&url, &headers, &step.found) {
+            Ok(find) => {
+                effects.insert(0, http_effect(&find.render(&client), &redactor));
+                effects.insert(
+                    1,
+                    note(
+                        format!(
+                            "looks first: when its answer has {}, the request was sent already and is not sent again",
+                            pointers(&step.found)
+                        ),
+                        &redactor,
+                    ),
+                );
+            }
+            Err(_) => effects.insert(
+                0,
+                Effect::Http {
+                    method: "GET".to_owned(),
+                    url: redactor.redact(&url),
+                    body: None,
+                },
+            ),
+        }
+    }
     if !step.save.is_empty() {
         let saved: Vec<String> = step
             .save
@@ -94,6 +124,85 @@ pub(super) fn preview_http(step: &HttpStep, cx: &mut PlanCx<'_>) -> Result<Vec<E
         ));
     }
     Ok(effects)
+}
+
+fn pointers(found: &[(String, String)]) -> String {
+    found
+        .iter()
+        .map(|(_, pointer)| format!("`{pointer}`"))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+fn render_headers(
+    step: &HttpStep,
+    render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
+) -> Result<Vec<(String, String)>, StepError> {
+    step.headers
+        .iter()
+        .map(|(name, value)| Ok((name.clone(), render(value)?)))
+        .collect()
+}
+
+/// The look-up of an `http` step, resolved; `None` when it has none.
+fn resolve_find(step: &HttpStep, cx: &RunCx<'_>) -> Result<Option<HttpFind>, StepError> {
+    let Some(find) = &step.find else {
+        return Ok(None);
+    };
+    let headers = render_headers(step, &mut |template| cx.render(template))?;
+    HttpFind::new(&cx.render(find)?, &headers, &step.found)
+        .map(Some)
+        .map_err(|error| failed("the look-up (`find`) is not valid", error))
+}
+
+/// Asks the look-up; `Some(outputs)` when the effect is there.
+fn look_up(
+    find: &HttpFind,
+    cx: &RunCx<'_>,
+    timeout: Option<std::time::Duration>,
+) -> Result<Option<Vec<(String, String)>>, StepError> {
+    let client = client::http_with_timeout(cx.project, cx.env, timeout);
+    let url = client.redactor().redact(&find.request().url);
+    find.look(&client)
+        .map_err(|error| failed(&format!("cannot look with `GET {url}`"), error))
+}
+
+/// The outputs of a step the look-up found done.
+fn found_done(cx: &mut RunCx<'_>, outputs: Vec<(String, String)>) {
+    let summary: Vec<String> = outputs
+        .iter()
+        .map(|(name, value)| format!("{name} {value}"))
+        .collect();
+    cx.output(&format!(
+        "found what an earlier run created ({}): not sent again",
+        summary.join(", ")
+    ));
+    for (name, value) in outputs {
+        cx.set_output(&name, value);
+    }
+}
+
+/// `http` with a look-up: done when it finds the effect; without one, unknowable.
+pub(super) fn probe_http(
+    def: &StepDef,
+    step: &HttpStep,
+    cx: &mut RunCx<'_>,
+) -> Result<crate::steps::Probe, StepError> {
+    use crate::steps::Probe;
+    let Some(find) = resolve_find(step, cx)? else {
+        return Ok(if step.idempotent {
+            Probe::NotDone
+        } else {
+            Probe::Unknown
+        });
+    };
+    Ok(match look_up(&find, cx, def.timeout)? {
+        Some(outputs) => {
+            found_done(cx, outputs);
+            Probe::Done
+        }
+        None => Probe::NotDone,
+    })
 }
 
 /// Whether a request failed in a way that leaves unknown whether the service carried it out:
@@ -122,6 +231,13 @@ pub(super) fn execute_http(
     step: &HttpStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
+    // Look before creating: what an earlier run (or a person) created is not created twice.
+    if let Some(find) = resolve_find(step, cx)?
+        && let Some(outputs) = look_up(&find, cx, def.timeout)?
+    {
+        found_done(cx, outputs);
+        return Ok(Outcome::Done);
+    }
     let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
     let resolved = resolve_http(step, &mut |template| cx.render(template))?;
     let target = client.redactor().redact(&resolved.target);
@@ -129,6 +245,13 @@ pub(super) fn execute_http(
     let result = match call.execute(&client) {
         Ok(result) => result,
         Err(error) if !step.idempotent && maybe_received(&error) => {
+            // Sent, no answer: the look-up can tell whether it was carried out.
+            if let Some(find) = resolve_find(step, cx)?
+                && let Some(outputs) = look_up(&find, cx, def.timeout)?
+            {
+                found_done(cx, outputs);
+                return Ok(Outcome::Done);
+            }
             return Ok(ask_a_person(&format!("`{target}`"), &error));
         }
         Err(error) => return Err(failed(&format!("`{target}` failed"), error)),

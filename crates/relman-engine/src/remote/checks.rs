@@ -7,10 +7,15 @@
 //! (saying so, and pointing at `wait = "checks"`); `wait = "checks"` waits for CI to start, so it
 //! keeps waiting until its timeout, then pauses.
 //!
-//! `rerun-failed = N` re-runs the failed jobs of the commit's failed Actions runs up to N times
-//! in all: the count is kept in the journal, so a resumed release does not get N more.
+//! `rerun-failed = N` re-runs failed jobs up to N times in all: the failed jobs of the commit's
+//! failed Actions runs, and the CircleCI workflows that failed statuses link to (`target_url`),
+//! from their failed jobs, through the CircleCI API with the token in `token-env` (default
+//! `CIRCLE_TOKEN`). The count is kept in the journal, so a resumed release does not get N more,
+//! and so are the links of the CircleCI statuses re-run: until CircleCI reports again for such a
+//! status, it counts as pending rather than as a failure to re-run once more.
 
-use relman_remote::github::{ChecksReport, ChecksState, GitHub, Repo, WorkflowRun};
+use relman_remote::circleci::{CircleCi, CircleCiLink};
+use relman_remote::github::{ChecksReport, ChecksState, CommitStatus, GitHub, Repo, WorkflowRun};
 use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
@@ -239,13 +244,26 @@ fn waited_ref(
     }
 }
 
+/// The options of `wait = "checks"`.
+pub(super) struct WaitChecks<'a> {
+    pub git_ref: Option<&'a Template>,
+    pub rerun_failed: u32,
+    pub repo: Option<&'a Template>,
+    /// Where the CircleCI token that re-runs CircleCI workflows is.
+    pub token_env: &'a str,
+}
+
 pub(super) fn preview_wait(
     step: &StepDef,
-    git_ref: Option<&Template>,
-    rerun_failed: u32,
-    repo: Option<&Template>,
+    wait: &WaitChecks<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
+    let WaitChecks {
+        git_ref,
+        rerun_failed,
+        repo,
+        token_env,
+    } = *wait;
     let github = client::github(cx.project, cx.env)?;
     let redactor = client::redactor(cx.project, cx.env);
     let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
@@ -263,7 +281,7 @@ pub(super) fn preview_wait(
     );
     if rerun_failed > 0 {
         description.push_str(&format!(
-            "; failed Actions jobs are re-run up to {rerun_failed} time(s)"
+            "; failed Actions jobs and CircleCI workflows are re-run up to {rerun_failed} time(s)"
         ));
     }
     let mut effects = vec![Effect::Wait { description }];
@@ -283,6 +301,17 @@ pub(super) fn preview_wait(
             ),
         );
         effects.push(http_effect(&github.render(&request), &redactor));
+        let circleci = client::circleci(cx.env, &format!("gh/{repo}"), token_env)?;
+        effects.push(http_effect(
+            &circleci.render(&circleci.rerun_request_for_plan()),
+            &redactor,
+        ));
+        effects.push(super::note(
+            format!(
+                "CircleCI workflows are found through the links of failed statuses; the CircleCI token is read from `{token_env}`"
+            ),
+            &redactor,
+        ));
     }
     Ok(effects)
 }
@@ -313,16 +342,98 @@ fn resolve_wait(
 }
 
 const RERUNS: &str = "reruns";
+/// The links of the CircleCI statuses re-run, one a line.
+const CIRCLECI_RERUNS: &str = "circleci_reruns";
+
+/// The hosts of CircleCI's web pages: circleci.com's, and a server install's (the host of
+/// `RELMAN_CIRCLECI_API`).
+fn circleci_hosts(cx: &RunCx<'_>) -> Vec<String> {
+    let mut hosts = vec!["circleci.com".to_owned(), "app.circleci.com".to_owned()];
+    if let Some(api) = cx.env.var(client::CIRCLECI_API_ENV)
+        && let Some(host) = api
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+    {
+        hosts.push(host.to_owned());
+    }
+    hosts
+}
+
+/// Failed statuses that link to a CircleCI workflow or job.
+fn failed_circleci<'r>(
+    report: &'r ChecksReport,
+    hosts: &[String],
+) -> Vec<(&'r CommitStatus, CircleCiLink)> {
+    let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    report
+        .statuses
+        .iter()
+        .filter(|status| matches!(status.state.as_str(), "failure" | "error"))
+        .filter_map(|status| {
+            let link = CircleCiLink::parse(status.target_url.as_deref()?, &hosts)?;
+            Some((status, link))
+        })
+        .collect()
+}
+
+/// Re-runs the CircleCI workflow of each failed status from its failed jobs; returns what was
+/// re-run, one line each.
+fn rerun_circleci(
+    cx: &mut RunCx<'_>,
+    repo: &Repo,
+    token_env: &str,
+    statuses: &[(&CommitStatus, CircleCiLink)],
+) -> Result<Vec<String>, StepError> {
+    let mut done = Vec::new();
+    for (status, link) in statuses {
+        let slug = link
+            .project()
+            .map_or_else(|| format!("gh/{repo}"), str::to_owned);
+        let circleci: CircleCi = client::circleci(cx.env, &slug, token_env)?;
+        let doing = format!(
+            "cannot re-run the CircleCI workflow of `{}`",
+            status.context
+        );
+        let workflow = circleci
+            .workflow_of(link)
+            .map_err(|error| failed(&doing, error))?;
+        let new = circleci
+            .rerun_from_failed(&workflow)
+            .map_err(|error| failed(&doing, error))?;
+        let url = status.target_url.clone().unwrap_or_default();
+        let mut recorded = cx
+            .context_value(CIRCLECI_RERUNS)
+            .unwrap_or_default()
+            .to_owned();
+        if !recorded.is_empty() {
+            recorded.push('\n');
+        }
+        recorded.push_str(&url);
+        cx.set_context(CIRCLECI_RERUNS, recorded);
+        cx.save()?;
+        done.push(format!(
+            "`{}` (CircleCI workflow {workflow}, re-run as {new})",
+            status.context
+        ));
+    }
+    Ok(done)
+}
 
 pub(super) fn execute_wait(
     step: &StepDef,
-    git_ref: Option<&Template>,
-    rerun_failed: u32,
-    repo: Option<&Template>,
+    wait: &WaitChecks<'_>,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
+    let WaitChecks {
+        git_ref,
+        rerun_failed,
+        repo,
+        token_env,
+    } = *wait;
     let github = client::github(cx.project, cx.env)?;
     let (repo, target, sha) = resolve_wait(git_ref, repo, cx)?;
+    let hosts = circleci_hosts(cx);
     let what = format!("checks on `{}`", short(&target));
     let waited = polling::poll(cx, step, &what, |cx| {
         let report = github.checks(&repo, &target).map_err(|error| {
@@ -339,13 +450,31 @@ pub(super) fn execute_wait(
                     .context_value(RERUNS)
                     .and_then(|text| text.parse().ok())
                     .unwrap_or(0);
+                // CircleCI statuses this step re-ran, whose new status has not come yet.
+                let rerun_links: Vec<String> = cx
+                    .context_value(CIRCLECI_RERUNS)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect();
+                let circleci = failed_circleci(&report, &hosts);
+                let (rerunning, fresh): (Vec<_>, Vec<_>) =
+                    circleci.into_iter().partition(|(status, _)| {
+                        status
+                            .target_url
+                            .as_ref()
+                            .is_some_and(|url| rerun_links.contains(url))
+                    });
+                let other_failures = failed_checks
+                    .len()
+                    .saturating_sub(rerunning.len() + fresh.len());
                 if used < rerun_failed {
                     let runs = github.workflow_runs_for_sha(&repo, &sha).map_err(|error| {
                         failed("cannot list the Actions runs of the commit", error)
                     })?;
                     let to_rerun: Vec<&WorkflowRun> =
                         runs.iter().filter(|run| run.is_failed()).collect();
-                    if !to_rerun.is_empty() {
+                    if !to_rerun.is_empty() || !fresh.is_empty() {
                         // Counted before the re-run: a crash now must not grant another one.
                         cx.set_context(RERUNS, (used + 1).to_string());
                         cx.save()?;
@@ -360,8 +489,9 @@ pub(super) fn execute_wait(
                                     )
                                 })?;
                         }
-                        let names: Vec<String> =
+                        let mut names: Vec<String> =
                             to_rerun.iter().map(|run| run.display_name()).collect();
+                        names.extend(rerun_circleci(cx, &repo, token_env, &fresh)?);
                         cx.output(&format!(
                             "re-running the failed jobs of {} ({} of {rerun_failed})",
                             names.join(", "),
@@ -374,6 +504,17 @@ pub(super) fn execute_wait(
                         return Ok(Poll::Pending(report.summary()));
                     }
                 }
+                // Every failure is a CircleCI workflow re-run a moment ago: wait for its news.
+                if fresh.is_empty() && other_failures == 0 && !rerunning.is_empty() {
+                    return Ok(Poll::Pending(format!(
+                        "{} re-running on CircleCI",
+                        rerunning
+                            .iter()
+                            .map(|(status, _)| format!("`{}`", status.context))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
                 Err(StepError::new(format!(
                     "checks failed on `{}` in `{repo}`: {}",
                     short(&target),
@@ -382,7 +523,7 @@ pub(super) fn execute_wait(
                 .with_hint(if rerun_failed > 0 {
                     "fix them (the allowed re-runs are used up), then `relman resume`"
                 } else {
-                    "fix or re-run them, then `relman resume`; `rerun-failed = N` re-runs failed Actions jobs"
+                    "fix or re-run them, then `relman resume`; `rerun-failed = N` re-runs failed Actions jobs and CircleCI workflows"
                 }))
             }
         }

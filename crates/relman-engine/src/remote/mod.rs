@@ -46,7 +46,17 @@ pub(crate) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
             git_ref,
             rerun_failed,
             repo,
-        }) => checks::preview_wait(step, git_ref.as_ref(), *rerun_failed, repo.as_ref(), cx),
+            token_env,
+        }) => checks::preview_wait(
+            step,
+            &checks::WaitChecks {
+                git_ref: git_ref.as_ref(),
+                rerun_failed: *rerun_failed,
+                repo: repo.as_ref(),
+                token_env,
+            },
+            cx,
+        ),
         StepKind::Wait(WaitStep::Url { .. }) | StepKind::Verify(_) => verify::preview(step, cx),
         StepKind::Dispatch(dispatch) => dispatch::preview(step, dispatch, cx),
         StepKind::Circleci(pipeline) => circleci::preview(step, pipeline, cx),
@@ -152,7 +162,17 @@ pub(crate) fn execute(
             git_ref,
             rerun_failed,
             repo,
-        }) => checks::execute_wait(step, git_ref.as_ref(), *rerun_failed, repo.as_ref(), cx),
+            token_env,
+        }) => checks::execute_wait(
+            step,
+            &checks::WaitChecks {
+                git_ref: git_ref.as_ref(),
+                rerun_failed: *rerun_failed,
+                repo: repo.as_ref(),
+                token_env,
+            },
+            cx,
+        ),
         StepKind::Wait(WaitStep::Url { .. }) | StepKind::Verify(_) => verify::execute(step, cx),
         StepKind::Dispatch(dispatch) => dispatch::execute(step, dispatch, cx),
         StepKind::Circleci(pipeline) => circleci::execute(step, pipeline, cx),
@@ -185,11 +205,7 @@ pub(crate) fn probe(
         StepKind::Wait(WaitStep::Url { .. }) | StepKind::Verify(_) => verify::probe(step, cx),
         StepKind::Dispatch(dispatch) => dispatch::probe(dispatch, cx),
         StepKind::Circleci(pipeline) => circleci::probe(pipeline, cx),
-        StepKind::Http(http) => Ok(if http.idempotent {
-            Probe::NotDone
-        } else {
-            Probe::Unknown
-        }),
+        StepKind::Http(http) => announce::probe_http(step, http, cx),
         StepKind::Slack(_) | StepKind::Webhook(_) | StepKind::Email(_) => Ok(Probe::Unknown),
         other => Err(not_remote(other)),
     }

@@ -33,6 +33,9 @@ pub(super) fn options(step: &StepDef) -> PollOptions {
 /// The plan's line about a wait: how long at most, how often.
 pub(super) fn describe(step: &StepDef) -> String {
     let options = options(step);
+    if options.timeout.is_zero() {
+        return "looks once, then pauses until `relman resume` if not yet".to_owned();
+    }
     match step.interval {
         Some(interval) => format!(
             "up to {}, looking every {}",
@@ -101,6 +104,20 @@ pub(super) fn human(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_timeout_looks_once() {
+        let config = crate::config::Config::parse(
+            std::path::Path::new("relman.toml"),
+            "[[workflow.w.step]]\nwait = \"pr-merged\"\npr = \"12\"\ntimeout = \"0s\"\n",
+        )
+        .unwrap();
+        let step = &config.workflows["w"].steps[0];
+        assert_eq!(
+            describe(step),
+            "looks once, then pauses until `relman resume` if not yet"
+        );
+    }
 
     #[test]
     fn durations_read_like_the_config() {

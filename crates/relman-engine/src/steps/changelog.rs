@@ -116,8 +116,9 @@ impl ChangelogStep {
                 Err(error) => return Err(StepError::new(error.to_string())),
             }
         }
+        // The section as inserted: heading included, as the plan showed `{changelog}`.
         let section = if already {
-            project.changelog_section(&version).unwrap_or(section)
+            project.changelog_section_whole(&version).unwrap_or(section)
         } else {
             section
         };
@@ -129,7 +130,7 @@ impl ChangelogStep {
 
     pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let version = cx.plan.version.clone();
-        match cx.project.changelog_section(&version) {
+        match cx.project.changelog_section_whole(&version) {
             Ok(section) => {
                 let fragments_left = match cx.project.towncrier() {
                     Some(config) => relman_version::changelog::towncrier::collect_fragments(config)

@@ -372,3 +372,30 @@ impl CheckStep {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Variables;
+
+    #[test]
+    fn tag_available_names_the_release_tag_rendered() {
+        let step = CheckStep {
+            check: Check::TagAvailable,
+            branch: None,
+            allow_untracked: false,
+            tag: None,
+            remote: None,
+            milestone: None,
+            label: None,
+            git_ref: None,
+        };
+        let mut variables = Variables::new();
+        variables.set("tag", "v2.1.3");
+        let render = |template: &Template| template.render_partial(&variables);
+        assert_eq!(
+            step.describe(&render, "master"),
+            "tag `v2.1.3` is free locally and on the remote"
+        );
+    }
+}

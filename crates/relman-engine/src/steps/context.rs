@@ -272,17 +272,26 @@ impl<'a> RunCx<'a> {
         }
     }
 
-    /// Files changed by the steps before this one (what a `commit` stages).
+    /// Files changed by the steps before this one since the last commit in the same checkout
+    /// (what a `commit` stages).
     pub fn changed_files(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = Vec::new();
         let here = &self.plan.steps[self.index].dir;
         // Only the files changed in the same checkout: a commit in `../docs` stages what the
         // steps acting in `../docs` changed.
-        let same_checkout = self.plan.steps[..self.index]
-            .iter()
-            .map(|step| &step.dir == here);
-        for (record, same) in self.journal.steps[..self.index].iter().zip(same_checkout) {
+        let same_checkout = self.plan.steps[..self.index].iter().map(|step| {
+            (
+                &step.dir == here,
+                matches!(step.kind, super::StepKind::Commit(_)),
+            )
+        });
+        for (record, (same, commit)) in self.journal.steps[..self.index].iter().zip(same_checkout) {
             if !same {
+                continue;
+            }
+            // An earlier commit here took what was changed before it.
+            if commit && record.state != crate::journal::StepState::Skipped {
+                files.clear();
                 continue;
             }
             if let Some(list) = record.context.get(CHANGED) {

@@ -1,5 +1,6 @@
 //! `http = "POST https://..."`: any request, with headers, a JSON or raw body, an expected
-//! status, and `save` of JSON pointers from the response into step outputs.
+//! status, `save` of JSON pointers from the response into step outputs, and `find`/`found`: a
+//! look-up that finds what an earlier run created, so the request is sent once.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,5 +18,11 @@ pub struct HttpStep {
     pub expect: Option<u16>,
     /// Output name → JSON pointer into the response body.
     pub save: Vec<(String, String)>,
+    /// The URL of a GET whose answer shows whether the effect is already there.
+    #[serde(default)]
+    pub find: Option<Template>,
+    /// Output name → JSON pointer into `find`'s answer; all present means found.
+    #[serde(default)]
+    pub found: Vec<(String, String)>,
     pub idempotent: bool,
 }

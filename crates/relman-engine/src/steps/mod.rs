@@ -152,6 +152,8 @@ impl StepKind {
         };
         let mut outputs: Vec<String> = fixed.iter().map(|name| (*name).to_owned()).collect();
         if let StepKind::Http(step) = self {
+            // `found` only says whether the effect is there; the outputs are `save`'s, which
+            // `found` names too.
             outputs.extend(step.save.iter().map(|(name, _)| name.clone()));
         }
         outputs
@@ -294,6 +296,7 @@ impl StepKind {
             StepKind::Verify(step) => step.collect_templates(&mut all),
             StepKind::Http(step) => {
                 push!("http", &step.url);
+                push_opt!("find", step.find);
                 for (_, value) in &step.headers {
                     push!("headers", value);
                 }

@@ -1,5 +1,10 @@
 //! `push = ["branch", "tag"]`: push the current branch, the release tag, or both atomically,
 //! setting the upstream of a new branch.
+//!
+//! Done means the remote has every ref at the object the step pushes (the probe asks it with
+//! `ls-remote`). A push that fails because the remote has them already (a push of a relman that
+//! was killed went through after all) is done too, and a branch pushed without its local
+//! bookkeeping (relman and git killed after the remote took it) gets its upstream set.
 
 use serde::{Deserialize, Serialize};
 
@@ -91,13 +96,58 @@ impl PushStep {
             .map(|(name, _)| format!("{name}:{name}"))
             .collect();
         let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        cx.repo()
-            .push(&remote, &spec_refs, refs.len() > 1, self.branch)?;
-        self.finish(cx, &remote, &refs);
+        if let Err(error) = cx
+            .repo()
+            .push(&remote, &spec_refs, refs.len() > 1, self.branch)
+        {
+            if !self.on_remote(cx, &remote, &refs)? {
+                return Err(error.into());
+            }
+            cx.output("the remote has these refs already: an interrupted push went through");
+        }
+        self.finish(cx, &remote, &refs)?;
         Ok(Outcome::Done)
     }
 
-    fn finish(&self, cx: &mut RunCx<'_>, remote: &str, refs: &[(String, String)]) {
+    /// Whether the remote has every ref at its object.
+    fn on_remote(
+        &self,
+        cx: &RunCx<'_>,
+        remote: &str,
+        refs: &[(String, String)],
+    ) -> Result<bool, StepError> {
+        let names: Vec<&str> = refs.iter().map(|(name, _)| name.as_str()).collect();
+        let found = cx.repo().ls_remote(remote, &names)?;
+        Ok(refs.iter().all(|(name, sha)| {
+            found
+                .iter()
+                .any(|remote_ref| &remote_ref.name == name && &remote_ref.target == sha)
+        }))
+    }
+
+    fn finish(
+        &self,
+        cx: &mut RunCx<'_>,
+        remote: &str,
+        refs: &[(String, String)],
+    ) -> Result<(), StepError> {
+        for (name, sha) in refs {
+            let Some(branch) = name.strip_prefix("refs/heads/") else {
+                continue;
+            };
+            let repo = cx.repo();
+            if repo
+                .config_get(&format!("branch.{branch}.merge"))?
+                .is_none()
+            {
+                repo.set_upstream(branch, remote, sha)?;
+            }
+        }
+        self.record(cx, remote, refs);
+        Ok(())
+    }
+
+    fn record(&self, cx: &mut RunCx<'_>, remote: &str, refs: &[(String, String)]) {
         for (name, sha) in refs {
             let (description, undo_hint) = match name.strip_prefix("refs/tags/") {
                 Some(tag) => (
@@ -145,15 +195,8 @@ impl PushStep {
         }
         let remote = self.remote(cx.default_remote()).to_owned();
         let refs = self.refs(cx)?;
-        let names: Vec<&str> = refs.iter().map(|(name, _)| name.as_str()).collect();
-        let found = cx.repo().ls_remote(&remote, &names)?;
-        let all_there = refs.iter().all(|(name, sha)| {
-            found
-                .iter()
-                .any(|remote_ref| &remote_ref.name == name && &remote_ref.target == sha)
-        });
-        if all_there {
-            self.finish(cx, &remote, &refs);
+        if self.on_remote(cx, &remote, &refs)? {
+            self.finish(cx, &remote, &refs)?;
             Ok(Probe::Done)
         } else {
             Ok(Probe::NotDone)

@@ -13,6 +13,9 @@ pub enum WaitStep {
         git_ref: Option<Template>,
         rerun_failed: u32,
         repo: Option<Template>,
+        /// The variable holding the CircleCI token that re-runs failed CircleCI workflows.
+        #[serde(default = "default_circle_token")]
+        token_env: String,
     },
     PrMerged {
         /// Default `{pr_number}`.
@@ -24,6 +27,11 @@ pub enum WaitStep {
         status: Option<u16>,
         contains: Option<Template>,
     },
+}
+
+/// Where the CircleCI token is read from unless `token-env` says.
+pub(crate) fn default_circle_token() -> String {
+    "CIRCLE_TOKEN".to_owned()
 }
 
 impl WaitStep {

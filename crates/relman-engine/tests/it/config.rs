@@ -285,3 +285,51 @@ fn the_builtin_release_workflow_is_offered_without_config() {
     assert_eq!(config.workflow_names(), ["release"]);
     assert!(config.workflow("release").is_some());
 }
+
+#[test]
+fn a_look_up_is_a_get_with_pointers_that_cover_the_saved_outputs() {
+    let step = |options: &str| {
+        format!(
+            "[[workflow.r.step]]\nhttp = \"POST https://bz.example.org/rest/bug\"\nsave = {{ bug = \"/id\" }}\n{options}"
+        )
+    };
+    let (message, hint) = only_error(&step(
+        "find = \"GET https://bz.example.org/rest/bug?summary=x\"\n",
+    ));
+    assert_eq!(
+        message,
+        "relman.toml:4:8: `find` needs `found`: what in its answer shows the effect is there"
+    );
+    assert!(hint.unwrap().contains("found = { id = \"/bugs/0/id\" }"));
+    let (message, _) = only_error(&step("found = { bug = \"/bugs/0/id\" }\n"));
+    assert!(
+        message.contains("`found` reads the answer of `find`"),
+        "{message}"
+    );
+    let (message, _) = only_error(&step(
+        "find = \"POST https://bz.example.org/rest/bug\"\nfound = { bug = \"/bugs/0/id\" }\n",
+    ));
+    assert!(message.contains("a GET request, not `POST`"), "{message}");
+    let (message, hint) = only_error(&step(
+        "find = \"https://bz.example.org/rest/bug\"\nfound = { id = \"/bugs/0/id\" }\n",
+    ));
+    assert!(
+        message.contains("`save.bug` has no counterpart in `found`"),
+        "{message}"
+    );
+    assert!(hint.unwrap().contains("add `found.bug`"));
+    let (message, _) = only_error(&step(
+        "find = \"https://bz.example.org/rest/bug\"\nfound = { bug = \"bugs/0/id\" }\n",
+    ));
+    assert!(message.contains("is not a JSON pointer"), "{message}");
+    let config = Config::parse(
+        Path::new("relman.toml"),
+        &step("find = \"https://bz.example.org/rest/bug?summary={version}\"\nfound = { bug = \"/bugs/0/id\" }\n"),
+    )
+    .unwrap();
+    let StepKind::Http(http) = &config.workflows["r"].steps[0].kind else {
+        panic!("an http step");
+    };
+    assert_eq!(http.found, [("bug".to_owned(), "/bugs/0/id".to_owned())]);
+    assert!(http.find.is_some());
+}

@@ -1,6 +1,7 @@
 //! Integration tests of relman-engine.
 
 mod config;
+mod crash_git;
 mod init;
 mod init_project;
 mod remote_announce;
@@ -14,3 +15,4 @@ mod remote_pull_request;
 mod remote_release;
 mod remote_support;
 mod remote_verify;
+mod towncrier_name;

@@ -212,3 +212,117 @@ fn a_post_whose_answer_never_came_pauses_instead_of_failing() {
     fixture.resume(true).assert_done();
     assert_eq!(recorder.requests_to("/rest/bug").len(), 1);
 }
+
+/// The ticket step with a look-up that finds a bug filed by an earlier run.
+fn ticket_with_find(recorder: &Recorder, extra: &str) -> String {
+    format!(
+        r##"[[workflow.ship.step]]
+{extra}id = "bug"
+http = "POST {url}/bug"
+headers = {{ X-BUGZILLA-API-KEY = "{{env.BUGZILLA_API_KEY}}" }}
+json = {{ product = "Cloud", component = "Deploy", summary = "Deploy {{project}} {{version}} to STAGE", version = "{{version}}" }}
+expect = 200
+save = {{ bug = "/id" }}
+find = "GET {url}/bug?product=Cloud&component=Deploy&summary=Deploy%20{{project}}%20{{version}}%20to%20STAGE"
+found = {{ bug = "/bugs/0/id" }}
+
+[[workflow.ship.step]]
+slack = "#releases"
+message = "deploy bug {{steps.bug.bug}}"
+"##,
+        url = recorder.bugzilla_url()
+    )
+}
+
+#[test]
+fn a_request_with_a_look_up_is_sent_once_across_crashes() {
+    let recorder = Recorder::start();
+    let fixture = fixture(&recorder, &ticket_with_find(&recorder, ""));
+    let plan = fixture.plan("ship");
+    let requests = http_effects(&plan, 1);
+    assert_eq!(
+        (requests[0].0.as_str(), requests[0].1.as_str()),
+        (
+            "GET",
+            format!(
+                "{}/bug?product=Cloud&component=Deploy&summary=Deploy%20app%201.2.3%20to%20STAGE",
+                recorder.bugzilla_url()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(requests[1].0, "POST");
+    assert!(effects_text(&plan, 1).contains("looks first: when its answer has `/bugs/0/id`"));
+    assert!(recorder.requests().is_empty(), "the plan sent a request");
+
+    // First run: nothing found, so the bug is filed.
+    fixture.start(&plan).assert_done();
+    assert_eq!(posts(&recorder), 1);
+    assert_eq!(outputs(&fixture, 1)["bug"], "1001");
+
+    // Killed after the POST, before `done` was written: the look-up finds the bug, the step is
+    // done with its id, and the message after it carries the id.
+    fixture.crash_at(1, None);
+    fixture.resume(false).assert_done();
+    assert_eq!(posts(&recorder), 1, "filed twice");
+    assert_eq!(outputs(&fixture, 1)["bug"], "1001");
+    assert!(
+        fixture.journal().steps[0]
+            .output_tail
+            .iter()
+            .any(|line| line.contains("found done"))
+    );
+    let slack = recorder.requests_to("/services/");
+    assert_eq!(slack.last().unwrap().json()["text"], "deploy bug 1001");
+}
+
+fn posts(recorder: &Recorder) -> usize {
+    recorder
+        .requests_to("/rest/bug")
+        .into_iter()
+        .filter(|request| request.method == "POST")
+        .count()
+}
+
+#[test]
+fn a_failed_request_with_a_look_up_is_sent_again_when_nothing_was_filed() {
+    let recorder = Recorder::start();
+    let fixture = fixture(&recorder, &ticket_with_find(&recorder, ""));
+    recorder.server().fail_next_request(
+        "POST",
+        "/rest/bug",
+        Fault::Respond(relman_testkit::http_server::FakeResponse::json(
+            400,
+            &serde_json::json!({"error": true, "code": 32000, "message": "Bugzilla is down for maintenance"}),
+        )),
+    );
+    let (step, message, _) = fixture.run("ship").failed();
+    assert_eq!(step, 1);
+    assert!(message.contains("down for maintenance"), "{message}");
+    // Nothing was filed: the look-up finds nothing, and the bug is filed once.
+    fixture.resume(false).assert_done();
+    assert_eq!(posts(&recorder), 2);
+    assert_eq!(outputs(&fixture, 1)["bug"], "1001");
+    assert_eq!(
+        recorder.requests_to("/services/").last().unwrap().json()["text"],
+        "deploy bug 1001"
+    );
+}
+
+#[test]
+fn an_unanswered_request_with_a_look_up_is_found_instead_of_pausing() {
+    let recorder = Recorder::start();
+    let fixture = fixture(
+        &recorder,
+        &ticket_with_find(&recorder, "timeout = \"1s\"\n"),
+    );
+    // Filed, but the answer comes after the step stopped waiting for it.
+    recorder.server().fail_next_request(
+        "POST",
+        "/rest/bug",
+        Fault::SlowAnswer(Duration::from_secs(3)),
+    );
+    fixture.run("ship").assert_done();
+    assert_eq!(posts(&recorder), 1);
+    assert_eq!(outputs(&fixture, 1)["bug"], "1001");
+}

@@ -3,6 +3,7 @@
 
 use relman_engine::executor::RunError;
 use relman_engine::plan::Effect;
+use relman_testkit::circleci::{FakeCircleCi, PushJob, PushWorkflow};
 use relman_testkit::github::{FakeGitHub, FakeRun};
 
 use crate::remote_support::{Fixture, effects_text, fake_github, header, outputs};
@@ -205,4 +206,149 @@ fn checks_that_fail_past_the_allowance_fail_and_no_checks_at_all_pause() {
     let (_, message, _) = fixture.resume(false).failed();
     assert!(message.contains("build (failure)"), "{message}");
     assert_eq!(github.reruns("octo/app").len(), 1);
+}
+
+/// A fake CircleCI that builds pushes of `octo/app` and reports to the fake GitHub: one workflow
+/// whose `test` job fails `failures` times before it passes.
+fn circleci_ci(github: &FakeGitHub, failures: usize) -> FakeCircleCi {
+    let circleci = FakeCircleCi::start();
+    circleci.report_to(github.status_reporter("octo/app"), "gh/octo/app");
+    let mut attempts = vec!["failed"; failures];
+    attempts.push("success");
+    circleci.run_on_push(vec![PushWorkflow {
+        name: "test".to_owned(),
+        on_tags: false,
+        jobs: vec![
+            PushJob::new("lint", &["success"]),
+            PushJob::new("test", &attempts),
+        ],
+    }]);
+    circleci
+}
+
+/// Tells the fake CircleCI that `sha` was pushed to `main`, as GitHub's webhook does.
+fn pushed(circleci: &FakeCircleCi, sha: &str) {
+    circleci.receive_push(sha, "refs/heads/main");
+}
+
+fn circleci_wait(github: &FakeGitHub, circleci: &FakeCircleCi, reruns: u32) -> Fixture {
+    let mut fixture = fixture(
+        github,
+        &format!(
+            "[[workflow.ship.step]]\nwait = \"checks\"\nrerun-failed = {reruns}\ninterval = \"50ms\"\ntoken-env = \"CIRCLECI_API_TOKEN\"\n"
+        ),
+    );
+    fixture.set_var("CIRCLECI_API_TOKEN", FakeCircleCi::TOKEN);
+    fixture.set_var("RELMAN_CIRCLECI_API", &circleci.api_url());
+    fixture
+}
+
+#[test]
+fn failed_circleci_jobs_are_re_run_from_failed_through_the_statuses_links() {
+    let github = fake_github();
+    let circleci = circleci_ci(&github, 1);
+    let fixture = circleci_wait(&github, &circleci, 2);
+    let head = fixture.repo.head();
+    pushed(&circleci, &head);
+
+    let plan = fixture.plan("ship");
+    let text = effects_text(&plan, 1);
+    assert!(
+        text.contains(&format!(
+            "\"url\": \"{}/workflow/{{workflow_id}}/rerun\"",
+            circleci.api_url()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(r#"from_failed\": true"#), "{text}");
+    assert!(text.contains("read from `CIRCLECI_API_TOKEN`"), "{text}");
+    assert!(
+        circleci.workflow_reruns().is_empty(),
+        "the plan re-ran nothing"
+    );
+
+    fixture.start(&plan).assert_done();
+    assert_eq!(circleci.workflow_reruns().len(), 1);
+    assert_eq!(
+        circleci.push_jobs(),
+        [
+            (
+                "test".to_owned(),
+                "refs/heads/main".to_owned(),
+                "lint".to_owned(),
+                "success".to_owned()
+            ),
+            (
+                "test".to_owned(),
+                "refs/heads/main".to_owned(),
+                "test".to_owned(),
+                "failed".to_owned()
+            ),
+            (
+                "test".to_owned(),
+                "refs/heads/main".to_owned(),
+                "test".to_owned(),
+                "success".to_owned()
+            ),
+        ],
+        "only the failed job ran again"
+    );
+    let journal = fixture.journal();
+    assert_eq!(journal.steps[0].context["reruns"], "1");
+    assert!(
+        journal.steps[0].context["circleci_reruns"]
+            .starts_with("https://circleci.com/gh/octo/app/")
+    );
+    assert!(
+        journal.steps[0].output_tail.iter().any(|line| line
+            .contains("re-running the failed jobs of `ci/circleci: test` (CircleCI workflow")),
+        "{:?}",
+        journal.steps[0].output_tail
+    );
+    // The job link was resolved through the API with the step's token.
+    assert!(
+        circleci
+            .api_requests()
+            .iter()
+            .any(|request| request.path.contains("/project/gh/octo/app/job/")
+                && request.header("circle-token") == Some(FakeCircleCi::TOKEN))
+    );
+
+    // Resumed after a crash: green, nothing re-run again.
+    fixture.crash_at(1, Some(&["reruns", "circleci_reruns"]));
+    fixture.resume(false).assert_done();
+    assert_eq!(circleci.workflow_reruns().len(), 1);
+}
+
+#[test]
+fn a_circleci_job_failing_past_the_allowance_fails_the_step_naming_it() {
+    let github = fake_github();
+    let circleci = circleci_ci(&github, 5);
+    let fixture = circleci_wait(&github, &circleci, 2);
+    pushed(&circleci, &fixture.repo.head());
+    let (_, message, hint) = fixture.run("ship").failed();
+    assert!(message.contains("ci/circleci: test (failure)"), "{message}");
+    assert!(hint.unwrap().contains("re-runs are used up"));
+    assert_eq!(circleci.workflow_reruns().len(), 2);
+    // A resume does not grant more.
+    fixture.resume(false).failed();
+    assert_eq!(circleci.workflow_reruns().len(), 2);
+}
+
+#[test]
+fn a_circleci_rerun_without_its_token_fails_saying_which_variable() {
+    let github = fake_github();
+    let circleci = circleci_ci(&github, 1);
+    let mut fixture = circleci_wait(&github, &circleci, 1);
+    fixture.set_var("CIRCLECI_API_TOKEN", "");
+    pushed(&circleci, &fixture.repo.head());
+    let (_, message, hint) = fixture.run("ship").failed();
+    assert!(
+        message.contains("no CircleCI token: set `CIRCLECI_API_TOKEN`"),
+        "{message}"
+    );
+    assert!(
+        hint.unwrap()
+            .contains("app.circleci.com/settings/user/tokens")
+    );
 }

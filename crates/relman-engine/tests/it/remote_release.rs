@@ -225,6 +225,34 @@ keep-notes = true
 }
 
 #[test]
+fn without_a_changelog_step_the_notes_are_the_section_a_person_wrote() {
+    let github = fake_github();
+    let fixture = release_only(&github, "draft");
+    // As in a runbook where the changelog entry is part of the version bump.
+    fixture.repo.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n# Version 1.2.3\n\n* Hand-written: week dates parse (#12).\n\n# Version 1.1.0\n\n* First.\n",
+    );
+    fixture.repo.commit("docs: changelog for 1.2.3");
+    fixture.repo.push(&["main"]);
+    let plan = fixture.plan("ship");
+    let body: serde_json::Value =
+        serde_json::from_str(http_effects(&plan, 1)[0].2.as_deref().unwrap()).unwrap();
+    assert_eq!(body["body"], "* Hand-written: week dates parse (#12).");
+    fixture.start(&plan).assert_done();
+    let releases = github.releases("octo/app");
+    assert_eq!(
+        releases[0].body.as_deref(),
+        Some("* Hand-written: week dates parse (#12).")
+    );
+    // Nothing was written to the changelog.
+    assert_eq!(
+        fixture.repo.git(&["status", "--porcelain", "CHANGELOG.md"]),
+        ""
+    );
+}
+
+#[test]
 fn a_missing_token_or_a_refusing_forge_fails_the_step_with_what_github_said() {
     let github = fake_github();
     let mut fixture = release_only(&github, "publish");

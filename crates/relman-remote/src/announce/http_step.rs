@@ -192,7 +192,7 @@ pub fn parse_target(target: &str) -> Result<(Method, String), AnnounceError> {
 }
 
 /// The text a step output gets for a JSON value.
-fn output_text(value: &serde_json::Value) -> String {
+pub(super) fn output_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text.clone(),
         other => other.to_string(),

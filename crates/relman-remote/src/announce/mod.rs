@@ -3,9 +3,11 @@
 //! saved into step outputs (a ticket id from a Bugzilla-style API).
 //!
 //! Each is planned as a [`crate::RequestDescription`] (rendered with secrets masked) and sent
-//! once. None has a probe: a service does not say whether it already received a message, so the
-//! engine re-sends only steps marked idempotent.
+//! once. A message has no probe: a service does not say whether it already received it, so the
+//! engine re-sends only steps marked idempotent. An `http` request that creates something can
+//! name a look-up ([`find`]) that finds what an earlier run created.
 
+pub mod find;
 pub mod http_step;
 pub mod slack;
 pub mod webhook;

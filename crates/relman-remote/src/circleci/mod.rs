@@ -1,5 +1,6 @@
 //! The CircleCI v2 client for `circleci = "pipeline"`: trigger a pipeline on a branch or a tag
-//! with parameters, wait for its workflows, and download the artifacts their jobs stored.
+//! with parameters, wait for its workflows, and download the artifacts their jobs stored; and for
+//! `wait = "checks"` with `rerun-failed`, re-run failed workflows from their failed jobs.
 //!
 //! The token goes in a `Circle-Token` header to the API's origin, and to the artifact origins the
 //! configuration lists (default: CircleCI's own `https://output.circle-artifacts.com`, which
@@ -13,12 +14,14 @@
 //! half file behind.
 
 mod model;
+mod rerun;
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
 pub use model::{Artifact, Job, Pipeline, PipelineTrigger, Trigger, Vcs, Workflow};
+pub use rerun::CircleCiLink;
 
 use crate::clock::Clock;
 use crate::http::url::{Origin, encode_component};

@@ -116,8 +116,37 @@ fn advance(state: &mut State, context: &Context<'_>, matches: impl Fn(&Run) -> b
     }
 }
 
+/// A commit seen for the first time gets the checks every commit gets.
+fn run_checks_for_every_commit(state: &mut State, context: &Context<'_>, sha: &str) {
+    let defaults = state.repos[&context.repo].checks_for_every_commit.clone();
+    if defaults.is_empty()
+        || state.repos[&context.repo]
+            .check_runs
+            .iter()
+            .any(|check| check.sha == sha)
+    {
+        return;
+    }
+    let ids: Vec<u64> = defaults.iter().map(|_| state.id()).collect();
+    let repo = state
+        .repos
+        .get_mut(&context.repo)
+        .expect("checked by the router");
+    for ((name, conclusion), id) in defaults.into_iter().zip(ids) {
+        repo.check_runs.push(super::state::CheckRun {
+            id,
+            sha: sha.to_owned(),
+            name,
+            status: "completed".to_owned(),
+            conclusion: Some(conclusion),
+            run_id: None,
+        });
+    }
+}
+
 pub(super) fn list_check_runs(state: &mut State, context: &Context<'_>) -> FakeResponse {
     let sha = resolve_ref(state, context, context.param("ref"));
+    run_checks_for_every_commit(state, context, &sha);
     advance(state, context, |run| run.sha == sha);
     let repo = &state.repos[&context.repo];
     let on_commit = repo.check_runs.iter().filter(|c| c.sha == sha);

@@ -34,6 +34,20 @@ use serde_json::Value;
 use crate::http_server::FakeServer;
 use state::{CheckRun, Issue, Milestone, Pull, Release, Repo, Run, State, Status, Workflow};
 
+/// The branch `HEAD` of a bare repository names.
+fn default_branch(git_dir: &std::path::Path) -> Option<String> {
+    let output = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(["symbolic-ref", "--short", "HEAD"])
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -118,6 +132,32 @@ pub struct PullView {
     pub team_reviewers: Vec<String>,
     pub assignees: Vec<String>,
     pub labels: Vec<String>,
+}
+
+/// Posts commit statuses to one repository of a [`FakeGitHub`]; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct StatusReporter {
+    state: Arc<Mutex<State>>,
+    repo: String,
+}
+
+impl StatusReporter {
+    /// Adds a status (a later one of the same context replaces it, as on GitHub).
+    pub fn report(&self, sha: &str, context: &str, state: &str, target_url: Option<&str>) {
+        let mut guard = lock(&self.state);
+        let id = guard.id();
+        let repo = guard
+            .repos
+            .get_mut(&self.repo)
+            .expect("invariant: the repository existed when the reporter was made");
+        repo.statuses.push(Status {
+            id,
+            sha: sha.to_owned(),
+            context: context.to_owned(),
+            state: state.to_owned(),
+            target_url: target_url.map(str::to_owned),
+        });
+    }
 }
 
 /// The fake GitHub: an API server and a blob server on 127.0.0.1, stopped on drop.
@@ -273,6 +313,16 @@ impl FakeGitHub {
     pub fn add_branch(&self, repo: &str, branch: &str, sha: &str) {
         self.with_repo(repo, |repo, _, _| {
             repo.branches.insert(branch.to_owned(), sha.to_owned());
+        });
+    }
+
+    /// Backs the repository's branches with a bare git repository (the remote a test pushes
+    /// to): every request sees its branches as they are then, as GitHub sees what was pushed.
+    pub fn mirror_git(&self, repo: &str, git_dir: &std::path::Path) {
+        self.with_repo(repo, |repo, _, _| {
+            repo.git_dir = Some(git_dir.to_owned());
+            repo.default_branch = default_branch(git_dir).unwrap_or(repo.default_branch.clone());
+            repo.sync_branches();
         });
     }
 
@@ -442,14 +492,45 @@ impl FakeGitHub {
 
     /// Adds a commit status (a later one of the same context replaces it).
     pub fn add_status(&self, repo: &str, sha: &str, context: &str, state: &str) {
-        self.with_repo(repo, |repo, id, _| {
-            repo.statuses.push(Status {
-                id,
-                sha: sha.to_owned(),
-                context: context.to_owned(),
-                state: state.to_owned(),
-            });
+        self.status_reporter(repo).report(sha, context, state, None);
+    }
+
+    /// A handle that posts commit statuses to `repo` from anywhere, as a CI service does: the
+    /// fake CircleCI reports its jobs through one.
+    pub fn status_reporter(&self, repo: &str) -> StatusReporter {
+        self.with_repo(repo, |_, _, _| ());
+        StatusReporter {
+            state: Arc::clone(&self.state),
+            repo: repo.to_ascii_lowercase(),
+        }
+    }
+
+    /// Every commit of `repo` gets these check runs (name, conclusion) when it is first looked
+    /// at, as when a CI runs on every push.
+    pub fn set_checks_for_every_commit(&self, repo: &str, checks: &[(&str, &str)]) {
+        self.with_repo(repo, |repo, _, _| {
+            repo.checks_for_every_commit = checks
+                .iter()
+                .map(|(name, conclusion)| ((*name).to_owned(), (*conclusion).to_owned()))
+                .collect();
         });
+    }
+
+    /// The statuses of a commit, oldest first: (context, state, target URL).
+    pub fn statuses(&self, repo: &str, sha: &str) -> Vec<(String, String, Option<String>)> {
+        self.with_repo(repo, |repo, _, _| {
+            repo.statuses
+                .iter()
+                .filter(|status| status.sha == sha)
+                .map(|status| {
+                    (
+                        status.context.clone(),
+                        status.state.clone(),
+                        status.target_url.clone(),
+                    )
+                })
+                .collect()
+        })
     }
 
     /// Declares a workflow file (`release.yml`) that can be dispatched; returns its id.
@@ -724,6 +805,40 @@ mod tests {
             message.contains("unknown query parameter `perpage`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_mirrored_repository_has_the_branches_pushed_to_its_remote() {
+        let repo = crate::TestRepo::new();
+        repo.commit("one");
+        repo.push(&["main"]);
+        let fake = FakeGitHub::start();
+        fake.add_repo("o/r");
+        fake.mirror_git("o/r", repo.remote_path());
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let open = |head: &str| {
+            agent
+                .post(format!("{}/repos/o/r/pulls", fake.api_url()))
+                .header("Authorization", format!("Bearer {}", FakeGitHub::TOKEN))
+                .send_json(serde_json::json!({"title": "t", "head": head, "base": "main"}))
+                .unwrap()
+                .status()
+                .as_u16()
+        };
+        assert_eq!(open("release/1.0"), 422, "not pushed yet");
+        repo.git(&["switch", "--quiet", "-c", "release/1.0"]);
+        let sha = repo.commit("two");
+        repo.push(&["release/1.0"]);
+        // Pushed just before the request, as a release pushes then opens its pull request.
+        assert_eq!(open("release/1.0"), 201);
+        let pulls = fake.pull_requests("o/r");
+        assert_eq!(pulls[0].head, "o:release/1.0");
+        assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+        let state = lock(&fake.state);
+        assert_eq!(state.repos["o/r"].branches["release/1.0"], sha);
     }
 
     #[test]

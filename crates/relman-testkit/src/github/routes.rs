@@ -225,6 +225,9 @@ pub(super) fn handle(
     };
     let response = {
         let mut state = lock(state);
+        if let Some(repo) = state.repos.get_mut(&context.repo) {
+            repo.sync_branches();
+        }
         if !state.repos.contains_key(&context.repo) {
             not_found()
         } else if state.read_only && request.method != "GET" {

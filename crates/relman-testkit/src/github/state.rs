@@ -143,6 +143,8 @@ pub(super) struct Status {
     pub sha: String,
     pub context: String,
     pub state: String,
+    /// Where the status links (the CI job or workflow).
+    pub target_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +215,9 @@ pub(super) struct Repo {
     /// The bare repository pushes reach, when linked: refs the fake was not told about are read
     /// from it.
     pub git_dir: Option<PathBuf>,
+    /// Check runs (name, conclusion) every commit gets when it is first looked at: a CI that
+    /// runs on every push.
+    pub checks_for_every_commit: Vec<(String, String)>,
 }
 
 impl Repo {
@@ -246,6 +251,33 @@ impl Repo {
                 .success()
                 .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
         })
+    }
+
+    /// Takes the branches of the mirrored git repository (a push reached it since the last
+    /// request); branches set by a test and absent from git stay.
+    pub fn sync_branches(&mut self) {
+        let Some(git_dir) = &self.git_dir else {
+            return;
+        };
+        let Ok(output) = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(git_dir)
+            .args([
+                "for-each-ref",
+                "--format=%(refname:strip=2) %(objectname)",
+                "refs/heads/",
+            ])
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+        else {
+            return;
+        };
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            if let Some((branch, sha)) = line.split_once(' ') {
+                self.branches.insert(branch.to_owned(), sha.to_owned());
+            }
+        }
     }
 }
 
@@ -507,7 +539,7 @@ impl State {
             "simple-commit-status",
             json!({
                 "id": status.id, "node_id": format!("SC_{}", status.id), "state": status.state,
-                "context": status.context, "description": null, "target_url": null,
+                "context": status.context, "description": null, "target_url": status.target_url,
                 "avatar_url": null,
                 "url": format!("{}/repos/{}/statuses/{}", self.api_url, repo.full_name(), status.sha),
                 "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",

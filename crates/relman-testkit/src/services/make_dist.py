@@ -1,7 +1,8 @@
 """Builds a tiny but valid wheel or sdist, so twine accepts it and indexes list it.
 
-usage: make_dist.py wheel|sdist OUT_DIR NAME VERSION
-Prints the path of the file it wrote. The file names follow the packaging specs: the name is
+usage: make_dist.py wheel|sdist OUT_DIR NAME VERSION [WHEEL_TAG]
+WHEEL_TAG (default py3-none-any) is the wheel's compatibility tag, e.g.
+cp312-cp312-manylinux_2_17_x86_64 for a binary wheel as cibuildwheel names them. Prints the path of the file it wrote. The file names follow the packaging specs: the name is
 normalised with underscores (PEP 427 / PEP 625), the version is used as given.
 """
 
@@ -22,14 +23,14 @@ def metadata(name, version):
     )
 
 
-def wheel(out, name, version):
+def wheel(out, name, version, tag="py3-none-any"):
     stem = re.sub(r"[-_.]+", "_", name).lower()
     dist_info = "%s-%s.dist-info" % (stem, version)
     files = {
         "%s/__init__.py" % stem: "__version__ = %r\n" % version,
         dist_info + "/METADATA": metadata(name, version),
         dist_info + "/WHEEL": "Wheel-Version: 1.0\nGenerator: relman-tests\n"
-        "Root-Is-Purelib: true\nTag: py3-none-any\n",
+        "Root-Is-Purelib: %s\nTag: %s\n" % ("true" if tag == "py3-none-any" else "false", tag),
     }
     record = []
     for path, text in files.items():
@@ -37,7 +38,7 @@ def wheel(out, name, version):
         record.append("%s,sha256=%s,%d" % (path, digest.decode(), len(text.encode())))
     record.append(dist_info + "/RECORD,,")
     files[dist_info + "/RECORD"] = "\n".join(record) + "\n"
-    path = os.path.join(out, "%s-%s-py3-none-any.whl" % (stem, version))
+    path = os.path.join(out, "%s-%s-%s.whl" % (stem, version, tag))
     with zipfile.ZipFile(path, "w") as archive:
         for name_in_zip, text in files.items():
             archive.writestr(name_in_zip, text)
@@ -63,4 +64,5 @@ def sdist(out, name, version):
 
 if __name__ == "__main__":
     kind, out, name, version = sys.argv[1:5]
-    print({"wheel": wheel, "sdist": sdist}[kind](out, name, version))
+    extra = sys.argv[5:]
+    print({"wheel": wheel, "sdist": sdist}[kind](out, name, version, *extra))

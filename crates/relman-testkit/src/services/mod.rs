@@ -17,7 +17,7 @@ mod tls;
 use std::path::PathBuf;
 
 pub use docker_registry::DockerRegistry;
-pub use pypiserver::{PypiServer, build_sdist, build_wheel};
+pub use pypiserver::{PypiServer, build_sdist, build_wheel, build_wheel_tagged, twine_upload};
 pub use registry_client::{PushedImage, RegistryClient};
 pub use smtp_sink::{ReceivedMail, SmtpSink, SmtpSinkOptions};
 pub use tls::{TestCertificate, generate_test_certificate};
@@ -152,7 +152,14 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let wheel = build_wheel(out.path(), "Relman.Demo", "1.3.0a1").unwrap();
         let sdist = build_sdist(out.path(), "Relman.Demo", "1.3.0a1").unwrap();
-        server.upload(&[wheel, sdist]).unwrap();
+        let binary = build_wheel_tagged(
+            out.path(),
+            "Relman.Demo",
+            "1.3.0a1",
+            "cp312-cp312-manylinux_2_17_x86_64",
+        )
+        .unwrap();
+        server.upload(&[wheel, sdist, binary]).unwrap();
         let (status, page) = get(
             &format!("{}relman-demo/", server.simple_url()),
             "text/html",
@@ -164,6 +171,10 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("relman_demo-1.3.0a1.tar.gz"), "{page}");
+        assert!(
+            page.contains("relman_demo-1.3.0a1-cp312-cp312-manylinux_2_17_x86_64.whl"),
+            "{page}"
+        );
     }
 
     #[test]

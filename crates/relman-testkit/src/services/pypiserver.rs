@@ -76,36 +76,53 @@ impl PypiServer {
 
     /// Uploads files with `twine upload` (the way a release pipeline would).
     pub fn upload(&self, files: &[PathBuf]) -> Result<(), ServiceError> {
-        let twine = require_tool("twine")?;
-        let output = Command::new(twine)
-            .args(["upload", "--non-interactive", "--disable-progress-bar"])
-            .args(["--repository-url", &self.url(), "-u", "x", "-p", "x"])
-            .args(files)
-            .output()
-            .map_err(|error| ServiceError::io("twine", error))?;
-        if output.status.success() {
-            Ok(())
-        } else {
-            Err(ServiceError::Failed {
-                service: "twine",
-                detail: format!(
-                    "upload of {files:?} failed: {}{}",
-                    String::from_utf8_lossy(&output.stdout),
-                    String::from_utf8_lossy(&output.stderr)
-                ),
-            })
-        }
+        twine_upload(&self.url(), files)
+    }
+}
+
+/// `twine upload --repository-url URL FILES` (any login: the test index has no authentication),
+/// for code that knows the index's URL but not the server (a fake CI's deploy job).
+pub fn twine_upload(repository_url: &str, files: &[PathBuf]) -> Result<(), ServiceError> {
+    let twine = require_tool("twine")?;
+    let output = Command::new(twine)
+        .args(["upload", "--non-interactive", "--disable-progress-bar"])
+        .args(["--repository-url", repository_url, "-u", "x", "-p", "x"])
+        .args(files)
+        .output()
+        .map_err(|error| ServiceError::io("twine", error))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(ServiceError::Failed {
+            service: "twine",
+            detail: format!(
+                "upload of {files:?} failed: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        })
     }
 }
 
 /// Builds `NAME-VERSION-py3-none-any.whl` (name normalised) in `out_dir`.
 pub fn build_wheel(out_dir: &Path, name: &str, version: &str) -> Result<PathBuf, ServiceError> {
-    make_dist("wheel", out_dir, name, version)
+    make_dist("wheel", out_dir, name, version, &[])
+}
+
+/// Builds a binary wheel `NAME-VERSION-TAG.whl` whose `WHEEL` file carries `tag` (e.g.
+/// `cp312-cp312-manylinux_2_17_x86_64`), as a CI matrix of platforms produces them.
+pub fn build_wheel_tagged(
+    out_dir: &Path,
+    name: &str,
+    version: &str,
+    tag: &str,
+) -> Result<PathBuf, ServiceError> {
+    make_dist("wheel", out_dir, name, version, &[tag])
 }
 
 /// Builds `NAME-VERSION.tar.gz` (name normalised) in `out_dir`.
 pub fn build_sdist(out_dir: &Path, name: &str, version: &str) -> Result<PathBuf, ServiceError> {
-    make_dist("sdist", out_dir, name, version)
+    make_dist("sdist", out_dir, name, version, &[])
 }
 
 fn make_dist(
@@ -113,6 +130,7 @@ fn make_dist(
     out_dir: &Path,
     name: &str,
     version: &str,
+    extra: &[&str],
 ) -> Result<PathBuf, ServiceError> {
     let python = venv_python_with("zipfile")?;
     let script = out_dir.join(".make_dist.py");
@@ -120,6 +138,7 @@ fn make_dist(
     let output = Command::new(python)
         .arg(&script)
         .args([kind, &out_dir.to_string_lossy(), name, version])
+        .args(extra)
         .output()
         .map_err(|error| ServiceError::io("make_dist", error))?;
     if !output.status.success() {

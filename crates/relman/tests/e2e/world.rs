@@ -7,8 +7,10 @@
 //! rewritten to the local services, and passes the rest (tokens, webhook URL, SMTP URL, CircleCI
 //! API) through the environment as a user's CI would.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use relman_testkit::TestRepo;
 use relman_testkit::circleci::FakeCircleCi;
@@ -34,6 +36,77 @@ pub struct World {
     extra_rewrites: Vec<(String, String)>,
 }
 
+/// The journal of the release in progress in the clone at `dir`, else of the newest finished
+/// one (archived under `history/`), as JSON; `None` while there is none.
+pub fn read_journal(dir: &Path) -> Option<serde_json::Value> {
+    let state = dir.join(".git/relman");
+    let read = |path: &Path| -> Option<serde_json::Value> {
+        serde_json::from_str(&fs_err::read_to_string(path).ok()?).ok()
+    };
+    if let Some(journal) = read(&state.join("journal.json")) {
+        return Some(journal);
+    }
+    fs_err::read_dir(state.join("history"))
+        .ok()?
+        .filter_map(|entry| read(&entry.ok()?.path()))
+        .max_by_key(|journal| journal["updated_at"].as_i64())
+}
+
+/// The longest a relman run of an example test may take: the examples wait for real (an hour for
+/// CircleCI), so a fake that never answers would otherwise hang the test for that long.
+const RELMAN_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Runs `command` to the end, or kills it after `deadline` and fails the test with its output.
+fn run_with_deadline(mut command: Command, deadline: Duration) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run relman");
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|pipe| Box::new(pipe) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|pipe| Box::new(pipe) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll relman") {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "relman ran longer than {deadline:?}: killed\nstdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&stdout.join().unwrap_or_default()),
+                String::from_utf8_lossy(&stderr.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
 /// The folder of a checked-in example.
 pub fn example_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,8 +119,11 @@ impl World {
     pub fn new(slug: &str) -> World {
         let github = FakeGitHub::start();
         github.add_repo(slug);
+        let repo = TestRepo::new();
+        // GitHub has the branches that were pushed.
+        github.mirror_git(slug, repo.remote_path());
         World {
-            repo: TestRepo::new(),
+            repo,
             github,
             circleci: FakeCircleCi::start(),
             recorder: Recorder::start(),
@@ -77,6 +153,37 @@ impl World {
     pub fn with_smtp(mut self) -> Option<World> {
         self.smtp = Some(or_skip(SmtpSink::start())?);
         Some(self)
+    }
+
+    /// Makes the fake CircleCI the project's CI, as CircleCI's GitHub integration does: every push
+    /// to the bare remote reaches it (a `post-receive` hook posts GitHub's push webhook, before
+    /// the push returns) and it reports its jobs to the fake GitHub as commit statuses. What it
+    /// builds is set with `circleci.run_on_push`.
+    pub fn build_pushes_on_circleci(&self) {
+        self.circleci.report_to(
+            self.github.status_reporter(&self.slug),
+            &format!("gh/{}", self.slug),
+        );
+        // GitHub's push webhook names the commit a pushed tag points at (`head_commit`), which
+        // is what CircleCI builds and reports on.
+        let hook = format!(
+            "#!/usr/bin/env python3\n\
+             # GitHub's push webhook to CircleCI.\n\
+             import subprocess, sys, urllib.request\n\
+             lines = []\n\
+             for line in sys.stdin:\n\
+             \x20   old, new, ref = line.split()\n\
+             \x20   if set(new) != {{'0'}}:\n\
+             \x20       new = subprocess.run(['git', 'rev-parse', new + '^{{commit}}'], capture_output=True, text=True, check=True).stdout.strip()\n\
+             \x20   lines.append(' '.join((old, new, ref)))\n\
+             body = ('\\n'.join(lines) + '\\n').encode()\n\
+             urllib.request.urlopen(urllib.request.Request({:?}, data=body, method='POST')).read()\n",
+            self.circleci.push_webhook_url()
+        );
+        relman_testkit::write_executable(
+            &self.repo.remote_path().join("hooks/post-receive"),
+            &hook,
+        );
     }
 
     /// Sets an extra environment variable for every relman run.
@@ -164,17 +271,19 @@ impl World {
     }
 
     pub fn relman_in(&self, dir: &Path, args: &[&str]) -> Output {
-        self.relman_command_in(dir, args)
-            .output()
-            .expect("run relman")
+        run_with_deadline(self.relman_command(dir, args), RELMAN_DEADLINE)
     }
 
-    /// `relman ARGS` ready to spawn in `dir` with the world's environment (a test that watches
-    /// or kills it while it runs).
-    pub fn relman_command_in(&self, dir: &Path, args: &[&str]) -> Command {
+    /// `relman ARGS` in `dir`, ready to spawn (a test that acts while relman waits, or kills it).
+    pub fn relman_command(&self, dir: &Path, args: &[&str]) -> Command {
         let mut command = self.repo.command(relman_path());
         command.current_dir(dir).args(args).envs(self.env());
         command
+    }
+
+    /// The journal of the release in the work tree, as JSON (`None` before the first run).
+    pub fn journal(&self) -> Option<serde_json::Value> {
+        read_journal(self.repo.path())
     }
 }
 

@@ -68,7 +68,7 @@ fn run_until_next_step(world: &World, args: &[&str]) -> Ended {
     let logs = tempfile::tempdir().expect("a folder for relman's output");
     let out_path = logs.path().join("stdout");
     let err_path = logs.path().join("stderr");
-    let mut command: Command = world.relman_command_in(world.repo.path(), args);
+    let mut command: Command = world.relman_command(world.repo.path(), args);
     {
         use std::os::unix::process::CommandExt;
         command.process_group(0);

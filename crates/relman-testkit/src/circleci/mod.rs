@@ -6,6 +6,13 @@
 //! The API wants the `Circle-Token` header [`FakeCircleCi::TOKEN`] and answers 404
 //! `Project not found` without it, as CircleCI does; the artifact server wants it only when
 //! [`FakeCircleCi::require_token_for_artifacts`] is set (private projects).
+//!
+//! It can also be a project's CI ([`push`]): builds on every push, reported to the fake GitHub
+//! as commit statuses, re-run from failed through the API.
+
+mod push;
+
+pub use push::{JobHook, JobRun, PUSH_WEBHOOK_PATH, PushJob, PushWorkflow};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -40,6 +47,7 @@ struct State {
     /// Artifacts by workflow name: (path, bytes).
     artifacts: Vec<(String, String, Vec<u8>)>,
     errored: Option<String>,
+    push: push::PushState,
 }
 
 /// The fake CircleCI: an API server and an artifact server. Stopped on drop.
@@ -80,7 +88,21 @@ impl FakeCircleCi {
         let artifact_base = artifacts.url().to_owned();
         let api = {
             let state = Arc::clone(&state);
-            FakeServer::start(move |request| serve_api(&state, &artifact_base, request))
+            FakeServer::start(move |request| {
+                if request.path == PUSH_WEBHOOK_PATH && request.method == "POST" {
+                    return push::push_webhook(&state, request);
+                }
+                if let Some(id) = request
+                    .path
+                    .strip_prefix("/api/v2/workflow/")
+                    .and_then(|rest| rest.strip_suffix("/rerun"))
+                    && request.method == "POST"
+                    && request.header("circle-token") == Some(FakeCircleCi::TOKEN)
+                {
+                    return push::rerun(&state, id, request);
+                }
+                serve_api(&state, &artifact_base, request)
+            })
         };
         Self {
             api,
@@ -132,6 +154,64 @@ impl FakeCircleCi {
     /// Make the artifact server answer 401 without the token.
     pub fn require_token_for_artifacts(&self, required: bool) {
         self.artifacts_need_token.store(required, Ordering::SeqCst);
+    }
+
+    /// Builds these workflows on every push of a branch or tag (see [`push`]).
+    pub fn run_on_push(&self, workflows: Vec<PushWorkflow>) {
+        lock(&self.state).push.workflows = workflows;
+    }
+
+    /// Reports jobs as commit statuses through `reporter`, linking to `project`'s jobs
+    /// (`gh/ORG/REPO`).
+    pub fn report_to(&self, reporter: crate::github::StatusReporter, project: &str) {
+        lock(&self.state).push.reporter = Some((reporter, project.to_owned()));
+    }
+
+    /// Calls `hook` whenever a job called `job` succeeds (what a deploy job does).
+    pub fn on_job_success(&self, job: &str, hook: impl Fn(&JobRun) + Send + Sync + 'static) {
+        lock(&self.state)
+            .push
+            .hooks
+            .push((job.to_owned(), Arc::new(hook)));
+    }
+
+    /// Receives a push of `sha` to `git_ref` (`refs/heads/main`, `refs/tags/v1.0.0`) as the
+    /// webhook does, for a test that pushes without a hook.
+    pub fn receive_push(&self, sha: &str, git_ref: &str) {
+        let line = format!("{} {sha} {git_ref}\n", "0".repeat(40));
+        let calls = lock(&self.state).push.pushed(&line);
+        for (hook, ran) in calls {
+            hook(&ran);
+        }
+    }
+
+    /// Where a remote's `post-receive` hook posts its pushes.
+    pub fn push_webhook_url(&self) -> String {
+        format!("{}{PUSH_WEBHOOK_PATH}", self.api.url())
+    }
+
+    /// The ids of the workflows re-run from failed, in order.
+    pub fn workflow_reruns(&self) -> Vec<String> {
+        lock(&self.state).push.reruns.clone()
+    }
+
+    /// Every job that ran for pushes and re-runs, in order: (workflow, ref, job, status).
+    pub fn push_jobs(&self) -> Vec<(String, String, String, String)> {
+        lock(&self.state)
+            .push
+            .runs
+            .iter()
+            .flat_map(|run| &run.jobs)
+            .filter(|ran| ran.status != "carried")
+            .map(|ran| {
+                (
+                    ran.workflow.clone(),
+                    ran.git_ref.clone(),
+                    ran.job.clone(),
+                    ran.status.clone(),
+                )
+            })
+            .collect()
     }
 
     /// The API server (fault injection: `api().fail_randomly(...)`).
@@ -242,6 +322,16 @@ fn serve_api(state: &Mutex<State>, artifact_base: &str, request: &RecordedReques
                     .collect()
             };
             FakeResponse::json(200, &json!({"items": items, "next_page_token": null}))
+        }
+        ("GET", ["project", _, _, _, "job", number]) => {
+            match number
+                .parse()
+                .ok()
+                .and_then(|number| state.push.job(number))
+            {
+                Some(job) => FakeResponse::json(200, &job),
+                None => not_found("Job not found"),
+            }
         }
         ("GET", ["workflow", id, "job"]) => {
             let Some((pipeline, plan)) = find_workflow(&state, id) else {
