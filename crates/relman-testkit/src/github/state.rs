@@ -259,7 +259,7 @@ impl Repo {
         let Some(git_dir) = &self.git_dir else {
             return;
         };
-        let Ok(output) = std::process::Command::new("git")
+        let Ok(output) = Command::new("git")
             .arg("--git-dir")
             .arg(git_dir)
             .args([
