@@ -211,15 +211,25 @@ fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool, tags_on
             });
         }
         let looks_once = step.timeout.is_some_and(|timeout| timeout.is_zero());
+        let mut timeout_said = false;
         details.extend(explained.details.into_iter().map(|detail| {
-            if looks_once && detail == PAUSES {
-                LOOKS_ONCE.to_owned()
-            } else {
-                detail
+            if detail != PAUSES {
+                return detail;
+            }
+            // A wait says its own timeout where it says that it pauses, once.
+            timeout_said = true;
+            match step.timeout {
+                Some(_) if looks_once => LOOKS_ONCE.to_owned(),
+                Some(timeout) => format!(
+                    "If that takes longer than {}, the release pauses; `relman resume` looks again.",
+                    duration(timeout)
+                ),
+                None => detail,
             }
         }));
         if let Some(timeout) = step.timeout
             && !looks_once
+            && !timeout_said
         {
             details.push(format!("Timeout: {}.", duration(timeout)));
         }
@@ -326,7 +336,7 @@ found = { id = "/bugs/0/id" }
             "Run it with `relman wheels <COMMITS>`.",
             "| `commits` | required | shas \\| ranges |",
             "1. Trigger a CircleCI pipeline on the branch `master` and wait for its workflows.\n   - Parameters: `build_wheels = true`.",
-            "   - Timeout: 2 h.",
+            "   - If that takes longer than 2 h, the release pauses; `relman resume` looks again.",
             "2. Ask the team.\n   - **By hand:** Email the team about {version}, literally {braces}\n   - [ ] wheels uploaded\n   - The release waits for you",
             "3. Cherry-pick `{args.commits}` onto the current branch, recorded with `-x`.\n   - Only when the `commits` argument is given.",
             "4. Send `POST https://bugzilla.example.org/rest/bug`.\n   - With the JSON body `{\"summary\":\"Deploy {version}\"}`.",

@@ -44,12 +44,11 @@ impl PushStep {
             ));
         }
         let atomic = if refs.len() > 1 { " --atomic" } else { "" };
+        // Only a branch gets an upstream; a tag has none.
+        let upstream = if self.branch { " --set-upstream" } else { "" };
         Ok(vec![Effect::Git {
             description: format!("push {} to `{remote}`", refs.join(" and ")),
-            command: format!(
-                "git push{atomic} --set-upstream {remote} {}",
-                refs.join(" ")
-            ),
+            command: format!("git push{atomic}{upstream} {remote} {}", refs.join(" ")),
         }])
     }
 

@@ -179,12 +179,14 @@ fn conclude(context: &Context, project: &Project, finish: Finish) -> CliResult<E
     match finish {
         Finish::Done { version, tag } => {
             if !context.global.quiet && !context.global.json {
-                let what = if version.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {version} ({tag})")
-                };
-                eprint_line(&format!("{}{what}", context.style.green("Released")));
+                // A workflow that tagged nothing (a docs or freeze workflow) released nothing.
+                let tagged = !tag.is_empty() && project.repo.tag_exists(&tag).unwrap_or(false);
+                if tagged {
+                    eprint_line(&format!(
+                        "{}: {version} ({tag})",
+                        context.style.green("Released")
+                    ));
+                }
             }
             Ok(ExitCode::Done)
         }
