@@ -12,14 +12,14 @@ mod release_branch_cherry_pick;
 mod signed_release_branch;
 mod towncrier_pypi;
 
+pub use fixture::assert_runbook_current;
+
 use std::os::unix::process::CommandExt as _;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use relman_testkit::TestRepo;
-
-use crate::plain::{assert_exit, relman, stdout};
-use crate::world::{World, example_dir, read_journal};
+use crate::plain::assert_exit;
+use crate::world::{World, read_journal};
 
 /// Each step's state in the journal, in order (`done`, `paused` …).
 pub fn step_states(journal: &serde_json::Value) -> Vec<String> {
@@ -146,31 +146,6 @@ pub fn run_killed_after_next_step(world: &World, args: &[&str]) -> Ended {
 /// What relman last wrote on stderr in [`run_killed_after_next_step`].
 pub fn last_log(world: &World) -> String {
     fs_err::read_to_string(world.repo.root().join("ended.log")).unwrap_or_default()
-}
-
-/// `examples/NAME/RUNBOOK.md` is what `relman docs` renders from the checked-in config, run in
-/// a repository holding it; `RELMAN_BLESS=1` writes it instead.
-pub fn assert_runbook_current(name: &str) {
-    let repo = TestRepo::new();
-    let config = fs_err::read_to_string(example_dir(name).join("relman.toml"))
-        .expect("read the example's relman.toml");
-    repo.write("relman.toml", config);
-    repo.commit("chore: configure relman");
-    let output = relman(&repo, &["docs"]);
-    assert_exit(&output, 0);
-    let rendered = stdout(&output);
-    let path = example_dir(name).join("RUNBOOK.md");
-    if std::env::var_os("RELMAN_BLESS").is_some_and(|value| value == "1") {
-        fs_err::write(&path, &rendered).expect("write RUNBOOK.md");
-        return;
-    }
-    let checked_in = fs_err::read_to_string(&path).unwrap_or_default();
-    assert!(
-        rendered == checked_in,
-        "examples/{name}/RUNBOOK.md is not what `relman docs` renders from its relman.toml; \
-         refresh it with `RELMAN_BLESS=1 cargo test -p relman --test e2e examples::`\n\
-         rendered:\n{rendered}"
-    );
 }
 
 /// The text of a mail's body with CRLF line ends made `\n` (bodies relman sends are 7bit).
