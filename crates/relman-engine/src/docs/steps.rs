@@ -9,6 +9,7 @@ use crate::steps::run::CommandSpec;
 use crate::steps::verify::VerifyStep;
 use crate::steps::wait::WaitStep;
 use crate::steps::{StepDef, StepKind};
+use crate::template::Template;
 
 /// One step in words: a sentence, then details.
 pub(super) struct Explained {
@@ -437,15 +438,8 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
                 status,
                 contains,
             } => Explained::new(format!(
-                "Wait until {} answers{}{}.",
-                show_code(url),
-                status
-                    .map(|status| format!(" {status}"))
-                    .unwrap_or_default(),
-                contains
-                    .as_ref()
-                    .map(|text| format!(" with {}", show_code(text)))
-                    .unwrap_or_default()
+                "Wait until {}.",
+                answers(url, *status, contains.as_ref())
             ))
             .detail(PAUSES),
         },
@@ -499,15 +493,8 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
                 status,
                 contains,
             } => Explained::new(format!(
-                "Verify that {} answers{}{}.",
-                show_code(url),
-                status
-                    .map(|status| format!(" {status}"))
-                    .unwrap_or_default(),
-                contains
-                    .as_ref()
-                    .map(|text| format!(" with {}", show_code(text)))
-                    .unwrap_or_default()
+                "Verify that {}.",
+                answers(url, *status, contains.as_ref())
             ))
             .detail(PAUSES),
         },
@@ -598,4 +585,18 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             )
         }
     }
+}
+
+/// "`URL` answers 200 with `text`": what a URL wait or verify looks for.
+fn answers(url: &Template, status: Option<u16>, contains: Option<&Template>) -> String {
+    format!(
+        "{} answers{}{}",
+        show_code(url),
+        status
+            .map(|status| format!(" {status}"))
+            .unwrap_or_default(),
+        contains
+            .map(|text| format!(" with {}", show_code(text)))
+            .unwrap_or_default()
+    )
 }
