@@ -3,7 +3,6 @@
 mod conventional;
 mod document;
 mod markdown;
-mod speed;
 mod template;
 
 use std::path::PathBuf;
