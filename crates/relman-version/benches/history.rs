@@ -2,6 +2,10 @@
 //! in memory: parsing, the streaming full-history changelog, and rendering alone. Run:
 //! `cargo bench -p relman-version --bench history [parse|stream|render]`.
 //! The end-to-end comparison with `git log`, git-cliff and cog is `bench/run.sh`.
+#![allow(
+    clippy::print_stdout,
+    reason = "a measurement program: its report is its output"
+)]
 
 use std::hint::black_box;
 use std::ops::Range;
