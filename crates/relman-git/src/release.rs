@@ -30,8 +30,8 @@ use crate::repository::Repository;
 pub enum TagKind<V> {
     /// A release tag of this version.
     Release(V),
-    /// Matches the project's tag format but its version does not parse in the scheme: warned
-    /// about and ignored.
+    /// Matches the project's tag format but its version does not parse in the scheme: handed to
+    /// the caller's `malformed` callback (relman refuses such tags) and not a release.
     Malformed,
     /// Not a release tag of this project.
     Unrelated,
@@ -51,14 +51,15 @@ const MAX_NAMED_PATTERNS: usize = 200;
 
 impl Repository {
     /// The newest release (in version order) reachable from `from` (usually `HEAD`). `classify`
-    /// maps each tag name to a version; `warn` receives each tag that is [`TagKind::Malformed`].
+    /// maps each tag name to a version; `malformed` receives each tag that is
+    /// [`TagKind::Malformed`].
     pub fn previous_release<V: Ord>(
         &self,
         from: &str,
         classify: impl FnMut(&str) -> TagKind<V>,
-        warn: impl FnMut(&str),
+        malformed: impl FnMut(&str),
     ) -> Result<Option<Release<V>>, GitError> {
-        self.commits_since_release(from, classify, warn, |_| {})
+        self.commits_since_release(from, classify, malformed, |_| {})
     }
 
     /// Like [`previous_release`](Self::previous_release), and also hands `on_commit` every commit
@@ -68,7 +69,7 @@ impl Repository {
         &self,
         from: &str,
         mut classify: impl FnMut(&str) -> TagKind<V>,
-        mut warn: impl FnMut(&str),
+        mut malformed: impl FnMut(&str),
         mut on_commit: impl FnMut(CommitRef<'_>),
     ) -> Result<Option<Release<V>>, GitError> {
         check_revision(from)?;
@@ -85,7 +86,7 @@ impl Repository {
                     }
                     releases.insert(tag.name, version);
                 }
-                TagKind::Malformed => warn(&tag.name),
+                TagKind::Malformed => malformed(&tag.name),
                 TagKind::Unrelated => {}
             }
         }

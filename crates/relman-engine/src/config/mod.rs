@@ -55,6 +55,9 @@ pub struct ProjectOptions {
     pub version_files: Option<Vec<VersionFileOption>>,
     pub secrets: Vec<String>,
     pub pre_label: Option<String>,
+    /// Globs (checked to compile) of tags that match the tag format and are not releases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_tags: Vec<String>,
 }
 
 /// One entry of `version-files`.

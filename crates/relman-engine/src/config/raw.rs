@@ -52,6 +52,11 @@ pub struct ProjectConfig {
     /// Default pre-release label (`rc`, `beta`, `a` …).
     #[schemars(with = "Option<String>")]
     pub pre_label: Option<Spanned<String>>,
+    /// Globs of tags that match the tag format but are not releases (`v1` moved along a major
+    /// version, `vnext`): skipped. Any other such tag is an error.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub ignore_tags: Vec<Spanned<String>>,
 }
 
 /// A version file: a path whose format relman knows, or a table with a `pattern` or a `key`.

@@ -241,7 +241,17 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         version_files,
         secrets,
         pre_label,
+        ignore_tags,
     } = raw;
+    for glob in &ignore_tags {
+        if let Err(error) = globset::Glob::new(glob.get_ref()) {
+            cx.error_hint(
+                glob.span(),
+                format!("`{}` is not a glob: {}", glob.get_ref(), error.kind()),
+                "write a tag name, or a glob like `v[0-9]`",
+            );
+        }
+    }
     if let Some(tag) = &tag
         && let Err(error) = relman_version::tag_format::TagFormat::parse(
             &tag.get_ref().replace("{project}", "project"),
@@ -297,6 +307,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         version_files,
         secrets,
         pre_label: pre_label.map(Spanned::into_inner),
+        ignore_tags: ignore_tags.into_iter().map(Spanned::into_inner).collect(),
     }
 }
 

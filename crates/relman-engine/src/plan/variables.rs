@@ -45,16 +45,7 @@ impl PlanInputs {
         pre_label: Option<&str>,
     ) -> Result<PlanInputs, PlanError> {
         let history = project.history(project.changelog.include_other)?;
-        let mut warnings: Vec<String> = history
-            .ignored_tags
-            .iter()
-            .map(|tag| {
-                format!(
-                    "tag `{tag}` matches the tag format `{}` but is not a {} version: ignored",
-                    project.tag_format, project.scheme
-                )
-            })
-            .collect();
+        let mut warnings: Vec<String> = Vec::new();
         let current = project.current_version(history.previous.as_ref())?;
         let today = Date::from_unix_seconds(env.release_time());
         let _ = config;

@@ -57,6 +57,40 @@ pub enum ProjectError {
     },
     #[error("the tag `{tag}` of version {version} does not exist")]
     NoTag { tag: String, version: String },
+    #[error("{}", malformed_tags(tags, format, scheme))]
+    MalformedTags {
+        tags: Vec<String>,
+        format: String,
+        scheme: String,
+        remote: String,
+    },
+}
+
+fn malformed_tags(tags: &[String], format: &str, scheme: &str) -> String {
+    let (matches, is_not) = if tags.len() == 1 {
+        ("a tag matches", format!("is not a {scheme} version"))
+    } else {
+        ("tags match", format!("are not {scheme} versions"))
+    };
+    format!(
+        "{matches} the tag format `{format}` but {is_not}: {}",
+        listed_tags(tags)
+    )
+}
+
+/// At most ten tags, in backticks; the rest counted.
+fn listed_tags(tags: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut text = tags
+        .iter()
+        .take(SHOWN)
+        .map(|tag| format!("`{tag}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if tags.len() > SHOWN {
+        text.push_str(&format!(" and {} more", tags.len() - SHOWN));
+    }
+    text
 }
 
 impl ProjectError {
@@ -81,6 +115,18 @@ impl ProjectError {
             ProjectError::Towncrier(error) => error.hint(),
             ProjectError::Template(error) => error.hint(),
             ProjectError::Document { source, .. } => source.hint(),
+            ProjectError::MalformedTags { tags, remote, .. } => {
+                let first = tags.first().map_or("TAG", String::as_str);
+                let globs = tags
+                    .iter()
+                    .take(3)
+                    .map(|tag| format!("\"{tag}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(format!(
+                    "list tags that are not releases under `[project]` in relman.toml: `ignore-tags = [{globs}]` (globs allowed); delete a mistaken one: `git tag -d {first}`, and `git push {remote} :refs/tags/{first}` if it was pushed"
+                ))
+            }
             ProjectError::NoTag { .. } => {
                 Some("`git tag --list` shows the release tags".to_owned())
             }

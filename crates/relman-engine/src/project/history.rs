@@ -22,8 +22,6 @@ pub struct History {
     pub notes: ReleaseNotes,
     /// How many commits since the previous release.
     pub commits: usize,
-    /// Tags that match the tag format but not the scheme.
-    pub ignored_tags: Vec<String>,
 }
 
 impl History {
@@ -43,6 +41,13 @@ impl History {
 
 impl Project {
     fn classify(&self, tag: &str) -> TagKind<Version> {
+        if self
+            .ignore_tags
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(tag))
+        {
+            return TagKind::Unrelated;
+        }
         match self.tag_format.extract(tag) {
             None => TagKind::Unrelated,
             Some(text) => match self.scheme.parse(text) {
@@ -61,11 +66,11 @@ impl Project {
         let mut notes = ReleaseNotes::new("", "", "", options);
         let mut impact = Impact::None;
         let mut commits = 0;
-        let mut ignored_tags = Vec::new();
+        let mut malformed = Vec::new();
         let previous = self.repo.commits_since_release(
             "HEAD",
             |tag| self.classify(tag),
-            |tag| ignored_tags.push(tag.to_owned()),
+            |tag| malformed.push(tag.to_owned()),
             |commit| {
                 commits += 1;
                 let parsed = conventional::parse(commit.message_bytes());
@@ -73,30 +78,59 @@ impl Project {
                 notes.push(commit.sha(), &parsed);
             },
         )?;
+        // Checked after the walk, which costs nothing more: the tags are classified before it.
+        self.refuse_malformed(malformed)?;
         Ok(History {
             previous,
             impact,
             notes,
             commits,
-            ignored_tags,
+        })
+    }
+
+    /// Every tag that matches the tag format must be a release (SPEC §9: a non-version tag among
+    /// release tags is bad input), unless `ignore-tags` says it is not one: a changelog computed
+    /// past a tag that may mark a release would repeat what that release shipped.
+    pub fn check_release_tags(&self) -> Result<(), ProjectError> {
+        let malformed = self
+            .repo
+            .tag_names()?
+            .into_iter()
+            .filter(|tag| matches!(self.classify(tag), TagKind::Malformed))
+            .collect();
+        self.refuse_malformed(malformed)
+    }
+
+    fn refuse_malformed(&self, mut tags: Vec<String>) -> Result<(), ProjectError> {
+        if tags.is_empty() {
+            return Ok(());
+        }
+        tags.sort();
+        tags.dedup();
+        Err(ProjectError::MalformedTags {
+            tags,
+            format: self.tag_format.to_string(),
+            scheme: self.scheme.to_string(),
+            remote: self.remote.clone(),
         })
     }
 
     /// Walks the whole history from HEAD once, and calls `on_section` with each release's notes,
     /// newest first, as soon as the walk has passed its previous release. Commits newer than the
-    /// newest release are not part of any section. Returns the tags that were ignored.
+    /// newest release are not part of any section. Refuses tags that match the tag format but
+    /// are not versions before anything is written.
     pub fn released_sections(
         &self,
         include_other: bool,
         mut on_section: impl FnMut(&ReleaseNotes) -> std::io::Result<()>,
-    ) -> Result<Vec<String>, ProjectError> {
+    ) -> Result<(), ProjectError> {
+        self.check_release_tags()?;
         let options = NotesOptions {
             include_other,
             ..NotesOptions::default()
         };
         let mut notes = ReleaseNotes::new("", "", "", options);
         let mut open = false;
-        let mut ignored = Vec::new();
         let mut failure: Option<std::io::Error> = None;
         self.repo.history(|commit| {
             // The highest release version among this commit's tags starts a section.
@@ -108,8 +142,8 @@ impl Project {
                             release = Some((version, tag));
                         }
                     }
-                    TagKind::Malformed => ignored.push(tag.to_owned()),
-                    TagKind::Unrelated => {}
+                    // Refused above; one made during the walk is not a release either.
+                    TagKind::Malformed | TagKind::Unrelated => {}
                 }
             }
             if let Some((version, tag)) = release {
@@ -143,6 +177,6 @@ impl Project {
                 source,
             })?;
         }
-        Ok(ignored)
+        Ok(())
     }
 }

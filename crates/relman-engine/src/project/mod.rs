@@ -49,6 +49,8 @@ pub struct Project {
     pub pre_label: Option<String>,
     /// Names of environment variables to mask besides the ones that look secret.
     pub secrets: Vec<String>,
+    /// `ignore-tags`: tags that are not releases whatever their name says; `None` when empty.
+    pub ignore_tags: Option<globset::GlobSet>,
 }
 
 /// Where the project lives on its forge.
@@ -180,6 +182,7 @@ impl Project {
             links,
             pre_label: options.pre_label.clone(),
             secrets: options.secrets.clone(),
+            ignore_tags: ignore_tags(&options.ignore_tags)?,
         })
     }
 
@@ -288,4 +291,25 @@ fn web_base(api: Option<&str>) -> String {
             .trim_end_matches("/api/v3")
             .to_owned(),
     }
+}
+
+/// The `ignore-tags` globs as one set (validated with the config; checked again here for
+/// configs built in code).
+fn ignore_tags(globs: &[String]) -> Result<Option<globset::GlobSet>, ProjectError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut set = globset::GlobSetBuilder::new();
+    for glob in globs {
+        let glob = globset::Glob::new(glob).map_err(|error| {
+            ProjectError::Config(format!(
+                "ignore-tags: `{glob}` is not a glob: {}",
+                error.kind()
+            ))
+        })?;
+        set.add(glob);
+    }
+    set.build()
+        .map(Some)
+        .map_err(|error| ProjectError::Config(format!("ignore-tags: {error}")))
 }

@@ -25,7 +25,7 @@ pub fn run(context: &Context, args: &ChangelogArgs) -> CliResult<ExitCode> {
         return all(context, &project);
     }
     if let Some(version) = &selection.version {
-        return one_version(context, &project, version);
+        return one_version(&project, version);
     }
     unreleased(context, &project, args)
 }
@@ -34,7 +34,6 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     let history = project
         .history(project.changelog.include_other)
         .map_err(project_error)?;
-    warn_ignored(context, project, &history.ignored_tags);
     let current = project
         .current_version(history.previous.as_ref())
         .map_err(project_error)?;
@@ -89,7 +88,7 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     Ok(ExitCode::Done)
 }
 
-fn one_version(context: &Context, project: &Project, version: &str) -> CliResult<ExitCode> {
+fn one_version(project: &Project, version: &str) -> CliResult<ExitCode> {
     let version = version.trim_start_matches('v');
     if project.changelog.exists {
         let section = project.changelog_section(version).map_err(project_error)?;
@@ -98,7 +97,7 @@ fn one_version(context: &Context, project: &Project, version: &str) -> CliResult
     }
     // No changelog file: build that release's section from history.
     let mut found = None;
-    let ignored = project
+    project
         .released_sections(project.changelog.include_other, |notes| {
             if found.is_none() && notes.version == version {
                 found = Some(markdown::render_section(notes, project.links.as_ref()));
@@ -106,7 +105,6 @@ fn one_version(context: &Context, project: &Project, version: &str) -> CliResult
             Ok(())
         })
         .map_err(project_error)?;
-    warn_ignored(context, project, &ignored);
     match found {
         Some(section) => {
             print(&section)?;
@@ -133,15 +131,15 @@ fn all(context: &Context, project: &Project) -> CliResult<ExitCode> {
         first = false;
         out.write_all(section.as_bytes())
     });
-    let ignored = match result {
-        Ok(ignored) => ignored,
+    match result {
+        Ok(()) => {}
         Err(relman_engine::project::ProjectError::Write { source, .. })
             if source.kind() == std::io::ErrorKind::BrokenPipe =>
         {
             return Ok(ExitCode::Done);
         }
         Err(error) => return Err(project_error(error)),
-    };
+    }
     match out.flush() {
         Ok(()) => {}
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => return Ok(ExitCode::Done),
@@ -156,27 +154,11 @@ fn all(context: &Context, project: &Project) -> CliResult<ExitCode> {
             ),
         );
     }
-    warn_ignored(context, project, &ignored);
     Ok(ExitCode::Done)
 }
 
 fn write_error(error: std::io::Error) -> CliError {
     CliError::failed(format!("cannot write to standard output: {error}"))
-}
-
-fn warn_ignored(context: &Context, project: &Project, tags: &[String]) {
-    let mut unique: Vec<&String> = tags.iter().collect();
-    unique.sort();
-    unique.dedup();
-    for tag in unique {
-        print_warning(
-            context.style,
-            &format!(
-                "tag `{tag}` matches the tag format `{}` but is not a {} version: ignored",
-                project.tag_format, project.scheme
-            ),
-        );
-    }
 }
 
 fn eprintln_styled(context: &Context, message: &str) {

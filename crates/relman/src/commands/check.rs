@@ -69,15 +69,6 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             let _ = writeln!(report, "{mark} no release tag yet");
         }
     }
-    for tag in &history.ignored_tags {
-        let _ = writeln!(
-            report,
-            "{} tag `{tag}` matches `{}` but is not a {} version: ignored",
-            context.out_style.yellow("!"),
-            project.tag_format,
-            project.scheme
-        );
-    }
     let changelog = match &project.changelog.source {
         ChangelogSource::Fragments(towncrier) => {
             relman_version::changelog::towncrier::collect_fragments(towncrier)

@@ -12,17 +12,7 @@ pub fn run(context: &Context, args: &VersionArgs) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     // The history is read only when it matters: for a next version, or when tags hold it.
     let history = if args.next.is_some() || project.version_files.is_empty() {
-        let history = project.history(false).map_err(project_error)?;
-        for tag in &history.ignored_tags {
-            print_warning(
-                context.style,
-                &format!(
-                    "tag `{tag}` matches `{}` but is not a {} version: ignored",
-                    project.tag_format, project.scheme
-                ),
-            );
-        }
-        Some(history)
+        Some(project.history(false).map_err(project_error)?)
     } else {
         None
     };

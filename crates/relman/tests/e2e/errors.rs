@@ -294,13 +294,29 @@ fn a_shallow_clone_says_how_to_get_the_history() {
 }
 
 #[test]
-fn a_tag_that_is_not_a_version_is_ignored_with_a_warning() {
+fn a_non_version_tag_among_release_tags_stops_the_release_before_it_starts() {
     let fixture = Fixture::new(RELEASE);
     fixture.repo.tag("vnext");
-    let run = fixture.relman(&["plan", "release"]);
-    run.expect(0)
-        .stdout_has("Plan: release 1.2.3 → 1.3.0 (tag v1.3.0)")
-        .stdout_has("warning: tag `vnext` matches the tag format `v{version}` but is not a semver version: ignored");
+    let refs = fixture.git(&["for-each-ref"]);
+    let remote = fixture.remote_refs();
+    for args in [&["plan", "release"][..], &["run", "release", "--yes"]] {
+        let run = fixture.relman(args);
+        run.expect(2);
+        assert_eq!(
+            run.stderr,
+            "error: a tag matches the tag format `v{version}` but is not a semver version: `vnext`\n\
+             hint: list tags that are not releases under `[project]` in relman.toml: `ignore-tags = [\"vnext\"]` (globs allowed); \
+             delete a mistaken one: `git tag -d vnext`, and `git push origin :refs/tags/vnext` if it was pushed\n",
+            "relman {args:?}"
+        );
+    }
+    assert_eq!(
+        fixture.git(&["for-each-ref"]),
+        refs,
+        "no commit, tag or branch"
+    );
+    assert_eq!(fixture.remote_refs(), remote, "nothing pushed");
+    assert_eq!(fixture.journal(), None, "no release begun");
 }
 
 #[test]

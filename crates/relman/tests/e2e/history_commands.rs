@@ -188,19 +188,73 @@ fn a_tag_format_without_version_points_at_the_config() {
 }
 
 #[test]
-fn tags_that_match_the_format_but_not_the_scheme_are_ignored_with_a_warning() {
+fn tags_that_match_the_format_but_not_the_scheme_are_refused() {
     let repo = python_project();
     repo.tag("vnext");
+    repo.tag_annotated("v1.x", "not a version");
+    let expected = "error: tags match the tag format `v{version}` but are not pep440 versions: `v1.x`, `vnext`\n\
+         hint: list tags that are not releases under `[project]` in relman.toml: `ignore-tags = [\"v1.x\", \"vnext\"]` (globs allowed); \
+         delete a mistaken one: `git tag -d v1.x`, and `git push origin :refs/tags/v1.x` if it was pushed\n";
+    for args in [
+        &["version", "--next", "auto"][..],
+        &["changelog", "--unreleased", "--write"],
+        &["changelog", "--all"],
+        &["check"],
+    ] {
+        assert_eq!(refused(&repo, args), expected, "relman {args:?}");
+    }
+    // A tag that is not a release at all (another format) is none of relman's business.
+    repo.git(&["tag", "-d", "vnext", "v1.x"]);
+    repo.tag("nightly");
     let output = relman(&repo, &["version", "--next", "auto"]);
-    // SPEC: such tags are ignored with a warning; the command still does its job.
     assert_exit(&output, 0);
     assert_eq!(stdout(&output), "1.3.0\n");
+    assert_eq!(stderr(&output), "");
+}
+
+#[test]
+fn ignore_tags_names_the_tags_that_are_not_releases() {
+    let repo = python_project();
+    // `v1` moved along the major version (as GitHub Actions do) and a botched release tag.
+    repo.tag("v1");
+    repo.tag("vnext");
+    repo.write(
+        "relman.toml",
+        "[project]\nignore-tags = [\"v[0-9]\", \"vnext\"]\n",
+    );
+    repo.commit("chore: relman.toml");
+    let output = relman(&repo, &["version", "--next", "auto"]);
+    assert_exit(&output, 0);
+    assert_eq!(stdout(&output), "1.3.0\n");
+    assert_eq!(stderr(&output), "");
+    let output = relman(&repo, &["changelog", "--all"]);
+    assert_exit(&output, 0);
     assert!(
-        stderr(&output).contains(
-            "warning: tag `vnext` matches `v{version}` but is not a pep440 version: ignored"
-        ),
+        stdout(&output).contains("## 1.2.0 - "),
         "{}",
-        stderr(&output)
+        stdout(&output)
+    );
+
+    // A listed tag is not a release even when it parses: the release before it is the previous one.
+    repo.tag("v1.2.9");
+    repo.write(
+        "relman.toml",
+        "[project]\nignore-tags = [\"v[0-9]\", \"vnext\", \"v1.2.9\"]\n",
+    );
+    let output = relman(&repo, &["changelog", "--unreleased"]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("accept ISO weeks"),
+        "the commits since v1.2.0: {}",
+        stdout(&output)
+    );
+
+    // A glob that does not compile is a config error with its place.
+    repo.write("relman.toml", "[project]\nignore-tags = [\"v[\"]\n");
+    let message = refused(&repo, &["version", "--next", "auto"]);
+    assert!(
+        message.contains("relman.toml:2:16") && message.contains("`v[` is not a glob"),
+        "{message}"
     );
 }
 
