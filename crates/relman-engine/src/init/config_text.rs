@@ -82,6 +82,18 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
             out.string("tag", &detection.tag_format);
         }
     }
+    if !detection.not_release_tags.is_empty() {
+        out.comment(
+            "These tags match the tag format but are not versions, so they are no releases \
+             (without this line relman stops and names them). Globs allowed.",
+        );
+        let globs = detection
+            .not_release_tags
+            .iter()
+            .map(|tag| toml::Value::String(globset::escape(tag)))
+            .collect();
+        out.entry("ignore-tags", &toml::Value::Array(globs));
+    }
     if detection.version_files.is_empty() {
         let why = match (
             &detection.version_from_tags,

@@ -148,6 +148,8 @@ pub struct Detection {
     /// Tags that parse with the tag format, and the newest of them by version.
     pub release_tags: usize,
     pub newest_tag: Option<String>,
+    /// Tags that match the tag format but are not versions (`v1`, `vnext`): `ignore-tags`.
+    pub not_release_tags: Vec<String>,
     pub changelog: ChangelogFound,
     pub commits: CommitSample,
     pub remote: String,
@@ -174,6 +176,16 @@ impl Detection {
             .filter_map(|tag| Some((tag_format.version_of(tag, &project.scheme)?, tag)))
             .collect();
         release_tags.sort();
+        let mut not_release_tags: Vec<String> = tags
+            .iter()
+            .filter(|tag| {
+                tag_format
+                    .extract(tag)
+                    .is_some_and(|text| project.scheme.parse(text).is_err())
+            })
+            .cloned()
+            .collect();
+        not_release_tags.sort();
         let commits = sample_commits(&project.repo)?;
         let changelog = changelog(&project, &commits);
         let remote_url = project.repo.remote_url(&project.remote)?;
@@ -199,6 +211,7 @@ impl Detection {
             tag_format: tag_format.to_string(),
             release_tags: release_tags.len(),
             newest_tag: release_tags.last().map(|(_, tag)| (*tag).clone()),
+            not_release_tags,
             changelog,
             commits,
             remote: project.remote.clone(),

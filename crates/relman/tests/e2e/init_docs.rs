@@ -67,6 +67,31 @@ fn init_writes_a_config_that_checks_and_plans() {
 }
 
 #[test]
+fn init_names_the_tags_that_match_the_format_but_are_not_releases() {
+    let repo = project();
+    // Tags in the release format that no release has: a typo and a moving marker.
+    repo.tag("vnext");
+    repo.tag("v1.2.x");
+    let refused = relman(&repo, &["version", "--next", "auto"]);
+    assert_code(&refused, 2);
+    assert!(
+        stderr(&refused).contains("`v1.2.x`, `vnext`"),
+        "{}",
+        stderr(&refused)
+    );
+
+    assert_code(&relman(&repo, &["init"]), 0);
+    let written = repo.read("relman.toml");
+    assert!(
+        written.contains("ignore-tags = [\"v1.2.x\", \"vnext\"]\n"),
+        "{written}"
+    );
+    let output = relman(&repo, &["version", "--next", "auto"]);
+    assert_code(&output, 0);
+    assert_eq!(stdout(&output), "1.3.0\n");
+}
+
+#[test]
 fn init_refuses_to_overwrite_unless_forced() {
     let repo = project();
     repo.write("relman.toml", "# mine\n");
