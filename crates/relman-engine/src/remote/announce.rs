@@ -18,7 +18,7 @@ use relman_remote::announce::find::HttpFind;
 use relman_remote::announce::http_step::{HttpStep as HttpCall, HttpStepBody};
 use relman_remote::announce::slack::{Slack, SlackMessage};
 use relman_remote::announce::webhook::Webhook;
-use relman_remote::http::{ErrorKind, Method, TransportKind};
+use relman_remote::http::{ErrorKind, Method, TransportKind, truncate};
 
 use super::client::{self, failed};
 use super::{http_effect, note, render_json};
@@ -266,23 +266,11 @@ pub(super) fn execute_http(
         });
     }
     cx.set_output("status", result.status.to_string());
-    cx.set_output("body", cut(&result.body, MAX_BODY_OUTPUT));
+    cx.set_output("body", truncate(&result.body, MAX_BODY_OUTPUT));
     for (name, value) in result.outputs {
         cx.set_output(&name, value);
     }
     Ok(Outcome::Done)
-}
-
-/// At most `max` bytes of `text`, cut at a character boundary.
-fn cut(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &text[..end])
 }
 
 fn slack_message(

@@ -306,7 +306,8 @@ pub(crate) fn keep_body(body: &str) -> String {
     truncate(body, MAX_BODY)
 }
 
-fn truncate(text: &str, max: usize) -> String {
+/// At most `max` bytes of `text`, cut at a character boundary and marked `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
     }

@@ -28,7 +28,7 @@ mod retry;
 pub mod url;
 
 pub use client::{HttpClient, HttpOptions, RetryNotice};
-pub use error::{ErrorKind, HttpError, TransportKind, reason_phrase, service_message};
+pub use error::{ErrorKind, HttpError, TransportKind, reason_phrase, service_message, truncate};
 pub use request::{Body, Credential, InvalidOrigin, Method, RenderedRequest, RequestDescription};
 pub use response::{Response, next_link};
 pub use retry::RetryPolicy;
