@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use relman_version::changelog::document::Document;
+use relman_version::changelog::document::{Document, Section};
 use relman_version::changelog::markdown;
 use relman_version::changelog::template::ChangelogTemplate;
 use relman_version::changelog::towncrier::{self, BuildOptions, TowncrierConfig};
@@ -173,22 +173,23 @@ impl Project {
     /// lines left out: what `{changelog}` holds once the section is in the file, the same text
     /// the changelog step rendered and inserted.
     pub fn changelog_section_whole(&self, version: &str) -> Result<String, ProjectError> {
-        let file = self.root.join(&self.changelog.file);
-        let display = self.changelog.file.display().to_string();
-        let text = read_optional(&file)?.ok_or_else(|| ProjectError::Read {
-            path: display.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-        })?;
-        relman_version::changelog::document::require_section(&self.changelog.file, &text, version)
-            .map(|section| text[section.range].trim_end().to_owned())
-            .map_err(|source| ProjectError::Document {
-                file: display,
-                source: Box::new(source),
-            })
+        self.with_changelog_section(version, |text, section| {
+            text[section.range].trim_end().to_owned()
+        })
     }
 
     /// The section of `version` as the changelog file has it, whatever tool wrote it.
     pub fn changelog_section(&self, version: &str) -> Result<String, ProjectError> {
+        self.with_changelog_section(version, |_, section| section.body.to_owned())
+    }
+
+    /// Reads the changelog file and hands `take` its text and the section of `version`; a
+    /// missing file or section is an error naming the file.
+    fn with_changelog_section(
+        &self,
+        version: &str,
+        take: impl FnOnce(&str, Section<'_>) -> String,
+    ) -> Result<String, ProjectError> {
         let file = self.root.join(&self.changelog.file);
         let display = self.changelog.file.display().to_string();
         let text = read_optional(&file)?.ok_or_else(|| ProjectError::Read {
@@ -196,7 +197,7 @@ impl Project {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         })?;
         relman_version::changelog::document::require_section(&self.changelog.file, &text, version)
-            .map(|section| section.body.to_owned())
+            .map(|section| take(&text, section))
             .map_err(|source| ProjectError::Document {
                 file: display,
                 source: Box::new(source),
