@@ -19,7 +19,7 @@ use relman_remote::timestamp::format_rfc3339;
 
 use super::client::{self, failed};
 use super::polling::{self, Waited};
-use super::{http_effect, note, render_json};
+use super::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note, render_json};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::steps::circleci::CircleciStep;
@@ -31,7 +31,6 @@ const CLOCK_SKEW: Duration = Duration::from_secs(120);
 
 const SINCE: &str = "since";
 const PIPELINE: &str = "pipeline_id";
-const ARTIFACTS: &str = "artifacts_done";
 
 struct Resolved {
     slug: String,
@@ -203,29 +202,20 @@ pub(super) fn execute(
         Waited::Ready(done) => done,
         Waited::TimedOut(reason) => return Ok(Outcome::Paused(reason)),
     };
-    if let Some(dir) = artifacts
-        && cx.context_value(ARTIFACTS) != Some("yes")
-    {
-        let target = cx.root().join(dir);
-        let files = circleci
-            .download_artifacts(&done.workflows, &target)
-            .map_err(|error| {
-                failed(
-                    &format!(
-                        "cannot download the artifacts of pipeline {}",
-                        pipeline.number
-                    ),
-                    error,
-                )
-            })?;
-        for file in &files {
-            cx.output(&format!(
-                "downloaded {}",
-                cx.project.display_path(file).display()
-            ));
-        }
-        cx.set_context(ARTIFACTS, "yes");
-        cx.save()?;
+    if let Some(dir) = artifacts {
+        download_artifacts_once(cx, dir, |target| {
+            circleci
+                .download_artifacts(&done.workflows, target)
+                .map_err(|error| {
+                    failed(
+                        &format!(
+                            "cannot download the artifacts of pipeline {}",
+                            pipeline.number
+                        ),
+                        error,
+                    )
+                })
+        })?;
     }
     finish(cx, &circleci, slug, &pipeline, &done);
     Ok(Outcome::Done)
@@ -237,7 +227,7 @@ pub(super) fn probe(pipeline_step: &CircleciStep, cx: &mut RunCx<'_>) -> Result<
         return Ok(Probe::NotDone);
     };
     let (circleci, resolved) = resolve_run(pipeline_step, cx)?;
-    if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS) != Some("yes") {
+    if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS_DONE) != Some("yes") {
         return Ok(Probe::NotDone);
     }
     let doing = format!("cannot read pipeline `{id}`");

@@ -15,7 +15,7 @@ use relman_remote::wait::Poll;
 
 use super::client::{self, failed};
 use super::polling::{self, Waited};
-use super::{http_effect, note};
+use super::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::steps::dispatch::DispatchStep;
@@ -28,7 +28,6 @@ const GRACE: Duration = Duration::from_secs(60);
 const MARKER: &str = "marker";
 const SENT: &str = "dispatched";
 const RUN: &str = "run_id";
-const ARTIFACTS: &str = "artifacts_done";
 
 struct Resolved {
     repo: Repo,
@@ -243,26 +242,17 @@ pub(super) fn execute(
         Waited::Ready(run) => run,
         Waited::TimedOut(reason) => return Ok(Outcome::Paused(reason)),
     };
-    if let Some(dir) = artifacts
-        && cx.context_value(ARTIFACTS) != Some("yes")
-    {
-        let target = cx.root().join(dir);
-        let files = github
-            .download_run_artifacts(repo, run_id, &target)
-            .map_err(|error| {
-                failed(
-                    &format!("cannot download the artifacts of run {run_id}"),
-                    error,
-                )
-            })?;
-        for file in &files {
-            cx.output(&format!(
-                "downloaded {}",
-                cx.project.display_path(file).display()
-            ));
-        }
-        cx.set_context(ARTIFACTS, "yes");
-        cx.save()?;
+    if let Some(dir) = artifacts {
+        download_artifacts_once(cx, dir, |target| {
+            github
+                .download_run_artifacts(repo, run_id, target)
+                .map_err(|error| {
+                    failed(
+                        &format!("cannot download the artifacts of run {run_id}"),
+                        error,
+                    )
+                })
+        })?;
     }
     finish(cx, workflow, git_ref, &run);
     Ok(Outcome::Done)
@@ -298,7 +288,7 @@ pub(super) fn probe(dispatch: &DispatchStep, cx: &mut RunCx<'_>) -> Result<Probe
     };
     let github = client::github(cx.project, cx.env)?;
     let resolved = resolve_run(dispatch, cx)?;
-    if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS) != Some("yes") {
+    if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS_DONE) != Some("yes") {
         return Ok(Probe::NotDone);
     }
     match look(&github, &resolved.repo, run_id) {

@@ -25,6 +25,8 @@ mod pull_request;
 mod release;
 mod verify;
 
+use std::path::{Path, PathBuf};
+
 use relman_remote::{Redactor, RenderedRequest};
 
 use crate::plan::Effect;
@@ -272,6 +274,31 @@ fn short(git_ref: &str) -> &str {
     } else {
         git_ref
     }
+}
+
+/// The context key a step that downloads a run's artifacts sets once they are all in: a resume
+/// neither downloads them again nor calls the step done before they are.
+const ARTIFACTS_DONE: &str = "artifacts_done";
+
+/// Downloads a run's artifacts into `dir` (under the work tree) through `download`, unless an
+/// earlier run of the step did; names each file, then records in the journal that they are in.
+fn download_artifacts_once(
+    cx: &mut RunCx<'_>,
+    dir: &str,
+    download: impl FnOnce(&Path) -> Result<Vec<PathBuf>, StepError>,
+) -> Result<(), StepError> {
+    if cx.context_value(ARTIFACTS_DONE) == Some("yes") {
+        return Ok(());
+    }
+    let files = download(&cx.root().join(dir))?;
+    for file in &files {
+        cx.output(&format!(
+            "downloaded {}",
+            cx.project.display_path(file).display()
+        ));
+    }
+    cx.set_context(ARTIFACTS_DONE, "yes");
+    cx.save()
 }
 
 #[cfg(test)]
