@@ -28,31 +28,26 @@ impl HttpFind {
         headers: &[(String, String)],
         found: &[(String, String)],
     ) -> Result<Self, AnnounceError> {
-        let invalid = |option: &'static str, value: &str, reason: &str| AnnounceError::Invalid {
-            option,
-            value: value.to_owned(),
-            reason: reason.to_owned(),
-        };
         let (method, url) = parse_target(target)?;
         if method != Method::Get {
-            return Err(invalid(
+            return Err(AnnounceError::invalid(
                 "find",
                 target,
                 "the look-up only reads: it is a GET request",
             ));
         }
-        Origin::of(&url).map_err(|reason| invalid("find", &url, &reason))?;
+        Origin::of(&url).map_err(|reason| AnnounceError::invalid("find", &url, reason))?;
         if found.is_empty() {
-            return Err(invalid(
+            return Err(AnnounceError::invalid(
                 "found",
                 "{}",
                 "name at least one value that shows the effect is there",
             ));
         }
         if let Some((name, pointer)) = found.iter().find(|(_, pointer)| !pointer.starts_with('/')) {
-            return Err(invalid(
+            return Err(AnnounceError::invalid(
                 "found",
-                &format!("{name} = {pointer:?}"),
+                format!("{name} = {pointer:?}"),
                 "a JSON pointer starts with `/` (`/bugs/0/id`)",
             ));
         }

@@ -52,27 +52,26 @@ impl HttpStep {
         expect: &[u16],
         save: &[(String, String)],
     ) -> Result<Self, AnnounceError> {
-        let invalid = |option: &'static str, value: &str, reason: &str| AnnounceError::Invalid {
-            option,
-            value: value.to_owned(),
-            reason: reason.to_owned(),
-        };
         let (method, url) = parse_target(target)?;
-        Origin::of(&url).map_err(|reason| invalid("http", &url, &reason))?;
+        Origin::of(&url).map_err(|reason| AnnounceError::invalid("http", &url, reason))?;
         if let Some(status) = expect.iter().find(|status| !(100..=599).contains(*status)) {
-            return Err(invalid("expect", &status.to_string(), "not an HTTP status"));
+            return Err(AnnounceError::invalid(
+                "expect",
+                status.to_string(),
+                "not an HTTP status",
+            ));
         }
         for (name, pointer) in save {
             if !(pointer.is_empty() || pointer.starts_with('/')) {
-                return Err(invalid(
+                return Err(AnnounceError::invalid(
                     "save",
-                    &format!("{name} = {pointer:?}"),
+                    format!("{name} = {pointer:?}"),
                     "a JSON pointer starts with `/` (`/id`, `/bugs/0/id`)",
                 ));
             }
         }
         if matches!(method, Method::Get | Method::Head) && body != HttpStepBody::None {
-            return Err(invalid(
+            return Err(AnnounceError::invalid(
                 "body",
                 method.as_str(),
                 "a GET or HEAD request has no body",
@@ -181,11 +180,11 @@ pub fn parse_target(target: &str) -> Result<(Method, String), AnnounceError> {
         "PATCH" => Method::Patch,
         "DELETE" => Method::Delete,
         other => {
-            return Err(AnnounceError::Invalid {
-                option: "http",
-                value: other.to_owned(),
-                reason: "the method is one of GET, HEAD, POST, PUT, PATCH, DELETE".to_owned(),
-            });
+            return Err(AnnounceError::invalid(
+                "http",
+                other,
+                "the method is one of GET, HEAD, POST, PUT, PATCH, DELETE",
+            ));
         }
     };
     Ok((method, url.to_owned()))

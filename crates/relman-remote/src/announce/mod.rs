@@ -48,6 +48,19 @@ pub enum AnnounceError {
 }
 
 impl AnnounceError {
+    /// The step's `option` holds `value` (as it may be shown), which is wrong for `reason`.
+    pub fn invalid(
+        option: &'static str,
+        value: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        AnnounceError::Invalid {
+            option,
+            value: value.into(),
+            reason: reason.into(),
+        }
+    }
+
     /// What the user can do about it.
     pub fn hint(&self) -> Option<String> {
         match self {

@@ -32,11 +32,8 @@ impl Slack {
     /// `webhook` is the incoming-webhook URL (from `webhook-env`, default `SLACK_WEBHOOK_URL`).
     pub fn new(client: &HttpClient, webhook: Secret) -> Result<Self, AnnounceError> {
         let url = webhook.expose();
-        let origin = Origin::of(url).map_err(|reason| AnnounceError::Invalid {
-            option: "webhook",
-            value: "****".to_owned(),
-            reason,
-        })?;
+        let origin =
+            Origin::of(url).map_err(|reason| AnnounceError::invalid("webhook", "****", reason))?;
         let origin_text = origin.to_string();
         let path = url
             .get(origin_text.len()..)
@@ -68,11 +65,11 @@ impl Slack {
     /// Posts the message; Slack answers `ok`, or a short error code as text.
     pub fn send(&self, message: &SlackMessage) -> Result<(), AnnounceError> {
         if message.text.trim().is_empty() {
-            return Err(AnnounceError::Invalid {
-                option: "message",
-                value: String::new(),
-                reason: "Slack refuses an empty message".to_owned(),
-            });
+            return Err(AnnounceError::invalid(
+                "message",
+                "",
+                "Slack refuses an empty message",
+            ));
         }
         self.client.execute(&self.request(message))?;
         Ok(())

@@ -27,10 +27,12 @@ impl Webhook {
         payload: serde_json::Value,
         headers: &[(String, String)],
     ) -> Result<Self, AnnounceError> {
-        Origin::of(url).map_err(|reason| AnnounceError::Invalid {
-            option: "webhook",
-            value: crate::secret::Redactor::new().redact(url),
-            reason,
+        Origin::of(url).map_err(|reason| {
+            AnnounceError::invalid(
+                "webhook",
+                crate::secret::Redactor::new().redact(url),
+                reason,
+            )
         })?;
         Ok(Self {
             url: url.to_owned(),
