@@ -171,20 +171,19 @@ impl Detection {
         let tags = project.repo.tag_names()?;
         let guessed = TagFormat::guess(tags.iter().map(String::as_str), &project.scheme);
         let tag_format = guessed.as_ref().unwrap_or(&project.tag_format).clone();
-        let mut release_tags: Vec<_> = tags
-            .iter()
-            .filter_map(|tag| Some((tag_format.version_of(tag, &project.scheme)?, tag)))
-            .collect();
+        // One pass: a tag in the format is a release when its version parses, else a tag that
+        // `ignore-tags` must name.
+        let mut release_tags = Vec::new();
+        let mut not_release_tags = Vec::new();
+        for tag in &tags {
+            if let Some(text) = tag_format.extract(tag) {
+                match project.scheme.parse(text) {
+                    Ok(version) => release_tags.push((version, tag)),
+                    Err(_) => not_release_tags.push(tag.clone()),
+                }
+            }
+        }
         release_tags.sort();
-        let mut not_release_tags: Vec<String> = tags
-            .iter()
-            .filter(|tag| {
-                tag_format
-                    .extract(tag)
-                    .is_some_and(|text| project.scheme.parse(text).is_err())
-            })
-            .cloned()
-            .collect();
         not_release_tags.sort();
         let commits = sample_commits(&project.repo)?;
         let changelog = changelog(&project, &commits);

@@ -91,7 +91,7 @@ impl Project {
     /// Every tag that matches the tag format must be a release (SPEC §9: a non-version tag among
     /// release tags is bad input), unless `ignore-tags` says it is not one: a changelog computed
     /// past a tag that may mark a release would repeat what that release shipped.
-    pub fn check_release_tags(&self) -> Result<(), ProjectError> {
+    fn check_release_tags(&self) -> Result<(), ProjectError> {
         let malformed = self
             .repo
             .tag_names()?
