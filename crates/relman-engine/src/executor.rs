@@ -258,6 +258,7 @@ impl Runner<'_> {
             version: journal.plan.version.clone(),
             tag: journal.plan.tag.clone(),
             resumed: false,
+            steps: journal.steps.len(),
         });
         self.drive(&state, &mut journal, false)
     }
@@ -275,6 +276,7 @@ impl Runner<'_> {
             version: journal.plan.version.clone(),
             tag: journal.plan.tag.clone(),
             resumed: true,
+            steps: journal.steps.len(),
         });
         self.drive(&state, &mut journal, confirm)
     }
@@ -327,6 +329,19 @@ impl Runner<'_> {
         let plan = journal.plan.clone();
         for (index, step) in plan.steps.iter().enumerate() {
             let previous = journal.steps[index].state;
+            if previous == StepState::Skipped && journal.steps[index].finished_at.is_none() {
+                // Skipped when planned (`if` false): shown in its place in the live view, once.
+                let record = &mut journal.steps[index];
+                record.finished_at = Some(self.env.timestamp());
+                self.reporter.event(Event::StepFinished {
+                    number: record.number,
+                    title: record.title.clone(),
+                    state: StepState::Skipped,
+                    duration: std::time::Duration::ZERO,
+                    summary: record.message.clone(),
+                });
+                continue;
+            }
             if matches!(
                 previous,
                 StepState::Done | StepState::Skipped | StepState::Undone

@@ -18,6 +18,8 @@ pub enum Event {
         version: String,
         tag: String,
         resumed: bool,
+        /// How many steps the workflow has (the live view aligns their numbers).
+        steps: usize,
     },
     /// A step starts.
     StepStarted { number: usize, title: String },

@@ -155,9 +155,13 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
         };
         match found.versions.first() {
             Some(newest) => format!(
-                "{} exists ({format}, {} release sections, newest {newest}); ",
+                "{} exists ({format}, {}, newest {newest}); ",
                 found.file,
-                found.versions.len()
+                relman_version::words::counted(
+                    found.versions.len(),
+                    "release section",
+                    "release sections"
+                )
             ),
             None => format!(
                 "{} exists ({format}, no release sections yet); ",

@@ -130,14 +130,19 @@ impl PlanInputs {
                     latest = next;
                 }
                 None => {
-                    nothing_to_release = Some(format!(
-                        "nothing to release: none of the {} commit(s) since {} is a feature, a fix or a breaking change",
-                        history.commits,
-                        history.previous.as_ref().map_or_else(
-                            || "the first commit".to_owned(),
-                            |release| release.tag.clone()
-                        )
-                    ));
+                    let since = history.previous.as_ref().map_or_else(
+                        || "the first commit".to_owned(),
+                        |release| release.tag.clone(),
+                    );
+                    nothing_to_release = Some(match history.commits {
+                        0 => format!("nothing to release: no commit since {since}"),
+                        1 => format!(
+                            "nothing to release: the one commit since {since} is not a feature, a fix or a breaking change"
+                        ),
+                        count => format!(
+                            "nothing to release: none of the {count} commits since {since} is a feature, a fix or a breaking change"
+                        ),
+                    });
                     break;
                 }
             }

@@ -93,8 +93,12 @@ fn evaluate(check: Check, subject: &Subject) -> Result<CheckResult, StepError> {
                 .map_err(|error| failed(&format!("cannot read milestone `{value}`"), error))?;
             Ok(fail(
                 format!(
-                    "milestone `{value}` has {} open item(s): {}",
-                    milestone.open_issues,
+                    "milestone `{value}` has {}: {}",
+                    relman_version::words::counted(
+                        usize::try_from(milestone.open_issues).unwrap_or(usize::MAX),
+                        "open item",
+                        "open items"
+                    ),
                     list(
                         open.iter()
                             .map(|issue| format!("#{} {}", issue.number, issue.title))
@@ -117,8 +121,12 @@ fn evaluate(check: Check, subject: &Subject) -> Result<CheckResult, StepError> {
             }
             Ok(fail(
                 format!(
-                    "{} open issue(s) or pull request(s) labelled `{value}`: {}",
-                    open.len(),
+                    "{} labelled `{value}`: {}",
+                    relman_version::words::counted(
+                        open.len(),
+                        "open issue or pull request",
+                        "open issues or pull requests"
+                    ),
                     list(
                         open.iter()
                             .map(|issue| format!("#{} {}", issue.number, issue.title))
@@ -281,7 +289,12 @@ pub(super) fn preview_wait(
     );
     if rerun_failed > 0 {
         description.push_str(&format!(
-            "; failed Actions jobs and CircleCI workflows are re-run up to {rerun_failed} time(s)"
+            "; failed Actions jobs and CircleCI workflows are re-run up to {}",
+            relman_version::words::counted(
+                usize::try_from(rerun_failed).unwrap_or(usize::MAX),
+                "time",
+                "times"
+            )
         ));
     }
     let mut effects = vec![Effect::Wait { description }];

@@ -339,8 +339,12 @@ impl CheckStep {
                                 )
                             } else {
                                 CheckResult::pass(format!(
-                                    "{} news fragment(s) to build the section from",
-                                    fragments.files().len()
+                                    "{} to build the section from",
+                                    relman_version::words::counted(
+                                        fragments.files().len(),
+                                        "news fragment",
+                                        "news fragments"
+                                    )
                                 ))
                             }
                         }
@@ -355,8 +359,12 @@ impl CheckStep {
                                 )
                             } else {
                                 CheckResult::pass(format!(
-                                    "{} commit(s) to build the section from",
-                                    history.notes.len()
+                                    "{} to build the section from",
+                                    relman_version::words::counted(
+                                        history.notes.len(),
+                                        "commit",
+                                        "commits"
+                                    )
                                 ))
                             }
                         }

@@ -95,9 +95,9 @@ impl ChecksumsStep {
             super::process::run_command(&argv, &root, &[], None, |line| cx.output(line))?;
         }
         cx.output(&format!(
-            "{} lists {} file(s)",
+            "{} lists {}",
             output.display(),
-            files.len()
+            relman_version::words::counted(files.len(), "file", "files")
         ));
         cx.set_output("file", output.display().to_string());
         Ok(Outcome::Done)

@@ -38,8 +38,8 @@ impl CherryPickStep {
             .collect();
         Ok(vec![Effect::Git {
             description: format!(
-                "cherry-pick {} commit(s) onto the current branch, recorded with -x; a conflict pauses the release",
-                commits.len()
+                "cherry-pick {} onto the current branch, recorded with -x; a conflict pauses the release",
+                relman_version::words::counted(commits.len(), "commit", "commits")
             ),
             command: format!("git cherry-pick -x {}", commits.join(" ")),
         }])

@@ -215,6 +215,16 @@ impl VersionFiles {
                 .filter(|(place_file, _)| *place_file == index)
                 .map(|(_, span)| span.clone())
                 .collect();
+            // A file that writes its version with a `v` (`version: v1.24.0`) keeps the `v`: only
+            // the version after it is replaced.
+            let prefixed = |byte: u8| matches!(byte, b'v' | b'V');
+            if !new_version.starts_with(['v', 'V']) {
+                for span in &mut spans {
+                    if span.len() > 1 && prefixed(file.bytes[span.start]) {
+                        span.start += 1;
+                    }
+                }
+            }
             spans.sort_by_key(|span| (span.start, span.end));
             spans.dedup();
             if let Some(pair) = spans.windows(2).find(|pair| pair[0].end > pair[1].start) {

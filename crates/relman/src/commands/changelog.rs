@@ -25,7 +25,7 @@ pub fn run(context: &Context, args: &ChangelogArgs) -> CliResult<ExitCode> {
         return all(context, &project);
     }
     if let Some(version) = &selection.version {
-        return one_version(&project, version);
+        return one_version(context, &project, version);
     }
     unreleased(context, &project, args)
 }
@@ -58,7 +58,17 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     }
     .map_err(project_error)?;
     if !args.write {
-        print(&rendered.section)?;
+        if context.global.json {
+            print(&format!(
+                "{}\n",
+                serde_json::json!({
+                    "version": next.as_ref().map(ToString::to_string),
+                    "section": rendered.section,
+                })
+            ))?;
+        } else {
+            print(&rendered.section)?;
+        }
         return Ok(ExitCode::Done);
     }
     if next.is_none() {
@@ -73,10 +83,29 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
         fs_err::remove_file(fragment).map_err(|error| CliError::failed(error.to_string()))?;
     }
     let file = project.display_path(&rendered.file).display().to_string();
+    if context.global.json {
+        let removed: Vec<String> = rendered
+            .fragments
+            .iter()
+            .map(|path| project.display_path(path).display().to_string())
+            .collect();
+        print(&format!(
+            "{}\n",
+            serde_json::json!({
+                "version": next.as_ref().map(ToString::to_string),
+                "file": file,
+                "fragments_removed": removed,
+            })
+        ))?;
+        return Ok(ExitCode::Done);
+    }
     let removed = if rendered.fragments.is_empty() {
         String::new()
     } else {
-        format!(", {} fragment(s) removed", rendered.fragments.len())
+        format!(
+            ", {} removed",
+            relman_version::words::counted(rendered.fragments.len(), "fragment", "fragments")
+        )
     };
     eprintln_styled(
         context,
@@ -88,11 +117,23 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     Ok(ExitCode::Done)
 }
 
-fn one_version(project: &Project, version: &str) -> CliResult<ExitCode> {
+/// A section on stdout: the text, or with `--json` an object naming its version.
+fn print_section(context: &Context, version: &str, section: &str) -> CliResult {
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "version": version, "section": section })
+        ))
+    } else {
+        print(section)
+    }
+}
+
+fn one_version(context: &Context, project: &Project, version: &str) -> CliResult<ExitCode> {
     let version = version.trim_start_matches('v');
     if project.changelog.exists {
         let section = project.changelog_section(version).map_err(project_error)?;
-        print(&format!("{}\n", section.trim_end()))?;
+        print_section(context, version, &format!("{}\n", section.trim_end()))?;
         return Ok(ExitCode::Done);
     }
     // No changelog file: build that release's section from history.
@@ -107,7 +148,7 @@ fn one_version(project: &Project, version: &str) -> CliResult<ExitCode> {
         .map_err(project_error)?;
     match found {
         Some(section) => {
-            print(&section)?;
+            print_section(context, version, &section)?;
             Ok(ExitCode::Done)
         }
         None => Err(CliError::usage(format!(
@@ -123,9 +164,19 @@ fn all(context: &Context, project: &Project) -> CliResult<ExitCode> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut section = String::with_capacity(4096);
     let mut first = true;
-    out.write_all(b"# Changelog\n").map_err(write_error)?;
+    let json = context.global.json;
+    if !json {
+        out.write_all(b"# Changelog\n").map_err(write_error)?;
+    }
+    // With `--json`, one object per release, streamed like the text.
     let result = project.released_sections(project.changelog.include_other, |notes| {
         section.clear();
+        if json {
+            let _ = markdown::write_section(&mut section, notes, project.links.as_ref());
+            let line = serde_json::json!({ "version": notes.version, "section": section });
+            first = false;
+            return writeln!(out, "{line}");
+        }
         section.push('\n');
         let _ = markdown::write_section(&mut section, notes, project.links.as_ref());
         first = false;

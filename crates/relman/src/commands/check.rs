@@ -1,8 +1,6 @@
 //! `relman check`: the config validates, the version files agree and parse, the tag format reads
 //! back what it writes, and the changelog settings point at what exists.
 
-use std::fmt::Write as _;
-
 use relman_engine::project::ChangelogSource;
 
 use super::{Context, print, project_error};
@@ -10,36 +8,34 @@ use crate::error::{CliError, CliResult, ExitCode};
 
 pub fn run(context: &Context) -> CliResult<ExitCode> {
     let (config, project) = context.project()?;
-    let mut report = String::new();
-    let mark = context.out_style.green("✓");
+    // Each line is one thing found right; the first wrong one is an error (exit 2).
+    let mut report: Vec<String> = Vec::new();
     let source = config.path.as_ref().map_or_else(
         || "no relman.toml: detected settings".to_owned(),
         |path| format!("{} is valid", project.display_path(path).display()),
     );
-    let _ = writeln!(report, "{mark} {source}");
+    report.push(source);
     let history = project.history(false).map_err(project_error)?;
     let current = project
         .current_version(history.previous.as_ref())
         .map_err(project_error)?;
     if current.files.is_empty() {
-        let _ = writeln!(
-            report,
-            "{mark} version {} (from {})",
+        report.push(format!(
+            "version {} (from {})",
             current.version, current.source
-        );
+        ));
     } else {
         let files: Vec<String> = current
             .files
             .iter()
             .map(|found| found.path.display().to_string())
             .collect();
-        let _ = writeln!(
-            report,
-            "{mark} version {} in {} ({})",
+        report.push(format!(
+            "version {} in {} ({})",
             current.version,
             files.join(", "),
             project.scheme
-        );
+        ));
     }
     let version = current.version.to_string();
     let tag = project.tag_of(&version);
@@ -50,23 +46,21 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         ))
         .hint("put `{version}` between a prefix and a suffix that a version cannot contain"));
     }
-    let _ = writeln!(
-        report,
-        "{mark} tag format `{}` ({version} ⇄ {tag})",
+    report.push(format!(
+        "tag format `{}` ({version} ⇄ {tag})",
         project.tag_format
-    );
+    ));
     match &history.previous {
         Some(release) => {
-            let _ = writeln!(
-                report,
-                "{mark} last release {} at {}, {} commit(s) since",
+            report.push(format!(
+                "last release {} at {}, {} since",
                 release.tag,
                 &release.commit[..7.min(release.commit.len())],
-                history.commits
-            );
+                relman_version::words::counted(history.commits, "commit", "commits")
+            ));
         }
         None => {
-            let _ = writeln!(report, "{mark} no release tag yet");
+            report.push("no release tag yet".to_owned());
         }
     }
     let changelog = match &project.changelog.source {
@@ -84,11 +78,21 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             project.changelog.file.display()
         ),
     };
-    let _ = writeln!(report, "{mark} {changelog}");
+    report.push(changelog);
     let workflows = config.workflow_names();
-    let _ = writeln!(report, "{mark} workflows: {}", workflows.join(", "));
-    if !context.global.quiet {
-        print(&report)?;
+    report.push(format!("workflows: {}", workflows.join(", ")));
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "valid": true, "checks": report })
+        ))?;
+    } else if !context.global.quiet {
+        let mark = context.out_style.green("✓");
+        let text: String = report
+            .iter()
+            .map(|line| format!("{mark} {line}\n"))
+            .collect();
+        print(&text)?;
     }
     Ok(ExitCode::Done)
 }

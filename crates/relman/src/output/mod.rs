@@ -78,6 +78,21 @@ pub fn print_error(style: Style, error: &CliError) {
     }
 }
 
+/// With `--json`, an error is one JSON object on stdout, like every other result, so a machine
+/// reading stdout never has to parse prose from stderr.
+pub fn print_error_json(error: &CliError) {
+    let value = serde_json::json!({
+        "event": "error",
+        "exit_code": error.code as u8,
+        "message": error.message,
+        "detail": error.detail,
+        "hints": error.hints,
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{value}");
+    let _ = out.flush();
+}
+
 /// Prints a warning to stderr.
 pub fn print_warning(style: Style, message: &str) {
     let _ = writeln!(

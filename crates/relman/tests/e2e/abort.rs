@@ -133,8 +133,12 @@ manual = "Announce {version}"
     assert_eq!(fixture.read("CHANGELOG.md"), changelog);
     assert_eq!(fixture.git(&["status", "--porcelain"]), "");
 
+    // With `--json` the error is a JSON object on stdout too.
     let run = fixture.relman(&["abort", "--json"]);
-    run.expect(2).stderr_has("there is no release in progress");
+    run.expect(2).stdout_has("there is no release in progress");
+    let error: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(error["event"], "error");
+    assert_eq!(error["exit_code"], 2);
 }
 
 #[test]

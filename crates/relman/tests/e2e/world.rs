@@ -253,6 +253,7 @@ impl World {
                 Recorder::BUGZILLA_KEY.to_owned(),
             ),
             ("NO_COLOR".to_owned(), "1".to_owned()),
+            ("CI".to_owned(), "true".to_owned()),
             ("SOURCE_DATE_EPOCH".to_owned(), "1767225600".to_owned()),
         ];
         if let Some(smtp) = &self.smtp {
