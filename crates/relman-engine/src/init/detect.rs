@@ -14,7 +14,6 @@ use relman_version::changelog::links::ForgeKind;
 use relman_version::conventional::{self, Kind};
 use relman_version::files::{VersionFileSpec, VersionFiles};
 use relman_version::scheme::Scheme;
-use relman_version::tag_format::TagFormat;
 
 use crate::config::Config;
 use crate::project::{ChangelogSource, Project, ProjectError};
@@ -148,8 +147,11 @@ pub struct Detection {
     /// Tags that parse with the tag format, and the newest of them by version.
     pub release_tags: usize,
     pub newest_tag: Option<String>,
-    /// Tags that match the tag format but are not versions (`v1`, `vnext`): `ignore-tags`.
+    /// Tags in the tag format that are no releases (`v1`, `vnext`, `globset-0.4.20` under a bare
+    /// format): `ignore-tags` names them with globs.
     pub not_release_tags: Vec<String>,
+    /// The release tags' names, so no `ignore-tags` glob names one.
+    pub release_tag_names: Vec<String>,
     pub changelog: ChangelogFound,
     pub commits: CommitSample,
     pub remote: String,
@@ -168,23 +170,14 @@ impl Detection {
         let files = relman_version::files::detect(&root);
         let ecosystems = ecosystems(&root);
         let current_version = current_version(&root, &project.version_files);
-        let tags = project.repo.tag_names()?;
-        let guessed = TagFormat::guess(tags.iter().map(String::as_str), &project.scheme);
-        let tag_format = guessed.as_ref().unwrap_or(&project.tag_format).clone();
-        // One pass: a tag in the format is a release when its version parses, else a tag that
-        // `ignore-tags` must name.
-        let mut release_tags = Vec::new();
-        let mut not_release_tags = Vec::new();
-        for tag in &tags {
-            if let Some(text) = tag_format.extract(tag) {
-                match project.scheme.parse(text) {
-                    Ok(version) => release_tags.push((version, tag)),
-                    Err(_) => not_release_tags.push(tag.clone()),
-                }
-            }
-        }
-        release_tags.sort();
-        not_release_tags.sort();
+        let tag_format = project.tag_format.clone();
+        // One pass over the tag names: releases, and the tags in the format that are none.
+        let (releases, not_release_tags) = project.release_tags()?;
+        let mut release_tags: Vec<(relman_version::version::Version, String)> = releases
+            .into_iter()
+            .map(|release| (release.version, release.tag))
+            .collect();
+        release_tags.sort_by(|a, b| a.0.cmp(&b.0));
         let commits = sample_commits(&project.repo)?;
         let changelog = changelog(&project, &commits);
         let remote_url = project.repo.remote_url(&project.remote)?;
@@ -209,8 +202,9 @@ impl Detection {
             scheme: project.scheme,
             tag_format: tag_format.to_string(),
             release_tags: release_tags.len(),
-            newest_tag: release_tags.last().map(|(_, tag)| (*tag).clone()),
+            newest_tag: release_tags.last().map(|(_, tag)| tag.clone()),
             not_release_tags,
+            release_tag_names: release_tags.iter().map(|(_, tag)| tag.clone()).collect(),
             changelog,
             commits,
             remote: project.remote.clone(),

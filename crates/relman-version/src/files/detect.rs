@@ -240,6 +240,7 @@ pub fn detect(root: &Path) -> Detection {
         ("pom.xml", KnownFormat::MavenPom),
         ("gradle.properties", KnownFormat::Properties),
         ("VERSION", KnownFormat::PlainText),
+        ("VERSION.txt", KnownFormat::PlainText),
         ("version.txt", KnownFormat::PlainText),
     ] {
         if probe(root, name, format, |_| {}) == Some(true) {

@@ -19,26 +19,37 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
     let _ = writeln!(report, "{mark} {source}");
     let history = project.history(false).map_err(project_error)?;
     let current = project
-        .current_version(history.previous.as_ref())
+        .checked_current_version(&history)
         .map_err(project_error)?;
-    if current.files.is_empty() {
+    if current.unreleased {
+        let _ = writeln!(report, "{mark} {}", current.source);
+    } else if current.files.is_empty() {
         let _ = writeln!(
             report,
             "{mark} version {} (from {})",
             current.version, current.source
         );
     } else {
-        let files: Vec<String> = current
-            .files
-            .iter()
-            .map(|found| found.path.display().to_string())
-            .collect();
+        let mut files: Vec<String> = Vec::new();
+        for found in &current.files {
+            let path = found.path.display().to_string();
+            if !files.contains(&path) {
+                files.push(path);
+            }
+        }
         let _ = writeln!(
             report,
             "{mark} version {} in {} ({})",
             current.version,
             files.join(", "),
             project.scheme
+        );
+    }
+    for left_out in &project.left_out {
+        let _ = writeln!(
+            report,
+            "{mark} `{}` is not a version file: {}",
+            left_out.path, left_out.reason
         );
     }
     let version = current.version.to_string();
@@ -68,6 +79,9 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         None => {
             let _ = writeln!(report, "{mark} no release tag yet");
         }
+    }
+    if let Some(note) = project.ignored_tags_note(&history.ignored_tags) {
+        let _ = writeln!(report, "{mark} {note}");
     }
     let changelog = match &project.changelog.source {
         ChangelogSource::Fragments(towncrier) => {
