@@ -410,26 +410,17 @@ impl Simulation {
         };
         if self.overlay.is_none() {
             let dir = tempfile::tempdir().map_err(io)?;
-            for spec in &project.version_files {
-                let relative = spec.path();
-                let mut copies = vec![relative.to_owned()];
-                if relative
-                    .file_name()
-                    .is_some_and(|name| name == "package.json")
-                {
-                    let parent = relative.parent().unwrap_or(std::path::Path::new(""));
-                    copies.push(parent.join("package-lock.json"));
-                    copies.push(parent.join("npm-shrinkwrap.json"));
-                }
-                for copy in copies {
-                    let source = project.root.join(&copy);
-                    if source.is_file() {
-                        let target = dir.path().join(&copy);
-                        if let Some(parent) = target.parent() {
-                            fs_err::create_dir_all(parent).map_err(io)?;
-                        }
-                        fs_err::copy(&source, &target).map_err(io)?;
+            // Every file a bump reads: the version files and those that follow them (lock
+            // files, a Cargo workspace's manifests).
+            for copy in relman_version::files::involved_files(&project.root, &project.version_files)
+            {
+                let source = project.root.join(&copy);
+                if source.is_file() {
+                    let target = dir.path().join(&copy);
+                    if let Some(parent) = target.parent() {
+                        fs_err::create_dir_all(parent).map_err(io)?;
                     }
+                    fs_err::copy(&source, &target).map_err(io)?;
                 }
             }
             self.overlay = Some(dir);

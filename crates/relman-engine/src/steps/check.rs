@@ -279,7 +279,7 @@ impl CheckStep {
                             &target[..target.len().min(7)]
                         ),
                         format!(
-                            "release another version, or delete the tag if it is a mistake: `git tag -d {tag}`"
+                            "that version is released: release another one (a level such as `patch` takes the next free version)"
                         ),
                     ));
                 }

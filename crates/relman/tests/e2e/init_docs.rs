@@ -72,18 +72,14 @@ fn init_names_the_tags_that_match_the_format_but_are_not_releases() {
     // Tags in the release format that no release has: a typo and a moving marker.
     repo.tag("vnext");
     repo.tag("v1.2.x");
-    let refused = relman(&repo, &["version", "--next", "auto"]);
-    assert_code(&refused, 2);
-    assert!(
-        stderr(&refused).contains("`v1.2.x`, `vnext`"),
-        "{}",
-        stderr(&refused)
-    );
+    let output = relman(&repo, &["version", "--next", "auto"]);
+    assert_code(&output, 0);
+    assert_eq!(stdout(&output), "1.3.0\n");
 
     assert_code(&relman(&repo, &["init"]), 0);
     let written = repo.read("relman.toml");
     assert!(
-        written.contains("ignore-tags = [\"v1.2.x\", \"vnext\"]\n"),
+        written.contains("ignore-tags = [\"v*.*.x\", \"vnext\"]\n"),
         "{written}"
     );
     let output = relman(&repo, &["version", "--next", "auto"]);
@@ -115,6 +111,19 @@ fn init_from_a_runbook_drafts_typed_steps() {
     let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../relman-engine/tests/data/runbooks/002_2dde8bba1cd462ec.txt");
     repo.write("RELEASE.md", fs_err::read(seed).unwrap());
+    // The runbook keeps news fragments in a folder this project does not have yet: init cannot
+    // settle where they are, says so and writes nothing.
+    let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
+    assert_code(&output, 2);
+    assert!(
+        stderr(&output).contains(
+            "error: relman init could not settle the release workflow: the fragment folder"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!repo.path().join("relman.toml").exists());
+    repo.write("CHANGELOG.D/.gitignore", "!.gitignore\n");
     let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
     assert_code(&output, 0);
     let report = stdout(&output);
