@@ -28,6 +28,7 @@ mod json;
 mod pattern;
 mod plain;
 mod properties;
+mod pylock;
 mod python;
 mod spec;
 mod text;
@@ -121,8 +122,14 @@ struct Target<'s> {
     spec: Cow<'s, VersionFileSpec>,
     /// A companion file may hold no version (an old lockfile): it is then left alone.
     companion: bool,
-    /// For a Cargo companion: what to edit in it.
-    cargo: Option<cargo::Places>,
+    /// For a companion found by its own rules: what to edit in it.
+    finder: Option<Finder>,
+}
+
+/// How a companion file's places are found.
+enum Finder {
+    Cargo(cargo::Places),
+    PythonLock(pylock::Entry),
 }
 
 impl VersionFiles {
@@ -153,10 +160,14 @@ impl VersionFiles {
         let mut places = Vec::new();
         for (target, &index) in targets.iter().zip(&file_of_target) {
             let cache = &mut parsed[index];
-            let locations = match &target.cargo {
-                Some(places) => {
+            let locations = match &target.finder {
+                Some(Finder::Cargo(places)) => {
                     let text = cache.text;
                     cargo::locate(places, text, cache.toml()?)
+                }
+                Some(Finder::PythonLock(entry)) => {
+                    let text = cache.text;
+                    pylock::locate(entry, text, cache.toml()?)
                 }
                 None => cache.locate(&target.spec)?,
             };
@@ -317,7 +328,7 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
         targets.push(Target {
             spec: Cow::Borrowed(spec),
             companion: false,
-            cargo: None,
+            finder: None,
         });
         match spec.kind() {
             VersionFileKind::Known(KnownFormat::PackageJson) => {
@@ -327,7 +338,7 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                         targets.push(Target {
                             spec: Cow::Owned(VersionFileSpec::new(path, KnownFormat::PackageLock)),
                             companion: true,
-                            cargo: None,
+                            finder: None,
                         });
                     }
                 }
@@ -339,8 +350,19 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                     targets.push(Target {
                         spec: Cow::Owned(VersionFileSpec::new(companion.path, KnownFormat::Cargo)),
                         companion: true,
-                        cargo: Some(companion.places),
+                        finder: Some(Finder::Cargo(companion.places)),
                     });
+                }
+            }
+            VersionFileKind::Known(KnownFormat::Pyproject) => {
+                for (lock, entry) in pylock::companions(root, &normalize(spec.path())) {
+                    if !listed(&lock) {
+                        targets.push(Target {
+                            spec: Cow::Owned(VersionFileSpec::new(lock, KnownFormat::Cargo)),
+                            companion: true,
+                            finder: Some(Finder::PythonLock(entry)),
+                        });
+                    }
                 }
             }
             _ => {}
