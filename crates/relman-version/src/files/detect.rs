@@ -247,7 +247,10 @@ pub fn detect(root: &Path) -> Detection {
         && let Some(manifest) = static_maturin_manifest(root)
         && probe(root, &manifest, KnownFormat::Cargo, |_| {}) == Some(true)
     {
-        push_new(&mut files, VersionFileSpec::new(manifest, KnownFormat::Cargo));
+        push_new(
+            &mut files,
+            VersionFileSpec::new(manifest, KnownFormat::Cargo),
+        );
     }
 
     for (name, format) in [

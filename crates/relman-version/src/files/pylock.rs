@@ -90,8 +90,7 @@ pub(super) fn locate(entry: &Entry, text: &str, doc: &Document<&str>) -> Vec<Loc
         let (Some(version), Some(span)) = (value.as_str(), value.span()) else {
             continue;
         };
-        if !same_version(version, &entry.version) || text[span.clone()].len() != version.len() + 2
-        {
+        if !same_version(version, &entry.version) || text[span.clone()].len() != version.len() + 2 {
             continue;
         }
         let start = span.start + 1;
@@ -106,8 +105,7 @@ pub(super) fn locate(entry: &Entry, text: &str, doc: &Document<&str>) -> Vec<Loc
 /// Equal as PEP 440 versions (the lock holds the normalized form: `8.5.0.dev0` for `8.5.0.dev`).
 fn same_version(a: &str, b: &str) -> bool {
     let pep440 = crate::scheme::Scheme::Pep440;
-    a == b
-        || matches!((pep440.parse(a), pep440.parse(b)), (Ok(a), Ok(b)) if a == b)
+    a == b || matches!((pep440.parse(a), pep440.parse(b)), (Ok(a), Ok(b)) if a == b)
 }
 
 /// An entry whose source is the project's own folder.

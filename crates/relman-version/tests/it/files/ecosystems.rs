@@ -109,16 +109,24 @@ fn a_workspace_moves_together_and_cargo_accepts_the_lock() {
     cargo_locked(root.path()).unwrap();
     let text = |path: &str| fs_err::read_to_string(root.path().join(path)).unwrap();
     assert!(text("Cargo.toml").contains("version = \"2.14.0\" # the release\n"));
-    assert!(text("Cargo.toml").contains("core = { version = \"=2.14.0\", path = \"crates/core\" }"));
+    assert!(
+        text("Cargo.toml").contains("core = { version = \"=2.14.0\", path = \"crates/core\" }")
+    );
     assert!(text("crates/cli/Cargo.toml").contains("version = \"2.14.0\"\nedition"));
     assert!(
         text("crates/cli/Cargo.toml").contains("lib = { path = \"../lib\", version = \"0.4.2\" }"),
         "a member at its own version stays"
     );
-    assert!(text("crates/cli/Cargo.toml").contains("core = { version = \"2.14.0\", path = \"../core\" }"));
+    assert!(
+        text("crates/cli/Cargo.toml")
+            .contains("core = { version = \"2.14.0\", path = \"../core\" }")
+    );
     assert!(text("crates/lib/Cargo.toml").contains("version = \"0.4.2\"\nedition"));
     assert!(text("crates/lib/Cargo.toml").contains("core = { version = \"^2.14.0\""));
-    assert!(text("crates/skip/Cargo.toml").contains("2.13.1"), "excluded");
+    assert!(
+        text("crates/skip/Cargo.toml").contains("2.13.1"),
+        "excluded"
+    );
     // The lock changed only in the moving crates' versions.
     let lock = text("Cargo.lock");
     assert_eq!(
@@ -234,9 +242,8 @@ fn a_pyproject_moves_its_own_uv_lock_entry() {
 mod relman_testkit_like {
     #[allow(clippy::print_stdout, reason = "the skip notice is the test's output")]
     pub fn has(name: &str) -> bool {
-        let found = std::env::var_os("PATH").is_some_and(|path| {
-            std::env::split_paths(&path).any(|dir| dir.join(name).is_file())
-        });
+        let found = std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
         if !found {
             if std::env::var_os("RELMAN_TEST_REQUIRE_TOOLS").is_some_and(|value| value == "1") {
                 panic!("{name} is not installed, and RELMAN_TEST_REQUIRE_TOOLS=1 requires it");
