@@ -98,6 +98,12 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
             .collect();
         out.entry("ignore-tags", &toml::Value::Array(globs));
     }
+    for left_out in &detection.left_out {
+        out.comment(&format!(
+            "`{}` is not a version file: {}; a release would go back from it.",
+            left_out.path, left_out.reason
+        ));
+    }
     if detection.version_files.is_empty() {
         let why = match (
             &detection.version_from_tags,

@@ -138,6 +138,8 @@ pub struct Detection {
     pub ecosystems: Vec<Ecosystem>,
     /// The version files, the source of truth first; empty when tags hold the version.
     pub version_files: Vec<VersionFileSpec>,
+    /// Files found that are no version files (behind the last release), and why.
+    pub left_out: Vec<crate::project::LeftOut>,
     /// The tool that computes the version from tags (setuptools-scm …), when declared.
     pub version_from_tags: Option<String>,
     /// The version the files hold, or why it could not be read.
@@ -197,6 +199,7 @@ impl Detection {
             name: project.name.clone(),
             ecosystems,
             version_files: project.version_files.clone(),
+            left_out: project.left_out.clone(),
             version_from_tags: files.version_from_tags,
             current_version,
             scheme: project.scheme,

@@ -20,6 +20,7 @@ mod lock;
 mod output;
 mod pause;
 mod plan_readonly;
+mod real_ecosystems;
 mod real_shapes;
 mod release;
 mod secrets;
