@@ -116,7 +116,9 @@ fn init_from_a_runbook_names_the_choices_it_cannot_settle() {
     let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
     assert_code(&output, 2);
     assert!(
-        stderr(&output).contains("error: relman init could not settle the release workflow: the fragment folder"),
+        stderr(&output).contains(
+            "error: relman init could not settle the release workflow: the fragment folder"
+        ),
         "{}",
         stderr(&output)
     );
