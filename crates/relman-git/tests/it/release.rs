@@ -359,7 +359,7 @@ fn commits_a_higher_release_branch_tag_reaches_are_not_unreleased() {
 
     let (release, commits, _) = since(&repo, &open(&repo));
     assert_eq!(release.unwrap().tag, "v4.1.0");
-    assert_eq!(commits, [new.clone()], "{shipped} shipped in v4.2.0");
+    assert_eq!(commits, [new], "{shipped} shipped in v4.2.0");
     assert_eq!(
         sorted(commits),
         rev_list(&repo, &["HEAD", "^v4.1.0", "^v4.2.0", "^v4.2.1"])
