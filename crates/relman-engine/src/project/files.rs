@@ -53,9 +53,11 @@ impl Project {
         if releases.is_empty() {
             return Ok(());
         }
-        let Some(last) = self
+        // Without a readable history (a shallow clone, no commit yet) the files stay as found:
+        // the commands that read history say what is wrong.
+        let Ok(Some(last)) = self
             .repo
-            .previous_release("HEAD", |tag| self.classify(tag), |_| {})?
+            .previous_release("HEAD", |tag| self.classify(tag), |_| {})
         else {
             return Ok(());
         };
