@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
 # ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
-# twine, aiosmtpd, docker-registry, htpasswd, openssl) and towncrier (the changelog oracle).
+# twine, aiosmtpd, docker-registry, htpasswd, openssl), towncrier (the changelog oracle), uv and
+# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +31,14 @@ if [ ! -x "$VENV/bin/towncrier" ]; then
     log "pip install towncrier into $VENV"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'towncrier==26.9.0'
 fi
+if [ ! -x "$VENV/bin/uv" ]; then
+    log "pip install uv into $VENV (the uv.lock oracle: uv lock --check)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'uv==0.13.8'
+fi
+command -v npm >/dev/null 2>&1 || {
+    log "apt-get install nodejs npm (the package-lock.json oracle: npm ci --dry-run)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
 log "ready"

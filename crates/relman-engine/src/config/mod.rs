@@ -58,6 +58,9 @@ pub struct ProjectOptions {
     /// Globs (checked to compile) of tags that match the tag format and are not releases.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignore_tags: Vec<String>,
+    /// The first release's version when there is no release tag and no version file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_version: Option<String>,
 }
 
 /// One entry of `version-files`.

@@ -53,10 +53,14 @@ pub struct ProjectConfig {
     #[schemars(with = "Option<String>")]
     pub pre_label: Option<Spanned<String>>,
     /// Globs of tags that match the tag format but are not releases (`v1` moved along a major
-    /// version, `vnext`): skipped. Any other such tag is an error.
+    /// version, `vnext`, another package's `globset-*`): skipped without a note.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub ignore_tags: Vec<Spanned<String>>,
+    /// The version of the first release, when there is no release tag and no version file.
+    /// Default `0.1.0`.
+    #[schemars(with = "Option<String>")]
+    pub initial_version: Option<Spanned<String>>,
 }
 
 /// A version file: a path whose format relman knows, or a table with a `pattern` or a `key`.

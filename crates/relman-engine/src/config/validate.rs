@@ -242,6 +242,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         secrets,
         pre_label,
         ignore_tags,
+        initial_version,
     } = raw;
     for glob in &ignore_tags {
         if let Err(error) = globset::Glob::new(glob.get_ref()) {
@@ -263,6 +264,18 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         && let Err(error) = scheme.get_ref().parse::<relman_version::scheme::Scheme>()
     {
         cx.error(scheme.span(), error.to_string());
+    }
+    if let Some(initial) = &initial_version {
+        // Checked against the scheme when the project is resolved (the scheme may be detected);
+        // here only that it could be a version at all.
+        let text = initial.get_ref();
+        if !text.starts_with(|c: char| c.is_ascii_digit()) || text.contains(char::is_whitespace) {
+            cx.error_hint(
+                initial.span(),
+                format!("`{text}` is not a version"),
+                "write the first release's version, like `initial-version = \"0.1.0\"`",
+            );
+        }
     }
     let version_files = version_files.map(|files| {
         files
@@ -308,6 +321,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         secrets,
         pre_label: pre_label.map(Spanned::into_inner),
         ignore_tags: ignore_tags.into_iter().map(Spanned::into_inner).collect(),
+        initial_version: initial_version.map(Spanned::into_inner),
     }
 }
 

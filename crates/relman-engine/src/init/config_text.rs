@@ -84,15 +84,25 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
     }
     if !detection.not_release_tags.is_empty() {
         out.comment(
-            "These tags match the tag format but are not versions, so they are no releases \
-             (without this line relman stops and names them). Globs allowed.",
+            "Tags in the tag format that are no releases of this project (other packages', \
+             maintenance lines, junk): relman ignores them, and this line says so. Globs.",
         );
-        let globs = detection
-            .not_release_tags
+        let releases: Vec<&str> = detection
+            .release_tag_names
             .iter()
-            .map(|tag| toml::Value::String(globset::escape(tag)))
+            .map(String::as_str)
+            .collect();
+        let globs = crate::project::ignore_globs(&detection.not_release_tags, &releases)
+            .into_iter()
+            .map(toml::Value::String)
             .collect();
         out.entry("ignore-tags", &toml::Value::Array(globs));
+    }
+    for left_out in &detection.left_out {
+        out.comment(&format!(
+            "`{}` is not a version file: {}; a release would go back from it.",
+            left_out.path, left_out.reason
+        ));
     }
     if detection.version_files.is_empty() {
         let why = match (
@@ -172,6 +182,14 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
         format!("{} will be created; ", found.file)
     };
     let runbook = draft.and_then(|draft| draft.changelog.as_ref());
+    if keeps_no_changelog(detection) && runbook.is_none() {
+        out.comment(&format!(
+            "No changelog file found: the project keeps none, so a release writes none. To start \
+             one, set `file = \"{}\"` and add a `changelog = \"update\"` step.",
+            found.file
+        ));
+        return;
+    }
     match (found.style, runbook) {
         (ChangelogStyle::Fragments, _) => {
             let (config, folder) = found.towncrier.clone().unwrap_or_default();
@@ -282,11 +300,13 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     let has_remote = detection.remote_url.is_some();
     let github = detection.github_repo().is_some();
     let mut workflow = DraftWorkflow::new("release");
+    let tags_only = detection.version_files.is_empty() && keeps_no_changelog(detection);
     workflow.help = Some(
-        if github {
-            "Cut a release: bump, changelog, commit, tag, push, GitHub release"
-        } else {
-            "Cut a release: bump, changelog, commit, tag, push"
+        match (tags_only, github) {
+            (true, true) => "Cut a release: tag HEAD, push, GitHub release",
+            (true, false) => "Cut a release: tag HEAD, push",
+            (false, true) => "Cut a release: bump, changelog, commit, tag, push, GitHub release",
+            (false, false) => "Cut a release: bump, changelog, commit, tag, push",
         }
         .to_owned(),
     );
@@ -327,6 +347,12 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     let mut commit = DraftStep::new("commit", "Release {version}")
         .comment("Commits what the steps above changed: version files, changelog, used fragments.");
     match detection.changelog.style {
+        _ if keeps_no_changelog(detection) => {
+            workflow.note(format!(
+                "No changelog is kept, so none is written; a `changelog = \"update\"` step here would start {}.",
+                detection.changelog.file
+            ));
+        }
         ChangelogStyle::Fragments | ChangelogStyle::Commits => {
             workflow.push(DraftStep::new("changelog", "update").comment(format!(
                 "Inserts this release's section into {} and exposes it as `{{changelog}}`.",
@@ -350,7 +376,12 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
             );
         }
     }
-    workflow.push(commit);
+    if detection.version_files.is_empty() && keeps_no_changelog(detection) {
+        workflow
+            .note("No version file and no changelog: nothing to commit, so the tag goes on HEAD.");
+    } else {
+        workflow.push(commit);
+    }
     workflow.push(
         DraftStep::new("tag", "{tag}")
             .with("message", "Release {version}")
@@ -381,6 +412,11 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
         );
     }
     workflow
+}
+
+/// No changelog file and no towncrier configuration: the project keeps no changelog.
+fn keeps_no_changelog(detection: &Detection) -> bool {
+    !detection.changelog.exists && detection.changelog.style != ChangelogStyle::Fragments
 }
 
 /// Commented-out steps a project of this kind often adds.

@@ -14,7 +14,6 @@ use relman_version::changelog::links::ForgeKind;
 use relman_version::conventional::{self, Kind};
 use relman_version::files::{VersionFileSpec, VersionFiles};
 use relman_version::scheme::Scheme;
-use relman_version::tag_format::TagFormat;
 
 use crate::config::Config;
 use crate::project::{ChangelogSource, Project, ProjectError};
@@ -139,6 +138,8 @@ pub struct Detection {
     pub ecosystems: Vec<Ecosystem>,
     /// The version files, the source of truth first; empty when tags hold the version.
     pub version_files: Vec<VersionFileSpec>,
+    /// Files found that are no version files (behind the last release), and why.
+    pub left_out: Vec<crate::project::LeftOut>,
     /// The tool that computes the version from tags (setuptools-scm …), when declared.
     pub version_from_tags: Option<String>,
     /// The version the files hold, or why it could not be read.
@@ -148,8 +149,11 @@ pub struct Detection {
     /// Tags that parse with the tag format, and the newest of them by version.
     pub release_tags: usize,
     pub newest_tag: Option<String>,
-    /// Tags that match the tag format but are not versions (`v1`, `vnext`): `ignore-tags`.
+    /// Tags in the tag format that are no releases (`v1`, `vnext`, `globset-0.4.20` under a bare
+    /// format): `ignore-tags` names them with globs.
     pub not_release_tags: Vec<String>,
+    /// The release tags' names, so no `ignore-tags` glob names one.
+    pub release_tag_names: Vec<String>,
     pub changelog: ChangelogFound,
     pub commits: CommitSample,
     pub remote: String,
@@ -168,23 +172,14 @@ impl Detection {
         let files = relman_version::files::detect(&root);
         let ecosystems = ecosystems(&root);
         let current_version = current_version(&root, &project.version_files);
-        let tags = project.repo.tag_names()?;
-        let guessed = TagFormat::guess(tags.iter().map(String::as_str), &project.scheme);
-        let tag_format = guessed.as_ref().unwrap_or(&project.tag_format).clone();
-        // One pass: a tag in the format is a release when its version parses, else a tag that
-        // `ignore-tags` must name.
-        let mut release_tags = Vec::new();
-        let mut not_release_tags = Vec::new();
-        for tag in &tags {
-            if let Some(text) = tag_format.extract(tag) {
-                match project.scheme.parse(text) {
-                    Ok(version) => release_tags.push((version, tag)),
-                    Err(_) => not_release_tags.push(tag.clone()),
-                }
-            }
-        }
-        release_tags.sort();
-        not_release_tags.sort();
+        let tag_format = project.tag_format.clone();
+        // One pass over the tag names: releases, and the tags in the format that are none.
+        let (releases, not_release_tags) = project.release_tags()?;
+        let mut release_tags: Vec<(relman_version::version::Version, String)> = releases
+            .into_iter()
+            .map(|release| (release.version, release.tag))
+            .collect();
+        release_tags.sort_by(|a, b| a.0.cmp(&b.0));
         let commits = sample_commits(&project.repo)?;
         let changelog = changelog(&project, &commits);
         let remote_url = project.repo.remote_url(&project.remote)?;
@@ -204,13 +199,15 @@ impl Detection {
             name: project.name.clone(),
             ecosystems,
             version_files: project.version_files.clone(),
+            left_out: project.left_out.clone(),
             version_from_tags: files.version_from_tags,
             current_version,
             scheme: project.scheme,
             tag_format: tag_format.to_string(),
             release_tags: release_tags.len(),
-            newest_tag: release_tags.last().map(|(_, tag)| (*tag).clone()),
+            newest_tag: release_tags.last().map(|(_, tag)| tag.clone()),
             not_release_tags,
+            release_tag_names: release_tags.iter().map(|(_, tag)| tag.clone()).collect(),
             changelog,
             commits,
             remote: project.remote.clone(),

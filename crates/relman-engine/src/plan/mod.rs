@@ -226,6 +226,18 @@ pub fn plan(
     let variables = builder.variables().clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
+        // Nothing to release: no step runs, so none is previewed (a check such as
+        // `tag-available` would fail on the current version and blame the wrong thing).
+        if let Some(reason) = &inputs.nothing_to_release {
+            planned.push(PlannedStep {
+                number: step.number,
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason.clone()),
+                effects: Vec::new(),
+            });
+            continue;
+        }
         let condition = match &step.condition {
             Some(source) => {
                 evaluate(source, &builder.condition_context(&args)).map_err(|error| {
@@ -252,6 +264,40 @@ pub fn plan(
                 effects: Vec::new(),
             });
             continue;
+        }
+        // A commit with nothing to commit (a project whose version lives in tags and that keeps
+        // no changelog) is left out, so the tag goes on HEAD; only when every step before it is
+        // known not to touch files other than those the plan tracks.
+        if let StepKind::Commit(commit) = &step.kind
+            && step.dir.is_none()
+            && commit.add.is_empty()
+            && sim.changed_files.is_empty()
+            && !sim.untracked_changes
+            && matches!(condition, Condition::True)
+        {
+            let reason = "no earlier step changes a file: nothing to commit, the tag goes on HEAD"
+                .to_owned();
+            skipped.insert(step.number, reason.clone());
+            planned.push(PlannedStep {
+                number: step.number,
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason),
+                effects: Vec::new(),
+            });
+            continue;
+        }
+        if !matches!(
+            step.kind,
+            StepKind::Check(_)
+                | StepKind::Bump(_)
+                | StepKind::Changelog(_)
+                | StepKind::Commit(_)
+                | StepKind::Tag(_)
+                | StepKind::Push(_)
+                | StepKind::Release(_)
+        ) {
+            sim.untracked_changes = true;
         }
         let mut cx = crate::steps::PlanCx {
             project,
@@ -332,6 +378,8 @@ pub struct Simulation {
     pub changed_files: Vec<PathBuf>,
     /// Whether a commit comes before (the tag then points at it).
     pub committed: bool,
+    /// Whether a step before may change files the plan does not track (a command, a person).
+    pub untracked_changes: bool,
     /// Whether a `tag` step comes before (a `dispatch` then runs on the tag).
     pub tagged: bool,
     /// The branch checked out at this point, when a step switched.
@@ -362,26 +410,17 @@ impl Simulation {
         };
         if self.overlay.is_none() {
             let dir = tempfile::tempdir().map_err(io)?;
-            for spec in &project.version_files {
-                let relative = spec.path();
-                let mut copies = vec![relative.to_owned()];
-                if relative
-                    .file_name()
-                    .is_some_and(|name| name == "package.json")
-                {
-                    let parent = relative.parent().unwrap_or(std::path::Path::new(""));
-                    copies.push(parent.join("package-lock.json"));
-                    copies.push(parent.join("npm-shrinkwrap.json"));
-                }
-                for copy in copies {
-                    let source = project.root.join(&copy);
-                    if source.is_file() {
-                        let target = dir.path().join(&copy);
-                        if let Some(parent) = target.parent() {
-                            fs_err::create_dir_all(parent).map_err(io)?;
-                        }
-                        fs_err::copy(&source, &target).map_err(io)?;
+            // Every file a bump reads: the version files and those that follow them (lock
+            // files, a Cargo workspace's manifests).
+            for copy in relman_version::files::involved_files(&project.root, &project.version_files)
+            {
+                let source = project.root.join(&copy);
+                if source.is_file() {
+                    let target = dir.path().join(&copy);
+                    if let Some(parent) = target.parent() {
+                        fs_err::create_dir_all(parent).map_err(io)?;
                     }
+                    fs_err::copy(&source, &target).map_err(io)?;
                 }
             }
             self.overlay = Some(dir);

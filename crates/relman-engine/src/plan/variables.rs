@@ -100,20 +100,36 @@ impl PlanInputs {
                 None if version.is_none() => pre_label.map(str::to_owned),
                 None => None,
             };
-            let next = project.next_version(
-                &latest,
-                &NextVersion {
-                    level: &level,
-                    pre_label: label.as_deref(),
-                    impact: if version.is_none() {
-                        history.impact
-                    } else {
-                        relman_version::bump::Impact::None
-                    },
-                    today,
-                    allow_downgrade: bump.allow_downgrade,
+            let next_options = NextVersion {
+                level: &level,
+                pre_label: label.as_deref(),
+                impact: if version.is_none() {
+                    history.impact
+                } else {
+                    relman_version::bump::Impact::None
                 },
-            );
+                today,
+                allow_downgrade: bump.allow_downgrade,
+            };
+            // The release's version is checked against history (never backwards, never a
+            // version a tag has); a later bump (the next development version) is not tagged.
+            let next = if version.is_none() {
+                let known = project.known_releases(true)?;
+                if let Some(problem) = &known.remote_problem {
+                    warnings.push(format!(
+                        "could not list the tags of `{}` ({problem}): only this clone's tags were checked",
+                        project.remote
+                    ));
+                }
+                project
+                    .propose(&current, &history, &next_options, &known)
+                    .map(|proposal| {
+                        warnings.extend(proposal.notes);
+                        proposal.version
+                    })
+            } else {
+                project.next_version(&latest, &next_options)
+            };
             let next = next.map_err(|error| PlanError::Step {
                 number: step.number,
                 title: format!("bump {level}"),
@@ -151,8 +167,17 @@ impl PlanInputs {
             // No bump: the workflow releases the version already in the files.
             version = Some(current.version.clone());
         }
-        if history.previous.is_none() && project.version_files.is_empty() {
+        if history.previous.is_none() && project.version_files.is_empty() && !current.unreleased {
             warnings.push("no release tag found: this is the first release".to_owned());
+        }
+        if let Some(note) = project.ignored_tags_note(&history.ignored_tags) {
+            warnings.push(note);
+        }
+        for left_out in &project.left_out {
+            warnings.push(format!(
+                "`{}` is not a version file: {}",
+                left_out.path, left_out.reason
+            ));
         }
         let needs_changelog = workflow.steps.iter().any(|step| {
             matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
@@ -223,7 +248,7 @@ impl<'a> Builder<'a> {
         version_variables(&mut variables, &version);
         let tag = project.tag_of(&version.to_string());
         variables.set("tag", tag);
-        let previous = if inputs.bumps.is_empty() {
+        let previous = if inputs.bumps.is_empty() || inputs.current.unreleased {
             inputs
                 .history
                 .previous

@@ -39,7 +39,11 @@ impl BumpStep {
         let root = cx.sim.overlay_root(cx.project)?;
         let edits = VersionFiles::read(&root, &cx.project.version_files)?.plan(&to.to_string())?;
         let mut effects = vec![Effect::Note {
-            text: format!("{from} → {to}"),
+            text: if from == to {
+                format!("the version files hold {to} already")
+            } else {
+                format!("{from} → {to}")
+            },
         }];
         for edit in &edits {
             let path = edit.display_path.clone();
@@ -89,12 +93,14 @@ impl BumpStep {
                 });
             }
         }
-        let paths: Vec<_> = cx
+        // What the commit stages: every file edited, lock files and workspace members too.
+        let mut paths: Vec<_> = cx
             .project
             .version_files
             .iter()
             .map(|spec| spec.path().to_owned())
             .collect();
+        paths.extend(edits.iter().map(|edit| edit.display_path.clone()));
         cx.record_changed(&paths);
         cx.save()?;
         apply(&edits)?;

@@ -278,9 +278,7 @@ impl CheckStep {
                             "tag `{tag}` already exists here (at {})",
                             &target[..target.len().min(7)]
                         ),
-                        format!(
-                            "release another version, or delete the tag if it is a mistake: `git tag -d {tag}`"
-                        ),
+                        "that version is released: release another one (a level such as `patch` takes the next free version)",
                     ));
                 }
                 let refs = repo.ls_remote(&remote, &[&format!("refs/tags/{tag}")])?;

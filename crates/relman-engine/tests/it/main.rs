@@ -16,3 +16,4 @@ mod remote_release;
 mod remote_support;
 mod remote_verify;
 mod towncrier_name;
+mod versions_property;

@@ -40,9 +40,11 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     let env = context.environment();
     let today = Date::from_unix_seconds(env.release_time());
     let level = args.next.as_deref().unwrap_or("auto");
+    let known = project.known_releases(false).map_err(project_error)?;
     let next = project
-        .next_version(
-            &current.version,
+        .propose(
+            &current,
+            &history,
             &NextVersion {
                 level,
                 pre_label: None,
@@ -50,8 +52,10 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
                 today,
                 allow_downgrade: false,
             },
+            &known,
         )
-        .map_err(project_error)?;
+        .map_err(project_error)?
+        .version;
     let rendered = match &next {
         Some(version) => project.render_changelog(&history, version, &today.to_string()),
         None => project.render_changelog_named(&history, "Unreleased", "HEAD", &today.to_string()),

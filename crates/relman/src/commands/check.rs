@@ -17,24 +17,34 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
     report.push(source);
     let history = project.history(false).map_err(project_error)?;
     let current = project
-        .current_version(history.previous.as_ref())
+        .checked_current_version(&history)
         .map_err(project_error)?;
-    if current.files.is_empty() {
+    if current.unreleased {
+        report.push(current.source.clone());
+    } else if current.files.is_empty() {
         report.push(format!(
             "version {} (from {})",
             current.version, current.source
         ));
     } else {
-        let files: Vec<String> = current
-            .files
-            .iter()
-            .map(|found| found.path.display().to_string())
-            .collect();
+        let mut files: Vec<String> = Vec::new();
+        for found in &current.files {
+            let path = found.path.display().to_string();
+            if !files.contains(&path) {
+                files.push(path);
+            }
+        }
         report.push(format!(
             "version {} in {} ({})",
             current.version,
             files.join(", "),
             project.scheme
+        ));
+    }
+    for left_out in &project.left_out {
+        report.push(format!(
+            "`{}` is not a version file: {}",
+            left_out.path, left_out.reason
         ));
     }
     let version = current.version.to_string();
@@ -62,6 +72,9 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         None => {
             report.push("no release tag yet".to_owned());
         }
+    }
+    if let Some(note) = project.ignored_tags_note(&history.ignored_tags) {
+        report.push(note);
     }
     let changelog = match &project.changelog.source {
         ChangelogSource::Fragments(towncrier) => {

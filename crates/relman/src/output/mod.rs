@@ -101,3 +101,12 @@ pub fn print_warning(style: Style, message: &str) {
         style.yellow("warning:")
     );
 }
+
+/// Prints a note (something relman decided that the user should know) to stderr.
+pub fn print_note(style: Style, message: &str) {
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{} {message}",
+        style.cyan("note:")
+    );
+}

@@ -22,6 +22,8 @@ mod lock;
 mod output;
 mod pause;
 mod plan_readonly;
+mod real_ecosystems;
+mod real_shapes;
 mod release;
 mod secrets;
 mod signing;
