@@ -13,3 +13,4 @@ pub mod scheme;
 pub mod tag_format;
 pub mod version;
 pub mod words;
+pub mod workspace;

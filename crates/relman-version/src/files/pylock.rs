@@ -52,19 +52,8 @@ pub(super) fn companions(root: &Path, pyproject: &Path) -> Vec<(PathBuf, Entry)>
         .collect()
 }
 
-/// PEP 503: lower case, runs of `-`, `_` and `.` as one `-`.
 fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
+    crate::workspace::normalize_python_name(name)
 }
 
 /// The `version` of the project's own entry in a lock file.

@@ -20,7 +20,7 @@ fn data(case: &str) -> PathBuf {
 }
 
 /// Writes `files` (path, content) under a new temporary project root.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     for (path, content) in files {
         write(root.path(), path, content.as_bytes());
