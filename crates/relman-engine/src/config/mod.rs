@@ -16,14 +16,17 @@ use crate::steps::StepDef;
 
 mod error;
 mod kinds;
+mod packages;
 pub mod raw;
 mod schema;
 pub mod step_raw;
 mod steps;
 mod validate;
 
+pub use crate::project::packages::settings::PackageOptions;
 pub use error::{ConfigError, ConfigErrors, Location};
 pub use kinds::{CHECKS, KindSpec, all as all_kinds, kind as kind_spec};
+pub(crate) use packages::package_tag;
 pub use schema::json_schema;
 pub(crate) use steps::visit_json_strings;
 
@@ -38,6 +41,9 @@ pub struct Config {
     pub project: ProjectOptions,
     pub changelog: ChangelogOptions,
     pub forge: Option<ForgeOptions>,
+    /// `[package.NAME]` tables, in file order.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub packages: IndexMap<String, PackageOptions>,
     pub workflows: IndexMap<String, Workflow>,
 }
 
@@ -134,6 +140,7 @@ impl Config {
             project: ProjectOptions::default(),
             changelog: ChangelogOptions::default(),
             forge: None,
+            packages: IndexMap::new(),
             workflows: IndexMap::new(),
         }
     }

@@ -44,6 +44,11 @@ impl History {
 impl Project {
     /// The previous release reachable from HEAD and the commits since it, in one walk.
     pub fn history(&self, include_other: bool) -> Result<History, ProjectError> {
+        if let Some(scope) = &self.scope {
+            // One package of several: only the commits that touched it.
+            let mut histories = self.histories_of(&[scope.index], Some(include_other))?;
+            return Ok(histories.remove(0));
+        }
         let options = NotesOptions {
             include_other,
             ..NotesOptions::default()

@@ -7,6 +7,7 @@ mod error;
 mod files;
 mod history;
 mod name;
+pub mod packages;
 mod propose;
 mod tags;
 mod version;
@@ -24,6 +25,7 @@ pub use changelog::{ChangelogSettings, ChangelogSource, RenderedSection};
 pub use error::ProjectError;
 pub use files::LeftOut;
 pub use history::History;
+pub use packages::{Package, PackageSettings, Retired, Scope};
 pub use propose::{KnownReleases, Proposal};
 pub use tags::{ReleaseTag, ignore_globs};
 pub use version::{CurrentVersion, NextVersion};
@@ -62,6 +64,13 @@ pub struct Project {
     pub secrets: Vec<String>,
     /// `ignore-tags`: tags that are not releases whatever their name says; `None` when empty.
     pub ignore_tags: Option<globset::GlobSet>,
+    /// The packages of a repository that holds several (the root package first, when there is
+    /// one); empty for a single-package project.
+    pub packages: Vec<Package>,
+    /// Packages that no longer exist, known by the tags they left.
+    pub retired: Vec<Retired>,
+    /// Set when this project is one package of several (see [`Project::package`]).
+    pub scope: Option<Scope>,
 }
 
 /// Where the project lives on its forge.
@@ -205,10 +214,14 @@ impl Project {
             pre_label: options.pre_label.clone(),
             secrets: options.secrets.clone(),
             ignore_tags: ignore_tags(&options.ignore_tags)?,
+            packages: Vec::new(),
+            retired: Vec::new(),
+            scope: None,
         };
         if detected_files {
             project.settle_detected_files()?;
         }
+        project.settle_packages(&config.packages, options.tag.is_none(), detection.python)?;
         Ok(project)
     }
 

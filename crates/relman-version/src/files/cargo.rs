@@ -193,6 +193,39 @@ pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<P
     (found, read)
 }
 
+/// The companions of a crate released on its own: the entry of that crate alone in the nearest
+/// `Cargo.lock` (the workspace's); requirements on it are rewritten by the caller.
+pub(super) fn lone_companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<PathBuf>) {
+    let Some(own) = Manifest::read(root, manifest.to_owned()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let doc = own.doc();
+    let (Some(name), Some(version)) = (
+        string_at(doc.as_item(), &["package", "name"]),
+        string_at(doc.as_item(), &["package", "version"]),
+    ) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut dir = manifest.parent();
+    while let Some(current) = dir {
+        let lock = current.join("Cargo.lock");
+        if root.join(&lock).is_file() {
+            return (
+                vec![Companion {
+                    path: lock.clone(),
+                    places: Places::Lock {
+                        crates: BTreeSet::from([name.to_owned()]),
+                        version: version.to_owned(),
+                    },
+                }],
+                vec![manifest.to_owned(), lock],
+            );
+        }
+        dir = current.parent();
+    }
+    (Vec::new(), vec![manifest.to_owned()])
+}
+
 /// The manifest with `[workspace]` that `manifest` belongs to: itself, or the nearest parent
 /// folder's within the project.
 fn find_workspace(root: &Path, manifest: &Path, own: &Manifest) -> Option<Manifest> {

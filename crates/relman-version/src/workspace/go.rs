@@ -101,6 +101,7 @@ fn search(root: &Path, dir: &Path, found: &mut Vec<PathBuf>) {
 /// The `module` line's path.
 pub(crate) fn module_path(text: &str) -> Option<String> {
     text.lines().find_map(|line| {
+        let line = line.split("//").next().unwrap_or("");
         let rest = line.trim().strip_prefix("module")?;
         if !rest.starts_with([' ', '\t']) {
             return None;

@@ -7,6 +7,7 @@ mod completions;
 mod docs;
 mod fragment;
 mod init;
+mod packages;
 mod release;
 mod schema;
 mod version;
@@ -89,6 +90,43 @@ impl Context {
     }
 }
 
+/// The packages `-p NAME` names, each as a project of its own; without `-p`, the project itself,
+/// which in a repository of several packages is its root package (and an error when there is
+/// none: `what` says which command needs one).
+pub fn selected(project: &Project, names: &[String], what: &str) -> CliResult<Vec<Project>> {
+    if names.is_empty() {
+        if project.has_packages() && project.root_package().is_none() {
+            return Err(project_error(ProjectError::NoRootPackage {
+                count: project.packages.len(),
+                what: what.to_owned(),
+            }));
+        }
+        return Ok(vec![project.clone()]);
+    }
+    if !project.has_packages() {
+        // A single-package project answers to its own name.
+        return names
+            .iter()
+            .map(|name| {
+                if *name == project.name {
+                    Ok(project.clone())
+                } else {
+                    Err(CliError::usage(format!(
+                        "there is no package `{name}`: this repository holds one, `{}`",
+                        project.name
+                    ))
+                    .hint("`relman packages` lists the packages"))
+                }
+            })
+            .collect();
+    }
+    let mut views = Vec::with_capacity(names.len());
+    for name in names {
+        views.push(project.package(name).map_err(project_error)?);
+    }
+    Ok(views)
+}
+
 /// A project problem is a usage problem: nothing was changed (exit 2).
 pub fn project_error(error: ProjectError) -> CliError {
     CliError::usage(error.to_string()).hint_opt(error.hint())
@@ -115,6 +153,7 @@ pub fn run(cli: Cli, style: Style, out_style: Style) -> CliResult<ExitCode> {
     };
     match cli.command {
         Command::Version(args) => version::run(&context, &args),
+        Command::Packages => packages::run(&context),
         Command::Changelog(args) => changelog::run(&context, &args),
         Command::Fragment(command) => fragment::run(&context, command),
         Command::Check => check::run(&context),
