@@ -16,6 +16,7 @@ mod errors;
 mod examples;
 mod history_commands;
 mod init_docs;
+mod journal_compat;
 mod lock;
 mod output;
 mod pause;
