@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod config;
+pub mod core;
 pub mod docs;
 pub mod environment;
 pub mod executor;
@@ -15,6 +16,7 @@ pub mod lock;
 pub mod plan;
 pub mod project;
 mod remote;
-pub mod report;
 pub mod steps;
 pub mod template;
+
+pub use crate::core::report;

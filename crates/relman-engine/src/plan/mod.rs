@@ -8,7 +8,6 @@
 //! executes that, so what was shown is what runs.
 
 mod condition;
-mod diff;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -16,8 +15,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::core::{Effect, unified_diff};
 pub use condition::{Condition, evaluate, evaluate_now};
-pub use diff::unified_diff;
 pub use variables::{PlanInputs, condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
@@ -84,48 +83,6 @@ pub struct PlannedStep {
     /// Why the step will not run.
     pub skipped: Option<String>,
     pub effects: Vec<Effect>,
-}
-
-/// One effect of a step, described before it happens.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "effect", rename_all = "kebab-case")]
-pub enum Effect {
-    /// A file changes (or is created): a unified diff.
-    File { path: PathBuf, diff: String },
-    /// A file is removed.
-    Remove { path: PathBuf },
-    /// A command runs (argv, or a shell line).
-    Command {
-        argv: Vec<String>,
-        cwd: Option<PathBuf>,
-        shell: bool,
-    },
-    /// A git operation, as the command that performs it.
-    Git {
-        description: String,
-        command: String,
-    },
-    /// An HTTP request (secrets masked).
-    Http {
-        method: String,
-        url: String,
-        body: Option<String>,
-    },
-    /// A check; `passed` is `None` when it can only run when its turn comes.
-    Check {
-        description: String,
-        passed: Option<bool>,
-        detail: Option<String>,
-    },
-    /// Waiting for something outside.
-    Wait { description: String },
-    /// Something a person does.
-    Manual {
-        text: String,
-        checklist: Vec<String>,
-    },
-    /// Anything else worth saying.
-    Note { text: String },
 }
 
 /// What a plan is asked for.

@@ -92,7 +92,7 @@ impl ChecksumsStep {
                 path: PathBuf::from(format!("{}.asc", output.display())),
                 content: None,
             });
-            super::process::run_command(&argv, &root, &[], None, |line| cx.output(line))?;
+            crate::core::run_command(&argv, &root, &[], None, |line| cx.output(line))?;
         }
         cx.output(&format!(
             "{} lists {} file(s)",

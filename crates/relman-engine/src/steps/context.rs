@@ -6,102 +6,16 @@ use std::path::{Path, PathBuf};
 
 use relman_remote::Redactor;
 
+use crate::core::StepError;
 use crate::environment::Environment;
-use crate::journal::{Journal, JournalError, RemoteEffect, StateDir, StepRecord, Undo};
+use crate::journal::{Journal, RemoteEffect, StateDir, StepRecord, Undo};
 use crate::plan::{FrozenPlan, PlanInputs, Simulation};
-use crate::project::{Project, ProjectError};
+use crate::project::Project;
 use crate::report::{Event, Prompter, Reporter};
 use crate::template::{Template, Variables};
 
 /// How many lines of a command's output the journal keeps.
 const TAIL_LINES: usize = 40;
-
-/// A step that cannot go on: what happened and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl StepError {
-    pub fn new(message: impl Into<String>) -> Self {
-        StepError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-
-    pub fn from_project(error: ProjectError) -> Self {
-        StepError {
-            hint: error.hint(),
-            message: error.to_string(),
-        }
-    }
-}
-
-impl std::fmt::Display for StepError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for StepError {}
-
-impl From<relman_git::GitError> for StepError {
-    fn from(error: relman_git::GitError) -> Self {
-        StepError {
-            hint: error.hint(),
-            message: error.to_string(),
-        }
-    }
-}
-
-impl From<ProjectError> for StepError {
-    fn from(error: ProjectError) -> Self {
-        StepError::from_project(error)
-    }
-}
-
-impl From<relman_version::files::FileError> for StepError {
-    fn from(error: relman_version::files::FileError) -> Self {
-        StepError {
-            hint: error.hint(),
-            message: error.to_string(),
-        }
-    }
-}
-
-impl From<JournalError> for StepError {
-    fn from(error: JournalError) -> Self {
-        StepError {
-            hint: error.hint(),
-            message: error.to_string(),
-        }
-    }
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Its effect is there. Outputs are on the step's record.
-    Done,
-    /// It waits for someone or something: the release pauses (exit 3) with this reason.
-    Paused(String),
-}
-
-/// Whether a step's effect already exists (asked on resume for a step that was running).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
-    Done,
-    NotDone,
-    /// The step cannot tell (a command without a probe).
-    Unknown,
-}
 
 /// What a step sees while the plan is made.
 #[derive(Debug)]

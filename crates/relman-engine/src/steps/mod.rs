@@ -11,10 +11,9 @@ use crate::plan::Effect;
 use crate::template::{Template, Variables};
 
 mod context;
-mod process;
 
-pub use context::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError};
-pub use process::run_command;
+pub use crate::core::{Outcome, Probe, StepError, run_command};
+pub use context::{Checkout, PlanCx, RunCx};
 
 pub mod branch;
 pub mod bump;

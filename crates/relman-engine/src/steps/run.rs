@@ -39,8 +39,8 @@ impl CommandSpec {
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::process::run_command;
 use super::{Outcome, PlanCx, RunCx, StepError};
+use crate::core::run_command;
 use crate::journal::Undo;
 use crate::plan::Effect;
 use crate::template::Variables;

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::StepError;
+use super::error::StepError;
 
 /// How a command ended.
 #[derive(Debug)]

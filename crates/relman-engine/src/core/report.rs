@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::journal::StepState;
+use super::record::{ReleaseState, StepState};
 
 /// Something worth telling the user, as it happens.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,7 +43,7 @@ pub enum Event {
     Warning { message: String },
     /// The release ended or paused.
     Finished {
-        state: crate::journal::ReleaseState,
+        state: ReleaseState,
         message: Option<String>,
     },
 }
