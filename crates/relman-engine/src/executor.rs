@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use relman_remote::Redactor;
 
+pub use crate::core::redactor;
+use crate::core::{Ledger, PlanFacts};
 use crate::environment::Environment;
 use crate::journal::{
     Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord, StepState,
@@ -17,6 +19,36 @@ use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
 use crate::report::{Event, Prompter, Reporter};
 use crate::steps::{self, Checkout, Outcome, Probe, RunCx, StepError};
+
+/// The journal file as a running step reads and writes it.
+struct JournalFile<'a> {
+    journal: &'a mut Journal,
+    state: &'a StateDir,
+    env: &'a Environment,
+}
+
+impl Ledger for JournalFile<'_> {
+    fn records(&self) -> &[StepRecord] {
+        &self.journal.steps
+    }
+
+    fn records_mut(&mut self) -> &mut [StepRecord] {
+        &mut self.journal.steps
+    }
+
+    fn runtime(&self) -> &std::collections::BTreeMap<String, String> {
+        &self.journal.runtime
+    }
+
+    fn runtime_mut(&mut self) -> &mut std::collections::BTreeMap<String, String> {
+        &mut self.journal.runtime
+    }
+
+    fn save(&mut self) -> Result<(), StepError> {
+        self.journal.updated_at = self.env.timestamp();
+        Ok(self.state.save(self.journal)?)
+    }
+}
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,15 +129,6 @@ impl std::fmt::Debug for Runner<'_> {
             .field("project", &self.project.name)
             .finish_non_exhaustive()
     }
-}
-
-/// The masker of everything relman writes: every secret environment value, URL passwords.
-pub fn redactor(project: &Project, env: &Environment) -> Redactor {
-    let mut redactor = Redactor::new();
-    for value in env.secret_values(&project.secrets) {
-        redactor.add_value(&value);
-    }
-    redactor
 }
 
 /// The release in progress, or else the last one.
@@ -325,6 +348,7 @@ impl Runner<'_> {
         journal.state = ReleaseState::Running;
         state.save(journal)?;
         let plan = journal.plan.clone();
+        let facts = plan.facts();
         for (index, step) in plan.steps.iter().enumerate() {
             let previous = journal.steps[index].state;
             if matches!(
@@ -337,17 +361,18 @@ impl Runner<'_> {
             let title = journal.steps[index].title.clone();
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
-                let cx = self.cx(&plan, journal, state, index, &redactor, false, None);
-                let variables = cx.variables();
-                let version = cx.project.scheme.parse(&plan.version).ok();
+                let variables = self
+                    .cx(&facts, journal, state, index, &redactor, false, None)
+                    .variables();
+                let version = self.project.scheme.parse(&plan.version).ok();
                 let context = crate::plan::variables_context(
-                    cx.project,
-                    cx.env,
+                    self.project,
+                    self.env,
                     &variables,
                     version.as_ref(),
                 );
                 let holds = crate::plan::evaluate_now(source, &context);
-                cx.journal.steps[index].title = step_title(step, &variables);
+                journal.steps[index].title = step_title(step, &variables);
                 match holds {
                     Ok(true) => {}
                     Ok(false) => {
@@ -365,26 +390,30 @@ impl Runner<'_> {
                 }
             }
             // A step with `dir` acts in another checkout, cloned first when it is missing.
-            let checkout =
-                match self.prepare_checkout(&plan, journal, state, index, &redactor, true) {
-                    Ok(checkout) => checkout,
-                    Err(error) => return self.fail(state, journal, index, &title, error, started),
-                };
+            let checkout = match self
+                .prepare_checkout(&plan, &facts, journal, state, index, &redactor, true)
+            {
+                Ok(checkout) => checkout,
+                Err(error) => return self.fail(state, journal, index, &title, error, started),
+            };
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
                 StepState::Running | StepState::Failed | StepState::Paused
             ) {
-                let mut cx = self.cx(
-                    &plan,
-                    journal,
-                    state,
-                    index,
-                    &redactor,
-                    false,
-                    checkout.as_ref(),
-                );
-                match steps::probe(step, &mut cx) {
+                let probed = {
+                    let mut cx = self.cx(
+                        &facts,
+                        journal,
+                        state,
+                        index,
+                        &redactor,
+                        false,
+                        checkout.as_ref(),
+                    );
+                    steps::probe(step, &mut cx)
+                };
+                match probed {
                     Ok(Probe::Done) => {
                         journal.steps[index]
                             .output_tail
@@ -442,7 +471,7 @@ impl Runner<'_> {
             let mut attempts_left = step.retries;
             let outcome = loop {
                 let mut cx = self.cx(
-                    &plan,
+                    &facts,
                     journal,
                     state,
                     index,
@@ -489,7 +518,7 @@ impl Runner<'_> {
     #[allow(clippy::too_many_arguments)]
     fn cx<'c>(
         &'c mut self,
-        plan: &'c FrozenPlan,
+        plan: &'c PlanFacts,
         journal: &'c mut Journal,
         state: &'c StateDir,
         index: usize,
@@ -501,8 +530,11 @@ impl Runner<'_> {
             project: self.project,
             env: self.env,
             plan,
-            journal,
-            state,
+            journal: Box::new(JournalFile {
+                journal,
+                state,
+                env: self.env,
+            }),
             index,
             reporter: &mut *self.reporter,
             prompter: &mut *self.prompter,
@@ -644,9 +676,11 @@ impl Runner<'_> {
 
     /// The checkout named by the `dir` of the step at `index`, relative to the project's work
     /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
+    #[allow(clippy::too_many_arguments)]
     fn prepare_checkout(
         &mut self,
         plan: &FrozenPlan,
+        facts: &PlanFacts,
         journal: &mut Journal,
         state: &StateDir,
         index: usize,
@@ -657,13 +691,16 @@ impl Runner<'_> {
         let Some(dir) = &step.dir else {
             return Ok(None);
         };
-        let cx = self.cx(plan, journal, state, index, redactor, false, None);
-        let relative = cx.render(dir)?;
-        let url = step
-            .clone
-            .as_ref()
-            .map(|clone| cx.render(clone))
-            .transpose()?;
+        let (relative, url) = {
+            let cx = self.cx(facts, journal, state, index, redactor, false, None);
+            let relative = cx.render(dir)?;
+            let url = step
+                .clone
+                .as_ref()
+                .map(|clone| cx.render(clone))
+                .transpose()?;
+            (relative, url)
+        };
         let root = self.project.root.join(&relative);
         if !root.exists() {
             let Some(url) = url.filter(|_| clone_missing) else {
@@ -710,15 +747,16 @@ impl Runner<'_> {
         redactor: &Redactor,
     ) -> Result<Option<String>, String> {
         let plan = journal.plan.clone();
+        let facts = plan.facts();
         let steps::StepKind::Run(run) = &plan.steps[index].kind else {
             return Ok(None);
         };
         let checkout = self
-            .prepare_checkout(&plan, journal, state, index, redactor, false)
+            .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
             .map_err(|error| redactor.redact(&error.to_string()))?;
         let command = {
             let cx = self.cx(
-                &plan,
+                &facts,
                 journal,
                 state,
                 index,

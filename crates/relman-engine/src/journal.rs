@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::{PlanFacts, StepFacts};
 pub use crate::core::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
-use crate::plan::FrozenPlan;
+use crate::steps::{StepDef, StepKind};
+use crate::template::Variables;
 
 /// Bumped when the layout changes incompatibly; a journal with another schema is refused.
 pub const SCHEMA: u32 = 1;
@@ -36,6 +38,44 @@ pub struct Journal {
     pub steps: Vec<StepRecord>,
     /// Values learnt while running (`sha` after the commit, `release_url`, `pr_number` …).
     pub runtime: BTreeMap<String, String>,
+}
+
+/// What `run` freezes into the journal: enough to execute and resume without re-planning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrozenPlan {
+    pub workflow: String,
+    pub args: BTreeMap<String, String>,
+    /// The release's version; empty when the workflow releases nothing (`auto` found nothing).
+    pub version: String,
+    pub tag: String,
+    /// Plan-time variables (never environment values: those are read again when a step runs).
+    pub variables: Variables,
+    pub steps: Vec<StepDef>,
+    /// The version each `bump` step writes, by step number.
+    pub bumps: BTreeMap<usize, String>,
+    /// Steps whose `if` was false at plan time, with the reason.
+    pub skipped: BTreeMap<usize, String>,
+}
+
+impl FrozenPlan {
+    /// What a running step may read of it.
+    pub fn facts(&self) -> PlanFacts {
+        PlanFacts {
+            version: self.version.clone(),
+            tag: self.tag.clone(),
+            variables: self.variables.clone(),
+            bumps: self.bumps.clone(),
+            steps: self
+                .steps
+                .iter()
+                .map(|step| StepFacts {
+                    id: step.id.clone(),
+                    dir: step.dir.clone(),
+                    commits: matches!(step.kind, StepKind::Commit(_)),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Why a journal could not be used.

@@ -11,36 +11,19 @@ mod condition;
 mod variables;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-pub use crate::core::{Effect, unified_diff};
+pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
+pub use crate::journal::FrozenPlan;
 pub use condition::{Condition, evaluate, evaluate_now};
-pub use variables::{PlanInputs, condition_context as variables_context, version_variables};
+pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
 use crate::environment::Environment;
 use crate::project::Project;
 use crate::steps::{StepDef, StepError, StepKind};
 use crate::template::Variables;
-
-/// What `run` freezes into the journal: enough to execute and resume without re-planning.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrozenPlan {
-    pub workflow: String,
-    pub args: BTreeMap<String, String>,
-    /// The release's version; empty when the workflow releases nothing (`auto` found nothing).
-    pub version: String,
-    pub tag: String,
-    /// Plan-time variables (never environment values: those are read again when a step runs).
-    pub variables: Variables,
-    pub steps: Vec<StepDef>,
-    /// The version each `bump` step writes, by step number.
-    pub bumps: BTreeMap<usize, String>,
-    /// Steps whose `if` was false at plan time, with the reason.
-    pub skipped: BTreeMap<usize, String>,
-}
 
 /// A plan, ready to show or run.
 #[derive(Debug, Clone)]
@@ -278,80 +261,6 @@ pub fn plan(
         nothing_to_release: inputs.nothing_to_release.clone(),
         warnings: inputs.warnings.clone(),
     })
-}
-
-/// What the plan has simulated so far: the steps before this one, as if they had run.
-#[derive(Debug, Default)]
-pub struct Simulation {
-    /// Whether a step that changes something comes before (later checks then run at run time).
-    pub changed_anything: bool,
-    /// Files earlier steps change or remove, relative to the work tree (what `commit` stages).
-    pub changed_files: Vec<PathBuf>,
-    /// Whether a commit comes before (the tag then points at it).
-    pub committed: bool,
-    /// Whether a `tag` step comes before (a `dispatch` then runs on the tag).
-    pub tagged: bool,
-    /// The branch checked out at this point, when a step switched.
-    pub branch: Option<String>,
-    /// Copies of the version files as earlier steps leave them, so a later `bump` shows a diff
-    /// against what will really be there. Outside the repository: planning writes nothing in it.
-    overlay: Option<tempfile::TempDir>,
-}
-
-impl Simulation {
-    /// Where the version files are read from at this point of the plan.
-    pub fn overlay_root(&self, project: &Project) -> Result<PathBuf, StepError> {
-        Ok(self
-            .overlay
-            .as_ref()
-            .map_or_else(|| project.root.clone(), |dir| dir.path().to_owned()))
-    }
-
-    /// Records a version file's content after an earlier step, in the overlay.
-    pub fn overlay_write(
-        &mut self,
-        project: &Project,
-        path: &std::path::Path,
-        bytes: &[u8],
-    ) -> Result<(), StepError> {
-        let io = |error: std::io::Error| {
-            StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
-        };
-        if self.overlay.is_none() {
-            let dir = tempfile::tempdir().map_err(io)?;
-            for spec in &project.version_files {
-                let relative = spec.path();
-                let mut copies = vec![relative.to_owned()];
-                if relative
-                    .file_name()
-                    .is_some_and(|name| name == "package.json")
-                {
-                    let parent = relative.parent().unwrap_or(std::path::Path::new(""));
-                    copies.push(parent.join("package-lock.json"));
-                    copies.push(parent.join("npm-shrinkwrap.json"));
-                }
-                for copy in copies {
-                    let source = project.root.join(&copy);
-                    if source.is_file() {
-                        let target = dir.path().join(&copy);
-                        if let Some(parent) = target.parent() {
-                            fs_err::create_dir_all(parent).map_err(io)?;
-                        }
-                        fs_err::copy(&source, &target).map_err(io)?;
-                    }
-                }
-            }
-            self.overlay = Some(dir);
-        }
-        let dir = self.overlay.as_ref().expect("the overlay was just created");
-        fs_err::write(dir.path().join(path), bytes).map_err(io)
-    }
-
-    pub fn touch(&mut self, path: PathBuf) {
-        if !self.changed_files.contains(&path) {
-            self.changed_files.push(path);
-        }
-    }
 }
 
 /// The step's title: its `name`, or what it does.

@@ -10,29 +10,11 @@ use relman_version::version::Version;
 use super::PlanError;
 use super::condition::{self, Condition};
 use crate::config::{Config, Workflow};
+use crate::core::PlanInputs;
 use crate::environment::Environment;
-use crate::project::{CurrentVersion, History, NextVersion, Project, RenderedSection};
+use crate::project::{NextVersion, Project};
 use crate::steps::{StepError, StepKind};
 use crate::template::{Placeholder, Template, Variables};
-
-/// The facts a plan is built on.
-#[derive(Debug, Clone)]
-pub struct PlanInputs {
-    pub history: History,
-    pub current: CurrentVersion,
-    /// The version released; `None` when `auto` found nothing releasable.
-    pub version: Option<Version>,
-    /// What each `bump` step writes: step number → (from, to).
-    pub bumps: BTreeMap<usize, (Version, Version)>,
-    /// The version the last `bump` after the first writes (`bump = "dev"`).
-    pub dev_version: Option<Version>,
-    pub nothing_to_release: Option<String>,
-    pub today: Date,
-    pub args: BTreeMap<String, String>,
-    /// This release's changelog section, when the workflow needs it.
-    pub changelog: Option<RenderedSection>,
-    pub warnings: Vec<String>,
-}
 
 impl PlanInputs {
     /// Reads history and versions and computes every bump of `workflow`.

@@ -10,10 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::plan::Effect;
 use crate::template::{Template, Variables};
 
-mod context;
-
-pub use crate::core::{Outcome, Probe, StepError, run_command};
-pub use context::{Checkout, PlanCx, RunCx};
+pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, run_command};
 
 pub mod branch;
 pub mod bump;

@@ -102,7 +102,7 @@ impl RunStep {
     }
 
     pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let variables = super::context::with_env(cx.variables, cx.env);
+        let variables = crate::core::with_env(cx.variables, cx.env);
         let argv = match &self.command {
             CommandSpec::Argv(words) => words
                 .iter()

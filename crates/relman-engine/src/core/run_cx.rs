@@ -1,64 +1,68 @@
-//! What a step sees while it is planned ([`PlanCx`]) and while it runs ([`RunCx`]), and what it
-//! answers: [`Outcome`] after acting, [`Probe`] when asked whether its effect is already there,
-//! [`StepError`] when it cannot go on.
+//! What a step sees while it runs ([`RunCx`]): the project, what the frozen plan says of the
+//! release ([`PlanFacts`]), and its own record in the journal, which it reads and writes through
+//! the [`Ledger`] the executor hands it (so a step never depends on the journal file's layout).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use relman_remote::Redactor;
 
-use crate::core::StepError;
+use super::StepError;
+use super::plan_cx::with_env;
+use super::record::{RemoteEffect, StepRecord, StepState, Undo};
+use super::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
-use crate::journal::{Journal, RemoteEffect, StateDir, StepRecord, Undo};
-use crate::plan::{FrozenPlan, PlanInputs, Simulation};
 use crate::project::Project;
-use crate::report::{Event, Prompter, Reporter};
 use crate::template::{Template, Variables};
+
+/// The journal as a running step reads and writes it: every step's record, the values learnt
+/// while running, and writing it all down now. The executor implements it over the journal
+/// file; a step calls [`RunCx::save`] before an effect it must recognise after a crash.
+pub trait Ledger {
+    /// Every step's record, in workflow order.
+    fn records(&self) -> &[StepRecord];
+    fn records_mut(&mut self) -> &mut [StepRecord];
+    /// Values learnt while running (`sha` after the commit, `release_url` …).
+    fn runtime(&self) -> &BTreeMap<String, String>;
+    fn runtime_mut(&mut self) -> &mut BTreeMap<String, String>;
+    /// Writes the journal now, atomically.
+    fn save(&mut self) -> Result<(), StepError>;
+}
+
+/// What a running step may read of the frozen plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanFacts {
+    /// The release's version; empty when the workflow releases nothing.
+    pub version: String,
+    pub tag: String,
+    /// Plan-time variables.
+    pub variables: Variables,
+    /// The version each `bump` step writes, by step number.
+    pub bumps: BTreeMap<usize, String>,
+    /// Every step of the workflow, as far as the others care.
+    pub steps: Vec<StepFacts>,
+}
+
+/// What one step of the workflow means to the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepFacts {
+    pub id: Option<String>,
+    /// The other checkout it acts in.
+    pub dir: Option<Template>,
+    /// Whether it commits what the steps before it changed (a `commit`).
+    pub commits: bool,
+}
 
 /// How many lines of a command's output the journal keeps.
 const TAIL_LINES: usize = 40;
-
-/// What a step sees while the plan is made.
-#[derive(Debug)]
-pub struct PlanCx<'a> {
-    pub project: &'a Project,
-    pub env: &'a Environment,
-    pub variables: &'a Variables,
-    pub inputs: &'a PlanInputs,
-    pub sim: &'a mut Simulation,
-}
-
-impl PlanCx<'_> {
-    /// Resolves what is known; run-time values stay as `{name}`. Environment values are filled
-    /// in (and secrets masked by whoever shows the plan).
-    pub fn render(&self, template: &Template) -> String {
-        template.render_partial(&with_env(self.variables, self.env))
-    }
-
-    /// Resolves fully, or says which value is missing.
-    pub fn render_strict(&self, template: &Template) -> Result<String, StepError> {
-        template
-            .render(&with_env(self.variables, self.env))
-            .map_err(|unresolved| StepError::new(unresolved.to_string()))
-    }
-}
-
-/// The variables plus the `env.*` values templates use.
-pub(crate) fn with_env(variables: &Variables, env: &Environment) -> Variables {
-    let mut all = variables.clone();
-    for (name, value) in env.vars() {
-        all.set(format!("env.{name}"), value);
-    }
-    all
-}
 
 /// What a step sees while it runs.
 pub struct RunCx<'a> {
     pub project: &'a Project,
     pub env: &'a Environment,
-    pub plan: &'a FrozenPlan,
-    pub journal: &'a mut Journal,
-    pub state: &'a StateDir,
-    /// The index of the running step in `journal.steps`.
+    pub plan: &'a PlanFacts,
+    pub journal: Box<dyn Ledger + 'a>,
+    /// The index of the running step in the journal's records.
     pub index: usize,
     pub reporter: &'a mut dyn Reporter,
     pub prompter: &'a mut dyn Prompter,
@@ -90,10 +94,10 @@ impl<'a> RunCx<'a> {
     /// of steps with an id, and the environment.
     pub fn variables(&self) -> Variables {
         let mut variables = with_env(&self.plan.variables, self.env);
-        for (key, value) in &self.journal.runtime {
+        for (key, value) in self.journal.runtime() {
             variables.set(key.clone(), value.clone());
         }
-        for (step, record) in self.plan.steps.iter().zip(&self.journal.steps) {
+        for (step, record) in self.plan.steps.iter().zip(self.journal.records()) {
             if let Some(id) = &step.id {
                 for (name, value) in &record.outputs {
                     variables.set(format!("steps.{id}.{name}"), value.clone());
@@ -111,17 +115,16 @@ impl<'a> RunCx<'a> {
     }
 
     pub fn record(&mut self) -> &mut StepRecord {
-        &mut self.journal.steps[self.index]
+        &mut self.journal.records_mut()[self.index]
     }
 
     pub fn number(&self) -> usize {
-        self.journal.steps[self.index].number
+        self.journal.records()[self.index].number
     }
 
     /// Writes the journal now (a step records what it is about to do before doing it).
     pub fn save(&mut self) -> Result<(), StepError> {
-        self.journal.updated_at = self.env.timestamp();
-        Ok(self.state.save(self.journal)?)
+        self.journal.save()
     }
 
     /// A line of output: shown live and kept (masked) in the journal's tail.
@@ -156,11 +159,11 @@ impl<'a> RunCx<'a> {
     /// A value later steps' templates see (`sha` after a commit, `release_url` …).
     pub fn set_runtime(&mut self, name: &str, value: impl Into<String>) {
         let value = self.redactor.redact(&value.into());
-        self.journal.runtime.insert(name.to_owned(), value);
+        self.journal.runtime_mut().insert(name.to_owned(), value);
     }
 
     pub fn context_value(&self, key: &str) -> Option<&str> {
-        self.journal.steps[self.index]
+        self.journal.records()[self.index]
             .context
             .get(key)
             .map(String::as_str)
@@ -193,18 +196,18 @@ impl<'a> RunCx<'a> {
         let here = &self.plan.steps[self.index].dir;
         // Only the files changed in the same checkout: a commit in `../docs` stages what the
         // steps acting in `../docs` changed.
-        let same_checkout = self.plan.steps[..self.index].iter().map(|step| {
-            (
-                &step.dir == here,
-                matches!(step.kind, super::StepKind::Commit(_)),
-            )
-        });
-        for (record, (same, commit)) in self.journal.steps[..self.index].iter().zip(same_checkout) {
+        let same_checkout = self.plan.steps[..self.index]
+            .iter()
+            .map(|step| (&step.dir == here, step.commits));
+        for (record, (same, commit)) in self.journal.records()[..self.index]
+            .iter()
+            .zip(same_checkout)
+        {
             if !same {
                 continue;
             }
             // An earlier commit here took what was changed before it.
-            if commit && record.state != crate::journal::StepState::Skipped {
+            if commit && record.state != StepState::Skipped {
                 files.clear();
                 continue;
             }
