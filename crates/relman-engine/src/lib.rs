@@ -4,7 +4,6 @@
 //! hands it an [`environment::Environment`] and implements [`report::Reporter`] and
 //! [`report::Prompter`].
 
-pub mod builtin;
 pub mod config;
 pub mod core;
 pub mod docs;

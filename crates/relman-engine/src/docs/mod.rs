@@ -42,9 +42,9 @@ pub fn render(config: &Config, name: Option<&str>) -> String {
     );
     project(&mut out, config);
     let workflows: Vec<Workflow> = if config.workflows.is_empty() {
-        crate::builtin::NAMES
+        crate::config::builtin::NAMES
             .iter()
-            .filter_map(|name| crate::builtin::workflow(name))
+            .filter_map(|name| crate::config::builtin::workflow(name))
             .collect()
     } else {
         config.workflows.values().cloned().collect()

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::config::{Config, Workflow};
+use super::{Config, Workflow};
 
 /// Names of the built-in workflows.
 pub const NAMES: &[&str] = &["release"];
