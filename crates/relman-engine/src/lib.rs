@@ -4,6 +4,7 @@
 //! hands it an [`environment::Environment`] and implements [`report::Reporter`] and
 //! [`report::Prompter`].
 
+mod clients;
 pub mod config;
 pub mod core;
 pub mod docs;

@@ -13,6 +13,7 @@ mod process;
 mod record;
 pub mod report;
 mod run_cx;
+mod step;
 
 pub use diff::unified_diff;
 pub use effect::Effect;
@@ -22,6 +23,7 @@ pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};
 pub use record::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
 pub use run_cx::{CHANGED, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
+pub use step::StepInfo;
 
 use relman_remote::Redactor;
 

@@ -20,8 +20,8 @@ use relman_remote::announce::slack::{Slack, SlackMessage};
 use relman_remote::announce::webhook::Webhook;
 use relman_remote::http::{ErrorKind, Method, TransportKind, truncate};
 
-use super::client::{self, failed};
-use super::{http_effect, note, render_json};
+use crate::clients::{self as client, failed};
+use crate::clients::{http_effect, note, render_json};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::steps::http::HttpStep;

@@ -19,9 +19,9 @@ use relman_remote::github::{ChecksReport, ChecksState, CommitStatus, GitHub, Rep
 use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
-use super::client::{self, failed};
-use super::polling::{self, Waited};
-use super::{http_effect, short};
+use crate::clients::polling::{self, Waited};
+use crate::clients::{self as client, failed};
+use crate::clients::{http_effect, short};
 use crate::plan::Effect;
 use crate::steps::check::{Check, CheckResult, CheckStep};
 use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
@@ -277,7 +277,7 @@ pub(super) fn preview_wait(
     let mut description = format!(
         "until every check run and status on `{}` in `{repo}` succeeded ({})",
         short(&target),
-        polling::describe(step)
+        polling::describe(&step.info())
     );
     if rerun_failed > 0 {
         description.push_str(&format!(
@@ -306,7 +306,7 @@ pub(super) fn preview_wait(
             &circleci.render(&circleci.rerun_request_for_plan()),
             &redactor,
         ));
-        effects.push(super::note(
+        effects.push(crate::clients::note(
             format!(
                 "CircleCI workflows are found through the links of failed statuses; the CircleCI token is read from `{token_env}`"
             ),
@@ -435,7 +435,7 @@ pub(super) fn execute_wait(
     let (repo, target, sha) = resolve_wait(git_ref, repo, cx)?;
     let hosts = circleci_hosts(cx);
     let what = format!("checks on `{}`", short(&target));
-    let waited = polling::poll(cx, step, &what, |cx| {
+    let waited = polling::poll(cx, &step.info(), &what, |cx| {
         let report = github.checks(&repo, &target).map_err(|error| {
             failed(
                 &format!("cannot read the checks of `{}`", short(&target)),

@@ -17,9 +17,9 @@ use std::time::{Duration, UNIX_EPOCH};
 use relman_remote::circleci::{CircleCi, Pipeline, PipelineDone, PipelineTrigger};
 use relman_remote::timestamp::format_rfc3339;
 
-use super::client::{self, failed};
-use super::polling::{self, Waited};
-use super::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note, render_json};
+use crate::clients::polling::{self, Waited};
+use crate::clients::{self as client, failed};
+use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note, render_json};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::steps::circleci::CircleciStep;
@@ -113,7 +113,7 @@ pub(super) fn preview(
                 "for the workflows of the `{}` pipeline on {} to finish ({})",
                 resolved.slug,
                 on(&resolved.trigger),
-                polling::describe(step)
+                polling::describe(&step.info())
             ),
         },
     ];
@@ -194,7 +194,7 @@ pub(super) fn execute(
         }
     };
     let what = format!("the workflows of pipeline {}", pipeline.number);
-    let done = match polling::poll(cx, step, &what, |_| {
+    let done = match polling::poll(cx, &step.info(), &what, |_| {
         circleci
             .check_pipeline(&pipeline)
             .map_err(|error| failed(&format!("pipeline {} of `{slug}`", pipeline.number), error))

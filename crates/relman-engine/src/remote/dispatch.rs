@@ -13,9 +13,9 @@ use std::time::Duration;
 use relman_remote::github::{DispatchMarker, GitHub, Repo, WorkflowRun};
 use relman_remote::wait::Poll;
 
-use super::client::{self, failed};
-use super::polling::{self, Waited};
-use super::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note};
+use crate::clients::polling::{self, Waited};
+use crate::clients::{self as client, failed};
+use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::steps::dispatch::DispatchStep;
@@ -92,7 +92,7 @@ pub(super) fn preview(
                 "for the run of `{}` on `{}` to finish ({})",
                 resolved.workflow,
                 resolved.git_ref,
-                polling::describe(step)
+                polling::describe(&step.info())
             ),
         },
     ];
@@ -197,7 +197,7 @@ pub(super) fn execute(
         if cx.context_value(SENT) != Some("yes") {
             if resumed {
                 // Sent or not before relman stopped? A run that appears says it was.
-                let mut grace = step.clone();
+                let mut grace = step.info();
                 grace.timeout = Some(step.timeout.unwrap_or(polling::DEFAULT_TIMEOUT).min(GRACE));
                 let what = format!("a run of `{workflow}` started before relman stopped");
                 if let Waited::Ready(run) = polling::poll(cx, &grace, &what, |_| {
@@ -220,7 +220,7 @@ pub(super) fn execute(
             save_marker(cx, &marker)?;
         }
         let what = format!("the run of `{workflow}` on `{git_ref}` to start");
-        match polling::poll(cx, step, &what, |_| {
+        match polling::poll(cx, &step.info(), &what, |_| {
             Ok(match find_run(&github, repo, &marker)? {
                 Some(run) => Poll::Ready(run),
                 None => Poll::Pending("no new run yet".to_owned()),
@@ -238,7 +238,7 @@ pub(super) fn execute(
     }
     let run_id = run_id.expect("invariant: the run is known by now");
     let what = format!("run {run_id} of `{workflow}` to finish");
-    let run = match polling::poll(cx, step, &what, |_| look(&github, repo, run_id))? {
+    let run = match polling::poll(cx, &step.info(), &what, |_| look(&github, repo, run_id))? {
         Waited::Ready(run) => run,
         Waited::TimedOut(reason) => return Ok(Outcome::Paused(reason)),
     };

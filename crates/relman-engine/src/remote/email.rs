@@ -12,8 +12,8 @@ use std::time::SystemTime;
 
 use relman_remote::email::{Email, SmtpSettings, send};
 
-use super::client::{self, SMTP_URL_ENV, failed};
-use super::note;
+use crate::clients::note;
+use crate::clients::{self as client, SMTP_URL_ENV, failed};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::project::Project;

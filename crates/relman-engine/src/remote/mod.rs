@@ -17,17 +17,13 @@
 mod announce;
 mod checks;
 mod circleci;
-mod client;
 mod dispatch;
 mod email;
-mod polling;
 mod pull_request;
 mod release;
 mod verify;
 
-use std::path::{Path, PathBuf};
-
-use relman_remote::{Redactor, RenderedRequest};
+use relman_remote::Redactor;
 
 use crate::plan::Effect;
 use crate::steps::check::{CheckResult, CheckStep};
@@ -218,113 +214,4 @@ fn not_remote(kind: &StepKind) -> StepError {
         "invariant: `{}` is not a remote step kind",
         kind.key()
     ))
-}
-
-/// A rendered request as a plan effect, masked once more with the engine's redactor (every secret
-/// environment value, not only the client's own credentials).
-fn http_effect(rendered: &RenderedRequest, redactor: &Redactor) -> Effect {
-    Effect::Http {
-        method: rendered.method.to_string(),
-        url: redactor.redact(&rendered.url),
-        body: rendered.body.as_deref().map(|body| redactor.redact(body)),
-    }
-}
-
-/// A note in the plan, masked.
-fn note(text: impl AsRef<str>, redactor: &Redactor) -> Effect {
-    Effect::Note {
-        text: redactor.redact(text.as_ref()),
-    }
-}
-
-/// A JSON value whose strings are templates (`json`, `payload`, `parameters`), rendered string
-/// by string, so a value can never break the JSON around it.
-fn render_json(
-    value: &serde_json::Value,
-    render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
-) -> Result<serde_json::Value, StepError> {
-    Ok(match value {
-        serde_json::Value::String(source) => {
-            let template = Template::parse(source).map_err(|error| {
-                StepError::new(format!(
-                    "invariant: `{source}` was validated as a template: {error}"
-                ))
-            })?;
-            serde_json::Value::String(render(&template)?)
-        }
-        serde_json::Value::Array(items) => serde_json::Value::Array(
-            items
-                .iter()
-                .map(|item| render_json(item, render))
-                .collect::<Result<_, _>>()?,
-        ),
-        serde_json::Value::Object(map) => serde_json::Value::Object(
-            map.iter()
-                .map(|(key, item)| Ok((key.clone(), render_json(item, render)?)))
-                .collect::<Result<_, StepError>>()?,
-        ),
-        other => other.clone(),
-    })
-}
-
-/// The first seven characters of a commit id, as git shows it; any other ref as it is.
-fn short(git_ref: &str) -> &str {
-    if git_ref.len() == 40 && git_ref.chars().all(|c| c.is_ascii_hexdigit()) {
-        &git_ref[..7]
-    } else {
-        git_ref
-    }
-}
-
-/// The context key a step that downloads a run's artifacts sets once they are all in: a resume
-/// neither downloads them again nor calls the step done before they are.
-const ARTIFACTS_DONE: &str = "artifacts_done";
-
-/// Downloads a run's artifacts into `dir` (under the work tree) through `download`, unless an
-/// earlier run of the step did; names each file, then records in the journal that they are in.
-fn download_artifacts_once(
-    cx: &mut RunCx<'_>,
-    dir: &str,
-    download: impl FnOnce(&Path) -> Result<Vec<PathBuf>, StepError>,
-) -> Result<(), StepError> {
-    if cx.context_value(ARTIFACTS_DONE) == Some("yes") {
-        return Ok(());
-    }
-    let files = download(&cx.root().join(dir))?;
-    for file in &files {
-        cx.output(&format!(
-            "downloaded {}",
-            cx.project.display_path(file).display()
-        ));
-    }
-    cx.set_context(ARTIFACTS_DONE, "yes");
-    cx.save()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn json_templates_render_inside_strings_only() {
-        let value =
-            serde_json::json!({"summary": "Deploy {version}", "count": 2, "tags": ["{tag}", true]});
-        let mut variables = Variables::new();
-        variables.set("version", "1.2.3");
-        variables.set("tag", "v1.2.3\"}");
-        let rendered = render_json(&value, &mut |template| {
-            Ok(template.render_partial(&variables))
-        })
-        .unwrap();
-        assert_eq!(
-            rendered,
-            serde_json::json!({"summary": "Deploy 1.2.3", "count": 2, "tags": ["v1.2.3\"}", true]})
-        );
-    }
-
-    #[test]
-    fn commit_ids_are_shortened() {
-        assert_eq!(short("0123456789abcdef0123456789abcdef01234567"), "0123456");
-        assert_eq!(short("main"), "main");
-    }
 }

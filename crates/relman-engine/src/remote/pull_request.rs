@@ -14,9 +14,9 @@ use relman_remote::github::{
 use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
-use super::client::{self, failed};
-use super::polling::{self, Waited};
-use super::{http_effect, note};
+use crate::clients::polling::{self, Waited};
+use crate::clients::{self as client, failed};
+use crate::clients::{http_effect, note};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::project::Project;
@@ -348,7 +348,7 @@ pub(super) fn execute_merge(
                 })?;
             cx.output(&format!(
                 "merged #{number} as {}",
-                super::short(&result.sha)
+                crate::clients::short(&result.sha)
             ));
         }
     }
@@ -386,7 +386,7 @@ fn finish_merge(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             "pull request #{} merged into `{}` in `{repo}` as {}",
             pull.number,
             pull.base.branch,
-            super::short(&sha)
+            crate::clients::short(&sha)
         ),
         undo_hint: format!(
             "revert the merge on `{}`: `git revert -m 1 {sha}`, then push",
@@ -428,7 +428,7 @@ pub(super) fn preview_wait(
         Effect::Wait {
             description: format!(
                 "until pull request #{number} in `{repo}` is merged ({}); closed without merging fails",
-                polling::describe(step)
+                polling::describe(&step.info())
             ),
         },
         http_effect(&github.render(&request), &redactor),
@@ -461,7 +461,7 @@ pub(super) fn execute_wait(
     let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
     let number = parse_number(&waited_pull(pr, &|template| cx.render(template))?)?;
     let what = format!("pull request #{number} to be merged");
-    match polling::poll(cx, step, &what, |_| look(&github, &repo, number))? {
+    match polling::poll(cx, &step.info(), &what, |_| look(&github, &repo, number))? {
         Waited::Ready(pull) => {
             finish_wait(cx, &pull);
             Ok(Outcome::Done)
@@ -493,7 +493,7 @@ fn finish_wait(cx: &mut RunCx<'_>, pull: &PullRequest) {
         pull.number,
         pull.merge_commit_sha
             .as_deref()
-            .map(|sha| format!(" as {}", super::short(sha)))
+            .map(|sha| format!(" as {}", crate::clients::short(sha)))
             .unwrap_or_default()
     );
     cx.output(&summary);

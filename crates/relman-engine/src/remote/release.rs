@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use relman_remote::github::{GitHub, NewRelease, Release, Repo, content_type_for};
 
-use super::client::{self, failed};
-use super::{http_effect, note};
+use crate::clients::{self as client, failed};
+use crate::clients::{http_effect, note};
 use crate::journal::RemoteEffect;
 use crate::plan::Effect;
 use crate::project::Project;

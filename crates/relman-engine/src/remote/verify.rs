@@ -18,9 +18,9 @@ use relman_remote::verify::url::UrlVerify;
 use relman_remote::wait::Poll;
 use relman_remote::{HttpClient, RequestDescription, Secret};
 
-use super::client::{self, failed};
-use super::polling::{self, Waited};
-use super::{http_effect, note};
+use crate::clients::polling::{self, Waited};
+use crate::clients::{self as client, failed};
+use crate::clients::{http_effect, note};
 use crate::environment::Environment;
 use crate::plan::Effect;
 use crate::steps::verify::VerifyStep;
@@ -271,7 +271,7 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
                     description: format!(
                         "until {} ({})",
                         crate::steps::describe(&step.kind, cx.variables),
-                        polling::describe(step)
+                        polling::describe(&step.info())
                     ),
                 },
                 note("its target is resolved when its turn comes", &redactor),
@@ -281,7 +281,11 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
     };
     let client = client::http(cx.project, cx.env);
     let mut effects = vec![Effect::Wait {
-        description: format!("{} ({})", checker.describe(), polling::describe(step)),
+        description: format!(
+            "{} ({})",
+            checker.describe(),
+            polling::describe(&step.info())
+        ),
     }];
     effects.extend(
         checker
@@ -312,7 +316,7 @@ fn look(checker: &Checker, client: &HttpClient) -> Result<Poll<String>, StepErro
 pub(super) fn execute(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
     let (checker, client) = build_run(step, cx)?;
     let what = checker.describe();
-    match polling::poll(cx, step, &what, |_| look(&checker, &client))? {
+    match polling::poll(cx, &step.info(), &what, |_| look(&checker, &client))? {
         Waited::Ready(summary) => {
             cx.output(&summary);
             cx.set_output("summary", summary);

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::plan::Effect;
 use crate::template::{Template, Variables};
 
-pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, run_command};
+pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, run_command};
 
 pub mod branch;
 pub mod bump;
@@ -60,6 +60,18 @@ pub struct StepDef {
     /// Where to clone `dir` from when it is missing.
     pub clone: Option<Template>,
     pub kind: StepKind,
+}
+
+impl StepDef {
+    /// What its kind may know of it besides its own options.
+    pub fn info(&self) -> StepInfo<'_> {
+        StepInfo {
+            number: self.number,
+            id: self.id.as_deref(),
+            timeout: self.timeout,
+            interval: self.interval,
+        }
+    }
 }
 
 /// What a step does, with its resolved options.

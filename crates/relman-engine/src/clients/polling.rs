@@ -12,13 +12,13 @@ use std::time::{Duration, Instant};
 use relman_remote::Clock;
 use relman_remote::wait::{Poll, PollOptions, WaitError, poll_until};
 
-use crate::steps::{RunCx, StepDef, StepError};
+use crate::core::{RunCx, StepError, StepInfo};
 
 /// How long a step waits when it has no `timeout`.
-pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// How a step polls.
-pub(super) fn options(step: &StepDef) -> PollOptions {
+pub(crate) fn options(step: &StepInfo<'_>) -> PollOptions {
     let timeout = step.timeout.unwrap_or(DEFAULT_TIMEOUT);
     match step.interval {
         Some(interval) => PollOptions {
@@ -31,7 +31,7 @@ pub(super) fn options(step: &StepDef) -> PollOptions {
 }
 
 /// The plan's line about a wait: how long at most, how often.
-pub(super) fn describe(step: &StepDef) -> String {
+pub(crate) fn describe(step: &StepInfo<'_>) -> String {
     let options = options(step);
     if options.timeout.is_zero() {
         return "looks once, then pauses until `relman resume` if not yet".to_owned();
@@ -48,16 +48,16 @@ pub(super) fn describe(step: &StepDef) -> String {
 
 /// How a wait ended, when it did not fail.
 #[derive(Debug)]
-pub(super) enum Waited<T> {
+pub(crate) enum Waited<T> {
     Ready(T),
     /// The timeout passed: the reason to pause with.
     TimedOut(String),
 }
 
 /// Looks with `look` until it is ready, fails, or the step's timeout passes.
-pub(super) fn poll<'a, T>(
+pub(crate) fn poll<'a, T>(
     cx: &mut RunCx<'a>,
-    step: &StepDef,
+    step: &StepInfo<'_>,
     what: &str,
     mut look: impl FnMut(&mut RunCx<'a>) -> Result<Poll<T>, StepError>,
 ) -> Result<Waited<T>, StepError> {
@@ -81,7 +81,7 @@ pub(super) fn poll<'a, T>(
 }
 
 /// `30m`, `1m30s`, `250ms`.
-pub(super) fn human(duration: Duration) -> String {
+pub(crate) fn human(duration: Duration) -> String {
     let millis = duration.as_millis();
     if millis < 1000 {
         return format!("{millis}ms");
@@ -114,7 +114,7 @@ mod tests {
         .unwrap();
         let step = &config.workflows["w"].steps[0];
         assert_eq!(
-            describe(step),
+            describe(&step.info()),
             "looks once, then pauses until `relman resume` if not yet"
         );
     }
