@@ -7,6 +7,9 @@
 mod diff;
 mod effect;
 mod error;
+pub mod explain;
+mod kind;
+pub mod options;
 mod outcome;
 mod plan_cx;
 mod process;
@@ -18,6 +21,7 @@ mod step;
 pub use diff::unified_diff;
 pub use effect::Effect;
 pub use error::StepError;
+pub use kind::{Kind, KindSpec, UndoCommand};
 pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};

@@ -2,38 +2,15 @@
 //! templates as written, then the details a person following the runbook needs (what is
 //! checked, what pauses, what later steps can use).
 
-use super::words::{PAUSES, code, codes, join, labelled_text, show, show_code};
+use crate::core::explain::{
+    Explained, PAUSES, answers, code, codes, join, labelled_text, show, show_code,
+};
 use crate::steps::check::Check;
 use crate::steps::release::ReleaseAction;
 use crate::steps::run::CommandSpec;
 use crate::steps::verify::VerifyStep;
 use crate::steps::wait::WaitStep;
 use crate::steps::{StepDef, StepKind};
-use crate::template::Template;
-
-/// One step in words: a sentence, then details.
-pub(super) struct Explained {
-    pub sentence: String,
-    pub details: Vec<String>,
-}
-
-impl Explained {
-    fn new(sentence: impl Into<String>) -> Self {
-        Explained {
-            sentence: sentence.into(),
-            details: Vec::new(),
-        }
-    }
-
-    fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.details.push(detail.into());
-        self
-    }
-
-    fn detail_if(self, condition: bool, detail: impl Into<String>) -> Self {
-        if condition { self.detail(detail) } else { self }
-    }
-}
 
 #[allow(clippy::too_many_lines)] // one arm per kind reads better than 24 small functions
 pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Explained {
@@ -585,18 +562,4 @@ pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Exp
             )
         }
     }
-}
-
-/// "`URL` answers 200 with `text`": what a URL wait or verify looks for.
-fn answers(url: &Template, status: Option<u16>, contains: Option<&Template>) -> String {
-    format!(
-        "{} answers{}{}",
-        show_code(url),
-        status
-            .map(|status| format!(" {status}"))
-            .unwrap_or_default(),
-        contains
-            .map(|text| format!(" with {}", show_code(text)))
-            .unwrap_or_default()
-    )
 }

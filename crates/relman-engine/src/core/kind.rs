@@ -1,0 +1,123 @@
+//! [`Kind`]: what a step kind implements, and [`KindSpec`]: what it declares. Each kind is one
+//! module of `crate::kinds` with a type implementing [`Kind`]; the registry there lists them once
+//! and generates the `StepKind` enum and every dispatch from that list.
+
+use super::explain::{ExplainCx, Explained};
+use super::options::{OptionSpec, OptionType, Options, Reported};
+use super::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::template::{Template, Variables};
+
+/// What a kind declares: its key, the values and options it takes, what it exposes. Validation,
+/// the JSON Schema and `relman docs` all read it, so a kind cannot be documented one way and
+/// validated another.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The key that names the kind in a step table, e.g. `cherry-pick`.
+    pub key: &'static str,
+    /// What the kind key's value is (a string, a list, a number …).
+    pub key_type: OptionType,
+    /// What the kind does, one line (`relman docs`, the schema).
+    pub summary: &'static str,
+    /// The values the kind key accepts, when it is a fixed set (`check`, `wait`, `verify` …).
+    pub values: &'static [&'static str],
+    /// Options besides the common ones, in the order messages list them.
+    pub options: &'static [OptionSpec],
+    /// Whether the step can act in another checkout (`dir`, `clone`).
+    pub in_checkout: bool,
+    /// Whether the kind key is also an option of other kinds (`tag`, `branch`, `switch`) or
+    /// belongs with them (`push`, `merge`): such a step is of this kind only when it names no
+    /// other kind key, and one of these explains the others (`branch` with `switch = false`).
+    pub yields: bool,
+    /// Whether `name` is this kind's own option (a release's title) rather than the step's
+    /// display name.
+    pub owns_name: bool,
+    /// Whether it only reads: checks after it still run while the plan is made.
+    pub read_only: bool,
+    /// Whether it commits what the steps before it changed in its checkout.
+    pub commits: bool,
+    /// The outputs it exposes as `{steps.ID.NAME}` (besides any its options name).
+    pub outputs: &'static [&'static str],
+}
+
+impl KindSpec {
+    /// A spec with only its key and summary; the rest is set with struct update syntax.
+    pub const fn new(key: &'static str, summary: &'static str) -> KindSpec {
+        KindSpec {
+            key,
+            key_type: OptionType::String,
+            summary,
+            values: &[],
+            options: &[],
+            in_checkout: false,
+            yields: false,
+            owns_name: false,
+            read_only: false,
+            commits: false,
+            outputs: &[],
+        }
+    }
+}
+
+/// One step kind: how it reads its options, what it says it does, and what it does.
+pub trait Kind: Sized {
+    const SPEC: KindSpec;
+
+    /// Reads the kind's options from its step table, which holds only keys the kind takes.
+    /// Problems are reported through `options` (with their place in the file), then `Err`.
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported>;
+
+    /// The outputs it exposes as `{steps.ID.NAME}`.
+    fn outputs(&self) -> Vec<String> {
+        Self::SPEC
+            .outputs
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect()
+    }
+
+    /// Every template among its options, with the option's name.
+    fn templates(&self) -> Vec<(&'static str, &Template)>;
+
+    /// Its JSON options whose strings are templates (`json`, `payload`, `parameters`).
+    fn json_values(&self) -> Vec<&serde_json::Value> {
+        Vec::new()
+    }
+
+    /// What it does in a few words: the step's title when it has no `name`.
+    fn describe(&self, variables: &Variables) -> String;
+
+    /// What it does in plain English, for `relman docs`: a sentence, then details.
+    fn explain(&self, cx: &mut ExplainCx<'_>) -> Explained;
+
+    /// Its effects, for the plan.
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError>;
+
+    /// Its effects when it acts in another checkout (`dir`), after the note saying where.
+    fn preview_in_checkout(
+        &self,
+        step: &StepInfo<'_>,
+        cx: &mut PlanCx<'_>,
+    ) -> Result<Vec<Effect>, StepError> {
+        self.preview(step, cx)
+    }
+
+    /// Acts. The executor has recorded the step as running before calling this.
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError>;
+
+    /// Whether its effect is already there, for a step that was running when relman died.
+    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError>;
+
+    /// The command `abort` runs to take it back, rendered now (a `run` step's `undo`).
+    fn undo_command(&self, cx: &RunCx<'_>) -> Result<Option<UndoCommand>, StepError> {
+        let _ = cx;
+        Ok(None)
+    }
+}
+
+/// A command that takes a step back, ready to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UndoCommand {
+    pub argv: Vec<String>,
+    pub cwd: std::path::PathBuf,
+    pub env: Vec<(String, String)>,
+}
