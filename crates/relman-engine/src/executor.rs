@@ -14,11 +14,11 @@ use crate::journal::{
     Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord, StepState,
     Undo,
 };
+use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
 use crate::report::{Event, Prompter, Reporter};
-use crate::steps::{self, Checkout, Outcome, Probe, RunCx, StepError};
 
 /// The journal file as a running step reads and writes it.
 struct JournalFile<'a> {
@@ -411,7 +411,7 @@ impl Runner<'_> {
                         false,
                         checkout.as_ref(),
                     );
-                    steps::probe(step, &mut cx)
+                    kinds::probe(step, &mut cx)
                 };
                 match probed {
                     Ok(Probe::Done) => {
@@ -479,7 +479,7 @@ impl Runner<'_> {
                     confirmed,
                     checkout.as_ref(),
                 );
-                match steps::execute(step, &mut cx) {
+                match kinds::execute(step, &mut cx) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
                         let line =
@@ -719,7 +719,7 @@ impl Runner<'_> {
             ];
             let reporter = &mut *self.reporter;
             let number = step.number;
-            steps::run_command(&argv, &self.project.root, &[], None, |line| {
+            kinds::run_command(&argv, &self.project.root, &[], None, |line| {
                 reporter.event(Event::StepOutput {
                     number,
                     line: redactor.redact(line),
@@ -748,7 +748,7 @@ impl Runner<'_> {
     ) -> Result<Option<String>, String> {
         let plan = journal.plan.clone();
         let facts = plan.facts();
-        let steps::StepKind::Run(run) = &plan.steps[index].kind else {
+        let kinds::StepKind::Run(run) = &plan.steps[index].kind else {
             return Ok(None);
         };
         let checkout = self
@@ -767,11 +767,11 @@ impl Runner<'_> {
             run.undo_command(&cx)
                 .map_err(|error| redactor.redact(&error.to_string()))?
         };
-        let Some(steps::run::Resolved { argv, cwd, env }) = command else {
+        let Some(kinds::run::Resolved { argv, cwd, env }) = command else {
             return Ok(None);
         };
         let reporter = &mut *self.reporter;
-        steps::run_command(&argv, &cwd, &env, None, |line| {
+        kinds::run_command(&argv, &cwd, &env, None, |line| {
             reporter.event(Event::StepOutput {
                 number: 0,
                 line: redactor.redact(line),
@@ -893,7 +893,7 @@ impl Runner<'_> {
             }
             Undo::Command { argv, cwd } => {
                 let reporter = &mut *self.reporter;
-                steps::run_command(argv, cwd, &[], None, |line| {
+                kinds::run_command(argv, cwd, &[], None, |line| {
                     reporter.event(Event::StepOutput {
                         number: 0,
                         line: line.to_owned(),

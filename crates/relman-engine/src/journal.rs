@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::{PlanFacts, StepFacts};
 pub use crate::core::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
-use crate::steps::{StepDef, StepKind};
+use crate::kinds::{StepDef, StepKind};
 use crate::template::Variables;
 
 /// Bumped when the layout changes incompatibly; a journal with another schema is refused.

@@ -12,11 +12,11 @@ pub mod environment;
 pub mod executor;
 pub mod init;
 pub mod journal;
+pub mod kinds;
 pub mod lock;
 pub mod plan;
 pub mod project;
 mod remote;
-pub mod steps;
 pub mod template;
 
 pub use crate::core::report;

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use relman_git::Repository;
 
+use crate::kinds::StepDef;
 use crate::project::{Project, ProjectError};
-use crate::steps::StepDef;
 
 pub mod builtin;
 mod error;

@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::kinds::{self, GIT_KINDS, KINDS, KindSpec};
 use super::step_raw::{StepConfig, StringOrBool, StringOrList};
 use super::validate::{Cx, Scope, backticked};
-use crate::steps::{
+use crate::kinds::{
     StepDef, StepKind, branch, bump, changelog, check, checksums, cherry_pick, circleci, commit,
     dispatch, email, http, manual, merge, merge_pull_request, pull_request, push, release, run,
     slack, switch, tag, verify, wait, webhook,

@@ -5,12 +5,12 @@
 use crate::core::explain::{
     Explained, PAUSES, answers, code, codes, join, labelled_text, show, show_code,
 };
-use crate::steps::check::Check;
-use crate::steps::release::ReleaseAction;
-use crate::steps::run::CommandSpec;
-use crate::steps::verify::VerifyStep;
-use crate::steps::wait::WaitStep;
-use crate::steps::{StepDef, StepKind};
+use crate::kinds::check::Check;
+use crate::kinds::release::ReleaseAction;
+use crate::kinds::run::CommandSpec;
+use crate::kinds::verify::VerifyStep;
+use crate::kinds::wait::WaitStep;
+use crate::kinds::{StepDef, StepKind};
 
 #[allow(clippy::too_many_lines)] // one arm per kind reads better than 24 small functions
 pub(super) fn explain(step: &StepDef, bumps: &mut usize, tags_only: bool) -> Explained {

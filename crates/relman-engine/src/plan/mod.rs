@@ -21,8 +21,8 @@ pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
 use crate::environment::Environment;
+use crate::kinds::{StepDef, StepError, StepKind};
 use crate::project::Project;
-use crate::steps::{StepDef, StepError, StepKind};
 use crate::template::Variables;
 
 /// A plan, ready to show or run.
@@ -193,7 +193,7 @@ pub fn plan(
             });
             continue;
         }
-        let mut cx = crate::steps::PlanCx {
+        let mut cx = crate::kinds::PlanCx {
             project,
             env,
             variables: &variables,
@@ -201,7 +201,7 @@ pub fn plan(
             sim: &mut sim,
         };
         let mut effects =
-            crate::steps::preview(step, &mut cx).map_err(|error| PlanError::Step {
+            crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
                 number: step.number,
                 title: title.clone(),
                 error: Box::new(error),
@@ -275,7 +275,7 @@ pub fn step_title(step: &StepDef, variables: &Variables) -> String {
             Err(_) => name.clone(),
         };
     }
-    crate::steps::describe(&step.kind, variables)
+    crate::kinds::describe(&step.kind, variables)
 }
 
 fn bind_args(workflow: &Workflow, given: &[String]) -> Result<BTreeMap<String, String>, PlanError> {

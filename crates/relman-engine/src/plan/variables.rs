@@ -12,8 +12,8 @@ use super::condition::{self, Condition};
 use crate::config::{Config, Workflow};
 use crate::core::PlanInputs;
 use crate::environment::Environment;
+use crate::kinds::{StepError, StepKind};
 use crate::project::{NextVersion, Project};
-use crate::steps::{StepError, StepKind};
 use crate::template::{Placeholder, Template, Variables};
 
 impl PlanInputs {
@@ -135,7 +135,7 @@ impl PlanInputs {
             matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
                 || step.kind.templates().iter().any(|(_, template)| uses(template, "changelog"))
                 || step.kind.json_templates().iter().any(|template| uses(template, "changelog"))
-                || matches!(&step.kind, StepKind::Check(check) if check.check == crate::steps::check::Check::ChangelogEntry)
+                || matches!(&step.kind, StepKind::Check(check) if check.check == crate::kinds::check::Check::ChangelogEntry)
         });
         // A workflow that writes no changelog releases the notes a person already wrote in the
         // file (as in a runbook where the entry is part of the version bump); only when the file

@@ -23,11 +23,11 @@ use relman_remote::http::{ErrorKind, Method, TransportKind, truncate};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, note, render_json};
 use crate::journal::RemoteEffect;
+use crate::kinds::http::HttpStep;
+use crate::kinds::slack::SlackStep;
+use crate::kinds::webhook::WebhookStep;
+use crate::kinds::{Outcome, PlanCx, RunCx, StepDef, StepError};
 use crate::plan::Effect;
-use crate::steps::http::HttpStep;
-use crate::steps::slack::SlackStep;
-use crate::steps::webhook::WebhookStep;
-use crate::steps::{Outcome, PlanCx, RunCx, StepDef, StepError};
 use crate::template::Template;
 
 /// The most of an answer's body kept as the `body` output (it lands in the journal).
@@ -187,8 +187,8 @@ pub(super) fn probe_http(
     def: &StepDef,
     step: &HttpStep,
     cx: &mut RunCx<'_>,
-) -> Result<crate::steps::Probe, StepError> {
-    use crate::steps::Probe;
+) -> Result<crate::kinds::Probe, StepError> {
+    use crate::kinds::Probe;
     let Some(find) = resolve_find(step, cx)? else {
         return Ok(if step.idempotent {
             Probe::NotDone

@@ -22,9 +22,9 @@ use relman_remote::wait::Poll;
 use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, short};
+use crate::kinds::check::{Check, CheckResult, CheckStep};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::plan::Effect;
-use crate::steps::check::{Check, CheckResult, CheckStep};
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::template::Template;
 
 /// What a forge check needs, resolved.

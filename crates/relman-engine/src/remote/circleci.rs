@@ -21,9 +21,9 @@ use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note, render_json};
 use crate::journal::RemoteEffect;
+use crate::kinds::circleci::CircleciStep;
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::plan::Effect;
-use crate::steps::circleci::CircleciStep;
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::template::Template;
 
 /// Clocks disagree: a pipeline CircleCI dates a little before our start is still ours.

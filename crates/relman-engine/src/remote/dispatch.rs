@@ -17,9 +17,9 @@ use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note};
 use crate::journal::RemoteEffect;
+use crate::kinds::dispatch::DispatchStep;
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::plan::Effect;
-use crate::steps::dispatch::DispatchStep;
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::template::Template;
 
 /// How long a resumed dispatch looks for a run it may have started before dispatching again.

@@ -15,10 +15,10 @@ use relman_remote::email::{Email, SmtpSettings, send};
 use crate::clients::note;
 use crate::clients::{self as client, SMTP_URL_ENV, failed};
 use crate::journal::RemoteEffect;
+use crate::kinds::email::EmailStep;
+use crate::kinds::{Outcome, PlanCx, RunCx, StepError};
 use crate::plan::Effect;
 use crate::project::Project;
-use crate::steps::email::EmailStep;
-use crate::steps::{Outcome, PlanCx, RunCx, StepError};
 use crate::template::Template;
 
 /// The message's parts, resolved.

@@ -25,10 +25,10 @@ mod verify;
 
 use relman_remote::Redactor;
 
+use crate::kinds::check::{CheckResult, CheckStep};
+use crate::kinds::wait::WaitStep;
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError, StepKind};
 use crate::plan::Effect;
-use crate::steps::check::{CheckResult, CheckStep};
-use crate::steps::wait::WaitStep;
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError, StepKind};
 use crate::template::{Template, Variables};
 
 /// What the step will send, for the plan.
@@ -81,8 +81,8 @@ pub(crate) fn describe(kind: &StepKind, variables: &Variables) -> String {
         StepKind::Release(step) => format!(
             "{} the GitHub release {}",
             match step.action {
-                crate::steps::release::ReleaseAction::Draft => "draft",
-                crate::steps::release::ReleaseAction::Publish => "publish",
+                crate::kinds::release::ReleaseAction::Draft => "draft",
+                crate::kinds::release::ReleaseAction::Publish => "publish",
             },
             tag(step.tag.as_ref())
         ),

@@ -18,11 +18,11 @@ use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, note};
 use crate::journal::RemoteEffect;
+use crate::kinds::merge_pull_request::MergePullRequestStep;
+use crate::kinds::pull_request::PullRequestStep;
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::plan::Effect;
 use crate::project::Project;
-use crate::steps::merge_pull_request::MergePullRequestStep;
-use crate::steps::pull_request::PullRequestStep;
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
 use crate::template::Template;
 
 /// A pull request's options, resolved.

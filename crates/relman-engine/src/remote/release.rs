@@ -19,10 +19,10 @@ use relman_remote::github::{GitHub, NewRelease, Release, Repo, content_type_for}
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, note};
 use crate::journal::RemoteEffect;
+use crate::kinds::release::{ReleaseAction, ReleaseStep};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError};
 use crate::plan::Effect;
 use crate::project::Project;
-use crate::steps::release::{ReleaseAction, ReleaseStep};
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepError};
 use crate::template::{Template, Variables};
 
 /// The step with its templates resolved.
@@ -149,7 +149,7 @@ pub(super) fn preview(step: &ReleaseStep, cx: &mut PlanCx<'_>) -> Result<Vec<Eff
     ));
     for pattern in assets {
         let files =
-            crate::steps::commit::expand_globs(&cx.project.root, std::slice::from_ref(pattern))?;
+            crate::kinds::commit::expand_globs(&cx.project.root, std::slice::from_ref(pattern))?;
         if files.is_empty() {
             effects.push(note(
                 format!("uploads the files matching `{pattern}` (none exist yet: an earlier step must make them), replacing assets of the same name"),
@@ -202,7 +202,7 @@ fn resolve_run(step: &ReleaseStep, cx: &RunCx<'_>) -> Result<Resolved, StepError
 fn asset_files(cx: &RunCx<'_>, patterns: &[String]) -> Result<Vec<PathBuf>, StepError> {
     let mut files = Vec::new();
     for pattern in patterns {
-        let found = crate::steps::commit::expand_globs(cx.root(), std::slice::from_ref(pattern))?;
+        let found = crate::kinds::commit::expand_globs(cx.root(), std::slice::from_ref(pattern))?;
         if found.is_empty() {
             return Err(StepError::new(format!(
                 "asset pattern `{pattern}` matches no file in {}",

@@ -22,10 +22,10 @@ use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, note};
 use crate::environment::Environment;
+use crate::kinds::verify::VerifyStep;
+use crate::kinds::wait::WaitStep;
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError, StepKind};
 use crate::plan::Effect;
-use crate::steps::verify::VerifyStep;
-use crate::steps::wait::WaitStep;
-use crate::steps::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError, StepKind};
 use crate::template::{Template, Variables};
 
 /// One verifier, resolved.
@@ -270,7 +270,7 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
                 Effect::Wait {
                     description: format!(
                         "until {} ({})",
-                        crate::steps::describe(&step.kind, cx.variables),
+                        crate::kinds::describe(&step.kind, cx.variables),
                         polling::describe(&step.info())
                     ),
                 },
