@@ -738,7 +738,8 @@ impl Runner<'_> {
         Ok(Some(Checkout { root, repo }))
     }
 
-    /// Runs the `undo` of the `run` step at `index`, rendered now (with the environment of now).
+    /// Runs the undo command of the step at `index` (a `run` step's `undo`), rendered now (with
+    /// the environment of now).
     fn run_step_undo(
         &mut self,
         journal: &mut Journal,
@@ -748,9 +749,6 @@ impl Runner<'_> {
     ) -> Result<Option<String>, String> {
         let plan = journal.plan.clone();
         let facts = plan.facts();
-        let kinds::StepKind::Run(run) = &plan.steps[index].kind else {
-            return Ok(None);
-        };
         let checkout = self
             .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
             .map_err(|error| redactor.redact(&error.to_string()))?;
@@ -764,10 +762,12 @@ impl Runner<'_> {
                 false,
                 checkout.as_ref(),
             );
-            run.undo_command(&cx)
+            plan.steps[index]
+                .kind
+                .undo_command(&cx)
                 .map_err(|error| redactor.redact(&error.to_string()))?
         };
-        let Some(kinds::run::Resolved { argv, cwd, env }) = command else {
+        let Some(crate::core::UndoCommand { argv, cwd, env }) = command else {
             return Ok(None);
         };
         let reporter = &mut *self.reporter;

@@ -32,7 +32,6 @@ pub use crate::project::settings::{
 pub use error::{ConfigError, ConfigErrors, Location};
 pub use kinds::{CHECKS, KindSpec, all as all_kinds, kind as kind_spec};
 pub use schema::json_schema;
-pub(crate) use steps::visit_json_strings;
 
 /// The file name relman looks for at the root of the repository.
 pub const FILE_NAME: &str = "relman.toml";

@@ -9,6 +9,7 @@ use toml::Spanned;
 use super::kinds::{self, GIT_KINDS, KINDS, KindSpec};
 use super::step_raw::{StepConfig, StringOrBool, StringOrList};
 use super::validate::{Cx, Scope, backticked};
+use crate::core::options::{toml_to_json, visit_json_strings};
 use crate::kinds::{
     StepDef, StepKind, branch, bump, changelog, check, checksums, cherry_pick, circleci, commit,
     dispatch, email, http, manual, merge, merge_pull_request, pull_request, push, release, run,
@@ -1107,38 +1108,5 @@ impl Builder<'_, '_> {
             );
         }
         Ok(run::CommandSpec::Argv(templates))
-    }
-}
-
-fn toml_to_json(value: toml::Value) -> serde_json::Value {
-    match value {
-        toml::Value::String(text) => serde_json::Value::String(text),
-        toml::Value::Integer(number) => serde_json::Value::from(number),
-        toml::Value::Float(number) => serde_json::Value::from(number),
-        toml::Value::Boolean(flag) => serde_json::Value::Bool(flag),
-        toml::Value::Datetime(datetime) => serde_json::Value::String(datetime.to_string()),
-        toml::Value::Array(items) => {
-            serde_json::Value::Array(items.into_iter().map(toml_to_json).collect())
-        }
-        toml::Value::Table(table) => serde_json::Value::Object(
-            table
-                .into_iter()
-                .map(|(key, value)| (key, toml_to_json(value)))
-                .collect(),
-        ),
-    }
-}
-
-/// Calls `visit` on every string inside a JSON value.
-pub(crate) fn visit_json_strings(value: &serde_json::Value, visit: &mut impl FnMut(&str)) {
-    match value {
-        serde_json::Value::String(text) => visit(text),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .for_each(|item| visit_json_strings(item, visit)),
-        serde_json::Value::Object(map) => map
-            .values()
-            .for_each(|item| visit_json_strings(item, visit)),
-        _ => {}
     }
 }

@@ -3,7 +3,7 @@
 //! and generates the `StepKind` enum and every dispatch from that list.
 
 use super::explain::{ExplainCx, Explained};
-use super::options::{OptionSpec, OptionType, Options, Reported};
+use super::options::{OptionSpec, OptionType};
 use super::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::{Template, Variables};
 
@@ -62,10 +62,6 @@ impl KindSpec {
 pub trait Kind: Sized {
     const SPEC: KindSpec;
 
-    /// Reads the kind's options from its step table, which holds only keys the kind takes.
-    /// Problems are reported through `options` (with their place in the file), then `Err`.
-    fn parse(options: &mut Options<'_>) -> Result<Self, Reported>;
-
     /// The outputs it exposes as `{steps.ID.NAME}`.
     fn outputs(&self) -> Vec<String> {
         Self::SPEC
@@ -120,4 +116,42 @@ pub struct UndoCommand {
     pub argv: Vec<String>,
     pub cwd: std::path::PathBuf,
     pub env: Vec<(String, String)>,
+}
+
+/// Collects a kind's templates with the names of their options (for [`Kind::templates`]).
+#[derive(Debug, Default)]
+pub struct TemplateList<'a>(Vec<(&'static str, &'a Template)>);
+
+impl<'a> TemplateList<'a> {
+    pub fn new() -> Self {
+        TemplateList(Vec::new())
+    }
+
+    pub fn one(mut self, name: &'static str, template: &'a Template) -> Self {
+        self.0.push((name, template));
+        self
+    }
+
+    pub fn opt(mut self, name: &'static str, template: &'a Option<Template>) -> Self {
+        self.0
+            .extend(template.iter().map(|template| (name, template)));
+        self
+    }
+
+    pub fn all(mut self, name: &'static str, templates: &'a [Template]) -> Self {
+        self.0
+            .extend(templates.iter().map(|template| (name, template)));
+        self
+    }
+
+    /// The values of `(key, template)` pairs (`env`, `headers`, `inputs`).
+    pub fn values(mut self, name: &'static str, pairs: &'a [(String, Template)]) -> Self {
+        self.0
+            .extend(pairs.iter().map(|(_, template)| (name, template)));
+        self
+    }
+
+    pub fn list(self) -> Vec<(&'static str, &'a Template)> {
+        self.0
+    }
 }

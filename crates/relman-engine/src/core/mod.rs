@@ -21,7 +21,7 @@ mod step;
 pub use diff::unified_diff;
 pub use effect::Effect;
 pub use error::StepError;
-pub use kind::{Kind, KindSpec, UndoCommand};
+pub use kind::{Kind, KindSpec, TemplateList, UndoCommand};
 pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};

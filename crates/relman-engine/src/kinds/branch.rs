@@ -3,7 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::{OptionSpec, OptionType};
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BranchStep {
@@ -12,12 +17,50 @@ pub struct BranchStep {
     pub switch: bool,
 }
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
+impl Kind for BranchStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[
+            OptionSpec::string("from"),
+            OptionSpec::new("switch", OptionType::StringOrBool),
+        ],
+        in_checkout: true,
+        yields: true,
+        outputs: &["branch", "sha"],
+        ..KindSpec::new("branch", "create a branch and switch to it")
+    };
 
-impl BranchStep {
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("branch", &self.name)
+            .opt("from", &self.from)
+            .list()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let branch = self;
+        format!("create branch {}", render(&branch.name))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let branch = self;
+        Explained::new(format!(
+            "Create the branch {}{}{}.",
+            show_code(&branch.name),
+            branch
+                .from
+                .as_ref()
+                .map(|from| format!(" from {}", show_code(from)))
+                .unwrap_or_default(),
+            if branch.switch {
+                " and switch to it"
+            } else {
+                ""
+            }
+        ))
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let name = cx.render(&self.name);
         let from = self
             .from
@@ -37,7 +80,7 @@ impl BranchStep {
         Ok(effects)
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let repo = cx.repo();
         let name = cx.render(&self.name)?;
         let from = match &self.from {
@@ -86,7 +129,7 @@ impl BranchStep {
         Ok(Outcome::Done)
     }
 
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let name = cx.render(&self.name)?;
         let Some(start) = cx.context_value("start").map(str::to_owned) else {
             return Ok(Probe::NotDone);

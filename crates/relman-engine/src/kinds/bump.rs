@@ -1,9 +1,15 @@
 //! `bump = LEVEL`: write a new version to every version file. The first bump of a workflow
 //! decides `{version}`; a later one (`bump = "dev"`) writes the next development version.
 
+use relman_version::files::{FileEdit, VersionFiles, apply};
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BumpStep {
@@ -14,19 +20,63 @@ pub struct BumpStep {
     pub allow_downgrade: bool,
 }
 
-use relman_version::files::{FileEdit, VersionFiles, apply};
+impl Kind for BumpStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[
+            OptionSpec::string("pre"),
+            OptionSpec::flag("allow-downgrade"),
+        ],
+        outputs: &["version", "previous_version"],
+        ..KindSpec::new("bump", "write the new version to every version file")
+    };
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("bump", &self.level)
+            .opt("pre", &self.pre)
+            .list()
+    }
 
-impl BumpStep {
-    pub(crate) fn preview(
-        &self,
-        number: usize,
-        cx: &mut PlanCx<'_>,
-    ) -> Result<Vec<Effect>, StepError> {
-        let Some((from, to)) = cx.inputs.bumps.get(&number) else {
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let bump = self;
+        format!("bump {}", render(&bump.level))
+    }
+
+    fn explain(&self, cx: &mut ExplainCx<'_>) -> Explained {
+        let bumps: &mut usize = cx.bumps;
+        let tags_only = cx.tags_only;
+        let bump = self;
+        *bumps += 1;
+        let explained = Explained::new(if tags_only {
+            format!(
+                "Bump the version ({}): no file holds it, a tag carries it.",
+                show_code(&bump.level)
+            )
+        } else {
+            format!(
+                "Bump the version ({}) and write it to every version file.",
+                show_code(&bump.level)
+            )
+        });
+        let explained = if *bumps == 1 {
+            explained.detail("This decides the release's `{version}`.")
+        } else {
+            explained.detail("A later bump: it writes the next development version, `{dev_version}`; `{version}` still names the release.")
+        };
+        explained
+            .detail_if(
+                bump.pre.is_some(),
+                format!(
+                    "Pre-release label {}.",
+                    bump.pre.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail_if(bump.allow_downgrade, "The version may go down.")
+    }
+
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let Some((from, to)) = cx.inputs.bumps.get(&step.number) else {
             return Ok(vec![Effect::Note {
                 text: "no version is written: there is nothing to release".to_owned(),
             }]);
@@ -57,16 +107,7 @@ impl BumpStep {
         Ok(effects)
     }
 
-    /// The version this step writes, as frozen in the plan.
-    fn target(cx: &RunCx<'_>) -> Result<String, StepError> {
-        cx.plan.bumps.get(&cx.number()).cloned().ok_or_else(|| {
-            StepError::new(
-                "the plan has no version for this bump step (it was skipped at plan time)",
-            )
-        })
-    }
-
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let target = Self::target(cx)?;
         cx.set_output("version", target.clone());
         if let Some(previous) = cx.plan.variables.get_key("previous_version") {
@@ -104,7 +145,7 @@ impl BumpStep {
         Ok(Outcome::Done)
     }
 
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let target = Self::target(cx)?;
         if cx.project.version_files.is_empty() {
             return Ok(Probe::Done);
@@ -115,5 +156,16 @@ impl BumpStep {
             .iter()
             .all(|found| found.value.trim() == target);
         Ok(if done { Probe::Done } else { Probe::NotDone })
+    }
+}
+
+impl BumpStep {
+    /// The version this step writes, as frozen in the plan.
+    fn target(cx: &RunCx<'_>) -> Result<String, StepError> {
+        cx.plan.bumps.get(&cx.number()).cloned().ok_or_else(|| {
+            StepError::new(
+                "the plan has no version for this bump step (it was skipped at plan time)",
+            )
+        })
     }
 }

@@ -1,7 +1,17 @@
 //! `changelog = "update"`: render this release's section (from commits or fragments), insert it
 //! into the changelog file, and remove the fragments it used.
 
+use std::path::PathBuf;
+
+use relman_version::changelog::document::Document;
 use serde::{Deserialize, Serialize};
+
+use crate::core::explain::{ExplainCx, Explained};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangelogStep {
@@ -9,16 +19,39 @@ pub struct ChangelogStep {
     pub edit: bool,
 }
 
-use std::path::PathBuf;
+impl Kind for ChangelogStep {
+    const SPEC: KindSpec = KindSpec {
+        values: &["update"],
+        options: &[OptionSpec::flag("edit")],
+        in_checkout: true,
+        outputs: &["changelog", "file"],
+        ..KindSpec::new(
+            "changelog",
+            "render this release's section and insert it into the changelog",
+        )
+    };
 
-use relman_version::changelog::document::Document;
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        Vec::new()
+    }
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
+    fn describe(&self, _variables: &Variables) -> String {
+        "update the changelog".to_owned()
+    }
 
-impl ChangelogStep {
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let changelog = self;
+        Explained::new(
+            "Add this release's section to the changelog (and remove the news fragments it used).",
+        )
+        .detail_if(
+            changelog.edit,
+            "On a terminal, the section opens in `$EDITOR` first, for you to edit.",
+        )
+        .detail("Later steps can use it as `{changelog}`.")
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let Some(rendered) = &cx.inputs.changelog else {
             return Ok(vec![Effect::Note {
                 text: "no section: there is nothing to release".to_owned(),
@@ -49,7 +82,7 @@ impl ChangelogStep {
         Ok(effects)
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let version = cx.plan.version.clone();
         let date = cx
             .plan
@@ -128,7 +161,7 @@ impl ChangelogStep {
         Ok(Outcome::Done)
     }
 
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let version = cx.plan.version.clone();
         match cx.project.changelog_section_whole(&version) {
             Ok(section) => {

@@ -3,7 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckStep {
@@ -24,6 +29,175 @@ pub struct CheckStep {
     pub git_ref: Option<Template>,
 }
 
+impl Kind for CheckStep {
+    const SPEC: KindSpec = KindSpec {
+        values: CHECKS,
+        options: &[
+            OptionSpec::string("branch"),
+            OptionSpec::flag("allow-untracked"),
+            OptionSpec::string("tag"),
+            OptionSpec::string("remote"),
+            OptionSpec::string("milestone"),
+            OptionSpec::string("label"),
+            OptionSpec::string("ref"),
+        ],
+        in_checkout: true,
+        read_only: true,
+        ..KindSpec::new(
+            "check",
+            "a read-only check that stops the release when it fails",
+        )
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .opt("branch", &self.branch)
+            .opt("tag", &self.tag)
+            .opt("milestone", &self.milestone)
+            .opt("label", &self.label)
+            .opt("ref", &self.git_ref)
+            .list()
+    }
+
+    fn describe(&self, _variables: &Variables) -> String {
+        format!("check: {}", self.check.name())
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let check = self;
+        let sentence = match check.check {
+            Check::Branch => format!(
+                "Check that the current branch is {}.",
+                check.branch.as_ref().map_or_else(
+                    || "the release branch (`project.branch`)".to_owned(),
+                    show_code
+                )
+            ),
+            Check::Clean => "Check that there are no uncommitted changes.".to_owned(),
+            Check::UpToDate => "Check that the branch is level with the remote's (asked with `git ls-remote`; nothing is fetched).".to_owned(),
+            Check::TagAvailable => format!(
+                "Check that the tag {} exists neither here nor on the remote.",
+                check.tag.as_ref().map_or_else(|| "`{tag}`".to_owned(), show_code)
+            ),
+            Check::VersionBumped => {
+                "Check that the version in the files is greater than the last release's.".to_owned()
+            }
+            Check::ChangelogEntry => "Check that the changelog has notes for `{version}` (or that fragments or commits exist to make them).".to_owned(),
+            Check::CiGreen => format!(
+                "Check that every check run and status on {} succeeded.",
+                check.git_ref.as_ref().map_or_else(|| "HEAD".to_owned(), show_code)
+            ),
+            Check::MilestoneClosed => format!(
+                "Check that the milestone {} has no open issue or pull request.",
+                check.milestone.as_ref().map_or_else(|| "`{version}`".to_owned(), show_code)
+            ),
+            Check::NoOpenIssues => format!(
+                "Check that no open issue or pull request carries the label {}.",
+                check.label.as_ref().map_or_else(|| "given".to_owned(), show_code)
+            ),
+        };
+        Explained::new(sentence)
+            .detail_if(check.allow_untracked, "Untracked files are allowed.")
+            .detail_if(
+                check.remote.is_some(),
+                format!(
+                    "The remote is `{}`.",
+                    check.remote.as_deref().unwrap_or_default()
+                ),
+            )
+    }
+
+    /// A check in the plan: run now when nothing changes before it, else when its turn comes.
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let description = self.what(
+            &|template| cx.render(template),
+            &cx.project.release_branch(),
+        );
+        if cx.sim.changed_anything {
+            return Ok(vec![Effect::Check {
+                description,
+                passed: None,
+                detail: Some("checked when its turn comes".to_owned()),
+            }]);
+        }
+        let version = cx
+            .variables
+            .get_key("version")
+            .unwrap_or_default()
+            .to_owned();
+        let result = if self.check.is_remote() {
+            crate::remote::checks::check_at_plan(self, cx)?
+        } else {
+            let render = |template: &Template| cx.render_strict(template);
+            self.evaluate(&CheckScope {
+                project: cx.project,
+                repo: &cx.project.repo,
+                render: &render,
+                version: &version,
+            })?
+        };
+        let detail = match (&result.passed, &result.hint) {
+            (false, Some(hint)) => format!("{}\nhint: {hint}", result.detail),
+            _ => result.detail.clone(),
+        };
+        Ok(vec![Effect::Check {
+            description,
+            passed: Some(result.passed),
+            detail: Some(detail),
+        }])
+    }
+
+    /// In another checkout, a check runs when its turn comes (the checkout may not even exist
+    /// before a step clones it).
+    fn preview_in_checkout(
+        &self,
+        _step: &StepInfo<'_>,
+        cx: &mut PlanCx<'_>,
+    ) -> Result<Vec<Effect>, StepError> {
+        Ok(vec![Effect::Check {
+            description: self.what(
+                &|template| cx.render(template),
+                &cx.project.release_branch(),
+            ),
+            passed: None,
+            detail: Some("checked in that checkout when its turn comes".to_owned()),
+        }])
+    }
+
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let result = if self.check.is_remote() {
+            crate::remote::checks::check_at_run(self, cx)?
+        } else {
+            let version = cx.plan.version.clone();
+            let variables = cx.variables();
+            let render = |template: &Template| {
+                template
+                    .render(&variables)
+                    .map_err(|unresolved| StepError::new(unresolved.to_string()))
+            };
+            self.evaluate(&CheckScope {
+                project: cx.project,
+                repo: cx.repo(),
+                render: &render,
+                version: &version,
+            })?
+        };
+        if result.passed {
+            cx.output(&result.detail);
+            Ok(Outcome::Done)
+        } else {
+            let mut error = StepError::new(result.detail);
+            error.hint = result.hint;
+            Err(error)
+        }
+    }
+
+    /// Checks are read-only: running them again is the probe.
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        Ok(Probe::NotDone)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
@@ -37,6 +211,19 @@ pub enum Check {
     MilestoneClosed,
     NoOpenIssues,
 }
+
+/// The values of `check = …`.
+pub const CHECKS: &[&str] = &[
+    "branch",
+    "clean",
+    "up-to-date",
+    "tag-available",
+    "version-bumped",
+    "changelog-entry",
+    "ci-green",
+    "milestone-closed",
+    "no-open-issues",
+];
 
 impl Check {
     pub fn parse(name: &str) -> Option<Check> {
@@ -108,7 +295,7 @@ pub struct CheckScope<'a> {
     pub project: &'a crate::project::Project,
     pub repo: &'a relman_git::Repository,
     /// Resolves the step's templates.
-    pub render: &'a dyn Fn(&Template) -> Result<String, super::StepError>,
+    pub render: &'a dyn Fn(&Template) -> Result<String, StepError>,
     /// The release's version.
     pub version: &'a str,
 }
@@ -123,7 +310,7 @@ impl std::fmt::Debug for CheckScope<'_> {
 
 impl CheckStep {
     /// One line saying what the check checks.
-    pub fn describe(&self, render: &dyn Fn(&Template) -> String, project_branch: &str) -> String {
+    pub fn what(&self, render: &dyn Fn(&Template) -> String, project_branch: &str) -> String {
         match self.check {
             Check::Branch => format!(
                 "on branch `{}`",
@@ -149,7 +336,7 @@ impl CheckStep {
     }
 
     /// Runs a local check (never writes anything). Remote checks are run by `forge`.
-    pub fn evaluate(&self, scope: &CheckScope<'_>) -> Result<CheckResult, super::StepError> {
+    pub fn evaluate(&self, scope: &CheckScope<'_>) -> Result<CheckResult, StepError> {
         let project = scope.project;
         let repo = scope.repo;
         let remote = self
@@ -328,7 +515,7 @@ impl CheckStep {
                         crate::project::ChangelogSource::Fragments(config) => {
                             let fragments =
                                 relman_version::changelog::towncrier::collect_fragments(config)
-                                    .map_err(|error| super::StepError::new(error.to_string()))?;
+                                    .map_err(|error| StepError::new(error.to_string()))?;
                             if fragments.is_empty() {
                                 CheckResult::fail(
                                     format!(
@@ -364,7 +551,7 @@ impl CheckStep {
                 }
             }
             Check::CiGreen | Check::MilestoneClosed | Check::NoOpenIssues => {
-                return Err(super::StepError::new(format!(
+                return Err(StepError::new(format!(
                     "`check = \"{}\"` asks the forge",
                     self.check.name()
                 )));
@@ -394,7 +581,7 @@ mod tests {
         variables.set("tag", "v2.1.3");
         let render = |template: &Template| template.render_partial(&variables);
         assert_eq!(
-            step.describe(&render, "master"),
+            step.what(&render, "master"),
             "tag `v2.1.3` is free locally and on the remote"
         );
     }

@@ -1,8 +1,17 @@
 //! `checksums = "dist/*"`: a `SHA256SUMS` file for the matching artifacts, optionally signed.
 
-use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use std::path::PathBuf;
 
-use crate::template::Template;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChecksumsStep {
@@ -13,31 +22,44 @@ pub struct ChecksumsStep {
     pub output: Option<Template>,
 }
 
-use std::fmt::Write as _;
-use std::path::PathBuf;
+impl Kind for ChecksumsStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[OptionSpec::flag("sign"), OptionSpec::string("output")],
+        in_checkout: true,
+        outputs: &["file"],
+        ..KindSpec::new(
+            "checksums",
+            "write a SHA256SUMS file for the matching artifacts",
+        )
+    };
 
-use sha2::{Digest, Sha256};
-
-use super::{Outcome, PlanCx, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
-
-impl ChecksumsStep {
-    fn output_path(
-        &self,
-        pattern: &str,
-        render: impl Fn(&Template) -> Result<String, StepError>,
-    ) -> Result<PathBuf, StepError> {
-        Ok(match &self.output {
-            Some(output) => PathBuf::from(render(output)?),
-            None => {
-                let folder = pattern.rsplit_once('/').map_or("", |(folder, _)| folder);
-                PathBuf::from(folder).join("SHA256SUMS")
-            }
-        })
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("checksums", &self.pattern)
+            .opt("output", &self.output)
+            .list()
     }
 
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let step = self;
+        format!("checksums of {}", render(&step.pattern))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let checksums = self;
+        Explained::new(format!(
+            "Write SHA-256 checksums of {} to {}.",
+            show_code(&checksums.pattern),
+            checksums
+                .output
+                .as_ref()
+                .map_or_else(|| "`SHA256SUMS` beside them".to_owned(), show_code)
+        ))
+        .detail_if(checksums.sign, "Signed with a detached, armored signature.")
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let pattern = cx.render(&self.pattern);
         let output = self.output_path(&pattern, |template| Ok(cx.render(template)))?;
         let mut text = format!(
@@ -50,7 +72,7 @@ impl ChecksumsStep {
         Ok(vec![Effect::Note { text }])
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let pattern = cx.render(&self.pattern)?;
         let output = self.output_path(&pattern, |template| cx.render(template))?;
         let root = cx.root().to_owned();
@@ -101,6 +123,26 @@ impl ChecksumsStep {
         ));
         cx.set_output("file", output.display().to_string());
         Ok(Outcome::Done)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        Ok(Probe::NotDone)
+    }
+}
+
+impl ChecksumsStep {
+    fn output_path(
+        &self,
+        pattern: &str,
+        render: impl Fn(&Template) -> Result<String, StepError>,
+    ) -> Result<PathBuf, StepError> {
+        Ok(match &self.output {
+            Some(output) => PathBuf::from(render(output)?),
+            None => {
+                let folder = pattern.rsplit_once('/').map_or("", |(folder, _)| folder);
+                PathBuf::from(folder).join("SHA256SUMS")
+            }
+        })
     }
 }
 

@@ -1,9 +1,17 @@
 //! `cherry-pick = ["sha", ...]`: apply commits with `-x`; a conflict pauses the release with
 //! instructions, and `resume` continues once the user has resolved it.
 
+use std::ops::ControlFlow;
+
+use relman_git::{LogOptions, PickOutcome, Revisions};
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, codes};
+use crate::core::options::OptionType;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CherryPickStep {
@@ -12,21 +20,35 @@ pub struct CherryPickStep {
     pub commits: Vec<Template>,
 }
 
-use std::ops::ControlFlow;
+impl Kind for CherryPickStep {
+    const SPEC: KindSpec = KindSpec {
+        key_type: OptionType::StringOrList,
+        in_checkout: true,
+        outputs: &["shas"],
+        ..KindSpec::new(
+            "cherry-pick",
+            "cherry-pick commits onto the current branch, recorded with -x",
+        )
+    };
 
-use relman_git::{LogOptions, PickOutcome, Revisions};
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new().all("cherry-pick", &self.commits).list()
+    }
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
+    fn describe(&self, _variables: &Variables) -> String {
+        "cherry-pick".to_owned()
+    }
 
-fn split(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|word| !word.is_empty())
-}
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let pick = self;
+        Explained::new(format!(
+            "Cherry-pick {} onto the current branch, recorded with `-x`.",
+            codes(&pick.commits)
+        ))
+        .detail("A conflict pauses the release: resolve it, then `relman resume`.")
+    }
 
-impl CherryPickStep {
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let commits: Vec<String> = self
             .commits
             .iter()
@@ -45,6 +67,80 @@ impl CherryPickStep {
         }])
     }
 
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let commits = self.commits(cx)?;
+        if let Some(branch) = cx.context_value("branch").map(str::to_owned) {
+            let before = cx
+                .context_value("head_before")
+                .unwrap_or_default()
+                .to_owned();
+            let head = cx.repo().head_sha()?;
+            cx.push_undo(Undo::ResetBranch {
+                branch,
+                to: before,
+                from: head,
+            });
+        }
+        let repo = cx.repo();
+        if repo.cherry_pick_in_progress() {
+            let status = repo.status()?;
+            if !status.conflicts.is_empty() {
+                let current = cx.context_value("conflict").unwrap_or_default().to_owned();
+                return Ok(self.conflict(&current, &status.conflicts));
+            }
+            match repo.cherry_pick_continue()? {
+                PickOutcome::Applied => {}
+                PickOutcome::Conflict { commit, paths } => {
+                    cx.set_context("conflict", commit.clone());
+                    return Ok(self.conflict(&commit, &paths));
+                }
+                PickOutcome::Empty { commit } => return Err(empty(&commit)),
+            }
+        }
+        let applied = self.applied(cx, &commits)?;
+        let pending: Vec<String> = commits
+            .iter()
+            .filter(|sha| !applied.contains(sha))
+            .cloned()
+            .collect();
+        if !pending.is_empty() {
+            let pending: Vec<&str> = pending.iter().map(String::as_str).collect();
+            match cx.repo().cherry_pick(&pending, true)? {
+                PickOutcome::Applied => {}
+                PickOutcome::Conflict { commit, paths } => {
+                    cx.set_context("conflict", commit.clone());
+                    return Ok(self.conflict(&commit, &paths));
+                }
+                PickOutcome::Empty { commit } => return Err(empty(&commit)),
+            }
+        }
+        self.finish(cx)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        if cx.context_value("commits").is_none() {
+            return Ok(Probe::NotDone);
+        }
+        let commits = self.commits(cx)?;
+        if cx.repo().cherry_pick_in_progress() {
+            return Ok(Probe::NotDone);
+        }
+        let applied = self.applied(cx, &commits)?;
+        if commits.iter().all(|sha| applied.contains(sha)) {
+            self.finish(cx)?;
+            Ok(Probe::Done)
+        } else {
+            Ok(Probe::NotDone)
+        }
+    }
+}
+
+fn split(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+}
+
+impl CherryPickStep {
     /// The commits to pick, resolved to full shas and recorded.
     fn commits(&self, cx: &mut RunCx<'_>) -> Result<Vec<String>, StepError> {
         if let Some(recorded) = cx.context_value("commits") {
@@ -113,56 +209,6 @@ impl CherryPickStep {
         ))
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let commits = self.commits(cx)?;
-        if let Some(branch) = cx.context_value("branch").map(str::to_owned) {
-            let before = cx
-                .context_value("head_before")
-                .unwrap_or_default()
-                .to_owned();
-            let head = cx.repo().head_sha()?;
-            cx.push_undo(Undo::ResetBranch {
-                branch,
-                to: before,
-                from: head,
-            });
-        }
-        let repo = cx.repo();
-        if repo.cherry_pick_in_progress() {
-            let status = repo.status()?;
-            if !status.conflicts.is_empty() {
-                let current = cx.context_value("conflict").unwrap_or_default().to_owned();
-                return Ok(self.conflict(&current, &status.conflicts));
-            }
-            match repo.cherry_pick_continue()? {
-                PickOutcome::Applied => {}
-                PickOutcome::Conflict { commit, paths } => {
-                    cx.set_context("conflict", commit.clone());
-                    return Ok(self.conflict(&commit, &paths));
-                }
-                PickOutcome::Empty { commit } => return Err(empty(&commit)),
-            }
-        }
-        let applied = self.applied(cx, &commits)?;
-        let pending: Vec<String> = commits
-            .iter()
-            .filter(|sha| !applied.contains(sha))
-            .cloned()
-            .collect();
-        if !pending.is_empty() {
-            let pending: Vec<&str> = pending.iter().map(String::as_str).collect();
-            match cx.repo().cherry_pick(&pending, true)? {
-                PickOutcome::Applied => {}
-                PickOutcome::Conflict { commit, paths } => {
-                    cx.set_context("conflict", commit.clone());
-                    return Ok(self.conflict(&commit, &paths));
-                }
-                PickOutcome::Empty { commit } => return Err(empty(&commit)),
-            }
-        }
-        self.finish(cx)
-    }
-
     fn finish(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let head = cx.repo().head_sha()?;
         if let Some(branch) = cx.context_value("branch").map(str::to_owned) {
@@ -185,23 +231,6 @@ impl CherryPickStep {
         cx.set_runtime("short_sha", &head[..head.len().min(7)]);
         cx.output("cherry-picked");
         Ok(Outcome::Done)
-    }
-
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        if cx.context_value("commits").is_none() {
-            return Ok(Probe::NotDone);
-        }
-        let commits = self.commits(cx)?;
-        if cx.repo().cherry_pick_in_progress() {
-            return Ok(Probe::NotDone);
-        }
-        let applied = self.applied(cx, &commits)?;
-        if commits.iter().all(|sha| applied.contains(sha)) {
-            self.finish(cx)?;
-            Ok(Probe::Done)
-        } else {
-            Ok(Probe::NotDone)
-        }
     }
 }
 

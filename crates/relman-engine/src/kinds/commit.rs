@@ -1,9 +1,18 @@
 //! `commit = "Release {version}"`: commit what earlier steps changed (version files, changelog,
 //! removed fragments) plus `add` globs.
 
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+
+use relman_git::{LogOptions, Repository, Revisions};
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, codes, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommitStep {
@@ -13,16 +22,129 @@ pub struct CommitStep {
     pub sign: Option<bool>,
 }
 
-use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
-
-use relman_git::{LogOptions, Repository, Revisions};
-
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
-
 /// The message of HEAD and its first parent.
+impl Kind for CommitStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[OptionSpec::list("add"), OptionSpec::flag("sign")],
+        in_checkout: true,
+        commits: true,
+        outputs: &["sha"],
+        ..KindSpec::new("commit", "commit what earlier steps changed")
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("commit", &self.message)
+            .all("add", &self.add)
+            .list()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let commit = self;
+        format!("commit \"{}\"", render(&commit.message))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let commit = self;
+        let explained = Explained::new(format!(
+            "Commit what the steps before changed, with the message {}.",
+            show_code(&commit.message)
+        ))
+        .detail_if(
+            !commit.add.is_empty(),
+            format!("Also stages {}.", codes(&commit.add)),
+        );
+        match commit.sign {
+            Some(true) => explained.detail("Signed."),
+            Some(false) => explained.detail("Not signed."),
+            None => explained,
+        }
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let message = cx.render(&self.message);
+        let mut files: Vec<String> = cx
+            .sim
+            .changed_files
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        files.extend(self.add.iter().map(|pattern| cx.render(pattern)));
+        let sign = match self.sign {
+            Some(true) => " -S",
+            Some(false) => " --no-gpg-sign",
+            None => "",
+        };
+        cx.sim.committed = true;
+        Ok(vec![Effect::Git {
+            description: format!(
+                "commit {}",
+                if files.is_empty() {
+                    "(nothing staged by earlier steps)".to_owned()
+                } else {
+                    files.join(", ")
+                }
+            ),
+            command: format!("git commit{sign} -m {}", shell_words::quote(&message)),
+        }])
+    }
+
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let repo = cx.repo();
+        let message = cx.render(&self.message)?;
+        let head = repo.head_sha()?;
+        if cx.context_value("head_before").is_none() {
+            cx.set_context("head_before", head.clone());
+            if let Some(branch) = repo.current_branch()? {
+                cx.set_context("branch", branch);
+            }
+            cx.save()?;
+        }
+        let mut paths = cx.changed_files();
+        let patterns = self
+            .add
+            .iter()
+            .map(|pattern| cx.render(pattern))
+            .collect::<Result<Vec<_>, _>>()?;
+        for path in expand_add_globs(cx.root(), repo, &patterns)? {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        if paths.is_empty() {
+            return Err(StepError::new("there is nothing to commit: no earlier step changed a file and `add` matches nothing")
+                .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
+        }
+        repo.add(&paths)?;
+        let sha = repo.commit(&message, self.sign)?;
+        self.finish(cx, &sha)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let Some(before) = cx.context_value("head_before").map(str::to_owned) else {
+            return Ok(Probe::NotDone);
+        };
+        let message = cx.render(&self.message)?;
+        let (sha, parent, head_message) = head_commit(cx.repo())?;
+        if sha == before {
+            return Ok(Probe::NotDone);
+        }
+        if parent.as_deref() == Some(before.as_str()) && head_message == message.trim_end() {
+            self.finish(cx, &sha)?;
+            return Ok(Probe::Done);
+        }
+        Err(StepError::new(format!(
+            "HEAD moved from {} to {} but is not the release commit",
+            &before[..before.len().min(7)],
+            &sha[..sha.len().min(7)]
+        ))
+        .with_hint(
+            "someone committed while the release was stopped; put HEAD back or `relman abort`",
+        ))
+    }
+}
+
 pub(crate) fn head_commit(
     repo: &Repository,
 ) -> Result<(String, Option<String>, String), StepError> {
@@ -116,65 +238,6 @@ pub(crate) fn expand_globs(root: &Path, patterns: &[String]) -> Result<Vec<PathB
 }
 
 impl CommitStep {
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let message = cx.render(&self.message);
-        let mut files: Vec<String> = cx
-            .sim
-            .changed_files
-            .iter()
-            .map(|path| path.display().to_string())
-            .collect();
-        files.extend(self.add.iter().map(|pattern| cx.render(pattern)));
-        let sign = match self.sign {
-            Some(true) => " -S",
-            Some(false) => " --no-gpg-sign",
-            None => "",
-        };
-        cx.sim.committed = true;
-        Ok(vec![Effect::Git {
-            description: format!(
-                "commit {}",
-                if files.is_empty() {
-                    "(nothing staged by earlier steps)".to_owned()
-                } else {
-                    files.join(", ")
-                }
-            ),
-            command: format!("git commit{sign} -m {}", shell_words::quote(&message)),
-        }])
-    }
-
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let repo = cx.repo();
-        let message = cx.render(&self.message)?;
-        let head = repo.head_sha()?;
-        if cx.context_value("head_before").is_none() {
-            cx.set_context("head_before", head.clone());
-            if let Some(branch) = repo.current_branch()? {
-                cx.set_context("branch", branch);
-            }
-            cx.save()?;
-        }
-        let mut paths = cx.changed_files();
-        let patterns = self
-            .add
-            .iter()
-            .map(|pattern| cx.render(pattern))
-            .collect::<Result<Vec<_>, _>>()?;
-        for path in expand_add_globs(cx.root(), repo, &patterns)? {
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
-        }
-        if paths.is_empty() {
-            return Err(StepError::new("there is nothing to commit: no earlier step changed a file and `add` matches nothing")
-                .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
-        }
-        repo.add(&paths)?;
-        let sha = repo.commit(&message, self.sign)?;
-        self.finish(cx, &sha)
-    }
-
     fn finish(&self, cx: &mut RunCx<'_>, sha: &str) -> Result<Outcome, StepError> {
         let before = cx
             .context_value("head_before")
@@ -192,28 +255,5 @@ impl CommitStep {
         cx.set_runtime("short_sha", &sha[..sha.len().min(7)]);
         cx.output(&format!("committed {}", &sha[..sha.len().min(7)]));
         Ok(Outcome::Done)
-    }
-
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let Some(before) = cx.context_value("head_before").map(str::to_owned) else {
-            return Ok(Probe::NotDone);
-        };
-        let message = cx.render(&self.message)?;
-        let (sha, parent, head_message) = head_commit(cx.repo())?;
-        if sha == before {
-            return Ok(Probe::NotDone);
-        }
-        if parent.as_deref() == Some(before.as_str()) && head_message == message.trim_end() {
-            self.finish(cx, &sha)?;
-            return Ok(Probe::Done);
-        }
-        Err(StepError::new(format!(
-            "HEAD moved from {} to {} but is not the release commit",
-            &before[..before.len().min(7)],
-            &sha[..sha.len().min(7)]
-        ))
-        .with_hint(
-            "someone committed while the release was stopped; put HEAD back or `relman abort`",
-        ))
     }
 }

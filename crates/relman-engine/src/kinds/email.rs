@@ -2,7 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
+use crate::core::options::{OptionSpec, OptionType};
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailStep {
@@ -11,4 +16,65 @@ pub struct EmailStep {
     pub subject: Template,
     pub body: Template,
     pub from: Option<Template>,
+}
+
+impl Kind for EmailStep {
+    const SPEC: KindSpec = KindSpec {
+        key_type: OptionType::StringOrList,
+        options: &[
+            OptionSpec::string("subject"),
+            OptionSpec::string("body"),
+            OptionSpec::new("cc", OptionType::StringOrList),
+            OptionSpec::string("from"),
+        ],
+        outputs: &["message_id"],
+        ..KindSpec::new("email", "send an email over SMTP (RELMAN_SMTP_URL)")
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .all("email", &self.to)
+            .all("cc", &self.cc)
+            .one("subject", &self.subject)
+            .one("body", &self.body)
+            .opt("from", &self.from)
+            .list()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let step = self;
+        let to: Vec<String> = step.to.iter().map(render).collect();
+        format!("email {}: {}", to.join(", "), render(&step.subject))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let email = self;
+        Explained::new(format!(
+            "Email {}, with the subject {}.",
+            codes(&email.to),
+            show_code(&email.subject)
+        ))
+        .detail_if(
+            !email.cc.is_empty(),
+            format!("Copy to {}.", codes(&email.cc)),
+        )
+        .detail(labelled_text("The body", &email.body))
+        .detail("Sent through the SMTP server in `RELMAN_SMTP_URL`.")
+    }
+
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let _ = step;
+        crate::remote::email::preview(self, cx)
+    }
+
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let _ = step;
+        crate::remote::email::execute(self, cx)
+    }
+
+    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let _ = (step, cx);
+        Ok(Probe::Unknown)
+    }
 }

@@ -2,9 +2,15 @@
 //! status, `save` of JSON pointers from the response into step outputs, and `find`/`found`: a
 //! look-up that finds what an earlier run created, so the request is sent once.
 
+use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, join, labelled_text, show};
+use crate::core::options::{OptionSpec, OptionType};
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HttpStep {
@@ -25,4 +31,119 @@ pub struct HttpStep {
     #[serde(default)]
     pub found: Vec<(String, String)>,
     pub idempotent: bool,
+}
+
+/// What `find` means, for the schema.
+const FIND: &str = "`http`: a GET whose answer says whether the step's effect is already there.";
+
+/// What `found` means, for the schema.
+const FOUND: &str =
+    "`http`: JSON pointers into `find`'s answer; all present means found (they become outputs).";
+
+impl Kind for HttpStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[
+            OptionSpec::map("headers"),
+            OptionSpec::new("json", OptionType::Json),
+            OptionSpec::string("body"),
+            OptionSpec::new("expect", OptionType::U16),
+            OptionSpec::map("save"),
+            OptionSpec::string("find").about(FIND),
+            OptionSpec::map("found").about(FOUND),
+            OptionSpec::flag("idempotent"),
+        ],
+        outputs: &["status", "body"],
+        ..KindSpec::new("http", "send an HTTP request")
+    };
+
+    fn outputs(&self) -> Vec<String> {
+        let mut outputs: Vec<String> = Self::SPEC
+            .outputs
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect();
+        // `found` only says whether the effect is there; the outputs are `save`'s, which
+        // `found` names too.
+        outputs.extend(self.save.iter().map(|(name, _)| name.clone()));
+        outputs
+    }
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("http", &self.url)
+            .opt("find", &self.find)
+            .values("headers", &self.headers)
+            .opt("body", &self.body)
+            .list()
+    }
+
+    fn json_values(&self) -> Vec<&serde_json::Value> {
+        self.json.iter().collect()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        // Titles land in the journal and the terminal: a URL's password or token never shows.
+        let url = |template: &Template| Redactor::new().redact(&render(template));
+        let step = self;
+        format!("{} {}", step.method, url(&step.url))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let http = self;
+        let mut explained = Explained::new(format!("Send `{} {}`.", http.method, show(&http.url)));
+        if let Some(json) = &http.json {
+            explained = explained.detail(format!("With the JSON body `{json}`."));
+        }
+        if let Some(body) = &http.body {
+            explained = explained.detail(labelled_text("The body", body));
+        }
+        if !http.headers.is_empty() {
+            let names: Vec<String> = http
+                .headers
+                .iter()
+                .map(|(name, _)| format!("`{name}`"))
+                .collect();
+            explained = explained.detail(format!("Headers: {}.", join(&names)));
+        }
+        explained = explained.detail(match http.expect {
+            Some(status) => format!("It must answer {status}."),
+            None => "It must answer with a 2xx status.".to_owned(),
+        });
+        if !http.save.is_empty() {
+            let saved: Vec<String> = http
+                .save
+                .iter()
+                .map(|(name, pointer)| format!("`{name}` (from `{pointer}`)"))
+                .collect();
+            explained = explained.detail(format!("Keeps {} from the answer.", join(&saved)));
+        }
+        if let Some(find) = &http.find {
+            explained = explained.detail(format!(
+                "Looks first with `GET {}`: when its answer has {}, the request was sent by an earlier run and is not sent again.",
+                show(find),
+                join(
+                    &http
+                        .found
+                        .iter()
+                        .map(|(_, pointer)| format!("`{pointer}`"))
+                        .collect::<Vec<_>>()
+                )
+            ));
+        }
+        explained
+    }
+
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let _ = step;
+        crate::remote::announce::preview_http(self, cx)
+    }
+
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        crate::remote::announce::execute_http(step, self, cx)
+    }
+
+    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        crate::remote::announce::probe_http(step, self, cx)
+    }
 }

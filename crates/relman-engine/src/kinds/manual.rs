@@ -3,7 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, show};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+};
+use crate::report::ManualAnswer;
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManualStep {
@@ -11,19 +17,53 @@ pub struct ManualStep {
     pub checklist: Vec<Template>,
 }
 
-use super::{Outcome, PlanCx, RunCx, StepError};
-use crate::plan::Effect;
-use crate::report::ManualAnswer;
+impl Kind for ManualStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[OptionSpec::list("checklist")],
+        ..KindSpec::new(
+            "manual",
+            "something a person does; the release waits for them",
+        )
+    };
 
-impl ManualStep {
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("manual", &self.text)
+            .all("checklist", &self.checklist)
+            .list()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let manual = self;
+        let text = render(&manual.text);
+        let first = text.lines().next().unwrap_or_default();
+        if first.chars().count() > 60 {
+            format!("manual: {}…", first.chars().take(59).collect::<String>())
+        } else {
+            format!("manual: {first}")
+        }
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let manual = self;
+        let mut explained = Explained::new(format!("**By hand:** {}", show(&manual.text)));
+        for item in &manual.checklist {
+            explained = explained.detail(format!("[ ] {}", show(item)));
+        }
+        explained.detail(
+            "The release waits for you: confirm on the terminal, or `relman resume --confirm`.",
+        )
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         Ok(vec![Effect::Manual {
             text: cx.render(&self.text),
             checklist: self.checklist.iter().map(|item| cx.render(item)).collect(),
         }])
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         if cx.confirmed {
             cx.output("confirmed with `relman resume --confirm`");
             return Ok(Outcome::Done);
@@ -47,5 +87,10 @@ impl ManualStep {
         }
         reason.push_str("\nwhen it is done: relman resume --confirm");
         Ok(Outcome::Paused(reason))
+    }
+
+    // A person's step is done when they say so.
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        Ok(Probe::NotDone)
     }
 }

@@ -1,9 +1,15 @@
 //! `merge = "master"`: merge the current branch into another one with a merge commit (a release
 //! branch merged back), leaving that branch checked out.
 
+use relman_git::MergeOutcome;
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MergeStep {
@@ -11,21 +17,47 @@ pub struct MergeStep {
     pub message: Option<Template>,
 }
 
-use relman_git::MergeOutcome;
+impl Kind for MergeStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[OptionSpec::string("message")],
+        in_checkout: true,
+        yields: true,
+        outputs: &["sha"],
+        ..KindSpec::new(
+            "merge",
+            "merge the current branch into another with a merge commit",
+        )
+    };
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
-
-impl MergeStep {
-    fn message(&self, cx: &RunCx<'_>, source: &str, target: &str) -> Result<String, StepError> {
-        match &self.message {
-            Some(message) => cx.render(message),
-            None => Ok(format!("Merge branch '{source}' into {target}")),
-        }
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("merge", &self.into)
+            .opt("message", &self.message)
+            .list()
     }
 
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let merge = self;
+        format!("merge into {}", render(&merge.into))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let merge = self;
+        Explained::new(format!(
+            "Merge the current branch into {} with a merge commit.",
+            show_code(&merge.into)
+        ))
+        .detail_if(
+            merge.message.is_some(),
+            format!(
+                "Its message: {}.",
+                merge.message.as_ref().map(show_code).unwrap_or_default()
+            ),
+        )
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let target = cx.render(&self.into);
         let source = cx
             .sim
@@ -42,7 +74,7 @@ impl MergeStep {
         }])
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let repo = cx.repo();
         let target = cx.render(&self.into)?;
         if cx.context_value("source").is_none() {
@@ -81,6 +113,32 @@ impl MergeStep {
         }
     }
 
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let Some(source_sha) = cx.context_value("source_sha").map(str::to_owned) else {
+            return Ok(Probe::NotDone);
+        };
+        let target = cx.render(&self.into)?;
+        let repo = cx.repo();
+        if repo.current_branch()?.as_deref() == Some(target.as_str())
+            && repo.is_ancestor(&source_sha, "HEAD")?
+        {
+            let source = cx.context_value("source").unwrap_or_default().to_owned();
+            self.finish(cx, &source, &target)?;
+            Ok(Probe::Done)
+        } else {
+            Ok(Probe::NotDone)
+        }
+    }
+}
+
+impl MergeStep {
+    fn message(&self, cx: &RunCx<'_>, source: &str, target: &str) -> Result<String, StepError> {
+        match &self.message {
+            Some(message) => cx.render(message),
+            None => Ok(format!("Merge branch '{source}' into {target}")),
+        }
+    }
+
     fn finish(&self, cx: &mut RunCx<'_>, source: &str, target: &str) -> Result<Outcome, StepError> {
         let head = cx.repo().head_sha()?;
         let before = cx
@@ -99,22 +157,5 @@ impl MergeStep {
         cx.set_runtime("branch", target);
         cx.output(&format!("merged {source} into {target}"));
         Ok(Outcome::Done)
-    }
-
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let Some(source_sha) = cx.context_value("source_sha").map(str::to_owned) else {
-            return Ok(Probe::NotDone);
-        };
-        let target = cx.render(&self.into)?;
-        let repo = cx.repo();
-        if repo.current_branch()?.as_deref() == Some(target.as_str())
-            && repo.is_ancestor(&source_sha, "HEAD")?
-        {
-            let source = cx.context_value("source").unwrap_or_default().to_owned();
-            self.finish(cx, &source, &target)?;
-            Ok(Probe::Done)
-        } else {
-            Ok(Probe::NotDone)
-        }
     }
 }

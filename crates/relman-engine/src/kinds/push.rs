@@ -8,6 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::explain::{ExplainCx, Explained, code};
+use crate::core::options::{OptionSpec, OptionType};
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+};
+use crate::template::{Template, Variables};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushStep {
     pub branch: bool,
@@ -16,16 +23,51 @@ pub struct PushStep {
     pub remote: Option<String>,
 }
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::RemoteEffect;
-use crate::plan::Effect;
+impl Kind for PushStep {
+    const SPEC: KindSpec = KindSpec {
+        key_type: OptionType::StringOrList,
+        values: &["branch", "tag"],
+        options: &[OptionSpec::string("remote")],
+        in_checkout: true,
+        yields: true,
+        outputs: &["refs"],
+        ..KindSpec::new("push", "push the branch, the tag, or both atomically")
+    };
 
-impl PushStep {
-    fn remote<'a>(&'a self, default: &'a str) -> &'a str {
-        self.remote.as_deref().unwrap_or(default)
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        Vec::new()
     }
 
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn describe(&self, _variables: &Variables) -> String {
+        let push = self;
+        match (push.branch, push.tag) {
+            (true, true) => "push branch and tag".to_owned(),
+            (true, false) => "push branch".to_owned(),
+            _ => "push tag".to_owned(),
+        }
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let push = self;
+        let what = match (push.branch, push.tag) {
+            (true, true) => "the branch and the tag",
+            (true, false) => "the branch",
+            _ => "the tag",
+        };
+        Explained::new(format!(
+            "Push {what} to {}{}.",
+            push.remote
+                .as_deref()
+                .map_or_else(|| "the remote".to_owned(), code),
+            if push.branch && push.tag {
+                ", atomically"
+            } else {
+                ""
+            }
+        ))
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let remote = self.remote(&cx.project.remote);
         let mut refs = Vec::new();
         if self.branch {
@@ -50,6 +92,47 @@ impl PushStep {
             description: format!("push {} to `{remote}`", refs.join(" and ")),
             command: format!("git push{atomic}{upstream} {remote} {}", refs.join(" ")),
         }])
+    }
+
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let remote = self.remote(cx.default_remote()).to_owned();
+        let refs = self.refs(cx)?;
+        let specs: Vec<String> = refs
+            .iter()
+            .map(|(name, _)| format!("{name}:{name}"))
+            .collect();
+        let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        if let Err(error) = cx
+            .repo()
+            .push(&remote, &spec_refs, refs.len() > 1, self.branch)
+        {
+            if !self.on_remote(cx, &remote, &refs)? {
+                return Err(error.into());
+            }
+            cx.output("the remote has these refs already: an interrupted push went through");
+        }
+        self.finish(cx, &remote, &refs)?;
+        Ok(Outcome::Done)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        if cx.context_value("refs").is_none() {
+            return Ok(Probe::NotDone);
+        }
+        let remote = self.remote(cx.default_remote()).to_owned();
+        let refs = self.refs(cx)?;
+        if self.on_remote(cx, &remote, &refs)? {
+            self.finish(cx, &remote, &refs)?;
+            Ok(Probe::Done)
+        } else {
+            Ok(Probe::NotDone)
+        }
+    }
+}
+
+impl PushStep {
+    fn remote<'a>(&'a self, default: &'a str) -> &'a str {
+        self.remote.as_deref().unwrap_or(default)
     }
 
     /// The refs to push, with the object each must point at on the remote.
@@ -85,27 +168,6 @@ impl PushStep {
         cx.set_context("refs", text);
         cx.save()?;
         Ok(refs)
-    }
-
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let remote = self.remote(cx.default_remote()).to_owned();
-        let refs = self.refs(cx)?;
-        let specs: Vec<String> = refs
-            .iter()
-            .map(|(name, _)| format!("{name}:{name}"))
-            .collect();
-        let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
-        if let Err(error) = cx
-            .repo()
-            .push(&remote, &spec_refs, refs.len() > 1, self.branch)
-        {
-            if !self.on_remote(cx, &remote, &refs)? {
-                return Err(error.into());
-            }
-            cx.output("the remote has these refs already: an interrupted push went through");
-        }
-        self.finish(cx, &remote, &refs)?;
-        Ok(Outcome::Done)
     }
 
     /// Whether the remote has every ref at its object.
@@ -186,19 +248,5 @@ impl PushStep {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
-    }
-
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        if cx.context_value("refs").is_none() {
-            return Ok(Probe::NotDone);
-        }
-        let remote = self.remote(cx.default_remote()).to_owned();
-        let refs = self.refs(cx)?;
-        if self.on_remote(cx, &remote, &refs)? {
-            self.finish(cx, &remote, &refs)?;
-            Ok(Probe::Done)
-        } else {
-            Ok(Probe::NotDone)
-        }
     }
 }

@@ -3,7 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReleaseStep {
@@ -29,4 +34,122 @@ pub struct ReleaseStep {
 pub enum ReleaseAction {
     Draft,
     Publish,
+}
+
+/// What `keep-notes` means, for the schema.
+const KEEP_NOTES: &str =
+    "On `release` steps: a release that exists keeps its notes (people edited the draft).";
+
+impl Kind for ReleaseStep {
+    const SPEC: KindSpec = KindSpec {
+        values: &["draft", "publish"],
+        options: &[
+            OptionSpec::string("tag"),
+            OptionSpec::string("notes"),
+            OptionSpec::flag("keep-notes").about(KEEP_NOTES),
+            OptionSpec::list("assets"),
+            OptionSpec::flag("prerelease"),
+            OptionSpec::string("repo"),
+        ],
+        owns_name: true,
+        outputs: &["url", "id", "upload_url"],
+        ..KindSpec::new(
+            "release",
+            "create, update or publish the forge release for the tag",
+        )
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .opt("tag", &self.tag)
+            .opt("name", &self.title)
+            .opt("notes", &self.notes)
+            .all("assets", &self.assets)
+            .opt("repo", &self.repo)
+            .list()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let tag = |template: Option<&Template>| {
+            template.map_or_else(
+                || variables.get_key("tag").unwrap_or("{tag}").to_owned(),
+                render,
+            )
+        };
+        let step = self;
+        format!(
+            "{} the GitHub release {}",
+            match step.action {
+                ReleaseAction::Draft => "draft",
+                ReleaseAction::Publish => "publish",
+            },
+            tag(step.tag.as_ref())
+        )
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let release = self;
+        let tag = release
+            .tag
+            .as_ref()
+            .map_or_else(|| "`{tag}`".to_owned(), show_code);
+        let explained = match release.action {
+            ReleaseAction::Draft => Explained::new(format!(
+                "Create (or update) a draft GitHub release for {tag}."
+            )),
+            ReleaseAction::Publish => Explained::new(format!(
+                "Publish the GitHub release for {tag} (created if there is none)."
+            )),
+        };
+        explained
+            .detail(match (&release.notes, release.keep_notes) {
+                (Some(notes), false) => labelled_text("Its notes", notes),
+                (None, false) => "Its notes are this release's changelog section.".to_owned(),
+                (Some(notes), true) => format!(
+                    "A release that exists keeps the notes it has (edited by hand); a new one gets {}.",
+                    show_code(notes)
+                ),
+                (None, true) => "A release that exists keeps the notes it has (edited by hand); a new one gets this release's changelog section.".to_owned(),
+            })
+            .detail_if(
+                release.title.is_some(),
+                format!(
+                    "Its title: {}.",
+                    release.title.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail_if(
+                !release.assets.is_empty(),
+                format!("With the files {}.", codes(&release.assets)),
+            )
+            .detail(match release.prerelease {
+                Some(true) => "Marked as a pre-release.",
+                Some(false) => "Not marked as a pre-release.",
+                None => "Marked as a pre-release when the version is one.",
+            })
+            .detail_if(
+                release.repo.is_some(),
+                format!(
+                    "In the repository {}.",
+                    release.repo.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail("Later steps can use its address as `{release_url}`.")
+    }
+
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let _ = step;
+        crate::remote::release::preview(self, cx)
+    }
+
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let _ = step;
+        crate::remote::release::execute(self, cx)
+    }
+
+    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let _ = step;
+        crate::remote::release::probe(self, cx)
+    }
 }

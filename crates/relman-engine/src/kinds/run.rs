@@ -1,9 +1,18 @@
 //! `run = "..."`: a project command. Without `shell = true` the command is split like a shell
 //! would split it and placeholders become whole arguments, never re-split or interpreted.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, code, join, show, show_code};
+use crate::core::options::{OptionSpec, OptionType};
+use crate::core::run_command;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+    UndoCommand,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunStep {
@@ -27,81 +36,89 @@ pub enum CommandSpec {
     Shell(Template),
 }
 
-impl CommandSpec {
-    pub fn templates(&self) -> Vec<&Template> {
-        match self {
-            CommandSpec::Argv(words) => words.iter().collect(),
-            CommandSpec::Shell(line) => vec![line],
+impl Kind for RunStep {
+    const SPEC: KindSpec = KindSpec {
+        key_type: OptionType::StringOrList,
+        options: &[
+            OptionSpec::flag("shell"),
+            OptionSpec::string("cwd"),
+            OptionSpec::map("env"),
+            OptionSpec::flag("idempotent"),
+            OptionSpec::new("undo", OptionType::StringOrList),
+        ],
+        in_checkout: true,
+        outputs: &["exit_code", "stdout"],
+        ..KindSpec::new("run", "run a command")
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        let mut all: Vec<(&'static str, &Template)> = self
+            .command
+            .templates()
+            .into_iter()
+            .map(|value| ("run", value))
+            .collect();
+        all.extend(
+            TemplateList::new()
+                .opt("cwd", &self.cwd)
+                .values("env", &self.env)
+                .list(),
+        );
+        if let Some(undo) = &self.undo {
+            all.extend(undo.templates().into_iter().map(|value| ("undo", value)));
         }
-    }
-}
-
-use std::path::PathBuf;
-use std::time::Duration;
-
-use super::{Outcome, PlanCx, RunCx, StepError};
-use crate::core::run_command;
-use crate::journal::Undo;
-use crate::plan::Effect;
-use crate::template::Variables;
-
-impl CommandSpec {
-    /// The argv: each word resolved whole (never re-split), or `sh -c LINE` with values quoted.
-    pub(crate) fn argv(
-        &self,
-        resolve: impl Fn(&Template) -> Result<String, StepError>,
-        quote_line: impl Fn(&Template) -> Result<String, StepError>,
-    ) -> Result<Vec<String>, StepError> {
-        match self {
-            CommandSpec::Argv(words) => words.iter().map(resolve).collect(),
-            CommandSpec::Shell(line) => {
-                Ok(vec!["sh".to_owned(), "-c".to_owned(), quote_line(line)?])
-            }
-        }
-    }
-}
-
-fn shell_quote(variables: &Variables, template: &Template) -> Result<String, StepError> {
-    template
-        .render_with(variables, |value| shell_words::quote(value).into_owned())
-        .map_err(|unresolved| StepError::new(unresolved.to_string()))
-}
-
-/// A command ready to run: argv, folder, extra environment.
-#[derive(Debug)]
-pub(crate) struct Resolved {
-    pub argv: Vec<String>,
-    pub cwd: PathBuf,
-    pub env: Vec<(String, String)>,
-}
-
-impl RunStep {
-    /// The `undo` command as `abort` runs it, rendered now.
-    pub(crate) fn undo_command(&self, cx: &RunCx<'_>) -> Result<Option<Resolved>, StepError> {
-        let Some(undo) = &self.undo else {
-            return Ok(None);
-        };
-        let variables = cx.variables();
-        let argv = undo.argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
-        let (cwd, env) = self.place(cx)?;
-        Ok(Some(Resolved { argv, cwd, env }))
+        all
     }
 
-    /// Where the command runs and its extra environment.
-    fn place(&self, cx: &RunCx<'_>) -> Result<(PathBuf, Vec<(String, String)>), StepError> {
-        let cwd = match &self.cwd {
-            Some(cwd) => cx.root().join(cx.render(cwd)?),
-            None => cx.root().to_owned(),
-        };
-        let env = self
-            .env
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let run = self;
+        let words: Vec<String> = run
+            .command
+            .templates()
             .iter()
-            .map(|(name, value)| Ok((name.clone(), cx.render(value)?)))
-            .collect::<Result<Vec<_>, StepError>>()?;
-        Ok((cwd, env))
+            .map(|word| render(word))
+            .collect();
+        format!("run {}", words.join(" "))
     }
 
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let run = self;
+        let command = match &run.command {
+            CommandSpec::Argv(words) => words.iter().map(show).collect::<Vec<_>>().join(" "),
+            CommandSpec::Shell(line) => show(line),
+        };
+        let mut explained = Explained::new(format!("Run {}.", code(&command)))
+            .detail_if(run.shell, "Through `sh -c`.")
+            .detail_if(
+                run.cwd.is_some(),
+                format!(
+                    "In {}.",
+                    run.cwd.as_ref().map(show_code).unwrap_or_default()
+                ),
+            );
+        if !run.env.is_empty() {
+            let vars: Vec<String> = run
+                .env
+                .iter()
+                .map(|(name, value)| format!("`{name}={}`", show(value)))
+                .collect();
+            explained = explained.detail(format!("With {}.", join(&vars)));
+        }
+        if run.idempotent {
+            explained = explained.detail("Safe to run again if relman stopped while it ran.");
+        }
+        if let Some(undo) = &run.undo {
+            let undo = match undo {
+                CommandSpec::Argv(words) => words.iter().map(show).collect::<Vec<_>>().join(" "),
+                CommandSpec::Shell(line) => show(line),
+            };
+            explained = explained.detail(format!("`relman abort` undoes it with {}.", code(&undo)));
+        }
+        explained
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let variables = crate::core::with_env(cx.variables, cx.env);
         let argv = match &self.command {
             CommandSpec::Argv(words) => words
@@ -135,11 +152,7 @@ impl RunStep {
         Ok(effects)
     }
 
-    pub(crate) fn execute(
-        &self,
-        cx: &mut RunCx<'_>,
-        timeout: Option<Duration>,
-    ) -> Result<Outcome, StepError> {
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let variables = cx.variables();
         let argv = self
             .command
@@ -149,9 +162,75 @@ impl RunStep {
             let number = cx.number();
             cx.push_undo(Undo::RunStepUndo { number });
         }
-        let finished = run_command(&argv, &cwd, &env, timeout, |line| cx.output(line))?;
+        let finished = run_command(&argv, &cwd, &env, step.timeout, |line| cx.output(line))?;
         cx.set_output("exit_code", finished.code.unwrap_or_default().to_string());
         cx.set_output("stdout", finished.stdout.trim_end());
         Ok(Outcome::Done)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        Ok(if self.idempotent {
+            Probe::NotDone
+        } else {
+            Probe::Unknown
+        })
+    }
+
+    /// The `undo` command as `abort` runs it, rendered now.
+    fn undo_command(&self, cx: &RunCx<'_>) -> Result<Option<UndoCommand>, StepError> {
+        let Some(undo) = &self.undo else {
+            return Ok(None);
+        };
+        let variables = cx.variables();
+        let argv = undo.argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
+        let (cwd, env) = self.place(cx)?;
+        Ok(Some(UndoCommand { argv, cwd, env }))
+    }
+}
+
+impl CommandSpec {
+    pub fn templates(&self) -> Vec<&Template> {
+        match self {
+            CommandSpec::Argv(words) => words.iter().collect(),
+            CommandSpec::Shell(line) => vec![line],
+        }
+    }
+}
+
+impl CommandSpec {
+    /// The argv: each word resolved whole (never re-split), or `sh -c LINE` with values quoted.
+    pub(crate) fn argv(
+        &self,
+        resolve: impl Fn(&Template) -> Result<String, StepError>,
+        quote_line: impl Fn(&Template) -> Result<String, StepError>,
+    ) -> Result<Vec<String>, StepError> {
+        match self {
+            CommandSpec::Argv(words) => words.iter().map(resolve).collect(),
+            CommandSpec::Shell(line) => {
+                Ok(vec!["sh".to_owned(), "-c".to_owned(), quote_line(line)?])
+            }
+        }
+    }
+}
+
+fn shell_quote(variables: &Variables, template: &Template) -> Result<String, StepError> {
+    template
+        .render_with(variables, |value| shell_words::quote(value).into_owned())
+        .map_err(|unresolved| StepError::new(unresolved.to_string()))
+}
+
+impl RunStep {
+    /// Where the command runs and its extra environment.
+    fn place(&self, cx: &RunCx<'_>) -> Result<(PathBuf, Vec<(String, String)>), StepError> {
+        let cwd = match &self.cwd {
+            Some(cwd) => cx.root().join(cx.render(cwd)?),
+            None => cx.root().to_owned(),
+        };
+        let env = self
+            .env
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), cx.render(value)?)))
+            .collect::<Result<Vec<_>, StepError>>()?;
+        Ok((cwd, env))
     }
 }

@@ -2,19 +2,45 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::OptionType;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SwitchStep {
     pub branch: Template,
 }
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
+impl Kind for SwitchStep {
+    const SPEC: KindSpec = KindSpec {
+        key_type: OptionType::StringOrBool,
+        in_checkout: true,
+        yields: true,
+        ..KindSpec::new("switch", "switch to a branch")
+    };
 
-impl SwitchStep {
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new().one("switch", &self.branch).list()
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let switch = self;
+        format!("switch to {}", render(&switch.branch))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let switch = self;
+        Explained::new(format!(
+            "Switch to the branch {}.",
+            show_code(&switch.branch)
+        ))
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let name = cx.render(&self.branch);
         cx.sim.branch = Some(name.clone());
         Ok(vec![Effect::Git {
@@ -23,7 +49,7 @@ impl SwitchStep {
         }])
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let repo = cx.repo();
         let name = cx.render(&self.branch)?;
         if cx.context_value("previous").is_none()
@@ -39,15 +65,7 @@ impl SwitchStep {
         Ok(Outcome::Done)
     }
 
-    fn finish(&self, cx: &mut RunCx<'_>, name: &str) {
-        if let Some(previous) = cx.context_value("previous").map(str::to_owned) {
-            cx.push_undo(Undo::SwitchBack { to: previous });
-        }
-        cx.set_runtime("branch", name);
-        cx.output(&format!("on {name}"));
-    }
-
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let name = cx.render(&self.branch)?;
         if cx.repo().current_branch()?.as_deref() == Some(name.as_str()) {
             self.finish(cx, &name);
@@ -55,5 +73,15 @@ impl SwitchStep {
         } else {
             Ok(Probe::NotDone)
         }
+    }
+}
+
+impl SwitchStep {
+    fn finish(&self, cx: &mut RunCx<'_>, name: &str) {
+        if let Some(previous) = cx.context_value("previous").map(str::to_owned) {
+            cx.push_undo(Undo::SwitchBack { to: previous });
+        }
+        cx.set_runtime("branch", name);
+        cx.output(&format!("on {name}"));
     }
 }

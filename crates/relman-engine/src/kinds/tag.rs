@@ -1,9 +1,15 @@
 //! `tag = "{tag}"`: lightweight, annotated (`message`), or signed (`sign = true`, honouring the
 //! user's `gpg.format` and `user.signingKey`).
 
+use relman_git::Annotation;
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
+use crate::core::options::OptionSpec;
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagStep {
@@ -12,24 +18,52 @@ pub struct TagStep {
     pub sign: bool,
 }
 
-use relman_git::Annotation;
+impl Kind for TagStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[OptionSpec::string("message"), OptionSpec::flag("sign")],
+        in_checkout: true,
+        yields: true,
+        outputs: &["tag", "sha"],
+        ..KindSpec::new(
+            "tag",
+            "create the release tag: lightweight, annotated (message) or signed (sign)",
+        )
+    };
 
-use super::{Outcome, PlanCx, Probe, RunCx, StepError};
-use crate::journal::Undo;
-use crate::plan::Effect;
-
-impl TagStep {
-    fn annotation(&self, message: Option<String>) -> Annotation {
-        match (self.sign, message) {
-            (true, message) => Annotation::Signed {
-                message: message.unwrap_or_default(),
-            },
-            (false, Some(message)) => Annotation::Annotated { message },
-            (false, None) => Annotation::Lightweight,
-        }
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("tag", &self.name)
+            .opt("message", &self.message)
+            .list()
     }
 
-    pub(crate) fn preview(&self, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        let tag = self;
+        format!("tag {}", render(&tag.name))
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let tag = self;
+        let kind = match (tag.sign, &tag.message) {
+            (true, _) => "a signed tag",
+            (false, Some(_)) => "an annotated tag",
+            (false, None) => "a lightweight tag",
+        };
+        Explained::new(format!(
+            "Create {kind} {} on the release commit.",
+            show_code(&tag.name)
+        ))
+        .detail_if(
+            tag.message.is_some(),
+            tag.message
+                .as_ref()
+                .map(|message| labelled_text("Its message", message))
+                .unwrap_or_default(),
+        )
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let name = cx.render(&self.name);
         let target = if cx.sim.committed {
             "the release commit".to_owned()
@@ -60,7 +94,7 @@ impl TagStep {
         }])
     }
 
-    pub(crate) fn execute(&self, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let repo = cx.repo();
         let name = cx.render(&self.name)?;
         let target = match cx.context_value("target") {
@@ -95,19 +129,7 @@ impl TagStep {
         Ok(Outcome::Done)
     }
 
-    fn finish(&self, cx: &mut RunCx<'_>, name: &str, target: &str) {
-        cx.push_undo(Undo::DeleteTag {
-            tag: name.to_owned(),
-        });
-        cx.set_output("tag", name);
-        cx.set_output("sha", target);
-        cx.output(&format!(
-            "tagged {} as {name}",
-            &target[..target.len().min(7)]
-        ));
-    }
-
-    pub(crate) fn probe(&self, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let name = cx.render(&self.name)?;
         let Some(target) = cx.context_value("target").map(str::to_owned) else {
             return Ok(Probe::NotDone);
@@ -119,5 +141,29 @@ impl TagStep {
             }
             _ => Ok(Probe::NotDone),
         }
+    }
+}
+
+impl TagStep {
+    fn annotation(&self, message: Option<String>) -> Annotation {
+        match (self.sign, message) {
+            (true, message) => Annotation::Signed {
+                message: message.unwrap_or_default(),
+            },
+            (false, Some(message)) => Annotation::Annotated { message },
+            (false, None) => Annotation::Lightweight,
+        }
+    }
+
+    fn finish(&self, cx: &mut RunCx<'_>, name: &str, target: &str) {
+        cx.push_undo(Undo::DeleteTag {
+            tag: name.to_owned(),
+        });
+        cx.set_output("tag", name);
+        cx.set_output("sha", target);
+        cx.output(&format!(
+            "tagged {} as {name}",
+            &target[..target.len().min(7)]
+        ));
     }
 }

@@ -3,7 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use super::StepKind;
+use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, codes, show_code};
+use crate::core::options::{INTERVAL, OptionSpec, OptionType};
+use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "verify", rename_all = "kebab-case")]
@@ -36,8 +40,36 @@ pub enum VerifyStep {
     },
 }
 
-impl VerifyStep {
-    pub(crate) fn collect_templates<'a>(&'a self, all: &mut Vec<(&'static str, &'a Template)>) {
+/// What `same-as` means, for the schema.
+const SAME_AS: &str =
+    "On `verify = \"oci\"`: the tag (e.g. `{version}`) every tag must name the same image as.";
+
+impl Kind for VerifyStep {
+    const SPEC: KindSpec = KindSpec {
+        values: &["pypi", "oci", "helm", "url"],
+        options: &[
+            OptionSpec::string("package"),
+            OptionSpec::string("index"),
+            OptionSpec::list("files"),
+            OptionSpec::string("image"),
+            OptionSpec::list("tags"),
+            OptionSpec::list("platforms"),
+            OptionSpec::string("same-as").about(SAME_AS),
+            OptionSpec::string("repo"),
+            OptionSpec::string("chart"),
+            OptionSpec::string("url"),
+            OptionSpec::new("status", OptionType::U16),
+            OptionSpec::string("contains"),
+            INTERVAL,
+            OptionSpec::string("username-env"),
+            OptionSpec::string("password-env"),
+        ],
+        outputs: &["summary"],
+        ..KindSpec::new("verify", "verify that a published artifact is really there")
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        let mut all = Vec::new();
         match self {
             VerifyStep::Pypi {
                 package,
@@ -69,5 +101,81 @@ impl VerifyStep {
                 all.extend(contains.iter().map(|value| ("contains", value)));
             }
         }
+        all
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        crate::remote::verify::describe(self, variables)
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let verify = self;
+        match verify {
+            VerifyStep::Pypi {
+                package,
+                index,
+                files,
+            } => Explained::new(format!(
+                "Verify that {} `{{version}}` is on {}.",
+                show_code(package),
+                index.as_ref().map_or_else(|| "PyPI".to_owned(), show_code)
+            ))
+            .detail_if(
+                !files.is_empty(),
+                format!("With files matching {}.", codes(files)),
+            )
+            .detail(PAUSES),
+            VerifyStep::Oci {
+                image,
+                tags,
+                platforms,
+                same_as,
+                ..
+            } => Explained::new(format!(
+                "Verify that the image {} has the tag{} {}.",
+                show_code(image),
+                if tags.len() == 1 { "" } else { "s" },
+                codes(tags)
+            ))
+            .detail_if(
+                !platforms.is_empty(),
+                format!("For the platforms {}.", codes(platforms)),
+            )
+            .detail_if(
+                same_as.is_some(),
+                format!(
+                    "Naming the same image as the tag {} (the same digest).",
+                    same_as.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail(PAUSES),
+            VerifyStep::Helm { repo, chart } => Explained::new(format!(
+                "Verify that the Helm repository {} lists the chart {} at `{{version}}`.",
+                show_code(repo),
+                show_code(chart)
+            ))
+            .detail(PAUSES),
+            VerifyStep::Url {
+                url,
+                status,
+                contains,
+            } => Explained::new(format!(
+                "Verify that {}.",
+                answers(url, *status, contains.as_ref())
+            ))
+            .detail(PAUSES),
+        }
+    }
+
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        crate::remote::verify::preview(&StepKind::Verify(self.clone()), step, cx)
+    }
+
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        crate::remote::verify::execute(&StepKind::Verify(self.clone()), step, cx)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        crate::remote::verify::probe(&StepKind::Verify(self.clone()), cx)
     }
 }

@@ -1,9 +1,14 @@
 //! `wait = "checks" | "pr-merged" | "url"`: poll with backoff until true or `timeout`; a timeout
 //! pauses the release (exit 3).
 
+use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
 
-use crate::template::Template;
+use super::StepKind;
+use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, show_code};
+use crate::core::options::{INTERVAL, OptionSpec, OptionType};
+use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "wait", rename_all = "kebab-case")]
@@ -34,8 +39,29 @@ pub(crate) fn default_circle_token() -> String {
     "CIRCLE_TOKEN".to_owned()
 }
 
-impl WaitStep {
-    pub(crate) fn collect_templates<'a>(&'a self, all: &mut Vec<(&'static str, &'a Template)>) {
+impl Kind for WaitStep {
+    const SPEC: KindSpec = KindSpec {
+        values: &["checks", "pr-merged", "url"],
+        options: &[
+            OptionSpec::string("ref"),
+            OptionSpec::new("rerun-failed", OptionType::U32),
+            OptionSpec::new("pr", OptionType::StringOrInt),
+            OptionSpec::string("url"),
+            OptionSpec::new("status", OptionType::U16),
+            OptionSpec::string("contains"),
+            INTERVAL,
+            OptionSpec::string("repo"),
+            OptionSpec::string("token-env"),
+        ],
+        outputs: &["summary"],
+        ..KindSpec::new(
+            "wait",
+            "wait until checks are green, a pull request is merged, or a URL answers",
+        )
+    };
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        let mut all = Vec::new();
         match self {
             WaitStep::Checks { git_ref, repo, .. } => {
                 all.extend(git_ref.iter().map(|value| ("ref", value)));
@@ -49,6 +75,145 @@ impl WaitStep {
                 all.push(("url", url));
                 all.extend(contains.iter().map(|value| ("contains", value)));
             }
+        }
+        all
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        let render = |template: &Template| template.render_partial(variables);
+        // Titles land in the journal and the terminal: a URL's password or token never shows.
+        let url = |template: &Template| Redactor::new().redact(&render(template));
+        match self {
+            WaitStep::Checks { git_ref, .. } => match git_ref {
+                Some(git_ref) => format!("wait for checks on {}", render(git_ref)),
+                None => "wait for checks on the release commit".to_owned(),
+            },
+            WaitStep::PrMerged { pr, .. } => format!(
+                "wait until pull request #{} is merged",
+                pr.as_ref().map_or_else(|| "{pr_number}".to_owned(), render)
+            ),
+            WaitStep::Url { url: target, .. } => {
+                format!("wait until {} answers", url(target))
+            }
+        }
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let wait = self;
+        match wait {
+            WaitStep::Checks {
+                git_ref,
+                rerun_failed,
+                repo,
+                token_env,
+            } => Explained::new(format!(
+                "Wait until every check on {} is complete and green.",
+                git_ref
+                    .as_ref()
+                    .map_or_else(|| "the release commit".to_owned(), show_code)
+            ))
+            .detail_if(
+                *rerun_failed > 0,
+                format!(
+                    "Failed jobs are re-run up to {rerun_failed} time{} before the step fails: GitHub Actions jobs, and CircleCI workflows (from their failed jobs) that failed statuses link to, with the CircleCI token in `{token_env}`.",
+                    if *rerun_failed == 1 { "" } else { "s" }
+                ),
+            )
+            .detail_if(
+                repo.is_some(),
+                format!(
+                    "In the repository {}.",
+                    repo.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail(PAUSES),
+            WaitStep::PrMerged { pr, repo } => Explained::new(format!(
+                "Wait until pull request {} is merged.",
+                pr.as_ref()
+                    .map_or_else(|| "`{pr_number}`".to_owned(), show_code)
+            ))
+            .detail("A pull request closed without merging fails the step.")
+            .detail_if(
+                repo.is_some(),
+                format!(
+                    "In the repository {}.",
+                    repo.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail(PAUSES),
+            WaitStep::Url {
+                url,
+                status,
+                contains,
+            } => Explained::new(format!(
+                "Wait until {}.",
+                answers(url, *status, contains.as_ref())
+            ))
+            .detail(PAUSES),
+        }
+    }
+
+    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        match self {
+            WaitStep::PrMerged { pr, repo } => {
+                crate::remote::pull_request::preview_wait(step, pr.as_ref(), repo.as_ref(), cx)
+            }
+            WaitStep::Checks {
+                git_ref,
+                rerun_failed,
+                repo,
+                token_env,
+            } => crate::remote::checks::preview_wait(
+                step,
+                &crate::remote::checks::WaitChecks {
+                    git_ref: git_ref.as_ref(),
+                    rerun_failed: *rerun_failed,
+                    repo: repo.as_ref(),
+                    token_env,
+                },
+                cx,
+            ),
+            WaitStep::Url { .. } => {
+                crate::remote::verify::preview(&StepKind::Wait(self.clone()), step, cx)
+            }
+        }
+    }
+
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        match self {
+            WaitStep::PrMerged { pr, repo } => {
+                crate::remote::pull_request::execute_wait(step, pr.as_ref(), repo.as_ref(), cx)
+            }
+            WaitStep::Checks {
+                git_ref,
+                rerun_failed,
+                repo,
+                token_env,
+            } => crate::remote::checks::execute_wait(
+                step,
+                &crate::remote::checks::WaitChecks {
+                    git_ref: git_ref.as_ref(),
+                    rerun_failed: *rerun_failed,
+                    repo: repo.as_ref(),
+                    token_env,
+                },
+                cx,
+            ),
+            WaitStep::Url { .. } => {
+                crate::remote::verify::execute(&StepKind::Wait(self.clone()), step, cx)
+            }
+        }
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        match self {
+            WaitStep::PrMerged { pr, repo } => {
+                crate::remote::pull_request::probe_wait(pr.as_ref(), repo.as_ref(), cx)
+            }
+            WaitStep::Checks { git_ref, repo, .. } => {
+                crate::remote::checks::probe_wait(git_ref.as_ref(), repo.as_ref(), cx)
+            }
+            WaitStep::Url { .. } => crate::remote::verify::probe(&StepKind::Wait(self.clone()), cx),
         }
     }
 }

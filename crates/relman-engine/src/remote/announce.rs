@@ -26,7 +26,7 @@ use crate::journal::RemoteEffect;
 use crate::kinds::http::HttpStep;
 use crate::kinds::slack::SlackStep;
 use crate::kinds::webhook::WebhookStep;
-use crate::kinds::{Outcome, PlanCx, RunCx, StepDef, StepError};
+use crate::kinds::{Outcome, PlanCx, RunCx, StepError, StepInfo};
 use crate::plan::Effect;
 use crate::template::Template;
 
@@ -72,7 +72,7 @@ fn http_call(step: &HttpStep, resolved: ResolvedHttp) -> Result<HttpCall, StepEr
     .map_err(|error| failed("the request is not valid", error))
 }
 
-pub(super) fn preview_http(step: &HttpStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+pub(crate) fn preview_http(step: &HttpStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
     let redactor = client::redactor(cx.project, cx.env);
     let client = client::http(cx.project, cx.env);
     let resolved = resolve_http(step, &mut |template| Ok(cx.render(template)))?;
@@ -183,8 +183,8 @@ fn found_done(cx: &mut RunCx<'_>, outputs: Vec<(String, String)>) {
 }
 
 /// `http` with a look-up: done when it finds the effect; without one, unknowable.
-pub(super) fn probe_http(
-    def: &StepDef,
+pub(crate) fn probe_http(
+    def: &StepInfo<'_>,
     step: &HttpStep,
     cx: &mut RunCx<'_>,
 ) -> Result<crate::kinds::Probe, StepError> {
@@ -226,8 +226,8 @@ fn ask_a_person(what: &str, error: &AnnounceError) -> Outcome {
     ))
 }
 
-pub(super) fn execute_http(
-    def: &StepDef,
+pub(crate) fn execute_http(
+    def: &StepInfo<'_>,
     step: &HttpStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -293,7 +293,7 @@ fn slack(webhook: &str, timeout: Option<std::time::Duration>) -> Result<Slack, S
     .map_err(|error| failed("the Slack webhook URL is not usable", error))
 }
 
-pub(super) fn preview_slack(
+pub(crate) fn preview_slack(
     step: &SlackStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -328,8 +328,8 @@ pub(super) fn preview_slack(
     }
 }
 
-pub(super) fn execute_slack(
-    def: &StepDef,
+pub(crate) fn execute_slack(
+    def: &StepInfo<'_>,
     step: &SlackStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -389,7 +389,7 @@ fn webhook_call(
     })
 }
 
-pub(super) fn preview_webhook(
+pub(crate) fn preview_webhook(
     step: &WebhookStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -412,8 +412,8 @@ pub(super) fn preview_webhook(
     }])
 }
 
-pub(super) fn execute_webhook(
-    def: &StepDef,
+pub(crate) fn execute_webhook(
+    def: &StepInfo<'_>,
     step: &WebhookStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {

@@ -23,7 +23,7 @@ use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, short};
 use crate::kinds::check::{Check, CheckResult, CheckStep};
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::plan::Effect;
 use crate::template::Template;
 
@@ -200,7 +200,7 @@ fn subject(
     })
 }
 
-pub(super) fn check_at_plan(
+pub(crate) fn check_at_plan(
     check: &CheckStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<CheckResult, StepError> {
@@ -220,7 +220,7 @@ pub(super) fn check_at_plan(
     }))
 }
 
-pub(super) fn check_at_run(
+pub(crate) fn check_at_run(
     check: &CheckStep,
     cx: &mut RunCx<'_>,
 ) -> Result<CheckResult, StepError> {
@@ -245,7 +245,7 @@ fn waited_ref(
 }
 
 /// The options of `wait = "checks"`.
-pub(super) struct WaitChecks<'a> {
+pub(crate) struct WaitChecks<'a> {
     pub git_ref: Option<&'a Template>,
     pub rerun_failed: u32,
     pub repo: Option<&'a Template>,
@@ -253,8 +253,8 @@ pub(super) struct WaitChecks<'a> {
     pub token_env: &'a str,
 }
 
-pub(super) fn preview_wait(
-    step: &StepDef,
+pub(crate) fn preview_wait(
+    step: &StepInfo<'_>,
     wait: &WaitChecks<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -277,7 +277,7 @@ pub(super) fn preview_wait(
     let mut description = format!(
         "until every check run and status on `{}` in `{repo}` succeeded ({})",
         short(&target),
-        polling::describe(&step.info())
+        polling::describe(step)
     );
     if rerun_failed > 0 {
         description.push_str(&format!(
@@ -420,8 +420,8 @@ fn rerun_circleci(
     Ok(done)
 }
 
-pub(super) fn execute_wait(
-    step: &StepDef,
+pub(crate) fn execute_wait(
+    step: &StepInfo<'_>,
     wait: &WaitChecks<'_>,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -435,7 +435,7 @@ pub(super) fn execute_wait(
     let (repo, target, sha) = resolve_wait(git_ref, repo, cx)?;
     let hosts = circleci_hosts(cx);
     let what = format!("checks on `{}`", short(&target));
-    let waited = polling::poll(cx, &step.info(), &what, |cx| {
+    let waited = polling::poll(cx, step, &what, |cx| {
         let report = github.checks(&repo, &target).map_err(|error| {
             failed(
                 &format!("cannot read the checks of `{}`", short(&target)),
@@ -539,7 +539,7 @@ pub(super) fn execute_wait(
     }
 }
 
-pub(super) fn probe_wait(
+pub(crate) fn probe_wait(
     git_ref: Option<&Template>,
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,

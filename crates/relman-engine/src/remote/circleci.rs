@@ -22,7 +22,7 @@ use crate::clients::{self as client, failed};
 use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note, render_json};
 use crate::journal::RemoteEffect;
 use crate::kinds::circleci::CircleciStep;
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::plan::Effect;
 use crate::template::Template;
 
@@ -88,8 +88,8 @@ fn on(trigger: &PipelineTrigger) -> String {
     }
 }
 
-pub(super) fn preview(
-    step: &StepDef,
+pub(crate) fn preview(
+    step: &StepInfo<'_>,
     pipeline: &CircleciStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -113,7 +113,7 @@ pub(super) fn preview(
                 "for the workflows of the `{}` pipeline on {} to finish ({})",
                 resolved.slug,
                 on(&resolved.trigger),
-                polling::describe(&step.info())
+                polling::describe(step)
             ),
         },
     ];
@@ -144,8 +144,8 @@ fn resolve_run(step: &CircleciStep, cx: &RunCx<'_>) -> Result<(CircleCi, Resolve
     Ok((circleci, resolved))
 }
 
-pub(super) fn execute(
-    step: &StepDef,
+pub(crate) fn execute(
+    step: &StepInfo<'_>,
     pipeline_step: &CircleciStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -194,7 +194,7 @@ pub(super) fn execute(
         }
     };
     let what = format!("the workflows of pipeline {}", pipeline.number);
-    let done = match polling::poll(cx, &step.info(), &what, |_| {
+    let done = match polling::poll(cx, step, &what, |_| {
         circleci
             .check_pipeline(&pipeline)
             .map_err(|error| failed(&format!("pipeline {} of `{slug}`", pipeline.number), error))
@@ -221,7 +221,7 @@ pub(super) fn execute(
     Ok(Outcome::Done)
 }
 
-pub(super) fn probe(pipeline_step: &CircleciStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+pub(crate) fn probe(pipeline_step: &CircleciStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
     let Some(id) = cx.context_value(PIPELINE).map(str::to_owned) else {
         // `execute` looks for a pipeline triggered before relman stopped.
         return Ok(Probe::NotDone);

@@ -18,7 +18,7 @@ use crate::clients::{self as client, failed};
 use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note};
 use crate::journal::RemoteEffect;
 use crate::kinds::dispatch::DispatchStep;
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::plan::Effect;
 use crate::template::Template;
 
@@ -59,8 +59,8 @@ fn resolve(
     })
 }
 
-pub(super) fn preview(
-    step: &StepDef,
+pub(crate) fn preview(
+    step: &StepInfo<'_>,
     dispatch: &DispatchStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -92,7 +92,7 @@ pub(super) fn preview(
                 "for the run of `{}` on `{}` to finish ({})",
                 resolved.workflow,
                 resolved.git_ref,
-                polling::describe(&step.info())
+                polling::describe(step)
             ),
         },
     ];
@@ -166,8 +166,8 @@ fn find_run(
     })
 }
 
-pub(super) fn execute(
-    step: &StepDef,
+pub(crate) fn execute(
+    step: &StepInfo<'_>,
     dispatch: &DispatchStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -197,7 +197,7 @@ pub(super) fn execute(
         if cx.context_value(SENT) != Some("yes") {
             if resumed {
                 // Sent or not before relman stopped? A run that appears says it was.
-                let mut grace = step.info();
+                let mut grace = *step;
                 grace.timeout = Some(step.timeout.unwrap_or(polling::DEFAULT_TIMEOUT).min(GRACE));
                 let what = format!("a run of `{workflow}` started before relman stopped");
                 if let Waited::Ready(run) = polling::poll(cx, &grace, &what, |_| {
@@ -220,7 +220,7 @@ pub(super) fn execute(
             save_marker(cx, &marker)?;
         }
         let what = format!("the run of `{workflow}` on `{git_ref}` to start");
-        match polling::poll(cx, &step.info(), &what, |_| {
+        match polling::poll(cx, step, &what, |_| {
             Ok(match find_run(&github, repo, &marker)? {
                 Some(run) => Poll::Ready(run),
                 None => Poll::Pending("no new run yet".to_owned()),
@@ -238,7 +238,7 @@ pub(super) fn execute(
     }
     let run_id = run_id.expect("invariant: the run is known by now");
     let what = format!("run {run_id} of `{workflow}` to finish");
-    let run = match polling::poll(cx, &step.info(), &what, |_| look(&github, repo, run_id))? {
+    let run = match polling::poll(cx, step, &what, |_| look(&github, repo, run_id))? {
         Waited::Ready(run) => run,
         Waited::TimedOut(reason) => return Ok(Outcome::Paused(reason)),
     };
@@ -281,7 +281,7 @@ fn look(github: &GitHub, repo: &Repo, run_id: u64) -> Result<Poll<WorkflowRun>, 
     }
 }
 
-pub(super) fn probe(dispatch: &DispatchStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+pub(crate) fn probe(dispatch: &DispatchStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
     let Some(run_id) = cx.context_value(RUN).and_then(|id| id.parse::<u64>().ok()) else {
         // `execute` finds a run started before relman stopped through the marker.
         return Ok(Probe::NotDone);

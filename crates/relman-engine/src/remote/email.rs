@@ -69,7 +69,7 @@ fn email(parts: &Parts) -> Result<Email, StepError> {
         .map_err(|error| failed("the email cannot be sent", error))
 }
 
-pub(super) fn preview(step: &EmailStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+pub(crate) fn preview(step: &EmailStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
     let redactor = client::redactor(cx.project, cx.env);
     let settings = client::smtp(cx.env)?;
     let parts = parts(step, cx.project, settings.as_ref(), &|template| {
@@ -117,7 +117,7 @@ pub(super) fn preview(step: &EmailStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effec
     Ok(effects)
 }
 
-pub(super) fn execute(step: &EmailStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+pub(crate) fn execute(step: &EmailStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
     let settings = client::smtp(cx.env)?.ok_or_else(|| {
         StepError::new(format!(
             "`{SMTP_URL_ENV}` is not set: relman sends email through it"

@@ -20,7 +20,7 @@ use crate::clients::{http_effect, note};
 use crate::journal::RemoteEffect;
 use crate::kinds::merge_pull_request::MergePullRequestStep;
 use crate::kinds::pull_request::PullRequestStep;
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::plan::Effect;
 use crate::project::Project;
 use crate::template::Template;
@@ -90,7 +90,7 @@ fn about_pull(
         .json(body)
 }
 
-pub(super) fn preview_open(
+pub(crate) fn preview_open(
     step: &PullRequestStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -147,7 +147,7 @@ pub(super) fn preview_open(
     Ok(effects)
 }
 
-pub(super) fn execute_open(
+pub(crate) fn execute_open(
     step: &PullRequestStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -223,7 +223,7 @@ pub(super) fn execute_open(
     Ok(Outcome::Done)
 }
 
-pub(super) fn probe_open(step: &PullRequestStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+pub(crate) fn probe_open(step: &PullRequestStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
     let Some(number) = cx
         .context_value("number")
         .and_then(|number| number.parse::<u64>().ok())
@@ -275,7 +275,7 @@ fn parse_number(text: &str) -> Result<u64, StepError> {
     })
 }
 
-pub(super) fn preview_merge(
+pub(crate) fn preview_merge(
     step: &MergePullRequestStep,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -302,7 +302,7 @@ pub(super) fn preview_merge(
     ])
 }
 
-pub(super) fn execute_merge(
+pub(crate) fn execute_merge(
     step: &MergePullRequestStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
@@ -359,7 +359,7 @@ pub(super) fn execute_merge(
     Ok(Outcome::Done)
 }
 
-pub(super) fn probe_merge(
+pub(crate) fn probe_merge(
     step: &MergePullRequestStep,
     cx: &mut RunCx<'_>,
 ) -> Result<Probe, StepError> {
@@ -410,8 +410,8 @@ fn waited_pull(
     }
 }
 
-pub(super) fn preview_wait(
-    step: &StepDef,
+pub(crate) fn preview_wait(
+    step: &StepInfo<'_>,
     pr: Option<&Template>,
     repo: Option<&Template>,
     cx: &mut PlanCx<'_>,
@@ -428,7 +428,7 @@ pub(super) fn preview_wait(
         Effect::Wait {
             description: format!(
                 "until pull request #{number} in `{repo}` is merged ({}); closed without merging fails",
-                polling::describe(&step.info())
+                polling::describe(step)
             ),
         },
         http_effect(&github.render(&request), &redactor),
@@ -451,8 +451,8 @@ fn look(github: &GitHub, repo: &Repo, number: u64) -> Result<Poll<PullRequest>, 
     }
 }
 
-pub(super) fn execute_wait(
-    step: &StepDef,
+pub(crate) fn execute_wait(
+    step: &StepInfo<'_>,
     pr: Option<&Template>,
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,
@@ -461,7 +461,7 @@ pub(super) fn execute_wait(
     let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
     let number = parse_number(&waited_pull(pr, &|template| cx.render(template))?)?;
     let what = format!("pull request #{number} to be merged");
-    match polling::poll(cx, &step.info(), &what, |_| look(&github, &repo, number))? {
+    match polling::poll(cx, step, &what, |_| look(&github, &repo, number))? {
         Waited::Ready(pull) => {
             finish_wait(cx, &pull);
             Ok(Outcome::Done)
@@ -470,7 +470,7 @@ pub(super) fn execute_wait(
     }
 }
 
-pub(super) fn probe_wait(
+pub(crate) fn probe_wait(
     pr: Option<&Template>,
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,

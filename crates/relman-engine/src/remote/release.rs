@@ -110,7 +110,7 @@ fn notes_from_section(section: &str, version: &str) -> String {
     rest.join("\n").trim().to_owned()
 }
 
-pub(super) fn preview(step: &ReleaseStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+pub(crate) fn preview(step: &ReleaseStep, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
     let github = client::github(cx.project, cx.env)?;
     let redactor = client::redactor(cx.project, cx.env);
     let mut variables = cx.variables.clone();
@@ -221,7 +221,7 @@ fn asset_files(cx: &RunCx<'_>, patterns: &[String]) -> Result<Vec<PathBuf>, Step
     Ok(files)
 }
 
-pub(super) fn execute(step: &ReleaseStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+pub(crate) fn execute(step: &ReleaseStep, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
     let github = client::github(cx.project, cx.env)?;
     let Resolved {
         repo,
@@ -277,7 +277,7 @@ pub(super) fn execute(step: &ReleaseStep, cx: &mut RunCx<'_>) -> Result<Outcome,
     Ok(Outcome::Done)
 }
 
-pub(super) fn probe(step: &ReleaseStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+pub(crate) fn probe(step: &ReleaseStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
     let github = client::github(cx.project, cx.env)?;
     let Resolved {
         repo,

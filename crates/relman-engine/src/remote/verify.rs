@@ -24,7 +24,7 @@ use crate::clients::{http_effect, note};
 use crate::environment::Environment;
 use crate::kinds::verify::VerifyStep;
 use crate::kinds::wait::WaitStep;
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepDef, StepError, StepKind};
+use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, StepKind};
 use crate::plan::Effect;
 use crate::template::{Template, Variables};
 
@@ -223,7 +223,7 @@ fn build(
 }
 
 /// The step's title.
-pub(super) fn describe(step: &VerifyStep, variables: &Variables) -> String {
+pub(crate) fn describe(step: &VerifyStep, variables: &Variables) -> String {
     let render = |template: &Template| {
         relman_remote::Redactor::new().redact(&template.render_partial(variables))
     };
@@ -248,7 +248,11 @@ pub(super) fn describe(step: &VerifyStep, variables: &Variables) -> String {
     }
 }
 
-pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+pub(crate) fn preview(
+    kind: &StepKind,
+    step: &StepInfo<'_>,
+    cx: &mut PlanCx<'_>,
+) -> Result<Vec<Effect>, StepError> {
     let redactor = client::redactor(cx.project, cx.env);
     let version = cx
         .variables
@@ -257,7 +261,7 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
         .to_owned();
     // A value only known at run time (`{release_url}`) cannot be checked now: show the intent.
     let later = Cell::new(false);
-    let built = build(&step.kind, cx.env, &version, true, &|template| {
+    let built = build(kind, cx.env, &version, true, &|template| {
         if cx.render_strict(template).is_err() {
             later.set(true);
         }
@@ -270,8 +274,8 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
                 Effect::Wait {
                     description: format!(
                         "until {} ({})",
-                        crate::kinds::describe(&step.kind, cx.variables),
-                        polling::describe(&step.info())
+                        kind.describe(cx.variables),
+                        polling::describe(step)
                     ),
                 },
                 note("its target is resolved when its turn comes", &redactor),
@@ -281,11 +285,7 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
     };
     let client = client::http(cx.project, cx.env);
     let mut effects = vec![Effect::Wait {
-        description: format!(
-            "{} ({})",
-            checker.describe(),
-            polling::describe(&step.info())
-        ),
+        description: format!("{} ({})", checker.describe(), polling::describe(step)),
     }];
     effects.extend(
         checker
@@ -296,8 +296,8 @@ pub(super) fn preview(step: &StepDef, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>
     Ok(effects)
 }
 
-fn build_run(step: &StepDef, cx: &RunCx<'_>) -> Result<(Checker, HttpClient), StepError> {
-    let checker = build(&step.kind, cx.env, &cx.plan.version, false, &|template| {
+fn build_run(kind: &StepKind, cx: &RunCx<'_>) -> Result<(Checker, HttpClient), StepError> {
+    let checker = build(kind, cx.env, &cx.plan.version, false, &|template| {
         cx.render(template)
     })?;
     let mut client = client::http(cx.project, cx.env);
@@ -313,10 +313,14 @@ fn look(checker: &Checker, client: &HttpClient) -> Result<Poll<String>, StepErro
         .map_err(|error| failed(&format!("cannot {}", checker.describe()), error))
 }
 
-pub(super) fn execute(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-    let (checker, client) = build_run(step, cx)?;
+pub(crate) fn execute(
+    kind: &StepKind,
+    step: &StepInfo<'_>,
+    cx: &mut RunCx<'_>,
+) -> Result<Outcome, StepError> {
+    let (checker, client) = build_run(kind, cx)?;
     let what = checker.describe();
-    match polling::poll(cx, &step.info(), &what, |_| look(&checker, &client))? {
+    match polling::poll(cx, step, &what, |_| look(&checker, &client))? {
         Waited::Ready(summary) => {
             cx.output(&summary);
             cx.set_output("summary", summary);
@@ -326,8 +330,8 @@ pub(super) fn execute(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Outcome, Ste
     }
 }
 
-pub(super) fn probe(step: &StepDef, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-    let (checker, client) = build_run(step, cx)?;
+pub(crate) fn probe(kind: &StepKind, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    let (checker, client) = build_run(kind, cx)?;
     match look(&checker, &client)? {
         Poll::Ready(summary) => {
             cx.set_output("summary", summary);
