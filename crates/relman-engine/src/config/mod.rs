@@ -19,7 +19,6 @@ use crate::project::{Project, ProjectError};
 
 pub mod builtin;
 mod error;
-mod kinds;
 pub mod raw;
 mod schema;
 pub mod step_raw;
@@ -30,7 +29,6 @@ pub use crate::project::settings::{
     ChangelogOptions, ChangelogSource, ForgeOptions, ProjectOptions, VersionFileOption,
 };
 pub use error::{ConfigError, ConfigErrors, Location};
-pub use kinds::{CHECKS, KindSpec, all as all_kinds, kind as kind_spec};
 pub use schema::json_schema;
 
 /// The file name relman looks for at the root of the repository.

@@ -3,7 +3,7 @@
 //! and generates the `StepKind` enum and every dispatch from that list.
 
 use super::explain::{ExplainCx, Explained};
-use super::options::{OptionSpec, OptionType};
+use super::options::{OptionSpec, OptionType, Options, Reported};
 use super::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::{Template, Variables};
 
@@ -58,9 +58,35 @@ impl KindSpec {
     }
 }
 
+impl KindSpec {
+    /// Whether `option` is valid on this kind.
+    pub fn takes(&self, option: &str) -> bool {
+        self.all_options().any(|taken| taken == option)
+    }
+
+    /// Every option this kind takes: the common ones, its own, then `dir` and `clone` when it
+    /// can act in another checkout (the order messages list them in).
+    pub fn all_options(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let checkout: &[OptionSpec] = if self.in_checkout {
+            super::options::CHECKOUT
+        } else {
+            &[]
+        };
+        super::options::COMMON
+            .iter()
+            .chain(self.options)
+            .chain(checkout)
+            .map(|option| option.key)
+    }
+}
+
 /// One step kind: how it reads its options, what it says it does, and what it does.
 pub trait Kind: Sized {
     const SPEC: KindSpec;
+
+    /// Reads the kind's options from its step table, which holds only keys the kind takes.
+    /// Problems are reported through `options` (with their place in the file), then `Err`.
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported>;
 
     /// The outputs it exposes as `{steps.ID.NAME}`.
     fn outputs(&self) -> Vec<String> {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported, StringOrBool};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -28,6 +28,26 @@ impl Kind for BranchStep {
         outputs: &["branch", "sha"],
         ..KindSpec::new("branch", "create a branch and switch to it")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let switch = match options.string_or_bool("switch") {
+            None => true,
+            Some(value) => match value.get_ref() {
+                StringOrBool::Bool(flag) => *flag,
+                StringOrBool::String(_) => {
+                    return Err(options.error(
+                        value.span(),
+                        "on a `branch` step, `switch` is `true` or `false`",
+                    ));
+                }
+            },
+        };
+        Ok(BranchStep {
+            name: options.required("branch", "\"release/{major}.{minor}\"")?,
+            from: options.template("from")?,
+            switch,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

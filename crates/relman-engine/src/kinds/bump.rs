@@ -5,7 +5,7 @@ use relman_version::files::{FileEdit, VersionFiles, apply};
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -29,6 +29,14 @@ impl Kind for BumpStep {
         outputs: &["version", "previous_version"],
         ..KindSpec::new("bump", "write the new version to every version file")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(BumpStep {
+            level: options.required("bump", "\"minor\"")?,
+            pre: options.template("pre")?,
+            allow_downgrade: options.flag("allow-downgrade").unwrap_or(false),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

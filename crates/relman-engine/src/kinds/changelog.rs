@@ -7,7 +7,7 @@ use relman_version::changelog::document::Document;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, Undo,
 };
@@ -30,6 +30,14 @@ impl Kind for ChangelogStep {
             "render this release's section and insert it into the changelog",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("changelog").ok_or(Reported)?;
+        options.one_of(&value, "changelog", &["update"])?;
+        Ok(ChangelogStep {
+            edit: options.flag("edit").unwrap_or(false),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         Vec::new()

@@ -2,9 +2,10 @@
 //! also run during `relman plan`.
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -48,6 +49,22 @@ impl Kind for CheckStep {
             "a read-only check that stops the release when it fails",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("check").ok_or(Reported)?;
+        let name = options.one_of(&value, "check", CHECKS)?;
+        let check = Check::parse(name).ok_or(Reported)?;
+        Ok(CheckStep {
+            check,
+            branch: options.template("branch")?,
+            allow_untracked: options.flag("allow-untracked").unwrap_or(false),
+            tag: options.template("tag")?,
+            remote: options.string("remote").map(Spanned::into_inner),
+            milestone: options.template("milestone")?,
+            label: options.template("label")?,
+            git_ref: options.template("ref")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -32,6 +32,14 @@ impl Kind for ChecksumsStep {
             "write a SHA256SUMS file for the matching artifacts",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(ChecksumsStep {
+            pattern: options.required("checksums", "\"dist/*\"")?,
+            sign: options.flag("sign").unwrap_or(false),
+            output: options.template("output")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -7,7 +7,7 @@ use relman_git::{LogOptions, PickOutcome, Revisions};
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, codes};
-use crate::core::options::OptionType;
+use crate::core::options::{OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -30,6 +30,16 @@ impl Kind for CherryPickStep {
             "cherry-pick commits onto the current branch, recorded with -x",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string_or_list("cherry-pick").ok_or(Reported)?;
+        let span = value.span();
+        let mut commits = Vec::new();
+        for entry in value.into_inner().into_vec() {
+            commits.push(options.template_text(&entry, span.clone())?);
+        }
+        Ok(CherryPickStep { commits })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new().all("cherry-pick", &self.commits).list()

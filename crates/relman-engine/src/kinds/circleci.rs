@@ -2,9 +2,10 @@
 //! for its workflows, and download artifacts.
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
-use crate::core::options::{INTERVAL, OptionSpec, OptionType};
+use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -40,6 +41,31 @@ impl Kind for CircleciStep {
             "trigger a CircleCI pipeline and wait for its workflows",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("circleci").ok_or(Reported)?;
+        options.one_of(&value, "circleci", &["pipeline"])?;
+        if options.has("branch") && options.has("tag") {
+            return Err(options.error(
+                options.whole(),
+                "a `circleci` pipeline runs on a `branch` or a `tag`, not both",
+            ));
+        }
+        let parameters = match options.json("parameters")? {
+            Some(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        Ok(CircleciStep {
+            branch: options.template("branch")?,
+            tag: options.template("tag")?,
+            parameters,
+            artifacts: options.template("artifacts")?,
+            project: options.template("project")?,
+            token_env: options
+                .string("token-env")
+                .map_or_else(|| "CIRCLE_TOKEN".to_owned(), Spanned::into_inner),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -8,7 +8,7 @@ use relman_git::{LogOptions, Repository, Revisions};
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -31,6 +31,14 @@ impl Kind for CommitStep {
         outputs: &["sha"],
         ..KindSpec::new("commit", "commit what earlier steps changed")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(CommitStep {
+            message: options.required("commit", "\"Release {version}\"")?,
+            add: options.templates("add")?,
+            sign: options.flag("sign"),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
-use crate::core::options::{INTERVAL, OptionSpec};
+use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -36,6 +36,16 @@ impl Kind for DispatchStep {
             "dispatch a GitHub Actions workflow and wait for its run",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(DispatchStep {
+            workflow: options.required("dispatch", "\"release.yml\"")?,
+            git_ref: options.template("ref")?,
+            inputs: options.template_map("inputs")?,
+            artifacts: options.template("artifacts")?,
+            repo: options.template("repo")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -30,6 +30,29 @@ impl Kind for EmailStep {
         outputs: &["message_id"],
         ..KindSpec::new("email", "send an email over SMTP (RELMAN_SMTP_URL)")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string_or_list("email").ok_or(Reported)?;
+        let span = value.span();
+        let mut to = Vec::new();
+        for address in value.into_inner().into_vec() {
+            to.push(options.template_text(&address, span.clone())?);
+        }
+        let mut cc = Vec::new();
+        if let Some(value) = options.string_or_list("cc") {
+            let span = value.span();
+            for address in value.into_inner().into_vec() {
+                cc.push(options.template_text(&address, span.clone())?);
+            }
+        }
+        Ok(EmailStep {
+            to,
+            cc,
+            subject: options.required("subject", "\"{project} {version} released\"")?,
+            body: options.required("body", "\"{changelog}\"")?,
+            from: options.template("from")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

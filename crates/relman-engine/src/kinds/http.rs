@@ -6,7 +6,7 @@ use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, join, labelled_text, show};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -55,6 +55,61 @@ impl Kind for HttpStep {
         outputs: &["status", "body"],
         ..KindSpec::new("http", "send an HTTP request")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("http").ok_or(Reported)?;
+        let span = value.span();
+        let text = value.into_inner();
+        let Some((method, url)) = text.trim().split_once(char::is_whitespace) else {
+            return Err(options.error_hint(
+                span,
+                format!("`http = \"{text}\"` needs a method and a URL"),
+                "write it like `http = \"POST https://example.org/hook\"`",
+            ));
+        };
+        let method = method.to_ascii_uppercase();
+        if !["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(&method.as_str()) {
+            return Err(options.error(
+                span,
+                format!("`{method}` is not an HTTP method relman sends"),
+            ));
+        }
+        if options.has("json") && options.has("body") {
+            return Err(options.error(
+                options.whole(),
+                "an `http` step has a `json` or a `body`, not both",
+            ));
+        }
+        let url = options.template_text(url.trim(), span)?;
+        let json = options.json("json")?;
+        let mut save = Vec::new();
+        for (name, pointer) in options.map("save") {
+            if !pointer.get_ref().is_empty() && !pointer.get_ref().starts_with('/') {
+                return Err(options.error_hint(
+                    pointer.span(),
+                    format!(
+                        "`save.{name} = \"{}\"` is not a JSON pointer",
+                        pointer.get_ref()
+                    ),
+                    "JSON pointers start with `/`, e.g. `\"/id\"`",
+                ));
+            }
+            save.push((name, pointer.into_inner()));
+        }
+        let (find, found) = parse_find(options, &save)?;
+        Ok(HttpStep {
+            method,
+            url,
+            headers: options.template_map("headers")?,
+            json,
+            body: options.template("body")?,
+            expect: options.u16("expect"),
+            save,
+            find,
+            found,
+            idempotent: options.flag("idempotent").unwrap_or(false),
+        })
+    }
 
     fn outputs(&self) -> Vec<String> {
         let mut outputs: Vec<String> = Self::SPEC
@@ -146,4 +201,75 @@ impl Kind for HttpStep {
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         crate::remote::announce::probe_http(step, self, cx)
     }
+}
+
+/// An `http` step's look-up: the URL of its GET, and the pointers that show the effect.
+type Find = (Option<Template>, Vec<(String, String)>);
+
+/// `find` and `found`: both or neither; pointers; and every `save` name among `found`, so a
+/// step found done has the outputs later steps use.
+fn parse_find(
+    options: &mut Options<'_>,
+    save: &[(String, String)],
+) -> Result<Find, Reported> {
+    let find = options.string("find");
+    let found = options.map("found");
+    let Some(find) = find else {
+        if !found.is_empty() {
+            return Err(options.error_hint(
+                options.whole(),
+                "`found` reads the answer of `find`, and the step has no `find`",
+                "add `find = \"GET https://…\"`, a request that looks for what the step creates",
+            ));
+        }
+        return Ok((None, Vec::new()));
+    };
+    let span = find.span();
+    let text = find.into_inner();
+    let url = match text.trim().split_once(char::is_whitespace) {
+        Some((method, url)) if method.eq_ignore_ascii_case("GET") => url.trim(),
+        Some((method, _)) => {
+            return Err(options.error_hint(
+                span,
+                format!("`find` only reads, so it is a GET request, not `{method}`"),
+                "write it like `find = \"GET https://example.org/rest/bug?summary=...\"`",
+            ));
+        }
+        None => text.trim(),
+    };
+    let url = options.template_text(url, span.clone())?;
+    if found.is_empty() {
+        return Err(options.error_hint(
+            span,
+            "`find` needs `found`: what in its answer shows the effect is there",
+            "add `found = { id = \"/bugs/0/id\" }` (JSON pointers into the answer)",
+        ));
+    }
+    let mut pointers = Vec::new();
+    for (name, pointer) in found {
+        if !pointer.get_ref().starts_with('/') {
+            return Err(options.error_hint(
+                pointer.span(),
+                format!(
+                    "`found.{name} = \"{}\"` is not a JSON pointer",
+                    pointer.get_ref()
+                ),
+                "JSON pointers start with `/`, e.g. `\"/bugs/0/id\"`",
+            ));
+        }
+        pointers.push((name, pointer.into_inner()));
+    }
+    if let Some((name, _)) = save
+        .iter()
+        .find(|(name, _)| !pointers.iter().any(|(known, _)| known == name))
+    {
+        return Err(options.error_hint(
+            span,
+            format!("`save.{name}` has no counterpart in `found`"),
+            format!(
+                "when the look-up finds the effect, the step's outputs come from `found`: add `found.{name}`"
+            ),
+        ));
+    }
+    Ok((Some(url), pointers))
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -25,6 +25,13 @@ impl Kind for ManualStep {
             "something a person does; the release waits for them",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(ManualStep {
+            text: options.required("manual", "\"…\"")?,
+            checklist: options.templates("checklist")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -5,7 +5,7 @@ use relman_git::MergeOutcome;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -28,6 +28,13 @@ impl Kind for MergeStep {
             "merge the current branch into another with a merge commit",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(MergeStep {
+            into: options.required("merge", "\"master\"")?,
+            message: options.template("message")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

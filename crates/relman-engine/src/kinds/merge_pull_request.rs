@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -24,6 +24,25 @@ impl Kind for MergePullRequestStep {
         outputs: &["sha"],
         ..KindSpec::new("merge-pull-request", "merge a pull request")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options
+            .string_or_int("merge-pull-request")
+            .ok_or(Reported)?;
+        let span = value.span();
+        let number = options.template_text(&value.into_inner().into_string(), span)?;
+        let method = match options.string("method") {
+            None => "merge".to_owned(),
+            Some(method) => options
+                .one_of(&method, "method", &["merge", "squash", "rebase"])?
+                .to_owned(),
+        };
+        Ok(MergePullRequestStep {
+            number,
+            method,
+            repo: options.template("repo")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained};
+use crate::core::options::{Options, Reported};
 use crate::core::{Effect, Kind, KindSpec, UndoCommand};
 use crate::template::{Template, Variables};
 
@@ -106,6 +107,19 @@ impl StepDef {
             interval: self.interval,
         }
     }
+}
+
+/// Every kind in the order the docs, the schema and messages list them: the kinds whose key is
+/// never another kind's option first, then the git kinds that yield to them.
+pub fn listed() -> impl Iterator<Item = &'static KindSpec> {
+    let first = SPECS.iter().filter(|spec| !spec.yields);
+    let then = SPECS.iter().filter(|spec| spec.yields);
+    first.chain(then).copied()
+}
+
+/// The spec of the kind named `key`.
+pub fn spec(key: &str) -> Option<&'static KindSpec> {
+    SPECS.iter().find(|spec| spec.key == key).copied()
 }
 
 impl StepKind {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -44,6 +44,22 @@ impl Kind for PullRequestStep {
             "open a pull request, or reuse the open one for the same head and base",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("pull-request").ok_or(Reported)?;
+        options.one_of(&value, "pull-request", &["open"])?;
+        Ok(PullRequestStep {
+            head: options.required("head", "\"release/{version}\"")?,
+            base: options.required("base", "\"master\"")?,
+            title: options.required("title", "\"Release {version}\"")?,
+            body: options.template("body")?,
+            reviewers: options.templates("reviewers")?,
+            assignees: options.templates("assignees")?,
+            labels: options.templates("labels")?,
+            repo: options.template("repo")?,
+            draft: options.flag("draft").unwrap_or(false),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

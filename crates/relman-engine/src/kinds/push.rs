@@ -7,13 +7,14 @@
 //! bookkeeping (relman and git killed after the remote took it) gets its upstream set.
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, code};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
 };
-use crate::template::{Template, Variables};
+use crate::template::{Suggestion, Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushStep {
@@ -33,6 +34,38 @@ impl Kind for PushStep {
         outputs: &["refs"],
         ..KindSpec::new("push", "push the branch, the tag, or both atomically")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string_or_list("push").ok_or(Reported)?;
+        let span = value.span();
+        let targets = value.into_inner().into_vec();
+        let mut push = PushStep {
+            branch: false,
+            tag: false,
+            remote: options.string("remote").map(Spanned::into_inner),
+        };
+        for target in &targets {
+            match target.as_str() {
+                "branch" => push.branch = true,
+                "tag" => push.tag = true,
+                other => {
+                    let suggestion = Suggestion::closest(other, ["branch", "tag"]);
+                    return Err(options.error_hint(
+                        span.clone(),
+                        format!("`push` target `{other}` is unknown{suggestion}"),
+                        "push takes `\"branch\"`, `\"tag\"` or `[\"branch\", \"tag\"]`",
+                    ));
+                }
+            }
+        }
+        if targets.is_empty() {
+            return Err(options.error(
+                span,
+                "`push = []` pushes nothing: name `branch`, `tag` or both",
+            ));
+        }
+        Ok(push)
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         Vec::new()

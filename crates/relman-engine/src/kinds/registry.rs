@@ -19,6 +19,20 @@ macro_rules! kinds {
         pub const SPECS: &[&KindSpec] = &[$(&<$module::$kind as Kind>::SPEC),*];
 
         impl StepKind {
+            /// Reads a step of the kind named `key` from its options; `None` when no kind has
+            /// that key.
+            pub(crate) fn parse(
+                key: &str,
+                options: &mut Options<'_>,
+            ) -> Option<Result<StepKind, Reported>> {
+                $(
+                    if key == <$module::$kind as Kind>::SPEC.key {
+                        return Some(<$module::$kind as Kind>::parse(options).map(StepKind::$variant));
+                    }
+                )*
+                None
+            }
+
             /// What the kind declares.
             pub fn spec(&self) -> &'static KindSpec {
                 match self {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -58,6 +58,24 @@ impl Kind for ReleaseStep {
             "create, update or publish the forge release for the tag",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("release").ok_or(Reported)?;
+        let action = match options.one_of(&value, "release", &["draft", "publish"])? {
+            "draft" => ReleaseAction::Draft,
+            _ => ReleaseAction::Publish,
+        };
+        Ok(ReleaseStep {
+            action,
+            tag: options.template("tag")?,
+            title: options.template("name")?,
+            notes: options.template("notes")?,
+            assets: options.templates("assets")?,
+            prerelease: options.flag("prerelease"),
+            keep_notes: options.flag("keep-notes").unwrap_or(false),
+            repo: options.template("repo")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -4,9 +4,10 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, code, join, show, show_code};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported, StringOrList};
 use crate::core::run_command;
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
@@ -50,6 +51,24 @@ impl Kind for RunStep {
         outputs: &["exit_code", "stdout"],
         ..KindSpec::new("run", "run a command")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let shell = options.flag("shell").unwrap_or(false);
+        let run = options.string_or_list("run").ok_or(Reported)?;
+        let command = CommandSpec::parse(options, run, shell)?;
+        let undo = match options.string_or_list("undo") {
+            Some(undo) => Some(CommandSpec::parse(options, undo, shell)?),
+            None => None,
+        };
+        Ok(RunStep {
+            command,
+            shell,
+            cwd: options.template("cwd")?,
+            env: options.template_map("env")?,
+            idempotent: options.flag("idempotent").unwrap_or(false),
+            undo,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         let mut all: Vec<(&'static str, &Template)> = self
@@ -232,5 +251,48 @@ impl RunStep {
             .map(|(name, value)| Ok((name.clone(), cx.render(value)?)))
             .collect::<Result<Vec<_>, StepError>>()?;
         Ok((cwd, env))
+    }
+}
+
+impl CommandSpec {
+    /// A command as written: one line split like a shell would (placeholders stay whole
+    /// arguments), an argv array, or with `shell = true` one line for `sh -c`.
+    fn parse(
+        options: &mut Options<'_>,
+        value: Spanned<StringOrList>,
+        shell: bool,
+    ) -> Result<CommandSpec, Reported> {
+        let span = value.span();
+        let words: Vec<String> = match value.into_inner() {
+            StringOrList::One(line) if shell => {
+                return options.template_text(&line, span).map(CommandSpec::Shell);
+            }
+            StringOrList::One(line) => match shell_words::split(&line) {
+                Ok(words) => words,
+                Err(error) => {
+                    return Err(options.error_hint(
+                        span,
+                        format!("cannot split `{line}` into arguments: {error}"),
+                        "check the quotes, or give the command as an array",
+                    ));
+                }
+            },
+            StringOrList::Many(_) if shell => {
+                return Err(options.error_hint(
+                    span,
+                    "`shell = true` takes the command as one string",
+                    "write `run = \"a | b\"`",
+                ));
+            }
+            StringOrList::Many(words) => words,
+        };
+        if words.is_empty() {
+            return Err(options.error(span, "the command is empty"));
+        }
+        let mut templates = Vec::new();
+        for word in words {
+            templates.push(options.template_text(&word, span.clone())?);
+        }
+        Ok(CommandSpec::Argv(templates))
     }
 }

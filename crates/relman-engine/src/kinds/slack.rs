@@ -1,9 +1,10 @@
 //! `slack = "#channel"`: a message through an incoming webhook (`SLACK_WEBHOOK_URL` by default).
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -28,6 +29,16 @@ impl Kind for SlackStep {
             "post a message to a Slack channel through an incoming webhook",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(SlackStep {
+            channel: options.required("slack", "\"#releases\"")?,
+            message: options.required("message", "\"Released {version}\"")?,
+            webhook_env: options
+                .string("webhook-env")
+                .map_or_else(|| "SLACK_WEBHOOK_URL".to_owned(), Spanned::into_inner),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

@@ -1,9 +1,10 @@
 //! `switch = "master"`: switch to a branch.
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::OptionType;
+use crate::core::options::{OptionType, Options, Reported, StringOrBool};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -21,6 +22,21 @@ impl Kind for SwitchStep {
         yields: true,
         ..KindSpec::new("switch", "switch to a branch")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string_or_bool("switch").ok_or(Reported)?;
+        let span = value.span();
+        match value.into_inner() {
+            StringOrBool::String(text) => Ok(SwitchStep {
+                branch: options.parse_template(&Spanned::new(span, text))?,
+            }),
+            StringOrBool::Bool(_) => Err(options.error_hint(
+                span,
+                "`switch = true` names no branch",
+                "write `switch = \"main\"`, or use `switch = false` on a `branch` step",
+            )),
+        }
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new().one("switch", &self.branch).list()

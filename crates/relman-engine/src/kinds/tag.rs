@@ -5,7 +5,7 @@ use relman_git::Annotation;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
-use crate::core::options::OptionSpec;
+use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
 };
@@ -29,6 +29,14 @@ impl Kind for TagStep {
             "create the release tag: lightweight, annotated (message) or signed (sign)",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(TagStep {
+            name: options.required("tag", "\"{tag}\"")?,
+            message: options.template("message")?,
+            sign: options.flag("sign").unwrap_or(false),
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()

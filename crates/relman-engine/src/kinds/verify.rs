@@ -2,10 +2,11 @@
 //! polling with backoff until `timeout`, then pausing.
 
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use super::StepKind;
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, codes, show_code};
-use crate::core::options::{INTERVAL, OptionSpec, OptionType};
+use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::{Template, Variables};
 
@@ -67,6 +68,53 @@ impl Kind for VerifyStep {
         outputs: &["summary"],
         ..KindSpec::new("verify", "verify that a published artifact is really there")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("verify").ok_or(Reported)?;
+        let kind = options.one_of(&value, "verify", &["pypi", "oci", "helm", "url"])?;
+        if kind != "oci"
+            && let Some(same_as) = options.string("same-as")
+        {
+            return Err(options.error_hint(
+                same_as.span(),
+                format!(
+                    "`same-as` compares image tags: it is not an option of `verify = \"{kind}\"`"
+                ),
+                "use it on a `verify = \"oci\"` step, or remove it",
+            ));
+        }
+        Ok(match kind {
+            "pypi" => VerifyStep::Pypi {
+                package: options.required("package", "\"{project}\"")?,
+                index: options.template("index")?,
+                files: options.templates("files")?,
+            },
+            "oci" => {
+                let tags = options.templates("tags")?;
+                VerifyStep::Oci {
+                    image: options.required("image", "\"ghcr.io/owner/name\"")?,
+                    tags: if tags.is_empty() {
+                        vec![Template::parse("{version}").map_err(|_| Reported)?]
+                    } else {
+                        tags
+                    },
+                    platforms: options.templates("platforms")?,
+                    same_as: options.template("same-as")?,
+                    username_env: options.string("username-env").map(Spanned::into_inner),
+                    password_env: options.string("password-env").map(Spanned::into_inner),
+                }
+            }
+            "helm" => VerifyStep::Helm {
+                repo: options.required("repo", "\"https://charts.example.org\"")?,
+                chart: options.required("chart", "\"{project}\"")?,
+            },
+            _ => VerifyStep::Url {
+                url: options.required("url", "\"https://…\"")?,
+                status: options.u16("status"),
+                contains: options.template("contains")?,
+            },
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         let mut all = Vec::new();

@@ -3,10 +3,11 @@
 
 use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
+use toml::Spanned;
 
 use super::StepKind;
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, show_code};
-use crate::core::options::{INTERVAL, OptionSpec, OptionType};
+use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::{Template, Variables};
 
@@ -59,6 +60,39 @@ impl Kind for WaitStep {
             "wait until checks are green, a pull request is merged, or a URL answers",
         )
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string("wait").ok_or(Reported)?;
+        let kind = options.one_of(&value, "wait", &["checks", "pr-merged", "url"])?;
+        Ok(match kind {
+            "checks" => WaitStep::Checks {
+                git_ref: options.template("ref")?,
+                rerun_failed: options.u32("rerun-failed").unwrap_or(0),
+                repo: options.template("repo")?,
+                token_env: options
+                    .string("token-env")
+                    .map_or_else(default_circle_token, Spanned::into_inner),
+            },
+            "pr-merged" => {
+                let pr = match options.string_or_int("pr") {
+                    Some(pr) => {
+                        let span = pr.span();
+                        Some(options.template_text(&pr.into_inner().into_string(), span)?)
+                    }
+                    None => None,
+                };
+                WaitStep::PrMerged {
+                    pr,
+                    repo: options.template("repo")?,
+                }
+            }
+            _ => WaitStep::Url {
+                url: options.required("url", "\"https://…\"")?,
+                status: options.u16("status"),
+                contains: options.template("contains")?,
+            },
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         let mut all = Vec::new();

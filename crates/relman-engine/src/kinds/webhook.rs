@@ -4,7 +4,7 @@ use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
-use crate::core::options::{OptionSpec, OptionType};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
@@ -27,6 +27,17 @@ impl Kind for WebhookStep {
         outputs: &["status"],
         ..KindSpec::new("webhook", "post a JSON payload to a URL")
     };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        Ok(WebhookStep {
+            url: options.required("webhook", "\"https://…\"")?,
+            payload: match options.json("payload")? {
+                Some(payload) => payload,
+                None => serde_json::json!({ "version": "{version}", "tag": "{tag}" }),
+            },
+            headers: options.template_map("headers")?,
+        })
+    }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
