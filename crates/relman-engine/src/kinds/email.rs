@@ -1,12 +1,27 @@
-//! `email = "to@example.org"`: a message over SMTP (`RELMAN_SMTP_URL`).
+//! `email = "to@example.org"` with `cc`, `subject` and `body` (`{changelog}` and the other
+//! variables): one plain-text message through the SMTP server of `RELMAN_SMTP_URL`
+//! (`smtp://user:password@host:port`, STARTTLS when offered; `smtps://` for TLS from the start).
+//!
+//! The sender is `from`, else the URL's `?from=`, else the repository's git `user.email`. The
+//! message's `Message-ID` is written to the journal before sending, so a person asked "was it
+//! sent?" after a crash can look for it. There is no probe: a step interrupted while sending
+//! pauses for a person (`relman resume --confirm` once they have checked), and a step recorded
+//! done is never sent again.
 
+use std::time::SystemTime;
+
+use relman_remote::email::{Email, SmtpSettings, send};
 use serde::{Deserialize, Serialize};
 
+use crate::clients::note;
+use crate::clients::{self as client, SMTP_URL_ENV, failed};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
+use crate::project::Project;
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,18 +101,148 @@ impl Kind for EmailStep {
         .detail("Sent through the SMTP server in `RELMAN_SMTP_URL`.")
     }
 
-    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let _ = step;
-        crate::remote::email::preview(self, cx)
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let step = self;
+        let redactor = client::redactor(cx.project, cx.env);
+        let settings = client::smtp(cx.env)?;
+        let parts = parts(step, cx.project, settings.as_ref(), &|template| {
+            Ok(cx.render(template))
+        })?;
+        let unresolved = step
+            .to
+            .iter()
+            .chain(&step.cc)
+            .chain(step.from.iter())
+            .any(|template| cx.render_strict(template).is_err());
+        let line = match (email(&parts), &settings) {
+            (Ok(email), Some(settings)) => settings.describe(&email),
+            // An address only known at run time cannot be checked yet.
+            (Err(error), _) if !unresolved && parts.from.is_some() => return Err(error),
+            _ => format!(
+                "send email via `{SMTP_URL_ENV}`: from {} to {}{}, subject {:?}",
+                parts.from.as_deref().unwrap_or("(no sender yet)"),
+                parts.to.join(", "),
+                if parts.cc.is_empty() {
+                    String::new()
+                } else {
+                    format!(" cc {}", parts.cc.join(", "))
+                },
+                parts.subject
+            ),
+        };
+        // The server's line never holds the password (`SmtpSettings::describe` masks it); the whole
+        // URL is a secret value too, and masking it would hide which server is meant.
+        let mut effects = vec![Effect::Note {
+            text: format!("{line}\n\n{}", redactor.redact(&parts.body)),
+        }];
+        if settings.is_none() {
+            effects.push(note(
+                format!("`{SMTP_URL_ENV}` is not set: {SMTP_URL_HELP}, before running"),
+                &redactor,
+            ));
+        }
+        if parts.from.is_none() {
+            effects.push(note(
+            "the email has no sender yet: add `from`, `?from=` to the SMTP URL, or git's `user.email`",
+            &redactor,
+        ));
+        }
+        Ok(effects)
     }
 
-    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let _ = step;
-        crate::remote::email::execute(self, cx)
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let step = self;
+        let settings = client::smtp(cx.env)?.ok_or_else(|| {
+            StepError::new(format!(
+            "`{SMTP_URL_ENV}` is not set: relman sends email through it"
+        ))
+        .with_hint(format!(
+            "export `{SMTP_URL_ENV}`: {SMTP_URL_HELP} (STARTTLS is used when the server offers it)"
+        ))
+        })?;
+        let parts = parts(step, cx.project, Some(&settings), &|template| {
+            cx.render(template)
+        })?;
+        let mut email = email(&parts)?;
+        // A retried attempt keeps the id the journal already names.
+        match cx.context_value("message_id") {
+            Some(id) => email.message_id = id.to_owned(),
+            None => {
+                cx.set_context("message_id", email.message_id.clone());
+                cx.save()?;
+            }
+        }
+        let report = send(&settings, &email, SystemTime::now()).map_err(|error| {
+            failed(&format!("cannot send the email {:?}", parts.subject), error)
+        })?;
+        let recipients = report.recipients.join(", ");
+        cx.output(&format!(
+            "sent {:?} to {recipients}{}",
+            parts.subject,
+            if report.tls { " over TLS" } else { "" }
+        ));
+        cx.push_remote(RemoteEffect {
+            description: format!(
+                "email {:?} to {recipients} ({})",
+                parts.subject, report.message_id
+            ),
+            undo_hint: "an email cannot be taken back: send a correction if needed".to_owned(),
+            pushed_refs: Vec::new(),
+        });
+        cx.set_output("message_id", report.message_id);
+        Ok(Outcome::Done)
     }
 
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let _ = (step, cx);
         Ok(Probe::Unknown)
     }
+}
+
+/// The message's parts, resolved.
+struct Parts {
+    from: Option<String>,
+    to: Vec<String>,
+    cc: Vec<String>,
+    subject: String,
+    body: String,
+}
+
+/// How to write the server's URL (split so that no redactor takes it for a URL with a password).
+const SMTP_URL_HELP: &str = "set it to the server's URL, `smtp://host:port` with `user:password@` before the host when it needs a login";
+
+fn parts(
+    step: &EmailStep,
+    project: &Project,
+    settings: Option<&SmtpSettings>,
+    render: &dyn Fn(&Template) -> Result<String, StepError>,
+) -> Result<Parts, StepError> {
+    let all = |templates: &[Template]| -> Result<Vec<String>, StepError> {
+        templates.iter().map(render).collect()
+    };
+    let from = match &step.from {
+        Some(from) => Some(render(from)?),
+        None => match settings.and_then(|settings| settings.from.clone()) {
+            Some(from) => Some(from),
+            None => project.repo.config_get("user.email")?,
+        },
+    };
+    Ok(Parts {
+        from,
+        to: all(&step.to)?,
+        cc: all(&step.cc)?,
+        subject: render(&step.subject)?,
+        body: render(&step.body)?,
+    })
+}
+
+fn email(parts: &Parts) -> Result<Email, StepError> {
+    let from = parts.from.as_deref().ok_or_else(|| {
+        StepError::new("the email has no sender").with_hint(format!(
+            "add `from = \"...\"` to the step, `?from=...` to `{SMTP_URL_ENV}`, or set git's `user.email`"
+        ))
+    })?;
+    Email::new(from, &parts.to, &parts.subject, &parts.body)
+        .and_then(|email| email.with_cc(&parts.cc))
+        .map_err(|error| failed("the email cannot be sent", error))
 }

@@ -208,10 +208,7 @@ type Find = (Option<Template>, Vec<(String, String)>);
 
 /// `find` and `found`: both or neither; pointers; and every `save` name among `found`, so a
 /// step found done has the outputs later steps use.
-fn parse_find(
-    options: &mut Options<'_>,
-    save: &[(String, String)],
-) -> Result<Find, Reported> {
+fn parse_find(options: &mut Options<'_>, save: &[(String, String)]) -> Result<Find, Reported> {
     let find = options.string("find");
     let found = options.map("found");
     let Some(find) = find else {

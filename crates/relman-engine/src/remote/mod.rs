@@ -16,9 +16,5 @@
 
 pub(crate) mod announce;
 pub(crate) mod checks;
-pub(crate) mod circleci;
-pub(crate) mod dispatch;
-pub(crate) mod email;
 pub(crate) mod pull_request;
-pub(crate) mod release;
 pub(crate) mod verify;
