@@ -41,8 +41,10 @@ pub mod polling;
 use std::path::{Path, PathBuf};
 
 use relman_remote::RenderedRequest;
+use relman_remote::announce::AnnounceError;
+use relman_remote::http::{ErrorKind, Method, TransportKind};
 
-use crate::core::{Effect, RunCx};
+use crate::core::{Effect, Outcome, RunCx};
 use crate::template::Template;
 
 /// The masker of every secret environment value and URL password.
@@ -184,9 +186,9 @@ impl Explained for VerifyError {
     }
 }
 
-impl Explained for relman_remote::announce::AnnounceError {
+impl Explained for AnnounceError {
     fn hint(&self) -> Option<String> {
-        relman_remote::announce::AnnounceError::hint(self)
+        AnnounceError::hint(self)
     }
 }
 
@@ -289,6 +291,27 @@ pub(crate) fn download_artifacts_once(
     }
     cx.set_context(ARTIFACTS_DONE, "yes");
     cx.save()
+}
+
+/// Whether a request failed in a way that leaves unknown whether the service carried it out:
+/// a `POST` or `PATCH` sent, then no answer (the client does not send those again).
+pub(crate) fn maybe_received(error: &AnnounceError) -> bool {
+    matches!(error, AnnounceError::Http(http)
+    if matches!(http.method(), Method::Post | Method::Patch)
+        && matches!(
+            http.kind(),
+            ErrorKind::Transport {
+                kind: TransportKind::Timeout | TransportKind::Io,
+                ..
+            }
+        ))
+}
+
+/// The pause of a message that may have been received.
+pub(crate) fn ask_a_person(what: &str, error: &AnnounceError) -> Outcome {
+    Outcome::Paused(format!(
+        "{what} was sent, but no answer came ({error}): it may have been received. Check, then `relman resume --confirm` if it was; on a terminal, `relman resume` offers to send it again"
+    ))
 }
 
 #[cfg(test)]

@@ -1,14 +1,29 @@
-//! `http = "POST https://..."`: any request, with headers, a JSON or raw body, an expected
-//! status, `save` of JSON pointers from the response into step outputs, and `find`/`found`: a
-//! look-up that finds what an earlier run created, so the request is sent once.
+//! `http = "METHOD URL"`: any request, with headers, a `json` body whose strings are templates or
+//! a raw `body`, the `expect`ed status, and `save` of JSON pointers from the answer into outputs.
+//!
+//! No service says whether it already received a request: a step interrupted while sending
+//! answers `Unknown`, and the executor pauses for a person rather than send twice, unless the step
+//! is marked `idempotent = true`, or names a look-up (`find = "GET …"` with `found` pointers) that
+//! finds what it created: then the step looks first, sends only when nothing is found, and a
+//! resumed step found done takes its outputs from the look-up. A step recorded done is never sent
+//! again. For the same reason, a `POST` or `PATCH` whose answer never came (the step's `timeout`,
+//! default a minute, passed after it was sent) pauses instead of failing: a failed step is sent
+//! again on resume, and this one may have been received.
 
 use relman_remote::Redactor;
+use relman_remote::announce::find::HttpFind;
+use relman_remote::announce::http_step::{HttpStep as HttpCall, HttpStepBody};
+use relman_remote::http::truncate;
 use serde::{Deserialize, Serialize};
 
+use crate::clients::{self as client, failed};
+use crate::clients::{ask_a_person, maybe_received};
+use crate::clients::{http_effect, note, render_json};
 use crate::core::explain::{ExplainCx, Explained, join, labelled_text, show};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -189,17 +204,125 @@ impl Kind for HttpStep {
         explained
     }
 
-    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let _ = step;
-        crate::remote::announce::preview_http(self, cx)
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let step = self;
+        let redactor = client::redactor(cx.project, cx.env);
+        let client = client::http(cx.project, cx.env);
+        let resolved = resolve_http(step, &mut |template| Ok(cx.render(template)))?;
+        let mut effects = match http_call(step, resolved) {
+            Ok(call) => vec![http_effect(&call.render(&client), &redactor)],
+            // A URL only known at run time (`{steps.ID.url}`): show it as it stands.
+            Err(_) => vec![Effect::Http {
+                method: step.method.clone(),
+                url: redactor.redact(&cx.render(&step.url)),
+                body: None,
+            }],
+        };
+        if let Some(find) = &step.find {
+            let headers = render_headers(step, &mut |template| Ok(cx.render(template)))?;
+            let url = cx.render(find);
+            match HttpFind::new(&url, &headers, &step.found) {
+                Ok(find) => {
+                    effects.insert(0, http_effect(&find.render(&client), &redactor));
+                    effects.insert(
+                    1,
+                    note(
+                        format!(
+                            "looks first: when its answer has {}, the request was sent already and is not sent again",
+                            pointers(&step.found)
+                        ),
+                        &redactor,
+                    ),
+                );
+                }
+                Err(_) => effects.insert(
+                    0,
+                    Effect::Http {
+                        method: "GET".to_owned(),
+                        url: redactor.redact(&url),
+                        body: None,
+                    },
+                ),
+            }
+        }
+        if !step.save.is_empty() {
+            let saved: Vec<String> = step
+                .save
+                .iter()
+                .map(|(name, pointer)| format!("`{name}` from `{pointer}`"))
+                .collect();
+            effects.push(note(
+                format!("saves {} of the JSON answer", saved.join(", ")),
+                &redactor,
+            ));
+        }
+        Ok(effects)
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        crate::remote::announce::execute_http(step, self, cx)
+        let def = step;
+        let step = self;
+        // Look before creating: what an earlier run (or a person) created is not created twice.
+        if let Some(find) = resolve_find(step, cx)?
+            && let Some(outputs) = look_up(&find, cx, def.timeout)?
+        {
+            found_done(cx, outputs);
+            return Ok(Outcome::Done);
+        }
+        let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
+        let resolved = resolve_http(step, &mut |template| cx.render(template))?;
+        let target = client.redactor().redact(&resolved.target);
+        let call = http_call(step, resolved)?;
+        let result = match call.execute(&client) {
+            Ok(result) => result,
+            Err(error) if !step.idempotent && maybe_received(&error) => {
+                // Sent, no answer: the look-up can tell whether it was carried out.
+                if let Some(find) = resolve_find(step, cx)?
+                    && let Some(outputs) = look_up(&find, cx, def.timeout)?
+                {
+                    found_done(cx, outputs);
+                    return Ok(Outcome::Done);
+                }
+                return Ok(ask_a_person(&format!("`{target}`"), &error));
+            }
+            Err(error) => return Err(failed(&format!("`{target}` failed"), error)),
+        };
+        cx.output(&format!("{target} answered {}", result.status));
+        if step.method != "GET" && step.method != "HEAD" {
+            cx.push_remote(RemoteEffect {
+                description: format!("`{target}` (answered {})", result.status),
+                undo_hint:
+                    "relman knows no undo for it: reverse it in that service by hand if needed"
+                        .to_owned(),
+                pushed_refs: Vec::new(),
+            });
+        }
+        cx.set_output("status", result.status.to_string());
+        cx.set_output("body", truncate(&result.body, MAX_BODY_OUTPUT));
+        for (name, value) in result.outputs {
+            cx.set_output(&name, value);
+        }
+        Ok(Outcome::Done)
     }
 
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        crate::remote::announce::probe_http(step, self, cx)
+        let def = step;
+        let step = self;
+        use crate::kinds::Probe;
+        let Some(find) = resolve_find(step, cx)? else {
+            return Ok(if step.idempotent {
+                Probe::NotDone
+            } else {
+                Probe::Unknown
+            });
+        };
+        Ok(match look_up(&find, cx, def.timeout)? {
+            Some(outputs) => {
+                found_done(cx, outputs);
+                Probe::Done
+            }
+            None => Probe::NotDone,
+        })
     }
 }
 
@@ -269,4 +392,102 @@ fn parse_find(options: &mut Options<'_>, save: &[(String, String)]) -> Result<Fi
         ));
     }
     Ok((Some(url), pointers))
+}
+
+/// The most of an answer's body kept as the `body` output (it lands in the journal).
+const MAX_BODY_OUTPUT: usize = 16 * 1024;
+
+/// `http` options, resolved.
+struct ResolvedHttp {
+    target: String,
+    headers: Vec<(String, String)>,
+    body: HttpStepBody,
+}
+
+fn resolve_http(
+    step: &HttpStep,
+    render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
+) -> Result<ResolvedHttp, StepError> {
+    let target = format!("{} {}", step.method, render(&step.url)?);
+    let mut headers = Vec::new();
+    for (name, value) in &step.headers {
+        headers.push((name.clone(), render(value)?));
+    }
+    let body = match (&step.json, &step.body) {
+        (Some(json), _) => HttpStepBody::Json(render_json(json, render)?),
+        (None, Some(body)) => HttpStepBody::Text(render(body)?),
+        (None, None) => HttpStepBody::None,
+    };
+    Ok(ResolvedHttp {
+        target,
+        headers,
+        body,
+    })
+}
+
+fn http_call(step: &HttpStep, resolved: ResolvedHttp) -> Result<HttpCall, StepError> {
+    HttpCall::new(
+        &resolved.target,
+        &resolved.headers,
+        resolved.body,
+        step.expect.as_slice(),
+        &step.save,
+    )
+    .map_err(|error| failed("the request is not valid", error))
+}
+
+fn pointers(found: &[(String, String)]) -> String {
+    found
+        .iter()
+        .map(|(_, pointer)| format!("`{pointer}`"))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+fn render_headers(
+    step: &HttpStep,
+    render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
+) -> Result<Vec<(String, String)>, StepError> {
+    step.headers
+        .iter()
+        .map(|(name, value)| Ok((name.clone(), render(value)?)))
+        .collect()
+}
+
+/// The look-up of an `http` step, resolved; `None` when it has none.
+fn resolve_find(step: &HttpStep, cx: &RunCx<'_>) -> Result<Option<HttpFind>, StepError> {
+    let Some(find) = &step.find else {
+        return Ok(None);
+    };
+    let headers = render_headers(step, &mut |template| cx.render(template))?;
+    HttpFind::new(&cx.render(find)?, &headers, &step.found)
+        .map(Some)
+        .map_err(|error| failed("the look-up (`find`) is not valid", error))
+}
+
+/// Asks the look-up; `Some(outputs)` when the effect is there.
+fn look_up(
+    find: &HttpFind,
+    cx: &RunCx<'_>,
+    timeout: Option<std::time::Duration>,
+) -> Result<Option<Vec<(String, String)>>, StepError> {
+    let client = client::http_with_timeout(cx.project, cx.env, timeout);
+    let url = client.redactor().redact(&find.request().url);
+    find.look(&client)
+        .map_err(|error| failed(&format!("cannot look with `GET {url}`"), error))
+}
+
+/// The outputs of a step the look-up found done.
+fn found_done(cx: &mut RunCx<'_>, outputs: Vec<(String, String)>) {
+    let summary: Vec<String> = outputs
+        .iter()
+        .map(|(name, value)| format!("{name} {value}"))
+        .collect();
+    cx.output(&format!(
+        "found what an earlier run created ({}): not sent again",
+        summary.join(", ")
+    ));
+    for (name, value) in outputs {
+        cx.set_output(&name, value);
+    }
 }

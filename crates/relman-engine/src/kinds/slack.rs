@@ -1,12 +1,23 @@
-//! `slack = "#channel"`: a message through an incoming webhook (`SLACK_WEBHOOK_URL` by default).
+//! `slack = "#channel"`: a message through an incoming webhook (`SLACK_WEBHOOK_URL` by default,
+//! or the variable `webhook-env` names).
+//!
+//! Slack does not say whether it already got a message: a step interrupted while sending pauses
+//! for a person (`Probe::Unknown`), and a message sent without an answer pauses rather than fails
+//! (a failed step is sent again on resume).
 
+use relman_remote::Secret;
+use relman_remote::announce::slack::{Slack, SlackMessage};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::clients::{self as client, failed};
+use crate::clients::{ask_a_person, maybe_received};
+use crate::clients::{http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -72,17 +83,94 @@ impl Kind for SlackStep {
         ))
     }
 
-    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let _ = step;
-        crate::remote::announce::preview_slack(self, cx)
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let step = self;
+        let redactor = client::redactor(cx.project, cx.env);
+        let message = slack_message(step, &|template| Ok(cx.render(template)))?;
+        match cx.env.var(&step.webhook_env) {
+            Some(webhook) => {
+                let rendered = slack(webhook, None)?.render(&message);
+                Ok(vec![http_effect(&rendered, &redactor)])
+            }
+            None => Ok(vec![
+            Effect::Http {
+                method: "POST".to_owned(),
+                url: format!("${}", step.webhook_env),
+                body: Some(redactor.redact(
+                    &serde_json::to_string_pretty(
+                        &serde_json::json!({"text": message.text, "channel": message.channel}),
+                    )
+                    .unwrap_or_default(),
+                )),
+            },
+            note(
+                format!(
+                    "`{}` is not set: set it to the Slack incoming-webhook URL before running",
+                    step.webhook_env
+                ),
+                &redactor,
+            ),
+        ]),
+        }
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        crate::remote::announce::execute_slack(step, self, cx)
+        let def = step;
+        let step = self;
+        let message = slack_message(step, &|template| cx.render(template))?;
+        let webhook = cx.env.var(&step.webhook_env).ok_or_else(|| {
+        StepError::new(format!(
+            "`{}` is not set: it holds the Slack incoming-webhook URL",
+            step.webhook_env
+        ))
+        .with_hint(format!(
+            "create an incoming webhook (https://api.slack.com/messaging/webhooks) and export its URL as `{}`",
+            step.webhook_env
+        ))
+    })?;
+        let channel = message.channel.clone().unwrap_or_default();
+        match slack(webhook, def.timeout)?.send(&message) {
+            Ok(()) => {}
+            Err(error) if maybe_received(&error) => {
+                return Ok(ask_a_person(
+                    &format!("the Slack message to {channel}"),
+                    &error,
+                ));
+            }
+            Err(error) => return Err(failed(&format!("cannot post to Slack {channel}"), error)),
+        }
+        cx.output(&format!("posted to Slack {channel}"));
+        cx.push_remote(RemoteEffect {
+            description: format!("Slack message to {channel}"),
+            undo_hint: "delete or correct it in Slack by hand".to_owned(),
+            pushed_refs: Vec::new(),
+        });
+        cx.set_output("status", "200");
+        Ok(Outcome::Done)
     }
 
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let _ = (step, cx);
         Ok(Probe::Unknown)
     }
+}
+
+fn slack_message(
+    step: &SlackStep,
+    render: &dyn Fn(&Template) -> Result<String, StepError>,
+) -> Result<SlackMessage, StepError> {
+    Ok(SlackMessage {
+        channel: Some(render(&step.channel)?),
+        text: render(&step.message)?,
+    })
+}
+
+/// The Slack client masks the webhook's path and shows its host; a client that knew the whole
+/// URL as a secret (it is one, by its variable's name) would show `****` for all of it.
+fn slack(webhook: &str, timeout: Option<std::time::Duration>) -> Result<Slack, StepError> {
+    Slack::new(
+        &relman_remote::HttpClient::new(client::http_options(timeout)),
+        Secret::new(webhook),
+    )
+    .map_err(|error| failed("the Slack webhook URL is not usable", error))
 }

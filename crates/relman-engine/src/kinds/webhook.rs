@@ -1,12 +1,22 @@
-//! `webhook = URL`: a JSON payload posted to a URL.
+//! `webhook = "https://..."`: a JSON `payload` (whose strings are templates) posted to a URL, with
+//! `headers`.
+//!
+//! No service says whether it already got a message: a step interrupted while sending pauses for
+//! a person (`Probe::Unknown`), and a message sent without an answer pauses rather than fails (a
+//! failed step is sent again on resume).
 
 use relman_remote::Redactor;
+use relman_remote::announce::webhook::Webhook;
 use serde::{Deserialize, Serialize};
 
+use crate::clients::{self as client, failed};
+use crate::clients::{ask_a_person, maybe_received};
+use crate::clients::{http_effect, render_json};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -67,17 +77,87 @@ impl Kind for WebhookStep {
         .detail(format!("The payload: `{}`.", webhook.payload))
     }
 
-    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let _ = step;
-        crate::remote::announce::preview_webhook(self, cx)
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let step = self;
+        let redactor = client::redactor(cx.project, cx.env);
+        let client = client::http(cx.project, cx.env);
+        let ResolvedWebhook {
+            url,
+            payload,
+            headers,
+        } = webhook_call(step, &mut |template| Ok(cx.render(template)))?;
+        Ok(vec![match Webhook::new(&url, payload.clone(), &headers) {
+            Ok(webhook) => http_effect(&webhook.render(&client), &redactor),
+            Err(_) => Effect::Http {
+                method: "POST".to_owned(),
+                url: redactor.redact(&url),
+                body: Some(
+                    redactor.redact(&serde_json::to_string_pretty(&payload).unwrap_or_default()),
+                ),
+            },
+        }])
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        crate::remote::announce::execute_webhook(step, self, cx)
+        let def = step;
+        let step = self;
+        let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
+        let ResolvedWebhook {
+            url,
+            payload,
+            headers,
+        } = webhook_call(step, &mut |template| cx.render(template))?;
+        let shown = client.redactor().redact(&url);
+        let answer =
+            match Webhook::new(&url, payload, &headers).and_then(|webhook| webhook.send(&client)) {
+                Ok(answer) => answer,
+                Err(error) if maybe_received(&error) => {
+                    return Ok(ask_a_person(&format!("the webhook {shown}"), &error));
+                }
+                Err(error) => {
+                    return Err(failed(
+                        &format!("cannot post to the webhook {shown}"),
+                        error,
+                    ));
+                }
+            };
+        cx.output(&format!("{shown} answered {}", answer.status));
+        cx.push_remote(RemoteEffect {
+            description: format!("webhook {shown} notified (answered {})", answer.status),
+            undo_hint: "relman knows no undo for it: reverse it in that service by hand if needed"
+                .to_owned(),
+            pushed_refs: Vec::new(),
+        });
+        cx.set_output("status", answer.status.to_string());
+        Ok(Outcome::Done)
     }
 
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let _ = (step, cx);
         Ok(Probe::Unknown)
     }
+}
+
+/// `webhook` options, resolved.
+struct ResolvedWebhook {
+    url: String,
+    payload: serde_json::Value,
+    headers: Vec<(String, String)>,
+}
+
+fn webhook_call(
+    step: &WebhookStep,
+    render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
+) -> Result<ResolvedWebhook, StepError> {
+    let url = render(&step.url)?;
+    let payload = render_json(&step.payload, render)?;
+    let mut headers = Vec::new();
+    for (name, value) in &step.headers {
+        headers.push((name.clone(), render(value)?));
+    }
+    Ok(ResolvedWebhook {
+        url,
+        payload,
+        headers,
+    })
 }

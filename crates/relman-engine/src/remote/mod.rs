@@ -14,7 +14,6 @@
 //! (`http`, `slack`, `webhook`) and [`email`]; [`client`] builds the clients from the project and
 //! the environment, [`polling`] is the wait loop every waiting step shares.
 
-pub(crate) mod announce;
 pub(crate) mod checks;
 pub(crate) mod pull_request;
 pub(crate) mod verify;
