@@ -16,7 +16,6 @@ pub mod kinds;
 pub mod lock;
 pub mod plan;
 pub mod project;
-mod remote;
 pub mod template;
 
 pub use crate::core::report;

@@ -314,6 +314,14 @@ pub(crate) fn ask_a_person(what: &str, error: &AnnounceError) -> Outcome {
     ))
 }
 
+/// A pull request number as written (`12`, `#12`).
+pub(crate) fn pull_number(text: &str) -> Result<u64, StepError> {
+    text.trim().trim_start_matches('#').parse().map_err(|_| {
+        StepError::new(format!("`{text}` is not a pull request number"))
+            .with_hint("give the number, or `{pr_number}` after a `pull-request` step")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,7 @@ const KEY_ORDER: &[&str] = &[
 ];
 
 /// Every key a step table may have: the kind keys in the order of the list of kinds, then the
-/// others (see [`KEY_ORDER`]). A key declared by several kinds is one key, of the shape its first
+/// others (see `KEY_ORDER`). A key declared by several kinds is one key, of the shape its first
 /// declaration gives (the kinds agree: a test checks it).
 pub fn keys() -> &'static [StepKey] {
     static KEYS: OnceLock<Vec<StepKey>> = OnceLock::new();

@@ -4,7 +4,7 @@
 //!
 //! The project slug is `project`, else `gh/{repo}` of the forge; the token comes from the variable
 //! `token-env` names (default `CIRCLE_TOKEN`), the API root from `RELMAN_CIRCLECI_API` (see
-//! [`super::client`]). Without `branch` or `tag` the pipeline runs on the current branch.
+//! `crate::clients`). Without `branch` or `tag` the pipeline runs on the current branch.
 //!
 //! Exactly once: before triggering, the earliest time the pipeline can be dated (the command's
 //! start, less two minutes for clocks that disagree) goes to the journal, and the pipeline's id as

@@ -308,7 +308,7 @@ impl Kind for HttpStep {
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let def = step;
         let step = self;
-        use crate::kinds::Probe;
+
         let Some(find) = resolve_find(step, cx)? else {
             return Ok(if step.idempotent {
                 Probe::NotDone

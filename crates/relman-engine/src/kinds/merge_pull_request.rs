@@ -1,11 +1,19 @@
-//! `merge-pull-request = "{pr_number}"`: merge a pull request with a method.
+//! `merge-pull-request = "{pr_number}"`: merge a pull request (`method`: merge, squash or
+//! rebase). It looks at the pull request first and merges only an open one; one merged already
+//! is done.
 
+use relman_remote::github::{MergeMethod, MergeOptions, PullRequest, PullStatus, Repo};
+use relman_remote::http::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::clients::pull_number as parse_number;
+use crate::clients::{self as client, failed};
+use crate::clients::{http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -73,18 +81,119 @@ impl Kind for MergePullRequestStep {
         )
     }
 
-    fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let _ = step;
-        crate::remote::pull_request::preview_merge(self, cx)
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let step = self;
+        let github = client::github(cx.project, cx.env)?;
+        let redactor = client::redactor(cx.project, cx.env);
+        let repo = client::repo(cx.project, step.repo.as_ref().map(|repo| cx.render(repo)))?;
+        let number = cx.render(&step.number);
+        let options = MergeOptions {
+            merge_method: step.method.parse::<MergeMethod>().map_err(StepError::new)?,
+            ..MergeOptions::default()
+        };
+        let request = github
+            .request_url(
+                Method::Put,
+                format!("{}/repos/{repo}/pulls/{number}/merge", github.api()),
+            )
+            .json_of(&options);
+        Ok(vec![
+            note(
+                format!("merges #{number} only if it is open; a merged one is left as it is"),
+                &redactor,
+            ),
+            http_effect(&github.render(&request), &redactor),
+        ])
     }
 
-    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let _ = step;
-        crate::remote::pull_request::execute_merge(self, cx)
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let step = self;
+        let github = client::github(cx.project, cx.env)?;
+        let repo = client::repo(
+            cx.project,
+            step.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
+        )?;
+        let number = parse_number(&cx.render(&step.number)?)?;
+        let doing = format!("cannot merge pull request #{number} in `{repo}`");
+        let pull = github
+            .pull_request(&repo, number)
+            .map_err(|error| failed(&doing, error))?;
+        match pull.status() {
+            PullStatus::Merged => {
+                cx.output(&format!("#{number} is merged already"));
+            }
+            PullStatus::ClosedUnmerged => {
+                return Err(StepError::new(format!(
+                    "{doing}: it was closed without being merged ({})",
+                    pull.html_url
+                ))
+                .with_hint("reopen it, then `relman resume`"));
+            }
+            PullStatus::Open => {
+                let options = MergeOptions {
+                    merge_method: step.method.parse::<MergeMethod>().map_err(StepError::new)?,
+                    ..MergeOptions::default()
+                };
+                let result = github
+                .merge_pull_request(&repo, number, &options)
+                .send()
+                .map_err(|error| {
+                    let status = error.status();
+                    let mut step_error = failed(&doing, error);
+                    if matches!(status, Some(405 | 409)) {
+                        step_error.hint = Some(format!(
+                            "GitHub will not merge it as it is (conflicts, required checks or reviews, or a new push): see {}, then `relman resume`",
+                            pull.html_url
+                        ));
+                    }
+                    step_error
+                })?;
+                cx.output(&format!(
+                    "merged #{number} as {}",
+                    crate::clients::short(&result.sha)
+                ));
+            }
+        }
+        let merged = github
+            .pull_request(&repo, number)
+            .map_err(|error| failed(&doing, error))?;
+        finish_merge(cx, &repo, &merged);
+        Ok(Outcome::Done)
     }
 
-    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let _ = step;
-        crate::remote::pull_request::probe_merge(self, cx)
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let step = self;
+        let github = client::github(cx.project, cx.env)?;
+        let repo = client::repo(
+            cx.project,
+            step.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
+        )?;
+        let number = parse_number(&cx.render(&step.number)?)?;
+        let pull = github
+            .pull_request(&repo, number)
+            .map_err(|error| failed(&format!("cannot read pull request #{number}"), error))?;
+        if pull.status() != PullStatus::Merged {
+            return Ok(Probe::NotDone);
+        }
+        finish_merge(cx, &repo, &pull);
+        Ok(Probe::Done)
     }
+}
+
+fn finish_merge(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
+    let sha = pull.merge_commit_sha.clone().unwrap_or_default();
+    cx.push_remote(RemoteEffect {
+        description: format!(
+            "pull request #{} merged into `{}` in `{repo}` as {}",
+            pull.number,
+            pull.base.branch,
+            crate::clients::short(&sha)
+        ),
+        undo_hint: format!(
+            "revert the merge on `{}`: `git revert -m 1 {sha}`, then push",
+            pull.base.branch
+        ),
+        pushed_refs: Vec::new(),
+    });
+    cx.set_output("sha", sha);
 }

@@ -1,11 +1,6 @@
-//! What the forge says about a commit or a milestone: `check = "ci-green"`,
-//! `check = "milestone-closed"`, `check = "no-open-issues"` and `wait = "checks"`.
-//!
-//! Check runs (Actions and other apps) and commit statuses (CircleCI and other services) are
-//! judged together. "No checks at all" means different things to the two steps: `ci-green` is a
-//! gate that looks once, and a commit CI never ran on has not been shown to be green, so it fails
-//! (saying so, and pointing at `wait = "checks"`); `wait = "checks"` waits for CI to start, so it
-//! keeps waiting until its timeout, then pauses.
+//! `wait = "checks"`: wait until every check run and commit status of a commit is complete and
+//! green. Unlike `check = "ci-green"`, a commit with no checks yet keeps it waiting (CI may not
+//! have started), until its timeout, then it pauses.
 //!
 //! `rerun-failed = N` re-runs failed jobs up to N times in all: the failed jobs of the commit's
 //! failed Actions runs, and the CircleCI workflows that failed statuses link to (`target_url`),
@@ -15,221 +10,15 @@
 //! status, it counts as pending rather than as a failure to re-run once more.
 
 use relman_remote::circleci::{CircleCi, CircleCiLink};
-use relman_remote::github::{ChecksReport, ChecksState, CommitStatus, GitHub, Repo, WorkflowRun};
+use relman_remote::github::{ChecksReport, ChecksState, CommitStatus, Repo, WorkflowRun};
 use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
 use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, short};
-use crate::kinds::check::{Check, CheckResult, CheckStep};
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
-use crate::plan::Effect;
+use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::Template;
-
-/// What a forge check needs, resolved.
-struct Subject {
-    github: GitHub,
-    repo: Repo,
-    /// `ci-green`: the commit; `milestone-closed`: the title; `no-open-issues`: the label.
-    value: String,
-}
-
-fn fail(detail: impl Into<String>, hint: impl Into<String>) -> CheckResult {
-    CheckResult {
-        passed: false,
-        detail: detail.into(),
-        hint: Some(hint.into()),
-    }
-}
-
-fn pass(detail: impl Into<String>) -> CheckResult {
-    CheckResult {
-        passed: true,
-        detail: detail.into(),
-        hint: None,
-    }
-}
-
-/// Asks the forge; an error is a failure to ask, not a verdict.
-fn evaluate(check: Check, subject: &Subject) -> Result<CheckResult, StepError> {
-    let Subject {
-        github,
-        repo,
-        value,
-    } = subject;
-    match check {
-        Check::CiGreen => {
-            let report = github.checks(repo, value).map_err(|error| {
-                failed(
-                    &format!("cannot read the checks of `{}`", short(value)),
-                    error,
-                )
-            })?;
-            Ok(ci_verdict(&report))
-        }
-        Check::MilestoneClosed => {
-            let milestone = github.milestone_by_title(repo, value).map_err(|error| {
-                failed(&format!("cannot read the milestones of `{repo}`"), error)
-            })?;
-            let Some(milestone) = milestone else {
-                return Ok(fail(
-                    format!("`{repo}` has no milestone `{value}`"),
-                    "create it, or name the milestone with `milestone = \"...\"` on the check",
-                ));
-            };
-            if milestone.open_issues == 0 {
-                let state = if milestone.state == "open" {
-                    " (the milestone itself is still open)"
-                } else {
-                    ""
-                };
-                return Ok(pass(format!(
-                    "milestone `{value}` has no open items{state}"
-                )));
-            }
-            let open = github
-                .open_issues_in_milestone(repo, milestone.number)
-                .map_err(|error| failed(&format!("cannot read milestone `{value}`"), error))?;
-            Ok(fail(
-                format!(
-                    "milestone `{value}` has {} open item(s): {}",
-                    milestone.open_issues,
-                    list(
-                        open.iter()
-                            .map(|issue| format!("#{} {}", issue.number, issue.title))
-                    )
-                ),
-                format!(
-                    "close them or move them to another milestone: {}",
-                    milestone.html_url
-                ),
-            ))
-        }
-        Check::NoOpenIssues => {
-            let open = github
-                .open_issues_with_label(repo, value)
-                .map_err(|error| failed(&format!("cannot read the issues of `{repo}`"), error))?;
-            if open.is_empty() {
-                return Ok(pass(format!(
-                    "no open issue or pull request is labelled `{value}`"
-                )));
-            }
-            Ok(fail(
-                format!(
-                    "{} open issue(s) or pull request(s) labelled `{value}`: {}",
-                    open.len(),
-                    list(
-                        open.iter()
-                            .map(|issue| format!("#{} {}", issue.number, issue.title))
-                    )
-                ),
-                "resolve them, or take the label off those that do not block the release",
-            ))
-        }
-        other => Err(StepError::new(format!(
-            "invariant: `check = \"{}\"` does not ask the forge",
-            other.name()
-        ))),
-    }
-}
-
-fn list(items: impl Iterator<Item = String>) -> String {
-    let items: Vec<String> = items.collect();
-    if items.len() > 10 {
-        format!("{} and {} more", items[..10].join(", "), items.len() - 10)
-    } else {
-        items.join(", ")
-    }
-}
-
-fn ci_verdict(report: &ChecksReport) -> CheckResult {
-    let commit = short(&report.git_ref);
-    match report.state() {
-        ChecksState::Green => pass(format!("{} on `{commit}`", report.summary())),
-        ChecksState::Failed(failed) => fail(
-            format!("checks failed on `{commit}`: {}", failed.join(", ")),
-            "fix or re-run them; a `wait = \"checks\"` step with `rerun-failed = N` re-runs failed Actions jobs",
-        ),
-        ChecksState::Pending(pending) => fail(
-            format!(
-                "checks are still running on `{commit}`: {}",
-                pending.join(", ")
-            ),
-            "try again when they finish, or wait for them with a `wait = \"checks\"` step instead",
-        ),
-        ChecksState::Empty => fail(
-            format!("no check run or commit status on `{commit}`: CI has not run on this commit"),
-            "push the commit and let CI run; a `wait = \"checks\"` step waits for checks to appear",
-        ),
-    }
-}
-
-fn subject(
-    check: &CheckStep,
-    project: &crate::project::Project,
-    env: &crate::environment::Environment,
-    version: &str,
-    render: &dyn Fn(&Template) -> Result<String, StepError>,
-) -> Result<Subject, StepError> {
-    let github = client::github(project, env)?;
-    let repo = client::repo(project, None)?;
-    let value = match check.check {
-        Check::CiGreen => match &check.git_ref {
-            Some(git_ref) => render(git_ref)?,
-            None => project.repo.head_sha()?,
-        },
-        Check::MilestoneClosed => match &check.milestone {
-            Some(milestone) => render(milestone)?,
-            None => version.to_owned(),
-        },
-        _ => match &check.label {
-            Some(label) => render(label)?,
-            None => {
-                return Err(StepError::new(
-                    "`check = \"no-open-issues\"` needs the `label` that marks blockers",
-                )
-                .with_hint("add `label = \"release blocker\"` to the check"));
-            }
-        },
-    };
-    Ok(Subject {
-        github,
-        repo,
-        value,
-    })
-}
-
-pub(crate) fn check_at_plan(
-    check: &CheckStep,
-    cx: &mut PlanCx<'_>,
-) -> Result<CheckResult, StepError> {
-    let version = cx
-        .variables
-        .get_key("version")
-        .unwrap_or_default()
-        .to_owned();
-    let result = subject(check, cx.project, cx.env, &version, &|template| {
-        cx.render_strict(template)
-    })
-    .and_then(|subject| evaluate(check.check, &subject));
-    Ok(result.unwrap_or_else(|error| CheckResult {
-        passed: false,
-        detail: error.message,
-        hint: error.hint,
-    }))
-}
-
-pub(crate) fn check_at_run(
-    check: &CheckStep,
-    cx: &mut RunCx<'_>,
-) -> Result<CheckResult, StepError> {
-    let version = cx.plan.version.clone();
-    let subject = subject(check, cx.project, cx.env, &version, &|template| {
-        cx.render(template)
-    })?;
-    evaluate(check.check, &subject)
-}
 
 /// The commit `wait = "checks"` watches: `ref`, else the release commit (`{sha}`, set by the
 /// commit step, else HEAD when the plan was made).
@@ -245,7 +34,7 @@ fn waited_ref(
 }
 
 /// The options of `wait = "checks"`.
-pub(crate) struct WaitChecks<'a> {
+pub(super) struct WaitChecks<'a> {
     pub git_ref: Option<&'a Template>,
     pub rerun_failed: u32,
     pub repo: Option<&'a Template>,
@@ -253,7 +42,7 @@ pub(crate) struct WaitChecks<'a> {
     pub token_env: &'a str,
 }
 
-pub(crate) fn preview_wait(
+pub(super) fn preview(
     step: &StepInfo<'_>,
     wait: &WaitChecks<'_>,
     cx: &mut PlanCx<'_>,
@@ -420,7 +209,7 @@ fn rerun_circleci(
     Ok(done)
 }
 
-pub(crate) fn execute_wait(
+pub(super) fn execute(
     step: &StepInfo<'_>,
     wait: &WaitChecks<'_>,
     cx: &mut RunCx<'_>,
@@ -539,7 +328,7 @@ pub(crate) fn execute_wait(
     }
 }
 
-pub(crate) fn probe_wait(
+pub(super) fn probe(
     git_ref: Option<&Template>,
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,

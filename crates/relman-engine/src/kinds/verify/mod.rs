@@ -1,10 +1,12 @@
 //! `verify = "pypi" | "oci" | "helm" | "url"`: check that what was published is really there,
-//! polling with backoff until `timeout`, then pausing.
+//! polling with backoff until `timeout`, then pausing. How each is looked at is `checker`'s
+//! (which `wait = "url"` uses too).
+
+pub(crate) mod checker;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::StepKind;
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, codes, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
@@ -153,7 +155,7 @@ impl Kind for VerifyStep {
     }
 
     fn describe(&self, variables: &Variables) -> String {
-        crate::remote::verify::describe(self, variables)
+        checker::describe(self, variables)
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
@@ -216,14 +218,14 @@ impl Kind for VerifyStep {
     }
 
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        crate::remote::verify::preview(&StepKind::Verify(self.clone()), step, cx)
+        checker::preview(self, &self.describe(cx.variables), step, cx)
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        crate::remote::verify::execute(&StepKind::Verify(self.clone()), step, cx)
+        checker::execute(self, step, cx)
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        crate::remote::verify::probe(&StepKind::Verify(self.clone()), cx)
+        checker::probe(self, cx)
     }
 }

@@ -18,14 +18,12 @@ use relman_remote::verify::url::UrlVerify;
 use relman_remote::wait::Poll;
 use relman_remote::{HttpClient, RequestDescription, Secret};
 
+use super::VerifyStep;
 use crate::clients::polling::{self, Waited};
 use crate::clients::{self as client, failed};
 use crate::clients::{http_effect, note};
+use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::environment::Environment;
-use crate::kinds::verify::VerifyStep;
-use crate::kinds::wait::WaitStep;
-use crate::kinds::{Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, StepKind};
-use crate::plan::Effect;
 use crate::template::{Template, Variables};
 
 /// One verifier, resolved.
@@ -136,7 +134,7 @@ fn login(
 }
 
 fn build(
-    kind: &StepKind,
+    target: &VerifyStep,
     env: &Environment,
     version: &str,
     at_plan: bool,
@@ -145,12 +143,12 @@ fn build(
     let all = |templates: &[Template]| -> Result<Vec<String>, StepError> {
         templates.iter().map(render).collect()
     };
-    Ok(match kind {
-        StepKind::Verify(VerifyStep::Pypi {
+    Ok(match target {
+        VerifyStep::Pypi {
             package,
             index,
             files,
-        }) => {
+        } => {
             let index = index
                 .as_ref()
                 .map(render)
@@ -161,14 +159,14 @@ fn build(
                     .map_err(invalid)?,
             )
         }
-        StepKind::Verify(VerifyStep::Oci {
+        VerifyStep::Oci {
             image,
             tags,
             platforms,
             same_as,
             username_env,
             password_env,
-        }) => {
+        } => {
             let mut oci = OciVerify::new(
                 &render(image)?,
                 &all(tags)?,
@@ -186,7 +184,7 @@ fn build(
             }
             Checker::Oci(Box::new(oci))
         }
-        StepKind::Verify(VerifyStep::Helm { repo, chart }) => {
+        VerifyStep::Helm { repo, chart } => {
             let repo = render(repo)?;
             if repo.starts_with("oci://") {
                 Checker::Oci(Box::new(
@@ -196,16 +194,11 @@ fn build(
                 Checker::Helm(HelmVerify::new(&repo, &render(chart)?, version).map_err(invalid)?)
             }
         }
-        StepKind::Verify(VerifyStep::Url {
+        VerifyStep::Url {
             url,
             status,
             contains,
-        })
-        | StepKind::Wait(WaitStep::Url {
-            url,
-            status,
-            contains,
-        }) => Checker::Url(
+        } => Checker::Url(
             UrlVerify::new(
                 &render(url)?,
                 *status,
@@ -213,17 +206,11 @@ fn build(
             )
             .map_err(invalid)?,
         ),
-        other => {
-            return Err(StepError::new(format!(
-                "invariant: `{}` is not a verify step",
-                other.key()
-            )));
-        }
     })
 }
 
 /// The step's title.
-pub(crate) fn describe(step: &VerifyStep, variables: &Variables) -> String {
+pub(super) fn describe(step: &VerifyStep, variables: &Variables) -> String {
     let render = |template: &Template| {
         relman_remote::Redactor::new().redact(&template.render_partial(variables))
     };
@@ -248,8 +235,11 @@ pub(crate) fn describe(step: &VerifyStep, variables: &Variables) -> String {
     }
 }
 
+/// What the step will look for, for the plan; `title` says it when a value is only known at
+/// run time.
 pub(crate) fn preview(
-    kind: &StepKind,
+    target: &VerifyStep,
+    title: &str,
     step: &StepInfo<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
@@ -261,7 +251,7 @@ pub(crate) fn preview(
         .to_owned();
     // A value only known at run time (`{release_url}`) cannot be checked now: show the intent.
     let later = Cell::new(false);
-    let built = build(kind, cx.env, &version, true, &|template| {
+    let built = build(target, cx.env, &version, true, &|template| {
         if cx.render_strict(template).is_err() {
             later.set(true);
         }
@@ -272,11 +262,7 @@ pub(crate) fn preview(
         Err(_) if later.get() => {
             return Ok(vec![
                 Effect::Wait {
-                    description: format!(
-                        "until {} ({})",
-                        kind.describe(cx.variables),
-                        polling::describe(step)
-                    ),
+                    description: format!("until {} ({})", title, polling::describe(step)),
                 },
                 note("its target is resolved when its turn comes", &redactor),
             ]);
@@ -296,8 +282,8 @@ pub(crate) fn preview(
     Ok(effects)
 }
 
-fn build_run(kind: &StepKind, cx: &RunCx<'_>) -> Result<(Checker, HttpClient), StepError> {
-    let checker = build(kind, cx.env, &cx.plan.version, false, &|template| {
+fn build_run(target: &VerifyStep, cx: &RunCx<'_>) -> Result<(Checker, HttpClient), StepError> {
+    let checker = build(target, cx.env, &cx.plan.version, false, &|template| {
         cx.render(template)
     })?;
     let mut client = client::http(cx.project, cx.env);
@@ -313,12 +299,13 @@ fn look(checker: &Checker, client: &HttpClient) -> Result<Poll<String>, StepErro
         .map_err(|error| failed(&format!("cannot {}", checker.describe()), error))
 }
 
+/// Looks until everything is there, or the timeout passes.
 pub(crate) fn execute(
-    kind: &StepKind,
+    target: &VerifyStep,
     step: &StepInfo<'_>,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
-    let (checker, client) = build_run(kind, cx)?;
+    let (checker, client) = build_run(target, cx)?;
     let what = checker.describe();
     match polling::poll(cx, step, &what, |_| look(&checker, &client))? {
         Waited::Ready(summary) => {
@@ -330,8 +317,9 @@ pub(crate) fn execute(
     }
 }
 
-pub(crate) fn probe(kind: &StepKind, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-    let (checker, client) = build_run(kind, cx)?;
+/// One look.
+pub(crate) fn probe(target: &VerifyStep, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+    let (checker, client) = build_run(target, cx)?;
     match look(&checker, &client)? {
         Poll::Ready(summary) => {
             cx.set_output("summary", summary);

@@ -1,11 +1,16 @@
 //! `wait = "checks" | "pr-merged" | "url"`: poll with backoff until true or `timeout`; a timeout
-//! pauses the release (exit 3).
+//! pauses the release (exit 3). Each wait is its own module: `checks` (every check of a commit
+//! green, re-running failed jobs), `pr_merged`, and a URL, which looks as `verify = "url"` does
+//! (`verify::checker`).
+
+mod checks;
+mod pr_merged;
 
 use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::StepKind;
+use super::verify::{VerifyStep, checker};
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
@@ -33,6 +38,15 @@ pub enum WaitStep {
         status: Option<u16>,
         contains: Option<Template>,
     },
+}
+
+/// A URL wait looks as `verify = "url"` does.
+fn url_target(url: &Template, status: Option<u16>, contains: &Option<Template>) -> VerifyStep {
+    VerifyStep::Url {
+        url: url.clone(),
+        status,
+        contains: contains.clone(),
+    }
 }
 
 /// Where the CircleCI token is read from unless `token-env` says.
@@ -190,16 +204,16 @@ impl Kind for WaitStep {
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         match self {
             WaitStep::PrMerged { pr, repo } => {
-                crate::remote::pull_request::preview_wait(step, pr.as_ref(), repo.as_ref(), cx)
+                pr_merged::preview(step, pr.as_ref(), repo.as_ref(), cx)
             }
             WaitStep::Checks {
                 git_ref,
                 rerun_failed,
                 repo,
                 token_env,
-            } => crate::remote::checks::preview_wait(
+            } => checks::preview(
                 step,
-                &crate::remote::checks::WaitChecks {
+                &checks::WaitChecks {
                     git_ref: git_ref.as_ref(),
                     rerun_failed: *rerun_failed,
                     repo: repo.as_ref(),
@@ -207,25 +221,32 @@ impl Kind for WaitStep {
                 },
                 cx,
             ),
-            WaitStep::Url { .. } => {
-                crate::remote::verify::preview(&StepKind::Wait(self.clone()), step, cx)
-            }
+            WaitStep::Url {
+                url,
+                status,
+                contains,
+            } => checker::preview(
+                &url_target(url, *status, contains),
+                &self.describe(cx.variables),
+                step,
+                cx,
+            ),
         }
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         match self {
             WaitStep::PrMerged { pr, repo } => {
-                crate::remote::pull_request::execute_wait(step, pr.as_ref(), repo.as_ref(), cx)
+                pr_merged::execute(step, pr.as_ref(), repo.as_ref(), cx)
             }
             WaitStep::Checks {
                 git_ref,
                 rerun_failed,
                 repo,
                 token_env,
-            } => crate::remote::checks::execute_wait(
+            } => checks::execute(
                 step,
-                &crate::remote::checks::WaitChecks {
+                &checks::WaitChecks {
                     git_ref: git_ref.as_ref(),
                     rerun_failed: *rerun_failed,
                     repo: repo.as_ref(),
@@ -233,21 +254,25 @@ impl Kind for WaitStep {
                 },
                 cx,
             ),
-            WaitStep::Url { .. } => {
-                crate::remote::verify::execute(&StepKind::Wait(self.clone()), step, cx)
-            }
+            WaitStep::Url {
+                url,
+                status,
+                contains,
+            } => checker::execute(&url_target(url, *status, contains), step, cx),
         }
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         match self {
-            WaitStep::PrMerged { pr, repo } => {
-                crate::remote::pull_request::probe_wait(pr.as_ref(), repo.as_ref(), cx)
-            }
+            WaitStep::PrMerged { pr, repo } => pr_merged::probe(pr.as_ref(), repo.as_ref(), cx),
             WaitStep::Checks { git_ref, repo, .. } => {
-                crate::remote::checks::probe_wait(git_ref.as_ref(), repo.as_ref(), cx)
+                checks::probe(git_ref.as_ref(), repo.as_ref(), cx)
             }
-            WaitStep::Url { .. } => crate::remote::verify::probe(&StepKind::Wait(self.clone()), cx),
+            WaitStep::Url {
+                url,
+                status,
+                contains,
+            } => checker::probe(&url_target(url, *status, contains), cx),
         }
     }
 }
