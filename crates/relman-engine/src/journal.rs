@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::{PlanFacts, StepFacts};
 pub use crate::core::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
-use crate::kinds::{StepDef, StepKind};
+use crate::kinds::StepDef;
 use crate::template::Variables;
 
 /// Bumped when the layout changes incompatibly; a journal with another schema is refused.
@@ -71,7 +71,7 @@ impl FrozenPlan {
                 .map(|step| StepFacts {
                     id: step.id.clone(),
                     dir: step.dir.clone(),
-                    commits: matches!(step.kind, StepKind::Commit(_)),
+                    commits: step.kind.spec().commits,
                 })
                 .collect(),
         }

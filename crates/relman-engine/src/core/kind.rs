@@ -35,6 +35,9 @@ pub struct KindSpec {
     pub read_only: bool,
     /// Whether it commits what the steps before it changed in its checkout.
     pub commits: bool,
+    /// Whether it writes this release's section into the changelog (else the plan takes a
+    /// section a person wrote, when there is one).
+    pub writes_changelog: bool,
     /// The outputs it exposes as `{steps.ID.NAME}` (besides any its options name).
     pub outputs: &'static [&'static str],
 }
@@ -53,6 +56,7 @@ impl KindSpec {
             owns_name: false,
             read_only: false,
             commits: false,
+            writes_changelog: false,
             outputs: &[],
         }
     }
@@ -99,6 +103,12 @@ pub trait Kind: Sized {
 
     /// Every template among its options, with the option's name.
     fn templates(&self) -> Vec<(&'static str, &Template)>;
+
+    /// Whether it uses this release's changelog section (besides any `{changelog}` among its
+    /// templates), so the plan renders it.
+    fn needs_changelog(&self) -> bool {
+        false
+    }
 
     /// Its JSON options whose strings are templates (`json`, `payload`, `parameters`).
     fn json_values(&self) -> Vec<&serde_json::Value> {

@@ -24,6 +24,7 @@ impl Kind for ChangelogStep {
         values: &["update"],
         options: &[OptionSpec::flag("edit")],
         in_checkout: true,
+        writes_changelog: true,
         outputs: &["changelog", "file"],
         ..KindSpec::new(
             "changelog",
@@ -37,6 +38,10 @@ impl Kind for ChangelogStep {
         Ok(ChangelogStep {
             edit: options.flag("edit").unwrap_or(false),
         })
+    }
+
+    fn needs_changelog(&self) -> bool {
+        true
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

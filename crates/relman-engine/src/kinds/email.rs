@@ -69,6 +69,10 @@ impl Kind for EmailStep {
         })
     }
 
+    fn needs_changelog(&self) -> bool {
+        true
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .all("email", &self.to)

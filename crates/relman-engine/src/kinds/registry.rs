@@ -54,6 +54,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// Whether the step uses this release's changelog section besides `{changelog}`.
+            pub(crate) fn needs_changelog(&self) -> bool {
+                match self {
+                    $(StepKind::$variant(kind) => kind.needs_changelog(),)*
+                }
+            }
+
             fn json_values(&self) -> Vec<&serde_json::Value> {
                 match self {
                     $(StepKind::$variant(kind) => kind.json_values(),)*

@@ -95,6 +95,11 @@ impl Kind for ReleaseStep {
         })
     }
 
+    /// Its notes default to this release's section.
+    fn needs_changelog(&self) -> bool {
+        true
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .opt("tag", &self.tag)

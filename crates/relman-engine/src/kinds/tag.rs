@@ -96,6 +96,8 @@ impl Kind for TagStep {
             ),
             (false, None) => ("lightweight", String::new()),
         };
+        // A `dispatch` after it runs on the tag.
+        cx.sim.tagged = true;
         Ok(vec![Effect::Git {
             description: format!("{kind} tag `{name}` at {target}"),
             command: format!("git tag{flags} {name}"),

@@ -21,7 +21,7 @@ pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
 use crate::environment::Environment;
-use crate::kinds::{StepDef, StepError, StepKind};
+use crate::kinds::{StepDef, StepError};
 use crate::project::Project;
 use crate::template::Variables;
 
@@ -217,15 +217,13 @@ pub fn plan(
                 },
             );
         }
-        if !matches!(step.kind, StepKind::Check(_)) {
+        let spec = step.kind.spec();
+        if !spec.read_only {
             sim.changed_anything = true;
-        }
-        if matches!(step.kind, StepKind::Tag(_)) {
-            sim.tagged = true;
         }
         // What a commit in the project staged is committed: a later commit stages only what
         // changes after it (the next development version after the release commit).
-        if matches!(step.kind, StepKind::Commit(_)) && step.dir.is_none() {
+        if spec.commits && step.dir.is_none() {
             sim.changed_files.clear();
         }
         planned.push(PlannedStep {

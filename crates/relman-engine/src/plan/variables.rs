@@ -132,10 +132,17 @@ impl PlanInputs {
             warnings.push("no release tag found: this is the first release".to_owned());
         }
         let needs_changelog = workflow.steps.iter().any(|step| {
-            matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
-                || step.kind.templates().iter().any(|(_, template)| uses(template, "changelog"))
-                || step.kind.json_templates().iter().any(|template| uses(template, "changelog"))
-                || matches!(&step.kind, StepKind::Check(check) if check.check == crate::kinds::check::Check::ChangelogEntry)
+            step.kind.needs_changelog()
+                || step
+                    .kind
+                    .templates()
+                    .iter()
+                    .any(|(_, template)| uses(template, "changelog"))
+                || step
+                    .kind
+                    .json_templates()
+                    .iter()
+                    .any(|template| uses(template, "changelog"))
         });
         // A workflow that writes no changelog releases the notes a person already wrote in the
         // file (as in a runbook where the entry is part of the version bump); only when the file
@@ -143,7 +150,7 @@ impl PlanInputs {
         let writes_changelog = workflow
             .steps
             .iter()
-            .any(|step| matches!(step.kind, StepKind::Changelog(_)));
+            .any(|step| step.kind.spec().writes_changelog);
         let changelog = match (&version, needs_changelog) {
             (Some(version), true) => match project.written_section(version) {
                 Some(written) if !writes_changelog => Some(written),

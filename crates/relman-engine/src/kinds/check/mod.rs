@@ -71,6 +71,11 @@ impl Kind for CheckStep {
         })
     }
 
+    /// `changelog-entry` looks for this release's notes.
+    fn needs_changelog(&self) -> bool {
+        self.check == Check::ChangelogEntry
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .opt("branch", &self.branch)
