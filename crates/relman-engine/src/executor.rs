@@ -8,6 +8,7 @@ use std::time::Instant;
 use relman_remote::Redactor;
 
 pub use crate::core::redactor;
+use crate::core::report::{Event, Prompter, Reporter};
 use crate::core::{Ledger, PlanFacts};
 use crate::environment::Environment;
 use crate::journal::{
@@ -18,7 +19,6 @@ use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
-use crate::report::{Event, Prompter, Reporter};
 
 /// The journal file as a running step reads and writes it.
 struct JournalFile<'a> {

@@ -102,7 +102,7 @@ impl Kind for BumpStep {
         for edit in &edits {
             let path = edit.display_path.clone();
             effects.push(Effect::File {
-                diff: crate::plan::unified_diff(
+                diff: crate::core::unified_diff(
                     &path.to_string_lossy(),
                     Some(&String::from_utf8_lossy(&edit.before)),
                     &String::from_utf8_lossy(&edit.after),

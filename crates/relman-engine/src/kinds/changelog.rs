@@ -72,7 +72,7 @@ impl Kind for ChangelogStep {
         };
         let path = cx.project.display_path(&rendered.file).to_owned();
         let mut effects = vec![Effect::File {
-            diff: crate::plan::unified_diff(
+            diff: crate::core::unified_diff(
                 &path.to_string_lossy(),
                 rendered.before.as_deref(),
                 &rendered.after,

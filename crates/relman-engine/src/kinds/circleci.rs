@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::clients::polling::{self, Waited};
-use crate::clients::{self as client, failed};
-use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note, render_json};
+use crate::clients::{
+    self, ARTIFACTS_DONE, download_artifacts_once, failed, http_effect, note, render_json,
+};
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{
@@ -143,7 +144,7 @@ impl Kind for CircleciStep {
 
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let pipeline = self;
-        let redactor = client::redactor(cx.project, cx.env);
+        let redactor = clients::redactor(cx.project, cx.env);
         let branch = cx
             .sim
             .branch
@@ -152,7 +153,7 @@ impl Kind for CircleciStep {
         let resolved = resolve(pipeline, cx.project, branch.as_deref(), &|template| {
             Ok(cx.render(template))
         })?;
-        let circleci = client::circleci(cx.env, &resolved.slug, &pipeline.token_env)?;
+        let circleci = clients::circleci(cx.env, &resolved.slug, &pipeline.token_env)?;
         let mut effects = vec![
             http_effect(
                 &circleci.render(&circleci.trigger_request(&resolved.trigger)),
@@ -351,7 +352,7 @@ fn resolve_run(step: &CircleciStep, cx: &RunCx<'_>) -> Result<(CircleCi, Resolve
     let resolved = resolve(step, cx.project, branch.as_deref(), &|template| {
         cx.render(template)
     })?;
-    let circleci = client::circleci(cx.env, &resolved.slug, &step.token_env)?;
+    let circleci = clients::circleci(cx.env, &resolved.slug, &step.token_env)?;
     Ok((circleci, resolved))
 }
 

@@ -15,8 +15,7 @@ use relman_remote::wait::Poll;
 use serde::{Deserialize, Serialize};
 
 use crate::clients::polling::{self, Waited};
-use crate::clients::{self as client, failed};
-use crate::clients::{ARTIFACTS_DONE, download_artifacts_once, http_effect, note};
+use crate::clients::{self, ARTIFACTS_DONE, download_artifacts_once, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
 use crate::core::{
@@ -107,8 +106,8 @@ impl Kind for DispatchStep {
 
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let dispatch = self;
-        let github = client::github(cx.project, cx.env)?;
-        let redactor = client::redactor(cx.project, cx.env);
+        let github = clients::github(cx.project, cx.env)?;
+        let redactor = clients::redactor(cx.project, cx.env);
         let tag = cx.variables.get_key("tag").unwrap_or_default().to_owned();
         let default_ref = if cx.sim.tagged || cx.project.repo.tag_exists(&tag).unwrap_or(false) {
             tag
@@ -145,7 +144,7 @@ impl Kind for DispatchStep {
                 &redactor,
             ));
         }
-        if let Some(variables) = client::missing_github_token(cx.project, cx.env) {
+        if let Some(variables) = clients::missing_github_token(cx.project, cx.env) {
             effects.push(note(
                 format!("no GitHub token: set `{variables}` before running"),
                 &redactor,
@@ -156,7 +155,7 @@ impl Kind for DispatchStep {
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let dispatch = self;
-        let github = client::github(cx.project, cx.env)?;
+        let github = clients::github(cx.project, cx.env)?;
         let resolved = resolve_run(dispatch, cx)?;
         let Resolved {
             repo,
@@ -250,7 +249,7 @@ impl Kind for DispatchStep {
             // `execute` finds a run started before relman stopped through the marker.
             return Ok(Probe::NotDone);
         };
-        let github = client::github(cx.project, cx.env)?;
+        let github = clients::github(cx.project, cx.env)?;
         let resolved = resolve_run(dispatch, cx)?;
         if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS_DONE) != Some("yes") {
             return Ok(Probe::NotDone);
@@ -292,7 +291,7 @@ fn resolve(
         inputs.insert(name.clone(), serde_json::Value::String(render(value)?));
     }
     Ok(Resolved {
-        repo: client::repo(project, step.repo.as_ref().map(render).transpose()?)?,
+        repo: clients::repo(project, step.repo.as_ref().map(render).transpose()?)?,
         workflow: render(&step.workflow)?,
         git_ref: match &step.git_ref {
             Some(git_ref) => render(git_ref)?,

@@ -13,8 +13,7 @@ use std::time::SystemTime;
 use relman_remote::email::{Email, SmtpSettings, send};
 use serde::{Deserialize, Serialize};
 
-use crate::clients::note;
-use crate::clients::{self as client, SMTP_URL_ENV, failed};
+use crate::clients::{self, SMTP_URL_ENV, failed, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
@@ -107,8 +106,8 @@ impl Kind for EmailStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let redactor = client::redactor(cx.project, cx.env);
-        let settings = client::smtp(cx.env)?;
+        let redactor = clients::redactor(cx.project, cx.env);
+        let settings = clients::smtp(cx.env)?;
         let parts = parts(step, cx.project, settings.as_ref(), &|template| {
             Ok(cx.render(template))
         })?;
@@ -156,7 +155,7 @@ impl Kind for EmailStep {
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let step = self;
-        let settings = client::smtp(cx.env)?.ok_or_else(|| {
+        let settings = clients::smtp(cx.env)?.ok_or_else(|| {
             StepError::new(format!(
             "`{SMTP_URL_ENV}` is not set: relman sends email through it"
         ))

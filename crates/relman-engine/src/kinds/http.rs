@@ -16,9 +16,7 @@ use relman_remote::announce::http_step::{HttpStep as HttpCall, HttpStepBody};
 use relman_remote::http::truncate;
 use serde::{Deserialize, Serialize};
 
-use crate::clients::{self as client, failed};
-use crate::clients::{ask_a_person, maybe_received};
-use crate::clients::{http_effect, note, render_json};
+use crate::clients::{self, ask_a_person, failed, http_effect, maybe_received, note, render_json};
 use crate::core::explain::{ExplainCx, Explained, join, labelled_text, show};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
@@ -206,8 +204,8 @@ impl Kind for HttpStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let redactor = client::redactor(cx.project, cx.env);
-        let client = client::http(cx.project, cx.env);
+        let redactor = clients::redactor(cx.project, cx.env);
+        let client = clients::http(cx.project, cx.env);
         let resolved = resolve_http(step, &mut |template| Ok(cx.render(template)))?;
         let mut effects = match http_call(step, resolved) {
             Ok(call) => vec![http_effect(&call.render(&client), &redactor)],
@@ -269,7 +267,7 @@ impl Kind for HttpStep {
             found_done(cx, outputs);
             return Ok(Outcome::Done);
         }
-        let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
+        let client = clients::http_with_timeout(cx.project, cx.env, def.timeout);
         let resolved = resolve_http(step, &mut |template| cx.render(template))?;
         let target = client.redactor().redact(&resolved.target);
         let call = http_call(step, resolved)?;
@@ -471,7 +469,7 @@ fn look_up(
     cx: &RunCx<'_>,
     timeout: Option<std::time::Duration>,
 ) -> Result<Option<Vec<(String, String)>>, StepError> {
-    let client = client::http_with_timeout(cx.project, cx.env, timeout);
+    let client = clients::http_with_timeout(cx.project, cx.env, timeout);
     let url = client.redactor().redact(&find.request().url);
     find.look(&client)
         .map_err(|error| failed(&format!("cannot look with `GET {url}`"), error))

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show};
 use crate::core::options::{OptionSpec, Options, Reported};
+use crate::core::report::ManualAnswer;
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
-use crate::report::ManualAnswer;
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,8 +7,7 @@ use relman_remote::http::Method;
 use serde::{Deserialize, Serialize};
 
 use crate::clients::pull_number as parse_number;
-use crate::clients::{self as client, failed};
-use crate::clients::{http_effect, note};
+use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
@@ -83,9 +82,9 @@ impl Kind for MergePullRequestStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
-        let redactor = client::redactor(cx.project, cx.env);
-        let repo = client::repo(cx.project, step.repo.as_ref().map(|repo| cx.render(repo)))?;
+        let github = clients::github(cx.project, cx.env)?;
+        let redactor = clients::redactor(cx.project, cx.env);
+        let repo = clients::repo(cx.project, step.repo.as_ref().map(|repo| cx.render(repo)))?;
         let number = cx.render(&step.number);
         let options = MergeOptions {
             merge_method: step.method.parse::<MergeMethod>().map_err(StepError::new)?,
@@ -108,8 +107,8 @@ impl Kind for MergePullRequestStep {
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
-        let repo = client::repo(
+        let github = clients::github(cx.project, cx.env)?;
+        let repo = clients::repo(
             cx.project,
             step.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
         )?;
@@ -150,7 +149,7 @@ impl Kind for MergePullRequestStep {
                 })?;
                 cx.output(&format!(
                     "merged #{number} as {}",
-                    crate::clients::short(&result.sha)
+                    clients::short(&result.sha)
                 ));
             }
         }
@@ -163,8 +162,8 @@ impl Kind for MergePullRequestStep {
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
-        let repo = client::repo(
+        let github = clients::github(cx.project, cx.env)?;
+        let repo = clients::repo(
             cx.project,
             step.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
         )?;
@@ -187,7 +186,7 @@ fn finish_merge(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             "pull request #{} merged into `{}` in `{repo}` as {}",
             pull.number,
             pull.base.branch,
-            crate::clients::short(&sha)
+            clients::short(&sha)
         ),
         undo_hint: format!(
             "revert the merge on `{}`: `git revert -m 1 {sha}`, then push",

@@ -12,8 +12,7 @@ use relman_remote::github::{GitHub, NewPullRequest, PullRequest, PullStatus, Rep
 use relman_remote::http::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::clients::{self as client, failed};
-use crate::clients::{http_effect, note};
+use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
@@ -131,8 +130,8 @@ impl Kind for PullRequestStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
-        let redactor = client::redactor(cx.project, cx.env);
+        let github = clients::github(cx.project, cx.env)?;
+        let redactor = clients::redactor(cx.project, cx.env);
         let resolved = resolve(step, cx.project, &|template| Ok(cx.render(template)))?;
         let repo = &resolved.repo;
         let mut effects = vec![
@@ -175,7 +174,7 @@ impl Kind for PullRequestStep {
             );
             effects.push(http_effect(&github.render(&request), &redactor));
         }
-        if let Some(variables) = client::missing_github_token(cx.project, cx.env) {
+        if let Some(variables) = clients::missing_github_token(cx.project, cx.env) {
             effects.push(note(
                 format!("no GitHub token: set `{variables}` before running"),
                 &redactor,
@@ -186,7 +185,7 @@ impl Kind for PullRequestStep {
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
+        let github = clients::github(cx.project, cx.env)?;
         let resolved = resolve(step, cx.project, &|template| cx.render(template))?;
         let repo = &resolved.repo;
         let (head, base) = (&resolved.pull.head, &resolved.pull.base);
@@ -270,7 +269,7 @@ impl Kind for PullRequestStep {
         if cx.context_value("decorated") != Some("yes") {
             return Ok(Probe::NotDone);
         }
-        let github = client::github(cx.project, cx.env)?;
+        let github = clients::github(cx.project, cx.env)?;
         let resolved = resolve(step, cx.project, &|template| cx.render(template))?;
         let pull = github
             .pull_request(&resolved.repo, number)
@@ -315,7 +314,7 @@ fn resolve(
         .into_iter()
         .partition(|reviewer| reviewer.contains('/'));
     Ok(Resolved {
-        repo: client::repo(project, step.repo.as_ref().map(render).transpose()?)?,
+        repo: clients::repo(project, step.repo.as_ref().map(render).transpose()?)?,
         pull: NewPullRequest {
             title: render(&step.title)?,
             head: render(&step.head)?,

@@ -17,8 +17,7 @@ use std::path::PathBuf;
 use relman_remote::github::{GitHub, NewRelease, Release, Repo, content_type_for};
 use serde::{Deserialize, Serialize};
 
-use crate::clients::{self as client, failed};
-use crate::clients::{http_effect, note};
+use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
@@ -181,8 +180,8 @@ impl Kind for ReleaseStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
-        let redactor = client::redactor(cx.project, cx.env);
+        let github = clients::github(cx.project, cx.env)?;
+        let redactor = clients::redactor(cx.project, cx.env);
         let mut variables = cx.variables.clone();
         if cx.sim.committed {
             variables.set("sha", "{sha}");
@@ -241,7 +240,7 @@ impl Kind for ReleaseStep {
                 });
             }
         }
-        if let Some(variables) = client::missing_github_token(cx.project, cx.env) {
+        if let Some(variables) = clients::missing_github_token(cx.project, cx.env) {
             effects.push(note(
                 format!("no GitHub token: set `{variables}` before running"),
                 &redactor,
@@ -252,7 +251,7 @@ impl Kind for ReleaseStep {
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
+        let github = clients::github(cx.project, cx.env)?;
         let Resolved {
             repo,
             release: wanted,
@@ -309,7 +308,7 @@ impl Kind for ReleaseStep {
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let step = self;
-        let github = client::github(cx.project, cx.env)?;
+        let github = clients::github(cx.project, cx.env)?;
         let Resolved {
             repo,
             release,
@@ -368,7 +367,7 @@ fn resolve(
     variables: &Variables,
     render: &dyn Fn(&Template) -> Result<String, StepError>,
 ) -> Result<Resolved, StepError> {
-    let repo = client::repo(project, step.repo.as_ref().map(render).transpose()?)?;
+    let repo = clients::repo(project, step.repo.as_ref().map(render).transpose()?)?;
     let tag = match &step.tag {
         Some(tag) => render(tag)?,
         None => variables.get_key("tag").unwrap_or_default().to_owned(),

@@ -10,9 +10,7 @@ use relman_remote::announce::slack::{Slack, SlackMessage};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::clients::{self as client, failed};
-use crate::clients::{ask_a_person, maybe_received};
-use crate::clients::{http_effect, note};
+use crate::clients::{self, ask_a_person, failed, http_effect, maybe_received, note};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
@@ -85,7 +83,7 @@ impl Kind for SlackStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let redactor = client::redactor(cx.project, cx.env);
+        let redactor = clients::redactor(cx.project, cx.env);
         let message = slack_message(step, &|template| Ok(cx.render(template)))?;
         match cx.env.var(&step.webhook_env) {
             Some(webhook) => {
@@ -169,7 +167,7 @@ fn slack_message(
 /// URL as a secret (it is one, by its variable's name) would show `****` for all of it.
 fn slack(webhook: &str, timeout: Option<std::time::Duration>) -> Result<Slack, StepError> {
     Slack::new(
-        &relman_remote::HttpClient::new(client::http_options(timeout)),
+        &relman_remote::HttpClient::new(clients::http_options(timeout)),
         Secret::new(webhook),
     )
     .map_err(|error| failed("the Slack webhook URL is not usable", error))

@@ -9,9 +9,7 @@ use relman_remote::Redactor;
 use relman_remote::announce::webhook::Webhook;
 use serde::{Deserialize, Serialize};
 
-use crate::clients::{self as client, failed};
-use crate::clients::{ask_a_person, maybe_received};
-use crate::clients::{http_effect, render_json};
+use crate::clients::{self, ask_a_person, failed, http_effect, maybe_received, render_json};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
@@ -79,8 +77,8 @@ impl Kind for WebhookStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let step = self;
-        let redactor = client::redactor(cx.project, cx.env);
-        let client = client::http(cx.project, cx.env);
+        let redactor = clients::redactor(cx.project, cx.env);
+        let client = clients::http(cx.project, cx.env);
         let ResolvedWebhook {
             url,
             payload,
@@ -101,7 +99,7 @@ impl Kind for WebhookStep {
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let def = step;
         let step = self;
-        let client = client::http_with_timeout(cx.project, cx.env, def.timeout);
+        let client = clients::http_with_timeout(cx.project, cx.env, def.timeout);
         let ResolvedWebhook {
             url,
             payload,

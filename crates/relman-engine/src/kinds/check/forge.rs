@@ -9,8 +9,7 @@
 use relman_remote::github::{ChecksReport, ChecksState, GitHub, Repo};
 
 use super::{Check, CheckResult, CheckStep};
-use crate::clients::short;
-use crate::clients::{self as client, failed};
+use crate::clients::{self, failed, short};
 use crate::core::{PlanCx, RunCx, StepError};
 use crate::template::Template;
 
@@ -159,8 +158,8 @@ fn subject(
     version: &str,
     render: &dyn Fn(&Template) -> Result<String, StepError>,
 ) -> Result<Subject, StepError> {
-    let github = client::github(project, env)?;
-    let repo = client::repo(project, None)?;
+    let github = clients::github(project, env)?;
+    let repo = clients::repo(project, None)?;
     let value = match check.check {
         Check::CiGreen => match &check.git_ref {
             Some(git_ref) => render(git_ref)?,

@@ -20,8 +20,7 @@ use relman_remote::{HttpClient, RequestDescription, Secret};
 
 use super::VerifyStep;
 use crate::clients::polling::{self, Waited};
-use crate::clients::{self as client, failed};
-use crate::clients::{http_effect, note};
+use crate::clients::{self, failed, http_effect, note};
 use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::environment::Environment;
 use crate::template::{Template, Variables};
@@ -243,7 +242,7 @@ pub(crate) fn preview(
     step: &StepInfo<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
-    let redactor = client::redactor(cx.project, cx.env);
+    let redactor = clients::redactor(cx.project, cx.env);
     let version = cx
         .variables
         .get_key("version")
@@ -269,7 +268,7 @@ pub(crate) fn preview(
         }
         Err(error) => return Err(error),
     };
-    let client = client::http(cx.project, cx.env);
+    let client = clients::http(cx.project, cx.env);
     let mut effects = vec![Effect::Wait {
         description: format!("{} ({})", checker.describe(), polling::describe(step)),
     }];
@@ -286,7 +285,7 @@ fn build_run(target: &VerifyStep, cx: &RunCx<'_>) -> Result<(Checker, HttpClient
     let checker = build(target, cx.env, &cx.plan.version, false, &|template| {
         cx.render(template)
     })?;
-    let mut client = client::http(cx.project, cx.env);
+    let mut client = clients::http(cx.project, cx.env);
     for secret in checker.secrets() {
         client = client.with_secret(&secret);
     }

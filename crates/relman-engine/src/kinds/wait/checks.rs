@@ -15,8 +15,7 @@ use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
 use crate::clients::polling::{self, Waited};
-use crate::clients::{self as client, failed};
-use crate::clients::{http_effect, short};
+use crate::clients::{self, failed, http_effect, short};
 use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::Template;
 
@@ -53,9 +52,9 @@ pub(super) fn preview(
         repo,
         token_env,
     } = *wait;
-    let github = client::github(cx.project, cx.env)?;
-    let redactor = client::redactor(cx.project, cx.env);
-    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
+    let github = clients::github(cx.project, cx.env)?;
+    let redactor = clients::redactor(cx.project, cx.env);
+    let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
     let sha = if cx.sim.committed {
         Some("{sha}")
     } else {
@@ -90,12 +89,12 @@ pub(super) fn preview(
             ),
         );
         effects.push(http_effect(&github.render(&request), &redactor));
-        let circleci = client::circleci(cx.env, &format!("gh/{repo}"), token_env)?;
+        let circleci = clients::circleci(cx.env, &format!("gh/{repo}"), token_env)?;
         effects.push(http_effect(
             &circleci.render(&circleci.rerun_request_for_plan()),
             &redactor,
         ));
-        effects.push(crate::clients::note(
+        effects.push(clients::note(
             format!(
                 "CircleCI workflows are found through the links of failed statuses; the CircleCI token is read from `{token_env}`"
             ),
@@ -111,7 +110,7 @@ fn resolve_wait(
     repo: Option<&Template>,
     cx: &RunCx<'_>,
 ) -> Result<(Repo, String, String), StepError> {
-    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
+    let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
     let variables = cx.variables();
     let target = match waited_ref(git_ref, variables.get_key("sha"), &|template| {
         cx.render(template)
@@ -138,7 +137,7 @@ const CIRCLECI_RERUNS: &str = "circleci_reruns";
 /// `RELMAN_CIRCLECI_API`).
 fn circleci_hosts(cx: &RunCx<'_>) -> Vec<String> {
     let mut hosts = vec!["circleci.com".to_owned(), "app.circleci.com".to_owned()];
-    if let Some(api) = cx.env.var(client::CIRCLECI_API_ENV)
+    if let Some(api) = cx.env.var(clients::CIRCLECI_API_ENV)
         && let Some(host) = api
             .split("://")
             .nth(1)
@@ -179,7 +178,7 @@ fn rerun_circleci(
         let slug = link
             .project()
             .map_or_else(|| format!("gh/{repo}"), str::to_owned);
-        let circleci: CircleCi = client::circleci(cx.env, &slug, token_env)?;
+        let circleci: CircleCi = clients::circleci(cx.env, &slug, token_env)?;
         let doing = format!(
             "cannot re-run the CircleCI workflow of `{}`",
             status.context
@@ -220,7 +219,7 @@ pub(super) fn execute(
         repo,
         token_env,
     } = *wait;
-    let github = client::github(cx.project, cx.env)?;
+    let github = clients::github(cx.project, cx.env)?;
     let (repo, target, sha) = resolve_wait(git_ref, repo, cx)?;
     let hosts = circleci_hosts(cx);
     let what = format!("checks on `{}`", short(&target));
@@ -333,7 +332,7 @@ pub(super) fn probe(
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,
 ) -> Result<Probe, StepError> {
-    let github = client::github(cx.project, cx.env)?;
+    let github = clients::github(cx.project, cx.env)?;
     let (repo, target, _) = resolve_wait(git_ref, repo, cx)?;
     let report = github.checks(&repo, &target).map_err(|error| {
         failed(

@@ -5,10 +5,9 @@ use relman_remote::github::{GitHub, PullRequest, PullStatus, Repo};
 use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
-use crate::clients::http_effect;
 use crate::clients::polling::{self, Waited};
 use crate::clients::pull_number as parse_number;
-use crate::clients::{self as client, failed};
+use crate::clients::{self, failed, http_effect};
 use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::Template;
 
@@ -31,9 +30,9 @@ pub(super) fn preview(
     repo: Option<&Template>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
-    let github = client::github(cx.project, cx.env)?;
-    let redactor = client::redactor(cx.project, cx.env);
-    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
+    let github = clients::github(cx.project, cx.env)?;
+    let redactor = clients::redactor(cx.project, cx.env);
+    let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
     let number = waited_pull(pr, &|template| Ok(cx.render(template)))?;
     let request = github.request_url(
         Method::Get,
@@ -72,8 +71,8 @@ pub(super) fn execute(
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
-    let github = client::github(cx.project, cx.env)?;
-    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
+    let github = clients::github(cx.project, cx.env)?;
+    let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
     let number = parse_number(&waited_pull(pr, &|template| cx.render(template))?)?;
     let what = format!("pull request #{number} to be merged");
     match polling::poll(cx, step, &what, |_| look(&github, &repo, number))? {
@@ -90,8 +89,8 @@ pub(super) fn probe(
     repo: Option<&Template>,
     cx: &mut RunCx<'_>,
 ) -> Result<Probe, StepError> {
-    let github = client::github(cx.project, cx.env)?;
-    let repo = client::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
+    let github = clients::github(cx.project, cx.env)?;
+    let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)).transpose()?)?;
     let number = parse_number(&waited_pull(pr, &|template| cx.render(template))?)?;
     match look(&github, &repo, number)? {
         Poll::Ready(pull) => {
@@ -108,7 +107,7 @@ fn finish_wait(cx: &mut RunCx<'_>, pull: &PullRequest) {
         pull.number,
         pull.merge_commit_sha
             .as_deref()
-            .map(|sha| format!(" as {}", crate::clients::short(sha)))
+            .map(|sha| format!(" as {}", clients::short(sha)))
             .unwrap_or_default()
     );
     cx.output(&summary);
