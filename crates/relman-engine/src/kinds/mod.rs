@@ -219,3 +219,33 @@ mod millis_option {
         Ok(Option::<u64>::deserialize(deserializer)?.map(Duration::from_millis))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_named_by_its_key_in_the_journal() {
+        for spec in SPECS {
+            // The variant's serde name must be the kind's key: the journal records kinds by it.
+            let error = serde_json::from_value::<StepKind>(serde_json::json!({ "kind": spec.key }))
+                .expect_err("a kind without its options does not read");
+            assert!(
+                !error.to_string().contains("unknown variant"),
+                "`{}` is not the serde name of its variant: {error}",
+                spec.key
+            );
+        }
+    }
+
+    #[test]
+    fn no_two_kinds_share_a_key() {
+        for (index, spec) in SPECS.iter().enumerate() {
+            assert!(
+                SPECS[index + 1..].iter().all(|other| other.key != spec.key),
+                "two kinds are named `{}`",
+                spec.key
+            );
+        }
+    }
+}
