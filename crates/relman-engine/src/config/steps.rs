@@ -215,7 +215,11 @@ pub(super) fn validate_step(
         if let Err(error) = environment.compile_expression(condition.get_ref()) {
             cx.error_hint(
                 condition.span(),
-                format!("`if = \"{}\"` is not a valid expression: {}", condition.get_ref(), error.detail().unwrap_or("syntax error")),
+                format!(
+                    "`if = \"{}\"` is not a valid expression: {}",
+                    condition.get_ref(),
+                    error.detail().unwrap_or("syntax error")
+                ),
                 "conditions are minijinja expressions, e.g. `is_prerelease` or `args.docker == \"yes\"`",
             );
         }

@@ -58,25 +58,18 @@ impl Kind for BranchStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let branch = self;
-        format!("create branch {}", render(&branch.name))
+        format!("create branch {}", render(&self.name))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let branch = self;
         Explained::new(format!(
             "Create the branch {}{}{}.",
-            show_code(&branch.name),
-            branch
-                .from
+            show_code(&self.name),
+            self.from
                 .as_ref()
                 .map(|from| format!(" from {}", show_code(from)))
                 .unwrap_or_default(),
-            if branch.switch {
-                " and switch to it"
-            } else {
-                ""
-            }
+            if self.switch { " and switch to it" } else { "" }
         ))
     }
 

@@ -47,24 +47,22 @@ impl Kind for BumpStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let bump = self;
-        format!("bump {}", render(&bump.level))
+        format!("bump {}", render(&self.level))
     }
 
     fn explain(&self, cx: &mut ExplainCx<'_>) -> Explained {
         let bumps: &mut usize = cx.bumps;
         let tags_only = cx.tags_only;
-        let bump = self;
         *bumps += 1;
         let explained = Explained::new(if tags_only {
             format!(
                 "Bump the version ({}): no file holds it, a tag carries it.",
-                show_code(&bump.level)
+                show_code(&self.level)
             )
         } else {
             format!(
                 "Bump the version ({}) and write it to every version file.",
-                show_code(&bump.level)
+                show_code(&self.level)
             )
         });
         let explained = if *bumps == 1 {
@@ -74,13 +72,13 @@ impl Kind for BumpStep {
         };
         explained
             .detail_if(
-                bump.pre.is_some(),
+                self.pre.is_some(),
                 format!(
                     "Pre-release label {}.",
-                    bump.pre.as_ref().map(show_code).unwrap_or_default()
+                    self.pre.as_ref().map(show_code).unwrap_or_default()
                 ),
             )
-            .detail_if(bump.allow_downgrade, "The version may go down.")
+            .detail_if(self.allow_downgrade, "The version may go down.")
     }
 
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {

@@ -53,12 +53,11 @@ impl Kind for ChangelogStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let changelog = self;
         Explained::new(
             "Add this release's section to the changelog (and remove the news fragments it used).",
         )
         .detail_if(
-            changelog.edit,
+            self.edit,
             "On a terminal, the section opens in `$EDITOR` first, for you to edit.",
         )
         .detail("Later steps can use it as `{changelog}`.")

@@ -50,21 +50,18 @@ impl Kind for ChecksumsStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
-        format!("checksums of {}", render(&step.pattern))
+        format!("checksums of {}", render(&self.pattern))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let checksums = self;
         Explained::new(format!(
             "Write SHA-256 checksums of {} to {}.",
-            show_code(&checksums.pattern),
-            checksums
-                .output
+            show_code(&self.pattern),
+            self.output
                 .as_ref()
                 .map_or_else(|| "`SHA256SUMS` beside them".to_owned(), show_code)
         ))
-        .detail_if(checksums.sign, "Signed with a detached, armored signature.")
+        .detail_if(self.sign, "Signed with a detached, armored signature.")
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {

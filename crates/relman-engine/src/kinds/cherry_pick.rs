@@ -50,10 +50,9 @@ impl Kind for CherryPickStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let pick = self;
         Explained::new(format!(
             "Cherry-pick {} onto the current branch, recorded with `-x`.",
-            codes(&pick.commits)
+            codes(&self.commits)
         ))
         .detail("A conflict pauses the release: resolve it, then `relman resume`.")
     }

@@ -102,8 +102,7 @@ impl Kind for CircleciStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
-        match (&step.branch, &step.tag) {
+        match (&self.branch, &self.tag) {
             (_, Some(tag)) => format!("run a CircleCI pipeline on tag {}", render(tag)),
             (Some(branch), None) => format!("run a CircleCI pipeline on {}", render(branch)),
             (None, None) => "run a CircleCI pipeline".to_owned(),
@@ -111,8 +110,7 @@ impl Kind for CircleciStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let circleci = self;
-        let on = match (&circleci.branch, &circleci.tag) {
+        let on = match (&self.branch, &self.tag) {
             (Some(branch), _) => format!(" on the branch {}", show_code(branch)),
             (None, Some(tag)) => format!(" on the tag {}", show_code(tag)),
             (None, None) => String::new(),
@@ -120,40 +118,39 @@ impl Kind for CircleciStep {
         let mut explained = Explained::new(format!(
             "Trigger a CircleCI pipeline{on} and wait for its workflows."
         ));
-        if !circleci.parameters.is_empty() {
-            let parameters: Vec<String> = circleci
+        if !self.parameters.is_empty() {
+            let parameters: Vec<String> = self
                 .parameters
                 .iter()
                 .map(|(name, value)| format!("`{name} = {value}`"))
                 .collect();
             explained = explained.detail(format!("Parameters: {}.", join(&parameters)));
         }
-        if let Some(project) = &circleci.project {
+        if let Some(project) = &self.project {
             explained = explained.detail(format!("The project is {}.", show_code(project)));
         }
-        if let Some(artifacts) = &circleci.artifacts {
+        if let Some(artifacts) = &self.artifacts {
             explained = explained.detail(format!(
                 "Its artifacts are downloaded into {}.",
                 show_code(artifacts)
             ));
         }
         explained
-            .detail(format!("The token is read from `{}`.", circleci.token_env))
+            .detail(format!("The token is read from `{}`.", self.token_env))
             .detail(PAUSES)
     }
 
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let pipeline = self;
         let redactor = clients::redactor(cx.project, cx.env);
         let branch = cx
             .sim
             .branch
             .clone()
             .or_else(|| cx.variables.get_key("branch").map(str::to_owned));
-        let resolved = resolve(pipeline, cx.project, branch.as_deref(), &|template| {
+        let resolved = resolve(self, cx.project, branch.as_deref(), &|template| {
             Ok(cx.render(template))
         })?;
-        let circleci = clients::circleci(cx.env, &resolved.slug, &pipeline.token_env)?;
+        let circleci = clients::circleci(cx.env, &resolved.slug, &self.token_env)?;
         let mut effects = vec![
             http_effect(
                 &circleci.render(&circleci.trigger_request(&resolved.trigger)),
@@ -174,12 +171,9 @@ impl Kind for CircleciStep {
                 &redactor,
             ));
         }
-        if cx.env.var(&pipeline.token_env).is_none() {
+        if cx.env.var(&self.token_env).is_none() {
             effects.push(note(
-                format!(
-                    "no CircleCI token: set `{}` before running",
-                    pipeline.token_env
-                ),
+                format!("no CircleCI token: set `{}` before running", self.token_env),
                 &redactor,
             ));
         }
@@ -187,8 +181,7 @@ impl Kind for CircleciStep {
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let pipeline_step = self;
-        let (circleci, resolved) = resolve_run(pipeline_step, cx)?;
+        let (circleci, resolved) = resolve_run(self, cx)?;
         let Resolved {
             slug,
             trigger,
@@ -261,12 +254,11 @@ impl Kind for CircleciStep {
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let pipeline_step = self;
         let Some(id) = cx.context_value(PIPELINE).map(str::to_owned) else {
             // `execute` looks for a pipeline triggered before relman stopped.
             return Ok(Probe::NotDone);
         };
-        let (circleci, resolved) = resolve_run(pipeline_step, cx)?;
+        let (circleci, resolved) = resolve_run(self, cx)?;
         if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS_DONE) != Some("yes") {
             return Ok(Probe::NotDone);
         }

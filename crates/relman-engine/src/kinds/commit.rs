@@ -49,21 +49,19 @@ impl Kind for CommitStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let commit = self;
-        format!("commit \"{}\"", render(&commit.message))
+        format!("commit \"{}\"", render(&self.message))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let commit = self;
         let explained = Explained::new(format!(
             "Commit what the steps before changed, with the message {}.",
-            show_code(&commit.message)
+            show_code(&self.message)
         ))
         .detail_if(
-            !commit.add.is_empty(),
-            format!("Also stages {}.", codes(&commit.add)),
+            !self.add.is_empty(),
+            format!("Also stages {}.", codes(&self.add)),
         );
-        match commit.sign {
+        match self.sign {
             Some(true) => explained.detail("Signed."),
             Some(false) => explained.detail("Not signed."),
             None => explained,
@@ -121,8 +119,10 @@ impl Kind for CommitStep {
             }
         }
         if paths.is_empty() {
-            return Err(StepError::new("there is nothing to commit: no earlier step changed a file and `add` matches nothing")
-                .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
+            return Err(StepError::new(
+                "there is nothing to commit: no earlier step changed a file and `add` matches nothing",
+            )
+            .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
         }
         repo.add(&paths)?;
         let sha = repo.commit(&message, self.sign)?;

@@ -73,29 +73,26 @@ impl Kind for DispatchStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
-        format!("dispatch {} and wait for its run", render(&step.workflow))
+        format!("dispatch {} and wait for its run", render(&self.workflow))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let dispatch = self;
         let mut explained = Explained::new(format!(
             "Run the GitHub Actions workflow {} on {} and wait for it to finish.",
-            show_code(&dispatch.workflow),
-            dispatch
-                .git_ref
+            show_code(&self.workflow),
+            self.git_ref
                 .as_ref()
                 .map_or_else(|| "the release tag (or the branch)".to_owned(), show_code)
         ));
-        if !dispatch.inputs.is_empty() {
-            let inputs: Vec<String> = dispatch
+        if !self.inputs.is_empty() {
+            let inputs: Vec<String> = self
                 .inputs
                 .iter()
                 .map(|(name, value)| format!("`{name}` = {}", show_code(value)))
                 .collect();
             explained = explained.detail(format!("Inputs: {}.", join(&inputs)));
         }
-        if let Some(artifacts) = &dispatch.artifacts {
+        if let Some(artifacts) = &self.artifacts {
             explained = explained.detail(format!(
                 "Its artifacts are downloaded into {}.",
                 show_code(artifacts)
@@ -105,7 +102,6 @@ impl Kind for DispatchStep {
     }
 
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let dispatch = self;
         let github = clients::github(cx.project, cx.env)?;
         let redactor = clients::redactor(cx.project, cx.env);
         let tag = cx.variables.get_key("tag").unwrap_or_default().to_owned();
@@ -118,7 +114,7 @@ impl Kind for DispatchStep {
                 .or_else(|| cx.variables.get_key("branch").map(str::to_owned))
                 .unwrap_or_else(|| "HEAD".to_owned())
         };
-        let resolved = resolve(dispatch, cx.project, default_ref, &|template| {
+        let resolved = resolve(self, cx.project, default_ref, &|template| {
             Ok(cx.render(template))
         })?;
         let call = github.dispatch_workflow(
@@ -154,9 +150,8 @@ impl Kind for DispatchStep {
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let dispatch = self;
         let github = clients::github(cx.project, cx.env)?;
-        let resolved = resolve_run(dispatch, cx)?;
+        let resolved = resolve_run(self, cx)?;
         let Resolved {
             repo,
             workflow,
@@ -244,13 +239,12 @@ impl Kind for DispatchStep {
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let dispatch = self;
         let Some(run_id) = cx.context_value(RUN).and_then(|id| id.parse::<u64>().ok()) else {
             // `execute` finds a run started before relman stopped through the marker.
             return Ok(Probe::NotDone);
         };
         let github = clients::github(cx.project, cx.env)?;
-        let resolved = resolve_run(dispatch, cx)?;
+        let resolved = resolve_run(self, cx)?;
         if resolved.artifacts.is_some() && cx.context_value(ARTIFACTS_DONE) != Some("yes") {
             return Ok(Probe::NotDone);
         }

@@ -84,38 +84,32 @@ impl Kind for EmailStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
-        let to: Vec<String> = step.to.iter().map(render).collect();
-        format!("email {}: {}", to.join(", "), render(&step.subject))
+        let to: Vec<String> = self.to.iter().map(render).collect();
+        format!("email {}: {}", to.join(", "), render(&self.subject))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let email = self;
         Explained::new(format!(
             "Email {}, with the subject {}.",
-            codes(&email.to),
-            show_code(&email.subject)
+            codes(&self.to),
+            show_code(&self.subject)
         ))
-        .detail_if(
-            !email.cc.is_empty(),
-            format!("Copy to {}.", codes(&email.cc)),
-        )
-        .detail(labelled_text("The body", &email.body))
+        .detail_if(!self.cc.is_empty(), format!("Copy to {}.", codes(&self.cc)))
+        .detail(labelled_text("The body", &self.body))
         .detail("Sent through the SMTP server in `RELMAN_SMTP_URL`.")
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let redactor = clients::redactor(cx.project, cx.env);
         let settings = clients::smtp(cx.env)?;
-        let parts = parts(step, cx.project, settings.as_ref(), &|template| {
+        let parts = parts(self, cx.project, settings.as_ref(), &|template| {
             Ok(cx.render(template))
         })?;
-        let unresolved = step
+        let unresolved = self
             .to
             .iter()
-            .chain(&step.cc)
-            .chain(step.from.iter())
+            .chain(&self.cc)
+            .chain(self.from.iter())
             .any(|template| cx.render_strict(template).is_err());
         let line = match (email(&parts), &settings) {
             (Ok(email), Some(settings)) => settings.describe(&email),
@@ -146,24 +140,23 @@ impl Kind for EmailStep {
         }
         if parts.from.is_none() {
             effects.push(note(
-            "the email has no sender yet: add `from`, `?from=` to the SMTP URL, or git's `user.email`",
-            &redactor,
-        ));
+                "the email has no sender yet: add `from`, `?from=` to the SMTP URL, or git's `user.email`",
+                &redactor,
+            ));
         }
         Ok(effects)
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let step = self;
         let settings = clients::smtp(cx.env)?.ok_or_else(|| {
             StepError::new(format!(
-            "`{SMTP_URL_ENV}` is not set: relman sends email through it"
-        ))
-        .with_hint(format!(
-            "export `{SMTP_URL_ENV}`: {SMTP_URL_HELP} (STARTTLS is used when the server offers it)"
-        ))
+                "`{SMTP_URL_ENV}` is not set: relman sends email through it"
+            ))
+            .with_hint(format!(
+                "export `{SMTP_URL_ENV}`: {SMTP_URL_HELP} (STARTTLS is used when the server offers it)"
+            ))
         })?;
-        let parts = parts(step, cx.project, Some(&settings), &|template| {
+        let parts = parts(self, cx.project, Some(&settings), &|template| {
             cx.render(template)
         })?;
         let mut email = email(&parts)?;
@@ -196,8 +189,8 @@ impl Kind for EmailStep {
         Ok(Outcome::Done)
     }
 
-    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let _ = (step, cx);
+    /// No server says whether it delivered a message: a person checks (by its `Message-ID`).
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         Ok(Probe::Unknown)
     }
 }

@@ -153,45 +153,43 @@ impl Kind for HttpStep {
         let render = |template: &Template| template.render_partial(variables);
         // Titles land in the journal and the terminal: a URL's password or token never shows.
         let url = |template: &Template| Redactor::new().redact(&render(template));
-        let step = self;
-        format!("{} {}", step.method, url(&step.url))
+        format!("{} {}", self.method, url(&self.url))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let http = self;
-        let mut explained = Explained::new(format!("Send `{} {}`.", http.method, show(&http.url)));
-        if let Some(json) = &http.json {
+        let mut explained = Explained::new(format!("Send `{} {}`.", self.method, show(&self.url)));
+        if let Some(json) = &self.json {
             explained = explained.detail(format!("With the JSON body `{json}`."));
         }
-        if let Some(body) = &http.body {
+        if let Some(body) = &self.body {
             explained = explained.detail(labelled_text("The body", body));
         }
-        if !http.headers.is_empty() {
-            let names: Vec<String> = http
+        if !self.headers.is_empty() {
+            let names: Vec<String> = self
                 .headers
                 .iter()
                 .map(|(name, _)| format!("`{name}`"))
                 .collect();
             explained = explained.detail(format!("Headers: {}.", join(&names)));
         }
-        explained = explained.detail(match http.expect {
+        explained = explained.detail(match self.expect {
             Some(status) => format!("It must answer {status}."),
             None => "It must answer with a 2xx status.".to_owned(),
         });
-        if !http.save.is_empty() {
-            let saved: Vec<String> = http
+        if !self.save.is_empty() {
+            let saved: Vec<String> = self
                 .save
                 .iter()
                 .map(|(name, pointer)| format!("`{name}` (from `{pointer}`)"))
                 .collect();
             explained = explained.detail(format!("Keeps {} from the answer.", join(&saved)));
         }
-        if let Some(find) = &http.find {
+        if let Some(find) = &self.find {
             explained = explained.detail(format!(
                 "Looks first with `GET {}`: when its answer has {}, the request was sent by an earlier run and is not sent again.",
                 show(find),
                 join(
-                    &http
+                    &self
                         .found
                         .iter()
                         .map(|(_, pointer)| format!("`{pointer}`"))
@@ -203,23 +201,22 @@ impl Kind for HttpStep {
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let redactor = clients::redactor(cx.project, cx.env);
         let client = clients::http(cx.project, cx.env);
-        let resolved = resolve_http(step, &mut |template| Ok(cx.render(template)))?;
-        let mut effects = match http_call(step, resolved) {
+        let resolved = resolve_http(self, &mut |template| Ok(cx.render(template)))?;
+        let mut effects = match http_call(self, resolved) {
             Ok(call) => vec![http_effect(&call.render(&client), &redactor)],
             // A URL only known at run time (`{steps.ID.url}`): show it as it stands.
             Err(_) => vec![Effect::Http {
-                method: step.method.clone(),
-                url: redactor.redact(&cx.render(&step.url)),
+                method: self.method.clone(),
+                url: redactor.redact(&cx.render(&self.url)),
                 body: None,
             }],
         };
-        if let Some(find) = &step.find {
-            let headers = render_headers(step, &mut |template| Ok(cx.render(template)))?;
+        if let Some(find) = &self.find {
+            let headers = render_headers(self, &mut |template| Ok(cx.render(template)))?;
             let url = cx.render(find);
-            match HttpFind::new(&url, &headers, &step.found) {
+            match HttpFind::new(&url, &headers, &self.found) {
                 Ok(find) => {
                     effects.insert(0, http_effect(&find.render(&client), &redactor));
                     effects.insert(
@@ -227,7 +224,7 @@ impl Kind for HttpStep {
                     note(
                         format!(
                             "looks first: when its answer has {}, the request was sent already and is not sent again",
-                            pointers(&step.found)
+                            pointers(&self.found)
                         ),
                         &redactor,
                     ),
@@ -243,8 +240,8 @@ impl Kind for HttpStep {
                 ),
             }
         }
-        if !step.save.is_empty() {
-            let saved: Vec<String> = step
+        if !self.save.is_empty() {
+            let saved: Vec<String> = self
                 .save
                 .iter()
                 .map(|(name, pointer)| format!("`{name}` from `{pointer}`"))
@@ -258,25 +255,23 @@ impl Kind for HttpStep {
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let def = step;
-        let step = self;
         // Look before creating: what an earlier run (or a person) created is not created twice.
-        if let Some(find) = resolve_find(step, cx)?
-            && let Some(outputs) = look_up(&find, cx, def.timeout)?
+        if let Some(find) = resolve_find(self, cx)?
+            && let Some(outputs) = look_up(&find, cx, step.timeout)?
         {
             found_done(cx, outputs);
             return Ok(Outcome::Done);
         }
-        let client = clients::http_with_timeout(cx.project, cx.env, def.timeout);
-        let resolved = resolve_http(step, &mut |template| cx.render(template))?;
+        let client = clients::http_with_timeout(cx.project, cx.env, step.timeout);
+        let resolved = resolve_http(self, &mut |template| cx.render(template))?;
         let target = client.redactor().redact(&resolved.target);
-        let call = http_call(step, resolved)?;
+        let call = http_call(self, resolved)?;
         let result = match call.execute(&client) {
             Ok(result) => result,
-            Err(error) if !step.idempotent && maybe_received(&error) => {
+            Err(error) if !self.idempotent && maybe_received(&error) => {
                 // Sent, no answer: the look-up can tell whether it was carried out.
-                if let Some(find) = resolve_find(step, cx)?
-                    && let Some(outputs) = look_up(&find, cx, def.timeout)?
+                if let Some(find) = resolve_find(self, cx)?
+                    && let Some(outputs) = look_up(&find, cx, step.timeout)?
                 {
                     found_done(cx, outputs);
                     return Ok(Outcome::Done);
@@ -286,7 +281,7 @@ impl Kind for HttpStep {
             Err(error) => return Err(failed(&format!("`{target}` failed"), error)),
         };
         cx.output(&format!("{target} answered {}", result.status));
-        if step.method != "GET" && step.method != "HEAD" {
+        if self.method != "GET" && self.method != "HEAD" {
             cx.push_remote(RemoteEffect {
                 description: format!("`{target}` (answered {})", result.status),
                 undo_hint:
@@ -304,17 +299,14 @@ impl Kind for HttpStep {
     }
 
     fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let def = step;
-        let step = self;
-
-        let Some(find) = resolve_find(step, cx)? else {
-            return Ok(if step.idempotent {
+        let Some(find) = resolve_find(self, cx)? else {
+            return Ok(if self.idempotent {
                 Probe::NotDone
             } else {
                 Probe::Unknown
             });
         };
-        Ok(match look_up(&find, cx, def.timeout)? {
+        Ok(match look_up(&find, cx, step.timeout)? {
             Some(outputs) => {
                 found_done(cx, outputs);
                 Probe::Done
@@ -384,9 +376,7 @@ fn parse_find(options: &mut Options<'_>, save: &[(String, String)]) -> Result<Fi
         return Err(options.error_hint(
             span,
             format!("`save.{name}` has no counterpart in `found`"),
-            format!(
-                "when the look-up finds the effect, the step's outputs come from `found`: add `found.{name}`"
-            ),
+            format!("when the look-up finds the effect, the step's outputs come from `found`: add `found.{name}`"),
         ));
     }
     Ok((Some(url), pointers))

@@ -42,8 +42,7 @@ impl Kind for ManualStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let manual = self;
-        let text = render(&manual.text);
+        let text = render(&self.text);
         let first = text.lines().next().unwrap_or_default();
         if first.chars().count() > 60 {
             format!("manual: {}…", first.chars().take(59).collect::<String>())
@@ -53,9 +52,8 @@ impl Kind for ManualStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let manual = self;
-        let mut explained = Explained::new(format!("**By hand:** {}", show(&manual.text)));
-        for item in &manual.checklist {
+        let mut explained = Explained::new(format!("**By hand:** {}", show(&self.text)));
+        for item in &self.checklist {
             explained = explained.detail(format!("[ ] {}", show(item)));
         }
         explained.detail(

@@ -45,21 +45,19 @@ impl Kind for MergeStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let merge = self;
-        format!("merge into {}", render(&merge.into))
+        format!("merge into {}", render(&self.into))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let merge = self;
         Explained::new(format!(
             "Merge the current branch into {} with a merge commit.",
-            show_code(&merge.into)
+            show_code(&self.into)
         ))
         .detail_if(
-            merge.message.is_some(),
+            self.message.is_some(),
             format!(
                 "Its message: {}.",
-                merge.message.as_ref().map(show_code).unwrap_or_default()
+                self.message.as_ref().map(show_code).unwrap_or_default()
             ),
         )
     }

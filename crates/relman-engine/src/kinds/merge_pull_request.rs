@@ -60,34 +60,31 @@ impl Kind for MergePullRequestStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
-        format!("merge pull request #{}", render(&step.number))
+        format!("merge pull request #{}", render(&self.number))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let merge = self;
         Explained::new(format!(
             "Merge pull request {} ({}).",
-            show_code(&merge.number),
-            merge.method
+            show_code(&self.number),
+            self.method
         ))
         .detail_if(
-            merge.repo.is_some(),
+            self.repo.is_some(),
             format!(
                 "In the repository {}.",
-                merge.repo.as_ref().map(show_code).unwrap_or_default()
+                self.repo.as_ref().map(show_code).unwrap_or_default()
             ),
         )
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let redactor = clients::redactor(cx.project, cx.env);
-        let repo = clients::repo(cx.project, step.repo.as_ref().map(|repo| cx.render(repo)))?;
-        let number = cx.render(&step.number);
+        let repo = clients::repo(cx.project, self.repo.as_ref().map(|repo| cx.render(repo)))?;
+        let number = cx.render(&self.number);
         let options = MergeOptions {
-            merge_method: step.method.parse::<MergeMethod>().map_err(StepError::new)?,
+            merge_method: self.method.parse::<MergeMethod>().map_err(StepError::new)?,
             ..MergeOptions::default()
         };
         let request = github
@@ -106,13 +103,12 @@ impl Kind for MergePullRequestStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let repo = clients::repo(
             cx.project,
-            step.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
+            self.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
         )?;
-        let number = parse_number(&cx.render(&step.number)?)?;
+        let number = parse_number(&cx.render(&self.number)?)?;
         let doing = format!("cannot merge pull request #{number} in `{repo}`");
         let pull = github
             .pull_request(&repo, number)
@@ -130,7 +126,7 @@ impl Kind for MergePullRequestStep {
             }
             PullStatus::Open => {
                 let options = MergeOptions {
-                    merge_method: step.method.parse::<MergeMethod>().map_err(StepError::new)?,
+                    merge_method: self.method.parse::<MergeMethod>().map_err(StepError::new)?,
                     ..MergeOptions::default()
                 };
                 let result = github
@@ -161,13 +157,12 @@ impl Kind for MergePullRequestStep {
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let repo = clients::repo(
             cx.project,
-            step.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
+            self.repo.as_ref().map(|repo| cx.render(repo)).transpose()?,
         )?;
-        let number = parse_number(&cx.render(&step.number)?)?;
+        let number = parse_number(&cx.render(&self.number)?)?;
         let pull = github
             .pull_request(&repo, number)
             .map_err(|error| failed(&format!("cannot read pull request #{number}"), error))?;

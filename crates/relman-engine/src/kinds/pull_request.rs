@@ -88,35 +88,33 @@ impl Kind for PullRequestStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
         format!(
             "open a pull request from {} into {}",
-            render(&step.head),
-            render(&step.base)
+            render(&self.head),
+            render(&self.base)
         )
     }
 
     fn explain(&self, cx: &mut ExplainCx<'_>) -> Explained {
-        let pull = self;
         let mut explained = Explained::new(format!(
             "Open a pull request from {} into {}, titled {} (or reuse the open one).",
-            show_code(&pull.head),
-            show_code(&pull.base),
-            show_code(&pull.title)
+            show_code(&self.head),
+            show_code(&self.base),
+            show_code(&self.title)
         ));
-        if let Some(repo) = &pull.repo {
+        if let Some(repo) = &self.repo {
             explained = explained.detail(format!("In the repository {}.", show_code(repo)));
         }
-        if pull.draft {
+        if self.draft {
             explained = explained.detail("As a draft.");
         }
-        if let Some(body) = &pull.body {
+        if let Some(body) = &self.body {
             explained = explained.detail(labelled_text("The description", body));
         }
         for (label, values) in [
-            ("Reviewers", &pull.reviewers),
-            ("Assignees", &pull.assignees),
-            ("Labels", &pull.labels),
+            ("Reviewers", &self.reviewers),
+            ("Assignees", &self.assignees),
+            ("Labels", &self.labels),
         ] {
             if !values.is_empty() {
                 explained = explained.detail(format!("{label}: {}.", codes(values)));
@@ -129,10 +127,9 @@ impl Kind for PullRequestStep {
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let redactor = clients::redactor(cx.project, cx.env);
-        let resolved = resolve(step, cx.project, &|template| Ok(cx.render(template)))?;
+        let resolved = resolve(self, cx.project, &|template| Ok(cx.render(template)))?;
         let repo = &resolved.repo;
         let mut effects = vec![
             note(
@@ -184,9 +181,8 @@ impl Kind for PullRequestStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
-        let resolved = resolve(step, cx.project, &|template| cx.render(template))?;
+        let resolved = resolve(self, cx.project, &|template| cx.render(template))?;
         let repo = &resolved.repo;
         let (head, base) = (&resolved.pull.head, &resolved.pull.base);
         let doing = format!("cannot open the pull request from `{head}` into `{base}` in `{repo}`");
@@ -258,7 +254,6 @@ impl Kind for PullRequestStep {
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let step = self;
         let Some(number) = cx
             .context_value("number")
             .and_then(|number| number.parse::<u64>().ok())
@@ -270,7 +265,7 @@ impl Kind for PullRequestStep {
             return Ok(Probe::NotDone);
         }
         let github = clients::github(cx.project, cx.env)?;
-        let resolved = resolve(step, cx.project, &|template| cx.render(template))?;
+        let resolved = resolve(self, cx.project, &|template| cx.render(template))?;
         let pull = github
             .pull_request(&resolved.repo, number)
             .map_err(|error| failed(&format!("cannot read pull request #{number}"), error))?;

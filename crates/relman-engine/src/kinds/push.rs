@@ -72,8 +72,7 @@ impl Kind for PushStep {
     }
 
     fn describe(&self, _variables: &Variables) -> String {
-        let push = self;
-        match (push.branch, push.tag) {
+        match (self.branch, self.tag) {
             (true, true) => "push branch and tag".to_owned(),
             (true, false) => "push branch".to_owned(),
             _ => "push tag".to_owned(),
@@ -81,18 +80,17 @@ impl Kind for PushStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let push = self;
-        let what = match (push.branch, push.tag) {
+        let what = match (self.branch, self.tag) {
             (true, true) => "the branch and the tag",
             (true, false) => "the branch",
             _ => "the tag",
         };
         Explained::new(format!(
             "Push {what} to {}{}.",
-            push.remote
+            self.remote
                 .as_deref()
                 .map_or_else(|| "the remote".to_owned(), code),
-            if push.branch && push.tag {
+            if self.branch && self.tag {
                 ", atomically"
             } else {
                 ""

@@ -117,24 +117,22 @@ impl Kind for ReleaseStep {
                 render,
             )
         };
-        let step = self;
         format!(
             "{} the GitHub release {}",
-            match step.action {
+            match self.action {
                 ReleaseAction::Draft => "draft",
                 ReleaseAction::Publish => "publish",
             },
-            tag(step.tag.as_ref())
+            tag(self.tag.as_ref())
         )
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let release = self;
-        let tag = release
+        let tag = self
             .tag
             .as_ref()
             .map_or_else(|| "`{tag}`".to_owned(), show_code);
-        let explained = match release.action {
+        let explained = match self.action {
             ReleaseAction::Draft => Explained::new(format!(
                 "Create (or update) a draft GitHub release for {tag}."
             )),
@@ -143,50 +141,51 @@ impl Kind for ReleaseStep {
             )),
         };
         explained
-            .detail(match (&release.notes, release.keep_notes) {
+            .detail(match (&self.notes, self.keep_notes) {
                 (Some(notes), false) => labelled_text("Its notes", notes),
                 (None, false) => "Its notes are this release's changelog section.".to_owned(),
                 (Some(notes), true) => format!(
                     "A release that exists keeps the notes it has (edited by hand); a new one gets {}.",
                     show_code(notes)
                 ),
-                (None, true) => "A release that exists keeps the notes it has (edited by hand); a new one gets this release's changelog section.".to_owned(),
+                (None, true) => {
+                    "A release that exists keeps the notes it has (edited by hand); a new one gets this release's changelog section.".to_owned()
+                }
             })
             .detail_if(
-                release.title.is_some(),
+                self.title.is_some(),
                 format!(
                     "Its title: {}.",
-                    release.title.as_ref().map(show_code).unwrap_or_default()
+                    self.title.as_ref().map(show_code).unwrap_or_default()
                 ),
             )
             .detail_if(
-                !release.assets.is_empty(),
-                format!("With the files {}.", codes(&release.assets)),
+                !self.assets.is_empty(),
+                format!("With the files {}.", codes(&self.assets)),
             )
-            .detail(match release.prerelease {
+            .detail(match self.prerelease {
                 Some(true) => "Marked as a pre-release.",
                 Some(false) => "Not marked as a pre-release.",
                 None => "Marked as a pre-release when the version is one.",
             })
             .detail_if(
-                release.repo.is_some(),
+                self.repo.is_some(),
                 format!(
                     "In the repository {}.",
-                    release.repo.as_ref().map(show_code).unwrap_or_default()
+                    self.repo.as_ref().map(show_code).unwrap_or_default()
                 ),
             )
             .detail("Later steps can use its address as `{release_url}`.")
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let redactor = clients::redactor(cx.project, cx.env);
         let mut variables = cx.variables.clone();
         if cx.sim.committed {
             variables.set("sha", "{sha}");
         }
-        let resolved = resolve(step, cx.project, &variables, &|template| {
+        let resolved = resolve(self, cx.project, &variables, &|template| {
             Ok(cx.render(template))
         })?;
         let Resolved {
@@ -198,24 +197,24 @@ impl Kind for ReleaseStep {
             &github.create_release(repo, release).render(),
             &redactor,
         )];
-        let update = if step.action == ReleaseAction::Publish {
+        let update = if self.action == ReleaseAction::Publish {
             "updated and published"
         } else {
             "updated (a published one stays published)"
         };
-        let kept = if step.keep_notes {
+        let kept = if self.keep_notes {
             ", keeping its notes"
         } else {
             ""
         };
         effects.push(note(
-        format!(
-            "if `{repo}` has a release of `{}` already (a draft too), it is {update} instead{kept}: PATCH {}/repos/{repo}/releases/{{id}}",
-            release.tag_name,
-            github.api()
-        ),
-        &redactor,
-    ));
+            format!(
+                "if `{repo}` has a release of `{}` already (a draft too), it is {update} instead{kept}: PATCH {}/repos/{repo}/releases/{{id}}",
+                release.tag_name,
+                github.api()
+            ),
+            &redactor,
+        ));
         for pattern in assets {
             let files = crate::kinds::commit::expand_globs(
                 &cx.project.root,
@@ -223,9 +222,9 @@ impl Kind for ReleaseStep {
             )?;
             if files.is_empty() {
                 effects.push(note(
-                format!("uploads the files matching `{pattern}` (none exist yet: an earlier step must make them), replacing assets of the same name"),
-                &redactor,
-            ));
+                    format!("uploads the files matching `{pattern}` (none exist yet: an earlier step must make them), replacing assets of the same name"),
+                    &redactor,
+                ));
             }
             for file in files {
                 let name = file_name(&file);
@@ -250,24 +249,23 @@ impl Kind for ReleaseStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let Resolved {
             repo,
             release: wanted,
             assets,
-        } = resolve_run(step, cx)?;
+        } = resolve_run(self, cx)?;
         let files = asset_files(cx, &assets)?;
         let tag = wanted.tag_name.clone();
         if cx.context_value("tag").is_none() {
             cx.set_context("tag", tag.clone());
             cx.save()?;
         }
-        let verb = match step.action {
+        let verb = match self.action {
             ReleaseAction::Draft => "draft",
             ReleaseAction::Publish => "publish",
         };
-        let ensured = if step.keep_notes {
+        let ensured = if self.keep_notes {
             github.ensure_release_keeping_notes(&repo, &wanted)
         } else {
             github.ensure_release(&repo, &wanted)
@@ -287,7 +285,7 @@ impl Kind for ReleaseStep {
             if release.draft { "draft" } else { "published" },
             release.html_url
         ));
-        if step.action == ReleaseAction::Draft && !release.draft {
+        if self.action == ReleaseAction::Draft && !release.draft {
             cx.output("the release was published already: it stays published");
         }
         let root = cx.root().to_owned();
@@ -307,13 +305,12 @@ impl Kind for ReleaseStep {
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let step = self;
         let github = clients::github(cx.project, cx.env)?;
         let Resolved {
             repo,
             release,
             assets,
-        } = resolve_run(step, cx)?;
+        } = resolve_run(self, cx)?;
         let tag = release.tag_name;
         let found = github.release_by_tag(&repo, &tag).map_err(|error| {
             failed(
@@ -324,7 +321,7 @@ impl Kind for ReleaseStep {
         let Some(release) = found else {
             return Ok(Probe::NotDone);
         };
-        if step.action == ReleaseAction::Publish && release.draft {
+        if self.action == ReleaseAction::Publish && release.draft {
             return Ok(Probe::NotDone);
         }
         if !assets.is_empty() {

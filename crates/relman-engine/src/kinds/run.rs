@@ -91,8 +91,7 @@ impl Kind for RunStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let run = self;
-        let words: Vec<String> = run
+        let words: Vec<String> = self
             .command
             .templates()
             .iter()
@@ -102,32 +101,31 @@ impl Kind for RunStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let run = self;
-        let command = match &run.command {
+        let command = match &self.command {
             CommandSpec::Argv(words) => words.iter().map(show).collect::<Vec<_>>().join(" "),
             CommandSpec::Shell(line) => show(line),
         };
         let mut explained = Explained::new(format!("Run {}.", code(&command)))
-            .detail_if(run.shell, "Through `sh -c`.")
+            .detail_if(self.shell, "Through `sh -c`.")
             .detail_if(
-                run.cwd.is_some(),
+                self.cwd.is_some(),
                 format!(
                     "In {}.",
-                    run.cwd.as_ref().map(show_code).unwrap_or_default()
+                    self.cwd.as_ref().map(show_code).unwrap_or_default()
                 ),
             );
-        if !run.env.is_empty() {
-            let vars: Vec<String> = run
+        if !self.env.is_empty() {
+            let vars: Vec<String> = self
                 .env
                 .iter()
                 .map(|(name, value)| format!("`{name}={}`", show(value)))
                 .collect();
             explained = explained.detail(format!("With {}.", join(&vars)));
         }
-        if run.idempotent {
+        if self.idempotent {
             explained = explained.detail("Safe to run again if relman stopped while it ran.");
         }
-        if let Some(undo) = &run.undo {
+        if let Some(undo) = &self.undo {
             let undo = match undo {
                 CommandSpec::Argv(words) => words.iter().map(show).collect::<Vec<_>>().join(" "),
                 CommandSpec::Shell(line) => show(line),

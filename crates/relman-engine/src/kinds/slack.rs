@@ -58,34 +58,31 @@ impl Kind for SlackStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let step = self;
-        format!("post to Slack {}", render(&step.channel))
+        format!("post to Slack {}", render(&self.channel))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let slack = self;
-        let message = show(&slack.message);
+        let message = show(&self.message);
         let explained = if message.trim_end().contains('\n') {
-            Explained::new(format!("Post to Slack {}.", show_code(&slack.channel)))
-                .detail(labelled_text("The message", &slack.message))
+            Explained::new(format!("Post to Slack {}.", show_code(&self.channel)))
+                .detail(labelled_text("The message", &self.message))
         } else {
             Explained::new(format!(
                 "Post to Slack {}: {}.",
-                show_code(&slack.channel),
-                show_code(&slack.message)
+                show_code(&self.channel),
+                show_code(&self.message)
             ))
         };
         explained.detail(format!(
             "Through the incoming webhook in `{}`.",
-            slack.webhook_env
+            self.webhook_env
         ))
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let redactor = clients::redactor(cx.project, cx.env);
-        let message = slack_message(step, &|template| Ok(cx.render(template)))?;
-        match cx.env.var(&step.webhook_env) {
+        let message = slack_message(self, &|template| Ok(cx.render(template)))?;
+        match cx.env.var(&self.webhook_env) {
             Some(webhook) => {
                 let rendered = slack(webhook, None)?.render(&message);
                 Ok(vec![http_effect(&rendered, &redactor)])
@@ -93,7 +90,7 @@ impl Kind for SlackStep {
             None => Ok(vec![
             Effect::Http {
                 method: "POST".to_owned(),
-                url: format!("${}", step.webhook_env),
+                url: format!("${}", self.webhook_env),
                 body: Some(redactor.redact(
                     &serde_json::to_string_pretty(
                         &serde_json::json!({"text": message.text, "channel": message.channel}),
@@ -104,7 +101,7 @@ impl Kind for SlackStep {
             note(
                 format!(
                     "`{}` is not set: set it to the Slack incoming-webhook URL before running",
-                    step.webhook_env
+                    self.webhook_env
                 ),
                 &redactor,
             ),
@@ -113,21 +110,19 @@ impl Kind for SlackStep {
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let def = step;
-        let step = self;
-        let message = slack_message(step, &|template| cx.render(template))?;
-        let webhook = cx.env.var(&step.webhook_env).ok_or_else(|| {
-        StepError::new(format!(
-            "`{}` is not set: it holds the Slack incoming-webhook URL",
-            step.webhook_env
-        ))
-        .with_hint(format!(
-            "create an incoming webhook (https://api.slack.com/messaging/webhooks) and export its URL as `{}`",
-            step.webhook_env
-        ))
-    })?;
+        let message = slack_message(self, &|template| cx.render(template))?;
+        let webhook = cx.env.var(&self.webhook_env).ok_or_else(|| {
+            StepError::new(format!(
+                "`{}` is not set: it holds the Slack incoming-webhook URL",
+                self.webhook_env
+            ))
+            .with_hint(format!(
+                "create an incoming webhook (https://api.slack.com/messaging/webhooks) and export its URL as `{}`",
+                self.webhook_env
+            ))
+        })?;
         let channel = message.channel.clone().unwrap_or_default();
-        match slack(webhook, def.timeout)?.send(&message) {
+        match slack(webhook, step.timeout)?.send(&message) {
             Ok(()) => {}
             Err(error) if maybe_received(&error) => {
                 return Ok(ask_a_person(
@@ -147,8 +142,8 @@ impl Kind for SlackStep {
         Ok(Outcome::Done)
     }
 
-    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let _ = (step, cx);
+    /// Slack does not say whether it got a message: a person checks.
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         Ok(Probe::Unknown)
     }
 }

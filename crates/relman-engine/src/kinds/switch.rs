@@ -44,16 +44,11 @@ impl Kind for SwitchStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let switch = self;
-        format!("switch to {}", render(&switch.branch))
+        format!("switch to {}", render(&self.branch))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let switch = self;
-        Explained::new(format!(
-            "Switch to the branch {}.",
-            show_code(&switch.branch)
-        ))
+        Explained::new(format!("Switch to the branch {}.", show_code(&self.branch)))
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {

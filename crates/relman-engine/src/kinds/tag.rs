@@ -47,24 +47,22 @@ impl Kind for TagStep {
 
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
-        let tag = self;
-        format!("tag {}", render(&tag.name))
+        format!("tag {}", render(&self.name))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let tag = self;
-        let kind = match (tag.sign, &tag.message) {
+        let kind = match (self.sign, &self.message) {
             (true, _) => "a signed tag",
             (false, Some(_)) => "an annotated tag",
             (false, None) => "a lightweight tag",
         };
         Explained::new(format!(
             "Create {kind} {} on the release commit.",
-            show_code(&tag.name)
+            show_code(&self.name)
         ))
         .detail_if(
-            tag.message.is_some(),
-            tag.message
+            self.message.is_some(),
+            self.message
                 .as_ref()
                 .map(|message| labelled_text("Its message", message))
                 .unwrap_or_default(),

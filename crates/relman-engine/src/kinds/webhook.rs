@@ -62,28 +62,22 @@ impl Kind for WebhookStep {
         let render = |template: &Template| template.render_partial(variables);
         // Titles land in the journal and the terminal: a URL's password or token never shows.
         let url = |template: &Template| Redactor::new().redact(&render(template));
-        let step = self;
-        format!("post to the webhook {}", url(&step.url))
+        format!("post to the webhook {}", url(&self.url))
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let webhook = self;
-        Explained::new(format!(
-            "Post a JSON payload to {}.",
-            show_code(&webhook.url)
-        ))
-        .detail(format!("The payload: `{}`.", webhook.payload))
+        Explained::new(format!("Post a JSON payload to {}.", show_code(&self.url)))
+            .detail(format!("The payload: `{}`.", self.payload))
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let step = self;
         let redactor = clients::redactor(cx.project, cx.env);
         let client = clients::http(cx.project, cx.env);
         let ResolvedWebhook {
             url,
             payload,
             headers,
-        } = webhook_call(step, &mut |template| Ok(cx.render(template)))?;
+        } = webhook_call(self, &mut |template| Ok(cx.render(template)))?;
         Ok(vec![match Webhook::new(&url, payload.clone(), &headers) {
             Ok(webhook) => http_effect(&webhook.render(&client), &redactor),
             Err(_) => Effect::Http {
@@ -97,14 +91,12 @@ impl Kind for WebhookStep {
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let def = step;
-        let step = self;
-        let client = clients::http_with_timeout(cx.project, cx.env, def.timeout);
+        let client = clients::http_with_timeout(cx.project, cx.env, step.timeout);
         let ResolvedWebhook {
             url,
             payload,
             headers,
-        } = webhook_call(step, &mut |template| cx.render(template))?;
+        } = webhook_call(self, &mut |template| cx.render(template))?;
         let shown = client.redactor().redact(&url);
         let answer =
             match Webhook::new(&url, payload, &headers).and_then(|webhook| webhook.send(&client)) {
@@ -130,8 +122,8 @@ impl Kind for WebhookStep {
         Ok(Outcome::Done)
     }
 
-    fn probe(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
-        let _ = (step, cx);
+    /// No service says whether it got a message: a person checks.
+    fn probe(&self, _step: &StepInfo<'_>, _cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         Ok(Probe::Unknown)
     }
 }

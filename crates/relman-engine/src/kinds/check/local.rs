@@ -97,7 +97,8 @@ impl CheckStep {
                         if self.allow_untracked {
                             "commit or stash them (`git stash`), then try again".to_owned()
                         } else {
-                            "commit or stash them (`git stash -u`), or set `allow-untracked = true` on the check".to_owned()
+                            "commit or stash them (`git stash -u`), or set `allow-untracked = true` on the check"
+                                .to_owned()
                         },
                     )
                 }

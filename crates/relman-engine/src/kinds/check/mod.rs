@@ -91,45 +91,56 @@ impl Kind for CheckStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let check = self;
-        let sentence = match check.check {
+        let sentence = match self.check {
             Check::Branch => format!(
                 "Check that the current branch is {}.",
-                check.branch.as_ref().map_or_else(
+                self.branch.as_ref().map_or_else(
                     || "the release branch (`project.branch`)".to_owned(),
                     show_code
                 )
             ),
             Check::Clean => "Check that there are no uncommitted changes.".to_owned(),
-            Check::UpToDate => "Check that the branch is level with the remote's (asked with `git ls-remote`; nothing is fetched).".to_owned(),
+            Check::UpToDate => {
+                "Check that the branch is level with the remote's (asked with `git ls-remote`; nothing is fetched).".to_owned()
+            }
             Check::TagAvailable => format!(
                 "Check that the tag {} exists neither here nor on the remote.",
-                check.tag.as_ref().map_or_else(|| "`{tag}`".to_owned(), show_code)
+                self.tag
+                    .as_ref()
+                    .map_or_else(|| "`{tag}`".to_owned(), show_code)
             ),
             Check::VersionBumped => {
                 "Check that the version in the files is greater than the last release's.".to_owned()
             }
-            Check::ChangelogEntry => "Check that the changelog has notes for `{version}` (or that fragments or commits exist to make them).".to_owned(),
+            Check::ChangelogEntry => {
+                "Check that the changelog has notes for `{version}` (or that fragments or commits exist to make them).".to_owned()
+            }
             Check::CiGreen => format!(
                 "Check that every check run and status on {} succeeded.",
-                check.git_ref.as_ref().map_or_else(|| "HEAD".to_owned(), show_code)
+                self.git_ref
+                    .as_ref()
+                    .map_or_else(|| "HEAD".to_owned(), show_code)
             ),
             Check::MilestoneClosed => format!(
                 "Check that the milestone {} has no open issue or pull request.",
-                check.milestone.as_ref().map_or_else(|| "`{version}`".to_owned(), show_code)
+                self.milestone
+                    .as_ref()
+                    .map_or_else(|| "`{version}`".to_owned(), show_code)
             ),
             Check::NoOpenIssues => format!(
                 "Check that no open issue or pull request carries the label {}.",
-                check.label.as_ref().map_or_else(|| "given".to_owned(), show_code)
+                self.label
+                    .as_ref()
+                    .map_or_else(|| "given".to_owned(), show_code)
             ),
         };
         Explained::new(sentence)
-            .detail_if(check.allow_untracked, "Untracked files are allowed.")
+            .detail_if(self.allow_untracked, "Untracked files are allowed.")
             .detail_if(
-                check.remote.is_some(),
+                self.remote.is_some(),
                 format!(
                     "The remote is `{}`.",
-                    check.remote.as_deref().unwrap_or_default()
+                    self.remote.as_deref().unwrap_or_default()
                 ),
             )
     }

@@ -159,8 +159,7 @@ impl Kind for VerifyStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let verify = self;
-        match verify {
+        match self {
             VerifyStep::Pypi {
                 package,
                 index,

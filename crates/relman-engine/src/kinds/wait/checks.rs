@@ -95,9 +95,7 @@ pub(super) fn preview(
             &redactor,
         ));
         effects.push(clients::note(
-            format!(
-                "CircleCI workflows are found through the links of failed statuses; the CircleCI token is read from `{token_env}`"
-            ),
+            format!("CircleCI workflows are found through the links of failed statuses; the CircleCI token is read from `{token_env}`"),
             &redactor,
         ));
     }

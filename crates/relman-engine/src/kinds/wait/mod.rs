@@ -147,8 +147,7 @@ impl Kind for WaitStep {
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let wait = self;
-        match wait {
+        match self {
             WaitStep::Checks {
                 git_ref,
                 rerun_failed,
