@@ -7,48 +7,18 @@ use std::time::Instant;
 
 use relman_remote::Redactor;
 
+use crate::core::PlanFacts;
 pub use crate::core::redactor;
 use crate::core::report::{Event, Prompter, Reporter};
-use crate::core::{Ledger, PlanFacts};
 use crate::environment::Environment;
 use crate::journal::{
-    Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord, StepState,
-    Undo,
+    Journal, JournalError, JournalFile, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord,
+    StepState, Undo,
 };
 use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
-
-/// The journal file as a running step reads and writes it.
-struct JournalFile<'a> {
-    journal: &'a mut Journal,
-    state: &'a StateDir,
-    env: &'a Environment,
-}
-
-impl Ledger for JournalFile<'_> {
-    fn records(&self) -> &[StepRecord] {
-        &self.journal.steps
-    }
-
-    fn records_mut(&mut self) -> &mut [StepRecord] {
-        &mut self.journal.steps
-    }
-
-    fn runtime(&self) -> &std::collections::BTreeMap<String, String> {
-        &self.journal.runtime
-    }
-
-    fn runtime_mut(&mut self) -> &mut std::collections::BTreeMap<String, String> {
-        &mut self.journal.runtime
-    }
-
-    fn save(&mut self) -> Result<(), StepError> {
-        self.journal.updated_at = self.env.timestamp();
-        Ok(self.state.save(self.journal)?)
-    }
-}
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::{PlanFacts, StepFacts};
+use crate::core::{Ledger, PlanFacts, StepError, StepFacts};
 pub use crate::core::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
+use crate::environment::Environment;
 use crate::kinds::StepDef;
 use crate::template::Variables;
 
@@ -75,6 +76,36 @@ impl FrozenPlan {
                 })
                 .collect(),
         }
+    }
+}
+
+/// The journal file as a running step reads and writes it.
+pub(crate) struct JournalFile<'a> {
+    pub journal: &'a mut Journal,
+    pub state: &'a StateDir,
+    pub env: &'a Environment,
+}
+
+impl Ledger for JournalFile<'_> {
+    fn records(&self) -> &[StepRecord] {
+        &self.journal.steps
+    }
+
+    fn records_mut(&mut self) -> &mut [StepRecord] {
+        &mut self.journal.steps
+    }
+
+    fn runtime(&self) -> &BTreeMap<String, String> {
+        &self.journal.runtime
+    }
+
+    fn runtime_mut(&mut self) -> &mut BTreeMap<String, String> {
+        &mut self.journal.runtime
+    }
+
+    fn save(&mut self) -> Result<(), StepError> {
+        self.journal.updated_at = self.env.timestamp();
+        Ok(self.state.save(self.journal)?)
     }
 }
 
@@ -249,9 +280,9 @@ fn parse(path: &Path, text: &str) -> Result<Journal, JournalError> {
     })
 }
 
-impl From<JournalError> for crate::core::StepError {
+impl From<JournalError> for StepError {
     fn from(error: JournalError) -> Self {
-        crate::core::StepError {
+        StepError {
             hint: error.hint(),
             message: error.to_string(),
         }

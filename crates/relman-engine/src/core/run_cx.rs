@@ -16,8 +16,8 @@ use crate::project::Project;
 use crate::template::{Template, Variables};
 
 /// The journal as a running step reads and writes it: every step's record, the values learnt
-/// while running, and writing it all down now. The executor implements it over the journal
-/// file; a step calls [`RunCx::save`] before an effect it must recognise after a crash.
+/// while running, and writing it all down now. `journal::JournalFile` implements it over the
+/// journal file; a step calls [`RunCx::save`] before an effect it must recognise after a crash.
 pub trait Ledger {
     /// Every step's record, in workflow order.
     fn records(&self) -> &[StepRecord];
