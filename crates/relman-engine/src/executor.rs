@@ -7,16 +7,18 @@ use std::time::Instant;
 
 use relman_remote::Redactor;
 
+use crate::core::PlanFacts;
+pub use crate::core::redactor;
+use crate::core::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
 use crate::journal::{
-    Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord, StepState,
-    Undo,
+    Journal, JournalError, JournalFile, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord,
+    StepState, Undo,
 };
+use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
-use crate::report::{Event, Prompter, Reporter};
-use crate::steps::{self, Checkout, Outcome, Probe, RunCx, StepError};
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,15 +99,6 @@ impl std::fmt::Debug for Runner<'_> {
             .field("project", &self.project.name)
             .finish_non_exhaustive()
     }
-}
-
-/// The masker of everything relman writes: every secret environment value, URL passwords.
-pub fn redactor(project: &Project, env: &Environment) -> Redactor {
-    let mut redactor = Redactor::new();
-    for value in env.secret_values(&project.secrets) {
-        redactor.add_value(&value);
-    }
-    redactor
 }
 
 /// The release in progress, or else the last one.
@@ -327,6 +320,7 @@ impl Runner<'_> {
         journal.state = ReleaseState::Running;
         state.save(journal)?;
         let plan = journal.plan.clone();
+        let facts = plan.facts();
         for (index, step) in plan.steps.iter().enumerate() {
             let previous = journal.steps[index].state;
             if previous == StepState::Skipped && journal.steps[index].finished_at.is_none() {
@@ -352,17 +346,18 @@ impl Runner<'_> {
             let title = journal.steps[index].title.clone();
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
-                let cx = self.cx(&plan, journal, state, index, &redactor, false, None);
-                let variables = cx.variables();
-                let version = cx.project.scheme.parse(&plan.version).ok();
+                let variables = self
+                    .cx(&facts, journal, state, index, &redactor, false, None)
+                    .variables();
+                let version = self.project.scheme.parse(&plan.version).ok();
                 let context = crate::plan::variables_context(
-                    cx.project,
-                    cx.env,
+                    self.project,
+                    self.env,
                     &variables,
                     version.as_ref(),
                 );
                 let holds = crate::plan::evaluate_now(source, &context);
-                cx.journal.steps[index].title = step_title(step, &variables);
+                journal.steps[index].title = step_title(step, &variables);
                 match holds {
                     Ok(true) => {}
                     Ok(false) => {
@@ -380,26 +375,30 @@ impl Runner<'_> {
                 }
             }
             // A step with `dir` acts in another checkout, cloned first when it is missing.
-            let checkout =
-                match self.prepare_checkout(&plan, journal, state, index, &redactor, true) {
-                    Ok(checkout) => checkout,
-                    Err(error) => return self.fail(state, journal, index, &title, error, started),
-                };
+            let checkout = match self
+                .prepare_checkout(&plan, &facts, journal, state, index, &redactor, true)
+            {
+                Ok(checkout) => checkout,
+                Err(error) => return self.fail(state, journal, index, &title, error, started),
+            };
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
                 StepState::Running | StepState::Failed | StepState::Paused
             ) {
-                let mut cx = self.cx(
-                    &plan,
-                    journal,
-                    state,
-                    index,
-                    &redactor,
-                    false,
-                    checkout.as_ref(),
-                );
-                match steps::probe(step, &mut cx) {
+                let probed = {
+                    let mut cx = self.cx(
+                        &facts,
+                        journal,
+                        state,
+                        index,
+                        &redactor,
+                        false,
+                        checkout.as_ref(),
+                    );
+                    kinds::probe(step, &mut cx)
+                };
+                match probed {
                     Ok(Probe::Done) => {
                         journal.steps[index]
                             .output_tail
@@ -457,7 +456,7 @@ impl Runner<'_> {
             let mut attempts_left = step.retries;
             let outcome = loop {
                 let mut cx = self.cx(
-                    &plan,
+                    &facts,
                     journal,
                     state,
                     index,
@@ -465,7 +464,7 @@ impl Runner<'_> {
                     confirmed,
                     checkout.as_ref(),
                 );
-                match steps::execute(step, &mut cx) {
+                match kinds::execute(step, &mut cx) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
                         let line =
@@ -504,7 +503,7 @@ impl Runner<'_> {
     #[allow(clippy::too_many_arguments)]
     fn cx<'c>(
         &'c mut self,
-        plan: &'c FrozenPlan,
+        plan: &'c PlanFacts,
         journal: &'c mut Journal,
         state: &'c StateDir,
         index: usize,
@@ -516,8 +515,11 @@ impl Runner<'_> {
             project: self.project,
             env: self.env,
             plan,
-            journal,
-            state,
+            journal: Box::new(JournalFile {
+                journal,
+                state,
+                env: self.env,
+            }),
             index,
             reporter: &mut *self.reporter,
             prompter: &mut *self.prompter,
@@ -659,9 +661,11 @@ impl Runner<'_> {
 
     /// The checkout named by the `dir` of the step at `index`, relative to the project's work
     /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
+    #[allow(clippy::too_many_arguments)]
     fn prepare_checkout(
         &mut self,
         plan: &FrozenPlan,
+        facts: &PlanFacts,
         journal: &mut Journal,
         state: &StateDir,
         index: usize,
@@ -672,13 +676,16 @@ impl Runner<'_> {
         let Some(dir) = &step.dir else {
             return Ok(None);
         };
-        let cx = self.cx(plan, journal, state, index, redactor, false, None);
-        let relative = cx.render(dir)?;
-        let url = step
-            .clone
-            .as_ref()
-            .map(|clone| cx.render(clone))
-            .transpose()?;
+        let (relative, url) = {
+            let cx = self.cx(facts, journal, state, index, redactor, false, None);
+            let relative = cx.render(dir)?;
+            let url = step
+                .clone
+                .as_ref()
+                .map(|clone| cx.render(clone))
+                .transpose()?;
+            (relative, url)
+        };
         let root = self.project.root.join(&relative);
         if !root.exists() {
             let Some(url) = url.filter(|_| clone_missing) else {
@@ -697,7 +704,7 @@ impl Runner<'_> {
             ];
             let reporter = &mut *self.reporter;
             let number = step.number;
-            steps::run_command(&argv, &self.project.root, &[], None, |line| {
+            kinds::run_command(&argv, &self.project.root, &[], None, |line| {
                 reporter.event(Event::StepOutput {
                     number,
                     line: redactor.redact(line),
@@ -716,7 +723,8 @@ impl Runner<'_> {
         Ok(Some(Checkout { root, repo }))
     }
 
-    /// Runs the `undo` of the `run` step at `index`, rendered now (with the environment of now).
+    /// Runs the undo command of the step at `index` (a `run` step's `undo`), rendered now (with
+    /// the environment of now).
     fn run_step_undo(
         &mut self,
         journal: &mut Journal,
@@ -725,15 +733,13 @@ impl Runner<'_> {
         redactor: &Redactor,
     ) -> Result<Option<String>, String> {
         let plan = journal.plan.clone();
-        let steps::StepKind::Run(run) = &plan.steps[index].kind else {
-            return Ok(None);
-        };
+        let facts = plan.facts();
         let checkout = self
-            .prepare_checkout(&plan, journal, state, index, redactor, false)
+            .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
             .map_err(|error| redactor.redact(&error.to_string()))?;
         let command = {
             let cx = self.cx(
-                &plan,
+                &facts,
                 journal,
                 state,
                 index,
@@ -741,14 +747,16 @@ impl Runner<'_> {
                 false,
                 checkout.as_ref(),
             );
-            run.undo_command(&cx)
+            plan.steps[index]
+                .kind
+                .undo_command(&cx)
                 .map_err(|error| redactor.redact(&error.to_string()))?
         };
-        let Some(steps::run::Resolved { argv, cwd, env }) = command else {
+        let Some(crate::core::UndoCommand { argv, cwd, env }) = command else {
             return Ok(None);
         };
         let reporter = &mut *self.reporter;
-        steps::run_command(&argv, &cwd, &env, None, |line| {
+        kinds::run_command(&argv, &cwd, &env, None, |line| {
             reporter.event(Event::StepOutput {
                 number: 0,
                 line: redactor.redact(line),
@@ -870,7 +878,7 @@ impl Runner<'_> {
             }
             Undo::Command { argv, cwd } => {
                 let reporter = &mut *self.reporter;
-                steps::run_command(argv, cwd, &[], None, |line| {
+                kinds::run_command(argv, cwd, &[], None, |line| {
                     reporter.event(Event::StepOutput {
                         number: 0,
                         line: line.to_owned(),

@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::FrozenPlan;
+use crate::core::{Ledger, PlanFacts, StepError, StepFacts};
+pub use crate::core::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
+use crate::environment::Environment;
+use crate::kinds::StepDef;
+use crate::template::Variables;
 
 /// Bumped when the layout changes incompatibly; a journal with another schema is refused.
 pub const SCHEMA: u32 = 1;
@@ -37,152 +41,72 @@ pub struct Journal {
     pub runtime: BTreeMap<String, String>,
 }
 
-/// Where the release as a whole stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReleaseState {
-    Running,
-    Paused,
-    Failed,
-    Done,
-    Aborted,
-}
-
-impl ReleaseState {
-    /// Whether the release still needs `resume` or `abort`.
-    pub fn in_progress(self) -> bool {
-        matches!(
-            self,
-            ReleaseState::Running | ReleaseState::Paused | ReleaseState::Failed
-        )
-    }
-}
-
-/// Where one step stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepState {
-    Pending,
-    Running,
-    Done,
-    Failed,
-    Paused,
-    Skipped,
-    Undone,
-}
-
-impl StepState {
-    pub fn mark(self) -> &'static str {
-        match self {
-            StepState::Pending => "·",
-            StepState::Running => "…",
-            StepState::Done => "✓",
-            StepState::Failed => "✗",
-            StepState::Paused => "⏸",
-            StepState::Skipped => "-",
-            StepState::Undone => "↺",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            StepState::Pending => "pending",
-            StepState::Running => "running",
-            StepState::Done => "done",
-            StepState::Failed => "failed",
-            StepState::Paused => "paused",
-            StepState::Skipped => "skipped",
-            StepState::Undone => "undone",
-        }
-    }
-}
-
-/// One step, as recorded.
+/// What `run` freezes into the journal: enough to execute and resume without re-planning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepRecord {
-    pub number: usize,
-    pub title: String,
-    pub state: StepState,
-    pub started_at: Option<i64>,
-    pub finished_at: Option<i64>,
-    /// How long the last attempt took.
-    #[serde(default)]
-    pub duration_ms: Option<u64>,
-    pub attempts: u32,
-    /// What the step exposes as `{steps.ID.NAME}` and shows in `status`.
-    pub outputs: BTreeMap<String, String>,
-    /// Why it failed, paused or was skipped.
-    pub message: Option<String>,
-    /// The last lines of a command's output.
-    pub output_tail: Vec<String>,
-    /// Facts recorded before acting, that the probe and undo need (HEAD before a commit …).
-    pub context: BTreeMap<String, String>,
-    /// Local effects `abort` can undo, newest last.
-    pub undo: Vec<Undo>,
-    /// Effects outside this clone that `abort` cannot undo, with how to undo them by hand.
-    pub remote: Vec<RemoteEffect>,
+pub struct FrozenPlan {
+    pub workflow: String,
+    pub args: BTreeMap<String, String>,
+    /// The release's version; empty when the workflow releases nothing (`auto` found nothing).
+    pub version: String,
+    pub tag: String,
+    /// Plan-time variables (never environment values: those are read again when a step runs).
+    pub variables: Variables,
+    pub steps: Vec<StepDef>,
+    /// The version each `bump` step writes, by step number.
+    pub bumps: BTreeMap<usize, String>,
+    /// Steps whose `if` was false at plan time, with the reason.
+    pub skipped: BTreeMap<usize, String>,
 }
 
-impl StepRecord {
-    pub fn new(number: usize, title: String) -> Self {
-        StepRecord {
-            number,
-            title,
-            state: StepState::Pending,
-            started_at: None,
-            finished_at: None,
-            duration_ms: None,
-            attempts: 0,
-            outputs: BTreeMap::new(),
-            message: None,
-            output_tail: Vec::new(),
-            context: BTreeMap::new(),
-            undo: Vec::new(),
-            remote: Vec::new(),
+impl FrozenPlan {
+    /// What a running step may read of it.
+    pub fn facts(&self) -> PlanFacts {
+        PlanFacts {
+            version: self.version.clone(),
+            tag: self.tag.clone(),
+            variables: self.variables.clone(),
+            bumps: self.bumps.clone(),
+            steps: self
+                .steps
+                .iter()
+                .map(|step| StepFacts {
+                    id: step.id.clone(),
+                    dir: step.dir.clone(),
+                    commits: step.kind.spec().commits,
+                })
+                .collect(),
         }
     }
 }
 
-/// A local effect and how to take it back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "undo", rename_all = "kebab-case")]
-pub enum Undo {
-    /// Put a file back as it was (`None`: it did not exist).
-    RestoreFile {
-        path: PathBuf,
-        content: Option<String>,
-    },
-    /// Move the branch back to where it was before a commit or merge.
-    ResetBranch {
-        branch: String,
-        to: String,
-        from: String,
-    },
-    /// Delete a local tag that was created.
-    DeleteTag { tag: String },
-    /// Delete a local branch that was created, switching back first.
-    DeleteBranch {
-        branch: String,
-        back_to: Option<String>,
-    },
-    /// Switch back to the branch that was checked out.
-    SwitchBack { to: String },
-    /// Run this command. Written by relman 0.1.0 before `RunStepUndo`; still undone when found.
-    Command { argv: Vec<String>, cwd: PathBuf },
-    /// Run the `undo = …` of the `run` step with this number. Its argv is rendered when `abort`
-    /// runs it, so an environment value (a token) in it is never written into the journal.
-    RunStepUndo { number: usize },
+/// The journal file as a running step reads and writes it.
+pub(crate) struct JournalFile<'a> {
+    pub journal: &'a mut Journal,
+    pub state: &'a StateDir,
+    pub env: &'a Environment,
 }
 
-/// An effect outside the clone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemoteEffect {
-    pub description: String,
-    /// A command or URL that undoes it, for the user to run.
-    pub undo_hint: String,
-    /// Local undos that no longer apply once this is out (a pushed tag must not be deleted
-    /// locally behind the remote's back).
-    pub pushed_refs: Vec<String>,
+impl Ledger for JournalFile<'_> {
+    fn records(&self) -> &[StepRecord] {
+        &self.journal.steps
+    }
+
+    fn records_mut(&mut self) -> &mut [StepRecord] {
+        &mut self.journal.steps
+    }
+
+    fn runtime(&self) -> &BTreeMap<String, String> {
+        &self.journal.runtime
+    }
+
+    fn runtime_mut(&mut self) -> &mut BTreeMap<String, String> {
+        &mut self.journal.runtime
+    }
+
+    fn save(&mut self) -> Result<(), StepError> {
+        self.journal.updated_at = self.env.timestamp();
+        Ok(self.state.save(self.journal)?)
+    }
 }
 
 /// Why a journal could not be used.
@@ -354,4 +278,13 @@ fn parse(path: &Path, text: &str) -> Result<Journal, JournalError> {
         path: path.to_owned(),
         detail: error.to_string(),
     })
+}
+
+impl From<JournalError> for StepError {
+    fn from(error: JournalError) -> Self {
+        StepError {
+            hint: error.hint(),
+            message: error.to_string(),
+        }
+    }
 }

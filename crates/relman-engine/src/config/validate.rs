@@ -14,6 +14,7 @@ use super::{
     ChangelogOptions, ChangelogSource, Config, ConfigError, ConfigErrors, ForgeOptions,
     ProjectOptions, VersionFileOption, Workflow, WorkflowArg,
 };
+use crate::core::options::OptionValue;
 use crate::template::{Placeholder, Suggestion, Template};
 
 /// Shared state of one validation: where messages point, and what went wrong so far.
@@ -438,7 +439,15 @@ fn validate_workflow(cx: &mut Cx<'_>, name: &str, raw: raw::WorkflowConfig) -> W
         outputs: HashMap::new(),
         later_ids: step
             .iter()
-            .filter_map(|step| step.get_ref().id.as_ref().map(|id| id.get_ref().clone()))
+            .filter_map(|step| {
+                step.get_ref()
+                    .values
+                    .iter()
+                    .find_map(|(key, value)| match (*key, value) {
+                        ("id", OptionValue::String(id)) => Some(id.get_ref().clone()),
+                        _ => None,
+                    })
+            })
             .collect(),
     };
     let mut steps = Vec::new();

@@ -4,7 +4,7 @@
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 
-use crate::steps::StepError;
+use crate::kinds::StepError;
 
 /// What a condition says at plan time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,40 +8,22 @@
 //! executes that, so what was shown is what runs.
 
 mod condition;
-mod diff;
 mod variables;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
+pub use crate::journal::FrozenPlan;
 pub use condition::{Condition, evaluate, evaluate_now};
-pub use diff::unified_diff;
-pub use variables::{PlanInputs, condition_context as variables_context, version_variables};
+pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
 use crate::environment::Environment;
+use crate::kinds::{StepDef, StepError};
 use crate::project::Project;
-use crate::steps::{StepDef, StepError, StepKind};
 use crate::template::Variables;
-
-/// What `run` freezes into the journal: enough to execute and resume without re-planning.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrozenPlan {
-    pub workflow: String,
-    pub args: BTreeMap<String, String>,
-    /// The release's version; empty when the workflow releases nothing (`auto` found nothing).
-    pub version: String,
-    pub tag: String,
-    /// Plan-time variables (never environment values: those are read again when a step runs).
-    pub variables: Variables,
-    pub steps: Vec<StepDef>,
-    /// The version each `bump` step writes, by step number.
-    pub bumps: BTreeMap<usize, String>,
-    /// Steps whose `if` was false at plan time, with the reason.
-    pub skipped: BTreeMap<usize, String>,
-}
 
 /// A plan, ready to show or run.
 #[derive(Debug, Clone)]
@@ -84,48 +66,6 @@ pub struct PlannedStep {
     /// Why the step will not run.
     pub skipped: Option<String>,
     pub effects: Vec<Effect>,
-}
-
-/// One effect of a step, described before it happens.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "effect", rename_all = "kebab-case")]
-pub enum Effect {
-    /// A file changes (or is created): a unified diff.
-    File { path: PathBuf, diff: String },
-    /// A file is removed.
-    Remove { path: PathBuf },
-    /// A command runs (argv, or a shell line).
-    Command {
-        argv: Vec<String>,
-        cwd: Option<PathBuf>,
-        shell: bool,
-    },
-    /// A git operation, as the command that performs it.
-    Git {
-        description: String,
-        command: String,
-    },
-    /// An HTTP request (secrets masked).
-    Http {
-        method: String,
-        url: String,
-        body: Option<String>,
-    },
-    /// A check; `passed` is `None` when it can only run when its turn comes.
-    Check {
-        description: String,
-        passed: Option<bool>,
-        detail: Option<String>,
-    },
-    /// Waiting for something outside.
-    Wait { description: String },
-    /// Something a person does.
-    Manual {
-        text: String,
-        checklist: Vec<String>,
-    },
-    /// Anything else worth saying.
-    Note { text: String },
 }
 
 /// What a plan is asked for.
@@ -265,18 +205,11 @@ pub fn plan(
             });
             continue;
         }
-        // A commit with nothing to commit (a project whose version lives in tags and that keeps
-        // no changelog) is left out, so the tag goes on HEAD; only when every step before it is
-        // known not to touch files other than those the plan tracks.
-        if let StepKind::Commit(commit) = &step.kind
-            && step.dir.is_none()
-            && commit.add.is_empty()
-            && sim.changed_files.is_empty()
-            && !sim.untracked_changes
+        // A step that would do nothing here (a commit with nothing to commit) is left out.
+        if step.dir.is_none()
             && matches!(condition, Condition::True)
+            && let Some(reason) = step.kind.nothing_to_do(&sim)
         {
-            let reason = "no earlier step changes a file: nothing to commit, the tag goes on HEAD"
-                .to_owned();
             skipped.insert(step.number, reason.clone());
             planned.push(PlannedStep {
                 number: step.number,
@@ -287,19 +220,10 @@ pub fn plan(
             });
             continue;
         }
-        if !matches!(
-            step.kind,
-            StepKind::Check(_)
-                | StepKind::Bump(_)
-                | StepKind::Changelog(_)
-                | StepKind::Commit(_)
-                | StepKind::Tag(_)
-                | StepKind::Push(_)
-                | StepKind::Release(_)
-        ) {
+        if !step.kind.spec().plans_its_files {
             sim.untracked_changes = true;
         }
-        let mut cx = crate::steps::PlanCx {
+        let mut cx = crate::kinds::PlanCx {
             project,
             env,
             variables: &variables,
@@ -307,7 +231,7 @@ pub fn plan(
             sim: &mut sim,
         };
         let mut effects =
-            crate::steps::preview(step, &mut cx).map_err(|error| PlanError::Step {
+            crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
                 number: step.number,
                 title: title.clone(),
                 error: Box::new(error),
@@ -323,15 +247,13 @@ pub fn plan(
                 },
             );
         }
-        if !matches!(step.kind, StepKind::Check(_)) {
+        let spec = step.kind.spec();
+        if !spec.read_only {
             sim.changed_anything = true;
-        }
-        if matches!(step.kind, StepKind::Tag(_)) {
-            sim.tagged = true;
         }
         // What a commit in the project staged is committed: a later commit stages only what
         // changes after it (the next development version after the release commit).
-        if matches!(step.kind, StepKind::Commit(_)) && step.dir.is_none() {
+        if spec.commits && step.dir.is_none() {
             sim.changed_files.clear();
         }
         planned.push(PlannedStep {
@@ -369,73 +291,6 @@ pub fn plan(
     })
 }
 
-/// What the plan has simulated so far: the steps before this one, as if they had run.
-#[derive(Debug, Default)]
-pub struct Simulation {
-    /// Whether a step that changes something comes before (later checks then run at run time).
-    pub changed_anything: bool,
-    /// Files earlier steps change or remove, relative to the work tree (what `commit` stages).
-    pub changed_files: Vec<PathBuf>,
-    /// Whether a commit comes before (the tag then points at it).
-    pub committed: bool,
-    /// Whether a step before may change files the plan does not track (a command, a person).
-    pub untracked_changes: bool,
-    /// Whether a `tag` step comes before (a `dispatch` then runs on the tag).
-    pub tagged: bool,
-    /// The branch checked out at this point, when a step switched.
-    pub branch: Option<String>,
-    /// Copies of the version files as earlier steps leave them, so a later `bump` shows a diff
-    /// against what will really be there. Outside the repository: planning writes nothing in it.
-    overlay: Option<tempfile::TempDir>,
-}
-
-impl Simulation {
-    /// Where the version files are read from at this point of the plan.
-    pub fn overlay_root(&self, project: &Project) -> Result<PathBuf, StepError> {
-        Ok(self
-            .overlay
-            .as_ref()
-            .map_or_else(|| project.root.clone(), |dir| dir.path().to_owned()))
-    }
-
-    /// Records a version file's content after an earlier step, in the overlay.
-    pub fn overlay_write(
-        &mut self,
-        project: &Project,
-        path: &std::path::Path,
-        bytes: &[u8],
-    ) -> Result<(), StepError> {
-        let io = |error: std::io::Error| {
-            StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
-        };
-        if self.overlay.is_none() {
-            let dir = tempfile::tempdir().map_err(io)?;
-            // Every file a bump reads: the version files and those that follow them (lock
-            // files, a Cargo workspace's manifests).
-            for copy in relman_version::files::involved_files(&project.root, &project.version_files)
-            {
-                let source = project.root.join(&copy);
-                if source.is_file() {
-                    let target = dir.path().join(&copy);
-                    if let Some(parent) = target.parent() {
-                        fs_err::create_dir_all(parent).map_err(io)?;
-                    }
-                    fs_err::copy(&source, &target).map_err(io)?;
-                }
-            }
-            self.overlay = Some(dir);
-        }
-        let dir = self.overlay.as_ref().expect("the overlay was just created");
-        fs_err::write(dir.path().join(path), bytes).map_err(io)
-    }
-
-    pub fn touch(&mut self, path: PathBuf) {
-        if !self.changed_files.contains(&path) {
-            self.changed_files.push(path);
-        }
-    }
-}
-
 /// The step's title: its `name`, or what it does.
 pub fn step_title(step: &StepDef, variables: &Variables) -> String {
     if let Some(name) = &step.name {
@@ -448,7 +303,7 @@ pub fn step_title(step: &StepDef, variables: &Variables) -> String {
             Err(_) => name.clone(),
         };
     }
-    crate::steps::describe(&step.kind, variables)
+    crate::kinds::describe(&step.kind, variables)
 }
 
 fn bind_args(workflow: &Workflow, given: &[String]) -> Result<BTreeMap<String, String>, PlanError> {

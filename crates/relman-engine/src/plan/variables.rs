@@ -10,29 +10,11 @@ use relman_version::version::Version;
 use super::PlanError;
 use super::condition::{self, Condition};
 use crate::config::{Config, Workflow};
+use crate::core::PlanInputs;
 use crate::environment::Environment;
-use crate::project::{CurrentVersion, History, NextVersion, Project, RenderedSection};
-use crate::steps::{StepError, StepKind};
+use crate::kinds::{StepError, StepKind};
+use crate::project::{NextVersion, Project};
 use crate::template::{Placeholder, Template, Variables};
-
-/// The facts a plan is built on.
-#[derive(Debug, Clone)]
-pub struct PlanInputs {
-    pub history: History,
-    pub current: CurrentVersion,
-    /// The version released; `None` when `auto` found nothing releasable.
-    pub version: Option<Version>,
-    /// What each `bump` step writes: step number → (from, to).
-    pub bumps: BTreeMap<usize, (Version, Version)>,
-    /// The version the last `bump` after the first writes (`bump = "dev"`).
-    pub dev_version: Option<Version>,
-    pub nothing_to_release: Option<String>,
-    pub today: Date,
-    pub args: BTreeMap<String, String>,
-    /// This release's changelog section, when the workflow needs it.
-    pub changelog: Option<RenderedSection>,
-    pub warnings: Vec<String>,
-}
 
 impl PlanInputs {
     /// Reads history and versions and computes every bump of `workflow`.
@@ -180,10 +162,17 @@ impl PlanInputs {
             ));
         }
         let needs_changelog = workflow.steps.iter().any(|step| {
-            matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
-                || step.kind.templates().iter().any(|(_, template)| uses(template, "changelog"))
-                || step.kind.json_templates().iter().any(|template| uses(template, "changelog"))
-                || matches!(&step.kind, StepKind::Check(check) if check.check == crate::steps::check::Check::ChangelogEntry)
+            step.kind.needs_changelog()
+                || step
+                    .kind
+                    .templates()
+                    .iter()
+                    .any(|(_, template)| uses(template, "changelog"))
+                || step
+                    .kind
+                    .json_templates()
+                    .iter()
+                    .any(|template| uses(template, "changelog"))
         });
         // A workflow that writes no changelog releases the notes a person already wrote in the
         // file (as in a runbook where the entry is part of the version bump); only when the file
@@ -191,7 +180,7 @@ impl PlanInputs {
         let writes_changelog = workflow
             .steps
             .iter()
-            .any(|step| matches!(step.kind, StepKind::Changelog(_)));
+            .any(|step| step.kind.spec().writes_changelog);
         let changelog = match (&version, needs_changelog) {
             (Some(version), true) => match project.written_section(version) {
                 Some(written) if !writes_changelog => Some(written),

@@ -10,8 +10,8 @@ use relman_version::changelog::template::ChangelogTemplate;
 use relman_version::changelog::towncrier::{self, BuildOptions, TowncrierConfig};
 use relman_version::version::Version;
 
+use super::settings::{ChangelogOptions, ChangelogSource as Configured};
 use super::{History, Project, ProjectError};
-use crate::config::{ChangelogOptions, ChangelogSource as Configured};
 
 /// Where release notes come from.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ mod history;
 mod name;
 pub mod packages;
 mod propose;
+pub mod settings;
 mod tags;
 mod version;
 
@@ -30,8 +31,8 @@ pub use propose::{KnownReleases, Proposal};
 pub use tags::{ReleaseTag, ignore_globs};
 pub use version::{CurrentVersion, NextVersion};
 
-use crate::config::{Config, VersionFileOption};
 use crate::environment::Environment;
+use settings::{ChangelogOptions, ForgeOptions, ProjectOptions, VersionFileOption};
 
 /// Default API of github.com.
 pub const GITHUB_API: &str = "https://api.github.com";
@@ -94,10 +95,15 @@ impl ForgeSettings {
 }
 
 impl Project {
-    /// Resolves the project of `repo` from `config` and detection.
-    pub fn resolve(repo: Repository, config: &Config) -> Result<Project, ProjectError> {
+    /// Resolves the project of `repo` from the config's settings and detection
+    /// (`Project::resolve` takes them from a whole config).
+    pub fn from_settings(
+        repo: Repository,
+        options: &ProjectOptions,
+        changelog: &ChangelogOptions,
+        forge: Option<&ForgeOptions>,
+    ) -> Result<Project, ProjectError> {
         let root = repo.work_tree().ok_or(ProjectError::Bare)?.to_owned();
-        let options = &config.project;
         let detection = detect(&root);
         let name = match &options.name {
             Some(name) => name.clone(),
@@ -152,9 +158,9 @@ impl Project {
             None => detection.files,
         };
         let branch = options.branch.clone();
-        let changelog = changelog::settings(&root, &config.changelog)?;
+        let changelog = changelog::settings(&root, changelog)?;
         let remote_url = remote_url(&repo, &remote);
-        let configured_forge = config.forge.as_ref();
+        let configured_forge = forge;
         let links = match configured_forge.and_then(|forge| forge.repo.as_ref()) {
             Some(repo_name) => Some(Forge::new(
                 ForgeKind::GitHub,
@@ -221,7 +227,6 @@ impl Project {
         if detected_files {
             project.settle_detected_files()?;
         }
-        project.settle_packages(&config.packages, options.tag.is_none(), detection.python)?;
         Ok(project)
     }
 

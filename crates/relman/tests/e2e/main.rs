@@ -18,6 +18,7 @@ mod examples;
 mod help;
 mod history_commands;
 mod init_docs;
+mod journal_compat;
 mod lock;
 mod output;
 mod pause;

@@ -42,12 +42,12 @@ struct Candidate<'w> {
 
 impl Project {
     /// Finds the packages (see the module documentation); called by [`Project::resolve`].
-    pub(in crate::project) fn settle_packages(
+    pub(crate) fn settle_packages(
         &mut self,
         configured: &IndexMap<String, PackageOptions>,
         guess_root_tag: bool,
-        python_root: bool,
     ) -> Result<(), ProjectError> {
+        let python_root = matches!(self.scheme, Scheme::Pep440);
         let found = workspace::discover(&self.root);
         let below_root: Vec<&Member> = found
             .members

@@ -1,0 +1,228 @@
+//! Running a project command for a `run` step: argv without a shell (or `sh -c` with
+//! `shell = true`), its output streamed line by line as it comes, a timeout that kills it, and an
+//! error that carries the command line and the end of its output.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::error::StepError;
+
+/// How a command ended.
+#[derive(Debug)]
+pub struct Finished {
+    pub code: Option<i32>,
+    /// Its standard output, whole (for `{steps.ID.stdout}`), capped.
+    pub stdout: String,
+}
+
+const STDOUT_CAP: usize = 64 * 1024;
+
+/// Runs `argv` in `cwd` with extra `env`, calling `on_line` for every line of stdout and stderr
+/// as it arrives. Fails on a non-zero exit, a signal, or `timeout`.
+pub fn run_command(
+    argv: &[String],
+    cwd: &Path,
+    env: &[(String, String)],
+    timeout: Option<Duration>,
+    mut on_line: impl FnMut(&str),
+) -> Result<Finished, StepError> {
+    let rendered = shell_words::join(argv);
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| StepError::new("the command is empty"))?;
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    // A command with a time limit runs in its own process group, so that on timeout its
+    // children (what `sh -c` or `make` started) are stopped with it; otherwise they would keep
+    // the output pipes open and relman would wait for them regardless. Without a limit it stays
+    // in relman's group, where a Ctrl-C on the terminal reaches it.
+    #[cfg(unix)]
+    if timeout.is_some() {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command.spawn().map_err(|error| {
+        let hint = if error.kind() == std::io::ErrorKind::NotFound {
+            format!("`{program}` is not on PATH; install it, or give its full path")
+        } else {
+            format!("check that `{}` exists", cwd.display())
+        };
+        StepError::new(format!(
+            "cannot start `{rendered}` in `{}`: {error}",
+            cwd.display()
+        ))
+        .with_hint(hint)
+    })?;
+    let (sender, receiver) = mpsc::channel::<(bool, String)>();
+    let readers: Vec<_> = [
+        child
+            .stdout
+            .take()
+            .map(|out| (true, Box::new(out) as Box<dyn Read + Send>)),
+        child
+            .stderr
+            .take()
+            .map(|err| (false, Box::new(err) as Box<dyn Read + Send>)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(is_stdout, stream)| {
+        let sender = sender.clone();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut buffer = Vec::new();
+            while reader.read_until(b'\n', &mut buffer).unwrap_or(0) > 0 {
+                let line = String::from_utf8_lossy(&buffer)
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned();
+                if sender.send((is_stdout, line)).is_err() {
+                    break;
+                }
+                buffer.clear();
+            }
+        })
+    })
+    .collect();
+    drop(sender);
+    let started = Instant::now();
+    let mut stdout = String::new();
+    let mut timed_out = false;
+    loop {
+        let wait = match timeout {
+            Some(limit) => match limit.checked_sub(started.elapsed()) {
+                Some(left) => left.min(Duration::from_millis(200)),
+                None => {
+                    timed_out = true;
+                    break;
+                }
+            },
+            None => Duration::from_millis(200),
+        };
+        match receiver.recv_timeout(wait) {
+            Ok((is_stdout, line)) => {
+                if is_stdout && stdout.len() < STDOUT_CAP {
+                    stdout.push_str(&line);
+                    stdout.push('\n');
+                }
+                on_line(&line);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    if timed_out {
+        #[cfg(unix)]
+        let _ = rustix::process::kill_process_group(
+            rustix::process::Pid::from_child(&child),
+            rustix::process::Signal::KILL,
+        );
+        let _ = child.kill();
+        let _ = child.wait();
+        for reader in readers {
+            let _ = reader.join();
+        }
+        let limit = timeout.unwrap_or_default();
+        return Err(StepError::new(format!(
+            "`{rendered}` did not finish within {}s and was stopped",
+            limit.as_secs()
+        ))
+        .with_hint(
+            "raise the step's `timeout`, or find out why it hangs; `relman resume` runs it again",
+        ));
+    }
+    for reader in readers {
+        let _ = reader.join();
+    }
+    let status = child
+        .wait()
+        .map_err(|error| StepError::new(format!("`{rendered}`: {error}")))?;
+    if !status.success() {
+        let how = match status.code() {
+            Some(code) => format!("exited with status {code}"),
+            None => "was killed by a signal".to_owned(),
+        };
+        return Err(StepError::new(format!("`{rendered}` {how}")).with_hint(
+            "its output is above (and in `relman status`); fix the cause, then `relman resume`",
+        ));
+    }
+    Ok(Finished {
+        code: status.code(),
+        stdout,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_lines_and_reports_failures() {
+        let mut lines = Vec::new();
+        let argv = ["sh", "-c", "echo one; echo two >&2; exit 3"].map(String::from);
+        let error = run_command(&argv, Path::new("."), &[], None, |line| {
+            lines.push(line.to_owned());
+        })
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "`sh -c 'echo one; echo two >&2; exit 3'` exited with status 3"
+        );
+        lines.sort();
+        assert_eq!(lines, ["one", "two"]);
+    }
+
+    #[test]
+    fn a_hanging_command_is_stopped_at_its_timeout() {
+        let argv = ["sleep", "30"].map(String::from);
+        let started = Instant::now();
+        let error = run_command(
+            &argv,
+            Path::new("."),
+            &[],
+            Some(Duration::from_millis(300)),
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            error.message.contains("did not finish within"),
+            "{}",
+            error.message
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_timeout_stops_the_commands_children_too() {
+        // `sh` forks `sleep`, which would hold the output pipes open for the whole minute.
+        let argv = ["sh", "-c", "sleep 60; echo never"].map(String::from);
+        let started = Instant::now();
+        let error = run_command(
+            &argv,
+            Path::new("."),
+            &[],
+            Some(Duration::from_millis(300)),
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(error.message.contains("did not finish within"));
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_missing_program_says_so() {
+        let argv = ["relman-no-such-program".to_owned()];
+        let error = run_command(&argv, Path::new("."), &[], None, |_| {}).unwrap_err();
+        assert!(error.hint.unwrap().contains("is not on PATH"));
+    }
+}

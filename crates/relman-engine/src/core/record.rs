@@ -1,0 +1,158 @@
+//! What the journal records of a release and its steps, as the steps and the executor write it:
+//! where each stands ([`StepState`], [`ReleaseState`]), its [`StepRecord`] (outputs, context,
+//! output tail), the local effects `abort` can take back ([`Undo`]) and those outside the clone
+//! ([`RemoteEffect`]). The serialized shape is the journal's format: a journal written by an
+//! earlier relman must still read.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Where the release as a whole stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReleaseState {
+    Running,
+    Paused,
+    Failed,
+    Done,
+    Aborted,
+}
+
+impl ReleaseState {
+    /// Whether the release still needs `resume` or `abort`.
+    pub fn in_progress(self) -> bool {
+        matches!(
+            self,
+            ReleaseState::Running | ReleaseState::Paused | ReleaseState::Failed
+        )
+    }
+}
+
+/// Where one step stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepState {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Paused,
+    Skipped,
+    Undone,
+}
+
+impl StepState {
+    pub fn mark(self) -> &'static str {
+        match self {
+            StepState::Pending => "·",
+            StepState::Running => "…",
+            StepState::Done => "✓",
+            StepState::Failed => "✗",
+            StepState::Paused => "⏸",
+            StepState::Skipped => "-",
+            StepState::Undone => "↺",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            StepState::Pending => "pending",
+            StepState::Running => "running",
+            StepState::Done => "done",
+            StepState::Failed => "failed",
+            StepState::Paused => "paused",
+            StepState::Skipped => "skipped",
+            StepState::Undone => "undone",
+        }
+    }
+}
+
+/// One step, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepRecord {
+    pub number: usize,
+    pub title: String,
+    pub state: StepState,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    /// How long the last attempt took.
+    #[serde(default)]
+    pub duration_ms: Option<u64>,
+    pub attempts: u32,
+    /// What the step exposes as `{steps.ID.NAME}` and shows in `status`.
+    pub outputs: BTreeMap<String, String>,
+    /// Why it failed, paused or was skipped.
+    pub message: Option<String>,
+    /// The last lines of a command's output.
+    pub output_tail: Vec<String>,
+    /// Facts recorded before acting, that the probe and undo need (HEAD before a commit …).
+    pub context: BTreeMap<String, String>,
+    /// Local effects `abort` can undo, newest last.
+    pub undo: Vec<Undo>,
+    /// Effects outside this clone that `abort` cannot undo, with how to undo them by hand.
+    pub remote: Vec<RemoteEffect>,
+}
+
+impl StepRecord {
+    pub fn new(number: usize, title: String) -> Self {
+        StepRecord {
+            number,
+            title,
+            state: StepState::Pending,
+            started_at: None,
+            finished_at: None,
+            duration_ms: None,
+            attempts: 0,
+            outputs: BTreeMap::new(),
+            message: None,
+            output_tail: Vec::new(),
+            context: BTreeMap::new(),
+            undo: Vec::new(),
+            remote: Vec::new(),
+        }
+    }
+}
+
+/// A local effect and how to take it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "undo", rename_all = "kebab-case")]
+pub enum Undo {
+    /// Put a file back as it was (`None`: it did not exist).
+    RestoreFile {
+        path: PathBuf,
+        content: Option<String>,
+    },
+    /// Move the branch back to where it was before a commit or merge.
+    ResetBranch {
+        branch: String,
+        to: String,
+        from: String,
+    },
+    /// Delete a local tag that was created.
+    DeleteTag { tag: String },
+    /// Delete a local branch that was created, switching back first.
+    DeleteBranch {
+        branch: String,
+        back_to: Option<String>,
+    },
+    /// Switch back to the branch that was checked out.
+    SwitchBack { to: String },
+    /// Run this command. Written by relman 0.1.0 before `RunStepUndo`; still undone when found.
+    Command { argv: Vec<String>, cwd: PathBuf },
+    /// Run the `undo = …` of the `run` step with this number. Its argv is rendered when `abort`
+    /// runs it, so an environment value (a token) in it is never written into the journal.
+    RunStepUndo { number: usize },
+}
+
+/// An effect outside the clone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteEffect {
+    pub description: String,
+    /// A command or URL that undoes it, for the user to run.
+    pub undo_hint: String,
+    /// Local undos that no longer apply once this is out (a pushed tag must not be deleted
+    /// locally behind the remote's back).
+    pub pushed_refs: Vec<String>,
+}
