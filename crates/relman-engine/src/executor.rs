@@ -23,8 +23,13 @@ use crate::project::Project;
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finish {
-    /// Every step is done.
-    Done { version: String, tag: String },
+    /// Every step is done. In a run of several packages, `packages` says what each released
+    /// (and `version` lists them all).
+    Done {
+        version: String,
+        tag: String,
+        packages: Vec<ReleasedPackage>,
+    },
     /// Waiting for a person or the outside world (exit 3).
     Paused {
         step: usize,
@@ -39,6 +44,14 @@ pub enum Finish {
     },
     /// `auto` found nothing releasable (exit 0).
     NothingToRelease(String),
+}
+
+/// One package a run of several released.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleasedPackage {
+    pub name: String,
+    pub version: String,
+    pub tag: String,
 }
 
 /// Why a release could not be started, resumed or aborted. Nothing was changed.
@@ -320,8 +333,29 @@ impl Runner<'_> {
         journal.state = ReleaseState::Running;
         state.save(journal)?;
         let plan = journal.plan.clone();
-        let facts = plan.facts();
+        let base_facts = plan.facts();
+        // A run of several packages: each package as a project of its own, with its facts.
+        let mut views: std::collections::BTreeMap<&str, (Project, PlanFacts)> =
+            std::collections::BTreeMap::new();
+        for package in &plan.packages {
+            let view = self.project.package(&package.name).map_err(|error| {
+                StepError::new(format!(
+                    "this release releases `{}`, which is no package of the repository now: {error}",
+                    package.name
+                ))
+                .with_hint("put the package back as it was when the release started, or `relman abort`")
+            })?;
+            views.insert(&package.name, (view, plan.facts_for(package)));
+        }
         for (index, step) in plan.steps.iter().enumerate() {
+            let (project, facts): (&Project, &PlanFacts) = match plan
+                .package_steps
+                .get(&step.number)
+                .and_then(|name| views.get(name.as_str()))
+            {
+                Some((view, facts)) => (view, facts),
+                None => (self.project, &base_facts),
+            };
             let previous = journal.steps[index].state;
             if previous == StepState::Skipped && journal.steps[index].finished_at.is_none() {
                 // Skipped when planned (`if` false): shown in its place in the live view, once.
@@ -347,15 +381,13 @@ impl Runner<'_> {
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
                 let variables = self
-                    .cx(&facts, journal, state, index, &redactor, false, None)
+                    .cx(
+                        project, facts, journal, state, index, &redactor, false, None,
+                    )
                     .variables();
-                let version = self.project.scheme.parse(&plan.version).ok();
-                let context = crate::plan::variables_context(
-                    self.project,
-                    self.env,
-                    &variables,
-                    version.as_ref(),
-                );
+                let version = project.scheme.parse(&facts.version).ok();
+                let context =
+                    crate::plan::variables_context(project, self.env, &variables, version.as_ref());
                 let holds = crate::plan::evaluate_now(source, &context);
                 journal.steps[index].title = step_title(step, &variables);
                 match holds {
@@ -375,12 +407,11 @@ impl Runner<'_> {
                 }
             }
             // A step with `dir` acts in another checkout, cloned first when it is missing.
-            let checkout = match self
-                .prepare_checkout(&plan, &facts, journal, state, index, &redactor, true)
-            {
-                Ok(checkout) => checkout,
-                Err(error) => return self.fail(state, journal, index, &title, error, started),
-            };
+            let checkout =
+                match self.prepare_checkout(&plan, facts, journal, state, index, &redactor, true) {
+                    Ok(checkout) => checkout,
+                    Err(error) => return self.fail(state, journal, index, &title, error, started),
+                };
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
@@ -388,7 +419,8 @@ impl Runner<'_> {
             ) {
                 let probed = {
                     let mut cx = self.cx(
-                        &facts,
+                        project,
+                        facts,
                         journal,
                         state,
                         index,
@@ -456,7 +488,8 @@ impl Runner<'_> {
             let mut attempts_left = step.retries;
             let outcome = loop {
                 let mut cx = self.cx(
-                    &facts,
+                    project,
+                    facts,
                     journal,
                     state,
                     index,
@@ -495,6 +528,16 @@ impl Runner<'_> {
         Ok(Finish::Done {
             version: journal.plan.version.clone(),
             tag: journal.plan.tag.clone(),
+            packages: journal
+                .plan
+                .packages
+                .iter()
+                .map(|package| ReleasedPackage {
+                    name: package.name.clone(),
+                    version: package.version.clone(),
+                    tag: package.tag.clone(),
+                })
+                .collect(),
         })
     }
 
@@ -503,6 +546,7 @@ impl Runner<'_> {
     #[allow(clippy::too_many_arguments)]
     fn cx<'c>(
         &'c mut self,
+        project: &'c Project,
         plan: &'c PlanFacts,
         journal: &'c mut Journal,
         state: &'c StateDir,
@@ -512,7 +556,7 @@ impl Runner<'_> {
         checkout: Option<&'c Checkout>,
     ) -> RunCx<'c> {
         RunCx {
-            project: self.project,
+            project,
             env: self.env,
             plan,
             journal: Box::new(JournalFile {
@@ -677,7 +721,8 @@ impl Runner<'_> {
             return Ok(None);
         };
         let (relative, url) = {
-            let cx = self.cx(facts, journal, state, index, redactor, false, None);
+            let project = self.project;
+            let cx = self.cx(project, facts, journal, state, index, redactor, false, None);
             let relative = cx.render(dir)?;
             let url = step
                 .clone
@@ -738,7 +783,9 @@ impl Runner<'_> {
             .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
             .map_err(|error| redactor.redact(&error.to_string()))?;
         let command = {
+            let project = self.project;
             let cx = self.cx(
+                project,
                 &facts,
                 journal,
                 state,

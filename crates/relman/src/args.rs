@@ -158,6 +158,8 @@ pub struct WorkflowArgs {
     /// The pre-release label for pre-release bump levels.
     #[arg(long, value_name = "LABEL")]
     pub pre: Option<String>,
+    #[command(flatten)]
+    pub package: PackageArgs,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,9 @@ pub struct KindSpec {
     pub plans_its_files: bool,
     /// The outputs it exposes as `{steps.ID.NAME}` (besides any its options name).
     pub outputs: &'static [&'static str],
+    /// Whether, when a run releases several packages, it runs once for each of them (a bump, a
+    /// tag, a forge release), with that package's `{version}`, `{tag}` and `{changelog}`.
+    pub per_package: bool,
 }
 
 impl KindSpec {
@@ -62,6 +65,7 @@ impl KindSpec {
             writes_changelog: false,
             plans_its_files: false,
             outputs: &[],
+            per_package: false,
         }
     }
 }
@@ -107,6 +111,12 @@ pub trait Kind: Sized {
 
     /// Every template among its options, with the option's name.
     fn templates(&self) -> Vec<(&'static str, &Template)>;
+
+    /// Whether it runs once per package when a run releases several ([`KindSpec::per_package`],
+    /// unless its options say otherwise).
+    fn per_package(&self) -> bool {
+        Self::SPEC.per_package
+    }
 
     /// Whether it uses this release's changelog section (besides any `{changelog}` among its
     /// templates), so the plan renders it.

@@ -39,6 +39,8 @@ pub struct PlanFacts {
     pub variables: Variables,
     /// The version each `bump` step writes, by step number.
     pub bumps: BTreeMap<usize, String>,
+    /// Every tag a run of several packages creates (empty for a single-package project).
+    pub tags: Vec<String>,
     /// Every step of the workflow, as far as the others care.
     pub steps: Vec<StepFacts>,
 }

@@ -22,6 +22,7 @@ pub struct BumpStep {
 
 impl Kind for BumpStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         plans_its_files: true,
         options: &[
             OptionSpec::string("pre"),

@@ -21,6 +21,7 @@ pub struct ChangelogStep {
 
 impl Kind for ChangelogStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         plans_its_files: true,
         values: &["update"],
         options: &[OptionSpec::flag("edit")],

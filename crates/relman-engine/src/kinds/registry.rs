@@ -54,6 +54,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// Whether the step runs once per package in a run that releases several.
+            pub fn per_package(&self) -> bool {
+                match self {
+                    $(StepKind::$variant(kind) => kind.per_package(),)*
+                }
+            }
+
             /// Whether the step uses this release's changelog section besides `{changelog}`.
             pub(crate) fn needs_changelog(&self) -> bool {
                 match self {

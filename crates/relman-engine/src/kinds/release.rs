@@ -59,6 +59,7 @@ const KEEP_NOTES: &str =
 
 impl Kind for ReleaseStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         plans_its_files: true,
         values: &["draft", "publish"],
         options: &[

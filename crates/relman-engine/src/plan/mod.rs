@@ -8,6 +8,7 @@
 //! executes that, so what was shown is what runs.
 
 mod condition;
+mod packages;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -139,6 +140,18 @@ pub fn plan(
     env: &Environment,
     request: &PlanRequest,
 ) -> Result<Plan, PlanError> {
+    plan_packages(project, config, env, request, &[])
+}
+
+/// Plans `request` on `project`; in a repository of several packages, for the packages named
+/// in `selection` (`-p`), or, when it is empty, for every package with something to release.
+pub fn plan_packages(
+    project: &Project,
+    config: &crate::config::Config,
+    env: &Environment,
+    request: &PlanRequest,
+    selection: &[String],
+) -> Result<Plan, PlanError> {
     let workflow = config.workflow(&request.workflow).ok_or_else(|| {
         let available = config.workflow_names();
         PlanError::UnknownWorkflow {
@@ -151,6 +164,9 @@ pub fn plan(
         }
     })?;
     let args = bind_args(&workflow, &request.args)?;
+    if project.has_packages() {
+        return packages::plan(project, env, request, &workflow, &args, selection);
+    }
     let inputs = PlanInputs::gather(
         project,
         config,
@@ -159,110 +175,27 @@ pub fn plan(
         &args,
         request.pre_label.as_deref(),
     )?;
-    let mut builder = variables::Builder::new(project, env, &inputs);
     let mut planned = Vec::with_capacity(workflow.steps.len());
     let mut skipped = BTreeMap::new();
     let mut sim = Simulation::default();
-    let variables = builder.variables().clone();
+    let variables = variables::plan_variables(project, &inputs);
+    let version = inputs.version.clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
-        // Nothing to release: no step runs, so none is previewed (a check such as
-        // `tag-available` would fail on the current version and blame the wrong thing).
-        if let Some(reason) = &inputs.nothing_to_release {
-            planned.push(PlannedStep {
-                number: step.number,
-                title,
-                kind: step.kind.key(),
-                skipped: Some(reason.clone()),
-                effects: Vec::new(),
-            });
-            continue;
-        }
-        let condition = match &step.condition {
-            Some(source) => {
-                evaluate(source, &builder.condition_context(&args)).map_err(|error| {
-                    PlanError::Step {
-                        number: step.number,
-                        title: title.clone(),
-                        error: Box::new(error),
-                    }
-                })?
-            }
-            None => Condition::True,
-        };
-        if let Condition::False = condition {
-            let reason = format!(
-                "`if = \"{}\"` is false",
-                step.condition.as_deref().unwrap_or_default()
-            );
-            skipped.insert(step.number, reason.clone());
-            planned.push(PlannedStep {
-                number: step.number,
-                title,
-                kind: step.kind.key(),
-                skipped: Some(reason),
-                effects: Vec::new(),
-            });
-            continue;
-        }
-        // A step that would do nothing here (a commit with nothing to commit) is left out.
-        if step.dir.is_none()
-            && matches!(condition, Condition::True)
-            && let Some(reason) = step.kind.nothing_to_do(&sim)
-        {
-            skipped.insert(step.number, reason.clone());
-            planned.push(PlannedStep {
-                number: step.number,
-                title,
-                kind: step.kind.key(),
-                skipped: Some(reason),
-                effects: Vec::new(),
-            });
-            continue;
-        }
-        if !step.kind.spec().plans_its_files {
-            sim.untracked_changes = true;
-        }
-        let mut cx = crate::kinds::PlanCx {
-            project,
-            env,
-            variables: &variables,
-            inputs: &inputs,
-            sim: &mut sim,
-        };
-        let mut effects =
-            crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
-                number: step.number,
-                title: title.clone(),
-                error: Box::new(error),
-            })?;
-        if let Condition::AtRunTime = condition {
-            effects.insert(
-                0,
-                Effect::Note {
-                    text: format!(
-                        "runs only if `{}` holds when its turn comes",
-                        step.condition.as_deref().unwrap_or_default()
-                    ),
-                },
-            );
-        }
-        let spec = step.kind.spec();
-        if !spec.read_only {
-            sim.changed_anything = true;
-        }
-        // What a commit in the project staged is committed: a later commit stages only what
-        // changes after it (the next development version after the release commit).
-        if spec.commits && step.dir.is_none() {
-            sim.changed_files.clear();
-        }
-        planned.push(PlannedStep {
-            number: step.number,
+        let planned_step = plan_step(
+            step,
             title,
-            kind: step.kind.key(),
-            skipped: None,
-            effects,
-        });
+            &StepScope {
+                project,
+                env,
+                variables: &variables,
+                inputs: &inputs,
+                version: version.as_ref(),
+            },
+            &mut sim,
+            &mut skipped,
+        )?;
+        planned.push(planned_step);
     }
     let frozen = FrozenPlan {
         workflow: workflow.name.clone(),
@@ -281,6 +214,8 @@ pub fn plan(
             .map(|(number, (_, to))| (*number, to.to_string()))
             .collect(),
         skipped,
+        packages: Vec::new(),
+        package_steps: BTreeMap::new(),
     };
     Ok(Plan {
         frozen,
@@ -288,6 +223,127 @@ pub fn plan(
         current_version: inputs.current.version.to_string(),
         nothing_to_release: inputs.nothing_to_release.clone(),
         warnings: inputs.warnings.clone(),
+    })
+}
+
+/// What one step is planned with: the project (a package of several, for a step that runs once
+/// per package), its variables and facts.
+pub(crate) struct StepScope<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub variables: &'a Variables,
+    pub inputs: &'a PlanInputs,
+    /// The version released (for `is_prerelease`).
+    pub version: Option<&'a relman_version::version::Version>,
+}
+
+/// Plans one step: skipped (nothing to release, an `if` that is false, nothing to do), or its
+/// effects, with what it changes recorded in `sim`.
+pub(crate) fn plan_step(
+    step: &StepDef,
+    title: String,
+    scope: &StepScope<'_>,
+    sim: &mut Simulation,
+    skipped: &mut BTreeMap<usize, String>,
+) -> Result<PlannedStep, PlanError> {
+    let StepScope {
+        project,
+        env,
+        variables,
+        inputs,
+        version,
+    } = *scope;
+    // Nothing to release: no step runs, so none is previewed (a check such as
+    // `tag-available` would fail on the current version and blame the wrong thing).
+    if let Some(reason) = &inputs.nothing_to_release {
+        return Ok(PlannedStep {
+            number: step.number,
+            title,
+            kind: step.kind.key(),
+            skipped: Some(reason.clone()),
+            effects: Vec::new(),
+        });
+    }
+    let condition = match &step.condition {
+        Some(source) => {
+            let context = variables::condition_context(project, env, variables, version);
+            evaluate(source, &context).map_err(|error| PlanError::Step {
+                number: step.number,
+                title: title.clone(),
+                error: Box::new(error),
+            })?
+        }
+        None => Condition::True,
+    };
+    if let Condition::False = condition {
+        let reason = format!(
+            "`if = \"{}\"` is false",
+            step.condition.as_deref().unwrap_or_default()
+        );
+        skipped.insert(step.number, reason.clone());
+        return Ok(PlannedStep {
+            number: step.number,
+            title,
+            kind: step.kind.key(),
+            skipped: Some(reason),
+            effects: Vec::new(),
+        });
+    }
+    // A step that would do nothing here (a commit with nothing to commit) is left out.
+    if step.dir.is_none()
+        && matches!(condition, Condition::True)
+        && let Some(reason) = step.kind.nothing_to_do(sim)
+    {
+        skipped.insert(step.number, reason.clone());
+        return Ok(PlannedStep {
+            number: step.number,
+            title,
+            kind: step.kind.key(),
+            skipped: Some(reason),
+            effects: Vec::new(),
+        });
+    }
+    if !step.kind.spec().plans_its_files {
+        sim.untracked_changes = true;
+    }
+    let mut cx = crate::kinds::PlanCx {
+        project,
+        env,
+        variables,
+        inputs,
+        sim,
+    };
+    let mut effects = crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
+        number: step.number,
+        title: title.clone(),
+        error: Box::new(error),
+    })?;
+    if let Condition::AtRunTime = condition {
+        effects.insert(
+            0,
+            Effect::Note {
+                text: format!(
+                    "runs only if `{}` holds when its turn comes",
+                    step.condition.as_deref().unwrap_or_default()
+                ),
+            },
+        );
+    }
+    let spec = step.kind.spec();
+    if !spec.read_only {
+        sim.changed_anything = true;
+    }
+    // What a commit in the project staged is committed: a later commit stages only what
+    // changes after it (the next development version after the release commit).
+    if spec.commits && step.dir.is_none() {
+        sim.changed_files.clear();
+    }
+    Ok(PlannedStep {
+        number: step.number,
+        title,
+        kind: step.kind.key(),
+        skipped: None,
+        effects,
     })
 }
 

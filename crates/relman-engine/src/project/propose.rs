@@ -113,6 +113,7 @@ impl Project {
     pub fn package_known_releases(
         &self,
         indices: &[usize],
+        ask_remote: bool,
     ) -> Result<Vec<KnownReleases>, ProjectError> {
         let names: Arc<[String]> = self.repo.tag_names()?.into();
         let owners = self.owners();
@@ -139,6 +140,36 @@ impl Project {
                     tag: tag.clone(),
                     version,
                 });
+            }
+        }
+        if ask_remote && self.repo.remote_url(&self.remote)?.is_some() {
+            // One `ls-remote` for every package.
+            match self.repo.ls_remote(&self.remote, &["refs/tags/*"]) {
+                Ok(refs) => {
+                    for remote_ref in refs {
+                        let Some(tag) = remote_ref.name.strip_prefix("refs/tags/") else {
+                            continue;
+                        };
+                        if tag.ends_with("^{}") || names.iter().any(|name| name == tag) {
+                            continue;
+                        }
+                        let Some((owner, TagRead::Release(version))) = owners.owner_of_tag(tag)
+                        else {
+                            continue;
+                        };
+                        if let Some(slot) = indices.iter().position(|index| *index == owner) {
+                            known[slot].remote_only.push(ReleaseTag {
+                                tag: tag.to_owned(),
+                                version,
+                            });
+                        }
+                    }
+                }
+                Err(error) => {
+                    for known in &mut known {
+                        known.remote_problem = Some(error.to_string());
+                    }
+                }
             }
         }
         Ok(known)

@@ -159,12 +159,8 @@ pub fn run(cli: Cli, style: Style, out_style: Style) -> CliResult<ExitCode> {
         Command::Check => check::run(&context),
         Command::Completions(args) => completions::run(&context, &args),
         Command::Schema => schema::run(),
-        Command::Plan(args) => {
-            release::plan(&context, &args.workflow, &args.args, args.pre.as_deref())
-        }
-        Command::Run(args) => {
-            release::run(&context, &args.workflow, &args.args, args.pre.as_deref())
-        }
+        Command::Plan(args) => release::plan(&context, &args),
+        Command::Run(args) => release::run(&context, &args),
         Command::Resume(args) => release::resume(&context, args.confirm),
         Command::Status => release::status(&context),
         Command::Abort => release::abort(&context),

@@ -152,7 +152,7 @@ fn rows(context: &Context, project: &Project) -> CliResult<Vec<Row>> {
     let indices: Vec<usize> = (0..project.packages.len()).collect();
     let histories = project.package_histories(&indices).map_err(project_error)?;
     let known = project
-        .package_known_releases(&indices)
+        .package_known_releases(&indices, false)
         .map_err(project_error)?;
     Ok(indices
         .iter()

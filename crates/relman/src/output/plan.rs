@@ -18,6 +18,13 @@ pub fn render(plan: &Plan, style: Style, redactor: &Redactor) -> String {
     }
     let what = if frozen.version.is_empty() {
         String::new()
+    } else if frozen.packages.len() > 1 {
+        let released: Vec<String> = frozen
+            .packages
+            .iter()
+            .map(|package| format!("{} {} ({})", package.name, package.version, package.tag))
+            .collect();
+        format!(" {}", released.join(", "))
     } else if frozen.version == plan.current_version {
         format!(" {} (tag {})", frozen.version, frozen.tag)
     } else {

@@ -418,7 +418,11 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
         let mut count = 0;
         let mut highest: Option<Version> = None;
         for tag in tags {
-            if !tag.starts_with(format.prefix()) {
+            // The version part starts with its number: `grep-v0.3.0` is of `grep-v{version}`.
+            let starts_with_digit = format
+                .extract(tag)
+                .is_some_and(|text| text.starts_with(|c: char| c.is_ascii_digit()));
+            if !starts_with_digit {
                 continue;
             }
             if let TagRead::Release(version) = format.read(tag, scheme) {

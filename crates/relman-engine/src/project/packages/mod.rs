@@ -201,6 +201,41 @@ pub(crate) fn package_tag_shape(tag: &str) -> Option<(String, &str)> {
     None
 }
 
+/// Every package's index in dependency order: a package after the packages it depends on,
+/// otherwise in the order listed; the packages of a dependency cycle keep the listed order.
+pub fn dependency_order(packages: &[Package]) -> Vec<usize> {
+    let depends: Vec<Vec<usize>> = packages
+        .iter()
+        .map(|package| {
+            package
+                .dependencies
+                .iter()
+                .filter_map(|dependency| {
+                    packages
+                        .iter()
+                        .position(|other| other.name == dependency.name)
+                })
+                .collect()
+        })
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(packages.len());
+    let mut placed = vec![false; packages.len()];
+    while order.len() < packages.len() {
+        let next = (0..packages.len())
+            .find(|&index| {
+                !placed[index]
+                    && depends[index]
+                        .iter()
+                        .all(|other| placed[*other] || *other == index)
+            })
+            .or_else(|| (0..packages.len()).find(|&index| !placed[index]))
+            .expect("invariant: a package is left to place");
+        placed[next] = true;
+        order.push(next);
+    }
+    order
+}
+
 impl Project {
     /// Whether the repository holds several packages.
     pub fn has_packages(&self) -> bool {
