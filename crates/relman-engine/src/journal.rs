@@ -74,6 +74,9 @@ pub struct PackageRelease {
     /// The variables its steps see over the plan's (`{package}`, `{version}`, `{tag}`,
     /// `{previous_version}`, `{changelog}` …).
     pub variables: Variables,
+    /// Requirements on packages of the repository its bump rewrites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
 }
 
 impl FrozenPlan {
@@ -89,6 +92,7 @@ impl FrozenPlan {
         let mut facts = self.facts();
         facts.version = package.version.clone();
         facts.tag = package.tag.clone();
+        facts.requirements = package.requirements.clone();
         for (name, value) in package.variables.iter() {
             facts.variables.set(name.to_owned(), value.to_owned());
         }
@@ -107,6 +111,7 @@ impl FrozenPlan {
                 .iter()
                 .map(|package| package.tag.clone())
                 .collect(),
+            requirements: Vec::new(),
             steps: self
                 .steps
                 .iter()

@@ -67,6 +67,8 @@ pub struct PlanInputs {
     pub warnings: Vec<String>,
     /// Every tag a run of several packages creates (empty for a single-package project).
     pub tags: Vec<String>,
+    /// Requirements on packages of the repository this package's bump rewrites.
+    pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
 }
 
 /// What the plan has simulated so far: the steps before this one, as if they had run.
@@ -148,7 +150,45 @@ impl Simulation {
         }
         self.copy_involved(project)?;
         let dir = self.overlay.as_ref().expect("the overlay was just created");
-        fs_err::write(dir.path().join(path), bytes).map_err(io)
+        let target = dir.path().join(path);
+        if let Some(parent) = target.parent() {
+            fs_err::create_dir_all(parent).map_err(io)?;
+        }
+        if !self.copied.iter().any(|copied| copied == path) {
+            self.copied.push(path.to_owned());
+        }
+        fs_err::write(target, bytes).map_err(io)
+    }
+
+    /// Like [`overlay_root`](Self::overlay_root), with `extra` files (relative to the work tree)
+    /// copied too: the manifests whose requirements a bump rewrites.
+    pub fn overlay_root_with(
+        &mut self,
+        project: &Project,
+        extra: &[PathBuf],
+    ) -> Result<PathBuf, StepError> {
+        let root = self.overlay_root(project)?;
+        if let Some(dir) = &self.overlay {
+            let dir = dir.path().to_owned();
+            for path in extra {
+                if self.copied.contains(path) {
+                    continue;
+                }
+                let source = project.root.join(path);
+                if source.is_file() {
+                    let target = dir.join(path);
+                    let io = |error: std::io::Error| {
+                        StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
+                    };
+                    if let Some(parent) = target.parent() {
+                        fs_err::create_dir_all(parent).map_err(io)?;
+                    }
+                    fs_err::copy(&source, &target).map_err(io)?;
+                }
+                self.copied.push(path.clone());
+            }
+        }
+        Ok(root)
     }
 
     pub fn touch(&mut self, path: PathBuf) {

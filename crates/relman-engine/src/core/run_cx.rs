@@ -41,6 +41,8 @@ pub struct PlanFacts {
     pub bumps: BTreeMap<usize, String>,
     /// Every tag a run of several packages creates (empty for a single-package project).
     pub tags: Vec<String>,
+    /// Requirements on packages of the repository this package's bump rewrites.
+    pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
     /// Every step of the workflow, as far as the others care.
     pub steps: Vec<StepFacts>,
 }

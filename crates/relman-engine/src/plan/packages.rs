@@ -22,8 +22,11 @@ use crate::config::Workflow;
 use crate::environment::Environment;
 use crate::journal::PackageRelease;
 use crate::kinds::StepDef;
+use crate::project::Package;
 use crate::project::{KnownReleases, Project};
 use crate::template::{Placeholder, Variables};
+use relman_version::workspace::requirements::{self, RequirementChange};
+use relman_version::workspace::{Dependency, DependencyKind, Ecosystem, npm_range};
 
 /// A package the run releases, with what its steps are planned with.
 struct Released {
@@ -57,7 +60,7 @@ pub(super) fn plan(
         }
         chosen
     };
-    let mut histories = project.package_histories(&everything)?;
+    let histories = project.package_histories(&everything)?;
     let mut known: Vec<KnownReleases> = project.package_known_releases(&everything, true)?;
     let mut warnings: Vec<String> = Vec::new();
     if let Some(problem) = known.first().and_then(|known| known.remote_problem.clone()) {
@@ -70,7 +73,7 @@ pub(super) fn plan(
     let mut quiet: Vec<String> = Vec::new();
     for &index in &chosen {
         let view = project.package_at(index);
-        let history = std::mem::replace(&mut histories[index], empty_history());
+        let history = histories[index].clone();
         // Without `-p`, a package nothing happened to since its last release is left alone,
         // whatever the level.
         if selection.is_empty() && history.commits == 0 && history.previous.is_some() {
@@ -90,6 +93,7 @@ pub(super) fn plan(
             request.pre_label.as_deref(),
             history,
             Some(known),
+            None,
         )?;
         if let Some(reason) = &inputs.nothing_to_release {
             quiet.push(format!("{}: {reason}", view.name));
@@ -112,6 +116,83 @@ pub(super) fn plan(
             version,
             tag,
         });
+    }
+    // Dependents follow: a requirement on a released package is rewritten as its ecosystem's
+    // tool does, and the package holding it gets a patch release when its tool says so.
+    let mut requirements: Vec<Vec<RequirementChange>> = vec![Vec::new(); released.len()];
+    let mut looked = 0;
+    while looked < released.len() {
+        let dependency_index = released[looked].index;
+        let new_version = released[looked].version.clone();
+        let old_version = released[looked].inputs.current.version.to_string();
+        let dependency = &project.packages[dependency_index];
+        for (dependent_index, dependent) in project.packages.iter().enumerate() {
+            for requirement in dependent
+                .dependencies
+                .iter()
+                .filter(|requirement| requirement.name == dependency.name)
+            {
+                let following = follow(
+                    dependency,
+                    dependent,
+                    requirement,
+                    &old_version,
+                    &new_version,
+                )?;
+                let already = released
+                    .iter()
+                    .position(|package| package.index == dependent_index);
+                // Where the rewrite goes: npm rewrites a range in the dependent's own release
+                // (`changeset version`), or in the dependency's when the dependent is not
+                // released; Cargo and Go in the dependency's (`cargo set-version`).
+                let mut target = match (&following.change, following.in_dependent, already) {
+                    (None, _, _) => None,
+                    (Some(_), true, Some(existing)) => Some(existing),
+                    (Some(_), true, None) if following.release => None,
+                    (Some(_), _, _) => Some(looked),
+                };
+                if following.release && already.is_none() {
+                    let view = project.package_at(dependent_index);
+                    let inputs = PlanInputs::gather_with(
+                        &view,
+                        env,
+                        workflow,
+                        args,
+                        None,
+                        histories[dependent_index].clone(),
+                        Some(std::mem::take(&mut known[dependent_index])),
+                        Some("patch"),
+                    )?;
+                    if let Some(version) = inputs.version.clone() {
+                        warnings.push(format!(
+                            "{} {version}: a patch release, since it requires {} {new_version}",
+                            view.name, dependency.name
+                        ));
+                        let tag = view.tag_of(&version.to_string());
+                        released.push(Released {
+                            index: dependent_index,
+                            view,
+                            inputs,
+                            version,
+                            tag,
+                        });
+                        requirements.push(Vec::new());
+                        if following.in_dependent {
+                            target = Some(released.len() - 1);
+                        }
+                    }
+                }
+                if let (Some(change), Some(target)) = (following.change, target)
+                    && !requirements[target].contains(&change)
+                {
+                    requirements[target].push(change);
+                }
+            }
+        }
+        looked += 1;
+    }
+    for (package, changes) in released.iter_mut().zip(requirements) {
+        package.inputs.requirements = changes;
     }
     let order = dependency_order(project, &released);
     let released: Vec<Released> = {
@@ -270,6 +351,7 @@ pub(super) fn plan(
             version: package.version.to_string(),
             tag: package.tag.clone(),
             variables: only_package(variables),
+            requirements: package.inputs.requirements.clone(),
         })
         .collect();
     let single = released.len() == 1;
@@ -362,26 +444,143 @@ fn dependency_order(project: &Project, released: &[Released]) -> Vec<usize> {
         .collect()
 }
 
+/// How a requirement follows a release.
+struct Following {
+    /// The rewrite, when the requirement changes.
+    change: Option<RequirementChange>,
+    /// Whether the dependent gets a patch release.
+    release: bool,
+    /// Whether the rewrite belongs to the dependent's own release (npm).
+    in_dependent: bool,
+}
+
+/// How `dependent`'s `requirement` on `dependency` follows its release from `old` to `new`:
+/// the change its ecosystem's tool makes, and whether the dependent is released for it.
+fn follow(
+    dependency: &Package,
+    dependent: &Package,
+    requirement: &Dependency,
+    old: &str,
+    new: &Version,
+) -> Result<Following, PlanError> {
+    let stays = Following {
+        change: None,
+        release: false,
+        in_dependent: false,
+    };
+    let Some(written) = requirement.requirement.as_deref() else {
+        return Ok(stays);
+    };
+    let ecosystem = dependent.ecosystem.unwrap_or(Ecosystem::Cargo);
+    let change = |to: String, dependency_name: String| RequirementChange {
+        manifest: requirement.declared_in.clone(),
+        ecosystem,
+        dependency: dependency_name,
+        from: written.to_owned(),
+        to,
+    };
+    match ecosystem {
+        Ecosystem::Cargo => {
+            let Ok(parsed) = requirements::parse_semver(&new.to_string()) else {
+                return Ok(stays);
+            };
+            match requirements::cargo_upgrade(written, &parsed) {
+                Ok(Some(to)) => Ok(Following {
+                    change: Some(change(to, dependency.name.clone())),
+                    release: true,
+                    in_dependent: false,
+                }),
+                Ok(None) => Ok(stays),
+                Err(error) => Err(crate::project::ProjectError::Package {
+                    name: dependent.name.clone(),
+                    message: format!(
+                        "its requirement on `{}` in `{}`: {error}",
+                        dependency.name,
+                        requirement.declared_in.display()
+                    ),
+                }
+                .into()),
+            }
+        }
+        Ecosystem::Go => {
+            let to = requirements::go_require(&new.to_string());
+            if to == written {
+                return Ok(stays);
+            }
+            let module = dependency
+                .module
+                .clone()
+                .unwrap_or_else(|| dependency.name.clone());
+            Ok(Following {
+                change: Some(change(to, module)),
+                release: true,
+                in_dependent: false,
+            })
+        }
+        Ecosystem::Npm => {
+            // `changeset version`: a dependent is released when the new version leaves its
+            // range (`workspace:*` names the exact current version); a development dependency
+            // only has its range rewritten.
+            let effective = match written.strip_prefix("workspace:") {
+                Some("*") => old.to_owned(),
+                Some(operator @ ("^" | "~")) => format!("{operator}{old}"),
+                Some(range) => range.to_owned(),
+                None => written.to_owned(),
+            };
+            let Ok(parsed) = requirements::parse_semver(&new.to_string()) else {
+                return Ok(stays);
+            };
+            if npm_range::satisfies(&parsed, &effective) {
+                return Ok(stays);
+            }
+            let release = requirement.kind != DependencyKind::Development;
+            Ok(Following {
+                change: npm_requirement(written, new).map(|to| change(to, dependency.name.clone())),
+                release,
+                in_dependent: true,
+            })
+        }
+        Ecosystem::Python => Ok(stays),
+    }
+}
+
+/// The range `changeset version` writes for an npm requirement `written` on a package moving
+/// from `old` to `new` (`updateInternalDependencies = "patch"`): a range the new version leaves,
+/// or any range of a release, keeps its operator and names the new version; `workspace:*`,
+/// `workspace:^`, `workspace:~`, `*`, `file:` and `link:` stay.
+fn npm_requirement(written: &str, new: &Version) -> Option<String> {
+    if written.starts_with("file:") || written.starts_with("link:") {
+        return None;
+    }
+    let (workspace, range) = match written.strip_prefix("workspace:") {
+        Some(range) => (true, range),
+        None => (false, written),
+    };
+    if matches!(range, "*" | "^" | "~") || !npm_range::valid_range(range) {
+        return None;
+    }
+    let new_text = new.to_string();
+    let pre = new_text.contains('-');
+    if npm_range::matches_anything(range) && !pre {
+        return None;
+    }
+    let operator = ["^", "~", ">=", "<=", ">"]
+        .iter()
+        .find(|operator| range.starts_with(**operator))
+        .copied()
+        .unwrap_or("");
+    let mut to = format!("{operator}{new_text}");
+    if workspace {
+        to = format!("workspace:{to}");
+    }
+    (to != written).then_some(to)
+}
+
 fn release_tag(history: &crate::project::History) -> String {
     history.previous.as_ref().map_or_else(
         || "the first commit".to_owned(),
         |release| release.tag.clone(),
     )
-}
-
-fn empty_history() -> crate::project::History {
-    crate::project::History {
-        previous: None,
-        impact: relman_version::bump::Impact::None,
-        notes: relman_version::changelog::notes::ReleaseNotes::new(
-            "",
-            "",
-            "",
-            relman_version::changelog::notes::NotesOptions::default(),
-        ),
-        commits: 0,
-        ignored_tags: Vec::new(),
-    }
 }
 
 /// A plan that releases nothing: every step skipped, saying why.

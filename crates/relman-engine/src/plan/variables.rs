@@ -28,7 +28,7 @@ impl PlanInputs {
     ) -> Result<PlanInputs, PlanError> {
         let _ = config;
         let history = project.history(project.changelog.include_other)?;
-        Self::gather_with(project, env, workflow, args, pre_label, history, None)
+        Self::gather_with(project, env, workflow, args, pre_label, history, None, None)
     }
 
     /// Like [`gather`](Self::gather) from a history read already, and the release tags known
@@ -41,6 +41,7 @@ impl PlanInputs {
         pre_label: Option<&str>,
         history: History,
         known: Option<KnownReleases>,
+        forced_level: Option<&str>,
     ) -> Result<PlanInputs, PlanError> {
         let mut known = known;
         let mut warnings: Vec<String> = Vec::new();
@@ -91,7 +92,11 @@ impl PlanInputs {
                         ))),
                     })
             };
-            let level = render(&bump.level)?;
+            // A dependent released because a package it requires moved takes a patch release.
+            let level = match forced_level {
+                Some(level) if version.is_none() => level.to_owned(),
+                _ => render(&bump.level)?,
+            };
             let label = match &bump.pre {
                 Some(pre) => Some(render(pre)?),
                 None if version.is_none() => pre_label.map(str::to_owned),
@@ -221,6 +226,7 @@ impl PlanInputs {
             changelog,
             warnings,
             tags: Vec::new(),
+            requirements: Vec::new(),
         })
     }
 }

@@ -31,6 +31,7 @@ mod plain;
 mod properties;
 mod pylock;
 mod python;
+mod requirements;
 mod spec;
 mod text;
 mod toml;
@@ -46,6 +47,7 @@ use std::path::{Component, Path, PathBuf};
 pub use atomic::{apply, write_atomic};
 pub use detect::{Detection, detect};
 pub use error::FileError;
+pub use requirements::plan_requirement_edits;
 pub use spec::{
     Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
 };

@@ -134,6 +134,11 @@ fn member(
                 continue;
             }
             let optional = entry.get("optional").and_then(Item::as_bool) == Some(true);
+            let declared_in = if inherited {
+                PathBuf::from("Cargo.toml")
+            } else {
+                manifest.to_owned()
+            };
             dependencies.push(Dependency {
                 name: source
                     .get("package")
@@ -150,6 +155,7 @@ fn member(
                 } else {
                     kind
                 },
+                declared_in,
             });
         }
     }

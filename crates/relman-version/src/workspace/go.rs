@@ -57,6 +57,7 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
                         name,
                         requirement: Some(version),
                         kind: DependencyKind::Normal,
+                        declared_in: manifest.clone(),
                     })
                 })
                 .collect();

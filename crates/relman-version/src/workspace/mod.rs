@@ -11,7 +11,9 @@ mod cargo;
 mod globs;
 mod go;
 mod npm;
+pub mod npm_range;
 mod python;
+pub mod requirements;
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +21,10 @@ pub(crate) use globs::expand;
 pub(crate) use python::normalize as normalize_python_name;
 
 /// The package manager family a member belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Ecosystem {
     Cargo,
     /// npm, pnpm or yarn.
@@ -81,6 +86,9 @@ pub struct Dependency {
     /// The requirement as written (`^1.2.0`, `=0.4.1`, `workspace:*`, `v1.2.0`), when there is one.
     pub requirement: Option<String>,
     pub kind: DependencyKind,
+    /// The file the requirement is written in, relative to the root (a Cargo member's
+    /// `dep.workspace = true`: the workspace's `Cargo.toml`).
+    pub declared_in: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -138,6 +138,7 @@ fn member(manifest: &Path, json: &Value) -> Option<Member> {
                 name: dependency.clone(),
                 requirement,
                 kind,
+                declared_in: manifest.to_owned(),
             });
         }
     }

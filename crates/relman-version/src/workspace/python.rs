@@ -104,6 +104,7 @@ fn member(manifest: &Path, doc: &Document<&str>) -> Option<Member> {
                 name: name.to_owned(),
                 requirement: (!rest.is_empty()).then(|| rest.to_owned()),
                 kind,
+                declared_in: manifest.to_owned(),
             });
         }
     };
