@@ -245,9 +245,23 @@ impl Runner<'_> {
                 "{}-{}-{}",
                 frozen.workflow,
                 if frozen.version.is_empty() {
-                    "none"
+                    "none".to_owned()
+                } else if frozen.packages.len() > 1 {
+                    format!("{}-packages", frozen.packages.len())
                 } else {
-                    &frozen.version
+                    // The id names the journal's file in the history: a version is file-safe,
+                    // and anything else (a package's name in it) is made so.
+                    frozen
+                        .version
+                        .chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() || "._+-".contains(c) {
+                                c
+                            } else {
+                                '_'
+                            }
+                        })
+                        .collect()
                 },
                 self.env.now
             ),

@@ -77,7 +77,11 @@ impl Project {
             &config.changelog,
             config.forge.as_ref(),
         )?;
-        project.settle_packages(&config.packages, config.project.tag.is_none())?;
+        project.settle_packages(
+            &config.packages,
+            config.project.tag.is_none(),
+            config.project.name.is_some(),
+        )?;
         Ok(project)
     }
 }

@@ -330,6 +330,12 @@ pub(super) fn plan(
         };
         planned.push(planned_step);
     }
+    // A package released as a dependent is no "not released".
+    quiet.retain(|line| {
+        !released
+            .iter()
+            .any(|package| line.starts_with(&format!("{}: ", package.view.name)))
+    });
     if !quiet.is_empty() && selection.is_empty() {
         let shown: Vec<String> = quiet.iter().take(8).cloned().collect();
         let more = quiet.len().saturating_sub(shown.len());

@@ -21,6 +21,7 @@ mod init_docs;
 mod journal_compat;
 mod lock;
 mod output;
+mod packages;
 mod pause;
 mod plan_readonly;
 mod real_ecosystems;

@@ -46,6 +46,7 @@ impl Project {
         &mut self,
         configured: &IndexMap<String, PackageOptions>,
         guess_root_tag: bool,
+        name_configured: bool,
     ) -> Result<(), ProjectError> {
         let python_root = matches!(self.scheme, Scheme::Pep440);
         let found = workspace::discover(&self.root);
@@ -211,6 +212,14 @@ impl Project {
                 .members
                 .iter()
                 .find(|member| member.path.as_os_str().is_empty());
+            // A Go module at the root is named by its module path's last element (the folder
+            // name says nothing of it).
+            if let Some(member) = root_member
+                && member.ecosystem == Ecosystem::Go
+                && !name_configured
+            {
+                self.name = member.name.clone();
+            }
             let root_ecosystem = root_member
                 .map(|member| member.ecosystem)
                 .or(python_root.then_some(Ecosystem::Python));
