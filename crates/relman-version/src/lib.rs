@@ -6,6 +6,7 @@
 
 pub mod bump;
 pub mod changelog;
+pub mod changesets;
 pub mod conventional;
 pub mod date;
 pub mod files;

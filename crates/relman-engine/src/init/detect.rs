@@ -445,7 +445,7 @@ fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
                 Some((config_file, relative(&config.fragment_root()))),
             )
         }
-        ChangelogSource::Commits => {
+        ChangelogSource::Commits | ChangelogSource::Changesets => {
             let file = CHANGELOG_NAMES
                 .iter()
                 .find(|name| root.join(name).is_file())

@@ -23,6 +23,7 @@ use crate::environment::Environment;
 use crate::journal::PackageRelease;
 use crate::kinds::StepDef;
 use crate::project::Package;
+use crate::project::packages::changesets::ChangesetUse;
 use crate::project::{KnownReleases, Project};
 use crate::template::{Placeholder, Variables};
 use relman_version::workspace::requirements::{self, RequirementChange};
@@ -71,12 +72,37 @@ pub(super) fn plan(
     }
     let mut released: Vec<Released> = Vec::new();
     let mut quiet: Vec<String> = Vec::new();
+    // With `auto`, the changesets of an npm workspace decide its packages' releases.
+    let changesets = if first_level(workflow, args).as_deref() == Some("auto") {
+        let today = relman_version::date::Date::from_unix_seconds(env.release_time());
+        project.changeset_run(&today.to_string())?
+    } else {
+        None
+    };
+    let from_changesets = |index: usize| {
+        changesets.is_some() && project.packages[index].ecosystem == Some(Ecosystem::Npm)
+    };
     for &index in &chosen {
         let view = project.package_at(index);
         let history = histories[index].clone();
+        let mut forced: Option<String> = None;
+        if from_changesets(index) {
+            let run = changesets.as_ref().expect("changesets were read");
+            match run.release(&view.name) {
+                Some(release) => forced = Some(release.new_version.clone()),
+                None => {
+                    quiet.push(format!("{}: no changeset releases it", view.name));
+                    continue;
+                }
+            }
+        }
         // Without `-p`, a package nothing happened to since its last release is left alone,
         // whatever the level.
-        if selection.is_empty() && history.commits == 0 && history.previous.is_some() {
+        if forced.is_none()
+            && selection.is_empty()
+            && history.commits == 0
+            && history.previous.is_some()
+        {
             quiet.push(format!(
                 "{}: no commit since {}",
                 view.name,
@@ -93,7 +119,7 @@ pub(super) fn plan(
             request.pre_label.as_deref(),
             history,
             Some(known),
-            None,
+            forced.as_deref(),
         )?;
         if let Some(reason) = &inputs.nothing_to_release {
             quiet.push(format!("{}: {reason}", view.name));
@@ -127,6 +153,10 @@ pub(super) fn plan(
         let old_version = released[looked].inputs.current.version.to_string();
         let dependency = &project.packages[dependency_index];
         for (dependent_index, dependent) in project.packages.iter().enumerate() {
+            if from_changesets(dependent_index) {
+                // The changesets' plan has its dependents already.
+                continue;
+            }
             for requirement in dependent
                 .dependencies
                 .iter()
@@ -194,13 +224,44 @@ pub(super) fn plan(
     for (package, changes) in released.iter_mut().zip(requirements) {
         package.inputs.requirements = changes;
     }
+    let mut changeset_uses: Vec<Option<ChangesetUse>> = vec![None; released.len()];
+    if let Some(run) = &changesets {
+        for (position, package) in released.iter_mut().enumerate() {
+            if !from_changesets(package.index) {
+                continue;
+            }
+            let name = package.view.name.clone();
+            if let Some(edits) = run.edits.get(&name) {
+                package.inputs.requirements.extend(edits.iter().cloned());
+            }
+            if let Some((rendered, used)) = run.changelogs.get(&name) {
+                package.inputs.changelog = Some(rendered.clone());
+                changeset_uses[position] = Some(used.clone());
+            }
+        }
+        // Ranges rewritten in packages the changesets do not bump (development dependents):
+        // in the first release's bump.
+        for release in &run.releases {
+            if released
+                .iter()
+                .any(|package| package.view.name == release.name)
+            {
+                continue;
+            }
+            if let (Some(edits), Some(first)) = (run.edits.get(&release.name), released.first_mut())
+            {
+                first.inputs.requirements.extend(edits.iter().cloned());
+            }
+        }
+    }
     let order = dependency_order(project, &released);
-    let released: Vec<Released> = {
-        let mut slots: Vec<Option<Released>> = released.into_iter().map(Some).collect();
+    let (released, changeset_uses): (Vec<Released>, Vec<Option<ChangesetUse>>) = {
+        let mut slots: Vec<Option<(Released, Option<ChangesetUse>)>> =
+            released.into_iter().zip(changeset_uses).map(Some).collect();
         order
             .iter()
             .map(|position| slots[*position].take().expect("each package once"))
-            .collect()
+            .unzip()
     };
     if released.is_empty() {
         return Ok(nothing_to_release(workflow, args, quiet, warnings));
@@ -352,12 +413,14 @@ pub(super) fn plan(
     let packages: Vec<PackageRelease> = released
         .iter()
         .zip(&package_variables)
-        .map(|(package, variables)| PackageRelease {
+        .zip(changeset_uses)
+        .map(|((package, variables), changeset)| PackageRelease {
             name: package.view.name.clone(),
             version: package.version.to_string(),
             tag: package.tag.clone(),
             variables: only_package(variables),
             requirements: package.inputs.requirements.clone(),
+            changeset,
         })
         .collect();
     let single = released.len() == 1;
@@ -396,6 +459,18 @@ pub(super) fn plan(
         current_version,
         nothing_to_release: None,
         warnings,
+    })
+}
+
+/// The level the workflow's first `bump` step asks for (its arguments filled in).
+fn first_level(workflow: &Workflow, args: &BTreeMap<String, String>) -> Option<String> {
+    let mut variables = Variables::new();
+    for (name, value) in args {
+        variables.set(format!("args.{name}"), value.clone());
+    }
+    workflow.steps.iter().find_map(|step| match &step.kind {
+        crate::kinds::StepKind::Bump(bump) => bump.level.render(&variables).ok(),
+        _ => None,
     })
 }
 

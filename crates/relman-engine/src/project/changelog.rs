@@ -20,6 +20,9 @@ pub enum ChangelogSource {
     Commits,
     /// Towncrier news fragments.
     Fragments(Box<TowncrierConfig>),
+    /// Changesets (`.changeset/*.md`), for a package of an npm workspace that keeps them: the
+    /// entry `changeset version` writes.
+    Changesets,
 }
 
 /// The project's changelog.
@@ -74,7 +77,9 @@ pub(super) fn settings(
     let file = match (&options.file, &source) {
         (Some(file), _) => PathBuf::from(file),
         (None, ChangelogSource::Fragments(config)) => PathBuf::from(&config.filename),
-        (None, ChangelogSource::Commits) => PathBuf::from("CHANGELOG.md"),
+        (None, ChangelogSource::Commits | ChangelogSource::Changesets) => {
+            PathBuf::from("CHANGELOG.md")
+        }
     };
     Ok(ChangelogSettings {
         exists: root.join(&file).is_file(),
@@ -145,6 +150,23 @@ impl Project {
                     after: build.contents.clone(),
                     fragments,
                 })
+            }
+            ChangelogSource::Changesets => {
+                let run = self.changeset_run(date)?;
+                let found = run
+                    .as_ref()
+                    .and_then(|run| run.changelogs.get(&self.name))
+                    .map(|(rendered, _)| rendered.clone());
+                Ok(found.unwrap_or_else(|| {
+                    let before = read_optional(&file).ok().flatten();
+                    RenderedSection {
+                        section: String::new(),
+                        after: before.clone().unwrap_or_default(),
+                        before,
+                        file,
+                        fragments: Vec::new(),
+                    }
+                }))
             }
             ChangelogSource::Commits => {
                 let notes = history.notes_for(version, tag, date);

@@ -89,6 +89,8 @@ pub enum ProjectError {
     NoRootPackage { count: usize, what: String },
     #[error("package `{name}`: {message}")]
     Package { name: String, message: String },
+    #[error(transparent)]
+    Changesets(Box<relman_version::changesets::ChangesetError>),
 }
 
 impl ProjectError {
@@ -143,6 +145,7 @@ impl ProjectError {
             ProjectError::NoRootPackage { .. } => Some(
                 "name one with `-p NAME` (`relman packages` lists them)".to_owned(),
             ),
+            ProjectError::Changesets(error) => error.hint(),
             ProjectError::Package { .. } => Some(
                 "set it in the package's `[package.NAME]` table in relman.toml".to_owned(),
             ),

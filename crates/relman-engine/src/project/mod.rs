@@ -274,14 +274,17 @@ impl Project {
 
     /// Whether `[changelog]` is configured or a changelog exists.
     pub fn has_changelog(&self) -> bool {
-        self.changelog.exists || self.changelog.configured
+        // Changesets always write the package's changelog, as `changeset version` does.
+        self.changelog.exists
+            || self.changelog.configured
+            || matches!(self.changelog.source, ChangelogSource::Changesets)
     }
 
     /// The towncrier config, when the changelog is built from fragments.
     pub fn towncrier(&self) -> Option<&TowncrierConfig> {
         match &self.changelog.source {
             ChangelogSource::Fragments(config) => Some(config),
-            ChangelogSource::Commits => None,
+            ChangelogSource::Commits | ChangelogSource::Changesets => None,
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod requirements;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use globs::expand;
+pub(crate) use globs::{expand, wildcard};
 pub(crate) use python::normalize as normalize_python_name;
 
 /// The package manager family a member belongs to.

@@ -90,6 +90,10 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             "changelog {} from conventional commits",
             project.changelog.file.display()
         ),
+        ChangelogSource::Changesets => format!(
+            "changelog {} from changesets",
+            project.changelog.file.display()
+        ),
     };
     report.push(changelog);
     let workflows = config.workflow_names();

@@ -224,6 +224,9 @@ impl CheckStep {
                                 ))
                             }
                         }
+                        crate::project::ChangelogSource::Changesets => {
+                            CheckResult::pass("the changesets make the entry".to_owned())
+                        }
                         crate::project::ChangelogSource::Commits => {
                             let history = project.history(project.changelog.include_other)?;
                             if history.notes.is_empty() {

@@ -230,6 +230,7 @@ impl Project {
                 manifest: root_member.map(|member| member.manifest.clone()),
                 root: true,
                 configured: false,
+                private: false,
                 dependencies: root_member
                     .map(|member| member.dependencies.clone())
                     .unwrap_or_default(),
@@ -352,7 +353,13 @@ impl Project {
             exists: self.root.join(&changelog_file).is_file(),
             configured: options.is_some_and(|options| options.changelog.is_some()),
             file: changelog_file,
-            source: ChangelogSource::Commits,
+            source: if ecosystem == Some(Ecosystem::Npm)
+                && self.root.join(".changeset/config.json").is_file()
+            {
+                ChangelogSource::Changesets
+            } else {
+                ChangelogSource::Commits
+            },
             template: self.changelog.template.clone(),
             include_other: self.changelog.include_other,
         };
@@ -363,6 +370,7 @@ impl Project {
             manifest: member.map(|member| member.manifest.clone()),
             root: false,
             configured: options.is_some(),
+            private: member.is_some_and(|member| member.private),
             dependencies: member
                 .map(|member| member.dependencies.clone())
                 .unwrap_or_default(),

@@ -15,6 +15,7 @@
 //! `NAME-v1.2.3`, `PATH/v1.2.3`) of a package that no longer exists are a retired package's old
 //! releases: not the root package's, and no error.
 
+pub mod changesets;
 mod detect;
 mod history;
 pub mod settings;
@@ -44,6 +45,8 @@ pub struct Package {
     pub root: bool,
     /// Declared by a `[package.NAME]` table.
     pub configured: bool,
+    /// Never published (`"private": true`, `publish = false`).
+    pub private: bool,
     /// Its dependencies on the other packages.
     pub dependencies: Vec<Dependency>,
     /// A Go module's path.

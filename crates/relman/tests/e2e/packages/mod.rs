@@ -9,6 +9,7 @@ mod cargo;
 mod crash;
 mod go;
 mod mixed;
+mod npm;
 
 use std::path::Path;
 use std::process::Command;
