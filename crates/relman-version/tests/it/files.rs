@@ -5,12 +5,19 @@ mod bytes;
 mod detect;
 mod ecosystems;
 mod errors;
+mod npm_workspaces;
 mod writes;
 mod yaml_oracle;
 
 use std::path::{Path, PathBuf};
 
 use relman_version::files::FileError;
+
+/// The outside tools the ecosystem tests run.
+pub mod ecosystems_support {
+    pub use super::ecosystems::relman_testkit_like::has;
+    pub use super::ecosystems::tool;
+}
 
 /// A case folder under `tests/data/files/`.
 fn data(case: &str) -> PathBuf {
