@@ -74,8 +74,7 @@ pub(super) fn plan(
     let mut quiet: Vec<String> = Vec::new();
     // With `auto`, the changesets of an npm workspace decide its packages' releases.
     let changesets = if first_level(workflow, args).as_deref() == Some("auto") {
-        let today = relman_version::date::Date::from_unix_seconds(env.release_time());
-        project.changeset_run(&today.to_string())?
+        project.changeset_run()?
     } else {
         None
     };

@@ -152,7 +152,7 @@ impl Project {
                 })
             }
             ChangelogSource::Changesets => {
-                let run = self.changeset_run(date)?;
+                let run = self.changeset_run()?;
                 let found = run
                     .as_ref()
                     .and_then(|run| run.changelogs.get(&self.name))

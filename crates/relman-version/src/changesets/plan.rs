@@ -66,14 +66,6 @@ pub fn relevant<'c>(changesets: &'c Changesets) -> Vec<&'c super::Changeset> {
         .collect()
 }
 
-fn group_of<'g>(groups: &'g [Vec<String>], name: &str) -> Vec<&'g [String]> {
-    groups
-        .iter()
-        .filter(|group| group.iter().any(|pattern| name_matches(pattern, name)))
-        .map(Vec::as_slice)
-        .collect()
-}
-
 fn in_group(group: &[String], name: &str) -> bool {
     group.iter().any(|pattern| name_matches(pattern, name))
 }
@@ -402,7 +394,6 @@ pub fn assemble(
             }
         }
     }
-    let _ = group_of;
     Ok(order
         .iter()
         .map(|name| {

@@ -34,11 +34,11 @@ pub struct RequirementError {
     pub reason: String,
 }
 
-/// A comparator of a Cargo requirement: operator, numbers given, pre-release.
+/// A comparator of a Cargo requirement: operator and numbers given (its pre-release is replaced
+/// by the new version's).
 struct Comparator {
     op: &'static str,
     numbers: Vec<String>,
-    pre: Option<String>,
 }
 
 fn parse_cargo_comparator(text: &str) -> Option<Comparator> {
@@ -48,10 +48,7 @@ fn parse_cargo_comparator(text: &str) -> Option<Comparator> {
         .find_map(|op| text.strip_prefix(op).map(|rest| (*op, rest)))
         .unwrap_or(("", text));
     let rest = rest.trim();
-    let (core, pre) = match rest.split_once('-') {
-        Some((core, pre)) => (core, Some(pre.to_owned())),
-        None => (rest, None),
-    };
+    let core = rest.split_once('-').map_or(rest, |(core, _)| core);
     let numbers: Vec<String> = core.split('.').map(str::to_owned).collect();
     if numbers.is_empty()
         || numbers.len() > 3
@@ -62,7 +59,7 @@ fn parse_cargo_comparator(text: &str) -> Option<Comparator> {
     {
         return None;
     }
-    Some(Comparator { op, numbers, pre })
+    Some(Comparator { op, numbers })
 }
 
 /// The requirement `cargo set-version` writes for `requirement` when the crate it names moves to
@@ -111,7 +108,6 @@ pub fn cargo_upgrade(
             text.push('-');
             text.push_str(version.pre.as_str());
         }
-        let _ = comparator.pre;
         rewritten.push(text);
     }
     let text = rewritten.join(", ");

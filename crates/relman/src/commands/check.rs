@@ -1,7 +1,8 @@
 //! `relman check`: the config validates, the version files agree and parse, the tag format reads
-//! back what it writes, and the changelog settings point at what exists.
+//! back what it writes, and the changelog settings point at what exists; in a repository of
+//! several packages, for each package (every package's history from one walk).
 
-use relman_engine::project::ChangelogSource;
+use relman_engine::project::{ChangelogSource, History, Project};
 
 use super::{Context, print, project_error};
 use crate::error::{CliError, CliResult, ExitCode};
@@ -15,9 +16,55 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         |path| format!("{} is valid", project.display_path(path).display()),
     );
     report.push(source);
-    let history = project.history(false).map_err(project_error)?;
+    if project.has_packages() {
+        let indices: Vec<usize> = (0..project.packages.len()).collect();
+        let histories = project.package_histories(&indices).map_err(project_error)?;
+        for (index, history) in indices.into_iter().zip(&histories) {
+            let view = project.package_at(index);
+            let lines = project_lines(&view, history).map_err(|mut error| {
+                error.message = format!("package `{}`: {}", view.name, error.message);
+                error
+            })?;
+            report.extend(
+                lines
+                    .into_iter()
+                    .map(|line| format!("{}: {line}", view.name)),
+            );
+        }
+        for retired in &project.retired {
+            report.push(format!(
+                "{} tags of `{}`, a package that no longer exists, are old releases",
+                retired.releases, retired.name
+            ));
+        }
+    } else {
+        let history = project.history(false).map_err(project_error)?;
+        report.extend(project_lines(&project, &history)?);
+    }
+    let workflows = config.workflow_names();
+    report.push(format!("workflows: {}", workflows.join(", ")));
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "valid": true, "checks": report })
+        ))?;
+    } else if !context.global.quiet {
+        let mark = context.out_style.green("✓");
+        let text: String = report
+            .iter()
+            .map(|line| format!("{mark} {line}\n"))
+            .collect();
+        print(&text)?;
+    }
+    Ok(ExitCode::Done)
+}
+
+/// The lines of one project (or package): its version and where it is, files left out, the
+/// tag format, the last release, tags ignored, the changelog.
+fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>> {
+    let mut report: Vec<String> = Vec::new();
     let current = project
-        .checked_current_version(&history)
+        .checked_current_version(history)
         .map_err(project_error)?;
     if current.unreleased {
         report.push(current.source.clone());
@@ -96,20 +143,5 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         ),
     };
     report.push(changelog);
-    let workflows = config.workflow_names();
-    report.push(format!("workflows: {}", workflows.join(", ")));
-    if context.global.json {
-        print(&format!(
-            "{}\n",
-            serde_json::json!({ "valid": true, "checks": report })
-        ))?;
-    } else if !context.global.quiet {
-        let mark = context.out_style.green("✓");
-        let text: String = report
-            .iter()
-            .map(|line| format!("{mark} {line}\n"))
-            .collect();
-        print(&text)?;
-    }
-    Ok(ExitCode::Done)
+    Ok(report)
 }

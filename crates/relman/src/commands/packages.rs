@@ -154,6 +154,8 @@ fn rows(context: &Context, project: &Project) -> CliResult<Vec<Row>> {
     let known = project
         .package_known_releases(&indices, false)
         .map_err(project_error)?;
+    // In an npm workspace with changesets, the changesets say what `auto` releases.
+    let changesets = project.changeset_run().map_err(project_error)?;
     Ok(indices
         .iter()
         .zip(histories.iter().zip(&known))
@@ -162,6 +164,13 @@ fn rows(context: &Context, project: &Project) -> CliResult<Vec<Row>> {
             let view = project.package_at(*index);
             let mut row = row(&view, history, known, today, package.root, Some(package));
             row.tag_format = view.tag_format.to_string();
+            if let Some(run) = &changesets
+                && package.ecosystem == Some(relman_version::workspace::Ecosystem::Npm)
+            {
+                row.next = run
+                    .release(&package.name)
+                    .map(|release| release.new_version.clone());
+            }
             row
         })
         .collect())

@@ -51,8 +51,7 @@ impl ChangesetRun {
 
 impl Project {
     /// The changesets' plan (`None` when the repository keeps no changesets).
-    pub fn changeset_run(&self, date: &str) -> Result<Option<ChangesetRun>, ProjectError> {
-        let _ = date;
+    pub fn changeset_run(&self) -> Result<Option<ChangesetRun>, ProjectError> {
         let Some(changesets) = relman_version::changesets::read(&self.root)
             .map_err(|error| ProjectError::Changesets(Box::new(error)))?
         else {
