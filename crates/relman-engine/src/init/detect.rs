@@ -162,6 +162,9 @@ pub struct Detection {
     /// The release branch, and how it was found.
     pub branch: String,
     pub branch_source: &'static str,
+    /// The packages of a repository that holds several (the root package aside): name, folder
+    /// and tag format.
+    pub packages: Vec<(String, String, String)>,
 }
 
 impl Detection {
@@ -216,6 +219,18 @@ impl Detection {
             branch,
             branch_source,
             root,
+            packages: project
+                .packages
+                .iter()
+                .filter(|package| !package.root)
+                .map(|package| {
+                    (
+                        package.name.clone(),
+                        package.path.display().to_string(),
+                        package.settings.tag_format.to_string(),
+                    )
+                })
+                .collect(),
         })
     }
 

@@ -170,7 +170,7 @@ fn without_a_root_package_every_published_member_is_one() {
         [
             "tracing tracing tracing-{version}",
             "tracing-core tracing-core tracing-core-{version}",
-            "tracing-tower tracing-tower tracing-tower-v{version}"
+            "tracing-tower tracing-tower tracing-tower-{version}"
         ]
     );
     assert!(project.root_package().is_none());

@@ -15,7 +15,7 @@
 //!
 //! When tables exist, they are the packages (with the root package when there is one).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -201,7 +201,7 @@ impl Project {
                     }
                 }
             }
-            packages.push(self.candidate_package(candidate)?);
+            packages.push(self.candidate_package(candidate, house_style(&candidates))?);
         }
         self.join_root(&joined);
         if packages.is_empty() {
@@ -300,7 +300,11 @@ impl Project {
         }
     }
 
-    fn candidate_package(&self, candidate: &Candidate<'_>) -> Result<Package, ProjectError> {
+    fn candidate_package(
+        &self,
+        candidate: &Candidate<'_>,
+        house: Option<&'static str>,
+    ) -> Result<Package, ProjectError> {
         let member = candidate.member;
         let options = candidate.options;
         let name = &candidate.name;
@@ -319,9 +323,15 @@ impl Project {
         let tag_format = match &candidate.family {
             Some((format, _)) => format.clone(),
             None => {
-                let default = ecosystem
-                    .unwrap_or(Ecosystem::Cargo)
-                    .default_tag(name, &path);
+                // A package without tags yet takes the form its siblings' tags have.
+                let default = match (house, ecosystem) {
+                    (Some(separator), Some(ecosystem)) if ecosystem != Ecosystem::Go => {
+                        format!("{name}{separator}{{version}}")
+                    }
+                    _ => ecosystem
+                        .unwrap_or(Ecosystem::Cargo)
+                        .default_tag(name, &path),
+                };
                 TagFormat::parse(&default).map_err(|error| ProjectError::Package {
                     name: name.clone(),
                     message: format!("no tag format can be made from its name: {error}"),
@@ -388,6 +398,31 @@ impl Project {
             },
         })
     }
+}
+
+/// The separator most packages' tags put between name and version (`-`, `-v`, `@`), when the
+/// repository's tagged packages agree on one.
+fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for candidate in candidates {
+        let Some((format, _)) = &candidate.family else {
+            continue;
+        };
+        let Some(separator) = format.prefix().strip_prefix(candidate.name.as_str()) else {
+            continue;
+        };
+        let separator = match separator {
+            "-" => "-",
+            "-v" => "-v",
+            "@" => "@",
+            _ => continue,
+        };
+        *counts.entry(separator).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(separator, _)| separator)
 }
 
 fn candidate_scheme(candidate: &Candidate<'_>) -> Result<Scheme, ProjectError> {
