@@ -92,6 +92,40 @@ fn crates_and_retired_crates_tags_are_theirs_and_no_error() {
         completed,
         "tool\t.\nglobset\tcrates/globset\ngrep-searcher\tcrates/searcher\n"
     );
+    // The bash script offers them after `-p`.
+    let (script, _) = run(&repo, &["completions", "bash"], 0);
+    repo.write("completion.bash", &script);
+    let bin = std::path::Path::new(crate::plain::relman_path())
+        .parent()
+        .unwrap();
+    let probe = r#"
+source ./completion.bash
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _relman_with_workflows relman "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"; printf '%s\n' "${COMPREPLY[*]}"; }
+complete_words relman changelog -p g
+complete_words relman plan release --package ""
+"#;
+    let output = repo
+        .command("bash")
+        .current_dir(repo.path())
+        .args(["-c", probe])
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some("globset grep-searcher"),
+        "{text}"
+    );
+    assert_eq!(
+        lines.get(1).copied(),
+        Some("tool globset grep-searcher"),
+        "{text}"
+    );
 }
 
 #[test]
