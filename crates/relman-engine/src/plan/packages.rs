@@ -565,9 +565,11 @@ fn follow(
                 return Ok(stays);
             };
             match requirements::cargo_upgrade(written, &parsed) {
+                // A development dependency's requirement follows, but releases nobody: it
+                // changes nothing for the dependent's users.
                 Ok(Some(to)) => Ok(Following {
                     change: Some(change(to, dependency.name.clone())),
-                    release: true,
+                    release: requirement.kind != DependencyKind::Development,
                     in_dependent: false,
                 }),
                 Ok(None) => Ok(stays),

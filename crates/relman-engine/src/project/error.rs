@@ -85,8 +85,6 @@ pub enum ProjectError {
         suggestion: crate::template::Suggestion,
         known: Vec<String>,
     },
-    #[error("this repository holds {count} packages and none at its root: {what} needs one")]
-    NoRootPackage { count: usize, what: String },
     #[error("package `{name}`: {message}")]
     Package { name: String, message: String },
     #[error(transparent)]
@@ -142,9 +140,6 @@ impl ProjectError {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            ProjectError::NoRootPackage { .. } => Some(
-                "name one with `-p NAME` (`relman packages` lists them)".to_owned(),
-            ),
             ProjectError::Changesets(error) => error.hint(),
             ProjectError::Package { .. } => Some(
                 "set it in the package's `[package.NAME]` table in relman.toml".to_owned(),

@@ -23,7 +23,7 @@ pub fn run(context: &Context, args: &ChangelogArgs) -> CliResult<ExitCode> {
         .hint("`relman changelog --write` adds the section the next release would add"));
     }
     let (_, project) = context.project()?;
-    for project in selected(&project, &args.package.packages, "`relman changelog`")? {
+    for project in selected(&project, &args.package.packages)? {
         if selection.all {
             all(context, &project)?;
         } else if let Some(version) = &selection.version {

@@ -91,15 +91,12 @@ impl Context {
 }
 
 /// The packages `-p NAME` names, each as a project of its own; without `-p`, the project itself,
-/// which in a repository of several packages is its root package (and an error when there is
-/// none: `what` says which command needs one).
-pub fn selected(project: &Project, names: &[String], what: &str) -> CliResult<Vec<Project>> {
+/// which in a repository of several packages is its root package, or every package when none is
+/// at the root.
+pub fn selected(project: &Project, names: &[String]) -> CliResult<Vec<Project>> {
     if names.is_empty() {
         if project.has_packages() && project.root_package().is_none() {
-            return Err(project_error(ProjectError::NoRootPackage {
-                count: project.packages.len(),
-                what: what.to_owned(),
-            }));
+            return Ok(project.package_views());
         }
         return Ok(vec![project.clone()]);
     }

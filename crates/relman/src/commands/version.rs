@@ -19,9 +19,14 @@ struct Answer {
 
 pub fn run(context: &Context, args: &VersionArgs) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
-    let projects = selected(&project, &args.package.packages, "`relman version`")?;
+    let projects = selected(&project, &args.package.packages)?;
+    // One line per package when several were asked for, or none at the root was.
+    let every = args.package.packages.is_empty()
+        && project.has_packages()
+        && project.root_package().is_none();
     if let [only] = projects.as_slice()
         && args.package.packages.len() <= 1
+        && !every
     {
         let answer = answer(context, only, args)?;
         return output(context, &answer);

@@ -157,7 +157,7 @@ fn one_crate_and_its_dependent_then_everything_that_changed() {
     repo.push(&["main"]);
     let (plan, _) = run(&repo, &["plan", "release"], 0);
     assert!(
-        plan.contains("Plan: release 0.1.16 → 0.2.0 (tag grep-searcher-0.2.0)"),
+        plan.contains("Plan: release grep-searcher 0.1.16 → 0.2.0 (tag grep-searcher-0.2.0)"),
         "{plan}"
     );
     run(&repo, &["release", "--yes"], 0);
