@@ -209,3 +209,28 @@ fn uv_workspaces_and_go_modules() {
     );
     assert_eq!(found.members[1].ecosystem, Ecosystem::Go);
 }
+
+/// npm's `satisfies` and `validRange` over the ranges workspace requirements use, as node-semver
+/// itself answered (`scripts/oracles/npm-satisfies.sh` wrote the file).
+#[test]
+fn npm_ranges_answer_as_node_semver() {
+    use relman_version::workspace::npm_range;
+
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/npm-satisfies.json");
+    let vectors: serde_json::Value =
+        serde_json::from_str(&fs_err::read_to_string(path).unwrap()).unwrap();
+    let mut wrong = Vec::new();
+    for case in vectors["cases"].as_array().unwrap() {
+        let range = case["range"].as_str().unwrap();
+        let version = semver::Version::parse(case["version"].as_str().unwrap()).unwrap();
+        if npm_range::valid_range(range) != case["valid"].as_bool().unwrap() {
+            wrong.push(format!("validRange({range:?})"));
+        }
+        if npm_range::satisfies(&version, range) != case["satisfies"].as_bool().unwrap() {
+            wrong.push(format!("satisfies({version}, {range:?})"));
+        }
+    }
+    wrong.dedup();
+    assert!(wrong.is_empty(), "{} differ: {wrong:#?}", wrong.len());
+}
