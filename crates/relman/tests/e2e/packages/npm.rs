@@ -35,7 +35,7 @@ const COMPARED: &[&str] = &[
     "packages/cli/CHANGELOG.md",
 ];
 
-fn workspace(repo: &TestRepo, pre: bool) {
+fn workspace(repo: &TestRepo, pre: bool, config: &str) {
     repo.write(
         "package.json",
         "{\n  \"name\": \"acme\",\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
@@ -56,7 +56,7 @@ fn workspace(repo: &TestRepo, pre: bool) {
         "packages/cli/CHANGELOG.md",
         "# @acme/cli\n\n## 0.3.0\n\n- Older.\n",
     );
-    repo.write(".changeset/config.json", CONFIG);
+    repo.write(".changeset/config.json", config);
     repo.write(".changeset/README.md", "Changesets live here.\n");
     if pre {
         repo.write(
@@ -72,11 +72,15 @@ fn npm(dir: &Path, args: &[&str]) -> Result<String, String> {
 
 /// The workspace with its lock, tagged, then two changesets in two commits.
 fn released_workspace(pre: bool) -> Option<TestRepo> {
+    released_workspace_with(pre, CONFIG)
+}
+
+fn released_workspace_with(pre: bool, config: &str) -> Option<TestRepo> {
     if !require_tool("npm") {
         return None;
     }
     let repo = TestRepo::new();
-    workspace(&repo, pre);
+    workspace(&repo, pre, config);
     npm(
         repo.path(),
         &[
@@ -226,6 +230,37 @@ fn pre_mode_releases_pre_releases_and_keeps_the_changesets_in_pre() {
         "Released: @acme/core 1.1.0-beta.0 (@acme/core@1.1.0-beta.0), @acme/ui 1.0.1-beta.0 (@acme/ui@1.0.1-beta.0), @acme/cli 0.3.1-beta.0 (@acme/cli@0.3.1-beta.0)"
     );
     assert!(repo.path().join(".changeset/pre/brave-lions.md").is_file());
+    npm(
+        repo.path(),
+        &["ci", "--dry-run", "--offline", "--ignore-scripts"],
+    )
+    .unwrap();
+    if let Some(oracle) = oracle(&repo, &before) {
+        compare_with_oracle(&repo, &oracle);
+    }
+}
+
+#[test]
+fn fixed_and_linked_groups_release_as_changeset_version_does() {
+    let config = CONFIG
+        .replace(
+            "\"fixed\": []",
+            "\"fixed\": [[\"@acme/core\", \"@acme/ui\"]]",
+        )
+        .replace(
+            "\"linked\": []",
+            "\"linked\": [[\"@acme/cli\", \"@acme/t*\"]]",
+        );
+    let Some(repo) = released_workspace_with(false, &config) else {
+        return;
+    };
+    let before = repo.head();
+    let (released, _) = run(&repo, &["release", "--yes"], 0);
+    // The fixed group releases together at its highest level: ui at 1.1.0 with core.
+    assert!(
+        released.contains("@acme/core 1.1.0 (@acme/core@1.1.0), @acme/ui 1.1.0 (@acme/ui@1.1.0)"),
+        "{released}"
+    );
     npm(
         repo.path(),
         &["ci", "--dry-run", "--offline", "--ignore-scripts"],
