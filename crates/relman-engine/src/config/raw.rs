@@ -20,13 +20,13 @@ pub struct ConfigFile {
     pub changelog: Option<ChangelogConfig>,
     /// The forge (GitHub) the project lives on.
     pub forge: Option<ForgeConfig>,
+    /// Named workflows: `relman run NAME` or `relman NAME`.
+    #[serde(default)]
+    pub workflow: IndexMap<String, WorkflowConfig>,
     /// The packages of a repository that holds several, one table each (`[package.globset]`);
     /// detected when absent.
     #[serde(default)]
     pub package: IndexMap<String, PackageConfig>,
-    /// Named workflows: `relman run NAME` or `relman NAME`.
-    #[serde(default)]
-    pub workflow: IndexMap<String, WorkflowConfig>,
 }
 
 /// One package of a repository that holds several.

@@ -178,8 +178,8 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
         project,
         changelog,
         forge,
-        package,
         workflow,
+        package,
     } = file;
     let project = validate_project(&mut cx, project.unwrap_or_default());
     let changelog = validate_changelog(&mut cx, changelog.unwrap_or_default());

@@ -232,6 +232,20 @@ mod changesets {
 
     pub(super) fn write(cx: &mut RunCx<'_>, used: &ChangesetUse) -> Result<Outcome, StepError> {
         let project = cx.project;
+        // Only changesets are removed (a journal edited by hand could name anything else).
+        for path in &used.files {
+            let inside = path.starts_with(".changeset")
+                && path
+                    .components()
+                    .all(|component| matches!(component, std::path::Component::Normal(_)))
+                && path.extension().is_some_and(|extension| extension == "md");
+            if !inside {
+                return Err(StepError::new(format!(
+                    "`{}` is no changeset: only files of `.changeset/` are removed",
+                    path.display()
+                )));
+            }
+        }
         let file = project.root.join(&project.changelog.file);
         let display = project.changelog.file.clone();
         let before = fs_err::read_to_string(&file).ok();

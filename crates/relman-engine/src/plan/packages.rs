@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use relman_version::version::Version;
 
-use super::variables::{package_variables, plan_variables};
+use super::variables::{Given, package_variables, plan_variables};
 use super::{
     Effect, FrozenPlan, Plan, PlanError, PlanInputs, PlanRequest, PlannedStep, Simulation,
     StepScope, plan_step, step_title,
@@ -116,9 +116,11 @@ pub(super) fn plan(
             workflow,
             args,
             request.pre_label.as_deref(),
-            history,
-            Some(known),
-            forced.as_deref(),
+            Given {
+                history,
+                known: Some(known),
+                forced_level: forced.as_deref(),
+            },
         )?;
         if let Some(reason) = &inputs.nothing_to_release {
             quiet.push(format!("{}: {reason}", view.name));
@@ -188,9 +190,11 @@ pub(super) fn plan(
                         workflow,
                         args,
                         None,
-                        histories[dependent_index].clone(),
-                        Some(std::mem::take(&mut known[dependent_index])),
-                        Some("patch"),
+                        Given {
+                            history: histories[dependent_index].clone(),
+                            known: Some(std::mem::take(&mut known[dependent_index])),
+                            forced_level: Some("patch"),
+                        },
                     )?;
                     if let Some(version) = inputs.version.clone() {
                         warnings.push(format!(

@@ -16,6 +16,17 @@ use crate::kinds::{StepError, StepKind};
 use crate::project::{History, KnownReleases, NextVersion, Project};
 use crate::template::{Placeholder, Template, Variables};
 
+/// What a plan of a package of several starts from, read once for every package.
+pub(crate) struct Given<'a> {
+    /// The history, read already.
+    pub history: History,
+    /// The release tags known already (`None`: they are listed here, the remote's included).
+    pub known: Option<KnownReleases>,
+    /// The level the first bump takes whatever the workflow says: `patch` for a dependent that
+    /// follows, a version the changesets decided.
+    pub forced_level: Option<&'a str>,
+}
+
 impl PlanInputs {
     /// Reads history and versions and computes every bump of `workflow`.
     pub fn gather(
@@ -28,22 +39,28 @@ impl PlanInputs {
     ) -> Result<PlanInputs, PlanError> {
         let _ = config;
         let history = project.history(project.changelog.include_other)?;
-        Self::gather_with(project, env, workflow, args, pre_label, history, None, None)
+        let given = Given {
+            history,
+            known: None,
+            forced_level: None,
+        };
+        Self::gather_with(project, env, workflow, args, pre_label, given)
     }
 
-    /// Like [`gather`](Self::gather) from a history read already, and the release tags known
-    /// already (`None`: they are listed here, the remote's included).
+    /// Like [`gather`](Self::gather) from what is `given`.
     pub(crate) fn gather_with(
         project: &Project,
         env: &Environment,
         workflow: &Workflow,
         args: &BTreeMap<String, String>,
         pre_label: Option<&str>,
-        history: History,
-        known: Option<KnownReleases>,
-        forced_level: Option<&str>,
+        given: Given<'_>,
     ) -> Result<PlanInputs, PlanError> {
-        let mut known = known;
+        let Given {
+            history,
+            mut known,
+            forced_level,
+        } = given;
         let mut warnings: Vec<String> = Vec::new();
         let current = project.current_version(history.previous.as_ref())?;
         let today = Date::from_unix_seconds(env.release_time());

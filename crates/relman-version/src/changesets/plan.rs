@@ -55,7 +55,7 @@ fn skipped(changesets: &Changesets, package: &PlanPackage) -> bool {
 }
 
 /// The changesets a plan uses: in pre mode, not those a pre-release used already.
-pub fn relevant<'c>(changesets: &'c Changesets) -> Vec<&'c super::Changeset> {
+pub fn relevant(changesets: &Changesets) -> Vec<&super::Changeset> {
     changesets
         .changesets
         .iter()

@@ -25,6 +25,19 @@ pub fn plan_requirement_edits(
 ) -> Result<Vec<FileEdit>, FileError> {
     let mut edits: Vec<FileEdit> = base.to_vec();
     for change in changes {
+        // A requirement lives in a manifest of the repository: never a path that leaves it (a
+        // journal edited by hand could name one).
+        if !change
+            .manifest
+            .components()
+            .all(|component| matches!(component, std::path::Component::Normal(_)))
+        {
+            return Err(FileError::Unsupported {
+                path: change.manifest.clone(),
+                line: 0,
+                message: "a requirement's manifest must be inside the repository".to_owned(),
+            });
+        }
         let mut targets: Vec<(PathBuf, Target)> =
             vec![(normalize(&change.manifest), Target::Manifest)];
         if change.ecosystem == Ecosystem::Npm {

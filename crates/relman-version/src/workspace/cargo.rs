@@ -98,7 +98,7 @@ fn member(
     let private = publish.and_then(Item::as_bool) == Some(false)
         || publish
             .and_then(Item::as_array)
-            .is_some_and(|registries| registries.is_empty())
+            .is_some_and(toml_edit::Array::is_empty)
         || version.is_none();
     let mut dependencies = Vec::new();
     let mut tables: Vec<(&Item, DependencyKind)> = Vec::new();

@@ -93,9 +93,7 @@ fn parse_partial(text: &str) -> Option<Partial> {
         return None;
     }
     // `1.x.3` is read as `1.x`.
-    let (minor, patch) = if major.is_none() {
-        (None, None)
-    } else if minor.is_none() {
+    let (minor, patch) = if major.is_none() || minor.is_none() {
         (None, None)
     } else {
         (minor, patch)

@@ -200,7 +200,7 @@ fn row(
         root,
         ecosystem: package
             .and_then(|package| package.ecosystem)
-            .map(|ecosystem| ecosystem.as_str()),
+            .map(relman_version::workspace::Ecosystem::as_str),
         tag_format: String::new(),
         dependencies: package
             .map(|package| {

@@ -185,7 +185,7 @@ impl Project {
                         }
                         _ => false,
                     };
-                    if carries_root && !(tagged_at_version && !member.inherits_version) {
+                    if carries_root && (member.inherits_version || !tagged_at_version) {
                         joined.push(member);
                         continue;
                     }
@@ -236,7 +236,7 @@ impl Project {
                     .unwrap_or_default(),
                 module: root_member.and_then(|member| member.module.clone()),
                 settings: PackageSettings {
-                    scheme: self.scheme.clone(),
+                    scheme: self.scheme,
                     tag_format: self.tag_format.clone(),
                     version_files: self.version_files.clone(),
                     left_out: self.left_out.clone(),

@@ -122,12 +122,7 @@ impl Owners {
             folders,
             formats: packages
                 .iter()
-                .map(|package| {
-                    (
-                        package.settings.tag_format.clone(),
-                        package.settings.scheme.clone(),
-                    )
-                })
+                .map(|package| (package.settings.tag_format.clone(), package.settings.scheme))
                 .collect(),
             names,
         }
@@ -174,7 +169,7 @@ impl Owners {
     /// `sub/v1.2.0`), when that name is no package's: a retired package's release.
     pub fn retired_name(&self, tag: &str) -> Option<String> {
         let (name, _) = package_tag_shape(tag)?;
-        (!self.names.iter().any(|known| *known == name)).then_some(name)
+        (!self.names.contains(&name)).then_some(name)
     }
 }
 

@@ -43,7 +43,7 @@ fn a_crash_after_the_second_of_five_tags_resumes_at_the_third() {
     for name in ["p1", "p2", "p3", "p4", "p5"] {
         repo.write(
             &format!("{name}/Cargo.toml"),
-            &format!("[package]\nname = \"{name}\"\nversion = \"1.0.0\"\n"),
+            format!("[package]\nname = \"{name}\"\nversion = \"1.0.0\"\n"),
         );
     }
     repo.commit("feat: start");
