@@ -8,6 +8,7 @@
 //! executes that, so what was shown is what runs.
 
 mod condition;
+mod dependents;
 mod packages;
 mod variables;
 
