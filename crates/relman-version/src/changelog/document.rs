@@ -209,11 +209,6 @@ impl<'t> Document<'t> {
         self.section(index)
     }
 
-    /// The end of the text before the link definitions that close it.
-    pub(crate) fn content_end(&self) -> usize {
-        self.end_before_link_definitions()
-    }
-
     fn releases(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.headings.len()).filter(|&index| self.releases[index])
     }

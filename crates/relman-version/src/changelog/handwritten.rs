@@ -27,7 +27,7 @@ use crate::date::Date;
 
 use super::dates::find_date;
 use super::document::{Document, splice, uses_crlf};
-use super::heading_style::{HeadingStyle, RawHeading, markup, raw_heading, replace_tokens};
+use super::heading_style::{HeadingStyle, markup, raw_heading, replace_tokens};
 use super::headings::{Format, lines_with_offsets};
 use super::link_refs::{self, NewRelease};
 

@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn without_an_unreleased_link_the_newest_release_s_is_the_model() {
         let text = "x\n\n[2.4.1]: https://github.com/o/r/releases/tag/2.4.1\n[2.4.0]: https://github.com/o/r/releases/tag/2.4.0\n";
-        let release = NewRelease {
+        let next = NewRelease {
             label: "2.5.0",
             version: "2.5.0",
             newest: Some("2.4.1"),
@@ -205,12 +205,12 @@ mod tests {
             tag: "2.5.0",
         };
         assert_eq!(
-            update(text, &release, "\n"),
+            update(text, &next, "\n"),
             "x\n\n[2.5.0]: https://github.com/o/r/releases/tag/2.5.0\n[2.4.1]: https://github.com/o/r/releases/tag/2.4.1\n[2.4.0]: https://github.com/o/r/releases/tag/2.4.0\n"
         );
         let compare = "[1.1.0]: https://x/compare/v1.0.0...v1.1.0\r\n";
         assert_eq!(
-            update(compare, &super::tests::release(), "\r\n"),
+            update(compare, &release(), "\r\n"),
             "[1.2.0]: https://x/compare/v1.1.0...v1.2.0\r\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\r\n"
         );
     }

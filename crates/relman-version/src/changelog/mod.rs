@@ -7,6 +7,7 @@
 //! files whatever tool wrote them; [`handwritten`] promotes the unreleased notes of a file a
 //! person keeps to a release, in the file's own style.
 
+pub mod changes;
 mod dates;
 pub mod document;
 pub mod handwritten;
