@@ -137,6 +137,86 @@ fn normalize(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether the changelog at `path` (whose text is `text`) reads as written by hand rather than
+/// generated from commits: it has a place where the next release's notes wait, or its newest
+/// release is not grouped the way notes from commits are (`### Features`, `### Bug Fixes`,
+/// `### Changes` …). A file with no release yet is not.
+pub fn is_hand_written(path: &Path, text: &str) -> bool {
+    let document = Document::for_path(path, text);
+    if waiting(&document).is_some() {
+        return true;
+    }
+    let Some(newest) = (0..document.headings().len()).find(|&index| document.is_release(index))
+    else {
+        return false;
+    };
+    let body = document.section_at(newest).body;
+    let generated = body.lines().any(|line| {
+        let Some(title) = line.trim_start().strip_prefix("### ") else {
+            return false;
+        };
+        let title = normalize(title);
+        [
+            "features",
+            "bug fixes",
+            "breaking changes",
+            "performance",
+            "performance improvements",
+            "reverts",
+            "other",
+            "changes",
+            "dependencies",
+            "miscellaneous chores",
+            "⚠ breaking changes",
+        ]
+        .contains(&title.as_str())
+    });
+    !generated && !body.trim_start().starts_with(super::markdown::NO_CHANGES)
+}
+
+/// The section where the next release's notes wait, heading included, as the file has it.
+pub fn unreleased_section(path: &Path, text: &str) -> Option<String> {
+    let document = Document::for_path(path, text);
+    let index = match waiting(&document)? {
+        Waiting::Section(index) | Waiting::MarkedHeading(index) | Waiting::MarkedLine(index, _) => {
+            index
+        }
+    };
+    let section = document.section_at(index);
+    Some(text[section.range].trim_end().to_owned())
+}
+
+/// Whether the file has a released section for `version` (not one that waits, marked
+/// unreleased).
+pub fn is_released(path: &Path, text: &str, version: &str) -> bool {
+    let document = Document::for_path(path, text);
+    let waiting = match waiting(&document) {
+        Some(
+            Waiting::Section(index) | Waiting::MarkedHeading(index) | Waiting::MarkedLine(index, _),
+        ) => Some(index),
+        None => None,
+    };
+    document
+        .find_index(version)
+        .is_some_and(|index| document.is_release(index) && Some(index) != waiting)
+}
+
+/// Whether the file holds notes for the next release: an unreleased section with text under
+/// its heading, or a version's section marked unreleased.
+pub fn has_unreleased_notes(path: &Path, text: &str) -> bool {
+    let document = Document::for_path(path, text);
+    match waiting(&document) {
+        Some(Waiting::Section(index) | Waiting::MarkedHeading(index)) => {
+            !document.section_at(index).body.trim().is_empty()
+        }
+        Some(Waiting::MarkedLine(index, line)) => {
+            let section = document.section_at(index);
+            text[line.end..section.range.end].trim() != ""
+        }
+        None => false,
+    }
+}
+
 /// Promotes the changelog at `path` (whose text is `text`); see the module documentation.
 pub fn promote(path: &Path, text: &str, promotion: &Promotion<'_>) -> (String, Promoted) {
     let document = Document::for_path(path, text);

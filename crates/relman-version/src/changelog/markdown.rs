@@ -101,6 +101,13 @@ fn write_groups(out: &mut impl Write, notes: &ReleaseNotes, forge: Option<&Forge
     Ok(())
 }
 
+/// The section's heading line alone, ending with one newline.
+pub fn render_heading(notes: &ReleaseNotes, forge: Option<&Forge>) -> String {
+    let mut out = String::with_capacity(128);
+    let _ = write_heading(&mut out, notes, forge);
+    out
+}
+
 fn write_heading(out: &mut impl Write, notes: &ReleaseNotes, forge: Option<&Forge>) -> fmt::Result {
     out.write_str("## ")?;
     match (forge, &notes.previous_tag) {
