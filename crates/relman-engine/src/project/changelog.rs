@@ -296,7 +296,8 @@ impl Project {
         };
         if self.scheme.parse(version).is_err() {
             // `Unreleased`: what the file holds for the next release, or what commits say.
-            let section = handwritten::unreleased_section(&file, &text).unwrap_or(body);
+            let section = handwritten::unreleased_section(&file, &text)
+                .map_or(body, |section| section + "\n");
             return Ok(RenderedSection {
                 section,
                 file,
@@ -316,7 +317,7 @@ impl Project {
                 notes: &body,
             },
         );
-        let section = whole_section(&file, &after, version).unwrap_or_default();
+        let section = whole_section(&file, &after, version).unwrap_or_default() + "\n";
         Ok(RenderedSection {
             section,
             file,
@@ -383,6 +384,31 @@ impl Project {
             after,
             fragments: Vec::new(),
         })
+    }
+
+    /// Whether `changelog --all` and `--version` read the file's own sections (fragments, a
+    /// file written by hand, GitHub's notes kept in it) rather than render them from history.
+    pub fn changelog_is_the_file(&self) -> bool {
+        !matches!(self.changelog.source, ChangelogSource::Commits) && self.changelog.exists
+    }
+
+    /// Every release's section of the changelog file, heading included, trailing blank lines
+    /// left out, newest first as the file has them: `(version, section)`.
+    pub fn changelog_sections(&self) -> Result<Vec<(String, String)>, ProjectError> {
+        let file = self.root.join(&self.changelog.file);
+        let Some(text) = read_optional(&file)? else {
+            return Ok(Vec::new());
+        };
+        Ok(Document::for_path(&file, &text)
+            .release_sections()
+            .into_iter()
+            .map(|section| {
+                (
+                    section.title.clone(),
+                    text[section.range].trim_end().to_owned(),
+                )
+            })
+            .collect())
     }
 
     /// The whole section of `version` as the file has it, heading included and trailing blank

@@ -10,6 +10,8 @@
 //! - commits that are mostly not conventional (a project that does not write them): a patch when
 //!   there is any commit, since relman cannot tell a feature from a fix there (`relman release
 //!   minor` says otherwise); a conventional `feat` or breaking change among them still counts.
+//!   A project that keeps news fragments and has none waiting has nothing to release unless a
+//!   conventional commit says so.
 
 use std::ops::ControlFlow;
 
@@ -103,11 +105,14 @@ impl Project {
             },
         )?;
         ignored_tags.sort();
-        if commits > 0 && !notes.changes().is_conventional() {
-            impact = impact.max(Impact::Patch);
-        }
-        if let Some(fragments) = self.fragment_impact()? {
-            impact = fragments;
+        match self.fragment_impact()? {
+            Some(fragments) => impact = fragments,
+            // A project that keeps news fragments says what to release with them.
+            None if self.towncrier().is_some() => {}
+            None if commits > 0 && !notes.changes().is_conventional() => {
+                impact = impact.max(Impact::Patch);
+            }
+            None => {}
         }
         Ok(History {
             previous,

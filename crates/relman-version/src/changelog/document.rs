@@ -146,6 +146,11 @@ impl<'t> Document<'t> {
         self.find_index(version).map(|index| self.section(index))
     }
 
+    /// Every release's section, in file order.
+    pub fn release_sections(&self) -> Vec<Section<'t>> {
+        self.releases().map(|index| self.section(index)).collect()
+    }
+
     /// Where a new section goes; see the module documentation.
     pub fn insertion_point(&self, start_marker: Option<&str>) -> usize {
         if let Some(marker) = start_marker.filter(|m| !m.is_empty())
