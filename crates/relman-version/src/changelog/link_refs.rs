@@ -3,8 +3,10 @@
 //! date for a new release with the fewest changed bytes:
 //!
 //! - an unreleased definition comparing from a ref (`compare/v1.1.0...HEAD`) now compares from
-//!   the new release, and the new release's definition, comparing the previous ref with the new
-//!   one, goes on the line below it (what the `keepachangelog` tools write);
+//!   the new release, and the new release's definition goes on the line below it (what the
+//!   `keepachangelog` tools write): written like the newest release's when the file has a style
+//!   for them (`compare/v1.0.0...v1.1.0`, `releases/tag/2.4.1`), else comparing the previous ref
+//!   with the new one;
 //! - without one, the new release's definition is written like the newest release's
 //!   (`releases/tag/2.4.1` → `releases/tag/2.5.0`), above it.
 //!
@@ -59,20 +61,37 @@ pub(crate) fn update(text: &str, release: &NewRelease<'_>, newline: &str) -> Str
         && let Some(compare) = Compare::parse(unreleased.url)
     {
         let new_ref = next_ref(compare.base, release);
+        // The release's own link is written like the newest release's when the file has a
+        // style for them (`releases/tag/2.4.1`), else as a comparison with the previous ref.
+        let versions = definitions
+            .iter()
+            .filter(|definition| !super::handwritten::is_unreleased_title(definition.label))
+            .count();
+        let modelled = release
+            .newest
+            .and_then(|newest| {
+                definitions
+                    .iter()
+                    .find(|definition| find_token(definition.label, newest).is_some())
+            })
+            .filter(|model| versions >= 2 || model.url.contains("/compare/"))
+            .map(|model| modelled_url(model.url, release));
+        let own = modelled.unwrap_or_else(|| {
+            format!(
+                "{}{}{}{}",
+                &unreleased.url[..compare.base_start],
+                compare.base,
+                compare.separator,
+                new_ref
+            )
+        });
         let mut out = String::with_capacity(text.len() + 120);
         let url_at = unreleased.url_start + compare.base_start;
         out.push_str(&text[..url_at]);
         out.push_str(&new_ref);
         out.push_str(&text[url_at + compare.base.len()..unreleased.end]);
         out.push_str(newline);
-        out.push_str(&format!(
-            "[{}]: {}{}{}{}",
-            release.label,
-            &unreleased.url[..compare.base_start],
-            compare.base,
-            compare.separator,
-            new_ref
-        ));
+        out.push_str(&format!("[{}]: {own}", release.label));
         out.push_str(&text[unreleased.end..]);
         return out;
     }
@@ -86,17 +105,26 @@ pub(crate) fn update(text: &str, release: &NewRelease<'_>, newline: &str) -> Str
     else {
         return text.to_owned();
     };
-    let mut url = replace_tokens(model.url, newest, "\u{1}new\u{1}");
-    if let Some(before) = release.before_newest {
-        url = replace_tokens(&url, before, newest);
-    }
-    let url = url.replace("\u{1}new\u{1}", release.version);
+    let url = modelled_url(model.url, release);
     let mut out = String::with_capacity(text.len() + 120);
     out.push_str(&text[..model.start]);
     out.push_str(&format!("[{}]: {url}", release.label));
     out.push_str(newline);
     out.push_str(&text[model.start..]);
     out
+}
+
+/// The newest release's link written for the new release: its version becomes the new one, the
+/// release before it the newest (`compare/v1.0.0...v1.1.0` → `compare/v1.1.0...v1.2.0`).
+fn modelled_url(model: &str, release: &NewRelease<'_>) -> String {
+    let Some(newest) = release.newest else {
+        return model.to_owned();
+    };
+    let mut url = replace_tokens(model, newest, "\u{1}new\u{1}");
+    if let Some(before) = release.before_newest {
+        url = replace_tokens(&url, before, newest);
+    }
+    url.replace("\u{1}new\u{1}", release.version)
 }
 
 /// The ref a compare link gets for the new release: the old one with the newest version
@@ -212,6 +240,28 @@ mod tests {
         assert_eq!(
             update(compare, &release(), "\r\n"),
             "[1.2.0]: https://x/compare/v1.1.0...v1.2.0\r\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\r\n"
+        );
+    }
+
+    #[test]
+    fn the_release_s_link_follows_the_file_s_style_for_them() {
+        let text = "[Unreleased]: https://x/compare/2.4.1...main\n[2.4.1]: https://x/releases/tag/2.4.1\n[2.4.0]: https://x/releases/tag/2.4.0\n";
+        let next = NewRelease {
+            label: "2.5.0",
+            version: "2.5.0",
+            newest: Some("2.4.1"),
+            before_newest: Some("2.4.0"),
+            tag: "2.5.0",
+        };
+        assert_eq!(
+            update(text, &next, "\n"),
+            "[Unreleased]: https://x/compare/2.5.0...main\n[2.5.0]: https://x/releases/tag/2.5.0\n[2.4.1]: https://x/releases/tag/2.4.1\n[2.4.0]: https://x/releases/tag/2.4.0\n"
+        );
+        // Only the first release has a link, to its tag: the next one compares.
+        let first = "[Unreleased]: https://x/compare/v1.1.0...HEAD\n[1.1.0]: https://x/releases/tag/v1.1.0\n";
+        assert_eq!(
+            update(first, &release(), "\n"),
+            "[Unreleased]: https://x/compare/v1.2.0...HEAD\n[1.2.0]: https://x/compare/v1.1.0...v1.2.0\n[1.1.0]: https://x/releases/tag/v1.1.0\n"
         );
     }
 
