@@ -148,9 +148,12 @@ fn one_version(context: &Context, project: &Project, version: &str) -> CliResult
         print_section(context, version, &format!("{section}\n"))?;
         return Ok(ExitCode::Done);
     }
-    if project.changelog.exists
-        && let Ok(section) = project.changelog_section_whole(version)
-    {
+    // Built from commits: the file's section when it has one (it may have been edited).
+    let in_file = project
+        .changelog
+        .exists
+        .then(|| project.changelog_section_whole(version));
+    if let Some(Ok(section)) = &in_file {
         print_section(context, version, &format!("{section}\n"))?;
         return Ok(ExitCode::Done);
     }
@@ -164,12 +167,14 @@ fn one_version(context: &Context, project: &Project, version: &str) -> CliResult
             Ok(())
         })
         .map_err(project_error)?;
-    match found {
-        Some(section) => {
+    match (found, in_file) {
+        (Some(section), _) => {
             print_section(context, version, &section)?;
             Ok(ExitCode::Done)
         }
-        None => Err(CliError::usage(format!(
+        // The file's error lists the versions it has.
+        (None, Some(Err(error))) => Err(project_error(error)),
+        (None, _) => Err(CliError::usage(format!(
             "no release `{version}` in the history (no tag `{}`)",
             project.tag_of(version)
         ))
