@@ -382,13 +382,30 @@ fn under_unreleased(
     newline: &str,
 ) -> String {
     let text = document.text();
+    let section = document.section_at(index);
+    if is_placeholder(section.body) {
+        // The placeholder stays where the next release's notes will go; the release gets the
+        // list of changes below it.
+        let end = section.body_range.end;
+        let mut out = String::with_capacity(text.len() + heading.len() + notes.len() + 8);
+        out.push_str(&text[..end]);
+        out.push_str(newline);
+        out.push_str(newline);
+        out.push_str(heading);
+        out.push_str(newline);
+        if !notes.is_empty() {
+            out.push_str(newline);
+            out.push_str(&with_newlines(notes, newline));
+        }
+        out.push_str(&text[end..]);
+        return out;
+    }
     let heading_end = document.headings()[index].range.end;
     // The blank lines after the heading.
     let gap_end = lines_with_offsets(&text[heading_end..])
         .into_iter()
         .find(|(_, line)| !line.trim().is_empty())
         .map_or(text.len(), |(offset, _)| heading_end + offset);
-    let section = document.section_at(index);
     let empty = section.body.trim().is_empty();
     let gap = &text[heading_end..gap_end];
     let mut out = String::with_capacity(text.len() + heading.len() + notes.len() + 8);
@@ -415,6 +432,31 @@ fn under_unreleased(
         out.push_str(&text[gap_end..]);
     }
     out
+}
+
+/// Whether an unreleased section holds only a placeholder for notes not written yet (`- \[Short
+/// description of non-trivial change.\]`, `Release notes have not yet been written.`).
+fn is_placeholder(body: &str) -> bool {
+    let mut lines = body
+        .lines()
+        .map(|line| {
+            line.trim()
+                .trim_start_matches(['-', '*', '+'])
+                .trim()
+                .replace('\\', "")
+        })
+        .filter(|line| !line.is_empty())
+        .peekable();
+    lines.peek().is_some()
+        && lines.all(|line| {
+            let lower = line.to_ascii_lowercase();
+            (line.starts_with('[') && line.ends_with(']'))
+                || lower.contains("not yet been written")
+                || lower.contains("have not been written")
+                || lower.contains("nothing yet")
+                || lower.contains("no changes yet")
+                || ["tbd", "todo", "tba", "..."].contains(&lower.trim_end_matches('.'))
+        })
 }
 
 /// `text` with `notes` under the heading of `version` when its section is empty.

@@ -141,12 +141,32 @@ fn atx_with_a_spelt_out_date_and_an_upper_case_label() {
 
 #[test]
 fn setext_tbd_without_blank_lines() {
-    let text = "TBD\n===\nUnreleased changes. Release notes have not yet been written.\n\n\n15.2.0 (2026-07-15)\n===================\nThis release fixes bugs.\n";
+    let text = "TBD\n===\nSupport ISO weeks.\n\n\n15.2.0 (2026-07-15)\n===================\nThis release fixes bugs.\n";
     let (promoted, how) = promote_md(text, "15.3.0", "");
     assert_eq!(how, Promoted::UnreleasedSection);
     assert_eq!(
         promoted,
-        "TBD\n===\n\n15.3.0 (2026-12-03)\n===================\nUnreleased changes. Release notes have not yet been written.\n\n\n15.2.0 (2026-07-15)\n===================\nThis release fixes bugs.\n"
+        "TBD\n===\n\n15.3.0 (2026-12-03)\n===================\nSupport ISO weeks.\n\n\n15.2.0 (2026-07-15)\n===================\nThis release fixes bugs.\n"
+    );
+}
+
+#[test]
+fn a_placeholder_stays_for_the_next_release_which_lists_its_changes() {
+    let text = "TBD\n===\nUnreleased changes. Release notes have not yet been written.\n\n\n15.2.0 (2026-07-15)\n===================\nThis release fixes bugs.\n";
+    let (promoted, _) = promote_md(text, "15.3.0", "- Support ISO weeks (#3)\n");
+    assert_eq!(
+        promoted,
+        "TBD\n===\nUnreleased changes. Release notes have not yet been written.\n\n15.3.0 (2026-12-03)\n===================\n\n- Support ISO weeks (#3)\n\n\n15.2.0 (2026-07-15)\n===================\nThis release fixes bugs.\n"
+    );
+    let requests = "Release History\n===============\n\ndev\n---\n\n- \\[Short description of non-trivial change.\\]\n\n\n2.34.2 (2026-05-14)\n-------------------\n- Moved.\n";
+    let (promoted, _) = promote_md(requests, "2.34.3", "- Fix (#1)\n");
+    assert_eq!(
+        promoted,
+        requests.replacen(
+            "change.\\]\n",
+            "change.\\]\n\n2.34.3 (2026-12-03)\n-------------------\n\n- Fix (#1)\n",
+            1
+        )
     );
 }
 
@@ -193,7 +213,7 @@ fn rst_unreleased_section_with_overlined_releases() {
 
 #[test]
 fn requests_style_dev_section() {
-    let text = "Release History\n===============\n\ndev\n---\n\n- \\[Short description of non-trivial change.\\]\n\n\n2.34.2 (2026-05-14)\n-------------------\n- Moved.\n";
+    let text = "Release History\n===============\n\ndev\n---\n\n- Retry on resets.\n\n\n2.34.2 (2026-05-14)\n-------------------\n- Moved.\n";
     let (promoted, _) = promote_md(text, "2.35.0", "");
     assert_eq!(
         promoted,
