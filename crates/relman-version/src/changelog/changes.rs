@@ -144,7 +144,7 @@ impl ChangeList {
                 if is_conventional(commit, extra_types) {
                     self.conventional += 1;
                 }
-                if !inside {
+                if !inside && !is_release_marker(commit.subject()) {
                     let title = without_pr_suffix(commit.subject(), commit.pr_number());
                     let dependency = is_dependency_update(author, commit);
                     self.store(sha, title, commit.pr_number(), dependency);
@@ -215,6 +215,41 @@ impl ChangeList {
         self.mainline = None;
         self.started = false;
     }
+}
+
+/// A commit that only marks a release (`Release 1.2.0`, `Bump version to 1.2.0`, `v1.2.0`,
+/// another package's `globset-0.4.20`): not a change of its own.
+fn is_release_marker(subject: &str) -> bool {
+    let words: Vec<&str> = subject.split_whitespace().collect();
+    let Some((last, lead)) = words.split_last() else {
+        return false;
+    };
+    let version = |word: &str| {
+        let word = word.trim_start_matches(['v', 'V']);
+        word.starts_with(|c: char| c.is_ascii_digit())
+            && word.contains('.')
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '+')
+    };
+    let lead = lead.join(" ").to_ascii_lowercase();
+    let named = last
+        .rsplit_once('-')
+        .is_some_and(|(name, tail)| !name.is_empty() && lead.is_empty() && version(tail));
+    named
+        || (version(last)
+            && matches!(
+                lead.as_str(),
+                "" | "release"
+                    | "released"
+                    | "releasing"
+                    | "version"
+                    | "bump version"
+                    | "bump version to"
+                    | "bump to"
+                    | "prepare release"
+                    | "release version"
+            ))
 }
 
 /// `subject` without a trailing `(#number)`.
@@ -296,6 +331,29 @@ mod tests {
         ]);
         let listed: Vec<String> = titles(&list).into_iter().map(|t| t.0).collect();
         assert_eq!(listed, ["Topic work", "Base"]);
+    }
+
+    #[test]
+    fn release_markers_are_no_changes() {
+        for subject in [
+            "Release 1.2.0",
+            "Bump version to 2.0.0",
+            "v1.2.0",
+            "1.2.0",
+            "globset-0.4.20",
+            "release 3.1.0rc1",
+        ] {
+            assert!(is_release_marker(subject), "{subject}");
+        }
+        for subject in [
+            "Release the GIL in parse()",
+            "Support Python 3.14",
+            "Drop 3.9",
+            "Fix 1.2.0 regression",
+            "ignore,globset: increase pool",
+        ] {
+            assert!(!is_release_marker(subject), "{subject}");
+        }
     }
 
     #[test]
