@@ -130,7 +130,7 @@ fn github_generated_notes_reach_the_release_and_the_changelog() {
     );
     fixture.repo.commit("Group release notes");
     fixture.repo.push(&["main"]);
-    github.link_git("octo/app", &fixture.repo.remote_path());
+    github.link_git("octo/app", fixture.repo.remote_path());
     for (title, label) in [
         ("Parse week dates", "feature"),
         ("Fix a typo", "skip-notes"),

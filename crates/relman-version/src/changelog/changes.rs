@@ -42,19 +42,36 @@ const DEPENDENCY_BOTS: &[&str] = &[
 ];
 
 /// Whether a commit updates dependencies: made by a dependency bot, or saying so in its subject.
+/// Allocates nothing: it runs on every commit of a history walk.
 pub fn is_dependency_update(author: &str, commit: &Commit<'_>) -> bool {
-    let author = author.to_ascii_lowercase();
-    if DEPENDENCY_BOTS.iter().any(|bot| author.contains(bot)) {
+    if DEPENDENCY_BOTS
+        .iter()
+        .any(|bot| contains_ignore_case(author, bot))
+    {
         return true;
     }
     if matches!(commit.scope(), Some(scope) if scope.eq_ignore_ascii_case("deps") || scope.eq_ignore_ascii_case("deps-dev"))
     {
         return true;
     }
-    let subject = commit.description().to_ascii_lowercase();
-    (subject.starts_with("bump ") && subject.contains(" from ") && subject.contains(" to "))
-        || subject.starts_with("update dependency ")
-        || subject.starts_with("[pre-commit.ci]")
+    let subject = commit.description();
+    (starts_with_ignore_case(subject, "bump ")
+        && contains_ignore_case(subject, " from ")
+        && contains_ignore_case(subject, " to "))
+        || starts_with_ignore_case(subject, "update dependency ")
+        || starts_with_ignore_case(subject, "[pre-commit.ci]")
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -92,8 +109,9 @@ pub struct ChangeList {
     conventional: usize,
     /// Commits on the branches of titled merges, not listed again.
     inside: HashSet<String>,
-    /// The next commit of the first-parent line from the walk's start.
-    mainline: Option<String>,
+    /// The next commit of the first-parent line from the walk's start (a buffer reused from
+    /// commit to commit); empty when the line ended.
+    mainline: String,
     started: bool,
 }
 
@@ -110,12 +128,13 @@ impl ChangeList {
         let first_parent = parents.next();
         // Merge parents: no allocation for the usual commit, which has none.
         let merged: Vec<&str> = parents.collect();
-        let on_mainline = !self.started || self.mainline.as_deref() == Some(sha);
+        let on_mainline = !self.started || (!self.mainline.is_empty() && self.mainline == sha);
         self.started = true;
         if on_mainline {
-            self.mainline = first_parent.map(str::to_owned);
+            self.mainline.clear();
+            self.mainline.push_str(first_parent.unwrap_or_default());
         }
-        let inside = !on_mainline && self.inside.remove(sha);
+        let inside = !on_mainline && !self.inside.is_empty() && self.inside.remove(sha);
         if inside {
             // Its parents are on the same branch, up to where it forked.
             self.inside.extend(first_parent.map(str::to_owned));
@@ -212,17 +231,18 @@ impl ChangeList {
         self.commits = 0;
         self.conventional = 0;
         self.inside.clear();
-        self.mainline = None;
+        self.mainline.clear();
         self.started = false;
     }
 }
 
 /// A commit that only marks a release (`Release 1.2.0`, `Bump version to 1.2.0`, `v1.2.0`,
-/// another package's `globset-0.4.20`): not a change of its own.
+/// another package's `globset-0.4.20`): not a change of its own. Allocates nothing.
 fn is_release_marker(subject: &str) -> bool {
-    let words: Vec<&str> = subject.split_whitespace().collect();
-    let Some((last, lead)) = words.split_last() else {
-        return false;
+    let subject = subject.trim();
+    let (lead, last) = match subject.rfind(char::is_whitespace) {
+        Some(at) => (subject[..at].trim_end(), &subject[at + 1..]),
+        None => ("", subject),
     };
     let version = |word: &str| {
         let word = word.trim_start_matches(['v', 'V']);
@@ -230,26 +250,28 @@ fn is_release_marker(subject: &str) -> bool {
             && word.contains('.')
             && word
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '+')
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
     };
-    let lead = lead.join(" ").to_ascii_lowercase();
-    let named = last
-        .rsplit_once('-')
-        .is_some_and(|(name, tail)| !name.is_empty() && lead.is_empty() && version(tail));
-    named
-        || (version(last)
-            && matches!(
-                lead.as_str(),
-                "" | "release"
-                    | "released"
-                    | "releasing"
-                    | "version"
-                    | "bump version"
-                    | "bump version to"
-                    | "bump to"
-                    | "prepare release"
-                    | "release version"
-            ))
+    if lead.is_empty()
+        && last
+            .rsplit_once('-')
+            .is_some_and(|(name, tail)| !name.is_empty() && version(tail))
+    {
+        return true;
+    }
+    const LEADS: &[&str] = &[
+        "",
+        "release",
+        "released",
+        "releasing",
+        "version",
+        "bump version",
+        "bump version to",
+        "bump to",
+        "prepare release",
+        "release version",
+    ];
+    version(last) && LEADS.iter().any(|known| lead.eq_ignore_ascii_case(known))
 }
 
 /// `subject` without a trailing `(#number)`.
@@ -257,8 +279,14 @@ fn without_pr_suffix(subject: &str, number: Option<u64>) -> &str {
     let Some(number) = number else {
         return subject;
     };
-    let suffix = format!("(#{number})");
-    subject.strip_suffix(&suffix).map_or(subject, str::trim_end)
+    let Some(rest) = subject.strip_suffix(')') else {
+        return subject;
+    };
+    let digits = rest.len() - rest.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    match rest[..rest.len() - digits].strip_suffix("(#") {
+        Some(before) if rest[rest.len() - digits..].parse() == Ok(number) => before.trim_end(),
+        _ => subject,
+    }
 }
 
 #[cfg(test)]
