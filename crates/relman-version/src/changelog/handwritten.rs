@@ -321,7 +321,6 @@ pub fn promote(path: &Path, text: &str, promotion: &Promotion<'_>) -> (String, P
                 label: &label,
                 version: promotion.version,
                 newest: newest_version,
-                before_newest: before_version,
                 tag: promotion.tag,
             },
             newline,

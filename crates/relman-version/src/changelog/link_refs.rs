@@ -26,8 +26,6 @@ pub(crate) struct NewRelease<'a> {
     pub version: &'a str,
     /// The version of the newest release the file had.
     pub newest: Option<&'a str>,
-    /// The release before that one in the file, for a definition that compares two releases.
-    pub before_newest: Option<&'a str>,
     /// The new release's tag, for a ref that holds no version.
     pub tag: &'a str,
 }
@@ -114,17 +112,25 @@ pub(crate) fn update(text: &str, release: &NewRelease<'_>, newline: &str) -> Str
     out
 }
 
-/// The newest release's link written for the new release: its version becomes the new one, the
-/// release before it the newest (`compare/v1.0.0...v1.1.0` → `compare/v1.1.0...v1.2.0`).
+/// The newest release's link written for the new release: a comparison `A...B` becomes
+/// `B...B'` (B with the new version), a link to the newest release's tag the same link to the new
+/// one.
 fn modelled_url(model: &str, release: &NewRelease<'_>) -> String {
     let Some(newest) = release.newest else {
         return model.to_owned();
     };
-    let mut url = replace_tokens(model, newest, "\u{1}new\u{1}");
-    if let Some(before) = release.before_newest {
-        url = replace_tokens(&url, before, newest);
+    if let Some(compare) = Compare::parse(model) {
+        let head = &model[compare.base_start + compare.base.len() + compare.separator.len()..];
+        if find_token(head, newest).is_some() {
+            return format!(
+                "{}{head}{}{}",
+                &model[..compare.base_start],
+                compare.separator,
+                replace_tokens(head, newest, release.version)
+            );
+        }
     }
-    url.replace("\u{1}new\u{1}", release.version)
+    replace_tokens(model, newest, release.version)
 }
 
 /// The ref a compare link gets for the new release: the old one with the newest version
@@ -202,7 +208,6 @@ mod tests {
             label: "1.2.0",
             version: "1.2.0",
             newest: Some("1.1.0"),
-            before_newest: Some("1.0.0"),
             tag: "v1.2.0",
         }
     }
@@ -229,7 +234,6 @@ mod tests {
             label: "2.5.0",
             version: "2.5.0",
             newest: Some("2.4.1"),
-            before_newest: Some("2.4.0"),
             tag: "2.5.0",
         };
         assert_eq!(
@@ -250,12 +254,17 @@ mod tests {
             label: "2.5.0",
             version: "2.5.0",
             newest: Some("2.4.1"),
-            before_newest: Some("2.4.0"),
             tag: "2.5.0",
         };
         assert_eq!(
             update(text, &next, "\n"),
             "[Unreleased]: https://x/compare/2.5.0...main\n[2.5.0]: https://x/releases/tag/2.5.0\n[2.4.1]: https://x/releases/tag/2.4.1\n[2.4.0]: https://x/releases/tag/2.4.0\n"
+        );
+        // The file's only release compares with one the file does not show.
+        let lone = "[Unreleased]: https://x/compare/v1.1.0...HEAD\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\n";
+        assert_eq!(
+            update(lone, &release(), "\n"),
+            "[Unreleased]: https://x/compare/v1.2.0...HEAD\n[1.2.0]: https://x/compare/v1.1.0...v1.2.0\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\n"
         );
         // Only the first release has a link, to its tag: the next one compares.
         let first = "[Unreleased]: https://x/compare/v1.1.0...HEAD\n[1.1.0]: https://x/releases/tag/v1.1.0\n";
