@@ -426,6 +426,21 @@ impl Runner<'_> {
                     Ok(checkout) => checkout,
                     Err(error) => return self.fail(state, journal, index, &title, error, started),
                 };
+            // `{changelog}` is what the file holds now (a person or a `run` step may have edited
+            // it since the plan), read once: a resumed step sends what it sent before. A step of
+            // one package of several reads that package's changelog.
+            if crate::plan::reads_changelog(&step.kind)
+                && !journal.steps[index]
+                    .context
+                    .contains_key(crate::core::CHANGELOG_READ)
+                && !facts.version.is_empty()
+                && let Ok(section) = project.changelog_section_whole(&facts.version)
+            {
+                journal.steps[index]
+                    .context
+                    .insert(crate::core::CHANGELOG_READ.to_owned(), section);
+                state.save(journal)?;
+            }
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,

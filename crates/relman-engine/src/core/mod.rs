@@ -26,7 +26,7 @@ pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};
 pub use record::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
-pub use run_cx::{CHANGED, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
+pub use run_cx::{CHANGED, CHANGELOG_READ, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
 pub use step::StepInfo;
 
 use relman_remote::Redactor;

@@ -134,7 +134,15 @@ fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>>
             )
         }
         ChangelogSource::Commits => format!(
-            "changelog {} from conventional commits",
+            "changelog {} from commits",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::File => format!(
+            "changelog {} written by hand (a release promotes its unreleased notes)",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::Github => format!(
+            "changelog {} from GitHub's generated notes",
             project.changelog.file.display()
         ),
         ChangelogSource::Changesets => format!(

@@ -9,6 +9,7 @@ mod support;
 mod world;
 
 mod abort;
+mod changelogs;
 mod checkouts;
 mod commands;
 mod consent;

@@ -372,6 +372,8 @@ impl Project {
             },
             template: self.changelog.template.clone(),
             include_other: self.changelog.include_other,
+            types: self.changelog.types.clone(),
+            levels: self.changelog.levels.clone(),
         };
         Ok(Package {
             name: name.clone(),

@@ -16,6 +16,8 @@ use crate::project::{History, ProjectError};
 /// What the walk keeps of a commit that touched a package of interest.
 struct Touched {
     sha: String,
+    parents: Vec<String>,
+    author: String,
     message: Vec<u8>,
     /// The families (indexes into the requested packages) whose files it changed.
     families: Vec<usize>,
@@ -78,6 +80,8 @@ impl Project {
                 }
                 (!families.is_empty()).then(|| Touched {
                     sha: commit.sha().to_owned(),
+                    parents: commit.parents().map(str::to_owned).collect(),
+                    author: commit.author_name().into_owned(),
                     message: commit.message_bytes().to_vec(),
                     families,
                 })
@@ -88,6 +92,7 @@ impl Project {
             .map(|view| {
                 let options = NotesOptions {
                     include_other: include_other.unwrap_or(view.changelog.include_other),
+                    extra_types: view.changelog.types.clone(),
                     ..NotesOptions::default()
                 };
                 History {
@@ -110,15 +115,32 @@ impl Project {
                 let history = &mut histories[*family];
                 history.commits += 1;
                 history.impact = history.impact.max(parsed.impact());
-                history.notes.push(&touched.sha, parsed);
+                history.notes.push_commit(
+                    &touched.sha,
+                    touched.parents.iter().map(String::as_str),
+                    &touched.author,
+                    parsed,
+                );
             }
         }
-        for ((history, release), mut ignored) in
-            histories.iter_mut().zip(walk.releases).zip(ignored)
+        for (((history, release), mut ignored), view) in histories
+            .iter_mut()
+            .zip(walk.releases)
+            .zip(ignored)
+            .zip(&views)
         {
             history.previous = release;
             ignored.sort();
             history.ignored_tags = ignored;
+            // What `auto` releases, as for a project of its own (see `project::history`).
+            match view.fragment_impact()? {
+                Some(fragments) => history.impact = fragments,
+                None if view.towncrier().is_some() => {}
+                None if history.commits > 0 && !history.notes.changes().is_conventional() => {
+                    history.impact = history.impact.max(Impact::Patch);
+                }
+                None => {}
+            }
         }
         Ok(histories)
     }
