@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use relman_git::TagKind;
 use relman_version::bump::Impact;
 use relman_version::changelog::notes::{NotesOptions, ReleaseNotes};
 use relman_version::conventional;
@@ -59,12 +58,8 @@ impl Project {
                 {
                     return None;
                 }
-                let (owner, _) = owners.owner_of_tag(tag)?;
-                let family = *family_of.get(&owner)?;
-                match views[family].classify(tag) {
-                    TagKind::Unrelated => None,
-                    kind => Some((family, kind)),
-                }
+                let (owner, kind) = owners.kind_of_tag(tag)?;
+                Some((*family_of.get(&owner)?, kind))
             },
             |family, tag| ignored[family].push(tag.to_owned()),
             |commit| {

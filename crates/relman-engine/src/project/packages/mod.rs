@@ -20,6 +20,8 @@ mod detect;
 mod history;
 pub mod settings;
 
+use std::cmp::Reverse;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -93,6 +95,9 @@ pub struct Owners {
     folders: Vec<(Vec<u8>, usize)>,
     /// Each package's tag format and scheme, by package index.
     formats: Vec<(TagFormat, Scheme)>,
+    /// The formats by the length of their prefix, then by the prefix: a tag is only read by the
+    /// formats whose prefix it starts with (a hundred packages' thousands of tags, read fast).
+    by_prefix: Vec<(usize, HashMap<String, Vec<usize>>)>,
     /// Names and folders of the packages, for telling retired packages' tags.
     names: Vec<String>,
 }
@@ -118,8 +123,25 @@ impl Owners {
                 names.push(package.path.to_string_lossy().into_owned());
             }
         }
+        let mut by_prefix: Vec<(usize, HashMap<String, Vec<usize>>)> = Vec::new();
+        for (index, package) in packages.iter().enumerate() {
+            let prefix = package.settings.tag_format.prefix();
+            let slot = match by_prefix.iter().position(|(len, _)| *len == prefix.len()) {
+                Some(slot) => slot,
+                None => {
+                    by_prefix.push((prefix.len(), HashMap::new()));
+                    by_prefix.len() - 1
+                }
+            };
+            by_prefix[slot]
+                .1
+                .entry(prefix.to_owned())
+                .or_default()
+                .push(index);
+        }
         Owners {
             folders,
+            by_prefix,
             formats: packages
                 .iter()
                 .map(|package| (package.settings.tag_format.clone(), package.settings.scheme))
@@ -138,20 +160,31 @@ impl Owners {
 
     /// The package a tag belongs to and what it reads as there: among the formats that read it
     /// as a release, the most specific (longest literal text); else the most specific that
-    /// takes it for a malformed one of its own.
+    /// takes it for a malformed one of its own; between equally specific formats, the package
+    /// listed first. Only the formats whose literal prefix starts the tag are asked.
     pub fn owner_of_tag(&self, tag: &str) -> Option<(usize, TagRead)> {
         let mut release: Option<(usize, usize, Version)> = None;
         let mut malformed: Option<(usize, usize)> = None;
-        for (index, (format, scheme)) in self.formats.iter().enumerate() {
+        let candidates = self
+            .by_prefix
+            .iter()
+            .filter_map(|(len, prefixes)| prefixes.get(tag.get(..*len)?))
+            .flatten();
+        for &index in candidates {
+            let (format, scheme) = &self.formats[index];
             let specific = format.prefix().len() + format.suffix().len();
             match format.read(tag, scheme) {
                 TagRead::Release(version) => {
-                    if release.as_ref().is_none_or(|(_, best, _)| specific > *best) {
+                    if release.as_ref().is_none_or(|(at, best, _)| {
+                        (specific, Reverse(index)) > (*best, Reverse(*at))
+                    }) {
                         release = Some((index, specific, version));
                     }
                 }
                 TagRead::NotRelease => {
-                    if malformed.is_none_or(|(_, best)| specific > best) {
+                    if malformed
+                        .is_none_or(|(at, best)| (specific, Reverse(index)) > (best, Reverse(at)))
+                    {
                         malformed = Some((index, specific));
                     }
                 }
@@ -162,6 +195,22 @@ impl Owners {
             (Some((index, _, version)), _) => Some((index, TagRead::Release(version))),
             (None, Some((index, _))) => Some((index, TagRead::NotRelease)),
             (None, None) => None,
+        }
+    }
+
+    /// The package a tag belongs to and what it is to that package: a release, a pre-release,
+    /// or a malformed tag of its format; `None` for a tag no package has (a retired package's
+    /// old release included).
+    pub fn kind_of_tag(&self, tag: &str) -> Option<(usize, TagKind<Version>)> {
+        match self.owner_of_tag(tag)? {
+            (owner, TagRead::Release(version)) if version.is_prerelease() => {
+                Some((owner, TagKind::PreRelease(version)))
+            }
+            (owner, TagRead::Release(version)) => Some((owner, TagKind::Release(version))),
+            (owner, TagRead::NotRelease) if self.retired_name(tag).is_none() => {
+                Some((owner, TagKind::Malformed))
+            }
+            (_, TagRead::NotRelease | TagRead::Other) => None,
         }
     }
 
@@ -314,22 +363,115 @@ impl Project {
 
     /// What `tag` is to the package this project is scoped to.
     pub(super) fn classify_scoped(&self, scope: &Scope, tag: &str) -> TagKind<Version> {
-        match scope.owners.owner_of_tag(tag) {
-            Some((owner, TagRead::Release(version))) if owner == scope.index => {
-                if version.is_prerelease() {
-                    TagKind::PreRelease(version)
-                } else {
-                    TagKind::Release(version)
-                }
-            }
-            Some((owner, TagRead::NotRelease)) if owner == scope.index => {
-                if scope.owners.retired_name(tag).is_some() {
-                    TagKind::Unrelated
-                } else {
-                    TagKind::Malformed
-                }
-            }
+        match scope.owners.kind_of_tag(tag) {
+            Some((owner, kind)) if owner == scope.index => kind,
             _ => TagKind::Unrelated,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::ChangelogSource;
+
+    fn package(name: &str, path: &str, format: &str) -> Package {
+        Package {
+            name: name.to_owned(),
+            path: PathBuf::from(path),
+            ecosystem: None,
+            manifest: None,
+            root: path.is_empty(),
+            configured: true,
+            private: false,
+            dependencies: Vec::new(),
+            module: None,
+            settings: PackageSettings {
+                scheme: Scheme::Semver,
+                tag_format: TagFormat::parse(format).expect("a valid tag format"),
+                version_files: Vec::new(),
+                left_out: Vec::new(),
+                changelog: ChangelogSettings {
+                    file: PathBuf::from("CHANGELOG.md"),
+                    source: ChangelogSource::Commits,
+                    template: None,
+                    include_other: false,
+                    exists: false,
+                    configured: false,
+                    types: Vec::new(),
+                    levels: Default::default(),
+                },
+                pre_label: None,
+                initial_version: None,
+            },
+        }
+    }
+
+    fn owner(owners: &Owners, tag: &str) -> Option<(usize, String)> {
+        owners.kind_of_tag(tag).map(|(owner, kind)| {
+            let kind = match kind {
+                TagKind::Release(version) => format!("release {version}"),
+                TagKind::PreRelease(version) => format!("pre-release {version}"),
+                TagKind::Malformed => "malformed".to_owned(),
+                TagKind::Unrelated => "unrelated".to_owned(),
+            };
+            (owner, kind)
+        })
+    }
+
+    #[test]
+    fn a_tag_goes_to_the_most_specific_format_that_reads_it() {
+        let owners = Owners::new(&[
+            package("root", "", "v{version}"),
+            package("grep", "crates/grep", "grep-{version}"),
+            package("grep-cli", "crates/cli", "grep-cli-{version}"),
+            package("sub", "sub", "sub/v{version}"),
+        ]);
+        assert_eq!(owner(&owners, "v1.2.3"), Some((0, "release 1.2.3".into())));
+        assert_eq!(
+            owner(&owners, "grep-0.2.0"),
+            Some((1, "release 0.2.0".into()))
+        );
+        assert_eq!(
+            owner(&owners, "grep-cli-0.1.0"),
+            Some((2, "release 0.1.0".into()))
+        );
+        assert_eq!(
+            owner(&owners, "sub/v2.0.0-rc.1"),
+            Some((3, "pre-release 2.0.0-rc.1".into()))
+        );
+        assert_eq!(
+            owner(&owners, "grep-cli-next"),
+            Some((2, "malformed".into()))
+        );
+        // A retired crate's release is nobody's, and neither is a tag no format has.
+        assert_eq!(owner(&owners, "globset-0.4.20"), None);
+        assert_eq!(owner(&owners, "nightly"), None);
+    }
+
+    #[test]
+    fn equally_specific_formats_give_a_tag_to_the_package_listed_first() {
+        // `{version}-z` and `1{version}z` are as specific and both read `11.0.0-a-z` (as
+        // `11.0.0-a` and `1.0.0-a-`). Formats are asked by prefix length, and the first package
+        // has a one-letter prefix, so the third is asked before the second: still the second,
+        // listed first, wins.
+        let owners = Owners::new(&[
+            package("nine", "nine", "9{version}"),
+            package("second", "two", "{version}-z"),
+            package("third", "three", "1{version}z"),
+        ]);
+        assert_eq!(
+            owner(&owners, "11.0.0-a-z"),
+            Some((1, "pre-release 11.0.0-a".into()))
+        );
+        let owners = Owners::new(&[
+            package("nine", "nine", "9{version}"),
+            package("second", "two", "1{version}z"),
+            package("third", "three", "{version}-z"),
+        ]);
+        assert_eq!(
+            owner(&owners, "11.0.0-a-z"),
+            Some((1, "pre-release 1.0.0-a-".into()))
+        );
     }
 }
