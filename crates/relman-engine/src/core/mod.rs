@@ -25,7 +25,9 @@ pub use kind::{Kind, KindSpec, TemplateList, UndoCommand};
 pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};
-pub use record::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
+pub use record::{
+    Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
+};
 pub use run_cx::{CHANGED, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
 pub use step::StepInfo;
 

@@ -106,20 +106,25 @@ impl Kind for ChecksumsStep {
         }
         let target = root.join(&output);
         let previous = fs_err::read_to_string(&target).ok();
-        cx.push_undo(Undo::RestoreFile {
-            path: output.clone(),
-            content: previous,
-        });
+        cx.push_undo(Undo::restore_file(
+            output.clone(),
+            previous,
+            Some(sums.as_bytes()),
+        ));
         cx.save()?;
         relman_version::files::write_atomic(&target, sums.as_bytes())?;
         if self.sign {
             let signature = PathBuf::from(format!("{}.asc", target.display()));
             let argv = gpg_sign_argv(cx.repo(), &signature, &target)?;
+            let signature_path = PathBuf::from(format!("{}.asc", output.display()));
+            // What gpg writes is known once it wrote it: recorded then.
             cx.push_undo(Undo::RestoreFile {
-                path: PathBuf::from(format!("{}.asc", output.display())),
+                path: signature_path.clone(),
                 content: None,
+                written: None,
             });
             crate::core::run_command(&argv, &root, &[], None, |line| cx.output(line))?;
+            cx.record_written(&signature_path);
         }
         cx.output(&format!(
             "{} lists {}",

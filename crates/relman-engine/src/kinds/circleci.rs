@@ -364,6 +364,7 @@ fn record_remote(cx: &mut RunCx<'_>, circleci: &CircleCi, slug: &str, pipeline: 
         undo_hint: "relman cannot take back what the pipeline did: undo what it published by hand"
             .to_owned(),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

@@ -385,6 +385,7 @@ fn record_remote(cx: &mut RunCx<'_>, workflow: &str, git_ref: &str, run: &Workfl
             run.html_url
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

@@ -184,6 +184,7 @@ impl Kind for EmailStep {
             ),
             undo_hint: "an email cannot be taken back: send a correction if needed".to_owned(),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("message_id", report.message_id);
         Ok(Outcome::Done)

@@ -188,6 +188,7 @@ fn finish_merge(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             pull.base.branch
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
     cx.set_output("sha", sha);
 }

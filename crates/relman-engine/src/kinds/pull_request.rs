@@ -354,6 +354,7 @@ fn record_remote(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             pull.number
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

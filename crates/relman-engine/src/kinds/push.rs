@@ -264,6 +264,7 @@ impl PushStep {
                 description,
                 undo_hint,
                 pushed_refs: vec![name.clone()],
+                pushed_at: Some(sha.clone()),
             });
         }
         cx.set_output(

@@ -494,6 +494,7 @@ fn record_remote(cx: &mut RunCx<'_>, github: &GitHub, repo: &Repo, release: &Rel
             release.id
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

@@ -137,6 +137,7 @@ impl Kind for SlackStep {
             description: format!("Slack message to {channel}"),
             undo_hint: "delete or correct it in Slack by hand".to_owned(),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("status", "200");
         Ok(Outcome::Done)

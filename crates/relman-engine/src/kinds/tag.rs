@@ -167,6 +167,7 @@ impl TagStep {
     fn finish(&self, cx: &mut RunCx<'_>, name: &str, target: &str) {
         cx.push_undo(Undo::DeleteTag {
             tag: name.to_owned(),
+            target: Some(target.to_owned()),
         });
         cx.set_output("tag", name);
         cx.set_output("sha", target);

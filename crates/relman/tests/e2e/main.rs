@@ -9,6 +9,7 @@ mod support;
 mod world;
 
 mod abort;
+mod abort_keeps;
 mod checkouts;
 mod commands;
 mod consent;
