@@ -37,6 +37,7 @@ pub const SMTP_URL_ENV: &str = "RELMAN_SMTP_URL";
 pub const SMTP_CA_ENV: &str = "RELMAN_SMTP_CA_FILE";
 
 pub mod polling;
+pub(crate) mod signing;
 
 use std::path::{Path, PathBuf};
 

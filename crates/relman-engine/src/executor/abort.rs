@@ -158,6 +158,14 @@ impl Walk<'_> {
                     return Ok(Act::Nothing);
                 }
                 let tip = self.tips(place)?.get(branch).cloned();
+                let checked_out = self.current(place)?.as_deref() == Some(branch.as_str());
+                if tip.as_deref() == Some(to.as_str()) {
+                    // Moved back already (an abort that stopped half-way): the index follows.
+                    if checked_out {
+                        self.index_paths[place].extend(repo.changed_between(to, from)?);
+                    }
+                    return Ok(Act::Nothing);
+                }
                 let kept = if self.on_remote(place, from, branch)? {
                     Some(format!(
                         "commit {} on `{branch}` is on the remote: kept (to take it back, `git revert {}` and push)",
@@ -184,7 +192,6 @@ impl Walk<'_> {
                     }
                     return Ok(Act::Keep(why));
                 }
-                let checked_out = self.current(place)?.as_deref() == Some(branch.as_str());
                 self.tips(place)?.insert(branch.clone(), to.clone());
                 if checked_out {
                     self.index_paths[place].extend(changed.iter().cloned());

@@ -23,6 +23,7 @@ pub struct BumpStep {
 impl Kind for BumpStep {
     const SPEC: KindSpec = KindSpec {
         plans_its_files: true,
+        writes_version: true,
         options: &[
             OptionSpec::string("pre"),
             OptionSpec::flag("allow-downgrade"),

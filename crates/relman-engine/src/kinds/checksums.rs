@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Undo,
 };
 use crate::template::{Template, Variables};
 
@@ -39,6 +40,17 @@ impl Kind for ChecksumsStep {
             sign: options.flag("sign").unwrap_or(false),
             output: options.template("output")?,
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        if self.sign {
+            vec![Need::Signing {
+                forced: true,
+                config: "",
+            }]
+        } else {
+            Vec::new()
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

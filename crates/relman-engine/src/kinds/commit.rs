@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo,
     TemplateList, Undo,
 };
 use crate::template::{Template, Variables};
@@ -41,6 +41,16 @@ impl Kind for CommitStep {
             add: options.templates("add")?,
             sign: options.flag("sign"),
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        match self.sign {
+            Some(false) => Vec::new(),
+            sign => vec![Need::Signing {
+                forced: sign == Some(true),
+                config: "commit.gpgSign",
+            }],
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

@@ -21,7 +21,7 @@ use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::project::Project;
@@ -98,6 +98,10 @@ impl Kind for ReleaseStep {
     /// Its notes default to this release's section.
     fn needs_changelog(&self) -> bool {
         true
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Undo,
 };
 use crate::template::{Template, Variables};
 
@@ -37,6 +38,18 @@ impl Kind for TagStep {
             message: options.template("message")?,
             sign: options.flag("sign").unwrap_or(false),
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        // An annotated tag is signed too when git's `tag.gpgSign` says so.
+        if self.sign || self.message.is_some() {
+            vec![Need::Signing {
+                forced: self.sign,
+                config: "tag.gpgSign",
+            }]
+        } else {
+            Vec::new()
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

@@ -8,6 +8,7 @@
 //! executes that, so what was shown is what runs.
 
 mod condition;
+mod needs;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use serde::Serialize;
 pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
 pub use crate::journal::FrozenPlan;
 pub use condition::{Condition, evaluate, evaluate_now};
+pub use needs::{Problem, verify, workflow_problems};
 pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
@@ -107,6 +109,13 @@ pub enum PlanError {
         title: String,
         error: Box<StepError>,
     },
+    /// What the workflow needs that is not here, or what is wrong with it: found before any
+    /// step runs.
+    #[error("workflow `{workflow}` cannot run here:{}", problems.iter().map(|problem| format!("\n  - {problem}")).collect::<String>())]
+    Problems {
+        workflow: String,
+        problems: Vec<Problem>,
+    },
 }
 
 impl From<crate::project::ProjectError> for PlanError {
@@ -128,6 +137,9 @@ impl PlanError {
             }
             PlanError::Project(error) => error.hint(),
             PlanError::Step { error, .. } => error.hint.clone(),
+            PlanError::Problems { .. } => {
+                Some("nothing was run; `relman check` finds the same for every workflow".to_owned())
+            }
         }
     }
 }
@@ -150,6 +162,13 @@ pub fn plan(
             available,
         }
     })?;
+    let problems = workflow_problems(&workflow);
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
+        });
+    }
     let args = bind_args(&workflow, &request.args)?;
     let inputs = PlanInputs::gather(
         project,
@@ -163,6 +182,8 @@ pub fn plan(
     let mut planned = Vec::with_capacity(workflow.steps.len());
     let mut skipped = BTreeMap::new();
     let mut sim = Simulation::default();
+    let mut checker = needs::Needs::new(project, env);
+    let mut problems = Vec::new();
     let variables = builder.variables().clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
@@ -220,6 +241,20 @@ pub fn plan(
             });
             continue;
         }
+        // What it needs is proven before any step runs; its effects are not worth showing
+        // without it.
+        let mut unmet: Vec<Problem> = checker
+            .unmet(step)
+            .into_iter()
+            .map(|unmet| unmet.into_problem(step.number, &title))
+            .collect();
+        if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
+            unmet.push(needs::dev_version_problem(step.number, title.clone()));
+        }
+        if !unmet.is_empty() {
+            problems.extend(unmet);
+            continue;
+        }
         if !step.kind.spec().plans_its_files {
             sim.untracked_changes = true;
         }
@@ -262,6 +297,12 @@ pub fn plan(
             kind: step.kind.key(),
             skipped: None,
             effects,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
         });
     }
     let frozen = FrozenPlan {

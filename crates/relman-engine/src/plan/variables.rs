@@ -48,7 +48,8 @@ impl PlanInputs {
                 continue;
             };
             if let Some(source) = &step.condition {
-                let context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                let mut context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                type_strings(&mut context);
                 match condition::evaluate(
                     source,
                     &minijinja::Value::from(minijinja::value::Serde(&context)),
@@ -315,8 +316,32 @@ pub fn condition_context(
     variables: &Variables,
     version: Option<&Version>,
 ) -> minijinja::Value {
+    let context = condition_json(project, env, variables, version);
+    minijinja::Value::from(minijinja::value::Serde(&context))
+}
+
+/// [`condition_context`] as JSON.
+pub(super) fn condition_json(
+    project: &Project,
+    env: &Environment,
+    variables: &Variables,
+    version: Option<&Version>,
+) -> serde_json::Value {
     let mut context = variables.to_context();
     let map = context.as_object_mut().expect("variables form an object");
+    // Numbers are numbers; arguments and step outputs get their type from how they read.
+    for name in ["major", "minor", "patch"] {
+        if let Some(serde_json::Value::String(text)) = map.get(name)
+            && let Ok(number) = text.parse::<u64>()
+        {
+            map.insert(name.to_owned(), number.into());
+        }
+    }
+    for name in ["args", "steps"] {
+        if let Some(value) = map.get_mut(name) {
+            type_strings(value);
+        }
+    }
     let is_prerelease = version.is_some_and(Version::is_prerelease);
     map.insert("is_prerelease".to_owned(), is_prerelease.into());
     map.insert("is_final".to_owned(), (!is_prerelease).into());
@@ -331,10 +356,19 @@ pub fn condition_context(
     );
     let env_map: serde_json::Map<String, serde_json::Value> = env
         .vars()
-        .map(|(name, value)| (name.to_owned(), serde_json::Value::String(value.to_owned())))
+        .map(|(name, value)| (name.to_owned(), condition::typed(value)))
         .collect();
     map.insert("env".to_owned(), serde_json::Value::Object(env_map));
     map.entry("args")
         .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-    minijinja::Value::from(minijinja::value::Serde(&context))
+    context
+}
+
+/// Gives every string inside `value` the type it reads as (see `condition::typed`).
+fn type_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => *value = condition::typed(text),
+        serde_json::Value::Object(map) => map.values_mut().for_each(type_strings),
+        _ => {}
+    }
 }

@@ -132,7 +132,9 @@ fn a_persons_edits_and_staged_files_made_during_the_pause_survive_abort() {
 fn abort_refuses_to_undo_a_file_a_person_changed_since_and_changes_nothing() {
     let fixture = Fixture::new(PAUSED_AFTER_COMMIT);
     fixture.relman(&["release"]).expect(3);
-    let edited = fixture.read("CHANGELOG.md").replace("All notable", "Every notable");
+    let edited = fixture
+        .read("CHANGELOG.md")
+        .replace("All notable", "Every notable");
     fixture.repo.write("CHANGELOG.md", &edited);
     let journal = fixture.journal().unwrap();
     let before = snapshot(&fixture);
@@ -158,7 +160,9 @@ fn abort_refuses_to_undo_a_file_a_person_changed_since_and_changes_nothing() {
 #[test]
 fn a_failed_commit_leaves_nothing_staged_and_abort_restores_the_index() {
     let fixture = Fixture::new(PAUSED_AFTER_COMMIT);
-    fixture.repo.write("notes.txt", "staged before the release\n");
+    fixture
+        .repo
+        .write("notes.txt", "staged before the release\n");
     fixture.git(&["add", "notes.txt"]);
     write_executable(
         &fixture.path().join(".git/hooks/pre-commit"),
@@ -184,7 +188,9 @@ fn a_failed_commit_leaves_nothing_staged_and_abort_restores_the_index() {
 #[test]
 fn the_release_commit_takes_only_what_the_steps_changed() {
     let fixture = Fixture::new(PAUSED_AFTER_COMMIT);
-    fixture.repo.write("notes.txt", "staged before the release\n");
+    fixture
+        .repo
+        .write("notes.txt", "staged before the release\n");
     fixture.git(&["add", "notes.txt"]);
     fixture.repo.write("greet.txt", "hello, world\n");
     fixture.git(&["add", "greet.txt"]);

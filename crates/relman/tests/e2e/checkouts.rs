@@ -106,3 +106,51 @@ fn a_missing_checkout_without_clone_says_how_to_get_it() {
     );
     assert!(message.contains("clone = \"URL\""), "{message}");
 }
+
+/// `abort` takes back what the release did in the other checkout, there: its commit and its
+/// branch, while the project's own repository is left alone.
+#[test]
+fn abort_undoes_a_commit_and_a_branch_made_in_another_checkout() {
+    let repo = TestRepo::new();
+    let url = docs_remote(&repo);
+    repo.write("VERSION", "2.4.0\n");
+    let paused = CONFIG.replace(
+        "[[workflow.docs.step]]\npush = \"branch\"\ndir = \"../site\"\n",
+        "[[workflow.docs.step]]\nmanual = \"Read the docs\"\n",
+    );
+    repo.write("relman.toml", &paused);
+    repo.commit("chore: start");
+    let run = |args: &[&str]| {
+        let mut command = repo.command(crate::plain::relman_path());
+        command
+            .args(args)
+            .env("DOCS_REMOTE", &url)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    assert_exit(&run(&["run", "docs", "--yes"]), 3);
+    let site = repo.root().join("site");
+    assert_eq!(
+        repo.git_in(&site, &["log", "--format=%s"]),
+        "docs: regenerate for 2.4.0\ndocs: start"
+    );
+
+    let abort = run(&["abort"]);
+    assert_exit(&abort, 0);
+    let text = stdout(&abort);
+    assert!(text.contains("↺ deleted branch `docs/2.4.0`"), "{text}");
+    assert_eq!(repo.git_in(&site, &["branch", "--show-current"]), "main");
+    assert_eq!(
+        repo.git_in(&site, &["branch", "--format=%(refname:short)"]),
+        "main"
+    );
+    assert_eq!(repo.git_in(&site, &["log", "--format=%s"]), "docs: start");
+    // The generated file stays (its `run` step has no `undo`), untracked, as before the commit.
+    assert_eq!(
+        repo.git_in(&site, &["status", "--porcelain"]),
+        "?? generated/"
+    );
+    assert_eq!(repo.git(&["log", "--format=%s"]), "chore: start");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
