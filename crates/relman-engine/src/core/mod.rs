@@ -26,7 +26,7 @@ pub use error::StepError;
 pub use kind::{Kind, KindSpec, TemplateList, UndoCommand};
 pub use need::Need;
 pub use outcome::{Outcome, Probe};
-pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
+pub use plan_cx::{PlanCheckout, PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};
 pub use record::{
     Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,

@@ -97,6 +97,18 @@ impl<'a> RunCx<'a> {
         for (key, value) in self.journal.runtime() {
             variables.set(key.clone(), value.clone());
         }
+        // In another checkout, `{branch}`, `{sha}` and `{remote}` are that checkout's, as the
+        // plan showed them.
+        if let Some(checkout) = self.checkout {
+            variables.set("remote", "origin");
+            if let Ok(Some(branch)) = checkout.repo.current_branch() {
+                variables.set("branch", branch);
+            }
+            if let Ok(sha) = checkout.repo.head_sha() {
+                variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
+                variables.set("sha", sha);
+            }
+        }
         for (step, record) in self.plan.steps.iter().zip(self.journal.records()) {
             if let Some(id) = &step.id {
                 for (name, value) in &record.outputs {

@@ -102,7 +102,7 @@ impl Kind for PushStep {
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let remote = match &self.remote {
             Some(remote) => cx.render(remote),
-            None => cx.project.remote.clone(),
+            None => cx.default_remote(),
         };
         let mut refs = Vec::new();
         if self.branch {

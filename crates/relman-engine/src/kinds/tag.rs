@@ -135,8 +135,10 @@ impl Kind for TagStep {
                     &existing[..7.min(existing.len())],
                     &target[..7.min(target.len())]
                 ))
+                // Someone else's tag may be someone's release: relman never tells anyone to
+                // delete or move it.
                 .with_hint(format!(
-                    "if it is a leftover, delete it (`git tag -d {name}`) and `relman resume`"
+                    "`{name}` may be someone's release: see what it is with `git show {name}`; to release under another version, `relman abort` and plan again with that version"
                 )));
             }
         } else {

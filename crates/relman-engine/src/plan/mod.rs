@@ -7,6 +7,7 @@
 //! `relman plan` prints a [`Plan`]; `relman run` freezes its [`FrozenPlan`] into the journal and
 //! executes that, so what was shown is what runs.
 
+mod checkouts;
 mod condition;
 mod needs;
 mod variables;
@@ -182,6 +183,7 @@ pub fn plan(
     let mut planned = Vec::with_capacity(workflow.steps.len());
     let mut skipped = BTreeMap::new();
     let mut sim = Simulation::default();
+    let mut checkouts = checkouts::Checkouts::default();
     let mut checker = needs::Needs::new(project, env);
     let mut problems = Vec::new();
     let variables = builder.variables().clone();
@@ -255,22 +257,37 @@ pub fn plan(
             problems.extend(unmet);
             continue;
         }
-        if !step.kind.spec().plans_its_files {
-            sim.untracked_changes = true;
-        }
-        let mut cx = crate::kinds::PlanCx {
-            project,
-            env,
-            variables: &variables,
-            inputs: &inputs,
-            sim: &mut sim,
+        let spec = step.kind.spec();
+        let mut effects = {
+            // A step in another checkout sees that checkout's branch and what changes there.
+            let (variables, sim, checkout) = match &step.dir {
+                Some(dir) => checkouts.enter(project, &variables, dir),
+                None => (&variables, &mut sim, None),
+            };
+            if !spec.plans_its_files {
+                sim.untracked_changes = true;
+            }
+            let mut cx = crate::kinds::PlanCx {
+                project,
+                env,
+                variables,
+                inputs: &inputs,
+                sim,
+                checkout,
+            };
+            let effects =
+                crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
+                    number: step.number,
+                    title: title.clone(),
+                    error: Box::new(error),
+                })?;
+            // What a commit staged is committed: a later commit there stages only what changes
+            // after it (the next development version after the release commit).
+            if spec.commits {
+                cx.sim.changed_files.clear();
+            }
+            effects
         };
-        let mut effects =
-            crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
-                number: step.number,
-                title: title.clone(),
-                error: Box::new(error),
-            })?;
         if let Condition::AtRunTime = condition {
             effects.insert(
                 0,
@@ -282,14 +299,8 @@ pub fn plan(
                 },
             );
         }
-        let spec = step.kind.spec();
         if !spec.read_only {
             sim.changed_anything = true;
-        }
-        // What a commit in the project staged is committed: a later commit stages only what
-        // changes after it (the next development version after the release commit).
-        if spec.commits && step.dir.is_none() {
-            sim.changed_files.clear();
         }
         planned.push(PlannedStep {
             number: step.number,

@@ -215,6 +215,16 @@ pub fn workflow_problems(workflow: &Workflow) -> Vec<Problem> {
             problems.push(dev_version_problem(step.number, title));
         }
     }
+    for (number, error) in super::variables::later_auto_bumps(workflow) {
+        problems.push(Problem {
+            number,
+            title: "bump auto".to_owned(),
+            message: error.message,
+            hint: error.hint,
+            machine: false,
+        });
+    }
+    problems.sort_by_key(|problem| problem.number);
     problems
 }
 

@@ -78,6 +78,13 @@ impl PlanInputs {
                     })
             };
             let level = render(&bump.level)?;
+            if version.is_some() && level == "auto" {
+                return Err(PlanError::Step {
+                    number: step.number,
+                    title: "bump auto".to_owned(),
+                    error: Box::new(later_auto()),
+                });
+            }
             let label = match &bump.pre {
                 Some(pre) => Some(render(pre)?),
                 None if version.is_none() => pre_label.map(str::to_owned),
@@ -202,6 +209,28 @@ impl PlanInputs {
             warnings,
         })
     }
+}
+
+/// A later `bump` (the next development version) cannot be `auto`: no commit comes after the
+/// release to decide from, and "nothing to release" would be wrong.
+fn later_auto() -> StepError {
+    StepError::new("a later `bump` cannot be `auto`: the commits decide the release's version, and none come after it")
+        .with_hint("write the level of the next development version: `bump = \"dev\"`, `\"preminor\"`, `\"prepatch\"` …")
+}
+
+/// The `bump` steps after the first whose level is `auto` as written.
+pub(super) fn later_auto_bumps(workflow: &Workflow) -> Vec<(usize, StepError)> {
+    workflow
+        .steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::Bump(bump) => Some((step.number, bump)),
+            _ => None,
+        })
+        .skip(1)
+        .filter(|(_, bump)| bump.level.source() == "auto")
+        .map(|(number, _)| (number, later_auto()))
+        .collect()
 }
 
 fn uses(template: &Template, name: &str) -> bool {

@@ -140,3 +140,18 @@ fn conditions_see_numbers_as_numbers() {
     assert_eq!(fixture.repo.read("../ran"), "first-of-the-minor\n");
     assert!(!fixture.path().join("../never").exists());
 }
+
+/// A second `auto` bump has no commits to decide from: it is refused for what it is, not
+/// planned as "nothing to release".
+#[test]
+fn a_later_auto_bump_is_refused_for_what_it_is() {
+    let fixture = Fixture::new(
+        "[project]\nversion-files = [\"package.json\"]\n\n[[workflow.ship.step]]\nbump = \"auto\"\n\n[[workflow.ship.step]]\ncommit = \"Release {version}\"\n\n[[workflow.ship.step]]\nbump = \"auto\"\n\n[[workflow.ship.step]]\ncommit = \"Start {dev_version}\"\n",
+    );
+    both_refuse(
+        &fixture,
+        "ship",
+        3,
+        "a later `bump` cannot be `auto`: the commits decide the release's version, and none come after it",
+    );
+}

@@ -154,3 +154,80 @@ fn abort_undoes_a_commit_and_a_branch_made_in_another_checkout() {
     assert_eq!(repo.git(&["log", "--format=%s"]), "chore: start");
     assert_eq!(repo.git(&["status", "--porcelain"]), "");
 }
+
+/// The plan of steps in another checkout shows that checkout's branch, the files its steps
+/// change there and its remote, as the run then acts; the project's own steps keep theirs.
+#[test]
+fn the_plan_of_a_step_in_another_checkout_shows_that_checkout() {
+    let repo = TestRepo::new();
+    let url = docs_remote(&repo);
+    repo.git_in(repo.root(), &["clone", "--quiet", &url, "site"]);
+    let site = repo.root().join("site");
+    repo.git_in(&site, &["switch", "--quiet", "--create", "pages"]);
+    repo.git_in(
+        &site,
+        &["push", "--quiet", "--set-upstream", "origin", "pages"],
+    );
+    repo.write("VERSION", "2.4.0\n");
+    repo.write(
+        "relman.toml",
+        r#"
+[project]
+version-files = ["VERSION"]
+
+[workflow.docs]
+[[workflow.docs.step]]
+bump = "minor"
+
+[[workflow.docs.step]]
+run = ["sh", "-c", "echo $0 > built-from", "{branch}"]
+dir = "../site"
+
+[[workflow.docs.step]]
+commit = "docs for {version}"
+add = ["built-from"]
+dir = "../site"
+
+[[workflow.docs.step]]
+push = "branch"
+dir = "../site"
+
+[[workflow.docs.step]]
+commit = "Release {version}"
+
+[[workflow.docs.step]]
+push = "branch"
+"#,
+    );
+    repo.commit("chore: start");
+    repo.push(&["--set-upstream", "main"]);
+
+    let plan = relman(&repo, &["plan", "docs"]);
+    assert_exit(&plan, 0);
+    let text = stdout(&plan);
+    for expected in [
+        "$ sh -c 'echo $0 > built-from' pages",
+        "commit built-from: only these",
+        "push refs/heads/pages to `origin`",
+        "commit VERSION: only these",
+        "push refs/heads/main to `origin`",
+    ] {
+        assert!(text.contains(expected), "`{expected}` is not in:\n{text}");
+    }
+    assert!(!text.contains("commit VERSION, built-from"), "{text}");
+
+    assert_exit(&relman(&repo, &["run", "docs", "--yes"]), 0);
+    let site_remote = repo.root().join("docs.git");
+    assert_eq!(
+        repo.git_in(&site_remote, &["show", "pages:built-from"]),
+        "pages"
+    );
+    assert_eq!(
+        repo.git_in(&site_remote, &["log", "-1", "--format=%s", "pages"]),
+        "docs for 2.5.0"
+    );
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s", "origin/main"]),
+        "Release 2.5.0"
+    );
+}
