@@ -16,10 +16,7 @@ const TEST_DATA: &[u8] = b"relman checks that it can sign\n";
 
 /// Why git could not sign here, or `None` when it can.
 pub(crate) fn signing_problem(repo: &Repository, env: &Environment) -> Option<String> {
-    match try_sign(repo, env) {
-        Ok(()) => None,
-        Err(problem) => Some(problem),
-    }
+    try_sign(repo, env).err()
 }
 
 /// Whether git's config `key` holds a true boolean (`true`, `yes`, `on`, `1`).
@@ -121,8 +118,7 @@ fn try_sign(repo: &Repository, env: &Environment) -> Result<(), String> {
     let said = said
         .lines()
         .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with("[GNUPG:]"))
-        .last()
+        .rfind(|line| !line.is_empty() && !line.starts_with("[GNUPG:]"))
         .unwrap_or("no message");
     Err(format!("`{program}` could not sign: {said}"))
 }
