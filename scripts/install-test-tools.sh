@@ -2,7 +2,9 @@
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
 # ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
 # twine, aiosmtpd, docker-registry, htpasswd, openssl), towncrier (the changelog oracle), uv and
-# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain).
+# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain), and the two Keep a
+# Changelog tools, PyPI `keepachangelog` and npm `keep-a-changelog` (the promotion oracles; the npm
+# one is linked into the venv as `keep-a-changelog`).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +43,15 @@ command -v npm >/dev/null 2>&1 || {
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 }
+if [ ! -x "$VENV/bin/keepachangelog" ]; then
+    log "pip install keepachangelog into $VENV (the Keep a Changelog promotion oracle)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'keepachangelog==2.0.0'
+fi
+KAC_NPM="${RELMAN_KAC_NPM:-$HOME/.cache/relman/keep-a-changelog-npm}"
+if [ ! -x "$KAC_NPM/node_modules/.bin/changelog" ]; then
+    log "npm install keep-a-changelog into $KAC_NPM (the second Keep a Changelog oracle)"
+    mkdir -p "$KAC_NPM"
+    npm install --silent --no-audit --no-fund --prefix "$KAC_NPM" 'keep-a-changelog@3.1.0' >/dev/null
+fi
+ln -sf "$KAC_NPM/node_modules/.bin/changelog" "$VENV/bin/keep-a-changelog"
 log "ready"

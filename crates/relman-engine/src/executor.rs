@@ -406,6 +406,20 @@ impl Runner<'_> {
             if let Err(error) = self.record_baseline(journal, state, index, checkout.as_ref()) {
                 return self.fail(state, journal, index, &title, error, started);
             }
+            // `{changelog}` is what the file holds now (a person or a `run` step may have edited
+            // it since the plan), read once: a resumed step sends what it sent before.
+            if crate::plan::reads_changelog(&step.kind)
+                && !journal.steps[index]
+                    .context
+                    .contains_key(crate::core::CHANGELOG_READ)
+                && !plan.version.is_empty()
+                && let Ok(section) = self.project.changelog_section_whole(&plan.version)
+            {
+                journal.steps[index]
+                    .context
+                    .insert(crate::core::CHANGELOG_READ.to_owned(), section);
+                state.save(journal)?;
+            }
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,

@@ -36,6 +36,7 @@ pub const SMTP_URL_ENV: &str = "RELMAN_SMTP_URL";
 /// A PEM file of CA certificates the SMTP server's certificate may chain to.
 pub const SMTP_CA_ENV: &str = "RELMAN_SMTP_CA_FILE";
 
+pub mod notes;
 pub mod polling;
 pub(crate) mod signing;
 

@@ -109,6 +109,13 @@ impl<'a> RunCx<'a> {
                 variables.set("sha", sha);
             }
         }
+        // The section as the file had it when this step started (see `CHANGELOG_READ`).
+        if let Some(section) = self.journal.records()[self.index]
+            .context
+            .get(CHANGELOG_READ)
+        {
+            variables.set("changelog", section.clone());
+        }
         for (step, record) in self.plan.steps.iter().zip(self.journal.records()) {
             if let Some(id) = &step.id {
                 for (name, value) in &record.outputs {
@@ -308,3 +315,7 @@ impl<'a> RunCx<'a> {
 
 /// Context key of the files a step changed.
 pub const CHANGED: &str = "changed";
+
+/// Context key of this release's changelog section as the file held it when the step that uses
+/// `{changelog}` started: read once, so a resumed step sends what it sent before.
+pub const CHANGELOG_READ: &str = "changelog_read";

@@ -185,7 +185,7 @@ impl Detection {
     /// What the runbook drafter needs to know of the project.
     pub fn facts(&self) -> ProjectFacts {
         let auto =
-            self.changelog.style == ChangelogStyle::Commits && self.commits.mostly_conventional();
+            self.changelog.style == ChangelogStyle::Fragments || self.commits.mostly_conventional();
         ProjectFacts {
             name: self.name.clone(),
             branch: self.branch.clone(),

@@ -20,6 +20,7 @@ pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
 pub use crate::journal::FrozenPlan;
 pub use condition::{Condition, evaluate, evaluate_now};
 pub use needs::{Problem, verify, workflow_problems};
+pub(crate) use variables::reads_changelog;
 pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
@@ -288,6 +289,16 @@ pub fn plan(
             }
             effects
         };
+        if reads_changelog(&step.kind)
+            && let Some(changelog) = &inputs.changelog
+        {
+            effects.push(Effect::Note {
+                text: format!(
+                    "`{{changelog}}` is read again from {} when this step runs: edits made before then (in $EDITOR, by a person or a `run` step) are what it uses",
+                    project.display_path(&changelog.file).display()
+                ),
+            });
+        }
         if let Condition::AtRunTime = condition {
             effects.insert(
                 0,

@@ -140,13 +140,20 @@ impl PlanInputs {
                         || "the first commit".to_owned(),
                         |release| release.tag.clone(),
                     );
+                    let fragments = project.towncrier().map(|config| {
+                        format!(
+                            "no news fragment in {}, and ",
+                            project.display_path(&config.fragment_root()).display()
+                        )
+                    });
+                    let fragments = fragments.unwrap_or_default();
                     nothing_to_release = Some(match history.commits {
-                        0 => format!("nothing to release: no commit since {since}"),
+                        0 => format!("nothing to release: {fragments}no commit since {since}"),
                         1 => format!(
-                            "nothing to release: the one commit since {since} is not a feature, a fix or a breaking change"
+                            "nothing to release: {fragments}the one commit since {since} is not a feature, a fix or a breaking change"
                         ),
                         count => format!(
-                            "nothing to release: none of the {count} commits since {since} is a feature, a fix or a breaking change"
+                            "nothing to release: {fragments}none of the {count} commits since {since} is a feature, a fix or a breaking change"
                         ),
                     });
                     break;
@@ -231,6 +238,21 @@ pub(super) fn later_auto_bumps(workflow: &Workflow) -> Vec<(usize, StepError)> {
         .filter(|(_, bump)| bump.level.source() == "auto")
         .map(|(number, _)| (number, later_auto()))
         .collect()
+}
+
+/// Whether a step uses this release's section without writing it (release notes, a pull
+/// request's body, an announcement): the section is read again from the file when it runs.
+pub(crate) fn reads_changelog(kind: &StepKind) -> bool {
+    !kind.spec().writes_changelog
+        && (kind.needs_changelog()
+            || kind
+                .templates()
+                .iter()
+                .any(|(_, template)| uses(template, "changelog"))
+            || kind
+                .json_templates()
+                .iter()
+                .any(|template| uses(template, "changelog")))
 }
 
 fn uses(template: &Template, name: &str) -> bool {

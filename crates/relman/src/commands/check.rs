@@ -90,7 +90,15 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             )
         }
         ChangelogSource::Commits => format!(
-            "changelog {} from conventional commits",
+            "changelog {} from commits",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::File => format!(
+            "changelog {} written by hand (a release promotes its unreleased notes)",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::Github => format!(
+            "changelog {} from GitHub's generated notes",
             project.changelog.file.display()
         ),
     };

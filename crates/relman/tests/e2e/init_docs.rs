@@ -52,7 +52,9 @@ fn init_writes_a_config_that_checks_and_plans() {
         );
     }
     let written = repo.read("relman.toml");
-    assert!(written.contains("from = \"commits\"\n"), "{written}");
+    // `- first` under `## [1.2.0] - 2023-12-01` is a changelog kept by hand: it is promoted in
+    // its own style, with the commits' notes under the new heading.
+    assert!(written.contains("from = \"file\"\n"), "{written}");
     assert!(written.contains("version-files = [\"pyproject.toml\", \"src/demo/__init__.py\"]\n"));
 
     // Committed, the config checks and its release plans 1.3.0 from the `feat` commit.
@@ -64,6 +66,7 @@ fn init_writes_a_config_that_checks_and_plans() {
     let shown = stdout(&plan);
     assert!(shown.contains("1.3.0"), "{shown}");
     assert!(shown.contains("CHANGELOG.md"), "{shown}");
+    assert!(shown.contains("+## [1.3.0] - 2026-01-01"), "{shown}");
 }
 
 #[test]
