@@ -160,18 +160,21 @@ impl Kind for ChangelogStep {
             section = edited;
         }
         // Record how to put everything back before touching anything.
-        cx.push_undo(Undo::RestoreFile {
-            path: file.clone(),
-            content: before.clone(),
-        });
+        let written = if already {
+            before.clone().unwrap_or_default()
+        } else {
+            after.clone()
+        };
+        cx.push_undo(Undo::restore_file(
+            file.clone(),
+            before.clone(),
+            Some(written.as_bytes()),
+        ));
         let mut removed: Vec<PathBuf> = Vec::new();
         for fragment in &rendered.fragments {
             let content = fs_err::read_to_string(fragment).ok();
             let display = project.display_path(fragment).to_owned();
-            cx.push_undo(Undo::RestoreFile {
-                path: display.clone(),
-                content,
-            });
+            cx.push_undo(Undo::restore_file(display.clone(), content, None));
             removed.push(display);
         }
         let mut changed = vec![file.clone()];
