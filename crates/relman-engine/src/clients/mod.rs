@@ -38,6 +38,7 @@ pub const SMTP_CA_ENV: &str = "RELMAN_SMTP_CA_FILE";
 
 pub mod notes;
 pub mod polling;
+pub(crate) mod signing;
 
 use std::path::{Path, PathBuf};
 

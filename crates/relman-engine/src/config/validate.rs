@@ -270,6 +270,29 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
     {
         cx.error_hint(tag.span(), error.to_string(), "write it like `v{version}`");
     }
+    // Not templates: a placeholder there would be used as written (`branch` is a glob, whose
+    // `{a,b}` alternatives are fine).
+    for (key, value) in [("remote", &remote), ("branch", &branch)] {
+        if let Some(value) = value
+            && value
+                .get_ref()
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}'))
+                .any(|(inside, _)| !inside.contains(','))
+        {
+            cx.error_hint(
+                value.span(),
+                format!(
+                    "`[project] {key}` is not a template: `{}` would be used as written",
+                    value.get_ref()
+                ),
+                format!(
+                    "write the {key}'s name; a step's `remote` and `branch` options take templates"
+                ),
+            );
+        }
+    }
     if let Some(scheme) = &scheme
         && let Err(error) = scheme.get_ref().parse::<relman_version::scheme::Scheme>()
     {

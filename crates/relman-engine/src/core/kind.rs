@@ -4,7 +4,7 @@
 
 use super::explain::{ExplainCx, Explained};
 use super::options::{OptionSpec, OptionType, Options, Reported};
-use super::{Effect, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo};
+use super::{Effect, Need, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo};
 use crate::template::{Template, Variables};
 
 /// What a kind declares: its key, the values and options it takes, what it exposes. Validation,
@@ -35,6 +35,9 @@ pub struct KindSpec {
     pub read_only: bool,
     /// Whether it commits what the steps before it changed in its checkout.
     pub commits: bool,
+    /// Whether it writes a version: the workflow's first decides `{version}`, a later one
+    /// `{dev_version}`.
+    pub writes_version: bool,
     /// Whether it writes this release's section into the changelog (else the plan takes a
     /// section a person wrote, when there is one).
     pub writes_changelog: bool,
@@ -62,6 +65,7 @@ impl KindSpec {
             owns_name: false,
             read_only: false,
             commits: false,
+            writes_version: false,
             writes_changelog: false,
             plans_its_files: false,
             outputs: &[],
@@ -116,6 +120,12 @@ pub trait Kind: Sized {
     /// unless its options say otherwise).
     fn per_package(&self) -> bool {
         Self::SPEC.per_package
+    }
+
+    /// What it needs from the machine it runs on (a token, a signing key), proven by `plan`
+    /// before any effect. The `{env.NAME}` among its templates are needs without saying so.
+    fn needs(&self) -> Vec<Need> {
+        Vec::new()
     }
 
     /// Whether it uses this release's changelog section (besides any `{changelog}` among its

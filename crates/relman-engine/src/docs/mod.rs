@@ -326,7 +326,7 @@ checklist = ["wheels uploaded"]
 
 [[workflow.wheels.step]]
 cherry-pick = "{args.commits}"
-if = "args.commits"
+if = "args.commits != ''"
 
 [[workflow.wheels.step]]
 id = "bug"

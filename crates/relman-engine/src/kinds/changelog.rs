@@ -164,18 +164,21 @@ impl Kind for ChangelogStep {
             section = edited;
         }
         // Record how to put everything back before touching anything.
-        cx.push_undo(Undo::RestoreFile {
-            path: file.clone(),
-            content: before.clone(),
-        });
+        let written = if already {
+            before.clone().unwrap_or_default()
+        } else {
+            after.clone()
+        };
+        cx.push_undo(Undo::restore_file(
+            file.clone(),
+            before.clone(),
+            Some(written.as_bytes()),
+        ));
         let mut removed: Vec<PathBuf> = Vec::new();
         for fragment in &rendered.fragments {
             let content = fs_err::read_to_string(fragment).ok();
             let display = project.display_path(fragment).to_owned();
-            cx.push_undo(Undo::RestoreFile {
-                path: display.clone(),
-                content,
-            });
+            cx.push_undo(Undo::restore_file(display.clone(), content, None));
             removed.push(display);
         }
         let mut changed = vec![file.clone()];
@@ -291,42 +294,42 @@ mod changesets {
         let display = project.changelog.file.clone();
         let before = fs_err::read_to_string(&file).ok();
         let already = has_entry(cx, &file);
-        cx.push_undo(Undo::RestoreFile {
-            path: display.clone(),
-            content: before.clone(),
+        // What relman leaves in each file, so `abort` takes back only its own bytes.
+        let after = (!already).then(|| {
+            relman_version::changesets::entry::insert(before.as_deref(), &used.entry, &project.name)
         });
+        let written = after.as_deref().or(before.as_deref());
+        cx.push_undo(Undo::restore_file(
+            display.clone(),
+            before.clone(),
+            written.map(str::as_bytes),
+        ));
         let mut changed = vec![display.clone()];
         for path in &used.files {
             let content = fs_err::read_to_string(project.root.join(path)).ok();
-            cx.push_undo(Undo::RestoreFile {
-                path: path.clone(),
-                content: content.clone(),
-            });
+            cx.push_undo(Undo::restore_file(path.clone(), content.clone(), None));
             changed.push(path.clone());
             if let Some(target) = moved_to(used, path) {
-                cx.push_undo(Undo::RestoreFile {
-                    path: target.clone(),
-                    content: None,
-                });
+                cx.push_undo(Undo::restore_file(
+                    target.clone(),
+                    None,
+                    content.as_deref().map(str::as_bytes),
+                ));
                 changed.push(target);
             }
         }
         let pre_json = PathBuf::from(".changeset/pre.json");
         if used.exit {
-            cx.push_undo(Undo::RestoreFile {
-                path: pre_json.clone(),
-                content: fs_err::read_to_string(project.root.join(&pre_json)).ok(),
-            });
+            cx.push_undo(Undo::restore_file(
+                pre_json.clone(),
+                fs_err::read_to_string(project.root.join(&pre_json)).ok(),
+                None,
+            ));
             changed.push(pre_json.clone());
         }
         cx.record_changed(&changed);
         cx.save()?;
-        if !already {
-            let after = relman_version::changesets::entry::insert(
-                before.as_deref(),
-                &used.entry,
-                &project.name,
-            );
+        if let Some(after) = &after {
             relman_version::files::write_atomic(&file, after.as_bytes())?;
             cx.output(&format!(
                 "{}: entry {} added",

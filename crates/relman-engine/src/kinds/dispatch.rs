@@ -19,7 +19,7 @@ use crate::clients::{self, ARTIFACTS_DONE, download_artifacts_once, failed, http
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::template::{Template, Variables};
@@ -59,6 +59,10 @@ impl Kind for DispatchStep {
             artifacts: options.template("artifacts")?,
             repo: options.template("repo")?,
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -385,6 +389,7 @@ fn record_remote(cx: &mut RunCx<'_>, workflow: &str, git_ref: &str, run: &Workfl
             run.html_url
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

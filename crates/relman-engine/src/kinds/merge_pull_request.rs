@@ -11,7 +11,7 @@ use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::template::{Template, Variables};
@@ -49,6 +49,10 @@ impl Kind for MergePullRequestStep {
             method,
             repo: options.template("repo")?,
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -188,6 +192,7 @@ fn finish_merge(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             pull.base.branch
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
     cx.set_output("sha", sha);
 }

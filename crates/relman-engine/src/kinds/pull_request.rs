@@ -16,7 +16,7 @@ use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::project::Project;
@@ -71,6 +71,10 @@ impl Kind for PullRequestStep {
             repo: options.template("repo")?,
             draft: options.flag("draft").unwrap_or(false),
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -354,6 +358,7 @@ fn record_remote(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             pull.number
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

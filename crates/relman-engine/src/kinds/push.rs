@@ -7,12 +7,12 @@
 //! bookkeeping (relman and git killed after the remote took it) gets its upstream set.
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
-use crate::core::explain::{ExplainCx, Explained, code};
+use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
 use crate::template::{Suggestion, Template, Variables};
 
@@ -20,8 +20,8 @@ use crate::template::{Suggestion, Template, Variables};
 pub struct PushStep {
     pub branch: bool,
     pub tag: bool,
-    /// Default `project.remote`.
-    pub remote: Option<String>,
+    /// Default `project.remote` (`origin` in another checkout).
+    pub remote: Option<Template>,
 }
 
 impl Kind for PushStep {
@@ -43,7 +43,7 @@ impl Kind for PushStep {
         let mut push = PushStep {
             branch: false,
             tag: false,
-            remote: options.string("remote").map(Spanned::into_inner),
+            remote: options.template("remote")?,
         };
         for target in &targets {
             match target.as_str() {
@@ -69,7 +69,7 @@ impl Kind for PushStep {
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
-        Vec::new()
+        TemplateList::new().opt("remote", &self.remote).list()
     }
 
     fn describe(&self, _variables: &Variables) -> String {
@@ -89,8 +89,8 @@ impl Kind for PushStep {
         Explained::new(format!(
             "Push {what} to {}{}.",
             self.remote
-                .as_deref()
-                .map_or_else(|| "the remote".to_owned(), code),
+                .as_ref()
+                .map_or_else(|| "the remote".to_owned(), show_code),
             if self.branch && self.tag {
                 ", atomically"
             } else {
@@ -100,7 +100,10 @@ impl Kind for PushStep {
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let remote = self.remote(&cx.project.remote);
+        let remote = match &self.remote {
+            Some(remote) => cx.render(remote),
+            None => cx.default_remote(),
+        };
         let mut refs = Vec::new();
         if self.branch {
             let branch = cx
@@ -130,7 +133,7 @@ impl Kind for PushStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let remote = self.remote(cx.default_remote()).to_owned();
+        let remote = self.remote(cx)?;
         let refs = self.refs(cx)?;
         let specs: Vec<String> = refs
             .iter()
@@ -154,7 +157,7 @@ impl Kind for PushStep {
         if cx.context_value("refs").is_none() {
             return Ok(Probe::NotDone);
         }
-        let remote = self.remote(cx.default_remote()).to_owned();
+        let remote = self.remote(cx)?;
         let refs = self.refs(cx)?;
         if self.on_remote(cx, &remote, &refs)? {
             self.finish(cx, &remote, &refs)?;
@@ -166,8 +169,12 @@ impl Kind for PushStep {
 }
 
 impl PushStep {
-    fn remote<'a>(&'a self, default: &'a str) -> &'a str {
-        self.remote.as_deref().unwrap_or(default)
+    /// The remote it pushes to, rendered now.
+    fn remote(&self, cx: &RunCx<'_>) -> Result<String, StepError> {
+        match &self.remote {
+            Some(remote) => cx.render(remote),
+            None => Ok(cx.default_remote().to_owned()),
+        }
     }
 
     /// The refs to push, with the object each must point at on the remote.
@@ -274,6 +281,7 @@ impl PushStep {
                 description,
                 undo_hint,
                 pushed_refs: vec![name.clone()],
+                pushed_at: Some(sha.clone()),
             });
         }
         cx.set_output(

@@ -61,6 +61,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// What the step needs from the machine it runs on, besides its `{env.NAME}`.
+            pub fn needs(&self) -> Vec<crate::core::Need> {
+                match self {
+                    $(StepKind::$variant(kind) => kind.needs(),)*
+                }
+            }
+
             /// Whether the step uses this release's changelog section besides `{changelog}`.
             pub(crate) fn needs_changelog(&self) -> bool {
                 match self {

@@ -24,7 +24,7 @@ use crate::clients::{self, failed, http_effect, note, notes};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::project::Project;
@@ -113,6 +113,10 @@ impl Kind for ReleaseStep {
     /// Its notes default to this release's section.
     fn needs_changelog(&self) -> bool {
         self.notes.is_none() && !self.generate_notes
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -533,6 +537,7 @@ fn record_remote(cx: &mut RunCx<'_>, github: &GitHub, repo: &Repo, release: &Rel
             release.id
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

@@ -7,8 +7,10 @@
 //! `relman plan` prints a [`Plan`]; `relman run` freezes its [`FrozenPlan`] into the journal and
 //! executes that, so what was shown is what runs.
 
+mod checkouts;
 mod condition;
 mod dependents;
+mod needs;
 mod packages;
 mod variables;
 
@@ -19,6 +21,7 @@ use serde::Serialize;
 pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
 pub use crate::journal::FrozenPlan;
 pub use condition::{Condition, evaluate, evaluate_now};
+pub use needs::{Problem, verify, workflow_problems};
 pub(crate) use variables::reads_changelog;
 pub use variables::{condition_context as variables_context, version_variables};
 
@@ -110,6 +113,13 @@ pub enum PlanError {
         title: String,
         error: Box<StepError>,
     },
+    /// What the workflow needs that is not here, or what is wrong with it: found before any
+    /// step runs.
+    #[error("workflow `{workflow}` cannot run here:{}", problems.iter().map(|problem| format!("\n  - {problem}")).collect::<String>())]
+    Problems {
+        workflow: String,
+        problems: Vec<Problem>,
+    },
 }
 
 impl From<crate::project::ProjectError> for PlanError {
@@ -131,6 +141,9 @@ impl PlanError {
             }
             PlanError::Project(error) => error.hint(),
             PlanError::Step { error, .. } => error.hint.clone(),
+            PlanError::Problems { .. } => {
+                Some("nothing was run; `relman check` finds the same for every workflow".to_owned())
+            }
         }
     }
 }
@@ -165,6 +178,13 @@ pub fn plan_packages(
             available,
         }
     })?;
+    let problems = workflow_problems(&workflow);
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
+        });
+    }
     let args = bind_args(&workflow, &request.args)?;
     if project.has_packages() {
         return packages::plan(project, env, request, &workflow, &args, selection);
@@ -178,27 +198,23 @@ pub fn plan_packages(
         request.pre_label.as_deref(),
     )?;
     let mut planned = Vec::with_capacity(workflow.steps.len());
-    let mut skipped = BTreeMap::new();
-    let mut sim = Simulation::default();
+    let mut planner = StepPlanner::new(project, env);
     let variables = variables::plan_variables(project, &inputs);
     let version = inputs.version.clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
-        let planned_step = plan_step(
-            step,
-            title,
-            &StepScope {
-                project,
-                env,
-                variables: &variables,
-                inputs: &inputs,
-                version: version.as_ref(),
-            },
-            &mut sim,
-            &mut skipped,
-        )?;
-        planned.push(planned_step);
+        let scope = StepScope {
+            project,
+            env,
+            variables: &variables,
+            inputs: &inputs,
+            version: version.as_ref(),
+        };
+        if let Some(planned_step) = planner.plan_step(step, title, &scope)? {
+            planned.push(planned_step);
+        }
     }
+    let skipped = planner.finish(&workflow)?;
     let frozen = FrozenPlan {
         workflow: workflow.name.clone(),
         args,
@@ -239,124 +255,189 @@ pub(crate) struct StepScope<'a> {
     pub version: Option<&'a relman_version::version::Version>,
 }
 
-/// Plans one step: skipped (nothing to release, an `if` that is false, nothing to do), or its
-/// effects, with what it changes recorded in `sim`.
-pub(crate) fn plan_step(
-    step: &StepDef,
-    title: String,
-    scope: &StepScope<'_>,
-    sim: &mut Simulation,
-    skipped: &mut BTreeMap<usize, String>,
-) -> Result<PlannedStep, PlanError> {
-    let StepScope {
-        project,
-        env,
-        variables,
-        inputs,
-        version,
-    } = *scope;
-    // Nothing to release: no step runs, so none is previewed (a check such as
-    // `tag-available` would fail on the current version and blame the wrong thing).
-    if let Some(reason) = &inputs.nothing_to_release {
-        return Ok(PlannedStep {
-            number: step.number,
-            title,
-            kind: step.kind.key(),
-            skipped: Some(reason.clone()),
-            effects: Vec::new(),
-        });
-    }
-    let condition = match &step.condition {
-        Some(source) => {
-            let context = variables::condition_context(project, env, variables, version);
-            evaluate(source, &context).map_err(|error| PlanError::Step {
-                number: step.number,
-                title: title.clone(),
-                error: Box::new(error),
-            })?
+/// What planning the steps of a workflow carries from one step to the next: what earlier steps
+/// change here and in other checkouts, the steps skipped, and what steps need that this machine
+/// lacks (every step is checked before the plan fails, so one error names them all).
+pub(crate) struct StepPlanner<'a> {
+    sim: Simulation,
+    skipped: BTreeMap<usize, String>,
+    checkouts: checkouts::Checkouts,
+    checker: needs::Needs<'a>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> StepPlanner<'a> {
+    /// A planner for the steps of a release of `project` (the whole repository: its forge and
+    /// signing key serve every package).
+    pub fn new(project: &'a Project, env: &'a Environment) -> Self {
+        StepPlanner {
+            sim: Simulation::default(),
+            skipped: BTreeMap::new(),
+            checkouts: checkouts::Checkouts::default(),
+            checker: needs::Needs::new(project, env),
+            problems: Vec::new(),
         }
-        None => Condition::True,
-    };
-    if let Condition::False = condition {
-        let reason = format!(
-            "`if = \"{}\"` is false",
-            step.condition.as_deref().unwrap_or_default()
-        );
-        skipped.insert(step.number, reason.clone());
-        return Ok(PlannedStep {
-            number: step.number,
-            title,
-            kind: step.kind.key(),
-            skipped: Some(reason),
-            effects: Vec::new(),
-        });
     }
-    // A step that would do nothing here (a commit with nothing to commit) is left out.
-    if step.dir.is_none()
-        && matches!(condition, Condition::True)
-        && let Some(reason) = step.kind.nothing_to_do(sim)
-    {
-        skipped.insert(step.number, reason.clone());
-        return Ok(PlannedStep {
-            number: step.number,
-            title,
-            kind: step.kind.key(),
-            skipped: Some(reason),
-            effects: Vec::new(),
-        });
-    }
-    if !step.kind.spec().plans_its_files {
-        sim.untracked_changes = true;
-    }
-    let mut cx = crate::kinds::PlanCx {
-        project,
-        env,
-        variables,
-        inputs,
-        sim,
-    };
-    let mut effects = crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
-        number: step.number,
-        title: title.clone(),
-        error: Box::new(error),
-    })?;
-    if reads_changelog(&step.kind)
-        && let Some(changelog) = &inputs.changelog
-    {
-        effects.push(Effect::Note {
-            text: format!(
-                "`{{changelog}}` is read again from {} when this step runs: edits made before then (in $EDITOR, by a person or a `run` step) are what it uses",
-                project.display_path(&changelog.file).display()
-            ),
-        });
-    }
-    if let Condition::AtRunTime = condition {
-        effects.insert(
-            0,
-            Effect::Note {
+
+    /// Plans one step: skipped (nothing to release, an `if` that is false, nothing to do), or
+    /// its effects, with what it changes recorded; `None` when it needs what is not here (the
+    /// problems are kept for [`finish`](Self::finish)).
+    pub fn plan_step(
+        &mut self,
+        step: &StepDef,
+        title: String,
+        scope: &StepScope<'_>,
+    ) -> Result<Option<PlannedStep>, PlanError> {
+        let StepScope {
+            project,
+            env,
+            variables,
+            inputs,
+            version,
+        } = *scope;
+        // Nothing to release: no step runs, so none is previewed (a check such as
+        // `tag-available` would fail on the current version and blame the wrong thing).
+        if let Some(reason) = &inputs.nothing_to_release {
+            return Ok(Some(PlannedStep {
+                number: step.number,
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason.clone()),
+                effects: Vec::new(),
+            }));
+        }
+        let condition = match &step.condition {
+            Some(source) => {
+                let context = variables::condition_context(project, env, variables, version);
+                evaluate(source, &context).map_err(|error| PlanError::Step {
+                    number: step.number,
+                    title: title.clone(),
+                    error: Box::new(error),
+                })?
+            }
+            None => Condition::True,
+        };
+        if let Condition::False = condition {
+            let reason = format!(
+                "`if = \"{}\"` is false",
+                step.condition.as_deref().unwrap_or_default()
+            );
+            self.skipped.insert(step.number, reason.clone());
+            return Ok(Some(PlannedStep {
+                number: step.number,
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason),
+                effects: Vec::new(),
+            }));
+        }
+        // A step that would do nothing here (a commit with nothing to commit) is left out.
+        if step.dir.is_none()
+            && matches!(condition, Condition::True)
+            && let Some(reason) = step.kind.nothing_to_do(&self.sim)
+        {
+            self.skipped.insert(step.number, reason.clone());
+            return Ok(Some(PlannedStep {
+                number: step.number,
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason),
+                effects: Vec::new(),
+            }));
+        }
+        // What it needs is proven before any step runs; its effects are not worth showing
+        // without it.
+        let mut unmet: Vec<Problem> = self
+            .checker
+            .unmet(step)
+            .into_iter()
+            .map(|unmet| unmet.into_problem(step.number, &title))
+            .collect();
+        if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
+            unmet.push(needs::dev_version_problem(step.number, title.clone()));
+        }
+        if !unmet.is_empty() {
+            self.problems.extend(unmet);
+            return Ok(None);
+        }
+        let spec = step.kind.spec();
+        let mut effects = {
+            // A step in another checkout sees that checkout's branch and what changes there.
+            let (variables, sim, checkout) = match &step.dir {
+                Some(dir) => {
+                    let (variables, sim, checkout) = self.checkouts.enter(project, variables, dir);
+                    (std::borrow::Cow::Owned(variables), sim, checkout)
+                }
+                None => (std::borrow::Cow::Borrowed(variables), &mut self.sim, None),
+            };
+            if !spec.plans_its_files {
+                sim.untracked_changes = true;
+            }
+            let mut cx = crate::kinds::PlanCx {
+                project,
+                env,
+                variables: &variables,
+                inputs,
+                sim,
+                checkout,
+            };
+            let effects =
+                crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
+                    number: step.number,
+                    title: title.clone(),
+                    error: Box::new(error),
+                })?;
+            // What a commit staged is committed: a later commit there stages only what changes
+            // after it (the next development version after the release commit).
+            if spec.commits {
+                cx.sim.changed_files.clear();
+            }
+            effects
+        };
+        if reads_changelog(&step.kind)
+            && let Some(changelog) = &inputs.changelog
+        {
+            effects.push(Effect::Note {
                 text: format!(
-                    "runs only if `{}` holds when its turn comes",
-                    step.condition.as_deref().unwrap_or_default()
+                    "`{{changelog}}` is read again from {} when this step runs: edits made before then (in $EDITOR, by a person or a `run` step) are what it uses",
+                    project.display_path(&changelog.file).display()
                 ),
-            },
-        );
+            });
+        }
+        if let Condition::AtRunTime = condition {
+            effects.insert(
+                0,
+                Effect::Note {
+                    text: format!(
+                        "runs only if `{}` holds when its turn comes",
+                        step.condition.as_deref().unwrap_or_default()
+                    ),
+                },
+            );
+        }
+        if !spec.read_only {
+            self.sim.changed_anything = true;
+        }
+        Ok(Some(PlannedStep {
+            number: step.number,
+            title,
+            kind: step.kind.key(),
+            skipped: None,
+            effects,
+        }))
     }
-    let spec = step.kind.spec();
-    if !spec.read_only {
-        sim.changed_anything = true;
+
+    /// The steps skipped, or every problem found when some step needs what is not here.
+    pub fn finish(self, workflow: &Workflow) -> Result<BTreeMap<usize, String>, PlanError> {
+        if self.problems.is_empty() {
+            Ok(self.skipped)
+        } else {
+            Err(PlanError::Problems {
+                workflow: workflow.name.clone(),
+                problems: self.problems,
+            })
+        }
     }
-    // What a commit in the project staged is committed: a later commit stages only what
-    // changes after it (the next development version after the release commit).
-    if spec.commits && step.dir.is_none() {
-        sim.changed_files.clear();
-    }
-    Ok(PlannedStep {
-        number: step.number,
-        title,
-        kind: step.kind.key(),
-        skipped: None,
-        effects,
-    })
 }
 
 /// The step's title: its `name`, or what it does.

@@ -16,8 +16,8 @@ use relman_version::version::Version;
 use super::dependents::follow;
 use super::variables::{Given, package_variables, plan_variables};
 use super::{
-    Effect, FrozenPlan, Plan, PlanError, PlanInputs, PlanRequest, PlannedStep, Simulation,
-    StepScope, plan_step, step_title,
+    Effect, FrozenPlan, Plan, PlanError, PlanInputs, PlanRequest, PlannedStep, StepPlanner,
+    StepScope, step_title,
 };
 use crate::config::Workflow;
 use crate::environment::Environment;
@@ -356,15 +356,14 @@ pub(super) fn plan(
         .collect();
 
     let mut planned: Vec<PlannedStep> = Vec::with_capacity(steps.len());
-    let mut skipped = BTreeMap::new();
-    let mut sim = Simulation::default();
+    let mut planner = StepPlanner::new(project, env);
     for (step, package) in &steps {
         let planned_step = match package {
             Some(position) => {
                 let package = &released[*position];
                 let variables = &package_variables[*position];
                 let title = format!("{} ({})", step_title(step, variables), package.view.name);
-                plan_step(
+                planner.plan_step(
                     step,
                     title,
                     &StepScope {
@@ -374,11 +373,9 @@ pub(super) fn plan(
                         inputs: &inputs[*position],
                         version: Some(&package.version),
                     },
-                    &mut sim,
-                    &mut skipped,
                 )?
             }
-            None => plan_step(
+            None => planner.plan_step(
                 step,
                 step_title(step, &base),
                 &StepScope {
@@ -388,12 +385,11 @@ pub(super) fn plan(
                     inputs: &once_inputs,
                     version: (released.len() == 1).then_some(&first.version),
                 },
-                &mut sim,
-                &mut skipped,
             )?,
         };
-        planned.push(planned_step);
+        planned.extend(planned_step);
     }
+    let skipped = planner.finish(workflow)?;
     // A package released as a dependent is no "not released".
     quiet.retain(|line| {
         !released

@@ -1,6 +1,9 @@
 //! `relman check`: the config validates, the version files agree and parse, the tag format reads
-//! back what it writes, and the changelog settings point at what exists; in a repository of
-//! several packages, for each package (every package's history from one walk).
+//! back what it writes, the changelog settings point at what exists (in a repository of several
+//! packages, for each package, every package's history from one walk), and every workflow could
+//! be planned here: what `plan` rejects before running a step (a forge step without a forge,
+//! a missing token, variable or signing key, an `if` that is not a boolean expression,
+//! `{dev_version}` without a later bump), `check` rejects too.
 
 use relman_engine::project::{ChangelogSource, History, Project};
 
@@ -40,6 +43,23 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
     } else {
         let history = project.history(false).map_err(project_error)?;
         report.extend(project_lines(&project, &history)?);
+    }
+    // What `plan` would reject without running a step, in every workflow.
+    let problems = relman_engine::plan::verify(&project, &config, &context.environment());
+    if !problems.is_empty() {
+        let message = problems
+            .iter()
+            .map(|(workflow, problems)| {
+                let lines: String = problems
+                    .iter()
+                    .map(|problem| format!("\n  - {problem}"))
+                    .collect();
+                format!("workflow `{workflow}` cannot run here:{lines}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(CliError::usage(message)
+            .hint("`relman plan WORKFLOW` stops at the same, before any step runs"));
     }
     let workflows = config.workflow_names();
     report.push(format!("workflows: {}", workflows.join(", ")));

@@ -29,10 +29,10 @@ impl CheckStep {
     pub fn evaluate(&self, scope: &CheckScope<'_>) -> Result<CheckResult, StepError> {
         let project = scope.project;
         let repo = scope.repo;
-        let remote = self
-            .remote
-            .clone()
-            .unwrap_or_else(|| project.remote.clone());
+        let remote = match &self.remote {
+            Some(remote) => (scope.render)(remote)?,
+            None => project.remote.clone(),
+        };
         Ok(match self.check {
             Check::Branch => {
                 let expected = match &self.branch {

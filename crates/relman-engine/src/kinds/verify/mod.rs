@@ -5,11 +5,12 @@
 pub(crate) mod checker;
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, codes, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
-use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::core::{
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo,
+};
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,8 +104,8 @@ impl Kind for VerifyStep {
                     },
                     platforms: options.templates("platforms")?,
                     same_as: options.template("same-as")?,
-                    username_env: options.string("username-env").map(Spanned::into_inner),
-                    password_env: options.string("password-env").map(Spanned::into_inner),
+                    username_env: options.env_name("username-env")?,
+                    password_env: options.env_name("password-env")?,
                 }
             }
             "helm" => VerifyStep::Helm {
@@ -117,6 +118,26 @@ impl Kind for VerifyStep {
                 contains: options.template("contains")?,
             },
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        let VerifyStep::Oci {
+            username_env,
+            password_env,
+            ..
+        } = self
+        else {
+            return Vec::new();
+        };
+        let username = username_env.iter().map(|name| Need::Env {
+            name: name.clone(),
+            holds: "the registry user name",
+        });
+        let password = password_env.iter().map(|name| Need::Env {
+            name: name.clone(),
+            holds: "the registry password",
+        });
+        username.chain(password).collect()
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

@@ -8,12 +8,13 @@ mod pr_merged;
 
 use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use super::verify::{VerifyStep, checker};
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
-use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::core::{
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo,
+};
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,8 +85,8 @@ impl Kind for WaitStep {
                 rerun_failed: options.u32("rerun-failed").unwrap_or(0),
                 repo: options.template("repo")?,
                 token_env: options
-                    .string("token-env")
-                    .map_or_else(default_circle_token, Spanned::into_inner),
+                    .env_name("token-env")?
+                    .unwrap_or_else(default_circle_token),
             },
             "pr-merged" => {
                 let pr = match options.string_or_int("pr") {
@@ -106,6 +107,13 @@ impl Kind for WaitStep {
                 contains: options.template("contains")?,
             },
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        match self {
+            WaitStep::Checks { .. } | WaitStep::PrMerged { .. } => vec![Need::Forge],
+            WaitStep::Url { .. } => Vec::new(),
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
