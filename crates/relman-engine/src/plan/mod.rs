@@ -356,6 +356,9 @@ impl<'a> StepPlanner<'a> {
         if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
             unmet.push(needs::dev_version_problem(step.number, title.clone()));
         }
+        if !project.has_packages() {
+            unmet.extend(needs::package_variable_problems(step, &title));
+        }
         if !unmet.is_empty() {
             self.problems.extend(unmet);
             return Ok(None);

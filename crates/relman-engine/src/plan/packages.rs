@@ -362,7 +362,16 @@ pub(super) fn plan(
             Some(position) => {
                 let package = &released[*position];
                 let variables = &package_variables[*position];
-                let title = format!("{} ({})", step_title(step, variables), package.view.name);
+                // Titled with the package, unless its name says it already.
+                let title = if step
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| name.contains("{package}"))
+                {
+                    step_title(step, variables)
+                } else {
+                    format!("{} ({})", step_title(step, variables), package.view.name)
+                };
                 planner.plan_step(
                     step,
                     title,

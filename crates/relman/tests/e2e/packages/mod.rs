@@ -2,11 +2,13 @@
 //! workspace (a → b → c with version requirements and a lock file, checked against `cargo
 //! set-version` and `cargo metadata --locked`), a Go repository of several modules, a mixed
 //! repository (a root package with bare tags beside crates with `NAME-X.Y.Z` tags and a retired
-//! crate's old tags), a crash in the middle of a run of five packages, and the commands that list
-//! and scope packages.
+//! crate's old tags), a crash in the middle of a run of five packages, the commands that list
+//! and scope packages, and what the engine promises of every release (needs proven first, abort,
+//! other checkouts) in a run of several.
 
 mod cargo;
 mod crash;
+mod engine;
 mod go;
 mod mixed;
 mod npm;
