@@ -4,7 +4,8 @@
 //! rewritten, the changesets are removed, each package gets its `CHANGELOG.md` entry and its
 //! `NAME@VERSION` tag. Every `package.json`, changelog and the `.changeset` folder are compared
 //! byte for byte with what `changeset version` (@changesets/cli 3) makes of the same commit, and
-//! `package-lock.json` must satisfy `npm ci --dry-run`. Then the same in pre mode.
+//! `package-lock.json` must satisfy `npm ci --dry-run`. Then the same in pre mode, and an abort
+//! that puts every changeset and changelog back (unless a person changed one since).
 
 use std::path::Path;
 
@@ -269,4 +270,57 @@ fn fixed_and_linked_groups_release_as_changeset_version_does() {
     if let Some(oracle) = oracle(&repo, &before) {
         compare_with_oracle(&repo, &oracle);
     }
+}
+
+#[test]
+fn abort_after_the_changelogs_puts_back_every_changeset_and_changelog() {
+    let Some(repo) = released_workspace(false) else {
+        return;
+    };
+    repo.write(
+        "relman.toml",
+        "[[workflow.release.step]]\nbump = \"auto\"\n\n[[workflow.release.step]]\nchangelog = \"update\"\n\n[[workflow.release.step]]\nmanual = \"Read the changelogs of {packages}\"\n",
+    );
+    repo.commit("chore: a release that stops to read");
+    repo.push(&["main"]);
+    let head = repo.head();
+    let before: Vec<(String, String)> = COMPARED
+        .iter()
+        .chain(&[
+            ".changeset/brave-lions.md",
+            ".changeset/calm-owls.md",
+            "package-lock.json",
+        ])
+        .map(|file| {
+            let content = fs_err::read_to_string(repo.path().join(file)).unwrap_or_default();
+            ((*file).to_owned(), content)
+        })
+        .collect();
+    run(&repo, &["release", "--yes"], 3);
+    assert!(!repo.path().join(".changeset/brave-lions.md").exists());
+    assert!(repo.read("packages/core/CHANGELOG.md").contains("## 1.1.0"));
+    // A person edits one changelog while the release waits: abort would lose that, so it
+    // changes nothing; with the file as relman left it, abort takes everything back.
+    let released = repo.read("packages/ui/CHANGELOG.md");
+    repo.write(
+        "packages/ui/CHANGELOG.md",
+        &format!("{released}\n- A note by hand.\n"),
+    );
+    let (_, refused) = run(&repo, &["abort"], 2);
+    assert!(
+        refused.contains("`packages/ui/CHANGELOG.md` changed since relman wrote it"),
+        "{refused}"
+    );
+    assert!(!repo.path().join(".changeset/brave-lions.md").exists());
+    repo.write("packages/ui/CHANGELOG.md", &released);
+    run(&repo, &["abort"], 0);
+    for (file, content) in before {
+        assert_eq!(
+            fs_err::read_to_string(repo.path().join(&file)).unwrap_or_default(),
+            content,
+            "{file}"
+        );
+    }
+    assert_eq!(repo.head(), head);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
 }
