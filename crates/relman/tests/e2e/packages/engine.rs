@@ -18,7 +18,7 @@ fn two_crates(workflow: &str) -> TestRepo {
     for name in ["a", "b"] {
         repo.write(
             &format!("crates/{name}/Cargo.toml"),
-            &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
         );
         repo.write(&format!("crates/{name}/src/lib.rs"), "");
     }

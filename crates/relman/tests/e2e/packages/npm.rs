@@ -304,7 +304,7 @@ fn abort_after_the_changelogs_puts_back_every_changeset_and_changelog() {
     let released = repo.read("packages/ui/CHANGELOG.md");
     repo.write(
         "packages/ui/CHANGELOG.md",
-        &format!("{released}\n- A note by hand.\n"),
+        format!("{released}\n- A note by hand.\n"),
     );
     let (_, refused) = run(&repo, &["abort"], 2);
     assert!(
