@@ -402,6 +402,26 @@ impl Runner<'_> {
                 Ok(checkout) => checkout,
                 Err(error) => return self.fail(state, journal, index, &title, error, started),
             };
+            // The paths it names stay where it acts, as they render now.
+            let confined = {
+                let root = checkout.as_ref().map_or_else(
+                    || self.project.root.clone(),
+                    |checkout| checkout.root.clone(),
+                );
+                let cx = self.cx(
+                    &facts,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    false,
+                    checkout.as_ref(),
+                );
+                crate::plan::confine::at_run_time(step, &root, &mut |template| cx.render(template))
+            };
+            if let Err(error) = confined {
+                return self.fail(state, journal, index, &title, error, started);
+            }
             // What `abort` returns this checkout to, written before the step changes it.
             if let Err(error) = self.record_baseline(journal, state, index, checkout.as_ref()) {
                 return self.fail(state, journal, index, &title, error, started);
@@ -662,6 +682,12 @@ impl Runner<'_> {
                 .transpose()?;
             (relative, url)
         };
+        // Where a clone writes: inside the repository or beside it (checked when planned, and
+        // again with what the placeholders hold now).
+        crate::plan::confine::checkout_root(&self.project.root, &relative).map_err(|message| {
+            StepError::new(message)
+                .with_hint("name a checkout inside the repository or beside it, such as `../tap`")
+        })?;
         let root = self.project.root.join(&relative);
         if !root.exists() {
             let Some(url) = url.filter(|_| clone_missing) else {

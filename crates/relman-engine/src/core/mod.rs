@@ -13,6 +13,7 @@ mod kind;
 mod need;
 pub mod options;
 mod outcome;
+pub mod paths;
 mod plan_cx;
 mod process;
 mod record;

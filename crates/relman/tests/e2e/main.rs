@@ -14,6 +14,7 @@ mod changelogs;
 mod check_plan;
 mod checkouts;
 mod commands;
+mod confined;
 mod consent;
 mod crash;
 mod errors;
