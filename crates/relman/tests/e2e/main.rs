@@ -31,5 +31,6 @@ mod real_ecosystems;
 mod real_shapes;
 mod release;
 mod secrets;
+mod shell_values;
 mod signing;
 mod terminal;
