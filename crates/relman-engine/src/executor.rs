@@ -233,11 +233,13 @@ impl Runner<'_> {
             state.archive(&journal)?;
         }
         let frozen = plan.frozen.clone();
+        // Titles are shown and stored: masked (a URL with a token in a command line).
+        let masker = redactor(self.project, self.env);
         let steps = plan
             .steps
             .iter()
             .map(|planned| {
-                let mut record = StepRecord::new(planned.number, planned.title.clone());
+                let mut record = StepRecord::new(planned.number, masker.redact(&planned.title));
                 if let Some(reason) = &planned.skipped {
                     record.state = StepState::Skipped;
                     record.message = Some(reason.clone());
@@ -265,6 +267,7 @@ impl Runner<'_> {
             steps,
             runtime: Default::default(),
             baselines: Default::default(),
+            unmasked: Default::default(),
         };
         state.save(&journal)?;
         self.reporter.event(Event::Release {
@@ -378,7 +381,7 @@ impl Runner<'_> {
                     version.as_ref(),
                 );
                 let holds = crate::plan::evaluate_now(source, &context);
-                journal.steps[index].title = step_title(step, &variables);
+                journal.steps[index].title = redactor.redact(&step_title(step, &variables));
                 match holds {
                     Ok(true) => {}
                     Ok(false) => {

@@ -24,6 +24,7 @@ mod history_commands;
 mod init_docs;
 mod journal_compat;
 mod lock;
+mod masking;
 mod output;
 mod pause;
 mod plan_readonly;
