@@ -35,3 +35,4 @@ mod secrets;
 mod shell_values;
 mod signing;
 mod terminal;
+mod url_values;
