@@ -704,6 +704,8 @@ impl Runner<'_> {
                 "git".to_owned(),
                 "clone".to_owned(),
                 "--quiet".to_owned(),
+                // The URL and the path are values, never options (`--upload-pack=…`).
+                "--".to_owned(),
                 url.clone(),
                 root.display().to_string(),
             ];

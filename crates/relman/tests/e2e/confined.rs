@@ -366,3 +366,25 @@ fn a_checkout_beside_the_repository_is_still_allowed() {
     fixture.relman(&["run", "release"]).expect(0);
     assert!(fixture.repo.root().join("sibling/made-here").exists());
 }
+
+/// A `clone` URL that reads as an option (`--upload-pack=…`) is a URL to git, never an option:
+/// nothing runs, and the step fails naming it.
+#[test]
+fn a_clone_url_is_never_an_option() {
+    let fixture = Fixture::new(
+        r#"
+[workflow.site]
+[[workflow.site.step]]
+run = "touch made"
+dir = "../site"
+clone = "--upload-pack=touch ../pwned;false"
+"#,
+    );
+    fixture
+        .relman(&["site"])
+        .expect(1)
+        .stderr_has("cannot clone");
+    assert!(!fixture.repo.root().join("pwned").exists());
+    assert!(!fixture.path().join("pwned").exists());
+    assert!(!fixture.repo.root().join("site/made").exists());
+}
