@@ -22,6 +22,7 @@ mod error;
 mod packages;
 pub mod raw;
 mod schema;
+mod secrets;
 pub mod step_raw;
 mod steps;
 mod validate;
@@ -82,6 +83,12 @@ impl Project {
             config.project.tag.is_none(),
             config.project.name.is_some(),
         )?;
+        // Variables the config names as credentials are masked whatever their names.
+        for name in secrets::names(config) {
+            if !project.secrets.contains(&name) {
+                project.secrets.push(name);
+            }
+        }
         Ok(project)
     }
 }

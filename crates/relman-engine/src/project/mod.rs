@@ -3,6 +3,7 @@
 //! once per command. Everything downstream reads a [`Project`], never the raw config.
 
 mod changelog;
+mod confine;
 mod error;
 mod files;
 mod history;
@@ -227,6 +228,7 @@ impl Project {
             retired: Vec::new(),
             scope: None,
         };
+        project.confine_paths()?;
         if detected_files {
             project.settle_detected_files()?;
         }

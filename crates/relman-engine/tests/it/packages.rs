@@ -271,3 +271,39 @@ fn the_most_specific_tag_format_owns_a_tag() {
     // A package answers to its folder too.
     assert_eq!(project.package("crates/cli").unwrap().name, "grep-cli");
 }
+
+#[test]
+fn a_package_whose_files_lead_outside_through_a_link_is_refused() {
+    let repo = TestRepo::new();
+    let elsewhere = repo.root().join("elsewhere");
+    fs_err::create_dir_all(&elsewhere).unwrap();
+    fs_err::write(elsewhere.join("VERSION"), "1.0.0\n").unwrap();
+    repo.write("README.md", "a site beside the code\n");
+    std::os::unix::fs::symlink(&elsewhere, repo.path().join("site")).unwrap();
+    repo.commit("chore: start");
+    let config = Config::parse(
+        Path::new("relman.toml"),
+        "[package.site]\npath = \"site\"\nversion-files = [\"site/VERSION\"]\n",
+    )
+    .expect("the table reads");
+    let git = Repository::discover(repo.path())
+        .unwrap()
+        .with_envs(repo.env_vars());
+    let error = Project::resolve(git, &config).unwrap_err().to_string();
+    assert!(
+        error.contains("package `site`: the folder `site` is outside the work tree"),
+        "{error}"
+    );
+    // Without the link, the same table is a package.
+    fs_err::remove_file(repo.path().join("site")).unwrap();
+    repo.write("site/VERSION", "1.0.0\n");
+    let project = resolve(
+        &repo,
+        "[package.site]\npath = \"site\"\nversion-files = [\"site/VERSION\"]\n",
+    );
+    assert!(
+        names(&project).iter().any(|name| name.starts_with("site ")),
+        "{:?}",
+        names(&project)
+    );
+}

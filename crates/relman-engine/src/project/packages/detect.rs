@@ -258,7 +258,7 @@ impl Project {
             self.scope = Some(Scope { index: 0, owners });
         }
         self.packages = packages;
-        Ok(())
+        self.confine_package_paths()
     }
 
     /// The root package's version: its version files' (when they read), else its highest tag.
