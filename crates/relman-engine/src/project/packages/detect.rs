@@ -59,7 +59,7 @@ impl Project {
             return Ok(());
         }
         let all_tags = self.repo.tag_names()?;
-        let tags: Vec<&str> = all_tags
+        let mut tags: Vec<&str> = all_tags
             .iter()
             .map(String::as_str)
             .filter(|tag| {
@@ -68,6 +68,8 @@ impl Project {
                     .is_none_or(|globs| !globs.is_match(tag))
             })
             .collect();
+        // Sorted, the tags a format can read are one run of them (see `with_prefix`).
+        tags.sort_unstable();
 
         let mut candidates: Vec<Candidate<'_>> = Vec::new();
         for (name, options) in configured {
@@ -471,7 +473,7 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
         };
         let mut count = 0;
         let mut highest: Option<Version> = None;
-        for tag in tags {
+        for tag in &tags[with_prefix(tags, format.prefix())] {
             // The version part starts with its number: `grep-v0.3.0` is of `grep-v{version}`.
             let starts_with_digit = format
                 .extract(tag)
@@ -502,15 +504,21 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
 /// Marks the tags `format` reads as releases; how many.
 fn claim(format: &TagFormat, scheme: &Scheme, tags: &[&str], claimed: &mut [bool]) -> usize {
     let mut count = 0;
-    for (tag, claimed) in tags.iter().zip(claimed.iter_mut()) {
-        if tag.starts_with(format.prefix())
-            && matches!(format.read(tag, scheme), TagRead::Release(_))
-        {
+    let range = with_prefix(tags, format.prefix());
+    for (tag, claimed) in tags[range.clone()].iter().zip(&mut claimed[range]) {
+        if matches!(format.read(tag, scheme), TagRead::Release(_)) {
             *claimed = true;
             count += 1;
         }
     }
     count
+}
+
+/// Where the tags starting with `prefix` are among `tags`, sorted: a hundred packages each look
+/// at their own tags among thousands, not at all of them.
+fn with_prefix(tags: &[&str], prefix: &str) -> std::ops::Range<usize> {
+    let start = tags.partition_point(|tag| *tag < prefix);
+    start..start + tags[start..].partition_point(|tag| tag.starts_with(prefix))
 }
 
 /// Retired packages: tags of a package's shape that no package owns as a release.
@@ -553,17 +561,35 @@ mod tests {
 
     #[test]
     fn the_newest_form_of_a_family_wins() {
-        let tags = [
-            "grep-0.1.0",
-            "grep-0.2.0",
-            "grep-v0.3.0",
-            "grep-cli-0.9.0",
+        let mut tags = [
             "sub/v1.0.0",
+            "grep-0.1.0",
+            "grep-v0.3.0",
+            "grep-0.2.0",
+            "grep-cli-0.9.0",
         ];
+        tags.sort_unstable();
         let format = matched_family("grep", "crates/grep", &Scheme::Semver, &tags).unwrap();
         assert_eq!(format.to_string(), "grep-v{version}");
         let format = matched_family("sub", "sub", &Scheme::Semver, &tags).unwrap();
         assert_eq!(format.to_string(), "sub/v{version}");
         assert!(matched_family("none", "x", &Scheme::Semver, &tags).is_none());
+    }
+
+    #[test]
+    fn the_tags_of_a_prefix_are_one_run_of_the_sorted_tags() {
+        let tags = [
+            "a-1.0.0",
+            "b-1.0.0",
+            "b-2.0.0",
+            "b-cli-1.0.0",
+            "bb-1.0.0",
+            "c",
+        ];
+        assert_eq!(with_prefix(&tags, "b-"), 1..4);
+        assert_eq!(with_prefix(&tags, "b-cli-"), 3..4);
+        assert_eq!(with_prefix(&tags, ""), 0..6);
+        assert_eq!(with_prefix(&tags, "d-"), 6..6);
+        assert_eq!(with_prefix(&tags, "0"), 0..0);
     }
 }
