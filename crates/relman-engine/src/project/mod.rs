@@ -76,6 +76,9 @@ pub struct Project {
     pub retired: Vec<Retired>,
     /// Set when this project is one package of several (see [`Project::package`]).
     pub scope: Option<Scope>,
+    /// Who owns each path and tag among [`packages`](Self::packages), built once when they are
+    /// settled (every package's view shares it).
+    pub(crate) owners: Option<std::sync::Arc<packages::Owners>>,
 }
 
 /// Where the project lives on its forge.
@@ -227,6 +230,7 @@ impl Project {
             packages: Vec::new(),
             retired: Vec::new(),
             scope: None,
+            owners: None,
         };
         project.confine_paths()?;
         if detected_files {

@@ -256,6 +256,7 @@ impl Project {
             .extend(joined.iter().map(|member| member.name.clone()));
         let owners = Arc::new(owners);
         self.retired = retired(&owners, &tags);
+        self.owners = Some(Arc::clone(&owners));
         if has_root {
             self.scope = Some(Scope { index: 0, owners });
         }

@@ -144,7 +144,9 @@ impl Project {
     pub(crate) fn owners(&self) -> Arc<Owners> {
         self.scope
             .as_ref()
-            .map(|scope| Arc::clone(&scope.owners))
+            .map(|scope| &scope.owners)
+            .or(self.owners.as_ref())
+            .map(Arc::clone)
             .unwrap_or_else(|| Arc::new(Owners::new(&self.packages)))
     }
 }

@@ -335,11 +335,7 @@ impl Project {
     /// The package at `index` of [`Project::packages`] as a project of its own.
     pub fn package_at(&self, index: usize) -> Project {
         let package = &self.packages[index];
-        let owners = self
-            .scope
-            .as_ref()
-            .map(|scope| Arc::clone(&scope.owners))
-            .unwrap_or_else(|| Arc::new(Owners::new(&self.packages)));
+        let owners = self.owners();
         let mut view = self.clone();
         let settings = package.settings.clone();
         view.name = package.name.clone();
