@@ -242,6 +242,7 @@ mod arithmetic_tests {
             "export VERSION={version}; A=\"{sha}\" make dist",
             "echo $(( 1 + 2 )) \"{version}\"",
             "expr \"{minor}\" + 1",
+            "echo '$(( {patch} ))' \"$( (echo {patch}) )\"",
             "git log --format=%s | while read line; do echo \"{tag}: $line\"; done",
         ] {
             assert_eq!(refused(line), None, "{line}");
