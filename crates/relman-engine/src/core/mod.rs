@@ -11,6 +11,7 @@ pub mod explain;
 mod kind;
 pub mod options;
 mod outcome;
+pub mod paths;
 mod plan_cx;
 mod process;
 mod record;

@@ -28,6 +28,7 @@ pub mod cherry_pick;
 pub mod circleci;
 pub mod commit;
 pub mod dispatch;
+pub mod edit;
 pub mod email;
 pub mod http;
 pub mod manual;
@@ -50,6 +51,7 @@ registry::kinds! {
     Bump(bump::BumpStep),
     Changelog(changelog::ChangelogStep),
     Checksums(checksums::ChecksumsStep),
+    Edit(edit::EditStep),
     Run(run::RunStep),
     Commit(commit::CommitStep),
     Tag(tag::TagStep),

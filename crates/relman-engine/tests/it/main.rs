@@ -16,5 +16,6 @@ mod remote_pull_request;
 mod remote_release;
 mod remote_support;
 mod remote_verify;
+mod steps_edit;
 mod towncrier_name;
 mod versions_property;
