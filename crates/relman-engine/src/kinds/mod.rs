@@ -27,6 +27,7 @@ pub mod checksums;
 pub mod cherry_pick;
 pub mod circleci;
 pub mod commit;
+pub mod delete_branch;
 pub mod dispatch;
 pub mod edit;
 pub mod email;
@@ -34,6 +35,7 @@ pub mod http;
 pub mod manual;
 pub mod merge;
 pub mod merge_pull_request;
+pub mod pull;
 pub mod pull_request;
 pub mod push;
 pub mod release;
@@ -59,6 +61,8 @@ registry::kinds! {
     Branch(branch::BranchStep),
     Switch(switch::SwitchStep),
     Merge(merge::MergeStep),
+    Pull(pull::PullStep),
+    DeleteBranch(delete_branch::DeleteBranchStep),
     CherryPick(cherry_pick::CherryPickStep),
     Release(release::ReleaseStep),
     PullRequest(pull_request::PullRequestStep),

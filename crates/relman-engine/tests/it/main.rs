@@ -17,5 +17,6 @@ mod remote_release;
 mod remote_support;
 mod remote_verify;
 mod steps_edit;
+mod steps_git_sync;
 mod towncrier_name;
 mod versions_property;
