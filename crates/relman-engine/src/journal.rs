@@ -73,6 +73,7 @@ impl FrozenPlan {
                     id: step.id.clone(),
                     dir: step.dir.clone(),
                     commits: step.kind.spec().commits,
+                    files: step.kind.file_paths(),
                 })
                 .collect(),
         }

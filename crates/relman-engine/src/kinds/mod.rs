@@ -134,6 +134,27 @@ impl StepKind {
         self.spec().key
     }
 
+    /// The files its templates read (`{file:PATH}`), in order, once each.
+    pub fn file_paths(&self) -> Vec<String> {
+        let mut paths = Vec::new();
+        let templates = self.json_templates();
+        let all = self
+            .templates()
+            .into_iter()
+            .map(|(_, template)| template)
+            .chain(templates.iter());
+        for template in all {
+            for placeholder in template.placeholders() {
+                if let crate::template::Placeholder::File(path) = placeholder
+                    && !paths.contains(path)
+                {
+                    paths.push(path.clone());
+                }
+            }
+        }
+        paths
+    }
+
     /// The templates inside the step's JSON options (`json`, `payload`, `parameters`), whose
     /// strings are templates too.
     pub fn json_templates(&self) -> Vec<Template> {

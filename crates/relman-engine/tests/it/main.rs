@@ -17,6 +17,7 @@ mod remote_release;
 mod remote_support;
 mod remote_verify;
 mod steps_edit;
+mod steps_file_template;
 mod steps_git_sync;
 mod towncrier_name;
 mod versions_property;
