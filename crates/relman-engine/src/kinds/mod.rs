@@ -19,6 +19,7 @@ pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, StepIn
 
 // Each kind's module. (Declared here rather than by `kinds!`: rustfmt does not look inside
 // macros, and a module it cannot find would go unformatted and unchecked.)
+pub mod bluesky;
 pub mod branch;
 pub mod bump;
 pub mod changelog;
@@ -28,11 +29,13 @@ pub mod cherry_pick;
 pub mod circleci;
 pub mod commit;
 pub mod delete_branch;
+pub mod discourse;
 pub mod dispatch;
 pub mod edit;
 pub mod email;
 pub mod http;
 pub mod manual;
+pub mod mastodon;
 pub mod merge;
 pub mod merge_pull_request;
 pub mod pull;
@@ -75,6 +78,9 @@ registry::kinds! {
     Slack(slack::SlackStep),
     Webhook(webhook::WebhookStep),
     Email(email::EmailStep),
+    Mastodon(mastodon::MastodonStep),
+    Bluesky(bluesky::BlueskyStep),
+    Discourse(discourse::DiscourseStep),
     Manual(manual::ManualStep),
 }
 

@@ -14,6 +14,7 @@ mod remote_faults;
 mod remote_leak;
 mod remote_pull_request;
 mod remote_release;
+mod remote_social;
 mod remote_support;
 mod remote_verify;
 mod steps_edit;
