@@ -38,6 +38,7 @@ pub mod manual;
 pub mod mastodon;
 pub mod merge;
 pub mod merge_pull_request;
+pub mod publish;
 pub mod pull;
 pub mod pull_request;
 pub mod push;
@@ -73,6 +74,7 @@ registry::kinds! {
     Dispatch(dispatch::DispatchStep),
     Circleci(circleci::CircleciStep),
     Wait(wait::WaitStep),
+    Publish(publish::PublishStep),
     Verify(verify::VerifyStep),
     Http(http::HttpStep),
     Slack(slack::SlackStep),

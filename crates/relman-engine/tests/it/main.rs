@@ -12,6 +12,7 @@ mod remote_dispatch;
 mod remote_email;
 mod remote_faults;
 mod remote_leak;
+mod remote_publish;
 mod remote_pull_request;
 mod remote_release;
 mod remote_social;
