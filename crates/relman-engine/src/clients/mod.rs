@@ -319,8 +319,10 @@ pub(crate) fn ask_a_person(what: &str, error: &AnnounceError) -> Outcome {
 pub(crate) fn secret_env(env: &Environment, name: &str, what: &str) -> Result<Secret, StepError> {
     match env.var(name).filter(|value| !value.trim().is_empty()) {
         Some(value) => Ok(Secret::new(value.trim())),
-        None => Err(StepError::new(format!("`{name}` is not set: it holds {what}"))
-            .with_hint(format!("export `{name}` before running the release"))),
+        None => Err(
+            StepError::new(format!("`{name}` is not set: it holds {what}"))
+                .with_hint(format!("export `{name}` before running the release")),
+        ),
     }
 }
 
@@ -342,7 +344,11 @@ pub(crate) fn unique_key(seed: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos());
     let digest = Sha256::digest(format!("{nanos}:{}:{seed}", std::process::id()));
-    digest.iter().take(16).map(|byte| format!("{byte:02x}")).collect()
+    digest
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// A pull request number as written (`12`, `#12`).

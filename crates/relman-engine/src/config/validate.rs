@@ -116,8 +116,7 @@ impl Scope {
                     Err((
                         format!("`{placeholder}` names a file outside the repository"),
                         Some(
-                            "name a file relative to the repository's top, without `..`"
-                                .to_owned(),
+                            "name a file relative to the repository's top, without `..`".to_owned(),
                         ),
                     ))
                 } else {

@@ -68,11 +68,24 @@ mod tests {
         fs_err::write(outer.path().join("secret"), "x").unwrap();
         std::os::unix::fs::symlink(outer.path(), root.join("out")).unwrap();
         std::os::unix::fs::symlink(outer.path().join("secret"), root.join("link")).unwrap();
-        for bad in ["../secret", "/etc/passwd", "out/secret", "link", "out/new/file", ""] {
-            assert!(inside(&root, bad, "the file").is_err(), "{bad} was let through");
+        for bad in [
+            "../secret",
+            "/etc/passwd",
+            "out/secret",
+            "link",
+            "out/new/file",
+            "",
+        ] {
+            assert!(
+                inside(&root, bad, "the file").is_err(),
+                "{bad} was let through"
+            );
         }
         let real = fs_err::canonicalize(&root).unwrap();
-        assert_eq!(inside(&root, "sub/new.txt", "f").unwrap(), real.join("sub/new.txt"));
+        assert_eq!(
+            inside(&root, "sub/new.txt", "f").unwrap(),
+            real.join("sub/new.txt")
+        );
         assert_eq!(inside(&root, "./a", "f").unwrap(), real.join("a"));
     }
 }

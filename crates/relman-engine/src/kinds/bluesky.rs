@@ -33,9 +33,8 @@ impl Kind for BlueskyStep {
     const SPEC: KindSpec = KindSpec {
         options: &[
             OptionSpec::string("message"),
-            OptionSpec::string("pds").about(
-                "On `bluesky`: the account's PDS (default `https://bsky.social`).",
-            ),
+            OptionSpec::string("pds")
+                .about("On `bluesky`: the account's PDS (default `https://bsky.social`)."),
             OptionSpec::string("password-env"),
         ],
         outputs: &["uri"],
@@ -48,7 +47,8 @@ impl Kind for BlueskyStep {
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         Ok(BlueskyStep {
             handle: options.required("bluesky", "\"project.bsky.social\"")?,
-            message: options.required("message", "\"{project} {version} is out: {release_url}\"")?,
+            message: options
+                .required("message", "\"{project} {version} is out: {release_url}\"")?,
             pds: options.template("pds")?,
             password_env: options
                 .string("password-env")
@@ -65,7 +65,10 @@ impl Kind for BlueskyStep {
     }
 
     fn describe(&self, variables: &Variables) -> String {
-        format!("post on Bluesky as {}", self.handle.render_partial(variables))
+        format!(
+            "post on Bluesky as {}",
+            self.handle.render_partial(variables)
+        )
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
@@ -124,10 +127,7 @@ impl Kind for BlueskyStep {
                 let rkey = new_rkey();
                 cx.set_context("rkey", rkey.clone());
                 cx.set_context("did", session.did.clone());
-                cx.set_context(
-                    "created_at",
-                    format_rfc3339(std::time::SystemTime::now()),
-                );
+                cx.set_context("created_at", format_rfc3339(std::time::SystemTime::now()));
                 cx.save()?;
                 rkey
             }
@@ -138,7 +138,10 @@ impl Kind for BlueskyStep {
         {
             return self.finish(cx, &uri);
         }
-        let created_at = cx.context_value("created_at").unwrap_or_default().to_owned();
+        let created_at = cx
+            .context_value("created_at")
+            .unwrap_or_default()
+            .to_owned();
         let uri = client
             .post(&session, &rkey, &text, &created_at)
             .map_err(|error| failed(&format!("cannot post on Bluesky as {handle}"), error))?;

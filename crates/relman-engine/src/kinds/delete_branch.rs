@@ -36,7 +36,9 @@ impl Kind for DeleteBranchStep {
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
-        TemplateList::new().one("delete-branch", &self.branch).list()
+        TemplateList::new()
+            .one("delete-branch", &self.branch)
+            .list()
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -79,10 +81,10 @@ impl Kind for DeleteBranchStep {
             .unwrap_or_else(|| cx.default_remote().to_owned());
         let repo = cx.repo();
         if repo.current_branch()?.as_deref() == Some(branch.as_str()) {
-            return Err(StepError::new(format!(
-                "`{branch}` is checked out: it cannot be deleted"
-            ))
-            .with_hint("switch to another branch in a step before (`switch = \"main\"`)"));
+            return Err(
+                StepError::new(format!("`{branch}` is checked out: it cannot be deleted"))
+                    .with_hint("switch to another branch in a step before (`switch = \"main\"`)"),
+            );
         }
         let local = repo.resolve_commit(&format!("refs/heads/{branch}")).ok();
         let name = format!("refs/heads/{branch}");

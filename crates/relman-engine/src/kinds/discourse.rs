@@ -110,10 +110,7 @@ impl Kind for DiscourseStep {
             .map_err(|error| failed("the forum is not usable", error))?;
         let category = self.category.as_ref().map(|category| cx.render(category));
         let mut effects = vec![
-            http_effect(
-                &clients_render(&client, &client.find_request()),
-                &redactor,
-            ),
+            http_effect(&clients_render(&client, &client.find_request()), &redactor),
             http_effect(
                 &client.render(
                     &cx.render(&self.title),
@@ -123,7 +120,11 @@ impl Kind for DiscourseStep {
                 &redactor,
             ),
         ];
-        effects.extend(missing_secret_note(cx.env, &self.key_env, "a Discourse API key"));
+        effects.extend(missing_secret_note(
+            cx.env,
+            &self.key_env,
+            "a Discourse API key",
+        ));
         effects.extend(missing_secret_note(
             cx.env,
             &self.username_env,

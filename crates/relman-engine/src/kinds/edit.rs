@@ -42,8 +42,10 @@ impl Place {
     }
 }
 
-const PATTERN: &str = "On `edit`: the text around the value, `{value}` standing for it (matched literally, once).";
-const KEY: &str = "On `edit`: the dotted key whose string value is set (TOML, JSON, YAML, properties).";
+const PATTERN: &str =
+    "On `edit`: the text around the value, `{value}` standing for it (matched literally, once).";
+const KEY: &str =
+    "On `edit`: the dotted key whose string value is set (TOML, JSON, YAML, properties).";
 
 impl Kind for EditStep {
     const SPEC: KindSpec = KindSpec {
@@ -58,7 +60,10 @@ impl Kind for EditStep {
         yields: true,
         plans_its_files: true,
         outputs: &["previous"],
-        ..KindSpec::new("edit", "set one value in a file, by pattern or key, byte-exact")
+        ..KindSpec::new(
+            "edit",
+            "set one value in a file, by pattern or key, byte-exact",
+        )
     };
 
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
@@ -193,13 +198,15 @@ impl Kind for EditStep {
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let (root, relative) = self.target(cx)?;
         let value = cx.render(&self.value)?;
-        Ok(match plan_value(&root, &relative, &self.place.value_place(), &value) {
-            Ok((old, None)) => {
-                cx.set_output("previous", old);
-                Probe::Done
-            }
-            _ => Probe::NotDone,
-        })
+        Ok(
+            match plan_value(&root, &relative, &self.place.value_place(), &value) {
+                Ok((old, None)) => {
+                    cx.set_output("previous", old);
+                    Probe::Done
+                }
+                _ => Probe::NotDone,
+            },
+        )
     }
 }
 

@@ -75,7 +75,9 @@ impl Kind for EmailStep {
                         "keep one of them",
                     ));
                 }
-                Some(file) if file.get_ref().contains(['{', '}']) || file.get_ref().trim().is_empty() => {
+                Some(file)
+                    if file.get_ref().contains(['{', '}']) || file.get_ref().trim().is_empty() =>
+                {
                     return Err(options.error_hint(
                         file.span(),
                         "`body-file` is a path, without braces",

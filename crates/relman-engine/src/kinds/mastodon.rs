@@ -37,19 +37,27 @@ impl Kind for MastodonStep {
             OptionSpec::string("token-env"),
         ],
         outputs: &["id", "url"],
-        ..KindSpec::new("mastodon", "post a status on Mastodon (token in MASTODON_TOKEN)")
+        ..KindSpec::new(
+            "mastodon",
+            "post a status on Mastodon (token in MASTODON_TOKEN)",
+        )
     };
 
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let visibility = match options.string("visibility") {
             Some(value) => options
-                .one_of(&value, "visibility", &["public", "unlisted", "private", "direct"])?
+                .one_of(
+                    &value,
+                    "visibility",
+                    &["public", "unlisted", "private", "direct"],
+                )?
                 .to_owned(),
             None => "public".to_owned(),
         };
         Ok(MastodonStep {
             instance: options.required("mastodon", "\"https://fosstodon.org\"")?,
-            message: options.required("message", "\"{project} {version} is out: {release_url}\"")?,
+            message: options
+                .required("message", "\"{project} {version} is out: {release_url}\"")?,
             visibility,
             token_env: options
                 .string("token-env")
@@ -65,7 +73,10 @@ impl Kind for MastodonStep {
     }
 
     fn describe(&self, variables: &Variables) -> String {
-        format!("post to Mastodon {}", self.instance.render_partial(variables))
+        format!(
+            "post to Mastodon {}",
+            self.instance.render_partial(variables)
+        )
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
@@ -83,13 +94,20 @@ impl Kind for MastodonStep {
         if cx.render_strict(&self.message).is_ok() {
             check_text(&text).map_err(|error| failed("the status cannot be posted", error))?;
         }
-        let token = secret_env(cx.env, &self.token_env, "a token").unwrap_or_else(|_| {
-            relman_remote::Secret::new(format!("${}", self.token_env))
-        });
-        let client = Mastodon::new(&clients::http(cx.project, cx.env), &cx.render(&self.instance), token)
-            .map_err(|error| failed("the Mastodon instance is not usable", error))?;
+        let token = secret_env(cx.env, &self.token_env, "a token")
+            .unwrap_or_else(|_| relman_remote::Secret::new(format!("${}", self.token_env)));
+        let client = Mastodon::new(
+            &clients::http(cx.project, cx.env),
+            &cx.render(&self.instance),
+            token,
+        )
+        .map_err(|error| failed("the Mastodon instance is not usable", error))?;
         let mut effects = vec![http_effect(
-            &client.render(&text, &self.visibility, "(chosen when it runs, kept in the journal)"),
+            &client.render(
+                &text,
+                &self.visibility,
+                "(chosen when it runs, kept in the journal)",
+            ),
             &redactor,
         )];
         effects.extend(missing_secret_note(

@@ -67,7 +67,9 @@ impl Kind for PullStep {
             description: format!(
                 "fetch `{branch}` from `{remote}` and fast-forward the local `{branch}` to it"
             ),
-            command: format!("git fetch {remote} {branch} && git merge --ff-only {remote}/{branch}"),
+            command: format!(
+                "git fetch {remote} {branch} && git merge --ff-only {remote}/{branch}"
+            ),
         }])
     }
 

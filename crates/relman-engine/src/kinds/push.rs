@@ -126,9 +126,7 @@ impl Kind for PushStep {
             (true, true, _) => "the branch and the tag".to_owned(),
             (true, false, _) => "the branch".to_owned(),
             (false, true, _) => "the tag".to_owned(),
-            (false, false, Some(refspec)) => {
-                crate::core::explain::show_code(refspec)
-            }
+            (false, false, Some(refspec)) => crate::core::explain::show_code(refspec),
             (false, false, None) => String::new(),
         };
         let extra = match &self.refspec {
@@ -312,7 +310,9 @@ impl PushStep {
             let (source, destination) = split_refspec(&refspec)?;
             let repo = cx.repo();
             let object = repo.rev_parse(&source).map_err(|_| {
-                StepError::new(format!("`{source}` of the refspec `{refspec}` names nothing here"))
+                StepError::new(format!(
+                    "`{source}` of the refspec `{refspec}` names nothing here"
+                ))
             })?;
             let destination = if destination.starts_with("refs/") {
                 destination
@@ -435,7 +435,11 @@ fn split_refspec(refspec: &str) -> Result<(String, String), StepError> {
             .with_hint("write e.g. `refspec = \"HEAD:latest\"`; to replace a ref, add `force-with-lease = true` (a `+` is not taken)")
     };
     let (source, destination) = refspec.split_once(':').ok_or_else(bad)?;
-    if source.is_empty() || destination.is_empty() || source.starts_with(['+', '-']) || destination.starts_with('-') {
+    if source.is_empty()
+        || destination.is_empty()
+        || source.starts_with(['+', '-'])
+        || destination.starts_with('-')
+    {
         return Err(bad());
     }
     Ok((source.to_owned(), destination.to_owned()))

@@ -54,10 +54,16 @@ fn npm_publish_once_with_a_dry_run_in_the_plan() {
     let status_before = fixture.repo.git(&["status", "--porcelain", "--ignored"]);
     let plan = fixture.plan("ship");
     let shown = effects_text(&plan, 2);
-    assert!(shown.contains("dry run of the package as it is now"), "{shown}");
+    assert!(
+        shown.contains("dry run of the package as it is now"),
+        "{shown}"
+    );
     assert!(shown.contains("publishes relman-e2e-app 1.3.0"), "{shown}");
     assert!(!shown.contains(registry.token()));
-    assert!(registry.versions("relman-e2e-app").is_empty(), "the plan published");
+    assert!(
+        registry.versions("relman-e2e-app").is_empty(),
+        "the plan published"
+    );
     assert_eq!(
         fixture.repo.git(&["status", "--porcelain", "--ignored"]),
         status_before,
@@ -69,7 +75,10 @@ fn npm_publish_once_with_a_dry_run_in_the_plan() {
     assert_eq!(outputs(&fixture, 2)["version"], "1.3.0");
     assert_eq!(outputs(&fixture, 3)["summary"], "found 1.3.0");
     for (_, text) in fixture.journal_files() {
-        assert!(!text.contains(registry.token()), "the token reached the journal");
+        assert!(
+            !text.contains(registry.token()),
+            "the token reached the journal"
+        );
     }
 
     // Killed after the upload, before relman recorded it: the registry says it is done.
@@ -79,12 +88,15 @@ fn npm_publish_once_with_a_dry_run_in_the_plan() {
     let journal = fixture.journal();
     let tail = &journal.steps[1].output_tail;
     assert_eq!(
-        tail.iter().filter(|line| line.contains("+ relman-e2e-app")).count(),
+        tail.iter()
+            .filter(|line| line.contains("+ relman-e2e-app"))
+            .count(),
         1,
         "npm ran again: {tail:?}"
     );
     assert!(
-        tail.iter().any(|line| line.contains("already: not published again")),
+        tail.iter()
+            .any(|line| line.contains("already: not published again")),
         "{tail:?}"
     );
 }
@@ -102,7 +114,10 @@ fn a_package_outside_the_repository_is_refused() {
         ),
     );
     let error = fixture.try_plan("ship").unwrap_err();
-    assert!(error.to_string().contains("outside the work tree"), "{error}");
+    assert!(
+        error.to_string().contains("outside the work tree"),
+        "{error}"
+    );
 }
 
 #[test]

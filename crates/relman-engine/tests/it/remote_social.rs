@@ -54,21 +54,36 @@ fn each_post_is_sent_once_and_the_plan_sends_nothing() {
     fixture.start(&plan).assert_done();
     let statuses = social.statuses();
     assert_eq!(statuses.len(), 1);
-    assert_eq!(statuses[0]["text"], "app 1.2.3 is out: https://example.org/1.2.3");
+    assert_eq!(
+        statuses[0]["text"],
+        "app 1.2.3 is out: https://example.org/1.2.3"
+    );
     let posted = social
         .requests()
         .into_iter()
         .find(|request| request.path == "/api/v1/statuses")
         .unwrap();
-    assert!(posted.header("idempotency-key").is_some_and(|key| key.len() >= 16));
+    assert!(
+        posted
+            .header("idempotency-key")
+            .is_some_and(|key| key.len() >= 16)
+    );
     let posts = social.posts();
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0]["facets"][0]["features"][0]["uri"], "https://example.org/1.2.3");
+    assert_eq!(
+        posts[0]["facets"][0]["features"][0]["uri"],
+        "https://example.org/1.2.3"
+    );
     let topics = social.topics();
     assert_eq!(topics.len(), 1);
     assert_eq!(topics[0]["title"], "app 1.2.3 has been released");
     assert_eq!(topics[0]["category_id"], 7);
-    assert!(topics[0]["raw"].as_str().unwrap().contains("parse week dates"));
+    assert!(
+        topics[0]["raw"]
+            .as_str()
+            .unwrap()
+            .contains("parse week dates")
+    );
     assert!(outputs(&fixture, 3)["url"].ends_with("/t/app-1-2-3-has-been-released/100"));
     for (_, text) in fixture.journal_files() {
         for secret in [

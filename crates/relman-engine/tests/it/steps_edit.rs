@@ -14,10 +14,13 @@ version-files = ["VERSION"]
 
 fn fixture(steps: &str) -> Fixture {
     let fixture = Fixture::new(&format!("{HEADER}\n{steps}"));
+    fixture.repo.write(
+        "deploy/values.yaml",
+        "image:\n  repository: app\n  tag: \"v1.1.0\" # pinned\r\n",
+    );
     fixture
         .repo
-        .write("deploy/values.yaml", "image:\n  repository: app\n  tag: \"v1.1.0\" # pinned\r\n");
-    fixture.repo.write("site/data.txt", "latest = 1.1.0;\nlatest-url = x\n");
+        .write("site/data.txt", "latest = 1.1.0;\nlatest-url = x\n");
     fixture.repo.commit("chore: deploy files");
     fixture
 }
@@ -111,12 +114,24 @@ fn in_another_checkout_cloned_when_missing() {
     let fixture = fixture("");
     let root = fixture.repo.root().to_owned();
     // A second repository: a chart repository with its own remote.
-    fixture.repo.git_in(&root, &["init", "--quiet", "--bare", "charts.git"]);
-    fixture.repo.git_in(&root, &["clone", "--quiet", "charts.git", "seed"]);
-    fs_err::write(root.join("seed/Chart.yaml"), "name: app\nappVersion: \"1.1.0\"\n").unwrap();
+    fixture
+        .repo
+        .git_in(&root, &["init", "--quiet", "--bare", "charts.git"]);
+    fixture
+        .repo
+        .git_in(&root, &["clone", "--quiet", "charts.git", "seed"]);
+    fs_err::write(
+        root.join("seed/Chart.yaml"),
+        "name: app\nappVersion: \"1.1.0\"\n",
+    )
+    .unwrap();
     fixture.repo.git_in(&root.join("seed"), &["add", "."]);
-    fixture.repo.git_in(&root.join("seed"), &["commit", "--quiet", "-m", "chart"]);
-    fixture.repo.git_in(&root.join("seed"), &["push", "--quiet", "origin", "HEAD"]);
+    fixture
+        .repo
+        .git_in(&root.join("seed"), &["commit", "--quiet", "-m", "chart"]);
+    fixture
+        .repo
+        .git_in(&root.join("seed"), &["push", "--quiet", "origin", "HEAD"]);
     let config = format!(
         r#"{HEADER}
 [[workflow.ship.step]]
@@ -141,8 +156,9 @@ dir = "../charts"
         fs_err::read_to_string(root.join("charts/Chart.yaml")).unwrap(),
         "name: app\nappVersion: \"1.2.3\"\n"
     );
-    let log = fixture
-        .repo
-        .git_in(&root.join("charts"), &["log", "-1", "--format=%s", "--name-only"]);
+    let log = fixture.repo.git_in(
+        &root.join("charts"),
+        &["log", "-1", "--format=%s", "--name-only"],
+    );
     assert_eq!(log.trim(), "app 1.2.3\n\nChart.yaml");
 }

@@ -20,12 +20,22 @@ fn commit_elsewhere(fixture: &Fixture, file: &str) -> String {
     if !other.exists() {
         fixture.repo.clone_remote("other", &[]);
     }
-    fixture.repo.git_in(&other, &["pull", "--quiet", "--ff-only"]);
+    fixture
+        .repo
+        .git_in(&other, &["pull", "--quiet", "--ff-only"]);
     fs_err::write(other.join(file), "merged\n").unwrap();
     fixture.repo.git_in(&other, &["add", file]);
-    fixture.repo.git_in(&other, &["commit", "--quiet", "-m", "merged PR"]);
-    fixture.repo.git_in(&other, &["push", "--quiet", "origin", "HEAD:main"]);
-    fixture.repo.git_in(&other, &["rev-parse", "HEAD"]).trim().to_owned()
+    fixture
+        .repo
+        .git_in(&other, &["commit", "--quiet", "-m", "merged PR"]);
+    fixture
+        .repo
+        .git_in(&other, &["push", "--quiet", "origin", "HEAD:main"]);
+    fixture
+        .repo
+        .git_in(&other, &["rev-parse", "HEAD"])
+        .trim()
+        .to_owned()
 }
 
 #[test]
@@ -63,10 +73,14 @@ pull = "main"
 "#,
     );
     let merged = commit_elsewhere(&fixture, "merged.txt");
-    fixture.repo.commit_file("local.txt", "mine\n", "chore: local work");
+    fixture
+        .repo
+        .commit_file("local.txt", "mine\n", "chore: local work");
     let reason = fixture.run("ship").paused();
     assert!(reason.contains("diverged"), "{reason}");
-    fixture.repo.git(&["pull", "--quiet", "--rebase", "origin", "main"]);
+    fixture
+        .repo
+        .git(&["pull", "--quiet", "--rebase", "origin", "main"]);
     fixture.resume(false).assert_done();
     let contains = fixture
         .repo
@@ -84,7 +98,9 @@ ff-only = true
 "#,
     );
     fixture.repo.git(&["switch", "--quiet", "-c", "release"]);
-    let release = fixture.repo.commit_file("r.txt", "r\n", "chore: release prep");
+    let release = fixture
+        .repo
+        .commit_file("r.txt", "r\n", "chore: release prep");
     let plan = fixture.plan("ship");
     assert!(effects_text(&plan, 1).contains("git merge --ff-only release"));
     fixture.start(&plan).assert_done();
@@ -97,7 +113,9 @@ ff-only = true
     // Diverged: main has a commit the release branch lacks.
     fixture.repo.commit_file("m.txt", "m\n", "chore: on main");
     fixture.repo.git(&["switch", "--quiet", "release"]);
-    fixture.repo.commit_file("r2.txt", "r\n", "chore: more prep");
+    fixture
+        .repo
+        .commit_file("r2.txt", "r\n", "chore: more prep");
     let reason = fixture.run("ship").paused();
     assert!(reason.contains("cannot be fast-forwarded"), "{reason}");
 }
@@ -112,18 +130,25 @@ force-with-lease = true
 "#,
     );
     // `latest` on the remote is somewhere HEAD does not descend from.
-    fixture.repo.git(&["switch", "--quiet", "-c", "old", "HEAD~1"]);
-    fixture.repo.commit_file("old.txt", "old\n", "chore: old line");
-    fixture.repo.git(&["push", "--quiet", "origin", "old:latest"]);
+    fixture
+        .repo
+        .git(&["switch", "--quiet", "-c", "old", "HEAD~1"]);
+    fixture
+        .repo
+        .commit_file("old.txt", "old\n", "chore: old line");
+    fixture
+        .repo
+        .git(&["push", "--quiet", "origin", "old:latest"]);
     fixture.repo.git(&["switch", "--quiet", "main"]);
     let plan = fixture.plan("ship");
     assert!(
         effects_text(&plan, 1).contains("git push --force-with-lease=latest origin HEAD:latest")
     );
     fixture.start(&plan).assert_done();
-    let remote = fixture
-        .repo
-        .git_in(fixture.repo.remote_path(), &["rev-parse", "refs/heads/latest"]);
+    let remote = fixture.repo.git_in(
+        fixture.repo.remote_path(),
+        &["rev-parse", "refs/heads/latest"],
+    );
     assert_eq!(remote.trim(), fixture.repo.head());
 }
 
@@ -136,25 +161,41 @@ refspec = "HEAD:latest"
 force-with-lease = true
 "#,
     );
-    fixture.repo.git(&["push", "--quiet", "origin", "HEAD~1:refs/heads/latest"]);
+    fixture
+        .repo
+        .git(&["push", "--quiet", "origin", "HEAD~1:refs/heads/latest"]);
     // Killed after the step recorded what it leases, before the push.
     fixture.run("ship").assert_done();
-    fixture.repo.git(&["push", "--quiet", "--force", "origin", "HEAD~1:refs/heads/latest"]);
+    fixture.repo.git(&[
+        "push",
+        "--quiet",
+        "--force",
+        "origin",
+        "HEAD~1:refs/heads/latest",
+    ]);
     fixture.crash_at(1, Some(&["refs", "refspec", "lease"]));
     let mut journal = fixture.journal();
-    journal.steps[0]
-        .context
-        .insert("lease".to_owned(), fixture.repo.git(&["rev-parse", "HEAD~2"]).trim().to_owned());
+    journal.steps[0].context.insert(
+        "lease".to_owned(),
+        fixture.repo.git(&["rev-parse", "HEAD~2"]).trim().to_owned(),
+    );
     relman_engine::journal::StateDir::new(&fixture.repo.path().join(".git"))
         .save(&journal)
         .unwrap();
     let (_, message, hint) = fixture.resume(false).failed();
     assert!(message.contains("latest"), "{message}");
-    assert!(hint.unwrap_or_default().contains("moved since the step began"));
-    let remote = fixture
-        .repo
-        .git_in(fixture.repo.remote_path(), &["rev-parse", "refs/heads/latest"]);
-    assert_eq!(remote.trim(), fixture.repo.git(&["rev-parse", "HEAD~1"]).trim());
+    assert!(
+        hint.unwrap_or_default()
+            .contains("moved since the step began")
+    );
+    let remote = fixture.repo.git_in(
+        fixture.repo.remote_path(),
+        &["rev-parse", "refs/heads/latest"],
+    );
+    assert_eq!(
+        remote.trim(),
+        fixture.repo.git(&["rev-parse", "HEAD~1"]).trim()
+    );
 }
 
 #[test]
@@ -165,14 +206,23 @@ delete-branch = "release/{version}"
 "#,
     );
     fixture.repo.git(&["branch", "release/1.2.3"]);
-    fixture.repo.git(&["push", "--quiet", "origin", "release/1.2.3"]);
+    fixture
+        .repo
+        .git(&["push", "--quiet", "origin", "release/1.2.3"]);
     let plan = fixture.plan("ship");
     assert!(effects_text(&plan, 1).contains("git push origin --delete release/1.2.3"));
     fixture.start(&plan).assert_done();
-    assert!(fixture.repo.git(&["branch", "--list", "release/*"]).trim().is_empty());
-    let remote = fixture
-        .repo
-        .git_in(fixture.repo.remote_path(), &["branch", "--list", "release/*"]);
+    assert!(
+        fixture
+            .repo
+            .git(&["branch", "--list", "release/*"])
+            .trim()
+            .is_empty()
+    );
+    let remote = fixture.repo.git_in(
+        fixture.repo.remote_path(),
+        &["branch", "--list", "release/*"],
+    );
     assert!(remote.trim().is_empty(), "{remote}");
     // Nothing left to delete: a second run is done at once.
     fixture.run("ship").assert_done();

@@ -69,7 +69,13 @@ impl Bluesky {
 
     /// The request that creates the post `rkey` of `repo` (shown by the plan; the password
     /// and the session never appear in it).
-    pub fn request(&self, repo: &str, rkey: &str, text: &str, created_at: &str) -> RequestDescription {
+    pub fn request(
+        &self,
+        repo: &str,
+        rkey: &str,
+        text: &str,
+        created_at: &str,
+    ) -> RequestDescription {
         let mut record = json!({ "$type": POST, "text": text, "createdAt": created_at });
         let facets = link_facets(text);
         if !facets.is_empty() {
@@ -84,7 +90,8 @@ impl Bluesky {
     }
 
     pub fn render(&self, repo: &str, rkey: &str, text: &str, created_at: &str) -> RenderedRequest {
-        self.client.render(&self.request(repo, rkey, text, created_at))
+        self.client
+            .render(&self.request(repo, rkey, text, created_at))
     }
 
     /// Creates the post; its `at://` URI.
@@ -127,7 +134,11 @@ impl Bluesky {
 pub fn check_text(text: &str) -> Result<(), AnnounceError> {
     let count = text.chars().count();
     if text.trim().is_empty() {
-        return Err(AnnounceError::invalid("message", "", "a post cannot be empty"));
+        return Err(AnnounceError::invalid(
+            "message",
+            "",
+            "a post cannot be empty",
+        ));
     }
     if count > MAX_CHARS {
         return Err(AnnounceError::invalid(
@@ -197,6 +208,9 @@ mod tests {
     fn record_keys_are_tids() {
         let key = new_rkey();
         assert_eq!(key.len(), 13);
-        assert!(key.bytes().all(|b| b"234567abcdefghijklmnopqrstuvwxyz".contains(&b)));
+        assert!(
+            key.bytes()
+                .all(|b| b"234567abcdefghijklmnopqrstuvwxyz".contains(&b))
+        );
     }
 }

@@ -78,7 +78,11 @@ impl Mastodon {
 pub fn check_text(text: &str) -> Result<(), AnnounceError> {
     let count = text.chars().count();
     if text.trim().is_empty() {
-        return Err(AnnounceError::invalid("message", "", "a status cannot be empty"));
+        return Err(AnnounceError::invalid(
+            "message",
+            "",
+            "a status cannot be empty",
+        ));
     }
     if count > MAX_CHARS {
         return Err(AnnounceError::invalid(

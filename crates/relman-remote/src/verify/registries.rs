@@ -152,7 +152,10 @@ impl RegistryVersion {
             url: response.url().to_owned(),
             reason,
         })?;
-        match versions.iter().find(|(version, _)| *version == self.version) {
+        match versions
+            .iter()
+            .find(|(version, _)| *version == self.version)
+        {
             Some((version, yanked)) => Ok(Poll::Ready(Found {
                 version: version.clone(),
                 yanked: *yanked,
@@ -226,7 +229,8 @@ mod tests {
 
     #[test]
     fn scoped_npm_names_escape_their_slash() {
-        let check = RegistryVersion::npm("http://127.0.0.1:1/", "@org/pkg", "v1.0.0", None).unwrap();
+        let check =
+            RegistryVersion::npm("http://127.0.0.1:1/", "@org/pkg", "v1.0.0", None).unwrap();
         assert_eq!(check.url(), "http://127.0.0.1:1/@org%2fpkg");
         assert_eq!(check.version, "1.0.0");
     }
@@ -238,6 +242,9 @@ mod tests {
         let crates = crate_versions(
             "{\"name\":\"x\",\"vers\":\"0.1.0\",\"deps\":[],\"cksum\":\"a\",\"features\":{},\"yanked\":false}\n{\"name\":\"x\",\"vers\":\"0.2.0\",\"yanked\":true}\n",
         );
-        assert_eq!(crates, [("0.1.0".to_owned(), false), ("0.2.0".to_owned(), true)]);
+        assert_eq!(
+            crates,
+            [("0.1.0".to_owned(), false), ("0.2.0".to_owned(), true)]
+        );
     }
 }

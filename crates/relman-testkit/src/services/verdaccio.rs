@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use super::process::{ServiceProcess, accepts_connections, free_port};
 use super::ServiceError;
+use super::process::{ServiceProcess, accepts_connections, free_port};
 
 /// A running verdaccio. Dropping it stops the server.
 #[derive(Debug)]

@@ -64,7 +64,10 @@ fn create(state: &mut State, body: &Value) -> FakeResponse {
     let collection = body["collection"].as_str().unwrap_or_default().to_owned();
     let record = body["record"].clone();
     if body["repo"] != DID && body["repo"] != FakeSocial::BLUESKY_HANDLE {
-        return error(400, json!({"error": "InvalidRequest", "message": "Invalid repo"}));
+        return error(
+            400,
+            json!({"error": "InvalidRequest", "message": "Invalid repo"}),
+        );
     }
     if record["$type"] != collection || record["text"].as_str().is_none() {
         return error(
@@ -78,9 +81,10 @@ fn create(state: &mut State, body: &Value) -> FakeResponse {
             json!({"error": "InvalidRequest", "message": "Record/text must not be longer than 300 graphemes"}),
         );
     }
-    let rkey = body["rkey"]
-        .as_str()
-        .map_or_else(|| format!("3kfake{:07}", state.records.len()), str::to_owned);
+    let rkey = body["rkey"].as_str().map_or_else(
+        || format!("3kfake{:07}", state.records.len()),
+        str::to_owned,
+    );
     if state
         .records
         .iter()

@@ -54,7 +54,10 @@ fn post(state: &mut State, request: &RecordedRequest) -> FakeResponse {
     };
     let text = params["status"].as_str().unwrap_or_default();
     if text.trim().is_empty() {
-        return error(422, json!({"error": "Validation failed: Text can't be blank"}));
+        return error(
+            422,
+            json!({"error": "Validation failed: Text can't be blank"}),
+        );
     }
     if text.chars().count() > 500 {
         return error(

@@ -87,7 +87,11 @@ impl FakeSocial {
 
     /// The Mastodon statuses posted.
     pub fn statuses(&self) -> Vec<Value> {
-        self.lock().statuses.iter().map(|(_, status)| status.clone()).collect()
+        self.lock()
+            .statuses
+            .iter()
+            .map(|(_, status)| status.clone())
+            .collect()
     }
 
     /// The Bluesky posts created (`app.bsky.feed.post` records).

@@ -46,8 +46,8 @@ use std::path::{Component, Path, PathBuf};
 pub use atomic::{apply, write_atomic};
 pub use detect::{Detection, detect};
 pub use error::FileError;
-pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 pub use spec::{KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec};
+pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 

@@ -135,9 +135,7 @@ fn locate_pattern(
 /// quote).
 fn value_regex(path: &Path, pattern: &str) -> Result<Regex, FileError> {
     let count = pattern.matches(VALUE_PLACEHOLDER).count();
-    let Some((prefix, suffix)) = pattern
-        .split_once(VALUE_PLACEHOLDER)
-        .filter(|_| count == 1)
+    let Some((prefix, suffix)) = pattern.split_once(VALUE_PLACEHOLDER).filter(|_| count == 1)
     else {
         return Err(FileError::ValuePlaceholder {
             path: path.to_owned(),
@@ -185,7 +183,13 @@ mod tests {
     fn a_pattern_sets_only_its_value() {
         let text = "image: app:v1.0 # pinned\nother: v1.0\n";
         assert_eq!(
-            edit("a.yaml", text, ValuePlace::Pattern("image: app:v{value}".into()), "2.0").unwrap(),
+            edit(
+                "a.yaml",
+                text,
+                ValuePlace::Pattern("image: app:v{value}".into()),
+                "2.0"
+            )
+            .unwrap(),
             "image: app:v2.0 # pinned\nother: v1.0\n"
         );
         let url = "url \"https://example.org/a-1.0.tar.gz\"\r\n";
@@ -230,15 +234,36 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.to_string().contains("cannot be written"), "{error}");
-        let error = edit("a.txt", "v=1\n", ValuePlace::Pattern("v={value}".into()), "a\nb")
-            .unwrap_err();
+        let error = edit(
+            "a.txt",
+            "v=1\n",
+            ValuePlace::Pattern("v={value}".into()),
+            "a\nb",
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("one line"), "{error}");
-        let error =
-            edit("a.txt", "v=1\nv=1\n", ValuePlace::Pattern("v={value}".into()), "2").unwrap_err();
-        assert!(matches!(error, FileError::PatternAmbiguous { .. }), "{error}");
-        let error =
-            edit("a.txt", "v=1\n", ValuePlace::Pattern("v={version}".into()), "2").unwrap_err();
-        assert!(matches!(error, FileError::ValuePlaceholder { .. }), "{error}");
+        let error = edit(
+            "a.txt",
+            "v=1\nv=1\n",
+            ValuePlace::Pattern("v={value}".into()),
+            "2",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(error, FileError::PatternAmbiguous { .. }),
+            "{error}"
+        );
+        let error = edit(
+            "a.txt",
+            "v=1\n",
+            ValuePlace::Pattern("v={version}".into()),
+            "2",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(error, FileError::ValuePlaceholder { .. }),
+            "{error}"
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod lock;
 mod output;
 mod pause;
 mod plan_readonly;
+mod publishing;
 mod real_ecosystems;
 mod real_shapes;
 mod release;

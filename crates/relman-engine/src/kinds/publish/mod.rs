@@ -205,7 +205,9 @@ impl Kind for PublishStep {
             } => Explained::new(format!(
                 "Upload {} to {} with twine.",
                 codes(files),
-                registry.as_ref().map_or_else(|| "PyPI".to_owned(), show_code)
+                registry
+                    .as_ref()
+                    .map_or_else(|| "PyPI".to_owned(), show_code)
             )),
         }
         .detail("A version already on the registry is not published again.")

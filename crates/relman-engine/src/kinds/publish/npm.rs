@@ -45,10 +45,18 @@ fn resolve(
         None => NPM_REGISTRY.to_owned(),
     };
     if !(registry.starts_with("https://") || registry.starts_with("http://")) {
-        return Err(StepError::new(format!("`{registry}` is not a registry URL"))
-            .with_hint("write the registry's root, e.g. `registry = \"https://registry.npmjs.org/\"`"));
+        return Err(
+            StepError::new(format!("`{registry}` is not a registry URL")).with_hint(
+                "write the registry's root, e.g. `registry = \"https://registry.npmjs.org/\"`",
+            ),
+        );
     }
-    let mut argv: Vec<String> = vec!["npm".into(), "publish".into(), "--registry".into(), registry.clone()];
+    let mut argv: Vec<String> = vec![
+        "npm".into(),
+        "publish".into(),
+        "--registry".into(),
+        registry.clone(),
+    ];
     if let Some(tag) = tag {
         argv.extend(["--tag".to_owned(), render(tag)?]);
     }
@@ -69,13 +77,13 @@ fn manifest(folder: &std::path::Path) -> Result<(String, String), StepError> {
         StepError::new(format!("cannot read the package's manifest: {error}"))
             .with_hint("point `path` at the folder holding `package.json`")
     })?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
-        StepError::new(format!("`{}` is not JSON: {error}", path.display()))
-    })?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| StepError::new(format!("`{}` is not JSON: {error}", path.display())))?;
     let field = |name: &str| {
-        value[name].as_str().map(str::to_owned).ok_or_else(|| {
-            StepError::new(format!("`{}` has no `{name}`", path.display()))
-        })
+        value[name]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| StepError::new(format!("`{}` has no `{name}`", path.display())))
     };
     Ok((field("name")?, field("version")?))
 }
@@ -95,7 +103,9 @@ pub(super) fn preview(
     _info: &StepInfo<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
-    let resolved = resolve(step, &cx.project.root, &|template| cx.render_strict(template))?;
+    let resolved = resolve(step, &cx.project.root, &|template| {
+        cx.render_strict(template)
+    })?;
     let (name, current) = manifest(&resolved.folder)?;
     let version = cx
         .variables
@@ -165,7 +175,14 @@ pub(super) fn execute(
     let token = first_secret(cx.env, &token_names(step));
     let registry = RegistryRef::Npm(resolved.registry.clone());
     let secret = token.as_ref().map(|(_, secret)| secret.clone());
-    if visible(cx.project, cx.env, &registry, &name, &version, secret.clone())? {
+    if visible(
+        cx.project,
+        cx.env,
+        &registry,
+        &name,
+        &version,
+        secret.clone(),
+    )? {
         finish(cx, &name, &version, &resolved.registry, true);
         return Ok(Outcome::Done);
     }
@@ -180,7 +197,10 @@ pub(super) fn execute(
         let npmrc = config.path().join("npmrc");
         fs_err::write(
             &npmrc,
-            format!("{}:_authToken=${{{variable}}}\n", nerf_dart(&resolved.registry)),
+            format!(
+                "{}:_authToken=${{{variable}}}\n",
+                nerf_dart(&resolved.registry)
+            ),
         )
         .map_err(|error| StepError::new(format!("cannot prepare npm's config: {error}")))?;
         env.push((
@@ -188,9 +208,15 @@ pub(super) fn execute(
             npmrc.display().to_string(),
         ));
     }
-    let ran = run_command(&resolved.argv, &resolved.folder, &env, info.timeout, |line| {
-        cx.output(line);
-    });
+    let ran = run_command(
+        &resolved.argv,
+        &resolved.folder,
+        &env,
+        info.timeout,
+        |line| {
+            cx.output(line);
+        },
+    );
     if let Err(error) = ran {
         // A publish whose upload went through (a failing `postpublish`) is published.
         if !visible(cx.project, cx.env, &registry, &name, &version, secret)? {
@@ -231,8 +257,14 @@ fn nerf_dart(registry: &str) -> String {
 mod tests {
     #[test]
     fn nerf_darts() {
-        assert_eq!(super::nerf_dart("https://registry.npmjs.org/"), "//registry.npmjs.org/");
-        assert_eq!(super::nerf_dart("http://127.0.0.1:4873"), "//127.0.0.1:4873/");
+        assert_eq!(
+            super::nerf_dart("https://registry.npmjs.org/"),
+            "//registry.npmjs.org/"
+        );
+        assert_eq!(
+            super::nerf_dart("http://127.0.0.1:4873"),
+            "//127.0.0.1:4873/"
+        );
         assert_eq!(
             super::nerf_dart("https://npm.pkg.github.com/org"),
             "//npm.pkg.github.com/org/"

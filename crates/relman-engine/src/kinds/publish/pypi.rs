@@ -42,9 +42,7 @@ fn resolve(
         // TestPyPI's `…/legacy/` is browsed at `…/simple/`; pypiserver and devpi alike.
         None => format!(
             "{}/simple/",
-            registry
-                .trim_end_matches('/')
-                .trim_end_matches("/legacy")
+            registry.trim_end_matches('/').trim_end_matches("/legacy")
         ),
     };
     Ok(Resolved {
@@ -130,10 +128,7 @@ pub(super) fn preview(
 }
 
 /// The files to upload (relative to the repository) and the package's name and version.
-fn files(
-    resolved: &Resolved,
-    cx: &RunCx<'_>,
-) -> Result<(Vec<String>, String, String), StepError> {
+fn files(resolved: &Resolved, cx: &RunCx<'_>) -> Result<(Vec<String>, String, String), StepError> {
     let root = cx.root().to_owned();
     let mut files = Vec::new();
     for glob in &resolved.globs {
@@ -147,11 +142,10 @@ fn files(
         }
     }
     let Some(first) = files.first() else {
-        return Err(StepError::new(format!(
-            "no file matches {}",
-            resolved.globs.join(", ")
-        ))
-        .with_hint("build the distributions in a step before this one"));
+        return Err(
+            StepError::new(format!("no file matches {}", resolved.globs.join(", ")))
+                .with_hint("build the distributions in a step before this one"),
+        );
     };
     let stem = std::path::Path::new(first)
         .file_name()
@@ -160,7 +154,11 @@ fn files(
     let from_name = stem.split('-').next().unwrap_or_default().to_owned();
     let package = resolved.package.clone().unwrap_or(from_name);
     let version = if cx.plan.version.is_empty() {
-        stem.split('-').nth(1).unwrap_or_default().trim_end_matches(".tar.gz").to_owned()
+        stem.split('-')
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end_matches(".tar.gz")
+            .to_owned()
     } else {
         cx.plan.version.clone()
     };
@@ -176,7 +174,13 @@ pub(super) fn execute(
     let (files, package, version) = files(&resolved, cx)?;
     let mut missing = Vec::new();
     for file in &files {
-        if !all_there(&resolved, cx, std::slice::from_ref(file), &package, &version)? {
+        if !all_there(
+            &resolved,
+            cx,
+            std::slice::from_ref(file),
+            &package,
+            &version,
+        )? {
             missing.push(file.clone());
         }
     }
@@ -192,9 +196,15 @@ pub(super) fn execute(
         env.push(("TWINE_PASSWORD".to_owned(), token.expose().to_owned()));
     }
     let root = cx.root().to_owned();
-    run_command(&argv(&resolved, &missing), &root, &env, info.timeout, |line| {
-        cx.output(line);
-    })?;
+    run_command(
+        &argv(&resolved, &missing),
+        &root,
+        &env,
+        info.timeout,
+        |line| {
+            cx.output(line);
+        },
+    )?;
     finish(cx, &package, &version, &resolved.registry, false);
     Ok(Outcome::Done)
 }
@@ -211,8 +221,9 @@ fn all_there(
         .filter_map(|file| std::path::Path::new(file).file_name())
         .map(|name| name.to_string_lossy().into_owned())
         .collect();
-    let check = relman_remote::verify::pypi::PypiVerify::new(&resolved.index, package, version, &names)
-        .map_err(|error| crate::clients::failed("cannot look at the index", error))?;
+    let check =
+        relman_remote::verify::pypi::PypiVerify::new(&resolved.index, package, version, &names)
+            .map_err(|error| crate::clients::failed("cannot look at the index", error))?;
     let client = crate::clients::http(cx.project, cx.env);
     match check.check(&client) {
         Ok(relman_remote::wait::Poll::Ready(_)) => Ok(true),
