@@ -33,6 +33,7 @@ pub mod discourse;
 pub mod dispatch;
 pub mod edit;
 pub mod email;
+pub mod homebrew;
 pub mod http;
 pub mod manual;
 pub mod mastodon;
@@ -58,6 +59,7 @@ registry::kinds! {
     Changelog(changelog::ChangelogStep),
     Checksums(checksums::ChecksumsStep),
     Edit(edit::EditStep),
+    Homebrew(homebrew::HomebrewStep),
     Run(run::RunStep),
     Commit(commit::CommitStep),
     Tag(tag::TagStep),

@@ -246,3 +246,103 @@ message = "Hello all, greeter {{version}} is out with these changes:\n\n{{change
     fixture.relman(&["announce"]).expect(0);
     assert_eq!(social.topics().len(), 1, "a second topic was opened");
 }
+
+#[test]
+fn a_homebrew_tap_is_updated_in_a_second_checkout_with_the_tarballs_real_sha256() {
+    use sha2::{Digest, Sha256};
+
+    let site = relman_testkit::static_site::StaticSite::start();
+    let fixture = Fixture::new("");
+    let root = fixture.repo.root().to_owned();
+    // The tap: its own repository with a formula at the last release.
+    fixture
+        .repo
+        .git_in(&root, &["init", "--quiet", "--bare", "homebrew-tap.git"]);
+    fixture
+        .repo
+        .git_in(&root, &["clone", "--quiet", "homebrew-tap.git", "tap-seed"]);
+    let formula = "class Greeter < Formula\n  desc \"Greets\"\n  homepage \"https://example.org\"\n  url \"https://example.org/greeter/archive/v1.2.3.tar.gz\"\n  sha256 \"0000000000000000000000000000000000000000000000000000000000000000\"\n  license \"MIT\"\n\n  bottle do\n    sha256 cellar: :any_skip_relocation, arm64_sonoma: \"1111111111111111111111111111111111111111111111111111111111111111\"\n  end\nend\n";
+    fs_err::create_dir_all(root.join("tap-seed/Formula")).unwrap();
+    fs_err::write(root.join("tap-seed/Formula/greeter.rb"), formula).unwrap();
+    fixture.repo.git_in(&root.join("tap-seed"), &["add", "."]);
+    fixture.repo.git_in(
+        &root.join("tap-seed"),
+        &["commit", "--quiet", "-m", "greeter 1.2.3"],
+    );
+    fixture.repo.git_in(
+        &root.join("tap-seed"),
+        &["push", "--quiet", "origin", "HEAD:main"],
+    );
+
+    let config = format!(
+        r#"[project]
+tag = "v{{version}}"
+version-files = ["package.json"]
+
+[workflow.release]
+[[workflow.release.step]]
+bump = "minor"
+
+[[workflow.release.step]]
+commit = "Release {{version}}"
+
+[[workflow.release.step]]
+tag = "{{tag}}"
+
+[[workflow.release.step]]
+push = ["branch", "tag"]
+
+[[workflow.release.step]]
+homebrew = "Formula/greeter.rb"
+url = "{site}/greeter/archive/{{tag}}.tar.gz"
+dir = "../tap"
+clone = "file://{root}/homebrew-tap.git"
+
+[[workflow.release.step]]
+commit = "greeter {{version}}"
+dir = "../tap"
+
+[[workflow.release.step]]
+push = "branch"
+dir = "../tap"
+"#,
+        site = site.url(),
+        root = root.display()
+    );
+    fixture
+        .repo
+        .commit_file("relman.toml", &config, "chore: update the tap");
+    fixture.repo.push(&["main"]);
+    // What the forge serves for the tag: a tarball made when the tag exists (here, ahead).
+    let tarball = b"the release tarball of greeter 1.3.0\n".to_vec();
+    let expected: String = Sha256::digest(&tarball)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    site.files().put(
+        "/greeter/archive/v1.3.0.tar.gz",
+        "application/gzip",
+        tarball,
+    );
+
+    fixture.relman(&["release"]).expect(0);
+    let pushed = fixture.repo.git_in(
+        &root.join("homebrew-tap.git"),
+        &["show", "main:Formula/greeter.rb"],
+    );
+    assert_eq!(
+        pushed.trim_end(),
+        formula
+            .replace(
+                "https://example.org/greeter/archive/v1.2.3.tar.gz",
+                &format!("{}/greeter/archive/v1.3.0.tar.gz", site.url())
+            )
+            .replacen(&"0".repeat(64), &expected, 1)
+            .trim_end()
+    );
+    let subject = fixture.repo.git_in(
+        &root.join("homebrew-tap.git"),
+        &["log", "-1", "--format=%s", "main"],
+    );
+    assert_eq!(subject.trim(), "greeter 1.3.0");
+}
