@@ -74,6 +74,7 @@ impl FrozenPlan {
                     dir: step.dir.clone(),
                     commits: step.kind.spec().commits,
                     files: step.kind.file_paths(),
+                    needs: step.kind.needs(),
                 })
                 .collect(),
         }

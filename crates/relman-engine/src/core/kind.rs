@@ -119,6 +119,12 @@ pub trait Kind: Sized {
         Vec::new()
     }
 
+    /// The credentials it will need when it runs (a token, a login, a signing key), for
+    /// `check = "credentials"`.
+    fn needs(&self) -> Vec<super::Need> {
+        Vec::new()
+    }
+
     /// What it does in a few words: the step's title when it has no `name`.
     fn describe(&self, variables: &Variables) -> String;
 

@@ -22,6 +22,8 @@ pub struct PlanCx<'a> {
     pub variables: &'a Variables,
     pub inputs: &'a PlanInputs,
     pub sim: &'a mut Simulation,
+    /// The credentials each step of the workflow will need: (step number, need).
+    pub needs: &'a [(usize, super::Need)],
 }
 
 impl PlanCx<'_> {

@@ -53,6 +53,8 @@ pub struct StepFacts {
     pub commits: bool,
     /// The files its templates read (`{file:PATH}`), relative to the repository.
     pub files: Vec<String>,
+    /// The credentials it will need.
+    pub needs: Vec<super::Need>,
 }
 
 /// How many lines of a command's output the journal keeps.

@@ -64,6 +64,14 @@ impl Kind for BlueskyStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Bluesky {
+            pds: self.pds.clone(),
+            handle: self.handle.clone(),
+            password_env: self.password_env.clone(),
+        }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         format!(
             "post on Bluesky as {}",

@@ -100,6 +100,13 @@ impl Kind for CircleciStep {
         self.parameters.values().collect()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Variable {
+            names: vec![self.token_env.clone()],
+            service: "CircleCI",
+        }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         match (&self.branch, &self.tag) {

@@ -58,6 +58,14 @@ impl Kind for CommitStep {
         })
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        if self.sign == Some(true) {
+            vec![crate::core::Need::Signing]
+        } else {
+            Vec::new()
+        }
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         format!("commit \"{}\"", render(&self.message))

@@ -76,6 +76,14 @@ impl Kind for DiscourseStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Discourse {
+            forum: self.forum.clone(),
+            key_env: self.key_env.clone(),
+            username_env: self.username_env.clone(),
+        }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         format!(
             "open the topic \"{}\" on {}",

@@ -71,6 +71,10 @@ impl Kind for DispatchStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::GitHub { write: true }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         format!("dispatch {} and wait for its run", render(&self.workflow))

@@ -108,6 +108,13 @@ impl Kind for EmailStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Variable {
+            names: vec![SMTP_URL_ENV.to_owned()],
+            service: "SMTP",
+        }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         let to: Vec<String> = self.to.iter().map(render).collect();

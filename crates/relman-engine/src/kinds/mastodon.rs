@@ -72,6 +72,13 @@ impl Kind for MastodonStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Mastodon {
+            instance: self.instance.clone(),
+            token_env: self.token_env.clone(),
+        }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         format!(
             "post to Mastodon {}",

@@ -58,6 +58,10 @@ impl Kind for MergePullRequestStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::GitHub { write: true }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         format!("merge pull request #{}", render(&self.number))

@@ -68,6 +68,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// The credentials the step will need when it runs.
+            pub fn needs(&self) -> Vec<crate::core::Need> {
+                match self {
+                    $(StepKind::$variant(kind) => kind.needs(),)*
+                }
+            }
+
             fn json_values(&self) -> Vec<&serde_json::Value> {
                 match self {
                     $(StepKind::$variant(kind) => kind.json_values(),)*

@@ -110,6 +110,10 @@ impl Kind for ReleaseStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::GitHub { write: true }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         let tag = |template: Option<&Template>| {

@@ -56,6 +56,13 @@ impl Kind for SlackStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Variable {
+            names: vec![self.webhook_env.clone()],
+            service: "Slack",
+        }]
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         format!("post to Slack {}", render(&self.channel))

@@ -46,6 +46,14 @@ impl Kind for TagStep {
             .list()
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        if self.sign {
+            vec![crate::core::Need::Signing]
+        } else {
+            Vec::new()
+        }
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         format!("tag {}", render(&self.name))

@@ -163,6 +163,16 @@ pub fn plan(
     let mut planned = Vec::with_capacity(workflow.steps.len());
     let mut skipped = BTreeMap::new();
     let mut sim = Simulation::default();
+    let needs: Vec<(usize, crate::core::Need)> = workflow
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.kind
+                .needs()
+                .into_iter()
+                .map(|need| (step.number, need))
+        })
+        .collect();
     let variables = builder.variables().clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
@@ -229,6 +239,7 @@ pub fn plan(
             variables: &variables,
             inputs: &inputs,
             sim: &mut sim,
+            needs: &needs,
         };
         let mut effects =
             crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {

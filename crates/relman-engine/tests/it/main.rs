@@ -8,6 +8,7 @@ mod journal_format;
 mod remote_announce;
 mod remote_checks;
 mod remote_circleci;
+mod remote_credentials;
 mod remote_dispatch;
 mod remote_email;
 mod remote_faults;

@@ -229,8 +229,11 @@ pub(super) fn handle(
             repo.sync_branches();
         }
         if operation.operation_id == "users/get-authenticated" {
-            let mut user = state.user("relman-bot");
-            user["type"] = json!("User");
+            let user = super::state::shaped(
+                "public-user",
+                json!({"login": "relman-bot", "id": 1, "node_id": "U_1", "type": "User",
+                       "site_admin": false, "name": "relman bot"}),
+            );
             FakeResponse::json(200, &user)
         } else if !state.repos.contains_key(&context.repo) {
             not_found()

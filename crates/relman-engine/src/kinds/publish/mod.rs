@@ -182,6 +182,26 @@ impl Kind for PublishStep {
         all
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        match self {
+            PublishStep::Npm {
+                registry,
+                token_env,
+                ..
+            } => vec![crate::core::Need::Npm {
+                registry: registry.clone(),
+                token_envs: token_env.iter().cloned().collect(),
+            }],
+            PublishStep::Pypi { token_env, .. } => vec![crate::core::Need::Variable {
+                names: vec![
+                    token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
+                    "TWINE_PASSWORD".to_owned(),
+                ],
+                service: "PyPI",
+            }],
+        }
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let version = variables.get_key("version").unwrap_or("{version}");
         match self {

@@ -207,6 +207,10 @@ pub(super) fn execute(
             "NPM_CONFIG_USERCONFIG".to_owned(),
             npmrc.display().to_string(),
         ));
+        // npm reads the token from its own environment: handed over, never written.
+        if let Some(value) = cx.env.var(variable) {
+            env.push((variable.clone(), value.to_owned()));
+        }
     }
     let ran = run_command(
         &resolved.argv,

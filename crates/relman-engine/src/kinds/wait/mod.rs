@@ -145,6 +145,18 @@ impl Kind for WaitStep {
         all
     }
 
+    fn needs(&self) -> Vec<crate::core::Need> {
+        match self {
+            WaitStep::Checks { rerun_failed, .. } => vec![crate::core::Need::GitHub {
+                write: *rerun_failed > 0,
+            }],
+            WaitStep::PrMerged { .. } | WaitStep::PrApproved { .. } => {
+                vec![crate::core::Need::GitHub { write: false }]
+            }
+            WaitStep::Url { .. } => Vec::new(),
+        }
+    }
+
     fn describe(&self, variables: &Variables) -> String {
         let render = |template: &Template| template.render_partial(variables);
         // Titles land in the journal and the terminal: a URL's password or token never shows.
