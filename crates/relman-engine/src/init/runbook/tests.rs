@@ -12,6 +12,7 @@ fn facts() -> ProjectFacts {
         tag_format: None,
         repo: Some("acme/demo".to_owned()),
         bump_default: "patch".to_owned(),
+        current_released: false,
     }
 }
 

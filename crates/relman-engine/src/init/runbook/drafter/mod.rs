@@ -23,6 +23,11 @@ static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the release kind expression is valid")
 });
 
+/// A term being defined ("`upstream`: the official repository"), not a task.
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^`[^`]+`\s*(?::|—|–| - )\s").expect("the definition expression is valid")
+});
+
 /// A table-of-contents entry: a link to an anchor of the same page.
 static TOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[[^\]]*\]\(#[^)]*\)$").expect("the toc expression is valid"));
@@ -308,9 +313,9 @@ impl Drafter {
         let checklist: Vec<toml::Value> = children
             .iter()
             .filter_map(|child| blocks[*child].text())
-            .map(|child| text::literal(&text::clean(child)).into())
+            .map(|child| text::templated(&text::clean(child)).into())
             .collect();
-        let step = DraftStep::new("manual", text::literal(text))
+        let step = DraftStep::new("manual", text::templated(text))
             .with("checklist", toml::Value::Array(checklist))
             .comment(self.cite(block.line, text));
         self.current.push(step);
@@ -330,6 +335,7 @@ impl Drafter {
         let item = Item::new(text);
         let explanation = plain.starts_with('(') && plain.ends_with(')')
             || plain.contains("proceed to")
+            || DEFINITION.is_match(text)
             || (context_only && phrases::recognise(&item, &self.scope(&plain)).is_empty());
         if explanation {
             let note = self.cite(line, text);
@@ -358,7 +364,7 @@ impl Drafter {
             Some(parent) => format!("{}: {text}", parent.trim_end_matches([':', '.'])),
             None => text.to_owned(),
         };
-        let step = DraftStep::new("manual", text::literal(&words)).comment(self.cite(line, text));
+        let step = DraftStep::new("manual", text::templated(&words)).comment(self.cite(line, text));
         self.current.push(step);
     }
 
@@ -467,6 +473,7 @@ impl Drafter {
         {
             hint.folder = fragment_folder(text);
         }
+        fold_descriptions(&mut self.workflows);
         let facts = self.facts.clone();
         for workflow in &mut self.workflows {
             tidy(workflow, &facts, &self.source);
@@ -480,9 +487,118 @@ impl Drafter {
     }
 }
 
+/// A later workflow made only of a person's tasks is a section describing a kind of release (a
+/// policy: "even versions only update dependencies"), not a procedure: its lines go back, as
+/// comments, into the workflow before it.
+fn fold_descriptions(workflows: &mut Vec<DraftWorkflow>) {
+    let mut index = 1;
+    while index < workflows.len() {
+        let describes = workflows[index].steps().all(|step| step.kind() == "manual");
+        if !describes {
+            index += 1;
+            continue;
+        }
+        let folded = workflows.remove(index);
+        let previous = &mut workflows[index - 1];
+        if let Some(help) = &folded.help {
+            previous.note(format!("── {help} ──"));
+        }
+        for entry in folded.entries {
+            match entry {
+                Entry::Comment(text) => previous.note(text),
+                Entry::Step(step) => previous.note(step.comments.join("\n")),
+            }
+        }
+    }
+}
+
+/// Kinds that make the release public: the first of them is where the release happens.
+const RELEASING: &[&str] = &["tag", "release", "publish"];
+
+/// The bumps of a workflow as a release has them: the first one before the release decides the
+/// version; another before the release restates it (the version in a README, in the lock file)
+/// and is folded into the first, which writes every version file; one after the release writes
+/// the next development version (`dev`), never a second release's.
+fn settle_bumps(workflow: &mut DraftWorkflow) {
+    let release_at = workflow
+        .entries
+        .iter()
+        .position(|entry| matches!(entry, Entry::Step(step) if RELEASING.contains(&step.kind())));
+    let mut first = None;
+    for index in 0..workflow.entries.len() {
+        let Entry::Step(step) = &workflow.entries[index] else {
+            continue;
+        };
+        if step.kind() != "bump" {
+            continue;
+        }
+        // After the release, and after the release's own bump: the next development version.
+        let after_release = release_at.is_some_and(|at| index > at) && first.is_some();
+        if after_release {
+            let Entry::Step(step) = &mut workflow.entries[index] else {
+                continue;
+            };
+            let level = step.kind_value().unwrap_or_default();
+            if matches!(level, "{args.bump}" | "major" | "minor" | "patch" | "auto") {
+                step.set("bump", "dev");
+                step.comments.push(
+                    "→ after the release: the next development version (`{dev_version}`)"
+                        .to_owned(),
+                );
+            }
+            continue;
+        }
+        if first.is_none() {
+            first = Some(index);
+            continue;
+        }
+        // A restatement: its lines stay as comments above the step that does it.
+        let Entry::Step(step) = workflow.entries.remove(index) else {
+            continue;
+        };
+        let mut comments = step.comments;
+        if let Some(last) = comments.last_mut() {
+            last.push_str(
+                "\n→ the `bump` above writes the version to every version file (list this file in `version-files` if it holds it)",
+            );
+        }
+        workflow
+            .entries
+            .insert(index, Entry::Comment(comments.join("\n")));
+    }
+}
+
+/// A workflow that acts without a bump while the project's version is released already would
+/// release that version again: it gets a `bump` before its first step that changes anything.
+fn bump_before_release(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
+    // Any step that acts (not a check, not a person's task): the plan of a workflow names the
+    // version it releases, and it must not be one released already.
+    let releases = workflow
+        .steps()
+        .any(|step| !matches!(step.kind(), "check" | "manual"));
+    let bumps = workflow.steps().any(|step| step.kind() == "bump");
+    if !releases || bumps || !facts.current_released {
+        return;
+    }
+    let at = workflow
+        .entries
+        .iter()
+        .position(|entry| matches!(entry, Entry::Step(step) if step.kind() != "check"))
+        .unwrap_or(workflow.entries.len());
+    workflow.entries.insert(
+        at,
+        Entry::Step(DraftStep::new("bump", "{args.bump}").comment(
+            "the project's version has its release tag already, and the runbook bumps it outside \
+             these steps (a release PR, a script): relman bumps it here so that the release is a new one",
+        )),
+    );
+}
+
 /// Removes checks that repeat an earlier one with only checks between, adds the arguments the
 /// steps use, and makes sure the workflow has a step.
 fn tidy(workflow: &mut DraftWorkflow, facts: &ProjectFacts, source: &str) {
+    settle_bumps(workflow);
+    bump_before_release(workflow, facts);
     let mut seen_checks: Vec<DraftStep> = Vec::new();
     workflow.entries.retain(|entry| {
         let Entry::Step(step) = entry else {
