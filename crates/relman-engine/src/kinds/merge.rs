@@ -16,8 +16,9 @@ use crate::template::{Template, Variables};
 pub struct MergeStep {
     pub into: Template,
     pub message: Option<Template>,
-    /// Fast-forward only: no merge commit.
-    #[serde(default)]
+    /// Fast-forward only: no merge commit. (Left out of the journal when false, so journals
+    /// written before it read and write back the same.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ff_only: bool,
 }
 

@@ -26,10 +26,11 @@ pub struct PushStep {
     pub tag: bool,
     /// Default `project.remote`.
     pub remote: Option<String>,
-    /// `SRC:DST` pushed along (`HEAD:latest`, `{tag}:refs/tags/stable`).
-    #[serde(default)]
+    /// `SRC:DST` pushed along (`HEAD:latest`, `{tag}:refs/tags/stable`). (Left out of the
+    /// journal when unset, so journals written before it read and write back the same.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refspec: Option<Template>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub force_with_lease: bool,
 }
 
