@@ -255,7 +255,9 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         )],
         // At the start a pull is making sure the clone is current; later (a release pull request
         // was merged) it brings the merged commit here.
-        "pull" if !scope.changed => vec![Action::Step(step("check", "up-to-date"))],
+        "pull" if !scope.changed && !scope.forge_moved => {
+            vec![Action::Step(step("check", "up-to-date"))]
+        }
         "pull" => vec![Action::Step(step(
             "pull",
             literal(positional.get(1).copied().unwrap_or(&scope.facts.branch)),

@@ -177,7 +177,9 @@ impl Drafter {
                         block.line,
                         &text,
                         parent.as_deref(),
-                        explains || layout.section_has_code[index],
+                        // In a section with code the commands are the instructions and its prose
+                        // explains them, unless it says to do something ("Upload … to the mirror").
+                        explains || (layout.section_has_code[index] && !imperative(&text)),
                         list.map_or(0, |mark| mark.depth),
                         !children.is_empty(),
                     );
@@ -239,6 +241,12 @@ impl Drafter {
             checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
             last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
             has_release: self.current.steps().any(|step| step.kind() == "release"),
+            forge_moved: self.current.steps().any(|step| {
+                matches!(
+                    step.kind(),
+                    "pull-request" | "merge-pull-request" | "wait" | "dispatch"
+                )
+            }),
             item,
         }
     }
@@ -264,6 +272,15 @@ impl Drafter {
             commands.push((start, joined));
         }
         commands.extend(pending);
+        // With prompts (`$ make dist`), only the prompted lines are commands: the rest is their
+        // output. Rules (`===`) and sentences of prose are never commands.
+        if commands
+            .iter()
+            .any(|(_, command)| command.trim_start().starts_with("$ "))
+        {
+            commands.retain(|(_, command)| command.trim_start().starts_with("$ "));
+        }
+        commands.retain(|(_, command)| !is_output(command));
         // Prose that introduced a block with no step in it reads best before the block's notes.
         let any_step = commands.iter().any(|(_, command)| {
             let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -684,6 +701,101 @@ fn explains(text: &str) -> bool {
         || [" can ", " could ", " may ", " might "]
             .iter()
             .any(|modal| plain.contains(modal))
+}
+
+/// Verbs a runbook's instructions start with.
+const IMPERATIVE: &[&str] = &[
+    "upload",
+    "download",
+    "run",
+    "create",
+    "update",
+    "send",
+    "announce",
+    "publish",
+    "notify",
+    "post",
+    "close",
+    "merge",
+    "push",
+    "tag",
+    "build",
+    "wait",
+    "open",
+    "make",
+    "bump",
+    "set",
+    "edit",
+    "add",
+    "remove",
+    "delete",
+    "copy",
+    "move",
+    "review",
+    "check",
+    "verify",
+    "ensure",
+    "confirm",
+    "trigger",
+    "approve",
+    "submit",
+    "file",
+    "write",
+    "commit",
+    "sign",
+    "deploy",
+    "release",
+    "draft",
+    "tweet",
+    "email",
+    "mail",
+    "go",
+    "click",
+    "select",
+    "paste",
+    "install",
+    "test",
+    "generate",
+    "regenerate",
+    "prepare",
+    "cut",
+    "clone",
+    "fetch",
+    "pull",
+    "switch",
+    "increment",
+    "change",
+    "rebuild",
+    "upgrade",
+    "label",
+    "milestone",
+    "archive",
+    "sync",
+];
+
+/// Whether a line of prose starts with an instruction's verb.
+fn imperative(text: &str) -> bool {
+    let plain = text::plain(text);
+    let first = plain
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|word| !word.is_empty())
+        .unwrap_or_default();
+    IMPERATIVE.contains(&first)
+}
+
+/// A line of a code block that is not a command: a rule (`===`, `---`), or a sentence (output
+/// or prose: "The output is …").
+fn is_output(line: &str) -> bool {
+    let line = line.trim();
+    if !line.is_empty() && line.chars().all(|c| c.is_ascii_punctuation()) && !line.starts_with("./")
+    {
+        return true;
+    }
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let sentence = first.chars().next().is_some_and(char::is_uppercase)
+        && first.chars().skip(1).all(char::is_lowercase)
+        && EXPLAINING.contains(&first.to_lowercase().as_str());
+    sentence && !commands::looks_like_command(line)
 }
 
 /// A command line for a comment: one line, at most 120 characters.
