@@ -7,6 +7,7 @@ mod repo;
 mod signing;
 
 pub mod circleci;
+pub mod crates_registry;
 pub mod github;
 pub mod http_server;
 pub mod recorder;

@@ -153,3 +153,96 @@ registry = "{url}"
     fixture.resume(false).assert_done();
     assert_eq!(fs_err::read_dir(index.packages_dir()).unwrap().count(), 1);
 }
+
+/// A workspace of two crates, `relman-it-app` depending on `relman-it-core`, at 1.2.3.
+fn cargo_fixture(registry: &relman_testkit::crates_registry::CratesRegistry) -> Fixture {
+    let mut fixture = Fixture::new(
+        r#"[project]
+name = "app"
+tag = "v{version}"
+scheme = "semver"
+version-files = ["Cargo.toml"]
+
+[[workflow.ship.step]]
+bump = "minor"
+
+[[workflow.ship.step]]
+commit = "Release {version}"
+
+[[workflow.ship.step]]
+publish = "cargo"
+registry = "local"
+
+[[workflow.ship.step]]
+verify = "crates"
+package = "relman-it-app"
+index = "{env.CARGO_REGISTRIES_LOCAL_INDEX}"
+interval = "100ms"
+timeout = "10s"
+"#,
+    );
+    let repo = &fixture.repo;
+    repo.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"core\", \"app\"]\nresolver = \"2\"\n\n[workspace.package]\nversion = \"1.2.3\"\nedition = \"2021\"\nlicense = \"MIT\"\n",
+    );
+    repo.write(
+        "core/Cargo.toml",
+        "[package]\nname = \"relman-it-core\"\nversion.workspace = true\nedition.workspace = true\nlicense.workspace = true\ndescription = \"core\"\npublish = [\"local\"]\n",
+    );
+    repo.write("core/src/lib.rs", "pub fn core() -> u8 { 1 }\n");
+    repo.write(
+        "app/Cargo.toml",
+        "[package]\nname = \"relman-it-app\"\nversion.workspace = true\nedition.workspace = true\nlicense.workspace = true\ndescription = \"app\"\npublish = [\"local\"]\n\n[dependencies]\nrelman-it-core = { path = \"../core\", version = \"1.2\", registry = \"local\" }\n",
+    );
+    repo.write(
+        "app/src/lib.rs",
+        "pub fn app() -> u8 { relman_it_core::core() }\n",
+    );
+    repo.write(".gitignore", "dist/\ntarget/\nCargo.lock\n");
+    repo.commit("feat: a cargo workspace");
+    let home = repo.root().join("cargo-home");
+    let target = repo.root().join("cargo-target");
+    fs_err::create_dir_all(&home).unwrap();
+    fixture.set_var("CARGO_HOME", &home.display().to_string());
+    fixture.set_var("CARGO_TARGET_DIR", &target.display().to_string());
+    fixture.set_var("CARGO_REGISTRIES_LOCAL_INDEX", &registry.index_url());
+    fixture.set_var("CARGO_HTTP_MULTIPLEXING", "false");
+    fixture.set_var(
+        "CARGO_REGISTRIES_LOCAL_TOKEN",
+        relman_testkit::crates_registry::CratesRegistry::TOKEN,
+    );
+    fixture
+}
+
+#[test]
+fn cargo_publishes_a_workspace_in_dependency_order_once() {
+    let registry = relman_testkit::crates_registry::CratesRegistry::start();
+    let fixture = cargo_fixture(&registry);
+    let plan = fixture.plan("ship");
+    let shown = effects_text(&plan, 3);
+    assert!(
+        shown.contains("relman-it-core, relman-it-app"),
+        "dependencies first: {shown}"
+    );
+    assert!(
+        registry.versions("relman-it-core").is_empty(),
+        "the plan published"
+    );
+    fixture.start(&plan).assert_done();
+    assert_eq!(registry.versions("relman-it-core"), ["1.3.0"]);
+    assert_eq!(registry.versions("relman-it-app"), ["1.3.0"]);
+    assert_eq!(outputs(&fixture, 4)["summary"], "found 1.3.0");
+    let publishes = |registry: &relman_testkit::crates_registry::CratesRegistry| {
+        registry
+            .requests()
+            .iter()
+            .filter(|request| request.method == "PUT")
+            .count()
+    };
+    assert_eq!(publishes(&registry), 2);
+    // Killed after the uploads: both are on the index, nothing is published again.
+    fixture.crash_at(3, Some(&["package"]));
+    fixture.resume(false).assert_done();
+    assert_eq!(publishes(&registry), 2);
+}

@@ -142,6 +142,19 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             }
             vec![Action::Step(publish)]
         }
+        "cargo" if args.first() == Some(&"publish") && !dry_run(&args) => {
+            let mut publish = step("publish", "cargo");
+            if let Some(registry) = option_value(&args, &["--registry"]) {
+                publish.set("registry", literal(&registry));
+            }
+            if let Some(package) = option_value(&args, &["-p", "--package"]) {
+                publish.set(
+                    "packages",
+                    toml::Value::Array(vec![literal(&package).into()]),
+                );
+            }
+            vec![Action::Step(publish)]
+        }
         "twine" if args.first() == Some(&"upload") => {
             let files: Vec<toml::Value> = args[1..]
                 .iter()

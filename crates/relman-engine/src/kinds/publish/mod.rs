@@ -1,4 +1,4 @@
-//! `publish = "npm" | "pypi"`: put the release on a package registry with the ecosystem's own
+//! `publish = "npm" | "cargo" | "pypi"`: put the release on a package registry with the ecosystem's own
 //! tool, once. Before anything is run the step asks the registry whether the version is there
 //! already ([`visible`], also the probe): a crash after the upload (inside `npm publish`'s
 //! `postpublish` script, say) is then done on resume, never a second upload. The plan runs the
@@ -9,10 +9,14 @@
 //!   always given (default the public registry), `tag` and `access`; the token in `NPM_TOKEN` or
 //!   `NODE_AUTH_TOKEN` (or `token-env`) reaches npm through a temporary user config that names
 //!   the variable, never its value.
+//! - `cargo` ([`cargo`]): `cargo publish` of the workspace's packages in dependency order,
+//!   each waited for on the registry's sparse index before its dependents; the plan's dry run
+//!   runs in a temporary copy.
 //! - `pypi` ([`pypi`]): `twine upload` of the `files` globs to `registry` (an upload URL, default
 //!   PyPI's), the credentials in `TWINE_USERNAME`/`TWINE_PASSWORD` or a token in `PYPI_TOKEN`
 //!   (or `token-env`); the version is looked for on `index` (default derived from the upload URL).
 
+mod cargo;
 mod npm;
 mod pypi;
 
@@ -40,6 +44,17 @@ pub enum PublishStep {
         /// The dist-tag (`latest` unless given).
         tag: Option<Template>,
         access: Option<String>,
+        token_env: Option<String>,
+    },
+    Cargo {
+        /// The workspace's folder, relative to the repository.
+        path: Option<Template>,
+        /// A registry name of cargo's config; default crates.io.
+        registry: Option<Template>,
+        /// The registry's sparse index, for the look-ups (default from cargo's config).
+        index: Option<Template>,
+        /// Default: every publishable member.
+        packages: Vec<Template>,
         token_env: Option<String>,
     },
     Pypi {
@@ -93,7 +108,7 @@ const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the re
 
 impl Kind for PublishStep {
     const SPEC: KindSpec = KindSpec {
-        values: &["npm", "pypi"],
+        values: &["npm", "cargo", "pypi"],
         options: &[
             OptionSpec::string("path").about(PATH),
             OptionSpec::string("registry"),
@@ -102,6 +117,7 @@ impl Kind for PublishStep {
             OptionSpec::list("files"),
             OptionSpec::string("index"),
             OptionSpec::string("package"),
+            OptionSpec::list("packages"),
             OptionSpec::string("token-env"),
         ],
         outputs: &["package", "version", "registry"],
@@ -113,7 +129,7 @@ impl Kind for PublishStep {
 
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let value = options.string("publish").ok_or(Reported)?;
-        let kind = options.one_of(&value, "publish", &["npm", "pypi"])?;
+        let kind = options.one_of(&value, "publish", &["npm", "cargo", "pypi"])?;
         let token_env = options.string("token-env").map(Spanned::into_inner);
         Ok(match kind {
             "npm" => {
@@ -133,6 +149,13 @@ impl Kind for PublishStep {
                     token_env,
                 }
             }
+            "cargo" => PublishStep::Cargo {
+                path: options.template("path")?,
+                registry: options.template("registry")?,
+                index: options.template("index")?,
+                packages: options.templates("packages")?,
+                token_env,
+            },
             _ => {
                 let files = options.templates("files")?;
                 if files.is_empty() {
@@ -166,6 +189,18 @@ impl Kind for PublishStep {
                 all.extend(registry.iter().map(|value| ("registry", value)));
                 all.extend(tag.iter().map(|value| ("tag", value)));
             }
+            PublishStep::Cargo {
+                path,
+                registry,
+                index,
+                packages,
+                ..
+            } => {
+                all.extend(path.iter().map(|value| ("path", value)));
+                all.extend(registry.iter().map(|value| ("registry", value)));
+                all.extend(index.iter().map(|value| ("index", value)));
+                all.extend(packages.iter().map(|value| ("packages", value)));
+            }
             PublishStep::Pypi {
                 files,
                 registry,
@@ -192,6 +227,20 @@ impl Kind for PublishStep {
                 registry: registry.clone(),
                 token_envs: token_env.iter().cloned().collect(),
             }],
+            PublishStep::Cargo {
+                registry,
+                token_env,
+                ..
+            } => vec![crate::core::Need::Variable {
+                names: vec![token_env.clone().unwrap_or_else(|| match registry {
+                    Some(registry) => format!(
+                        "CARGO_REGISTRIES_{}_TOKEN",
+                        registry.source().to_ascii_uppercase().replace('-', "_")
+                    ),
+                    None => "CARGO_REGISTRY_TOKEN".to_owned(),
+                })],
+                service: "the Cargo registry",
+            }],
             PublishStep::Pypi { token_env, .. } => vec![crate::core::Need::Variable {
                 names: vec![
                     token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
@@ -206,6 +255,7 @@ impl Kind for PublishStep {
         let version = variables.get_key("version").unwrap_or("{version}");
         match self {
             PublishStep::Npm { .. } => format!("publish {version} to npm"),
+            PublishStep::Cargo { .. } => format!("publish {version} with cargo"),
             PublishStep::Pypi { .. } => format!("publish {version} to PyPI"),
         }
     }
@@ -219,6 +269,19 @@ impl Kind for PublishStep {
                 registry
                     .as_ref()
                     .map_or_else(|| "the npm registry".to_owned(), show_code)
+            )),
+            PublishStep::Cargo {
+                registry, packages, ..
+            } => Explained::new(format!(
+                "Publish {} to {} with `cargo publish`, dependencies first.",
+                if packages.is_empty() {
+                    "the workspace's publishable packages".to_owned()
+                } else {
+                    codes(packages)
+                },
+                registry
+                    .as_ref()
+                    .map_or_else(|| "crates.io".to_owned(), show_code)
             )),
             PublishStep::Pypi {
                 files, registry, ..
@@ -236,6 +299,7 @@ impl Kind for PublishStep {
     fn preview(&self, step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         match self {
             PublishStep::Npm { .. } => npm::preview(self, step, cx),
+            PublishStep::Cargo { .. } => cargo::preview(self, step, cx),
             PublishStep::Pypi { .. } => pypi::preview(self, step, cx),
         }
     }
@@ -243,6 +307,7 @@ impl Kind for PublishStep {
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         match self {
             PublishStep::Npm { .. } => npm::execute(self, step, cx),
+            PublishStep::Cargo { .. } => cargo::execute(self, step, cx),
             PublishStep::Pypi { .. } => pypi::execute(self, step, cx),
         }
     }
@@ -250,6 +315,7 @@ impl Kind for PublishStep {
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let done = match self {
             PublishStep::Npm { .. } => npm::published(self, cx)?,
+            PublishStep::Cargo { .. } => cargo::published(self, cx)?,
             PublishStep::Pypi { .. } => pypi::published(self, cx)?,
         };
         Ok(if done { Probe::Done } else { Probe::NotDone })
