@@ -200,3 +200,26 @@ fn publishing_and_syncing_commands_become_their_kinds() {
         "{toml}"
     );
 }
+
+#[test]
+fn tables_quotes_questions_dates_and_fragments_are_no_tasks() {
+    let toml = drafted(
+        "# Release\n\n| series | date |\n|---|---|\n| v2.4 | 2018-09-06 |\n\n> Important: keep the dot.\n\nWhat feedback is valuable?\n\nDecember 23, 2026\n\nRun the benchmark for three days on the candidate, then compare it with the last\nrelease.\n\n- Publish the release\n",
+    );
+    for text in [
+        "| v2.4",
+        "> Important",
+        "What feedback",
+        "December 23",
+        "release.\"",
+    ] {
+        assert!(
+            !toml.contains(&format!("manual = \"{text}")),
+            "{text}: {toml}"
+        );
+    }
+    assert!(
+        toml.contains("# RELEASE.md:5: | v2.4 | 2018-09-06 |"),
+        "{toml}"
+    );
+}

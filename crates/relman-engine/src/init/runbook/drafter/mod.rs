@@ -162,6 +162,12 @@ impl Drafter {
                         self.intro.push(self.cite(block.line, &text));
                         continue;
                     }
+                    if layout.children[index].is_empty() && not_a_task(&text, raw, list.is_some()) {
+                        self.flush_intro();
+                        let note = self.cite(block.line, &text);
+                        self.current.note(note);
+                        continue;
+                    }
                     let children = &layout.children[index];
                     if !children.is_empty() && self.children_are_one_task(blocks, children) {
                         self.checklist(block, &text, blocks, children);
@@ -701,6 +707,30 @@ fn explains(text: &str) -> bool {
         || [" can ", " could ", " may ", " might "]
             .iter()
             .any(|modal| plain.contains(modal))
+}
+
+/// A date on a line of its own (a schedule): "December 23, 2026", "2026-12-23".
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})\.?$")
+        .expect("the date expression is valid")
+});
+
+/// Lines that are never a person's task: a table row, a quotation, a question, a date or a
+/// heading written as text, and, outside a list, a fragment that continues the line before (a
+/// few words starting in lower case, no command: "on GitHub Actions.").
+fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
+    let raw = raw.trim();
+    let text = text.trim();
+    raw.starts_with('|')
+        || raw.starts_with('>')
+        || (raw.starts_with('#') && !raw.starts_with("#."))
+        || text.ends_with('?')
+        || DATE.is_match(text)
+        || (!in_list
+            && text.chars().next().is_some_and(char::is_lowercase)
+            && text.split_whitespace().count() < 6
+            && !imperative(text)
+            && !commands::looks_like_command(&text.replace('`', "")))
 }
 
 /// Verbs a runbook's instructions start with.
