@@ -129,11 +129,7 @@ impl Kind for HomebrewStep {
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let (root, relative) = self.target(cx)?;
         let url = cx.render(&self.url)?;
-        if url.contains(['"', '\\', '\n']) {
-            return Err(StepError::new(format!(
-                "`{url}` cannot be written in a formula"
-            )));
-        }
+        check_ruby_string(&url)?;
         let sha256 = match cx.context_value("sha256") {
             Some(sha) => sha.to_owned(),
             None => {
@@ -148,6 +144,9 @@ impl Kind for HomebrewStep {
             .as_ref()
             .map(|version| cx.render(version))
             .transpose()?;
+        if let Some(version) = &version {
+            check_ruby_string(version)?;
+        }
         let path = root.join(&relative);
         let before = fs_err::read_to_string(&path)
             .map_err(|error| StepError::new(format!("cannot read the formula: {error}")))?;
@@ -239,6 +238,19 @@ impl HomebrewStep {
     }
 }
 
+/// A value written inside a formula's double-quoted Ruby string: no quote, backslash, line
+/// break or `#{` (Ruby would run what is inside it when brew loads the formula).
+fn check_ruby_string(value: &str) -> Result<(), StepError> {
+    if value.contains(['"', '\\', '\n', '\r']) || value.contains("#{") {
+        return Err(
+            StepError::new(format!("`{value}` cannot be written in a formula")).with_hint(
+                "a formula's values are Ruby strings: no quotes, backslashes, line breaks or `#{`",
+            ),
+        );
+    }
+    Ok(())
+}
+
 fn sha256_of(path: &Path) -> Result<String, StepError> {
     let bytes = fs_err::read(path).map_err(|error| {
         StepError::new(format!("cannot read the tarball: {error}"))
@@ -309,6 +321,14 @@ mod tests {
     use super::*;
 
     const FORMULA: &str = "class Greeter < Formula\n  desc \"Greets\"\n  homepage \"https://example.org\"\n  url \"https://example.org/greeter-1.0.tar.gz\"\n  sha256 \"aaaa\"\n  license \"MIT\"\n\n  bottle do\n    sha256 cellar: :any, arm64_sonoma: \"bbbb\"\n  end\n\n  resource \"dep\" do\n    url \"https://example.org/dep.tar.gz\"\n    sha256 \"cccc\"\n  end\nend\n";
+
+    #[test]
+    fn values_that_would_be_ruby_code_are_refused() {
+        for bad in ["https://x/#{system('id')}", "a\"b", "a\nb"] {
+            assert!(check_ruby_string(bad).is_err(), "{bad}");
+        }
+        assert!(check_ruby_string("https://example.org/a-1.0.tar.gz#sha").is_ok());
+    }
 
     #[test]
     fn only_the_main_url_and_its_sha_change() {
