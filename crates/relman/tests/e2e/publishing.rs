@@ -70,7 +70,10 @@ timeout = "20s"
     fixture.set_env("NPM_TOKEN", registry.token());
 
     let plan = fixture.relman(&["plan", "release"]);
-    plan.expect(0).stdout_has("npm publish --registry");
+    // Every value glued to its option (`--registry=URL`): nothing from relman.toml reads as
+    // another option.
+    plan.expect(0)
+        .stdout_has(&format!("$ npm publish '--registry={}'", registry.url()));
     assert!(registry.versions("relman-e2e-greeter").is_empty());
 
     let killed = fixture.relman(&["release"]);

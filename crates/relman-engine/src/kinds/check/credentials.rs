@@ -232,10 +232,11 @@ fn npm(
             env.push((variable.clone(), value.to_owned()));
         }
     }
-    let argv: Vec<String> = ["npm", "whoami", "--registry", &registry]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let argv: Vec<String> = vec![
+        "npm".to_owned(),
+        "whoami".to_owned(),
+        format!("--registry={registry}"),
+    ];
     let mut lines = Vec::new();
     match run_command(
         &argv,

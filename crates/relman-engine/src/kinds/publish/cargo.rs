@@ -51,15 +51,39 @@ fn resolve(
     else {
         unreachable!("a cargo publish step");
     };
+    let registry = registry
+        .as_ref()
+        .map(render)
+        .transpose()?
+        .map(|name| cargo_name(name, "registry"))
+        .transpose()?;
+    let wanted = packages
+        .iter()
+        .map(|package| cargo_name(render(package)?, "package"))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Resolved {
         folder: match path {
             Some(path) => inside(root, &render(path)?, "the workspace")?,
             None => root.to_path_buf(),
         },
-        registry: registry.as_ref().map(render).transpose()?,
+        registry,
         index: index.as_ref().map(render).transpose()?,
-        wanted: packages.iter().map(render).collect::<Result<_, _>>()?,
+        wanted,
     })
+}
+
+/// A package or registry name as cargo spells them (letters, digits, `-`, `_`, not starting with
+/// `-`): a value from relman.toml that is anything else never reaches cargo's command line, where
+/// it could read as another option or name a registry's config key.
+fn cargo_name(value: String, what: &str) -> Result<String, StepError> {
+    let plain = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if value.is_empty() || !plain || value.starts_with('-') {
+        return Err(StepError::new(format!("`{value}` is not a {what} name"))
+            .with_hint("cargo's names are letters, digits, `-` and `_`, not starting with `-`"));
+    }
+    Ok(value)
 }
 
 /// The cargo variables of the environment (registry settings and tokens), handed to cargo.
@@ -187,13 +211,15 @@ fn index_url(resolved: &Resolved, env: &Environment, root: &Path) -> Result<Stri
     )))
 }
 
+/// `--name=value`: no value from relman.toml can read as another option.
 fn publish_argv(resolved: &Resolved, package: &str) -> Vec<String> {
-    let mut argv: Vec<String> = ["cargo", "publish", "-p", package]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let mut argv: Vec<String> = vec![
+        "cargo".to_owned(),
+        "publish".to_owned(),
+        format!("--package={package}"),
+    ];
     if let Some(registry) = &resolved.registry {
-        argv.extend(["--registry".to_owned(), registry.clone()]);
+        argv.push(format!("--registry={registry}"));
     }
     argv
 }
@@ -399,4 +425,34 @@ fn token(
     );
     let name = token_env.clone().unwrap_or(default);
     first_secret(env, &[name.as_str()]).map(|(_, secret)| secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_could_be_options_are_refused() {
+        for bad in ["--config=build.rustc='sh'", "-Zx", "", "a b", "crates.io"] {
+            assert!(cargo_name(bad.to_owned(), "package").is_err(), "{bad}");
+        }
+        assert_eq!(
+            cargo_name("relman-it_core".to_owned(), "package").unwrap(),
+            "relman-it_core"
+        );
+    }
+
+    #[test]
+    fn every_value_is_glued_to_its_option() {
+        let resolved = Resolved {
+            folder: PathBuf::from("."),
+            registry: Some("local".to_owned()),
+            index: None,
+            wanted: Vec::new(),
+        };
+        assert_eq!(
+            publish_argv(&resolved, "app"),
+            ["cargo", "publish", "--package=app", "--registry=local"]
+        );
+    }
 }

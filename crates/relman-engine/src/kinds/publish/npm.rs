@@ -51,17 +51,17 @@ fn resolve(
             ),
         );
     }
+    // `--name=value`: no value (a tag from relman.toml) can read as another option.
     let mut argv: Vec<String> = vec![
         "npm".into(),
         "publish".into(),
-        "--registry".into(),
-        registry.clone(),
+        format!("--registry={registry}"),
     ];
     if let Some(tag) = tag {
-        argv.extend(["--tag".to_owned(), render(tag)?]);
+        argv.push(format!("--tag={}", render(tag)?));
     }
     if let Some(access) = access {
-        argv.extend(["--access".to_owned(), access.clone()]);
+        argv.push(format!("--access={access}"));
     }
     Ok(Resolved {
         folder,

@@ -82,12 +82,13 @@ fn argv(resolved: &Resolved, files: &[String]) -> Vec<String> {
         "upload",
         "--non-interactive",
         "--disable-progress-bar",
-        "--repository-url",
     ]
     .into_iter()
     .map(str::to_owned)
     .collect();
-    argv.push(resolved.registry.clone());
+    // `--name=value` and `--` before the files: nothing from relman.toml reads as an option.
+    argv.push(format!("--repository-url={}", resolved.registry));
+    argv.push("--".to_owned());
     argv.extend(files.iter().cloned());
     argv
 }
@@ -240,4 +241,24 @@ pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, 
         finish(cx, &package, &version, &resolved.registry, true);
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_registry_or_file_reads_as_an_option() {
+        let resolved = Resolved {
+            registry: "--config-file=/etc/x".to_owned(),
+            index: String::new(),
+            globs: Vec::new(),
+            package: None,
+        };
+        let argv = argv(&resolved, &["--verbose".to_owned()]);
+        assert_eq!(
+            argv[argv.len() - 3..],
+            ["--repository-url=--config-file=/etc/x", "--", "--verbose"]
+        );
+    }
 }
