@@ -2,8 +2,10 @@
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
 # ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
 # twine, aiosmtpd, docker-registry, htpasswd, openssl), towncrier (the changelog oracle), uv and
-# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain), and verdaccio (a
-# real npm registry, into $HOME/.cache/relman/npm-tools).
+# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain), the two Keep a
+# Changelog tools, PyPI `keepachangelog` and npm `keep-a-changelog` (the promotion oracles; the npm
+# one is linked into the venv as `keep-a-changelog`), and verdaccio (a real npm registry, into
+# $HOME/.cache/relman/npm-tools).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,4 +52,15 @@ if [ ! -x "$NPM_TOOLS/node_modules/.bin/verdaccio" ]; then
     mkdir -p "$NPM_TOOLS"
     npm install --prefix "$NPM_TOOLS" --no-audit --no-fund --loglevel=error 'verdaccio@6.8.0' >/dev/null
 fi
+if [ ! -x "$VENV/bin/keepachangelog" ]; then
+    log "pip install keepachangelog into $VENV (the Keep a Changelog promotion oracle)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'keepachangelog==2.0.0'
+fi
+KAC_NPM="${RELMAN_KAC_NPM:-$HOME/.cache/relman/keep-a-changelog-npm}"
+if [ ! -x "$KAC_NPM/node_modules/.bin/changelog" ]; then
+    log "npm install keep-a-changelog into $KAC_NPM (the second Keep a Changelog oracle)"
+    mkdir -p "$KAC_NPM"
+    npm install --silent --no-audit --no-fund --prefix "$KAC_NPM" 'keep-a-changelog@3.1.0' >/dev/null
+fi
+ln -sf "$KAC_NPM/node_modules/.bin/changelog" "$VENV/bin/keep-a-changelog"
 log "ready"

@@ -1,7 +1,7 @@
 //! Running a frozen plan: the journal is written before and after every step; a step left
 //! `running` by a crash is reconciled by its probe before anything is done again; a step that
-//! waits for a person or the outside world pauses the release; `abort` takes back the local
-//! effects that were not pushed, newest first.
+//! waits for a person or the outside world pauses the release; `abort` (the `abort` module)
+//! takes back relman's own local effects, newest first, and nothing a person did.
 
 use std::time::Instant;
 
@@ -13,12 +13,15 @@ use crate::core::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
 use crate::journal::{
     Journal, JournalError, JournalFile, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord,
-    StepState, Undo,
+    StepState,
 };
 use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
+
+mod abort;
+mod baseline;
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +57,12 @@ pub enum RunError {
     NothingInProgress,
     #[error("the plan cannot start: {0}")]
     ChecksFailed(String),
+    #[error(
+        "{} changed since relman wrote {}: abort would lose that work, so it changed nothing",
+        list(files),
+        if files.len() == 1 { "it" } else { "them" }
+    )]
+    ChangedSince { files: Vec<String> },
     #[error(transparent)]
     Step(#[from] StepError),
     #[error(transparent)]
@@ -68,9 +77,20 @@ impl RunError {
             RunError::InProgress { .. } => Some("finish it with `relman resume`, see it with `relman status`, or end it with `relman abort`".to_owned()),
             RunError::NothingInProgress => Some("start one with `relman run WORKFLOW`; `relman status` shows the last one".to_owned()),
             RunError::ChecksFailed(_) => None,
+            RunError::ChangedSince { .. } => Some("keep your changes elsewhere and put the files back as the release left them (`git diff` shows both), then `relman abort` again; or finish the release with `relman resume`".to_owned()),
             RunError::Step(error) => error.hint.clone(),
             RunError::Git(error) => error.hint(),
         }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`, each in backticks.
+fn list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -244,6 +264,7 @@ impl Runner<'_> {
             plan: frozen,
             steps,
             runtime: Default::default(),
+            baselines: Default::default(),
         };
         state.save(&journal)?;
         self.reporter.event(Event::Release {
@@ -381,6 +402,24 @@ impl Runner<'_> {
                 Ok(checkout) => checkout,
                 Err(error) => return self.fail(state, journal, index, &title, error, started),
             };
+            // What `abort` returns this checkout to, written before the step changes it.
+            if let Err(error) = self.record_baseline(journal, state, index, checkout.as_ref()) {
+                return self.fail(state, journal, index, &title, error, started);
+            }
+            // `{changelog}` is what the file holds now (a person or a `run` step may have edited
+            // it since the plan), read once: a resumed step sends what it sent before.
+            if crate::plan::reads_changelog(&step.kind)
+                && !journal.steps[index]
+                    .context
+                    .contains_key(crate::core::CHANGELOG_READ)
+                && !plan.version.is_empty()
+                && let Ok(section) = self.project.changelog_section_whole(&plan.version)
+            {
+                journal.steps[index]
+                    .context
+                    .insert(crate::core::CHANGELOG_READ.to_owned(), section);
+                state.save(journal)?;
+            }
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
@@ -596,69 +635,6 @@ impl Runner<'_> {
         })
     }
 
-    /// Ends the release in progress: undoes, newest first, the local effects that were not
-    /// pushed, and lists what remains outside the clone.
-    pub fn abort(&mut self) -> Result<AbortReport, RunError> {
-        let state = self.state();
-        let _lock = self.lock(&state)?;
-        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
-        if !journal.state.in_progress() {
-            return Err(RunError::NothingInProgress);
-        }
-        let repo = &self.project.repo;
-        if repo.cherry_pick_in_progress() {
-            repo.cherry_pick_abort()?;
-        }
-        let redactor = redactor(self.project, self.env);
-        let pushed: Vec<String> = journal
-            .steps
-            .iter()
-            .flat_map(|record| record.remote.iter())
-            .flat_map(|effect| effect.pushed_refs.iter().cloned())
-            .collect();
-        let mut report = AbortReport::default();
-        // Once a commit is kept because it was pushed, the files it committed stay as they are.
-        let mut keep_files = false;
-        for index in (0..journal.steps.len()).rev() {
-            let record = &journal.steps[index];
-            if !matches!(
-                record.state,
-                StepState::Done | StepState::Running | StepState::Failed | StepState::Paused
-            ) {
-                continue;
-            }
-            report.remote.extend(record.remote.iter().rev().cloned());
-            let undos: Vec<Undo> = record.undo.iter().rev().cloned().collect();
-            for undo in undos {
-                let result = match undo {
-                    Undo::RunStepUndo { .. } => {
-                        self.run_step_undo(&mut journal, &state, index, &redactor)
-                    }
-                    undo => self.undo(&undo, &pushed, &mut keep_files),
-                };
-                match result {
-                    Ok(Some(done)) => report.undone.push(done),
-                    Ok(None) => {}
-                    Err(kept) => report.kept.push(kept),
-                }
-            }
-            let record = &journal.steps[index];
-            if record.state != StepState::Done || !record.undo.is_empty() {
-                journal.steps[index].state = StepState::Undone;
-            }
-        }
-        report.remote.reverse();
-        journal.state = ReleaseState::Aborted;
-        journal.updated_at = self.env.timestamp();
-        state.save(&journal)?;
-        state.archive(&journal)?;
-        self.reporter.event(Event::Finished {
-            state: ReleaseState::Aborted,
-            message: None,
-        });
-        Ok(report)
-    }
-
     /// The checkout named by the `dir` of the step at `index`, relative to the project's work
     /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
     #[allow(clippy::too_many_arguments)]
@@ -721,175 +697,6 @@ impl Runner<'_> {
         let repo = relman_git::Repository::discover(&root).map_err(StepError::from)?;
         let root = repo.work_tree().map_or(root, std::path::Path::to_path_buf);
         Ok(Some(Checkout { root, repo }))
-    }
-
-    /// Runs the undo command of the step at `index` (a `run` step's `undo`), rendered now (with
-    /// the environment of now).
-    fn run_step_undo(
-        &mut self,
-        journal: &mut Journal,
-        state: &StateDir,
-        index: usize,
-        redactor: &Redactor,
-    ) -> Result<Option<String>, String> {
-        let plan = journal.plan.clone();
-        let facts = plan.facts();
-        let checkout = self
-            .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
-            .map_err(|error| redactor.redact(&error.to_string()))?;
-        let command = {
-            let cx = self.cx(
-                &facts,
-                journal,
-                state,
-                index,
-                redactor,
-                false,
-                checkout.as_ref(),
-            );
-            plan.steps[index]
-                .kind
-                .undo_command(&cx)
-                .map_err(|error| redactor.redact(&error.to_string()))?
-        };
-        let Some(crate::core::UndoCommand { argv, cwd, env }) = command else {
-            return Ok(None);
-        };
-        let reporter = &mut *self.reporter;
-        kinds::run_command(&argv, &cwd, &env, None, |line| {
-            reporter.event(Event::StepOutput {
-                number: 0,
-                line: redactor.redact(line),
-            });
-        })
-        .map_err(|error| redactor.redact(&error.to_string()))?;
-        Ok(Some(
-            redactor.redact(&format!("ran `{}`", shell_words::join(&argv))),
-        ))
-    }
-
-    /// Takes back one local effect. `Ok(Some)` says what was done, `Err` why it was kept.
-    fn undo(
-        &mut self,
-        undo: &Undo,
-        pushed: &[String],
-        keep_files: &mut bool,
-    ) -> Result<Option<String>, String> {
-        let repo = &self.project.repo;
-        let git =
-            |result: Result<(), relman_git::GitError>| result.map_err(|error| error.to_string());
-        match undo {
-            Undo::RestoreFile { path, content } => {
-                if *keep_files {
-                    return Err(format!(
-                        "{}: kept as committed (the release commit was pushed)",
-                        path.display()
-                    ));
-                }
-                let full = self.project.root.join(path);
-                match content {
-                    Some(content) => relman_version::files::write_atomic(&full, content.as_bytes())
-                        .map_err(|error| error.to_string())?,
-                    None => match fs_err::remove_file(&full) {
-                        Ok(()) => {}
-                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(error) => return Err(error.to_string()),
-                    },
-                }
-                Ok(Some(format!("restored {}", path.display())))
-            }
-            Undo::ResetBranch { branch, to, from } => {
-                if pushed.contains(&format!("refs/heads/{branch}")) {
-                    *keep_files = true;
-                    return Err(format!(
-                        "branch `{branch}` was pushed: its commits stay (see below)"
-                    ));
-                }
-                let current = repo.current_branch().map_err(|error| error.to_string())?;
-                if current.as_deref() != Some(branch.as_str()) {
-                    return Err(format!(
-                        "`{branch}` is not checked out: left at {}",
-                        &from[..from.len().min(7)]
-                    ));
-                }
-                let head = repo.head_sha().map_err(|error| error.to_string())?;
-                if head != *from {
-                    return Err(format!(
-                        "`{branch}` moved since the release (now at {}): left as it is",
-                        &head[..head.len().min(7)]
-                    ));
-                }
-                git(repo.reset_hard(to))?;
-                Ok(Some(format!(
-                    "moved `{branch}` back to {}",
-                    &to[..to.len().min(7)]
-                )))
-            }
-            Undo::DeleteTag { tag } => {
-                if pushed.contains(&format!("refs/tags/{tag}")) {
-                    return Err(format!("tag `{tag}` was pushed: kept here too"));
-                }
-                if !repo.tag_exists(tag).map_err(|error| error.to_string())? {
-                    return Ok(None);
-                }
-                git(repo.delete_tag(tag))?;
-                Ok(Some(format!("deleted tag `{tag}`")))
-            }
-            Undo::DeleteBranch { branch, back_to } => {
-                if pushed.contains(&format!("refs/heads/{branch}")) {
-                    return Err(format!("branch `{branch}` was pushed: kept here too"));
-                }
-                if repo
-                    .current_branch()
-                    .map_err(|error| error.to_string())?
-                    .as_deref()
-                    == Some(branch.as_str())
-                {
-                    match back_to {
-                        Some(back) => git(repo.switch(back))?,
-                        None => {
-                            return Err(format!(
-                                "`{branch}` is checked out and there is no branch to go back to"
-                            ));
-                        }
-                    }
-                }
-                if !repo
-                    .branch_names()
-                    .map_err(|error| error.to_string())?
-                    .contains(branch)
-                {
-                    return Ok(None);
-                }
-                git(repo.delete_branch(branch))?;
-                Ok(Some(format!("deleted branch `{branch}`")))
-            }
-            Undo::SwitchBack { to } => {
-                if repo
-                    .current_branch()
-                    .map_err(|error| error.to_string())?
-                    .as_deref()
-                    == Some(to.as_str())
-                {
-                    return Ok(None);
-                }
-                git(repo.switch(to))?;
-                Ok(Some(format!("switched back to `{to}`")))
-            }
-            Undo::Command { argv, cwd } => {
-                let reporter = &mut *self.reporter;
-                kinds::run_command(argv, cwd, &[], None, |line| {
-                    reporter.event(Event::StepOutput {
-                        number: 0,
-                        line: line.to_owned(),
-                    });
-                })
-                .map_err(|error| error.to_string())?;
-                Ok(Some(format!("ran `{}`", shell_words::join(argv))))
-            }
-            // Run by `run_step_undo`, which can render it.
-            Undo::RunStepUndo { .. } => Ok(None),
-        }
     }
 }
 

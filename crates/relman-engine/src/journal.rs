@@ -3,7 +3,8 @@
 //!
 //! It is plain JSON on purpose: when a release must be repaired by hand, a person can read it.
 //! It holds the frozen plan (what was confirmed), each step's state, timings and outputs, and what
-//! `abort` needs to undo local effects. It never holds an environment variable's value, and every
+//! `abort` needs to undo local effects: each checkout as it was before the release, and each
+//! step's undos (a file's bytes before, and a digest of what relman wrote). It never holds an environment variable's value, and every
 //! text in it is masked before it is written.
 
 use std::collections::BTreeMap;
@@ -12,8 +13,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::core::{
+    Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
+};
 use crate::core::{Ledger, PlanFacts, StepError, StepFacts};
-pub use crate::core::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
 use crate::environment::Environment;
 use crate::kinds::StepDef;
 use crate::template::Variables;
@@ -39,6 +42,10 @@ pub struct Journal {
     pub steps: Vec<StepRecord>,
     /// Values learnt while running (`sha` after the commit, `release_url`, `pr_number` …).
     pub runtime: BTreeMap<String, String>,
+    /// Each checkout the release changed, as it was before (by the path of its work tree):
+    /// what `abort` returns the index and the branches to. Absent from journals of relman 0.1.0.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub baselines: BTreeMap<String, Baseline>,
 }
 
 /// What `run` freezes into the journal: enough to execute and resume without re-planning.

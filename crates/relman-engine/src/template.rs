@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Variables every template may use (SPEC section 3), besides `env.*`, `args.*` and `steps.*`.
+/// Variables every template may use, besides `env.*`, `args.*` and `steps.*`.
 pub const VARIABLES: &[&str] = &[
     "version",
     "previous_version",

@@ -150,6 +150,12 @@ impl Repository {
         }
     }
 
+    /// A logical variable of git (`git var GIT_COMMITTER_IDENT`).
+    pub fn var(&self, name: &str) -> Result<String, GitError> {
+        check_revision(name)?;
+        Ok(self.git(["var", name]).run_text()?.trim_end().to_owned())
+    }
+
     /// The value of a config key as git resolves it (all scopes, `-c` config included), `None`
     /// when unset.
     pub fn config_get(&self, key: &str) -> Result<Option<String>, GitError> {

@@ -36,7 +36,9 @@ pub const SMTP_URL_ENV: &str = "RELMAN_SMTP_URL";
 /// A PEM file of CA certificates the SMTP server's certificate may chain to.
 pub const SMTP_CA_ENV: &str = "RELMAN_SMTP_CA_FILE";
 
+pub mod notes;
 pub mod polling;
+pub(crate) mod signing;
 
 use std::path::{Path, PathBuf};
 
@@ -324,16 +326,6 @@ pub(crate) fn secret_env(env: &Environment, name: &str, what: &str) -> Result<Se
                 .with_hint(format!("export `{name}` before running the release")),
         ),
     }
-}
-
-/// The plan's note for a credential that is not set.
-pub(crate) fn missing_secret_note(env: &Environment, name: &str, what: &str) -> Option<Effect> {
-    env.var(name)
-        .filter(|value| !value.trim().is_empty())
-        .is_none()
-        .then(|| Effect::Note {
-            text: format!("`{name}` is not set: set it to {what} before running"),
-        })
 }
 
 /// A key no other run chooses (an `Idempotency-Key`): the SHA-256 of the moment, the process

@@ -114,7 +114,8 @@ pub struct ChangelogConfig {
     /// The changelog file; default `CHANGELOG.md` (or towncrier's `filename`).
     #[schemars(with = "Option<String>")]
     pub file: Option<Spanned<String>>,
-    /// `commits` (conventional commits) or `fragments` (towncrier news fragments).
+    /// Where release notes come from: `commits`, `fragments` (towncrier news fragments), `file`
+    /// (written by hand in the file's unreleased section) or `github` (GitHub's generated notes).
     #[schemars(with = "Option<String>")]
     pub from: Option<Spanned<String>>,
     /// The news fragments folder (towncrier's `directory`).
@@ -125,6 +126,15 @@ pub struct ChangelogConfig {
     pub template: Option<Spanned<String>>,
     /// Include commits that are not features, fixes or performance work.
     pub include_other: Option<bool>,
+    /// Conventional Commits types the project uses besides `feat`, `fix`, `docs`, `style`,
+    /// `refactor`, `perf`, `test`, `build`, `ci`, `chore` and `revert`.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub types: Option<Spanned<Vec<String>>>,
+    /// The bump each news fragment type calls for with `auto`: `major`, `minor`, `patch` or
+    /// `none` (default: `removal`/`breaking` major, `feature` minor, `bugfix`, `security`,
+    /// `deprecation` and other types patch, `doc`/`misc` none).
+    #[schemars(with = "Option<std::collections::BTreeMap<String, String>>")]
+    pub levels: Option<IndexMap<String, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -279,6 +279,29 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
     {
         cx.error_hint(tag.span(), error.to_string(), "write it like `v{version}`");
     }
+    // Not templates: a placeholder there would be used as written (`branch` is a glob, whose
+    // `{a,b}` alternatives are fine).
+    for (key, value) in [("remote", &remote), ("branch", &branch)] {
+        if let Some(value) = value
+            && value
+                .get_ref()
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}'))
+                .any(|(inside, _)| !inside.contains(','))
+        {
+            cx.error_hint(
+                value.span(),
+                format!(
+                    "`[project] {key}` is not a template: `{}` would be used as written",
+                    value.get_ref()
+                ),
+                format!(
+                    "write the {key}'s name; a step's `remote` and `branch` options take templates"
+                ),
+            );
+        }
+    }
     if let Some(scheme) = &scheme
         && let Err(error) = scheme.get_ref().parse::<relman_version::scheme::Scheme>()
     {
@@ -351,25 +374,51 @@ fn validate_changelog(cx: &mut Cx<'_>, raw: raw::ChangelogConfig) -> ChangelogOp
         fragments,
         template,
         include_other,
+        types,
+        levels,
     } = raw;
+    const SOURCES: [&str; 4] = ["commits", "fragments", "file", "github"];
     let source = from.and_then(|from| match from.get_ref().as_str() {
         "commits" => Some(ChangelogSource::Commits),
         "fragments" => Some(ChangelogSource::Fragments),
+        "file" => Some(ChangelogSource::File),
+        "github" => Some(ChangelogSource::Github),
         other => {
-            let suggestion = Suggestion::closest(other, ["commits", "fragments"]);
+            let suggestion = Suggestion::closest(other, SOURCES);
             cx.error(
                 from.span(),
-                format!("`from = \"{other}\"`: expected `commits` or `fragments`{suggestion}"),
+                format!(
+                    "`from = \"{other}\"`: expected `commits`, `fragments`, `file` or `github`{suggestion}"
+                ),
             );
             None
         }
     });
+    const LEVELS: [&str; 4] = ["major", "minor", "patch", "none"];
+    let mut level_map = std::collections::BTreeMap::new();
+    for (fragment_type, level) in levels.unwrap_or_default() {
+        if LEVELS.contains(&level.get_ref().as_str()) {
+            level_map.insert(fragment_type, level.get_ref().clone());
+        } else {
+            let suggestion = Suggestion::closest(level.get_ref(), LEVELS);
+            cx.error_hint(
+                level.span(),
+                format!(
+                    "`{fragment_type} = \"{}\"`: expected `major`, `minor`, `patch` or `none`{suggestion}",
+                    level.get_ref()
+                ),
+                "`[changelog.levels]` says which bump each news fragment type calls for with `auto`",
+            );
+        }
+    }
     ChangelogOptions {
         file: file.map(Spanned::into_inner),
         source,
         fragments: fragments.map(Spanned::into_inner),
         template: template.map(Spanned::into_inner),
         include_other: include_other.unwrap_or(false),
+        types: types.map(Spanned::into_inner).unwrap_or_default(),
+        levels: level_map,
     }
 }
 

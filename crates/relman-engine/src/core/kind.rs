@@ -4,7 +4,7 @@
 
 use super::explain::{ExplainCx, Explained};
 use super::options::{OptionSpec, OptionType, Options, Reported};
-use super::{Effect, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo};
+use super::{Effect, Need, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo};
 use crate::template::{Template, Variables};
 
 /// What a kind declares: its key, the values and options it takes, what it exposes. Validation,
@@ -35,6 +35,9 @@ pub struct KindSpec {
     pub read_only: bool,
     /// Whether it commits what the steps before it changed in its checkout.
     pub commits: bool,
+    /// Whether it writes a version: the workflow's first decides `{version}`, a later one
+    /// `{dev_version}`.
+    pub writes_version: bool,
     /// Whether it writes this release's section into the changelog (else the plan takes a
     /// section a person wrote, when there is one).
     pub writes_changelog: bool,
@@ -59,6 +62,7 @@ impl KindSpec {
             owns_name: false,
             read_only: false,
             commits: false,
+            writes_version: false,
             writes_changelog: false,
             plans_its_files: false,
             outputs: &[],
@@ -108,6 +112,12 @@ pub trait Kind: Sized {
     /// Every template among its options, with the option's name.
     fn templates(&self) -> Vec<(&'static str, &Template)>;
 
+    /// What it needs from the machine it runs on (a token, a signing key), proven by `plan`
+    /// before any effect. The `{env.NAME}` among its templates are needs without saying so.
+    fn needs(&self) -> Vec<Need> {
+        Vec::new()
+    }
+
     /// Whether it uses this release's changelog section (besides any `{changelog}` among its
     /// templates), so the plan renders it.
     fn needs_changelog(&self) -> bool {
@@ -116,12 +126,6 @@ pub trait Kind: Sized {
 
     /// Its JSON options whose strings are templates (`json`, `payload`, `parameters`).
     fn json_values(&self) -> Vec<&serde_json::Value> {
-        Vec::new()
-    }
-
-    /// The credentials it will need when it runs (a token, a login, a signing key), for
-    /// `check = "credentials"`.
-    fn needs(&self) -> Vec<super::Need> {
         Vec::new()
     }
 

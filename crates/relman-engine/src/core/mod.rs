@@ -1,8 +1,9 @@
 //! The vocabulary step kinds, the plan and the executor share: what a step answers ([`Outcome`],
 //! [`Probe`], [`StepError`]), what it is planned as ([`Effect`]), what the journal records of it
 //! ([`StepRecord`], [`Undo`], [`RemoteEffect`]), the [`report`] seam it talks to people through,
-//! and running a command ([`run_command`]); what a step sees while it is planned ([`PlanCx`]) and
-//! while it runs ([`RunCx`]). It knows no step kind, no config and no journal file.
+//! what it needs from the machine ([`Need`]), and running a command ([`run_command`]); what a
+//! step sees while it is planned ([`PlanCx`]) and while it runs ([`RunCx`]). It knows no step
+//! kind, no config and no journal file.
 
 mod diff;
 mod effect;
@@ -24,12 +25,14 @@ pub use diff::unified_diff;
 pub use effect::Effect;
 pub use error::StepError;
 pub use kind::{Kind, KindSpec, TemplateList, UndoCommand};
-pub use need::Need;
+pub use need::{Login, Need};
 pub use outcome::{Outcome, Probe};
-pub use plan_cx::{PlanCx, PlanInputs, Simulation, with_env};
+pub use plan_cx::{PlanCheckout, PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};
-pub use record::{ReleaseState, RemoteEffect, StepRecord, StepState, Undo};
-pub use run_cx::{CHANGED, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
+pub use record::{
+    Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
+};
+pub use run_cx::{CHANGED, CHANGELOG_READ, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
 pub use step::StepInfo;
 
 use relman_remote::Redactor;

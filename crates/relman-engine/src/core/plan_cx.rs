@@ -21,12 +21,36 @@ pub struct PlanCx<'a> {
     pub env: &'a Environment,
     pub variables: &'a Variables,
     pub inputs: &'a PlanInputs,
+    /// What the steps before it change in the checkout it acts in.
     pub sim: &'a mut Simulation,
-    /// The credentials each step of the workflow will need: (step number, need).
+    /// What each step of the workflow needs: (step number, need), for `check = "credentials"`.
     pub needs: &'a [(usize, super::Need)],
+    /// The other checkout it acts in (its `dir`), when it has one: `variables` then hold that
+    /// checkout's `branch`, `sha` and `remote`, and `sim` what steps change there.
+    pub checkout: Option<&'a PlanCheckout>,
+}
+
+/// Another checkout a step acts in, as the plan sees it.
+#[derive(Debug)]
+pub struct PlanCheckout {
+    /// The `dir` as rendered (`../platform-web`).
+    pub dir: String,
+    /// Where it is.
+    pub root: PathBuf,
+    /// Its repository, when it is there already (a step's `clone` makes it otherwise).
+    pub repo: Option<relman_git::Repository>,
 }
 
 impl PlanCx<'_> {
+    /// The remote a git step pushes to by default: the project's, or `origin` in another
+    /// checkout (as when it runs).
+    pub fn default_remote(&self) -> String {
+        match self.checkout {
+            Some(_) => "origin".to_owned(),
+            None => self.project.remote.clone(),
+        }
+    }
+
     /// Resolves what is known; run-time values stay as `{name}`. Environment values are filled
     /// in (and secrets masked by whoever shows the plan).
     pub fn render(&self, template: &Template) -> String {

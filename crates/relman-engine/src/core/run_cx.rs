@@ -9,7 +9,7 @@ use relman_remote::Redactor;
 
 use super::StepError;
 use super::plan_cx::with_env;
-use super::record::{RemoteEffect, StepRecord, StepState, Undo};
+use super::record::{RemoteEffect, StepRecord, StepState, Undo, Written};
 use super::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
 use crate::project::Project;
@@ -100,6 +100,25 @@ impl<'a> RunCx<'a> {
         let mut variables = with_env(&self.plan.variables, self.env);
         for (key, value) in self.journal.runtime() {
             variables.set(key.clone(), value.clone());
+        }
+        // In another checkout, `{branch}`, `{sha}` and `{remote}` are that checkout's, as the
+        // plan showed them.
+        if let Some(checkout) = self.checkout {
+            variables.set("remote", "origin");
+            if let Ok(Some(branch)) = checkout.repo.current_branch() {
+                variables.set("branch", branch);
+            }
+            if let Ok(sha) = checkout.repo.head_sha() {
+                variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
+                variables.set("sha", sha);
+            }
+        }
+        // The section as the file had it when this step started (see `CHANGELOG_READ`).
+        if let Some(section) = self.journal.records()[self.index]
+            .context
+            .get(CHANGELOG_READ)
+        {
+            variables.set("changelog", section.clone());
         }
         for (step, record) in self.plan.steps.iter().zip(self.journal.records()) {
             if let Some(id) = &step.id {
@@ -200,9 +219,34 @@ impl<'a> RunCx<'a> {
         self.record().context.insert(key.to_owned(), value);
     }
 
+    /// Records a local effect `abort` can take back. A file this step restores already is
+    /// recorded once, with the bytes it held before the step's first attempt (a step run again
+    /// after a crash finds its own bytes there).
     pub fn push_undo(&mut self, undo: Undo) {
-        if !self.record().undo.contains(&undo) {
+        let undos = &self.record().undo;
+        let known = undos.contains(&undo)
+            || matches!(&undo, Undo::RestoreFile { path, .. } if undos.iter().any(
+                |other| matches!(other, Undo::RestoreFile { path: known, .. } if known == path)
+            ));
+        if !known {
             self.record().undo.push(undo);
+        }
+    }
+
+    /// Records what `path` (relative to the step's work tree) holds now as what this step
+    /// wrote there, for a file another program wrote (a signature).
+    pub fn record_written(&mut self, path: &Path) {
+        let written = Written::of_file(&self.root().join(path)).ok();
+        for undo in &mut self.record().undo {
+            if let Undo::RestoreFile {
+                path: restored,
+                written: known,
+                ..
+            } = undo
+                && restored == path
+            {
+                known.clone_from(&written);
+            }
         }
     }
 
@@ -297,3 +341,7 @@ impl<'a> RunCx<'a> {
 
 /// Context key of the files a step changed.
 pub const CHANGED: &str = "changed";
+
+/// Context key of this release's changelog section as the file held it when the step that uses
+/// `{changelog}` started: read once, so a resumed step sends what it sent before.
+pub const CHANGELOG_READ: &str = "changelog_read";

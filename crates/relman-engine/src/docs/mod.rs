@@ -118,6 +118,14 @@ fn project(out: &mut String, config: &Config) {
             "The changelog{} is built from conventional commits.",
             file.map(|file| format!(" {file}")).unwrap_or_default()
         )),
+        (Some(ChangelogSource::File), file) => lines.push(format!(
+            "The changelog{} is written by hand: a release promotes its unreleased section.",
+            file.map(|file| format!(" {file}")).unwrap_or_default()
+        )),
+        (Some(ChangelogSource::Github), file) => lines.push(format!(
+            "The changelog{} gets the release notes GitHub generates.",
+            file.map(|file| format!(" {file}")).unwrap_or_default()
+        )),
         (None, Some(file)) => lines.push(format!("The changelog is {file}.")),
         (None, None) => {}
     }
@@ -318,7 +326,7 @@ checklist = ["wheels uploaded"]
 
 [[workflow.wheels.step]]
 cherry-pick = "{args.commits}"
-if = "args.commits"
+if = "args.commits != ''"
 
 [[workflow.wheels.step]]
 id = "bug"

@@ -53,7 +53,11 @@ pub(super) fn condition_text(condition: &str) -> String {
     if let Some(text) = known {
         return text.to_owned();
     }
-    if let Some(arg) = condition.trim().strip_prefix("args.")
+    let given = ["!= ''", "!= \"\""]
+        .iter()
+        .find_map(|test| condition.trim().strip_suffix(test))
+        .map(str::trim);
+    if let Some(arg) = given.and_then(|name| name.strip_prefix("args."))
         && arg
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')

@@ -228,23 +228,29 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
                 ),
                 _ => detection.commit_evidence(),
             };
+            let what = if detection.commits.mostly_conventional() || runbook.is_some() {
+                "breaking changes, features, fixes and performance work since the last release"
+            } else {
+                "the list of changes since the last release (pull request titles, commit subjects, \
+                 dependency updates last)"
+            };
             out.comment(&format!(
-                "{existing}{why}, so its notes come from them: breaking changes, features, fixes and \
-                 performance work since the last release."
+                "{existing}{why}, so its notes come from them: {what}."
             ));
             out.string("file", &found.file);
             out.string("from", "commits");
         }
-        (ChangelogStyle::Manual, None) => {
+        (ChangelogStyle::File, None) => {
             out.comment(&format!(
-                "{existing}only {}, too few for notes from commits, so the release pauses for a person \
-                 to write them. To collect notes as the work lands instead, keep news fragments: set \
+                "{existing}it is written by hand, so a release promotes its unreleased section \
+                 (`## [Unreleased]`, `TBD` …) to the version, in the file's own heading style; with \
+                 none, the release gets a new section listing the changes since the last release \
+                 ({}). To collect notes as the work lands instead, keep news fragments: set \
                  `from = \"fragments\"` and add them with `relman fragment new`.",
                 detection.commit_evidence()
             ));
             out.string("file", &found.file);
-            out.commented_out("from = \"fragments\"");
-            out.commented_out("fragments = \"changelog.d\"");
+            out.string("from", "file");
         }
     }
 }
@@ -294,7 +300,7 @@ fn enterprise_host(web_url: &str) -> Option<&str> {
     (host != "github.com").then_some(host)
 }
 
-/// SPEC 7.9's flow, written out so it can be edited: checks, bump, changelog, commit, tag, push,
+/// The built-in release's flow, written out so it can be edited: checks, bump, changelog, commit, tag, push,
 /// GitHub release.
 pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     let has_remote = detection.remote_url.is_some();
@@ -310,8 +316,8 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
         }
         .to_owned(),
     );
-    let auto = detection.changelog.style == ChangelogStyle::Commits
-        && detection.commits.mostly_conventional();
+    let auto = detection.changelog.style == ChangelogStyle::Fragments
+        || detection.commits.mostly_conventional();
     workflow.args.push(DraftArg {
         name: "bump".to_owned(),
         default: Some(if auto { "auto" } else { "patch" }.to_owned()),
@@ -344,7 +350,7 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
         "`patch` unless told: `relman release minor`, `relman release 2.0.0`, `relman release rc`."
     };
     workflow.push(DraftStep::new("bump", "{args.bump}").comment(bump_comment));
-    let mut commit = DraftStep::new("commit", "Release {version}")
+    let commit = DraftStep::new("commit", "Release {version}")
         .comment("Commits what the steps above changed: version files, changelog, used fragments.");
     match detection.changelog.style {
         _ if keeps_no_changelog(detection) => {
@@ -359,20 +365,15 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
                 detection.changelog.file
             )));
         }
-        ChangelogStyle::Manual => {
+        ChangelogStyle::File => {
             workflow.push(
-                DraftStep::new(
-                    "manual",
-                    format!(
-                        "Write the notes of {{version}} at the top of {}.",
+                DraftStep::new("changelog", "update")
+                    .with("edit", true)
+                    .comment(format!(
+                        "Promotes the unreleased notes of {} to {{version}} and exposes the section as \
+                         `{{changelog}}`; on a terminal it opens in $EDITOR first.",
                         detection.changelog.file
-                    ),
-                )
-                .comment("The release waits here until you confirm (`relman resume --confirm`)."),
-            );
-            commit.set(
-                "add",
-                toml::Value::Array(vec![detection.changelog.file.clone().into()]),
+                    )),
             );
         }
     }

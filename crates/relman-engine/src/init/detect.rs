@@ -9,6 +9,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use relman_git::{LogOptions, Repository, Revisions};
+use relman_version::changelog::changes;
 use relman_version::changelog::document::{Document, Format};
 use relman_version::changelog::links::ForgeKind;
 use relman_version::conventional::{self, Kind};
@@ -23,23 +24,6 @@ pub const SAMPLE: u64 = 100;
 
 /// From this share of conventional commits on, the changelog is built from commits.
 pub const CONVENTIONAL_THRESHOLD: f64 = 0.5;
-
-/// Changelog files looked for when no towncrier config names one, most usual first.
-const CHANGELOG_NAMES: &[&str] = &[
-    "CHANGELOG.md",
-    "CHANGELOG.rst",
-    "CHANGELOG",
-    "CHANGELOG.txt",
-    "CHANGES.md",
-    "CHANGES.rst",
-    "CHANGES",
-    "CHANGES.txt",
-    "HISTORY.md",
-    "HISTORY.rst",
-    "NEWS.md",
-    "NEWS.rst",
-    "NEWS",
-];
 
 /// A kind of project, from the files at its root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +62,10 @@ impl Ecosystem {
 pub enum ChangelogStyle {
     /// A towncrier config exists: news fragments.
     Fragments,
-    /// Most recent commits are conventional: notes from commits.
+    /// Notes from commits: grouped by type when they are conventional, else the list of changes.
     Commits,
-    /// Neither: a person writes the notes (a manual step), fragments suggested.
-    Manual,
+    /// The file is written by hand: a release promotes its unreleased notes.
+    File,
 }
 
 /// The changelog as found.
@@ -180,8 +164,8 @@ impl Detection {
             .map(|release| (release.version, release.tag))
             .collect();
         release_tags.sort_by(|a, b| a.0.cmp(&b.0));
-        let commits = sample_commits(&project.repo)?;
-        let changelog = changelog(&project, &commits);
+        let commits = sample_commits(&project.repo, &project.changelog.types)?;
+        let changelog = changelog(&project);
         let remote_url = project.repo.remote_url(&project.remote)?;
         let forge = match &project.links {
             Some(links) if links.kind() == ForgeKind::GitHub => ForgeFound::GitHub {
@@ -340,8 +324,11 @@ impl Detection {
                 let (config, folder) = changelog.towncrier.clone().unwrap_or_default();
                 format!("{file}, from towncrier fragments in {folder} ({config})")
             }
-            ChangelogStyle::Commits => format!("{file}, from conventional commits"),
-            ChangelogStyle::Manual => format!("{file}, written by hand"),
+            ChangelogStyle::Commits if self.commits.mostly_conventional() => {
+                format!("{file}, from conventional commits")
+            }
+            ChangelogStyle::Commits => format!("{file}, listing the commits"),
+            ChangelogStyle::File => format!("{file}, written by hand"),
         }
     }
 }
@@ -402,7 +389,9 @@ fn current_version(root: &Path, specs: &[VersionFileSpec]) -> Result<Option<Stri
 }
 
 /// The last [`SAMPLE`] commits from HEAD, merges and git's reverts aside (no person wrote them).
-fn sample_commits(repo: &Repository) -> Result<CommitSample, ProjectError> {
+/// Conventional means a real type: `feat`, `fix` … or one of the project's `types` (`doc: …` and
+/// `ignore: …` are free-form subjects).
+fn sample_commits(repo: &Repository, types: &[String]) -> Result<CommitSample, ProjectError> {
     if repo.head_sha().is_err() {
         return Ok(CommitSample::default());
     }
@@ -412,22 +401,24 @@ fn sample_commits(repo: &Repository) -> Result<CommitSample, ProjectError> {
         ..LogOptions::default()
     };
     repo.walk(Revisions::Head, &options, |commit| {
-        match conventional::parse(commit.message_bytes()).kind() {
+        let parsed = conventional::parse(commit.message_bytes());
+        match parsed.kind() {
             Kind::Merge | Kind::Revert => {}
-            Kind::Conventional => {
+            _ if changes::is_conventional(&parsed, types) => {
                 sample.total += 1;
                 sample.conventional += 1;
             }
-            Kind::Other => sample.total += 1,
+            _ => sample.total += 1,
         }
         ControlFlow::<()>::Continue(())
     })?;
     Ok(sample)
 }
 
-fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
+fn changelog(project: &Project) -> ChangelogFound {
     let root = &project.root;
-    let (style, file, towncrier) = match &project.changelog.source {
+    let file = project.changelog.file.display().to_string();
+    let (style, towncrier) = match &project.changelog.source {
         ChangelogSource::Fragments(config) => {
             let relative = |path: &Path| {
                 path.strip_prefix(root)
@@ -441,17 +432,11 @@ fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
                 .map_or_else(|| "towncrier.toml".to_owned(), relative);
             (
                 ChangelogStyle::Fragments,
-                project.changelog.file.display().to_string(),
                 Some((config_file, relative(&config.fragment_root()))),
             )
         }
-        ChangelogSource::Commits => {
-            let file = CHANGELOG_NAMES
-                .iter()
-                .find(|name| root.join(name).is_file())
-                .map_or("CHANGELOG.md", |name| name);
-            (ChangelogStyle::Commits, file.to_owned(), None)
-        }
+        ChangelogSource::File => (ChangelogStyle::File, None),
+        ChangelogSource::Commits | ChangelogSource::Github => (ChangelogStyle::Commits, None),
     };
     let text = fs_err::read_to_string(root.join(&file)).ok();
     let (format, versions) = match &text {
@@ -461,16 +446,9 @@ fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
         }
         None => (None, Vec::new()),
     };
-    // Notes from commits are Markdown; an rst changelog or a history of free-form messages is
-    // better served by fragments or by a person.
+    // Sections relman writes from commits are Markdown: an rst file is kept by hand.
     let style = match style {
-        ChangelogStyle::Commits
-            if commits.total == 0
-                || (commits.mostly_conventional() && format != Some(Format::Rst)) =>
-        {
-            ChangelogStyle::Commits
-        }
-        ChangelogStyle::Commits => ChangelogStyle::Manual,
+        ChangelogStyle::Commits if format == Some(Format::Rst) => ChangelogStyle::File,
         other => other,
     };
     ChangelogFound {

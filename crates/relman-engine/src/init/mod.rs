@@ -151,14 +151,26 @@ pub fn validate(
         args: Vec::new(),
         pre_label: None,
     };
-    crate::plan::plan(&project, &made.config, env, &request).map_err(|error| {
-        InitError::Unsettled {
-            choice: "the release workflow",
-            hint: error.hint(),
-            error: error.to_string(),
+    let error = match crate::plan::plan(&project, &made.config, env, &request) {
+        Ok(_) => return Ok(()),
+        // What this machine lacks (a token, a signing key) is no fault of the config.
+        Err(crate::plan::PlanError::Problems { workflow, problems }) => {
+            let problems: Vec<_> = problems
+                .into_iter()
+                .filter(|problem| !problem.machine)
+                .collect();
+            if problems.is_empty() {
+                return Ok(());
+            }
+            crate::plan::PlanError::Problems { workflow, problems }
         }
-    })?;
-    Ok(())
+        Err(error) => error,
+    };
+    Err(InitError::Unsettled {
+        choice: "the release workflow",
+        hint: error.hint(),
+        error: error.to_string(),
+    })
 }
 
 /// Writes the config atomically.
@@ -191,7 +203,7 @@ impl Detection {
     /// What the runbook drafter needs to know of the project.
     pub fn facts(&self) -> ProjectFacts {
         let auto =
-            self.changelog.style == ChangelogStyle::Commits && self.commits.mostly_conventional();
+            self.changelog.style == ChangelogStyle::Fragments || self.commits.mostly_conventional();
         ProjectFacts {
             name: self.name.clone(),
             branch: self.branch.clone(),

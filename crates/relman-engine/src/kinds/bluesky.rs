@@ -8,9 +8,8 @@
 use relman_remote::announce::bluesky::{Bluesky, check_text, new_rkey};
 use relman_remote::timestamp::format_rfc3339;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
-use crate::clients::{self, failed, http_effect, missing_secret_note, secret_env};
+use crate::clients::{self, failed, http_effect, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
@@ -51,8 +50,8 @@ impl Kind for BlueskyStep {
                 .required("message", "\"{project} {version} is out: {release_url}\"")?,
             pds: options.template("pds")?,
             password_env: options
-                .string("password-env")
-                .map_or_else(|| "BLUESKY_APP_PASSWORD".to_owned(), Spanned::into_inner),
+                .env_name("password-env")?
+                .unwrap_or_else(|| "BLUESKY_APP_PASSWORD".to_owned()),
         })
     }
 
@@ -65,11 +64,11 @@ impl Kind for BlueskyStep {
     }
 
     fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Bluesky {
+        vec![crate::core::Need::Login(crate::core::Login::Bluesky {
             pds: self.pds.clone(),
             handle: self.handle.clone(),
             password_env: self.password_env.clone(),
-        }]
+        })]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -96,7 +95,7 @@ impl Kind for BlueskyStep {
         }
         let pds = self.pds(|template| Ok(cx.render(template)))?;
         let client = Bluesky::new(&clients::http(cx.project, cx.env), &pds);
-        let mut effects = vec![
+        Ok(vec![
             Effect::Note {
                 text: format!(
                     "log in to {pds} as {} (com.atproto.server.createSession)",
@@ -107,13 +106,7 @@ impl Kind for BlueskyStep {
                 &client.render("{did}", "(chosen when it runs)", &text, "(when it runs)"),
                 &redactor,
             ),
-        ];
-        effects.extend(missing_secret_note(
-            cx.env,
-            &self.password_env,
-            "a Bluesky app password",
-        ));
-        Ok(effects)
+        ])
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
@@ -195,6 +188,7 @@ impl BlueskyStep {
             description: format!("Bluesky post {uri}"),
             undo_hint: "delete it in the Bluesky app".to_owned(),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("uri", uri);
         Ok(Outcome::Done)

@@ -128,6 +128,7 @@ impl Kind for BranchStep {
         cx.push_undo(Undo::DeleteBranch {
             branch: name.clone(),
             back_to: previous,
+            at: cx.context_value("start").map(str::to_owned),
         });
         if self.switch && repo.current_branch()?.as_deref() != Some(name.as_str()) {
             repo.switch(&name)?;
@@ -160,6 +161,7 @@ impl Kind for BranchStep {
         cx.push_undo(Undo::DeleteBranch {
             branch: name.clone(),
             back_to: previous,
+            at: cx.context_value("start").map(str::to_owned),
         });
         cx.set_output("branch", name.clone());
         cx.set_output("sha", start);

@@ -23,6 +23,7 @@ pub struct BumpStep {
 impl Kind for BumpStep {
     const SPEC: KindSpec = KindSpec {
         plans_its_files: true,
+        writes_version: true,
         options: &[
             OptionSpec::string("pre"),
             OptionSpec::flag("allow-downgrade"),
@@ -135,10 +136,11 @@ impl Kind for BumpStep {
         for edit in &edits {
             let content = String::from_utf8(edit.before.clone()).ok();
             if let Some(content) = content {
-                cx.push_undo(Undo::RestoreFile {
-                    path: edit.display_path.clone(),
-                    content: Some(content),
-                });
+                cx.push_undo(Undo::restore_file(
+                    edit.display_path.clone(),
+                    Some(content),
+                    Some(&edit.after),
+                ));
             }
         }
         // What the commit stages: every file edited, lock files and workspace members too.

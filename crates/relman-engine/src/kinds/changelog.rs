@@ -1,16 +1,22 @@
 //! `changelog = "update"`: render this release's section (from commits or fragments), insert it
-//! into the changelog file, and remove the fragments it used.
+//! into the changelog file, and remove the fragments it used; or, in a changelog written by hand,
+//! promote its unreleased notes to the release; or insert the notes GitHub generates for it.
+//!
+//! Exactly once: a file that has the release's section already is left as it is (a resumed step
+//! does not insert it twice), and GitHub's notes are asked once and kept in the journal.
 
 use std::path::PathBuf;
 
 use relman_version::changelog::document::Document;
 use serde::{Deserialize, Serialize};
 
+use crate::clients::notes;
 use crate::core::explain::{ExplainCx, Explained};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, Undo,
 };
+use crate::project::ChangelogSource;
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +94,18 @@ impl Kind for ChangelogStep {
             });
             cx.sim.touch(fragment);
         }
+        if matches!(cx.project.changelog.source, ChangelogSource::Github) {
+            let variables = cx.variables;
+            let request = notes::request(
+                variables.get_key("tag").unwrap_or_default(),
+                variables.get_key("previous_tag"),
+                None,
+            );
+            effects.push(notes::preview(cx, &request)?);
+            effects.push(Effect::Note {
+                text: "the section's notes are GitHub's, asked for when the step runs".to_owned(),
+            });
+        }
         if self.edit {
             effects.push(Effect::Note {
                 text: "the section opens in $EDITOR first (on a terminal)".to_owned(),
@@ -110,14 +128,28 @@ impl Kind for ChangelogStep {
             .scheme
             .parse(&version)
             .map_err(|error| StepError::new(error.to_string()))?;
-        let rendered = project.render_changelog(&history, &parsed, &date)?;
+        let rendered = match &project.changelog.source {
+            ChangelogSource::Github => {
+                let tag = cx.plan.tag.clone();
+                let previous = history.previous.as_ref().map(|release| release.tag.clone());
+                let target = cx.variables().get_key("sha").map(str::to_owned);
+                let request = notes::request(&tag, previous.as_deref(), target.as_deref());
+                let body = notes::generated(cx, &request)?;
+                project.section_with_body(&history, &version, &tag, &date, &body)?
+            }
+            _ => project.render_changelog(&history, &parsed, &date)?,
+        };
         let file = project.display_path(&rendered.file).to_owned();
         let before = rendered.before.clone();
-        let already = before.as_deref().is_some_and(|text| {
-            Document::for_path(&rendered.file, text)
-                .find_section(&version)
-                .is_some()
-        });
+        let already = match &project.changelog.source {
+            // A file written by hand that has the release already comes back unchanged.
+            ChangelogSource::File => before.as_deref() == Some(rendered.after.as_str()),
+            _ => before.as_deref().is_some_and(|text| {
+                Document::for_path(&rendered.file, text)
+                    .find_section(&version)
+                    .is_some()
+            }),
+        };
         let mut section = rendered.section.clone();
         let mut after = rendered.after.clone();
         if self.edit
@@ -129,18 +161,21 @@ impl Kind for ChangelogStep {
             section = edited;
         }
         // Record how to put everything back before touching anything.
-        cx.push_undo(Undo::RestoreFile {
-            path: file.clone(),
-            content: before.clone(),
-        });
+        let written = if already {
+            before.clone().unwrap_or_default()
+        } else {
+            after.clone()
+        };
+        cx.push_undo(Undo::restore_file(
+            file.clone(),
+            before.clone(),
+            Some(written.as_bytes()),
+        ));
         let mut removed: Vec<PathBuf> = Vec::new();
         for fragment in &rendered.fragments {
             let content = fs_err::read_to_string(fragment).ok();
             let display = project.display_path(fragment).to_owned();
-            cx.push_undo(Undo::RestoreFile {
-                path: display.clone(),
-                content,
-            });
+            cx.push_undo(Undo::restore_file(display.clone(), content, None));
             removed.push(display);
         }
         let mut changed = vec![file.clone()];
@@ -177,6 +212,15 @@ impl Kind for ChangelogStep {
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let version = cx.plan.version.clone();
+        if matches!(cx.project.changelog.source, ChangelogSource::File) {
+            let path = cx.project.root.join(&cx.project.changelog.file);
+            let released = fs_err::read_to_string(&path).is_ok_and(|text| {
+                relman_version::changelog::handwritten::is_released(&path, &text, &version)
+            });
+            if !released {
+                return Ok(Probe::NotDone);
+            }
+        }
         match cx.project.changelog_section_whole(&version) {
             Ok(section) => {
                 let fragments_left = match cx.project.towncrier() {

@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Undo,
 };
 use crate::template::{Template, Variables};
 
@@ -39,6 +40,17 @@ impl Kind for ChecksumsStep {
             sign: options.flag("sign").unwrap_or(false),
             output: options.template("output")?,
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        if self.sign {
+            vec![Need::Signing {
+                forced: true,
+                config: "",
+            }]
+        } else {
+            Vec::new()
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -106,20 +118,25 @@ impl Kind for ChecksumsStep {
         }
         let target = root.join(&output);
         let previous = fs_err::read_to_string(&target).ok();
-        cx.push_undo(Undo::RestoreFile {
-            path: output.clone(),
-            content: previous,
-        });
+        cx.push_undo(Undo::restore_file(
+            output.clone(),
+            previous,
+            Some(sums.as_bytes()),
+        ));
         cx.save()?;
         relman_version::files::write_atomic(&target, sums.as_bytes())?;
         if self.sign {
             let signature = PathBuf::from(format!("{}.asc", target.display()));
             let argv = gpg_sign_argv(cx.repo(), &signature, &target)?;
+            let signature_path = PathBuf::from(format!("{}.asc", output.display()));
+            // What gpg writes is known once it wrote it: recorded then.
             cx.push_undo(Undo::RestoreFile {
-                path: PathBuf::from(format!("{}.asc", output.display())),
+                path: signature_path.clone(),
                 content: None,
+                written: None,
             });
             crate::core::run_command(&argv, &root, &[], None, |line| cx.output(line))?;
+            cx.record_written(&signature_path);
         }
         cx.output(&format!(
             "{} lists {}",

@@ -88,6 +88,7 @@ impl Kind for CherryPickStep {
                 branch,
                 to: before,
                 from: head,
+                index_only: false,
             });
         }
         let repo = cx.repo();
@@ -232,6 +233,7 @@ impl CherryPickStep {
                 branch,
                 to: before,
                 from: head.clone(),
+                index_only: false,
             });
         }
         let commits = cx.context_value("commits").unwrap_or_default().to_owned();

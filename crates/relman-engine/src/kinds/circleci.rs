@@ -17,7 +17,6 @@ use std::time::{Duration, UNIX_EPOCH};
 use relman_remote::circleci::{CircleCi, Pipeline, PipelineDone, PipelineTrigger};
 use relman_remote::timestamp::format_rfc3339;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::clients::polling::{self, Waited};
 use crate::clients::{
@@ -26,7 +25,7 @@ use crate::clients::{
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::template::{Template, Variables};
@@ -82,9 +81,16 @@ impl Kind for CircleciStep {
             artifacts: options.template("artifacts")?,
             project: options.template("project")?,
             token_env: options
-                .string("token-env")
-                .map_or_else(|| "CIRCLE_TOKEN".to_owned(), Spanned::into_inner),
+                .env_name("token-env")?
+                .unwrap_or_else(|| "CIRCLE_TOKEN".to_owned()),
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Env {
+            name: self.token_env.clone(),
+            holds: "the CircleCI token",
+        }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -98,13 +104,6 @@ impl Kind for CircleciStep {
 
     fn json_values(&self) -> Vec<&serde_json::Value> {
         self.parameters.values().collect()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Variable {
-            names: vec![self.token_env.clone()],
-            service: "CircleCI",
-        }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -371,6 +370,7 @@ fn record_remote(cx: &mut RunCx<'_>, circleci: &CircleCi, slug: &str, pipeline: 
         undo_hint: "relman cannot take back what the pipeline did: undo what it published by hand"
             .to_owned(),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

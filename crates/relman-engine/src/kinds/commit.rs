@@ -1,5 +1,6 @@
 //! `commit = "Release {version}"`: commit what earlier steps changed (version files, changelog,
-//! removed fragments) plus `add` globs.
+//! removed fragments) plus `add` globs, and only those: what a person staged before the release
+//! stays staged, out of the release commit.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, Simulation, StepError, StepInfo,
     TemplateList, Undo,
 };
 use crate::template::{Template, Variables};
@@ -42,6 +43,16 @@ impl Kind for CommitStep {
         })
     }
 
+    fn needs(&self) -> Vec<Need> {
+        match self.sign {
+            Some(false) => Vec::new(),
+            sign => vec![Need::Signing {
+                forced: sign == Some(true),
+                config: "commit.gpgSign",
+            }],
+        }
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .one("commit", &self.message)
@@ -56,14 +67,6 @@ impl Kind for CommitStep {
         (self.add.is_empty() && sim.changed_files.is_empty() && !sim.untracked_changes).then(|| {
             "no earlier step changes a file: nothing to commit, the tag goes on HEAD".to_owned()
         })
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        if self.sign == Some(true) {
-            vec![crate::core::Need::Signing]
-        } else {
-            Vec::new()
-        }
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -102,16 +105,23 @@ impl Kind for CommitStep {
             None => "",
         };
         cx.sim.committed = true;
+        let listed = if files.is_empty() {
+            "(nothing staged by earlier steps)".to_owned()
+        } else {
+            files.join(", ")
+        };
+        let paths: String = files
+            .iter()
+            .map(|file| format!(" {}", shell_words::quote(file)))
+            .collect();
         Ok(vec![Effect::Git {
             description: format!(
-                "commit {}",
-                if files.is_empty() {
-                    "(nothing staged by earlier steps)".to_owned()
-                } else {
-                    files.join(", ")
-                }
+                "commit {listed}: only these; what is staged already stays staged, out of the commit"
             ),
-            command: format!("git commit{sign} -m {}", shell_words::quote(&message)),
+            command: format!(
+                "git commit{sign} --only -m {} --{paths}",
+                shell_words::quote(&message)
+            ),
         }])
     }
 
@@ -137,14 +147,37 @@ impl Kind for CommitStep {
                 paths.push(path);
             }
         }
+        // Only what git knows or what exists can be committed (a file an earlier step created
+        // and removed again is neither).
+        let known = repo.indexed_paths(&paths)?;
+        let new: Vec<PathBuf> = paths
+            .iter()
+            .filter(|path| !known.contains(path) && cx.root().join(path).exists())
+            .cloned()
+            .collect();
+        paths.retain(|path| known.contains(path) || new.contains(path));
         if paths.is_empty() {
             return Err(StepError::new(
                 "there is nothing to commit: no earlier step changed a file and `add` matches nothing",
             )
             .with_hint("add `add = [\"path\"]` to the commit step, or remove it"));
         }
-        repo.add(&paths)?;
-        let sha = repo.commit(&message, self.sign)?;
+        // Recorded before the index changes: `abort` puts these entries back.
+        cx.push_undo(Undo::RestoreIndex {
+            paths: paths.clone(),
+        });
+        cx.save()?;
+        // The commit takes exactly these paths from the work tree; what a person staged
+        // before the release stays staged and out of it. New files are made known to git first.
+        repo.add_intent(&new)?;
+        let sha = match repo.commit_paths(&message, self.sign, &paths) {
+            Ok(sha) => sha,
+            Err(error) => {
+                // A failed commit (a hook said no) leaves the index as it found it.
+                let _ = repo.reset_paths("HEAD", &new);
+                return Err(error.into());
+            }
+        };
         self.finish(cx, &sha)
     }
 
@@ -275,6 +308,7 @@ impl CommitStep {
                 branch,
                 to: before,
                 from: sha.to_owned(),
+                index_only: true,
             });
         }
         cx.set_output("sha", sha);

@@ -106,6 +106,7 @@ impl Kind for DeleteBranchStep {
                 description: format!("local branch `{branch}` deleted (it was at {sha})"),
                 undo_hint: format!("git branch {branch} {sha}"),
                 pushed_refs: Vec::new(),
+                pushed_at: None,
             });
         }
         if let Some(sha) = on_remote {
@@ -114,6 +115,7 @@ impl Kind for DeleteBranchStep {
                 description: format!("branch `{branch}` deleted on `{remote}`"),
                 undo_hint: format!("git push {remote} {sha}:refs/heads/{branch}"),
                 pushed_refs: Vec::new(),
+                pushed_at: None,
             });
         }
         cx.output(&format!("deleted `{branch}` here and on {remote}"));

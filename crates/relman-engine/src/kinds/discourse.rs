@@ -7,9 +7,8 @@
 
 use relman_remote::announce::discourse::{Discourse, Topic};
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
-use crate::clients::{self, failed, http_effect, missing_secret_note, secret_env};
+use crate::clients::{self, failed, http_effect, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
@@ -59,11 +58,11 @@ impl Kind for DiscourseStep {
             message: options.required("message", "\"{changelog}\"")?,
             category,
             key_env: options
-                .string("key-env")
-                .map_or_else(|| "DISCOURSE_API_KEY".to_owned(), Spanned::into_inner),
+                .env_name("key-env")?
+                .unwrap_or_else(|| "DISCOURSE_API_KEY".to_owned()),
             username_env: options
-                .string("username-env")
-                .map_or_else(|| "DISCOURSE_API_USERNAME".to_owned(), Spanned::into_inner),
+                .env_name("username-env")?
+                .unwrap_or_else(|| "DISCOURSE_API_USERNAME".to_owned()),
         })
     }
 
@@ -77,11 +76,11 @@ impl Kind for DiscourseStep {
     }
 
     fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Discourse {
+        vec![crate::core::Need::Login(crate::core::Login::Discourse {
             forum: self.forum.clone(),
             key_env: self.key_env.clone(),
             username_env: self.username_env.clone(),
-        }]
+        })]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -117,7 +116,7 @@ impl Kind for DiscourseStep {
         let client = Discourse::new(&clients::http(cx.project, cx.env), &forum, key, &username)
             .map_err(|error| failed("the forum is not usable", error))?;
         let category = self.category.as_ref().map(|category| cx.render(category));
-        let mut effects = vec![
+        Ok(vec![
             http_effect(&clients_render(&client, &client.find_request()), &redactor),
             http_effect(
                 &client.render(
@@ -127,18 +126,7 @@ impl Kind for DiscourseStep {
                 ),
                 &redactor,
             ),
-        ];
-        effects.extend(missing_secret_note(
-            cx.env,
-            &self.key_env,
-            "a Discourse API key",
-        ));
-        effects.extend(missing_secret_note(
-            cx.env,
-            &self.username_env,
-            "the user the key acts as",
-        ));
-        Ok(effects)
+        ])
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
@@ -217,6 +205,7 @@ impl DiscourseStep {
             description: format!("Discourse topic {url}"),
             undo_hint: format!("delete or close it on the forum: {url}"),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("topic_id", topic.id.to_string());
         cx.set_output("url", url);

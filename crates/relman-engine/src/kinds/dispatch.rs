@@ -19,7 +19,7 @@ use crate::clients::{self, ARTIFACTS_DONE, download_artifacts_once, failed, http
 use crate::core::explain::{ExplainCx, Explained, PAUSES, join, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::template::{Template, Variables};
@@ -61,6 +61,10 @@ impl Kind for DispatchStep {
         })
     }
 
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken { write: true }]
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .one("dispatch", &self.workflow)
@@ -69,10 +73,6 @@ impl Kind for DispatchStep {
             .opt("artifacts", &self.artifacts)
             .opt("repo", &self.repo)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::GitHub { write: true }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -389,6 +389,7 @@ fn record_remote(cx: &mut RunCx<'_>, workflow: &str, git_ref: &str, run: &Workfl
             run.html_url
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

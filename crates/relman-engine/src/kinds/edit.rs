@@ -184,10 +184,11 @@ impl Kind for EditStep {
             cx.output(&format!("{} holds `{value}` already", relative.display()));
             return Ok(Outcome::Done);
         };
-        cx.push_undo(Undo::RestoreFile {
-            path: relative_to(&cx.project.root, &root.join(&relative)),
-            content: String::from_utf8(edit.before.clone()).ok(),
-        });
+        cx.push_undo(Undo::restore_file(
+            relative_to(&cx.project.root, &root.join(&relative)),
+            String::from_utf8(edit.before.clone()).ok(),
+            Some(&edit.after),
+        ));
         cx.record_changed(std::slice::from_ref(&relative));
         cx.save()?;
         write_atomic(&edit.path, &edit.after)?;

@@ -18,7 +18,7 @@ use crate::clients::{self, SMTP_URL_ENV, failed, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::project::Project;
@@ -98,6 +98,13 @@ impl Kind for EmailStep {
         true
     }
 
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Env {
+            name: SMTP_URL_ENV.to_owned(),
+            holds: "the SMTP server's URL",
+        }]
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .all("email", &self.to)
@@ -106,13 +113,6 @@ impl Kind for EmailStep {
             .one("body", &self.body)
             .opt("from", &self.from)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Variable {
-            names: vec![SMTP_URL_ENV.to_owned()],
-            service: "SMTP",
-        }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -217,6 +217,7 @@ impl Kind for EmailStep {
             ),
             undo_hint: "an email cannot be taken back: send a correction if needed".to_owned(),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("message_id", report.message_id);
         Ok(Outcome::Done)

@@ -162,10 +162,11 @@ impl Kind for HomebrewStep {
             cx.output(&format!("{} points at {url} already", relative.display()));
             return Ok(Outcome::Done);
         }
-        cx.push_undo(Undo::RestoreFile {
-            path: relative_to(&cx.project.root, &path),
-            content: Some(before),
-        });
+        cx.push_undo(Undo::restore_file(
+            relative_to(&cx.project.root, &path),
+            Some(before),
+            Some(after.as_bytes()),
+        ));
         cx.record_changed(std::slice::from_ref(&relative));
         cx.save()?;
         write_atomic(&path, after.as_bytes())?;

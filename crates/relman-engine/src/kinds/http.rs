@@ -288,6 +288,7 @@ impl Kind for HttpStep {
                     "relman knows no undo for it: reverse it in that service by hand if needed"
                         .to_owned(),
                 pushed_refs: Vec::new(),
+                pushed_at: None,
             });
         }
         cx.set_output("status", result.status.to_string());

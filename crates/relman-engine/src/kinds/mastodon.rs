@@ -7,9 +7,8 @@
 
 use relman_remote::announce::mastodon::{Mastodon, check_text};
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
-use crate::clients::{self, failed, http_effect, maybe_received, missing_secret_note, secret_env};
+use crate::clients::{self, failed, http_effect, maybe_received, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
@@ -60,8 +59,8 @@ impl Kind for MastodonStep {
                 .required("message", "\"{project} {version} is out: {release_url}\"")?,
             visibility,
             token_env: options
-                .string("token-env")
-                .map_or_else(|| "MASTODON_TOKEN".to_owned(), Spanned::into_inner),
+                .env_name("token-env")?
+                .unwrap_or_else(|| "MASTODON_TOKEN".to_owned()),
         })
     }
 
@@ -73,10 +72,10 @@ impl Kind for MastodonStep {
     }
 
     fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Mastodon {
+        vec![crate::core::Need::Login(crate::core::Login::Mastodon {
             instance: self.instance.clone(),
             token_env: self.token_env.clone(),
-        }]
+        })]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -109,20 +108,14 @@ impl Kind for MastodonStep {
             token,
         )
         .map_err(|error| failed("the Mastodon instance is not usable", error))?;
-        let mut effects = vec![http_effect(
+        Ok(vec![http_effect(
             &client.render(
                 &text,
                 &self.visibility,
                 "(chosen when it runs, kept in the journal)",
             ),
             &redactor,
-        )];
-        effects.extend(missing_secret_note(
-            cx.env,
-            &self.token_env,
-            "a Mastodon access token with the `write:statuses` scope",
-        ));
-        Ok(effects)
+        )])
     }
 
     fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
@@ -160,6 +153,7 @@ impl Kind for MastodonStep {
             description: format!("Mastodon status {url}"),
             undo_hint: format!("delete it: DELETE {instance}/api/v1/statuses/{}", status.id),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("id", status.id);
         cx.set_output("url", url);

@@ -190,6 +190,7 @@ impl MergeStep {
             branch: target.to_owned(),
             to: before,
             from: head.clone(),
+            index_only: false,
         });
         cx.set_output("sha", head.clone());
         cx.set_runtime("branch", target);

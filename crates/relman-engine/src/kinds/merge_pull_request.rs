@@ -11,7 +11,7 @@ use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::template::{Template, Variables};
@@ -51,15 +51,15 @@ impl Kind for MergePullRequestStep {
         })
     }
 
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken { write: true }]
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .one("merge-pull-request", &self.number)
             .opt("repo", &self.repo)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::GitHub { write: true }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -192,6 +192,7 @@ fn finish_merge(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             pull.base.branch
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
     cx.set_output("sha", sha);
 }

@@ -133,6 +133,7 @@ impl PullStep {
                 branch: branch.to_owned(),
                 to: before,
                 from: head.clone(),
+                index_only: false,
             });
         }
         cx.set_output("sha", head.clone());

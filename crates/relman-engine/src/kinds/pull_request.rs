@@ -16,7 +16,7 @@ use crate::clients::{self, failed, http_effect, note};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::project::Project;
@@ -73,6 +73,10 @@ impl Kind for PullRequestStep {
         })
     }
 
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken { write: true }]
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .one("head", &self.head)
@@ -84,10 +88,6 @@ impl Kind for PullRequestStep {
             .all("labels", &self.labels)
             .opt("repo", &self.repo)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::GitHub { write: true }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -358,6 +358,7 @@ fn record_remote(cx: &mut RunCx<'_>, repo: &Repo, pull: &PullRequest) {
             pull.number
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

@@ -11,12 +11,12 @@
 //! when the step began (recorded in the journal first), as `git push --force-with-lease` does.
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
-use crate::core::explain::{ExplainCx, Explained, code};
+use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
 };
 use crate::template::{Suggestion, Template, Variables};
 
@@ -24,8 +24,8 @@ use crate::template::{Suggestion, Template, Variables};
 pub struct PushStep {
     pub branch: bool,
     pub tag: bool,
-    /// Default `project.remote`.
-    pub remote: Option<String>,
+    /// Default `project.remote` (`origin` in another checkout).
+    pub remote: Option<Template>,
     /// `SRC:DST` pushed along (`HEAD:latest`, `{tag}:refs/tags/stable`). (Left out of the
     /// journal when unset, so journals written before it read and write back the same.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,7 +57,7 @@ impl Kind for PushStep {
         let mut push = PushStep {
             branch: false,
             tag: false,
-            remote: options.string("remote").map(Spanned::into_inner),
+            remote: options.template("remote")?,
             refspec: options.template("refspec")?,
             force_with_lease: options.flag("force-with-lease").unwrap_or(false),
         };
@@ -100,10 +100,10 @@ impl Kind for PushStep {
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
-        self.refspec
-            .iter()
-            .map(|refspec| ("refspec", refspec))
-            .collect()
+        TemplateList::new()
+            .opt("remote", &self.remote)
+            .opt("refspec", &self.refspec)
+            .list()
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -127,13 +127,13 @@ impl Kind for PushStep {
             (true, true, _) => "the branch and the tag".to_owned(),
             (true, false, _) => "the branch".to_owned(),
             (false, true, _) => "the tag".to_owned(),
-            (false, false, Some(refspec)) => crate::core::explain::show_code(refspec),
+            (false, false, Some(refspec)) => show_code(refspec),
             (false, false, None) => String::new(),
         };
         let extra = match &self.refspec {
             Some(refspec) if self.branch || self.tag => format!(
                 " It also pushes {}{}.",
-                crate::core::explain::show_code(refspec),
+                show_code(refspec),
                 if self.force_with_lease { " with `--force-with-lease`" } else { "" }
             ),
             Some(_) if self.force_with_lease => {
@@ -144,8 +144,8 @@ impl Kind for PushStep {
         Explained::new(format!(
             "Push {what} to {}{}.",
             self.remote
-                .as_deref()
-                .map_or_else(|| "the remote".to_owned(), code),
+                .as_ref()
+                .map_or_else(|| "the remote".to_owned(), show_code),
             if self.branch && self.tag {
                 ", atomically"
             } else {
@@ -156,7 +156,10 @@ impl Kind for PushStep {
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
-        let remote = self.remote(&cx.project.remote);
+        let remote = match &self.remote {
+            Some(remote) => cx.render(remote),
+            None => cx.default_remote(),
+        };
         let mut refs = Vec::new();
         if self.branch {
             let branch = cx
@@ -215,7 +218,7 @@ impl Kind for PushStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let remote = self.remote(cx.default_remote()).to_owned();
+        let remote = self.remote(cx)?;
         let refs = self.refs(cx)?;
         let extra = cx.context_value("refspec").map(str::to_owned);
         if self.force_with_lease
@@ -265,7 +268,7 @@ impl Kind for PushStep {
         if cx.context_value("refs").is_none() {
             return Ok(Probe::NotDone);
         }
-        let remote = self.remote(cx.default_remote()).to_owned();
+        let remote = self.remote(cx)?;
         let refs = self.refs(cx)?;
         if self.on_remote(cx, &remote, &refs)? {
             self.finish(cx, &remote, &refs)?;
@@ -277,8 +280,12 @@ impl Kind for PushStep {
 }
 
 impl PushStep {
-    fn remote<'a>(&'a self, default: &'a str) -> &'a str {
-        self.remote.as_deref().unwrap_or(default)
+    /// The remote it pushes to, rendered now.
+    fn remote(&self, cx: &RunCx<'_>) -> Result<String, StepError> {
+        match &self.remote {
+            Some(remote) => cx.render(remote),
+            None => Ok(cx.default_remote().to_owned()),
+        }
     }
 
     /// The refs to push, with the object each must point at on the remote.
@@ -322,7 +329,7 @@ impl PushStep {
             } else {
                 format!("refs/heads/{destination}")
             };
-            let remote = self.remote(cx.default_remote()).to_owned();
+            let remote = self.remote(cx)?;
             let before = cx
                 .repo()
                 .ls_remote(&remote, &[&destination])?
@@ -410,6 +417,7 @@ impl PushStep {
                 description,
                 undo_hint,
                 pushed_refs: vec![name.clone()],
+                pushed_at: Some(sha.clone()),
             });
         }
         cx.set_output(

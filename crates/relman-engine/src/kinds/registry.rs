@@ -54,6 +54,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// What the step needs from the machine it runs on, besides its `{env.NAME}`.
+            pub fn needs(&self) -> Vec<crate::core::Need> {
+                match self {
+                    $(StepKind::$variant(kind) => kind.needs(),)*
+                }
+            }
+
             /// Whether the step uses this release's changelog section besides `{changelog}`.
             pub(crate) fn needs_changelog(&self) -> bool {
                 match self {
@@ -65,13 +72,6 @@ macro_rules! kinds {
             pub(crate) fn nothing_to_do(&self, sim: &crate::core::Simulation) -> Option<String> {
                 match self {
                     $(StepKind::$variant(kind) => kind.nothing_to_do(sim),)*
-                }
-            }
-
-            /// The credentials the step will need when it runs.
-            pub fn needs(&self) -> Vec<crate::core::Need> {
-                match self {
-                    $(StepKind::$variant(kind) => kind.needs(),)*
                 }
             }
 

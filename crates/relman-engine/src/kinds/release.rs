@@ -4,7 +4,10 @@
 //! Notes default to this release's changelog section (`{changelog}`, as the changelog step or the
 //! plan rendered it, else read back from the changelog file) without its heading, which would
 //! repeat the release's title. With `keep-notes`, a release that exists keeps the notes it has
-//! (people edited the draft on GitHub between `draft` and `publish`). The pre-release flag follows the version unless `prerelease` is
+//! (people edited the draft on GitHub between `draft` and `publish`). With `notes = "generate"`
+//! the notes are GitHub's generated ones (`POST /releases/generate-notes`, which follows the
+//! repository's `.github/release.yml`), asked for once and kept in the journal, so a resumed
+//! step sends the notes it sent before. The pre-release flag follows the version unless `prerelease` is
 //! set. `publish` publishes the release of the tag if it is a draft, or creates it published.
 //!
 //! Exactly once: the tag names the release and `release_by_tag` finds it even as a draft, so a
@@ -17,11 +20,11 @@ use std::path::PathBuf;
 use relman_remote::github::{GitHub, NewRelease, Release, Repo, content_type_for};
 use serde::{Deserialize, Serialize};
 
-use crate::clients::{self, failed, http_effect, note};
+use crate::clients::{self, failed, http_effect, note, notes};
 use crate::core::explain::{ExplainCx, Explained, codes, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::project::Project;
@@ -36,6 +39,9 @@ pub struct ReleaseStep {
     pub title: Option<Template>,
     /// Default: this release's changelog section.
     pub notes: Option<Template>,
+    /// `notes = "generate"`: GitHub's generated notes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generate_notes: bool,
     pub assets: Vec<Template>,
     /// Default: whether the version is a pre-release.
     pub prerelease: Option<bool>,
@@ -52,6 +58,9 @@ pub enum ReleaseAction {
     Draft,
     Publish,
 }
+
+/// The `notes` value that asks GitHub to generate them.
+const GENERATE: &str = "generate";
 
 /// What `keep-notes` means, for the schema.
 const KEEP_NOTES: &str =
@@ -83,11 +92,16 @@ impl Kind for ReleaseStep {
             "draft" => ReleaseAction::Draft,
             _ => ReleaseAction::Publish,
         };
+        let notes = options.template("notes")?;
+        let generate_notes = notes
+            .as_ref()
+            .is_some_and(|notes| notes.source() == GENERATE);
         Ok(ReleaseStep {
             action,
             tag: options.template("tag")?,
             title: options.template("name")?,
-            notes: options.template("notes")?,
+            notes: notes.filter(|_| !generate_notes),
+            generate_notes,
             assets: options.templates("assets")?,
             prerelease: options.flag("prerelease"),
             keep_notes: options.flag("keep-notes").unwrap_or(false),
@@ -97,7 +111,11 @@ impl Kind for ReleaseStep {
 
     /// Its notes default to this release's section.
     fn needs_changelog(&self) -> bool {
-        true
+        self.notes.is_none() && !self.generate_notes
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Forge, Need::ForgeToken { write: true }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -108,10 +126,6 @@ impl Kind for ReleaseStep {
             .all("assets", &self.assets)
             .opt("repo", &self.repo)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::GitHub { write: true }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -147,6 +161,9 @@ impl Kind for ReleaseStep {
         };
         explained
             .detail(match (&self.notes, self.keep_notes) {
+                _ if self.generate_notes => {
+                    "Its notes are the ones GitHub generates from the pull requests merged since the previous release (following `.github/release.yml`).".to_owned()
+                }
                 (Some(notes), false) => labelled_text("Its notes", notes),
                 (None, false) => "Its notes are this release's changelog section.".to_owned(),
                 (Some(notes), true) => format!(
@@ -193,15 +210,27 @@ impl Kind for ReleaseStep {
         let resolved = resolve(self, cx.project, &variables, &|template| {
             Ok(cx.render(template))
         })?;
+        let mut resolved = resolved;
+        let mut effects = Vec::new();
+        if self.generate_notes {
+            let request = notes::request(
+                &resolved.release.tag_name,
+                variables.get_key("previous_tag"),
+                resolved.release.target_commitish.as_deref(),
+            );
+            effects.push(notes::preview(cx, &request)?);
+            resolved.release.body =
+                Some("(the notes GitHub generates, asked for when the step runs)".to_owned());
+        }
         let Resolved {
             repo,
             release,
             assets,
         } = &resolved;
-        let mut effects = vec![http_effect(
+        effects.push(http_effect(
             &github.create_release(repo, release).render(),
             &redactor,
-        )];
+        ));
         let update = if self.action == ReleaseAction::Publish {
             "updated and published"
         } else {
@@ -257,9 +286,18 @@ impl Kind for ReleaseStep {
         let github = clients::github(cx.project, cx.env)?;
         let Resolved {
             repo,
-            release: wanted,
+            release: mut wanted,
             assets,
         } = resolve_run(self, cx)?;
+        if self.generate_notes {
+            let previous = cx.variables().get_key("previous_tag").map(str::to_owned);
+            let request = notes::request(
+                &wanted.tag_name,
+                previous.as_deref(),
+                wanted.target_commitish.as_deref(),
+            );
+            wanted.body = Some(notes::generated(cx, &request)?);
+        }
         let files = asset_files(cx, &assets)?;
         let tag = wanted.tag_name.clone();
         if cx.context_value("tag").is_none() {
@@ -498,6 +536,7 @@ fn record_remote(cx: &mut RunCx<'_>, github: &GitHub, repo: &Repo, release: &Rel
             release.id
         ),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
 }
 

@@ -8,13 +8,12 @@
 use relman_remote::Secret;
 use relman_remote::announce::slack::{Slack, SlackMessage};
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::clients::{self, ask_a_person, failed, http_effect, maybe_received, note};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
     TemplateList,
 };
 use crate::template::{Template, Variables};
@@ -44,9 +43,16 @@ impl Kind for SlackStep {
             channel: options.required("slack", "\"#releases\"")?,
             message: options.required("message", "\"Released {version}\"")?,
             webhook_env: options
-                .string("webhook-env")
-                .map_or_else(|| "SLACK_WEBHOOK_URL".to_owned(), Spanned::into_inner),
+                .env_name("webhook-env")?
+                .unwrap_or_else(|| "SLACK_WEBHOOK_URL".to_owned()),
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Env {
+            name: self.webhook_env.clone(),
+            holds: "the Slack webhook URL",
+        }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -54,13 +60,6 @@ impl Kind for SlackStep {
             .one("slack", &self.channel)
             .one("message", &self.message)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Variable {
-            names: vec![self.webhook_env.clone()],
-            service: "Slack",
-        }]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -144,6 +143,7 @@ impl Kind for SlackStep {
             description: format!("Slack message to {channel}"),
             undo_hint: "delete or correct it in Slack by hand".to_owned(),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("status", "200");
         Ok(Outcome::Done)

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Undo,
 };
 use crate::template::{Template, Variables};
 
@@ -39,19 +40,23 @@ impl Kind for TagStep {
         })
     }
 
+    fn needs(&self) -> Vec<Need> {
+        // An annotated tag is signed too when git's `tag.gpgSign` says so.
+        if self.sign || self.message.is_some() {
+            vec![Need::Signing {
+                forced: self.sign,
+                config: "tag.gpgSign",
+            }]
+        } else {
+            Vec::new()
+        }
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .one("tag", &self.name)
             .opt("message", &self.message)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        if self.sign {
-            vec![crate::core::Need::Signing]
-        } else {
-            Vec::new()
-        }
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -130,8 +135,10 @@ impl Kind for TagStep {
                     &existing[..7.min(existing.len())],
                     &target[..7.min(target.len())]
                 ))
+                // Someone else's tag may be someone's release: relman never tells anyone to
+                // delete or move it.
                 .with_hint(format!(
-                    "if it is a leftover, delete it (`git tag -d {name}`) and `relman resume`"
+                    "`{name}` may be someone's release: see what it is with `git show {name}`; to release under another version, `relman abort` and plan again with that version"
                 )));
             }
         } else {
@@ -175,6 +182,7 @@ impl TagStep {
     fn finish(&self, cx: &mut RunCx<'_>, name: &str, target: &str) {
         cx.push_undo(Undo::DeleteTag {
             tag: name.to_owned(),
+            target: Some(target.to_owned()),
         });
         cx.set_output("tag", name);
         cx.set_output("sha", target);

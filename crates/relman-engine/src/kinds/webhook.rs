@@ -117,6 +117,7 @@ impl Kind for WebhookStep {
             undo_hint: "relman knows no undo for it: reverse it in that service by hand if needed"
                 .to_owned(),
             pushed_refs: Vec::new(),
+            pushed_at: None,
         });
         cx.set_output("status", answer.status.to_string());
         Ok(Outcome::Done)

@@ -7,7 +7,9 @@
 //! `relman plan` prints a [`Plan`]; `relman run` freezes its [`FrozenPlan`] into the journal and
 //! executes that, so what was shown is what runs.
 
+mod checkouts;
 mod condition;
+mod needs;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -17,6 +19,8 @@ use serde::Serialize;
 pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
 pub use crate::journal::FrozenPlan;
 pub use condition::{Condition, evaluate, evaluate_now};
+pub use needs::{Problem, verify, workflow_problems};
+pub(crate) use variables::reads_changelog;
 pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
@@ -107,6 +111,13 @@ pub enum PlanError {
         title: String,
         error: Box<StepError>,
     },
+    /// What the workflow needs that is not here, or what is wrong with it: found before any
+    /// step runs.
+    #[error("workflow `{workflow}` cannot run here:{}", problems.iter().map(|problem| format!("\n  - {problem}")).collect::<String>())]
+    Problems {
+        workflow: String,
+        problems: Vec<Problem>,
+    },
 }
 
 impl From<crate::project::ProjectError> for PlanError {
@@ -128,6 +139,9 @@ impl PlanError {
             }
             PlanError::Project(error) => error.hint(),
             PlanError::Step { error, .. } => error.hint.clone(),
+            PlanError::Problems { .. } => {
+                Some("nothing was run; `relman check` finds the same for every workflow".to_owned())
+            }
         }
     }
 }
@@ -150,6 +164,13 @@ pub fn plan(
             available,
         }
     })?;
+    let problems = workflow_problems(&workflow);
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
+        });
+    }
     let args = bind_args(&workflow, &request.args)?;
     let inputs = PlanInputs::gather(
         project,
@@ -173,6 +194,9 @@ pub fn plan(
                 .map(|need| (step.number, need))
         })
         .collect();
+    let mut checkouts = checkouts::Checkouts::default();
+    let mut checker = needs::Needs::new(project, env);
+    let mut problems = Vec::new();
     let variables = builder.variables().clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
@@ -230,23 +254,62 @@ pub fn plan(
             });
             continue;
         }
-        if !step.kind.spec().plans_its_files {
-            sim.untracked_changes = true;
+        // What it needs is proven before any step runs; its effects are not worth showing
+        // without it.
+        let mut unmet: Vec<Problem> = checker
+            .unmet(step)
+            .into_iter()
+            .map(|unmet| unmet.into_problem(step.number, &title))
+            .collect();
+        if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
+            unmet.push(needs::dev_version_problem(step.number, title.clone()));
         }
-        let mut cx = crate::kinds::PlanCx {
-            project,
-            env,
-            variables: &variables,
-            inputs: &inputs,
-            sim: &mut sim,
-            needs: &needs,
+        if !unmet.is_empty() {
+            problems.extend(unmet);
+            continue;
+        }
+        let spec = step.kind.spec();
+        let mut effects = {
+            // A step in another checkout sees that checkout's branch and what changes there.
+            let (variables, sim, checkout) = match &step.dir {
+                Some(dir) => checkouts.enter(project, &variables, dir),
+                None => (&variables, &mut sim, None),
+            };
+            if !spec.plans_its_files {
+                sim.untracked_changes = true;
+            }
+            let mut cx = crate::kinds::PlanCx {
+                project,
+                env,
+                variables,
+                inputs: &inputs,
+                sim,
+                checkout,
+                needs: &needs,
+            };
+            let effects =
+                crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
+                    number: step.number,
+                    title: title.clone(),
+                    error: Box::new(error),
+                })?;
+            // What a commit staged is committed: a later commit there stages only what changes
+            // after it (the next development version after the release commit).
+            if spec.commits {
+                cx.sim.changed_files.clear();
+            }
+            effects
         };
-        let mut effects =
-            crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
-                number: step.number,
-                title: title.clone(),
-                error: Box::new(error),
-            })?;
+        if reads_changelog(&step.kind)
+            && let Some(changelog) = &inputs.changelog
+        {
+            effects.push(Effect::Note {
+                text: format!(
+                    "`{{changelog}}` is read again from {} when this step runs: edits made before then (in $EDITOR, by a person or a `run` step) are what it uses",
+                    project.display_path(&changelog.file).display()
+                ),
+            });
+        }
         if let Condition::AtRunTime = condition {
             effects.insert(
                 0,
@@ -258,14 +321,8 @@ pub fn plan(
                 },
             );
         }
-        let spec = step.kind.spec();
         if !spec.read_only {
             sim.changed_anything = true;
-        }
-        // What a commit in the project staged is committed: a later commit stages only what
-        // changes after it (the next development version after the release commit).
-        if spec.commits && step.dir.is_none() {
-            sim.changed_files.clear();
         }
         planned.push(PlannedStep {
             number: step.number,
@@ -273,6 +330,12 @@ pub fn plan(
             kind: step.kind.key(),
             skipped: None,
             effects,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
         });
     }
     let frozen = FrozenPlan {

@@ -1,6 +1,6 @@
 //! Everything a plan computes before looking at steps: the history since the last release, the
 //! current version, the version each `bump` step writes, this release's changelog section, and
-//! the variables templates resolve against (SPEC section 3).
+//! the variables templates resolve against.
 
 use std::collections::BTreeMap;
 
@@ -48,7 +48,8 @@ impl PlanInputs {
                 continue;
             };
             if let Some(source) = &step.condition {
-                let context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                let mut context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                type_strings(&mut context);
                 match condition::evaluate(
                     source,
                     &minijinja::Value::from(minijinja::value::Serde(&context)),
@@ -77,6 +78,13 @@ impl PlanInputs {
                     })
             };
             let level = render(&bump.level)?;
+            if version.is_some() && level == "auto" {
+                return Err(PlanError::Step {
+                    number: step.number,
+                    title: "bump auto".to_owned(),
+                    error: Box::new(later_auto()),
+                });
+            }
             let label = match &bump.pre {
                 Some(pre) => Some(render(pre)?),
                 None if version.is_none() => pre_label.map(str::to_owned),
@@ -132,13 +140,20 @@ impl PlanInputs {
                         || "the first commit".to_owned(),
                         |release| release.tag.clone(),
                     );
+                    let fragments = project.towncrier().map(|config| {
+                        format!(
+                            "no news fragment in {}, and ",
+                            project.display_path(&config.fragment_root()).display()
+                        )
+                    });
+                    let fragments = fragments.unwrap_or_default();
                     nothing_to_release = Some(match history.commits {
-                        0 => format!("nothing to release: no commit since {since}"),
+                        0 => format!("nothing to release: {fragments}no commit since {since}"),
                         1 => format!(
-                            "nothing to release: the one commit since {since} is not a feature, a fix or a breaking change"
+                            "nothing to release: {fragments}the one commit since {since} is not a feature, a fix or a breaking change"
                         ),
                         count => format!(
-                            "nothing to release: none of the {count} commits since {since} is a feature, a fix or a breaking change"
+                            "nothing to release: {fragments}none of the {count} commits since {since} is a feature, a fix or a breaking change"
                         ),
                     });
                     break;
@@ -201,6 +216,43 @@ impl PlanInputs {
             warnings,
         })
     }
+}
+
+/// A later `bump` (the next development version) cannot be `auto`: no commit comes after the
+/// release to decide from, and "nothing to release" would be wrong.
+fn later_auto() -> StepError {
+    StepError::new("a later `bump` cannot be `auto`: the commits decide the release's version, and none come after it")
+        .with_hint("write the level of the next development version: `bump = \"dev\"`, `\"preminor\"`, `\"prepatch\"` …")
+}
+
+/// The `bump` steps after the first whose level is `auto` as written.
+pub(super) fn later_auto_bumps(workflow: &Workflow) -> Vec<(usize, StepError)> {
+    workflow
+        .steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::Bump(bump) => Some((step.number, bump)),
+            _ => None,
+        })
+        .skip(1)
+        .filter(|(_, bump)| bump.level.source() == "auto")
+        .map(|(number, _)| (number, later_auto()))
+        .collect()
+}
+
+/// Whether a step uses this release's section without writing it (release notes, a pull
+/// request's body, an announcement): the section is read again from the file when it runs.
+pub(crate) fn reads_changelog(kind: &StepKind) -> bool {
+    !kind.spec().writes_changelog
+        && (kind.needs_changelog()
+            || kind
+                .templates()
+                .iter()
+                .any(|(_, template)| uses(template, "changelog"))
+            || kind
+                .json_templates()
+                .iter()
+                .any(|template| uses(template, "changelog")))
 }
 
 fn uses(template: &Template, name: &str) -> bool {
@@ -315,8 +367,32 @@ pub fn condition_context(
     variables: &Variables,
     version: Option<&Version>,
 ) -> minijinja::Value {
+    let context = condition_json(project, env, variables, version);
+    minijinja::Value::from(minijinja::value::Serde(&context))
+}
+
+/// [`condition_context`] as JSON.
+pub(super) fn condition_json(
+    project: &Project,
+    env: &Environment,
+    variables: &Variables,
+    version: Option<&Version>,
+) -> serde_json::Value {
     let mut context = variables.to_context();
     let map = context.as_object_mut().expect("variables form an object");
+    // Numbers are numbers; arguments and step outputs get their type from how they read.
+    for name in ["major", "minor", "patch"] {
+        if let Some(serde_json::Value::String(text)) = map.get(name)
+            && let Ok(number) = text.parse::<u64>()
+        {
+            map.insert(name.to_owned(), number.into());
+        }
+    }
+    for name in ["args", "steps"] {
+        if let Some(value) = map.get_mut(name) {
+            type_strings(value);
+        }
+    }
     let is_prerelease = version.is_some_and(Version::is_prerelease);
     map.insert("is_prerelease".to_owned(), is_prerelease.into());
     map.insert("is_final".to_owned(), (!is_prerelease).into());
@@ -331,10 +407,19 @@ pub fn condition_context(
     );
     let env_map: serde_json::Map<String, serde_json::Value> = env
         .vars()
-        .map(|(name, value)| (name.to_owned(), serde_json::Value::String(value.to_owned())))
+        .map(|(name, value)| (name.to_owned(), condition::typed(value)))
         .collect();
     map.insert("env".to_owned(), serde_json::Value::Object(env_map));
     map.entry("args")
         .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-    minijinja::Value::from(minijinja::value::Serde(&context))
+    context
+}
+
+/// Gives every string inside `value` the type it reads as (see `condition::typed`).
+fn type_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => *value = condition::typed(text),
+        serde_json::Value::Object(map) => map.values_mut().for_each(type_strings),
+        _ => {}
+    }
 }

@@ -1,6 +1,17 @@
 //! Reading history for a release: the previous release tag and the commits since it, turned into
 //! the impact for `auto` and the release notes, in one `git log` walk; and the whole history cut
 //! into released sections for `relman changelog --all`, streamed.
+//!
+//! What `auto` releases, by where the notes come from:
+//! - news fragments waiting: the largest level of their types ([`super::fragment_level`]), and at
+//!   least a patch: fragments are something to release;
+//! - commits that are mostly Conventional Commits: breaking → major, `feat` → minor, `fix`/`perf`
+//!   → patch, nothing releasable → nothing to release;
+//! - commits that are mostly not conventional (a project that does not write them): a patch when
+//!   there is any commit, since relman cannot tell a feature from a fix there (`relman release
+//!   minor` says otherwise); a conventional `feat` or breaking change among them still counts.
+//!   A project that keeps news fragments and has none waiting has nothing to release unless a
+//!   conventional commit says so.
 
 use std::ops::ControlFlow;
 
@@ -42,10 +53,35 @@ impl History {
 }
 
 impl Project {
+    /// What the news fragments waiting call for, when the notes come from fragments and there
+    /// are any: the largest level of their types, at least a patch.
+    pub fn fragment_impact(&self) -> Result<Option<Impact>, ProjectError> {
+        let Some(config) = self.towncrier() else {
+            return Ok(None);
+        };
+        let fragments = match relman_version::changelog::towncrier::collect_fragments(config) {
+            Ok(fragments) => fragments,
+            // A missing folder is reported where the section is built.
+            Err(_) => return Ok(None),
+        };
+        if fragments.is_empty() {
+            return Ok(None);
+        }
+        let impact = fragments
+            .sections
+            .iter()
+            .flat_map(|section| &section.fragments)
+            .map(|fragment| super::fragment_level(&self.changelog.levels, &fragment.kind))
+            .max()
+            .unwrap_or_default();
+        Ok(Some(impact.max(Impact::Patch)))
+    }
+
     /// The previous release reachable from HEAD and the commits since it, in one walk.
     pub fn history(&self, include_other: bool) -> Result<History, ProjectError> {
         let options = NotesOptions {
             include_other,
+            extra_types: self.changelog.types.clone(),
             ..NotesOptions::default()
         };
         let mut notes = ReleaseNotes::new("", "", "", options);
@@ -60,10 +96,24 @@ impl Project {
                 commits += 1;
                 let parsed = conventional::parse(commit.message_bytes());
                 impact = impact.max(parsed.impact());
-                notes.push(commit.sha(), &parsed);
+                notes.push_commit(
+                    commit.sha(),
+                    commit.parents(),
+                    &commit.author_name(),
+                    &parsed,
+                );
             },
         )?;
         ignored_tags.sort();
+        match self.fragment_impact()? {
+            Some(fragments) => impact = fragments,
+            // A project that keeps news fragments says what to release with them.
+            None if self.towncrier().is_some() => {}
+            None if commits > 0 && !notes.changes().is_conventional() => {
+                impact = impact.max(Impact::Patch);
+            }
+            None => {}
+        }
         Ok(History {
             previous,
             impact,
@@ -83,6 +133,7 @@ impl Project {
     ) -> Result<(), ProjectError> {
         let options = NotesOptions {
             include_other,
+            extra_types: self.changelog.types.clone(),
             ..NotesOptions::default()
         };
         let mut notes = ReleaseNotes::new("", "", "", options);
@@ -116,7 +167,12 @@ impl Project {
             }
             if open {
                 let parsed = conventional::parse(commit.message_bytes());
-                notes.push(commit.sha(), &parsed);
+                notes.push_commit(
+                    commit.sha(),
+                    commit.parents(),
+                    &commit.author_name(),
+                    &parsed,
+                );
             }
             ControlFlow::Continue(())
         })?;

@@ -21,7 +21,10 @@ use relman_version::files::{VersionFileSpec, detect};
 use relman_version::scheme::Scheme;
 use relman_version::tag_format::TagFormat;
 
-pub use changelog::{ChangelogSettings, ChangelogSource, RenderedSection};
+pub use changelog::{
+    CHANGELOG_NAMES, ChangelogSettings, ChangelogSource, GENERATED_PLACEHOLDER, RenderedSection,
+    fragment_level,
+};
 pub use error::ProjectError;
 pub use files::LeftOut;
 pub use history::History;
@@ -269,7 +272,7 @@ impl Project {
     pub fn towncrier(&self) -> Option<&TowncrierConfig> {
         match &self.changelog.source {
             ChangelogSource::Fragments(config) => Some(config),
-            ChangelogSource::Commits => None,
+            ChangelogSource::Commits | ChangelogSource::File | ChangelogSource::Github => None,
         }
     }
 }

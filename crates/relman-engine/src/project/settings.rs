@@ -42,6 +42,12 @@ pub struct ChangelogOptions {
     pub fragments: Option<String>,
     pub template: Option<String>,
     pub include_other: bool,
+    /// Conventional Commits types besides the standard ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
+    /// News fragment type → `major`, `minor`, `patch` or `none` (checked).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub levels: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +55,10 @@ pub struct ChangelogOptions {
 pub enum ChangelogSource {
     Commits,
     Fragments,
+    /// Written by hand: the file's unreleased section is promoted.
+    File,
+    /// GitHub's generated release notes.
+    Github,
 }
 
 /// `[forge]`.

@@ -1,5 +1,6 @@
 //! Integration tests of relman-engine.
 
+mod changelog_sources;
 mod config;
 mod crash_git;
 mod init;

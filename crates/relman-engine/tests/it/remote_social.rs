@@ -126,17 +126,32 @@ fn a_crash_in_any_post_never_posts_twice() {
 }
 
 #[test]
-fn without_a_token_the_plan_says_so_and_nothing_is_sent() {
+fn without_a_token_the_plan_refuses_before_anything_is_sent() {
     let social = FakeSocial::start();
     let github = fake_github();
     let fixture = Fixture::new(&format!("{}\n{}", header(&github), steps(&social)));
-    let plan = fixture.plan("ship");
-    assert!(effects_text(&plan, 1).contains("`MASTODON_TOKEN` is not set"));
-    assert!(effects_text(&plan, 2).contains("`BLUESKY_APP_PASSWORD` is not set"));
-    assert!(effects_text(&plan, 3).contains("`DISCOURSE_API_KEY` is not set"));
-    let (step, message, hint) = fixture.start(&plan).failed();
-    assert_eq!(step, 1);
-    assert!(message.contains("`MASTODON_TOKEN` is not set"), "{message}");
-    assert!(hint.is_some());
+    // Every missing login at once, each with its step, before any step runs.
+    let error = fixture.try_plan("ship").expect_err("the plan went through");
+    let relman_engine::plan::PlanError::Problems { problems, .. } = &error else {
+        panic!("{error}");
+    };
+    let shown: Vec<(usize, &str)> = problems
+        .iter()
+        .map(|problem| (problem.number, problem.message.as_str()))
+        .collect();
+    for (number, name) in [
+        (1, "`MASTODON_TOKEN` is not set"),
+        (2, "`BLUESKY_APP_PASSWORD` is not set"),
+        (3, "`DISCOURSE_API_KEY` is not set"),
+        (3, "`DISCOURSE_API_USERNAME` is not set"),
+    ] {
+        assert!(
+            shown
+                .iter()
+                .any(|(at, message)| *at == number && message.contains(name)),
+            "{name} at step {number}: {shown:?}"
+        );
+    }
+    assert!(problems.iter().all(|problem| problem.machine));
     assert!(social.requests().is_empty());
 }

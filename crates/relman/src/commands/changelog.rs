@@ -1,5 +1,11 @@
 //! `relman changelog [--unreleased | --version V | --all] [--write]`: the section the next
 //! release would add, one version's section, or every release's from the whole history.
+//!
+//! `--all` and `--version` follow where the notes come from: a changelog built from fragments,
+//! written by hand or holding GitHub's notes gives the file's own sections; one built from
+//! commits is rendered from history (`--version` reads the file first when it has the section,
+//! which may have been edited). Either way `--version V` prints the section `--all` prints for V,
+//! heading included.
 
 use std::io::Write;
 
@@ -135,9 +141,20 @@ fn print_section(context: &Context, version: &str, section: &str) -> CliResult {
 
 fn one_version(context: &Context, project: &Project, version: &str) -> CliResult<ExitCode> {
     let version = version.trim_start_matches('v');
-    if project.changelog.exists {
-        let section = project.changelog_section(version).map_err(project_error)?;
-        print_section(context, version, &format!("{}\n", section.trim_end()))?;
+    if project.changelog_is_the_file() {
+        let section = project
+            .changelog_section_whole(version)
+            .map_err(project_error)?;
+        print_section(context, version, &format!("{section}\n"))?;
+        return Ok(ExitCode::Done);
+    }
+    // Built from commits: the file's section when it has one (it may have been edited).
+    let in_file = project
+        .changelog
+        .exists
+        .then(|| project.changelog_section_whole(version));
+    if let Some(Ok(section)) = &in_file {
+        print_section(context, version, &format!("{section}\n"))?;
         return Ok(ExitCode::Done);
     }
     // No changelog file: build that release's section from history.
@@ -150,12 +167,14 @@ fn one_version(context: &Context, project: &Project, version: &str) -> CliResult
             Ok(())
         })
         .map_err(project_error)?;
-    match found {
-        Some(section) => {
+    match (found, in_file) {
+        (Some(section), _) => {
             print_section(context, version, &section)?;
             Ok(ExitCode::Done)
         }
-        None => Err(CliError::usage(format!(
+        // The file's error lists the versions it has.
+        (None, Some(Err(error))) => Err(project_error(error)),
+        (None, _) => Err(CliError::usage(format!(
             "no release `{version}` in the history (no tag `{}`)",
             project.tag_of(version)
         ))
@@ -163,7 +182,42 @@ fn one_version(context: &Context, project: &Project, version: &str) -> CliResult
     }
 }
 
+/// Every release's section as the changelog file has them.
+fn all_from_the_file(context: &Context, project: &Project) -> CliResult<ExitCode> {
+    let sections = project.changelog_sections().map_err(project_error)?;
+    let mut text = String::new();
+    for (version, section) in &sections {
+        if context.global.json {
+            text.push_str(
+                &serde_json::json!({ "version": version, "section": format!("{section}\n") })
+                    .to_string(),
+            );
+            text.push('\n');
+        } else {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(section);
+            text.push('\n');
+        }
+    }
+    print(&text)?;
+    if sections.is_empty() {
+        print_warning(
+            context.style,
+            &format!(
+                "{} has no release sections",
+                project.changelog.file.display()
+            ),
+        );
+    }
+    Ok(ExitCode::Done)
+}
+
 fn all(context: &Context, project: &Project) -> CliResult<ExitCode> {
+    if project.changelog_is_the_file() {
+        return all_from_the_file(context, project);
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut section = String::with_capacity(4096);

@@ -1,5 +1,8 @@
 //! `relman check`: the config validates, the version files agree and parse, the tag format reads
-//! back what it writes, and the changelog settings point at what exists.
+//! back what it writes, the changelog settings point at what exists, and every workflow could
+//! be planned here: what `plan` rejects before running a step (a forge step without a forge,
+//! a missing token, variable or signing key, an `if` that is not a boolean expression,
+//! `{dev_version}` without a later bump), `check` rejects too.
 
 use relman_engine::project::ChangelogSource;
 
@@ -87,11 +90,36 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             )
         }
         ChangelogSource::Commits => format!(
-            "changelog {} from conventional commits",
+            "changelog {} from commits",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::File => format!(
+            "changelog {} written by hand (a release promotes its unreleased notes)",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::Github => format!(
+            "changelog {} from GitHub's generated notes",
             project.changelog.file.display()
         ),
     };
     report.push(changelog);
+    // What `plan` would reject without running a step, in every workflow.
+    let problems = relman_engine::plan::verify(&project, &config, &context.environment());
+    if !problems.is_empty() {
+        let message = problems
+            .iter()
+            .map(|(workflow, problems)| {
+                let lines: String = problems
+                    .iter()
+                    .map(|problem| format!("\n  - {problem}"))
+                    .collect();
+                format!("workflow `{workflow}` cannot run here:{lines}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(CliError::usage(message)
+            .hint("`relman plan WORKFLOW` stops at the same, before any step runs"));
+    }
     let workflows = config.workflow_names();
     report.push(format!("workflows: {}", workflows.join(", ")));
     if context.global.json {

@@ -24,7 +24,9 @@ fn plan_error(error: PlanError) -> CliError {
 fn run_error(error: RunError) -> CliError {
     let code = match &error {
         RunError::Lock(_) | RunError::InProgress { .. } => ExitCode::Locked,
-        RunError::NothingInProgress | RunError::Journal(_) => ExitCode::Usage,
+        RunError::NothingInProgress | RunError::Journal(_) | RunError::ChangedSince { .. } => {
+            ExitCode::Usage
+        }
         RunError::ChecksFailed(_) | RunError::Step(_) | RunError::Git(_) => ExitCode::StepFailed,
     };
     CliError::failed(error.to_string())

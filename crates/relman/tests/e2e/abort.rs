@@ -110,9 +110,9 @@ manual = "Announce {version}"
             "Release aborted.\n  \
              ↺ ran `sh -c 'echo unpublished >> ../published'`\n  \
              ! tag `v1.3.0` was pushed: kept here too\n  \
-             ! branch `main` was pushed: its commits stay (see below)\n  \
-             ! CHANGELOG.md: kept as committed (the release commit was pushed)\n  \
-             ! package.json: kept as committed (the release commit was pushed)\n\
+             ! commit {short} on `main` is on the remote: kept (to take it back, `git revert {short}` and push)\n  \
+             ! CHANGELOG.md: kept as committed in {short}\n  \
+             ! package.json: kept as committed in {short}\n\
              \n\
              Still out there (relman does not undo these):\n  \
              - branch `main` pushed to `origin` at {short}\n      \

@@ -1,4 +1,4 @@
-//! The bad inputs of SPEC section 9 that concern the config and the local steps: each gets its
+//! The bad inputs that concern the config and the local steps: each gets its
 //! message (what, where, what to do) and its exit code, and a command that exits 2 has changed
 //! nothing.
 
@@ -248,13 +248,12 @@ tag = "deployed"
         .stderr_has(&format!(
             "error: step 3 (tag deployed) failed: tag `deployed` already exists at {main7}, not at {head7}"
         ))
-        .stderr_has("hint: if it is a leftover, delete it (`git tag -d deployed`) and `relman resume`");
-    fixture.git(&["tag", "-d", "deployed"]);
-    fixture.relman(&["resume"]).expect(0);
-    assert_eq!(
-        fixture.git(&["rev-parse", "deployed"]),
-        fixture.git(&["rev-parse", "HEAD"])
-    );
+        .stderr_has("hint: `deployed` may be someone's release: see what it is with `git show deployed`; to release under another version, `relman abort` and plan again with that version");
+    // Nothing tells anyone to delete it, and abort leaves it where it was.
+    assert!(!run.stderr.contains("git tag -d"), "{}", run.stderr);
+    fixture.relman(&["abort"]).expect(0);
+    assert_eq!(fixture.git(&["rev-parse", "--short=7", "deployed"]), main7);
+    assert_eq!(fixture.git(&["rev-parse", "--short=7", "HEAD"]), main7);
 }
 
 #[test]

@@ -13,7 +13,7 @@ fn python_project() -> TestRepo {
     repo.write("demo/__init__.py", "__version__ = \"1.2.0\"\n");
     repo.write(
         "CHANGELOG.md",
-        "# Changelog\n\n## 1.2.0 - 2024-01-01\n\n- First.\n",
+        "# Changelog\n\n## 1.2.0 - 2024-01-01\n\n### Features\n\n- First.\n",
     );
     repo.commit("chore: start");
     repo.tag_annotated("v1.2.0", "Release 1.2.0");

@@ -9,6 +9,9 @@ mod support;
 mod world;
 
 mod abort;
+mod abort_keeps;
+mod changelogs;
+mod check_plan;
 mod checkouts;
 mod commands;
 mod consent;

@@ -192,6 +192,11 @@ impl World {
         self.extra_env.push((name.to_owned(), value.to_owned()));
     }
 
+    /// Takes back what [`World::set_env`] set: the variable is as the world gives it.
+    pub fn unset_env(&mut self, name: &str) {
+        self.extra_env.retain(|(key, _)| key != name);
+    }
+
     /// Points one more public endpoint of the example's config at a local stand-in (a Helm
     /// repository, a bucket or a docs site a test serves), after the built-in ones.
     pub fn add_rewrite(&mut self, public: &str, local: &str) {

@@ -163,6 +163,30 @@ impl<'a> Options<'a> {
         }
     }
 
+    /// An option that names an environment variable (`token-env`): a name, never a template
+    /// (`{env.X}` would be looked up as written); a problem otherwise.
+    pub fn env_name(&mut self, key: &str) -> Result<Option<String>, Reported> {
+        let Some(value) = self.string(key) else {
+            return Ok(None);
+        };
+        let name = value.get_ref();
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if valid {
+            return Ok(Some(value.into_inner()));
+        }
+        Err(self.error_hint(
+            value.span(),
+            format!("`{key}` names an environment variable, and `{name}` is not a name"),
+            format!(
+                "write the variable's name, e.g. `{key} = \"MY_TOKEN\"`: this option is not a template"
+            ),
+        ))
+    }
+
     /// A string option that is a template, checked.
     pub fn template(&mut self, key: &str) -> Result<Option<Template>, Reported> {
         match self.string(key) {

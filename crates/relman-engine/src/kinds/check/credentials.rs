@@ -14,8 +14,8 @@ use relman_remote::announce::mastodon::Mastodon;
 use relman_remote::verify::registries::NPM_REGISTRY;
 
 use super::CheckResult;
-use crate::clients;
-use crate::core::{Need, run_command};
+use crate::clients::{self, signing};
+use crate::core::{Login, Need, run_command};
 use crate::environment::Environment;
 use crate::project::Project;
 use crate::template::Template;
@@ -33,13 +33,14 @@ pub(super) fn check(scope: &Scope<'_>, needs: &[(usize, Need)]) -> CheckResult {
     let mut seen: Vec<Need> = Vec::new();
     let mut good = Vec::new();
     let mut bad = Vec::new();
-    // A write need covers a read one of the same service.
+    // One GitHub question covers every forge need: with push permission when a step writes,
+    // with the token when a step needs one or one is there to ask with.
     let github_write = needs
         .iter()
-        .any(|(_, need)| matches!(need, Need::GitHub { write: true }));
+        .any(|(_, need)| matches!(need, Need::ForgeToken { write: true }));
     for (number, need) in needs {
         let need = match need {
-            Need::GitHub { .. } => Need::GitHub {
+            Need::Forge | Need::ForgeToken { .. } => Need::ForgeToken {
                 write: github_write,
             },
             other => other.clone(),
@@ -48,8 +49,9 @@ pub(super) fn check(scope: &Scope<'_>, needs: &[(usize, Need)]) -> CheckResult {
             continue;
         }
         seen.push(need.clone());
-        match one(scope, &need) {
-            Ok(line) => good.push(line),
+        match one(scope, &need, needs) {
+            Ok(Some(line)) => good.push(line),
+            Ok(None) => {}
             Err((problem, hint)) => bad.push(format!("step {number}: {problem} ({hint})")),
         }
     }
@@ -71,7 +73,9 @@ pub(super) fn check(scope: &Scope<'_>, needs: &[(usize, Need)]) -> CheckResult {
 
 type Problem = (String, String);
 
-fn one(scope: &Scope<'_>, need: &Need) -> Result<String, Problem> {
+/// One need: a line saying what works, nothing when there is nothing to ask (a signature git's
+/// config does not ask for), or the problem.
+fn one(scope: &Scope<'_>, need: &Need, all: &[(usize, Need)]) -> Result<Option<String>, Problem> {
     let env = scope.env;
     let missing = |names: &[String], what: &str| -> Problem {
         (
@@ -85,17 +89,48 @@ fn one(scope: &Scope<'_>, need: &Need) -> Result<String, Problem> {
             .map(|value| Secret::new(value.trim()))
     };
     match need {
-        Need::GitHub { write } => github(scope, *write),
-        Need::Variable { names, service } => names
+        Need::Forge | Need::ForgeToken { .. } => {
+            let token_needed = all
+                .iter()
+                .any(|(_, need)| matches!(need, Need::ForgeToken { .. }));
+            github(
+                scope,
+                matches!(need, Need::ForgeToken { write: true }),
+                token_needed,
+            )
+        }
+        Need::Env { name, holds } => secret(name)
+            .map(|_| format!("`{name}` is set ({holds})"))
+            .ok_or_else(|| missing(std::slice::from_ref(name), holds))
+            .map(Some),
+        Need::Signing { forced, config } => {
+            if !forced && !signing::config_true(&scope.project.repo, config) {
+                return Ok(None);
+            }
+            signing_works(scope).map(Some)
+        }
+        Need::Login(login) => login_works(scope, login, &secret, &missing).map(Some),
+    }
+}
+
+fn login_works(
+    scope: &Scope<'_>,
+    login: &Login,
+    secret: &dyn Fn(&str) -> Option<Secret>,
+    missing: &dyn Fn(&[String], &str) -> Problem,
+) -> Result<String, Problem> {
+    let env = scope.env;
+    match login {
+        Login::Token { names, service } => names
             .iter()
             .find(|name| secret(name).is_some())
             .map(|name| format!("{service}: `{name}` is set"))
             .ok_or_else(|| missing(names, &format!("the {service} credential"))),
-        Need::Npm {
+        Login::Npm {
             registry,
             token_envs,
         } => npm(scope, registry.as_ref(), token_envs),
-        Need::Mastodon {
+        Login::Mastodon {
             instance,
             token_env,
         } => {
@@ -107,7 +142,7 @@ fn one(scope: &Scope<'_>, need: &Need) -> Result<String, Problem> {
                 .map_err(|error| refused("Mastodon", &instance, &error.to_string()))?;
             Ok(format!("Mastodon: @{account} on {instance}"))
         }
-        Need::Discourse {
+        Login::Discourse {
             forum,
             key_env,
             username_env,
@@ -126,7 +161,7 @@ fn one(scope: &Scope<'_>, need: &Need) -> Result<String, Problem> {
                 .map_err(|error| refused("Discourse", &forum, &error.to_string()))?;
             Ok(format!("Discourse: {name} on {forum}"))
         }
-        Need::Bluesky {
+        Login::Bluesky {
             pds,
             handle,
             password_env,
@@ -144,7 +179,6 @@ fn one(scope: &Scope<'_>, need: &Need) -> Result<String, Problem> {
                 .map_err(|error| refused("Bluesky", &pds, &error.to_string()))?;
             Ok(format!("Bluesky: logged in as {handle}"))
         }
-        Need::Signing => signing(scope.project),
     }
 }
 
@@ -155,7 +189,9 @@ fn refused(service: &str, at: &str, error: &str) -> Problem {
     )
 }
 
-fn github(scope: &Scope<'_>, write: bool) -> Result<String, Problem> {
+/// GitHub: the token's user and its permission on the repository. Without a token, steps that
+/// only read (a public repository's checks) pass with a line saying so.
+fn github(scope: &Scope<'_>, write: bool, token_needed: bool) -> Result<Option<String>, Problem> {
     let project = scope.project;
     let Some(forge) = &project.forge else {
         return Err((
@@ -164,6 +200,12 @@ fn github(scope: &Scope<'_>, write: bool) -> Result<String, Problem> {
         ));
     };
     if forge.token(scope.env).is_none() {
+        if !token_needed {
+            return Ok(Some(format!(
+                "GitHub: no token (`{}`), reads what is public",
+                forge.token_env.join("` or `")
+            )));
+        }
         return Err((
             format!("`{}` is not set", forge.token_env.join("` or `")),
             "export a GitHub token".to_owned(),
@@ -190,10 +232,10 @@ fn github(scope: &Scope<'_>, write: bool) -> Result<String, Problem> {
             "use a token with write access (`contents: write` for a fine-grained token)".to_owned(),
         ));
     }
-    Ok(format!(
+    Ok(Some(format!(
         "GitHub: {login}, {} on `{repo}`",
         if permissions.push { "write" } else { "read" }
-    ))
+    )))
 }
 
 fn npm(
@@ -256,106 +298,24 @@ fn npm(
     }
 }
 
-/// Signs a test text the way git would sign a tag: with git's signing format and key.
-fn signing(project: &Project) -> Result<String, Problem> {
-    let repo = &project.repo;
-    let config = |key: &str| repo.config_get(key).ok().flatten();
-    let format = config("gpg.format").unwrap_or_else(|| "openpgp".to_owned());
-    let key = config("user.signingkey");
-    let dir = tempfile::tempdir().map_err(|error| (error.to_string(), String::new()))?;
-    let text = dir.path().join("probe");
-    fs_err::write(&text, "relman signing probe\n")
-        .map_err(|error| (error.to_string(), String::new()))?;
-    let argv: Vec<String> = match format.as_str() {
-        "ssh" => {
-            let Some(key) = key.clone() else {
-                return Err((
-                    "git signs with SSH but `user.signingKey` is not set".to_owned(),
-                    "set it to your key: `git config user.signingKey ~/.ssh/id_ed25519.pub`"
-                        .to_owned(),
-                ));
-            };
-            let program = config("gpg.ssh.program").unwrap_or_else(|| "ssh-keygen".to_owned());
-            let key = key.strip_prefix("key::").map_or(key.clone(), str::to_owned);
-            let key = match key.strip_prefix("~/") {
-                Some(rest) => {
-                    std::env::var("HOME").map_or(key.clone(), |home| format!("{home}/{rest}"))
-                }
-                None => key,
-            };
-            vec![
-                program,
-                "-Y".into(),
-                "sign".into(),
-                "-n".into(),
-                "git".into(),
-                "-f".into(),
-                key,
-                text.display().to_string(),
-            ]
-        }
-        "x509" => {
-            let program = config("gpg.x509.program").unwrap_or_else(|| "gpgsm".to_owned());
-            let mut argv = vec![
-                program,
-                "--batch".into(),
-                "--armor".into(),
-                "--detach-sign".into(),
-            ];
-            if let Some(key) = &key {
-                argv.extend(["--local-user".to_owned(), key.clone()]);
-            }
-            argv.extend([
-                "--output".to_owned(),
-                dir.path().join("sig").display().to_string(),
-                text.display().to_string(),
-            ]);
-            argv
-        }
-        _ => {
-            let program = config("gpg.openpgp.program")
-                .or_else(|| config("gpg.program"))
-                .unwrap_or_else(|| "gpg".to_owned());
-            let mut argv = vec![
-                program,
-                "--batch".into(),
-                "--armor".into(),
-                "--detach-sign".into(),
-            ];
-            if let Some(key) = &key {
-                argv.extend(["--local-user".to_owned(), key.clone()]);
-            }
-            argv.extend([
-                "--output".to_owned(),
-                dir.path().join("sig").display().to_string(),
-                text.display().to_string(),
-            ]);
-            argv
-        }
-    };
-    let mut lines = Vec::new();
-    let env: Vec<(String, String)> = repo.extra_env_strings().into_iter().collect();
-    match run_command(
-        &argv,
-        dir.path(),
-        &env,
-        Some(std::time::Duration::from_secs(30)),
-        |line| {
-            lines.push(line.to_owned());
-        },
-    ) {
-        Ok(_) => Ok(format!(
+/// Whether git's signing key signs here (the probe `plan` uses too: test data signed the way
+/// git would, without a prompt).
+fn signing_works(scope: &Scope<'_>) -> Result<String, Problem> {
+    let repo = &scope.project.repo;
+    let format = repo
+        .config_get("gpg.format")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "openpgp".to_owned());
+    let key = repo.config_get("user.signingkey").ok().flatten();
+    match signing::signing_problem(repo, scope.env) {
+        None => Ok(format!(
             "signing: {format} key {} signs",
             key.as_deref().unwrap_or("(the default)")
         )),
-        Err(_) => Err((
-            format!(
-                "git's signing key ({format}, {}) cannot sign: {}",
-                key.as_deref().unwrap_or("the default key"),
-                lines.last().cloned().unwrap_or_default()
-            ),
-            "check `user.signingKey` and that the key is unlocked (gpg-agent, ssh-agent)"
-                .to_owned(),
+        Some(problem) => Err((
+            format!("git cannot sign here: {problem}"),
+            "set `user.signingkey` (and `gpg.format` for SSH keys) to a key that signs without a prompt (unlock it in its agent first)".to_owned(),
         )),
     }
 }

@@ -29,10 +29,10 @@ impl CheckStep {
     pub fn evaluate(&self, scope: &CheckScope<'_>) -> Result<CheckResult, StepError> {
         let project = scope.project;
         let repo = scope.repo;
-        let remote = self
-            .remote
-            .clone()
-            .unwrap_or_else(|| project.remote.clone());
+        let remote = match &self.remote {
+            Some(remote) => (scope.render)(remote)?,
+            None => project.remote.clone(),
+        };
         Ok(match self.check {
             Check::Branch => {
                 let expected = match &self.branch {
@@ -224,7 +224,15 @@ impl CheckStep {
                                 ))
                             }
                         }
-                        crate::project::ChangelogSource::Commits => {
+                        crate::project::ChangelogSource::File if unreleased_notes(project) => {
+                            CheckResult::pass(format!(
+                                "{file} has unreleased notes to promote to {}",
+                                scope.version
+                            ))
+                        }
+                        crate::project::ChangelogSource::Commits
+                        | crate::project::ChangelogSource::File
+                        | crate::project::ChangelogSource::Github => {
                             let history = project.history(project.changelog.include_other)?;
                             if history.notes.is_empty() {
                                 CheckResult::fail(
@@ -237,7 +245,7 @@ impl CheckStep {
                                 CheckResult::pass(format!(
                                     "{} to build the section from",
                                     relman_version::words::counted(
-                                        history.notes.len(),
+                                        history.commits,
                                         "commit",
                                         "commits"
                                     )
@@ -255,4 +263,12 @@ impl CheckStep {
             }
         })
     }
+}
+
+/// Whether a changelog written by hand holds notes for the next release.
+fn unreleased_notes(project: &crate::project::Project) -> bool {
+    let path = project.root.join(&project.changelog.file);
+    fs_err::read_to_string(&path).is_ok_and(|text| {
+        relman_version::changelog::handwritten::has_unreleased_notes(&path, &text)
+    })
 }

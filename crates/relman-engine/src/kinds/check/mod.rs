@@ -8,12 +8,11 @@ mod local;
 pub use local::CheckScope;
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -27,7 +26,7 @@ pub struct CheckStep {
     /// `tag-available`: the tag to look for; default `{tag}`.
     pub tag: Option<Template>,
     /// `up-to-date`, `tag-available`: the remote; default `project.remote`.
-    pub remote: Option<String>,
+    pub remote: Option<Template>,
     /// `milestone-closed`: the milestone title; default `{version}`.
     pub milestone: Option<Template>,
     /// `no-open-issues`: the label that marks blockers.
@@ -66,7 +65,7 @@ impl Kind for CheckStep {
             branch: options.template("branch")?,
             allow_untracked: options.flag("allow-untracked").unwrap_or(false),
             tag: options.template("tag")?,
-            remote: options.string("remote").map(Spanned::into_inner),
+            remote: options.template("remote")?,
             milestone: options.template("milestone")?,
             label: options.template("label")?,
             git_ref: options.template("ref")?,
@@ -78,6 +77,14 @@ impl Kind for CheckStep {
         self.check == Check::ChangelogEntry
     }
 
+    fn needs(&self) -> Vec<Need> {
+        if self.check.is_remote() {
+            vec![Need::Forge]
+        } else {
+            Vec::new()
+        }
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         TemplateList::new()
             .opt("branch", &self.branch)
@@ -85,15 +92,8 @@ impl Kind for CheckStep {
             .opt("milestone", &self.milestone)
             .opt("label", &self.label)
             .opt("ref", &self.git_ref)
+            .opt("remote", &self.remote)
             .list()
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        if self.check.is_remote() {
-            vec![crate::core::Need::GitHub { write: false }]
-        } else {
-            Vec::new()
-        }
     }
 
     fn describe(&self, _variables: &Variables) -> String {
@@ -151,7 +151,10 @@ impl Kind for CheckStep {
                 self.remote.is_some(),
                 format!(
                     "The remote is `{}`.",
-                    self.remote.as_deref().unwrap_or_default()
+                    self.remote
+                        .as_ref()
+                        .map(Template::source)
+                        .unwrap_or_default()
                 ),
             )
     }
@@ -225,7 +228,7 @@ impl Kind for CheckStep {
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let result = if self.check == Check::Credentials {
-            let needs: Vec<(usize, crate::core::Need)> = cx
+            let needs: Vec<(usize, Need)> = cx
                 .plan
                 .steps
                 .iter()

@@ -24,7 +24,6 @@ use relman_remote::Secret;
 use relman_remote::verify::pypi::PypiVerify;
 use relman_remote::verify::registries::RegistryVersion;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::clients::{self, failed};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
@@ -130,7 +129,7 @@ impl Kind for PublishStep {
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let value = options.string("publish").ok_or(Reported)?;
         let kind = options.one_of(&value, "publish", &["npm", "cargo", "pypi"])?;
-        let token_env = options.string("token-env").map(Spanned::into_inner);
+        let token_env = options.env_name("token-env")?;
         Ok(match kind {
             "npm" => {
                 let access = match options.string("access") {
@@ -223,15 +222,15 @@ impl Kind for PublishStep {
                 registry,
                 token_env,
                 ..
-            } => vec![crate::core::Need::Npm {
+            } => vec![crate::core::Need::Login(crate::core::Login::Npm {
                 registry: registry.clone(),
                 token_envs: token_env.iter().cloned().collect(),
-            }],
+            })],
             PublishStep::Cargo {
                 registry,
                 token_env,
                 ..
-            } => vec![crate::core::Need::Variable {
+            } => vec![crate::core::Need::Login(crate::core::Login::Token {
                 names: vec![token_env.clone().unwrap_or_else(|| match registry {
                     Some(registry) => format!(
                         "CARGO_REGISTRIES_{}_TOKEN",
@@ -240,14 +239,16 @@ impl Kind for PublishStep {
                     None => "CARGO_REGISTRY_TOKEN".to_owned(),
                 })],
                 service: "the Cargo registry",
-            }],
-            PublishStep::Pypi { token_env, .. } => vec![crate::core::Need::Variable {
-                names: vec![
-                    token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
-                    "TWINE_PASSWORD".to_owned(),
-                ],
-                service: "PyPI",
-            }],
+            })],
+            PublishStep::Pypi { token_env, .. } => {
+                vec![crate::core::Need::Login(crate::core::Login::Token {
+                    names: vec![
+                        token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
+                        "TWINE_PASSWORD".to_owned(),
+                    ],
+                    service: "PyPI",
+                })]
+            }
         }
     }
 
@@ -343,6 +344,7 @@ fn finish(cx: &mut RunCx<'_>, package: &str, version: &str, registry: &str, alre
         undo_hint: "registries keep published versions: deprecate or yank it, and release a fix"
             .to_owned(),
         pushed_refs: Vec::new(),
+        pushed_at: None,
     });
     cx.set_output("package", package);
     cx.set_output("version", version);

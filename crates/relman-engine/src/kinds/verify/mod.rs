@@ -5,11 +5,12 @@
 pub(crate) mod checker;
 
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, codes, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
-use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::core::{
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo,
+};
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,19 +121,19 @@ impl Kind for VerifyStep {
                     },
                     platforms: options.templates("platforms")?,
                     same_as: options.template("same-as")?,
-                    username_env: options.string("username-env").map(Spanned::into_inner),
-                    password_env: options.string("password-env").map(Spanned::into_inner),
+                    username_env: options.env_name("username-env")?,
+                    password_env: options.env_name("password-env")?,
                 }
             }
             "npm" => VerifyStep::Npm {
                 package: options.required("package", "\"{project}\"")?,
                 registry: options.template("registry")?,
-                token_env: options.string("token-env").map(Spanned::into_inner),
+                token_env: options.env_name("token-env")?,
             },
             "crates" => VerifyStep::Crates {
                 package: options.required("package", "\"{project}\"")?,
                 index: options.template("index")?,
-                token_env: options.string("token-env").map(Spanned::into_inner),
+                token_env: options.env_name("token-env")?,
             },
             "helm" => VerifyStep::Helm {
                 repo: options.required("repo", "\"https://charts.example.org\"")?,
@@ -144,6 +145,35 @@ impl Kind for VerifyStep {
                 contains: options.template("contains")?,
             },
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        match self {
+            VerifyStep::Oci {
+                username_env,
+                password_env,
+                ..
+            } => {
+                let username = username_env.iter().map(|name| Need::Env {
+                    name: name.clone(),
+                    holds: "the registry user name",
+                });
+                let password = password_env.iter().map(|name| Need::Env {
+                    name: name.clone(),
+                    holds: "the registry password",
+                });
+                username.chain(password).collect()
+            }
+            // A token named in relman.toml is meant to be there (a private registry's read).
+            VerifyStep::Npm { token_env, .. } | VerifyStep::Crates { token_env, .. } => token_env
+                .iter()
+                .map(|name| Need::Env {
+                    name: name.clone(),
+                    holds: "the registry's read token",
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

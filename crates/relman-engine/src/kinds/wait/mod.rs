@@ -9,12 +9,13 @@ mod pr_merged;
 
 use relman_remote::Redactor;
 use serde::{Deserialize, Serialize};
-use toml::Spanned;
 
 use super::verify::{VerifyStep, checker};
 use crate::core::explain::{ExplainCx, Explained, PAUSES, answers, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, OptionType, Options, Reported};
-use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::core::{
+    Effect, Kind, KindSpec, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo,
+};
 use crate::template::{Template, Variables};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,8 +97,8 @@ impl Kind for WaitStep {
                 rerun_failed: options.u32("rerun-failed").unwrap_or(0),
                 repo: options.template("repo")?,
                 token_env: options
-                    .string("token-env")
-                    .map_or_else(default_circle_token, Spanned::into_inner),
+                    .env_name("token-env")?
+                    .unwrap_or_else(default_circle_token),
             },
             "pr-merged" | "pr-approved" => {
                 let pr = match options.string_or_int("pr") {
@@ -126,6 +127,20 @@ impl Kind for WaitStep {
         })
     }
 
+    fn needs(&self) -> Vec<Need> {
+        match self {
+            // Re-running a failed check writes to the forge; reading needs no token on a public
+            // repository.
+            WaitStep::Checks { rerun_failed, .. } if *rerun_failed > 0 => {
+                vec![Need::Forge, Need::ForgeToken { write: true }]
+            }
+            WaitStep::Checks { .. } | WaitStep::PrMerged { .. } | WaitStep::PrApproved { .. } => {
+                vec![Need::Forge]
+            }
+            WaitStep::Url { .. } => Vec::new(),
+        }
+    }
+
     fn templates(&self) -> Vec<(&'static str, &Template)> {
         let mut all = Vec::new();
         match self {
@@ -143,18 +158,6 @@ impl Kind for WaitStep {
             }
         }
         all
-    }
-
-    fn needs(&self) -> Vec<crate::core::Need> {
-        match self {
-            WaitStep::Checks { rerun_failed, .. } => vec![crate::core::Need::GitHub {
-                write: *rerun_failed > 0,
-            }],
-            WaitStep::PrMerged { .. } | WaitStep::PrApproved { .. } => {
-                vec![crate::core::Need::GitHub { write: false }]
-            }
-            WaitStep::Url { .. } => Vec::new(),
-        }
     }
 
     fn describe(&self, variables: &Variables) -> String {
