@@ -172,6 +172,10 @@ impl Kind for EditStep {
         _step: &StepInfo<'_>,
         cx: &mut PlanCx<'_>,
     ) -> Result<Vec<Effect>, StepError> {
+        // What a later `commit` there takes.
+        cx.sim.changed_anything = true;
+        cx.sim
+            .touch(std::path::PathBuf::from(cx.render(&self.path)));
         Ok(vec![self.later(cx)])
     }
 

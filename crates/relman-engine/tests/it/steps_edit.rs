@@ -162,3 +162,33 @@ dir = "../charts"
     );
     assert_eq!(log.trim(), "app 1.2.3\n\nChart.yaml");
 }
+
+/// A formula kept in the project itself: the commit after `homebrew` has the formula to commit,
+/// so the plan keeps it and the run commits it.
+#[test]
+fn a_formula_in_the_repository_is_committed_after_homebrew() {
+    let fixture = fixture(
+        r#"[[workflow.ship.step]]
+homebrew = "Formula/app.rb"
+url = "https://example.org/app-{version}.tar.gz"
+file = "dist-src/app.tar.gz"
+
+[[workflow.ship.step]]
+commit = "app {version}"
+"#,
+    );
+    fixture.repo.write(
+        "Formula/app.rb",
+        "class App < Formula\n  url \"https://example.org/app-1.1.0.tar.gz\"\n  sha256 \"aaaa\"\nend\n",
+    );
+    fixture.repo.write("dist-src/app.tar.gz", "the tarball\n");
+    fixture.repo.commit("chore: the formula");
+    let plan = fixture.plan("ship");
+    let commit = plan.steps.iter().find(|step| step.number == 2).unwrap();
+    assert_eq!(commit.skipped, None, "the commit was left out");
+    fixture.start(&plan).assert_done();
+    let log = fixture
+        .repo
+        .git(&["log", "-1", "--format=%s", "--name-only"]);
+    assert_eq!(log.trim(), "app 1.2.3\n\nFormula/app.rb");
+}
