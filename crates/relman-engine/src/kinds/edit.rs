@@ -175,7 +175,7 @@ impl Kind for EditStep {
         // What a later `commit` there takes.
         cx.sim.changed_anything = true;
         cx.sim
-            .touch(std::path::PathBuf::from(cx.render(&self.path)));
+            .touch(PathBuf::from(cx.render(&self.path)));
         Ok(vec![self.later(cx)])
     }
 

@@ -104,7 +104,7 @@ impl Kind for HomebrewStep {
         // The formula is a file a later `commit` in that work tree takes.
         cx.sim.changed_anything = true;
         cx.sim
-            .touch(std::path::PathBuf::from(cx.render(&self.formula)));
+            .touch(PathBuf::from(cx.render(&self.formula)));
         let url = cx.render(&self.url);
         let client = clients::http(cx.project, cx.env);
         let mut effects = vec![Effect::Note {

@@ -161,7 +161,7 @@ impl Project {
                 notes,
             });
         }
-        let Some(mut version) = self.next_version(&current.version, next)? else {
+        let Some(version) = self.next_version(&current.version, next)? else {
             return Ok(Proposal::default());
         };
         if let Some(last) = &history.previous

@@ -591,6 +591,27 @@ fn settle_bumps(workflow: &mut DraftWorkflow) {
     }
 }
 
+/// A commit named for the next development version with no second bump before it (the bumps it
+/// followed when it was drafted folded into the release's) is the release's commit: no bump
+/// would give `{dev_version}` a value, and `plan` refuses it.
+fn release_commits_before_a_dev_bump(workflow: &mut DraftWorkflow) {
+    let mut bumps = 0;
+    for step in workflow.steps_mut() {
+        match step.kind() {
+            "bump" => bumps += 1,
+            "commit"
+                if bumps < 2
+                    && step
+                        .kind_value()
+                        .is_some_and(|message| message.contains("{dev_version}")) =>
+            {
+                step.set("commit", "Release {version}");
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A workflow that acts without a bump while the project's version is released already would
 /// release that version again: it gets a `bump` before its first step that changes anything.
 fn bump_before_release(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
@@ -621,6 +642,7 @@ fn bump_before_release(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
 /// steps use, and makes sure the workflow has a step.
 fn tidy(workflow: &mut DraftWorkflow, facts: &ProjectFacts, source: &str) {
     settle_bumps(workflow);
+    release_commits_before_a_dev_bump(workflow);
     bump_before_release(workflow, facts);
     let mut seen_checks: Vec<DraftStep> = Vec::new();
     workflow.entries.retain(|entry| {
@@ -836,4 +858,35 @@ fn shorten(command: &str) -> String {
         out.push_str(" …");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dev_commit_without_a_second_bump_is_the_release_commit() {
+        let mut workflow = DraftWorkflow::new("release");
+        for (kind, value) in [
+            ("bump", "{args.bump}"),
+            ("commit", "Start development of {dev_version}"),
+            ("tag", "{tag}"),
+            ("bump", "dev"),
+            ("commit", "Start development of {dev_version}"),
+        ] {
+            workflow
+                .entries
+                .push(Entry::Step(DraftStep::new(kind, value)));
+        }
+        release_commits_before_a_dev_bump(&mut workflow);
+        let commits: Vec<&str> = workflow
+            .steps()
+            .filter(|step| step.kind() == "commit")
+            .filter_map(DraftStep::kind_value)
+            .collect();
+        assert_eq!(
+            commits,
+            ["Release {version}", "Start development of {dev_version}"]
+        );
+    }
 }
