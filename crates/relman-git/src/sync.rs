@@ -37,18 +37,18 @@ impl Repository {
         check_revision(refspec)?;
         check_revision(remote_ref)?;
         let lease = format!("--force-with-lease={remote_ref}:{expected}");
-        self.git(["push", "--porcelain", &lease, remote, refspec])
+        self.git(["push", "--porcelain", &lease, "--", remote, refspec])
             .run()
             .map_err(|error| self.remote_failure(remote, error))?;
         Ok(())
     }
 
-    /// Deletes `branch` on `remote` (`git push REMOTE --delete refs/heads/BRANCH`).
+    /// Deletes `branch` on `remote` (`git push --delete -- REMOTE refs/heads/BRANCH`).
     pub fn delete_remote_branch(&self, remote: &str, branch: &str) -> Result<(), GitError> {
         check_revision(remote)?;
         check_revision(branch)?;
         let name = format!("refs/heads/{branch}");
-        self.git(["push", "--porcelain", remote, "--delete", &name])
+        self.git(["push", "--porcelain", "--delete", "--", remote, &name])
             .run()
             .map_err(|error| self.remote_failure(remote, error))?;
         Ok(())

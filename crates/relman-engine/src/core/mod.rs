@@ -32,7 +32,9 @@ pub use process::{Finished, run_command};
 pub use record::{
     Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
 };
-pub use run_cx::{CHANGED, CHANGELOG_READ, Checkout, Ledger, PlanFacts, RunCx, StepFacts};
+pub use run_cx::{
+    CHANGED, CHANGELOG_READ, Checkout, Ledger, PlanFacts, RunCx, StepFacts, Unmasked,
+};
 pub use step::StepInfo;
 
 use relman_remote::Redactor;

@@ -37,6 +37,7 @@ pub struct DispatchStep {
 
 impl Kind for DispatchStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["artifacts"],
         options: &[
             OptionSpec::string("ref"),
             OptionSpec::map("inputs"),

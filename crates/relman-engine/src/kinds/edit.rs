@@ -49,6 +49,7 @@ const KEY: &str =
 
 impl Kind for EditStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["edit"],
         // `edit = true` is also the changelog's option (open the section in an editor).
         key_type: OptionType::StringOrBool,
         options: &[
@@ -174,8 +175,7 @@ impl Kind for EditStep {
     ) -> Result<Vec<Effect>, StepError> {
         // What a later `commit` there takes.
         cx.sim.changed_anything = true;
-        cx.sim
-            .touch(PathBuf::from(cx.render(&self.path)));
+        cx.sim.touch(PathBuf::from(cx.render(&self.path)));
         Ok(vec![self.later(cx)])
     }
 

@@ -36,6 +36,7 @@ const FILE: &str = "On `homebrew`: a file of the repository (the release tarball
 
 impl Kind for HomebrewStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["homebrew", "file"],
         options: &[
             OptionSpec::string("url"),
             OptionSpec::string("file").about(FILE),
@@ -103,8 +104,7 @@ impl Kind for HomebrewStep {
         }
         // The formula is a file a later `commit` in that work tree takes.
         cx.sim.changed_anything = true;
-        cx.sim
-            .touch(PathBuf::from(cx.render(&self.formula)));
+        cx.sim.touch(PathBuf::from(cx.render(&self.formula)));
         let url = cx.render(&self.url);
         let client = clients::http(cx.project, cx.env);
         let mut effects = vec![Effect::Note {

@@ -107,6 +107,7 @@ const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the re
 
 impl Kind for PublishStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["path", "files"],
         values: &["npm", "cargo", "pypi"],
         options: &[
             OptionSpec::string("path").about(PATH),
