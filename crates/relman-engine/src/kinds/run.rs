@@ -39,6 +39,7 @@ pub enum CommandSpec {
 
 impl Kind for RunStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["cwd"],
         key_type: OptionType::StringOrList,
         options: &[
             OptionSpec::flag("shell"),

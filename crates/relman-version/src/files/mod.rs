@@ -33,6 +33,7 @@ mod python;
 mod spec;
 mod text;
 mod toml;
+mod value;
 mod xml;
 mod yaml;
 
@@ -46,6 +47,7 @@ pub use atomic::{apply, write_atomic};
 pub use detect::{Detection, detect};
 pub use error::FileError;
 pub use spec::{KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec};
+pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 
