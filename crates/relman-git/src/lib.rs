@@ -18,6 +18,7 @@ mod release;
 mod remote;
 mod repository;
 mod status;
+mod sync;
 mod write;
 
 pub use error::GitError;

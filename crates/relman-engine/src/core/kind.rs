@@ -49,6 +49,9 @@ pub struct KindSpec {
     /// Whether, when a run releases several packages, it runs once for each of them (a bump, a
     /// tag, a forge release), with that package's `{version}`, `{tag}` and `{changelog}`.
     pub per_package: bool,
+    /// The options (as `templates()` names them; the kind key for its own value) that name
+    /// files or folders: `check`, `plan` and the run keep them inside the work tree it acts in.
+    pub paths: &'static [&'static str],
 }
 
 impl KindSpec {
@@ -70,6 +73,7 @@ impl KindSpec {
             plans_its_files: false,
             outputs: &[],
             per_package: false,
+            paths: &[],
         }
     }
 }

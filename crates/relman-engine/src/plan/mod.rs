@@ -199,7 +199,7 @@ pub fn plan_packages(
         request.pre_label.as_deref(),
     )?;
     let mut planned = Vec::with_capacity(workflow.steps.len());
-    let mut planner = StepPlanner::new(project, env);
+    let mut planner = StepPlanner::new(project, env, &workflow.steps);
     let variables = variables::plan_variables(project, &inputs);
     let version = inputs.version.clone();
     for step in &workflow.steps {
@@ -265,13 +265,25 @@ pub(crate) struct StepPlanner<'a> {
     checkouts: checkouts::Checkouts,
     checker: needs::Needs<'a>,
     problems: Vec<Problem>,
+    /// What each step of the workflow needs, by step number (`check = "credentials"` looks).
+    needs: Vec<(usize, crate::core::Need)>,
 }
 
 impl<'a> StepPlanner<'a> {
     /// A planner for the steps of a release of `project` (the whole repository: its forge and
     /// signing key serve every package).
-    pub fn new(project: &'a Project, env: &'a Environment) -> Self {
+    pub fn new(project: &'a Project, env: &'a Environment, steps: &[StepDef]) -> Self {
+        let needs = steps
+            .iter()
+            .flat_map(|step| {
+                step.kind
+                    .needs()
+                    .into_iter()
+                    .map(|need| (step.number, need))
+            })
+            .collect();
         StepPlanner {
+            needs,
             sim: Simulation::default(),
             skipped: BTreeMap::new(),
             checkouts: checkouts::Checkouts::default(),
@@ -387,6 +399,7 @@ impl<'a> StepPlanner<'a> {
                 inputs,
                 sim,
                 checkout,
+                needs: &self.needs,
             };
             let effects =
                 crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {

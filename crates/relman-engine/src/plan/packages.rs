@@ -356,7 +356,8 @@ pub(super) fn plan(
         .collect();
 
     let mut planned: Vec<PlannedStep> = Vec::with_capacity(steps.len());
-    let mut planner = StepPlanner::new(project, env);
+    let expanded: Vec<StepDef> = steps.iter().map(|(step, _)| step.clone()).collect();
+    let mut planner = StepPlanner::new(project, env, &expanded);
     for (step, package) in &steps {
         let planned_step = match package {
             Some(position) => {

@@ -35,6 +35,7 @@ mod requirements;
 mod spec;
 mod text;
 mod toml;
+mod value;
 mod xml;
 mod yaml;
 
@@ -51,6 +52,7 @@ pub use requirements::plan_requirement_edits;
 pub use spec::{
     Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
 };
+pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 

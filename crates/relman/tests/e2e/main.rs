@@ -29,6 +29,7 @@ mod output;
 mod packages;
 mod pause;
 mod plan_readonly;
+mod publishing;
 mod real_ecosystems;
 mod real_shapes;
 mod release;
