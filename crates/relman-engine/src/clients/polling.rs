@@ -59,11 +59,21 @@ pub(crate) fn poll<'a, T>(
     cx: &mut RunCx<'a>,
     step: &StepInfo<'_>,
     what: &str,
+    look: impl FnMut(&mut RunCx<'a>) -> Result<Poll<T>, StepError>,
+) -> Result<Waited<T>, StepError> {
+    poll_with(cx, &options(step), what, look)
+}
+
+/// Looks with `look` until it is ready, fails, or `options.timeout` passes (a step whose pace is
+/// not the waiting kinds' default: a publish waiting for its package on the registry).
+pub(crate) fn poll_with<'a, T>(
+    cx: &mut RunCx<'a>,
+    options: &PollOptions,
+    what: &str,
     mut look: impl FnMut(&mut RunCx<'a>) -> Result<Poll<T>, StepError>,
 ) -> Result<Waited<T>, StepError> {
-    let options = options(step);
     let started = Instant::now();
-    let result = poll_until(&Clock::system(), &options, what, || {
+    let result = poll_until(&Clock::system(), options, what, || {
         let answer = look(cx)?;
         if let Poll::Pending(last) = &answer {
             cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
