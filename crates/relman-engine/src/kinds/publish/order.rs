@@ -154,7 +154,7 @@ mod tests {
 
     fn package(name: &str, needs: &[(&str, DependencyKind)]) -> Package {
         let mut package =
-            crate::project::packages::tests::package(name, name, "{package}@{version}");
+            crate::project::packages::tests::package(name, name, &format!("{name}@{{version}}"));
         package.dependencies = needs
             .iter()
             .map(|(need, kind)| Dependency {

@@ -12,6 +12,7 @@ mod engine;
 mod go;
 mod mixed;
 mod npm;
+mod publish;
 
 use std::path::Path;
 use std::process::Command;
