@@ -1,8 +1,9 @@
 //! A registry that is slow to show what it was given, as public registries are (a CDN in front of
-//! the npm registry serves the old packument for a while after a publish): a proxy on 127.0.0.1
-//! in front of a real npm registry (verdaccio) that forwards every request unchanged, except that
-//! after a publish of the lagging package it answers that package's next reads with the packument
-//! as it was before the publish (the new versions taken out). It logs every request it saw, in
+//! the npm registry serves the old packument for a while after a publish, PyPI's simple index
+//! the old page): a proxy on 127.0.0.1 in front of a real registry (verdaccio, pypiserver) that
+//! forwards every request unchanged, except that after a publish of the lagging package it
+//! answers that package's next reads as they were before the publish (the new versions, or the
+//! new files' links, taken out). It logs every request it saw, in
 //! order, with what it showed, so a test can tell whether a dependent was published before its
 //! dependency could be seen.
 
@@ -28,8 +29,19 @@ pub struct Seen {
     pub hidden: bool,
 }
 
+/// What the registry behind speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// npm: `PUT /NAME` publishes, `GET /NAME` reads the packument.
+    Npm,
+    /// PyPI's upload API (`POST /` with the form field `name`) and simple index
+    /// (`GET /simple/NAME/`).
+    Pypi,
+}
+
 #[derive(Debug)]
 struct State {
+    flavor: Flavor,
     upstream: String,
     package: String,
     reads: usize,
@@ -51,9 +63,10 @@ const HOP: &[&str] = &[
 
 impl LaggingRegistry {
     /// A proxy to `upstream` (`http://127.0.0.1:PORT/`) that hides a new version of `package`
-    /// from the `reads` reads of its packument after each publish of it.
-    pub fn start(upstream: &str, package: &str, reads: usize) -> Self {
+    /// from the `reads` reads of it after each publish of it.
+    pub fn start(flavor: Flavor, upstream: &str, package: &str, reads: usize) -> Self {
         let state = Arc::new(State {
+            flavor,
             upstream: upstream.trim_end_matches('/').to_owned(),
             package: package.to_owned(),
             reads,
@@ -79,20 +92,28 @@ impl LaggingRegistry {
             .clone()
     }
 
-    /// How many publishes (`PUT`) of `package` it passed on.
+    /// How many publishes (npm's `PUT`, PyPI's `POST`: one per file) of `package` it passed on.
     pub fn publishes(&self, package: &str) -> usize {
         self.seen()
             .iter()
-            .filter(|seen| seen.method == "PUT" && seen.package == package)
+            .filter(|seen| seen.publish() && seen.package == package)
             .count()
+    }
+}
+
+impl Seen {
+    /// Whether the request published (npm's `PUT`, PyPI's upload `POST`).
+    pub fn publish(&self) -> bool {
+        self.method == "PUT" || self.method == "POST"
     }
 }
 
 impl State {
     fn answer(&self, request: &RecordedRequest) -> FakeResponse {
-        let package = crate::http_server::decode(request.path.trim_start_matches('/'));
+        let package = self.package_of(request);
         let ours = package == self.package;
-        let before = (ours && request.method == "PUT").then(|| self.versions());
+        let publish = request.method == "PUT" || request.method == "POST";
+        let before = (ours && publish).then(|| self.versions());
         let (status, content_type, mut body) = match self.forward(request) {
             Ok(answer) => answer,
             Err(error) => {
@@ -110,7 +131,12 @@ impl State {
                 && *left > 0
             {
                 *left -= 1;
-                body = hide(&body, before);
+                body = match self.flavor {
+                    Flavor::Npm => hide(&body, before),
+                    Flavor::Pypi => {
+                        hide_links(&String::from_utf8_lossy(&body), before).into_bytes()
+                    }
+                };
                 hidden = true;
             }
         }
@@ -126,13 +152,40 @@ impl State {
         FakeResponse::bytes(status, &content_type, body)
     }
 
-    /// The versions of the lagging package upstream has now.
+    /// The package a request is about: the path's (npm, PyPI's index), or an upload's `name`.
+    fn package_of(&self, request: &RecordedRequest) -> String {
+        match self.flavor {
+            Flavor::Npm => crate::http_server::decode(request.path.trim_start_matches('/')),
+            Flavor::Pypi if request.method == "POST" => {
+                let body = String::from_utf8_lossy(&request.body);
+                body.split("name=\"name\"")
+                    .nth(1)
+                    .and_then(|rest| rest.trim_start_matches(['\r', '\n']).lines().next())
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            }
+            Flavor::Pypi => request
+                .path
+                .trim_start_matches("/simple/")
+                .trim_end_matches('/')
+                .to_owned(),
+        }
+    }
+
+    /// The versions (npm) or files (PyPI) of the lagging package upstream has now.
     fn versions(&self) -> Vec<String> {
-        let url = format!("{}/{}", self.upstream, self.package.replace('/', "%2f"));
+        let url = match self.flavor {
+            Flavor::Npm => format!("{}/{}", self.upstream, self.package.replace('/', "%2f")),
+            Flavor::Pypi => format!("{}/simple/{}/", self.upstream, self.package),
+        };
         let Ok(mut response) = ureq::get(&url).call() else {
             return Vec::new();
         };
         let text = response.body_mut().read_to_string().unwrap_or_default();
+        if self.flavor == Flavor::Pypi {
+            return links(&text).into_iter().map(|(_, name)| name).collect();
+        }
         let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         value["versions"]
             .as_object()
@@ -197,8 +250,46 @@ fn hide(body: &[u8], before: &[String]) -> Vec<u8> {
     packument.to_string().into_bytes()
 }
 
+/// Each `<a …>NAME</a>` of a simple index page: the whole anchor and its text.
+fn links(html: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<a ") {
+        let Some(end) = rest[start..].find("</a>") else {
+            break;
+        };
+        let anchor = &rest[start..start + end + 4];
+        let text = anchor[..anchor.len() - 4]
+            .rsplit('>')
+            .next()
+            .unwrap_or_default();
+        found.push((anchor.to_owned(), text.to_owned()));
+        rest = &rest[start + end + 4..];
+    }
+    found
+}
+
+/// The page without the links to files `before` did not have.
+fn hide_links(html: &str, before: &[String]) -> String {
+    let mut page = html.to_owned();
+    for (anchor, name) in links(html) {
+        if !before.contains(&name) {
+            page = page.replace(&anchor, "");
+        }
+    }
+    page
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_new_file_is_taken_out_of_the_index_page() {
+        let page = "<html><body>\n<a href=\"/packages/a-1.0.0.tar.gz#sha256=1\">a-1.0.0.tar.gz</a><br>\n<a href=\"/packages/a-1.1.0.tar.gz#sha256=2\">a-1.1.0.tar.gz</a><br>\n</body></html>";
+        let hidden = super::hide_links(page, &["a-1.0.0.tar.gz".to_owned()]);
+        assert!(hidden.contains("a-1.0.0.tar.gz</a>"), "{hidden}");
+        assert!(!hidden.contains("a-1.1.0"), "{hidden}");
+    }
+
     #[test]
     fn a_new_version_is_taken_out_of_the_packument() {
         let body = serde_json::json!({

@@ -110,7 +110,7 @@ pub fn visible(
     }
 }
 
-const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the repository's top).";
+const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the repository's top; in a run of several packages, the package's own folder).";
 
 impl Kind for PublishStep {
     const SPEC: KindSpec = KindSpec {

@@ -13,6 +13,7 @@ mod go;
 mod mixed;
 mod npm;
 mod publish;
+mod publish_pypi;
 
 use std::path::Path;
 use std::process::Command;

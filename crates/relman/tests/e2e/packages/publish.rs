@@ -6,7 +6,7 @@
 //! `a`'s publish (after the upload): `relman resume` publishes `b` once and `a` not again.
 
 use relman_testkit::TestRepo;
-use relman_testkit::lagging_registry::LaggingRegistry;
+use relman_testkit::lagging_registry::{Flavor, LaggingRegistry};
 use relman_testkit::services::{Verdaccio, or_skip};
 
 use super::remote_tags;
@@ -92,7 +92,7 @@ fn a_dependent_is_published_only_once_its_dependency_shows_on_the_registry() {
         return;
     };
     // The registry hides `a` 1.1.0 from the three reads after its publish.
-    let registry = LaggingRegistry::start(&verdaccio.url(), A, 3);
+    let registry = LaggingRegistry::start(Flavor::Npm, &verdaccio.url(), A, 3);
     let repo = TestRepo::new();
     workspace(&repo, &registry.url());
 
@@ -154,7 +154,7 @@ fn a_crash_inside_the_first_publish_resumes_to_publish_the_second_once() {
     let Some(verdaccio) = or_skip(Verdaccio::start()) else {
         return;
     };
-    let registry = LaggingRegistry::start(&verdaccio.url(), A, 0);
+    let registry = LaggingRegistry::start(Flavor::Npm, &verdaccio.url(), A, 0);
     let repo = TestRepo::new();
     workspace(&repo, &registry.url());
     let mark = repo.root().join("kill-mark");
