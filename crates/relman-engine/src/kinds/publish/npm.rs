@@ -45,8 +45,12 @@ fn resolve(
     let folder = match path {
         Some(path) => inside(root, &render(path)?, "the package's folder")?,
         None => match super::order::package(project) {
-            Some(package) => root.join(&package.path),
-            None => root.to_path_buf(),
+            Some(package) if !package.path.as_os_str().is_empty() => inside(
+                root,
+                &package.path.to_string_lossy(),
+                "the package's folder",
+            )?,
+            _ => root.to_path_buf(),
         },
     };
     let registry = match registry {

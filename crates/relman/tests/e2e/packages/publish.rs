@@ -182,3 +182,49 @@ fn a_crash_inside_the_first_publish_resumes_to_publish_the_second_once() {
         registry.seen()
     );
 }
+
+#[test]
+fn a_publish_step_leaves_out_the_packages_of_another_ecosystem() {
+    // The plan's dry run asks the registry: one that knows no package.
+    let empty = relman_testkit::http_server::FakeServer::start(|_| {
+        relman_testkit::http_server::FakeResponse::json(404, &serde_json::json!({}))
+    });
+    let repo = TestRepo::new();
+    repo.write("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n");
+    repo.write(
+        "crates/c/Cargo.toml",
+        "[package]\nname = \"c\"\nversion = \"1.0.0\"\nedition = \"2021\"\n",
+    );
+    repo.write("crates/c/src/lib.rs", "");
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"mixed\",\n  \"private\": true,\n  \"workspaces\": [\"web\"]\n}\n",
+    );
+    repo.write(
+        "web/package.json",
+        "{\n  \"name\": \"web\",\n  \"version\": \"1.0.0\",\n  \"license\": \"MIT\"\n}\n",
+    );
+    repo.write(
+        "relman.toml",
+        &format!(
+            "[workflow.release]\n[[workflow.release.step]]\nbump = \"minor\"\n\n[[workflow.release.step]]\npublish = \"npm\"\nregistry = \"{}/\"\n",
+            empty.url()
+        ),
+    );
+    repo.commit("feat: start");
+    repo.tag("c-v1.0.0");
+    repo.tag("web@1.0.0");
+    repo.commit_file("crates/c/src/lib.rs", "pub fn c() {}\n", "feat(c): c");
+    repo.commit_file("web/index.js", "exports.w = 1;\n", "feat(web): w");
+    repo.push(&["main", "c-v1.0.0", "web@1.0.0"]);
+
+    let plan = crate::plain::relman(&repo, &["plan", "release"]);
+    let text = stdout(&plan);
+    assert_eq!(plan.status.code(), Some(0), "{text}{}", stderr(&plan));
+    assert!(
+        text.contains("c is a Cargo package, not an npm package"),
+        "{text}"
+    );
+    assert!(text.contains("$ npm publish"), "web is published: {text}");
+    assert_eq!(text.matches("$ npm publish").count(), 1, "{text}");
+}
