@@ -23,7 +23,7 @@ fn workspace(repo: &TestRepo, registry: &str) {
     );
     repo.write(
         "packages/a/package.json",
-        &format!(
+        format!(
             r#"{{
   "name": "{A}",
   "version": "1.0.0",
@@ -37,13 +37,13 @@ fn workspace(repo: &TestRepo, registry: &str) {
     );
     repo.write(
         "packages/b/package.json",
-        &format!(
+        format!(
             "{{\n  \"name\": \"{B}\",\n  \"version\": \"1.0.0\",\n  \"license\": \"MIT\",\n  \"dependencies\": {{\n    \"{A}\": \"^1.0.0\"\n  }}\n}}\n"
         ),
     );
     repo.write(
         "relman.toml",
-        &format!(
+        format!(
             r#"[workflow.release]
 [[workflow.release.step]]
 bump = "minor"
@@ -206,7 +206,7 @@ fn a_publish_step_leaves_out_the_packages_of_another_ecosystem() {
     );
     repo.write(
         "relman.toml",
-        &format!(
+        format!(
             "[workflow.release]\n[[workflow.release.step]]\nbump = \"minor\"\n\n[[workflow.release.step]]\npublish = \"npm\"\nregistry = \"{}/\"\n",
             empty.url()
         ),

@@ -30,18 +30,18 @@ fn each_package_uploads_its_own_files_and_a_dependent_waits_for_its_dependency_o
     );
     repo.write(
         "packages/a/pyproject.toml",
-        &format!("[project]\nname = \"{A}\"\nversion = \"1.0.0\"\n"),
+        format!("[project]\nname = \"{A}\"\nversion = \"1.0.0\"\n"),
     );
     repo.write(
         "packages/b/pyproject.toml",
-        &format!(
+        format!(
             "[project]\nname = \"{B}\"\nversion = \"1.0.0\"\ndependencies = [\"{A}>=1.0.0\"]\n\n[tool.uv.sources]\n{A} = {{ workspace = true }}\n"
         ),
     );
     repo.write(".gitignore", "/dist/\n");
     repo.write(
         "relman.toml",
-        &format!(
+        format!(
             r#"[workflow.release]
 [[workflow.release.step]]
 bump = "minor"
