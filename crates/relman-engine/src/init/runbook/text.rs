@@ -15,8 +15,9 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
-/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`; `X.Y` and `MAJOR.MINOR` for a
-/// series; `<tag>`.
+/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `1.XX.0`, and `VERSION` joined to
+/// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
+/// `MAJOR.MINOR` for a series; `<tag>`.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -30,7 +31,10 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \$(?:NEW_|RELEASE_)?VERSION\b
           | \{(?:NEW_|RELEASE_)?VERSION\}
           | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
+          | \bv?\d+\.XX\.\d+\b
+          | \bvVERSION\b
         )
+      | (?P<joined>[-_@])VERSION\b
       | (?P<series>
             \bv?[Xx]\.[Yy]\b(?:\.[Xx]\b)?
           | \bMAJOR\.MINOR\b
@@ -139,6 +143,8 @@ pub(crate) fn templated(text: &str) -> String {
         };
         let marker = if captures.name("version").is_some() {
             "\u{0}VERSION\u{0}"
+        } else if let Some(joined) = captures.name("joined") {
+            return format!("{}\u{0}VERSION\u{0}", joined.as_str());
         } else if captures.name("series").is_some() {
             "\u{0}SERIES\u{0}"
         } else {
@@ -209,6 +215,10 @@ mod tests {
             ("branch X.Y.x for <tag>", "branch {major}.{minor} for {tag}"),
             ("tox -e release -- {VERSION}", "tox -e release -- {version}"),
             ("pin 1.2.3 and {other}", "pin 1.2.3 and {{other}}"),
+            ("git tag -s vVERSION", "git tag -s v{version}"),
+            ("gem push demo-VERSION.gem", "gem push demo-{version}.gem"),
+            ("the VERSION file, VERSION_NAME=", "the VERSION file, VERSION_NAME="),
+            ("Version v1.XX.0", "Version v{version}"),
         ] {
             assert_eq!(templated(written), drafted, "{written}");
         }
