@@ -253,10 +253,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         .filter(|arg| !arg.starts_with('-'))
         .collect();
     match subcommand {
+        // `git checkout v1.2 docs/changes.md` restores a file: no branch changes.
+        "checkout" if !creates_branch(rest) && (positional.len() > 1 || rest.contains(&"--")) => {
+            vec![run(line)]
+        }
         "checkout" | "switch" => {
-            let creates = rest
-                .iter()
-                .any(|arg| matches!(*arg, "-b" | "-B" | "-c" | "-C" | "--create"));
+            let creates = creates_branch(rest);
             match positional.first() {
                 Some(name) if creates => vec![Action::Step(step("branch", versioned(name)))],
                 Some(name) => vec![Action::Step(switch_or_check(name, scope))],
@@ -318,6 +320,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         },
         _ => vec![run(line)],
     }
+}
+
+/// Whether `git checkout`'s arguments create a branch (`-b`).
+fn creates_branch(args: &[&str]) -> bool {
+    args.iter()
+        .any(|arg| matches!(*arg, "-b" | "-B" | "-c" | "-C" | "--create"))
 }
 
 /// `git checkout master` at the start of a release is a check that the release starts there;

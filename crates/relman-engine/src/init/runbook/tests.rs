@@ -223,3 +223,26 @@ fn tables_quotes_questions_dates_and_fragments_are_no_tasks() {
         "{toml}"
     );
 }
+
+#[test]
+fn list_items_that_are_bare_commands_are_read_as_commands() {
+    let toml = drafted(
+        "# Release\n\n- git checkout main\n- git pull # do not skip\n- git status - make sure everything is checked in\n- make docs\n- git commit -a -m \"Version v2.XX.0\"\n- git push origin # branch first\n- git push --follow-tags origin\n- git checkout v2.1-stable docs/changes.md\n- git commit -a -m \"Notes of ${NEW_TAG}\"\n- \\# Wait for the GitHub builds to finish then...\n- make sure the site looks right\n- go to the forum and say thanks\n",
+    );
+    for expected in [
+        "# RELEASE.md:3: git checkout main\n[[workflow.release.step]]\ncheck = \"branch\"\n",
+        "# RELEASE.md:4: git pull # do not skip\n[[workflow.release.step]]\ncheck = \"up-to-date\"\n",
+        "check = \"clean\"\n",
+        "run = \"make docs\"\n",
+        "commit = \"Version v{version}\"\n",
+        "push = \"branch\"\n",
+        "push = \"tag\"\n",
+        "wait = \"checks\"\n",
+        "run = \"git checkout v2.1-stable docs/changes.md\"\n",
+        "commit = \"Notes of {tag}\"\n",
+        "manual = \"make sure the site looks right\"\n",
+        "manual = \"go to the forum and say thanks\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+}

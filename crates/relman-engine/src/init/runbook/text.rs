@@ -17,7 +17,7 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
 /// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `1.XX.0`, and `VERSION` joined to
 /// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
-/// `MAJOR.MINOR` for a series; `<tag>`.
+/// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -40,7 +40,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \bMAJOR\.MINOR\b
           | <\s*major\s*>\.<\s*minor\s*>
         )
-      | (?P<tag><\s*tag\s*>|\$\{?TAG\}?\b)",
+      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_)?TAG\}|\$(?:NEW_)?TAG\b)",
     )
     .expect("the placeholder expression is valid")
 });
@@ -219,6 +219,7 @@ mod tests {
             ("gem push demo-VERSION.gem", "gem push demo-{version}.gem"),
             ("the VERSION file, VERSION_NAME=", "the VERSION file, VERSION_NAME="),
             ("Version v1.XX.0", "Version v{version}"),
+            ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
         ] {
             assert_eq!(templated(written), drafted, "{written}");
         }

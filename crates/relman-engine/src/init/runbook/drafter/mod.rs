@@ -12,9 +12,11 @@ use super::actions::{Action, Checkout, Hint, Scope};
 use super::blocks::{Block, BlockKind};
 use super::layout::Layout;
 use super::phrases::{self, Item};
-use super::{ChangelogHint, Draft, ProjectFacts, text};
+use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
-use prose::{DEFINITION, RELEASE_KIND, TOC, explains, imperative, not_a_task, slug};
+use prose::{
+    DEFINITION, RELEASE_KIND, TOC, bare_command, explains, imperative, not_a_task, slug,
+};
 use settle::{fold_descriptions, fragment_folder, tidy};
 
 /// Kinds that act in the local checkout: what follows them is no longer the start of the
@@ -248,6 +250,25 @@ impl Drafter {
         has_children: bool,
     ) {
         self.flush_intro();
+        // A command written as a list item, without backticks: read as a command line, and its
+        // remark ("make sure everything is checked in") as prose.
+        if let Some((command, remark)) = bare_command(text) {
+            let lower = command.to_lowercase();
+            let mut actions = commands::command(&command, &self.scope(&lower));
+            if let Some(remark) = remark {
+                let item = Item::new(&remark);
+                let said = phrases::recognise(&item, &self.scope(&item.plain));
+                actions.extend(said.into_iter().map(|(_, action)| action));
+            }
+            if self.apply(line, text, actions, &[]) {
+                return;
+            }
+        }
+        // A comment in a list of commands (`- # wait for the builds`) is read as prose.
+        let text = text
+            .strip_prefix("\\# ")
+            .or_else(|| text.strip_prefix("# "))
+            .unwrap_or(text);
         let plain = text::plain(text);
         let item = Item::new(text);
         let explanation = plain.starts_with('(') && plain.ends_with(')')

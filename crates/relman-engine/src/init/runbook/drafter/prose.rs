@@ -184,3 +184,44 @@ pub(super) fn imperative(text: &str) -> bool {
         .unwrap_or_default();
     IMPERATIVE.contains(&first)
 }
+
+/// Words of prose that never stand in a command line written without backticks: "make sure
+/// it builds" and "go to the page" are sentences, `make tidy` and `go mod tidy` are commands.
+const PROSE_WORDS: &[&str] = &[
+    "sure", "the", "a", "an", "to", "that", "is", "are", "and", "of", "for", "with", "your",
+    "you", "it", "this", "back", "into", "if", "when", "then", "on", "all", "any", "new",
+];
+
+/// A list item that is a command written as text (`- git pull # important`,
+/// `- git status - make sure everything is checked in`): the command, and the remark after it
+/// (`# …`, ` - …`) when there is one. `None` for prose, for an item with code spans (those are
+/// read as spans), and for a sentence (it ends with a full stop).
+pub(super) fn bare_command(text: &str) -> Option<(String, Option<String>)> {
+    let text = text.trim();
+    if text.contains('`') {
+        return None;
+    }
+    let (command, remark) = match [" # ", " - "]
+        .iter()
+        .filter_map(|mark| text.find(mark).map(|at| (at, mark.len())))
+        .min()
+    {
+        Some((at, length)) => (text[..at].trim(), Some(text[at + length..].trim())),
+        None => (text, None),
+    };
+    if !commands::looks_like_command(command) || command.ends_with('.') {
+        return None;
+    }
+    let words = commands::split(command);
+    let prose = words
+        .iter()
+        .skip(1)
+        .any(|word| !word.contains(' ') && PROSE_WORDS.contains(&word.to_lowercase().as_str()));
+    if prose || words.len() < 2 && command != "make" {
+        return None;
+    }
+    let remark = remark
+        .map(|remark| remark.trim_start_matches(['#', '\\', ' ']).to_owned())
+        .filter(|remark| !remark.is_empty());
+    Some((command.to_owned(), remark))
+}
