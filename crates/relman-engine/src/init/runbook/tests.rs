@@ -246,3 +246,22 @@ fn list_items_that_are_bare_commands_are_read_as_commands() {
         assert!(toml.contains(expected), "{expected}: {toml}");
     }
 }
+
+#[test]
+fn being_on_a_branch_committed_changes_green_builds_github_releases_and_announcements() {
+    let toml = drafted(
+        "# Release\n\n1. Make sure you are on the `main` branch.\n2. Make sure all relevant changes are committed.\n3. Check the build for main is green.\n4. Tag it: `git tag -s vVERSION`\n5. Create a [GitHub release](https://example.org/releases) for the new version.\n6. Announce the release on `demo-announce@lists.example.org`.\n",
+    );
+    for expected in [
+        "check = \"branch\"\n",
+        "check = \"clean\"\n",
+        "wait = \"checks\"\n",
+        "tag = \"{tag}\"\nmessage = \"Release {version}\"\nsign = true\n",
+        "release = \"publish\"\n",
+        "email = \"demo-announce@lists.example.org\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    assert!(!toml.contains("manual"), "{toml}");
+    assert!(!toml.contains("vVERSION\""), "{toml}");
+}

@@ -80,6 +80,17 @@ pub(super) fn actions(
         push(found.start(), Action::Step(step("check", "clean")));
         return;
     }
+    // "Make sure you are on the `main` branch": where the release starts.
+    if let Some(verb) = VERIFYING.find(clause)
+        && let Some(captures) = ON_BRANCH.captures(&clause[verb.end()..])
+    {
+        let mut check = step("check", "branch");
+        if captures[1] != scope.facts.branch {
+            check.set("branch", literal(&captures[1]));
+        }
+        push(verb.start(), Action::Step(check));
+        return;
+    }
     if let Some(found) = UP_TO_DATE.find(clause)
         && (clause.contains("local") || clause.contains("pull") || clause.contains("copy"))
     {
@@ -213,7 +224,8 @@ pub(super) fn actions(
     }
     if let Some(found) = DRAFT_RELEASE.find(clause) {
         push(found.start(), Action::Step(step("release", "draft")));
-    } else if let Some(found) = PUBLISH_RELEASE.find(clause) {
+    } else if let Some(found) = PUBLISH_RELEASE.find(clause).or_else(|| CREATE_RELEASE.find(clause))
+    {
         push(found.start(), Action::Step(step("release", "publish")));
     } else if scope.has_release && RELEASE_FORM.is_match(clause) {
         push(

@@ -87,6 +87,10 @@ phrase!(
     r"\bdraft(?:s|ed)? (?:a |the )?(?:new )?(?:github )?release\b|\bdraft release notes\b|/releases/new\b"
 );
 phrase!(
+    CREATE_RELEASE,
+    r"\b(?:creat|mak|cut)\w* (?:a |the )?(?:new )?(?:github|gitlab) release\b|\b(?:creat|mak)\w* (?:a |the )?(?:new )?release on github\b"
+);
+phrase!(
     PUBLISH_RELEASE,
     r"\bpublish(?:es|ed)? (?:the )?(?:github |draft )?release\b"
 );
@@ -96,11 +100,11 @@ phrase!(
 );
 phrase!(
     WAIT_CHECKS,
-    r"\bwait\w* (?:for|until) (?:the |all )?(?:ci|circleci|checks|build|tests|github actions|travis|jenkins|pipeline)\b"
+    r"\bwait\w* (?:for|until) (?:the |all )?(?:github |gitlab )?(?:ci|circleci|checks|builds?|tests|github actions|travis|jenkins|pipeline)\b"
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|build|checks?|tests)\b (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b"
 );
 phrase!(
     RERUN,
@@ -125,7 +129,11 @@ phrase!(
 );
 phrase!(
     CLEAN,
-    r"\bno (?:local )?(?:staged (?:or |and )?)?(?:uncommit+ed|unstaged|local) changes|\b(?:working|work) (?:tree|copy|directory) is clean|\bclean (?:work(?:ing)? )?tree"
+    r"\bno (?:local )?(?:staged (?:or |and )?)?(?:uncommit+ed|unstaged|local) changes|\b(?:working|work) (?:tree|copy|directory) is clean|\bclean (?:work(?:ing)? )?tree|\beverything is (?:checked in|committed)\b|\ball (?:relevant |local |the )?changes (?:are|have been) committed\b"
+);
+phrase!(
+    ON_BRANCH,
+    r"\b(?:you are|you're|you’re|are|be|is) on (?:the )?([\w./*{}-]+) branch\b"
 );
 phrase!(UP_TO_DATE, r"\bup[- ]to[- ]date\b");
 phrase!(
@@ -155,7 +163,7 @@ phrase!(SLACK, r"\bslack\b");
 phrase!(SLACK_HASH, r"#([a-z0-9][a-z0-9_-]*)");
 phrase!(
     EMAIL,
-    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b"
+    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b|\bannounc\w*\b.*\b(?:on|to) [a-z0-9._%+-]+@[a-z0-9-]+\.[a-z]"
 );
 phrase!(ADDRESS, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+");
 phrase!(
