@@ -150,7 +150,7 @@ fn a_released_version_is_bumped_before_a_workflow_acts() {
         &released(),
     );
     let bump = toml.find("bump = \"{args.bump}\"").expect(&toml);
-    assert!(bump < toml.find("run = ").expect(&toml), "{toml}");
+    assert!(bump < toml.find("dispatch = ").expect(&toml), "{toml}");
     // Not when nothing would be released.
     let toml = drafted_with("1. Run `gh workflow run release.yml`\n", &facts());
     assert!(!toml.contains("bump ="), "{toml}");
@@ -264,4 +264,26 @@ fn being_on_a_branch_committed_changes_green_builds_github_releases_and_announce
     }
     assert!(!toml.contains("manual"), "{toml}");
     assert!(!toml.contains("vVERSION\""), "{toml}");
+}
+
+#[test]
+fn github_cli_commands_and_a_maintenance_branch_become_forge_and_branch_steps() {
+    let toml = drafted(
+        "# Release\n\nCut the maintenance branch:\n\n```\ngit fetch upstream\ngit branch 2.4.x upstream/main\ngit push upstream 2.4.x\ngh workflow run prepare.yml -f branch=2.4.x -f major=no -f prerelease=\n```\n\n```\ngh workflow run deploy.yml -R acme/demo --ref=release-{VERSION} -f version={VERSION}\ngh pr create --base main --title \"Release 2.4.0\"\ngh pr checks --watch\ngh pr merge --squash\ngh run list\n```\n",
+    );
+    for expected in [
+        "branch = \"{major}.{minor}.x\"\nfrom = \"main\"\nswitch = false\n",
+        "push = \"refspec\"\nrefspec = \"{major}.{minor}.x:{major}.{minor}.x\"\nremote = \"upstream\"\n",
+        "dispatch = \"prepare.yml\"\ninputs = { branch = \"{major}.{minor}.x\", major = \"no\", prerelease = \"\" }\n",
+        "dispatch = \"deploy.yml\"\nref = \"release-{version}\"\ninputs = { version = \"{version}\" }\n",
+        "pull-request = \"open\"\nid = \"pr\"\n",
+        "base = \"main\"\ntitle = \"Release {version}\"\n",
+        "wait = \"checks\"\n",
+        "merge-pull-request = \"{steps.pr.number}\"\nmethod = \"squash\"\n",
+        "run = \"gh run list\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    // `-R` naming the project's own repository adds nothing.
+    assert!(!toml.contains("repo = \"acme/demo\""), "{toml}");
 }

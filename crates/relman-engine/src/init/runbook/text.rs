@@ -123,9 +123,14 @@ pub(crate) fn literal(text: &str) -> String {
 }
 
 /// Text for a template that names the release (a commit message, a tag, a branch): like
-/// [`templated`], with example versions replaced by `{version}` too (`v1.2.3` → `v{version}`).
+/// [`templated`], with example versions replaced by `{version}` too (`v1.2.3` → `v{version}`),
+/// and an example series branch by the release's (`7.1.x` → `{major}.{minor}.x`).
 pub(crate) fn versioned(text: &str) -> String {
+    static SERIES_BRANCH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b\d+\.\d+\.x\b").expect("the series branch expression is valid")
+    });
     let replaced = VERSION.replace_all(text, "${1}\u{0}VERSION\u{0}");
+    let replaced = SERIES_BRANCH.replace_all(&replaced, "\u{0}SERIES\u{0}.x");
     templated(&replaced)
 }
 
@@ -217,7 +222,10 @@ mod tests {
             ("pin 1.2.3 and {other}", "pin 1.2.3 and {{other}}"),
             ("git tag -s vVERSION", "git tag -s v{version}"),
             ("gem push demo-VERSION.gem", "gem push demo-{version}.gem"),
-            ("the VERSION file, VERSION_NAME=", "the VERSION file, VERSION_NAME="),
+            (
+                "the VERSION file, VERSION_NAME=",
+                "the VERSION file, VERSION_NAME=",
+            ),
             ("Version v1.XX.0", "Version v{version}"),
             ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
         ] {

@@ -14,9 +14,7 @@ use super::layout::Layout;
 use super::phrases::{self, Item};
 use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
-use prose::{
-    DEFINITION, RELEASE_KIND, TOC, bare_command, explains, imperative, not_a_task, slug,
-};
+use prose::{DEFINITION, RELEASE_KIND, TOC, bare_command, explains, imperative, not_a_task, slug};
 use settle::{fold_descriptions, fragment_folder, tidy};
 
 /// Kinds that act in the local checkout: what follows them is no longer the start of the
@@ -205,6 +203,15 @@ impl Drafter {
                 .steps()
                 .rfind(|step| step.kind() == "branch")
                 .and_then(|step| step.kind_value().map(str::to_owned)),
+            last_branch_aside: self
+                .current
+                .steps()
+                .rfind(|step| step.kind() == "branch")
+                .is_some_and(|step| {
+                    step.fields
+                        .iter()
+                        .any(|(key, value)| key == "switch" && value.as_bool() == Some(false))
+                }),
             checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
             last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
             has_release: self.current.steps().any(|step| step.kind() == "release"),

@@ -188,8 +188,8 @@ pub(super) fn imperative(text: &str) -> bool {
 /// Words of prose that never stand in a command line written without backticks: "make sure
 /// it builds" and "go to the page" are sentences, `make tidy` and `go mod tidy` are commands.
 const PROSE_WORDS: &[&str] = &[
-    "sure", "the", "a", "an", "to", "that", "is", "are", "and", "of", "for", "with", "your",
-    "you", "it", "this", "back", "into", "if", "when", "then", "on", "all", "any", "new",
+    "sure", "the", "a", "an", "to", "that", "is", "are", "and", "of", "for", "with", "your", "you",
+    "it", "this", "back", "into", "if", "when", "then", "on", "all", "any", "new",
 ];
 
 /// A list item that is a command written as text (`- git pull # important`,

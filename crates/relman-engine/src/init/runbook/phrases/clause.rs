@@ -224,7 +224,9 @@ pub(super) fn actions(
     }
     if let Some(found) = DRAFT_RELEASE.find(clause) {
         push(found.start(), Action::Step(step("release", "draft")));
-    } else if let Some(found) = PUBLISH_RELEASE.find(clause).or_else(|| CREATE_RELEASE.find(clause))
+    } else if let Some(found) = PUBLISH_RELEASE
+        .find(clause)
+        .or_else(|| CREATE_RELEASE.find(clause))
     {
         push(found.start(), Action::Step(step("release", "publish")));
     } else if scope.has_release && RELEASE_FORM.is_match(clause) {

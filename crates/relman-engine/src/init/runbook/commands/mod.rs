@@ -3,6 +3,8 @@
 //! changelog tools; a CircleCI pipeline triggered with curl; `docker push`; and, for anything
 //! else that looks like a command, a `run` step.
 
+mod gh;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -131,7 +133,7 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             }
             actions
         }
-        "gh" => gh(&args, line),
+        "gh" => gh::gh(&args, line, scope),
         "npm" | "yarn" | "pnpm" if args.first() == Some(&"publish") && !dry_run(&args) => {
             let mut publish = step("publish", "npm");
             if let Some(tag) = option_value(&args, &["--tag"]) {
@@ -186,7 +188,7 @@ fn dry_run(args: &[&str]) -> bool {
     args.iter().any(|arg| *arg == "--dry-run" || *arg == "-n")
 }
 
-fn run(line: &str) -> Action {
+pub(super) fn run(line: &str) -> Action {
     if needs_shell(line) {
         return Action::Step(step("run", templated(line)).with("shell", true));
     }
@@ -268,6 +270,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "branch" if positional.len() == 1 && rest.len() == 1 => vec![Action::Step(
             step("branch", versioned(positional[0])).with("switch", false),
         )],
+        // `git branch 2.1.x upstream/main`: a branch from a start point, not switched to.
+        "branch" if positional.len() == 2 && rest.len() == 2 => vec![Action::Step(
+            step("branch", versioned(positional[0]))
+                .with("from", start_point(positional[1], scope))
+                .with("switch", false),
+        )],
         // At the start a pull is making sure the clone is current; later (a release pull request
         // was merged) it brings the merged commit here.
         "pull" if !scope.changed && !scope.forge_moved => {
@@ -322,6 +330,16 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     }
 }
 
+/// A branch's start point as relman names it: `upstream/main` (the runbook's name for the
+/// project's remote) is the project's branch, which the `up-to-date` check compares with the
+/// remote's.
+fn start_point(start: &str, scope: &Scope<'_>) -> String {
+    match start.split_once('/') {
+        Some(("upstream" | "origin", branch)) if branch == scope.facts.branch => literal(branch),
+        _ => versioned(start),
+    }
+}
+
 /// Whether `git checkout`'s arguments create a branch (`-b`).
 fn creates_branch(args: &[&str]) -> bool {
     args.iter()
@@ -346,7 +364,7 @@ pub(crate) fn cherry_pick() -> super::super::workflow::DraftStep {
     step("cherry-pick", "{args.commits}").with("if", "args.commits != ''")
 }
 
-fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
+pub(super) fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if names.contains(arg) {
@@ -439,6 +457,19 @@ fn push(args: &[&str], scope: &Scope<'_>) -> super::super::workflow::DraftStep {
     // "to push the tags to the release branch": the words say what the command forgot.
     if branch && !tag && scope.item.contains("tag") {
         tag = true;
+    }
+    // `git push upstream 2.1.x` after `git branch 2.1.x …` (not switched to): only that branch.
+    if let [_, refspec] = positional.as_slice()
+        && !tag
+        && scope.last_branch.as_deref() == Some(versioned(refspec).as_str())
+        && scope.last_branch_aside
+    {
+        let branch = versioned(refspec);
+        let mut push = step("push", "refspec").with("refspec", format!("{branch}:{branch}"));
+        if *positional[0] != scope.facts.remote {
+            push.set("remote", literal(positional[0]));
+        }
+        return push;
     }
     let targets = match (branch, tag) {
         (true, true) => strings(&["branch", "tag"]),
@@ -561,19 +592,6 @@ fn json_to_toml(json: &serde_json::Value) -> Option<toml::Value> {
                 .collect(),
         ),
     })
-}
-
-fn gh(args: &[&str], line: &str) -> Vec<Action> {
-    match args {
-        ["release", "create", ..] => {
-            let draft = args.contains(&"--draft") || args.contains(&"-d");
-            vec![Action::Step(step(
-                "release",
-                if draft { "draft" } else { "publish" },
-            ))]
-        }
-        _ => vec![run(line)],
-    }
 }
 
 /// `You need a clone of https://github.com/o/n …`: the steps that follow act there.
