@@ -269,14 +269,14 @@ fn being_on_a_branch_committed_changes_green_builds_github_releases_and_announce
 #[test]
 fn github_cli_commands_and_a_maintenance_branch_become_forge_and_branch_steps() {
     let toml = drafted(
-        "# Release\n\nCut the maintenance branch:\n\n```\ngit fetch upstream\ngit branch 2.4.x upstream/main\ngit push upstream 2.4.x\ngh workflow run prepare.yml -f branch=2.4.x -f major=no -f prerelease=\n```\n\n```\ngh workflow run deploy.yml -R acme/demo --ref=release-{VERSION} -f version={VERSION}\ngh pr create --base main --title \"Release 2.4.0\"\ngh pr checks --watch\ngh pr merge --squash\ngh run list\n```\n",
+        "# Release\n\nCut the maintenance branch:\n\n```\ngit fetch upstream\ngit branch 2.4.x upstream/main\ngit push upstream 2.4.x\ngh workflow run prepare.yml -f branch=2.4.x -f major=no -f prerelease=\n```\n\n```\ngh workflow run deploy.yml -R acme/demo --ref=release-{VERSION} -f version={VERSION}\ngh pr create --head release-next --base main --title \"Release 2.4.0\"\ngh pr checks --watch\ngh pr merge --squash\ngh run list\n```\n",
     );
     for expected in [
         "branch = \"{major}.{minor}.x\"\nfrom = \"main\"\nswitch = false\n",
         "push = \"refspec\"\nrefspec = \"{major}.{minor}.x:{major}.{minor}.x\"\nremote = \"upstream\"\n",
         "dispatch = \"prepare.yml\"\ninputs = { branch = \"{major}.{minor}.x\", major = \"no\", prerelease = \"\" }\n",
         "dispatch = \"deploy.yml\"\nref = \"release-{version}\"\ninputs = { version = \"{version}\" }\n",
-        "pull-request = \"open\"\nid = \"pr\"\n",
+        "pull-request = \"open\"\nid = \"pr\"\nhead = \"release-next\"\n",
         "base = \"main\"\ntitle = \"Release {version}\"\n",
         "wait = \"checks\"\n",
         "merge-pull-request = \"{steps.pr.number}\"\nmethod = \"squash\"\n",
@@ -286,4 +286,23 @@ fn github_cli_commands_and_a_maintenance_branch_become_forge_and_branch_steps() 
     }
     // `-R` naming the project's own repository adds nothing.
     assert!(!toml.contains("repo = \"acme/demo\""), "{toml}");
+}
+
+#[test]
+fn an_item_that_asks_for_steps_keeps_them_over_its_children() {
+    let toml = drafted(
+        "# Release\n\n1. Commit: `git commit -m 'release: vM.N.P'`\n2. Push the branch and create a pull request with your changes.\n   - Add the `release` label to the PR.\n3. Once the release PR is merged, wait until all CI passes\n   - If CI does not pass, stop and look into it\n4. Create a GPG-signed tag named `vM.N.P` on the merge commit.\n",
+    );
+    for expected in [
+        "commit = \"release: v{version}\"\n",
+        "push = \"branch\"\n",
+        "labels = [\"release\"]\n",
+        "wait = \"pr-merged\"\npr = \"{steps.pr.number}\"\n",
+        "wait = \"checks\"\n",
+        "tag = \"{tag}\"\nmessage = \"Release {version}\"\nsign = true\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    assert!(!toml.contains("checklist"), "{toml}");
+    assert!(!toml.contains("M.N.P\""), "{toml}");
 }

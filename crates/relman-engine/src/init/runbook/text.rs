@@ -15,7 +15,7 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
-/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `1.XX.0`, and `VERSION` joined to
+/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `M.N.P`, `1.XX.0`, and `VERSION` joined to
 /// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
 /// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -24,6 +24,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         (?P<version>
             \bv?[Xx]\.[Yy]\.[Zz]\b
           | \bMAJOR\.MINOR\.(?:PATCH|MICRO)\b
+          | \bv?M\.N\.P\b
           | \b[Mm]ajor\.[Mm]inor\.(?:[Pp]atch|[Mm]icro)\b
           | <\s*(?:new[-_ ]?|release[-_ ]?)?version\s*>
           | <\s*(?:NEW_|RELEASE_)?VERSION\s*>
@@ -227,6 +228,7 @@ mod tests {
                 "the VERSION file, VERSION_NAME=",
             ),
             ("Version v1.XX.0", "Version v{version}"),
+            ("git tag -s vM.N.P", "git tag -s v{version}"),
             ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
         ] {
             assert_eq!(templated(written), drafted, "{written}");

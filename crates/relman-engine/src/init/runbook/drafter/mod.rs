@@ -128,7 +128,7 @@ impl Drafter {
                         continue;
                     }
                     let children = &layout.children[index];
-                    if !children.is_empty() && self.children_are_one_task(blocks, children) {
+                    if !children.is_empty() && self.children_are_one_task(&text, blocks, children) {
                         self.checklist(block, &text, blocks, children);
                         for child in children {
                             consumed[*child] = true;
@@ -225,8 +225,14 @@ impl Drafter {
         }
     }
 
-    /// Whether every child of an item is unrecognised: the item is then one task with a checklist.
-    fn children_are_one_task(&self, blocks: &[Block], children: &[usize]) -> bool {
+    /// Whether an item and every child of it are unrecognised: the item is then one task with a
+    /// checklist. An item that asks for steps itself ("once the PR is merged, wait until CI
+    /// passes") is read as one, and its children after it.
+    fn children_are_one_task(&self, text: &str, blocks: &[Block], children: &[usize]) -> bool {
+        let item = Item::new(text);
+        if !phrases::recognise(&item, &self.scope(&item.plain)).is_empty() {
+            return false;
+        }
         children.iter().all(|child| {
             let text = blocks[*child].text().unwrap_or_default();
             let item = Item::new(text);

@@ -209,6 +209,21 @@ pub(super) fn actions(
         }
         push(found.start(), Action::Step(pull));
     }
+    // "Add the `release` label to the PR": the pull request drafted before carries it.
+    if let Some(captures) = LABEL_PR.captures(clause)
+        && scope.last_pull_request.is_some()
+    {
+        let label = literal(captures[1].trim());
+        push(
+            captures.get(0).map_or(0, |m| m.start()),
+            Action::Amend {
+                kind: "pull-request",
+                value: None,
+                set: vec![("labels", toml::Value::Array(vec![label.clone().into()]))],
+                what: format!("the pull request carries the `{label}` label (`labels`)"),
+            },
+        );
+    }
     if let Some(found) = MERGE_PR.find(clause) {
         push(
             found.start(),

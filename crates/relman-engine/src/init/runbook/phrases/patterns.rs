@@ -54,7 +54,7 @@ phrase!(
 );
 phrase!(
     MAKE_TAG,
-    r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:signed |annotated |git |release )*)tag\b"
+    r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:gpg-signed |gpg signed |signed |annotated |git |release )*)tag\b"
 );
 phrase!(COMMIT_VERB, r"(?:^|\band |\bthen )commit\b(?: (\S+))?");
 phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
@@ -73,6 +73,10 @@ phrase!(
 phrase!(
     GITHUB_HANDLE,
     r"github:\s*@([A-Za-z0-9-]+)|@([A-Za-z0-9-]+)"
+);
+phrase!(
+    LABEL_PR,
+    r"\b(?:add|apply|set)\w* (?:the |a )?([\w:./ -]+?) label (?:to|on) (?:the |your )?(?:pr|pull request)\b"
 );
 phrase!(
     MERGE_PR,
