@@ -306,3 +306,23 @@ fn an_item_that_asks_for_steps_keeps_them_over_its_children() {
     assert!(!toml.contains("checklist"), "{toml}");
     assert!(!toml.contains("M.N.P\""), "{toml}");
 }
+
+#[test]
+fn shell_variables_for_the_tag_and_blocks_of_data_are_no_commands() {
+    let toml = drafted(
+        "# Release\n\n```bash\ntag=\"v$(< VERSION)\"\ngit tag -s \"${tag}\" -m \"${tag}\"\ngit tag -s \"api/${tag}\" -m \"api/${tag}\"\n```\n\n```ini\n[alias]\n  release = \"!f() { git tag -s ${tag}; }; f\"\n```\n\n```diff\n-release: 1.1.0\n+release: 1.2.0\n```\n",
+    );
+    for expected in [
+        "tag = \"{tag}\"\nmessage = \"{tag}\"\nsign = true\n",
+        "tag = \"api/{tag}\"\n",
+        "# RELEASE.md:9: (note) 2 lines of `ini`",
+        "# RELEASE.md:14: (note) 2 lines of `diff`",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    assert!(!toml.contains("run ="), "{toml}");
+    assert!(
+        !toml.contains("tag = \"${tag}") && !toml.contains("message = \"${tag}"),
+        "{toml}"
+    );
+}

@@ -41,7 +41,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \bMAJOR\.MINOR\b
           | <\s*major\s*>\.<\s*minor\s*>
         )
-      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_)?TAG\}|\$(?:NEW_)?TAG\b)",
+      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_)?(?:TAG|tag)\}|\$(?:NEW_|new_)?(?:TAG|tag)\b)",
     )
     .expect("the placeholder expression is valid")
 });
@@ -230,6 +230,10 @@ mod tests {
             ("Version v1.XX.0", "Version v{version}"),
             ("git tag -s vM.N.P", "git tag -s v{version}"),
             ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
+            (
+                "git tag -s \"pkg/${tag}\" -m $tag",
+                "git tag -s \"pkg/{tag}\" -m {tag}",
+            ),
         ] {
             assert_eq!(templated(written), drafted, "{written}");
         }

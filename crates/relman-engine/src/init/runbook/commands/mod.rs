@@ -99,6 +99,22 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         return Vec::new();
     };
     let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    // `tag="v$(< VERSION)"` names what relman already knows; a `run` step's variable would
+    // not outlive its shell anyway.
+    if let [assignment] = words.as_slice()
+        && let Some((name, _)) = assignment.split_once('=')
+    {
+        let known = match name.to_ascii_lowercase().as_str() {
+            "tag" | "new_tag" | "release_tag" => Some("{tag}"),
+            "version" | "new_version" | "release_version" => Some("{version}"),
+            _ => None,
+        };
+        if let Some(known) = known {
+            return vec![Action::Covered(format!(
+                "relman's `{known}` is what `${name}` holds in the lines below"
+            ))];
+        }
+    }
     match program {
         "git" => git(&args, line, scope),
         "export" => {
