@@ -14,8 +14,6 @@ const DATA_LANGUAGES: &[&str] = &[
     "json",
     "xml",
     "html",
-    "text",
-    "txt",
     "properties",
     "markdown",
     "md",
@@ -223,8 +221,9 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
             let kind = if DATA_LANGUAGES.contains(&language.as_str()) {
                 BlockKind::Note {
                     text: format!(
-                        "{} lines of `{language}`: what a file holds or a command prints, no commands",
-                        code.len()
+                        "{} line{} of `{language}`: what a file holds or a command prints, no commands",
+                        code.len(),
+                        if code.len() == 1 { "" } else { "s" }
                     ),
                 }
             } else {

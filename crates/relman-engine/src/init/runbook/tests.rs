@@ -310,7 +310,7 @@ fn an_item_that_asks_for_steps_keeps_them_over_its_children() {
 #[test]
 fn shell_variables_for_the_tag_and_blocks_of_data_are_no_commands() {
     let toml = drafted(
-        "# Release\n\n```bash\ntag=\"v$(< VERSION)\"\ngit tag -s \"${tag}\" -m \"${tag}\"\ngit tag -s \"api/${tag}\" -m \"api/${tag}\"\n```\n\n```ini\n[alias]\n  release = \"!f() { git tag -s ${tag}; }; f\"\n```\n\n```diff\n-release: 1.1.0\n+release: 1.2.0\n```\n",
+        "# Release\n\n```bash\ntag=\"v$(< VERSION)\"\ngit tag -s \"${tag}\" -m \"${tag}\"\ngit tag -s \"api/${tag}\" -m \"api/${tag}\"\n```\n\n```ini\n[alias]\n  release = \"!f() { git tag -s ${tag}; }; f\"\n```\n\n```diff\n-release: 1.1.0\n+release: 1.2.0\n```\n\n```txt\ngit remote set-url origin file:///tmp/x\n```\n",
     );
     for expected in [
         "tag = \"{tag}\"\nmessage = \"{tag}\"\nsign = true\n",
@@ -320,9 +320,24 @@ fn shell_variables_for_the_tag_and_blocks_of_data_are_no_commands() {
     ] {
         assert!(toml.contains(expected), "{expected}: {toml}");
     }
-    assert!(!toml.contains("run ="), "{toml}");
+    // A `txt` block may hold commands (kept from a highlighter): it stays code.
+    assert_eq!(toml.matches("run =").count(), 1, "{toml}");
     assert!(
         !toml.contains("tag = \"${tag}") && !toml.contains("message = \"${tag}"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn what_ci_does_or_a_line_says_not_to_do_is_no_step_and_a_restated_version_is_no_dev_bump() {
+    let toml = drafted(
+        "# Release\n\n1. Bump the version in `Cargo.toml`.\n2. Create a GitHub release for the new version.\n3. Update version references in:\n   - `README.md`\n   - `GUIDE.md`\n4. CI will automatically create a GitHub release.\n5. Don't worry about creating a GitHub release either.\n6. Update the version in `docs/index.md`.\n7. Bump the version to the next development version.\n",
+    );
+    assert_eq!(toml.matches("release = \"publish\"").count(), 1, "{toml}");
+    assert_eq!(toml.matches("bump = ").count(), 2, "{toml}");
+    assert_eq!(toml.matches("bump = \"dev\"").count(), 1, "{toml}");
+    assert!(
+        toml.contains("manual = \"Update version references in:\"\nchecklist"),
         "{toml}"
     );
 }

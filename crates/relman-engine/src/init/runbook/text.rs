@@ -35,7 +35,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \bv?\d+\.XX\.\d+\b
           | \bvVERSION\b
         )
-      | (?P<joined>[-_@])VERSION\b
+      | (?P<joined>-)VERSION\b
       | (?P<series>
             \bv?[Xx]\.[Yy]\b(?:\.[Xx]\b)?
           | \bMAJOR\.MINOR\b

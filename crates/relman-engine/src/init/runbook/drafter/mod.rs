@@ -226,11 +226,17 @@ impl Drafter {
     }
 
     /// Whether an item and every child of it are unrecognised: the item is then one task with a
-    /// checklist. An item that asks for steps itself ("once the PR is merged, wait until CI
-    /// passes") is read as one, and its children after it.
+    /// checklist. An item that asks for git or forge steps itself ("once the PR is merged, wait
+    /// until CI passes") is read as one, and its children after it.
     fn children_are_one_task(&self, text: &str, blocks: &[Block], children: &[usize]) -> bool {
         let item = Item::new(text);
-        if !phrases::recognise(&item, &self.scope(&item.plain)).is_empty() {
+        let acts = phrases::recognise(&item, &self.scope(&item.plain))
+            .iter()
+            .any(|(_, action)| {
+                matches!(action, Action::Step(step)
+                    if !matches!(step.kind(), "run" | "manual" | "bump" | "changelog"))
+            });
+        if acts {
             return false;
         }
         children.iter().all(|child| {

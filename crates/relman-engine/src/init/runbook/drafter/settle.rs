@@ -57,11 +57,24 @@ fn settle_bumps(workflow: &mut DraftWorkflow) {
         // After the release, and after the release's own bump: the next development version.
         let after_release = release_at.is_some_and(|at| index > at) && first.is_some();
         if after_release {
+            let level = step.kind_value().unwrap_or_default().to_owned();
+            // "Update the version in the README" after the release restates the release's
+            // version: only a line that speaks of the next version is the dev bump.
+            let said = step.comments.join(" ").to_lowercase();
+            let next = ["dev", "snapshot", "next"]
+                .iter()
+                .any(|word| said.contains(word));
+            if level == "{args.bump}" && !next {
+                restated(workflow, index);
+                continue;
+            }
             let Entry::Step(step) = &mut workflow.entries[index] else {
                 continue;
             };
-            let level = step.kind_value().unwrap_or_default();
-            if matches!(level, "{args.bump}" | "major" | "minor" | "patch" | "auto") {
+            if matches!(
+                level.as_str(),
+                "{args.bump}" | "major" | "minor" | "patch" | "auto"
+            ) {
                 step.set("bump", "dev");
                 step.comments.push(
                     "→ after the release: the next development version (`{dev_version}`)"
@@ -74,20 +87,24 @@ fn settle_bumps(workflow: &mut DraftWorkflow) {
             first = Some(index);
             continue;
         }
-        // A restatement: its lines stay as comments above the step that does it.
-        let Entry::Step(step) = workflow.entries.remove(index) else {
-            continue;
-        };
-        let mut comments = step.comments;
-        if let Some(last) = comments.last_mut() {
-            last.push_str(
-                "\n→ the `bump` above writes the version to every version file (list this file in `version-files` if it holds it)",
-            );
-        }
-        workflow
-            .entries
-            .insert(index, Entry::Comment(comments.join("\n")));
+        restated(workflow, index);
     }
+}
+
+/// A bump that restates the release's: its lines stay as comments where it was.
+fn restated(workflow: &mut DraftWorkflow, index: usize) {
+    let Entry::Step(step) = workflow.entries.remove(index) else {
+        return;
+    };
+    let mut comments = step.comments;
+    if let Some(last) = comments.last_mut() {
+        last.push_str(
+            "\n→ the `bump` above writes the version to every version file (list this file in `version-files` if it holds it)",
+        );
+    }
+    workflow
+        .entries
+        .insert(index, Entry::Comment(comments.join("\n")));
 }
 
 /// A commit named for the next development version with no second bump before it (the bumps it

@@ -92,7 +92,7 @@ phrase!(
 );
 phrase!(
     CREATE_RELEASE,
-    r"\b(?:creat|mak|cut)\w* (?:a |the )?(?:new )?(?:github|gitlab) release\b|\b(?:creat|mak)\w* (?:a |the )?(?:new )?release on github\b"
+    r"^(?:then |and |also )?(?:creat|mak|cut)\w* (?:a |the )?(?:new )?(?:github|gitlab) release\b|^(?:then |and |also )?(?:creat|mak)\w* (?:a |the )?(?:new )?release on github\b"
 );
 phrase!(
     PUBLISH_RELEASE,
@@ -167,7 +167,7 @@ phrase!(SLACK, r"\bslack\b");
 phrase!(SLACK_HASH, r"#([a-z0-9][a-z0-9_-]*)");
 phrase!(
     EMAIL,
-    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b|\bannounc\w*\b.*\b(?:on|to) [a-z0-9._%+-]+@[a-z0-9-]+\.[a-z]"
+    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b|^(?:then |and |also )?announc\w*\b.*\b(?:on|to) [a-z0-9._%+-]+@[a-z0-9-]+\.[a-z]"
 );
 phrase!(ADDRESS, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+");
 phrase!(
