@@ -341,3 +341,24 @@ fn what_ci_does_or_a_line_says_not_to_do_is_no_step_and_a_restated_version_is_no
         "{toml}"
     );
 }
+
+#[test]
+fn branches_named_before_the_word_and_a_pull_request_merged_and_pulled_back() {
+    let toml = drafted(
+        "# Release\n\n1. Check out the `main` branch.\n2. Fetch, then check out a new `release-next` branch from that base.\n3. Check out the `main` branch.\n4. Create a new `release/YY.N` branch off `main` and switch to it.\n5. Run `make prepare VERSION=YY.N`.\n6. Submit the `release/YY.N` branch as a pull request and ensure CI passes.\n   Merge the changes back into `main` and pull them back locally.\n",
+    );
+    for expected in [
+        "check = \"branch\"\n",
+        "branch = \"release-next\"\n",
+        "switch = \"main\"\n",
+        "branch = \"release/{version}\"\nfrom = \"main\"\n",
+        "run = \"make prepare VERSION={version}\"\n",
+        "pull-request = \"open\"\nid = \"pr\"\nhead = \"release/{version}\"\n",
+        "wait = \"checks\"\n",
+        "merge-pull-request = \"{steps.pr.number}\"\n",
+        "pull = \"main\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    assert!(!toml.contains("manual"), "{toml}");
+}

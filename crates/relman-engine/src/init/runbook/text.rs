@@ -15,7 +15,7 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
-/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `M.N.P`, `1.XX.0`, and `VERSION` joined to
+/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `M.N.P`, `YY.N`, `1.XX.0`, and `VERSION` joined to
 /// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
 /// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
@@ -25,6 +25,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
             \bv?[Xx]\.[Yy]\.[Zz]\b
           | \bMAJOR\.MINOR\.(?:PATCH|MICRO)\b
           | \bv?M\.N\.P\b
+          | \bYY\.N(?:\.Z\+1|\.Z)?\b
           | \b[Mm]ajor\.[Mm]inor\.(?:[Pp]atch|[Mm]icro)\b
           | <\s*(?:new[-_ ]?|release[-_ ]?)?version\s*>
           | <\s*(?:NEW_|RELEASE_)?VERSION\s*>
@@ -229,6 +230,10 @@ mod tests {
             ),
             ("Version v1.XX.0", "Version v{version}"),
             ("git tag -s vM.N.P", "git tag -s v{version}"),
+            (
+                "release/YY.N and YY.N.Z+1",
+                "release/{version} and {version}",
+            ),
             ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
             (
                 "git tag -s \"pkg/${tag}\" -m $tag",

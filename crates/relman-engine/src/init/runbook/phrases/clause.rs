@@ -106,13 +106,15 @@ pub(super) fn actions(
         );
     }
     // "Create a branch `release-X.Y.Z` from the `X.Y.x` branch": the branch the span names.
+    // "Check out a new `release-next` branch", "create a new `release/YY.N` branch off `main`".
     if let Some(found) = NAMED_BRANCH.find(clause) {
-        let at = offset + found.end();
+        let at = offset + found.start();
         let mut spans = item.spans.iter().filter(|(start, _)| *start >= at);
         if let Some((_, name)) = spans.next() {
             let mut branch = step("branch", versioned(name));
-            let from_at = clause[found.end()..]
-                .find(" from ")
+            let from_at = [" from ", " off of ", " off "]
+                .iter()
+                .find_map(|word| clause[found.end()..].find(word))
                 .map(|index| offset + found.end() + index);
             if let Some(from_at) = from_at
                 && let Some((_, base)) = item.spans.iter().find(|(start, _)| *start > from_at)
@@ -186,6 +188,13 @@ pub(super) fn actions(
             "branch"
         };
         push(found.start(), Action::Step(step("push", target)));
+    }
+    // "Pull them back locally": the merged commit, here.
+    if let Some(found) = PULL_BACK.find(clause) {
+        push(
+            found.start(),
+            Action::Step(step("pull", literal(&scope.facts.branch))),
+        );
     }
     // The forge.
     if let Some(found) = PULL_REQUEST.find(clause) {

@@ -29,11 +29,11 @@ phrase!(
 );
 phrase!(
     SWITCH,
-    r"\b(?:switch|change|go|check ?out|move)\w* (?:back )?(?:to|onto|on) (?:the )?([\w./*{}-]+) branch"
+    r"\b(?:(?:switch|change|go|check ?out|move)\w* (?:back )?(?:to|onto|on) (?:the )?|^check ?out (?:the )?)([\w./*{}-]+) branch"
 );
 phrase!(
     NAMED_BRANCH,
-    r"\b(?:creat|cut|mak|start)\w* (?:a |the )?(?:new )?(?:local |maintenance |release )?branch\b"
+    r"\b(?:(?:creat|cut|mak|start)\w* (?:a |the )?(?:new )?|check ?out (?:a )?new )(?:local |maintenance |release )?(?:[\w./{}+-]+ )?branch\b"
 );
 phrase!(
     RELEASE_BRANCH,
@@ -57,10 +57,14 @@ phrase!(
     r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:gpg-signed |gpg signed |signed |annotated |git |release )*)tag\b"
 );
 phrase!(COMMIT_VERB, r"(?:^|\band |\bthen )commit\b(?: (\S+))?");
+phrase!(
+    PULL_BACK,
+    r"\bpull (?:them|it|the changes|the merge) (?:back )?(?:locally|down)\b"
+);
 phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
 phrase!(
     PULL_REQUEST,
-    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b"
+    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b|\bas a (?:pull request|pr)\b"
 );
 phrase!(
     PR_BASE,
@@ -80,7 +84,7 @@ phrase!(
 );
 phrase!(
     MERGE_PR,
-    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b"
+    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
 );
 phrase!(
     PR_MERGED,
@@ -108,7 +112,7 @@ phrase!(
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b"
 );
 phrase!(
     RERUN,
