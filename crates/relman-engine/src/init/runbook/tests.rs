@@ -345,7 +345,7 @@ fn what_ci_does_or_a_line_says_not_to_do_is_no_step_and_a_restated_version_is_no
 #[test]
 fn branches_named_before_the_word_and_a_pull_request_merged_and_pulled_back() {
     let toml = drafted(
-        "# Release\n\n1. Check out the `main` branch.\n2. Fetch, then check out a new `release-next` branch from that base.\n3. Check out the `main` branch.\n4. Create a new `release/YY.N` branch off `main` and switch to it.\n5. Run `make prepare VERSION=YY.N`.\n6. Submit the `release/YY.N` branch as a pull request and ensure CI passes.\n   Merge the changes back into `main` and pull them back locally.\n",
+        "# Release\n\n1. Check out the `main` branch.\n2. Fetch, then check out a new `release-next` branch from that base.\n3. Check out the `main` branch.\n4. Create a new `release/YY.N` branch off `main` and switch to it.\n5. Run `make prepare VERSION=YY.N`.\n6. Submit the `release/YY.N` branch as a pull request and ensure CI passes.\n   Merge the changes back into `main` and pull them back locally.\n7. For a patch we create a `release-M.N` branch with the fixes, and tell the YY.N+1 series.\n",
     );
     for expected in [
         "check = \"branch\"\n",
@@ -360,5 +360,6 @@ fn branches_named_before_the_word_and_a_pull_request_merged_and_pulled_back() {
     ] {
         assert!(toml.contains(expected), "{expected}: {toml}");
     }
-    assert!(!toml.contains("manual"), "{toml}");
+    assert!(!toml.contains("release-M.N\""), "{toml}");
+    assert!(toml.contains("the YY.N+1 series"), "{toml}");
 }

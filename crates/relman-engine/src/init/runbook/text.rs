@@ -21,7 +21,8 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<version>
+        (?P<next>\bYY\.N\+1\b)
+      | (?P<version>
             \bv?[Xx]\.[Yy]\.[Zz]\b
           | \bMAJOR\.MINOR\.(?:PATCH|MICRO)\b
           | \bv?M\.N\.P\b
@@ -148,6 +149,10 @@ pub(crate) fn templated(text: &str) -> String {
         } else {
             ""
         };
+        // The series after this one (`YY.N+1`) has no template: it stays as written.
+        if captures.name("next").is_some() {
+            return captures[0].to_owned();
+        }
         let marker = if captures.name("version").is_some() {
             "\u{0}VERSION\u{0}"
         } else if let Some(joined) = captures.name("joined") {

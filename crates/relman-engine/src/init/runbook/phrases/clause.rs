@@ -110,7 +110,13 @@ pub(super) fn actions(
     if let Some(found) = NAMED_BRANCH.find(clause) {
         let at = offset + found.start();
         let mut spans = item.spans.iter().filter(|(start, _)| *start >= at);
-        if let Some((_, name)) = spans.next() {
+        // A name before the word is an instruction only when the clause starts with it ("if we
+        // release a patch, we create a `release-M.N` branch …" describes).
+        let before = clause[..found.start()].trim();
+        let instructs = before.is_empty() || before.ends_with("then") || before.ends_with("and");
+        if let Some((start, name)) = spans.next()
+            && (*start >= offset + found.end() || instructs)
+        {
             let mut branch = step("branch", versioned(name));
             let from_at = [" from ", " off of ", " off "]
                 .iter()
