@@ -363,3 +363,12 @@ fn branches_named_before_the_word_and_a_pull_request_merged_and_pulled_back() {
     assert!(!toml.contains("release-M.N\""), "{toml}");
     assert!(toml.contains("the YY.N+1 series"), "{toml}");
 }
+
+#[test]
+fn link_definitions_and_attribute_lists_are_no_tasks() {
+    let toml = drafted(
+        "# Release\n\n{: .note .info}\n\n1. Publish the release.\n\n[release page]: https://example.org/releases\n[ci]:\n  https://example.org/ci\n",
+    );
+    assert!(!toml.contains("manual ="), "{toml}");
+    assert!(toml.contains("# RELEASE.md:7: [release page]"), "{toml}");
+}

@@ -87,14 +87,23 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the date expression is valid")
 });
 
-/// Lines that are never a person's task: a table row, a quotation, a question, a date or a
-/// heading written as text, and, outside a list, a fragment that continues the line before (a
-/// few words starting in lower case, no command: "on GitHub Actions.").
+/// A Markdown link definition (`[release page]: https://…`), not a task.
+static LINK_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\[[^\]]+\]:(?:\s|$)").expect("the link definition expression is valid")
+});
+
+/// Lines that are never a person's task: a table row, a quotation, a link definition, a
+/// kramdown attribute list, a rule, a question, a date or a heading written as text, and,
+/// outside a list, a fragment that continues the line before (a few words starting in lower
+/// case, no command: "on GitHub Actions.").
 pub(super) fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
     let raw = raw.trim();
     let text = text.trim();
     raw.starts_with('|')
         || raw.starts_with('>')
+        || LINK_DEFINITION.is_match(raw)
+        || (raw.starts_with("{:") && raw.ends_with('}'))
+        || raw == "---"
         || (raw.starts_with('#') && !raw.starts_with("#."))
         || text.ends_with('?')
         || DATE.is_match(text)
