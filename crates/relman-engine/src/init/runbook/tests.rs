@@ -372,3 +372,15 @@ fn link_definitions_and_attribute_lists_are_no_tasks() {
     assert!(!toml.contains("manual ="), "{toml}");
     assert!(toml.contains("# RELEASE.md:7: [release page]"), "{toml}");
 }
+
+#[test]
+fn a_list_of_what_happens_is_no_tasks() {
+    let toml = drafted(
+        "# Release\n\nMerge the release pull request. Doing so will:\n\n1. Create a new GitHub release\n2. Publish the package\n\nThen:\n\n1. Create a new GitHub release\n",
+    );
+    assert_eq!(toml.matches("release = \"publish\"").count(), 1, "{toml}");
+    assert!(
+        toml.contains("# RELEASE.md:5: Create a new GitHub release\n# RELEASE.md:6"),
+        "{toml}"
+    );
+}

@@ -62,6 +62,8 @@ pub(super) struct Drafter {
     changelog: Option<ChangelogHint>,
     /// Comments of prose that introduces the next code block.
     intro: Vec<String>,
+    /// Whether the list being read follows "Doing so will:": it tells what happens, no tasks.
+    effects: bool,
 }
 
 impl Drafter {
@@ -78,6 +80,7 @@ impl Drafter {
             tag_format: None,
             changelog: None,
             intro: Vec::new(),
+            effects: false,
         }
     }
 
@@ -100,14 +103,27 @@ impl Drafter {
                 }
             }
             match &block.kind {
-                BlockKind::Heading { level, text } => self.heading(*level, &text::clean(text)),
+                BlockKind::Heading { level, text } => {
+                    self.effects = false;
+                    self.heading(*level, &text::clean(text));
+                }
                 BlockKind::Note { text } => {
                     let note = self.cite(block.line, &format!("(note) {}", text::clean(text)));
                     self.current.note(note);
                 }
-                BlockKind::Code { lines } => self.code(lines),
+                BlockKind::Code { lines } => {
+                    self.effects = false;
+                    self.code(lines);
+                }
                 BlockKind::Text { text: raw, list } => {
                     let text = text::clean(raw);
+                    if list.is_none() {
+                        self.effects = text.trim_end().ends_with("will:");
+                    } else if self.effects {
+                        let note = self.cite(block.line, &text);
+                        self.current.note(note);
+                        continue;
+                    }
                     if TOC.is_match(raw.trim()) {
                         continue;
                     }
