@@ -146,6 +146,9 @@ pub struct Detection {
     /// The release branch, and how it was found.
     pub branch: String,
     pub branch_source: &'static str,
+    /// The packages of a repository that holds several (the root package aside): name, folder
+    /// and tag format.
+    pub packages: Vec<(String, String, String)>,
 }
 
 impl Detection {
@@ -200,6 +203,18 @@ impl Detection {
             branch,
             branch_source,
             root,
+            packages: project
+                .packages
+                .iter()
+                .filter(|package| !package.root)
+                .map(|package| {
+                    (
+                        package.name.clone(),
+                        package.path.display().to_string(),
+                        package.settings.tag_format.to_string(),
+                    )
+                })
+                .collect(),
         })
     }
 
@@ -436,7 +451,9 @@ fn changelog(project: &Project) -> ChangelogFound {
             )
         }
         ChangelogSource::File => (ChangelogStyle::File, None),
-        ChangelogSource::Commits | ChangelogSource::Github => (ChangelogStyle::Commits, None),
+        ChangelogSource::Commits | ChangelogSource::Github | ChangelogSource::Changesets => {
+            (ChangelogStyle::Commits, None)
+        }
     };
     let text = fs_err::read_to_string(root.join(&file)).ok();
     let (format, versions) = match &text {

@@ -2,3 +2,4 @@ mod changelog;
 mod files;
 mod towncrier;
 mod versions;
+mod workspace;
