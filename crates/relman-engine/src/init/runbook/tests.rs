@@ -250,7 +250,7 @@ fn list_items_that_are_bare_commands_are_read_as_commands() {
 #[test]
 fn being_on_a_branch_committed_changes_green_builds_github_releases_and_announcements() {
     let toml = drafted(
-        "# Release\n\n1. Make sure you are on the `main` branch.\n2. Make sure all relevant changes are committed.\n3. Check the build for main is green.\n4. Tag it: `git tag -s vVERSION`\n5. Create a [GitHub release](https://example.org/releases) for the new version.\n6. Announce the release on `demo-announce@lists.example.org`.\n",
+        "# Release\n\n1. Make sure you are on the `main` branch.\n2. Make sure all relevant changes are committed.\n3. Check the build for main is green.\n4. Tag it: `git tag -s vVERSION`\n5. Create a [GitHub release](https://example.org/releases) for the new version.\n6. Make sure the fix is on the `stable` branch.\n7. Announce the release on `demo-announce@lists.example.org`.\n",
     );
     for expected in [
         "check = \"branch\"\n",
@@ -262,7 +262,12 @@ fn being_on_a_branch_committed_changes_green_builds_github_releases_and_announce
     ] {
         assert!(toml.contains(expected), "{expected}: {toml}");
     }
-    assert!(!toml.contains("manual"), "{toml}");
+    // Only where the release starts is checked; where a fix landed is a person's look.
+    assert!(
+        toml.contains("manual = \"Make sure the fix is on the `stable` branch.\""),
+        "{toml}"
+    );
+    assert!(!toml.contains("branch = \"stable\""), "{toml}");
     assert!(!toml.contains("vVERSION\""), "{toml}");
 }
 

@@ -141,7 +141,7 @@ phrase!(
 );
 phrase!(
     ON_BRANCH,
-    r"\b(?:you are|you're|you’re|are|be|is) on (?:the )?([\w./*{}-]+) branch\b"
+    r"\b(?:you are|you're|you’re|we are|we're|to be|head is|(?:local )?(?:clone|checkout|copy) is) on (?:the )?([\w./*{}-]+) branch\b"
 );
 phrase!(UP_TO_DATE, r"\bup[- ]to[- ]date\b");
 phrase!(
