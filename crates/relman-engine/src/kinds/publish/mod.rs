@@ -20,7 +20,7 @@
 //! ([`order`]): each publishes its own package (npm: its folder; cargo: its crates; pypi: its
 //! files among `files`), a package of another ecosystem or a private one skips it at plan time,
 //! and a package another released package depends on is waited for on its registry
-//! ([`wait_visible`]) before the dependent's step starts.
+//! (`order::wait_visible`) before the dependent's step starts.
 
 mod cargo;
 mod npm;
