@@ -206,7 +206,10 @@ impl Project {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, ProjectError> {
-    match fs_err::read_to_string(path) {
+    match relman_version::files::bounded::read_text_bounded(
+        path,
+        relman_version::files::bounded::MAX_CHANGELOG,
+    ) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ProjectError::Read {

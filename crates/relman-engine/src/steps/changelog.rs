@@ -88,7 +88,11 @@ impl ChangelogStep {
         });
         let mut removed: Vec<PathBuf> = Vec::new();
         for fragment in &rendered.fragments {
-            let content = fs_err::read_to_string(fragment).ok();
+            let content = relman_version::files::bounded::read_text_bounded(
+                fragment,
+                relman_version::files::bounded::MAX_FRAGMENT,
+            )
+            .ok();
             let display = project.display_path(fragment).to_owned();
             cx.push_undo(Undo::RestoreFile {
                 path: display.clone(),

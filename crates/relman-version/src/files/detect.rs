@@ -345,7 +345,9 @@ fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
             }
             continue;
         }
-        let Ok(text) = fs_err::read_to_string(root.join(&candidate)) else {
+        let Ok(text) =
+            super::read_text_bounded(&root.join(&candidate), super::bounded::MAX_VERSION_FILE)
+        else {
             continue;
         };
         let spec = python::assignment_pattern(&text, name)
@@ -394,7 +396,7 @@ fn probe(
     if !full.is_file() {
         return None;
     }
-    let Ok(bytes) = fs_err::read(&full) else {
+    let Ok(bytes) = super::read_bounded(&full, super::bounded::MAX_VERSION_FILE) else {
         return Some(true);
     };
     let Ok((bom, text)) = super::text::decode(path, &bytes) else {
