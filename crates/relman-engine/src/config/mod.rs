@@ -22,13 +22,45 @@ pub mod step_raw;
 mod steps;
 mod validate;
 
-pub use error::{ConfigError, ConfigErrors, Location};
+pub use error::{ConfigError, ConfigErrors, LineIndex, Location};
 pub use kinds::{CHECKS, KindSpec, all as all_kinds, kind as kind_spec};
 pub use schema::json_schema;
 pub(crate) use steps::visit_json_strings;
 
 /// The file name relman looks for at the root of the repository.
 pub const FILE_NAME: &str = "relman.toml";
+
+/// The largest `relman.toml` read; real ones are a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = relman_version::files::bounded::MAX_CONFIG_FILE;
+
+/// The error for a config that is not UTF-8, pointing at the first invalid byte.
+fn not_utf8(path: &Path, error: &std::string::FromUtf8Error) -> ConfigError {
+    let bytes = error.as_bytes();
+    let offset = error.utf8_error().valid_up_to();
+    let (line, column) = relman_version::files::bounded::line_and_column(bytes, offset);
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|byte| *byte == b'\n')
+        .map_or(0, |index| index + 1);
+    let line_end = bytes[offset..]
+        .iter()
+        .position(|byte| *byte == b'\n')
+        .map_or(bytes.len(), |index| offset + index);
+    let line_text = String::from_utf8_lossy(&bytes[line_start..line_end])
+        .trim_end_matches('\r')
+        .to_owned();
+    ConfigError::located(
+        path,
+        Location {
+            line,
+            column,
+            line_text,
+            width: 1,
+        },
+        "the config is not valid UTF-8: an invalid byte sequence starts here",
+    )
+    .with_hint("save relman.toml as UTF-8 (TOML files must be UTF-8)")
+}
 
 /// A validated `relman.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,10 +143,12 @@ pub struct WorkflowArg {
 }
 
 impl Config {
-    /// Reads and validates a config file.
+    /// Reads and validates a config file: a regular file of at most
+    /// [`MAX_CONFIG_BYTES`], in UTF-8 (an invalid byte is reported at its line and column).
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-        let source = fs_err::read_to_string(path)
+        let bytes = relman_version::files::read_bounded(path, MAX_CONFIG_BYTES)
             .map_err(|error| ConfigError::new(path, format!("cannot read the config: {error}")))?;
+        let source = String::from_utf8(bytes).map_err(|error| not_utf8(path, &error))?;
         Config::parse(path, &source)
     }
 

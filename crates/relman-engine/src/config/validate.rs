@@ -2,7 +2,7 @@
 //! sections, then each workflow's steps (in `steps`). Problems are collected, not stopped at, so
 //! one run of `relman check` shows them all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -16,17 +16,27 @@ use super::{
 };
 use crate::template::{Placeholder, Suggestion, Template};
 
+/// The most problems shown with their place in the file; past it they are only counted.
+const MAX_SHOWN_ERRORS: usize = 50;
+/// Caps on sizes no real config reaches (real ones have a handful of workflows of a few dozen
+/// steps), so that a hostile or generated file is refused quickly with a clear error.
+pub const MAX_WORKFLOWS: usize = 200;
+pub const MAX_STEPS: usize = 1000;
+/// The longest workflow name (it names files in `.git/relman/history`).
+const MAX_WORKFLOW_NAME: usize = 64;
+
 /// Shared state of one validation: where messages point, and what went wrong so far.
 pub(super) struct Cx<'a> {
     pub path: &'a Path,
     pub source: &'a str,
+    pub lines: super::LineIndex,
     pub errors: Vec<ConfigError>,
 }
 
 impl Cx<'_> {
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.errors
-            .push(ConfigError::at(self.path, self.source, span, message));
+        let error = self.locate(span, message.into());
+        self.errors.push(error);
     }
 
     pub fn error_hint(
@@ -35,8 +45,36 @@ impl Cx<'_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.errors
-            .push(ConfigError::at(self.path, self.source, span, message).with_hint(hint));
+        let error = self.locate(span, message.into()).with_hint(hint);
+        self.errors.push(error);
+    }
+
+    /// An error at `span`; past [`MAX_SHOWN_ERRORS`] it is only counted, so that a file with an
+    /// error on each of its lines costs no more than one pass to report.
+    fn locate(&self, span: Range<usize>, message: String) -> ConfigError {
+        if self.errors.len() >= MAX_SHOWN_ERRORS {
+            return ConfigError::new(self.path, message);
+        }
+        let location = super::Location::of_span_indexed(self.source, &self.lines, span);
+        ConfigError::located(self.path, location, message)
+    }
+
+    /// The 1-based line of byte `offset` of the file.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset)
+    }
+
+    /// The errors as reported: the first [`MAX_SHOWN_ERRORS`], then how many more there are.
+    fn into_errors(mut self) -> ConfigErrors {
+        if self.errors.len() > MAX_SHOWN_ERRORS {
+            let more = self.errors.len() - MAX_SHOWN_ERRORS;
+            self.errors.truncate(MAX_SHOWN_ERRORS);
+            self.errors.push(
+                ConfigError::new(self.path, format!("and {more} more problems not shown"))
+                    .with_hint("fix these, then `relman check` again"),
+            );
+        }
+        ConfigErrors(self.errors)
     }
 
     /// Parses a template and checks its placeholders against what the workflow provides.
@@ -97,7 +135,7 @@ pub(super) struct Scope {
     /// Step id → (step number, its outputs).
     pub outputs: HashMap<String, (usize, Vec<String>)>,
     /// Ids of steps that come later, for a clearer message on forward references.
-    pub later_ids: Vec<String>,
+    pub later_ids: HashSet<String>,
 }
 
 impl Scope {
@@ -171,6 +209,7 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
     let mut cx = Cx {
         path,
         source,
+        lines: super::LineIndex::new(source),
         errors: Vec::new(),
     };
     let ConfigFile {
@@ -182,8 +221,12 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
     let project = validate_project(&mut cx, project.unwrap_or_default());
     let changelog = validate_changelog(&mut cx, changelog.unwrap_or_default());
     let forge = forge.map(|forge| validate_forge(&mut cx, forge));
+    check_sizes(&mut cx, &workflow)?;
     let mut workflows = IndexMap::new();
     for (name, raw) in workflow {
+        if !check_workflow_name(&mut cx, &name) {
+            continue;
+        }
         let workflow = validate_workflow(&mut cx, &name, raw);
         workflows.insert(name, workflow);
     }
@@ -196,8 +239,77 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
             workflows,
         })
     } else {
-        Err(ConfigErrors(cx.errors))
+        Err(cx.into_errors())
     }
+}
+
+/// Refuses, before any further work, a file with more workflows or steps than any real config.
+fn check_sizes(
+    cx: &mut Cx<'_>,
+    workflows: &IndexMap<String, raw::WorkflowConfig>,
+) -> Result<(), ConfigErrors> {
+    let steps: usize = workflows.values().map(|workflow| workflow.step.len()).sum();
+    let problem = if workflows.len() > MAX_WORKFLOWS {
+        format!(
+            "the config defines {} workflows; relman reads at most {MAX_WORKFLOWS}",
+            workflows.len()
+        )
+    } else if steps > MAX_STEPS {
+        format!("the config has {steps} steps in all; relman reads at most {MAX_STEPS}")
+    } else {
+        return Ok(());
+    };
+    let hint = "a real release needs far fewer: split the work into separate workflows or commands, or check that the file was not generated by mistake";
+    cx.errors
+        .push(ConfigError::new(cx.path, problem).with_hint(hint));
+    Err(ConfigErrors(std::mem::take(&mut cx.errors)))
+}
+
+/// Whether a workflow name is one relman accepts: it becomes a command-line word and part of a
+/// file name in `.git/relman/history`, so letters, digits, `-` and `_` only, starting with a
+/// letter or digit. Reports it otherwise.
+fn check_workflow_name(cx: &mut Cx<'_>, name: &str) -> bool {
+    let valid = !name.is_empty()
+        && name.len() <= MAX_WORKFLOW_NAME
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        return true;
+    }
+    let shown: String = name.chars().flat_map(char::escape_debug).take(80).collect();
+    let message = format!("workflow name `{shown}` is not valid");
+    let hint = format!(
+        "a workflow name is letters, digits, `-` and `_` (at most {MAX_WORKFLOW_NAME}), starting with a letter or digit, like `release` or `release-rc`"
+    );
+    match workflow_name_span(cx.source, name) {
+        Some(span) => cx.error_hint(span, message, hint),
+        None => cx
+            .errors
+            .push(ConfigError::new(cx.path, message).with_hint(hint)),
+    }
+    false
+}
+
+/// Where a workflow's name is written (`[workflow.NAME]`, `[[workflow."NAME".step]]`), for the
+/// error's position; the raw file keeps no span for table keys.
+fn workflow_name_span(source: &str, name: &str) -> Option<Range<usize>> {
+    if name.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(found) = source[from..].find("workflow.") {
+        let start = from + found + "workflow.".len();
+        let rest = &source[start..];
+        let quoted = rest.starts_with(['"', '\'']);
+        let name_start = start + usize::from(quoted);
+        if source[name_start..].starts_with(name) {
+            return Some(name_start..name_start + name.len());
+        }
+        from = start;
+    }
+    None
 }
 
 /// A TOML syntax or shape error, with "did you mean" for unknown keys.
