@@ -9,8 +9,8 @@ use relman_remote::Redactor;
 
 use crate::environment::Environment;
 use crate::journal::{
-    Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord, StepState,
-    Undo,
+    ElsewhereRelease, Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir,
+    StepRecord, StepState, Undo,
 };
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
@@ -44,12 +44,28 @@ pub enum Finish {
 pub enum RunError {
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// The journal could not be read, or the first one written: nothing was changed.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The journal could not be written once steps had started: the release is as the last
+    /// journal written says, and `resume` continues it once the cause is fixed.
+    #[error("{0}; the release stopped here")]
+    Record(JournalError),
     #[error("a release is already in progress: {summary}")]
     InProgress { summary: String },
+    /// A release is in progress in another worktree of the repository.
+    #[error("a release is in progress in the worktree `{}`: {summary}", worktree.display())]
+    InOtherWorktree {
+        worktree: std::path::PathBuf,
+        summary: String,
+        /// Whether this worktree has none: `resume` and `abort` have nothing to act on here.
+        here_none: bool,
+    },
     #[error("there is no release in progress")]
     NothingInProgress,
+    /// The repository changed between the plan and the lock (another release ran).
+    #[error("the repository changed since the plan was made: {0}")]
+    Stale(String),
     #[error("the plan cannot start: {0}")]
     ChecksFailed(String),
     #[error(transparent)]
@@ -63,8 +79,17 @@ impl RunError {
         match self {
             RunError::Lock(error) => error.hint(),
             RunError::Journal(error) => error.hint(),
+            RunError::Record(error) => Some(match error.hint() {
+                Some(hint) => format!("{hint}; then `relman resume` continues the release"),
+                None => "fix the cause, then `relman resume` continues the release".to_owned(),
+            }),
             RunError::InProgress { .. } => Some("finish it with `relman resume`, see it with `relman status`, or end it with `relman abort`".to_owned()),
+            RunError::InOtherWorktree { worktree, .. } => Some(format!(
+                "a release belongs to the worktree that started it: resume or abort it there (`relman -C {} resume`)",
+                worktree.display()
+            )),
             RunError::NothingInProgress => Some("start one with `relman run WORKFLOW`; `relman status` shows the last one".to_owned()),
+            RunError::Stale(_) => Some("nothing was changed: plan again (`relman plan`), then run".to_owned()),
             RunError::ChecksFailed(_) => None,
             RunError::Step(error) => error.hint.clone(),
             RunError::Git(error) => error.hint(),
@@ -108,13 +133,31 @@ pub fn redactor(project: &Project, env: &Environment) -> Redactor {
     redactor
 }
 
-/// The release in progress, or else the last one.
+/// The release in progress in this worktree, or else its last one.
 pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
-    let state = StateDir::new(project.repo.common_dir());
+    let state = StateDir::of(&project.repo);
     match state.load()? {
         Some(journal) => Ok(Some(journal)),
         None => state.last_finished(),
     }
+}
+
+/// Releases in progress in the repository's other worktrees.
+pub fn elsewhere(project: &Project) -> Vec<ElsewhereRelease> {
+    StateDir::of(&project.repo).elsewhere()
+}
+
+/// The error for a release in progress in another worktree, if there is one.
+fn in_other_worktree(state: &StateDir, here_none: bool) -> Option<RunError> {
+    state
+        .elsewhere()
+        .into_iter()
+        .next()
+        .map(|other| RunError::InOtherWorktree {
+            worktree: other.worktree,
+            summary: summary(&other.journal),
+            here_none,
+        })
 }
 
 /// Fails when a new release cannot start in this clone: another relman holds the lock, or a
@@ -122,8 +165,8 @@ pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
 /// and asks for confirmation, so nobody confirms a plan that cannot run; [`Runner::start`]
 /// checks again under the lock.
 pub fn check_can_start(project: &Project) -> Result<(), RunError> {
-    let state = StateDir::new(project.repo.common_dir());
-    ReleaseLock::check_free(state.path())?;
+    let state = StateDir::of(&project.repo);
+    ReleaseLock::check_free(state.lock_path())?;
     if let Some(journal) = state.load()?
         && journal.state.in_progress()
     {
@@ -131,16 +174,19 @@ pub fn check_can_start(project: &Project) -> Result<(), RunError> {
             summary: summary(&journal),
         });
     }
-    Ok(())
+    match in_other_worktree(&state, false) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 impl Runner<'_> {
     fn state(&self) -> StateDir {
-        StateDir::new(self.project.repo.common_dir())
+        StateDir::of(&self.project.repo)
     }
 
     fn lock(&mut self, state: &StateDir) -> Result<ReleaseLock, RunError> {
-        let lock = ReleaseLock::acquire(state.path())?;
+        let lock = ReleaseLock::acquire(state.lock_path())?;
         if let Some(pid) = lock.took_over_from {
             self.reporter.event(Event::Warning {
                 message: format!(
@@ -219,6 +265,14 @@ impl Runner<'_> {
             // keep it in the history rather than write the new journal over it.
             state.archive(&journal)?;
         }
+        if let Some(error) = in_other_worktree(&state, false) {
+            return Err(error);
+        }
+        // Another release may have run between the plan and the lock.
+        let now = crate::plan::Basis::read(&self.project.repo);
+        if let Some(change) = plan.basis.changed(&now) {
+            return Err(RunError::Stale(change));
+        }
         let frozen = plan.frozen.clone();
         let steps = plan
             .steps
@@ -248,6 +302,7 @@ impl Runner<'_> {
             state: ReleaseState::Running,
             created_at: self.env.now,
             updated_at: self.env.now,
+            plan_sha256: crate::journal::plan_checksum(&frozen),
             plan: frozen,
             steps,
             runtime: Default::default(),
@@ -266,10 +321,7 @@ impl Runner<'_> {
     pub fn resume(&mut self, confirm: bool) -> Result<Finish, RunError> {
         let state = self.state();
         let _lock = self.lock(&state)?;
-        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
-        if !journal.state.in_progress() {
-            return Err(RunError::NothingInProgress);
-        }
+        let mut journal = in_progress_here(&state)?;
         self.reporter.event(Event::Release {
             workflow: journal.plan.workflow.clone(),
             version: journal.plan.version.clone(),
@@ -295,7 +347,7 @@ impl Runner<'_> {
         record.finished_at = Some(self.env.timestamp());
         record.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         journal.updated_at = self.env.timestamp();
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         let record = &journal.steps[index];
         let summary = match new_state {
             StepState::Done => record
@@ -323,7 +375,7 @@ impl Runner<'_> {
     ) -> Result<Finish, RunError> {
         let redactor = redactor(self.project, self.env);
         journal.state = ReleaseState::Running;
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         let plan = journal.plan.clone();
         for (index, step) in plan.steps.iter().enumerate() {
             let previous = journal.steps[index].state;
@@ -434,7 +486,7 @@ impl Runner<'_> {
                 record.message = None;
             }
             journal.updated_at = self.env.timestamp();
-            state.save(journal)?;
+            state.save(journal).map_err(RunError::Record)?;
             self.reporter.event(Event::StepStarted {
                 number: step.number,
                 title: title.clone(),
@@ -472,8 +524,13 @@ impl Runner<'_> {
         }
         journal.state = ReleaseState::Done;
         journal.updated_at = self.env.timestamp();
-        state.save(journal)?;
-        state.archive(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
+        if let Err(error) = state.archive(journal) {
+            // The release is done and recorded so; the next `run` archives it first.
+            self.reporter.event(Event::Warning {
+                message: format!("the release is done, but its journal stays in place: {error}"),
+            });
+        }
         self.reporter.event(Event::Finished {
             state: ReleaseState::Done,
             message: None,
@@ -532,7 +589,7 @@ impl Runner<'_> {
             started,
         )?;
         journal.state = ReleaseState::Paused;
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         self.reporter.event(Event::Finished {
             state: ReleaseState::Paused,
             message: Some(reason.clone()),
@@ -567,7 +624,7 @@ impl Runner<'_> {
             started,
         )?;
         journal.state = ReleaseState::Failed;
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         self.reporter.event(Event::Finished {
             state: ReleaseState::Failed,
             message: Some(error.message.clone()),
@@ -584,10 +641,7 @@ impl Runner<'_> {
     pub fn abort(&mut self) -> Result<AbortReport, RunError> {
         let state = self.state();
         let _lock = self.lock(&state)?;
-        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
-        if !journal.state.in_progress() {
-            return Err(RunError::NothingInProgress);
-        }
+        let mut journal = in_progress_here(&state)?;
         let repo = &self.project.repo;
         if repo.cherry_pick_in_progress() {
             repo.cherry_pick_abort()?;
@@ -633,8 +687,8 @@ impl Runner<'_> {
         report.remote.reverse();
         journal.state = ReleaseState::Aborted;
         journal.updated_at = self.env.timestamp();
-        state.save(&journal)?;
-        state.archive(&journal)?;
+        state.save(&journal).map_err(RunError::Record)?;
+        state.archive(&journal).map_err(RunError::Record)?;
         self.reporter.event(Event::Finished {
             state: ReleaseState::Aborted,
             message: None,
@@ -867,6 +921,15 @@ impl Runner<'_> {
             // Run by `run_step_undo`, which can render it.
             Undo::RunStepUndo { .. } => Ok(None),
         }
+    }
+}
+
+/// The release in progress in this worktree; when there is none, the one of another worktree
+/// is named in the error.
+fn in_progress_here(state: &StateDir) -> Result<Journal, RunError> {
+    match state.load()? {
+        Some(journal) if journal.state.in_progress() => Ok(journal),
+        _ => Err(in_other_worktree(state, true).unwrap_or(RunError::NothingInProgress)),
     }
 }
 

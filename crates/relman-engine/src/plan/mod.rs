@@ -7,6 +7,7 @@
 //! `relman plan` prints a [`Plan`]; `relman run` freezes its [`FrozenPlan`] into the journal and
 //! executes that, so what was shown is what runs.
 
+mod basis;
 mod condition;
 mod diff;
 mod variables;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use basis::Basis;
 pub use condition::{Condition, evaluate, evaluate_now};
 pub use diff::unified_diff;
 pub use variables::{PlanInputs, condition_context as variables_context, version_variables};
@@ -53,6 +55,8 @@ pub struct Plan {
     /// Set when there is nothing to release: the workflow stops with exit 0.
     pub nothing_to_release: Option<String>,
     pub warnings: Vec<String>,
+    /// The repository as the plan saw it, compared again under the lock before it runs.
+    pub basis: Basis,
 }
 
 impl Plan {
@@ -320,6 +324,7 @@ pub fn plan(
         current_version: inputs.current.version.to_string(),
         nothing_to_release: inputs.nothing_to_release.clone(),
         warnings: inputs.warnings.clone(),
+        basis: Basis::read(&project.repo),
     })
 }
 

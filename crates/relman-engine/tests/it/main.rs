@@ -4,6 +4,7 @@ mod config;
 mod crash_git;
 mod init;
 mod init_project;
+mod journal_integrity;
 mod remote_announce;
 mod remote_checks;
 mod remote_circleci;
