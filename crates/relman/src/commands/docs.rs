@@ -21,11 +21,11 @@ pub fn run(context: &Context, args: &DocsArgs) -> CliResult<ExitCode> {
             })?;
             if !context.global.quiet && !context.global.json {
                 use std::io::Write;
+                let text = format!("{} wrote {}", context.style.green("✓"), output.display());
                 let _ = writeln!(
                     std::io::stderr().lock(),
-                    "{} wrote {}",
-                    context.style.green("✓"),
-                    output.display()
+                    "{}",
+                    crate::output::clean::stderr(&text)
                 );
             }
         }

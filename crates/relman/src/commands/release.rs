@@ -445,5 +445,9 @@ fn write_step_summary(project: &Project) {
 
 fn eprint_line(text: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{}", text.trim_end());
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{}",
+        crate::output::clean::stderr(text.trim_end())
+    );
 }
