@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
-# ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
-# twine, aiosmtpd, docker-registry, htpasswd, openssl) and towncrier (the changelog oracle).
+# ssh-keygen (signed tags), script (relman on a pseudo-terminal), unshare (faults injected in a
+# private mount namespace: a tiny tmpfs, a read-only bind of .git), the real services
+# (scripts/install-test-services.sh: pypiserver, twine, aiosmtpd, docker-registry, htpasswd,
+# openssl) and towncrier (the changelog oracle).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 command -v gpgconf >/dev/null 2>&1 || missing+=(gpgconf)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
     log "apt-get install ${missing[*]}"

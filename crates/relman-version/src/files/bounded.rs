@@ -58,7 +58,7 @@ pub fn read_text_bounded(path: &Path, limit: u64) -> io::Result<String> {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
-                "cannot read `{}`: it is not UTF-8 text (an invalid byte at line {line}, column {column})",
+                "`{}` is not UTF-8 text (an invalid byte at line {line}, column {column})",
                 path.display()
             ),
         )
@@ -84,7 +84,7 @@ fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> io::Result<()> {
     Err(io::Error::new(
         io::ErrorKind::InvalidInput,
         format!(
-            "cannot read `{}`: it is {}, not a regular file",
+            "`{}` is {}, not a regular file",
             path.display(),
             describe(metadata)
         ),
@@ -119,7 +119,7 @@ fn too_large(path: &Path, limit: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::FileTooLarge,
         format!(
-            "cannot read `{}`: it is larger than {}, more than relman reads from one file",
+            "`{}` is larger than {}, more than relman reads from one file",
             path.display(),
             human_size(limit)
         ),
@@ -128,7 +128,7 @@ fn too_large(path: &Path, limit: u64) -> io::Error {
 
 fn human_size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else {
         format!("{bytes} bytes")
@@ -145,7 +145,7 @@ mod tests {
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
         assert_eq!(
             error.to_string(),
-            "cannot read `/dev/zero`: it is a character device, not a regular file"
+            "`/dev/zero` is a character device, not a regular file"
         );
     }
 

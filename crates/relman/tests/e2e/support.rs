@@ -39,7 +39,7 @@ pub struct Run {
 }
 
 impl Run {
-    fn from_output(args: &[&str], output: Output) -> Run {
+    pub fn from_output(args: &[&str], output: Output) -> Run {
         Run {
             args: args.iter().map(|arg| (*arg).to_owned()).collect(),
             status: output.status,
