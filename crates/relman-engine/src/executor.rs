@@ -422,6 +422,17 @@ impl Runner<'_> {
                     Ok(checkout) => checkout,
                     Err(error) => return self.fail(state, journal, index, &title, error, started),
                 };
+            // The command a killed relman started may outlive it: never run a second one beside it.
+            if let Some(identity) = journal.steps[index].context.get(steps::CHILD_PROCESS)
+                && previous != StepState::Pending
+                && steps::still_running(identity)
+            {
+                let pid = identity.split(':').next().unwrap_or_default();
+                let reason = format!(
+                    "the command this step started before relman stopped (pid {pid}) is still running: wait for it to end (or stop it), then `relman resume`"
+                );
+                return self.pause(state, journal, index, &title, reason, started);
+            }
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
@@ -436,7 +447,7 @@ impl Runner<'_> {
                     false,
                     checkout.as_ref(),
                 );
-                match steps::probe(step, &mut cx) {
+                match within_timeout(step, started, || steps::probe(step, &mut cx)) {
                     Ok(Probe::Done) => {
                         journal.steps[index]
                             .output_tail
@@ -502,7 +513,7 @@ impl Runner<'_> {
                     confirmed,
                     checkout.as_ref(),
                 );
-                match steps::execute(step, &mut cx) {
+                match within_timeout(step, started, || steps::execute(step, &mut cx)) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
                         let line =
@@ -930,6 +941,18 @@ fn in_progress_here(state: &StateDir) -> Result<Journal, RunError> {
     match state.load()? {
         Some(journal) if journal.state.in_progress() => Ok(journal),
         _ => Err(in_other_worktree(state, true).unwrap_or(RunError::NothingInProgress)),
+    }
+}
+
+/// Runs `work` (a step's execute or probe) with every HTTP request it makes bounded by the
+/// step's `timeout`, counted from `started`.
+fn within_timeout<T>(step: &steps::StepDef, started: Instant, work: impl FnOnce() -> T) -> T {
+    match step.timeout {
+        Some(timeout) => {
+            let budget = crate::remote::polling::request_budget(timeout);
+            relman_remote::http::deadline::with_deadline(started + budget, work)
+        }
+        None => work(),
     }
 }
 

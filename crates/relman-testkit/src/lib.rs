@@ -11,6 +11,7 @@ pub mod github;
 pub mod http_server;
 pub mod recorder;
 pub mod services;
+pub mod silent_server;
 pub mod static_site;
 
 pub use repo::{TEST_EMAIL, TEST_NAME, TestRepo, write_executable};

@@ -18,7 +18,7 @@ use relman_remote::announce::find::HttpFind;
 use relman_remote::announce::http_step::{HttpStep as HttpCall, HttpStepBody};
 use relman_remote::announce::slack::{Slack, SlackMessage};
 use relman_remote::announce::webhook::Webhook;
-use relman_remote::http::{ErrorKind, Method, TransportKind, truncate};
+use relman_remote::http::{ErrorKind, Method, truncate};
 
 use super::client::{self, failed};
 use super::{http_effect, note, render_json};
@@ -206,17 +206,13 @@ pub(super) fn probe_http(
 }
 
 /// Whether a request failed in a way that leaves unknown whether the service carried it out:
-/// a `POST` or `PATCH` sent, then no answer (the client does not send those again).
+/// a `POST` or `PATCH` that may have left, then no answer (the client does not send those
+/// again). One that never left (the name did not resolve, the connection was refused) failed.
 fn maybe_received(error: &AnnounceError) -> bool {
     matches!(error, AnnounceError::Http(http)
     if matches!(http.method(), Method::Post | Method::Patch)
-        && matches!(
-            http.kind(),
-            ErrorKind::Transport {
-                kind: TransportKind::Timeout | TransportKind::Io,
-                ..
-            }
-        ))
+        && matches!(http.kind(), ErrorKind::Transport { .. })
+        && http.may_have_been_received())
 }
 
 /// The pause of a message that may have been received.

@@ -20,7 +20,7 @@ mod circleci;
 mod client;
 mod dispatch;
 mod email;
-mod polling;
+pub(crate) mod polling;
 mod pull_request;
 mod release;
 mod verify;

@@ -17,6 +17,15 @@ use crate::steps::{RunCx, StepDef, StepError};
 /// How long a step waits when it has no `timeout`.
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
+/// How long the one look of `timeout = "0s"` may take.
+const ONE_LOOK: Duration = Duration::from_secs(30);
+
+/// The time a step's requests get from its start: its `timeout`, except that `0s` (look once,
+/// then pause) still gives that one look [`ONE_LOOK`].
+pub(crate) fn request_budget(timeout: Duration) -> Duration {
+    if timeout.is_zero() { ONE_LOOK } else { timeout }
+}
+
 /// How a step polls.
 pub(super) fn options(step: &StepDef) -> PollOptions {
     let timeout = step.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -63,19 +72,34 @@ pub(super) fn poll<'a, T>(
 ) -> Result<Waited<T>, StepError> {
     let options = options(step);
     let started = Instant::now();
-    let result = poll_until(&Clock::system(), &options, what, || {
-        let answer = look(cx)?;
-        if let Poll::Pending(last) = &answer {
-            cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
-        }
-        Ok(answer)
-    });
-    match result {
-        Ok(value) => Ok(Waited::Ready(value)),
-        Err(WaitError::TimedOut { waited, last, .. }) => Ok(Waited::TimedOut(format!(
+    // Each look's requests get only what is left of the wait, so a service that never answers
+    // cannot hold the step past its timeout.
+    let deadline = started + request_budget(options.timeout);
+    let result: Result<T, WaitError<StepError>> =
+        relman_remote::http::deadline::with_deadline(deadline, || {
+            poll_until(&Clock::system(), &options, what, || {
+                let answer = look(cx)?;
+                if let Poll::Pending(last) = &answer {
+                    cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
+                }
+                Ok(answer)
+            })
+        });
+    let gave_up = |waited: Duration, last: &str| {
+        format!(
             "gave up after {} waiting for {what}; last seen: {last}\n`relman resume` waits again",
             human(waited)
-        ))),
+        )
+    };
+    match result {
+        Ok(value) => Ok(Waited::Ready(value)),
+        Err(WaitError::TimedOut { waited, last, .. }) => {
+            Ok(Waited::TimedOut(gave_up(waited, &last)))
+        }
+        // A look cut short by the timeout is the wait timing out, not the step failing.
+        Err(WaitError::Failed(error)) if Instant::now() >= deadline => {
+            Ok(Waited::TimedOut(gave_up(started.elapsed(), &error.message)))
+        }
         Err(WaitError::Failed(error)) => Err(error),
     }
 }

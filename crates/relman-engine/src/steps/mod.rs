@@ -15,6 +15,10 @@ mod process;
 
 pub use context::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError};
 pub use process::run_command;
+pub(crate) use process::still_running;
+
+/// The context key under which a step records the identity of the command it started.
+pub(crate) const CHILD_PROCESS: &str = "child_process";
 
 pub mod branch;
 pub mod bump;

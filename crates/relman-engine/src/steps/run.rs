@@ -39,7 +39,7 @@ impl CommandSpec {
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::process::run_command;
+use super::process::{Observed, run_command_observed};
 use super::{Outcome, PlanCx, RunCx, StepError};
 use crate::journal::Undo;
 use crate::plan::Effect;
@@ -149,7 +149,20 @@ impl RunStep {
             let number = cx.number();
             cx.push_undo(Undo::RunStepUndo { number });
         }
-        let finished = run_command(&argv, &cwd, &env, timeout, |line| cx.output(line))?;
+        // Who runs it is recorded before waiting on it, so that after a crash `resume` does not
+        // start it again while the first one still runs.
+        let mut not_recorded = None;
+        let finished =
+            run_command_observed(&argv, &cwd, &env, timeout, |observed| match observed {
+                Observed::Started(identity) => {
+                    cx.set_context(super::CHILD_PROCESS, identity);
+                    not_recorded = cx.save().err();
+                }
+                Observed::Line(line) => cx.output(line),
+            })?;
+        if let Some(error) = not_recorded {
+            return Err(error);
+        }
         cx.set_output("exit_code", finished.code.unwrap_or_default().to_string());
         cx.set_output("stdout", finished.stdout.trim_end());
         Ok(Outcome::Done)

@@ -26,4 +26,5 @@ mod release;
 mod secrets;
 mod signing;
 mod terminal;
+mod timeouts;
 mod worktrees;
