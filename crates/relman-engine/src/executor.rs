@@ -949,8 +949,8 @@ fn in_progress_here(state: &StateDir) -> Result<Journal, RunError> {
 fn within_timeout<T>(step: &steps::StepDef, started: Instant, work: impl FnOnce() -> T) -> T {
     match step.timeout {
         Some(timeout) => {
-            let budget = crate::remote::polling::request_budget(timeout);
-            relman_remote::http::deadline::with_deadline(started + budget, work)
+            let deadline = crate::remote::polling::request_deadline(started, timeout);
+            relman_remote::http::deadline::with_deadline(deadline, work)
         }
         None => work(),
     }

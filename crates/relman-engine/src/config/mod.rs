@@ -34,9 +34,7 @@ pub const FILE_NAME: &str = "relman.toml";
 pub const MAX_CONFIG_BYTES: u64 = relman_version::files::bounded::MAX_CONFIG_FILE;
 
 /// The error for a config that is not UTF-8, pointing at the first invalid byte.
-fn not_utf8(path: &Path, error: &std::string::FromUtf8Error) -> ConfigError {
-    let bytes = error.as_bytes();
-    let offset = error.utf8_error().valid_up_to();
+fn not_utf8(path: &Path, bytes: &[u8], offset: usize) -> ConfigError {
     let (line, column) = relman_version::files::bounded::line_and_column(bytes, offset);
     let line_start = bytes[..offset]
         .iter()
@@ -146,10 +144,27 @@ impl Config {
     /// Reads and validates a config file: a regular file of at most
     /// [`MAX_CONFIG_BYTES`], in UTF-8 (an invalid byte is reported at its line and column).
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-        let bytes = relman_version::files::read_bounded(path, MAX_CONFIG_BYTES)
-            .map_err(|error| ConfigError::new(path, format!("cannot read the config: {error}")))?;
-        let source = String::from_utf8(bytes).map_err(|error| not_utf8(path, &error))?;
-        Config::parse(path, &source)
+        let bytes =
+            relman_version::files::read_bounded(path, MAX_CONFIG_BYTES).map_err(|error| {
+                let cause = relman_version::files::bounded::cause(&error);
+                ConfigError::new(path, format!("cannot read the config: {cause}"))
+            })?;
+        Config::from_bytes(path, &bytes)
+    }
+
+    /// Validates the bytes of a config file: UTF-8 (an invalid byte is reported at its line and
+    /// column), then [`Config::parse`]; `path` is used in messages.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Config, ConfigErrors> {
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::new(
+                path,
+                format!("the config is larger than {MAX_CONFIG_BYTES} bytes"),
+            )
+            .into());
+        }
+        let source = std::str::from_utf8(bytes)
+            .map_err(|error| not_utf8(path, bytes, error.valid_up_to()))?;
+        Config::parse(path, source)
     }
 
     /// Validates config text; `path` is used in messages.

@@ -20,10 +20,14 @@ pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// How long the one look of `timeout = "0s"` may take.
 const ONE_LOOK: Duration = Duration::from_secs(30);
 
-/// The time a step's requests get from its start: its `timeout`, except that `0s` (look once,
-/// then pause) still gives that one look [`ONE_LOOK`].
-pub(crate) fn request_budget(timeout: Duration) -> Duration {
-    if timeout.is_zero() { ONE_LOOK } else { timeout }
+/// A look that starts as the timeout comes (the last one) still gets this long to finish.
+const LAST_LOOK: Duration = Duration::from_secs(2);
+
+/// When the requests of a step started at `started` must end: its `timeout` (`0s`, look once
+/// then pause, still gives that look [`ONE_LOOK`]), and a moment for the last look.
+pub(crate) fn request_deadline(started: Instant, timeout: Duration) -> Instant {
+    let budget = if timeout.is_zero() { ONE_LOOK } else { timeout };
+    started + budget + LAST_LOOK
 }
 
 /// How a step polls.
@@ -74,13 +78,15 @@ pub(super) fn poll<'a, T>(
     let started = Instant::now();
     // Each look's requests get only what is left of the wait, so a service that never answers
     // cannot hold the step past its timeout.
-    let deadline = started + request_budget(options.timeout);
+    let deadline = request_deadline(started, options.timeout);
+    let mut last_seen: Option<String> = None;
     let result: Result<T, WaitError<StepError>> =
         relman_remote::http::deadline::with_deadline(deadline, || {
             poll_until(&Clock::system(), &options, what, || {
                 let answer = look(cx)?;
                 if let Poll::Pending(last) = &answer {
                     cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
+                    last_seen = Some(last.clone());
                 }
                 Ok(answer)
             })
@@ -98,7 +104,8 @@ pub(super) fn poll<'a, T>(
         }
         // A look cut short by the timeout is the wait timing out, not the step failing.
         Err(WaitError::Failed(error)) if Instant::now() >= deadline => {
-            Ok(Waited::TimedOut(gave_up(started.elapsed(), &error.message)))
+            let last = last_seen.unwrap_or(error.message);
+            Ok(Waited::TimedOut(gave_up(options.timeout, &last)))
         }
         Err(WaitError::Failed(error)) => Err(error),
     }

@@ -58,11 +58,21 @@ pub fn read_text_bounded(path: &Path, limit: u64) -> io::Result<String> {
         io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
-                "`{}` is not UTF-8 text (an invalid byte at line {line}, column {column})",
+                "cannot read `{}`: it is not UTF-8 text (an invalid byte at line {line}, column {column})",
                 path.display()
             ),
         )
     })
+}
+
+/// What went wrong, without the path: `fs_err` and this module write "… `PATH`: CAUSE", and a
+/// caller that names the file itself shows only the cause.
+pub fn cause(error: &io::Error) -> String {
+    let message = error.to_string();
+    match message.split_once("`: ") {
+        Some((_, cause)) => cause.to_owned(),
+        None => message,
+    }
 }
 
 /// The 1-based line and column (in characters) of byte `offset`, which must follow valid UTF-8.
@@ -84,7 +94,7 @@ fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> io::Result<()> {
     Err(io::Error::new(
         io::ErrorKind::InvalidInput,
         format!(
-            "`{}` is {}, not a regular file",
+            "cannot read `{}`: it is {}, not a regular file",
             path.display(),
             describe(metadata)
         ),
@@ -119,7 +129,7 @@ fn too_large(path: &Path, limit: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::FileTooLarge,
         format!(
-            "`{}` is larger than {}, more than relman reads from one file",
+            "cannot read `{}`: it is larger than {}, more than relman reads from one file",
             path.display(),
             human_size(limit)
         ),
@@ -145,7 +155,7 @@ mod tests {
         assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
         assert_eq!(
             error.to_string(),
-            "`/dev/zero` is a character device, not a regular file"
+            "cannot read `/dev/zero`: it is a character device, not a regular file"
         );
     }
 

@@ -1,4 +1,5 @@
 mod changelog;
 mod files;
+mod properties;
 mod towncrier;
 mod versions;

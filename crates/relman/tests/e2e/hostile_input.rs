@@ -104,7 +104,7 @@ fn a_config_past_the_caps_is_refused_at_once() {
         .write("relman.toml", step.repeat(1024 * 1024 / step.len() + 1));
     relman_within(&fixture, &["check"], Duration::from_secs(20))
         .expect(2)
-        .stderr_has("is larger than 1 MiB, more than relman reads from one file");
+        .stderr_has("relman.toml: cannot read the config: it is larger than 1 MiB, more than relman reads from one file");
 }
 
 #[test]
@@ -121,8 +121,9 @@ fn files_that_are_devices_or_fifos_are_refused_without_reading_them() {
     link("relman.toml", "/dev/zero");
     relman_within(&fixture, &["check"], limit)
         .expect(2)
-        .stderr_has("relman.toml: cannot read the config: `")
-        .stderr_has("relman.toml` is a character device, not a regular file");
+        .stderr_has(
+            "relman.toml: cannot read the config: it is a character device, not a regular file",
+        );
     fs_err::remove_file(fixture.path().join("relman.toml")).unwrap();
     fixture.repo.write("relman.toml", RELEASE);
 
@@ -130,7 +131,7 @@ fn files_that_are_devices_or_fifos_are_refused_without_reading_them() {
     link("CHANGELOG.md", "/dev/zero");
     relman_within(&fixture, &["plan", "release"], limit)
         .expect(2)
-        .stderr_has("CHANGELOG.md` is a character device, not a regular file");
+        .stderr_has("CHANGELOG.md`: it is a character device, not a regular file");
     fs_err::remove_file(fixture.path().join("CHANGELOG.md")).unwrap();
     fixture.git(&["checkout", "--", "CHANGELOG.md"]);
 
@@ -145,7 +146,7 @@ fn files_that_are_devices_or_fifos_are_refused_without_reading_them() {
     relman_within(&fixture, &["plan", "release"], limit)
         .expect(2)
         .stderr_has("package.json")
-        .stderr_has("package.json` is a named pipe (FIFO), not a regular file");
+        .stderr_has("cannot read `package.json`: it is a named pipe (FIFO), not a regular file");
 }
 
 #[test]
