@@ -84,6 +84,10 @@ impl RunError {
                 None => "fix the cause, then `relman resume` continues the release".to_owned(),
             }),
             RunError::InProgress { .. } => Some("finish it with `relman resume`, see it with `relman status`, or end it with `relman abort`".to_owned()),
+            RunError::InOtherWorktree { worktree, .. } if !worktree.exists() => Some(format!(
+                "that worktree is gone: `git worktree prune` forgets it, and its release with it (its journal is in `.git/worktrees/`); `{}` no longer exists",
+                worktree.display()
+            )),
             RunError::InOtherWorktree { worktree, .. } => Some(format!(
                 "a release belongs to the worktree that started it: resume or abort it there (`relman -C {} resume`)",
                 worktree.display()

@@ -76,20 +76,27 @@ pub(super) fn poll<'a, T>(
 ) -> Result<Waited<T>, StepError> {
     let options = options(step);
     let started = Instant::now();
-    // Each look's requests get only what is left of the wait, so a service that never answers
-    // cannot hold the step past its timeout.
-    let deadline = request_deadline(started, options.timeout);
+    let ends = started + options.timeout;
     let mut last_seen: Option<String> = None;
     let result: Result<T, WaitError<StepError>> =
-        relman_remote::http::deadline::with_deadline(deadline, || {
-            poll_until(&Clock::system(), &options, what, || {
-                let answer = look(cx)?;
-                if let Poll::Pending(last) = &answer {
-                    cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
-                    last_seen = Some(last.clone());
-                }
-                Ok(answer)
-            })
+        poll_until(&Clock::system(), &options, what, || {
+            // A look's requests get only what is left of the wait, so a service that never answers
+            // cannot hold the step past its timeout; the last look, made as the time runs out,
+            // still gets a moment.
+            let now = Instant::now();
+            let deadline = if now < ends {
+                ends
+            } else if options.timeout.is_zero() {
+                now + ONE_LOOK
+            } else {
+                now + LAST_LOOK
+            };
+            let answer = relman_remote::http::deadline::with_deadline(deadline, || look(cx))?;
+            if let Poll::Pending(last) = &answer {
+                cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
+                last_seen = Some(last.clone());
+            }
+            Ok(answer)
         });
     let gave_up = |waited: Duration, last: &str| {
         format!(
@@ -102,8 +109,9 @@ pub(super) fn poll<'a, T>(
         Err(WaitError::TimedOut { waited, last, .. }) => {
             Ok(Waited::TimedOut(gave_up(waited, &last)))
         }
-        // A look cut short by the timeout is the wait timing out, not the step failing.
-        Err(WaitError::Failed(error)) if Instant::now() >= deadline => {
+        // A look that failed once the time was up (cut short by it, most likely) is the wait
+        // timing out, not the step failing: `resume` looks again.
+        Err(WaitError::Failed(error)) if Instant::now() >= ends => {
             let last = last_seen.unwrap_or(error.message);
             Ok(Waited::TimedOut(gave_up(options.timeout, &last)))
         }

@@ -439,7 +439,7 @@ fn write_step_summary(project: &Project) {
         .open(path)
     {
         use std::io::Write;
-        let _ = writeln!(file, "{text}");
+        let _ = writeln!(file, "{}", crate::output::clean::neutralise(&text, false));
     }
 }
 

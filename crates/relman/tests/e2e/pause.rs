@@ -165,15 +165,11 @@ run = ["sh", "-c", "echo after >> ../uploads"]
     );
     let run = fixture.relman(&["upload"]);
     assert!(run.killed(), "{run}");
-    // While the command the killed relman started still runs (its `sleep 5`), resume waits.
-    let mut run = fixture.relman(&["resume"]);
+    // (Resume would wait for the command the killed relman started, still in its `sleep 5`.)
+    fixture.wait_for_step_command(1);
+    let run = fixture.relman(&["resume"]);
     run.expect(3)
-        .stderr_has("warning: took over the release lock of relman pid");
-    while run.stderr.contains("is still running: wait for it to end") {
-        std::thread::sleep(std::time::Duration::from_millis(250));
-        run = fixture.relman(&["resume"]);
-    }
-    run.expect(3)
+        .stderr_has("warning: took over the release lock of relman pid")
         .stderr_has("relman stopped while this step was running and cannot tell whether it finished; check by hand, then `relman resume --confirm` if it did (or mark the step `idempotent = true` to have it run again)");
     assert_eq!(fixture.repo.read("../uploads"), "uploaded\n");
 

@@ -132,3 +132,15 @@ fn a_release_started_in_a_linked_worktree_lives_there() {
     );
     assert_eq!(fixture.read("package.json"), package_json("1.2.3"));
 }
+
+#[test]
+fn the_release_of_a_worktree_that_was_deleted_says_how_to_forget_it() {
+    let (fixture, other) = with_other_worktree();
+    relman_in(&fixture, &other, &["release"]).expect(3);
+    fs_err::remove_dir_all(&other).unwrap();
+    fixture.relman(&["release"]).expect(4).stderr_has(
+        "hint: that worktree is gone: `git worktree prune` forgets it, and its release with it",
+    );
+    fixture.git(&["worktree", "prune"]);
+    fixture.relman(&["release"]).expect(3);
+}
