@@ -16,6 +16,7 @@ use crate::steps::StepDef;
 
 mod error;
 mod kinds;
+mod limits;
 pub mod raw;
 mod schema;
 pub mod step_raw;

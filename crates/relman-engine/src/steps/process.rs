@@ -38,6 +38,8 @@ pub(crate) enum Observed<'a> {
 }
 
 const STDOUT_CAP: usize = 64 * 1024;
+/// The longest line read at once from a command's output.
+const MAX_LINE: u64 = 64 * 1024;
 /// How long output is still read after the command exited, for what is left in the pipes.
 const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
 
@@ -123,13 +125,20 @@ pub(crate) fn run_command_observed(
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stream);
             let mut buffer = Vec::new();
-            while reader.read_until(b'\n', &mut buffer).unwrap_or(0) > 0 {
+            // A line is cut every 64 KiB: output without newlines must not grow without end.
+            while (&mut reader)
+                .take(MAX_LINE)
+                .read_until(b'\n', &mut buffer)
+                .unwrap_or(0)
+                > 0
+            {
                 let line = String::from_utf8_lossy(&buffer)
                     .trim_end_matches(['\n', '\r'])
                     .to_owned();
-                if sender.send((is_stdout, line)).is_err() {
-                    break;
-                }
+                // Once relman stopped reading (a background process kept the pipe open), the
+                // rest is drained and dropped: closing the pipe would kill that process with
+                // SIGPIPE at its next write, blocking it would stop it at a full pipe.
+                let _ = sender.send((is_stdout, line));
                 buffer.clear();
             }
         })
@@ -364,6 +373,20 @@ mod tests {
                 .unwrap()
                 .contains("still holds its output open")
         );
+    }
+
+    #[test]
+    fn output_without_newlines_comes_in_bounded_lines() {
+        let argv = ["sh", "-c", "head -c 200000 /dev/zero | tr '\\0' x"].map(String::from);
+        let mut longest = 0;
+        let mut total = 0;
+        run_command(&argv, Path::new("."), &[], None, |line| {
+            longest = longest.max(line.len());
+            total += line.len();
+        })
+        .unwrap();
+        assert_eq!(total, 200_000);
+        assert_eq!(longest, 64 * 1024);
     }
 
     #[test]
