@@ -33,9 +33,10 @@ if [ "$engine" = libfuzzer ]; then
     export CARGO_TARGET_DIR="$CARGO_TARGET_DIR-fuzz"
     cd fuzz
     for target in "${targets[@]}"; do
-        mkdir -p "corpus/$target"
-        dirs=("corpus/$target" "seeds/$target")
-        [ -d "regressions/$target" ] && dirs+=("regressions/$target")
+        # Absolute: cargo-fuzz runs the target from another folder.
+        mkdir -p "$PWD/corpus/$target"
+        dirs=("$PWD/corpus/$target" "$PWD/seeds/$target")
+        [ -d "regressions/$target" ] && dirs+=("$PWD/regressions/$target")
         output="$(mktemp)"
         if ! cargo +nightly fuzz run --features libfuzzer -O "$target" "${dirs[@]}" -- \
             -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \

@@ -94,7 +94,8 @@ fn resume_does_not_start_a_command_while_the_killed_relmans_one_still_runs() {
     let fixture = Fixture::new(&workflow(
         r#"[[workflow.ship.step]]
 name = "upload"
-run = ["sh", "-c", "echo started >> ../starts; while [ ! -e ../release-it ]; do sleep 0.1; done"]
+# Waits for the test to release it, a minute at most (so that it never outlives the test).
+run = ["sh", "-c", "echo started >> ../starts; i=0; while [ ! -e ../release-it ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done"]
 idempotent = true
 "#,
     ));
