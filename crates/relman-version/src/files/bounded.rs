@@ -23,13 +23,8 @@ pub const MAX_FRAGMENT: u64 = 1024 * 1024;
 /// caller branches on (`NotFound`); a file that is not a regular one is `InvalidInput`, one that
 /// is too large `FileTooLarge`, and their messages name the file and say why.
 pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    // Looked at before opening: opening a FIFO for reading blocks until a writer comes.
-    let metadata = fs_err::metadata(path)?;
-    check_regular(path, &metadata)?;
-    let file = fs_err::File::open(path)?;
-    // And again on what was opened, in case the path was swapped in between.
+    let file = open_regular(path)?;
     let metadata = file.metadata()?;
-    check_regular(path, &metadata)?;
     if metadata.len() > limit {
         return Err(too_large(path, limit));
     }
@@ -48,6 +43,18 @@ pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         return Err(too_large(path, limit));
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading if it is a regular file (a link is followed to one): for a caller
+/// that streams it (hashing an artifact of any size) rather than reading it whole.
+pub fn open_regular(path: &Path) -> io::Result<fs_err::File> {
+    // Looked at before opening: opening a FIFO for reading blocks until a writer comes.
+    let metadata = fs_err::metadata(path)?;
+    check_regular(path, &metadata)?;
+    let file = fs_err::File::open(path)?;
+    // And again on what was opened, in case the path was swapped in between.
+    check_regular(path, &file.metadata()?)?;
+    Ok(file)
 }
 
 /// [`read_bounded`] as UTF-8 text; invalid UTF-8 is `InvalidData`, naming the file and where.

@@ -193,3 +193,14 @@ fn a_journal_edited_into_inconsistency_is_refused_not_resumed() {
     fixture.relman(&["resume", "--confirm"]).expect(0);
     assert_eq!(fixture.git(&["tag", "--list", "v1.3.0"]), "v1.3.0");
 }
+
+#[test]
+fn an_artifact_that_is_a_device_is_not_hashed_for_ever() {
+    let fixture = Fixture::new("[workflow.sums]\n[[workflow.sums.step]]\nchecksums = \"dist/*\"\n");
+    fs_err::create_dir_all(fixture.path().join("dist")).unwrap();
+    fixture.repo.write("dist/app-1.2.3.tar.gz", "an archive");
+    std::os::unix::fs::symlink("/dev/zero", fixture.path().join("dist/zzz")).unwrap();
+    relman_within(&fixture, &["sums"], Duration::from_secs(20))
+        .expect(1)
+        .stderr_has("zzz`: it is a character device, not a regular file");
+}
