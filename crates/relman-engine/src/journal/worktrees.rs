@@ -62,9 +62,11 @@ fn worktree_git_dirs(common_dir: &Path) -> Vec<PathBuf> {
 /// `gitdir` file names; for the main one, the folder holding `.git`.
 fn worktree_of(common_dir: &Path, git_dir: &Path) -> PathBuf {
     if git_dir != common_dir {
+        // Absolute, or (git 2.48's `worktree.useRelativePaths`) relative to this git dir.
         let recorded = relman_version::files::read_text_bounded(&git_dir.join("gitdir"), 64 * 1024)
             .ok()
-            .map(|text| PathBuf::from(text.trim_end_matches(['\n', '\r'])));
+            .map(|text| git_dir.join(text.trim_end_matches(['\n', '\r'])))
+            .map(|path| fs_err::canonicalize(&path).unwrap_or(path));
         if let Some(dot_git) = recorded
             && let Some(parent) = dot_git.parent()
         {
