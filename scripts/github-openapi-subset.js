@@ -11,6 +11,7 @@ const OPERATIONS = [
   ["get", "/repos/{owner}/{repo}"],
   ["get", "/repos/{owner}/{repo}/releases"],
   ["post", "/repos/{owner}/{repo}/releases"],
+  ["post", "/repos/{owner}/{repo}/releases/generate-notes"],
   ["get", "/repos/{owner}/{repo}/releases/tags/{tag}"],
   ["get", "/repos/{owner}/{repo}/releases/{release_id}"],
   ["patch", "/repos/{owner}/{repo}/releases/{release_id}"],

@@ -3,7 +3,10 @@
 # ssh-keygen (signed tags), script (relman on a pseudo-terminal), unshare (faults injected in a
 # private mount namespace: a tiny tmpfs, a read-only bind of .git), the real services
 # (scripts/install-test-services.sh: pypiserver, twine, aiosmtpd, docker-registry, htpasswd,
-# openssl) and towncrier (the changelog oracle).
+# openssl), towncrier (the changelog oracle), uv and npm (the lock file oracles; cargo, for
+# Cargo.lock, comes with the toolchain), and the two Keep a Changelog tools, PyPI
+# `keepachangelog` and npm `keep-a-changelog` (the promotion oracles; the npm one is linked into
+# the venv as `keep-a-changelog`).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,4 +36,25 @@ if [ ! -x "$VENV/bin/towncrier" ]; then
     log "pip install towncrier into $VENV"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'towncrier==26.9.0'
 fi
+if [ ! -x "$VENV/bin/uv" ]; then
+    log "pip install uv into $VENV (the uv.lock oracle: uv lock --check)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'uv==0.13.8'
+fi
+command -v npm >/dev/null 2>&1 || {
+    log "apt-get install nodejs npm (the package-lock.json oracle: npm ci --dry-run)"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+}
+if [ ! -x "$VENV/bin/keepachangelog" ]; then
+    log "pip install keepachangelog into $VENV (the Keep a Changelog promotion oracle)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'keepachangelog==2.0.0'
+fi
+KAC_NPM="${RELMAN_KAC_NPM:-$HOME/.cache/relman/keep-a-changelog-npm}"
+if [ ! -x "$KAC_NPM/node_modules/.bin/changelog" ]; then
+    log "npm install keep-a-changelog into $KAC_NPM (the second Keep a Changelog oracle)"
+    mkdir -p "$KAC_NPM"
+    npm install --silent --no-audit --no-fund --prefix "$KAC_NPM" 'keep-a-changelog@3.1.0' >/dev/null
+fi
+ln -sf "$KAC_NPM/node_modules/.bin/changelog" "$VENV/bin/keep-a-changelog"
 log "ready"

@@ -1,22 +1,27 @@
 //! Running a frozen plan: the journal is written before and after every step; a step left
 //! `running` by a crash is reconciled by its probe before anything is done again; a step that
-//! waits for a person or the outside world pauses the release; `abort` takes back the local
-//! effects that were not pushed, newest first.
+//! waits for a person or the outside world pauses the release; `abort` (the `abort` module)
+//! takes back relman's own local effects, newest first, and nothing a person did.
 
 use std::time::Instant;
 
 use relman_remote::Redactor;
 
+use crate::core::PlanFacts;
+pub use crate::core::redactor;
+use crate::core::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
 use crate::journal::{
-    ElsewhereRelease, Journal, JournalError, ReleaseState, RemoteEffect, SCHEMA, StateDir,
-    StepRecord, StepState, Undo,
+    ElsewhereRelease, Journal, JournalError, JournalFile, ReleaseState, RemoteEffect, SCHEMA,
+    StateDir, StepRecord, StepState,
 };
+use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
 use crate::plan::{FrozenPlan, Plan, step_title};
 use crate::project::Project;
-use crate::report::{Event, Prompter, Reporter};
-use crate::steps::{self, Checkout, Outcome, Probe, RunCx, StepError};
+
+mod abort;
+mod baseline;
 
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +73,12 @@ pub enum RunError {
     Stale(String),
     #[error("the plan cannot start: {0}")]
     ChecksFailed(String),
+    #[error(
+        "{} changed since relman wrote {}: abort would lose that work, so it changed nothing",
+        list(files),
+        if files.len() == 1 { "it" } else { "them" }
+    )]
+    ChangedSince { files: Vec<String> },
     #[error(transparent)]
     Step(#[from] StepError),
     #[error(transparent)]
@@ -95,9 +106,20 @@ impl RunError {
             RunError::NothingInProgress => Some("start one with `relman run WORKFLOW`; `relman status` shows the last one".to_owned()),
             RunError::Stale(_) => Some("nothing was changed: plan again (`relman plan`), then run".to_owned()),
             RunError::ChecksFailed(_) => None,
+            RunError::ChangedSince { .. } => Some("keep your changes elsewhere and put the files back as the release left them (`git diff` shows both), then `relman abort` again; or finish the release with `relman resume`".to_owned()),
             RunError::Step(error) => error.hint.clone(),
             RunError::Git(error) => error.hint(),
         }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`, each in backticks.
+fn list(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -126,15 +148,6 @@ impl std::fmt::Debug for Runner<'_> {
             .field("project", &self.project.name)
             .finish_non_exhaustive()
     }
-}
-
-/// The masker of everything relman writes: every secret environment value, URL passwords.
-pub fn redactor(project: &Project, env: &Environment) -> Redactor {
-    let mut redactor = Redactor::new();
-    for value in env.secret_values(&project.secrets) {
-        redactor.add_value(&value);
-    }
-    redactor
 }
 
 /// The release in progress in this worktree, or else its last one.
@@ -306,10 +319,11 @@ impl Runner<'_> {
             state: ReleaseState::Running,
             created_at: self.env.now,
             updated_at: self.env.now,
-            plan_sha256: crate::journal::plan_checksum(&frozen),
+            plan_sha256: Some(crate::journal::plan_checksum(&frozen)),
             plan: frozen,
             steps,
             runtime: Default::default(),
+            baselines: Default::default(),
         };
         state.save(&journal)?;
         self.reporter.event(Event::Release {
@@ -317,6 +331,7 @@ impl Runner<'_> {
             version: journal.plan.version.clone(),
             tag: journal.plan.tag.clone(),
             resumed: false,
+            steps: journal.steps.len(),
         });
         self.drive(&state, &mut journal, false)
     }
@@ -331,6 +346,7 @@ impl Runner<'_> {
             version: journal.plan.version.clone(),
             tag: journal.plan.tag.clone(),
             resumed: true,
+            steps: journal.steps.len(),
         });
         self.drive(&state, &mut journal, confirm)
     }
@@ -381,8 +397,22 @@ impl Runner<'_> {
         journal.state = ReleaseState::Running;
         state.save(journal).map_err(RunError::Record)?;
         let plan = journal.plan.clone();
+        let facts = plan.facts();
         for (index, step) in plan.steps.iter().enumerate() {
             let previous = journal.steps[index].state;
+            if previous == StepState::Skipped && journal.steps[index].finished_at.is_none() {
+                // Skipped when planned (`if` false): shown in its place in the live view, once.
+                let record = &mut journal.steps[index];
+                record.finished_at = Some(self.env.timestamp());
+                self.reporter.event(Event::StepFinished {
+                    number: record.number,
+                    title: record.title.clone(),
+                    state: StepState::Skipped,
+                    duration: std::time::Duration::ZERO,
+                    summary: record.message.clone(),
+                });
+                continue;
+            }
             if matches!(
                 previous,
                 StepState::Done | StepState::Skipped | StepState::Undone
@@ -393,17 +423,18 @@ impl Runner<'_> {
             let title = journal.steps[index].title.clone();
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
-                let cx = self.cx(&plan, journal, state, index, &redactor, false, None);
-                let variables = cx.variables();
-                let version = cx.project.scheme.parse(&plan.version).ok();
+                let variables = self
+                    .cx(&facts, journal, state, index, &redactor, false, None)
+                    .variables();
+                let version = self.project.scheme.parse(&plan.version).ok();
                 let context = crate::plan::variables_context(
-                    cx.project,
-                    cx.env,
+                    self.project,
+                    self.env,
                     &variables,
                     version.as_ref(),
                 );
                 let holds = crate::plan::evaluate_now(source, &context);
-                cx.journal.steps[index].title = step_title(step, &variables);
+                journal.steps[index].title = step_title(step, &variables);
                 match holds {
                     Ok(true) => {}
                     Ok(false) => {
@@ -421,15 +452,16 @@ impl Runner<'_> {
                 }
             }
             // A step with `dir` acts in another checkout, cloned first when it is missing.
-            let checkout =
-                match self.prepare_checkout(&plan, journal, state, index, &redactor, true) {
-                    Ok(checkout) => checkout,
-                    Err(error) => return self.fail(state, journal, index, &title, error, started),
-                };
+            let checkout = match self
+                .prepare_checkout(&plan, &facts, journal, state, index, &redactor, true)
+            {
+                Ok(checkout) => checkout,
+                Err(error) => return self.fail(state, journal, index, &title, error, started),
+            };
             // The command a killed relman started may outlive it: never run a second one beside it.
-            if let Some(identity) = journal.steps[index].context.get(steps::CHILD_PROCESS)
+            if let Some(identity) = journal.steps[index].context.get(crate::core::CHILD_PROCESS)
                 && previous != StepState::Pending
-                && steps::still_running(identity)
+                && crate::core::still_running(identity)
             {
                 let pid = identity.split(':').next().unwrap_or_default();
                 let reason = format!(
@@ -437,21 +469,42 @@ impl Runner<'_> {
                 );
                 return self.pause(state, journal, index, &title, reason, started);
             }
+            // What `abort` returns this checkout to, written before the step changes it.
+            if let Err(error) = self.record_baseline(journal, state, index, checkout.as_ref()) {
+                return self.fail(state, journal, index, &title, error, started);
+            }
+            // `{changelog}` is what the file holds now (a person or a `run` step may have edited
+            // it since the plan), read once: a resumed step sends what it sent before.
+            if crate::plan::reads_changelog(&step.kind)
+                && !journal.steps[index]
+                    .context
+                    .contains_key(crate::core::CHANGELOG_READ)
+                && !plan.version.is_empty()
+                && let Ok(section) = self.project.changelog_section_whole(&plan.version)
+            {
+                journal.steps[index]
+                    .context
+                    .insert(crate::core::CHANGELOG_READ.to_owned(), section);
+                state.save(journal).map_err(RunError::Record)?;
+            }
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
                 previous,
                 StepState::Running | StepState::Failed | StepState::Paused
             ) {
-                let mut cx = self.cx(
-                    &plan,
-                    journal,
-                    state,
-                    index,
-                    &redactor,
-                    false,
-                    checkout.as_ref(),
-                );
-                match within_timeout(step, started, || steps::probe(step, &mut cx)) {
+                let probed = {
+                    let mut cx = self.cx(
+                        &facts,
+                        journal,
+                        state,
+                        index,
+                        &redactor,
+                        false,
+                        checkout.as_ref(),
+                    );
+                    within_timeout(step, started, || kinds::probe(step, &mut cx))
+                };
+                match probed {
                     Ok(Probe::Done) => {
                         journal.steps[index]
                             .output_tail
@@ -509,7 +562,7 @@ impl Runner<'_> {
             let mut attempts_left = step.retries;
             let outcome = loop {
                 let mut cx = self.cx(
-                    &plan,
+                    &facts,
                     journal,
                     state,
                     index,
@@ -517,7 +570,7 @@ impl Runner<'_> {
                     confirmed,
                     checkout.as_ref(),
                 );
-                match within_timeout(step, started, || steps::execute(step, &mut cx)) {
+                match within_timeout(step, started, || kinds::execute(step, &mut cx)) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
                         let line =
@@ -561,7 +614,7 @@ impl Runner<'_> {
     #[allow(clippy::too_many_arguments)]
     fn cx<'c>(
         &'c mut self,
-        plan: &'c FrozenPlan,
+        plan: &'c PlanFacts,
         journal: &'c mut Journal,
         state: &'c StateDir,
         index: usize,
@@ -573,8 +626,11 @@ impl Runner<'_> {
             project: self.project,
             env: self.env,
             plan,
-            journal,
-            state,
+            journal: Box::new(JournalFile {
+                journal,
+                state,
+                env: self.env,
+            }),
             index,
             reporter: &mut *self.reporter,
             prompter: &mut *self.prompter,
@@ -651,71 +707,13 @@ impl Runner<'_> {
         })
     }
 
-    /// Ends the release in progress: undoes, newest first, the local effects that were not
-    /// pushed, and lists what remains outside the clone.
-    pub fn abort(&mut self) -> Result<AbortReport, RunError> {
-        let state = self.state();
-        let _lock = self.lock(&state)?;
-        let mut journal = in_progress_here(&state)?;
-        let repo = &self.project.repo;
-        if repo.cherry_pick_in_progress() {
-            repo.cherry_pick_abort()?;
-        }
-        let redactor = redactor(self.project, self.env);
-        let pushed: Vec<String> = journal
-            .steps
-            .iter()
-            .flat_map(|record| record.remote.iter())
-            .flat_map(|effect| effect.pushed_refs.iter().cloned())
-            .collect();
-        let mut report = AbortReport::default();
-        // Once a commit is kept because it was pushed, the files it committed stay as they are.
-        let mut keep_files = false;
-        for index in (0..journal.steps.len()).rev() {
-            let record = &journal.steps[index];
-            if !matches!(
-                record.state,
-                StepState::Done | StepState::Running | StepState::Failed | StepState::Paused
-            ) {
-                continue;
-            }
-            report.remote.extend(record.remote.iter().rev().cloned());
-            let undos: Vec<Undo> = record.undo.iter().rev().cloned().collect();
-            for undo in undos {
-                let result = match undo {
-                    Undo::RunStepUndo { .. } => {
-                        self.run_step_undo(&mut journal, &state, index, &redactor)
-                    }
-                    undo => self.undo(&undo, &pushed, &mut keep_files),
-                };
-                match result {
-                    Ok(Some(done)) => report.undone.push(done),
-                    Ok(None) => {}
-                    Err(kept) => report.kept.push(kept),
-                }
-            }
-            let record = &journal.steps[index];
-            if record.state != StepState::Done || !record.undo.is_empty() {
-                journal.steps[index].state = StepState::Undone;
-            }
-        }
-        report.remote.reverse();
-        journal.state = ReleaseState::Aborted;
-        journal.updated_at = self.env.timestamp();
-        state.save(&journal).map_err(RunError::Record)?;
-        state.archive(&journal).map_err(RunError::Record)?;
-        self.reporter.event(Event::Finished {
-            state: ReleaseState::Aborted,
-            message: None,
-        });
-        Ok(report)
-    }
-
     /// The checkout named by the `dir` of the step at `index`, relative to the project's work
     /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
+    #[allow(clippy::too_many_arguments)]
     fn prepare_checkout(
         &mut self,
         plan: &FrozenPlan,
+        facts: &PlanFacts,
         journal: &mut Journal,
         state: &StateDir,
         index: usize,
@@ -726,13 +724,16 @@ impl Runner<'_> {
         let Some(dir) = &step.dir else {
             return Ok(None);
         };
-        let cx = self.cx(plan, journal, state, index, redactor, false, None);
-        let relative = cx.render(dir)?;
-        let url = step
-            .clone
-            .as_ref()
-            .map(|clone| cx.render(clone))
-            .transpose()?;
+        let (relative, url) = {
+            let cx = self.cx(facts, journal, state, index, redactor, false, None);
+            let relative = cx.render(dir)?;
+            let url = step
+                .clone
+                .as_ref()
+                .map(|clone| cx.render(clone))
+                .transpose()?;
+            (relative, url)
+        };
         let root = self.project.root.join(&relative);
         if !root.exists() {
             let Some(url) = url.filter(|_| clone_missing) else {
@@ -751,7 +752,7 @@ impl Runner<'_> {
             ];
             let reporter = &mut *self.reporter;
             let number = step.number;
-            steps::run_command(&argv, &self.project.root, &[], None, |line| {
+            kinds::run_command(&argv, &self.project.root, &[], None, |line| {
                 reporter.event(Event::StepOutput {
                     number,
                     line: redactor.redact(line),
@@ -769,174 +770,6 @@ impl Runner<'_> {
         let root = repo.work_tree().map_or(root, std::path::Path::to_path_buf);
         Ok(Some(Checkout { root, repo }))
     }
-
-    /// Runs the `undo` of the `run` step at `index`, rendered now (with the environment of now).
-    fn run_step_undo(
-        &mut self,
-        journal: &mut Journal,
-        state: &StateDir,
-        index: usize,
-        redactor: &Redactor,
-    ) -> Result<Option<String>, String> {
-        let plan = journal.plan.clone();
-        let steps::StepKind::Run(run) = &plan.steps[index].kind else {
-            return Ok(None);
-        };
-        let checkout = self
-            .prepare_checkout(&plan, journal, state, index, redactor, false)
-            .map_err(|error| redactor.redact(&error.to_string()))?;
-        let command = {
-            let cx = self.cx(
-                &plan,
-                journal,
-                state,
-                index,
-                redactor,
-                false,
-                checkout.as_ref(),
-            );
-            run.undo_command(&cx)
-                .map_err(|error| redactor.redact(&error.to_string()))?
-        };
-        let Some(steps::run::Resolved { argv, cwd, env }) = command else {
-            return Ok(None);
-        };
-        let reporter = &mut *self.reporter;
-        steps::run_command(&argv, &cwd, &env, None, |line| {
-            reporter.event(Event::StepOutput {
-                number: 0,
-                line: redactor.redact(line),
-            });
-        })
-        .map_err(|error| redactor.redact(&error.to_string()))?;
-        Ok(Some(
-            redactor.redact(&format!("ran `{}`", shell_words::join(&argv))),
-        ))
-    }
-
-    /// Takes back one local effect. `Ok(Some)` says what was done, `Err` why it was kept.
-    fn undo(
-        &mut self,
-        undo: &Undo,
-        pushed: &[String],
-        keep_files: &mut bool,
-    ) -> Result<Option<String>, String> {
-        let repo = &self.project.repo;
-        let git =
-            |result: Result<(), relman_git::GitError>| result.map_err(|error| error.to_string());
-        match undo {
-            Undo::RestoreFile { path, content } => {
-                if *keep_files {
-                    return Err(format!(
-                        "{}: kept as committed (the release commit was pushed)",
-                        path.display()
-                    ));
-                }
-                let full = self.project.root.join(path);
-                match content {
-                    Some(content) => relman_version::files::write_atomic(&full, content.as_bytes())
-                        .map_err(|error| error.to_string())?,
-                    None => match fs_err::remove_file(&full) {
-                        Ok(()) => {}
-                        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(error) => return Err(error.to_string()),
-                    },
-                }
-                Ok(Some(format!("restored {}", path.display())))
-            }
-            Undo::ResetBranch { branch, to, from } => {
-                if pushed.contains(&format!("refs/heads/{branch}")) {
-                    *keep_files = true;
-                    return Err(format!(
-                        "branch `{branch}` was pushed: its commits stay (see below)"
-                    ));
-                }
-                let current = repo.current_branch().map_err(|error| error.to_string())?;
-                if current.as_deref() != Some(branch.as_str()) {
-                    return Err(format!(
-                        "`{branch}` is not checked out: left at {}",
-                        &from[..from.len().min(7)]
-                    ));
-                }
-                let head = repo.head_sha().map_err(|error| error.to_string())?;
-                if head != *from {
-                    return Err(format!(
-                        "`{branch}` moved since the release (now at {}): left as it is",
-                        &head[..head.len().min(7)]
-                    ));
-                }
-                git(repo.reset_hard(to))?;
-                Ok(Some(format!(
-                    "moved `{branch}` back to {}",
-                    &to[..to.len().min(7)]
-                )))
-            }
-            Undo::DeleteTag { tag } => {
-                if pushed.contains(&format!("refs/tags/{tag}")) {
-                    return Err(format!("tag `{tag}` was pushed: kept here too"));
-                }
-                if !repo.tag_exists(tag).map_err(|error| error.to_string())? {
-                    return Ok(None);
-                }
-                git(repo.delete_tag(tag))?;
-                Ok(Some(format!("deleted tag `{tag}`")))
-            }
-            Undo::DeleteBranch { branch, back_to } => {
-                if pushed.contains(&format!("refs/heads/{branch}")) {
-                    return Err(format!("branch `{branch}` was pushed: kept here too"));
-                }
-                if repo
-                    .current_branch()
-                    .map_err(|error| error.to_string())?
-                    .as_deref()
-                    == Some(branch.as_str())
-                {
-                    match back_to {
-                        Some(back) => git(repo.switch(back))?,
-                        None => {
-                            return Err(format!(
-                                "`{branch}` is checked out and there is no branch to go back to"
-                            ));
-                        }
-                    }
-                }
-                if !repo
-                    .branch_names()
-                    .map_err(|error| error.to_string())?
-                    .contains(branch)
-                {
-                    return Ok(None);
-                }
-                git(repo.delete_branch(branch))?;
-                Ok(Some(format!("deleted branch `{branch}`")))
-            }
-            Undo::SwitchBack { to } => {
-                if repo
-                    .current_branch()
-                    .map_err(|error| error.to_string())?
-                    .as_deref()
-                    == Some(to.as_str())
-                {
-                    return Ok(None);
-                }
-                git(repo.switch(to))?;
-                Ok(Some(format!("switched back to `{to}`")))
-            }
-            Undo::Command { argv, cwd } => {
-                let reporter = &mut *self.reporter;
-                steps::run_command(argv, cwd, &[], None, |line| {
-                    reporter.event(Event::StepOutput {
-                        number: 0,
-                        line: line.to_owned(),
-                    });
-                })
-                .map_err(|error| error.to_string())?;
-                Ok(Some(format!("ran `{}`", shell_words::join(argv))))
-            }
-            // Run by `run_step_undo`, which can render it.
-            Undo::RunStepUndo { .. } => Ok(None),
-        }
-    }
 }
 
 /// The release in progress in this worktree; when there is none, the one of another worktree
@@ -950,10 +783,10 @@ fn in_progress_here(state: &StateDir) -> Result<Journal, RunError> {
 
 /// Runs `work` (a step's execute or probe) with every HTTP request it makes bounded by the
 /// step's `timeout`, counted from `started`.
-fn within_timeout<T>(step: &steps::StepDef, started: Instant, work: impl FnOnce() -> T) -> T {
+fn within_timeout<T>(step: &kinds::StepDef, started: Instant, work: impl FnOnce() -> T) -> T {
     match step.timeout {
         Some(timeout) => {
-            let deadline = crate::remote::polling::request_deadline(started, timeout);
+            let deadline = crate::clients::polling::request_deadline(started, timeout);
             relman_remote::http::deadline::with_deadline(deadline, work)
         }
         None => work(),

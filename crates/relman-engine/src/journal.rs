@@ -1,12 +1,14 @@
-//! The journal: the release in progress, written atomically to `.git/relman/journal.json` before
-//! and after every step, so that a release survives a crash and `resume` knows where it stopped.
+//! The journal: the release in progress, written atomically to `relman/journal.json` in the
+//! worktree's git dir before and after every step, so that a release survives a crash and
+//! `resume` knows where it stopped.
 //!
 //! It is plain JSON on purpose: when a release must be repaired by hand, a person can read it.
 //! It holds the frozen plan (what was confirmed) with its checksum, each step's state, timings
-//! and outputs, and what `abort` needs to undo local effects. It never holds an environment
-//! variable's value, and every text in it is masked before it is written. A journal that does not
-//! hold together when it is loaded (another schema, a plan that no longer matches its checksum,
-//! steps missing) is refused, never guessed at (`load`).
+//! and outputs, and what `abort` needs to undo local effects: each checkout as it was before the
+//! release, and each step's undos (a file's bytes before, and a digest of what relman wrote). It
+//! never holds an environment variable's value, and every text in it is masked before it is
+//! written. A journal that does not hold together when it is loaded (another schema, a plan that
+//! no longer matches its checksum, steps missing) is refused, never guessed at (`load`).
 //!
 //! The journal belongs to the worktree that started the release: it lives in that worktree's own
 //! git dir (`.git`, or `.git/worktrees/NAME` of a linked worktree), while the lock, one per
@@ -18,7 +20,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::plan::FrozenPlan;
+pub use crate::core::{
+    Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
+};
+use crate::core::{Ledger, PlanFacts, StepError, StepFacts};
+use crate::environment::Environment;
+use crate::kinds::StepDef;
+use crate::template::Variables;
 
 mod load;
 mod worktrees;
@@ -29,6 +37,10 @@ pub use worktrees::ElsewhereRelease;
 /// Bumped when the layout changes incompatibly; a journal with another schema is refused.
 /// 2: the frozen plan's checksum (`plan_sha256`).
 pub const SCHEMA: u32 = 2;
+
+/// The schema of relman 0.1.0's journals, which have no checksum: a release it paused still
+/// resumes (checked without the checksum, and written back as it was read).
+pub const LEGACY_SCHEMA: u32 = 1;
 
 const FILE: &str = "journal.json";
 const HISTORY: &str = "history";
@@ -44,160 +56,86 @@ pub struct Journal {
     pub state: ReleaseState,
     pub created_at: i64,
     pub updated_at: i64,
-    /// SHA-256 of the frozen plan as serialised, checked on every load.
-    pub plan_sha256: String,
+    /// SHA-256 of the frozen plan as serialised, checked on every load; required from schema
+    /// 2 on, absent from journals of relman 0.1.0 ([`LEGACY_SCHEMA`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_sha256: Option<String>,
     pub plan: FrozenPlan,
     pub steps: Vec<StepRecord>,
     /// Values learnt while running (`sha` after the commit, `release_url`, `pr_number` …).
     pub runtime: BTreeMap<String, String>,
+    /// Each checkout the release changed, as it was before (by the path of its work tree):
+    /// what `abort` returns the index and the branches to. Absent from journals of relman 0.1.0.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub baselines: BTreeMap<String, Baseline>,
 }
 
-/// Where the release as a whole stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReleaseState {
-    Running,
-    Paused,
-    Failed,
-    Done,
-    Aborted,
-}
-
-impl ReleaseState {
-    /// Whether the release still needs `resume` or `abort`.
-    pub fn in_progress(self) -> bool {
-        matches!(
-            self,
-            ReleaseState::Running | ReleaseState::Paused | ReleaseState::Failed
-        )
-    }
-}
-
-/// Where one step stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepState {
-    Pending,
-    Running,
-    Done,
-    Failed,
-    Paused,
-    Skipped,
-    Undone,
-}
-
-impl StepState {
-    pub fn mark(self) -> &'static str {
-        match self {
-            StepState::Pending => "·",
-            StepState::Running => "…",
-            StepState::Done => "✓",
-            StepState::Failed => "✗",
-            StepState::Paused => "⏸",
-            StepState::Skipped => "-",
-            StepState::Undone => "↺",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            StepState::Pending => "pending",
-            StepState::Running => "running",
-            StepState::Done => "done",
-            StepState::Failed => "failed",
-            StepState::Paused => "paused",
-            StepState::Skipped => "skipped",
-            StepState::Undone => "undone",
-        }
-    }
-}
-
-/// One step, as recorded.
+/// What `run` freezes into the journal: enough to execute and resume without re-planning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepRecord {
-    pub number: usize,
-    pub title: String,
-    pub state: StepState,
-    pub started_at: Option<i64>,
-    pub finished_at: Option<i64>,
-    /// How long the last attempt took.
-    #[serde(default)]
-    pub duration_ms: Option<u64>,
-    pub attempts: u32,
-    /// What the step exposes as `{steps.ID.NAME}` and shows in `status`.
-    pub outputs: BTreeMap<String, String>,
-    /// Why it failed, paused or was skipped.
-    pub message: Option<String>,
-    /// The last lines of a command's output.
-    pub output_tail: Vec<String>,
-    /// Facts recorded before acting, that the probe and undo need (HEAD before a commit …).
-    pub context: BTreeMap<String, String>,
-    /// Local effects `abort` can undo, newest last.
-    pub undo: Vec<Undo>,
-    /// Effects outside this clone that `abort` cannot undo, with how to undo them by hand.
-    pub remote: Vec<RemoteEffect>,
+pub struct FrozenPlan {
+    pub workflow: String,
+    pub args: BTreeMap<String, String>,
+    /// The release's version; empty when the workflow releases nothing (`auto` found nothing).
+    pub version: String,
+    pub tag: String,
+    /// Plan-time variables (never environment values: those are read again when a step runs).
+    pub variables: Variables,
+    pub steps: Vec<StepDef>,
+    /// The version each `bump` step writes, by step number.
+    pub bumps: BTreeMap<usize, String>,
+    /// Steps whose `if` was false at plan time, with the reason.
+    pub skipped: BTreeMap<usize, String>,
 }
 
-impl StepRecord {
-    pub fn new(number: usize, title: String) -> Self {
-        StepRecord {
-            number,
-            title,
-            state: StepState::Pending,
-            started_at: None,
-            finished_at: None,
-            duration_ms: None,
-            attempts: 0,
-            outputs: BTreeMap::new(),
-            message: None,
-            output_tail: Vec::new(),
-            context: BTreeMap::new(),
-            undo: Vec::new(),
-            remote: Vec::new(),
+impl FrozenPlan {
+    /// What a running step may read of it.
+    pub fn facts(&self) -> PlanFacts {
+        PlanFacts {
+            version: self.version.clone(),
+            tag: self.tag.clone(),
+            variables: self.variables.clone(),
+            bumps: self.bumps.clone(),
+            steps: self
+                .steps
+                .iter()
+                .map(|step| StepFacts {
+                    id: step.id.clone(),
+                    dir: step.dir.clone(),
+                    commits: step.kind.spec().commits,
+                })
+                .collect(),
         }
     }
 }
 
-/// A local effect and how to take it back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "undo", rename_all = "kebab-case")]
-pub enum Undo {
-    /// Put a file back as it was (`None`: it did not exist).
-    RestoreFile {
-        path: PathBuf,
-        content: Option<String>,
-    },
-    /// Move the branch back to where it was before a commit or merge.
-    ResetBranch {
-        branch: String,
-        to: String,
-        from: String,
-    },
-    /// Delete a local tag that was created.
-    DeleteTag { tag: String },
-    /// Delete a local branch that was created, switching back first.
-    DeleteBranch {
-        branch: String,
-        back_to: Option<String>,
-    },
-    /// Switch back to the branch that was checked out.
-    SwitchBack { to: String },
-    /// Run this command. Written by relman 0.1.0 before `RunStepUndo`; still undone when found.
-    Command { argv: Vec<String>, cwd: PathBuf },
-    /// Run the `undo = …` of the `run` step with this number. Its argv is rendered when `abort`
-    /// runs it, so an environment value (a token) in it is never written into the journal.
-    RunStepUndo { number: usize },
+/// The journal file as a running step reads and writes it.
+pub(crate) struct JournalFile<'a> {
+    pub journal: &'a mut Journal,
+    pub state: &'a StateDir,
+    pub env: &'a Environment,
 }
 
-/// An effect outside the clone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemoteEffect {
-    pub description: String,
-    /// A command or URL that undoes it, for the user to run.
-    pub undo_hint: String,
-    /// Local undos that no longer apply once this is out (a pushed tag must not be deleted
-    /// locally behind the remote's back).
-    pub pushed_refs: Vec<String>,
+impl Ledger for JournalFile<'_> {
+    fn records(&self) -> &[StepRecord] {
+        &self.journal.steps
+    }
+
+    fn records_mut(&mut self) -> &mut [StepRecord] {
+        &mut self.journal.steps
+    }
+
+    fn runtime(&self) -> &BTreeMap<String, String> {
+        &self.journal.runtime
+    }
+
+    fn runtime_mut(&mut self) -> &mut BTreeMap<String, String> {
+        &mut self.journal.runtime
+    }
+
+    fn save(&mut self) -> Result<(), StepError> {
+        self.journal.updated_at = self.env.timestamp();
+        Ok(self.state.save(self.journal)?)
+    }
 }
 
 /// Why a journal could not be used.
@@ -218,7 +156,7 @@ pub enum JournalError {
     #[error("the journal `{path}` does not hold together: {detail}")]
     Inconsistent { path: PathBuf, detail: String },
     #[error(
-        "the journal `{path}` was written by relman {written_by} (journal schema {schema}); this relman reads schema {SCHEMA}"
+        "the journal `{path}` was written by relman {written_by} (journal schema {schema}); this relman reads schemas {LEGACY_SCHEMA} and {SCHEMA}"
     )]
     Schema {
         path: PathBuf,
@@ -387,6 +325,15 @@ pub fn file_stem(id: &str) -> String {
         stem.insert(0, '_');
     }
     stem
+}
+
+impl From<JournalError> for StepError {
+    fn from(error: JournalError) -> Self {
+        StepError {
+            hint: error.hint(),
+            message: error.to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

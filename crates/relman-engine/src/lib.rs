@@ -4,17 +4,18 @@
 //! hands it an [`environment::Environment`] and implements [`report::Reporter`] and
 //! [`report::Prompter`].
 
-pub mod builtin;
+mod clients;
 pub mod config;
+pub mod core;
 pub mod docs;
 pub mod environment;
 pub mod executor;
 pub mod init;
 pub mod journal;
+pub mod kinds;
 pub mod lock;
 pub mod plan;
 pub mod project;
-mod remote;
-pub mod report;
-pub mod steps;
 pub mod template;
+
+pub use crate::core::report;

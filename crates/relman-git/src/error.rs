@@ -49,6 +49,10 @@ pub enum GitError {
     /// The remote refused some references of a push.
     #[error(transparent)]
     PushRejected(Box<PushRejection>),
+    /// A remote name that this repository does not define (git would say "does not appear to be
+    /// a git repository" and blame access rights).
+    #[error("this repository has no remote `{name}`")]
+    NoSuchRemote { name: String, known: Vec<String> },
 }
 
 fn stderr_suffix(stderr: &str) -> String {
@@ -88,6 +92,20 @@ impl GitError {
                     .to_owned(),
             ),
             GitError::PushRejected(rejection) => rejection.hint(),
+            GitError::NoSuchRemote { name, known } => Some(match known.as_slice() {
+                [] => format!(
+                    "add it with `git remote add {name} URL`; relman pushes and compares with it"
+                ),
+                known => format!(
+                    "add it with `git remote add {name} URL`, or name one of this repository's \
+                     remotes ({}) with `remote = \"...\"` under `[project]` in relman.toml",
+                    known
+                        .iter()
+                        .map(|remote| format!("`{remote}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
         }
     }
 

@@ -6,6 +6,7 @@
 
 mod command;
 mod error;
+mod index;
 mod locks;
 mod log;
 mod merge;
@@ -19,6 +20,7 @@ mod status;
 mod write;
 
 pub use error::GitError;
+pub use index::IndexEntry;
 pub use log::{Commit, CommitRef, LOG_FORMAT, LogOptions, Revisions, log_arguments};
 pub use merge::{MergeOutcome, PickOutcome};
 pub use read::Describe;

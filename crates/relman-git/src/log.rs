@@ -73,6 +73,11 @@ pub(crate) fn log_arguments_with(
         Revisions::Head => args.push("HEAD".to_owned()),
         Revisions::Rev(rev) => args.push((*rev).to_owned()),
         Revisions::Range { since, until } => args.push(format!("{since}..{until}")),
+        Revisions::Excluding { from, not } => {
+            args.push((*from).to_owned());
+            args.push("--not".to_owned());
+            args.extend(not.iter().cloned());
+        }
         Revisions::AllRefs => args.push("--all".to_owned()),
     }
     args.push("--".to_owned());
@@ -94,6 +99,8 @@ pub enum Revisions<'a> {
     Rev(&'a str),
     /// Reachable from `until` but not from `since` (`since..until`).
     Range { since: &'a str, until: &'a str },
+    /// Reachable from `from` and from none of `not` (`from --not A B …`).
+    Excluding { from: &'a str, not: &'a [String] },
     /// Reachable from any ref (`--all`).
     AllRefs,
 }
@@ -330,6 +337,12 @@ impl Repository {
             Revisions::Range { since, until } => {
                 check_revision(since)?;
                 check_revision(until)?;
+            }
+            Revisions::Excluding { from, not } => {
+                check_revision(from)?;
+                for rev in not {
+                    check_revision(rev)?;
+                }
             }
             Revisions::AllRefs => {}
         }

@@ -110,6 +110,32 @@ impl Repository {
         self.verify(&format!("refs/tags/{tag}^{{commit}}"))
     }
 
+    /// The branches whose history contains `rev`: local ones (`main`) first, then
+    /// remote-tracking ones (`origin/release-4.2`), each sorted; a remote's `HEAD` is left out.
+    pub fn branches_containing(&self, rev: &str) -> Result<Vec<String>, GitError> {
+        check_revision(rev)?;
+        let text = self
+            .git(["for-each-ref", "--format=%(refname)"])
+            .arg(format!("--contains={rev}"))
+            .args(["refs/heads/", "refs/remotes/"])
+            .run_text()?;
+        let mut local = Vec::new();
+        let mut remote = Vec::new();
+        for name in text.lines() {
+            if let Some(branch) = name.strip_prefix("refs/heads/") {
+                local.push(branch.to_owned());
+            } else if let Some(branch) = name.strip_prefix("refs/remotes/")
+                && !branch.ends_with("/HEAD")
+            {
+                remote.push(branch.to_owned());
+            }
+        }
+        local.sort();
+        remote.sort();
+        local.extend(remote);
+        Ok(local)
+    }
+
     /// Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor).
     pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool, GitError> {
         check_revision(ancestor)?;
@@ -122,6 +148,12 @@ impl Repository {
             Some(1) => Ok(false),
             _ => Err(output.into_error()),
         }
+    }
+
+    /// A logical variable of git (`git var GIT_COMMITTER_IDENT`).
+    pub fn var(&self, name: &str) -> Result<String, GitError> {
+        check_revision(name)?;
+        Ok(self.git(["var", name]).run_text()?.trim_end().to_owned())
     }
 
     /// The value of a config key as git resolves it (all scopes, `-c` config included), `None`

@@ -193,6 +193,31 @@ fn parse_rejected_line(line: &str) -> Option<RejectedRef> {
 }
 
 impl Repository {
+    /// When a command naming `remote` failed, tells a remote that does not exist (a name, not a
+    /// URL, with no `remote.NAME.url`) from one that cannot be reached. Only asked after a
+    /// failure, so a working remote costs no extra process.
+    fn remote_failure(&self, remote: &str, error: GitError) -> GitError {
+        let GitError::Failed { stderr, .. } = &error else {
+            return error;
+        };
+        let looks_like_url = remote.contains(':') || remote.contains('/') || remote.contains('\\');
+        if looks_like_url || !stderr.contains("does not appear to be a git repository") {
+            return error;
+        }
+        if !matches!(self.remote_url(remote), Ok(None)) {
+            return error;
+        }
+        let known = self
+            .git(["remote"])
+            .run_text()
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default();
+        GitError::NoSuchRemote {
+            name: remote.to_owned(),
+            known,
+        }
+    }
+
     /// The URL configured for the remote `name`, `None` when there is no such remote.
     pub fn remote_url(&self, name: &str) -> Result<Option<String>, GitError> {
         self.config_get(&format!("remote.{name}.url"))
@@ -214,7 +239,8 @@ impl Repository {
         }
         let text = self
             .git(["ls-remote", "--symref", remote, "HEAD"])
-            .run_text()?;
+            .run_text()
+            .map_err(|error| self.remote_failure(remote, error))?;
         Ok(text
             .lines()
             .filter_map(|line| line.strip_prefix("ref: "))
@@ -234,7 +260,9 @@ impl Repository {
             // The peeled line of an annotated tag (`NAME^{}`) only matches a pattern that says so.
             command.arg(pattern).arg(format!("{pattern}^{{}}"));
         }
-        let text = command.run_text()?;
+        let text = command
+            .run_text()
+            .map_err(|error| self.remote_failure(remote, error))?;
         let mut refs: Vec<RemoteRef> = Vec::new();
         for line in text.lines() {
             let Some((target, name)) = line.split_once('\t') else {
@@ -264,7 +292,9 @@ impl Repository {
             check_revision(refspec.trim_start_matches('+'))?;
             command.arg(refspec);
         }
-        command.run()?;
+        command
+            .run()
+            .map_err(|error| self.remote_failure(remote, error))?;
         Ok(())
     }
 
@@ -272,7 +302,8 @@ impl Repository {
     pub fn unshallow(&self, remote: &str) -> Result<(), GitError> {
         check_revision(remote)?;
         self.git(["fetch", "--quiet", "--unshallow", "--tags", remote])
-            .run()?;
+            .run()
+            .map_err(|error| self.remote_failure(remote, error))?;
         Ok(())
     }
 
@@ -305,7 +336,7 @@ impl Repository {
         let stdout = String::from_utf8_lossy(&output.stdout);
         match PushRejection::parse(&output.command, remote, &stdout, &output.stderr) {
             Some(rejection) => Err(GitError::PushRejected(Box::new(rejection))),
-            None => Err(output.into_error()),
+            None => Err(self.remote_failure(remote, output.into_error())),
         }
     }
 }

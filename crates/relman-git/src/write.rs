@@ -127,13 +127,6 @@ impl Repository {
         Ok(())
     }
 
-    /// Moves the current branch to `to`, discarding index and work tree changes.
-    pub fn reset_hard(&self, to: &str) -> Result<(), GitError> {
-        check_revision(to)?;
-        self.git(["reset", "--quiet", "--hard", to]).run()?;
-        Ok(())
-    }
-
     /// Moves the current branch to `to`, keeping index and work tree (the undone commit's
     /// changes stay staged).
     pub fn reset_soft(&self, to: &str) -> Result<(), GitError> {

@@ -128,7 +128,7 @@ fn streaming_changelog_of_ten_thousand_releases() {
     };
     for _ in 0..3 {
         let (written, wall, cpu) = measure(|| {
-            let mut notes = ReleaseNotes::new("", "", "2026-11-23", options);
+            let mut notes = ReleaseNotes::new("", "", "2026-11-23", options.clone());
             let mut section = String::new();
             let mut written = 0usize;
             for (release, chunk) in ranges.chunks(per_release).enumerate() {
@@ -166,9 +166,13 @@ fn render_ten_thousand_sections() {
         .enumerate()
         .map(|(release, chunk)| {
             let version = format!("1.{}.0", RELEASES - release);
-            let mut notes =
-                ReleaseNotes::new(&version, format!("v{version}"), "2026-11-23", options)
-                    .with_previous("", format!("v1.{}.0", RELEASES - release - 1));
+            let mut notes = ReleaseNotes::new(
+                &version,
+                format!("v{version}"),
+                "2026-11-23",
+                options.clone(),
+            )
+            .with_previous("", format!("v1.{}.0", RELEASES - release - 1));
             for (offset, range) in chunk.iter().enumerate() {
                 notes.push(
                     &shas[release * per_release + offset],

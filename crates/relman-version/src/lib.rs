@@ -12,3 +12,4 @@ pub mod files;
 pub mod scheme;
 pub mod tag_format;
 pub mod version;
+pub mod words;

@@ -3,6 +3,11 @@
 //!
 //! A format is literal text around exactly one `{version}`; `{{` and `}}` are literal braces. Reading
 //! a tag back is a prefix and suffix comparison, because it runs on every tag of a repository.
+//!
+//! Old repositories carry tags that are not releases of the project: other packages' releases
+//! (`globset-0.4.20`), another packaging's (`rpm-0.1`), maintenance-line markers (`2.3.x`), junk
+//! (`-`), four-part numbers. Reading a tag tells those apart ([`TagRead::NotRelease`]) so the
+//! caller can ignore them; two-part versions of old releases (`v1.0`) read as `1.0.0` in semver.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -147,9 +152,20 @@ impl TagFormat {
         (!version.is_empty()).then_some(version)
     }
 
-    /// `extract` then parse with `scheme`: the version of a release tag.
+    /// `extract` then read with `scheme` ([`read_tag_version`]): the version of a release tag.
     pub fn version_of(&self, tag: &str, scheme: &Scheme) -> Option<Version> {
-        scheme.parse(self.extract(tag)?).ok()
+        read_tag_version(scheme, self.extract(tag)?)
+    }
+
+    /// What `tag` is to a project with this format and scheme.
+    pub fn read(&self, tag: &str, scheme: &Scheme) -> TagRead {
+        match self.extract(tag) {
+            None => TagRead::Other,
+            Some(text) => match read_tag_version(scheme, text) {
+                Some(version) => TagRead::Release(version),
+                None => TagRead::NotRelease,
+            },
+        }
     }
 
     pub fn prefix(&self) -> &str {
@@ -161,12 +177,16 @@ impl TagFormat {
     }
 
     /// Guesses the tag format of a repository from its tag names: for each tag, the text before
-    /// the first position from which the rest parses as a version of `scheme`; the most common
-    /// prefix wins, ties going to the one whose newest version is highest. `None` when no tag
-    /// holds a version.
+    /// the first position where a number starts from which the rest reads as a version of
+    /// `scheme`. Prefixes that are the project's own (none, `v`, `release-`, or the project's
+    /// `name` followed by `-`, `_`, `@` or `/`) win over other packages' (`globset-`); among
+    /// them the one holding the highest version wins, since it is the form the project uses now
+    /// (`0.17.0` then `v0.74.3`); without one, the most common prefix. `None` when no tag holds
+    /// a version.
     pub fn guess<'a>(
         tags: impl IntoIterator<Item = &'a str>,
         scheme: &Scheme,
+        name: Option<&str>,
     ) -> Option<TagFormat> {
         let mut prefixes: HashMap<&'a str, (usize, Version)> = HashMap::new();
         for tag in tags {
@@ -183,11 +203,26 @@ impl TagFormat {
                 })
                 .or_insert((1, version));
         }
+        let own: Vec<(&str, (usize, Version))> = prefixes
+            .iter()
+            .filter(|(prefix, _)| is_own_prefix(prefix, name))
+            .map(|(prefix, found)| (*prefix, found.clone()))
+            .collect();
+        if !own.is_empty() {
+            return own
+                .into_iter()
+                .max_by(
+                    |(a_prefix, (a_count, a_newest)), (b_prefix, (b_count, b_newest))| {
+                        // Prefix text last, so that the guess never depends on hash order.
+                        (a_newest, a_count, b_prefix).cmp(&(b_newest, b_count, a_prefix))
+                    },
+                )
+                .map(|(prefix, _)| TagFormat::with_prefix(prefix));
+        }
         prefixes
             .into_iter()
             .max_by(
                 |(a_prefix, (a_count, a_newest)), (b_prefix, (b_count, b_newest))| {
-                    // Prefix text last, so that the guess never depends on hash order.
                     (a_count, a_newest, b_prefix).cmp(&(b_count, b_newest, a_prefix))
                 },
             )
@@ -195,19 +230,76 @@ impl TagFormat {
     }
 }
 
+/// What a tag is to a project (see [`TagFormat::read`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TagRead {
+    /// A release of this version.
+    Release(Version),
+    /// In the format's shape, but its version part is no version of the scheme: another
+    /// package's tag under a bare `{version}` format, `v2.3.x`, `v1.2.3.4` in semver.
+    NotRelease,
+    /// Not in the format's shape at all.
+    Other,
+}
+
+/// The version a tag's version part holds: `scheme`'s reading, and for semver also an old
+/// two-part `1.0` read as `1.0.0`. A lone number (`v1`, a moving major tag) is no release.
+pub fn read_tag_version(scheme: &Scheme, text: &str) -> Option<Version> {
+    if let Ok(version) = scheme.parse(text) {
+        return Some(version);
+    }
+    if !matches!(scheme, Scheme::Semver) {
+        return None;
+    }
+    let body = text.strip_prefix('v').unwrap_or(text);
+    let (major, minor) = body.split_once('.')?;
+    let number = |part: &str| {
+        !part.is_empty()
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && (part == "0" || !part.starts_with('0'))
+    };
+    if !(number(major) && number(minor)) {
+        return None;
+    }
+    scheme.parse(&format!("{major}.{minor}.0")).ok()
+}
+
+/// Whether a tag prefix is the project's own: none, `v`, a word such as `release-`, or the
+/// project's name followed by a separator (`jq-`, `mylib-v`, `mylib@`).
+fn is_own_prefix(prefix: &str, name: Option<&str>) -> bool {
+    let core = prefix
+        .strip_suffix(['v', 'V'])
+        .filter(|rest| rest.is_empty() || rest.ends_with(['-', '_', '@', '/', '.']))
+        .unwrap_or(prefix)
+        .trim_end_matches(['-', '_', '@', '/', '.']);
+    if core.is_empty() {
+        return true;
+    }
+    let core = core.to_ascii_lowercase();
+    if ["release", "rel", "version", "ver"].contains(&core.as_str()) {
+        return true;
+    }
+    let normal = |text: &str| text.to_ascii_lowercase().replace('_', "-");
+    name.is_some_and(|name| {
+        let name = normal(name);
+        let core = normal(&core);
+        core == name || core.rsplit('/').next() == Some(name.as_str())
+    })
+}
+
 /// The first split of `tag` into a prefix and a version of `scheme` that starts with a digit.
 fn split_tag<'a>(tag: &'a str, scheme: &Scheme) -> Option<(&'a str, Version)> {
     tag.char_indices()
         .filter(|&(i, c)| {
-            // Only where a number starts: `name-v12.0.0` must not split as `name-v1` + `2.0.0`.
-            c.is_ascii_digit() && (i == 0 || !tag.as_bytes()[i - 1].is_ascii_digit())
+            // Only where a number starts after a separator or a letter: `name-v12.0.0` must not
+            // split as `name-v1` + `2.0.0`, nor `v1.2.3.4` as `v1.` + `2.3.4`.
+            c.is_ascii_digit()
+                && (i == 0 || {
+                    let before = tag.as_bytes()[i - 1];
+                    !before.is_ascii_digit() && before != b'.'
+                })
         })
-        .find_map(|(i, _)| {
-            scheme
-                .parse(&tag[i..])
-                .ok()
-                .map(|version| (&tag[..i], version))
-        })
+        .find_map(|(i, _)| read_tag_version(scheme, &tag[i..]).map(|version| (&tag[..i], version)))
 }
 
 /// git's rules for a ref name (`git check-ref-format`), applied to the literal text of a format.
@@ -328,7 +420,8 @@ mod tests {
     #[test]
     fn guess_from_existing_tags() {
         let semver = Scheme::Semver;
-        let guess = |tags: &[&str], scheme: &Scheme| TagFormat::guess(tags.iter().copied(), scheme);
+        let guess =
+            |tags: &[&str], scheme: &Scheme| TagFormat::guess(tags.iter().copied(), scheme, None);
         let v = guess(
             &["v1.0.0", "v1.1.0", "1.0.0", "nightly", "v1.2.0-rc.1"],
             &semver,
@@ -341,6 +434,13 @@ mod tests {
         assert_eq!(named.to_string(), "lib2-v{version}");
         let tie = guess(&["a-1.0.0", "b-2.0.0"], &semver).unwrap();
         assert_eq!(tie.to_string(), "b-{version}");
+        let own = TagFormat::guess(
+            ["lib2-v1.0.0", "lib2-v1.1.0", "other-v3.0.0"],
+            &semver,
+            Some("other"),
+        )
+        .unwrap();
+        assert_eq!(own.to_string(), "other-v{version}");
         assert_eq!(guess(&["nightly", "stable"], &semver), None);
         // PEP 440 reads `v1.0` by itself: the prefix still keeps the `v`.
         let pep = guess(&["v1.0", "v1.1rc1"], &Scheme::Pep440).unwrap();
@@ -349,7 +449,82 @@ mod tests {
         assert_eq!(version.to_string(), "1.1rc1");
         assert_eq!(pep.version_of("v1.x", &Scheme::Pep440), None);
         let calver: Scheme = "calver:YYYY.0M.MICRO".parse().unwrap();
+        assert_eq!(
+            TagFormat::guess(["v1.0.0", "v1.2.3.4"], &semver, None)
+                .unwrap()
+                .to_string(),
+            "v{version}",
+            "a four-part tag never makes the format `v1.{{version}}`"
+        );
         let guessed = guess(&["release-2024.06.0", "release-2024.07.1"], &calver).unwrap();
         assert_eq!(guessed.to_string(), "release-{version}");
+    }
+}
+
+#[cfg(test)]
+mod real_tags {
+    //! Tag layouts seen in real repositories.
+    use super::*;
+
+    fn guess(tags: &[&str], scheme: &Scheme, name: Option<&str>) -> String {
+        TagFormat::guess(tags.iter().copied(), scheme, name)
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn another_crate_s_tags_do_not_win_by_number() {
+        // ripgrep: bare tags for the binary, `NAME-VERSION` for the library crates.
+        let mut tags = vec!["0.10.0", "11.0.0", "14.1.0", "15.1.0"];
+        let libraries: Vec<String> = (0..30).map(|n| format!("globset-0.4.{n}")).collect();
+        tags.extend(libraries.iter().map(String::as_str));
+        assert_eq!(guess(&tags, &Scheme::Semver, Some("ripgrep")), "{version}");
+    }
+
+    #[test]
+    fn the_form_of_the_newest_release_wins() {
+        // fzf: many old bare tags, the newer ones with a `v`.
+        let mut tags: Vec<String> = (1..60).map(|n| format!("0.{n}.0")).collect();
+        tags.extend((60..75).map(|n| format!("v0.{n}.0")));
+        let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+        assert_eq!(guess(&tags, &Scheme::Semver, Some("fzf")), "v{version}");
+    }
+
+    #[test]
+    fn the_project_s_own_name_is_its_prefix() {
+        let tags = ["jq-1.5", "jq-1.6", "jq-1.7.1", "jq-1.8.0"];
+        assert_eq!(guess(&tags, &Scheme::Semver, Some("jq")), "jq-{version}");
+        let tags = [
+            "tracing-0.1.40",
+            "tracing-subscriber-0.3.23",
+            "tracing-core-0.1.33",
+        ];
+        assert_eq!(
+            guess(&tags, &Scheme::Semver, Some("tracing")),
+            "tracing-{version}"
+        );
+    }
+
+    #[test]
+    fn reading_tags() {
+        let format = TagFormat::parse("v{version}").unwrap();
+        let semver = Scheme::Semver;
+        let read = |tag: &str| format.read(tag, &semver);
+        assert_eq!(
+            read("v1.0"),
+            TagRead::Release(semver.parse("1.0.0").unwrap())
+        );
+        assert_eq!(read("v1.2.3.4"), TagRead::NotRelease);
+        assert_eq!(read("v1"), TagRead::NotRelease);
+        assert_eq!(read("v2.3.x"), TagRead::NotRelease);
+        assert_eq!(read("v01.2"), TagRead::NotRelease);
+        assert_eq!(read("rpm-0.1"), TagRead::Other);
+        let bare = TagFormat::parse("{version}").unwrap();
+        assert_eq!(bare.read("globset-0.4.20", &semver), TagRead::NotRelease);
+        assert_eq!(bare.read("-", &semver), TagRead::NotRelease);
+        assert_eq!(
+            bare.read("1.2.3.4", &Scheme::Pep440),
+            TagRead::Release(Scheme::Pep440.parse("1.2.3.4").unwrap())
+        );
     }
 }

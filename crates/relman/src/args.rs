@@ -21,6 +21,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Use this config file instead of `relman.toml` at the repository root.
     #[arg(long, global = true, value_name = "PATH")]
@@ -31,10 +32,11 @@ pub struct GlobalArgs {
     /// Print machine-readable JSON (one event per line while running).
     #[arg(long, global = true)]
     pub json: bool,
-    /// Do not ask for confirmation before running.
+    /// Run without asking for confirmation. Needed when standard input is not a terminal,
+    /// unless `CI=true` is set (as CI services do).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
-    /// Never prompt: pause where a person would be asked.
+    /// Never prompt: pause where a person would be asked (a run then needs `--yes`).
     #[arg(long, global = true)]
     pub no_input: bool,
     /// When to use colours.
@@ -225,5 +227,10 @@ pub struct DocsArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    pub shell: clap_complete::Shell,
+    #[arg(required_unless_present = "workflows")]
+    pub shell: Option<clap_complete::Shell>,
+    /// The workflow names and their help, one `NAME<TAB>HELP` line each (the scripts call this
+    /// when completing, so workflows added to relman.toml complete without new scripts).
+    #[arg(long, hide = true)]
+    pub workflows: bool,
 }

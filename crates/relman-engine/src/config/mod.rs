@@ -12,10 +12,13 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::steps::StepDef;
+use relman_git::Repository;
 
+use crate::kinds::StepDef;
+use crate::project::{Project, ProjectError};
+
+pub mod builtin;
 mod error;
-mod kinds;
 mod limits;
 pub mod raw;
 mod schema;
@@ -23,10 +26,11 @@ pub mod step_raw;
 mod steps;
 mod validate;
 
+pub use crate::project::settings::{
+    ChangelogOptions, ChangelogSource, ForgeOptions, ProjectOptions, VersionFileOption,
+};
 pub use error::{ConfigError, ConfigErrors, LineIndex, Location};
-pub use kinds::{CHECKS, KindSpec, all as all_kinds, kind as kind_spec};
 pub use schema::json_schema;
-pub(crate) use steps::visit_json_strings;
 
 /// The file name relman looks for at the root of the repository.
 pub const FILE_NAME: &str = "relman.toml";
@@ -72,59 +76,6 @@ pub struct Config {
     pub workflows: IndexMap<String, Workflow>,
 }
 
-/// `[project]`, with what is not set left for detection.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ProjectOptions {
-    pub name: Option<String>,
-    pub branch: Option<String>,
-    pub remote: Option<String>,
-    /// The tag format, checked to contain `{version}` exactly once.
-    pub tag: Option<String>,
-    /// The scheme as written (`semver`, `pep440`, `calver:YYYY.0M.MICRO`), checked to parse.
-    pub scheme: Option<String>,
-    /// `None`: detect; `Some([])`: the version lives in tags only.
-    pub version_files: Option<Vec<VersionFileOption>>,
-    pub secrets: Vec<String>,
-    pub pre_label: Option<String>,
-    /// Globs (checked to compile) of tags that match the tag format and are not releases.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ignore_tags: Vec<String>,
-}
-
-/// One entry of `version-files`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum VersionFileOption {
-    Known { path: String },
-    Pattern { path: String, pattern: String },
-    Key { path: String, key: String },
-}
-
-/// `[changelog]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ChangelogOptions {
-    pub file: Option<String>,
-    pub source: Option<ChangelogSource>,
-    pub fragments: Option<String>,
-    pub template: Option<String>,
-    pub include_other: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChangelogSource {
-    Commits,
-    Fragments,
-}
-
-/// `[forge]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ForgeOptions {
-    pub repo: Option<String>,
-    pub api: Option<String>,
-    pub token_env: Option<String>,
-}
-
 /// A named workflow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workflow {
@@ -139,6 +90,19 @@ pub struct WorkflowArg {
     pub name: String,
     pub default: Option<String>,
     pub help: Option<String>,
+}
+
+impl Project {
+    /// Resolves the project of `repo` from `config` and detection. (Here rather than in
+    /// `project`, which knows the config's settings but not the config with its workflows.)
+    pub fn resolve(repo: Repository, config: &Config) -> Result<Project, ProjectError> {
+        Project::from_settings(
+            repo,
+            &config.project,
+            &config.changelog,
+            config.forge.as_ref(),
+        )
+    }
 }
 
 impl Config {
@@ -190,13 +154,13 @@ impl Config {
         self.workflows
             .get(name)
             .cloned()
-            .or_else(|| crate::builtin::workflow(name))
+            .or_else(|| builtin::workflow(name))
     }
 
     /// Names of the workflows this config can run, built-in ones included.
     pub fn workflow_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.workflows.keys().cloned().collect();
-        for builtin in crate::builtin::NAMES {
+        for builtin in builtin::NAMES {
             if !names.iter().any(|name| name == builtin) {
                 names.push((*builtin).to_owned());
             }

@@ -53,10 +53,14 @@ pub struct ProjectConfig {
     #[schemars(with = "Option<String>")]
     pub pre_label: Option<Spanned<String>>,
     /// Globs of tags that match the tag format but are not releases (`v1` moved along a major
-    /// version, `vnext`): skipped. Any other such tag is an error.
+    /// version, `vnext`, another package's `globset-*`): skipped without a note.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub ignore_tags: Vec<Spanned<String>>,
+    /// The version of the first release, when there is no release tag and no version file.
+    /// Default `0.1.0`.
+    #[schemars(with = "Option<String>")]
+    pub initial_version: Option<Spanned<String>>,
 }
 
 /// A version file: a path whose format relman knows, or a table with a `pattern` or a `key`.
@@ -110,7 +114,8 @@ pub struct ChangelogConfig {
     /// The changelog file; default `CHANGELOG.md` (or towncrier's `filename`).
     #[schemars(with = "Option<String>")]
     pub file: Option<Spanned<String>>,
-    /// `commits` (conventional commits) or `fragments` (towncrier news fragments).
+    /// Where release notes come from: `commits`, `fragments` (towncrier news fragments), `file`
+    /// (written by hand in the file's unreleased section) or `github` (GitHub's generated notes).
     #[schemars(with = "Option<String>")]
     pub from: Option<Spanned<String>>,
     /// The news fragments folder (towncrier's `directory`).
@@ -121,6 +126,15 @@ pub struct ChangelogConfig {
     pub template: Option<Spanned<String>>,
     /// Include commits that are not features, fixes or performance work.
     pub include_other: Option<bool>,
+    /// Conventional Commits types the project uses besides `feat`, `fix`, `docs`, `style`,
+    /// `refactor`, `perf`, `test`, `build`, `ci`, `chore` and `revert`.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub types: Option<Spanned<Vec<String>>>,
+    /// The bump each news fragment type calls for with `auto`: `major`, `minor`, `patch` or
+    /// `none` (default: `removal`/`breaking` major, `feature` minor, `bugfix`, `security`,
+    /// `deprecation` and other types patch, `doc`/`misc` none).
+    #[schemars(with = "Option<std::collections::BTreeMap<String, String>>")]
+    pub levels: Option<IndexMap<String, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -14,6 +14,7 @@ use super::{
     ChangelogOptions, ChangelogSource, Config, ConfigError, ConfigErrors, ForgeOptions,
     ProjectOptions, VersionFileOption, Workflow, WorkflowArg,
 };
+use crate::core::options::OptionValue;
 use crate::template::{Placeholder, Suggestion, Template};
 
 /// The most problems shown with their place in the file; past it they are only counted.
@@ -278,6 +279,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         secrets,
         pre_label,
         ignore_tags,
+        initial_version,
     } = raw;
     for glob in &ignore_tags {
         if let Err(error) = globset::Glob::new(glob.get_ref()) {
@@ -295,10 +297,45 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
     {
         cx.error_hint(tag.span(), error.to_string(), "write it like `v{version}`");
     }
+    // Not templates: a placeholder there would be used as written (`branch` is a glob, whose
+    // `{a,b}` alternatives are fine).
+    for (key, value) in [("remote", &remote), ("branch", &branch)] {
+        if let Some(value) = value
+            && value
+                .get_ref()
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}'))
+                .any(|(inside, _)| !inside.contains(','))
+        {
+            cx.error_hint(
+                value.span(),
+                format!(
+                    "`[project] {key}` is not a template: `{}` would be used as written",
+                    value.get_ref()
+                ),
+                format!(
+                    "write the {key}'s name; a step's `remote` and `branch` options take templates"
+                ),
+            );
+        }
+    }
     if let Some(scheme) = &scheme
         && let Err(error) = scheme.get_ref().parse::<relman_version::scheme::Scheme>()
     {
         cx.error(scheme.span(), error.to_string());
+    }
+    if let Some(initial) = &initial_version {
+        // Checked against the scheme when the project is resolved (the scheme may be detected);
+        // here only that it could be a version at all.
+        let text = initial.get_ref();
+        if !text.starts_with(|c: char| c.is_ascii_digit()) || text.contains(char::is_whitespace) {
+            cx.error_hint(
+                initial.span(),
+                format!("`{text}` is not a version"),
+                "write the first release's version, like `initial-version = \"0.1.0\"`",
+            );
+        }
     }
     let version_files = version_files.map(|files| {
         files
@@ -344,6 +381,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         secrets,
         pre_label: pre_label.map(Spanned::into_inner),
         ignore_tags: ignore_tags.into_iter().map(Spanned::into_inner).collect(),
+        initial_version: initial_version.map(Spanned::into_inner),
     }
 }
 
@@ -354,25 +392,51 @@ fn validate_changelog(cx: &mut Cx<'_>, raw: raw::ChangelogConfig) -> ChangelogOp
         fragments,
         template,
         include_other,
+        types,
+        levels,
     } = raw;
+    const SOURCES: [&str; 4] = ["commits", "fragments", "file", "github"];
     let source = from.and_then(|from| match from.get_ref().as_str() {
         "commits" => Some(ChangelogSource::Commits),
         "fragments" => Some(ChangelogSource::Fragments),
+        "file" => Some(ChangelogSource::File),
+        "github" => Some(ChangelogSource::Github),
         other => {
-            let suggestion = Suggestion::closest(other, ["commits", "fragments"]);
+            let suggestion = Suggestion::closest(other, SOURCES);
             cx.error(
                 from.span(),
-                format!("`from = \"{other}\"`: expected `commits` or `fragments`{suggestion}"),
+                format!(
+                    "`from = \"{other}\"`: expected `commits`, `fragments`, `file` or `github`{suggestion}"
+                ),
             );
             None
         }
     });
+    const LEVELS: [&str; 4] = ["major", "minor", "patch", "none"];
+    let mut level_map = std::collections::BTreeMap::new();
+    for (fragment_type, level) in levels.unwrap_or_default() {
+        if LEVELS.contains(&level.get_ref().as_str()) {
+            level_map.insert(fragment_type, level.get_ref().clone());
+        } else {
+            let suggestion = Suggestion::closest(level.get_ref(), LEVELS);
+            cx.error_hint(
+                level.span(),
+                format!(
+                    "`{fragment_type} = \"{}\"`: expected `major`, `minor`, `patch` or `none`{suggestion}",
+                    level.get_ref()
+                ),
+                "`[changelog.levels]` says which bump each news fragment type calls for with `auto`",
+            );
+        }
+    }
     ChangelogOptions {
         file: file.map(Spanned::into_inner),
         source,
         fragments: fragments.map(Spanned::into_inner),
         template: template.map(Spanned::into_inner),
         include_other: include_other.unwrap_or(false),
+        types: types.map(Spanned::into_inner).unwrap_or_default(),
+        levels: level_map,
     }
 }
 
@@ -445,7 +509,15 @@ fn validate_workflow(cx: &mut Cx<'_>, name: &str, raw: raw::WorkflowConfig) -> W
         outputs: HashMap::new(),
         later_ids: step
             .iter()
-            .filter_map(|step| step.get_ref().id.as_ref().map(|id| id.get_ref().clone()))
+            .filter_map(|step| {
+                step.get_ref()
+                    .values
+                    .iter()
+                    .find_map(|(key, value)| match (*key, value) {
+                        ("id", OptionValue::String(id)) => Some(id.get_ref().clone()),
+                        _ => None,
+                    })
+            })
             .collect(),
     };
     let mut steps = Vec::new();

@@ -6,16 +6,15 @@
 //! The output depends on the config alone (never on the repository, the clock or the machine),
 //! so it can be checked in next to the config and compared byte for byte by a test.
 
-mod steps;
 mod words;
 
 use std::fmt::Write as _;
 
-use self::steps::explain;
 use self::words::{
     LOOKS_ONCE, PAUSES, code, condition_text, duration, indent_lines, join, sentence, show_code,
 };
 use crate::config::{ChangelogSource, Config, VersionFileOption, Workflow};
+use crate::core::explain::ExplainCx;
 
 /// Renders the runbook of `config`. `name` is the project's name for the title (the config's
 /// `project.name` wins).
@@ -42,9 +41,9 @@ pub fn render(config: &Config, name: Option<&str>) -> String {
     );
     project(&mut out, config);
     let workflows: Vec<Workflow> = if config.workflows.is_empty() {
-        crate::builtin::NAMES
+        crate::config::builtin::NAMES
             .iter()
-            .filter_map(|name| crate::builtin::workflow(name))
+            .filter_map(|name| crate::config::builtin::workflow(name))
             .collect()
     } else {
         config.workflows.values().cloned().collect()
@@ -119,6 +118,14 @@ fn project(out: &mut String, config: &Config) {
             "The changelog{} is built from conventional commits.",
             file.map(|file| format!(" {file}")).unwrap_or_default()
         )),
+        (Some(ChangelogSource::File), file) => lines.push(format!(
+            "The changelog{} is written by hand: a release promotes its unreleased section.",
+            file.map(|file| format!(" {file}")).unwrap_or_default()
+        )),
+        (Some(ChangelogSource::Github), file) => lines.push(format!(
+            "The changelog{} gets the release notes GitHub generates.",
+            file.map(|file| format!(" {file}")).unwrap_or_default()
+        )),
         (None, Some(file)) => lines.push(format!("The changelog is {file}.")),
         (None, None) => {}
     }
@@ -185,7 +192,11 @@ fn render_workflow(out: &mut String, workflow: &Workflow, builtin: bool, tags_on
     out.push('\n');
     let mut bumps = 0;
     for step in &workflow.steps {
-        let mut explained = explain(step, &mut bumps, tags_only);
+        let mut explained = step.kind.explain(&mut ExplainCx {
+            step: step.info(),
+            bumps: &mut bumps,
+            tags_only,
+        });
         let title = match &step.name {
             Some(name) => {
                 explained.details.insert(0, explained.sentence.clone());
@@ -315,7 +326,7 @@ checklist = ["wheels uploaded"]
 
 [[workflow.wheels.step]]
 cherry-pick = "{args.commits}"
-if = "args.commits"
+if = "args.commits != ''"
 
 [[workflow.wheels.step]]
 id = "bug"

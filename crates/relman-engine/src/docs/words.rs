@@ -1,50 +1,7 @@
-//! Small pieces of wording shared by the runbook: templates as written, code spans, lists,
-//! sentences, durations and conditions.
+//! Small pieces of wording of the runbook around the steps: sentences, indented lines, durations
+//! and conditions (the steps' own wording is `core::explain`'s).
 
-use crate::template::{Template, Variables};
-
-/// A template as written, placeholders and all, in backticks.
-pub(super) fn show_code(template: &Template) -> String {
-    code(&template.render_partial(&Variables::new()))
-}
-
-pub(super) fn show(template: &Template) -> String {
-    template.render_partial(&Variables::new())
-}
-
-/// `LABEL: `text`.` for a one-line template; for a longer text, `LABEL:` and the text as a fenced
-/// block, where its blank lines and indentation survive Markdown (in backticks they would not).
-pub(super) fn labelled_text(label: &str, template: &Template) -> String {
-    let text = show(template);
-    let text = text.trim_end_matches('\n');
-    if text.contains('\n') {
-        let fence = if text.contains("```") { "````" } else { "```" };
-        format!("{label}:\n\n{fence}text\n{text}\n{fence}")
-    } else {
-        format!("{label}: {}.", code(text))
-    }
-}
-
-pub(super) fn code(text: &str) -> String {
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
-    }
-}
-
-pub(super) fn join(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [first, second] => format!("{first} and {second}"),
-        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
-    }
-}
-
-pub(super) fn codes(templates: &[Template]) -> String {
-    join(&templates.iter().map(show_code).collect::<Vec<_>>())
-}
+pub(super) use crate::core::explain::{PAUSES, code, join, show_code};
 
 /// Text ending with a full stop.
 pub(super) fn sentence(text: &str) -> String {
@@ -96,7 +53,11 @@ pub(super) fn condition_text(condition: &str) -> String {
     if let Some(text) = known {
         return text.to_owned();
     }
-    if let Some(arg) = condition.trim().strip_prefix("args.")
+    let given = ["!= ''", "!= \"\""]
+        .iter()
+        .find_map(|test| condition.trim().strip_suffix(test))
+        .map(str::trim);
+    if let Some(arg) = given.and_then(|name| name.strip_prefix("args."))
         && arg
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
@@ -108,5 +69,3 @@ pub(super) fn condition_text(condition: &str) -> String {
 
 /// A wait whose `timeout` is zero: it looks once and pauses (a pull request people review).
 pub(super) const LOOKS_ONCE: &str = "It looks once (`timeout = \"0s\"`): if that is not so yet, the release pauses; `relman resume` looks again.";
-
-pub(super) const PAUSES: &str = "If that takes longer than the timeout (30 min unless set), the release pauses; `relman resume` looks again.";

@@ -84,15 +84,25 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
     }
     if !detection.not_release_tags.is_empty() {
         out.comment(
-            "These tags match the tag format but are not versions, so they are no releases \
-             (without this line relman stops and names them). Globs allowed.",
+            "Tags in the tag format that are no releases of this project (other packages', \
+             maintenance lines, junk): relman ignores them, and this line says so. Globs.",
         );
-        let globs = detection
-            .not_release_tags
+        let releases: Vec<&str> = detection
+            .release_tag_names
             .iter()
-            .map(|tag| toml::Value::String(globset::escape(tag)))
+            .map(String::as_str)
+            .collect();
+        let globs = crate::project::ignore_globs(&detection.not_release_tags, &releases)
+            .into_iter()
+            .map(toml::Value::String)
             .collect();
         out.entry("ignore-tags", &toml::Value::Array(globs));
+    }
+    for left_out in &detection.left_out {
+        out.comment(&format!(
+            "`{}` is not a version file: {}; a release would go back from it.",
+            left_out.path, left_out.reason
+        ));
     }
     if detection.version_files.is_empty() {
         let why = match (
@@ -155,9 +165,13 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
         };
         match found.versions.first() {
             Some(newest) => format!(
-                "{} exists ({format}, {} release sections, newest {newest}); ",
+                "{} exists ({format}, {}, newest {newest}); ",
                 found.file,
-                found.versions.len()
+                relman_version::words::counted(
+                    found.versions.len(),
+                    "release section",
+                    "release sections"
+                )
             ),
             None => format!(
                 "{} exists ({format}, no release sections yet); ",
@@ -168,6 +182,14 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
         format!("{} will be created; ", found.file)
     };
     let runbook = draft.and_then(|draft| draft.changelog.as_ref());
+    if keeps_no_changelog(detection) && runbook.is_none() {
+        out.comment(&format!(
+            "No changelog file found: the project keeps none, so a release writes none. To start \
+             one, set `file = \"{}\"` and add a `changelog = \"update\"` step.",
+            found.file
+        ));
+        return;
+    }
     match (found.style, runbook) {
         (ChangelogStyle::Fragments, _) => {
             let (config, folder) = found.towncrier.clone().unwrap_or_default();
@@ -206,23 +228,29 @@ fn changelog(out: &mut TomlText, detection: &Detection, draft: Option<&Draft>) {
                 ),
                 _ => detection.commit_evidence(),
             };
+            let what = if detection.commits.mostly_conventional() || runbook.is_some() {
+                "breaking changes, features, fixes and performance work since the last release"
+            } else {
+                "the list of changes since the last release (pull request titles, commit subjects, \
+                 dependency updates last)"
+            };
             out.comment(&format!(
-                "{existing}{why}, so its notes come from them: breaking changes, features, fixes and \
-                 performance work since the last release."
+                "{existing}{why}, so its notes come from them: {what}."
             ));
             out.string("file", &found.file);
             out.string("from", "commits");
         }
-        (ChangelogStyle::Manual, None) => {
+        (ChangelogStyle::File, None) => {
             out.comment(&format!(
-                "{existing}only {}, too few for notes from commits, so the release pauses for a person \
-                 to write them. To collect notes as the work lands instead, keep news fragments: set \
+                "{existing}it is written by hand, so a release promotes its unreleased section \
+                 (`## [Unreleased]`, `TBD` …) to the version, in the file's own heading style; with \
+                 none, the release gets a new section listing the changes since the last release \
+                 ({}). To collect notes as the work lands instead, keep news fragments: set \
                  `from = \"fragments\"` and add them with `relman fragment new`.",
                 detection.commit_evidence()
             ));
             out.string("file", &found.file);
-            out.commented_out("from = \"fragments\"");
-            out.commented_out("fragments = \"changelog.d\"");
+            out.string("from", "file");
         }
     }
 }
@@ -278,16 +306,18 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     let has_remote = detection.remote_url.is_some();
     let github = detection.github_repo().is_some();
     let mut workflow = DraftWorkflow::new("release");
+    let tags_only = detection.version_files.is_empty() && keeps_no_changelog(detection);
     workflow.help = Some(
-        if github {
-            "Cut a release: bump, changelog, commit, tag, push, GitHub release"
-        } else {
-            "Cut a release: bump, changelog, commit, tag, push"
+        match (tags_only, github) {
+            (true, true) => "Cut a release: tag HEAD, push, GitHub release",
+            (true, false) => "Cut a release: tag HEAD, push",
+            (false, true) => "Cut a release: bump, changelog, commit, tag, push, GitHub release",
+            (false, false) => "Cut a release: bump, changelog, commit, tag, push",
         }
         .to_owned(),
     );
-    let auto = detection.changelog.style == ChangelogStyle::Commits
-        && detection.commits.mostly_conventional();
+    let auto = detection.changelog.style == ChangelogStyle::Fragments
+        || detection.commits.mostly_conventional();
     workflow.args.push(DraftArg {
         name: "bump".to_owned(),
         default: Some(if auto { "auto" } else { "patch" }.to_owned()),
@@ -320,33 +350,39 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
         "`patch` unless told: `relman release minor`, `relman release 2.0.0`, `relman release rc`."
     };
     workflow.push(DraftStep::new("bump", "{args.bump}").comment(bump_comment));
-    let mut commit = DraftStep::new("commit", "Release {version}")
+    let commit = DraftStep::new("commit", "Release {version}")
         .comment("Commits what the steps above changed: version files, changelog, used fragments.");
     match detection.changelog.style {
+        _ if keeps_no_changelog(detection) => {
+            workflow.note(format!(
+                "No changelog is kept, so none is written; a `changelog = \"update\"` step here would start {}.",
+                detection.changelog.file
+            ));
+        }
         ChangelogStyle::Fragments | ChangelogStyle::Commits => {
             workflow.push(DraftStep::new("changelog", "update").comment(format!(
                 "Inserts this release's section into {} and exposes it as `{{changelog}}`.",
                 detection.changelog.file
             )));
         }
-        ChangelogStyle::Manual => {
+        ChangelogStyle::File => {
             workflow.push(
-                DraftStep::new(
-                    "manual",
-                    format!(
-                        "Write the notes of {{version}} at the top of {}.",
+                DraftStep::new("changelog", "update")
+                    .with("edit", true)
+                    .comment(format!(
+                        "Promotes the unreleased notes of {} to {{version}} and exposes the section as \
+                         `{{changelog}}`; on a terminal it opens in $EDITOR first.",
                         detection.changelog.file
-                    ),
-                )
-                .comment("The release waits here until you confirm (`relman resume --confirm`)."),
-            );
-            commit.set(
-                "add",
-                toml::Value::Array(vec![detection.changelog.file.clone().into()]),
+                    )),
             );
         }
     }
-    workflow.push(commit);
+    if detection.version_files.is_empty() && keeps_no_changelog(detection) {
+        workflow
+            .note("No version file and no changelog: nothing to commit, so the tag goes on HEAD.");
+    } else {
+        workflow.push(commit);
+    }
     workflow.push(
         DraftStep::new("tag", "{tag}")
             .with("message", "Release {version}")
@@ -377,6 +413,11 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
         );
     }
     workflow
+}
+
+/// No changelog file and no towncrier configuration: the project keeps no changelog.
+fn keeps_no_changelog(detection: &Detection) -> bool {
+    !detection.changelog.exists && detection.changelog.style != ChangelogStyle::Fragments
 }
 
 /// Commented-out steps a project of this kind often adds.

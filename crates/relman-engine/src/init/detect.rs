@@ -9,12 +9,12 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use relman_git::{LogOptions, Repository, Revisions};
+use relman_version::changelog::changes;
 use relman_version::changelog::document::{Document, Format};
 use relman_version::changelog::links::ForgeKind;
 use relman_version::conventional::{self, Kind};
 use relman_version::files::{VersionFileSpec, VersionFiles};
 use relman_version::scheme::Scheme;
-use relman_version::tag_format::TagFormat;
 
 use crate::config::Config;
 use crate::project::{ChangelogSource, Project, ProjectError};
@@ -24,23 +24,6 @@ pub const SAMPLE: u64 = 100;
 
 /// From this share of conventional commits on, the changelog is built from commits.
 pub const CONVENTIONAL_THRESHOLD: f64 = 0.5;
-
-/// Changelog files looked for when no towncrier config names one, most usual first.
-const CHANGELOG_NAMES: &[&str] = &[
-    "CHANGELOG.md",
-    "CHANGELOG.rst",
-    "CHANGELOG",
-    "CHANGELOG.txt",
-    "CHANGES.md",
-    "CHANGES.rst",
-    "CHANGES",
-    "CHANGES.txt",
-    "HISTORY.md",
-    "HISTORY.rst",
-    "NEWS.md",
-    "NEWS.rst",
-    "NEWS",
-];
 
 /// A kind of project, from the files at its root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,10 +62,10 @@ impl Ecosystem {
 pub enum ChangelogStyle {
     /// A towncrier config exists: news fragments.
     Fragments,
-    /// Most recent commits are conventional: notes from commits.
+    /// Notes from commits: grouped by type when they are conventional, else the list of changes.
     Commits,
-    /// Neither: a person writes the notes (a manual step), fragments suggested.
-    Manual,
+    /// The file is written by hand: a release promotes its unreleased notes.
+    File,
 }
 
 /// The changelog as found.
@@ -139,6 +122,8 @@ pub struct Detection {
     pub ecosystems: Vec<Ecosystem>,
     /// The version files, the source of truth first; empty when tags hold the version.
     pub version_files: Vec<VersionFileSpec>,
+    /// Files found that are no version files (behind the last release), and why.
+    pub left_out: Vec<crate::project::LeftOut>,
     /// The tool that computes the version from tags (setuptools-scm …), when declared.
     pub version_from_tags: Option<String>,
     /// The version the files hold, or why it could not be read.
@@ -148,8 +133,11 @@ pub struct Detection {
     /// Tags that parse with the tag format, and the newest of them by version.
     pub release_tags: usize,
     pub newest_tag: Option<String>,
-    /// Tags that match the tag format but are not versions (`v1`, `vnext`): `ignore-tags`.
+    /// Tags in the tag format that are no releases (`v1`, `vnext`, `globset-0.4.20` under a bare
+    /// format): `ignore-tags` names them with globs.
     pub not_release_tags: Vec<String>,
+    /// The release tags' names, so no `ignore-tags` glob names one.
+    pub release_tag_names: Vec<String>,
     pub changelog: ChangelogFound,
     pub commits: CommitSample,
     pub remote: String,
@@ -168,25 +156,16 @@ impl Detection {
         let files = relman_version::files::detect(&root);
         let ecosystems = ecosystems(&root);
         let current_version = current_version(&root, &project.version_files);
-        let tags = project.repo.tag_names()?;
-        let guessed = TagFormat::guess(tags.iter().map(String::as_str), &project.scheme);
-        let tag_format = guessed.as_ref().unwrap_or(&project.tag_format).clone();
-        // One pass: a tag in the format is a release when its version parses, else a tag that
-        // `ignore-tags` must name.
-        let mut release_tags = Vec::new();
-        let mut not_release_tags = Vec::new();
-        for tag in &tags {
-            if let Some(text) = tag_format.extract(tag) {
-                match project.scheme.parse(text) {
-                    Ok(version) => release_tags.push((version, tag)),
-                    Err(_) => not_release_tags.push(tag.clone()),
-                }
-            }
-        }
-        release_tags.sort();
-        not_release_tags.sort();
-        let commits = sample_commits(&project.repo)?;
-        let changelog = changelog(&project, &commits);
+        let tag_format = project.tag_format.clone();
+        // One pass over the tag names: releases, and the tags in the format that are none.
+        let (releases, not_release_tags) = project.release_tags()?;
+        let mut release_tags: Vec<(relman_version::version::Version, String)> = releases
+            .into_iter()
+            .map(|release| (release.version, release.tag))
+            .collect();
+        release_tags.sort_by(|a, b| a.0.cmp(&b.0));
+        let commits = sample_commits(&project.repo, &project.changelog.types)?;
+        let changelog = changelog(&project);
         let remote_url = project.repo.remote_url(&project.remote)?;
         let forge = match &project.links {
             Some(links) if links.kind() == ForgeKind::GitHub => ForgeFound::GitHub {
@@ -204,13 +183,15 @@ impl Detection {
             name: project.name.clone(),
             ecosystems,
             version_files: project.version_files.clone(),
+            left_out: project.left_out.clone(),
             version_from_tags: files.version_from_tags,
             current_version,
             scheme: project.scheme,
             tag_format: tag_format.to_string(),
             release_tags: release_tags.len(),
-            newest_tag: release_tags.last().map(|(_, tag)| (*tag).clone()),
+            newest_tag: release_tags.last().map(|(_, tag)| tag.clone()),
             not_release_tags,
+            release_tag_names: release_tags.iter().map(|(_, tag)| tag.clone()).collect(),
             changelog,
             commits,
             remote: project.remote.clone(),
@@ -343,8 +324,11 @@ impl Detection {
                 let (config, folder) = changelog.towncrier.clone().unwrap_or_default();
                 format!("{file}, from towncrier fragments in {folder} ({config})")
             }
-            ChangelogStyle::Commits => format!("{file}, from conventional commits"),
-            ChangelogStyle::Manual => format!("{file}, written by hand"),
+            ChangelogStyle::Commits if self.commits.mostly_conventional() => {
+                format!("{file}, from conventional commits")
+            }
+            ChangelogStyle::Commits => format!("{file}, listing the commits"),
+            ChangelogStyle::File => format!("{file}, written by hand"),
         }
     }
 }
@@ -411,7 +395,9 @@ fn current_version(root: &Path, specs: &[VersionFileSpec]) -> Result<Option<Stri
 }
 
 /// The last [`SAMPLE`] commits from HEAD, merges and git's reverts aside (no person wrote them).
-fn sample_commits(repo: &Repository) -> Result<CommitSample, ProjectError> {
+/// Conventional means a real type: `feat`, `fix` … or one of the project's `types` (`doc: …` and
+/// `ignore: …` are free-form subjects).
+fn sample_commits(repo: &Repository, types: &[String]) -> Result<CommitSample, ProjectError> {
     if repo.head_sha().is_err() {
         return Ok(CommitSample::default());
     }
@@ -421,22 +407,24 @@ fn sample_commits(repo: &Repository) -> Result<CommitSample, ProjectError> {
         ..LogOptions::default()
     };
     repo.walk(Revisions::Head, &options, |commit| {
-        match conventional::parse(commit.message_bytes()).kind() {
+        let parsed = conventional::parse(commit.message_bytes());
+        match parsed.kind() {
             Kind::Merge | Kind::Revert => {}
-            Kind::Conventional => {
+            _ if changes::is_conventional(&parsed, types) => {
                 sample.total += 1;
                 sample.conventional += 1;
             }
-            Kind::Other => sample.total += 1,
+            _ => sample.total += 1,
         }
         ControlFlow::<()>::Continue(())
     })?;
     Ok(sample)
 }
 
-fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
+fn changelog(project: &Project) -> ChangelogFound {
     let root = &project.root;
-    let (style, file, towncrier) = match &project.changelog.source {
+    let file = project.changelog.file.display().to_string();
+    let (style, towncrier) = match &project.changelog.source {
         ChangelogSource::Fragments(config) => {
             let relative = |path: &Path| {
                 path.strip_prefix(root)
@@ -450,17 +438,11 @@ fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
                 .map_or_else(|| "towncrier.toml".to_owned(), relative);
             (
                 ChangelogStyle::Fragments,
-                project.changelog.file.display().to_string(),
                 Some((config_file, relative(&config.fragment_root()))),
             )
         }
-        ChangelogSource::Commits => {
-            let file = CHANGELOG_NAMES
-                .iter()
-                .find(|name| root.join(name).is_file())
-                .map_or("CHANGELOG.md", |name| name);
-            (ChangelogStyle::Commits, file.to_owned(), None)
-        }
+        ChangelogSource::File => (ChangelogStyle::File, None),
+        ChangelogSource::Commits | ChangelogSource::Github => (ChangelogStyle::Commits, None),
     };
     let text = relman_version::files::bounded::read_text_bounded(
         &root.join(&file),
@@ -474,16 +456,9 @@ fn changelog(project: &Project, commits: &CommitSample) -> ChangelogFound {
         }
         None => (None, Vec::new()),
     };
-    // Notes from commits are Markdown; an rst changelog or a history of free-form messages is
-    // better served by fragments or by a person.
+    // Sections relman writes from commits are Markdown: an rst file is kept by hand.
     let style = match style {
-        ChangelogStyle::Commits
-            if commits.total == 0
-                || (commits.mostly_conventional() && format != Some(Format::Rst)) =>
-        {
-            ChangelogStyle::Commits
-        }
-        ChangelogStyle::Commits => ChangelogStyle::Manual,
+        ChangelogStyle::Commits if format == Some(Format::Rst) => ChangelogStyle::File,
         other => other,
     };
     ChangelogFound {

@@ -2,8 +2,10 @@
 //! style, forge, release branch) and write a commented `relman.toml` whose choices each say what
 //! they were based on; with a runbook, draft its workflows from it ([`runbook`]).
 //!
-//! The text is validated with [`Config::parse`] before anything is written: `init` never leaves a
-//! file that `relman check` would reject.
+//! The text is validated with [`Config::parse`], and [`validate`] resolves the project with it,
+//! reads the version as `relman check` does and plans the `release` workflow, all before anything
+//! is written: `init` never leaves a file that `relman check` or `relman plan release` would
+//! reject; when it cannot settle a choice it says which and writes nothing.
 
 mod config_text;
 mod detect;
@@ -31,6 +33,12 @@ pub enum InitError {
     /// A bug: the written text must validate.
     #[error("the drafted config does not validate (a bug in relman init):\n{errors}")]
     Invalid { errors: String },
+    #[error("relman init could not settle {choice}: {error}")]
+    Unsettled {
+        choice: &'static str,
+        error: String,
+        hint: Option<String>,
+    },
     #[error("cannot write `{}`: {source}", path.display())]
     Write {
         path: PathBuf,
@@ -49,6 +57,10 @@ impl InitError {
             InitError::Invalid { .. } => {
                 Some("please report it, with the runbook if there was one".to_owned())
             }
+            InitError::Unsettled { hint, .. } => Some(match hint {
+                Some(hint) => format!("{hint}; then run `relman init` again"),
+                None => "fix what it says, then run `relman init` again".to_owned(),
+            }),
             InitError::Write { .. } => None,
         }
     }
@@ -110,6 +122,57 @@ pub fn init(
     })
 }
 
+/// Checks that the config `init` made works in this repository: the project resolves with it,
+/// the version reads and is not behind the last release (what `relman check` requires), and the
+/// `release` workflow plans. Writes nothing; the checks a plan runs may fail (a dirty tree is no
+/// fault of the config), only an error stops.
+pub fn validate(
+    made: &Init,
+    repo: Repository,
+    env: &crate::environment::Environment,
+) -> Result<(), InitError> {
+    let unsettled = |choice: &'static str| {
+        move |error: ProjectError| InitError::Unsettled {
+            choice,
+            hint: error.hint(),
+            error: error.to_string(),
+        }
+    };
+    let project = crate::project::Project::resolve(repo, &made.config)
+        .map_err(unsettled("the project settings"))?;
+    let history = project
+        .history(project.changelog.include_other)
+        .map_err(unsettled("the release tags"))?;
+    project
+        .checked_current_version(&history)
+        .map_err(unsettled("the version files"))?;
+    let request = crate::plan::PlanRequest {
+        workflow: "release".to_owned(),
+        args: Vec::new(),
+        pre_label: None,
+    };
+    let error = match crate::plan::plan(&project, &made.config, env, &request) {
+        Ok(_) => return Ok(()),
+        // What this machine lacks (a token, a signing key) is no fault of the config.
+        Err(crate::plan::PlanError::Problems { workflow, problems }) => {
+            let problems: Vec<_> = problems
+                .into_iter()
+                .filter(|problem| !problem.machine)
+                .collect();
+            if problems.is_empty() {
+                return Ok(());
+            }
+            crate::plan::PlanError::Problems { workflow, problems }
+        }
+        Err(error) => error,
+    };
+    Err(InitError::Unsettled {
+        choice: "the release workflow",
+        hint: error.hint(),
+        error: error.to_string(),
+    })
+}
+
 /// Writes the config atomically.
 pub fn write(path: &Path, text: &str) -> Result<(), InitError> {
     relman_version::files::write_atomic(path, text.as_bytes()).map_err(|source| InitError::Write {
@@ -122,7 +185,7 @@ impl Detection {
     /// What the runbook drafter needs to know of the project.
     pub fn facts(&self) -> ProjectFacts {
         let auto =
-            self.changelog.style == ChangelogStyle::Commits && self.commits.mostly_conventional();
+            self.changelog.style == ChangelogStyle::Fragments || self.commits.mostly_conventional();
         ProjectFacts {
             name: self.name.clone(),
             branch: self.branch.clone(),

@@ -8,42 +8,28 @@
 //! executes that, so what was shown is what runs.
 
 mod basis;
+mod checkouts;
 mod condition;
-mod diff;
+mod needs;
 mod variables;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
+pub use crate::journal::FrozenPlan;
 pub use basis::Basis;
 pub use condition::{Condition, evaluate, evaluate_now};
-pub use diff::unified_diff;
-pub use variables::{PlanInputs, condition_context as variables_context, version_variables};
+pub use needs::{Problem, verify, workflow_problems};
+pub(crate) use variables::reads_changelog;
+pub use variables::{condition_context as variables_context, version_variables};
 
 use crate::config::Workflow;
 use crate::environment::Environment;
+use crate::kinds::{StepDef, StepError};
 use crate::project::Project;
-use crate::steps::{StepDef, StepError, StepKind};
 use crate::template::Variables;
-
-/// What `run` freezes into the journal: enough to execute and resume without re-planning.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FrozenPlan {
-    pub workflow: String,
-    pub args: BTreeMap<String, String>,
-    /// The release's version; empty when the workflow releases nothing (`auto` found nothing).
-    pub version: String,
-    pub tag: String,
-    /// Plan-time variables (never environment values: those are read again when a step runs).
-    pub variables: Variables,
-    pub steps: Vec<StepDef>,
-    /// The version each `bump` step writes, by step number.
-    pub bumps: BTreeMap<usize, String>,
-    /// Steps whose `if` was false at plan time, with the reason.
-    pub skipped: BTreeMap<usize, String>,
-}
 
 /// A plan, ready to show or run.
 #[derive(Debug, Clone)]
@@ -90,48 +76,6 @@ pub struct PlannedStep {
     pub effects: Vec<Effect>,
 }
 
-/// One effect of a step, described before it happens.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "effect", rename_all = "kebab-case")]
-pub enum Effect {
-    /// A file changes (or is created): a unified diff.
-    File { path: PathBuf, diff: String },
-    /// A file is removed.
-    Remove { path: PathBuf },
-    /// A command runs (argv, or a shell line).
-    Command {
-        argv: Vec<String>,
-        cwd: Option<PathBuf>,
-        shell: bool,
-    },
-    /// A git operation, as the command that performs it.
-    Git {
-        description: String,
-        command: String,
-    },
-    /// An HTTP request (secrets masked).
-    Http {
-        method: String,
-        url: String,
-        body: Option<String>,
-    },
-    /// A check; `passed` is `None` when it can only run when its turn comes.
-    Check {
-        description: String,
-        passed: Option<bool>,
-        detail: Option<String>,
-    },
-    /// Waiting for something outside.
-    Wait { description: String },
-    /// Something a person does.
-    Manual {
-        text: String,
-        checklist: Vec<String>,
-    },
-    /// Anything else worth saying.
-    Note { text: String },
-}
-
 /// What a plan is asked for.
 #[derive(Debug, Clone)]
 pub struct PlanRequest {
@@ -171,6 +115,13 @@ pub enum PlanError {
         title: String,
         error: Box<StepError>,
     },
+    /// What the workflow needs that is not here, or what is wrong with it: found before any
+    /// step runs.
+    #[error("workflow `{workflow}` cannot run here:{}", problems.iter().map(|problem| format!("\n  - {problem}")).collect::<String>())]
+    Problems {
+        workflow: String,
+        problems: Vec<Problem>,
+    },
 }
 
 impl From<crate::project::ProjectError> for PlanError {
@@ -192,6 +143,9 @@ impl PlanError {
             }
             PlanError::Project(error) => error.hint(),
             PlanError::Step { error, .. } => error.hint.clone(),
+            PlanError::Problems { .. } => {
+                Some("nothing was run; `relman check` finds the same for every workflow".to_owned())
+            }
         }
     }
 }
@@ -214,6 +168,13 @@ pub fn plan(
             available,
         }
     })?;
+    let problems = workflow_problems(&workflow);
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
+        });
+    }
     let args = bind_args(&workflow, &request.args)?;
     let inputs = PlanInputs::gather(
         project,
@@ -227,9 +188,24 @@ pub fn plan(
     let mut planned = Vec::with_capacity(workflow.steps.len());
     let mut skipped = BTreeMap::new();
     let mut sim = Simulation::default();
+    let mut checkouts = checkouts::Checkouts::default();
+    let mut checker = needs::Needs::new(project, env);
+    let mut problems = Vec::new();
     let variables = builder.variables().clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
+        // Nothing to release: no step runs, so none is previewed (a check such as
+        // `tag-available` would fail on the current version and blame the wrong thing).
+        if let Some(reason) = &inputs.nothing_to_release {
+            planned.push(PlannedStep {
+                number: step.number,
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason.clone()),
+                effects: Vec::new(),
+            });
+            continue;
+        }
         let condition = match &step.condition {
             Some(source) => {
                 evaluate(source, &builder.condition_context(&args)).map_err(|error| {
@@ -257,19 +233,76 @@ pub fn plan(
             });
             continue;
         }
-        let mut cx = crate::steps::PlanCx {
-            project,
-            env,
-            variables: &variables,
-            inputs: &inputs,
-            sim: &mut sim,
-        };
-        let mut effects =
-            crate::steps::preview(step, &mut cx).map_err(|error| PlanError::Step {
+        // A step that would do nothing here (a commit with nothing to commit) is left out.
+        if step.dir.is_none()
+            && matches!(condition, Condition::True)
+            && let Some(reason) = step.kind.nothing_to_do(&sim)
+        {
+            skipped.insert(step.number, reason.clone());
+            planned.push(PlannedStep {
                 number: step.number,
-                title: title.clone(),
-                error: Box::new(error),
-            })?;
+                title,
+                kind: step.kind.key(),
+                skipped: Some(reason),
+                effects: Vec::new(),
+            });
+            continue;
+        }
+        // What it needs is proven before any step runs; its effects are not worth showing
+        // without it.
+        let mut unmet: Vec<Problem> = checker
+            .unmet(step)
+            .into_iter()
+            .map(|unmet| unmet.into_problem(step.number, &title))
+            .collect();
+        if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
+            unmet.push(needs::dev_version_problem(step.number, title.clone()));
+        }
+        if !unmet.is_empty() {
+            problems.extend(unmet);
+            continue;
+        }
+        let spec = step.kind.spec();
+        let mut effects = {
+            // A step in another checkout sees that checkout's branch and what changes there.
+            let (variables, sim, checkout) = match &step.dir {
+                Some(dir) => checkouts.enter(project, &variables, dir),
+                None => (&variables, &mut sim, None),
+            };
+            if !spec.plans_its_files {
+                sim.untracked_changes = true;
+            }
+            let mut cx = crate::kinds::PlanCx {
+                project,
+                env,
+                variables,
+                inputs: &inputs,
+                sim,
+                checkout,
+            };
+            let effects =
+                crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
+                    number: step.number,
+                    title: title.clone(),
+                    error: Box::new(error),
+                })?;
+            // What a commit staged is committed: a later commit there stages only what changes
+            // after it (the next development version after the release commit).
+            if spec.commits {
+                cx.sim.changed_files.clear();
+            }
+            effects
+        };
+        if reads_changelog(&step.kind)
+            && let Some(changelog) = &inputs.changelog
+        {
+            effects.push(Effect::Note {
+                text: format!(
+                    "`{{changelog}}` is read again from {} when this step runs: edits made before then (in $EDITOR, by a person or a `run` step) are what it uses",
+                    project.display_path(&changelog.file).display()
+                ),
+            });
+        }
         if let Condition::AtRunTime = condition {
             effects.insert(
                 0,
@@ -281,16 +314,8 @@ pub fn plan(
                 },
             );
         }
-        if !matches!(step.kind, StepKind::Check(_)) {
+        if !spec.read_only {
             sim.changed_anything = true;
-        }
-        if matches!(step.kind, StepKind::Tag(_)) {
-            sim.tagged = true;
-        }
-        // What a commit in the project staged is committed: a later commit stages only what
-        // changes after it (the next development version after the release commit).
-        if matches!(step.kind, StepKind::Commit(_)) && step.dir.is_none() {
-            sim.changed_files.clear();
         }
         planned.push(PlannedStep {
             number: step.number,
@@ -298,6 +323,12 @@ pub fn plan(
             kind: step.kind.key(),
             skipped: None,
             effects,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(PlanError::Problems {
+            workflow: workflow.name.clone(),
+            problems,
         });
     }
     let frozen = FrozenPlan {
@@ -328,80 +359,6 @@ pub fn plan(
     })
 }
 
-/// What the plan has simulated so far: the steps before this one, as if they had run.
-#[derive(Debug, Default)]
-pub struct Simulation {
-    /// Whether a step that changes something comes before (later checks then run at run time).
-    pub changed_anything: bool,
-    /// Files earlier steps change or remove, relative to the work tree (what `commit` stages).
-    pub changed_files: Vec<PathBuf>,
-    /// Whether a commit comes before (the tag then points at it).
-    pub committed: bool,
-    /// Whether a `tag` step comes before (a `dispatch` then runs on the tag).
-    pub tagged: bool,
-    /// The branch checked out at this point, when a step switched.
-    pub branch: Option<String>,
-    /// Copies of the version files as earlier steps leave them, so a later `bump` shows a diff
-    /// against what will really be there. Outside the repository: planning writes nothing in it.
-    overlay: Option<tempfile::TempDir>,
-}
-
-impl Simulation {
-    /// Where the version files are read from at this point of the plan.
-    pub fn overlay_root(&self, project: &Project) -> Result<PathBuf, StepError> {
-        Ok(self
-            .overlay
-            .as_ref()
-            .map_or_else(|| project.root.clone(), |dir| dir.path().to_owned()))
-    }
-
-    /// Records a version file's content after an earlier step, in the overlay.
-    pub fn overlay_write(
-        &mut self,
-        project: &Project,
-        path: &std::path::Path,
-        bytes: &[u8],
-    ) -> Result<(), StepError> {
-        let io = |error: std::io::Error| {
-            StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
-        };
-        if self.overlay.is_none() {
-            let dir = tempfile::tempdir().map_err(io)?;
-            for spec in &project.version_files {
-                let relative = spec.path();
-                let mut copies = vec![relative.to_owned()];
-                if relative
-                    .file_name()
-                    .is_some_and(|name| name == "package.json")
-                {
-                    let parent = relative.parent().unwrap_or(std::path::Path::new(""));
-                    copies.push(parent.join("package-lock.json"));
-                    copies.push(parent.join("npm-shrinkwrap.json"));
-                }
-                for copy in copies {
-                    let source = project.root.join(&copy);
-                    if source.is_file() {
-                        let target = dir.path().join(&copy);
-                        if let Some(parent) = target.parent() {
-                            fs_err::create_dir_all(parent).map_err(io)?;
-                        }
-                        fs_err::copy(&source, &target).map_err(io)?;
-                    }
-                }
-            }
-            self.overlay = Some(dir);
-        }
-        let dir = self.overlay.as_ref().expect("the overlay was just created");
-        fs_err::write(dir.path().join(path), bytes).map_err(io)
-    }
-
-    pub fn touch(&mut self, path: PathBuf) {
-        if !self.changed_files.contains(&path) {
-            self.changed_files.push(path);
-        }
-    }
-}
-
 /// The step's title: its `name`, or what it does.
 pub fn step_title(step: &StepDef, variables: &Variables) -> String {
     if let Some(name) = &step.name {
@@ -414,7 +371,7 @@ pub fn step_title(step: &StepDef, variables: &Variables) -> String {
             Err(_) => name.clone(),
         };
     }
-    crate::steps::describe(&step.kind, variables)
+    crate::kinds::describe(&step.kind, variables)
 }
 
 fn bind_args(workflow: &Workflow, given: &[String]) -> Result<BTreeMap<String, String>, PlanError> {

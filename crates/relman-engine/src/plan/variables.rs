@@ -10,29 +10,11 @@ use relman_version::version::Version;
 use super::PlanError;
 use super::condition::{self, Condition};
 use crate::config::{Config, Workflow};
+use crate::core::PlanInputs;
 use crate::environment::Environment;
-use crate::project::{CurrentVersion, History, NextVersion, Project, RenderedSection};
-use crate::steps::{StepError, StepKind};
+use crate::kinds::{StepError, StepKind};
+use crate::project::{NextVersion, Project};
 use crate::template::{Placeholder, Template, Variables};
-
-/// The facts a plan is built on.
-#[derive(Debug, Clone)]
-pub struct PlanInputs {
-    pub history: History,
-    pub current: CurrentVersion,
-    /// The version released; `None` when `auto` found nothing releasable.
-    pub version: Option<Version>,
-    /// What each `bump` step writes: step number → (from, to).
-    pub bumps: BTreeMap<usize, (Version, Version)>,
-    /// The version the last `bump` after the first writes (`bump = "dev"`).
-    pub dev_version: Option<Version>,
-    pub nothing_to_release: Option<String>,
-    pub today: Date,
-    pub args: BTreeMap<String, String>,
-    /// This release's changelog section, when the workflow needs it.
-    pub changelog: Option<RenderedSection>,
-    pub warnings: Vec<String>,
-}
 
 impl PlanInputs {
     /// Reads history and versions and computes every bump of `workflow`.
@@ -66,7 +48,8 @@ impl PlanInputs {
                 continue;
             };
             if let Some(source) = &step.condition {
-                let context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                let mut context = serde_json::json!({ "args": arg_vars.to_context().get("args").cloned().unwrap_or_default() });
+                type_strings(&mut context);
                 match condition::evaluate(
                     source,
                     &minijinja::Value::from(minijinja::value::Serde(&context)),
@@ -95,25 +78,48 @@ impl PlanInputs {
                     })
             };
             let level = render(&bump.level)?;
+            if version.is_some() && level == "auto" {
+                return Err(PlanError::Step {
+                    number: step.number,
+                    title: "bump auto".to_owned(),
+                    error: Box::new(later_auto()),
+                });
+            }
             let label = match &bump.pre {
                 Some(pre) => Some(render(pre)?),
                 None if version.is_none() => pre_label.map(str::to_owned),
                 None => None,
             };
-            let next = project.next_version(
-                &latest,
-                &NextVersion {
-                    level: &level,
-                    pre_label: label.as_deref(),
-                    impact: if version.is_none() {
-                        history.impact
-                    } else {
-                        relman_version::bump::Impact::None
-                    },
-                    today,
-                    allow_downgrade: bump.allow_downgrade,
+            let next_options = NextVersion {
+                level: &level,
+                pre_label: label.as_deref(),
+                impact: if version.is_none() {
+                    history.impact
+                } else {
+                    relman_version::bump::Impact::None
                 },
-            );
+                today,
+                allow_downgrade: bump.allow_downgrade,
+            };
+            // The release's version is checked against history (never backwards, never a
+            // version a tag has); a later bump (the next development version) is not tagged.
+            let next = if version.is_none() {
+                let known = project.known_releases(true)?;
+                if let Some(problem) = &known.remote_problem {
+                    warnings.push(format!(
+                        "could not list the tags of `{}` ({problem}): only this clone's tags were checked",
+                        project.remote
+                    ));
+                }
+                project
+                    .propose(&current, &history, &next_options, &known)
+                    .map(|proposal| {
+                        warnings.extend(proposal.notes);
+                        proposal.version
+                    })
+            } else {
+                project.next_version(&latest, &next_options)
+            };
             let next = next.map_err(|error| PlanError::Step {
                 number: step.number,
                 title: format!("bump {level}"),
@@ -130,14 +136,26 @@ impl PlanInputs {
                     latest = next;
                 }
                 None => {
-                    nothing_to_release = Some(format!(
-                        "nothing to release: none of the {} commit(s) since {} is a feature, a fix or a breaking change",
-                        history.commits,
-                        history.previous.as_ref().map_or_else(
-                            || "the first commit".to_owned(),
-                            |release| release.tag.clone()
+                    let since = history.previous.as_ref().map_or_else(
+                        || "the first commit".to_owned(),
+                        |release| release.tag.clone(),
+                    );
+                    let fragments = project.towncrier().map(|config| {
+                        format!(
+                            "no news fragment in {}, and ",
+                            project.display_path(&config.fragment_root()).display()
                         )
-                    ));
+                    });
+                    let fragments = fragments.unwrap_or_default();
+                    nothing_to_release = Some(match history.commits {
+                        0 => format!("nothing to release: {fragments}no commit since {since}"),
+                        1 => format!(
+                            "nothing to release: {fragments}the one commit since {since} is not a feature, a fix or a breaking change"
+                        ),
+                        count => format!(
+                            "nothing to release: {fragments}none of the {count} commits since {since} is a feature, a fix or a breaking change"
+                        ),
+                    });
                     break;
                 }
             }
@@ -146,14 +164,30 @@ impl PlanInputs {
             // No bump: the workflow releases the version already in the files.
             version = Some(current.version.clone());
         }
-        if history.previous.is_none() && project.version_files.is_empty() {
+        if history.previous.is_none() && project.version_files.is_empty() && !current.unreleased {
             warnings.push("no release tag found: this is the first release".to_owned());
         }
+        if let Some(note) = project.ignored_tags_note(&history.ignored_tags) {
+            warnings.push(note);
+        }
+        for left_out in &project.left_out {
+            warnings.push(format!(
+                "`{}` is not a version file: {}",
+                left_out.path, left_out.reason
+            ));
+        }
         let needs_changelog = workflow.steps.iter().any(|step| {
-            matches!(step.kind, StepKind::Changelog(_) | StepKind::Release(_) | StepKind::Email(_))
-                || step.kind.templates().iter().any(|(_, template)| uses(template, "changelog"))
-                || step.kind.json_templates().iter().any(|template| uses(template, "changelog"))
-                || matches!(&step.kind, StepKind::Check(check) if check.check == crate::steps::check::Check::ChangelogEntry)
+            step.kind.needs_changelog()
+                || step
+                    .kind
+                    .templates()
+                    .iter()
+                    .any(|(_, template)| uses(template, "changelog"))
+                || step
+                    .kind
+                    .json_templates()
+                    .iter()
+                    .any(|template| uses(template, "changelog"))
         });
         // A workflow that writes no changelog releases the notes a person already wrote in the
         // file (as in a runbook where the entry is part of the version bump); only when the file
@@ -161,7 +195,7 @@ impl PlanInputs {
         let writes_changelog = workflow
             .steps
             .iter()
-            .any(|step| matches!(step.kind, StepKind::Changelog(_)));
+            .any(|step| step.kind.spec().writes_changelog);
         let changelog = match (&version, needs_changelog) {
             (Some(version), true) => match project.written_section(version) {
                 Some(written) if !writes_changelog => Some(written),
@@ -182,6 +216,43 @@ impl PlanInputs {
             warnings,
         })
     }
+}
+
+/// A later `bump` (the next development version) cannot be `auto`: no commit comes after the
+/// release to decide from, and "nothing to release" would be wrong.
+fn later_auto() -> StepError {
+    StepError::new("a later `bump` cannot be `auto`: the commits decide the release's version, and none come after it")
+        .with_hint("write the level of the next development version: `bump = \"dev\"`, `\"preminor\"`, `\"prepatch\"` …")
+}
+
+/// The `bump` steps after the first whose level is `auto` as written.
+pub(super) fn later_auto_bumps(workflow: &Workflow) -> Vec<(usize, StepError)> {
+    workflow
+        .steps
+        .iter()
+        .filter_map(|step| match &step.kind {
+            StepKind::Bump(bump) => Some((step.number, bump)),
+            _ => None,
+        })
+        .skip(1)
+        .filter(|(_, bump)| bump.level.source() == "auto")
+        .map(|(number, _)| (number, later_auto()))
+        .collect()
+}
+
+/// Whether a step uses this release's section without writing it (release notes, a pull
+/// request's body, an announcement): the section is read again from the file when it runs.
+pub(crate) fn reads_changelog(kind: &StepKind) -> bool {
+    !kind.spec().writes_changelog
+        && (kind.needs_changelog()
+            || kind
+                .templates()
+                .iter()
+                .any(|(_, template)| uses(template, "changelog"))
+            || kind
+                .json_templates()
+                .iter()
+                .any(|template| uses(template, "changelog")))
 }
 
 fn uses(template: &Template, name: &str) -> bool {
@@ -218,7 +289,7 @@ impl<'a> Builder<'a> {
         version_variables(&mut variables, &version);
         let tag = project.tag_of(&version.to_string());
         variables.set("tag", tag);
-        let previous = if inputs.bumps.is_empty() {
+        let previous = if inputs.bumps.is_empty() || inputs.current.unreleased {
             inputs
                 .history
                 .previous
@@ -296,8 +367,32 @@ pub fn condition_context(
     variables: &Variables,
     version: Option<&Version>,
 ) -> minijinja::Value {
+    let context = condition_json(project, env, variables, version);
+    minijinja::Value::from(minijinja::value::Serde(&context))
+}
+
+/// [`condition_context`] as JSON.
+pub(super) fn condition_json(
+    project: &Project,
+    env: &Environment,
+    variables: &Variables,
+    version: Option<&Version>,
+) -> serde_json::Value {
     let mut context = variables.to_context();
     let map = context.as_object_mut().expect("variables form an object");
+    // Numbers are numbers; arguments and step outputs get their type from how they read.
+    for name in ["major", "minor", "patch"] {
+        if let Some(serde_json::Value::String(text)) = map.get(name)
+            && let Ok(number) = text.parse::<u64>()
+        {
+            map.insert(name.to_owned(), number.into());
+        }
+    }
+    for name in ["args", "steps"] {
+        if let Some(value) = map.get_mut(name) {
+            type_strings(value);
+        }
+    }
     let is_prerelease = version.is_some_and(Version::is_prerelease);
     map.insert("is_prerelease".to_owned(), is_prerelease.into());
     map.insert("is_final".to_owned(), (!is_prerelease).into());
@@ -312,10 +407,19 @@ pub fn condition_context(
     );
     let env_map: serde_json::Map<String, serde_json::Value> = env
         .vars()
-        .map(|(name, value)| (name.to_owned(), serde_json::Value::String(value.to_owned())))
+        .map(|(name, value)| (name.to_owned(), condition::typed(value)))
         .collect();
     map.insert("env".to_owned(), serde_json::Value::Object(env_map));
     map.entry("args")
         .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-    minijinja::Value::from(minijinja::value::Serde(&context))
+    context
+}
+
+/// Gives every string inside `value` the type it reads as (see `condition::typed`).
+fn type_strings(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => *value = condition::typed(text),
+        serde_json::Value::Object(map) => map.values_mut().for_each(type_strings),
+        _ => {}
+    }
 }

@@ -32,6 +32,28 @@ pub enum ProjectError {
     Disagree { lines: Vec<String> },
     #[error("no version: the project has no version files and no release tag matching `{format}`")]
     NoVersion { format: String },
+    #[error("version {version} exists already: tag `{tag}` {place}")]
+    VersionTaken {
+        version: String,
+        tag: String,
+        place: String,
+    },
+    #[error("version {version} is below the last release {last} (tag `{tag}` {place})")]
+    VersionBelow {
+        version: String,
+        last: String,
+        tag: String,
+        place: String,
+        /// The version files hold a version behind the last release.
+        files_behind: bool,
+    },
+    #[error("`{file}` holds {version}, behind the last release {last} (tag `{tag}`)")]
+    FilesBehind {
+        file: String,
+        version: String,
+        last: String,
+        tag: String,
+    },
     #[error(transparent)]
     Level(Box<LevelError>),
     #[error(transparent)]
@@ -57,40 +79,6 @@ pub enum ProjectError {
     },
     #[error("the tag `{tag}` of version {version} does not exist")]
     NoTag { tag: String, version: String },
-    #[error("{}", malformed_tags(tags, format, scheme))]
-    MalformedTags {
-        tags: Vec<String>,
-        format: String,
-        scheme: String,
-        remote: String,
-    },
-}
-
-fn malformed_tags(tags: &[String], format: &str, scheme: &str) -> String {
-    let (matches, is_not) = if tags.len() == 1 {
-        ("a tag matches", format!("is not a {scheme} version"))
-    } else {
-        ("tags match", format!("are not {scheme} versions"))
-    };
-    format!(
-        "{matches} the tag format `{format}` but {is_not}: {}",
-        listed_tags(tags)
-    )
-}
-
-/// At most ten tags, in backticks; the rest counted.
-fn listed_tags(tags: &[String]) -> String {
-    const SHOWN: usize = 10;
-    let mut text = tags
-        .iter()
-        .take(SHOWN)
-        .map(|tag| format!("`{tag}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if tags.len() > SHOWN {
-        text.push_str(&format!(" and {} more", tags.len() - SHOWN));
-    }
-    text
 }
 
 impl ProjectError {
@@ -107,26 +95,30 @@ impl ProjectError {
                 Some("make them hold the same version, then run relman again".to_owned())
             }
             ProjectError::NoVersion { format } => Some(format!(
-                "tag the current release (`git tag {}`), or list the files holding the version in `version-files` in relman.toml",
+                "tag the current release (`git tag {}`), list the files holding the version in `version-files`, or set `initial-version` under `[project]` in relman.toml",
                 format.replace("{version}", "0.1.0")
+            )),
+            ProjectError::VersionTaken { .. } => Some(
+                "versions never repeat: release a version no tag has (`git tag --list` shows them), or a level such as `patch` to get the next free one".to_owned(),
+            ),
+            ProjectError::VersionBelow {
+                last,
+                files_behind: true,
+                ..
+            } => Some(format!(
+                "the version files are behind the last release {last}: set them to {last} (or list the right files in `version-files`), then bump"
+            )),
+            ProjectError::VersionBelow { last, .. } => Some(format!(
+                "versions never go backwards: release a version above {last}, or set `allow-downgrade = true` on the bump step if you mean it"
+            )),
+            ProjectError::FilesBehind { last, .. } => Some(format!(
+                "a bump from it would go back: set the version files to {last}, or list the files that hold the version in `version-files`"
             )),
             ProjectError::Level(error) => error.hint(),
             ProjectError::Bump(error) => error.hint(),
             ProjectError::Towncrier(error) => error.hint(),
             ProjectError::Template(error) => error.hint(),
             ProjectError::Document { source, .. } => source.hint(),
-            ProjectError::MalformedTags { tags, remote, .. } => {
-                let first = tags.first().map_or("TAG", String::as_str);
-                let globs = tags
-                    .iter()
-                    .take(3)
-                    .map(|tag| format!("\"{tag}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                Some(format!(
-                    "list tags that are not releases under `[project]` in relman.toml: `ignore-tags = [{globs}]` (globs allowed); delete a mistaken one: `git tag -d {first}`, and `git push {remote} :refs/tags/{first}` if it was pushed"
-                ))
-            }
             ProjectError::NoTag { .. } => {
                 Some("`git tag --list` shows the release tags".to_owned())
             }

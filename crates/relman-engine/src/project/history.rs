@@ -1,6 +1,17 @@
 //! Reading history for a release: the previous release tag and the commits since it, turned into
 //! the impact for `auto` and the release notes, in one `git log` walk; and the whole history cut
 //! into released sections for `relman changelog --all`, streamed.
+//!
+//! What `auto` releases, by where the notes come from:
+//! - news fragments waiting: the largest level of their types ([`super::fragment_level`]), and at
+//!   least a patch: fragments are something to release;
+//! - commits that are mostly Conventional Commits: breaking → major, `feat` → minor, `fix`/`perf`
+//!   → patch, nothing releasable → nothing to release;
+//! - commits that are mostly not conventional (a project that does not write them): a patch when
+//!   there is any commit, since relman cannot tell a feature from a fix there (`relman release
+//!   minor` says otherwise); a conventional `feat` or breaking change among them still counts.
+//!   A project that keeps news fragments and has none waiting has nothing to release unless a
+//!   conventional commit says so.
 
 use std::ops::ControlFlow;
 
@@ -22,6 +33,8 @@ pub struct History {
     pub notes: ReleaseNotes,
     /// How many commits since the previous release.
     pub commits: usize,
+    /// Tags in the tag format that are no releases (another package's, junk), ignored; sorted.
+    pub ignored_tags: Vec<String>,
 }
 
 impl History {
@@ -40,93 +53,87 @@ impl History {
 }
 
 impl Project {
-    fn classify(&self, tag: &str) -> TagKind<Version> {
-        if self
-            .ignore_tags
-            .as_ref()
-            .is_some_and(|globs| globs.is_match(tag))
-        {
-            return TagKind::Unrelated;
+    /// What the news fragments waiting call for, when the notes come from fragments and there
+    /// are any: the largest level of their types, at least a patch.
+    pub fn fragment_impact(&self) -> Result<Option<Impact>, ProjectError> {
+        let Some(config) = self.towncrier() else {
+            return Ok(None);
+        };
+        let fragments = match relman_version::changelog::towncrier::collect_fragments(config) {
+            Ok(fragments) => fragments,
+            // A missing folder is reported where the section is built.
+            Err(_) => return Ok(None),
+        };
+        if fragments.is_empty() {
+            return Ok(None);
         }
-        match self.tag_format.extract(tag) {
-            None => TagKind::Unrelated,
-            Some(text) => match self.scheme.parse(text) {
-                Ok(version) => TagKind::Release(version),
-                Err(_) => TagKind::Malformed,
-            },
-        }
+        let impact = fragments
+            .sections
+            .iter()
+            .flat_map(|section| &section.fragments)
+            .map(|fragment| super::fragment_level(&self.changelog.levels, &fragment.kind))
+            .max()
+            .unwrap_or_default();
+        Ok(Some(impact.max(Impact::Patch)))
     }
 
     /// The previous release reachable from HEAD and the commits since it, in one walk.
     pub fn history(&self, include_other: bool) -> Result<History, ProjectError> {
         let options = NotesOptions {
             include_other,
+            extra_types: self.changelog.types.clone(),
             ..NotesOptions::default()
         };
         let mut notes = ReleaseNotes::new("", "", "", options);
         let mut impact = Impact::None;
         let mut commits = 0;
-        let mut malformed = Vec::new();
+        let mut ignored_tags = Vec::new();
         let previous = self.repo.commits_since_release(
             "HEAD",
             |tag| self.classify(tag),
-            |tag| malformed.push(tag.to_owned()),
+            |tag| ignored_tags.push(tag.to_owned()),
             |commit| {
                 commits += 1;
                 let parsed = conventional::parse(commit.message_bytes());
                 impact = impact.max(parsed.impact());
-                notes.push(commit.sha(), &parsed);
+                notes.push_commit(
+                    commit.sha(),
+                    commit.parents(),
+                    &commit.author_name(),
+                    &parsed,
+                );
             },
         )?;
-        // Checked after the walk, which costs nothing more: the tags are classified before it.
-        self.refuse_malformed(malformed)?;
+        ignored_tags.sort();
+        match self.fragment_impact()? {
+            Some(fragments) => impact = fragments,
+            // A project that keeps news fragments says what to release with them.
+            None if self.towncrier().is_some() => {}
+            None if commits > 0 && !notes.changes().is_conventional() => {
+                impact = impact.max(Impact::Patch);
+            }
+            None => {}
+        }
         Ok(History {
             previous,
             impact,
             notes,
             commits,
-        })
-    }
-
-    /// Every tag that matches the tag format must be a release (SPEC §9: a non-version tag among
-    /// release tags is bad input), unless `ignore-tags` says it is not one: a changelog computed
-    /// past a tag that may mark a release would repeat what that release shipped.
-    fn check_release_tags(&self) -> Result<(), ProjectError> {
-        let malformed = self
-            .repo
-            .tag_names()?
-            .into_iter()
-            .filter(|tag| matches!(self.classify(tag), TagKind::Malformed))
-            .collect();
-        self.refuse_malformed(malformed)
-    }
-
-    fn refuse_malformed(&self, mut tags: Vec<String>) -> Result<(), ProjectError> {
-        if tags.is_empty() {
-            return Ok(());
-        }
-        tags.sort();
-        tags.dedup();
-        Err(ProjectError::MalformedTags {
-            tags,
-            format: self.tag_format.to_string(),
-            scheme: self.scheme.to_string(),
-            remote: self.remote.clone(),
+            ignored_tags,
         })
     }
 
     /// Walks the whole history from HEAD once, and calls `on_section` with each release's notes,
     /// newest first, as soon as the walk has passed its previous release. Commits newer than the
-    /// newest release are not part of any section. Refuses tags that match the tag format but
-    /// are not versions before anything is written.
+    /// newest release are not part of any section; tags that are no releases are ignored.
     pub fn released_sections(
         &self,
         include_other: bool,
         mut on_section: impl FnMut(&ReleaseNotes) -> std::io::Result<()>,
     ) -> Result<(), ProjectError> {
-        self.check_release_tags()?;
         let options = NotesOptions {
             include_other,
+            extra_types: self.changelog.types.clone(),
             ..NotesOptions::default()
         };
         let mut notes = ReleaseNotes::new("", "", "", options);
@@ -137,12 +144,11 @@ impl Project {
             let mut release: Option<(Version, &str)> = None;
             for tag in commit.tags() {
                 match self.classify(tag) {
-                    TagKind::Release(version) => {
+                    TagKind::Release(version) | TagKind::PreRelease(version) => {
                         if release.as_ref().is_none_or(|(best, _)| version > *best) {
                             release = Some((version, tag));
                         }
                     }
-                    // Refused above; one made during the walk is not a release either.
                     TagKind::Malformed | TagKind::Unrelated => {}
                 }
             }
@@ -161,7 +167,12 @@ impl Project {
             }
             if open {
                 let parsed = conventional::parse(commit.message_bytes());
-                notes.push(commit.sha(), &parsed);
+                notes.push_commit(
+                    commit.sha(),
+                    commit.parents(),
+                    &commit.author_name(),
+                    &parsed,
+                );
             }
             ControlFlow::Continue(())
         })?;

@@ -4,8 +4,12 @@
 
 mod changelog;
 mod error;
+mod files;
 mod history;
 mod name;
+mod propose;
+pub mod settings;
+mod tags;
 mod version;
 
 use std::path::{Path, PathBuf};
@@ -17,13 +21,19 @@ use relman_version::files::{VersionFileSpec, detect};
 use relman_version::scheme::Scheme;
 use relman_version::tag_format::TagFormat;
 
-pub use changelog::{ChangelogSettings, ChangelogSource, RenderedSection};
+pub use changelog::{
+    CHANGELOG_NAMES, ChangelogSettings, ChangelogSource, GENERATED_PLACEHOLDER, RenderedSection,
+    fragment_level,
+};
 pub use error::ProjectError;
+pub use files::LeftOut;
 pub use history::History;
+pub use propose::{KnownReleases, Proposal};
+pub use tags::{ReleaseTag, ignore_globs};
 pub use version::{CurrentVersion, NextVersion};
 
-use crate::config::{Config, VersionFileOption};
 use crate::environment::Environment;
+use settings::{ChangelogOptions, ForgeOptions, ProjectOptions, VersionFileOption};
 
 /// Default API of github.com.
 pub const GITHUB_API: &str = "https://api.github.com";
@@ -42,6 +52,11 @@ pub struct Project {
     pub tag_format: TagFormat,
     /// Files holding the version, the source of truth first; empty when tags hold it.
     pub version_files: Vec<VersionFileSpec>,
+    /// Detected files that were left out of `version_files`, and why.
+    pub left_out: Vec<LeftOut>,
+    /// The first release's version (`initial-version`, default `0.1.0`), for a project with no
+    /// release tag and no version file; `None` for a calendar scheme without the setting.
+    pub initial_version: Option<relman_version::version::Version>,
     pub changelog: ChangelogSettings,
     pub forge: Option<ForgeSettings>,
     /// Links for changelog entries, from the forge or the remote URL.
@@ -74,10 +89,15 @@ impl ForgeSettings {
 }
 
 impl Project {
-    /// Resolves the project of `repo` from `config` and detection.
-    pub fn resolve(repo: Repository, config: &Config) -> Result<Project, ProjectError> {
+    /// Resolves the project of `repo` from the config's settings and detection
+    /// (`Project::resolve` takes them from a whole config).
+    pub fn from_settings(
+        repo: Repository,
+        options: &ProjectOptions,
+        changelog: &ChangelogOptions,
+        forge: Option<&ForgeOptions>,
+    ) -> Result<Project, ProjectError> {
         let root = repo.work_tree().ok_or(ProjectError::Bare)?.to_owned();
-        let options = &config.project;
         let detection = detect(&root);
         let name = match &options.name {
             Some(name) => name.clone(),
@@ -104,11 +124,20 @@ impl Project {
                 .map_err(|error| ProjectError::Config(format!("tag format `{format}`: {error}")))?,
             None => {
                 let tags = repo.tag_names()?;
-                TagFormat::guess(tags.iter().map(String::as_str), &scheme).unwrap_or_else(|| {
-                    TagFormat::parse("v{version}").expect("a literal tag format parses")
-                })
+                TagFormat::guess(tags.iter().map(String::as_str), &scheme, Some(&name))
+                    .unwrap_or_else(|| {
+                        TagFormat::parse("v{version}").expect("a literal tag format parses")
+                    })
             }
         };
+        let initial_version = match &options.initial_version {
+            Some(text) => Some(scheme.parse(text).map_err(|error| {
+                ProjectError::Config(format!("initial-version `{text}`: {error}"))
+            })?),
+            // A calendar version has no natural first one: it needs a tag or a setting.
+            None => scheme.parse("0.1.0").ok(),
+        };
+        let detected_files = options.version_files.is_none();
         let version_files = match &options.version_files {
             Some(files) => files
                 .iter()
@@ -123,9 +152,9 @@ impl Project {
             None => detection.files,
         };
         let branch = options.branch.clone();
-        let changelog = changelog::settings(&root, &config.changelog)?;
+        let changelog = changelog::settings(&root, changelog)?;
         let remote_url = remote_url(&repo, &remote);
-        let configured_forge = config.forge.as_ref();
+        let configured_forge = forge;
         let links = match configured_forge.and_then(|forge| forge.repo.as_ref()) {
             Some(repo_name) => Some(Forge::new(
                 ForgeKind::GitHub,
@@ -168,7 +197,7 @@ impl Project {
                     token_env: token_env(None),
                 }),
         };
-        Ok(Project {
+        let mut project = Project {
             root,
             repo,
             name,
@@ -177,13 +206,19 @@ impl Project {
             scheme,
             tag_format,
             version_files,
+            left_out: Vec::new(),
+            initial_version,
             changelog,
             forge,
             links,
             pre_label: options.pre_label.clone(),
             secrets: options.secrets.clone(),
             ignore_tags: ignore_tags(&options.ignore_tags)?,
-        })
+        };
+        if detected_files {
+            project.settle_detected_files()?;
+        }
+        Ok(project)
     }
 
     /// The branch releases are cut from: `project.branch`, else the remote's default branch as
@@ -237,7 +272,7 @@ impl Project {
     pub fn towncrier(&self) -> Option<&TowncrierConfig> {
         match &self.changelog.source {
             ChangelogSource::Fragments(config) => Some(config),
-            ChangelogSource::Commits => None,
+            ChangelogSource::Commits | ChangelogSource::File | ChangelogSource::Github => None,
         }
     }
 }

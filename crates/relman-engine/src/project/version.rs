@@ -1,5 +1,5 @@
-//! The current version (from the version files, or the last release tag when there are none)
-//! and the next one.
+//! The current version (from the version files, or the last release tag when there are none;
+//! nothing released yet when there is neither) and the next one.
 
 use relman_git::Release;
 use relman_version::bump::{self, BumpOptions, Impact, Level};
@@ -17,6 +17,9 @@ pub struct CurrentVersion {
     pub source: String,
     /// Every version file's value (empty when the version comes from a tag).
     pub files: Vec<FoundVersion>,
+    /// Nothing was released yet (no release tag, no version file): `version` is `0.0.0` and the
+    /// first release is `initial-version`.
+    pub unreleased: bool,
 }
 
 /// How to compute a next version.
@@ -38,13 +41,23 @@ impl Project {
         previous: Option<&Release<Version>>,
     ) -> Result<CurrentVersion, ProjectError> {
         if self.version_files.is_empty() {
-            return match previous {
-                Some(release) => Ok(CurrentVersion {
+            return match (previous, &self.initial_version) {
+                (Some(release), _) => Ok(CurrentVersion {
                     version: release.version.clone(),
                     source: format!("tag {}", release.tag),
                     files: Vec::new(),
+                    unreleased: false,
                 }),
-                None => Err(ProjectError::NoVersion {
+                (None, Some(initial)) => Ok(CurrentVersion {
+                    version: self
+                        .scheme
+                        .parse("0.0.0")
+                        .unwrap_or_else(|_| initial.clone()),
+                    source: format!("no release yet: the first is {initial}"),
+                    files: Vec::new(),
+                    unreleased: true,
+                }),
+                (None, None) => Err(ProjectError::NoVersion {
                     format: self.tag_format.to_string(),
                 }),
             };
@@ -77,7 +90,28 @@ impl Project {
             version: first.clone(),
             source: first_found.path.display().to_string(),
             files: files.clone(),
+            unreleased: false,
         })
+    }
+
+    /// The current version as `relman check` accepts it: besides agreeing, the version files must
+    /// not be behind the last release (a bump from them would go back).
+    pub fn checked_current_version(
+        &self,
+        history: &super::History,
+    ) -> Result<CurrentVersion, ProjectError> {
+        let current = self.current_version(history.previous.as_ref())?;
+        if let (Some(release), Some(found)) = (&history.previous, current.files.first())
+            && current.version < release.version
+        {
+            return Err(ProjectError::FilesBehind {
+                file: found.path.display().to_string(),
+                version: current.version.to_string(),
+                last: release.version.to_string(),
+                tag: release.tag.clone(),
+            });
+        }
+        Ok(current)
     }
 
     /// The version `next.level` gives; `None` when `auto` finds nothing releasable.

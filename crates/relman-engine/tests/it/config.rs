@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use relman_engine::config::{Config, ConfigErrors};
-use relman_engine::steps::StepKind;
+use relman_engine::kinds::StepKind;
 
 fn errors(source: &str) -> ConfigErrors {
     Config::parse(Path::new("relman.toml"), source).expect_err("the config should be rejected")

@@ -240,7 +240,7 @@ fn cortex_cuts_a_release_branch_and_leaves_its_pipelines_to_people() {
     let push = position(&release, r#"push = "branch""#);
     let pick = position(
         &release,
-        r#"cherry-pick = "{args.commits}", if = "args.commits""#,
+        r#"cherry-pick = "{args.commits}", if = "args.commits != ''""#,
     );
     assert!(branch < push && push < pick);
     position(&release, r#"check = "milestone-closed""#);

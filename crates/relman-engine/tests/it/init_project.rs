@@ -44,7 +44,7 @@ fn poetry_project(messages: &[&str]) -> TestRepo {
     repo.write("demo/__init__.py", "__version__ = \"1.2.0\"\n");
     repo.write(
         "CHANGELOG.md",
-        "# Changelog\n\n## [1.2.0] - 2023-12-01\n\n- first\n\n## [1.1.0] - 2023-11-01\n\n- older\n",
+        "# Changelog\n\n## [1.2.0] - 2023-12-01\n\n### Features\n\n- first\n\n## [1.1.0] - 2023-11-01\n\n### Bug fixes\n\n- older\n",
     );
     repo.commit("chore: initial layout");
     repo.tag("v1.1.0");
@@ -122,26 +122,86 @@ fn a_conventional_poetry_project_gets_notes_from_commits_and_plans_its_release()
 }
 
 #[test]
-fn free_form_history_gets_a_manual_notes_step_that_the_commit_picks_up() {
-    let repo = poetry_project(&["Parse weeks", "Handle leap years", "Typo", "More"]);
+fn free_form_history_gets_the_list_of_its_changes() {
+    let repo = poetry_project(&[
+        "Parse weeks",
+        "Handle leap years",
+        "doc: typo",
+        "ignore: lint",
+    ]);
     let path = repo.path().join("relman.toml");
     let init = init::init(open(&repo), None, &path).unwrap();
-    // 2 of the 6 commits (the layout and the first fix) are conventional.
+    // 2 of the 6 commits (the layout and the first fix) are conventional: `doc:` and `ignore:`
+    // are not Conventional Commits types.
     assert_eq!(init.detection.commits.percent(), 33);
-    assert_eq!(init.detection.changelog.style, ChangelogStyle::Manual);
+    assert_eq!(init.detection.changelog.style, ChangelogStyle::Commits);
     let text = &unwrapped(&init.text);
     for expected in [
-        "only 33% of the last 6 commits are conventional",
-        "# from = \"fragments\"\n",
-        "manual = \"Write the notes of {version} at the top of CHANGELOG.md.\"\n",
-        "commit = \"Release {version}\"\nadd = [\"CHANGELOG.md\"]\n",
+        "33% of the last 6 commits are conventional",
+        "the list of changes since the last release",
+        "from = \"commits\"\n",
+        "changelog = \"update\"\n",
         "default = \"patch\"",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     let plan = plan_release(&repo, &init.config);
     assert_eq!(plan.frozen.version, "1.2.1");
-    assert!(plan.steps.iter().any(|step| step.kind == "manual"));
+    let changelog = plan
+        .steps
+        .iter()
+        .find(|step| step.kind == "changelog")
+        .expect("a changelog step");
+    let diff = format!("{:?}", changelog.effects);
+    for line in [
+        "### Changes",
+        "- ignore: lint",
+        "- doc: typo",
+        "- Handle leap years",
+        "- Parse weeks",
+    ] {
+        assert!(diff.contains(line), "missing {line:?} in {diff}");
+    }
+    assert!(!diff.contains("No notable changes"), "{diff}");
+}
+
+#[test]
+fn a_hand_written_changelog_is_promoted_in_its_own_style() {
+    let repo = poetry_project(&["Parse weeks"]);
+    repo.write(
+        "CHANGES.rst",
+        "Changes\n=======\n\nUnreleased\n----------\n\n- Parse ISO weeks.\n\n1.2.0 (2023-12-01)\n------------------\n\n- First.\n",
+    );
+    repo.git(&["rm", "-q", "CHANGELOG.md"]);
+    repo.commit("Keep the changes by hand");
+    repo.push(&["main"]);
+    let path = repo.path().join("relman.toml");
+    let init = init::init(open(&repo), None, &path).unwrap();
+    assert_eq!(init.detection.changelog.style, ChangelogStyle::File);
+    assert_eq!(init.detection.changelog.file, "CHANGES.rst");
+    let text = &unwrapped(&init.text);
+    for expected in [
+        "it is written by hand, so a release promotes its unreleased section",
+        "file = \"CHANGES.rst\"\nfrom = \"file\"\n",
+        "changelog = \"update\"\nedit = true\n",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let plan = plan_release(&repo, &init.config);
+    assert_eq!(plan.frozen.version, "1.2.1");
+    let diff = plan
+        .steps
+        .iter()
+        .flat_map(|step| &step.effects)
+        .find_map(|effect| match effect {
+            Effect::File { path, diff } if path.ends_with("CHANGES.rst") => Some(diff.clone()),
+            _ => None,
+        })
+        .expect("a diff of CHANGES.rst");
+    assert!(
+        diff.contains("+1.2.1 (2024-01-01)\n+------------------\n"),
+        "{diff}"
+    );
 }
 
 #[test]
@@ -216,8 +276,10 @@ fn a_towncrier_config_means_fragments() {
     assert!(text.contains("fragments live in changes"), "{text}");
     assert!(text.contains("from = \"fragments\"\n"), "{text}");
     assert!(text.contains("no release tags yet"), "{text}");
+    // `auto` from the fragments: a `feature` calls for a minor release.
+    assert!(text.contains("default = \"auto\""), "{text}");
     let plan = plan_release(&repo, &init.config);
-    assert_eq!(plan.frozen.version, "0.1.1");
+    assert_eq!(plan.frozen.version, "0.2.0");
     let news = plan
         .steps
         .iter()

@@ -153,3 +153,64 @@ fn a_plan_with_awkward_numbers_keeps_its_checksum_through_the_journal() {
     let reason = fixture.resume(false).paused();
     assert!(reason.contains("Check"), "{reason}");
 }
+
+#[test]
+fn a_journal_whose_undos_reach_outside_the_checkout_or_run_a_command_is_refused() {
+    // `abort` acts on the undos: a path edited to climb out of the checkout, or a command
+    // slipped in, must never reach it.
+    let (fixture, text) = paused_journal();
+    let path = fixture.repo.path().join(".git/relman/journal.json");
+    let original: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let undos = original["steps"][0]["undo"].as_array().unwrap();
+    assert!(
+        undos.iter().any(|undo| undo["undo"] == "restore-file"),
+        "the bump records its file: {undos:?}"
+    );
+    let outside = fixture.repo.path().parent().unwrap().join("outside.txt");
+    fs_err::write(&outside, "a person's file\n").unwrap();
+    let cases: [(&str, serde_json::Value); 4] = [
+        (
+            "names `../outside.txt`, outside the checkout",
+            serde_json::json!({"undo": "restore-file", "path": "../outside.txt", "content": "x"}),
+        ),
+        (
+            "outside the checkout",
+            serde_json::json!({"undo": "restore-file", "path": outside, "content": "x"}),
+        ),
+        (
+            "names `a/../../x`, outside the checkout",
+            serde_json::json!({"undo": "restore-index", "paths": ["a/../../x"]}),
+        ),
+        (
+            "records a command to undo it, which only relman 0.1.0 wrote",
+            serde_json::json!({"undo": "command", "argv": ["touch", "pwned"], "cwd": "."}),
+        ),
+    ];
+    for (expected, undo) in cases {
+        let mut edited = original.clone();
+        edited["steps"][0]["undo"]
+            .as_array_mut()
+            .unwrap()
+            .push(undo);
+        fs_err::write(&path, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+        let error = fixture.try_abort().unwrap_err();
+        assert!(
+            matches!(&error, RunError::Journal(JournalError::Inconsistent { detail, .. })
+                if detail.contains(expected)),
+            "{expected}: {error:?}"
+        );
+    }
+    assert_eq!(
+        fs_err::read_to_string(&outside).unwrap(),
+        "a person's file\n"
+    );
+    assert!(!fixture.repo.path().join("pwned").exists());
+    // A path inside, however written, is the checkout's.
+    let mut edited = original.clone();
+    edited["steps"][0]["undo"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"undo": "restore-index", "paths": ["./a/../VERSION"]}));
+    fs_err::write(&path, serde_json::to_string_pretty(&edited).unwrap()).unwrap();
+    assert!(journal::parse(&path, &fs_err::read_to_string(&path).unwrap()).is_ok());
+}

@@ -1,9 +1,11 @@
 //! Integration tests of relman-engine.
 
+mod changelog_sources;
 mod config;
 mod crash_git;
 mod init;
 mod init_project;
+mod journal_format;
 mod journal_integrity;
 mod remote_announce;
 mod remote_checks;
@@ -17,3 +19,4 @@ mod remote_release;
 mod remote_support;
 mod remote_verify;
 mod towncrier_name;
+mod versions_property;

@@ -156,8 +156,16 @@ fn missing_webhooks_and_refused_requests_say_what_to_do() {
         ),
     );
     fixture.set_var("SLACK_WEBHOOK_URL", "");
+    // The plan says so before anything runs.
+    let error = fixture.try_plan("slack").unwrap_err().to_string();
+    assert!(
+        error.contains("`SLACK_WEBHOOK_URL` is not set (the Slack webhook URL)"),
+        "{error}"
+    );
+    // A variable gone between the plan and the run: the step says so.
+    fixture.set_var("SLACK_WEBHOOK_URL", &recorder.slack_webhook_url());
     let plan = fixture.plan("slack");
-    assert!(effects_text(&plan, 1).contains("`SLACK_WEBHOOK_URL` is not set"));
+    fixture.set_var("SLACK_WEBHOOK_URL", "");
     let (_, message, hint) = fixture.start(&plan).failed();
     assert!(
         message.contains("`SLACK_WEBHOOK_URL` is not set"),

@@ -95,7 +95,7 @@ fn milestones_and_blocker_labels() {
     let (passed, detail) = verdict(&fixture);
     assert_eq!(passed, Some(false));
     assert!(
-        detail.contains("1 open item(s): #1 Crash on empty input"),
+        detail.contains("1 open item: #1 Crash on empty input"),
         "{detail}"
     );
 
@@ -126,7 +126,7 @@ fn milestones_and_blocker_labels() {
     let plan = fixture.plan("label");
     let text = effects_text(&plan, 1);
     assert!(
-        text.contains("1 open issue(s) or pull request(s) labelled `release blocker`: #"),
+        text.contains("1 open issue or pull request labelled `release blocker`: #"),
         "{text}"
     );
     assert!(text.contains("Data loss"), "{text}");
@@ -158,7 +158,7 @@ fn waiting_for_checks_re_runs_failed_jobs_within_the_allowance() {
         text.contains(&format!("commits/{head}/check-runs")),
         "{text}"
     );
-    assert!(text.contains("re-run up to 1 time(s)"), "{text}");
+    assert!(text.contains("re-run up to 1 time"), "{text}");
     assert_eq!(github.api().request_count(), 0);
 
     fixture.start(&plan).assert_done();

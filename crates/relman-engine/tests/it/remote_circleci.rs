@@ -92,8 +92,16 @@ fn a_failed_workflow_or_a_missing_token_fails_the_step() {
     circleci.set_workflows(&[("build", "success"), ("deploy", "failed")]);
     let mut fixture = fixture(&github, &circleci);
     fixture.set_var("CIRCLE_TOKEN", "");
+    // The plan says so before anything runs.
+    let error = fixture.try_plan("ship").unwrap_err().to_string();
+    assert!(
+        error.contains("`CIRCLE_TOKEN` is not set (the CircleCI token)"),
+        "{error}"
+    );
+    // A token gone between the plan and the run: the step says so.
+    fixture.set_var("CIRCLE_TOKEN", FakeCircleCi::TOKEN);
     let plan = fixture.plan("ship");
-    assert!(effects_text(&plan, 1).contains("no CircleCI token: set `CIRCLE_TOKEN`"));
+    fixture.set_var("CIRCLE_TOKEN", "");
     let (_, message, hint) = fixture.start(&plan).failed();
     assert!(
         message.contains("no CircleCI token: set `CIRCLE_TOKEN`"),

@@ -64,18 +64,25 @@ fn one_email_with_the_changelog_and_none_again_after_a_crash() {
 #[test]
 fn without_an_smtp_server_the_plan_says_so_and_the_step_fails_with_a_hint() {
     let github = fake_github();
-    let fixture = Fixture::new(&format!(
+    let mut fixture = Fixture::new(&format!(
         "{}{}\nfrom = \"Release Bot <bot@example.org>\"\n",
         header(&github),
         STEPS.trim_end()
     ));
+    let error = fixture.try_plan("ship").unwrap_err().to_string();
+    assert!(
+        error.contains("`RELMAN_SMTP_URL` is not set (the SMTP server's URL)"),
+        "{error}"
+    );
+    // Set when planned, gone when the step runs: the step says so.
+    fixture.set_var("RELMAN_SMTP_URL", "smtp://127.0.0.1:9");
     let plan = fixture.plan("ship");
     let text = effects_text(&plan, 1);
-    assert!(text.contains("`RELMAN_SMTP_URL` is not set"), "{text}");
     assert!(
         text.contains("from Release Bot <bot@example.org>"),
         "{text}"
     );
+    fixture.set_var("RELMAN_SMTP_URL", "");
     let (_, message, hint) = fixture.start(&plan).failed();
     assert!(
         message.contains("`RELMAN_SMTP_URL` is not set"),

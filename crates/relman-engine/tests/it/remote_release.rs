@@ -257,8 +257,15 @@ fn a_missing_token_or_a_refusing_forge_fails_the_step_with_what_github_said() {
     let github = fake_github();
     let mut fixture = release_only(&github, "publish");
     fixture.set_var("GITHUB_TOKEN", "");
+    let error = fixture.try_plan("ship").unwrap_err().to_string();
+    assert!(
+        error.contains("no forge token: `GITHUB_TOKEN` or `GH_TOKEN` is not set"),
+        "{error}"
+    );
+    // A token gone between the plan and the run: the step says what GitHub needs.
+    fixture.set_var("GITHUB_TOKEN", FakeGitHub::TOKEN);
     let plan = fixture.plan("ship");
-    assert!(effects_text(&plan, 1).contains("no GitHub token: set `GITHUB_TOKEN` or `GH_TOKEN`"));
+    fixture.set_var("GITHUB_TOKEN", "");
     let ran = fixture.start(&plan);
     let (step, message, hint) = ran.failed();
     assert_eq!(step, 1);

@@ -243,8 +243,19 @@ fn a_private_image_is_verified_with_the_login_from_the_environment() {
         "[[workflow.ship.step]]\nverify = \"oci\"\nimage = \"{}/team/app\"\nusername-env = \"REGISTRY_USER\"\npassword-env = \"REGISTRY_PASSWORD\"\ntimeout = \"1s\"\ninterval = \"200ms\"\n",
         registry.host()
     ));
-    // The login may exist only where the release runs: the plan is made without it.
+    // The plan names the login it lacks before anything runs.
+    let error = fixture.try_plan("ship").unwrap_err().to_string();
+    assert!(
+        error.contains("`REGISTRY_USER` is not set (the registry user name)")
+            && error.contains("`REGISTRY_PASSWORD` is not set (the registry password)"),
+        "{error}"
+    );
+    // A login gone between the plan and the run: the step says so.
+    fixture.set_var("REGISTRY_USER", "ci");
+    fixture.set_var("REGISTRY_PASSWORD", "LEAKCHECKregistry");
     let plan = fixture.plan("ship");
+    fixture.set_var("REGISTRY_USER", "");
+    fixture.set_var("REGISTRY_PASSWORD", "");
     let (_, message, hint) = fixture.start(&plan).failed();
     assert!(
         message.contains("`REGISTRY_USER` and `REGISTRY_PASSWORD`"),

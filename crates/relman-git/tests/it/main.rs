@@ -28,10 +28,11 @@ pub fn open_at(repo: &TestRepo, dir: &Path) -> Repository {
         .with_envs(repo.env_vars())
 }
 
-/// Release tags are `vSEMVER`; a `v` tag that does not parse is malformed; others are unrelated.
+/// Release tags are `vSEMVER` (pre-releases told apart); a `v` tag that does not parse is malformed; others are unrelated.
 pub fn semver_tag(name: &str) -> TagKind<semver::Version> {
     match name.strip_prefix('v') {
         Some(version) => match semver::Version::parse(version) {
+            Ok(version) if !version.pre.is_empty() => TagKind::PreRelease(version),
             Ok(version) => TagKind::Release(version),
             Err(_) => TagKind::Malformed,
         },

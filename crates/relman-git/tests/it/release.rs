@@ -29,6 +29,13 @@ fn since(
     (release, commits, warnings.into_inner())
 }
 
+/// `git rev-list REVS...`, sorted.
+fn rev_list(repo: &TestRepo, revs: &[&str]) -> Vec<String> {
+    let mut args = vec!["rev-list"];
+    args.extend_from_slice(revs);
+    sorted(repo.git(&args).lines().map(str::to_owned).collect())
+}
+
 fn sorted(mut shas: Vec<String>) -> Vec<String> {
     shas.sort();
     shas
@@ -332,4 +339,77 @@ fn many_loose_release_tags() {
     let (release, commits, _) = since(&repo, &open(&repo));
     assert_eq!(release.unwrap().tag, "v0.249.0");
     assert_eq!(commits.len(), 50);
+}
+
+#[test]
+fn commits_a_higher_release_branch_tag_reaches_are_not_unreleased() {
+    // helm's shape: `release-4.2` forks from main, gets the 4.2.0 tag and is never merged back;
+    // main's last reachable release stays 4.1.0.
+    let repo = TestRepo::new();
+    repo.commit("feat: base");
+    repo.tag("v4.1.0");
+    let shipped = repo.commit("feat: shipped in 4.2.0");
+    repo.git(&["switch", "--quiet", "-c", "release-4.2"]);
+    repo.commit("chore: bump to 4.2.0");
+    repo.tag("v4.2.0");
+    repo.commit("fix: only on the release branch");
+    repo.tag("v4.2.1");
+    repo.git(&["switch", "--quiet", "main"]);
+    let new = repo.commit("feat: after the branch point");
+
+    let (release, commits, _) = since(&repo, &open(&repo));
+    assert_eq!(release.unwrap().tag, "v4.1.0");
+    assert_eq!(commits, [new], "{shipped} shipped in v4.2.0");
+    assert_eq!(
+        sorted(commits),
+        rev_list(&repo, &["HEAD", "^v4.1.0", "^v4.2.0", "^v4.2.1"])
+    );
+}
+
+#[test]
+fn a_pre_release_the_project_moved_past_is_not_the_last_release() {
+    // httpx's shape: `1.0.0-beta.0` was tagged on main, then 0.x releases went on from it.
+    let repo = TestRepo::new();
+    repo.commit("feat: one");
+    repo.tag("v0.18.0");
+    repo.commit("feat: the 1.0 beta");
+    repo.tag("v1.0.0-beta.0");
+    repo.commit("fix: back on 0.x");
+    repo.tag_annotated("v0.28.1", "0.28.1");
+    let head = repo.commit("fix: unreleased");
+
+    let (release, commits, _) = since(&repo, &open(&repo));
+    assert_eq!(release.unwrap().tag, "v0.28.1");
+    assert_eq!(commits, [head]);
+
+    // A pre-release newer than the last final release is the last release.
+    repo.tag("v1.0.0-rc.1");
+    let after = repo.commit("fix: after the rc");
+    let (release, commits, _) = since(&repo, &open(&repo));
+    assert_eq!(release.unwrap().tag, "v1.0.0-rc.1");
+    assert_eq!(commits, [after]);
+}
+
+#[test]
+fn merges_with_a_higher_tag_elsewhere_deliver_each_commit_once() {
+    let repo = TestRepo::new();
+    let base = repo.commit("feat: base");
+    repo.tag("v1.0.0");
+    repo.git(&["switch", "--quiet", "-c", "feature"]);
+    repo.commit("feat: on feature");
+    repo.git(&["switch", "--quiet", "-c", "release-2.0", &base]);
+    repo.commit("feat: 2.0 only");
+    repo.tag("v2.0.0");
+    repo.git(&["switch", "--quiet", "main"]);
+    repo.commit("fix: on main");
+    repo.git(&["merge", "--quiet", "--no-ff", "--no-edit", "feature"]);
+    repo.commit("fix: after the merge");
+
+    let (release, commits, _) = since(&repo, &open(&repo));
+    assert_eq!(release.unwrap().tag, "v1.0.0");
+    assert_eq!(commits.len(), 4, "no commit twice: {commits:?}");
+    assert_eq!(
+        sorted(commits),
+        rev_list(&repo, &["HEAD", "^v1.0.0", "^v2.0.0"])
+    );
 }

@@ -121,11 +121,77 @@ fn branches_switch_and_resets() {
         1,
         "the undone change stays staged"
     );
-    git.reset_hard(&second).unwrap();
+    git.move_branch("main", &second, &first).unwrap();
+    git.reset_paths("HEAD", &["a.txt"]).unwrap();
+    git.checkout_paths("HEAD", &["a.txt"]).unwrap();
     assert_eq!(repo.read("a.txt"), "2");
 
     repo.write("a.txt", "edited");
     git.checkout_paths("HEAD", &["a.txt"]).unwrap();
     assert_eq!(repo.read("a.txt"), "2");
     assert!(git.status().unwrap().is_clean());
+}
+
+/// What abort and the release commit rely on: what is staged, a commit of given paths that
+/// leaves the rest staged, index entries put back without touching the work tree, and a branch
+/// moved only from where relman left it.
+#[test]
+fn the_index_is_read_committed_by_path_and_put_back() {
+    let repo = TestRepo::new();
+    let first = repo.commit_file("a.txt", "1\n", "one");
+    let git = open(&repo);
+    repo.write("staged.txt", "mine\n");
+    repo.git(&["add", "staged.txt"]);
+    let staged = git.staged_entries().unwrap();
+    assert_eq!(staged.len(), 1);
+    let entry = staged[std::path::Path::new("staged.txt")].clone().unwrap();
+    assert_eq!(entry.mode, "100644");
+
+    // A release commit of `a.txt` and a new file: what was staged stays staged, out of it.
+    repo.write("a.txt", "2\n");
+    repo.write("new.txt", "new\n");
+    assert_eq!(
+        git.indexed_paths(&["a.txt", "new.txt"]).unwrap(),
+        [std::path::PathBuf::from("a.txt")]
+    );
+    git.add_intent(&["new.txt"]).unwrap();
+    let release = git
+        .commit_paths("Release", None, &["a.txt", "new.txt"])
+        .unwrap();
+    assert_eq!(
+        repo.git(&["show", "--name-only", "--format=", "HEAD"]),
+        "a.txt\nnew.txt"
+    );
+    assert_eq!(repo.git(&["status", "--porcelain"]), "A  staged.txt");
+    assert_eq!(
+        git.changed_between(&first, &release).unwrap(),
+        [std::path::PathBuf::from("a.txt"), "new.txt".into()]
+    );
+
+    // Moving back: refused unless the branch is where relman left it; the work tree stays.
+    assert!(git.move_branch("main", &first, "HEAD~0^").is_err());
+    git.move_branch("main", &first, &release).unwrap();
+    assert_eq!(repo.head(), first);
+    assert_eq!(repo.read("a.txt"), "2\n");
+    git.reset_paths(&first, &["a.txt", "new.txt"]).unwrap();
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        " M a.txt\nA  staged.txt\n?? new.txt"
+    );
+    // `staged.txt` differs too: `first` has no such file.
+    assert_eq!(
+        git.worktree_differs(&first, &["a.txt", "staged.txt", "new.txt"])
+            .unwrap(),
+        [std::path::PathBuf::from("a.txt"), "staged.txt".into()]
+    );
+
+    // An entry put back as it was staged, and one removed from the index.
+    git.set_index_entries(&[("a.txt".into(), Some(entry)), ("staged.txt".into(), None)])
+        .unwrap();
+    assert_eq!(repo.git(&["show", ":a.txt"]), "mine");
+    assert_eq!(
+        repo.git(&["status", "--porcelain"]),
+        "MM a.txt\n?? new.txt\n?? staged.txt"
+    );
+    assert!(!git.on_remote_branch(&first).unwrap());
 }

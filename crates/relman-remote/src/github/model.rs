@@ -56,6 +56,28 @@ pub struct NewRelease {
     pub prerelease: bool,
 }
 
+/// The body of "generate release notes": GitHub lists the pull requests merged between the
+/// previous tag (by default the one before `tag_name`) and the tag (or `target_commitish` when the
+/// tag does not exist yet), grouped as the repository's `.github/release.yml` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotesRequest {
+    pub tag_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_commitish: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_tag_name: Option<String>,
+    /// Another configuration file than `.github/release.yml`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub configuration_file_path: Option<String>,
+}
+
+/// Generated release notes: a title and a Markdown body.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GeneratedNotes {
+    pub name: String,
+    pub body: String,
+}
+
 /// The body of "update a release": only the fields set are changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ReleaseUpdate {

@@ -8,7 +8,7 @@ use super::{Call, GitHub, GitHubError, Repo, decode_json, decode_nothing};
 use crate::http::url::encode_component;
 use crate::http::{ErrorKind, Method, TransportKind};
 
-use super::model::{Asset, NewRelease, Release, ReleaseUpdate};
+use super::model::{Asset, GeneratedNotes, NewRelease, NotesRequest, Release, ReleaseUpdate};
 
 /// The content type GitHub should serve an asset with, from its file name.
 pub fn content_type_for(name: &str) -> &'static str {
@@ -100,6 +100,19 @@ impl GitHub {
         let request = self
             .repo_request(Method::Post, repo, "releases")
             .json_of(release);
+        self.call(request, decode_json)
+    }
+
+    /// GitHub's generated notes for a release (`POST /releases/generate-notes`, which honours
+    /// `.github/release.yml`); nothing is created.
+    pub fn generate_release_notes(
+        &self,
+        repo: &Repo,
+        request: &NotesRequest,
+    ) -> Call<'_, GeneratedNotes> {
+        let request = self
+            .repo_request(Method::Post, repo, "releases/generate-notes")
+            .json_of(request);
         self.call(request, decode_json)
     }
 

@@ -20,6 +20,7 @@
 //! ```
 
 mod ci_handlers;
+mod notes_handlers;
 pub mod openapi;
 mod repo_handlers;
 mod routes;
@@ -460,6 +461,15 @@ impl FakeGitHub {
             pull.merged_at = Some(now);
             pull.merge_commit_sha = Some("f".repeat(40));
             pull.merge_method = Some("merge".to_owned());
+        });
+    }
+
+    /// Puts labels on a pull request (as a person would on GitHub); generated release notes
+    /// group and exclude pull requests by them.
+    pub fn label_pull_request(&self, repo: &str, number: u64, labels: &[&str]) {
+        self.edit_pull(repo, number, |pull, _| {
+            pull.labels
+                .extend(labels.iter().map(|label| (*label).to_owned()));
         });
     }
 

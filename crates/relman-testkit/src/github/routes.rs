@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::openapi::subset;
 use super::state::State;
-use super::{ci_handlers, repo_handlers};
+use super::{ci_handlers, notes_handlers, repo_handlers};
 use crate::http_server::{FakeResponse, RecordedRequest, decode};
 
 /// What a handler gets.
@@ -254,6 +254,7 @@ fn route(operation_id: &str, state: &mut State, context: &Context<'_>) -> FakeRe
         }
         "repos/list-releases" => repo_handlers::list_releases(state, context),
         "repos/create-release" => repo_handlers::create_release(state, context),
+        "repos/generate-release-notes" => notes_handlers::generate_notes(state, context),
         "repos/get-release-by-tag" => repo_handlers::release_by_tag(state, context),
         "repos/get-release" => repo_handlers::get_release(state, context),
         "repos/update-release" => repo_handlers::update_release(state, context),

@@ -143,22 +143,12 @@ impl<'t> Document<'t> {
 
     /// The section of `version` (or of a name such as `Unreleased`), if the file has one.
     pub fn find_section(&self, version: &str) -> Option<Section<'t>> {
-        let wanted = version.trim();
-        let wanted = strip_v(wanted).unwrap_or(wanted);
-        if wanted.is_empty() {
-            return None;
-        }
-        let matching: Vec<usize> = (0..self.headings.len())
-            .filter(|&index| find_token(&self.headings[index].text, wanted).is_some())
-            .collect();
-        let release = matching.iter().copied().find(|&index| self.releases[index]);
-        let index = release.or_else(|| {
-            matching
-                .iter()
-                .copied()
-                .min_by_key(|&index| (self.headings[index].level, index))
-        })?;
-        Some(self.section(index))
+        self.find_index(version).map(|index| self.section(index))
+    }
+
+    /// Every release's section, in file order.
+    pub fn release_sections(&self) -> Vec<Section<'t>> {
+        self.releases().map(|index| self.section(index)).collect()
     }
 
     /// Where a new section goes; see the module documentation.
@@ -180,6 +170,48 @@ impl<'t> Document<'t> {
     /// The text with `section` inserted at [`Document::insertion_point`].
     pub fn insert_section(&self, section: &str, start_marker: Option<&str>) -> String {
         splice(self.text, self.insertion_point(start_marker), section)
+    }
+
+    /// The index of the heading [`Document::find_section`] picks for `version`.
+    pub(crate) fn find_index(&self, version: &str) -> Option<usize> {
+        let wanted = version.trim();
+        let wanted = strip_v(wanted).unwrap_or(wanted);
+        if wanted.is_empty() {
+            return None;
+        }
+        let matching: Vec<usize> = (0..self.headings.len())
+            .filter(|&index| find_token(&self.headings[index].text, wanted).is_some())
+            .collect();
+        let release = matching.iter().copied().find(|&index| self.releases[index]);
+        release.or_else(|| {
+            matching
+                .iter()
+                .copied()
+                .min_by_key(|&index| (self.headings[index].level, index))
+        })
+    }
+
+    pub(crate) fn text(&self) -> &'t str {
+        self.text
+    }
+
+    pub(crate) fn headings(&self) -> &[Heading] {
+        &self.headings
+    }
+
+    pub(crate) fn is_release(&self, index: usize) -> bool {
+        self.releases[index]
+    }
+
+    /// The version a heading holds, as written (without a leading `v`).
+    pub(crate) fn version_of(&self, index: usize) -> Option<&str> {
+        let range = self.versions[index].clone()?;
+        Some(&self.headings[index].text[range])
+    }
+
+    /// The section of the heading at `index`.
+    pub(crate) fn section_at(&self, index: usize) -> Section<'t> {
+        self.section(index)
     }
 
     fn releases(&self) -> impl Iterator<Item = usize> + '_ {
@@ -299,7 +331,7 @@ pub fn require_section<'t>(
 
 /// Inserts `section` at `at` (a line start), after the blank lines there, with one blank line on
 /// each side and the text's line endings.
-fn splice(text: &str, at: usize, section: &str) -> String {
+pub(crate) fn splice(text: &str, at: usize, section: &str) -> String {
     let newline = if uses_crlf(text) { "\r\n" } else { "\n" };
     let mut at = at;
     loop {
@@ -336,7 +368,7 @@ fn splice(text: &str, at: usize, section: &str) -> String {
     out
 }
 
-fn uses_crlf(text: &str) -> bool {
+pub(crate) fn uses_crlf(text: &str) -> bool {
     text.find('\n')
         .is_some_and(|at| at > 0 && text.as_bytes()[at - 1] == b'\r')
 }
@@ -417,12 +449,16 @@ fn starts_token(bytes: &[u8], index: usize) -> bool {
     if before > 0 && matches!(bytes[before - 1], b'v' | b'V') {
         before -= 1;
     }
+    // The second end of a range (`v1.1.0...v1.2.0` in a compare link).
+    if before >= 2 && bytes[before - 1] == b'.' && bytes[before - 2] == b'.' {
+        return true;
+    }
     before == 0 || !(is_word_byte(bytes[before - 1]) || bytes[before - 1] == b'.')
 }
 
 /// Where `wanted` occurs in `text` as a whole token: not inside a longer number or word, possibly
 /// after a `v`, and not followed by more version (`.1`, `-rc.1`, `+build`).
-fn find_token(text: &str, wanted: &str) -> Option<usize> {
+pub(crate) fn find_token(text: &str, wanted: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(found) = find_ignore_ascii_case(&text[from..], wanted) {

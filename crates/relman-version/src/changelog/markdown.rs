@@ -19,13 +19,15 @@
 //! short commit ids are shown as plain text. A breaking change shows its description and, when the
 //! `BREAKING CHANGE` footer says more, the footer's text indented under it. "Other" entries show
 //! the commit's subject as written. A release with nothing notable still gets a heading and a line
-//! saying so.
+//! saying so. A release whose commits are mostly not conventional lists its changes instead
+//! (`### Changes`, then `### Dependencies`), pull requests by title, each linked.
 //!
 //! No template engine runs here: the full-history changelog renders thousands of sections, and
 //! this writer costs about what copying the text costs.
 
 use std::fmt::{self, Write};
 
+use super::changes::Change;
 use super::links::{Forge, ForgeKind};
 use super::notes::{Entry, Group, ReleaseNotes};
 
@@ -52,6 +54,42 @@ pub fn write_section(
         out.write_str(NO_CHANGES)?;
         return out.write_str("\n");
     }
+    write_groups(out, notes, forge)
+}
+
+/// The section without its heading: the groups, or the list of changes (for the body of a new
+/// section in a file a person keeps); empty when nothing is notable.
+pub fn render_body(notes: &ReleaseNotes, forge: Option<&Forge>) -> String {
+    let mut out = String::with_capacity(notes.len() * 160);
+    if !notes.is_empty() {
+        let _ = write_groups(&mut out, notes, forge);
+    }
+    out.trim_start_matches('\n').to_owned()
+}
+
+/// The list of changes alone, one line each, dependency updates last, without headings (for
+/// files whose heading levels relman does not know, reStructuredText ones).
+pub fn render_change_list(notes: &ReleaseNotes, forge: Option<&Forge>) -> String {
+    let mut out = String::new();
+    for change in notes.changes().changes() {
+        let _ = write_change(&mut out, change, forge);
+    }
+    out
+}
+
+fn write_groups(out: &mut impl Write, notes: &ReleaseNotes, forge: Option<&Forge>) -> fmt::Result {
+    if notes.lists_changes() {
+        let mut dependencies = false;
+        out.write_str("\n### Changes\n\n")?;
+        for change in notes.changes().changes() {
+            if change.dependency && !dependencies {
+                dependencies = true;
+                out.write_str("\n### Dependencies\n\n")?;
+            }
+            write_change(out, change, forge)?;
+        }
+        return Ok(());
+    }
     for (group, entries) in notes.groups() {
         out.write_str("\n### ")?;
         out.write_str(group.title())?;
@@ -61,6 +99,13 @@ pub fn write_section(
         }
     }
     Ok(())
+}
+
+/// The section's heading line alone, ending with one newline.
+pub fn render_heading(notes: &ReleaseNotes, forge: Option<&Forge>) -> String {
+    let mut out = String::with_capacity(128);
+    let _ = write_heading(&mut out, notes, forge);
+    out
 }
 
 fn write_heading(out: &mut impl Write, notes: &ReleaseNotes, forge: Option<&Forge>) -> fmt::Result {
@@ -82,6 +127,31 @@ fn write_heading(out: &mut impl Write, notes: &ReleaseNotes, forge: Option<&Forg
     out.write_str("\n")
 }
 
+fn write_change(out: &mut impl Write, change: Change<'_>, forge: Option<&Forge>) -> fmt::Result {
+    out.write_str("- ")?;
+    out.write_str(change.title)?;
+    write_pr(out, change.pr_number, forge)?;
+    out.write_str("\n")
+}
+
+fn write_pr(out: &mut impl Write, number: Option<u64>, forge: Option<&Forge>) -> fmt::Result {
+    let Some(number) = number else {
+        return Ok(());
+    };
+    let sigil = match forge.map(Forge::kind) {
+        Some(ForgeKind::GitLab) => "!",
+        _ => "#",
+    };
+    match forge {
+        Some(forge) => {
+            write!(out, " ([{sigil}{number}](")?;
+            forge.write_pr_url(out, number)?;
+            out.write_str("))")
+        }
+        None => write!(out, " ({sigil}{number})"),
+    }
+}
+
 fn write_entry(
     out: &mut impl Write,
     group: Group,
@@ -99,20 +169,7 @@ fn write_entry(
         }
         out.write_str(entry.description())?;
     }
-    if let Some(number) = entry.pr_number() {
-        let sigil = match forge.map(Forge::kind) {
-            Some(ForgeKind::GitLab) => "!",
-            _ => "#",
-        };
-        match forge {
-            Some(forge) => {
-                write!(out, " ([{sigil}{number}](")?;
-                forge.write_pr_url(out, number)?;
-                out.write_str("))")?;
-            }
-            None => write!(out, " ({sigil}{number})")?,
-        }
-    }
+    write_pr(out, entry.pr_number(), forge)?;
     if !entry.short_sha().is_empty() {
         out.write_str(" (")?;
         match forge {

@@ -11,9 +11,13 @@
 //! "Reverts". Other conventional types (docs, chore, ci…) and non-conventional messages go to
 //! "Other" when [`NotesOptions::include_other`] is set, and are left out otherwise. Merge commits
 //! are always left out: the commits they merge are in the history themselves.
+//!
+//! A release whose commits are mostly not Conventional Commits gets the list of its changes
+//! instead ([`super::changes`]): pull request titles, commit subjects, dependency updates last.
 
 use std::borrow::Cow;
 
+use super::changes::ChangeList;
 use crate::conventional::{Commit, Kind};
 
 /// The groups of a release's notes, in the order they are rendered.
@@ -79,12 +83,14 @@ impl Group {
 }
 
 /// Choices that shape the notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotesOptions {
     /// Keep non-releasable conventional types and non-conventional commits, in "Other".
     pub include_other: bool,
     /// Length of the short commit id shown in entries.
     pub short_sha_len: usize,
+    /// Conventional Commits types the project uses besides the standard ones.
+    pub extra_types: Vec<String>,
 }
 
 impl Default for NotesOptions {
@@ -92,6 +98,7 @@ impl Default for NotesOptions {
         NotesOptions {
             include_other: false,
             short_sha_len: 7,
+            extra_types: Vec::new(),
         }
     }
 }
@@ -253,6 +260,8 @@ pub struct ReleaseNotes {
     /// The text of every entry, one after the other.
     text: String,
     groups: [Vec<Stored>; 6],
+    /// Every change, for releases whose commits are mostly not conventional.
+    changes: ChangeList,
 }
 
 impl ReleaseNotes {
@@ -271,6 +280,7 @@ impl ReleaseNotes {
             options,
             text: String::new(),
             groups: Default::default(),
+            changes: ChangeList::default(),
         }
     }
 
@@ -281,12 +291,28 @@ impl ReleaseNotes {
         self
     }
 
-    pub fn options(&self) -> NotesOptions {
-        self.options
+    pub fn options(&self) -> &NotesOptions {
+        &self.options
     }
 
-    /// Adds one commit; returns the group it went to, or `None` when the notes leave it out.
+    /// Adds one commit without its parents and author (each commit is then its own change);
+    /// returns the group it went to, or `None` when the grouped notes leave it out.
     pub fn push(&mut self, sha: &str, commit: &Commit<'_>) -> Option<Group> {
+        self.push_commit(sha, std::iter::empty(), "", commit)
+    }
+
+    /// Adds one commit as a history walk meets it (newest first), with its parents (in order)
+    /// and its author's name, which tell merged branches and dependency bots apart in the list
+    /// of changes; returns the group it went to, or `None` when the grouped notes leave it out.
+    pub fn push_commit<'p>(
+        &mut self,
+        sha: &str,
+        parents: impl Iterator<Item = &'p str>,
+        author: &str,
+        commit: &Commit<'_>,
+    ) -> Option<Group> {
+        self.changes
+            .push(sha, parents, author, commit, &self.options.extra_types);
         let group = Group::of(commit, self.options.include_other)?;
         let sha_span = self.append(sha);
         let mut short_len = self.options.short_sha_len.min(sha.len());
@@ -351,9 +377,21 @@ impl ReleaseNotes {
             .map(|group| (group, self.entries(group)))
     }
 
-    /// Nothing notable: the renderers say so rather than print an empty section.
+    /// Nothing notable: the renderers say so rather than print an empty section. A release
+    /// with commits that are mostly not conventional is never empty: it lists its changes.
     pub fn is_empty(&self) -> bool {
-        self.groups.iter().all(Vec::is_empty)
+        self.groups.iter().all(Vec::is_empty) && !self.lists_changes()
+    }
+
+    /// Whether the notes are the list of changes rather than groups by type: the release's
+    /// commits are mostly not Conventional Commits ([`ChangeList::is_conventional`]).
+    pub fn lists_changes(&self) -> bool {
+        !self.changes.is_conventional() && !self.changes.is_empty()
+    }
+
+    /// Every change of the release, pull requests by their titles, dependency updates last.
+    pub fn changes(&self) -> &ChangeList {
+        &self.changes
     }
 
     pub fn len(&self) -> usize {
@@ -366,6 +404,7 @@ impl ReleaseNotes {
             group.clear();
         }
         self.text.clear();
+        self.changes.reset();
         set(&mut self.version, version);
         set(&mut self.tag, tag);
         set(&mut self.date, date);

@@ -15,6 +15,8 @@
 //! | `entries` | every entry, in group order |
 //! | `breaking` | the entries of the breaking group |
 //! | `is_empty` | true when nothing is notable |
+//! | `lists_changes` | true when most commits are not conventional: render `changes` rather than `groups` |
+//! | `changes` | every change: pull requests by title, commit subjects, dependency updates last; each has `title`, `sha`, `pr_number`, `pr_url`, `commit_url`, `dependency` |
 //!
 //! Each entry has `group` (the key), `sha`, `short_sha`, `type` (lower-case, none for
 //! non-conventional commits), `scope`, `description`, `subject` (the first line without `(#N)`),
@@ -37,7 +39,7 @@ use super::links::Forge;
 use super::notes::{Entry, Group, ReleaseNotes};
 
 /// The names at the top of the context, for error hints.
-const CONTEXT_NAMES: &str = "version, previous_version, tag, previous_tag, date, repository_url, compare_url, tag_url, forge, groups, entries, breaking, is_empty";
+const CONTEXT_NAMES: &str = "version, previous_version, tag, previous_tag, date, repository_url, compare_url, tag_url, forge, groups, entries, breaking, is_empty, lists_changes, changes";
 const ENTRY_NAMES: &str = "group, sha, short_sha, type, scope, description, subject, breaking, breaking_description, pr_number, pr_url, commit_url";
 
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +194,21 @@ pub fn context(notes: &ReleaseNotes, forge: Option<&Forge>) -> Value {
         tag_url: forge.map(|forge| forge.tag_url(&notes.tag)),
         forge: forge.map(|forge| forge.kind().name()),
         is_empty: notes.is_empty(),
+        lists_changes: notes.lists_changes(),
+        changes: notes
+            .changes()
+            .changes()
+            .map(|change| ChangeContext {
+                title: change.title,
+                sha: change.sha,
+                pr_number: change.pr_number,
+                pr_url: forge
+                    .zip(change.pr_number)
+                    .map(|(forge, n)| forge.pr_url(n)),
+                commit_url: forge.map(|forge| forge.commit_url(change.sha)),
+                dependency: change.dependency,
+            })
+            .collect(),
         groups: &groups,
         entries,
         breaking,
@@ -211,9 +228,21 @@ struct Context<'n> {
     tag_url: Option<String>,
     forge: Option<&'static str>,
     is_empty: bool,
+    lists_changes: bool,
+    changes: Vec<ChangeContext<'n>>,
     groups: &'n [GroupContext<'n>],
     entries: Vec<&'n EntryContext<'n>>,
     breaking: Vec<&'n EntryContext<'n>>,
+}
+
+#[derive(Serialize)]
+struct ChangeContext<'n> {
+    title: &'n str,
+    sha: &'n str,
+    pr_number: Option<u64>,
+    pr_url: Option<String>,
+    commit_url: Option<String>,
+    dependency: bool,
 }
 
 #[derive(Serialize)]

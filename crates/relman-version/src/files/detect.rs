@@ -127,7 +127,7 @@ pub(super) fn pyproject_version_source(doc: &TomlDocument<'_>) -> Option<Version
         return Some(VersionSource::Vcs("versioningit"));
     }
     if backend.starts_with("maturin") {
-        return Some(VersionSource::File("Cargo.toml".to_owned()));
+        return Some(VersionSource::File(maturin_manifest(doc)));
     }
     if backend.starts_with("flit") {
         let module = string_at(doc, &["tool", "flit", "module", "name"])
@@ -135,6 +135,13 @@ pub(super) fn pyproject_version_source(doc: &TomlDocument<'_>) -> Option<Version
         return Some(VersionSource::Module(module.to_owned()));
     }
     None
+}
+
+/// The crate maturin builds: `[tool.maturin] manifest-path`, else the root `Cargo.toml`.
+fn maturin_manifest(doc: &TomlDocument<'_>) -> String {
+    string_at(doc, &["tool", "maturin", "manifest-path"])
+        .unwrap_or("Cargo.toml")
+        .to_owned()
 }
 
 /// Package folder names that are never the project's package.
@@ -234,12 +241,24 @@ pub fn detect(root: &Path) -> Detection {
     if detection.python && detection.version_from_tags.is_none() {
         python_modules(root, &sources, &names, &mut files);
     }
+    // A maturin project whose `pyproject.toml` states the version keeps it in its crate too
+    // (maturin checks they agree): that crate, and the workspace around it, move with it.
+    if pyproject == Some(true)
+        && let Some(manifest) = static_maturin_manifest(root)
+        && probe(root, &manifest, KnownFormat::Cargo, |_| {}) == Some(true)
+    {
+        push_new(
+            &mut files,
+            VersionFileSpec::new(manifest, KnownFormat::Cargo),
+        );
+    }
 
     for (name, format) in [
         ("Chart.yaml", KnownFormat::HelmChart),
         ("pom.xml", KnownFormat::MavenPom),
         ("gradle.properties", KnownFormat::Properties),
         ("VERSION", KnownFormat::PlainText),
+        ("VERSION.txt", KnownFormat::PlainText),
         ("version.txt", KnownFormat::PlainText),
     ] {
         if probe(root, name, format, |_| {}) == Some(true) {
@@ -248,6 +267,19 @@ pub fn detect(root: &Path) -> Detection {
     }
     detection.files = files;
     detection
+}
+
+/// maturin's crate, for a `pyproject.toml` with a maturin backend and a static version.
+fn static_maturin_manifest(root: &Path) -> Option<String> {
+    let text = super::read_text_bounded(
+        &root.join("pyproject.toml"),
+        super::bounded::MAX_VERSION_FILE,
+    )
+    .ok()?;
+    let doc = super::toml::parse(Path::new("pyproject.toml"), &text).ok()?;
+    let backend = string_at(&doc, &["build-system", "build-backend"])?;
+    (backend.starts_with("maturin") && string_at(&doc, &["project", "version"]).is_some())
+        .then(|| maturin_manifest(&doc))
 }
 
 /// The Python module(s) holding the version: those the build configuration names, else the

@@ -21,6 +21,7 @@
 
 mod atomic;
 pub mod bounded;
+mod cargo;
 mod detect;
 mod error;
 mod ini;
@@ -28,6 +29,7 @@ mod json;
 mod pattern;
 mod plain;
 mod properties;
+mod pylock;
 mod python;
 mod spec;
 mod text;
@@ -116,18 +118,27 @@ struct LoadedFile {
     bytes: Vec<u8>,
 }
 
-/// A spec to read: the configured ones, plus the lock files that follow a `package.json`.
+/// A spec to read: the configured ones, plus the files that follow them (the lock files of a
+/// `package.json`, the workspace of a `Cargo.toml`).
 struct Target<'s> {
     spec: Cow<'s, VersionFileSpec>,
     /// A companion file may hold no version (an old lockfile): it is then left alone.
     companion: bool,
+    /// For a companion found by its own rules: what to edit in it.
+    finder: Option<Finder>,
+}
+
+/// How a companion file's places are found.
+enum Finder {
+    Cargo(cargo::Places),
+    PythonLock(pylock::Entry),
 }
 
 impl VersionFiles {
     /// Reads every spec's file under `root` (each file once, however many specs name it) and
     /// finds its version(s), in spec order: the first found is the source of truth.
     pub fn read(root: &Path, specs: &[VersionFileSpec]) -> Result<Self, FileError> {
-        let targets = targets(root, specs);
+        let (targets, _) = targets(root, specs);
         let mut files: Vec<LoadedFile> = Vec::new();
         let mut file_of_target = Vec::with_capacity(targets.len());
         for target in &targets {
@@ -151,7 +162,17 @@ impl VersionFiles {
         let mut places = Vec::new();
         for (target, &index) in targets.iter().zip(&file_of_target) {
             let cache = &mut parsed[index];
-            let locations = cache.locate(&target.spec)?;
+            let locations = match &target.finder {
+                Some(Finder::Cargo(places)) => {
+                    let text = cache.text;
+                    cargo::locate(places, text, cache.toml()?)
+                }
+                Some(Finder::PythonLock(entry)) => {
+                    let text = cache.text;
+                    pylock::locate(entry, text, cache.toml()?)
+                }
+                None => cache.locate(&target.spec)?,
+            };
             if locations.is_empty() && !target.companion {
                 return Err(FileError::NoVersion {
                     path: files[index].display.clone(),
@@ -217,6 +238,16 @@ impl VersionFiles {
                 .filter(|(place_file, _)| *place_file == index)
                 .map(|(_, span)| span.clone())
                 .collect();
+            // A file that writes its version with a `v` (`version: v1.24.0`) keeps the `v`: only
+            // the version after it is replaced.
+            let prefixed = |byte: u8| matches!(byte, b'v' | b'V');
+            if !new_version.starts_with(['v', 'V']) {
+                for span in &mut spans {
+                    if span.len() > 1 && prefixed(file.bytes[span.start]) {
+                        span.start += 1;
+                    }
+                }
+            }
             spans.sort_by_key(|span| (span.start, span.end));
             spans.dedup();
             if let Some(pair) = spans.windows(2).find(|pair| pair[0].end > pair[1].start) {
@@ -278,32 +309,78 @@ pub fn plan_edits(
     files.plan(new_version)
 }
 
-fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> Vec<Target<'s>> {
+/// Every file reading `specs` involves, relative to `root`: the version files, the files that
+/// follow them, and those read to find the latter (a workspace's manifests). A plan copies them
+/// to simulate edits outside the work tree.
+pub fn involved_files(root: &Path, specs: &[VersionFileSpec]) -> Vec<PathBuf> {
+    let (targets, consulted) = targets(root, specs);
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for path in targets
+        .iter()
+        .map(|target| normalize(target.spec.path()))
+        .chain(consulted.iter().map(|path| normalize(path)))
+    {
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    paths
+}
+
+/// The targets of `specs`, and the other files read to find them.
+fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, Vec<PathBuf>) {
     let listed = |path: &Path| {
         specs
             .iter()
             .any(|spec| normalize(spec.path()) == normalize(path))
     };
     let mut targets = Vec::with_capacity(specs.len());
+    let mut consulted = Vec::new();
     for spec in specs {
         targets.push(Target {
             spec: Cow::Borrowed(spec),
             companion: false,
+            finder: None,
         });
-        if spec.kind() != &VersionFileKind::Known(KnownFormat::PackageJson) {
-            continue;
-        }
-        for lock in ["package-lock.json", "npm-shrinkwrap.json"] {
-            let path = spec.path().with_file_name(lock);
-            if !listed(&path) && root.join(&path).is_file() {
-                targets.push(Target {
-                    spec: Cow::Owned(VersionFileSpec::new(path, KnownFormat::PackageLock)),
-                    companion: true,
-                });
+        match spec.kind() {
+            VersionFileKind::Known(KnownFormat::PackageJson) => {
+                for lock in ["package-lock.json", "npm-shrinkwrap.json"] {
+                    let path = spec.path().with_file_name(lock);
+                    if !listed(&path) && root.join(&path).is_file() {
+                        targets.push(Target {
+                            spec: Cow::Owned(VersionFileSpec::new(path, KnownFormat::PackageLock)),
+                            companion: true,
+                            finder: None,
+                        });
+                    }
+                }
             }
+            VersionFileKind::Known(KnownFormat::Cargo) => {
+                let (companions, read) = cargo::companions(root, &normalize(spec.path()));
+                consulted.extend(read);
+                for companion in companions {
+                    targets.push(Target {
+                        spec: Cow::Owned(VersionFileSpec::new(companion.path, KnownFormat::Cargo)),
+                        companion: true,
+                        finder: Some(Finder::Cargo(companion.places)),
+                    });
+                }
+            }
+            VersionFileKind::Known(KnownFormat::Pyproject) => {
+                for (lock, entry) in pylock::companions(root, &normalize(spec.path())) {
+                    if !listed(&lock) {
+                        targets.push(Target {
+                            spec: Cow::Owned(VersionFileSpec::new(lock, KnownFormat::Cargo)),
+                            companion: true,
+                            finder: Some(Finder::PythonLock(entry)),
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    targets
+    (targets, consulted)
 }
 
 /// Drops `.` components so `./Cargo.toml` and `Cargo.toml` are one file.

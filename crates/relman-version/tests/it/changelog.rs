@@ -2,6 +2,7 @@
 
 mod conventional;
 mod document;
+mod keep_a_changelog;
 mod markdown;
 mod template;
 

@@ -3,6 +3,7 @@
 
 mod bytes;
 mod detect;
+mod ecosystems;
 mod errors;
 mod writes;
 mod yaml_oracle;

@@ -1,5 +1,11 @@
 //! `relman changelog [--unreleased | --version V | --all] [--write]`: the section the next
 //! release would add, one version's section, or every release's from the whole history.
+//!
+//! `--all` and `--version` follow where the notes come from: a changelog built from fragments,
+//! written by hand or holding GitHub's notes gives the file's own sections; one built from
+//! commits is rendered from history (`--version` reads the file first when it has the section,
+//! which may have been edited). Either way `--version V` prints the section `--all` prints for V,
+//! heading included.
 
 use std::io::Write;
 
@@ -25,7 +31,7 @@ pub fn run(context: &Context, args: &ChangelogArgs) -> CliResult<ExitCode> {
         return all(context, &project);
     }
     if let Some(version) = &selection.version {
-        return one_version(&project, version);
+        return one_version(context, &project, version);
     }
     unreleased(context, &project, args)
 }
@@ -40,9 +46,11 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     let env = context.environment();
     let today = Date::from_unix_seconds(env.release_time());
     let level = args.next.as_deref().unwrap_or("auto");
+    let known = project.known_releases(false).map_err(project_error)?;
     let next = project
-        .next_version(
-            &current.version,
+        .propose(
+            &current,
+            &history,
             &NextVersion {
                 level,
                 pre_label: None,
@@ -50,15 +58,27 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
                 today,
                 allow_downgrade: false,
             },
+            &known,
         )
-        .map_err(project_error)?;
+        .map_err(project_error)?
+        .version;
     let rendered = match &next {
         Some(version) => project.render_changelog(&history, version, &today.to_string()),
         None => project.render_changelog_named(&history, "Unreleased", "HEAD", &today.to_string()),
     }
     .map_err(project_error)?;
     if !args.write {
-        print(&rendered.section)?;
+        if context.global.json {
+            print(&format!(
+                "{}\n",
+                serde_json::json!({
+                    "version": next.as_ref().map(ToString::to_string),
+                    "section": rendered.section,
+                })
+            ))?;
+        } else {
+            print(&rendered.section)?;
+        }
         return Ok(ExitCode::Done);
     }
     if next.is_none() {
@@ -73,10 +93,29 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
         fs_err::remove_file(fragment).map_err(|error| CliError::failed(error.to_string()))?;
     }
     let file = project.display_path(&rendered.file).display().to_string();
+    if context.global.json {
+        let removed: Vec<String> = rendered
+            .fragments
+            .iter()
+            .map(|path| project.display_path(path).display().to_string())
+            .collect();
+        print(&format!(
+            "{}\n",
+            serde_json::json!({
+                "version": next.as_ref().map(ToString::to_string),
+                "file": file,
+                "fragments_removed": removed,
+            })
+        ))?;
+        return Ok(ExitCode::Done);
+    }
     let removed = if rendered.fragments.is_empty() {
         String::new()
     } else {
-        format!(", {} fragment(s) removed", rendered.fragments.len())
+        format!(
+            ", {} removed",
+            relman_version::words::counted(rendered.fragments.len(), "fragment", "fragments")
+        )
     };
     eprintln_styled(
         context,
@@ -88,11 +127,34 @@ fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> Cli
     Ok(ExitCode::Done)
 }
 
-fn one_version(project: &Project, version: &str) -> CliResult<ExitCode> {
+/// A section on stdout: the text, or with `--json` an object naming its version.
+fn print_section(context: &Context, version: &str, section: &str) -> CliResult {
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "version": version, "section": section })
+        ))
+    } else {
+        print(section)
+    }
+}
+
+fn one_version(context: &Context, project: &Project, version: &str) -> CliResult<ExitCode> {
     let version = version.trim_start_matches('v');
-    if project.changelog.exists {
-        let section = project.changelog_section(version).map_err(project_error)?;
-        print(&format!("{}\n", section.trim_end()))?;
+    if project.changelog_is_the_file() {
+        let section = project
+            .changelog_section_whole(version)
+            .map_err(project_error)?;
+        print_section(context, version, &format!("{section}\n"))?;
+        return Ok(ExitCode::Done);
+    }
+    // Built from commits: the file's section when it has one (it may have been edited).
+    let in_file = project
+        .changelog
+        .exists
+        .then(|| project.changelog_section_whole(version));
+    if let Some(Ok(section)) = &in_file {
+        print_section(context, version, &format!("{section}\n"))?;
         return Ok(ExitCode::Done);
     }
     // No changelog file: build that release's section from history.
@@ -105,12 +167,14 @@ fn one_version(project: &Project, version: &str) -> CliResult<ExitCode> {
             Ok(())
         })
         .map_err(project_error)?;
-    match found {
-        Some(section) => {
-            print(&section)?;
+    match (found, in_file) {
+        (Some(section), _) => {
+            print_section(context, version, &section)?;
             Ok(ExitCode::Done)
         }
-        None => Err(CliError::usage(format!(
+        // The file's error lists the versions it has.
+        (None, Some(Err(error))) => Err(project_error(error)),
+        (None, _) => Err(CliError::usage(format!(
             "no release `{version}` in the history (no tag `{}`)",
             project.tag_of(version)
         ))
@@ -118,14 +182,59 @@ fn one_version(project: &Project, version: &str) -> CliResult<ExitCode> {
     }
 }
 
+/// Every release's section as the changelog file has them.
+fn all_from_the_file(context: &Context, project: &Project) -> CliResult<ExitCode> {
+    let sections = project.changelog_sections().map_err(project_error)?;
+    let mut text = String::new();
+    for (version, section) in &sections {
+        if context.global.json {
+            text.push_str(
+                &serde_json::json!({ "version": version, "section": format!("{section}\n") })
+                    .to_string(),
+            );
+            text.push('\n');
+        } else {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(section);
+            text.push('\n');
+        }
+    }
+    print(&text)?;
+    if sections.is_empty() {
+        print_warning(
+            context.style,
+            &format!(
+                "{} has no release sections",
+                project.changelog.file.display()
+            ),
+        );
+    }
+    Ok(ExitCode::Done)
+}
+
 fn all(context: &Context, project: &Project) -> CliResult<ExitCode> {
+    if project.changelog_is_the_file() {
+        return all_from_the_file(context, project);
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut section = String::with_capacity(4096);
     let mut first = true;
-    out.write_all(b"# Changelog\n").map_err(write_error)?;
+    let json = context.global.json;
+    if !json {
+        out.write_all(b"# Changelog\n").map_err(write_error)?;
+    }
+    // With `--json`, one object per release, streamed like the text.
     let result = project.released_sections(project.changelog.include_other, |notes| {
         section.clear();
+        if json {
+            let _ = markdown::write_section(&mut section, notes, project.links.as_ref());
+            let line = serde_json::json!({ "version": notes.version, "section": section });
+            first = false;
+            return writeln!(out, "{}", crate::output::clean::stdout(&line.to_string()));
+        }
         section.push('\n');
         let _ = markdown::write_section(&mut section, notes, project.links.as_ref());
         first = false;

@@ -1,7 +1,8 @@
 //! `relman check`: the config validates, the version files agree and parse, the tag format reads
-//! back what it writes, and the changelog settings point at what exists.
-
-use std::fmt::Write as _;
+//! back what it writes, the changelog settings point at what exists, and every workflow could
+//! be planned here: what `plan` rejects before running a step (a forge step without a forge,
+//! a missing token, variable or signing key, an `if` that is not a boolean expression,
+//! `{dev_version}` without a later bump), `check` rejects too.
 
 use relman_engine::project::ChangelogSource;
 
@@ -10,36 +11,44 @@ use crate::error::{CliError, CliResult, ExitCode};
 
 pub fn run(context: &Context) -> CliResult<ExitCode> {
     let (config, project) = context.project()?;
-    let mut report = String::new();
-    let mark = context.out_style.green("✓");
+    // Each line is one thing found right; the first wrong one is an error (exit 2).
+    let mut report: Vec<String> = Vec::new();
     let source = config.path.as_ref().map_or_else(
         || "no relman.toml: detected settings".to_owned(),
         |path| format!("{} is valid", project.display_path(path).display()),
     );
-    let _ = writeln!(report, "{mark} {source}");
+    report.push(source);
     let history = project.history(false).map_err(project_error)?;
     let current = project
-        .current_version(history.previous.as_ref())
+        .checked_current_version(&history)
         .map_err(project_error)?;
-    if current.files.is_empty() {
-        let _ = writeln!(
-            report,
-            "{mark} version {} (from {})",
+    if current.unreleased {
+        report.push(current.source.clone());
+    } else if current.files.is_empty() {
+        report.push(format!(
+            "version {} (from {})",
             current.version, current.source
-        );
+        ));
     } else {
-        let files: Vec<String> = current
-            .files
-            .iter()
-            .map(|found| found.path.display().to_string())
-            .collect();
-        let _ = writeln!(
-            report,
-            "{mark} version {} in {} ({})",
+        let mut files: Vec<String> = Vec::new();
+        for found in &current.files {
+            let path = found.path.display().to_string();
+            if !files.contains(&path) {
+                files.push(path);
+            }
+        }
+        report.push(format!(
+            "version {} in {} ({})",
             current.version,
             files.join(", "),
             project.scheme
-        );
+        ));
+    }
+    for left_out in &project.left_out {
+        report.push(format!(
+            "`{}` is not a version file: {}",
+            left_out.path, left_out.reason
+        ));
     }
     let version = current.version.to_string();
     let tag = project.tag_of(&version);
@@ -50,24 +59,25 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         ))
         .hint("put `{version}` between a prefix and a suffix that a version cannot contain"));
     }
-    let _ = writeln!(
-        report,
-        "{mark} tag format `{}` ({version} ⇄ {tag})",
+    report.push(format!(
+        "tag format `{}` ({version} ⇄ {tag})",
         project.tag_format
-    );
+    ));
     match &history.previous {
         Some(release) => {
-            let _ = writeln!(
-                report,
-                "{mark} last release {} at {}, {} commit(s) since",
+            report.push(format!(
+                "last release {} at {}, {} since",
                 release.tag,
                 &release.commit[..7.min(release.commit.len())],
-                history.commits
-            );
+                relman_version::words::counted(history.commits, "commit", "commits")
+            ));
         }
         None => {
-            let _ = writeln!(report, "{mark} no release tag yet");
+            report.push("no release tag yet".to_owned());
         }
+    }
+    if let Some(note) = project.ignored_tags_note(&history.ignored_tags) {
+        report.push(note);
     }
     let changelog = match &project.changelog.source {
         ChangelogSource::Fragments(towncrier) => {
@@ -80,15 +90,50 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             )
         }
         ChangelogSource::Commits => format!(
-            "changelog {} from conventional commits",
+            "changelog {} from commits",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::File => format!(
+            "changelog {} written by hand (a release promotes its unreleased notes)",
+            project.changelog.file.display()
+        ),
+        ChangelogSource::Github => format!(
+            "changelog {} from GitHub's generated notes",
             project.changelog.file.display()
         ),
     };
-    let _ = writeln!(report, "{mark} {changelog}");
+    report.push(changelog);
+    // What `plan` would reject without running a step, in every workflow.
+    let problems = relman_engine::plan::verify(&project, &config, &context.environment());
+    if !problems.is_empty() {
+        let message = problems
+            .iter()
+            .map(|(workflow, problems)| {
+                let lines: String = problems
+                    .iter()
+                    .map(|problem| format!("\n  - {problem}"))
+                    .collect();
+                format!("workflow `{workflow}` cannot run here:{lines}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(CliError::usage(message)
+            .hint("`relman plan WORKFLOW` stops at the same, before any step runs"));
+    }
     let workflows = config.workflow_names();
-    let _ = writeln!(report, "{mark} workflows: {}", workflows.join(", "));
-    if !context.global.quiet {
-        print(&report)?;
+    report.push(format!("workflows: {}", workflows.join(", ")));
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "valid": true, "checks": report })
+        ))?;
+    } else if !context.global.quiet {
+        let mark = context.out_style.green("✓");
+        let text: String = report
+            .iter()
+            .map(|line| format!("{mark} {line}\n"))
+            .collect();
+        print(&text)?;
     }
     Ok(ExitCode::Done)
 }

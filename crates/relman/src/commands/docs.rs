@@ -13,13 +13,21 @@ pub fn run(context: &Context, args: &DocsArgs) -> CliResult<ExitCode> {
     // the bytes of a checked-in runbook.
     let text = docs::render(&config, None);
     match &args.output {
+        None if context.global.json => {
+            print(&format!("{}\n", serde_json::json!({ "markdown": text })))?;
+        }
         None => print(&text)?,
         Some(output) => {
             let path = context.cwd.join(output);
             relman_version::files::write_atomic(&path, text.as_bytes()).map_err(|error| {
                 CliError::failed(format!("cannot write `{}`: {error}", output.display()))
             })?;
-            if !context.global.quiet && !context.global.json {
+            if context.global.json {
+                print(&format!(
+                    "{}\n",
+                    serde_json::json!({ "written": output.display().to_string() })
+                ))?;
+            } else if !context.global.quiet {
                 use std::io::Write;
                 let text = format!("{} wrote {}", context.style.green("✓"), output.display());
                 let _ = writeln!(

@@ -14,7 +14,9 @@ use crate::output::print_warning;
 fn init_error(error: InitError) -> CliError {
     let code = match &error {
         InitError::Write { .. } | InitError::Invalid { .. } => ExitCode::StepFailed,
-        InitError::Exists { .. } | InitError::Project(_) => ExitCode::Usage,
+        InitError::Exists { .. } | InitError::Project(_) | InitError::Unsettled { .. } => {
+            ExitCode::Usage
+        }
     };
     CliError::failed(error.to_string())
         .with_code(code)
@@ -55,6 +57,7 @@ pub fn run(context: &Context, args: &InitArgs) -> CliResult<ExitCode> {
         &path,
     )
     .map_err(init_error)?;
+    init::validate(&made, context.repository()?, &context.environment()).map_err(init_error)?;
     init::write(&path, &made.text).map_err(init_error)?;
     let shown = path
         .strip_prefix(&context.cwd)
@@ -75,10 +78,7 @@ pub fn run(context: &Context, args: &InitArgs) -> CliResult<ExitCode> {
     if made.detection.version_files.is_empty() && made.detection.release_tags == 0 {
         print_warning(
             context.style,
-            &format!(
-                "no version file and no release tag: tag the current version first (`git tag {}`)",
-                made.detection.tag_format.replace("{version}", "0.1.0")
-            ),
+            "no version file and no release tag: the first release will be `initial-version` (0.1.0 unless set under `[project]`)",
         );
     }
     Ok(ExitCode::Done)

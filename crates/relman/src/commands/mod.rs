@@ -44,11 +44,20 @@ impl Context {
                 i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
             });
         let mut env = Environment::new(std::env::vars(), now);
-        env.interactive = !self.global.no_input
-            && !self.global.json
-            && std::io::stdin().is_terminal()
-            && std::io::stderr().is_terminal();
+        env.interactive = self.can_ask();
         env
+    }
+
+    /// Whether a person can be asked: stdin is a terminal (whatever stdout and stderr are, so
+    /// `relman release 2>&1 | tee log` still asks) and `--no-input` was not given.
+    pub fn can_ask(&self) -> bool {
+        !self.global.no_input && std::io::stdin().is_terminal()
+    }
+
+    /// Whether the person starting a release agreed to it in advance: `--yes`, or a CI job
+    /// (`CI=true`, as GitHub Actions, GitLab CI and CircleCI set it).
+    pub fn consented(&self) -> bool {
+        self.global.yes || std::env::var("CI").is_ok_and(|value| value.eq_ignore_ascii_case("true"))
     }
 
     pub fn repository(&self) -> CliResult<Repository> {
@@ -110,7 +119,7 @@ pub fn run(cli: Cli, style: Style, out_style: Style) -> CliResult<ExitCode> {
         Command::Changelog(args) => changelog::run(&context, &args),
         Command::Fragment(command) => fragment::run(&context, command),
         Command::Check => check::run(&context),
-        Command::Completions(args) => completions::run(&args),
+        Command::Completions(args) => completions::run(&context, &args),
         Command::Schema => schema::run(),
         Command::Plan(args) => {
             release::plan(&context, &args.workflow, &args.args, args.pre.as_deref())

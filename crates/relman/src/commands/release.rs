@@ -3,7 +3,6 @@
 //! release ended into an exit code.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 
 use relman_engine::environment::Environment;
 use relman_engine::executor::{self, AbortReport, Finish, RunError, Runner};
@@ -22,7 +21,7 @@ fn plan_error(error: PlanError) -> CliError {
     CliError::usage(error.to_string()).hint_opt(error.hint())
 }
 
-/// The exit code of each way a release can fail to go on (SPEC section 2): 4 only for another
+/// The exit code of each way a release can fail to go on: 4 only for another
 /// release; 2 only when nothing was changed; 1 when the release stopped with the journal kept.
 fn run_error(error: RunError) -> CliError {
     use relman_engine::lock::LockError;
@@ -32,14 +31,16 @@ fn run_error(error: RunError) -> CliError {
         | RunError::InOtherWorktree {
             here_none: false, ..
         } => ExitCode::Locked,
-        // The lock or the journal could not be used: an I/O error before anything was changed.
+        // The lock or the journal could not be used: an I/O error before anything was changed;
+        // abort refused because a person changed a file since: it changed nothing.
         RunError::Lock(LockError::Io { .. })
         | RunError::NothingInProgress
         | RunError::InOtherWorktree {
             here_none: true, ..
         }
         | RunError::Journal(_)
-        | RunError::Stale(_) => ExitCode::Usage,
+        | RunError::Stale(_)
+        | RunError::ChangedSince { .. } => ExitCode::Usage,
         RunError::Record(_) | RunError::ChecksFailed(_) | RunError::Step(_) | RunError::Git(_) => {
             ExitCode::StepFailed
         }
@@ -120,19 +121,24 @@ pub fn run(
                 "{}\n",
                 serde_json::json!({ "event": "finished", "state": "nothing-to-release", "message": reason })
             ))?;
-        } else if !context.global.quiet {
-            eprint_line(&format!("{} {reason}", context.style.green("✓")));
+        } else {
+            print(&format!("{} {reason}\n", context.out_style.green("✓")))?;
         }
         return Ok(ExitCode::Done);
+    }
+    let asks = !context.consented();
+    if asks && !context.can_ask() {
+        return Err(CliError::usage(format!(
+            "`{workflow}` changes the repository and nobody can confirm it: standard input is not a terminal{}",
+            if context.global.no_input { " (or `--no-input` was given)" } else { "" }
+        ))
+        .hint(format!(
+            "review it with `relman plan {workflow}`, then run again with `--yes` (CI jobs with `CI=true` need no flag)"
+        )));
     }
     if !context.global.quiet && !context.global.json {
         eprint_line(&show::render(&plan, context.style, &redactor));
     }
-    let asks = !context.global.yes
-        && !context.global.no_input
-        && !context.global.json
-        && std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal();
     let spinner = Spinner::default();
     let mut prompter = TerminalPrompter {
         style: context.style,
@@ -190,57 +196,57 @@ fn drive(
     finish
 }
 
+/// The result of a run goes to stdout (progress went to stderr): what was released, where it
+/// paused, or that there was nothing to do. A failure is an error, on stderr. With `--json` the
+/// `finished` event on stdout is the result.
 fn conclude(context: &Context, project: &Project, finish: Finish) -> CliResult<ExitCode> {
     write_step_summary(project);
-    match finish {
+    let result = match finish {
         Finish::Done { version, tag } => {
-            if !context.global.quiet && !context.global.json {
-                // A workflow that tagged nothing (a docs or freeze workflow) released nothing.
-                let tagged = !tag.is_empty() && project.repo.tag_exists(&tag).unwrap_or(false);
-                if tagged {
-                    eprint_line(&format!(
-                        "{}: {version} ({tag})",
-                        context.style.green("Released")
-                    ));
-                }
+            // A workflow that tagged nothing (a docs or freeze workflow) released nothing.
+            let tagged = !tag.is_empty() && project.repo.tag_exists(&tag).unwrap_or(false);
+            if tagged {
+                format!("{}: {version} ({tag})", context.out_style.green("Released"))
+            } else {
+                context.out_style.green("Release done.")
             }
-            Ok(ExitCode::Done)
         }
-        Finish::NothingToRelease(reason) => {
-            if !context.global.json {
-                eprint_line(&reason);
-            }
-            Ok(ExitCode::Done)
-        }
+        Finish::NothingToRelease(reason) => reason,
         Finish::Paused {
             step,
             title,
             reason,
         } => {
-            if !context.global.json {
-                let mut text = format!(
-                    "{} at step {step} ({title}):",
-                    context.style.yellow("Paused")
-                );
-                for line in reason.lines() {
-                    let _ = write!(text, "\n  {line}");
-                }
-                if !reason.contains("relman resume") {
-                    text.push_str("\n  continue with: relman resume");
-                }
-                eprint_line(&text);
+            let mut text = format!(
+                "{} at step {step} ({title}):",
+                context.out_style.yellow("Paused")
+            );
+            for line in reason.lines() {
+                let _ = write!(text, "\n  {line}");
             }
-            Ok(ExitCode::Paused)
+            if !reason.contains("relman resume") {
+                text.push_str("\n  continue with: relman resume");
+            }
+            if !context.global.json {
+                print(&format!("{text}\n"))?;
+            }
+            return Ok(ExitCode::Paused);
         }
-        Finish::Failed { step, title, error } => Err(CliError::failed(format!(
-            "step {step} ({title}) failed: {}",
-            error.message
-        ))
-        .hint_opt(error.hint)
-        .hint(
-            "the journal keeps the release: fix the cause and `relman resume`, or `relman abort`",
-        )),
+        Finish::Failed { step, title, error } => {
+            return Err(CliError::failed(format!(
+                "step {step} ({title}) failed: {}",
+                error.message
+            ))
+            .hint_opt(error.hint)
+            .hint(
+                "the journal keeps the release: fix the cause and `relman resume`, or `relman abort`",
+            ));
+        }
+    };
+    if !context.global.json {
+        print(&format!("{result}\n"))?;
     }
+    Ok(ExitCode::Done)
 }
 
 /// `relman status`.

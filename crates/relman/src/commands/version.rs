@@ -1,4 +1,5 @@
-//! `relman version [--next LEVEL] [--pre LABEL]`: the current version, or the one a bump gives.
+//! `relman version [--next LEVEL] [--pre LABEL]`: the current version, or the one a bump gives
+//! (checked against this clone's tags: never below the last release, never a version a tag has).
 
 use relman_engine::project::NextVersion;
 use relman_version::date::Date;
@@ -6,7 +7,7 @@ use relman_version::date::Date;
 use super::{Context, print, project_error};
 use crate::args::VersionArgs;
 use crate::error::{CliResult, ExitCode};
-use crate::output::print_warning;
+use crate::output::{print_note, print_warning};
 
 pub fn run(context: &Context, args: &VersionArgs) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
@@ -20,26 +21,34 @@ pub fn run(context: &Context, args: &VersionArgs) -> CliResult<ExitCode> {
         .as_ref()
         .and_then(|history| history.previous.as_ref());
     let current = project.current_version(previous).map_err(project_error)?;
-    let Some(level) = &args.next else {
+    let (Some(level), Some(history)) = (&args.next, &history) else {
+        if current.unreleased && !context.global.quiet {
+            print_note(context.style, &current.source);
+        }
         return output(context, &current.version.to_string(), None);
     };
     let env = context.environment();
-    let next = project
-        .next_version(
-            &current.version,
+    let known = project.known_releases(false).map_err(project_error)?;
+    let proposal = project
+        .propose(
+            &current,
+            history,
             &NextVersion {
                 level,
                 pre_label: args.pre.as_deref(),
-                impact: history
-                    .as_ref()
-                    .map(|history| history.impact)
-                    .unwrap_or_default(),
+                impact: history.impact,
                 today: Date::from_unix_seconds(env.release_time()),
                 allow_downgrade: false,
             },
+            &known,
         )
         .map_err(project_error)?;
-    match next {
+    if !context.global.quiet {
+        for note in &proposal.notes {
+            print_note(context.style, note);
+        }
+    }
+    match proposal.version {
         Some(next) => output(
             context,
             &current.version.to_string(),

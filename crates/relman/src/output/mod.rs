@@ -82,8 +82,29 @@ pub fn print_error(style: Style, error: &CliError) {
         .write_all(clean::stderr(&text).as_bytes());
 }
 
+/// With `--json`, an error is one JSON object on stdout, like every other result, so a machine
+/// reading stdout never has to parse prose from stderr.
+pub fn print_error_json(error: &CliError) {
+    let value = serde_json::json!({
+        "event": "error",
+        "exit_code": error.code as u8,
+        "message": error.message,
+        "detail": error.detail,
+        "hints": error.hints,
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", clean::stdout(&value.to_string()));
+    let _ = out.flush();
+}
+
 /// Prints a warning to stderr.
 pub fn print_warning(style: Style, message: &str) {
     let text = format!("{} {message}", style.yellow("warning:"));
+    let _ = writeln!(std::io::stderr().lock(), "{}", clean::stderr(&text));
+}
+
+/// Prints a note (something relman decided that the user should know) to stderr.
+pub fn print_note(style: Style, message: &str) {
+    let text = format!("{} {message}", style.cyan("note:"));
     let _ = writeln!(std::io::stderr().lock(), "{}", clean::stderr(&text));
 }

@@ -35,14 +35,26 @@ pub fn render(plan: &Plan, style: Style, redactor: &Redactor) -> String {
     for warning in &plan.warnings {
         let _ = writeln!(out, "{} {warning}", style.yellow("warning:"));
     }
+    // Numbers are right-aligned (` 9.` over `10.`), and each step's lines start under its title.
+    let width = plan.steps.len().to_string().len();
+    let pad = " ".repeat(width - 1);
     for step in &plan.steps {
-        let _ = writeln!(out, "\n  {}. {}", step.number, style.bold(&step.title));
+        let _ = writeln!(
+            out,
+            "\n  {:>width$}. {}",
+            step.number,
+            style.bold(&step.title)
+        );
+        let mut lines = String::new();
         if let Some(reason) = &step.skipped {
-            let _ = writeln!(out, "     {}", style.dim(&format!("skipped: {reason}")));
-            continue;
+            let _ = writeln!(lines, "     {}", style.dim(&format!("skipped: {reason}")));
+        } else {
+            for effect in &step.effects {
+                effect_lines(&mut lines, effect, style);
+            }
         }
-        for effect in &step.effects {
-            effect_lines(&mut out, effect, style);
+        for line in lines.lines() {
+            let _ = writeln!(out, "{pad}{line}");
         }
     }
     redactor.redact(&out)

@@ -2,12 +2,13 @@
 //! indented under its step, a spinner with elapsed time while waiting (on a terminal only), or,
 //! with `--json`, one JSON event per line on stdout.
 
+use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use relman_engine::journal::{ReleaseState, StepState};
+use relman_engine::journal::StepState;
 use relman_engine::report::{Event, Reporter};
 
 use super::Style;
@@ -83,7 +84,16 @@ pub struct Progress {
     streaming: bool,
     /// The current step's number and title.
     current: Option<(usize, String)>,
+    /// Digits of the highest step number, so `9.` and `10.` line up.
+    width: usize,
+    /// The current step's last output lines, shown again when it fails.
+    recent: VecDeque<String>,
+    /// Output lines of the current step, shown or not.
+    seen_lines: usize,
 }
+
+/// Lines of a failed step's output shown when they were not all on screen.
+const FAILURE_LINES: usize = 10;
 
 /// Lines of a step's output shown live without `-v`.
 const LIVE_LINES: usize = 20;
@@ -101,6 +111,9 @@ impl Progress {
             held: None,
             streaming: false,
             current: None,
+            width: 1,
+            recent: VecDeque::new(),
+            seen_lines: 0,
         }
     }
 
@@ -122,6 +135,27 @@ impl Progress {
             StepState::Failed => self.style.red(mark),
             StepState::Paused => self.style.yellow(mark),
             _ => self.style.dim(mark),
+        }
+    }
+}
+
+impl Progress {
+    /// A failed step's output must be on screen, whatever was shown while it ran: the line held
+    /// back for the finish line, or (quiet, or past [`LIVE_LINES`]) the last lines it printed.
+    fn show_failure_output(&mut self, held_back: bool) {
+        let everything_shown = !held_back
+            && self.detail != Detail::Quiet
+            && (self.detail == Detail::Verbose || self.shown_lines <= LIVE_LINES);
+        if everything_shown || self.recent.is_empty() {
+            return;
+        }
+        if self.seen_lines > self.recent.len() {
+            let text = format!("      {}", self.style.dim("… its last lines:"));
+            self.line(&text);
+        }
+        for line in self.recent.clone() {
+            let text = format!("      {}", self.style.dim(&line));
+            self.line(&text);
         }
     }
 }
@@ -155,7 +189,9 @@ impl Reporter for Progress {
                 version,
                 tag,
                 resumed,
+                steps,
             } => {
+                self.width = steps.to_string().len();
                 if self.detail != Detail::Quiet {
                     let verb = if resumed { "Resuming" } else { "Running" };
                     let what = if version.is_empty() {
@@ -172,6 +208,8 @@ impl Reporter for Progress {
             }
             Event::StepStarted { number, title } => {
                 self.shown_lines = 0;
+                self.seen_lines = 0;
+                self.recent.clear();
                 self.held = None;
                 self.streaming = false;
                 self.current = Some((number, title.clone()));
@@ -184,13 +222,18 @@ impl Reporter for Progress {
                         ProgressStyle::with_template("  {spinner} {msg} {elapsed}")
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     );
-                    let message = format!("{number}. {title}");
+                    let message = format!("{number:>width$}. {title}", width = self.width);
                     spinner.set_message(super::clean::stderr(&message).into_owned());
                     spinner.enable_steady_tick(Duration::from_millis(120));
                     self.spinner.start(spinner);
                 }
             }
             Event::StepOutput { line, .. } => {
+                if self.recent.len() == FAILURE_LINES {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(line.clone());
+                self.seen_lines += 1;
                 if self.detail == Detail::Quiet {
                     return;
                 }
@@ -203,7 +246,11 @@ impl Reporter for Progress {
                 if !self.streaming {
                     self.streaming = true;
                     if let Some((number, title, first)) = self.held.take() {
-                        let header = format!("  {} {number}. {title}", self.style.dim("›"));
+                        let header = format!(
+                            "  {} {number:>width$}. {title}",
+                            self.style.dim("›"),
+                            width = self.width
+                        );
                         self.line(&header);
                         let text = format!("      {}", self.style.dim(&first));
                         self.line(&text);
@@ -226,9 +273,10 @@ impl Reporter for Progress {
                 what,
                 elapsed_secs,
             } => {
-                let on_spinner = self
-                    .spinner
-                    .set_message(format!("{number}. waiting: {what}"));
+                let on_spinner = self.spinner.set_message(format!(
+                    "{number:>width$}. waiting: {what}",
+                    width = self.width
+                ));
                 if !on_spinner && self.detail != Detail::Quiet && elapsed_secs % 60 == 0 {
                     self.line(&format!("      waiting ({elapsed_secs}s): {what}"));
                 }
@@ -253,16 +301,21 @@ impl Reporter for Progress {
                 } else {
                     format!(" {}", self.style.dim(&seconds(duration)))
                 };
-                let result = match (self.held.take(), state) {
+                let held = self.held.take();
+                let result = match (&held, state) {
                     (Some((_, _, line)), StepState::Done) => {
                         format!(" {}", self.style.dim(&format!("— {line}")))
                     }
                     _ => String::new(),
                 };
                 self.line(&format!(
-                    "  {} {number}. {title}{result}{time}",
-                    self.mark(state)
+                    "  {} {number:>width$}. {title}{result}{time}",
+                    self.mark(state),
+                    width = self.width
                 ));
+                if state == StepState::Failed {
+                    self.show_failure_output(held.is_some());
+                }
                 if let (StepState::Skipped | StepState::Failed | StepState::Paused, Some(summary)) =
                     (state, summary)
                 {
@@ -275,12 +328,8 @@ impl Reporter for Progress {
             Event::Warning { message } => {
                 self.line(&format!("{} {message}", self.style.yellow("warning:")));
             }
-            Event::Finished { state, .. } => {
-                self.clear_spinner();
-                if self.detail != Detail::Quiet && state == ReleaseState::Done {
-                    self.line(&self.style.green("Release done."));
-                }
-            }
+            // The result ("Released: …", "Paused at …") is the command's output, on stdout.
+            Event::Finished { .. } => self.clear_spinner(),
         }
     }
 }

@@ -110,9 +110,9 @@ manual = "Announce {version}"
             "Release aborted.\n  \
              ↺ ran `sh -c 'echo unpublished >> ../published'`\n  \
              ! tag `v1.3.0` was pushed: kept here too\n  \
-             ! branch `main` was pushed: its commits stay (see below)\n  \
-             ! CHANGELOG.md: kept as committed (the release commit was pushed)\n  \
-             ! package.json: kept as committed (the release commit was pushed)\n\
+             ! commit {short} on `main` is on the remote: kept (to take it back, `git revert {short}` and push)\n  \
+             ! CHANGELOG.md: kept as committed in {short}\n  \
+             ! package.json: kept as committed in {short}\n\
              \n\
              Still out there (relman does not undo these):\n  \
              - branch `main` pushed to `origin` at {short}\n      \
@@ -133,8 +133,12 @@ manual = "Announce {version}"
     assert_eq!(fixture.read("CHANGELOG.md"), changelog);
     assert_eq!(fixture.git(&["status", "--porcelain"]), "");
 
+    // With `--json` the error is a JSON object on stdout too.
     let run = fixture.relman(&["abort", "--json"]);
-    run.expect(2).stderr_has("there is no release in progress");
+    run.expect(2).stdout_has("there is no release in progress");
+    let error: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(error["event"], "error");
+    assert_eq!(error["exit_code"], 2);
 }
 
 #[test]

@@ -184,7 +184,7 @@ commit = "Release {version}"
 }
 
 #[test]
-fn a_tag_that_exists_here_or_on_the_remote_stops_the_release() {
+fn a_version_a_tag_has_here_or_on_the_remote_is_never_released_again() {
     let fixture = Fixture::new(RELEASE);
     // Someone released 1.3.0 from another clone and pushed only the tag.
     let other = fixture.repo.clone_remote("other", &[]);
@@ -193,21 +193,40 @@ fn a_tag_that_exists_here_or_on_the_remote_stops_the_release() {
         .repo
         .git_in(&other, &["push", "--quiet", "origin", "v1.3.0"]);
     let before = snapshot(&fixture);
-    let run = fixture.relman(&["release", "minor"]);
-    let main7 = &fixture.git(&["rev-parse", "main"])[..7];
-    run.expect(1)
-        .stderr_has(&format!("error: the plan cannot start: step 4 (check: tag-available): tag `v1.3.0` already exists on `origin` (at {main7})"))
-        .stderr_has("hint: that version was released; fetch the tags (`git fetch origin --tags`) and release another");
+    // An explicit version that a tag has is refused, naming the tag and where it is.
+    fixture
+        .relman(&["release", "1.3.0"])
+        .expect(2)
+        .stderr_has(
+            "error: step 5 (bump 1.3.0): version 1.3.0 exists already: tag `v1.3.0` on `origin`",
+        )
+        .stderr_has("hint: versions never repeat: release a version no tag has");
     assert_unchanged(&before, &snapshot(&fixture));
     assert!(fixture.journal().is_none());
 
     fixture.git(&["fetch", "--quiet", "origin", "--tags"]);
-    let run = fixture.relman(&["release", "minor"]);
-    run.expect(1)
-        .stderr_has(&format!("error: the plan cannot start: step 4 (check: tag-available): tag `v1.3.0` already exists here (at {main7})"))
-        .stderr_has("hint: release another version, or delete the tag if it is a mistake: `git tag -d v1.3.0`");
+    let run = fixture.relman(&["release", "1.3.0"]);
+    run.expect(2).stderr_has(
+        "error: step 5 (bump 1.3.0): version 1.3.0 exists already: tag `v1.3.0` on branch `main`",
+    );
+    assert!(!run.stderr.contains("git tag -d"), "{}", run.stderr);
 
-    // Without the check, the tag step finds it at another commit and says what to do.
+    // A level moves on to the next free version of that level, and says so.
+    let plan = fixture.relman(&["plan", "release", "minor"]);
+    plan.expect(0);
+    assert!(
+        plan.stdout
+            .contains("Plan: release 1.2.3 → 1.4.0 (tag v1.4.0)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("warning: 1.3.0 exists already (tag `v1.3.0` on branch `main`): the next free minor version is 1.4.0"),
+        "{}",
+        plan.stdout
+    );
+
+    // Without a check, a tag step whose tag exists at another commit says what to do.
     let fixture = Fixture::new(
         r#"
 [project]
@@ -218,24 +237,23 @@ bump = "minor"
 [[workflow.release.step]]
 commit = "Release {version}"
 [[workflow.release.step]]
-tag = "{tag}"
+tag = "deployed"
 "#,
     );
-    fixture.repo.tag("v1.3.0");
+    fixture.repo.tag("deployed");
     let main7 = fixture.git(&["rev-parse", "--short=7", "main"]);
     let run = fixture.relman(&["release"]);
     let head7 = fixture.git(&["rev-parse", "--short=7", "HEAD"]);
     run.expect(1)
         .stderr_has(&format!(
-            "error: step 3 (tag v1.3.0) failed: tag `v1.3.0` already exists at {main7}, not at {head7}"
+            "error: step 3 (tag deployed) failed: tag `deployed` already exists at {main7}, not at {head7}"
         ))
-        .stderr_has("hint: if it is a leftover, delete it (`git tag -d v1.3.0`) and `relman resume`");
-    fixture.git(&["tag", "-d", "v1.3.0"]);
-    fixture.relman(&["resume"]).expect(0);
-    assert_eq!(
-        fixture.git(&["rev-parse", "v1.3.0"]),
-        fixture.git(&["rev-parse", "HEAD"])
-    );
+        .stderr_has("hint: `deployed` may be someone's release: see what it is with `git show deployed`; to release under another version, `relman abort` and plan again with that version");
+    // Nothing tells anyone to delete it, and abort leaves it where it was.
+    assert!(!run.stderr.contains("git tag -d"), "{}", run.stderr);
+    fixture.relman(&["abort"]).expect(0);
+    assert_eq!(fixture.git(&["rev-parse", "--short=7", "deployed"]), main7);
+    assert_eq!(fixture.git(&["rev-parse", "--short=7", "HEAD"]), main7);
 }
 
 #[test]
@@ -294,29 +312,38 @@ fn a_shallow_clone_says_how_to_get_the_history() {
 }
 
 #[test]
-fn a_non_version_tag_among_release_tags_stops_the_release_before_it_starts() {
+fn a_non_version_tag_among_release_tags_is_ignored_with_one_note() {
     let fixture = Fixture::new(RELEASE);
     fixture.repo.tag("vnext");
-    let refs = fixture.git(&["for-each-ref"]);
-    let remote = fixture.remote_refs();
-    for args in [&["plan", "release"][..], &["run", "release", "--yes"]] {
-        let run = fixture.relman(args);
-        run.expect(2);
-        assert_eq!(
-            run.stderr,
-            "error: a tag matches the tag format `v{version}` but is not a semver version: `vnext`\n\
-             hint: list tags that are not releases under `[project]` in relman.toml: `ignore-tags = [\"vnext\"]` (globs allowed); \
-             delete a mistaken one: `git tag -d vnext`, and `git push origin :refs/tags/vnext` if it was pushed\n",
-            "relman {args:?}"
-        );
-    }
+    let plan = fixture.relman(&["plan", "release"]);
+    plan.expect(0);
+    let notes: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|line| line.contains("vnext"))
+        .collect();
     assert_eq!(
-        fixture.git(&["for-each-ref"]),
-        refs,
-        "no commit, tag or branch"
+        notes,
+        [
+            "warning: 1 tag in the form `v{version}` is no release of this project and was ignored (`vnext`); \
+          `ignore-tags = [\"vnext\"]` under `[project]` in relman.toml says so and silences this"
+        ],
+        "{}",
+        plan.stdout
     );
-    assert_eq!(fixture.remote_refs(), remote, "nothing pushed");
-    assert_eq!(fixture.journal(), None, "no release begun");
+    assert!(
+        plan.stdout.contains("Plan: release 1.2.3 → 1.3.0"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("git tag -d") && !plan.stderr.contains("git tag -d"));
+    // Data commands stay quiet.
+    let version = fixture.relman(&["version", "--next", "auto"]);
+    version.expect(0);
+    assert_eq!(
+        (version.stdout.as_str(), version.stderr.as_str()),
+        ("1.3.0\n", "")
+    );
 }
 
 #[test]
@@ -389,7 +416,7 @@ fn a_corrupt_or_old_journal_is_refused_with_what_to_do() {
     for args in [&["resume"][..], &["release"], &["status"]] {
         let run = fixture.relman(args);
         run.expect(2)
-            .stderr_has(&format!("error: the journal `{path}` was written by relman 0.0.9 (journal schema 0); this relman reads schema 2"))
+            .stderr_has(&format!("error: the journal `{path}` was written by relman 0.0.9 (journal schema 0); this relman reads schemas 1 and 2"))
             .stderr_has("hint: finish or abort that release with relman 0.0.9, or move the journal away to start over");
     }
     // Following the hint gets a working clone back.

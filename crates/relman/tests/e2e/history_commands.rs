@@ -13,7 +13,7 @@ fn python_project() -> TestRepo {
     repo.write("demo/__init__.py", "__version__ = \"1.2.0\"\n");
     repo.write(
         "CHANGELOG.md",
-        "# Changelog\n\n## 1.2.0 - 2024-01-01\n\n- First.\n",
+        "# Changelog\n\n## 1.2.0 - 2024-01-01\n\n### Features\n\n- First.\n",
     );
     repo.commit("chore: start");
     repo.tag_annotated("v1.2.0", "Release 1.2.0");
@@ -188,28 +188,39 @@ fn a_tag_format_without_version_points_at_the_config() {
 }
 
 #[test]
-fn tags_that_match_the_format_but_not_the_scheme_are_refused() {
+fn tags_that_match_the_format_but_not_the_scheme_are_ignored_with_one_note() {
     let repo = python_project();
     repo.tag("vnext");
     repo.tag_annotated("v1.x", "not a version");
-    let expected = "error: tags match the tag format `v{version}` but are not pep440 versions: `v1.x`, `vnext`\n\
-         hint: list tags that are not releases under `[project]` in relman.toml: `ignore-tags = [\"v1.x\", \"vnext\"]` (globs allowed); \
-         delete a mistaken one: `git tag -d v1.x`, and `git push origin :refs/tags/v1.x` if it was pushed\n";
     for args in [
         &["version", "--next", "auto"][..],
-        &["changelog", "--unreleased", "--write"],
+        &["changelog", "--unreleased"],
         &["changelog", "--all"],
-        &["check"],
     ] {
-        assert_eq!(refused(&repo, args), expected, "relman {args:?}");
+        let output = relman(&repo, args);
+        assert_exit(&output, 0);
+        assert_eq!(stderr(&output), "", "relman {args:?}");
     }
-    // A tag that is not a release at all (another format) is none of relman's business.
+    let output = relman(&repo, &["check"]);
+    assert_exit(&output, 0);
+    let notes: Vec<String> = stdout(&output)
+        .lines()
+        .filter(|line| line.contains("vnext"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "✓ 2 tags in the form `v{version}` are no release of this project and were ignored (`v1.x`, `vnext`); \
+          `ignore-tags = [\"v*.x\", \"vnext\"]` under `[project]` in relman.toml says so and silences this"
+        ]
+    );
+    // A tag that is not in the format at all is none of relman's business.
     repo.git(&["tag", "-d", "vnext", "v1.x"]);
     repo.tag("nightly");
-    let output = relman(&repo, &["version", "--next", "auto"]);
+    let output = relman(&repo, &["check"]);
     assert_exit(&output, 0);
-    assert_eq!(stdout(&output), "1.3.0\n");
-    assert_eq!(stderr(&output), "");
+    assert!(!stdout(&output).contains("ignored"), "{}", stdout(&output));
 }
 
 #[test]

@@ -238,3 +238,43 @@ fn control_sequences_from_commits_and_commands_are_shown_not_obeyed() {
     json.expect(0);
     assert_clean(&json);
 }
+
+/// A relman.toml's help texts reach `relman --help` and `relman help WORKFLOW`, which clap
+/// prints; a JSON changelog streams sections and a JSON error names what was asked. Their
+/// control characters are shown, not obeyed, and JSON stays JSON.
+#[test]
+fn control_sequences_in_help_and_json_paths_are_shown_not_obeyed() {
+    let config = format!(
+        "{RELEASE}\n[workflow.deploy]\nhelp = \"Ship \\u001b]0;pwned\\u0007it \\u202egpj.exe\"\nargs = [{{ name = \"env\", help = \"Where \\u001b[2J\", default = \"prod\\u009b\" }}]\n[[workflow.deploy.step]]\nmanual = \"x\"\n"
+    );
+    let fixture = Fixture::new(&config);
+    fixture
+        .repo
+        .commit_file("evil.txt", "x\n", "feat: \x1b]0;pwned\x07title \u{202e}gpj");
+    let raw = ['\x1b', '\x07', '\u{9b}', '\u{202e}'];
+    let assert_clean = |run: &Run| {
+        for text in [&run.stdout, &run.stderr] {
+            for c in raw {
+                assert!(!text.contains(c), "{c:?} printed raw\n{run}");
+            }
+        }
+    };
+    let top = fixture.relman(&["--help"]);
+    top.expect(0)
+        .stdout_has("Ship \\u001b]0;pwned\\u0007it \\u202egpj.exe");
+    assert_clean(&top);
+    let one = fixture.relman(&["help", "deploy"]);
+    one.expect(0)
+        .stdout_has("Where \\u001b[2J [default: prod\\u009b]");
+    assert_clean(&one);
+
+    let all = fixture.relman(&["--json", "changelog", "--all"]);
+    all.expect(0);
+    assert_clean(&all);
+    events(&all);
+    let error = fixture.relman(&["--json", "plan", "no\u{202e}pe"]);
+    error.expect(2);
+    assert_clean(&error);
+    error.stdout_has("no\\u202epe");
+    events(&error);
+}

@@ -127,7 +127,7 @@ run = ["sh", "-c", "echo announced >> ../announced"]
     let run = fixture.relman(&["announce"]);
     run.expect(3)
         .stderr_has("⏸ 1. manual: Email the team about 1.2.3")
-        .stderr_has(
+        .stdout_has(
             "Paused at step 1 (manual: Email the team about 1.2.3):\n  Email the team about 1.2.3\n    - the mailing list\n    - the chat room\n  when it is done: relman resume --confirm",
         );
     // Without --confirm it asks again.

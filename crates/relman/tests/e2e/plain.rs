@@ -23,6 +23,7 @@ pub fn relman_in(repo: &TestRepo, dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("CI", "true")
         .env("SOURCE_DATE_EPOCH", "1767225600");
     command.output().expect("run relman")
 }

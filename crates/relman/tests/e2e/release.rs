@@ -48,7 +48,9 @@ fn a_release_bumps_writes_the_changelog_commits_tags_and_pushes() {
     let fixture = Fixture::new(RELEASE);
     let feature = fixture.git(&["rev-parse", "--short=7", "HEAD"]);
     let run = fixture.relman(&["release"]);
-    run.expect(0).stderr_has("Released: 1.3.0 (v1.3.0)");
+    // Progress on stderr; the result on stdout.
+    run.expect(0).stdout_has("Released: 1.3.0 (v1.3.0)");
+    assert_eq!(run.stdout, "Released: 1.3.0 (v1.3.0)\n");
 
     assert_eq!(fixture.read("package.json"), package_json("1.3.0"));
     assert_eq!(

@@ -178,6 +178,8 @@ impl Fixture {
             )
             .env("SOURCE_DATE_EPOCH", RELEASE_EPOCH)
             .env("NO_COLOR", "1")
+            // As in a CI job: a run needs no `--yes` (tests of consent remove it).
+            .env("CI", "true")
             .envs(self.env.iter().map(|(name, value)| (name, value)))
             .stdin(std::process::Stdio::null());
         command

@@ -32,6 +32,8 @@ fn on_terminal(fixture: &Fixture, args: &str, answers: &str) -> (Option<i32>, St
         ])
         // A terminal that can draw spinners (the sealed environment has no TERM).
         .env("TERM", "xterm-256color")
+        // A person at a terminal, not a CI job.
+        .env_remove("CI")
         .stdin(Stdio::null());
     let output = command.output().unwrap();
     (
@@ -113,7 +115,12 @@ fn yes_skips_the_confirmation_and_no_input_never_asks() {
         return;
     }
     let fixture = Fixture::new(WORKFLOW);
+    // `--no-input` asks nothing, so it cannot ask for consent either: a run needs `--yes` too.
     let (code, screen) = on_terminal(&fixture, "--no-input release", "true");
+    assert_eq!(code, Some(2), "{screen}");
+    assert!(screen.contains("nobody can confirm it"), "{screen}");
+    assert!(fixture.journal().is_none(), "{screen}");
+    let (code, screen) = on_terminal(&fixture, "--no-input --yes release", "true");
     assert_eq!(code, Some(3), "{screen}");
     assert!(!screen.contains("[y/N]"), "{screen}");
     assert!(!screen.contains("Your turn"), "{screen}");
@@ -196,6 +203,8 @@ fn a_plan_confirmed_after_another_release_ran_is_refused() {
             ),
         ])
         .env("TERM", "xterm-256color")
+        // A person answers: not a CI job, which would need no answer.
+        .env_remove("CI")
         .stdin(Stdio::null());
     let output = command.output().unwrap();
     let shown = String::from_utf8_lossy(&output.stdout);

@@ -192,6 +192,11 @@ impl World {
         self.extra_env.push((name.to_owned(), value.to_owned()));
     }
 
+    /// Takes back what [`World::set_env`] set: the variable is as the world gives it.
+    pub fn unset_env(&mut self, name: &str) {
+        self.extra_env.retain(|(key, _)| key != name);
+    }
+
     /// Points one more public endpoint of the example's config at a local stand-in (a Helm
     /// repository, a bucket or a docs site a test serves), after the built-in ones.
     pub fn add_rewrite(&mut self, public: &str, local: &str) {
@@ -253,6 +258,7 @@ impl World {
                 Recorder::BUGZILLA_KEY.to_owned(),
             ),
             ("NO_COLOR".to_owned(), "1".to_owned()),
+            ("CI".to_owned(), "true".to_owned()),
             ("SOURCE_DATE_EPOCH".to_owned(), "1767225600".to_owned()),
         ];
         if let Some(smtp) = &self.smtp {

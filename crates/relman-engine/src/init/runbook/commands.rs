@@ -271,7 +271,7 @@ pub(crate) fn switch_or_check(name: &str, scope: &Scope<'_>) -> super::super::wo
 }
 
 pub(crate) fn cherry_pick() -> super::super::workflow::DraftStep {
-    step("cherry-pick", "{args.commits}").with("if", "args.commits")
+    step("cherry-pick", "{args.commits}").with("if", "args.commits != ''")
 }
 
 fn option_value(args: &[&str], names: &[&str]) -> Option<String> {

@@ -235,3 +235,52 @@ fn a_plan_renders_the_release_request_without_the_token() {
     assert!(!rendered.contains(relman_testkit::github::FakeGitHub::TOKEN));
     assert_eq!(s.fake.api().request_count(), 0, "rendering sends nothing");
 }
+
+/// GitHub's generated notes: the pull requests merged since the previous release, by title, and
+/// a compare link; nothing is created.
+#[test]
+fn generated_notes_list_the_pull_requests_merged_since_the_previous_release() {
+    let s = setup();
+    let old = s
+        .fake
+        .add_pull_request("octo/app", "old", "main", "Old work");
+    s.fake.merge_pull_request("octo/app", old);
+    s.fake
+        .set_now(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000));
+    s.fake.add_release("octo/app", "v1.0.0", false, None);
+    s.fake
+        .set_now(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_100));
+    let new = s
+        .fake
+        .add_pull_request("octo/app", "retry", "main", "Retry on resets");
+    s.fake.merge_pull_request("octo/app", new);
+    let notes = s
+        .github
+        .generate_release_notes(
+            &s.repo,
+            &relman_remote::github::NotesRequest {
+                tag_name: "v1.1.0".to_owned(),
+                target_commitish: Some(super::SHA.to_owned()),
+                previous_tag_name: Some("v1.0.0".to_owned()),
+                configuration_file_path: None,
+            },
+        )
+        .send()
+        .unwrap();
+    assert_eq!(notes.name, "v1.1.0");
+    assert!(
+        notes
+            .body
+            .starts_with("## What's Changed\n* Retry on resets by @octocat in "),
+        "{}",
+        notes.body
+    );
+    assert!(!notes.body.contains("Old work"), "{}", notes.body);
+    assert!(
+        notes.body.ends_with("/octo/app/compare/v1.0.0...v1.1.0"),
+        "{}",
+        notes.body
+    );
+    assert_eq!(s.fake.releases("octo/app").len(), 1);
+    assert!(s.fake.violations().is_empty(), "{:?}", s.fake.violations());
+}

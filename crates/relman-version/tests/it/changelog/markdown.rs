@@ -133,3 +133,46 @@ fn write_section_appends() {
         format!("before\n{}", render_section(&notes(false), None))
     );
 }
+
+/// A release of a project that does not write Conventional Commits lists what changed: merged
+/// pull requests by title (their branch commits once), squashed ones by subject with the number
+/// linked, dependency updates last; never "No notable changes".
+#[test]
+fn a_non_conventional_release_lists_its_changes() {
+    let mut notes = ReleaseNotes::new("2.1.0", "2.1.0", "2026-11-23", NotesOptions::default())
+        .with_previous("2.0.0", "2.0.0");
+    let commits: &[(&str, &[&str], &str, &str)] = &[
+        (
+            "e5",
+            &["d4", "c3"],
+            "Ann",
+            "Merge pull request #14 from octo/retry\n\nRetry on connection resets\n",
+        ),
+        (
+            "d4",
+            &["b2"],
+            "dependabot[bot]",
+            "Bump urllib3 from 2.2.0 to 2.2.1 (#15)",
+        ),
+        ("c3", &["b2"], "Bob", "handle review comments"),
+        ("b2", &["a1"], "Ann", "Document the timeout argument (#13)"),
+        ("a1", &[], "Ann", "doc: fix a typo"),
+    ];
+    for (sha, parents, author, message) in commits {
+        notes.push_commit(
+            sha,
+            parents.iter().copied(),
+            author,
+            &parse(message.as_bytes()),
+        );
+    }
+    assert!(!notes.is_empty());
+    assert_eq!(
+        render_section(&notes, Some(&github())),
+        "## [2.1.0](https://github.com/octo/project/compare/2.0.0...2.1.0) - 2026-11-23\n\n### Changes\n\n- Retry on connection resets ([#14](https://github.com/octo/project/pull/14))\n- Document the timeout argument ([#13](https://github.com/octo/project/pull/13))\n- doc: fix a typo\n\n### Dependencies\n\n- Bump urllib3 from 2.2.0 to 2.2.1 ([#15](https://github.com/octo/project/pull/15))\n"
+    );
+    assert_eq!(
+        relman_version::changelog::markdown::render_change_list(&notes, None),
+        "- Retry on connection resets (#14)\n- Document the timeout argument (#13)\n- doc: fix a typo\n- Bump urllib3 from 2.2.0 to 2.2.1 (#15)\n"
+    );
+}

@@ -130,3 +130,26 @@ fn apply_reports_a_file_deleted_since_planning() {
         "__version__ = '1.0'\n"
     );
 }
+
+#[test]
+fn a_version_written_with_a_v_keeps_it_in_every_format() {
+    let root = project(&[
+        ("app.yaml", "name: x\nversion: v1.24.0 # pinned\n"),
+        ("tool.toml", "[tool]\nversion = \"v1.24.0\"\n"),
+        ("app.json", "{\n  \"version\": \"v1.24.0\"\n}\n"),
+        ("VERSION", "v1.24.0\n"),
+    ]);
+    let specs = [
+        VersionFileSpec::key("app.yaml", "version").unwrap(),
+        VersionFileSpec::key("tool.toml", "tool.version").unwrap(),
+        VersionFileSpec::key("app.json", "version").unwrap(),
+        VersionFileSpec::known("VERSION").unwrap(),
+    ];
+    let edits = files::plan_edits(root.path(), &specs, "1.25.0").unwrap();
+    files::apply(&edits).unwrap();
+    let read = |name: &str| fs_err::read_to_string(root.path().join(name)).unwrap();
+    assert_eq!(read("app.yaml"), "name: x\nversion: v1.25.0 # pinned\n");
+    assert_eq!(read("tool.toml"), "[tool]\nversion = \"v1.25.0\"\n");
+    assert_eq!(read("app.json"), "{\n  \"version\": \"v1.25.0\"\n}\n");
+    assert_eq!(read("VERSION"), "v1.25.0\n");
+}

@@ -6,6 +6,7 @@
 
 mod crash;
 mod fixture;
+mod needs;
 mod poetry_prerelease_docker;
 mod python_circleci_wheels;
 mod release_branch_cherry_pick;

@@ -26,7 +26,7 @@ const IMAGES: [(&str, &str); 3] = [
 /// The project at 1.3.0a0 (tagged), one commit since, pushed; pypiserver and a registry running,
 /// and the environment a CI job would give the Makefile: twine on PATH and pointed at the local
 /// index, the image targets pointed at the local registry.
-fn world() -> Option<World> {
+pub(super) fn world() -> Option<World> {
     if !relman_testkit::require_tool("make") {
         return None;
     }

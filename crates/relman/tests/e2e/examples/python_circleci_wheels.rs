@@ -159,6 +159,17 @@ fn file_name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
 }
 
+/// The world of the runbook: ciso8601 with its version bumped and its entry written, pushed,
+/// the example's relman.toml committed.
+pub(super) fn world() -> Option<World> {
+    let world = World::new(SLUG).with_pypi().and_then(World::with_smtp)?;
+    ciso8601(&world.repo);
+    world.install_example(EXAMPLE);
+    world.repo.commit("Release with relman (relman.toml)");
+    world.repo.push(&["master", "--tags"]);
+    Some(world)
+}
+
 #[test]
 fn runbook_is_current() {
     assert_runbook_current(EXAMPLE);
@@ -166,13 +177,9 @@ fn runbook_is_current() {
 
 #[test]
 fn wheels_are_built_tagged_drafted_mailed_verified_on_pypi_and_published() {
-    let Some(world) = World::new(SLUG).with_pypi().and_then(World::with_smtp) else {
+    let Some(world) = world() else {
         return;
     };
-    ciso8601(&world.repo);
-    world.install_example(EXAMPLE);
-    world.repo.commit("Release with relman (relman.toml)");
-    world.repo.push(&["master", "--tags"]);
     let release_commit = world.repo.head();
     let files_before: Vec<(String, String)> = ["setup.py", "ciso8601/__init__.py", "CHANGELOG.md"]
         .iter()

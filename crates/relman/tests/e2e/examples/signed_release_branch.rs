@@ -116,7 +116,7 @@ fn tokenserver(world: &World) -> Expected {
 
 /// What relman writes for 1.3.0, from the feature and the fix since 1.2.27. Links go to the
 /// forge's web pages, which for the fake GitHub (a GitHub Enterprise at `/api/v3`) is its origin.
-struct Expected {
+pub(super) struct Expected {
     /// This release's section, as `{changelog}` holds it (no final newline).
     section: String,
     /// The release notes: the section without the heading that repeats the version.
@@ -146,7 +146,7 @@ impl Expected {
 }
 
 /// The world with GPG signing, or `None` (skipped) without gpg.
-fn world() -> Option<(World, Expected)> {
+pub(super) fn world() -> Option<(World, Expected)> {
     if !require_tool("gpg") || !require_tool("make") {
         return None;
     }

@@ -236,7 +236,7 @@ fn circleci(world: &World) {
     world.build_pushes_on_circleci();
 }
 
-fn world() -> Option<(World, PathBuf)> {
+pub(super) fn world() -> Option<(World, PathBuf)> {
     if !require_tool("make") || !require_tool("python3") {
         return None;
     }

@@ -25,7 +25,7 @@ const SLUG: &str = "cortexlabs/cortex";
 
 /// Cortex at v0.3.0 with a feature and a fix since, on master, pushed; the milestone of 0.4.0
 /// closed; CI installed.
-fn world() -> Option<(World, Ci)> {
+pub(super) fn world() -> Option<(World, Ci)> {
     let mut world = World::new(SLUG).with_registry()?;
     let ci = Ci::install(&mut world);
     let repo = &world.repo;

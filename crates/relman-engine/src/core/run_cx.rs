@@ -1,0 +1,325 @@
+//! What a step sees while it runs ([`RunCx`]): the project, what the frozen plan says of the
+//! release ([`PlanFacts`]), and its own record in the journal, which it reads and writes through
+//! the [`Ledger`] the executor hands it (so a step never depends on the journal file's layout).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use relman_remote::Redactor;
+
+use super::StepError;
+use super::plan_cx::with_env;
+use super::record::{RemoteEffect, StepRecord, StepState, Undo, Written};
+use super::report::{Event, Prompter, Reporter};
+use crate::environment::Environment;
+use crate::project::Project;
+use crate::template::{Template, Variables};
+
+/// The journal as a running step reads and writes it: every step's record, the values learnt
+/// while running, and writing it all down now. `journal::JournalFile` implements it over the
+/// journal file; a step calls [`RunCx::save`] before an effect it must recognise after a crash.
+pub trait Ledger {
+    /// Every step's record, in workflow order.
+    fn records(&self) -> &[StepRecord];
+    fn records_mut(&mut self) -> &mut [StepRecord];
+    /// Values learnt while running (`sha` after the commit, `release_url` …).
+    fn runtime(&self) -> &BTreeMap<String, String>;
+    fn runtime_mut(&mut self) -> &mut BTreeMap<String, String>;
+    /// Writes the journal now, atomically.
+    fn save(&mut self) -> Result<(), StepError>;
+}
+
+/// What a running step may read of the frozen plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanFacts {
+    /// The release's version; empty when the workflow releases nothing.
+    pub version: String,
+    pub tag: String,
+    /// Plan-time variables.
+    pub variables: Variables,
+    /// The version each `bump` step writes, by step number.
+    pub bumps: BTreeMap<usize, String>,
+    /// Every step of the workflow, as far as the others care.
+    pub steps: Vec<StepFacts>,
+}
+
+/// What one step of the workflow means to the others.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepFacts {
+    pub id: Option<String>,
+    /// The other checkout it acts in.
+    pub dir: Option<Template>,
+    /// Whether it commits what the steps before it changed (a `commit`).
+    pub commits: bool,
+}
+
+/// How many lines of a command's output the journal keeps.
+const TAIL_LINES: usize = 40;
+
+/// What a step sees while it runs.
+pub struct RunCx<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub plan: &'a PlanFacts,
+    pub journal: Box<dyn Ledger + 'a>,
+    /// The index of the running step in the journal's records.
+    pub index: usize,
+    pub reporter: &'a mut dyn Reporter,
+    pub prompter: &'a mut dyn Prompter,
+    pub redactor: &'a Redactor,
+    /// `resume --confirm`: the person says the step they were asked to do is done.
+    pub confirmed: bool,
+    /// The other checkout the step acts in (its `dir`), when it has one.
+    pub checkout: Option<&'a Checkout>,
+}
+
+/// Another checkout a step acts in (`dir = "../platform-web"`).
+#[derive(Debug, Clone)]
+pub struct Checkout {
+    /// The top of its work tree.
+    pub root: PathBuf,
+    pub repo: relman_git::Repository,
+}
+
+impl std::fmt::Debug for RunCx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunCx")
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> RunCx<'a> {
+    /// Every value a template can use now: the plan's, those learnt while running, the outputs
+    /// of steps with an id, and the environment.
+    pub fn variables(&self) -> Variables {
+        let mut variables = with_env(&self.plan.variables, self.env);
+        for (key, value) in self.journal.runtime() {
+            variables.set(key.clone(), value.clone());
+        }
+        // In another checkout, `{branch}`, `{sha}` and `{remote}` are that checkout's, as the
+        // plan showed them.
+        if let Some(checkout) = self.checkout {
+            variables.set("remote", "origin");
+            if let Ok(Some(branch)) = checkout.repo.current_branch() {
+                variables.set("branch", branch);
+            }
+            if let Ok(sha) = checkout.repo.head_sha() {
+                variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
+                variables.set("sha", sha);
+            }
+        }
+        // The section as the file had it when this step started (see `CHANGELOG_READ`).
+        if let Some(section) = self.journal.records()[self.index]
+            .context
+            .get(CHANGELOG_READ)
+        {
+            variables.set("changelog", section.clone());
+        }
+        for (step, record) in self.plan.steps.iter().zip(self.journal.records()) {
+            if let Some(id) = &step.id {
+                for (name, value) in &record.outputs {
+                    variables.set(format!("steps.{id}.{name}"), value.clone());
+                }
+            }
+        }
+        variables
+    }
+
+    pub fn render(&self, template: &Template) -> Result<String, StepError> {
+        template.render(&self.variables()).map_err(|unresolved| {
+            StepError::new(format!("{unresolved} yet"))
+                .with_hint("a step can only use values that earlier steps produced")
+        })
+    }
+
+    pub fn record(&mut self) -> &mut StepRecord {
+        &mut self.journal.records_mut()[self.index]
+    }
+
+    pub fn number(&self) -> usize {
+        self.journal.records()[self.index].number
+    }
+
+    /// Writes the journal now (a step records what it is about to do before doing it).
+    pub fn save(&mut self) -> Result<(), StepError> {
+        self.journal.save()
+    }
+
+    /// A line of output: shown live and kept (masked) in the journal's tail.
+    pub fn output(&mut self, line: &str) {
+        let line = self.redactor.redact(line);
+        let number = self.number();
+        let tail = &mut self.record().output_tail;
+        tail.push(line.clone());
+        if tail.len() > TAIL_LINES {
+            let excess = tail.len() - TAIL_LINES;
+            tail.drain(..excess);
+        }
+        self.reporter.event(Event::StepOutput { number, line });
+    }
+
+    /// Says what the step is waiting for.
+    pub fn waiting(&mut self, what: &str, elapsed_secs: u64) {
+        let number = self.number();
+        let what = self.redactor.redact(what);
+        self.reporter.event(Event::Waiting {
+            number,
+            what,
+            elapsed_secs,
+        });
+    }
+
+    pub fn set_output(&mut self, name: &str, value: impl Into<String>) {
+        let value = self.redactor.redact(&value.into());
+        self.record().outputs.insert(name.to_owned(), value);
+    }
+
+    /// A value later steps' templates see (`sha` after a commit, `release_url` …).
+    pub fn set_runtime(&mut self, name: &str, value: impl Into<String>) {
+        let value = self.redactor.redact(&value.into());
+        self.journal.runtime_mut().insert(name.to_owned(), value);
+    }
+
+    pub fn context_value(&self, key: &str) -> Option<&str> {
+        self.journal.records()[self.index]
+            .context
+            .get(key)
+            .map(String::as_str)
+    }
+
+    pub fn set_context(&mut self, key: &str, value: impl Into<String>) {
+        let value = value.into();
+        self.record().context.insert(key.to_owned(), value);
+    }
+
+    /// Records a local effect `abort` can take back. A file this step restores already is
+    /// recorded once, with the bytes it held before the step's first attempt (a step run again
+    /// after a crash finds its own bytes there).
+    pub fn push_undo(&mut self, undo: Undo) {
+        let undos = &self.record().undo;
+        let known = undos.contains(&undo)
+            || matches!(&undo, Undo::RestoreFile { path, .. } if undos.iter().any(
+                |other| matches!(other, Undo::RestoreFile { path: known, .. } if known == path)
+            ));
+        if !known {
+            self.record().undo.push(undo);
+        }
+    }
+
+    /// Records what `path` (relative to the step's work tree) holds now as what this step
+    /// wrote there, for a file another program wrote (a signature).
+    pub fn record_written(&mut self, path: &Path) {
+        let written = Written::of_file(&self.root().join(path)).ok();
+        for undo in &mut self.record().undo {
+            if let Undo::RestoreFile {
+                path: restored,
+                written: known,
+                ..
+            } = undo
+                && restored == path
+            {
+                known.clone_from(&written);
+            }
+        }
+    }
+
+    /// Records an effect outside the clone (masked: it names URLs, which may carry secrets).
+    pub fn push_remote(&mut self, mut effect: RemoteEffect) {
+        effect.description = self.redactor.redact(&effect.description);
+        effect.undo_hint = self.redactor.redact(&effect.undo_hint);
+        if !self.record().remote.contains(&effect) {
+            self.record().remote.push(effect);
+        }
+    }
+
+    /// Files changed by the steps before this one since the last commit in the same checkout
+    /// (what a `commit` stages).
+    pub fn changed_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        let here = &self.plan.steps[self.index].dir;
+        // Only the files changed in the same checkout: a commit in `../docs` stages what the
+        // steps acting in `../docs` changed.
+        let same_checkout = self.plan.steps[..self.index]
+            .iter()
+            .map(|step| (&step.dir == here, step.commits));
+        for (record, (same, commit)) in self.journal.records()[..self.index]
+            .iter()
+            .zip(same_checkout)
+        {
+            if !same {
+                continue;
+            }
+            // An earlier commit here took what was changed before it.
+            if commit && record.state != StepState::Skipped {
+                files.clear();
+                continue;
+            }
+            if let Some(list) = record.context.get(CHANGED) {
+                for path in list.lines().filter(|line| !line.is_empty()) {
+                    let path = PathBuf::from(path);
+                    if !files.contains(&path) {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+        files
+    }
+
+    /// Records files this step changed, relative to the work tree.
+    pub fn record_changed(&mut self, paths: &[PathBuf]) {
+        let root = self.root().to_owned();
+        let mut list: Vec<String> = self
+            .context_value(CHANGED)
+            .map(|text| text.lines().map(str::to_owned).collect())
+            .unwrap_or_default();
+        for path in paths {
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned();
+            if !list.contains(&relative) {
+                list.push(relative);
+            }
+        }
+        self.set_context(CHANGED, list.join("\n"));
+    }
+
+    /// The work tree the step acts in (its `dir`, else the project's).
+    pub fn root(&self) -> &'a Path {
+        match self.checkout {
+            Some(checkout) => &checkout.root,
+            None => &self.project.root,
+        }
+    }
+
+    /// The repository the step acts in (its `dir`'s, else the project's).
+    pub fn repo(&self) -> &'a relman_git::Repository {
+        match self.checkout {
+            Some(checkout) => &checkout.repo,
+            None => &self.project.repo,
+        }
+    }
+
+    /// The remote a git step pushes to by default: the project's, or `origin` in another
+    /// checkout.
+    pub fn default_remote(&self) -> &'a str {
+        match self.checkout {
+            Some(_) => "origin",
+            None => &self.project.remote,
+        }
+    }
+}
+
+/// Context key of the files a step changed.
+pub const CHANGED: &str = "changed";
+
+/// Context key of this release's changelog section as the file held it when the step that uses
+/// `{changelog}` started: read once, so a resumed step sends what it sent before.
+pub const CHANGELOG_READ: &str = "changelog_read";
+
+/// Context key of the identity (pid and start time) of the command a step started, recorded
+/// before relman waits on it: after a crash, `resume` does not start it again while it runs.
+pub const CHILD_PROCESS: &str = "child_process";

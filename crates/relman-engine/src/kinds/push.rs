@@ -1,0 +1,292 @@
+//! `push = ["branch", "tag"]`: push the current branch, the release tag, or both atomically,
+//! setting the upstream of a new branch.
+//!
+//! Done means the remote has every ref at the object the step pushes (the probe asks it with
+//! `ls-remote`). A push that fails because the remote has them already (a push of a relman that
+//! was killed went through after all) is done too, and a branch pushed without its local
+//! bookkeeping (relman and git killed after the remote took it) gets its upstream set.
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::explain::{ExplainCx, Explained, show_code};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
+};
+use crate::template::{Suggestion, Template, Variables};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushStep {
+    pub branch: bool,
+    pub tag: bool,
+    /// Default `project.remote` (`origin` in another checkout).
+    pub remote: Option<Template>,
+}
+
+impl Kind for PushStep {
+    const SPEC: KindSpec = KindSpec {
+        plans_its_files: true,
+        key_type: OptionType::StringOrList,
+        values: &["branch", "tag"],
+        options: &[OptionSpec::string("remote")],
+        in_checkout: true,
+        yields: true,
+        outputs: &["refs"],
+        ..KindSpec::new("push", "push the branch, the tag, or both atomically")
+    };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let value = options.string_or_list("push").ok_or(Reported)?;
+        let span = value.span();
+        let targets = value.into_inner().into_vec();
+        let mut push = PushStep {
+            branch: false,
+            tag: false,
+            remote: options.template("remote")?,
+        };
+        for target in &targets {
+            match target.as_str() {
+                "branch" => push.branch = true,
+                "tag" => push.tag = true,
+                other => {
+                    let suggestion = Suggestion::closest(other, ["branch", "tag"]);
+                    return Err(options.error_hint(
+                        span.clone(),
+                        format!("`push` target `{other}` is unknown{suggestion}"),
+                        "push takes `\"branch\"`, `\"tag\"` or `[\"branch\", \"tag\"]`",
+                    ));
+                }
+            }
+        }
+        if targets.is_empty() {
+            return Err(options.error(
+                span,
+                "`push = []` pushes nothing: name `branch`, `tag` or both",
+            ));
+        }
+        Ok(push)
+    }
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new().opt("remote", &self.remote).list()
+    }
+
+    fn describe(&self, _variables: &Variables) -> String {
+        match (self.branch, self.tag) {
+            (true, true) => "push branch and tag".to_owned(),
+            (true, false) => "push branch".to_owned(),
+            _ => "push tag".to_owned(),
+        }
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        let what = match (self.branch, self.tag) {
+            (true, true) => "the branch and the tag",
+            (true, false) => "the branch",
+            _ => "the tag",
+        };
+        Explained::new(format!(
+            "Push {what} to {}{}.",
+            self.remote
+                .as_ref()
+                .map_or_else(|| "the remote".to_owned(), show_code),
+            if self.branch && self.tag {
+                ", atomically"
+            } else {
+                ""
+            }
+        ))
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let remote = match &self.remote {
+            Some(remote) => cx.render(remote),
+            None => cx.default_remote(),
+        };
+        let mut refs = Vec::new();
+        if self.branch {
+            let branch = cx
+                .sim
+                .branch
+                .clone()
+                .or_else(|| cx.variables.get_key("branch").map(str::to_owned))
+                .unwrap_or_else(|| "HEAD".to_owned());
+            refs.push(format!("refs/heads/{branch}"));
+        }
+        if self.tag {
+            refs.push(format!(
+                "refs/tags/{}",
+                cx.variables.get_key("tag").unwrap_or("{tag}")
+            ));
+        }
+        let atomic = if refs.len() > 1 { " --atomic" } else { "" };
+        // Only a branch gets an upstream; a tag has none.
+        let upstream = if self.branch { " --set-upstream" } else { "" };
+        Ok(vec![Effect::Git {
+            description: format!("push {} to `{remote}`", refs.join(" and ")),
+            command: format!("git push{atomic}{upstream} {remote} {}", refs.join(" ")),
+        }])
+    }
+
+    fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let remote = self.remote(cx)?;
+        let refs = self.refs(cx)?;
+        let specs: Vec<String> = refs
+            .iter()
+            .map(|(name, _)| format!("{name}:{name}"))
+            .collect();
+        let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        if let Err(error) = cx
+            .repo()
+            .push(&remote, &spec_refs, refs.len() > 1, self.branch)
+        {
+            if !self.on_remote(cx, &remote, &refs)? {
+                return Err(error.into());
+            }
+            cx.output("the remote has these refs already: an interrupted push went through");
+        }
+        self.finish(cx, &remote, &refs)?;
+        Ok(Outcome::Done)
+    }
+
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        if cx.context_value("refs").is_none() {
+            return Ok(Probe::NotDone);
+        }
+        let remote = self.remote(cx)?;
+        let refs = self.refs(cx)?;
+        if self.on_remote(cx, &remote, &refs)? {
+            self.finish(cx, &remote, &refs)?;
+            Ok(Probe::Done)
+        } else {
+            Ok(Probe::NotDone)
+        }
+    }
+}
+
+impl PushStep {
+    /// The remote it pushes to, rendered now.
+    fn remote(&self, cx: &RunCx<'_>) -> Result<String, StepError> {
+        match &self.remote {
+            Some(remote) => cx.render(remote),
+            None => Ok(cx.default_remote().to_owned()),
+        }
+    }
+
+    /// The refs to push, with the object each must point at on the remote.
+    fn refs(&self, cx: &mut RunCx<'_>) -> Result<Vec<(String, String)>, StepError> {
+        if let Some(recorded) = cx.context_value("refs") {
+            return Ok(recorded
+                .lines()
+                .filter_map(|line| line.split_once(' '))
+                .map(|(name, sha)| (name.to_owned(), sha.to_owned()))
+                .collect());
+        }
+        let repo = cx.repo();
+        let mut refs = Vec::new();
+        if self.branch {
+            let branch = repo
+                .current_branch()?
+                .ok_or_else(|| StepError::new("HEAD is detached: there is no branch to push"))?;
+            refs.push((format!("refs/heads/{branch}"), repo.head_sha()?));
+        }
+        if self.tag {
+            let tag = cx.plan.tag.clone();
+            let object = repo.rev_parse(&format!("refs/tags/{tag}")).map_err(|_| {
+                StepError::new(format!("there is no tag `{tag}` to push"))
+                    .with_hint("a `tag` step must come before the push")
+            })?;
+            refs.push((format!("refs/tags/{tag}"), object));
+        }
+        let text = refs
+            .iter()
+            .map(|(name, sha)| format!("{name} {sha}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        cx.set_context("refs", text);
+        cx.save()?;
+        Ok(refs)
+    }
+
+    /// Whether the remote has every ref at its object.
+    fn on_remote(
+        &self,
+        cx: &RunCx<'_>,
+        remote: &str,
+        refs: &[(String, String)],
+    ) -> Result<bool, StepError> {
+        let names: Vec<&str> = refs.iter().map(|(name, _)| name.as_str()).collect();
+        let found = cx.repo().ls_remote(remote, &names)?;
+        Ok(refs.iter().all(|(name, sha)| {
+            found
+                .iter()
+                .any(|remote_ref| &remote_ref.name == name && &remote_ref.target == sha)
+        }))
+    }
+
+    fn finish(
+        &self,
+        cx: &mut RunCx<'_>,
+        remote: &str,
+        refs: &[(String, String)],
+    ) -> Result<(), StepError> {
+        for (name, sha) in refs {
+            let Some(branch) = name.strip_prefix("refs/heads/") else {
+                continue;
+            };
+            let repo = cx.repo();
+            if repo
+                .config_get(&format!("branch.{branch}.merge"))?
+                .is_none()
+            {
+                repo.set_upstream(branch, remote, sha)?;
+            }
+        }
+        self.record(cx, remote, refs);
+        Ok(())
+    }
+
+    fn record(&self, cx: &mut RunCx<'_>, remote: &str, refs: &[(String, String)]) {
+        for (name, sha) in refs {
+            let (description, undo_hint) = match name.strip_prefix("refs/tags/") {
+                Some(tag) => (
+                    format!("tag `{tag}` pushed to `{remote}`"),
+                    format!("git push {remote} :refs/tags/{tag}"),
+                ),
+                None => {
+                    let branch = name.trim_start_matches("refs/heads/");
+                    (
+                        format!(
+                            "branch `{branch}` pushed to `{remote}` at {}",
+                            &sha[..sha.len().min(7)]
+                        ),
+                        format!(
+                            "git revert the release commit on `{branch}` and push, or force-push `{branch}` back if nobody has pulled it"
+                        ),
+                    )
+                }
+            };
+            cx.push_remote(RemoteEffect {
+                description,
+                undo_hint,
+                pushed_refs: vec![name.clone()],
+                pushed_at: Some(sha.clone()),
+            });
+        }
+        cx.set_output(
+            "refs",
+            refs.iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        cx.output(&format!(
+            "pushed {} to {remote}",
+            refs.iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+}

@@ -1,0 +1,233 @@
+//! The version a release proposes, checked against history so that versions never go backwards
+//! and never repeat: the bump of the current version, refused when it is below the last release
+//! (unless `allow-downgrade`) and, when a tag anywhere (another branch, the remote) already holds
+//! it, moved on to the next free version of the same level, or refused for an explicit version.
+//!
+//! Two shapes of real repositories come first: with no release tag and no version file the first
+//! release is `initial-version`; and version files that lead the last release with a version no
+//! tag has (bumped when the last release was cut) are what `auto` releases.
+
+use relman_version::bump::Level;
+use relman_version::version::Version;
+
+use super::{CurrentVersion, History, NextVersion, Project, ProjectError, ReleaseTag};
+
+/// Release tags that exist, in this clone and (when asked) on the remote.
+#[derive(Debug, Clone, Default)]
+pub struct KnownReleases {
+    local: Vec<ReleaseTag>,
+    /// Every local tag name, release or not (an `ignore-tags` entry may cover a release's name).
+    names: Vec<String>,
+    /// Release tags the remote has and this clone does not.
+    remote_only: Vec<ReleaseTag>,
+    /// Why the remote's tags could not be listed, when they were asked for.
+    pub remote_problem: Option<String>,
+}
+
+/// Where a taken version's tag is.
+struct Holder<'k> {
+    tag: &'k str,
+    on_remote_only: bool,
+}
+
+impl KnownReleases {
+    fn holder(&self, version: &Version, tag_name: &str) -> Option<Holder<'_>> {
+        if let Some(release) = self
+            .local
+            .iter()
+            .find(|release| release.version == *version)
+        {
+            return Some(Holder {
+                tag: &release.tag,
+                on_remote_only: false,
+            });
+        }
+        if let Some(name) = self.names.iter().find(|name| *name == tag_name) {
+            return Some(Holder {
+                tag: name,
+                on_remote_only: false,
+            });
+        }
+        self.remote_only
+            .iter()
+            .find(|release| release.version == *version || release.tag == tag_name)
+            .map(|release| Holder {
+                tag: &release.tag,
+                on_remote_only: true,
+            })
+    }
+}
+
+/// What a bump proposes.
+#[derive(Debug, Clone, Default)]
+pub struct Proposal {
+    /// `None`: `auto` found nothing releasable.
+    pub version: Option<Version>,
+    /// What was decided beyond the plain bump (a taken version skipped, files already ahead).
+    pub notes: Vec<String>,
+}
+
+impl Project {
+    /// The release tags of this clone, and with `ask_remote` those of the remote too (one
+    /// `ls-remote`; a remote that cannot be asked is noted, not an error).
+    pub fn known_releases(&self, ask_remote: bool) -> Result<KnownReleases, ProjectError> {
+        let (local, _) = self.release_tags()?;
+        let names = self.repo.tag_names()?;
+        let mut known = KnownReleases {
+            local,
+            names,
+            ..KnownReleases::default()
+        };
+        if ask_remote && self.repo.remote_url(&self.remote)?.is_some() {
+            match self.repo.ls_remote(&self.remote, &["refs/tags/*"]) {
+                Ok(refs) => {
+                    for remote_ref in refs {
+                        let Some(tag) = remote_ref.name.strip_prefix("refs/tags/") else {
+                            continue;
+                        };
+                        if known.names.iter().any(|name| name == tag) {
+                            continue;
+                        }
+                        if let relman_git::TagKind::Release(version)
+                        | relman_git::TagKind::PreRelease(version) = self.classify(tag)
+                        {
+                            known.remote_only.push(ReleaseTag {
+                                tag: tag.to_owned(),
+                                version,
+                            });
+                        }
+                    }
+                }
+                Err(error) => known.remote_problem = Some(error.to_string()),
+            }
+        }
+        Ok(known)
+    }
+
+    /// The version a bump of `current` at `next.level` releases (see the module documentation).
+    pub fn propose(
+        &self,
+        current: &CurrentVersion,
+        history: &History,
+        next: &NextVersion<'_>,
+        known: &KnownReleases,
+    ) -> Result<Proposal, ProjectError> {
+        let level: Level = next.level.trim().parse()?;
+        let mut notes = Vec::new();
+        if current.unreleased {
+            let version = match &level {
+                Level::Explicit(text) => self
+                    .scheme
+                    .parse(text)
+                    .map_err(|error| ProjectError::Config(error.to_string()))?,
+                _ => self
+                    .initial_version
+                    .clone()
+                    .expect("invariant: a project without a release has an initial version"),
+            };
+            self.refuse_taken(&version, known)?;
+            notes.push(format!(
+                "no release tag and no version file: this is the first release, {version}"
+            ));
+            return Ok(Proposal {
+                version: Some(version),
+                notes,
+            });
+        }
+        if let (Level::Auto, Some(last)) = (&level, &history.previous)
+            && !current.files.is_empty()
+            && !current.version.is_prerelease()
+            && current.version > last.version
+            && known
+                .holder(&current.version, &self.tag_of(&current.version.to_string()))
+                .is_none()
+        {
+            notes.push(format!(
+                "the version files hold {}, ahead of the last release {} and not tagged yet: that is the release",
+                current.version, last.version
+            ));
+            return Ok(Proposal {
+                version: Some(current.version.clone()),
+                notes,
+            });
+        }
+        let Some(mut version) = self.next_version(&current.version, next)? else {
+            return Ok(Proposal::default());
+        };
+        if let Some(last) = &history.previous
+            && version < last.version
+            && !next.allow_downgrade
+        {
+            return Err(ProjectError::VersionBelow {
+                version: version.to_string(),
+                last: last.version.to_string(),
+                tag: last.tag.clone(),
+                place: self.place_of(&last.tag, false),
+                files_behind: current.version < last.version && !current.files.is_empty(),
+            });
+        }
+        // A taken version moves on to the next free one of the same level; bounded, since each
+        // step is strictly higher.
+        for _ in 0..1000 {
+            let tag = self.tag_of(&version.to_string());
+            let Some(holder) = known.holder(&version, &tag) else {
+                return Ok(Proposal {
+                    version: Some(version),
+                    notes,
+                });
+            };
+            let place = self.place_of(holder.tag, holder.on_remote_only);
+            let taken = || ProjectError::VersionTaken {
+                version: version.to_string(),
+                tag: holder.tag.to_owned(),
+                place: place.clone(),
+            };
+            if matches!(level, Level::Explicit(_)) {
+                return Err(taken());
+            }
+            let again = self.next_version(&version, next)?;
+            match again {
+                Some(higher) if higher > version => {
+                    notes.push(format!(
+                        "{version} exists already (tag `{}` {place}): the next free {} version is {higher}",
+                        holder.tag,
+                        next.level.trim()
+                    ));
+                    version = higher;
+                }
+                _ => return Err(taken()),
+            }
+        }
+        Err(ProjectError::Config(format!(
+            "no free version found above {version} at level `{}`",
+            next.level
+        )))
+    }
+
+    fn refuse_taken(&self, version: &Version, known: &KnownReleases) -> Result<(), ProjectError> {
+        match known.holder(version, &self.tag_of(&version.to_string())) {
+            Some(holder) => Err(ProjectError::VersionTaken {
+                version: version.to_string(),
+                tag: holder.tag.to_owned(),
+                place: self.place_of(holder.tag, holder.on_remote_only),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Where a tag is, for messages: `on branch `release-4.2``, `on `origin``.
+    fn place_of(&self, tag: &str, on_remote_only: bool) -> String {
+        if on_remote_only {
+            return format!("on `{}`", self.remote);
+        }
+        match self
+            .repo
+            .branches_containing(&format!("refs/tags/{tag}"))
+            .ok()
+            .and_then(|branches| branches.into_iter().next())
+        {
+            Some(branch) => format!("on branch `{branch}`"),
+            None => "on no branch".to_owned(),
+        }
+    }
+}

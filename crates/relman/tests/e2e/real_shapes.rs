@@ -1,0 +1,336 @@
+//! Shapes of real repositories, rebuilt small: each test is a defect seen on a public repository
+//! with years of history (named in docs/real-repositories.md), asserted through the binary with
+//! no relman.toml and with the one `init` writes.
+
+use relman_testkit::TestRepo;
+
+use crate::plain::{assert_exit, relman, stderr, stdout};
+
+/// Runs relman and asserts the exit code; returns stdout and stderr.
+#[track_caller]
+fn run(repo: &TestRepo, args: &[&str], code: i32) -> (String, String) {
+    let output = relman(repo, args);
+    assert_exit(&output, code);
+    (stdout(&output), stderr(&output))
+}
+
+fn tag_at(repo: &TestRepo, name: &str, rev: &str) {
+    repo.git(&["update-ref", &format!("refs/tags/{name}"), rev]);
+}
+
+/// ripgrep: the binary's bare tags beside the library crates' `NAME-VERSION` tags, a junk tag.
+#[test]
+fn other_packages_tags_and_junk_are_ignored_with_one_note() {
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"ripgrep\"\nversion = \"15.0.0\"\n",
+    );
+    repo.write("CHANGELOG.md", "# Changelog\n");
+    repo.commit("feat: start");
+    repo.tag("14.1.0");
+    repo.tag("globset-0.4.20");
+    repo.commit_file("a.txt", "1", "fix: one");
+    repo.tag("15.0.0");
+    repo.tag("grep-0.2.1");
+    repo.tag("grep-pcre2-0.1.8");
+    tag_at(&repo, "-", "HEAD");
+    repo.commit_file("a.txt", "2", "feat: two");
+    repo.push(&["main"]);
+
+    assert_eq!(
+        run(&repo, &["version"], 0),
+        ("15.0.0\n".into(), String::new())
+    );
+    assert_eq!(
+        run(&repo, &["version", "--next", "auto"], 0),
+        ("15.1.0\n".into(), String::new())
+    );
+    let (check, _) = run(&repo, &["check"], 0);
+    let notes: Vec<&str> = check
+        .lines()
+        .filter(|line| line.contains("ignored"))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "✓ 4 tags in the form `{version}` are no release of this project and were ignored \
+          (`-`, `globset-0.4.20`, `grep-0.2.1`, `grep-pcre2-0.1.8`); `ignore-tags = [\"-\", \
+          \"globset-*\", \"grep-*\", \"grep-pcre2-*\"]` under `[project]` in relman.toml says so \
+          and silences this"
+        ],
+        "{check}"
+    );
+    let (plan, plan_err) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.contains("Plan: release 15.0.0 → 15.1.0 (tag 15.1.0)"),
+        "{plan}"
+    );
+    assert!(!format!("{plan}{plan_err}").contains("git tag -d"));
+
+    // init writes globs, and its config checks and plans in the same repository, silently.
+    let (report, _) = run(&repo, &["init"], 0);
+    assert!(report.contains("wrote relman.toml"), "{report}");
+    let written = repo.read("relman.toml");
+    assert!(
+        written.contains("ignore-tags = [\"-\", \"globset-*\", \"grep-*\", \"grep-pcre2-*\"]\n"),
+        "{written}"
+    );
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(!check.contains("ignored"), "{check}");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("→ 15.1.0"), "{plan}");
+}
+
+/// A four-part tag next to `v1.0.0` must not make the format `v1.{version}`, and old two-part
+/// tags (`v1.0`) are releases `1.0.0`.
+#[test]
+fn four_part_tags_are_ignored_and_two_part_tags_are_releases() {
+    let repo = TestRepo::new();
+    repo.commit("feat: start");
+    repo.tag("v1.0");
+    repo.commit_file("a.txt", "1", "fix: one");
+    repo.tag("v1.1");
+    repo.commit_file("a.txt", "2", "fix: two");
+    repo.tag("v1.2.3.4");
+    repo.commit_file("a.txt", "3", "fix: three");
+    repo.push(&["main"]);
+    assert_eq!(run(&repo, &["version"], 0).0, "1.1.0\n");
+    assert_eq!(run(&repo, &["version", "--next", "minor"], 0).0, "1.2.0\n");
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(check.contains("tag format `v{version}`"), "{check}");
+    assert!(check.contains("last release v1.1 at"), "{check}");
+    assert!(check.contains("(`v1.2.3.4`)"), "{check}");
+}
+
+/// helm: `v4.2.0` and `v4.2.1` are tagged on `release-4.2`, never merged back; main's last
+/// reachable release is `v4.1.0`.
+#[test]
+fn release_branches_are_neither_repeated_nor_listed_again() {
+    let repo = TestRepo::new();
+    repo.commit("feat: start");
+    repo.tag("v4.1.0");
+    repo.commit_file("a.txt", "1", "feat: shipped in 4.2.0");
+    repo.git(&["switch", "--quiet", "-c", "release-4.2"]);
+    repo.commit_file("b.txt", "1", "fix: only on the release branch");
+    repo.tag("v4.2.0");
+    repo.commit_file("b.txt", "2", "fix: backport");
+    repo.tag("v4.2.1");
+    repo.git(&["switch", "--quiet", "main"]);
+    repo.commit_file("a.txt", "2", "feat: after the branch point");
+    repo.push(&["main", "release-4.2", "v4.1.0", "v4.2.0", "v4.2.1"]);
+
+    let (next, note) = run(&repo, &["version", "--next", "auto"], 0);
+    assert_eq!(next, "4.3.0\n");
+    assert_eq!(
+        note,
+        "note: 4.2.0 exists already (tag `v4.2.0` on branch `release-4.2`): the next free auto version is 4.3.0\n"
+    );
+    assert_eq!(run(&repo, &["version", "--next", "patch"], 0).0, "4.1.1\n");
+    let (section, _) = run(&repo, &["changelog"], 0);
+    assert!(section.contains("after the branch point"), "{section}");
+    assert!(
+        !section.contains("shipped in 4.2.0"),
+        "shipped already: {section}"
+    );
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.contains("Plan: release 4.1.0 → 4.3.0 (tag v4.3.0)"),
+        "{plan}"
+    );
+    let (_, refused) = run(&repo, &["plan", "release", "4.2.1"], 2);
+    assert_eq!(
+        refused,
+        "error: step 5 (bump 4.2.1): version 4.2.1 exists already: tag `v4.2.1` on branch `release-4.2`\n\
+         hint: versions never repeat: release a version no tag has (`git tag --list` shows them), or a level such as `patch` to get the next free one\n"
+    );
+    let (_, refused) = run(&repo, &["plan", "release", "4.0.9"], 2);
+    assert!(
+        refused.contains("`4.0.9` is lower than the current version `4.1.0`"),
+        "{refused}"
+    );
+}
+
+/// A stale root `setup.cfg` while the tags and `VERSION.txt` moved on: it is no version file,
+/// and a release never goes below the last one.
+#[test]
+fn a_stale_version_file_is_left_out_and_never_released_from() {
+    let repo = TestRepo::new();
+    repo.write("setup.cfg", "[metadata]\nname = demo\nversion = 1.0.0\n");
+    repo.write("VERSION.txt", "2.3.0\n");
+    repo.commit("feat: start");
+    repo.tag("v2.3.0");
+    repo.commit_file("a.txt", "1", "fix: one");
+    repo.push(&["main"]);
+
+    assert_eq!(run(&repo, &["version"], 0).0, "2.3.0\n");
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(
+        check.contains("✓ `setup.cfg` is not a version file: it holds 1.0.0, behind the last release 2.3.0 (tag `v2.3.0`)"),
+        "{check}"
+    );
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("2.3.0 → 2.3.1"), "{plan}");
+    assert!(
+        plan.contains("+++ b/VERSION.txt") && !plan.contains("+++ b/setup.cfg"),
+        "{plan}"
+    );
+
+    // Configured as the source of truth, the stale file fails `check` and every plan.
+    repo.write(
+        "relman.toml",
+        "[project]\nversion-files = [\"setup.cfg\"]\n",
+    );
+    let (_, refused) = run(&repo, &["check"], 2);
+    assert!(
+        refused.contains(
+            "error: `setup.cfg` holds 1.0.0, behind the last release 2.3.0 (tag `v2.3.0`)"
+        ),
+        "{refused}"
+    );
+    let (_, refused) = run(&repo, &["plan", "release", "patch"], 2);
+    assert!(
+        refused.contains("version 1.0.1 is below the last release 2.3.0"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("hint: the version files are behind the last release 2.3.0"),
+        "{refused}"
+    );
+}
+
+/// A Go module released by tags alone, with no changelog: the release tags HEAD and pushes.
+#[test]
+fn a_tags_only_project_tags_head_and_pushes() {
+    let repo = TestRepo::new();
+    repo.write("go.mod", "module example.com/cli\n\ngo 1.22\n");
+    repo.commit("feat: start");
+    repo.tag("v1.10.2");
+    repo.commit_file("main.go", "package main\n", "fix: exit code");
+    repo.push(&["main", "v1.10.2"]);
+    let head = repo.head();
+
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.contains(
+            "skipped: no earlier step changes a file: nothing to commit, the tag goes on HEAD"
+        ),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(repo.head(), head, "no commit");
+    assert_eq!(repo.git(&["rev-parse", "v1.10.3^{commit}"]), head);
+    let remote = repo.git(&["ls-remote", "--tags", &repo.remote_url(), "v1.10.3^{}"]);
+    assert!(remote.starts_with(&head), "pushed: {remote}");
+    assert!(
+        !repo.path().join("CHANGELOG.md").exists(),
+        "no changelog created"
+    );
+}
+
+/// Nothing releasable since the last tag: `plan` and `run` both say so, exit 0, no hint.
+#[test]
+fn nothing_to_release_is_exit_zero_from_plan_and_run() {
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"x\",\n  \"version\": \"15.0.5\"\n}\n",
+    );
+    repo.commit("feat: start");
+    repo.tag("v15.0.5");
+    repo.commit_file("README.md", "docs", "docs: typo");
+    repo.push(&["main", "v15.0.5"]);
+    let (plan, plan_err) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("nothing to release"), "{plan}");
+    assert_eq!(plan_err, "");
+    let (json, _) = run(&repo, &["--json", "plan", "release"], 0);
+    assert!(
+        !json.contains("git tag -d") && !json.contains("\"hint\""),
+        "{json}"
+    );
+    // The result of a run is on stdout.
+    let (run_out, _) = run(&repo, &["release", "--yes"], 0);
+    assert!(run_out.contains("nothing to release"), "{run_out}");
+    assert_eq!(repo.git(&["tag", "--list"]), "v15.0.5");
+}
+
+/// Commits, no tag, no version file: the first release is `initial-version`.
+#[test]
+fn the_first_release_is_the_initial_version() {
+    let repo = TestRepo::new();
+    repo.commit("feat: start");
+    repo.commit_file("a.txt", "1", "fix: one");
+    repo.push(&["main"]);
+    let (version, note) = run(&repo, &["version"], 0);
+    assert_eq!(version, "0.0.0\n");
+    assert_eq!(note, "note: no release yet: the first is 0.1.0\n");
+    assert_eq!(run(&repo, &["version", "--next", "major"], 0).0, "0.1.0\n");
+    run(&repo, &["check"], 0);
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("→ 0.1.0 (tag v0.1.0)"), "{plan}");
+    assert_eq!(run(&repo, &["version", "--next", "0.5.0"], 0).0, "0.5.0\n");
+
+    repo.write("relman.toml", "[project]\ninitial-version = \"1.0.0\"\n");
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(repo.git(&["tag", "--list"]), "v1.0.0");
+}
+
+/// zellij: the files were bumped when the last release was cut (`0.46.0`, untagged) while the
+/// tags reached are older: `auto` releases what the files hold.
+#[test]
+fn version_files_ahead_of_the_last_release_are_the_release() {
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"z\"\nversion = \"0.44.1\"\n",
+    );
+    repo.commit("feat: start");
+    repo.tag("v0.44.1");
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"z\"\nversion = \"0.46.0\"\n",
+    );
+    repo.commit("chore: bump development version");
+    repo.push(&["main"]);
+    let (next, note) = run(&repo, &["version", "--next", "auto"], 0);
+    assert_eq!(next, "0.46.0\n");
+    assert!(
+        note.contains("the version files hold 0.46.0, ahead of the last release 0.44.1"),
+        "{note}"
+    );
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.contains("Plan: release 0.46.0 (tag v0.46.0)"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("the version files hold 0.46.0 already"),
+        "{plan}"
+    );
+}
+
+/// `init` checks what it wrote: files that disagree with no tag to decide are a choice it
+/// cannot make; it says which and writes nothing.
+#[test]
+fn init_writes_nothing_it_cannot_stand_behind() {
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"x\",\n  \"version\": \"1.0.0\"\n}\n",
+    );
+    repo.write("VERSION", "2.0.0\n");
+    repo.commit("feat: start");
+    repo.push(&["main"]);
+    let (_, refused) = run(&repo, &["init"], 2);
+    assert!(
+        refused.starts_with(
+            "error: relman init could not settle the version files: the version files disagree:"
+        ),
+        "{refused}"
+    );
+    assert!(!repo.path().join("relman.toml").exists());
+}
