@@ -294,11 +294,14 @@ pub fn condition(data: &[u8]) {
     static CONTEXT: OnceLock<minijinja::Value> = OnceLock::new();
     let context = CONTEXT.get_or_init(|| {
         minijinja::Value::from(minijinja::value::Serde(serde_json::json!({
-            "version": "1.2.3", "previous_version": "1.2.2", "major": "1", "minor": "2",
-            "patch": "3", "pre": "", "tag": "v1.2.3", "branch": "main", "date": "2024-06-15",
+            // Typed as the plan types them: numbers for the version's parts, booleans and
+            // whole numbers for arguments, environment values and outputs that read so.
+            "version": "1.2.3", "previous_version": "1.2.2", "major": 1, "minor": 2,
+            "patch": 3, "pre": "", "tag": "v1.2.3", "branch": "main", "date": "2024-06-15",
             "is_prerelease": false, "is_final": true, "has_changelog": true,
-            "has_forge_token": false, "args": { "bump": "minor", "docker": "true" },
-            "env": { "CI": "true" }, "project": "app",
+            "has_forge_token": false, "args": { "bump": "minor", "docker": true, "count": 3 },
+            "env": { "CI": true, "NAME": "x" }, "project": "app",
+            "steps": { "pr": { "number": 12, "url": "https://example.invalid/pr/12" } },
         })))
     });
     let text = String::from_utf8_lossy(data);
