@@ -7,7 +7,12 @@
 # the crate where the bug was.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]    (20 s per target by default)
-#   RELMAN_FUZZ_ENGINE=stable|libfuzzer picks the engine; RELMAN_FUZZ_SEED repeats a stable run.
+#   RELMAN_FUZZ_ENGINE=stable|libfuzzer picks the engine (default: libFuzzer when a nightly
+#   toolchain and cargo-fuzz are installed); RELMAN_FUZZ_SEED repeats a stable run.
+#
+# libFuzzer needs what a fresh machine may lack: `rustup toolchain install nightly --profile
+# minimal` and `cargo install cargo-fuzz`. Without them the script says so and runs the stable
+# loop instead: fuzzing never fails for want of nightly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
@@ -18,15 +23,20 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/relman/target}"
 
+log() { printf 'fuzz: %s\n' "$*" >&2; }
 engine="${RELMAN_FUZZ_ENGINE:-}"
-if [ -z "$engine" ]; then
-    if cargo fuzz --version >/dev/null 2>&1 && rustup run nightly rustc --version >/dev/null 2>&1; then
+if [ "$engine" != stable ]; then
+    missing=()
+    rustup run nightly rustc --version >/dev/null 2>&1 ||
+        missing+=("a nightly toolchain (rustup toolchain install nightly --profile minimal)")
+    cargo fuzz --version >/dev/null 2>&1 || missing+=("cargo-fuzz (cargo install cargo-fuzz)")
+    if [ "${#missing[@]}" -eq 0 ]; then
         engine=libfuzzer
     else
+        log "libFuzzer skipped: this machine has no $(printf '%s and ' "${missing[@]}" | sed 's/ and $//'); the stable mutation loop runs instead"
         engine=stable
     fi
 fi
-log() { printf 'fuzz: %s\n' "$*" >&2; }
 log "engine: $engine; ${seconds}s per target: ${targets[*]}"
 
 if [ "$engine" = libfuzzer ]; then
@@ -46,15 +56,19 @@ if [ "$engine" = libfuzzer ]; then
             exit 1
         fi
         runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$output" | grep -o '[0-9]*$' || echo '?')"
+        took="$(grep -o 'Done [0-9]* runs in [0-9]* second' "$output" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "$seconds")"
         rm -f "$output"
-        log "$target: $runs inputs in ${seconds}s, no crash"
+        log "$target: $runs inputs in ${took}s, no crash"
     done
     cd ..
 else
-    cargo build --locked -p relman-fuzz --bin fuzz-stable
+    # The whole workspace's tests and binaries, as `cargo test --workspace` builds them: after
+    # the tests (CI) nothing is compiled again, since the features resolve the same.
+    cargo build --locked --workspace --tests --bins
     for target in "${targets[@]}"; do
         "$CARGO_TARGET_DIR/debug/fuzz-stable" "$target" "$seconds"
     done
 fi
-cargo test --locked --quiet -p relman-fuzz
+# Every kept input replayed (selected in the workspace: nothing is built again after the tests).
+cargo test --locked --quiet --workspace --test regressions
 log "done"
