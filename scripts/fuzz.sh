@@ -33,7 +33,7 @@ if [ "$engine" != stable ]; then
     if [ "${#missing[@]}" -eq 0 ]; then
         engine=libfuzzer
     else
-        log "libFuzzer skipped: this machine has no $(printf '%s and ' "${missing[@]}" | sed 's/ and $//'); the stable mutation loop runs instead"
+        log "libFuzzer skipped, missing $(printf '%s and ' "${missing[@]}" | sed 's/ and $//'); the stable mutation loop runs instead"
         engine=stable
     fi
 fi
