@@ -31,7 +31,10 @@ fn the_whole_journal_seeds_load() {
     let mut loaded = 0;
     for entry in fs_err::read_dir(&seeds).unwrap().flatten() {
         let path = entry.path();
-        if path.extension().is_some_and(|extension| extension == "json") {
+        if path
+            .extension()
+            .is_some_and(|extension| extension == "json")
+        {
             let text = fs_err::read_to_string(&path).unwrap();
             if let Err(error) = relman_engine::journal::parse(&path, &text) {
                 panic!("{}: {error}", path.display());

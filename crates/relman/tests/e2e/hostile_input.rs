@@ -204,3 +204,30 @@ fn an_artifact_that_is_a_device_is_not_hashed_for_ever() {
         .expect(1)
         .stderr_has("zzz`: it is a character device, not a regular file");
 }
+
+#[test]
+fn abort_does_not_read_a_device_put_where_relman_wrote_a_file() {
+    // Abort compares each file relman wrote with relman's bytes before putting it back: a link
+    // to `/dev/zero` put there since was read for ever.
+    let config = RELEASE.replace(
+        "[[workflow.release.step]]\ncommit",
+        "[[workflow.release.step]]\nmanual = \"Read the notes\"\n\n[[workflow.release.step]]\ncommit",
+    );
+    let fixture = Fixture::new(&config);
+    fixture.repo.commit("chore: read the notes first");
+    fixture.repo.push(&["main"]);
+    fixture.relman(&["release"]).expect(3);
+    let version_file = fixture.path().join("package.json");
+    fs_err::remove_file(&version_file).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &version_file).unwrap();
+    let run = relman_within(&fixture, &["abort"], Duration::from_secs(20));
+    assert_ne!(run.status.code(), Some(0), "{run}");
+    run.stderr_has("package.json")
+        .stderr_has("it is a character device, not a regular file");
+    assert_eq!(
+        fs_err::read_link(&version_file).unwrap(),
+        std::path::Path::new("/dev/zero"),
+        "abort changed nothing"
+    );
+    assert!(fixture.path().join(".git/relman/journal.json").exists());
+}
