@@ -55,7 +55,7 @@ impl Environment {
             .unwrap_or(self.now)
     }
 
-    /// Whether the variable's name marks it as secret (SPEC section 3): declared in
+    /// Whether the variable's name marks it as secret: declared in
     /// `project.secrets`, or named like a secret, or the SMTP URL (it holds a password).
     pub fn is_secret_name(name: &str, declared: &[String]) -> bool {
         declared.iter().any(|declared| declared == name)

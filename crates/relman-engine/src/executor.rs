@@ -291,11 +291,13 @@ impl Runner<'_> {
             return Err(RunError::Stale(change));
         }
         let frozen = plan.frozen.clone();
+        // Titles are shown and stored: masked (a URL with a token in a command line).
+        let masker = redactor(self.project, self.env);
         let steps = plan
             .steps
             .iter()
             .map(|planned| {
-                let mut record = StepRecord::new(planned.number, planned.title.clone());
+                let mut record = StepRecord::new(planned.number, masker.redact(&planned.title));
                 if let Some(reason) = &planned.skipped {
                     record.state = StepState::Skipped;
                     record.message = Some(reason.clone());
@@ -324,6 +326,7 @@ impl Runner<'_> {
             steps,
             runtime: Default::default(),
             baselines: Default::default(),
+            unmasked: Default::default(),
         };
         state.save(&journal)?;
         self.reporter.event(Event::Release {
@@ -434,7 +437,7 @@ impl Runner<'_> {
                     version.as_ref(),
                 );
                 let holds = crate::plan::evaluate_now(source, &context);
-                journal.steps[index].title = step_title(step, &variables);
+                journal.steps[index].title = redactor.redact(&step_title(step, &variables));
                 match holds {
                     Ok(true) => {}
                     Ok(false) => {
@@ -468,6 +471,26 @@ impl Runner<'_> {
                     "the command this step started before relman stopped (pid {pid}) is still running: wait for it to end (or stop it), then `relman resume`"
                 );
                 return self.pause(state, journal, index, &title, reason, started);
+            }
+            // The paths it names stay where it acts, as they render now.
+            let confined = {
+                let root = checkout.as_ref().map_or_else(
+                    || self.project.root.clone(),
+                    |checkout| checkout.root.clone(),
+                );
+                let cx = self.cx(
+                    &facts,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    false,
+                    checkout.as_ref(),
+                );
+                crate::plan::confine::at_run_time(step, &root, &mut |template| cx.render(template))
+            };
+            if let Err(error) = confined {
+                return self.fail(state, journal, index, &title, error, started);
             }
             // What `abort` returns this checkout to, written before the step changes it.
             if let Err(error) = self.record_baseline(journal, state, index, checkout.as_ref()) {
@@ -734,6 +757,12 @@ impl Runner<'_> {
                 .transpose()?;
             (relative, url)
         };
+        // Where a clone writes: inside the repository or beside it (checked when planned, and
+        // again with what the placeholders hold now).
+        crate::plan::confine::checkout_root(&self.project.root, &relative).map_err(|message| {
+            StepError::new(message)
+                .with_hint("name a checkout inside the repository or beside it, such as `../tap`")
+        })?;
         let root = self.project.root.join(&relative);
         if !root.exists() {
             let Some(url) = url.filter(|_| clone_missing) else {
@@ -747,6 +776,8 @@ impl Runner<'_> {
                 "git".to_owned(),
                 "clone".to_owned(),
                 "--quiet".to_owned(),
+                // The URL and the path are values, never options (`--upload-pack=…`).
+                "--".to_owned(),
                 url.clone(),
                 root.display().to_string(),
             ];

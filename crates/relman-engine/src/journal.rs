@@ -68,6 +68,9 @@ pub struct Journal {
     /// what `abort` returns the index and the branches to. Absent from journals of relman 0.1.0.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub baselines: BTreeMap<String, Baseline>,
+    /// Outputs and runtime values that held a secret, as produced, for this process only.
+    #[serde(skip)]
+    pub unmasked: crate::core::Unmasked,
 }
 
 /// What `run` freezes into the journal: enough to execute and resume without re-planning.
@@ -135,6 +138,14 @@ impl Ledger for JournalFile<'_> {
     fn save(&mut self) -> Result<(), StepError> {
         self.journal.updated_at = self.env.timestamp();
         Ok(self.state.save(self.journal)?)
+    }
+
+    fn unmasked(&self) -> &crate::core::Unmasked {
+        &self.journal.unmasked
+    }
+
+    fn unmasked_mut(&mut self) -> &mut crate::core::Unmasked {
+        &mut self.journal.unmasked
     }
 }
 

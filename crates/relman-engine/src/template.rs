@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Variables every template may use (SPEC section 3), besides `env.*`, `args.*` and `steps.*`.
+/// Variables every template may use, besides `env.*`, `args.*` and `steps.*`.
 pub const VARIABLES: &[&str] = &[
     "version",
     "previous_version",
@@ -40,6 +40,15 @@ pub const VARIABLES: &[&str] = &[
 pub struct Template {
     source: String,
     parts: Vec<Part>,
+}
+
+/// One piece of a template as [`Template::each_part`] walks it.
+#[derive(Debug, Clone, Copy)]
+pub enum Piece<'a> {
+    /// Text as written.
+    Text(&'a str),
+    /// A placeholder and its value, when known.
+    Value(&'a Placeholder, Option<&'a str>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +253,27 @@ impl Template {
             }
         }
         out
+    }
+
+    /// Walks the template in order: the text as written, and each placeholder with its value
+    /// (unresolved ones as `None` when `partial`, else an error).
+    pub fn each_part(
+        &self,
+        variables: &Variables,
+        partial: bool,
+        mut piece: impl FnMut(Piece<'_>),
+    ) -> Result<(), Unresolved> {
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => piece(Piece::Text(text)),
+                Part::Placeholder(placeholder) => match variables.get(placeholder) {
+                    Some(found) => piece(Piece::Value(placeholder, Some(found))),
+                    None if partial => piece(Piece::Value(placeholder, None)),
+                    None => return Err(Unresolved(placeholder.clone())),
+                },
+            }
+        }
+        Ok(())
     }
 
     /// Resolves with `quote` applied to each value (shell quoting for `shell = true`).

@@ -187,7 +187,7 @@ impl Repository {
     pub fn set_branch(&self, name: &str, to: &str) -> Result<(), GitError> {
         check_revision(name)?;
         check_revision(to)?;
-        self.git(["branch", "--force", "--no-track", name, to])
+        self.git(["branch", "--force", "--no-track", "--", name, to])
             .run()?;
         Ok(())
     }

@@ -238,7 +238,7 @@ impl Repository {
             return Ok(Some(branch.to_owned()));
         }
         let text = self
-            .git(["ls-remote", "--symref", remote, "HEAD"])
+            .git(["ls-remote", "--symref", "--", remote, "HEAD"])
             .run_text()
             .map_err(|error| self.remote_failure(remote, error))?;
         Ok(text
@@ -254,7 +254,7 @@ impl Repository {
     /// `refs/tags/v1.0`; give full names to be exact); every ref when `patterns` is empty.
     pub fn ls_remote(&self, remote: &str, patterns: &[&str]) -> Result<Vec<RemoteRef>, GitError> {
         check_revision(remote)?;
-        let mut command = self.git(["ls-remote", remote]);
+        let mut command = self.git(["ls-remote", "--", remote]);
         for pattern in patterns {
             check_revision(pattern)?;
             // The peeled line of an annotated tag (`NAME^{}`) only matches a pattern that says so.
@@ -287,7 +287,7 @@ impl Repository {
     /// `git fetch REMOTE REFSPECS...` (the remote's configured refspecs when none are given).
     pub fn fetch(&self, remote: &str, refspecs: &[&str]) -> Result<(), GitError> {
         check_revision(remote)?;
-        let mut command = self.git(["fetch", "--quiet", remote]);
+        let mut command = self.git(["fetch", "--quiet", "--", remote]);
         for refspec in refspecs {
             check_revision(refspec.trim_start_matches('+'))?;
             command.arg(refspec);
@@ -301,7 +301,7 @@ impl Repository {
     /// Fetches the missing history of a shallow clone, with its tags.
     pub fn unshallow(&self, remote: &str) -> Result<(), GitError> {
         check_revision(remote)?;
-        self.git(["fetch", "--quiet", "--unshallow", "--tags", remote])
+        self.git(["fetch", "--quiet", "--unshallow", "--tags", "--", remote])
             .run()
             .map_err(|error| self.remote_failure(remote, error))?;
         Ok(())
@@ -324,7 +324,7 @@ impl Repository {
         if set_upstream {
             command.arg("--set-upstream");
         }
-        command.arg(remote);
+        command.arg("--").arg(remote);
         for refspec in refspecs {
             check_revision(refspec.trim_start_matches('+'))?;
             command.arg(refspec);

@@ -70,14 +70,14 @@ impl Repository {
                 .args(["--sign", "--cleanup=whitespace", "--file=-"])
                 .stdin(message.as_bytes().to_vec()),
         };
-        command.args([name, target]).run()?;
+        command.args(["--", name, target]).run()?;
         Ok(())
     }
 
     /// Deletes the local tag `name`.
     pub fn delete_tag(&self, name: &str) -> Result<(), GitError> {
         check_revision(name)?;
-        self.git(["tag", "--delete", name]).run()?;
+        self.git(["tag", "--delete", "--", name]).run()?;
         Ok(())
     }
 
@@ -85,21 +85,23 @@ impl Repository {
     pub fn create_branch(&self, name: &str, from: &str) -> Result<(), GitError> {
         check_revision(name)?;
         check_revision(from)?;
-        self.git(["branch", "--no-track", name, from]).run()?;
+        self.git(["branch", "--no-track", "--", name, from]).run()?;
         Ok(())
     }
 
     /// Switches the work tree to the branch `name`.
     pub fn switch(&self, name: &str) -> Result<(), GitError> {
         check_revision(name)?;
-        self.git(["switch", "--quiet", "--no-guess", name]).run()?;
+        self.git(["switch", "--quiet", "--no-guess", "--", name])
+            .run()?;
         Ok(())
     }
 
     /// Deletes the local branch `name`, merged or not.
     pub fn delete_branch(&self, name: &str) -> Result<(), GitError> {
         check_revision(name)?;
-        self.git(["branch", "--delete", "--force", name]).run()?;
+        self.git(["branch", "--delete", "--force", "--", name])
+            .run()?;
         Ok(())
     }
 

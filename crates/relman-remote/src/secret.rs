@@ -115,12 +115,27 @@ impl Redactor {
         self.add_value(secret.expose());
     }
 
-    /// Adds a raw value to mask (a value read from an environment variable named like a secret).
+    /// Adds a raw value to mask (a value read from an environment variable named like a secret),
+    /// and the forms it takes once escaped where relman shows or stores it: inside a JSON
+    /// string (a request body, the journal) and percent-encoded (a URL).
     pub fn add_value(&mut self, value: &str) {
-        if value.len() < MIN_REDACTED_LEN || self.secrets.iter().any(|known| known == value) {
+        if value.len() < MIN_REDACTED_LEN {
             return;
         }
-        self.secrets.push(value.to_owned());
+        let json = serde_json::to_string(value).unwrap_or_default();
+        let json = json
+            .strip_prefix('"')
+            .and_then(|inner| inner.strip_suffix('"'))
+            .unwrap_or(value)
+            .to_owned();
+        let encoded =
+            percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        for form in [value.to_owned(), json, encoded] {
+            if !self.secrets.contains(&form) {
+                self.secrets.push(form);
+            }
+        }
         self.secrets
             .sort_by_key(|known| std::cmp::Reverse(known.len()));
     }
@@ -161,7 +176,9 @@ fn ends_url(c: char) -> bool {
     c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '`' | ')' | ']' | '}')
 }
 
-/// `scheme://user:password@host` becomes `scheme://user:****@host`.
+/// `scheme://user:password@host` becomes `scheme://user:****@host`; over HTTP, where a token is
+/// often given as the user name (`https://TOKEN@host/`), `https://user@host` becomes
+/// `https://****@host`.
 fn mask_userinfo_passwords(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -181,6 +198,10 @@ fn mask_userinfo_passwords(text: &str) -> String {
                         out.push_str(MASK);
                         out.push_str(&authority[at..]);
                     }
+                    None if is_http(before) && !userinfo.is_empty() && userinfo != MASK => {
+                        out.push_str(MASK);
+                        out.push_str(&authority[at..]);
+                    }
                     _ => out.push_str(authority),
                 }
             }
@@ -190,6 +211,16 @@ fn mask_userinfo_passwords(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether the text before `://` ends with an HTTP scheme.
+fn is_http(before_authority: &str) -> bool {
+    let scheme = before_authority.trim_end_matches("://");
+    let scheme = scheme
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .next()
+        .unwrap_or_default();
+    scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
 }
 
 /// `?access_token=abc&page=2` becomes `?access_token=****&page=2`.
@@ -249,6 +280,28 @@ mod tests {
     fn short_values_are_not_masked() {
         let redactor = Redactor::new().with(&Secret::new("a"));
         assert_eq!(redactor.redact("a banana"), "a banana");
+    }
+
+    #[test]
+    fn secrets_are_masked_in_their_escaped_forms_too() {
+        let redactor = Redactor::new().with(&Secret::new("pa\"ss\\w/rd"));
+        let body = serde_json::json!({ "token": "pa\"ss\\w/rd" }).to_string();
+        assert_eq!(redactor.redact(&body), "{\"token\":\"****\"}");
+        assert_eq!(
+            redactor.redact("https://x.example/?q=pa%22ss%5Cw%2Frd"),
+            "https://x.example/?q=****"
+        );
+        assert_eq!(redactor.redact("raw pa\"ss\\w/rd"), "raw ****");
+    }
+
+    #[test]
+    fn a_token_given_as_the_user_name_of_an_http_url_is_masked() {
+        let redactor = Redactor::new();
+        assert_eq!(
+            redactor.redact("cloning https://ghp_abc123@github.com/o/r.git and ssh://git@host/x"),
+            "cloning https://****@github.com/o/r.git and ssh://git@host/x"
+        );
+        assert_eq!(redactor.redact("http://****@host/"), "http://****@host/");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Bump levels and the rules that turn a current version into the next one.
 //!
 //! The arithmetic of each scheme lives in `crate::scheme`; this module decides which arithmetic a
-//! level means, and guards the results. The rules, where SPEC section 4 leaves room:
+//! level means, and guards the results. The rules, where the version schemes leave room:
 //!
 //! - `major` … `prerelease` and `release` are npm's `semver.inc` for semver and `poetry version`
 //!   for pep440, exactly (npm lets `prerelease` with an earlier label go backwards; relman's own

@@ -1,9 +1,9 @@
 //! The one error type of the binary: what went wrong, the hints that say what to do, and the
-//! exit code (SPEC section 2). Library errors are classified here and nowhere else.
+//! exit code (listed in the README). Library errors are classified here and nowhere else.
 
 use std::fmt;
 
-/// Exit codes of SPEC section 2.
+/// The exit codes relman promises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
     Done = 0,

@@ -39,6 +39,7 @@ pub const SMTP_CA_ENV: &str = "RELMAN_SMTP_CA_FILE";
 pub mod notes;
 pub mod polling;
 pub(crate) mod signing;
+pub(crate) mod url_template;
 
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,7 @@ use super::{Config, Workflow};
 /// Names of the built-in workflows.
 pub const NAMES: &[&str] = &["release"];
 
-/// SPEC 7.9: checks → bump → changelog (when there is one) → commit → annotated tag → push →
+/// The built-in release: checks → bump → changelog (when there is one) → commit → annotated tag → push →
 /// forge release (when a forge and a token are configured).
 const RELEASE: &str = r#"
 [workflow.release]

@@ -22,6 +22,7 @@ mod error;
 mod limits;
 pub mod raw;
 mod schema;
+mod secrets;
 pub mod step_raw;
 mod steps;
 mod validate;
@@ -96,12 +97,19 @@ impl Project {
     /// Resolves the project of `repo` from `config` and detection. (Here rather than in
     /// `project`, which knows the config's settings but not the config with its workflows.)
     pub fn resolve(repo: Repository, config: &Config) -> Result<Project, ProjectError> {
-        Project::from_settings(
+        let mut project = Project::from_settings(
             repo,
             &config.project,
             &config.changelog,
             config.forge.as_ref(),
-        )
+        )?;
+        // Variables the config names as credentials are masked whatever their names.
+        for name in secrets::names(config) {
+            if !project.secrets.contains(&name) {
+                project.secrets.push(name);
+            }
+        }
+        Ok(project)
     }
 }
 

@@ -13,6 +13,7 @@ mod kind;
 mod need;
 pub mod options;
 mod outcome;
+pub mod paths;
 mod plan_cx;
 mod process;
 mod record;
@@ -33,7 +34,7 @@ pub use record::{
     Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
 };
 pub use run_cx::{
-    CHANGED, CHANGELOG_READ, CHILD_PROCESS, Checkout, Ledger, PlanFacts, RunCx, StepFacts,
+    CHANGED, CHANGELOG_READ, CHILD_PROCESS, Checkout, Ledger, PlanFacts, RunCx, StepFacts, Unmasked,
 };
 pub use step::StepInfo;
 

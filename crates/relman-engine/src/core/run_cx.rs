@@ -27,6 +27,21 @@ pub trait Ledger {
     fn runtime_mut(&mut self) -> &mut BTreeMap<String, String>;
     /// Writes the journal now, atomically.
     fn save(&mut self) -> Result<(), StepError>;
+    /// Outputs and runtime values as they were produced, before masking, for the steps of this
+    /// process that use them (never written: the journal keeps them masked).
+    fn unmasked(&self) -> &Unmasked;
+    fn unmasked_mut(&mut self) -> &mut Unmasked;
+}
+
+/// Values that held a secret, as produced: `runtime:NAME` and `step:INDEX:NAME`. Kept in memory
+/// only, and never formatted.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Unmasked(pub BTreeMap<String, String>);
+
+impl std::fmt::Debug for Unmasked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Unmasked({} values)", self.0.len())
+    }
 }
 
 /// What a running step may read of the frozen plan.
@@ -94,7 +109,9 @@ impl<'a> RunCx<'a> {
     /// of steps with an id, and the environment.
     pub fn variables(&self) -> Variables {
         let mut variables = with_env(&self.plan.variables, self.env);
+        let unmasked = &self.journal.unmasked().0;
         for (key, value) in self.journal.runtime() {
+            let value = unmasked.get(&format!("runtime:{key}")).unwrap_or(value);
             variables.set(key.clone(), value.clone());
         }
         // In another checkout, `{branch}`, `{sha}` and `{remote}` are that checkout's, as the
@@ -116,9 +133,18 @@ impl<'a> RunCx<'a> {
         {
             variables.set("changelog", section.clone());
         }
-        for (step, record) in self.plan.steps.iter().zip(self.journal.records()) {
+        for (index, (step, record)) in self
+            .plan
+            .steps
+            .iter()
+            .zip(self.journal.records())
+            .enumerate()
+        {
             if let Some(id) = &step.id {
                 for (name, value) in &record.outputs {
+                    let value = unmasked
+                        .get(&format!("step:{index}:{name}"))
+                        .unwrap_or(value);
                     variables.set(format!("steps.{id}.{name}"), value.clone());
                 }
             }
@@ -170,15 +196,32 @@ impl<'a> RunCx<'a> {
         });
     }
 
+    /// The journal keeps it masked; later steps of this run get it as it was (masking is for
+    /// showing and storing, never for use).
     pub fn set_output(&mut self, name: &str, value: impl Into<String>) {
-        let value = self.redactor.redact(&value.into());
-        self.record().outputs.insert(name.to_owned(), value);
+        let value = value.into();
+        let masked = self.redactor.redact(&value);
+        let key = format!("step:{}:{name}", self.index);
+        self.keep_unmasked(key, value, &masked);
+        self.record().outputs.insert(name.to_owned(), masked);
     }
 
-    /// A value later steps' templates see (`sha` after a commit, `release_url` …).
+    /// A value later steps' templates see (`sha` after a commit, `release_url` …); masked in
+    /// the journal, as it was for later steps of this run.
     pub fn set_runtime(&mut self, name: &str, value: impl Into<String>) {
-        let value = self.redactor.redact(&value.into());
-        self.journal.runtime_mut().insert(name.to_owned(), value);
+        let value = value.into();
+        let masked = self.redactor.redact(&value);
+        self.keep_unmasked(format!("runtime:{name}"), value, &masked);
+        self.journal.runtime_mut().insert(name.to_owned(), masked);
+    }
+
+    fn keep_unmasked(&mut self, key: String, value: String, masked: &str) {
+        let unmasked = &mut self.journal.unmasked_mut().0;
+        if value == masked {
+            unmasked.remove(&key);
+        } else {
+            unmasked.insert(key, value);
+        }
     }
 
     pub fn context_value(&self, key: &str) -> Option<&str> {

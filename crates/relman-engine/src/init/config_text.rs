@@ -300,7 +300,7 @@ fn enterprise_host(web_url: &str) -> Option<&str> {
     (host != "github.com").then_some(host)
 }
 
-/// SPEC 7.9's flow, written out so it can be edited: checks, bump, changelog, commit, tag, push,
+/// The built-in release's flow, written out so it can be edited: checks, bump, changelog, commit, tag, push,
 /// GitHub release.
 pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     let has_remote = detection.remote_url.is_some();

@@ -209,13 +209,20 @@ impl Kind for HttpStep {
             // A URL only known at run time (`{steps.ID.url}`): show it as it stands.
             Err(_) => vec![Effect::Http {
                 method: self.method.clone(),
-                url: redactor.redact(&cx.render(&self.url)),
+                url: redactor.redact(
+                    &clients::url_template::render_url(&self.url, &mut |template| {
+                        Ok(cx.render(template))
+                    })
+                    .unwrap_or_else(|_| cx.render(&self.url)),
+                ),
                 body: None,
             }],
         };
         if let Some(find) = &self.find {
             let headers = render_headers(self, &mut |template| Ok(cx.render(template)))?;
-            let url = cx.render(find);
+            let url =
+                clients::url_template::render_url(find, &mut |template| Ok(cx.render(template)))
+                    .unwrap_or_else(|_| cx.render(find));
             match HttpFind::new(&url, &headers, &self.found) {
                 Ok(find) => {
                     effects.insert(0, http_effect(&find.render(&client), &redactor));
@@ -397,7 +404,11 @@ fn resolve_http(
     step: &HttpStep,
     render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
 ) -> Result<ResolvedHttp, StepError> {
-    let target = format!("{} {}", step.method, render(&step.url)?);
+    let target = format!(
+        "{} {}",
+        step.method,
+        clients::url_template::render_url(&step.url, render)?
+    );
     let mut headers = Vec::new();
     for (name, value) in &step.headers {
         headers.push((name.clone(), render(value)?));
@@ -449,7 +460,8 @@ fn resolve_find(step: &HttpStep, cx: &RunCx<'_>) -> Result<Option<HttpFind>, Ste
         return Ok(None);
     };
     let headers = render_headers(step, &mut |template| cx.render(template))?;
-    HttpFind::new(&cx.render(find)?, &headers, &step.found)
+    let url = clients::url_template::render_url(find, &mut |template| cx.render(template))?;
+    HttpFind::new(&url, &headers, &step.found)
         .map(Some)
         .map_err(|error| failed("the look-up (`find`) is not valid", error))
 }

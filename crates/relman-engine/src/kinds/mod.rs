@@ -5,6 +5,7 @@
 //! object: adding a kind is its module, declared here, and its line in the list.
 
 mod registry;
+pub(crate) mod shell_line;
 
 use std::time::Duration;
 

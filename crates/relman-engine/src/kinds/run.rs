@@ -137,15 +137,18 @@ impl Kind for RunStep {
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
         let variables = crate::core::with_env(cx.variables, cx.env);
+        let mut parameters = Vec::new();
         let argv = match &self.command {
             CommandSpec::Argv(words) => words
                 .iter()
                 .map(|word| word.render_partial(&variables))
                 .collect(),
-            CommandSpec::Shell(line) => vec![
-                line.render_with(&variables, |value| shell_words::quote(value).into_owned())
-                    .unwrap_or_else(|_| line.render_partial(&variables)),
-            ],
+            CommandSpec::Shell(line) => {
+                let (script, values) = super::shell_line::script(line, &variables, true)
+                    .unwrap_or_else(|_| (line.render_partial(&variables), Vec::new()));
+                parameters = values;
+                vec![script]
+            }
         };
         let cwd = self
             .cwd
@@ -156,6 +159,19 @@ impl Kind for RunStep {
             cwd,
             shell: self.shell,
         }];
+        if !parameters.is_empty() {
+            let listed: Vec<String> = parameters
+                .iter()
+                .enumerate()
+                .map(|(index, value)| format!("${} = {}", index + 1, shell_words::quote(value)))
+                .collect();
+            effects.push(Effect::Note {
+                text: format!(
+                    "placeholders reach the shell as parameters, never as code: {}",
+                    listed.join(", ")
+                ),
+            });
+        }
         if let Some(undo) = &self.undo {
             let words: Vec<String> = undo
                 .templates()
@@ -173,7 +189,7 @@ impl Kind for RunStep {
         let variables = cx.variables();
         let argv = self
             .command
-            .argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
+            .argv(|word| cx.render(word), |line| shell_argv(&variables, line))?;
         let (cwd, env) = self.place(cx)?;
         if self.undo.is_some() {
             let number = cx.number();
@@ -212,7 +228,7 @@ impl Kind for RunStep {
             return Ok(None);
         };
         let variables = cx.variables();
-        let argv = undo.argv(|word| cx.render(word), |line| shell_quote(&variables, line))?;
+        let argv = undo.argv(|word| cx.render(word), |line| shell_argv(&variables, line))?;
         let (cwd, env) = self.place(cx)?;
         Ok(Some(UndoCommand { argv, cwd, env }))
     }
@@ -228,24 +244,22 @@ impl CommandSpec {
 }
 
 impl CommandSpec {
-    /// The argv: each word resolved whole (never re-split), or `sh -c LINE` with values quoted.
+    /// The argv: each word resolved whole (never re-split), or `sh -c SCRIPT relman VALUE…`
+    /// with the values as positional parameters (`shell_line`).
     pub(crate) fn argv(
         &self,
         resolve: impl Fn(&Template) -> Result<String, StepError>,
-        quote_line: impl Fn(&Template) -> Result<String, StepError>,
+        shell: impl Fn(&Template) -> Result<Vec<String>, StepError>,
     ) -> Result<Vec<String>, StepError> {
         match self {
             CommandSpec::Argv(words) => words.iter().map(resolve).collect(),
-            CommandSpec::Shell(line) => {
-                Ok(vec!["sh".to_owned(), "-c".to_owned(), quote_line(line)?])
-            }
+            CommandSpec::Shell(line) => shell(line),
         }
     }
 }
 
-fn shell_quote(variables: &Variables, template: &Template) -> Result<String, StepError> {
-    template
-        .render_with(variables, |value| shell_words::quote(value).into_owned())
+fn shell_argv(variables: &Variables, template: &Template) -> Result<Vec<String>, StepError> {
+    super::shell_line::argv(template, variables)
         .map_err(|unresolved| StepError::new(unresolved.to_string()))
 }
 

@@ -140,7 +140,7 @@ fn webhook_call(
     step: &WebhookStep,
     render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
 ) -> Result<ResolvedWebhook, StepError> {
-    let url = render(&step.url)?;
+    let url = clients::url_template::render_url(&step.url, render)?;
     let payload = render_json(&step.payload, render)?;
     let mut headers = Vec::new();
     for (name, value) in &step.headers {

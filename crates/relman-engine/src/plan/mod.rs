@@ -10,6 +10,7 @@
 mod basis;
 mod checkouts;
 mod condition;
+pub(crate) mod confine;
 mod needs;
 mod variables;
 
@@ -255,6 +256,9 @@ pub fn plan(
             .into_iter()
             .map(|unmet| unmet.into_problem(step.number, &title))
             .collect();
+        unmet.extend(confine::step_problems(project, step, &title, &|template| {
+            template.render_partial(&variables)
+        }));
         if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
             unmet.push(needs::dev_version_problem(step.number, title.clone()));
         }

@@ -276,6 +276,12 @@ pub fn verify(
                 continue;
             }
             let title = super::step_title(step, &variables);
+            problems.extend(super::confine::step_problems(
+                project,
+                step,
+                &title,
+                &|template| template.render_partial(&variables),
+            ));
             problems.extend(
                 checker
                     .unmet(step)

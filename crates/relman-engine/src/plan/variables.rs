@@ -1,6 +1,6 @@
 //! Everything a plan computes before looking at steps: the history since the last release, the
 //! current version, the version each `bump` step writes, this release's changelog section, and
-//! the variables templates resolve against (SPEC section 3).
+//! the variables templates resolve against.
 
 use std::collections::BTreeMap;
 

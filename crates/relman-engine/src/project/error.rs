@@ -15,6 +15,12 @@ pub enum ProjectError {
     Bare,
     #[error("{0}")]
     Config(String),
+    /// A path relman.toml (or detection) names leads outside the work tree.
+    #[error("{message}")]
+    Outside {
+        message: String,
+        hint: Option<String>,
+    },
     #[error("cannot tell which GitHub repository this is")]
     ForgeRepo,
     #[error(transparent)]
@@ -85,6 +91,7 @@ impl ProjectError {
     pub fn hint(&self) -> Option<String> {
         match self {
             ProjectError::Bare => Some("run relman in a clone with a work tree".to_owned()),
+            ProjectError::Outside { hint, .. } => hint.clone(),
             ProjectError::ForgeRepo => {
                 Some("set `repo = \"owner/name\"` under `[forge]` in relman.toml".to_owned())
             }

@@ -3,6 +3,7 @@
 //! once per command. Everything downstream reads a [`Project`], never the raw config.
 
 mod changelog;
+mod confine;
 mod error;
 mod files;
 mod history;
@@ -215,6 +216,7 @@ impl Project {
             secrets: options.secrets.clone(),
             ignore_tags: ignore_tags(&options.ignore_tags)?,
         };
+        project.confine_paths()?;
         if detected_files {
             project.settle_detected_files()?;
         }

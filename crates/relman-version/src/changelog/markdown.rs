@@ -1,4 +1,4 @@
-//! The default changelog section (SPEC section 6), written straight into a `fmt::Write`.
+//! The default changelog section, written straight into a `fmt::Write`.
 //!
 //! ```markdown
 //! ## [1.1.0](https://github.com/o/r/compare/v1.0.0...v1.1.0) - 2026-11-23

@@ -26,7 +26,7 @@ pub enum VersionFileKind {
     Key(KeyPath),
 }
 
-/// The version files relman knows by name (SPEC section 5).
+/// The version files relman knows by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnownFormat {

@@ -1,4 +1,4 @@
-//! The bad inputs of SPEC section 9 that concern the config and the local steps: each gets its
+//! The bad inputs that concern the config and the local steps: each gets its
 //! message (what, where, what to do) and its exit code, and a command that exits 2 has changed
 //! nothing.
 
