@@ -3,6 +3,7 @@
 //! fragments that are devices or FIFOs; a journal edited by hand. Each is refused with a clear
 //! error (exit 2, nothing changed), quickly, and never read without end.
 
+use std::os::unix::fs::FileTypeExt as _;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -127,22 +128,22 @@ fn files_that_are_devices_or_fifos_are_refused_without_reading_them() {
     fs_err::remove_file(fixture.path().join("relman.toml")).unwrap();
     fixture.repo.write("relman.toml", RELEASE);
 
-    // The changelog (`/dev/zero` grew until relman was killed).
+    // The changelog (`/dev/zero` grew until relman was killed): a link out of the repository is
+    // refused as such, before anything reads it.
     link("CHANGELOG.md", "/dev/zero");
     relman_within(&fixture, &["plan", "release"], limit)
         .expect(2)
-        .stderr_has("CHANGELOG.md`: it is a character device, not a regular file");
+        .stderr_has("the changelog `CHANGELOG.md` is outside the work tree");
+    // A FIFO in its place is inside, and is not read: opening it would block for ever.
+    mkfifo(&fixture.path().join("CHANGELOG.md"));
+    relman_within(&fixture, &["plan", "release"], limit)
+        .expect(2)
+        .stderr_has("CHANGELOG.md`: it is a named pipe (FIFO), not a regular file");
     fs_err::remove_file(fixture.path().join("CHANGELOG.md")).unwrap();
     fixture.git(&["checkout", "--", "CHANGELOG.md"]);
 
     // A version file that is a FIFO: opening it would block until a writer came.
-    let fifo = fixture.path().join("package.json");
-    fs_err::remove_file(&fifo).unwrap();
-    let status = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&fixture.path().join("package.json"));
     relman_within(&fixture, &["plan", "release"], limit)
         .expect(2)
         .stderr_has("package.json")
@@ -205,10 +206,20 @@ fn an_artifact_that_is_a_device_is_not_hashed_for_ever() {
         .stderr_has("zzz`: it is a character device, not a regular file");
 }
 
+/// Replaces `path` with a named pipe nobody writes to.
+fn mkfifo(path: &std::path::Path) {
+    let _ = fs_err::remove_file(path);
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 #[test]
-fn abort_does_not_read_a_device_put_where_relman_wrote_a_file() {
-    // Abort compares each file relman wrote with relman's bytes before putting it back: a link
-    // to `/dev/zero` put there since was read for ever.
+fn abort_does_not_read_a_fifo_put_where_relman_wrote_a_file() {
+    // Abort compares each file relman wrote with relman's bytes before putting it back: a FIFO
+    // put there since blocked it for ever (a link out of the repository is refused earlier).
     let config = RELEASE.replace(
         "[[workflow.release.step]]\ncommit",
         "[[workflow.release.step]]\nmanual = \"Read the notes\"\n\n[[workflow.release.step]]\ncommit",
@@ -218,15 +229,16 @@ fn abort_does_not_read_a_device_put_where_relman_wrote_a_file() {
     fixture.repo.push(&["main"]);
     fixture.relman(&["release"]).expect(3);
     let version_file = fixture.path().join("package.json");
-    fs_err::remove_file(&version_file).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &version_file).unwrap();
+    mkfifo(&version_file);
     let run = relman_within(&fixture, &["abort"], Duration::from_secs(20));
     assert_ne!(run.status.code(), Some(0), "{run}");
     run.stderr_has("package.json")
-        .stderr_has("it is a character device, not a regular file");
-    assert_eq!(
-        fs_err::read_link(&version_file).unwrap(),
-        std::path::Path::new("/dev/zero"),
+        .stderr_has("it is a named pipe (FIFO), not a regular file");
+    assert!(
+        fs_err::symlink_metadata(&version_file)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
         "abort changed nothing"
     );
     assert!(fixture.path().join(".git/relman/journal.json").exists());
