@@ -24,6 +24,8 @@ const OPERATIONS = [
   ["get", "/repos/{owner}/{repo}/pulls/{pull_number}"],
   ["put", "/repos/{owner}/{repo}/pulls/{pull_number}/merge"],
   ["post", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"],
+  ["get", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+  ["get", "/user"],
   ["post", "/repos/{owner}/{repo}/issues/{issue_number}/assignees"],
   ["post", "/repos/{owner}/{repo}/issues/{issue_number}/labels"],
   ["get", "/repos/{owner}/{repo}/issues"],

@@ -4,9 +4,9 @@
 # private mount namespace: a tiny tmpfs, a read-only bind of .git), the real services
 # (scripts/install-test-services.sh: pypiserver, twine, aiosmtpd, docker-registry, htpasswd,
 # openssl), towncrier (the changelog oracle), uv and npm (the lock file oracles; cargo, for
-# Cargo.lock, comes with the toolchain), and the two Keep a Changelog tools, PyPI
-# `keepachangelog` and npm `keep-a-changelog` (the promotion oracles; the npm one is linked into
-# the venv as `keep-a-changelog`).
+# Cargo.lock, comes with the toolchain), the two Keep a Changelog tools, PyPI `keepachangelog`
+# and npm `keep-a-changelog` (the promotion oracles; the npm one is linked into the venv as
+# `keep-a-changelog`), and verdaccio (a real npm registry, into $HOME/.cache/relman/npm-tools).
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +46,14 @@ command -v npm >/dev/null 2>&1 || {
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 }
+# verdaccio, the real npm registry the publish tests use, into a cache folder (never globally,
+# never into the repository); it runs on the machine's Node.
+NPM_TOOLS="${RELMAN_NPM_TOOLS:-$HOME/.cache/relman/npm-tools}"
+if [ ! -x "$NPM_TOOLS/node_modules/.bin/verdaccio" ]; then
+    log "npm install verdaccio@6.8.0 into $NPM_TOOLS"
+    mkdir -p "$NPM_TOOLS"
+    npm install --prefix "$NPM_TOOLS" --no-audit --no-fund --loglevel=error 'verdaccio@6.8.0' >/dev/null
+fi
 if [ ! -x "$VENV/bin/keepachangelog" ]; then
     log "pip install keepachangelog into $VENV (the Keep a Changelog promotion oracle)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'keepachangelog==2.0.0'

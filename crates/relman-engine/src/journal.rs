@@ -105,6 +105,8 @@ impl FrozenPlan {
                     id: step.id.clone(),
                     dir: step.dir.clone(),
                     commits: step.kind.spec().commits,
+                    files: step.kind.file_paths(),
+                    needs: step.kind.needs(),
                 })
                 .collect(),
         }

@@ -68,6 +68,8 @@ pub enum Placeholder {
     Arg(String),
     /// `{steps.ID.NAME}`.
     StepOutput { id: String, output: String },
+    /// `{file:PATH}`: the contents of a file of the repository when the step runs.
+    File(String),
 }
 
 impl Placeholder {
@@ -78,6 +80,7 @@ impl Placeholder {
             Placeholder::Env(name) => format!("env.{name}"),
             Placeholder::Arg(name) => format!("args.{name}"),
             Placeholder::StepOutput { id, output } => format!("steps.{id}.{output}"),
+            Placeholder::File(path) => format!("{FILE_PREFIX}{path}"),
         }
     }
 }
@@ -296,12 +299,21 @@ impl Template {
     }
 }
 
+/// How a `{file:PATH}` placeholder begins.
+pub const FILE_PREFIX: &str = "file:";
+
 fn classify(name: &str, offset: usize) -> Result<Placeholder, TemplateError> {
     let unknown = |suggestion| TemplateError::Unknown {
         name: name.to_owned(),
         offset,
         suggestion,
     };
+    if let Some(path) = name.strip_prefix(FILE_PREFIX) {
+        let path = path.trim();
+        return (!path.is_empty())
+            .then(|| Placeholder::File(path.to_owned()))
+            .ok_or_else(|| unknown(Suggestion(Some("file:PATH".to_owned()))));
+    }
     if let Some(rest) = name.strip_prefix("env.") {
         return valid_identifier(rest, true)
             .then(|| Placeholder::Env(rest.to_owned()))

@@ -17,6 +17,7 @@ mod release;
 mod remote;
 mod repository;
 mod status;
+mod sync;
 mod write;
 
 pub use error::GitError;

@@ -196,7 +196,7 @@ impl Repository {
     /// When a command naming `remote` failed, tells a remote that does not exist (a name, not a
     /// URL, with no `remote.NAME.url`) from one that cannot be reached. Only asked after a
     /// failure, so a working remote costs no extra process.
-    fn remote_failure(&self, remote: &str, error: GitError) -> GitError {
+    pub(crate) fn remote_failure(&self, remote: &str, error: GitError) -> GitError {
         let GitError::Failed { stderr, .. } = &error else {
             return error;
         };

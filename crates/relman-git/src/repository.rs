@@ -157,6 +157,15 @@ impl Repository {
             .then_some((self.git_dir.as_path(), self.work_tree.as_deref()))
     }
 
+    /// The extra environment every git call gets (`with_env`), as text, for another program
+    /// that must act as git would (a signing probe with the same `GNUPGHOME`).
+    pub fn extra_env_strings(&self) -> Vec<(String, String)> {
+        self.env
+            .iter()
+            .filter_map(|(key, value)| Some((key.to_str()?.to_owned(), value.to_str()?.to_owned())))
+            .collect()
+    }
+
     pub(crate) fn extra_env(&self) -> &[(OsString, OsString)] {
         &self.env
     }

@@ -7,11 +7,13 @@ mod repo;
 mod signing;
 
 pub mod circleci;
+pub mod crates_registry;
 pub mod github;
 pub mod http_server;
 pub mod recorder;
 pub mod services;
 pub mod silent_server;
+pub mod social;
 pub mod static_site;
 
 pub use repo::{TEST_EMAIL, TEST_NAME, TestRepo, write_executable};

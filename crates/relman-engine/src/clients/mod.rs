@@ -313,6 +313,33 @@ pub(crate) fn ask_a_person(what: &str, error: &AnnounceError) -> Outcome {
     ))
 }
 
+/// The secret in the environment variable `name` (a token, an app password), or an error that
+/// says which variable to set for what.
+pub(crate) fn secret_env(env: &Environment, name: &str, what: &str) -> Result<Secret, StepError> {
+    match env.var(name).filter(|value| !value.trim().is_empty()) {
+        Some(value) => Ok(Secret::new(value.trim())),
+        None => Err(
+            StepError::new(format!("`{name}` is not set: it holds {what}"))
+                .with_hint(format!("export `{name}` before running the release")),
+        ),
+    }
+}
+
+/// A key no other run chooses (an `Idempotency-Key`): the SHA-256 of the moment, the process
+/// and `seed`, in hex.
+pub(crate) fn unique_key(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let digest = Sha256::digest(format!("{nanos}:{}:{seed}", std::process::id()));
+    digest
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// A pull request number as written (`12`, `#12`).
 pub(crate) fn pull_number(text: &str) -> Result<u64, StepError> {
     text.trim().trim_start_matches('#').parse().map_err(|_| {

@@ -98,6 +98,8 @@ fn try_sign(repo: &Repository, env: &Environment) -> Result<(), String> {
         }
     };
     let program = command.get_program().to_string_lossy().into_owned();
+    // The environment git signs in (a `GNUPGHOME` the repository is opened with).
+    command.envs(repo.extra_env_strings());
     let mut child = command
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::piped())

@@ -1,11 +1,11 @@
 //! The environment variables a config names as holding credentials (`token-env`, `webhook-env`,
-//! `password-env` of any step, `[forge] token-env`): their values are masked like those of
+//! `password-env`, `key-env` of any step, `[forge] token-env`): their values are masked like those of
 //! variables named like secrets, whatever they are called (`token-env = "CI_KEYS"`).
 
 use super::Config;
 
 /// Option names (as the step kinds serialize them) whose value names a secret variable.
-const SECRET_OPTIONS: &[&str] = &["token_env", "webhook_env", "password_env"];
+const SECRET_OPTIONS: &[&str] = &["token_env", "webhook_env", "password_env", "key_env"];
 
 /// Every variable name the config's steps and forge give a credential in.
 pub(super) fn names(config: &Config) -> Vec<String> {
@@ -80,12 +80,37 @@ verify = "oci"
 image = "registry.example/app"
 username-env = "REG_USER"
 password-env = "REG_PASS"
+
+[[workflow.release.step]]
+discourse = "https://forum.example"
+title = "{version}"
+message = "out"
+key-env = "FORUM_KEY"
+username-env = "FORUM_USER"
+
+[[workflow.release.step]]
+mastodon = "https://social.example"
+message = "out"
+token-env = "TOOT"
+
+[[workflow.release.step]]
+bluesky = "app.example"
+message = "out"
+password-env = "SKY"
 "##,
         )
         .unwrap();
         assert_eq!(
             names(&config),
-            ["CHAT_HOOK", "CI_KEYS", "FORGE_KEY", "REG_PASS"]
+            [
+                "CHAT_HOOK",
+                "CI_KEYS",
+                "FORGE_KEY",
+                "FORUM_KEY",
+                "REG_PASS",
+                "SKY",
+                "TOOT"
+            ]
         );
     }
 }

@@ -136,6 +136,24 @@ impl Scope {
     fn check(&self, placeholder: &Placeholder) -> Result<(), (String, Option<String>)> {
         match placeholder {
             Placeholder::Variable(_) | Placeholder::Env(_) => Ok(()),
+            Placeholder::File(path) => {
+                let leaves = Path::new(path).components().any(|part| {
+                    !matches!(
+                        part,
+                        std::path::Component::Normal(_) | std::path::Component::CurDir
+                    )
+                });
+                if leaves {
+                    Err((
+                        format!("`{placeholder}` names a file outside the repository"),
+                        Some(
+                            "name a file relative to the repository's top, without `..`".to_owned(),
+                        ),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
             Placeholder::Arg(name) => {
                 if self.args.iter().any(|arg| arg == name) {
                     return Ok(());

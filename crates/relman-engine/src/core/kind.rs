@@ -46,6 +46,9 @@ pub struct KindSpec {
     pub plans_its_files: bool,
     /// The outputs it exposes as `{steps.ID.NAME}` (besides any its options name).
     pub outputs: &'static [&'static str],
+    /// The options (as `templates()` names them; the kind key for its own value) that name
+    /// files or folders: `check`, `plan` and the run keep them inside the work tree it acts in.
+    pub paths: &'static [&'static str],
 }
 
 impl KindSpec {
@@ -66,6 +69,7 @@ impl KindSpec {
             writes_changelog: false,
             plans_its_files: false,
             outputs: &[],
+            paths: &[],
         }
     }
 }

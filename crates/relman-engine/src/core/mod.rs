@@ -25,7 +25,7 @@ pub use diff::unified_diff;
 pub use effect::Effect;
 pub use error::StepError;
 pub use kind::{Kind, KindSpec, TemplateList, UndoCommand};
-pub use need::Need;
+pub use need::{Login, Need};
 pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCheckout, PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};

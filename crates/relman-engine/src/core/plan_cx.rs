@@ -23,6 +23,8 @@ pub struct PlanCx<'a> {
     pub inputs: &'a PlanInputs,
     /// What the steps before it change in the checkout it acts in.
     pub sim: &'a mut Simulation,
+    /// What each step of the workflow needs: (step number, need), for `check = "credentials"`.
+    pub needs: &'a [(usize, super::Need)],
     /// The other checkout it acts in (its `dir`), when it has one: `variables` then hold that
     /// checkout's `branch`, `sha` and `remote`, and `sim` what steps change there.
     pub checkout: Option<&'a PlanCheckout>,

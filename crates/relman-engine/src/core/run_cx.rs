@@ -13,7 +13,7 @@ use super::record::{RemoteEffect, StepRecord, StepState, Undo, Written};
 use super::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
 use crate::project::Project;
-use crate::template::{Template, Variables};
+use crate::template::{FILE_PREFIX, Placeholder, Template, Variables};
 
 /// The journal as a running step reads and writes it: every step's record, the values learnt
 /// while running, and writing it all down now. `journal::JournalFile` implements it over the
@@ -66,6 +66,10 @@ pub struct StepFacts {
     pub dir: Option<Template>,
     /// Whether it commits what the steps before it changed (a `commit`).
     pub commits: bool,
+    /// The files its templates read (`{file:PATH}`), relative to the repository.
+    pub files: Vec<String>,
+    /// The credentials it will need.
+    pub needs: Vec<super::Need>,
 }
 
 /// How many lines of a command's output the journal keeps.
@@ -149,10 +153,36 @@ impl<'a> RunCx<'a> {
                 }
             }
         }
+        // `{file:PATH}`: read now, so an earlier step's (or a person's) edit is what is used.
+        if let Some(step) = self.plan.steps.get(self.index) {
+            for path in &step.files {
+                if let Ok(text) = self.read_file(path) {
+                    variables.set(format!("{FILE_PREFIX}{path}"), text);
+                }
+            }
+        }
         variables
     }
 
+    /// The text of a `{file:PATH}` of the repository, now.
+    pub fn read_file(&self, path: &str) -> Result<String, StepError> {
+        let full = super::paths::inside(&self.project.root, path, "`{file:…}`")?;
+        relman_version::files::read_text_bounded(
+            &full,
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .map_err(|error| {
+            StepError::new(format!("cannot read `{{file:{path}}}`: {error}"))
+                .with_hint("the file must exist, as UTF-8 text, when the step runs")
+        })
+    }
+
     pub fn render(&self, template: &Template) -> Result<String, StepError> {
+        for placeholder in template.placeholders() {
+            if let Placeholder::File(path) = placeholder {
+                self.read_file(path)?;
+            }
+        }
         template.render(&self.variables()).map_err(|unresolved| {
             StepError::new(format!("{unresolved} yet"))
                 .with_hint("a step can only use values that earlier steps produced")

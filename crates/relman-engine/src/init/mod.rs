@@ -182,6 +182,24 @@ pub fn write(path: &Path, text: &str) -> Result<(), InitError> {
 }
 
 impl Detection {
+    /// Whether the current version already has its release tag (a tags-only project's version
+    /// is its newest tag's).
+    fn current_released(&self) -> bool {
+        if self.version_from_tags.is_some() {
+            return self.release_tags > 0;
+        }
+        match &self.current_version {
+            Ok(Some(version)) => {
+                let tag = self
+                    .tag_format
+                    .replace("{project}", &self.name)
+                    .replace("{version}", version);
+                self.release_tag_names.contains(&tag)
+            }
+            _ => false,
+        }
+    }
+
     /// What the runbook drafter needs to know of the project.
     pub fn facts(&self) -> ProjectFacts {
         let auto =
@@ -193,6 +211,7 @@ impl Detection {
             tag_format: (self.release_tags > 0).then(|| self.tag_format.clone()),
             repo: self.github_repo().map(str::to_owned),
             bump_default: if auto { "auto" } else { "patch" }.to_owned(),
+            current_released: self.current_released(),
         }
     }
 }

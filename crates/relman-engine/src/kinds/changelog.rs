@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clients::notes;
 use crate::core::explain::{ExplainCx, Explained};
-use crate::core::options::{OptionSpec, Options, Reported};
+use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, Undo,
 };
@@ -29,7 +29,8 @@ impl Kind for ChangelogStep {
     const SPEC: KindSpec = KindSpec {
         plans_its_files: true,
         values: &["update"],
-        options: &[OptionSpec::flag("edit")],
+        // `edit` is also a kind key (`edit = "PATH"`): the key is one, a string or a boolean.
+        options: &[OptionSpec::new("edit", OptionType::StringOrBool)],
         in_checkout: true,
         writes_changelog: true,
         outputs: &["changelog", "file"],

@@ -25,6 +25,7 @@ pub struct ChecksumsStep {
 
 impl Kind for ChecksumsStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["checksums", "output"],
         options: &[OptionSpec::flag("sign"), OptionSpec::string("output")],
         in_checkout: true,
         outputs: &["file"],

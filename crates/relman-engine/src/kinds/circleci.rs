@@ -44,6 +44,7 @@ pub struct CircleciStep {
 
 impl Kind for CircleciStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["artifacts"],
         values: &["pipeline"],
         options: &[
             OptionSpec::string("branch"),

@@ -27,6 +27,7 @@ pub struct CommitStep {
 /// The message of HEAD and its first parent.
 impl Kind for CommitStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["add"],
         plans_its_files: true,
         options: &[OptionSpec::list("add"), OptionSpec::flag("sign")],
         in_checkout: true,

@@ -37,6 +37,7 @@ pub struct DispatchStep {
 
 impl Kind for DispatchStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["artifacts"],
         options: &[
             OptionSpec::string("ref"),
             OptionSpec::map("inputs"),
@@ -62,7 +63,7 @@ impl Kind for DispatchStep {
     }
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::Forge, Need::ForgeToken]
+        vec![Need::Forge, Need::ForgeToken { write: true }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

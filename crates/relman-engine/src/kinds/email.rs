@@ -1,5 +1,6 @@
 //! `email = "to@example.org"` with `cc`, `subject` and `body` (`{changelog}` and the other
-//! variables): one plain-text message through the SMTP server of `RELMAN_SMTP_URL`
+//! variables) or `body-file` (a file of the repository, read when the step runs, as
+//! `body = "{file:PATH}"`): one plain-text message through the SMTP server of `RELMAN_SMTP_URL`
 //! (`smtp://user:password@host:port`, STARTTLS when offered; `smtps://` for TLS from the start).
 //!
 //! The sender is `from`, else the URL's `?from=`, else the repository's git `user.email`. The
@@ -38,6 +39,9 @@ impl Kind for EmailStep {
         options: &[
             OptionSpec::string("subject"),
             OptionSpec::string("body"),
+            OptionSpec::string("body-file").about(
+                "On `email`: a file of the repository whose text is the body, read when the step runs.",
+            ),
             OptionSpec::new("cc", OptionType::StringOrList),
             OptionSpec::string("from"),
         ],
@@ -63,7 +67,29 @@ impl Kind for EmailStep {
             to,
             cc,
             subject: options.required("subject", "\"{project} {version} released\"")?,
-            body: options.required("body", "\"{changelog}\"")?,
+            body: match options.string("body-file") {
+                Some(file) if options.has("body") => {
+                    return Err(options.error_hint(
+                        file.span(),
+                        "an `email` step takes `body` or `body-file`, not both",
+                        "keep one of them",
+                    ));
+                }
+                Some(file)
+                    if file.get_ref().contains(['{', '}']) || file.get_ref().trim().is_empty() =>
+                {
+                    return Err(options.error_hint(
+                        file.span(),
+                        "`body-file` is a path, without braces",
+                        "write the path of the file relative to the repository, e.g. `body-file = \"docs/announce.txt\"`",
+                    ));
+                }
+                Some(file) => {
+                    let text = format!("{{file:{}}}", file.get_ref());
+                    options.template_text(&text, file.span())?
+                }
+                None => options.required("body", "\"{changelog}\"")?,
+            },
             from: options.template("from")?,
         })
     }

@@ -1,5 +1,6 @@
 //! `merge = "master"`: merge the current branch into another one with a merge commit (a release
-//! branch merged back), leaving that branch checked out.
+//! branch merged back), leaving that branch checked out. With `ff-only = true` the branch is
+//! fast-forwarded instead, and a merge that cannot be a fast-forward pauses the release.
 
 use relman_git::MergeOutcome;
 use serde::{Deserialize, Serialize};
@@ -15,11 +16,15 @@ use crate::template::{Template, Variables};
 pub struct MergeStep {
     pub into: Template,
     pub message: Option<Template>,
+    /// Fast-forward only: no merge commit. (Left out of the journal when false, so journals
+    /// written before it read and write back the same.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ff_only: bool,
 }
 
 impl Kind for MergeStep {
     const SPEC: KindSpec = KindSpec {
-        options: &[OptionSpec::string("message")],
+        options: &[OptionSpec::string("message"), OptionSpec::flag("ff-only")],
         in_checkout: true,
         yields: true,
         outputs: &["sha"],
@@ -33,6 +38,7 @@ impl Kind for MergeStep {
         Ok(MergeStep {
             into: options.required("merge", "\"master\"")?,
             message: options.template("message")?,
+            ff_only: options.flag("ff-only").unwrap_or(false),
         })
     }
 
@@ -50,8 +56,13 @@ impl Kind for MergeStep {
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
         Explained::new(format!(
-            "Merge the current branch into {} with a merge commit.",
-            show_code(&self.into)
+            "Merge the current branch into {} {}.",
+            show_code(&self.into),
+            if self.ff_only {
+                "as a fast-forward (the release pauses when it cannot be one)"
+            } else {
+                "with a merge commit"
+            }
         ))
         .detail_if(
             self.message.is_some(),
@@ -71,6 +82,14 @@ impl Kind for MergeStep {
             .or_else(|| cx.variables.get_key("branch").map(str::to_owned))
             .unwrap_or_else(|| "HEAD".to_owned());
         cx.sim.branch = Some(target.clone());
+        if self.ff_only {
+            return Ok(vec![Effect::Git {
+                description: format!(
+                    "fast-forward `{target}` to `{source}` (leaves `{target}` checked out)"
+                ),
+                command: format!("git switch {target} && git merge --ff-only {source}"),
+            }]);
+        }
         Ok(vec![Effect::Git {
             description: format!(
                 "merge `{source}` into `{target}` with a merge commit (leaves `{target}` checked out)"
@@ -102,6 +121,20 @@ impl Kind for MergeStep {
             repo.switch(&target)?;
         }
         if repo.is_ancestor(&source_sha, "HEAD")? {
+            return self.finish(cx, &source, &target);
+        }
+        if self.ff_only {
+            let before = cx
+                .context_value("target_before")
+                .unwrap_or_default()
+                .to_owned();
+            if !repo.is_ancestor("HEAD", &source_sha)? {
+                return Ok(Outcome::Paused(format!(
+                    "`{target}` cannot be fast-forwarded to `{source}`: they have diverged; merge \
+                     or rebase by hand so `{target}` contains `{source}`, then `relman resume`"
+                )));
+            }
+            repo.fast_forward(&target, &before, &source_sha)?;
             return self.finish(cx, &source, &target);
         }
         let message = self.message(cx, &source, &target)?;

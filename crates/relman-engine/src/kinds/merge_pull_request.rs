@@ -52,7 +52,7 @@ impl Kind for MergePullRequestStep {
     }
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::Forge, Need::ForgeToken]
+        vec![Need::Forge, Need::ForgeToken { write: true }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

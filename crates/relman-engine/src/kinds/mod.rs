@@ -20,6 +20,7 @@ pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, StepIn
 
 // Each kind's module. (Declared here rather than by `kinds!`: rustfmt does not look inside
 // macros, and a module it cannot find would go unformatted and unchecked.)
+pub mod bluesky;
 pub mod branch;
 pub mod bump;
 pub mod changelog;
@@ -28,12 +29,19 @@ pub mod checksums;
 pub mod cherry_pick;
 pub mod circleci;
 pub mod commit;
+pub mod delete_branch;
+pub mod discourse;
 pub mod dispatch;
+pub mod edit;
 pub mod email;
+pub mod homebrew;
 pub mod http;
 pub mod manual;
+pub mod mastodon;
 pub mod merge;
 pub mod merge_pull_request;
+pub mod publish;
+pub mod pull;
 pub mod pull_request;
 pub mod push;
 pub mod release;
@@ -51,6 +59,8 @@ registry::kinds! {
     Bump(bump::BumpStep),
     Changelog(changelog::ChangelogStep),
     Checksums(checksums::ChecksumsStep),
+    Edit(edit::EditStep),
+    Homebrew(homebrew::HomebrewStep),
     Run(run::RunStep),
     Commit(commit::CommitStep),
     Tag(tag::TagStep),
@@ -58,6 +68,8 @@ registry::kinds! {
     Branch(branch::BranchStep),
     Switch(switch::SwitchStep),
     Merge(merge::MergeStep),
+    Pull(pull::PullStep),
+    DeleteBranch(delete_branch::DeleteBranchStep),
     CherryPick(cherry_pick::CherryPickStep),
     Release(release::ReleaseStep),
     PullRequest(pull_request::PullRequestStep),
@@ -65,11 +77,15 @@ registry::kinds! {
     Dispatch(dispatch::DispatchStep),
     Circleci(circleci::CircleciStep),
     Wait(wait::WaitStep),
+    Publish(publish::PublishStep),
     Verify(verify::VerifyStep),
     Http(http::HttpStep),
     Slack(slack::SlackStep),
     Webhook(webhook::WebhookStep),
     Email(email::EmailStep),
+    Mastodon(mastodon::MastodonStep),
+    Bluesky(bluesky::BlueskyStep),
+    Discourse(discourse::DiscourseStep),
     Manual(manual::ManualStep),
 }
 
@@ -127,6 +143,27 @@ impl StepKind {
     /// The kind key as written in relman.toml.
     pub fn key(&self) -> &'static str {
         self.spec().key
+    }
+
+    /// The files its templates read (`{file:PATH}`), in order, once each.
+    pub fn file_paths(&self) -> Vec<String> {
+        let mut paths = Vec::new();
+        let templates = self.json_templates();
+        let all = self
+            .templates()
+            .into_iter()
+            .map(|(_, template)| template)
+            .chain(templates.iter());
+        for template in all {
+            for placeholder in template.placeholders() {
+                if let crate::template::Placeholder::File(path) = placeholder
+                    && !paths.contains(path)
+                {
+                    paths.push(path.clone());
+                }
+            }
+        }
+        paths
     }
 
     /// The templates inside the step's JSON options (`json`, `payload`, `parameters`), whose

@@ -74,7 +74,7 @@ impl Kind for PullRequestStep {
     }
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::Forge, Need::ForgeToken]
+        vec![Need::Forge, Need::ForgeToken { write: true }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

@@ -5,6 +5,10 @@
 //! `ls-remote`). A push that fails because the remote has them already (a push of a relman that
 //! was killed went through after all) is done too, and a branch pushed without its local
 //! bookkeeping (relman and git killed after the remote took it) gets its upstream set.
+//!
+//! `refspec = "HEAD:latest"` pushes one more ref (`push = "refspec"` pushes only it); with
+//! `force-with-lease = true` it replaces the remote ref only while that is still where it was
+//! when the step began (recorded in the journal first), as `git push --force-with-lease` does.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,14 +26,24 @@ pub struct PushStep {
     pub tag: bool,
     /// Default `project.remote` (`origin` in another checkout).
     pub remote: Option<Template>,
+    /// `SRC:DST` pushed along (`HEAD:latest`, `{tag}:refs/tags/stable`). (Left out of the
+    /// journal when unset, so journals written before it read and write back the same.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refspec: Option<Template>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub force_with_lease: bool,
 }
 
 impl Kind for PushStep {
     const SPEC: KindSpec = KindSpec {
         plans_its_files: true,
         key_type: OptionType::StringOrList,
-        values: &["branch", "tag"],
-        options: &[OptionSpec::string("remote")],
+        values: &["branch", "tag", "refspec"],
+        options: &[
+            OptionSpec::string("remote"),
+            OptionSpec::string("refspec"),
+            OptionSpec::flag("force-with-lease"),
+        ],
         in_checkout: true,
         yields: true,
         outputs: &["refs"],
@@ -44,20 +58,37 @@ impl Kind for PushStep {
             branch: false,
             tag: false,
             remote: options.template("remote")?,
+            refspec: options.template("refspec")?,
+            force_with_lease: options.flag("force-with-lease").unwrap_or(false),
         };
         for target in &targets {
             match target.as_str() {
                 "branch" => push.branch = true,
                 "tag" => push.tag = true,
+                "refspec" if push.refspec.is_some() => {}
+                "refspec" => {
+                    return Err(options.error_hint(
+                        span.clone(),
+                        "`push = \"refspec\"` needs the `refspec` option",
+                        "add `refspec = \"HEAD:latest\"` (source, colon, the ref on the remote)",
+                    ));
+                }
                 other => {
-                    let suggestion = Suggestion::closest(other, ["branch", "tag"]);
+                    let suggestion = Suggestion::closest(other, ["branch", "tag", "refspec"]);
                     return Err(options.error_hint(
                         span.clone(),
                         format!("`push` target `{other}` is unknown{suggestion}"),
-                        "push takes `\"branch\"`, `\"tag\"` or `[\"branch\", \"tag\"]`",
+                        "push takes `\"branch\"`, `\"tag\"`, `[\"branch\", \"tag\"]`, or `\"refspec\"` with `refspec = \"SRC:DST\"`",
                     ));
                 }
             }
+        }
+        if push.force_with_lease && push.refspec.is_none() {
+            return Err(options.error_hint(
+                span,
+                "`force-with-lease` applies to a `refspec`, and this push has none",
+                "add `refspec = \"HEAD:latest\"`, or remove `force-with-lease`",
+            ));
         }
         if targets.is_empty() {
             return Err(options.error(
@@ -69,22 +100,46 @@ impl Kind for PushStep {
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
-        TemplateList::new().opt("remote", &self.remote).list()
+        TemplateList::new()
+            .opt("remote", &self.remote)
+            .opt("refspec", &self.refspec)
+            .list()
     }
 
-    fn describe(&self, _variables: &Variables) -> String {
-        match (self.branch, self.tag) {
+    fn describe(&self, variables: &Variables) -> String {
+        let main = match (self.branch, self.tag) {
             (true, true) => "push branch and tag".to_owned(),
             (true, false) => "push branch".to_owned(),
-            _ => "push tag".to_owned(),
+            (false, true) => "push tag".to_owned(),
+            (false, false) => "push".to_owned(),
+        };
+        match &self.refspec {
+            Some(refspec) if self.branch || self.tag => {
+                format!("{main} and {}", refspec.render_partial(variables))
+            }
+            Some(refspec) => format!("{main} {}", refspec.render_partial(variables)),
+            None => main,
         }
     }
 
     fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
-        let what = match (self.branch, self.tag) {
-            (true, true) => "the branch and the tag",
-            (true, false) => "the branch",
-            _ => "the tag",
+        let what = match (self.branch, self.tag, &self.refspec) {
+            (true, true, _) => "the branch and the tag".to_owned(),
+            (true, false, _) => "the branch".to_owned(),
+            (false, true, _) => "the tag".to_owned(),
+            (false, false, Some(refspec)) => show_code(refspec),
+            (false, false, None) => String::new(),
+        };
+        let extra = match &self.refspec {
+            Some(refspec) if self.branch || self.tag => format!(
+                " It also pushes {}{}.",
+                show_code(refspec),
+                if self.force_with_lease { " with `--force-with-lease`" } else { "" }
+            ),
+            Some(_) if self.force_with_lease => {
+                " It replaces the remote ref only while it is still where it was (`--force-with-lease`).".to_owned()
+            }
+            _ => String::new(),
         };
         Explained::new(format!(
             "Push {what} to {}{}.",
@@ -97,6 +152,7 @@ impl Kind for PushStep {
                 ""
             }
         ))
+        .detail_if(!extra.is_empty(), extra.trim_start().to_owned())
     }
 
     fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
@@ -120,26 +176,84 @@ impl Kind for PushStep {
                 cx.variables.get_key("tag").unwrap_or("{tag}")
             ));
         }
+        let mut effects = Vec::new();
+        if let Some(refspec) = &self.refspec {
+            let refspec = cx.render(refspec);
+            let (source, destination) = split_refspec(&refspec)?;
+            let lease = if self.force_with_lease {
+                format!(" --force-with-lease={destination}")
+            } else {
+                String::new()
+            };
+            if self.force_with_lease || refs.is_empty() {
+                effects.push(Effect::Git {
+                    description: format!(
+                        "push `{source}` to `{destination}` on `{remote}`{}",
+                        if self.force_with_lease {
+                            ", replacing it only while it is where it was when the step began"
+                        } else {
+                            ""
+                        }
+                    ),
+                    command: format!("git push{lease} {remote} {source}:{destination}"),
+                });
+            } else {
+                refs.push(format!("{source}:{destination}"));
+            }
+        }
+        if refs.is_empty() {
+            return Ok(effects);
+        }
         let atomic = if refs.len() > 1 { " --atomic" } else { "" };
         // Only a branch gets an upstream; a tag has none.
         let upstream = if self.branch { " --set-upstream" } else { "" };
-        Ok(vec![Effect::Git {
-            description: format!("push {} to `{remote}`", refs.join(" and ")),
-            command: format!("git push{atomic}{upstream} {remote} {}", refs.join(" ")),
-        }])
+        effects.insert(
+            0,
+            Effect::Git {
+                description: format!("push {} to `{remote}`", refs.join(" and ")),
+                command: format!("git push{atomic}{upstream} {remote} {}", refs.join(" ")),
+            },
+        );
+        Ok(effects)
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
         let remote = self.remote(cx)?;
         let refs = self.refs(cx)?;
+        let extra = cx.context_value("refspec").map(str::to_owned);
+        if self.force_with_lease
+            && let Some(destination) = &extra
+            && let Some((_, sha)) = refs.iter().find(|(name, _)| name == destination)
+            && !self.on_remote(cx, &remote, &[(destination.clone(), sha.clone())])?
+        {
+            let expected = cx.context_value("lease").unwrap_or_default().to_owned();
+            cx.repo()
+                .push_with_lease(&remote, &format!("{sha}:{destination}"), destination, &expected)
+                .map_err(|error| {
+                    StepError::from(error).with_hint(format!(
+                        "`{destination}` on `{remote}` moved since the step began (someone pushed): \
+                         look at it, then `relman resume` to push over it"
+                    ))
+                })?;
+            cx.set_context("lease", sha.clone());
+            cx.save()?;
+        }
         let specs: Vec<String> = refs
             .iter()
-            .map(|(name, _)| format!("{name}:{name}"))
+            .filter(|(name, _)| !(self.force_with_lease && extra.as_deref() == Some(name)))
+            .map(|(name, sha)| match extra.as_deref() == Some(name) {
+                true => format!("{sha}:{name}"),
+                false => format!("{name}:{name}"),
+            })
             .collect();
         let spec_refs: Vec<&str> = specs.iter().map(String::as_str).collect();
+        if spec_refs.is_empty() {
+            self.finish(cx, &remote, &refs)?;
+            return Ok(Outcome::Done);
+        }
         if let Err(error) = cx
             .repo()
-            .push(&remote, &spec_refs, refs.len() > 1, self.branch)
+            .push(&remote, &spec_refs, spec_refs.len() > 1, self.branch)
         {
             if !self.on_remote(cx, &remote, &refs)? {
                 return Err(error.into());
@@ -199,6 +313,34 @@ impl PushStep {
             })?;
             refs.push((format!("refs/tags/{tag}"), object));
         }
+        if let Some(refspec) = &self.refspec {
+            let refspec = cx.render(refspec)?;
+            let (source, destination) = split_refspec(&refspec)?;
+            let repo = cx.repo();
+            let object = repo.rev_parse(&source).map_err(|_| {
+                StepError::new(format!(
+                    "`{source}` of the refspec `{refspec}` names nothing here"
+                ))
+            })?;
+            let destination = if destination.starts_with("refs/") {
+                destination
+            } else if repo.rev_parse(&format!("refs/tags/{source}")).is_ok() {
+                format!("refs/tags/{destination}")
+            } else {
+                format!("refs/heads/{destination}")
+            };
+            let remote = self.remote(cx)?;
+            let before = cx
+                .repo()
+                .ls_remote(&remote, &[&destination])?
+                .into_iter()
+                .find(|found| found.name == destination)
+                .map(|found| found.target)
+                .unwrap_or_default();
+            cx.set_context("refspec", destination.clone());
+            cx.set_context("lease", before);
+            refs.push((destination, object));
+        }
         let text = refs
             .iter()
             .map(|(name, sha)| format!("{name} {sha}"))
@@ -231,7 +373,11 @@ impl PushStep {
         remote: &str,
         refs: &[(String, String)],
     ) -> Result<(), StepError> {
+        let extra = cx.context_value("refspec").map(str::to_owned);
         for (name, sha) in refs {
+            if extra.as_deref() == Some(name.as_str()) {
+                continue;
+            }
             let Some(branch) = name.strip_prefix("refs/heads/") else {
                 continue;
             };
@@ -289,4 +435,21 @@ impl PushStep {
                 .join(", ")
         ));
     }
+}
+
+/// `SRC:DST` split in two; a leading `+` (force) is refused: `force-with-lease` is the safe way.
+fn split_refspec(refspec: &str) -> Result<(String, String), StepError> {
+    let bad = || {
+        StepError::new(format!("`{refspec}` is not a refspec `SOURCE:DESTINATION`"))
+            .with_hint("write e.g. `refspec = \"HEAD:latest\"`; to replace a ref, add `force-with-lease = true` (a `+` is not taken)")
+    };
+    let (source, destination) = refspec.split_once(':').ok_or_else(bad)?;
+    if source.is_empty()
+        || destination.is_empty()
+        || source.starts_with(['+', '-'])
+        || destination.starts_with('-')
+    {
+        return Err(bad());
+    }
+    Ok((source.to_owned(), destination.to_owned()))
 }

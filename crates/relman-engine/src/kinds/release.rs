@@ -68,6 +68,7 @@ const KEEP_NOTES: &str =
 
 impl Kind for ReleaseStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["assets"],
         plans_its_files: true,
         values: &["draft", "publish"],
         options: &[
@@ -115,7 +116,7 @@ impl Kind for ReleaseStep {
     }
 
     fn needs(&self) -> Vec<Need> {
-        vec![Need::Forge, Need::ForgeToken]
+        vec![Need::Forge, Need::ForgeToken { write: true }]
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {

@@ -39,6 +39,7 @@ pub enum CommandSpec {
 
 impl Kind for RunStep {
     const SPEC: KindSpec = KindSpec {
+        paths: &["cwd"],
         key_type: OptionType::StringOrList,
         options: &[
             OptionSpec::flag("shell"),
@@ -55,16 +56,21 @@ impl Kind for RunStep {
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let shell = options.flag("shell").unwrap_or(false);
         let run = options.string_or_list("run").ok_or(Reported)?;
-        let command = CommandSpec::parse(options, run, shell)?;
+        let env = options.template_map("env")?;
+        // Arithmetic on a shell line could read these values by name.
+        let env_values = env
+            .iter()
+            .any(|(_, value)| value.placeholders().next().is_some());
+        let command = CommandSpec::parse(options, run, shell, env_values)?;
         let undo = match options.string_or_list("undo") {
-            Some(undo) => Some(CommandSpec::parse(options, undo, shell)?),
+            Some(undo) => Some(CommandSpec::parse(options, undo, shell, env_values)?),
             None => None,
         };
         Ok(RunStep {
             command,
             shell,
             cwd: options.template("cwd")?,
-            env: options.template_map("env")?,
+            env,
             idempotent: options.flag("idempotent").unwrap_or(false),
             undo,
         })
@@ -281,16 +287,22 @@ impl RunStep {
 
 impl CommandSpec {
     /// A command as written: one line split like a shell would (placeholders stay whole
-    /// arguments), an argv array, or with `shell = true` one line for `sh -c`.
+    /// arguments), an argv array, or with `shell = true` one line for `sh -c`, refused where
+    /// the shell could evaluate a value as arithmetic (`shell_line::refusal`).
     fn parse(
         options: &mut Options<'_>,
         value: Spanned<StringOrList>,
         shell: bool,
+        env_values: bool,
     ) -> Result<CommandSpec, Reported> {
         let span = value.span();
         let words: Vec<String> = match value.into_inner() {
             StringOrList::One(line) if shell => {
-                return options.template_text(&line, span).map(CommandSpec::Shell);
+                let line = options.template_text(&line, span.clone())?;
+                if let Some((message, hint)) = super::shell_line::refusal(&line, env_values) {
+                    return Err(options.error_hint(span, message, hint));
+                }
+                return Ok(CommandSpec::Shell(line));
             }
             StringOrList::One(line) => match shell_words::split(&line) {
                 Ok(words) => words,

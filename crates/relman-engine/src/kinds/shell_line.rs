@@ -7,8 +7,17 @@
 //! commit subject or a branch name stay text. Misjudging where a placeholder stands (shell
 //! syntax is large) can change how a value is split, never make it code: the script only ever
 //! holds the line as written and references to parameters.
+//!
+//! One exception the parameters cannot cover: where bash evaluates a parameter as arithmetic
+//! (`$(( ))`, `(( ))`, `[[ -eq ]]`, `let`, `${arr[…]}`), a subscript in the value runs the
+//! command substitutions in it. [`refusal`] finds a placeholder standing there (the `scan`
+//! module reads the line) and the config is refused before anything runs.
 
-use crate::template::{Piece, Template, Unresolved, Variables};
+mod scan;
+
+use scan::{Context, Danger, Scanner};
+
+use crate::template::{Piece, Placeholder, Template, Unresolved, Variables};
 
 /// `$0` of the script: what `sh` names the script in its messages.
 const SCRIPT_NAME: &str = "relman";
@@ -44,7 +53,9 @@ pub fn script(
         Piece::Value(placeholder, value) => {
             values.push(value.map_or_else(|| placeholder.to_string(), str::to_owned));
             let number = values.len();
-            script.push_str(&match scanner.context() {
+            let context = scanner.context();
+            scanner.placeholder();
+            script.push_str(&match context {
                 Context::Plain => format!("\"${{{number}}}\""),
                 Context::Double => format!("${{{number}}}"),
                 Context::Single => format!("'\"${{{number}}}\"'"),
@@ -54,71 +65,62 @@ pub fn script(
     Ok((script, values))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Context {
-    /// Outside quotes (at the top, or inside `$(…)`).
-    Plain,
-    Double,
-    Single,
-}
-
-/// Where the text read so far leaves the next character: a stack of quote contexts, with
-/// `$(…)` opening a plain context inside double quotes.
-#[derive(Debug)]
-struct Scanner {
-    /// Each frame: its context and, for plain frames, the open parentheses in it.
-    stack: Vec<(Context, usize)>,
-    escaped: bool,
-    dollar: bool,
-}
-
-impl Default for Scanner {
-    fn default() -> Self {
-        Scanner {
-            stack: vec![(Context::Plain, 0)],
-            escaped: false,
-            dollar: false,
-        }
-    }
-}
-
-impl Scanner {
-    fn context(&self) -> Context {
-        self.stack.last().map_or(Context::Plain, |frame| frame.0)
-    }
-
-    fn feed(&mut self, text: &str) {
-        for ch in text.chars() {
-            let dollar = std::mem::take(&mut self.dollar);
-            if std::mem::take(&mut self.escaped) {
-                continue;
+/// Why `line` may not run with `shell = true`: the first placeholder whose value the shell
+/// could evaluate as arithmetic, as an error message and a hint. `env_values` says whether the
+/// step's `env` holds placeholders, whose values arithmetic on the line could read by name.
+pub fn refusal(line: &Template, env_values: bool) -> Option<(String, String)> {
+    let mut scanner = Scanner::default();
+    let placeholders: Vec<&Placeholder> = line.placeholders().collect();
+    let empty = Variables::new();
+    let _ = line.each_part(&empty, true, |piece| match piece {
+        Piece::Text(text) => scanner.feed(text),
+        Piece::Value(..) => scanner.placeholder(),
+    });
+    let found = scanner.finish();
+    let line_text = line.source();
+    let hint = "a value there is evaluated by bash, and a subscript in it runs commands \
+        (`a[$(touch pwned)]`): compare numbers in the step's `if` (`if = \"patch == 0\"`, where \
+        `major`, `minor`, `patch` are numbers), in a `run` step without `shell` \
+        (`run = \"test {patch} -eq 0\"`), or in the shell with `[ \"{patch}\" -eq 0 ]` or \
+        `test`, which take only a plain number; compute with `expr \"{minor}\" + 1`"
+        .to_owned();
+    if let Some((index, danger)) = found.dangers.first() {
+        let placeholder = placeholders
+            .get(*index)
+            .map_or_else(String::new, |p| format!("`{p}` "));
+        let place = match danger {
+            Danger::Arithmetic(name) => format!("stands in {name}, which is arithmetic"),
+            Danger::Expansion => {
+                "stands in `${…}` as a subscript, offset or indirection, which is arithmetic"
+                    .to_owned()
             }
-            let depth = self.stack.len();
-            let Some(frame) = self.stack.last_mut() else {
-                return;
-            };
-            match (frame.0, ch) {
-                (Context::Single, '\'') => {
-                    self.stack.pop();
-                }
-                (Context::Single, _) => {}
-                (_, '\\') => self.escaped = true,
-                (_, '$') => self.dollar = true,
-                (Context::Double, '"') => {
-                    self.stack.pop();
-                }
-                (_, '(') if dollar => self.stack.push((Context::Plain, 0)),
-                (Context::Plain, '(') => frame.1 += 1,
-                (Context::Plain, ')') if frame.1 > 0 => frame.1 -= 1,
-                (Context::Plain, ')') if depth > 1 => {
-                    self.stack.pop();
-                }
-                (Context::Plain, '\'') => self.stack.push((Context::Single, 0)),
-                (Context::Plain, '"') => self.stack.push((Context::Double, 0)),
-                _ => {}
+            Danger::Conditional => {
+                "is an operand of a `[[ ]]` that compares numbers (`-eq`, `-lt` …) or tests a \
+                 name (`-v`), which bash evaluates as arithmetic"
+                    .to_owned()
             }
-        }
+            Danger::Command(name) => format!(
+                "is an argument of `{name}`, which reads it as a variable name, arithmetic or code"
+            ),
+            Danger::Line(name) => {
+                format!("can reach the arithmetic of {name} on the same line through a variable")
+            }
+        };
+        return Some((
+            format!("in the `shell = true` command `{line_text}`, {placeholder}{place}"),
+            hint,
+        ));
     }
+    if env_values && let Some(name) = found.arithmetic {
+        return Some((
+            format!(
+                "in the `shell = true` command `{line_text}`, {name} reads variables, and this \
+                 step's `env` passes placeholder values in variables"
+            ),
+            hint,
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -172,5 +174,137 @@ mod tests {
         let (script, values) = script(&template, &variables, false).unwrap();
         assert_eq!(script, "echo \"${1}\" ''\"${2}\"'' \"${3}\"");
         assert_eq!(values, ["1.0", "$(x)", "abc"]);
+    }
+}
+
+#[cfg(test)]
+mod arithmetic_tests {
+    use super::*;
+
+    /// A value whose subscript runs a command wherever bash evaluates it as arithmetic.
+    const ATTACK: &str = "a[$(touch pwned)]";
+
+    fn refused(line: &str) -> Option<String> {
+        refusal(&Template::parse(line).unwrap(), false).map(|(message, _)| message)
+    }
+
+    #[test]
+    fn a_placeholder_in_arithmetic_is_refused_and_named() {
+        for (line, construct) in [
+            ("echo $(( {patch} + 1 ))", "`$(( ))`"),
+            ("echo \"$(( {patch} ))\"", "`$(( ))`"),
+            ("(( {patch} > 1 )) && echo big", "`(( ))`"),
+            ("echo $[ {patch} + 1 ]", "`$[ ]`"),
+            ("echo $(( $(echo {patch}) + 1 ))", "`$(( ))`"),
+            ("[[ {patch} -eq 1 ]]", "`[[ ]]`"),
+            ("[[ \"{patch}\" -ge 1 ]] && echo yes", "`[[ ]]`"),
+            (
+                "if [[ 1 -lt \"$(echo {patch})\" ]]; then echo; fi",
+                "`[[ ]]`",
+            ),
+            ("[[ -v {patch} ]]", "`[[ ]]`"),
+            ("let n={patch}+1", "`let`"),
+            ("echo ${{arr[{patch}]}}", "`${…}`"),
+            ("echo \"${{v:{patch}}}\"", "`${…}`"),
+            ("echo ${{!{patch}}}", "`${…}`"),
+            ("printf -v {patch} %s 1", "`-v`"),
+            ("test -v {patch}", "`-v`"),
+            ("read {patch} < /dev/null", "`read`"),
+            ("unset {patch}", "`unset`"),
+            ("export {patch}", "`export`"),
+            ("declare -i n={patch}", "`declare`"),
+            ("eval \"echo {patch}\"", "`eval`"),
+            // Through a variable the arithmetic reads by name.
+            ("n={patch}; echo $(( n + 1 ))", "`$(( ))` on the same line"),
+            ("declare -i n; n={patch}", "`declare -i` on the same line"),
+            ("v={patch}; echo ${{arr[v]}}", "`${…}` with a subscript"),
+            (
+                "[[ $n -eq 1 ]] || echo \"{patch}\"",
+                "`[[ ]]` comparing numbers",
+            ),
+        ] {
+            let message = refused(line).unwrap_or_else(|| panic!("allowed: {line}"));
+            assert!(message.contains("`{patch}`"), "{line}: {message}");
+            assert!(message.contains(construct), "{line}: {message}");
+            assert!(message.contains(line), "{line}: {message}");
+        }
+    }
+
+    #[test]
+    fn ordinary_placeholders_stay_allowed() {
+        for line in [
+            "echo \"{patch}\" '{patch}' {patch}",
+            "test \"{patch}\" -eq 1 && echo one",
+            "[ \"{patch}\" -eq 1 ] || [ {patch} -gt 3 ]",
+            "echo $(echo {patch}) \"$(printf %s \"{patch}\")\"",
+            "[[ \"{branch}\" == release/* ]] && echo yes",
+            "echo \"${{TAG:-{tag}}}\" ${{HOME}} ${{#HOME}}",
+            "export VERSION={version}; A=\"{sha}\" make dist",
+            "echo $(( 1 + 2 )) \"{version}\"",
+            "expr \"{minor}\" + 1",
+            "echo '$(( {patch} ))' \"$( (echo {patch}) )\"",
+            "git log --format=%s | while read line; do echo \"{tag}: $line\"; done",
+        ] {
+            assert_eq!(refused(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn env_values_refuse_arithmetic_that_reads_variables() {
+        let line = Template::parse("echo $(( N + 1 ))").unwrap();
+        let (message, hint) = refusal(&line, true).unwrap();
+        assert!(message.contains("`env`"), "{message}");
+        assert!(hint.contains("if = "), "{hint}");
+        assert_eq!(refusal(&line, false), None);
+        let constant = Template::parse("echo $(( 1 + 2 ))").unwrap();
+        assert_eq!(refusal(&constant, true), None);
+    }
+
+    /// Runs `line` as relman would, with `shell` in place of `sh`, in an empty folder; whether
+    /// the attack ran.
+    fn attack_runs(shell: &str, line: &str) -> bool {
+        let folder = tempfile::tempdir().unwrap();
+        let mut variables = Variables::new();
+        variables.set("patch", ATTACK);
+        let argv = argv(&Template::parse(line).unwrap(), &variables).unwrap();
+        let status = std::process::Command::new(shell)
+            .args(&argv[1..])
+            .current_dir(folder.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        assert!(status.is_ok(), "{shell} did not start");
+        folder.path().join("pwned").exists()
+    }
+
+    fn has(shell: &str) -> bool {
+        std::process::Command::new(shell)
+            .args(["-c", "true"])
+            .status()
+            .is_ok_and(|status| status.success())
+    }
+
+    #[test]
+    fn under_bash_the_attack_stays_text_where_placeholders_are_allowed() {
+        if !has("bash") {
+            eprintln!("bash is not installed: skipped");
+            return;
+        }
+        // The refusal matters: bash would have run it.
+        assert!(attack_runs("bash", "echo $(( {patch} + 1 ))"));
+        assert!(attack_runs("bash", "[[ {patch} -eq 1 ]]"));
+        for line in [
+            "echo \"{patch}\" '{patch}' {patch}",
+            "test \"{patch}\" -eq 1",
+            "[ {patch} -gt 3 ]",
+            "echo $(echo {patch})",
+            "[[ \"{patch}\" == 1 ]]",
+            "echo \"${{NONE:-{patch}}}\"",
+            "export V={patch}",
+        ] {
+            assert_eq!(refused(line), None, "{line}");
+            assert!(!attack_runs("bash", line), "bash ran the value in {line}");
+            assert!(!attack_runs("sh", line), "sh ran the value in {line}");
+        }
     }
 }

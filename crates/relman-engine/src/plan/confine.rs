@@ -1,9 +1,11 @@
-//! The paths a step's options name stay where the step acts: `checksums` patterns and `output`,
-//! release `assets`, a command's `cwd`, downloaded `artifacts` and `add` globs inside the work
-//! tree (or, for a step with `dir`, inside that checkout), and `dir` itself (where `clone`
-//! writes) inside the repository or a sibling folder beside it. relman.toml arrives with every
-//! clone: a path that is absolute, climbs out with `..` or passes through a symbolic link that
-//! leads outside is a configuration problem `check` and `plan` report before any step runs.
+//! The paths a step's options name stay where the step acts: the options its kind declares as
+//! paths (`KindSpec::paths`: `checksums` patterns and `output`, release `assets`, a command's
+//! `cwd`, downloaded `artifacts`, `add` globs, the file `edit` and `homebrew` change, what
+//! `publish` takes) inside the work tree (or, for a step with `dir`, inside that checkout), and
+//! `dir` itself (where `clone` writes) inside the repository or a sibling folder beside it.
+//! relman.toml arrives with every clone: a path that is absolute, climbs out with `..` or passes
+//! through a symbolic link that leads outside is a configuration problem `check` and `plan`
+//! report before any step runs.
 //!
 //! A path is checked as far as it is known: placeholders the plan cannot render yet and glob
 //! characters end the part whose links are resolved; `..` and a leading `/` are refused anywhere.
@@ -15,17 +17,6 @@ use crate::core::{StepError, paths};
 use crate::kinds::StepDef;
 use crate::project::Project;
 use crate::template::Template;
-
-/// The options that name files or folders, by the kind's key.
-const PATH_OPTIONS: &[(&str, &str)] = &[
-    ("checksums", "checksums"),
-    ("checksums", "output"),
-    ("release", "assets"),
-    ("run", "cwd"),
-    ("dispatch", "artifacts"),
-    ("circleci", "artifacts"),
-    ("commit", "add"),
-];
 
 const HINT: &str = "name a path relative to the repository (or to the step's `dir`), without `..`, that no symbolic link leads out of";
 
@@ -56,9 +47,9 @@ pub(crate) fn step_problems(
             }
         }
     }
-    let key = step.kind.key();
+    let paths = step.kind.spec().paths;
     for (option, template) in step.kind.templates() {
-        if !PATH_OPTIONS.contains(&(key, option)) {
+        if !paths.contains(&option) {
             continue;
         }
         let text = render(template);
@@ -76,9 +67,9 @@ pub(crate) fn at_run_time(
     root: &Path,
     render: &mut dyn FnMut(&Template) -> Result<String, StepError>,
 ) -> Result<(), StepError> {
-    let key = step.kind.key();
+    let paths = step.kind.spec().paths;
     for (option, template) in step.kind.templates() {
-        if !PATH_OPTIONS.contains(&(key, option)) {
+        if !paths.contains(&option) {
             continue;
         }
         let text = render(template)?;

@@ -189,6 +189,16 @@ pub fn plan(
     let mut planned = Vec::with_capacity(workflow.steps.len());
     let mut skipped = BTreeMap::new();
     let mut sim = Simulation::default();
+    let needs: Vec<(usize, crate::core::Need)> = workflow
+        .steps
+        .iter()
+        .flat_map(|step| {
+            step.kind
+                .needs()
+                .into_iter()
+                .map(|need| (step.number, need))
+        })
+        .collect();
     let mut checkouts = checkouts::Checkouts::default();
     let mut checker = needs::Needs::new(project, env);
     let mut problems = Vec::new();
@@ -283,6 +293,7 @@ pub fn plan(
                 inputs: &inputs,
                 sim,
                 checkout,
+                needs: &needs,
             };
             let effects =
                 crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {

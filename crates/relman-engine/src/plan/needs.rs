@@ -92,8 +92,19 @@ impl<'a> Needs<'a> {
             }
         }
         for need in step.kind.needs() {
-            if let Some(missing) = self.missing(&need) {
-                unmet.push(missing);
+            match &need {
+                // What only the service can judge is `check = "credentials"`'s; the variables
+                // nothing can stand in for are proven here.
+                Need::Login(login) => {
+                    for (name, holds) in login.required() {
+                        let env = Need::Env {
+                            name: name.to_owned(),
+                            holds,
+                        };
+                        unmet.extend(self.missing(&env));
+                    }
+                }
+                need => unmet.extend(self.missing(need)),
             }
         }
         unmet
@@ -106,7 +117,7 @@ impl<'a> Needs<'a> {
                 hint: Some("add `[forge]` with `repo = \"owner/name\"` to relman.toml (relman found no GitHub remote to take it from)".to_owned()),
                 machine: false,
             }),
-            Need::ForgeToken => {
+            Need::ForgeToken { .. } => {
                 let forge = self.project.forge.as_ref()?;
                 forge.token(self.env).is_none().then(|| {
                     let names: Vec<String> =
@@ -123,6 +134,7 @@ impl<'a> Needs<'a> {
                     format!("set `{name}` before running"),
                 )
             }),
+            Need::Login(_) => None,
             Need::Signing { forced, config } => {
                 if !forced && !signing::config_true(&self.project.repo, config) {
                     return None;

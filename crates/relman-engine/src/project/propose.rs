@@ -116,16 +116,26 @@ impl Project {
         let mut notes = Vec::new();
         if current.unreleased {
             let version = match &level {
-                Level::Explicit(text) => self
-                    .scheme
-                    .parse(text)
-                    .map_err(|error| ProjectError::Config(error.to_string()))?,
-                _ => self
-                    .initial_version
-                    .clone()
-                    .expect("invariant: a project without a release has an initial version"),
+                Level::Explicit(text) => {
+                    let version = self
+                        .scheme
+                        .parse(text)
+                        .map_err(|error| ProjectError::Config(error.to_string()))?;
+                    self.refuse_taken(&version, known)?;
+                    version
+                }
+                // A release branch never merged back may hold the initial version already:
+                // the level moves on from it as from any taken version.
+                _ => self.next_free(
+                    self.initial_version
+                        .clone()
+                        .expect("invariant: a project without a release has an initial version"),
+                    &level,
+                    next,
+                    known,
+                    &mut notes,
+                )?,
             };
-            self.refuse_taken(&version, known)?;
             notes.push(format!(
                 "no release tag and no version file: this is the first release, {version}"
             ));
@@ -151,7 +161,7 @@ impl Project {
                 notes,
             });
         }
-        let Some(mut version) = self.next_version(&current.version, next)? else {
+        let Some(version) = self.next_version(&current.version, next)? else {
             return Ok(Proposal::default());
         };
         if let Some(last) = &history.previous
@@ -166,15 +176,27 @@ impl Project {
                 files_behind: current.version < last.version && !current.files.is_empty(),
             });
         }
-        // A taken version moves on to the next free one of the same level; bounded, since each
-        // step is strictly higher.
+        let version = self.next_free(version, &level, next, known, &mut notes)?;
+        Ok(Proposal {
+            version: Some(version),
+            notes,
+        })
+    }
+
+    /// `version`, or when a tag holds it the next free one of the same level (an explicit
+    /// version is refused instead); bounded, since each step is strictly higher.
+    fn next_free(
+        &self,
+        mut version: Version,
+        level: &Level,
+        next: &NextVersion<'_>,
+        known: &KnownReleases,
+        notes: &mut Vec<String>,
+    ) -> Result<Version, ProjectError> {
         for _ in 0..1000 {
             let tag = self.tag_of(&version.to_string());
             let Some(holder) = known.holder(&version, &tag) else {
-                return Ok(Proposal {
-                    version: Some(version),
-                    notes,
-                });
+                return Ok(version);
             };
             let place = self.place_of(holder.tag, holder.on_remote_only);
             let taken = || ProjectError::VersionTaken {

@@ -105,7 +105,7 @@ fn an_option_of_another_kind_names_its_owner() {
     );
     let hint = hint.unwrap();
     assert!(
-        hint.contains("`message` is an option of `slack`, `tag`, `merge` steps"),
+        hint.contains("`message` is an option of `slack`, `mastodon`, `bluesky`, `discourse`, `tag`, `merge` steps"),
         "{hint}"
     );
     assert!(

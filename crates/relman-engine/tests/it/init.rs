@@ -18,6 +18,7 @@ fn facts(name: &str, repo: &str) -> ProjectFacts {
         tag_format: None,
         repo: Some(repo.to_owned()),
         bump_default: "patch".to_owned(),
+        current_released: false,
     }
 }
 

@@ -93,3 +93,33 @@ fn without_an_smtp_server_the_plan_says_so_and_the_step_fails_with_a_hint() {
             .contains("`smtp://host:port` with `user:password@` before the host")
     );
 }
+
+#[test]
+fn body_file_is_read_when_the_step_runs() {
+    let Some(sink) = or_skip(SmtpSink::start()) else {
+        return;
+    };
+    let github = fake_github();
+    let mut fixture = Fixture::new(&format!(
+        r#"{}
+[[workflow.ship.step]]
+run = ["sh", "-c", "printf 'Dear all,\nnotes written by the step before {{{{x}}}}\n' > announce.txt"]
+
+[[workflow.ship.step]]
+email = "team@example.org"
+subject = "{{project}} {{version}}"
+body-file = "announce.txt"
+"#,
+        header(&github)
+    ));
+    fixture.set_var("RELMAN_SMTP_URL", &format!("smtp://{}", sink.address()));
+    let plan = fixture.plan("ship");
+    assert!(effects_text(&plan, 2).contains("{file:announce.txt}"));
+    fixture.start(&plan).assert_done();
+    let mail = sink.wait_for_messages(1, Duration::from_secs(5)).remove(0);
+    assert!(
+        mail.body().contains("notes written by the step before {x}"),
+        "{}",
+        mail.body()
+    );
+}

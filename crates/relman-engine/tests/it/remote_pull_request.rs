@@ -218,3 +218,29 @@ fn github_refusing_the_pull_request_is_quoted() {
     );
     assert!(github.pull_requests("octo/app").is_empty());
 }
+
+#[test]
+fn wait_pr_approved_counts_each_reviewers_latest_decision() {
+    let github = fake_github();
+    let number = github.add_pull_request("octo/app", "release/1.2.3", "main", "Release 1.2.3");
+    github.add_review("octo/app", number, "ann", "APPROVED");
+    github.add_review("octo/app", number, "bob", "APPROVED");
+    github.add_review("octo/app", number, "bob", "CHANGES_REQUESTED");
+    let mut fixture = Fixture::new(&format!(
+        "{}\n[[workflow.ship.step]]\nwait = \"pr-approved\"\npr = {number}\napprovals = 2\ninterval = \"50ms\"\ntimeout = \"1s\"\n",
+        header(&github)
+    ));
+    fixture.set_var("GITHUB_TOKEN", "ghp_test");
+    github.set_token("ghp_test");
+    let plan = fixture.plan("ship");
+    assert!(effects_text(&plan, 1).contains(&format!("/pulls/{number}/reviews")));
+    let reason = fixture.start(&plan).paused();
+    assert!(reason.contains("has 1 of 2 approvals (ann)"), "{reason}");
+    github.add_review("octo/app", number, "bob", "APPROVED");
+    fixture.resume(false).assert_done();
+    assert_eq!(
+        outputs(&fixture, 1)["summary"],
+        format!("#{number} is approved by ann, bob")
+    );
+    assert!(github.take_violations().is_empty());
+}

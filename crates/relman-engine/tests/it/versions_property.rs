@@ -141,3 +141,43 @@ proptest! {
         }
     }
 }
+
+/// The first release on `main` whose initial version a release branch's tag holds already (the
+/// property test's shrunk case): `auto` and the levels move on to a free version, an explicit
+/// one is refused naming the tag.
+#[test]
+fn a_first_release_moves_past_a_version_a_branch_tag_holds() {
+    let (repo, taken) = build(&[Tagged::Branch(0, 1, 0)]);
+    let config = Config::parse(
+        std::path::Path::new("relman.toml"),
+        "[project]\nversion-files = []\n",
+    )
+    .unwrap();
+    let git = Repository::discover(repo.path())
+        .unwrap()
+        .with_envs(repo.env_vars());
+    let project = Project::resolve(git, &config).unwrap();
+    let history = project.history(false).unwrap();
+    let current = project.current_version(history.previous.as_ref()).unwrap();
+    let known = project.known_releases(true).unwrap();
+    for level in ["auto", "patch", "minor", "major", "0.1.0"] {
+        let next = NextVersion {
+            level,
+            pre_label: None,
+            impact: history.impact,
+            today: Date::from_unix_seconds(1_704_067_200),
+            allow_downgrade: false,
+        };
+        match project.propose(&current, &history, &next, &known) {
+            Ok(proposal) => {
+                let version = proposal.version.expect("a version");
+                assert!(!taken.contains(&version), "{level}: {version} exists");
+                assert!(level != "0.1.0", "the taken explicit version was proposed");
+            }
+            Err(ProjectError::VersionTaken { tag, .. }) => {
+                assert_eq!((level, tag.as_str()), ("0.1.0", "v0.1.0"));
+            }
+            Err(error) => panic!("{level}: {error}"),
+        }
+    }
+}

@@ -7,8 +7,11 @@
 //! engine re-sends only steps marked idempotent. An `http` request that creates something can
 //! name a look-up ([`find`]) that finds what an earlier run created.
 
+pub mod bluesky;
+pub mod discourse;
 pub mod find;
 pub mod http_step;
+pub mod mastodon;
 pub mod slack;
 pub mod webhook;
 

@@ -15,6 +15,7 @@
 //! redirect of an artifact download to blob storage never carries it. Without a token, requests
 //! can still be rendered; sending one fails with [`GitHubError::MissingToken`], naming the variable.
 
+mod account_api;
 mod actions_api;
 mod artifacts;
 mod checks_api;
@@ -30,6 +31,7 @@ use std::str::FromStr;
 
 use serde::de::DeserializeOwned;
 
+pub use account_api::{Permissions, Review, Reviewer, approvers};
 pub use actions_api::DispatchMarker;
 pub use checks_api::{ChecksReport, ChecksState};
 pub use error::GitHubError;

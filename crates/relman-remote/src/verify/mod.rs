@@ -14,6 +14,7 @@
 pub mod helm;
 pub mod oci;
 pub mod pypi;
+pub mod registries;
 pub mod url;
 
 use crate::http::{Credential, HttpError};

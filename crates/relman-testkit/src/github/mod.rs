@@ -407,6 +407,7 @@ impl FakeGitHub {
                 mergeable: true,
                 reviewers: Vec::new(),
                 team_reviewers: Vec::new(),
+                reviews: Vec::new(),
                 assignees: Vec::new(),
                 labels: Vec::new(),
                 created_at: now,
@@ -461,6 +462,13 @@ impl FakeGitHub {
             pull.merged_at = Some(now);
             pull.merge_commit_sha = Some("f".repeat(40));
             pull.merge_method = Some("merge".to_owned());
+        });
+    }
+
+    /// Submits a review of a pull request (`APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`).
+    pub fn add_review(&self, repo: &str, number: u64, login: &str, state: &str) {
+        self.edit_pull(repo, number, |pull, _| {
+            pull.reviews.push((login.to_owned(), state.to_owned()));
         });
     }
 

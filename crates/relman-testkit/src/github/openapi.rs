@@ -535,7 +535,9 @@ mod tests {
             .find("DELETE", "/repos/o/r/releases/assets/3")
             .unwrap();
         assert_eq!(operation.operation_id, "repos/delete-release-asset");
-        assert!(subset.find("GET", "/user").is_none());
+        let (operation, _) = subset.find("GET", "/user").unwrap();
+        assert_eq!(operation.operation_id, "users/get-authenticated");
+        assert!(subset.find("GET", "/users/octocat").is_none());
     }
 
     #[test]

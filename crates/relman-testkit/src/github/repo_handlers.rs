@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::routes::{Context, error, not_found, page, validation_failed};
-use super::state::{Asset, Pull, Release, State};
+use super::state::{Asset, Pull, Release, State, shaped};
 use crate::http_server::FakeResponse;
 
 fn release_response(state: &State, context: &Context<'_>, status: u16, id: u64) -> FakeResponse {
@@ -297,6 +297,7 @@ pub(super) fn create_pull(state: &mut State, context: &Context<'_>) -> FakeRespo
         mergeable: true,
         reviewers: Vec::new(),
         team_reviewers: Vec::new(),
+        reviews: Vec::new(),
         assignees: Vec::new(),
         labels: Vec::new(),
         created_at: now,
@@ -542,4 +543,29 @@ pub(super) fn list_milestones(state: &mut State, context: &Context<'_>) -> FakeR
         .map(|m| state.milestone_json(repo, m))
         .collect();
     page(state, context, items, None)
+}
+
+pub(super) fn list_reviews(state: &mut State, context: &Context<'_>) -> FakeResponse {
+    let repo = &state.repos[&context.repo];
+    let Some(pull) = repo
+        .pulls
+        .iter()
+        .find(|p| p.number == context.number("pull_number"))
+    else {
+        return not_found();
+    };
+    let reviews: Vec<Value> = pull
+        .reviews
+        .iter()
+        .enumerate()
+        .map(|(index, (login, review_state))| {
+            shaped(
+                "pull-request-review",
+                json!({"id": index + 1, "node_id": format!("PRR_{}", index + 1),
+                       "user": state.user(login), "body": "", "state": review_state,
+                       "commit_id": pull.head_sha, "author_association": "MEMBER"}),
+            )
+        })
+        .collect();
+    FakeResponse::json(200, &Value::Array(reviews))
 }

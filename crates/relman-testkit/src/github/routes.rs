@@ -228,7 +228,14 @@ pub(super) fn handle(
         if let Some(repo) = state.repos.get_mut(&context.repo) {
             repo.sync_branches();
         }
-        if !state.repos.contains_key(&context.repo) {
+        if operation.operation_id == "users/get-authenticated" {
+            let user = super::state::shaped(
+                "public-user",
+                json!({"login": "relman-bot", "id": 1, "node_id": "U_1", "type": "User",
+                       "site_admin": false, "name": "relman bot"}),
+            );
+            FakeResponse::json(200, &user)
+        } else if !state.repos.contains_key(&context.repo) {
             not_found()
         } else if state.read_only && request.method != "GET" {
             error(403, "Resource not accessible by personal access token")
@@ -267,6 +274,7 @@ fn route(operation_id: &str, state: &mut State, context: &Context<'_>) -> FakeRe
         "pulls/get" => repo_handlers::get_pull(state, context),
         "pulls/merge" => repo_handlers::merge_pull(state, context),
         "pulls/request-reviewers" => repo_handlers::request_reviewers(state, context),
+        "pulls/list-reviews" => repo_handlers::list_reviews(state, context),
         "issues/add-assignees" => repo_handlers::add_assignees(state, context),
         "issues/add-labels" => repo_handlers::add_labels(state, context),
         "issues/list-for-repo" => repo_handlers::list_issues(state, context),

@@ -102,6 +102,8 @@ pub(super) struct Pull {
     pub mergeable: bool,
     pub reviewers: Vec<String>,
     pub team_reviewers: Vec<String>,
+    /// Reviews submitted: (login, state such as `APPROVED`), oldest first.
+    pub reviews: Vec<(String, String)>,
     pub assignees: Vec<String>,
     pub labels: Vec<String>,
     pub created_at: String,
@@ -350,6 +352,8 @@ impl State {
                 "clone_url": format!("{}/{full_name}.git", self.web_url),
                 "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z",
                 "pushed_at": "2020-01-01T00:00:00Z",
+                "permissions": {"admin": false, "maintain": false, "push": !self.read_only,
+                                "triage": true, "pull": true},
             }),
         )
     }

@@ -13,6 +13,7 @@ mod pypiserver;
 mod registry_client;
 mod smtp_sink;
 mod tls;
+mod verdaccio;
 
 use std::path::PathBuf;
 
@@ -21,6 +22,7 @@ pub use pypiserver::{PypiServer, build_sdist, build_wheel, build_wheel_tagged, t
 pub use registry_client::{PushedImage, RegistryClient};
 pub use smtp_sink::{ReceivedMail, SmtpSink, SmtpSinkOptions};
 pub use tls::{TestCertificate, generate_test_certificate};
+pub use verdaccio::{NPM_USER, Verdaccio, npm_tools_dir};
 
 /// Why a service could not be started.
 #[derive(Debug, thiserror::Error)]

@@ -102,6 +102,20 @@ pub enum FileError {
         message: String,
     },
 
+    #[error("the pattern `{pattern}` for `{}` must contain `{{value}}` exactly once, not {count} times", path.display())]
+    ValuePlaceholder {
+        path: PathBuf,
+        pattern: String,
+        count: usize,
+    },
+
+    #[error("`{value}` cannot be written into `{}`: {reason}", path.display())]
+    InvalidValue {
+        path: PathBuf,
+        value: String,
+        reason: &'static str,
+    },
+
     #[error("the pattern `{pattern}` does not match `{}`", path.display())]
     PatternNoMatch { path: PathBuf, pattern: String },
 
@@ -182,6 +196,13 @@ impl FileError {
             Self::PatternPlaceholder { .. } => {
                 Some("write `{version}` once where the version stands".to_owned())
             }
+            Self::ValuePlaceholder { .. } => {
+                Some("write `{value}` once where the value stands".to_owned())
+            }
+            Self::InvalidValue { .. } => Some(
+                "write a value that needs no quoting there, or edit the file with a `run` step"
+                    .to_owned(),
+            ),
             Self::PatternNoMatch { .. } => Some(
                 "the pattern is matched literally, spaces and quotes included: copy it from the file"
                     .to_owned(),

@@ -34,6 +34,7 @@ mod python;
 mod spec;
 mod text;
 mod toml;
+mod value;
 mod xml;
 mod yaml;
 
@@ -48,6 +49,7 @@ pub use bounded::{read_bounded, read_text_bounded};
 pub use detect::{Detection, detect};
 pub use error::FileError;
 pub use spec::{KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec};
+pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 

@@ -1,8 +1,8 @@
 //! `relman check` rejects what `plan` rejects without running a step, and `plan` proves what it
 //! can before any effect: a forge step without a forge, `{dev_version}` with no later bump, an
-//! `if` that is not a boolean expression or mixes types, an unset `{env.NAME}`, a signed tag on
-//! a machine that cannot sign, a template in an option that is not one. And `if` sees numbers
-//! as numbers.
+//! `if` that is not a boolean expression or mixes types, an unset `{env.NAME}` or login, a
+//! signed tag on a machine that cannot sign, a template in an option that is not one. And `if`
+//! sees numbers as numbers.
 
 use crate::support::*;
 
@@ -35,6 +35,20 @@ fn a_forge_step_without_a_forge() {
         "ship",
         2,
         "): this step talks to GitHub, but the project has no forge: add `[forge]`",
+    );
+}
+
+#[test]
+fn an_announcement_without_its_login() {
+    // The login's variables are proven like a forge token: before the tag is made.
+    let fixture = Fixture::new(
+        "[[workflow.ship.step]]\ntag = \"{tag}\"\n\n[[workflow.ship.step]]\nmastodon = \"https://mastodon.example\"\nmessage = \"out\"\n",
+    );
+    both_refuse(
+        &fixture,
+        "ship",
+        2,
+        "): `MASTODON_TOKEN` is not set (the Mastodon access token): set `MASTODON_TOKEN` before running",
     );
 }
 

@@ -57,7 +57,7 @@ fn config_errors_point_at_the_file_line_and_column() {
                 "  |".into(),
                 "3 | check = \"clen\"".into(),
                 "  |         ^^^^^^".into(),
-                "hint: `check` takes `branch`, `clean`, `up-to-date`, `tag-available`, `version-bumped`, `changelog-entry`, `ci-green`, `milestone-closed`, `no-open-issues`".into(),
+                "hint: `check` takes `branch`, `clean`, `up-to-date`, `tag-available`, `version-bumped`, `changelog-entry`, `ci-green`, `milestone-closed`, `no-open-issues`, `credentials`".into(),
             ],
         ),
         (
@@ -73,7 +73,7 @@ fn config_errors_point_at_the_file_line_and_column() {
                 "  |".into(),
                 "6 | message = \"x\"".into(),
                 "  |           ^^^".into(),
-                "hint: `message` is an option of `slack`, `tag`, `merge` steps; a `push` step takes `name`, `id`, `if`, `timeout`, `retries`, `remote`, `dir`, `clone`".into(),
+                "hint: `message` is an option of `slack`, `mastodon`, `bluesky`, `discourse`, `tag`, `merge` steps; a `push` step takes `name`, `id`, `if`, `timeout`, `retries`, `remote`, `refspec`, `force-with-lease`, `dir`, `clone`".into(),
             ],
         ),
     ];

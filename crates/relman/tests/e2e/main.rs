@@ -30,6 +30,7 @@ mod masking;
 mod output;
 mod pause;
 mod plan_readonly;
+mod publishing;
 mod real_ecosystems;
 mod real_shapes;
 mod release;

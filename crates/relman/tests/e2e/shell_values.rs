@@ -69,3 +69,36 @@ fn a_commit_subject_and_a_branch_name_stay_text_in_a_shell_step() {
         format!("[{branch}][{branch}][on {branch}]")
     );
 }
+
+const ARITHMETIC: &str = r#"
+[project]
+version-files = ["package.json"]
+
+[[workflow.release.step]]
+bump = "minor"
+
+[[workflow.release.step]]
+run = "echo $(( {major} + 1 ))"
+shell = true
+"#;
+
+/// Where bash evaluates a value as arithmetic, a subscript in it runs commands
+/// (`a[$(touch pwned)]`): a placeholder there is a config error before anything happens.
+#[test]
+fn a_placeholder_in_shell_arithmetic_is_refused_before_any_effect() {
+    let fixture = Fixture::new(ARITHMETIC);
+    let before = snapshot(&fixture);
+    for args in [
+        &["check"][..],
+        &["plan", "release"][..],
+        &["run", "release"][..],
+    ] {
+        let run = fixture.relman(args);
+        run.expect(2)
+            .stderr_has("relman.toml:9:7: in the `shell = true` command `echo $(( {major} + 1 ))`, `{major}` stands in `$(( ))`, which is arithmetic")
+            .stderr_has("hint: a value there is evaluated by bash")
+            .stderr_has("`if = \"patch == 0\"`");
+        assert_unchanged(&before, &snapshot(&fixture));
+    }
+    assert!(fixture.journal().is_none());
+}

@@ -122,6 +122,12 @@ impl<'a> Options<'a> {
     pub fn flag(&mut self, key: &str) -> Option<bool> {
         match self.take(key)? {
             OptionValue::Bool(value) => Some(value),
+            // A key that is also a kind key taking a string or a boolean (`edit`).
+            OptionValue::StringOrBool(value)
+                if matches!(value.get_ref(), StringOrBool::Bool(_)) =>
+            {
+                Some(matches!(value.get_ref(), StringOrBool::Bool(true)))
+            }
             other => self.mismatch(key, &other),
         }
     }

@@ -62,13 +62,17 @@ fn is_adornment(line: &str) -> bool {
     line.len() >= 3 && ADORNMENTS.contains(&first) && line.chars().all(|c| c == first)
 }
 
-/// `- item`, `* item`, `+ item`, `1. item`, `1) item`: (indent, ordered, text).
+/// `- item`, `* item`, `+ item`, `1. item`, `1) item`, rst's `#. item`: (indent, ordered,
+/// text).
 fn list_item(line: &str) -> Option<(usize, bool, &str)> {
     let indent = line.len() - line.trim_start().len();
     let rest = &line[indent..];
     let bytes = rest.as_bytes();
     if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
         return Some((indent, false, rest[2..].trim()));
+    }
+    if let Some(item) = rest.strip_prefix("#. ") {
+        return Some((indent, true, item.trim()));
     }
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if (1..=3).contains(&digits)
@@ -137,6 +141,8 @@ fn ends_sentence(text: &str) -> bool {
 /// Reads `text` into blocks.
 pub(crate) fn parse(text: &str) -> Vec<Block> {
     let mut in_comment = false;
+    // The length of the last line of prose read: wrapped prose breaks near a fill column.
+    let mut last_prose_line = 0;
     let lines: Vec<String> = text
         .lines()
         .map(|line| strip_comments(&line.replace('\t', "    "), &mut in_comment))
@@ -381,11 +387,11 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
             && blocks.last().is_some_and(|last| {
                 // Wrapped prose breaks near a fill column; a longer line is a statement of its own.
                 matches!(&last.kind, BlockKind::Text { list: None, text }
-                    if (60..=100).contains(&text.lines().last().unwrap_or_default().len())
-                        && text.len() <= 100
+                    if (60..=100).contains(&last_prose_line)
                         && !ends_sentence(text))
             })
             && trimmed.chars().next().is_some_and(char::is_lowercase);
+        last_prose_line = trimmed.len();
         if joins && let Some(BlockKind::Text { text, .. }) = blocks.last_mut().map(|b| &mut b.kind)
         {
             text.push(' ');

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::actions::{Action, Checkout, Hint, Scope, step, strings};
-use super::text::{literal, names_version, versioned};
+use super::text::{literal, names_version, templated, versioned};
 
 /// Programs whose presence makes a code span a command rather than a name.
 const PROGRAMS: &[&str] = &[
@@ -132,23 +132,73 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             actions
         }
         "gh" => gh(&args, line),
+        "npm" | "yarn" | "pnpm" if args.first() == Some(&"publish") && !dry_run(&args) => {
+            let mut publish = step("publish", "npm");
+            if let Some(tag) = option_value(&args, &["--tag"]) {
+                publish.set("tag", literal(&tag));
+            }
+            if let Some(access) = option_value(&args, &["--access"]) {
+                publish.set("access", literal(&access));
+            }
+            vec![Action::Step(publish)]
+        }
+        "cargo" if args.first() == Some(&"publish") && !dry_run(&args) => {
+            let mut publish = step("publish", "cargo");
+            if let Some(registry) = option_value(&args, &["--registry"]) {
+                publish.set("registry", literal(&registry));
+            }
+            if let Some(package) = option_value(&args, &["-p", "--package"]) {
+                publish.set(
+                    "packages",
+                    toml::Value::Array(vec![literal(&package).into()]),
+                );
+            }
+            vec![Action::Step(publish)]
+        }
+        "twine" if args.first() == Some(&"upload") => {
+            let files: Vec<toml::Value> = args[1..]
+                .iter()
+                .filter(|arg| !arg.starts_with('-'))
+                .map(|file| templated(file).into())
+                .collect();
+            let files = if files.is_empty() {
+                vec!["dist/*".into()]
+            } else {
+                files
+            };
+            vec![Action::Step(
+                step("publish", "pypi").with("files", toml::Value::Array(files)),
+            )]
+        }
+        "poetry" | "hatch" | "flit" | "uv" | "pdm"
+            if args.first() == Some(&"publish") && !dry_run(&args) =>
+        {
+            vec![Action::Step(
+                step("publish", "pypi").with("files", toml::Value::Array(vec!["dist/*".into()])),
+            )]
+        }
         _ => vec![run(line)],
     }
 }
 
+/// Whether a publishing command only tries (`--dry-run`).
+fn dry_run(args: &[&str]) -> bool {
+    args.iter().any(|arg| *arg == "--dry-run" || *arg == "-n")
+}
+
 fn run(line: &str) -> Action {
     if needs_shell(line) {
-        return Action::Step(step("run", literal(line)).with("shell", true));
+        return Action::Step(step("run", templated(line)).with("shell", true));
     }
     // A line relman's own splitting would reject (an unclosed quote) is written as its words.
     if shell_words::split(line).is_err() {
         let words: Vec<toml::Value> = split(line)
             .iter()
-            .map(|word| literal(word).into())
+            .map(|word| templated(word).into())
             .collect();
         return Action::Step(step("run", toml::Value::Array(words)));
     }
-    Action::Step(step("run", literal(line)))
+    Action::Step(step("run", templated(line)))
 }
 
 fn changelog_tool(tool: &str, fragments: bool) -> Vec<Action> {
@@ -216,7 +266,15 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "branch" if positional.len() == 1 && rest.len() == 1 => vec![Action::Step(
             step("branch", versioned(positional[0])).with("switch", false),
         )],
-        "pull" => vec![Action::Step(step("check", "up-to-date"))],
+        // At the start a pull is making sure the clone is current; later (a release pull request
+        // was merged) it brings the merged commit here.
+        "pull" if !scope.changed && !scope.forge_moved => {
+            vec![Action::Step(step("check", "up-to-date"))]
+        }
+        "pull" => vec![Action::Step(step(
+            "pull",
+            literal(positional.get(1).copied().unwrap_or(&scope.facts.branch)),
+        ))],
         "fetch" => vec![Action::Covered(
             "the `up-to-date` check fetches before it compares".to_owned(),
         )],
@@ -243,6 +301,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
             vec![Action::Step(commit)]
         }
         "tag" => tag(rest, scope),
+        "push" if rest.iter().any(|arg| *arg == "--delete" || *arg == "-d") && positional.len() >= 2 => {
+            vec![Action::Step(step("delete-branch", versioned(positional[1])))]
+        }
+        "branch" if rest.iter().any(|arg| matches!(*arg, "-d" | "-D" | "--delete")) && !positional.is_empty() => {
+            vec![Action::Step(step("delete-branch", versioned(positional[0])))]
+        }
         "push" => vec![Action::Step(push(rest, scope))],
         "cherry-pick" => vec![Action::Step(cherry_pick())],
         "merge" => match positional.first() {

@@ -30,6 +30,9 @@ pub struct ProjectFacts {
     pub repo: Option<String>,
     /// The default of the `bump` argument: `auto` for conventional commits, else `patch`.
     pub bump_default: String,
+    /// Whether the version the project holds now has a release tag already: a release
+    /// workflow must then bump before it tags.
+    pub current_released: bool,
 }
 
 /// Workflows drafted from a runbook, and what the runbook says about the project.

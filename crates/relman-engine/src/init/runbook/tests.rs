@@ -12,6 +12,7 @@ fn facts() -> ProjectFacts {
         tag_format: None,
         repo: Some("acme/demo".to_owned()),
         bump_default: "patch".to_owned(),
+        current_released: false,
     }
 }
 
@@ -62,6 +63,163 @@ fn explanations_are_comments_not_steps() {
     assert!(toml.contains("bump = \"{args.bump}\"\n"), "{toml}");
     assert!(
         toml.contains("args = [{ name = \"bump\", default = \"patch\""),
+        "{toml}"
+    );
+}
+
+// Lessons of real runbooks (`docs/runbook-import.md`), each as a small synthetic runbook.
+
+fn released() -> ProjectFacts {
+    ProjectFacts {
+        current_released: true,
+        ..facts()
+    }
+}
+
+fn drafted_with(text: &str, facts: &ProjectFacts) -> String {
+    let toml = draft("RELEASE.md", text, facts).workflows_toml();
+    if let Err(errors) = Config::parse(std::path::Path::new("relman.toml"), &toml) {
+        panic!("{errors}\n---\n{toml}");
+    }
+    toml
+}
+
+#[test]
+fn placeholders_in_commands_and_tasks_become_templates() {
+    let toml = drafted(
+        "## Release\n\n```\nmake release VERSION=$VERSION\n```\n\n1. Run `./scripts/build.sh X.Y.Z`\n2. Upload `dist/demo-<version>.tar.gz` to the mirror\n",
+    );
+    assert!(
+        toml.contains("run = \"./scripts/build.sh {version}\""),
+        "{toml}"
+    );
+    assert!(toml.contains("dist/demo-{version}.tar.gz"), "{toml}");
+    assert!(toml.contains("VERSION={version}"), "{toml}");
+    assert!(
+        !toml.contains("X.Y.Z\"") && !toml.contains("= \"make release VERSION=$VERSION"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn a_fenced_block_is_commands_never_headings_or_prose() {
+    let toml = drafted("# Release\n\n```\nmake dist\n===\nThe output\n---\n```\n\nThen tag it.\n");
+    assert!(toml.contains("run = \"make dist\""), "{toml}");
+    assert!(
+        !toml.contains("──  The output") && !toml.contains("manual = \"The output\""),
+        "{toml}"
+    );
+    assert!(!toml.contains("\"===\""), "{toml}");
+}
+
+#[test]
+fn task_boxes_and_term_definitions_are_not_tasks() {
+    let toml = drafted("- [ ] Review the `man` page\n- `upstream`: the official repository.\n");
+    assert!(
+        toml.contains("manual = \"Review the `man` page\""),
+        "{toml}"
+    );
+    assert!(!toml.contains("manual = \"`upstream`"), "{toml}");
+    assert!(
+        toml.contains("# RELEASE.md:2: `upstream`: the official repository."),
+        "{toml}"
+    );
+}
+
+#[test]
+fn the_version_is_bumped_once_and_the_next_snapshot_is_a_dev_bump_after_the_release() {
+    let toml = drafted(
+        "1. Update the version in `Cargo.toml`\n2. Run `make docs`\n3. Update the version in `README.md`\n4. `git tag vX.Y.Z`\n5. Bump the version to the next snapshot version\n",
+    );
+    assert_eq!(toml.matches("bump = ").count(), 2, "{toml}");
+    let release = toml.find("bump = \"{args.bump}\"").expect(&toml);
+    let tag = toml.find("tag = \"{tag}\"").expect(&toml);
+    let dev = toml.find("bump = \"dev\"").expect(&toml);
+    assert!(release < tag && tag < dev, "{toml}");
+    assert!(
+        toml.contains("the `bump` above writes the version"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn a_released_version_is_bumped_before_a_workflow_acts() {
+    // The runbook bumps in a release PR made elsewhere; the project is at a released version.
+    let toml = drafted_with(
+        "1. Run `gh workflow run release.yml`\n2. `git tag vX.Y.Z`\n",
+        &released(),
+    );
+    let bump = toml.find("bump = \"{args.bump}\"").expect(&toml);
+    assert!(bump < toml.find("run = ").expect(&toml), "{toml}");
+    // Not when nothing would be released.
+    let toml = drafted_with("1. Run `gh workflow run release.yml`\n", &facts());
+    assert!(!toml.contains("bump ="), "{toml}");
+}
+
+#[test]
+fn rst_auto_numbered_lists_and_wrapped_paragraphs() {
+    let toml = drafted(
+        "Release\n=======\n\nOur policy is to aim for a bug-fix release every few weeks and a minor one\nevery few months, so that fixes reach users quickly instead of waiting\nfor the big release.\n\n#. Create a branch ``release-MAJOR.MINOR.PATCH`` from the ``MAJOR.MINOR.x`` branch.\n",
+    );
+    assert!(!toml.contains("manual = \"every few months"), "{toml}");
+    assert!(!toml.contains("manual = \"for the big release"), "{toml}");
+    assert!(
+        toml.contains("branch = \"release-{version}\"\nfrom = \"{major}.{minor}.x\""),
+        "{toml}"
+    );
+}
+
+#[test]
+fn a_section_that_only_describes_a_kind_of_release_is_no_workflow() {
+    let toml = drafted(
+        "# Release\n\n1. `git tag vX.Y.Z`\n\n## Major releases\n\n- Even versions only update dependencies\n- Odd versions can break things\n",
+    );
+    assert!(!toml.contains("[workflow.major]"), "{toml}");
+    assert!(
+        toml.contains("Even versions only update dependencies"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn publishing_and_syncing_commands_become_their_kinds() {
+    let toml = drafted(
+        "```\nnpm publish --access public\ntwine upload dist/*\n```\n\n1. Wait for the release PR to be merged\n2. `git pull origin main`\n3. `git push origin --delete release/X.Y.Z`\n",
+    );
+    assert!(
+        toml.contains("publish = \"npm\"\naccess = \"public\""),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("publish = \"pypi\"\nfiles = [\"dist/*\"]"),
+        "{toml}"
+    );
+    assert!(toml.contains("pull = \"main\""), "{toml}");
+    assert!(
+        toml.contains("delete-branch = \"release/{version}\""),
+        "{toml}"
+    );
+}
+
+#[test]
+fn tables_quotes_questions_dates_and_fragments_are_no_tasks() {
+    let toml = drafted(
+        "# Release\n\n| series | date |\n|---|---|\n| v2.4 | 2018-09-06 |\n\n> Important: keep the dot.\n\nWhat feedback is valuable?\n\nDecember 23, 2026\n\nRun the benchmark for three days on the candidate, then compare it with the last\nrelease.\n\n- Publish the release\n",
+    );
+    for text in [
+        "| v2.4",
+        "> Important",
+        "What feedback",
+        "December 23",
+        "release.\"",
+    ] {
+        assert!(
+            !toml.contains(&format!("manual = \"{text}")),
+            "{text}: {toml}"
+        );
+    }
+    assert!(
+        toml.contains("# RELEASE.md:5: | v2.4 | 2018-09-06 |"),
         "{toml}"
     );
 }

@@ -14,6 +14,33 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the version expression is valid")
 });
 
+/// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
+/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`; `X.Y` and `MAJOR.MINOR` for a
+/// series; `<tag>`.
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?P<version>
+            \bv?[Xx]\.[Yy]\.[Zz]\b
+          | \bMAJOR\.MINOR\.(?:PATCH|MICRO)\b
+          | \b[Mm]ajor\.[Mm]inor\.(?:[Pp]atch|[Mm]icro)\b
+          | <\s*(?:new[-_ ]?|release[-_ ]?)?version\s*>
+          | <\s*(?:NEW_|RELEASE_)?VERSION\s*>
+          | \$\{(?:NEW_|RELEASE_)?VERSION\}
+          | \$(?:NEW_|RELEASE_)?VERSION\b
+          | \{(?:NEW_|RELEASE_)?VERSION\}
+          | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
+        )
+      | (?P<series>
+            \bv?[Xx]\.[Yy]\b(?:\.[Xx]\b)?
+          | \bMAJOR\.MINOR\b
+          | <\s*major\s*>\.<\s*minor\s*>
+        )
+      | (?P<tag><\s*tag\s*>|\$\{?TAG\}?\b)",
+    )
+    .expect("the placeholder expression is valid")
+});
+
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"!?\[([^\]]*)\]\(([^)\s]*)\)").expect("the link expression is valid")
 });
@@ -25,6 +52,12 @@ static RST_LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// The text as a person reads it: links reduced to their text, `**bold**` and rst roles
 /// unwrapped, whitespace collapsed. Code spans keep their backticks.
 pub(crate) fn clean(text: &str) -> String {
+    // A task list's box (`[ ] Update …`, `[x] …`) is not part of the task.
+    let text = text.trim_start();
+    let text = ["[ ] ", "[x] ", "[X] "]
+        .iter()
+        .find_map(|mark| text.strip_prefix(mark))
+        .unwrap_or(text);
     let text = LINK.replace_all(text, "$1");
     let text = RST_LINK.replace_all(&text, "$1");
     let text = text.replace("**", "").replace("``", "`");
@@ -86,15 +119,50 @@ pub(crate) fn literal(text: &str) -> String {
 }
 
 /// Text for a template that names the release (a commit message, a tag, a branch): like
-/// [`literal`], with example versions replaced by `{version}` (`v1.2.3` → `v{version}`).
+/// [`templated`], with example versions replaced by `{version}` too (`v1.2.3` → `v{version}`).
 pub(crate) fn versioned(text: &str) -> String {
     let replaced = VERSION.replace_all(text, "${1}\u{0}VERSION\u{0}");
-    literal(&replaced).replace("\u{0}VERSION\u{0}", "{version}")
+    templated(&replaced)
 }
 
-/// Whether `text` holds an example version or `{version}`.
+/// Text for a template (a command, a person's instructions): like [`literal`], with the
+/// runbook's placeholders for the version (`X.Y.Z`, `<version>`, `$VERSION` …) turned into
+/// `{version}`, those for a series (`X.Y`) into `{major}.{minor}`, and `<tag>` into `{tag}`.
+/// Example versions stay as written (a command may pin a tool's version).
+pub(crate) fn templated(text: &str) -> String {
+    let marked = PLACEHOLDER.replace_all(text, |captures: &regex::Captures<'_>| {
+        // `vX.Y.Z` keeps its `v`: it is the tag's spelling.
+        let v = if captures[0].starts_with('v') {
+            "v"
+        } else {
+            ""
+        };
+        let marker = if captures.name("version").is_some() {
+            "\u{0}VERSION\u{0}"
+        } else if captures.name("series").is_some() {
+            "\u{0}SERIES\u{0}"
+        } else {
+            "\u{0}TAG\u{0}"
+        };
+        format!("{v}{marker}")
+    });
+    literal(&marked)
+        .replace("\u{0}VERSION\u{0}", "{version}")
+        .replace("\u{0}SERIES\u{0}", "{major}.{minor}")
+        .replace("\u{0}TAG\u{0}", "{tag}")
+}
+
+/// Whether `text` holds one of the runbook's placeholders for the version.
+pub(crate) fn has_placeholder(text: &str) -> bool {
+    PLACEHOLDER.is_match(text)
+}
+
+/// Whether `text` holds an example version, a placeholder for it, or `{version}`.
 pub(crate) fn names_version(text: &str) -> bool {
-    VERSION.is_match(text) || text.contains("{version}") || text.contains("{tag}")
+    VERSION.is_match(text)
+        || has_placeholder(text)
+        || text.contains("{version}")
+        || text.contains("{tag}")
 }
 
 /// Sentence-ish clauses of `text` with their offsets: cut at `. `, `; ` and `, ` so that each
@@ -125,6 +193,28 @@ pub(crate) fn clauses(text: &str) -> Vec<(usize, &str)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn placeholders_become_templates() {
+        for (written, drafted) in [
+            ("git tag vX.Y.Z", "git tag v{version}"),
+            (
+                "twine upload dist/pkg-<version>*",
+                "twine upload dist/pkg-{version}*",
+            ),
+            (
+                "echo $VERSION and ${VERSION}",
+                "echo {version} and {version}",
+            ),
+            ("release-MAJOR.MINOR.PATCH", "release-{version}"),
+            ("branch X.Y.x for <tag>", "branch {major}.{minor} for {tag}"),
+            ("tox -e release -- {VERSION}", "tox -e release -- {version}"),
+            ("pin 1.2.3 and {other}", "pin 1.2.3 and {{other}}"),
+        ] {
+            assert_eq!(templated(written), drafted, "{written}");
+        }
+        assert_eq!(clean("[ ] Bump `x`"), "Bump `x`");
+    }
+
     use super::*;
 
     #[test]

@@ -255,7 +255,7 @@ impl CheckStep {
                     },
                 }
             }
-            Check::CiGreen | Check::MilestoneClosed | Check::NoOpenIssues => {
+            Check::CiGreen | Check::MilestoneClosed | Check::NoOpenIssues | Check::Credentials => {
                 return Err(StepError::new(format!(
                     "`check = \"{}\"` asks the forge",
                     self.check.name()

@@ -1,6 +1,7 @@
 //! `check = NAME`: read-only checks that stop a release before it changes anything. All of them
 //! also run during `relman plan`.
 
+mod credentials;
 pub(crate) mod forge;
 mod local;
 
@@ -142,6 +143,7 @@ impl Kind for CheckStep {
                     .as_ref()
                     .map_or_else(|| "given".to_owned(), show_code)
             ),
+            Check::Credentials => "Check that every token, login and signing key the workflow's steps need exists and works, asking each service (GitHub, the npm registry, Mastodon, Discourse, Bluesky) and signing a test text.".to_owned(),
         };
         Explained::new(sentence)
             .detail_if(self.allow_untracked, "Untracked files are allowed.")
@@ -175,7 +177,17 @@ impl Kind for CheckStep {
             .get_key("version")
             .unwrap_or_default()
             .to_owned();
-        let result = if self.check.is_remote() {
+        let result = if self.check == Check::Credentials {
+            let render = |template: &Template| cx.render(template);
+            credentials::check(
+                &credentials::Scope {
+                    project: cx.project,
+                    env: cx.env,
+                    render: &render,
+                },
+                cx.needs,
+            )
+        } else if self.check.is_remote() {
             forge::check_at_plan(self, cx)?
         } else {
             let render = |template: &Template| cx.render_strict(template);
@@ -215,7 +227,27 @@ impl Kind for CheckStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
-        let result = if self.check.is_remote() {
+        let result = if self.check == Check::Credentials {
+            let needs: Vec<(usize, Need)> = cx
+                .plan
+                .steps
+                .iter()
+                .zip(cx.journal.records())
+                .flat_map(|(step, record)| {
+                    step.needs.iter().cloned().map(|need| (record.number, need))
+                })
+                .collect();
+            let variables = cx.variables();
+            let render = |template: &Template| template.render_partial(&variables);
+            credentials::check(
+                &credentials::Scope {
+                    project: cx.project,
+                    env: cx.env,
+                    render: &render,
+                },
+                &needs,
+            )
+        } else if self.check.is_remote() {
             forge::check_at_run(self, cx)?
         } else {
             let version = cx.plan.version.clone();
@@ -260,6 +292,7 @@ pub enum Check {
     CiGreen,
     MilestoneClosed,
     NoOpenIssues,
+    Credentials,
 }
 
 /// The values of `check = …`.
@@ -273,6 +306,7 @@ pub const CHECKS: &[&str] = &[
     "ci-green",
     "milestone-closed",
     "no-open-issues",
+    "credentials",
 ];
 
 impl Check {
@@ -287,6 +321,7 @@ impl Check {
             "ci-green" => Check::CiGreen,
             "milestone-closed" => Check::MilestoneClosed,
             "no-open-issues" => Check::NoOpenIssues,
+            "credentials" => Check::Credentials,
             _ => return None,
         })
     }
@@ -302,6 +337,7 @@ impl Check {
             Check::CiGreen => "ci-green",
             Check::MilestoneClosed => "milestone-closed",
             Check::NoOpenIssues => "no-open-issues",
+            Check::Credentials => "credentials",
         }
     }
 
@@ -364,6 +400,7 @@ impl CheckStep {
             Check::CiGreen => "every check and status of the commit succeeded".to_owned(),
             Check::MilestoneClosed => "the milestone has no open items".to_owned(),
             Check::NoOpenIssues => "no open issue or pull request carries the label".to_owned(),
+            Check::Credentials => "every credential the workflow needs exists and works".to_owned(),
         }
     }
 }

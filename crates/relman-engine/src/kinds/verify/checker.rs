@@ -14,6 +14,7 @@ use relman_remote::verify::VerifyError;
 use relman_remote::verify::helm::{HelmVerify, oci_chart};
 use relman_remote::verify::oci::OciVerify;
 use relman_remote::verify::pypi::{DEFAULT_INDEX, PypiVerify};
+use relman_remote::verify::registries::{CRATES_INDEX, NPM_REGISTRY, RegistryVersion};
 use relman_remote::verify::url::UrlVerify;
 use relman_remote::wait::Poll;
 use relman_remote::{HttpClient, RequestDescription, Secret};
@@ -31,6 +32,7 @@ enum Checker {
     Oci(Box<OciVerify>),
     Helm(HelmVerify),
     Url(UrlVerify),
+    Registry(RegistryVersion),
 }
 
 impl Checker {
@@ -40,6 +42,7 @@ impl Checker {
             Checker::Oci(oci) => oci.requests(),
             Checker::Helm(helm) => vec![helm.request()],
             Checker::Url(url) => vec![url.request()],
+            Checker::Registry(registry) => vec![registry.request()],
         }
     }
 
@@ -49,6 +52,7 @@ impl Checker {
             Checker::Oci(oci) => oci.describe(),
             Checker::Helm(helm) => helm.describe(),
             Checker::Url(url) => url.describe(),
+            Checker::Registry(registry) => registry.describe(),
         }
     }
 
@@ -98,8 +102,23 @@ impl Checker {
                 }
                 Poll::Pending(last) => Poll::Pending(last),
             },
+            Checker::Registry(registry) => match registry.check(client)? {
+                Poll::Ready(found) if found.yanked => {
+                    Poll::Ready(format!("{} is there, yanked", found.version))
+                }
+                Poll::Ready(found) => Poll::Ready(format!("found {}", found.version)),
+                Poll::Pending(last) => Poll::Pending(last),
+            },
         })
     }
+}
+
+/// The token a registry check sends: the value of `token_env` when it is set.
+fn registry_token(env: &Environment, token_env: Option<&str>) -> Option<Secret> {
+    token_env
+        .and_then(|name| env.var(name))
+        .filter(|value| !value.trim().is_empty())
+        .map(Secret::new)
 }
 
 fn invalid(error: VerifyError) -> StepError {
@@ -193,6 +212,40 @@ fn build(
                 Checker::Helm(HelmVerify::new(&repo, &render(chart)?, version).map_err(invalid)?)
             }
         }
+        VerifyStep::Npm {
+            package,
+            registry,
+            token_env,
+        } => Checker::Registry(
+            RegistryVersion::npm(
+                &registry
+                    .as_ref()
+                    .map(render)
+                    .transpose()?
+                    .unwrap_or_else(|| NPM_REGISTRY.to_owned()),
+                &render(package)?,
+                version,
+                registry_token(env, token_env.as_deref()),
+            )
+            .map_err(invalid)?,
+        ),
+        VerifyStep::Crates {
+            package,
+            index,
+            token_env,
+        } => Checker::Registry(
+            RegistryVersion::crates(
+                &index
+                    .as_ref()
+                    .map(render)
+                    .transpose()?
+                    .unwrap_or_else(|| CRATES_INDEX.to_owned()),
+                &render(package)?,
+                version,
+                registry_token(env, token_env.as_deref()),
+            )
+            .map_err(invalid)?,
+        ),
         VerifyStep::Url {
             url,
             status,
@@ -231,6 +284,10 @@ pub(super) fn describe(step: &VerifyStep, variables: &Variables) -> String {
         }
         VerifyStep::Helm { chart, .. } => format!("verify helm: {} {version}", render(chart)),
         VerifyStep::Url { url, .. } => format!("verify url: {}", render(url)),
+        VerifyStep::Npm { package, .. } => format!("verify npm: {} {version}", render(package)),
+        VerifyStep::Crates { package, .. } => {
+            format!("verify crates: {} {version}", render(package))
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! `verify = "pypi" | "oci" | "helm" | "url"`: check that what was published is really there,
+//! `verify = "pypi" | "oci" | "helm" | "url" | "npm" | "crates"`: check that what was published is really there,
 //! polling with backoff until `timeout`, then pausing. How each is looked at is `checker`'s
 //! (which `wait = "url"` uses too).
 
@@ -42,6 +42,18 @@ pub enum VerifyStep {
         status: Option<u16>,
         contains: Option<Template>,
     },
+    /// `{version}` of `package` on an npm registry (default the public one).
+    Npm {
+        package: Template,
+        registry: Option<Template>,
+        token_env: Option<String>,
+    },
+    /// `{version}` of the crate `package` in a sparse index (default crates.io's).
+    Crates {
+        package: Template,
+        index: Option<Template>,
+        token_env: Option<String>,
+    },
 }
 
 /// What `same-as` means, for the schema.
@@ -50,7 +62,7 @@ const SAME_AS: &str =
 
 impl Kind for VerifyStep {
     const SPEC: KindSpec = KindSpec {
-        values: &["pypi", "oci", "helm", "url"],
+        values: &["pypi", "oci", "helm", "url", "npm", "crates"],
         options: &[
             OptionSpec::string("package"),
             OptionSpec::string("index"),
@@ -67,6 +79,8 @@ impl Kind for VerifyStep {
             INTERVAL,
             OptionSpec::string("username-env"),
             OptionSpec::string("password-env"),
+            OptionSpec::string("registry"),
+            OptionSpec::string("token-env"),
         ],
         outputs: &["summary"],
         ..KindSpec::new("verify", "verify that a published artifact is really there")
@@ -74,7 +88,11 @@ impl Kind for VerifyStep {
 
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let value = options.string("verify").ok_or(Reported)?;
-        let kind = options.one_of(&value, "verify", &["pypi", "oci", "helm", "url"])?;
+        let kind = options.one_of(
+            &value,
+            "verify",
+            &["pypi", "oci", "helm", "url", "npm", "crates"],
+        )?;
         if kind != "oci"
             && let Some(same_as) = options.string("same-as")
         {
@@ -107,6 +125,16 @@ impl Kind for VerifyStep {
                     password_env: options.env_name("password-env")?,
                 }
             }
+            "npm" => VerifyStep::Npm {
+                package: options.required("package", "\"{project}\"")?,
+                registry: options.template("registry")?,
+                token_env: options.env_name("token-env")?,
+            },
+            "crates" => VerifyStep::Crates {
+                package: options.required("package", "\"{project}\"")?,
+                index: options.template("index")?,
+                token_env: options.env_name("token-env")?,
+            },
             "helm" => VerifyStep::Helm {
                 repo: options.required("repo", "\"https://charts.example.org\"")?,
                 chart: options.required("chart", "\"{project}\"")?,
@@ -120,23 +148,32 @@ impl Kind for VerifyStep {
     }
 
     fn needs(&self) -> Vec<Need> {
-        let VerifyStep::Oci {
-            username_env,
-            password_env,
-            ..
-        } = self
-        else {
-            return Vec::new();
-        };
-        let username = username_env.iter().map(|name| Need::Env {
-            name: name.clone(),
-            holds: "the registry user name",
-        });
-        let password = password_env.iter().map(|name| Need::Env {
-            name: name.clone(),
-            holds: "the registry password",
-        });
-        username.chain(password).collect()
+        match self {
+            VerifyStep::Oci {
+                username_env,
+                password_env,
+                ..
+            } => {
+                let username = username_env.iter().map(|name| Need::Env {
+                    name: name.clone(),
+                    holds: "the registry user name",
+                });
+                let password = password_env.iter().map(|name| Need::Env {
+                    name: name.clone(),
+                    holds: "the registry password",
+                });
+                username.chain(password).collect()
+            }
+            // A token named in relman.toml is meant to be there (a private registry's read).
+            VerifyStep::Npm { token_env, .. } | VerifyStep::Crates { token_env, .. } => token_env
+                .iter()
+                .map(|name| Need::Env {
+                    name: name.clone(),
+                    holds: "the registry's read token",
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn templates(&self) -> Vec<(&'static str, &Template)> {
@@ -170,6 +207,16 @@ impl Kind for VerifyStep {
             VerifyStep::Url { url, contains, .. } => {
                 all.push(("url", url));
                 all.extend(contains.iter().map(|value| ("contains", value)));
+            }
+            VerifyStep::Npm {
+                package, registry, ..
+            } => {
+                all.push(("package", package));
+                all.extend(registry.iter().map(|value| ("registry", value)));
+            }
+            VerifyStep::Crates { package, index, .. } => {
+                all.push(("package", package));
+                all.extend(index.iter().map(|value| ("index", value)));
             }
         }
         all
@@ -232,6 +279,24 @@ impl Kind for VerifyStep {
             } => Explained::new(format!(
                 "Verify that {}.",
                 answers(url, *status, contains.as_ref())
+            ))
+            .detail(PAUSES),
+            VerifyStep::Npm {
+                package, registry, ..
+            } => Explained::new(format!(
+                "Verify that {} `{{version}}` is on {}.",
+                show_code(package),
+                registry
+                    .as_ref()
+                    .map_or_else(|| "the npm registry".to_owned(), show_code)
+            ))
+            .detail(PAUSES),
+            VerifyStep::Crates { package, index, .. } => Explained::new(format!(
+                "Verify that the crate {} `{{version}}` is in {}.",
+                show_code(package),
+                index
+                    .as_ref()
+                    .map_or_else(|| "crates.io's index".to_owned(), show_code)
             ))
             .detail(PAUSES),
         }

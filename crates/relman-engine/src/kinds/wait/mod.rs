@@ -1,9 +1,10 @@
-//! `wait = "checks" | "pr-merged" | "url"`: poll with backoff until true or `timeout`; a timeout
+//! `wait = "checks" | "pr-merged" | "pr-approved" | "url"`: poll with backoff until true or `timeout`; a timeout
 //! pauses the release (exit 3). Each wait is its own module: `checks` (every check of a commit
 //! green, re-running failed jobs), `pr_merged`, and a URL, which looks as `verify = "url"` does
 //! (`verify::checker`).
 
 mod checks;
+mod pr_approved;
 mod pr_merged;
 
 use relman_remote::Redactor;
@@ -34,6 +35,12 @@ pub enum WaitStep {
         pr: Option<Template>,
         repo: Option<Template>,
     },
+    PrApproved {
+        /// Default `{pr_number}`.
+        pr: Option<Template>,
+        repo: Option<Template>,
+        approvals: u32,
+    },
     Url {
         url: Template,
         status: Option<u16>,
@@ -57,11 +64,12 @@ pub(crate) fn default_circle_token() -> String {
 
 impl Kind for WaitStep {
     const SPEC: KindSpec = KindSpec {
-        values: &["checks", "pr-merged", "url"],
+        values: &["checks", "pr-merged", "pr-approved", "url"],
         options: &[
             OptionSpec::string("ref"),
             OptionSpec::new("rerun-failed", OptionType::U32),
             OptionSpec::new("pr", OptionType::StringOrInt),
+            OptionSpec::new("approvals", OptionType::U32),
             OptionSpec::string("url"),
             OptionSpec::new("status", OptionType::U16),
             OptionSpec::string("contains"),
@@ -78,7 +86,11 @@ impl Kind for WaitStep {
 
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let value = options.string("wait").ok_or(Reported)?;
-        let kind = options.one_of(&value, "wait", &["checks", "pr-merged", "url"])?;
+        let kind = options.one_of(
+            &value,
+            "wait",
+            &["checks", "pr-merged", "pr-approved", "url"],
+        )?;
         Ok(match kind {
             "checks" => WaitStep::Checks {
                 git_ref: options.template("ref")?,
@@ -88,7 +100,7 @@ impl Kind for WaitStep {
                     .env_name("token-env")?
                     .unwrap_or_else(default_circle_token),
             },
-            "pr-merged" => {
+            "pr-merged" | "pr-approved" => {
                 let pr = match options.string_or_int("pr") {
                     Some(pr) => {
                         let span = pr.span();
@@ -96,9 +108,15 @@ impl Kind for WaitStep {
                     }
                     None => None,
                 };
-                WaitStep::PrMerged {
-                    pr,
-                    repo: options.template("repo")?,
+                let repo = options.template("repo")?;
+                if kind == "pr-merged" {
+                    WaitStep::PrMerged { pr, repo }
+                } else {
+                    WaitStep::PrApproved {
+                        pr,
+                        repo,
+                        approvals: options.u32("approvals").unwrap_or(1).max(1),
+                    }
                 }
             }
             _ => WaitStep::Url {
@@ -111,7 +129,14 @@ impl Kind for WaitStep {
 
     fn needs(&self) -> Vec<Need> {
         match self {
-            WaitStep::Checks { .. } | WaitStep::PrMerged { .. } => vec![Need::Forge],
+            // Re-running a failed check writes to the forge; reading needs no token on a public
+            // repository.
+            WaitStep::Checks { rerun_failed, .. } if *rerun_failed > 0 => {
+                vec![Need::Forge, Need::ForgeToken { write: true }]
+            }
+            WaitStep::Checks { .. } | WaitStep::PrMerged { .. } | WaitStep::PrApproved { .. } => {
+                vec![Need::Forge]
+            }
             WaitStep::Url { .. } => Vec::new(),
         }
     }
@@ -123,7 +148,7 @@ impl Kind for WaitStep {
                 all.extend(git_ref.iter().map(|value| ("ref", value)));
                 all.extend(repo.iter().map(|value| ("repo", value)));
             }
-            WaitStep::PrMerged { pr, repo } => {
+            WaitStep::PrMerged { pr, repo } | WaitStep::PrApproved { pr, repo, .. } => {
                 all.extend(pr.iter().map(|value| ("pr", value)));
                 all.extend(repo.iter().map(|value| ("repo", value)));
             }
@@ -146,6 +171,10 @@ impl Kind for WaitStep {
             },
             WaitStep::PrMerged { pr, .. } => format!(
                 "wait until pull request #{} is merged",
+                pr.as_ref().map_or_else(|| "{pr_number}".to_owned(), render)
+            ),
+            WaitStep::PrApproved { pr, .. } => format!(
+                "wait until pull request #{} is approved",
                 pr.as_ref().map_or_else(|| "{pr_number}".to_owned(), render)
             ),
             WaitStep::Url { url: target, .. } => {
@@ -196,6 +225,25 @@ impl Kind for WaitStep {
                 ),
             )
             .detail(PAUSES),
+            WaitStep::PrApproved {
+                pr,
+                repo,
+                approvals,
+            } => Explained::new(format!(
+                "Wait until pull request {} has {approvals} approving review{}.",
+                pr.as_ref()
+                    .map_or_else(|| "`{pr_number}`".to_owned(), show_code),
+                if *approvals == 1 { "" } else { "s" }
+            ))
+            .detail("Each reviewer's latest decision counts; a pull request closed without merging fails the step.")
+            .detail_if(
+                repo.is_some(),
+                format!(
+                    "In the repository {}.",
+                    repo.as_ref().map(show_code).unwrap_or_default()
+                ),
+            )
+            .detail(PAUSES),
             WaitStep::Url {
                 url,
                 status,
@@ -213,6 +261,11 @@ impl Kind for WaitStep {
             WaitStep::PrMerged { pr, repo } => {
                 pr_merged::preview(step, pr.as_ref(), repo.as_ref(), cx)
             }
+            WaitStep::PrApproved {
+                pr,
+                repo,
+                approvals,
+            } => pr_approved::preview(step, pr.as_ref(), repo.as_ref(), *approvals, cx),
             WaitStep::Checks {
                 git_ref,
                 rerun_failed,
@@ -246,6 +299,11 @@ impl Kind for WaitStep {
             WaitStep::PrMerged { pr, repo } => {
                 pr_merged::execute(step, pr.as_ref(), repo.as_ref(), cx)
             }
+            WaitStep::PrApproved {
+                pr,
+                repo,
+                approvals,
+            } => pr_approved::execute(step, pr.as_ref(), repo.as_ref(), *approvals, cx),
             WaitStep::Checks {
                 git_ref,
                 rerun_failed,
@@ -272,6 +330,11 @@ impl Kind for WaitStep {
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         match self {
             WaitStep::PrMerged { pr, repo } => pr_merged::probe(pr.as_ref(), repo.as_ref(), cx),
+            WaitStep::PrApproved {
+                pr,
+                repo,
+                approvals,
+            } => pr_approved::probe(pr.as_ref(), repo.as_ref(), *approvals, cx),
             WaitStep::Checks { git_ref, repo, .. } => {
                 checks::probe(git_ref.as_ref(), repo.as_ref(), cx)
             }

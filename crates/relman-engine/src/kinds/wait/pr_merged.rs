@@ -12,7 +12,7 @@ use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::Template;
 
 /// The pull request a `wait = "pr-merged"` watches: `pr`, else `{pr_number}`.
-fn waited_pull(
+pub(super) fn waited_pull(
     pr: Option<&Template>,
     render: &dyn Fn(&Template) -> Result<String, StepError>,
 ) -> Result<String, StepError> {

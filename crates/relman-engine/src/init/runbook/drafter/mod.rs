@@ -23,6 +23,11 @@ static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the release kind expression is valid")
 });
 
+/// A term being defined ("`upstream`: the official repository"), not a task.
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^`[^`]+`\s*(?::|—|–| - )\s").expect("the definition expression is valid")
+});
+
 /// A table-of-contents entry: a link to an anchor of the same page.
 static TOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[[^\]]*\]\(#[^)]*\)$").expect("the toc expression is valid"));
@@ -157,6 +162,12 @@ impl Drafter {
                         self.intro.push(self.cite(block.line, &text));
                         continue;
                     }
+                    if layout.children[index].is_empty() && not_a_task(&text, raw, list.is_some()) {
+                        self.flush_intro();
+                        let note = self.cite(block.line, &text);
+                        self.current.note(note);
+                        continue;
+                    }
                     let children = &layout.children[index];
                     if !children.is_empty() && self.children_are_one_task(blocks, children) {
                         self.checklist(block, &text, blocks, children);
@@ -172,7 +183,9 @@ impl Drafter {
                         block.line,
                         &text,
                         parent.as_deref(),
-                        explains || layout.section_has_code[index],
+                        // In a section with code the commands are the instructions and its prose
+                        // explains them, unless it says to do something ("Upload … to the mirror").
+                        explains || (layout.section_has_code[index] && !imperative(&text)),
                         list.map_or(0, |mark| mark.depth),
                         !children.is_empty(),
                     );
@@ -234,6 +247,12 @@ impl Drafter {
             checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
             last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
             has_release: self.current.steps().any(|step| step.kind() == "release"),
+            forge_moved: self.current.steps().any(|step| {
+                matches!(
+                    step.kind(),
+                    "pull-request" | "merge-pull-request" | "wait" | "dispatch"
+                )
+            }),
             item,
         }
     }
@@ -259,6 +278,15 @@ impl Drafter {
             commands.push((start, joined));
         }
         commands.extend(pending);
+        // With prompts (`$ make dist`), only the prompted lines are commands: the rest is their
+        // output. Rules (`===`) and sentences of prose are never commands.
+        if commands
+            .iter()
+            .any(|(_, command)| command.trim_start().starts_with("$ "))
+        {
+            commands.retain(|(_, command)| command.trim_start().starts_with("$ "));
+        }
+        commands.retain(|(_, command)| !is_output(command));
         // Prose that introduced a block with no step in it reads best before the block's notes.
         let any_step = commands.iter().any(|(_, command)| {
             let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -308,9 +336,9 @@ impl Drafter {
         let checklist: Vec<toml::Value> = children
             .iter()
             .filter_map(|child| blocks[*child].text())
-            .map(|child| text::literal(&text::clean(child)).into())
+            .map(|child| text::templated(&text::clean(child)).into())
             .collect();
-        let step = DraftStep::new("manual", text::literal(text))
+        let step = DraftStep::new("manual", text::templated(text))
             .with("checklist", toml::Value::Array(checklist))
             .comment(self.cite(block.line, text));
         self.current.push(step);
@@ -330,6 +358,7 @@ impl Drafter {
         let item = Item::new(text);
         let explanation = plain.starts_with('(') && plain.ends_with(')')
             || plain.contains("proceed to")
+            || DEFINITION.is_match(text)
             || (context_only && phrases::recognise(&item, &self.scope(&plain)).is_empty());
         if explanation {
             let note = self.cite(line, text);
@@ -358,7 +387,7 @@ impl Drafter {
             Some(parent) => format!("{}: {text}", parent.trim_end_matches([':', '.'])),
             None => text.to_owned(),
         };
-        let step = DraftStep::new("manual", text::literal(&words)).comment(self.cite(line, text));
+        let step = DraftStep::new("manual", text::templated(&words)).comment(self.cite(line, text));
         self.current.push(step);
     }
 
@@ -467,6 +496,7 @@ impl Drafter {
         {
             hint.folder = fragment_folder(text);
         }
+        fold_descriptions(&mut self.workflows);
         let facts = self.facts.clone();
         for workflow in &mut self.workflows {
             tidy(workflow, &facts, &self.source);
@@ -480,9 +510,140 @@ impl Drafter {
     }
 }
 
+/// A later workflow made only of a person's tasks is a section describing a kind of release (a
+/// policy: "even versions only update dependencies"), not a procedure: its lines go back, as
+/// comments, into the workflow before it.
+fn fold_descriptions(workflows: &mut Vec<DraftWorkflow>) {
+    let mut index = 1;
+    while index < workflows.len() {
+        let describes = workflows[index].steps().all(|step| step.kind() == "manual");
+        if !describes {
+            index += 1;
+            continue;
+        }
+        let folded = workflows.remove(index);
+        let previous = &mut workflows[index - 1];
+        if let Some(help) = &folded.help {
+            previous.note(format!("── {help} ──"));
+        }
+        for entry in folded.entries {
+            match entry {
+                Entry::Comment(text) => previous.note(text),
+                Entry::Step(step) => previous.note(step.comments.join("\n")),
+            }
+        }
+    }
+}
+
+/// Kinds that make the release public: the first of them is where the release happens.
+const RELEASING: &[&str] = &["tag", "release", "publish"];
+
+/// The bumps of a workflow as a release has them: the first one before the release decides the
+/// version; another before the release restates it (the version in a README, in the lock file)
+/// and is folded into the first, which writes every version file; one after the release writes
+/// the next development version (`dev`), never a second release's.
+fn settle_bumps(workflow: &mut DraftWorkflow) {
+    let release_at = workflow
+        .entries
+        .iter()
+        .position(|entry| matches!(entry, Entry::Step(step) if RELEASING.contains(&step.kind())));
+    let mut first = None;
+    for index in 0..workflow.entries.len() {
+        let Entry::Step(step) = &workflow.entries[index] else {
+            continue;
+        };
+        if step.kind() != "bump" {
+            continue;
+        }
+        // After the release, and after the release's own bump: the next development version.
+        let after_release = release_at.is_some_and(|at| index > at) && first.is_some();
+        if after_release {
+            let Entry::Step(step) = &mut workflow.entries[index] else {
+                continue;
+            };
+            let level = step.kind_value().unwrap_or_default();
+            if matches!(level, "{args.bump}" | "major" | "minor" | "patch" | "auto") {
+                step.set("bump", "dev");
+                step.comments.push(
+                    "→ after the release: the next development version (`{dev_version}`)"
+                        .to_owned(),
+                );
+            }
+            continue;
+        }
+        if first.is_none() {
+            first = Some(index);
+            continue;
+        }
+        // A restatement: its lines stay as comments above the step that does it.
+        let Entry::Step(step) = workflow.entries.remove(index) else {
+            continue;
+        };
+        let mut comments = step.comments;
+        if let Some(last) = comments.last_mut() {
+            last.push_str(
+                "\n→ the `bump` above writes the version to every version file (list this file in `version-files` if it holds it)",
+            );
+        }
+        workflow
+            .entries
+            .insert(index, Entry::Comment(comments.join("\n")));
+    }
+}
+
+/// A commit named for the next development version with no second bump before it (the bumps it
+/// followed when it was drafted folded into the release's) is the release's commit: no bump
+/// would give `{dev_version}` a value, and `plan` refuses it.
+fn release_commits_before_a_dev_bump(workflow: &mut DraftWorkflow) {
+    let mut bumps = 0;
+    for step in workflow.steps_mut() {
+        match step.kind() {
+            "bump" => bumps += 1,
+            "commit"
+                if bumps < 2
+                    && step
+                        .kind_value()
+                        .is_some_and(|message| message.contains("{dev_version}")) =>
+            {
+                step.set("commit", "Release {version}");
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A workflow that acts without a bump while the project's version is released already would
+/// release that version again: it gets a `bump` before its first step that changes anything.
+fn bump_before_release(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
+    // Any step that acts (not a check, not a person's task): the plan of a workflow names the
+    // version it releases, and it must not be one released already.
+    let releases = workflow
+        .steps()
+        .any(|step| !matches!(step.kind(), "check" | "manual"));
+    let bumps = workflow.steps().any(|step| step.kind() == "bump");
+    if !releases || bumps || !facts.current_released {
+        return;
+    }
+    let at = workflow
+        .entries
+        .iter()
+        .position(|entry| matches!(entry, Entry::Step(step) if step.kind() != "check"))
+        .unwrap_or(workflow.entries.len());
+    workflow.entries.insert(
+        at,
+        Entry::Step(DraftStep::new("bump", "{args.bump}").comment(
+            "the project's version has its release tag already, and the runbook bumps it outside \
+             these steps (a release PR, a script): relman bumps it here so that the release is a new one",
+        )),
+    );
+}
+
 /// Removes checks that repeat an earlier one with only checks between, adds the arguments the
 /// steps use, and makes sure the workflow has a step.
 fn tidy(workflow: &mut DraftWorkflow, facts: &ProjectFacts, source: &str) {
+    settle_bumps(workflow);
+    release_commits_before_a_dev_bump(workflow);
+    bump_before_release(workflow, facts);
     let mut seen_checks: Vec<DraftStep> = Vec::new();
     workflow.entries.retain(|entry| {
         let Entry::Step(step) = entry else {
@@ -570,6 +731,125 @@ fn explains(text: &str) -> bool {
             .any(|modal| plain.contains(modal))
 }
 
+/// A date on a line of its own (a schedule): "December 23, 2026", "2026-12-23".
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})\.?$")
+        .expect("the date expression is valid")
+});
+
+/// Lines that are never a person's task: a table row, a quotation, a question, a date or a
+/// heading written as text, and, outside a list, a fragment that continues the line before (a
+/// few words starting in lower case, no command: "on GitHub Actions.").
+fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
+    let raw = raw.trim();
+    let text = text.trim();
+    raw.starts_with('|')
+        || raw.starts_with('>')
+        || (raw.starts_with('#') && !raw.starts_with("#."))
+        || text.ends_with('?')
+        || DATE.is_match(text)
+        || (!in_list
+            && text.chars().next().is_some_and(char::is_lowercase)
+            && text.split_whitespace().count() < 6
+            && !imperative(text)
+            && !commands::looks_like_command(&text.replace('`', "")))
+}
+
+/// Verbs a runbook's instructions start with.
+const IMPERATIVE: &[&str] = &[
+    "upload",
+    "download",
+    "run",
+    "create",
+    "update",
+    "send",
+    "announce",
+    "publish",
+    "notify",
+    "post",
+    "close",
+    "merge",
+    "push",
+    "tag",
+    "build",
+    "wait",
+    "open",
+    "make",
+    "bump",
+    "set",
+    "edit",
+    "add",
+    "remove",
+    "delete",
+    "copy",
+    "move",
+    "review",
+    "check",
+    "verify",
+    "ensure",
+    "confirm",
+    "trigger",
+    "approve",
+    "submit",
+    "file",
+    "write",
+    "commit",
+    "sign",
+    "deploy",
+    "release",
+    "draft",
+    "tweet",
+    "email",
+    "mail",
+    "go",
+    "click",
+    "select",
+    "paste",
+    "install",
+    "test",
+    "generate",
+    "regenerate",
+    "prepare",
+    "cut",
+    "clone",
+    "fetch",
+    "pull",
+    "switch",
+    "increment",
+    "change",
+    "rebuild",
+    "upgrade",
+    "label",
+    "milestone",
+    "archive",
+    "sync",
+];
+
+/// Whether a line of prose starts with an instruction's verb.
+fn imperative(text: &str) -> bool {
+    let plain = text::plain(text);
+    let first = plain
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|word| !word.is_empty())
+        .unwrap_or_default();
+    IMPERATIVE.contains(&first)
+}
+
+/// A line of a code block that is not a command: a rule (`===`, `---`), or a sentence (output
+/// or prose: "The output is …").
+fn is_output(line: &str) -> bool {
+    let line = line.trim();
+    if !line.is_empty() && line.chars().all(|c| c.is_ascii_punctuation()) && !line.starts_with("./")
+    {
+        return true;
+    }
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let sentence = first.chars().next().is_some_and(char::is_uppercase)
+        && first.chars().skip(1).all(char::is_lowercase)
+        && EXPLAINING.contains(&first.to_lowercase().as_str());
+    sentence && !commands::looks_like_command(line)
+}
+
 /// A command line for a comment: one line, at most 120 characters.
 fn shorten(command: &str) -> String {
     let line = command.lines().next().unwrap_or_default();
@@ -578,4 +858,35 @@ fn shorten(command: &str) -> String {
         out.push_str(" …");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dev_commit_without_a_second_bump_is_the_release_commit() {
+        let mut workflow = DraftWorkflow::new("release");
+        for (kind, value) in [
+            ("bump", "{args.bump}"),
+            ("commit", "Start development of {dev_version}"),
+            ("tag", "{tag}"),
+            ("bump", "dev"),
+            ("commit", "Start development of {dev_version}"),
+        ] {
+            workflow
+                .entries
+                .push(Entry::Step(DraftStep::new(kind, value)));
+        }
+        release_commits_before_a_dev_bump(&mut workflow);
+        let commits: Vec<&str> = workflow
+            .steps()
+            .filter(|step| step.kind() == "commit")
+            .filter_map(DraftStep::kind_value)
+            .collect();
+        assert_eq!(
+            commits,
+            ["Release {version}", "Start development of {dev_version}"]
+        );
+    }
 }

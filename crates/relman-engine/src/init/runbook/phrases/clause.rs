@@ -94,6 +94,24 @@ pub(super) fn actions(
             Action::Step(switch_or_check(name, scope)),
         );
     }
+    // "Create a branch `release-X.Y.Z` from the `X.Y.x` branch": the branch the span names.
+    if let Some(found) = NAMED_BRANCH.find(clause) {
+        let at = offset + found.end();
+        let mut spans = item.spans.iter().filter(|(start, _)| *start >= at);
+        if let Some((_, name)) = spans.next() {
+            let mut branch = step("branch", versioned(name));
+            let from_at = clause[found.end()..]
+                .find(" from ")
+                .map(|index| offset + found.end() + index);
+            if let Some(from_at) = from_at
+                && let Some((_, base)) = item.spans.iter().find(|(start, _)| *start > from_at)
+            {
+                branch.set("from", versioned(base));
+            }
+            push(found.start(), Action::Step(branch));
+            return;
+        }
+    }
     if let Some(found) = RELEASE_BRANCH.find(clause) {
         push(
             found.start(),
@@ -117,7 +135,7 @@ pub(super) fn actions(
         && !VERIFYING.is_match(&clause[..verb.start()])
     {
         let level = match NEXT_DEV.captures(clause) {
-            Some(captures) if &captures[1] == "dev" || &captures[1] == "development" => "dev",
+            Some(captures) if matches!(&captures[1], "dev" | "development" | "snapshot") => "dev",
             Some(_) => "preminor",
             None => "{args.bump}",
         };

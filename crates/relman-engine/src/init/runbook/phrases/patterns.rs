@@ -32,6 +32,10 @@ phrase!(
     r"\b(?:switch|change|go|check ?out|move)\w* (?:back )?(?:to|onto|on) (?:the )?([\w./*{}-]+) branch"
 );
 phrase!(
+    NAMED_BRANCH,
+    r"\b(?:creat|cut|mak|start)\w* (?:a |the )?(?:new )?(?:local |maintenance |release )?branch\b"
+);
+phrase!(
     RELEASE_BRANCH,
     r"\b(?:creat|cut|mak|open|branch off)\w* (?:a |the )?(?:new )?release branch"
 );
@@ -42,7 +46,7 @@ phrase!(
 phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
 phrase!(
     NEXT_DEV,
-    r"\bnext (alpha|beta|rc|pre-?release|dev|development)\b"
+    r"\bnext (alpha|beta|rc|pre-?release|dev|development|snapshot)\b"
 );
 phrase!(
     TAG_WITH_LEVEL,

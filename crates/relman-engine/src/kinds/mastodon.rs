@@ -1,0 +1,174 @@
+//! `mastodon = "https://INSTANCE"` with `message`: a status posted with the access token in
+//! `MASTODON_TOKEN` (or the variable `token-env` names), `visibility` public unless set.
+//!
+//! The `Idempotency-Key` is chosen and written to the journal before the post: a post retried
+//! after a lost answer or a crash carries the same key, and Mastodon answers it with the status it
+//! already created (it keeps keys for an hour; past that, a person is asked).
+
+use relman_remote::announce::mastodon::{Mastodon, check_text};
+use serde::{Deserialize, Serialize};
+
+use crate::clients::{self, failed, http_effect, maybe_received, secret_env};
+use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
+use crate::core::options::{OptionSpec, Options, Reported};
+use crate::core::{
+    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
+    TemplateList,
+};
+use crate::template::{Template, Variables};
+
+/// How long Mastodon keeps an idempotency key, with a margin.
+const KEY_LIFETIME_SECS: i64 = 55 * 60;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MastodonStep {
+    pub instance: Template,
+    pub message: Template,
+    pub visibility: String,
+    pub token_env: String,
+}
+
+impl Kind for MastodonStep {
+    const SPEC: KindSpec = KindSpec {
+        options: &[
+            OptionSpec::string("message"),
+            OptionSpec::string("visibility"),
+            OptionSpec::string("token-env"),
+        ],
+        outputs: &["id", "url"],
+        ..KindSpec::new(
+            "mastodon",
+            "post a status on Mastodon (token in MASTODON_TOKEN)",
+        )
+    };
+
+    fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
+        let visibility = match options.string("visibility") {
+            Some(value) => options
+                .one_of(
+                    &value,
+                    "visibility",
+                    &["public", "unlisted", "private", "direct"],
+                )?
+                .to_owned(),
+            None => "public".to_owned(),
+        };
+        Ok(MastodonStep {
+            instance: options.required("mastodon", "\"https://fosstodon.org\"")?,
+            message: options
+                .required("message", "\"{project} {version} is out: {release_url}\"")?,
+            visibility,
+            token_env: options
+                .env_name("token-env")?
+                .unwrap_or_else(|| "MASTODON_TOKEN".to_owned()),
+        })
+    }
+
+    fn templates(&self) -> Vec<(&'static str, &Template)> {
+        TemplateList::new()
+            .one("mastodon", &self.instance)
+            .one("message", &self.message)
+            .list()
+    }
+
+    fn needs(&self) -> Vec<crate::core::Need> {
+        vec![crate::core::Need::Login(crate::core::Login::Mastodon {
+            instance: self.instance.clone(),
+            token_env: self.token_env.clone(),
+        })]
+    }
+
+    fn describe(&self, variables: &Variables) -> String {
+        format!(
+            "post to Mastodon {}",
+            self.instance.render_partial(variables)
+        )
+    }
+
+    fn explain(&self, _cx: &mut ExplainCx<'_>) -> Explained {
+        Explained::new(format!("Post a status on {}.", show_code(&self.instance)))
+            .detail(labelled_text("The status", &self.message))
+            .detail(format!(
+                "With the access token in `{}`; posted once, even when retried (`Idempotency-Key`).",
+                self.token_env
+            ))
+    }
+
+    fn preview(&self, _step: &StepInfo<'_>, cx: &mut PlanCx<'_>) -> Result<Vec<Effect>, StepError> {
+        let redactor = clients::redactor(cx.project, cx.env);
+        let text = cx.render(&self.message);
+        if cx.render_strict(&self.message).is_ok() {
+            check_text(&text).map_err(|error| failed("the status cannot be posted", error))?;
+        }
+        let token = secret_env(cx.env, &self.token_env, "a token")
+            .unwrap_or_else(|_| relman_remote::Secret::new(format!("${}", self.token_env)));
+        let client = Mastodon::new(
+            &clients::http(cx.project, cx.env),
+            &cx.render(&self.instance),
+            token,
+        )
+        .map_err(|error| failed("the Mastodon instance is not usable", error))?;
+        Ok(vec![http_effect(
+            &client.render(
+                &text,
+                &self.visibility,
+                "(chosen when it runs, kept in the journal)",
+            ),
+            &redactor,
+        )])
+    }
+
+    fn execute(&self, step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        let instance = cx.render(&self.instance)?;
+        let text = cx.render(&self.message)?;
+        let token = secret_env(cx.env, &self.token_env, "the Mastodon access token")?;
+        let client = Mastodon::new(
+            &clients::http_with_timeout(cx.project, cx.env, step.timeout),
+            &instance,
+            token,
+        )
+        .map_err(|error| failed("the Mastodon instance is not usable", error))?;
+        let key = match cx.context_value("idempotency_key") {
+            Some(key) => key.to_owned(),
+            None => {
+                let key = clients::unique_key(&text);
+                cx.set_context("idempotency_key", key.clone());
+                cx.set_context("key_created", cx.env.timestamp().to_string());
+                cx.save()?;
+                key
+            }
+        };
+        let status = match client.post(&text, &self.visibility, &key) {
+            Ok(status) => status,
+            Err(error) if maybe_received(&error) => {
+                return Err(failed("the status was sent but no answer came", error).with_hint(
+                    "`relman resume` sends it again with the same Idempotency-Key: Mastodon posts it once",
+                ));
+            }
+            Err(error) => return Err(failed(&format!("cannot post to {instance}"), error)),
+        };
+        let url = status.url.clone().unwrap_or_default();
+        cx.output(&format!("posted to Mastodon: {url}"));
+        cx.push_remote(RemoteEffect {
+            description: format!("Mastodon status {url}"),
+            undo_hint: format!("delete it: DELETE {instance}/api/v1/statuses/{}", status.id),
+            pushed_refs: Vec::new(),
+            pushed_at: None,
+        });
+        cx.set_output("id", status.id);
+        cx.set_output("url", url);
+        Ok(Outcome::Done)
+    }
+
+    /// Sending again is safe while Mastodon remembers the key; after that a person checks.
+    fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        let created = cx
+            .context_value("key_created")
+            .and_then(|text| text.parse::<i64>().ok());
+        Ok(match created {
+            None => Probe::NotDone,
+            Some(created) if cx.env.timestamp() - created < KEY_LIFETIME_SECS => Probe::NotDone,
+            Some(_) => Probe::Unknown,
+        })
+    }
+}

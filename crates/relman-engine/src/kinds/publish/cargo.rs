@@ -1,0 +1,460 @@
+//! `publish = "cargo"`: `cargo publish` of the workspace's packages (`packages`, default every
+//! publishable member) in dependency order, to `registry` (a registry name of cargo's config,
+//! default crates.io). Each package already on the registry's index is skipped, and each
+//! published one is waited for on the index before a dependent goes (cargo resolves it there).
+//! The plan runs `cargo publish --dry-run` in a temporary copy of the workspace, so that nothing
+//! (a lock file, `target/package`) is written in the repository.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use relman_remote::verify::registries::CRATES_INDEX;
+
+use super::{PublishStep, RegistryRef, finish, first_secret, visible};
+use crate::core::paths::inside;
+use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
+use crate::environment::Environment;
+use crate::template::Template;
+
+/// How long a published version may take to appear on the index, unless the step's timeout says.
+const VISIBLE_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A package of the workspace.
+#[derive(Debug, Clone)]
+struct Package {
+    name: String,
+    version: String,
+    /// Path dependencies on other members (normal and build).
+    needs: Vec<String>,
+}
+
+struct Resolved {
+    folder: PathBuf,
+    registry: Option<String>,
+    index: Option<String>,
+    wanted: Vec<String>,
+}
+
+fn resolve(
+    step: &PublishStep,
+    root: &Path,
+    render: &dyn Fn(&Template) -> Result<String, StepError>,
+) -> Result<Resolved, StepError> {
+    let PublishStep::Cargo {
+        path,
+        registry,
+        index,
+        packages,
+        ..
+    } = step
+    else {
+        unreachable!("a cargo publish step");
+    };
+    let registry = registry
+        .as_ref()
+        .map(render)
+        .transpose()?
+        .map(|name| cargo_name(name, "registry"))
+        .transpose()?;
+    let wanted = packages
+        .iter()
+        .map(|package| cargo_name(render(package)?, "package"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Resolved {
+        folder: match path {
+            Some(path) => inside(root, &render(path)?, "the workspace")?,
+            None => root.to_path_buf(),
+        },
+        registry,
+        index: index.as_ref().map(render).transpose()?,
+        wanted,
+    })
+}
+
+/// A package or registry name as cargo spells them (letters, digits, `-`, `_`, not starting with
+/// `-`): a value from relman.toml that is anything else never reaches cargo's command line, where
+/// it could read as another option or name a registry's config key.
+fn cargo_name(value: String, what: &str) -> Result<String, StepError> {
+    let plain = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if value.is_empty() || !plain || value.starts_with('-') {
+        return Err(StepError::new(format!("`{value}` is not a {what} name"))
+            .with_hint("cargo's names are letters, digits, `-` and `_`, not starting with `-`"));
+    }
+    Ok(value)
+}
+
+/// The cargo variables of the environment (registry settings and tokens), handed to cargo.
+fn cargo_env(env: &Environment) -> Vec<(String, String)> {
+    env.vars()
+        .filter(|(name, _)| name.starts_with("CARGO_"))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
+/// The workspace's packages to publish, dependencies first.
+fn packages(
+    folder: &Path,
+    env: &Environment,
+    wanted: &[String],
+) -> Result<Vec<Package>, StepError> {
+    let argv: Vec<String> = ["cargo", "metadata", "--no-deps", "--format-version", "1"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let finished = run_command(
+        &argv,
+        folder,
+        &cargo_env(env),
+        Some(Duration::from_secs(120)),
+        |_| {},
+    )?;
+    let metadata: serde_json::Value = serde_json::from_str(&finished.stdout)
+        .map_err(|error| StepError::new(format!("`cargo metadata` answered no JSON: {error}")))?;
+    let members: Vec<&serde_json::Value> = metadata["packages"]
+        .as_array()
+        .map(|all| all.iter().collect())
+        .unwrap_or_default();
+    let names: Vec<String> = members
+        .iter()
+        .filter_map(|package| package["name"].as_str().map(str::to_owned))
+        .collect();
+    let mut found: BTreeMap<String, Package> = BTreeMap::new();
+    for package in &members {
+        let name = package["name"].as_str().unwrap_or_default().to_owned();
+        // `publish = false` (an empty list) keeps a package off every registry.
+        let unpublished = package["publish"].as_array().is_some_and(Vec::is_empty);
+        if (wanted.is_empty() && unpublished) || (!wanted.is_empty() && !wanted.contains(&name)) {
+            continue;
+        }
+        let needs = package["dependencies"]
+            .as_array()
+            .map(|deps| {
+                deps.iter()
+                    .filter(|dep| dep["kind"].as_str() != Some("dev") && dep["path"].is_string())
+                    .filter_map(|dep| dep["name"].as_str().map(str::to_owned))
+                    .filter(|dep| names.contains(dep))
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.insert(
+            name.clone(),
+            Package {
+                name,
+                version: package["version"].as_str().unwrap_or_default().to_owned(),
+                needs,
+            },
+        );
+    }
+    for name in wanted {
+        if !found.contains_key(name) {
+            return Err(
+                StepError::new(format!("the workspace has no package `{name}`"))
+                    .with_hint(format!("its packages: {}", names.join(", "))),
+            );
+        }
+    }
+    // Dependencies first: a package goes once every member it needs has gone.
+    let mut ordered: Vec<Package> = Vec::new();
+    while ordered.len() < found.len() {
+        let next = found
+            .values()
+            .find(|package| {
+                !ordered.iter().any(|done| done.name == package.name)
+                    && package.needs.iter().all(|need| {
+                        !found.contains_key(need) || ordered.iter().any(|done| &done.name == need)
+                    })
+            })
+            .cloned()
+            .ok_or_else(|| {
+                StepError::new("the workspace's packages depend on each other in a circle")
+            })?;
+        ordered.push(next);
+    }
+    Ok(ordered)
+}
+
+/// The sparse index the registry's versions are looked up in.
+fn index_url(resolved: &Resolved, env: &Environment, root: &Path) -> Result<String, StepError> {
+    if let Some(index) = &resolved.index {
+        return Ok(index.clone());
+    }
+    let Some(registry) = &resolved.registry else {
+        return Ok(CRATES_INDEX.to_owned());
+    };
+    let variable = format!(
+        "CARGO_REGISTRIES_{}_INDEX",
+        registry.to_ascii_uppercase().replace('-', "_")
+    );
+    if let Some(index) = env.var(&variable) {
+        return Ok(index.to_owned());
+    }
+    for config in [root.join(".cargo/config.toml"), root.join(".cargo/config")] {
+        if let Ok(text) = relman_version::files::read_text_bounded(
+            &config,
+            relman_version::files::bounded::MAX_CONFIG_FILE,
+        ) && let Ok(table) = text.parse::<toml::Table>()
+            && let Some(index) = table
+                .get("registries")
+                .and_then(|registries| registries.get(registry.as_str()))
+                .and_then(|entry| entry.get("index"))
+                .and_then(toml::Value::as_str)
+        {
+            return Ok(index.to_owned());
+        }
+    }
+    Err(StepError::new(format!(
+        "relman cannot tell where the index of registry `{registry}` is"
+    ))
+    .with_hint(format!(
+        "give the step `index = \"sparse+https://…/\"`, or set `{variable}`"
+    )))
+}
+
+/// `--name=value`: no value from relman.toml can read as another option.
+fn publish_argv(resolved: &Resolved, package: &str) -> Vec<String> {
+    let mut argv: Vec<String> = vec![
+        "cargo".to_owned(),
+        "publish".to_owned(),
+        format!("--package={package}"),
+    ];
+    if let Some(registry) = &resolved.registry {
+        argv.push(format!("--registry={registry}"));
+    }
+    argv
+}
+
+pub(super) fn preview(
+    step: &PublishStep,
+    _info: &StepInfo<'_>,
+    cx: &mut PlanCx<'_>,
+) -> Result<Vec<Effect>, StepError> {
+    let resolved = resolve(step, &cx.project.root, &|template| {
+        cx.render_strict(template)
+    })?;
+    let packages = packages(&resolved.folder, cx.env, &resolved.wanted)?;
+    cx.sim.changed_anything = true;
+    let mut effects: Vec<Effect> = packages
+        .iter()
+        .map(|package| Effect::Command {
+            argv: publish_argv(&resolved, &package.name),
+            cwd: Some(resolved.folder.clone()),
+            shell: false,
+        })
+        .collect();
+    effects.push(Effect::Note {
+        text: format!(
+            "in this order, each skipped when it is on the registry already and waited for on it before the next: {}",
+            packages.iter().map(|package| package.name.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    });
+    if let [package] = packages.as_slice() {
+        effects.push(Effect::Note {
+            text: dry_run(&resolved, cx.env, &package.name),
+        });
+    }
+    Ok(effects)
+}
+
+/// `cargo publish --dry-run` in a copy of the workspace: what the plan says of it.
+fn dry_run(resolved: &Resolved, env: &Environment, package: &str) -> String {
+    let Ok(copy) = tempfile::tempdir() else {
+        return "the dry run could not be prepared".to_owned();
+    };
+    if let Err(error) = copy_tree(&resolved.folder, copy.path()) {
+        return format!("the dry run could not be prepared: {error}");
+    }
+    let mut argv = publish_argv(resolved, package);
+    argv.extend(["--dry-run", "--no-verify", "--allow-dirty"].map(str::to_owned));
+    let mut env = cargo_env(env);
+    env.push((
+        "CARGO_TARGET_DIR".to_owned(),
+        copy.path().join("target").display().to_string(),
+    ));
+    let mut lines = Vec::new();
+    match run_command(
+        &argv,
+        copy.path(),
+        &env,
+        Some(Duration::from_secs(300)),
+        |line| {
+            lines.push(line.trim().to_owned());
+        },
+    ) {
+        Ok(_) => format!(
+            "dry run (a copy of the package as it is now): {}",
+            lines
+                .iter()
+                .rfind(|line| line.starts_with("Packaged") || line.starts_with("Uploading"))
+                .cloned()
+                .unwrap_or_else(|| "it packages".to_owned())
+        ),
+        Err(error) => format!(
+            "the dry run (`cargo publish --dry-run`) failed: {}",
+            lines
+                .iter()
+                .rfind(|line| line.starts_with("error"))
+                .cloned()
+                .unwrap_or(error.message)
+        ),
+    }
+}
+
+/// Copies a work tree without `.git` and `target`.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in fs_err::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".git" || name == "target" {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        let target = to.join(&name);
+        if kind.is_dir() {
+            fs_err::create_dir_all(&target)?;
+            copy_tree(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            fs_err::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn execute(
+    step: &PublishStep,
+    info: &StepInfo<'_>,
+    cx: &mut RunCx<'_>,
+) -> Result<Outcome, StepError> {
+    let resolved = resolve(step, cx.root(), &|template| cx.render(template))?;
+    let index = index_url(&resolved, cx.env, cx.root())?;
+    let packages = packages(&resolved.folder, cx.env, &resolved.wanted)?;
+    let token = token(step, &resolved, cx.env);
+    let registry_name = resolved
+        .registry
+        .clone()
+        .unwrap_or_else(|| "crates.io".to_owned());
+    let registry = RegistryRef::Crates(index);
+    for package in &packages {
+        if visible(
+            cx.project,
+            cx.env,
+            &registry,
+            &package.name,
+            &package.version,
+            token.clone(),
+        )? {
+            finish(cx, &package.name, &package.version, &registry_name, true);
+            continue;
+        }
+        cx.set_context("package", format!("{}@{}", package.name, package.version));
+        cx.save()?;
+        let ran = run_command(
+            &publish_argv(&resolved, &package.name),
+            &resolved.folder,
+            &cargo_env(cx.env),
+            info.timeout,
+            |line| cx.output(line),
+        );
+        if let Err(error) = ran
+            && !visible(
+                cx.project,
+                cx.env,
+                &registry,
+                &package.name,
+                &package.version,
+                token.clone(),
+            )?
+        {
+            return Err(error);
+        }
+        // The next package may depend on this one: cargo resolves it on the index.
+        let deadline = Instant::now() + info.timeout.unwrap_or(VISIBLE_TIMEOUT);
+        while !visible(
+            cx.project,
+            cx.env,
+            &registry,
+            &package.name,
+            &package.version,
+            token.clone(),
+        )? {
+            if Instant::now() > deadline {
+                return Ok(Outcome::Paused(format!(
+                    "{} {} was published but is not on the index yet: `relman resume` looks again",
+                    package.name, package.version
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        finish(cx, &package.name, &package.version, &registry_name, false);
+    }
+    Ok(Outcome::Done)
+}
+
+pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, StepError> {
+    let resolved = resolve(step, cx.root(), &|template| cx.render(template))?;
+    let registry = RegistryRef::Crates(index_url(&resolved, cx.env, cx.root())?);
+    let token = token(step, &resolved, cx.env);
+    for package in packages(&resolved.folder, cx.env, &resolved.wanted)? {
+        if !visible(
+            cx.project,
+            cx.env,
+            &registry,
+            &package.name,
+            &package.version,
+            token.clone(),
+        )? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The token of a private registry's index (crates.io's index needs none).
+fn token(
+    step: &PublishStep,
+    resolved: &Resolved,
+    env: &Environment,
+) -> Option<relman_remote::Secret> {
+    let PublishStep::Cargo { token_env, .. } = step else {
+        return None;
+    };
+    let registry = resolved.registry.as_ref()?;
+    let default = format!(
+        "CARGO_REGISTRIES_{}_TOKEN",
+        registry.to_ascii_uppercase().replace('-', "_")
+    );
+    let name = token_env.clone().unwrap_or(default);
+    first_secret(env, &[name.as_str()]).map(|(_, secret)| secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_could_be_options_are_refused() {
+        for bad in ["--config=build.rustc='sh'", "-Zx", "", "a b", "crates.io"] {
+            assert!(cargo_name(bad.to_owned(), "package").is_err(), "{bad}");
+        }
+        assert_eq!(
+            cargo_name("relman-it_core".to_owned(), "package").unwrap(),
+            "relman-it_core"
+        );
+    }
+
+    #[test]
+    fn every_value_is_glued_to_its_option() {
+        let resolved = Resolved {
+            folder: PathBuf::from("."),
+            registry: Some("local".to_owned()),
+            index: None,
+            wanted: Vec::new(),
+        };
+        assert_eq!(
+            publish_argv(&resolved, "app"),
+            ["cargo", "publish", "--package=app", "--registry=local"]
+        );
+    }
+}

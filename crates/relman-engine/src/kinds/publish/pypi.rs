@@ -1,0 +1,264 @@
+//! `publish = "pypi"`: `twine upload` of the `files` globs to `registry`, each file checked
+//! against the index first so only those not there are uploaded (twine's own `--skip-existing`
+//! works with PyPI only).
+
+use super::{PublishStep, finish, first_secret};
+use crate::core::paths::inside;
+use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
+use crate::template::Template;
+
+/// PyPI's upload URL.
+const PYPI_UPLOAD: &str = "https://upload.pypi.org/legacy/";
+const PYPI_SIMPLE: &str = "https://pypi.org/simple/";
+
+struct Resolved {
+    registry: String,
+    index: String,
+    globs: Vec<String>,
+    package: Option<String>,
+}
+
+fn resolve(
+    step: &PublishStep,
+    render: &dyn Fn(&Template) -> Result<String, StepError>,
+) -> Result<Resolved, StepError> {
+    let PublishStep::Pypi {
+        files,
+        registry,
+        index,
+        package,
+        ..
+    } = step
+    else {
+        unreachable!("a PyPI publish step");
+    };
+    let registry = match registry {
+        Some(registry) => render(registry)?,
+        None => PYPI_UPLOAD.to_owned(),
+    };
+    let index = match index {
+        Some(index) => render(index)?,
+        None if registry == PYPI_UPLOAD => PYPI_SIMPLE.to_owned(),
+        // TestPyPI's `…/legacy/` is browsed at `…/simple/`; pypiserver and devpi alike.
+        None => format!(
+            "{}/simple/",
+            registry.trim_end_matches('/').trim_end_matches("/legacy")
+        ),
+    };
+    Ok(Resolved {
+        registry,
+        index,
+        globs: files.iter().map(render).collect::<Result<_, _>>()?,
+        package: package.as_ref().map(render).transpose()?,
+    })
+}
+
+/// Refuses a glob whose fixed part leaves the work tree.
+fn glob_inside(root: &std::path::Path, glob: &str) -> Result<(), StepError> {
+    let fixed = glob
+        .split(['*', '?', '[', '{'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
+    if fixed.is_empty() {
+        return Ok(());
+    }
+    inside(root, fixed, "the files").map(|_| ())
+}
+
+fn token_names(step: &PublishStep) -> Vec<&str> {
+    match step {
+        PublishStep::Pypi {
+            token_env: Some(name),
+            ..
+        } => vec![name.as_str()],
+        _ => vec!["PYPI_TOKEN"],
+    }
+}
+
+fn argv(resolved: &Resolved, files: &[String]) -> Vec<String> {
+    let mut argv: Vec<String> = [
+        "twine",
+        "upload",
+        "--non-interactive",
+        "--disable-progress-bar",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    // `--name=value` and `--` before the files: nothing from relman.toml reads as an option.
+    argv.push(format!("--repository-url={}", resolved.registry));
+    argv.push("--".to_owned());
+    argv.extend(files.iter().cloned());
+    argv
+}
+
+pub(super) fn preview(
+    step: &PublishStep,
+    _info: &StepInfo<'_>,
+    cx: &mut PlanCx<'_>,
+) -> Result<Vec<Effect>, StepError> {
+    let resolved = resolve(step, &|template| Ok(cx.render(template)))?;
+    for glob in &resolved.globs {
+        glob_inside(&cx.project.root, glob)?;
+    }
+    cx.sim.changed_anything = true;
+    let mut effects = vec![
+        Effect::Command {
+            argv: argv(&resolved, &resolved.globs),
+            cwd: None,
+            shell: false,
+        },
+        Effect::Note {
+            text: format!(
+                "each file already on {} is skipped; the files are those matching when it runs",
+                resolved.index
+            ),
+        },
+    ];
+    let has_login = cx.env.var("TWINE_PASSWORD").is_some();
+    if !has_login && first_secret(cx.env, &token_names(step)).is_none() {
+        effects.push(Effect::Note {
+            text: format!(
+                "neither `{}` nor `TWINE_USERNAME`/`TWINE_PASSWORD` is set: twine asks its keyring",
+                token_names(step).join("` or `")
+            ),
+        });
+    }
+    Ok(effects)
+}
+
+/// The files to upload (relative to the repository) and the package's name and version.
+fn files(resolved: &Resolved, cx: &RunCx<'_>) -> Result<(Vec<String>, String, String), StepError> {
+    let root = cx.root().to_owned();
+    let mut files = Vec::new();
+    for glob in &resolved.globs {
+        glob_inside(&root, glob)?;
+        for path in crate::kinds::commit::expand_globs(&root, std::slice::from_ref(glob))? {
+            let text = path.display().to_string();
+            inside(&root, &text, "the file to upload")?;
+            if !files.contains(&text) {
+                files.push(text);
+            }
+        }
+    }
+    let Some(first) = files.first() else {
+        return Err(
+            StepError::new(format!("no file matches {}", resolved.globs.join(", ")))
+                .with_hint("build the distributions in a step before this one"),
+        );
+    };
+    let stem = std::path::Path::new(first)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let from_name = stem.split('-').next().unwrap_or_default().to_owned();
+    let package = resolved.package.clone().unwrap_or(from_name);
+    let version = if cx.plan.version.is_empty() {
+        stem.split('-')
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end_matches(".tar.gz")
+            .to_owned()
+    } else {
+        cx.plan.version.clone()
+    };
+    Ok((files, package, version))
+}
+
+pub(super) fn execute(
+    step: &PublishStep,
+    info: &StepInfo<'_>,
+    cx: &mut RunCx<'_>,
+) -> Result<Outcome, StepError> {
+    let resolved = resolve(step, &|template| cx.render(template))?;
+    let (files, package, version) = files(&resolved, cx)?;
+    let mut missing = Vec::new();
+    for file in &files {
+        if !all_there(
+            &resolved,
+            cx,
+            std::slice::from_ref(file),
+            &package,
+            &version,
+        )? {
+            missing.push(file.clone());
+        }
+    }
+    if missing.is_empty() {
+        finish(cx, &package, &version, &resolved.registry, true);
+        return Ok(Outcome::Done);
+    }
+    cx.set_context("package", format!("{package}=={version}"));
+    cx.save()?;
+    let mut env = Vec::new();
+    if let Some((_, token)) = first_secret(cx.env, &token_names(step)) {
+        env.push(("TWINE_USERNAME".to_owned(), "__token__".to_owned()));
+        env.push(("TWINE_PASSWORD".to_owned(), token.expose().to_owned()));
+    }
+    let root = cx.root().to_owned();
+    run_command(
+        &argv(&resolved, &missing),
+        &root,
+        &env,
+        info.timeout,
+        |line| {
+            cx.output(line);
+        },
+    )?;
+    finish(cx, &package, &version, &resolved.registry, false);
+    Ok(Outcome::Done)
+}
+
+fn all_there(
+    resolved: &Resolved,
+    cx: &RunCx<'_>,
+    files: &[String],
+    package: &str,
+    version: &str,
+) -> Result<bool, StepError> {
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|file| std::path::Path::new(file).file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .collect();
+    let check =
+        relman_remote::verify::pypi::PypiVerify::new(&resolved.index, package, version, &names)
+            .map_err(|error| crate::clients::failed("cannot look at the index", error))?;
+    let client = crate::clients::http(cx.project, cx.env);
+    match check.check(&client) {
+        Ok(relman_remote::wait::Poll::Ready(_)) => Ok(true),
+        Ok(relman_remote::wait::Poll::Pending(_)) => Ok(false),
+        Err(error) => Err(crate::clients::failed("cannot look at the index", error)),
+    }
+}
+
+pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, StepError> {
+    let resolved = resolve(step, &|template| cx.render(template))?;
+    let (files, package, version) = files(&resolved, cx)?;
+    let done = all_there(&resolved, cx, &files, &package, &version)?;
+    if done {
+        finish(cx, &package, &version, &resolved.registry, true);
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_registry_or_file_reads_as_an_option() {
+        let resolved = Resolved {
+            registry: "--config-file=/etc/x".to_owned(),
+            index: String::new(),
+            globs: Vec::new(),
+            package: None,
+        };
+        let argv = argv(&resolved, &["--verbose".to_owned()]);
+        assert_eq!(
+            argv[argv.len() - 3..],
+            ["--repository-url=--config-file=/etc/x", "--", "--verbose"]
+        );
+    }
+}

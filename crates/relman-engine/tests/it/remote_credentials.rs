@@ -1,0 +1,114 @@
+//! `check = "credentials"`: each service is asked whether the credential the workflow's steps
+//! will need works, before anything changes; every problem is listed at once, no secret shown.
+
+use relman_testkit::services::{Verdaccio, or_skip};
+use relman_testkit::social::FakeSocial;
+
+use crate::remote_support::{Fixture, effects_text, fake_github, header};
+
+fn steps(social: &FakeSocial, npm: &str) -> String {
+    format!(
+        r#"[[workflow.ship.step]]
+check = "credentials"
+
+[[workflow.ship.step]]
+tag = "{{tag}}"
+sign = true
+message = "Release {{version}}"
+
+[[workflow.ship.step]]
+release = "publish"
+
+[[workflow.ship.step]]
+publish = "npm"
+registry = "{npm}"
+
+[[workflow.ship.step]]
+mastodon = "{url}"
+message = "out"
+
+[[workflow.ship.step]]
+discourse = "{url}"
+title = "app {{version}} has been released"
+message = "Hello all, app {{version}} is out."
+"#,
+        url = social.url()
+    )
+}
+
+#[test]
+fn every_credential_is_asked_of_its_service_before_anything_changes() {
+    let Some(registry) = or_skip(Verdaccio::start()) else {
+        return;
+    };
+    if relman_testkit::find_tool("gpg").is_none() {
+        assert!(
+            std::env::var_os("RELMAN_TEST_REQUIRE_TOOLS").is_none(),
+            "gpg is missing"
+        );
+        return;
+    }
+    let social = FakeSocial::start();
+    let github = fake_github();
+    github.set_token("ghp_good");
+    let mut fixture = Fixture::new(&format!(
+        "{}\n{}",
+        header(&github),
+        steps(&social, &registry.url())
+    ));
+    fixture.repo.enable_gpg_signing();
+    fixture.repo.write(
+        "package.json",
+        "{\"name\": \"relman-e2e-app\", \"version\": \"1.2.3\", \"license\": \"MIT\"}\n",
+    );
+    fixture.repo.commit("chore: npm package");
+    fixture.set_var("GITHUB_TOKEN", "ghp_good");
+    fixture.set_var("NPM_TOKEN", registry.token());
+    fixture.set_var("MASTODON_TOKEN", FakeSocial::MASTODON_TOKEN);
+    fixture.set_var("DISCOURSE_API_KEY", FakeSocial::DISCOURSE_KEY);
+    fixture.set_var("DISCOURSE_API_USERNAME", FakeSocial::DISCOURSE_USER);
+
+    let plan = fixture.plan("ship");
+    let shown = effects_text(&plan, 1);
+    for expected in [
+        "GitHub: relman-bot, write on `octo/app`",
+        "npm: relman-bot on",
+        "Mastodon: @relman on",
+        "Discourse: release-bot on",
+        "signing: openpgp key",
+    ] {
+        assert!(shown.contains(expected), "{expected} in {shown}");
+    }
+    assert!(shown.contains("\"passed\": true"), "{shown}");
+
+    // Wrong or missing: every problem at once, at plan time, and the run stops at the check.
+    github.set_read_only(true);
+    fixture.set_var("MASTODON_TOKEN", "revoked-token");
+    fixture.set_var("NPM_TOKEN", "");
+    fixture.set_var("DISCOURSE_API_KEY", "not-the-key");
+    let plan = fixture.plan("ship");
+    let shown = effects_text(&plan, 1);
+    assert!(shown.contains("\"passed\": false"), "{shown}");
+    assert!(shown.contains("may not write to `octo/app`"), "{shown}");
+    assert!(shown.contains("Mastodon at"), "{shown}");
+    assert!(shown.contains("npm whoami on"), "{shown}");
+    assert!(shown.contains("Discourse at"), "{shown}");
+    assert!(!shown.contains("revoked-token") && !shown.contains("not-the-key"));
+    // The run refuses a plan whose checks failed: nothing starts.
+    let ran = fixture.start(&plan);
+    match &ran.finish {
+        Err(relman_engine::executor::RunError::ChecksFailed(message)) => {
+            assert!(message.contains("may not write"), "{message}");
+        }
+        other => panic!("the run started: {other:?}"),
+    }
+    assert!(
+        fixture
+            .repo
+            .git(&["tag", "--list", "v1.2.3"])
+            .trim()
+            .is_empty()
+    );
+    assert!(social.statuses().is_empty() && social.topics().is_empty());
+    assert!(registry.versions("relman-e2e-app").is_empty());
+}
