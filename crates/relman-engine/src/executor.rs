@@ -26,8 +26,13 @@ mod baseline;
 /// How a run or resume ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finish {
-    /// Every step is done.
-    Done { version: String, tag: String },
+    /// Every step is done. In a run of several packages, `packages` says what each released
+    /// (and `version` lists them all).
+    Done {
+        version: String,
+        tag: String,
+        packages: Vec<ReleasedPackage>,
+    },
     /// Waiting for a person or the outside world (exit 3).
     Paused {
         step: usize,
@@ -42,6 +47,14 @@ pub enum Finish {
     },
     /// `auto` found nothing releasable (exit 0).
     NothingToRelease(String),
+}
+
+/// One package a run of several released.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleasedPackage {
+    pub name: String,
+    pub version: String,
+    pub tag: String,
 }
 
 /// Why a release could not be started, resumed or aborted. Nothing was changed.
@@ -312,9 +325,23 @@ impl Runner<'_> {
                 "{}-{}-{}",
                 frozen.workflow,
                 if frozen.version.is_empty() {
-                    "none"
+                    "none".to_owned()
+                } else if frozen.packages.len() > 1 {
+                    format!("{}-packages", frozen.packages.len())
                 } else {
-                    &frozen.version
+                    // The id names the journal's file in the history: a version is file-safe,
+                    // and anything else (a package's name in it) is made so.
+                    frozen
+                        .version
+                        .chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() || "._+-".contains(c) {
+                                c
+                            } else {
+                                '_'
+                            }
+                        })
+                        .collect()
                 },
                 self.env.now
             ),
@@ -400,8 +427,29 @@ impl Runner<'_> {
         journal.state = ReleaseState::Running;
         state.save(journal).map_err(RunError::Record)?;
         let plan = journal.plan.clone();
-        let facts = plan.facts();
+        let base_facts = plan.facts();
+        // A run of several packages: each package as a project of its own, with its facts.
+        let mut views: std::collections::BTreeMap<&str, (Project, PlanFacts)> =
+            std::collections::BTreeMap::new();
+        for package in &plan.packages {
+            let view = self.project.package(&package.name).map_err(|error| {
+                StepError::new(format!(
+                    "this release releases `{}`, which is no package of the repository now: {error}",
+                    package.name
+                ))
+                .with_hint("put the package back as it was when the release started, or `relman abort`")
+            })?;
+            views.insert(&package.name, (view, plan.facts_for(package)));
+        }
         for (index, step) in plan.steps.iter().enumerate() {
+            let (project, facts): (&Project, &PlanFacts) = match plan
+                .package_steps
+                .get(&step.number)
+                .and_then(|name| views.get(name.as_str()))
+            {
+                Some((view, facts)) => (view, facts),
+                None => (self.project, &base_facts),
+            };
             let previous = journal.steps[index].state;
             if previous == StepState::Skipped && journal.steps[index].finished_at.is_none() {
                 // Skipped when planned (`if` false): shown in its place in the live view, once.
@@ -427,15 +475,13 @@ impl Runner<'_> {
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
                 let variables = self
-                    .cx(&facts, journal, state, index, &redactor, false, None)
+                    .cx(
+                        project, facts, journal, state, index, &redactor, false, None,
+                    )
                     .variables();
-                let version = self.project.scheme.parse(&plan.version).ok();
-                let context = crate::plan::variables_context(
-                    self.project,
-                    self.env,
-                    &variables,
-                    version.as_ref(),
-                );
+                let version = project.scheme.parse(&facts.version).ok();
+                let context =
+                    crate::plan::variables_context(project, self.env, &variables, version.as_ref());
                 let holds = crate::plan::evaluate_now(source, &context);
                 journal.steps[index].title = redactor.redact(&step_title(step, &variables));
                 match holds {
@@ -455,12 +501,11 @@ impl Runner<'_> {
                 }
             }
             // A step with `dir` acts in another checkout, cloned first when it is missing.
-            let checkout = match self
-                .prepare_checkout(&plan, &facts, journal, state, index, &redactor, true)
-            {
-                Ok(checkout) => checkout,
-                Err(error) => return self.fail(state, journal, index, &title, error, started),
-            };
+            let checkout =
+                match self.prepare_checkout(&plan, facts, journal, state, index, &redactor, true) {
+                    Ok(checkout) => checkout,
+                    Err(error) => return self.fail(state, journal, index, &title, error, started),
+                };
             // The command a killed relman started may outlive it: never run a second one beside it.
             if let Some(identity) = journal.steps[index].context.get(crate::core::CHILD_PROCESS)
                 && previous != StepState::Pending
@@ -479,7 +524,8 @@ impl Runner<'_> {
                     |checkout| checkout.root.clone(),
                 );
                 let cx = self.cx(
-                    &facts,
+                    project,
+                    facts,
                     journal,
                     state,
                     index,
@@ -497,13 +543,14 @@ impl Runner<'_> {
                 return self.fail(state, journal, index, &title, error, started);
             }
             // `{changelog}` is what the file holds now (a person or a `run` step may have edited
-            // it since the plan), read once: a resumed step sends what it sent before.
+            // it since the plan), read once: a resumed step sends what it sent before. A step of
+            // one package of several reads that package's changelog.
             if crate::plan::reads_changelog(&step.kind)
                 && !journal.steps[index]
                     .context
                     .contains_key(crate::core::CHANGELOG_READ)
-                && !plan.version.is_empty()
-                && let Ok(section) = self.project.changelog_section_whole(&plan.version)
+                && !facts.version.is_empty()
+                && let Ok(section) = project.changelog_section_whole(&facts.version)
             {
                 journal.steps[index]
                     .context
@@ -517,7 +564,8 @@ impl Runner<'_> {
             ) {
                 let probed = {
                     let mut cx = self.cx(
-                        &facts,
+                        project,
+                        facts,
                         journal,
                         state,
                         index,
@@ -585,7 +633,8 @@ impl Runner<'_> {
             let mut attempts_left = step.retries;
             let outcome = loop {
                 let mut cx = self.cx(
-                    &facts,
+                    project,
+                    facts,
                     journal,
                     state,
                     index,
@@ -629,6 +678,16 @@ impl Runner<'_> {
         Ok(Finish::Done {
             version: journal.plan.version.clone(),
             tag: journal.plan.tag.clone(),
+            packages: journal
+                .plan
+                .packages
+                .iter()
+                .map(|package| ReleasedPackage {
+                    name: package.name.clone(),
+                    version: package.version.clone(),
+                    tag: package.tag.clone(),
+                })
+                .collect(),
         })
     }
 
@@ -637,6 +696,7 @@ impl Runner<'_> {
     #[allow(clippy::too_many_arguments)]
     fn cx<'c>(
         &'c mut self,
+        project: &'c Project,
         plan: &'c PlanFacts,
         journal: &'c mut Journal,
         state: &'c StateDir,
@@ -646,7 +706,7 @@ impl Runner<'_> {
         checkout: Option<&'c Checkout>,
     ) -> RunCx<'c> {
         RunCx {
-            project: self.project,
+            project,
             env: self.env,
             plan,
             journal: Box::new(JournalFile {
@@ -732,6 +792,23 @@ impl Runner<'_> {
 
     /// The checkout named by the `dir` of the step at `index`, relative to the project's work
     /// tree; cloned from its `clone` URL when it is missing and `clone_missing` is set.
+    /// The package a step of `plan` acts for, as a project of its own, and the facts it sees:
+    /// that package's in a run of several (`None` and the plan's facts for a step that runs
+    /// once, or a package the repository no longer has).
+    fn step_scope(&self, plan: &FrozenPlan, number: usize) -> (Option<Project>, PlanFacts) {
+        let package = plan
+            .package_steps
+            .get(&number)
+            .and_then(|name| plan.packages.iter().find(|package| &package.name == name));
+        match package {
+            Some(package) => (
+                self.project.package(&package.name).ok(),
+                plan.facts_for(package),
+            ),
+            None => (None, plan.facts()),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn prepare_checkout(
         &mut self,
@@ -748,7 +825,8 @@ impl Runner<'_> {
             return Ok(None);
         };
         let (relative, url) = {
-            let cx = self.cx(facts, journal, state, index, redactor, false, None);
+            let project = self.project;
+            let cx = self.cx(project, facts, journal, state, index, redactor, false, None);
             let relative = cx.render(dir)?;
             let url = step
                 .clone

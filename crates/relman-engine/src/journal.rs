@@ -88,9 +88,53 @@ pub struct FrozenPlan {
     pub bumps: BTreeMap<usize, String>,
     /// Steps whose `if` was false at plan time, with the reason.
     pub skipped: BTreeMap<usize, String>,
+    /// The packages a run of a repository of several releases, in the order their steps run
+    /// (empty for a single-package project).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packages: Vec<PackageRelease>,
+    /// The package each step that runs once per package acts for, by step number.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub package_steps: BTreeMap<usize, String>,
+}
+
+/// One package a run releases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageRelease {
+    pub name: String,
+    pub version: String,
+    pub tag: String,
+    /// The variables its steps see over the plan's (`{package}`, `{version}`, `{tag}`,
+    /// `{previous_version}`, `{changelog}` …).
+    pub variables: Variables,
+    /// Requirements on packages of the repository its bump rewrites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
+    /// What its changelog step writes and removes when changesets release it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changeset: Option<crate::project::packages::changesets::ChangesetUse>,
 }
 
 impl FrozenPlan {
+    /// The package step `number` acts for, when it runs once per package.
+    pub fn package_of(&self, number: usize) -> Option<&PackageRelease> {
+        let name = self.package_steps.get(&number)?;
+        self.packages.iter().find(|package| package.name == *name)
+    }
+
+    /// What a step acting for `package` reads of the plan: the package's version, tag and
+    /// variables over the plan's.
+    pub fn facts_for(&self, package: &PackageRelease) -> PlanFacts {
+        let mut facts = self.facts();
+        facts.version = package.version.clone();
+        facts.tag = package.tag.clone();
+        facts.requirements = package.requirements.clone();
+        facts.changeset = package.changeset.clone();
+        for (name, value) in package.variables.iter() {
+            facts.variables.set(name.to_owned(), value.to_owned());
+        }
+        facts
+    }
+
     /// What a running step may read of it.
     pub fn facts(&self) -> PlanFacts {
         PlanFacts {
@@ -98,6 +142,13 @@ impl FrozenPlan {
             tag: self.tag.clone(),
             variables: self.variables.clone(),
             bumps: self.bumps.clone(),
+            tags: self
+                .packages
+                .iter()
+                .map(|package| package.tag.clone())
+                .collect(),
+            requirements: Vec::new(),
+            changeset: None,
             steps: self
                 .steps
                 .iter()

@@ -33,6 +33,9 @@ pub const VARIABLES: &[&str] = &[
     "dev_version",
     "project",
     "repo",
+    "package",
+    "packages",
+    "released",
 ];
 
 /// A parsed template. Serialises as its source text.

@@ -6,6 +6,7 @@
 
 mod command;
 mod error;
+mod families;
 mod index;
 mod locks;
 mod log;
@@ -21,6 +22,7 @@ mod sync;
 mod write;
 
 pub use error::GitError;
+pub use families::{FamilySet, FamilyWalk, KeptCommit};
 pub use index::IndexEntry;
 pub use log::{Commit, CommitRef, LOG_FORMAT, LogOptions, Revisions, log_arguments};
 pub use merge::{MergeOutcome, PickOutcome};

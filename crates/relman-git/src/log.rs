@@ -1,6 +1,12 @@
 //! Streaming history: one `git log -z` process whose NUL-separated fields are parsed positionally
 //! from a buffered reader, each commit handed to a callback as a [`CommitRef`] borrowed from one
 //! reused buffer. The callback's `ControlFlow::Break` ends the walk and the git process with it.
+//!
+//! With [`LogOptions::changed_paths`] git also lists the files each commit changed
+//! (`--name-only --no-renames`, so a move names both sides). With `-z` those names follow the
+//! record as NUL-terminated strings (the first after a newline) with nothing after the last one,
+//! so each record then starts with an empty field: a name is never empty, so an empty field after
+//! a name can only be the start of the next commit.
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -62,7 +68,13 @@ pub(crate) fn log_arguments_with(
         Decorate::Nothing => LOG_FORMAT_UNDECORATED,
         _ => LOG_FORMAT,
     };
-    args.push(format!("--format={format}"));
+    if options.changed_paths {
+        args.push(format!("--format=%x00{format}"));
+        args.push("--name-only".to_owned());
+        args.push("--no-renames".to_owned());
+    } else {
+        args.push(format!("--format={format}"));
+    }
     if options.first_parent {
         args.push("--first-parent".to_owned());
     }
@@ -114,6 +126,8 @@ pub struct LogOptions {
     pub max_count: Option<u64>,
     /// Only commits touching these paths (relative to the top of the work tree).
     pub paths: Vec<PathBuf>,
+    /// Also read the files each commit changed ([`CommitRef::changed_paths`]); merges list none.
+    pub changed_paths: bool,
 }
 
 /// One commit of a walk, borrowed from the walk's buffer: valid only inside the callback.
@@ -122,6 +136,8 @@ pub struct CommitRef<'a> {
     record: &'a [u8],
     /// End offset (exclusive, at the NUL) of each field in `record`.
     ends: [usize; FIELDS],
+    /// The changed files, each followed by a NUL (empty unless the walk asked for them).
+    paths: &'a [u8],
 }
 
 impl<'a> CommitRef<'a> {
@@ -205,11 +221,20 @@ impl<'a> CommitRef<'a> {
         String::from_utf8_lossy(&bytes[..end])
     }
 
+    /// The files this commit changed (relative to the top of the work tree, as git wrote them),
+    /// when the walk asked for them with [`LogOptions::changed_paths`]; merges list none.
+    pub fn changed_paths(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        self.paths
+            .split(|byte| *byte == 0)
+            .filter(|path| !path.is_empty())
+    }
+
     /// An owned copy, for commits a caller keeps beyond the callback.
     pub fn to_commit(&self) -> Commit {
         Commit {
             record: self.record.to_vec(),
             ends: self.ends,
+            paths: self.paths.to_vec(),
         }
     }
 }
@@ -229,6 +254,7 @@ impl std::fmt::Debug for CommitRef<'_> {
 pub struct Commit {
     record: Vec<u8>,
     ends: [usize; FIELDS],
+    paths: Vec<u8>,
 }
 
 impl Commit {
@@ -236,6 +262,7 @@ impl Commit {
         CommitRef {
             record: &self.record,
             ends: self.ends,
+            paths: &self.paths,
         }
     }
 }
@@ -250,6 +277,9 @@ impl std::fmt::Debug for Commit {
 pub(crate) struct RecordReader {
     buffer: Vec<u8>,
     ends: [usize; FIELDS],
+    /// Records carry their changed files (see the module documentation).
+    with_paths: bool,
+    paths: Vec<u8>,
 }
 
 impl RecordReader {
@@ -257,6 +287,16 @@ impl RecordReader {
         RecordReader {
             buffer: Vec::with_capacity(4096),
             ends: [0; FIELDS],
+            with_paths: false,
+            paths: Vec::new(),
+        }
+    }
+
+    /// A reader of records written with [`LogOptions::changed_paths`].
+    pub fn with_paths() -> Self {
+        RecordReader {
+            with_paths: true,
+            ..RecordReader::new()
         }
     }
 
@@ -266,6 +306,20 @@ impl RecordReader {
         input: &mut impl BufRead,
     ) -> Result<Option<CommitRef<'r>>, RecordError> {
         self.buffer.clear();
+        self.paths.clear();
+        if self.with_paths {
+            // The empty field that starts every record.
+            let read = input
+                .read_until(0, &mut self.buffer)
+                .map_err(RecordError::Io)?;
+            if read == 0 {
+                return Ok(None);
+            }
+            if self.buffer != [0] {
+                return Err(RecordError::Truncated);
+            }
+            self.buffer.clear();
+        }
         for index in 0..FIELDS {
             let read = input
                 .read_until(0, &mut self.buffer)
@@ -278,9 +332,13 @@ impl RecordReader {
             }
             self.ends[index] = self.buffer.len() - 1;
         }
+        if self.with_paths {
+            self.read_paths(input)?;
+        }
         let commit = CommitRef {
             record: &self.buffer,
             ends: self.ends,
+            paths: &self.paths,
         };
         for index in [0, 1, 4] {
             if !commit.field(index).is_ascii() {
@@ -291,6 +349,31 @@ impl RecordReader {
             return Err(RecordError::Truncated);
         }
         Ok(Some(commit))
+    }
+}
+
+impl RecordReader {
+    /// The changed files after a record: nothing (the next record's empty field, or the end), or
+    /// a newline and NUL-terminated names up to the next empty field.
+    fn read_paths(&mut self, input: &mut impl BufRead) -> Result<(), RecordError> {
+        let next = input.fill_buf().map_err(RecordError::Io)?;
+        if next.first() != Some(&b'\n') {
+            return Ok(());
+        }
+        input.consume(1);
+        loop {
+            let start = self.paths.len();
+            let read = input
+                .read_until(0, &mut self.paths)
+                .map_err(RecordError::Io)?;
+            if read == 0 || self.paths.last() != Some(&0) || self.paths.len() - start == 1 {
+                return Err(RecordError::Truncated);
+            }
+            match input.fill_buf().map_err(RecordError::Io)?.first() {
+                None | Some(0) => return Ok(()),
+                Some(_) => {}
+            }
+        }
     }
 }
 
@@ -349,7 +432,11 @@ impl Repository {
         let mut stream = self
             .git(log_arguments_with(&revisions, options, decorate))
             .stream()?;
-        let mut reader = RecordReader::new();
+        let mut reader = if options.changed_paths {
+            RecordReader::with_paths()
+        } else {
+            RecordReader::new()
+        };
         loop {
             match reader.read(&mut stream.stdout) {
                 Ok(Some(commit)) => {
@@ -442,6 +529,45 @@ mod tests {
     }
 
     #[test]
+    fn changed_paths_follow_their_record() {
+        let mut input = vec![0];
+        input.extend(record([
+            SHA.as_bytes(),
+            PARENT.as_bytes(),
+            b"Ana",
+            b"a@example.com",
+            b"2024-05-01T12:00:00+02:00",
+            b"",
+            b"feat: x\n",
+        ]));
+        // A name that looks like a commit id is still a name: only an empty field starts a record.
+        input.extend(b"\ncrates/a/x\0c6f958eecdfcbf09d5031fbfaa2cc2043a7caa66\0");
+        input.push(0);
+        input.extend(record([
+            PARENT.as_bytes(),
+            b"",
+            b"B",
+            b"b@example.com",
+            b"2024-04-30T09:00:00Z",
+            b"",
+            b"merge\n",
+        ]));
+        let mut cursor = std::io::Cursor::new(input);
+        let mut reader = RecordReader::with_paths();
+        let first = reader.read(&mut cursor).ok().flatten().unwrap().to_commit();
+        let first = first.as_commit_ref();
+        assert_eq!(first.sha(), SHA);
+        assert_eq!(
+            first.changed_paths().collect::<Vec<_>>(),
+            [b"crates/a/x".as_slice(), SHA.as_bytes()]
+        );
+        let second = reader.read(&mut cursor).ok().flatten().unwrap();
+        assert_eq!(second.sha(), PARENT);
+        assert_eq!(second.changed_paths().count(), 0);
+        assert!(reader.read(&mut cursor).ok().unwrap().is_none());
+    }
+
+    #[test]
     fn truncated_record_is_an_error() {
         let mut input = std::io::Cursor::new(format!("{SHA}\0\0a\0b\0").into_bytes());
         let mut reader = RecordReader::new();
@@ -457,6 +583,7 @@ mod tests {
             first_parent: true,
             max_count: None,
             paths: vec![PathBuf::from("crates/a")],
+            changed_paths: false,
         };
         let args = log_arguments(
             &Revisions::Range {

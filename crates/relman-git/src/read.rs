@@ -167,6 +167,48 @@ impl Repository {
         }
     }
 
+    /// The commit that added each file under `dir` (relative to the top of the work tree) in the
+    /// history of HEAD, as `git log --diff-filter=A` tells: the newest addition of each path,
+    /// renames read as an addition (so a file moved keeps where it was first added apart).
+    /// One git process for every file.
+    pub fn files_added(&self, dir: &str) -> Result<Vec<(String, String)>, GitError> {
+        if self.head_sha().is_err() {
+            return Ok(Vec::new());
+        }
+        let output = self
+            .git([
+                "log",
+                "-z",
+                "--diff-filter=A",
+                "--no-renames",
+                "--name-only",
+                "--format=%x00%H",
+                "HEAD",
+                "--",
+                dir,
+            ])
+            .run()?;
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut commit = String::new();
+        let mut fields = output.split(|byte| *byte == 0).peekable();
+        while let Some(field) = fields.next() {
+            if field.is_empty() {
+                // An empty field starts a record: the commit id follows.
+                if let Some(sha) = fields.next() {
+                    commit = String::from_utf8_lossy(sha).trim().to_owned();
+                }
+                continue;
+            }
+            let path = String::from_utf8_lossy(field)
+                .trim_start_matches('\n')
+                .to_owned();
+            if !commit.is_empty() && !found.iter().any(|(known, _)| *known == path) {
+                found.push((path, commit.clone()));
+            }
+        }
+        Ok(found)
+    }
+
     /// The content of `path` (relative to the top of the work tree) at `rev`, `None` when the file
     /// does not exist there.
     pub fn show_file(&self, rev: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {

@@ -57,7 +57,7 @@ pub struct Release<V> {
 }
 
 /// Above this many tags to check, one `refs/tags/` pattern is cheaper than naming each tag.
-const MAX_NAMED_PATTERNS: usize = 200;
+pub(crate) const MAX_NAMED_PATTERNS: usize = 200;
 
 /// Up to this many higher tags are checked one `merge-base --is-ancestor` each.
 const MAX_ANCESTRY_CHECKS: usize = 32;
@@ -66,17 +66,17 @@ const MAX_ANCESTRY_CHECKS: usize = 32;
 const MAX_KEPT: usize = 50_000;
 
 /// A release tag as classified: its version and whether it is a pre-release.
-struct Classified<V> {
-    version: V,
-    pre: bool,
+pub(crate) struct Classified<V> {
+    pub version: V,
+    pub pre: bool,
 }
 
 /// A release tag that may be the last release, with its commit.
-struct Candidate<'a, V> {
-    name: &'a str,
-    version: &'a V,
-    pre: bool,
-    commit: String,
+pub(crate) struct Candidate<'a, V> {
+    pub name: &'a str,
+    pub version: &'a V,
+    pub pre: bool,
+    pub commit: String,
 }
 
 impl Repository {
@@ -243,7 +243,7 @@ impl Repository {
     /// The last release among `first` (the release tag the walk met first) and the `higher`
     /// release tags `from` reaches: the highest, except a pre-release that a lower final release
     /// descends from (the project went on with the older line and left that pre-release behind).
-    fn last_release<'a, V: Ord>(
+    pub(crate) fn last_release<'a, V: Ord>(
         &self,
         from: &str,
         first: Candidate<'a, V>,

@@ -6,6 +6,7 @@
 
 pub mod bump;
 pub mod changelog;
+pub mod changesets;
 pub mod conventional;
 pub mod date;
 pub mod files;
@@ -13,3 +14,4 @@ pub mod scheme;
 pub mod tag_format;
 pub mod version;
 pub mod words;
+pub mod workspace;

@@ -188,6 +188,26 @@ impl TagFormat {
         scheme: &Scheme,
         name: Option<&str>,
     ) -> Option<TagFormat> {
+        Self::guess_with(tags, scheme, name, false)
+    }
+
+    /// Like [`guess`](Self::guess), but only the project's own prefixes count: in a repository
+    /// of several packages, a tag named after something else (`tracing-opentelemetry-0.18.0`)
+    /// is another package's, never the root package's.
+    pub fn guess_own<'a>(
+        tags: impl IntoIterator<Item = &'a str>,
+        scheme: &Scheme,
+        name: Option<&str>,
+    ) -> Option<TagFormat> {
+        Self::guess_with(tags, scheme, name, true)
+    }
+
+    fn guess_with<'a>(
+        tags: impl IntoIterator<Item = &'a str>,
+        scheme: &Scheme,
+        name: Option<&str>,
+        own_only: bool,
+    ) -> Option<TagFormat> {
         let mut prefixes: HashMap<&'a str, (usize, Version)> = HashMap::new();
         for tag in tags {
             let Some((prefix, version)) = split_tag(tag, scheme) else {
@@ -218,6 +238,9 @@ impl TagFormat {
                     },
                 )
                 .map(|(prefix, _)| TagFormat::with_prefix(prefix));
+        }
+        if own_only {
+            return None;
         }
         prefixes
             .into_iter()

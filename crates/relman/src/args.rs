@@ -73,6 +73,8 @@ pub enum Command {
     Abort,
     /// Print the current version, or the next one.
     Version(VersionArgs),
+    /// List the packages of a repository that holds several (versions, last releases, what is next).
+    Packages,
     /// Print (or write) changelog sections.
     Changelog(ChangelogArgs),
     /// Manage news fragments.
@@ -97,6 +99,7 @@ pub const COMMANDS: &[&str] = &[
     "status",
     "abort",
     "version",
+    "packages",
     "changelog",
     "fragment",
     "check",
@@ -155,6 +158,8 @@ pub struct WorkflowArgs {
     /// The pre-release label for pre-release bump levels.
     #[arg(long, value_name = "LABEL")]
     pub pre: Option<String>,
+    #[command(flatten)]
+    pub package: PackageArgs,
 }
 
 #[derive(Debug, Args)]
@@ -164,8 +169,18 @@ pub struct ResumeArgs {
     pub confirm: bool,
 }
 
+/// `-p/--package NAME`, repeatable: the packages a command acts on.
+#[derive(Debug, Args, Default)]
+pub struct PackageArgs {
+    /// Act on this package of the repository (repeatable); `relman packages` lists them.
+    #[arg(short = 'p', long = "package", value_name = "NAME")]
+    pub packages: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct VersionArgs {
+    #[command(flatten)]
+    pub package: PackageArgs,
     /// Print the version that LEVEL would give (major, minor, patch, auto, rc, a version …).
     #[arg(long, value_name = "LEVEL")]
     pub next: Option<String>,
@@ -192,6 +207,8 @@ pub struct ChangelogSelection {
 pub struct ChangelogArgs {
     #[command(flatten)]
     pub selection: ChangelogSelection,
+    #[command(flatten)]
+    pub package: PackageArgs,
     /// Insert the section into the changelog file instead of printing it.
     #[arg(long)]
     pub write: bool,
@@ -227,10 +244,13 @@ pub struct DocsArgs {
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
-    #[arg(required_unless_present = "workflows")]
+    #[arg(required_unless_present_any = ["workflows", "packages"])]
     pub shell: Option<clap_complete::Shell>,
     /// The workflow names and their help, one `NAME<TAB>HELP` line each (the scripts call this
     /// when completing, so workflows added to relman.toml complete without new scripts).
     #[arg(long, hide = true)]
     pub workflows: bool,
+    /// The package names and their folders, one `NAME<TAB>PATH` line each (for `-p` completion).
+    #[arg(long, hide = true, conflicts_with = "workflows")]
+    pub packages: bool,
 }

@@ -20,6 +20,7 @@ use crate::project::{Project, ProjectError};
 pub mod builtin;
 mod error;
 mod limits;
+mod packages;
 pub mod raw;
 mod schema;
 mod secrets;
@@ -27,10 +28,12 @@ pub mod step_raw;
 mod steps;
 mod validate;
 
+pub use crate::project::packages::settings::PackageOptions;
 pub use crate::project::settings::{
     ChangelogOptions, ChangelogSource, ForgeOptions, ProjectOptions, VersionFileOption,
 };
 pub use error::{ConfigError, ConfigErrors, LineIndex, Location};
+pub(crate) use packages::package_tag;
 pub use schema::json_schema;
 
 /// The file name relman looks for at the root of the repository.
@@ -74,6 +77,9 @@ pub struct Config {
     pub project: ProjectOptions,
     pub changelog: ChangelogOptions,
     pub forge: Option<ForgeOptions>,
+    /// `[package.NAME]` tables, in file order.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub packages: IndexMap<String, PackageOptions>,
     pub workflows: IndexMap<String, Workflow>,
 }
 
@@ -102,6 +108,11 @@ impl Project {
             &config.project,
             &config.changelog,
             config.forge.as_ref(),
+        )?;
+        project.settle_packages(
+            &config.packages,
+            config.project.tag.is_none(),
+            config.project.name.is_some(),
         )?;
         // Variables the config names as credentials are masked whatever their names.
         for name in secrets::names(config) {
@@ -153,6 +164,7 @@ impl Config {
             project: ProjectOptions::default(),
             changelog: ChangelogOptions::default(),
             forge: None,
+            packages: IndexMap::new(),
             workflows: IndexMap::new(),
         }
     }

@@ -23,6 +23,36 @@ pub struct ConfigFile {
     /// Named workflows: `relman run NAME` or `relman NAME`.
     #[serde(default)]
     pub workflow: IndexMap<String, WorkflowConfig>,
+    /// The packages of a repository that holds several, one table each (`[package.globset]`);
+    /// detected when absent.
+    #[serde(default)]
+    pub package: IndexMap<String, PackageConfig>,
+}
+
+/// One package of a repository that holds several.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PackageConfig {
+    /// The package's folder: commits touching it belong to the package. Default: the folder of
+    /// the manifest that names the package.
+    #[schemars(with = "Option<String>")]
+    pub path: Option<Spanned<String>>,
+    /// Files that hold the package's version; default: its manifest.
+    #[schemars(with = "Option<Vec<VersionFileConfig>>")]
+    pub version_files: Option<Vec<Spanned<VersionFileConfig>>>,
+    /// Tag format with `{version}` once (`{package}` is the name): default from existing tags,
+    /// else by ecosystem (`{package}-v{version}`, npm `{package}@{version}`, Go `PATH/v{version}`).
+    #[schemars(with = "Option<String>")]
+    pub tag: Option<Spanned<String>>,
+    /// The package's changelog; default `PATH/CHANGELOG.md`.
+    #[schemars(with = "Option<String>")]
+    pub changelog: Option<Spanned<String>>,
+    /// `semver`, `pep440` or `calver:FORMAT`; default by ecosystem.
+    #[schemars(with = "Option<String>")]
+    pub scheme: Option<Spanned<String>>,
+    /// Default pre-release label for this package.
+    #[schemars(with = "Option<String>")]
+    pub pre_label: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

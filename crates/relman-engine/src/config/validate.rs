@@ -20,7 +20,7 @@ use crate::template::{Placeholder, Suggestion, Template};
 /// The most problems shown with their place in the file; past it they are only counted.
 const MAX_SHOWN_ERRORS: usize = 50;
 /// Shared state of one validation: where messages point, and what went wrong so far.
-pub(super) struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     pub path: &'a Path,
     pub source: &'a str,
     pub lines: super::LineIndex,
@@ -229,11 +229,19 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
         changelog,
         forge,
         workflow,
+        package,
     } = file;
     let project = validate_project(&mut cx, project.unwrap_or_default());
     let changelog = validate_changelog(&mut cx, changelog.unwrap_or_default());
     let forge = forge.map(|forge| validate_forge(&mut cx, forge));
     super::limits::check_sizes(&mut cx, &workflow)?;
+    let packages = package
+        .into_iter()
+        .map(|(name, raw)| {
+            let options = super::packages::validate_package(&mut cx, &name, raw);
+            (name, options)
+        })
+        .collect();
     let mut workflows = IndexMap::new();
     for (name, raw) in workflow {
         if !super::limits::check_workflow_name(&mut cx, &name) {
@@ -248,6 +256,7 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
             project,
             changelog,
             forge,
+            packages,
             workflows,
         })
     } else {
@@ -355,40 +364,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
             );
         }
     }
-    let version_files = version_files.map(|files| {
-        files
-            .into_iter()
-            .filter_map(|entry| {
-                let span = entry.span();
-                match entry.into_inner() {
-                    VersionFileConfig::Path(path) => Some(VersionFileOption::Known { path }),
-                    VersionFileConfig::Table(raw::VersionFileTable { path, pattern, key }) => {
-                        match (pattern, key) {
-                            (Some(pattern), None) => {
-                                if pattern.matches("{version}").count() != 1 {
-                                    cx.error(span, format!("pattern `{pattern}` must contain `{{version}}` exactly once"));
-                                    return None;
-                                }
-                                Some(VersionFileOption::Pattern { path, pattern })
-                            }
-                            (None, Some(key)) => Some(VersionFileOption::Key { path, key }),
-                            (None, None) => {
-                                if relman_version::files::KnownFormat::from_path(Path::new(&path)).is_none() {
-                                    cx.error_hint(span, format!("relman does not know the format of `{path}`"), "add `pattern = '…{version}…'` or `key = \"dotted.key\"`");
-                                    return None;
-                                }
-                                Some(VersionFileOption::Known { path })
-                            }
-                            (Some(_), Some(_)) => {
-                                cx.error(span, format!("version file `{path}` has both `pattern` and `key`; keep one"));
-                                None
-                            }
-                        }
-                    }
-                }
-            })
-            .collect()
-    });
+    let version_files = version_files.map(|files| version_file_options(cx, files));
     ProjectOptions {
         name: name.map(Spanned::into_inner),
         branch: branch.map(Spanned::into_inner),
@@ -401,6 +377,45 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         ignore_tags: ignore_tags.into_iter().map(Spanned::into_inner).collect(),
         initial_version: initial_version.map(Spanned::into_inner),
     }
+}
+
+/// The entries of a `version-files` list, each checked; bad ones are reported and left out.
+pub(super) fn version_file_options(
+    cx: &mut Cx<'_>,
+    files: Vec<Spanned<VersionFileConfig>>,
+) -> Vec<VersionFileOption> {
+    files
+        .into_iter()
+        .filter_map(|entry| {
+            let span = entry.span();
+            match entry.into_inner() {
+                VersionFileConfig::Path(path) => Some(VersionFileOption::Known { path }),
+                VersionFileConfig::Table(raw::VersionFileTable { path, pattern, key }) => {
+                    match (pattern, key) {
+                        (Some(pattern), None) => {
+                            if pattern.matches("{version}").count() != 1 {
+                                cx.error(span, format!("pattern `{pattern}` must contain `{{version}}` exactly once"));
+                                return None;
+                            }
+                            Some(VersionFileOption::Pattern { path, pattern })
+                        }
+                        (None, Some(key)) => Some(VersionFileOption::Key { path, key }),
+                        (None, None) => {
+                            if relman_version::files::KnownFormat::from_path(Path::new(&path)).is_none() {
+                                cx.error_hint(span, format!("relman does not know the format of `{path}`"), "add `pattern = '…{version}…'` or `key = \"dotted.key\"`");
+                                return None;
+                            }
+                            Some(VersionFileOption::Known { path })
+                        }
+                        (Some(_), Some(_)) => {
+                            cx.error(span, format!("version file `{path}` has both `pattern` and `key`; keep one"));
+                            None
+                        }
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 fn validate_changelog(cx: &mut Cx<'_>, raw: raw::ChangelogConfig) -> ChangelogOptions {

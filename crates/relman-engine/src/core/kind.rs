@@ -46,6 +46,9 @@ pub struct KindSpec {
     pub plans_its_files: bool,
     /// The outputs it exposes as `{steps.ID.NAME}` (besides any its options name).
     pub outputs: &'static [&'static str],
+    /// Whether, when a run releases several packages, it runs once for each of them (a bump, a
+    /// tag, a forge release), with that package's `{version}`, `{tag}` and `{changelog}`.
+    pub per_package: bool,
     /// The options (as `templates()` names them; the kind key for its own value) that name
     /// files or folders: `check`, `plan` and the run keep them inside the work tree it acts in.
     pub paths: &'static [&'static str],
@@ -69,6 +72,7 @@ impl KindSpec {
             writes_changelog: false,
             plans_its_files: false,
             outputs: &[],
+            per_package: false,
             paths: &[],
         }
     }
@@ -115,6 +119,12 @@ pub trait Kind: Sized {
 
     /// Every template among its options, with the option's name.
     fn templates(&self) -> Vec<(&'static str, &Template)>;
+
+    /// Whether it runs once per package when a run releases several ([`KindSpec::per_package`],
+    /// unless its options say otherwise).
+    fn per_package(&self) -> bool {
+        Self::SPEC.per_package
+    }
 
     /// What it needs from the machine it runs on (a token, a signing key), proven by `plan`
     /// before any effect. The `{env.NAME}` among its templates are needs without saying so.

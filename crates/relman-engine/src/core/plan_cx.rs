@@ -91,6 +91,10 @@ pub struct PlanInputs {
     /// This release's changelog section, when the workflow needs it.
     pub changelog: Option<RenderedSection>,
     pub warnings: Vec<String>,
+    /// Every tag a run of several packages creates (empty for a single-package project).
+    pub tags: Vec<String>,
+    /// Requirements on packages of the repository this package's bump rewrites.
+    pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
 }
 
 /// What the plan has simulated so far: the steps before this one, as if they had run.
@@ -111,15 +115,50 @@ pub struct Simulation {
     /// Copies of the version files as earlier steps leave them, so a later `bump` shows a diff
     /// against what will really be there. Outside the repository: planning writes nothing in it.
     overlay: Option<tempfile::TempDir>,
+    /// The files copied into the overlay (each package of a run brings its own).
+    copied: Vec<PathBuf>,
 }
 
 impl Simulation {
-    /// Where the version files are read from at this point of the plan.
-    pub fn overlay_root(&self, project: &Project) -> Result<PathBuf, StepError> {
+    /// Where the version files are read from at this point of the plan (with `project`'s
+    /// files copied there when an earlier step of another package made the overlay).
+    pub fn overlay_root(&mut self, project: &Project) -> Result<PathBuf, StepError> {
+        if self.overlay.is_some() {
+            self.copy_involved(project)?;
+        }
         Ok(self
             .overlay
             .as_ref()
             .map_or_else(|| project.root.clone(), |dir| dir.path().to_owned()))
+    }
+
+    /// Copies every file a bump of `project` reads (the version files and those that follow
+    /// them: lock files, a workspace's manifests) that is not in the overlay yet.
+    fn copy_involved(&mut self, project: &Project) -> Result<(), StepError> {
+        let io = |error: std::io::Error| {
+            StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
+        };
+        let dir = self
+            .overlay
+            .as_ref()
+            .expect("the overlay exists")
+            .path()
+            .to_owned();
+        for copy in relman_version::files::involved_files(&project.root, &project.version_files) {
+            if self.copied.contains(&copy) {
+                continue;
+            }
+            let source = project.root.join(&copy);
+            if source.is_file() {
+                let target = dir.join(&copy);
+                if let Some(parent) = target.parent() {
+                    fs_err::create_dir_all(parent).map_err(io)?;
+                }
+                fs_err::copy(&source, &target).map_err(io)?;
+            }
+            self.copied.push(copy);
+        }
+        Ok(())
     }
 
     /// Records a version file's content after an earlier step, in the overlay.
@@ -133,24 +172,49 @@ impl Simulation {
             StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
         };
         if self.overlay.is_none() {
-            let dir = tempfile::tempdir().map_err(io)?;
-            // Every file a bump reads: the version files and those that follow them (lock
-            // files, a Cargo workspace's manifests).
-            for copy in relman_version::files::involved_files(&project.root, &project.version_files)
-            {
-                let source = project.root.join(&copy);
+            self.overlay = Some(tempfile::tempdir().map_err(io)?);
+        }
+        self.copy_involved(project)?;
+        let dir = self.overlay.as_ref().expect("the overlay was just created");
+        let target = dir.path().join(path);
+        if let Some(parent) = target.parent() {
+            fs_err::create_dir_all(parent).map_err(io)?;
+        }
+        if !self.copied.iter().any(|copied| copied == path) {
+            self.copied.push(path.to_owned());
+        }
+        fs_err::write(target, bytes).map_err(io)
+    }
+
+    /// Like [`overlay_root`](Self::overlay_root), with `extra` files (relative to the work tree)
+    /// copied too: the manifests whose requirements a bump rewrites.
+    pub fn overlay_root_with(
+        &mut self,
+        project: &Project,
+        extra: &[PathBuf],
+    ) -> Result<PathBuf, StepError> {
+        let root = self.overlay_root(project)?;
+        if let Some(dir) = &self.overlay {
+            let dir = dir.path().to_owned();
+            for path in extra {
+                if self.copied.contains(path) {
+                    continue;
+                }
+                let source = project.root.join(path);
                 if source.is_file() {
-                    let target = dir.path().join(&copy);
+                    let target = dir.join(path);
+                    let io = |error: std::io::Error| {
+                        StepError::new(format!("cannot prepare the plan's scratch copy: {error}"))
+                    };
                     if let Some(parent) = target.parent() {
                         fs_err::create_dir_all(parent).map_err(io)?;
                     }
                     fs_err::copy(&source, &target).map_err(io)?;
                 }
+                self.copied.push(path.clone());
             }
-            self.overlay = Some(dir);
         }
-        let dir = self.overlay.as_ref().expect("the overlay was just created");
-        fs_err::write(dir.path().join(path), bytes).map_err(io)
+        Ok(root)
     }
 
     pub fn touch(&mut self, path: PathBuf) {

@@ -54,6 +54,12 @@ pub struct PlanFacts {
     pub variables: Variables,
     /// The version each `bump` step writes, by step number.
     pub bumps: BTreeMap<usize, String>,
+    /// Every tag a run of several packages creates (empty for a single-package project).
+    pub tags: Vec<String>,
+    /// Requirements on packages of the repository this package's bump rewrites.
+    pub requirements: Vec<relman_version::workspace::requirements::RequirementChange>,
+    /// What the changelog step writes and removes when changesets release this package.
+    pub changeset: Option<crate::project::packages::changesets::ChangesetUse>,
     /// Every step of the workflow, as far as the others care.
     pub steps: Vec<StepFacts>,
 }

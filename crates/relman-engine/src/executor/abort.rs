@@ -127,13 +127,13 @@ impl Runner<'_> {
             repo: self.project.repo.clone(),
         }];
         let plan = journal.plan.clone();
-        let facts = plan.facts();
         let mut step_place = Vec::with_capacity(plan.steps.len());
         for (index, step) in plan.steps.iter().enumerate() {
             if step.dir.is_none() || !acted(journal.steps[index].state) {
                 step_place.push(Some(0));
                 continue;
             }
+            let (_, facts) = self.step_scope(&plan, step.number);
             let checkout =
                 self.prepare_checkout(&plan, &facts, journal, state, index, redactor, false);
             step_place.push(match checkout {
@@ -257,12 +257,15 @@ impl Runner<'_> {
         redactor: &Redactor,
     ) -> Result<Option<String>, String> {
         let plan = journal.plan.clone();
-        let facts = plan.facts();
+        // A step of one package of several renders its undo with that package's values.
+        let (project, facts) = self.step_scope(&plan, plan.steps[index].number);
+        let project = project.as_ref().unwrap_or(self.project);
         let checkout = self
             .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
             .map_err(|error| redactor.redact(&error.to_string()))?;
         let command = {
             let cx = self.cx(
+                project,
                 &facts,
                 journal,
                 state,

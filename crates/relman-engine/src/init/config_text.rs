@@ -36,6 +36,7 @@ pub fn render(detection: &Detection, draft: Option<&Draft>) -> String {
     project(&mut out, detection, tag_format);
     changelog(&mut out, detection, draft);
     forge(&mut out, detection);
+    packages(&mut out, detection);
     match draft {
         Some(draft) => write_workflows(&mut out, &draft.workflows),
         None => write_workflows(&mut out, &[release_workflow(detection)]),
@@ -44,6 +45,21 @@ pub fn render(detection: &Detection, draft: Option<&Draft>) -> String {
         suggestions(&mut out, detection);
     }
     out.finish()
+}
+
+/// One `[package.NAME]` table per package of a repository that holds several.
+fn packages(out: &mut TomlText, detection: &Detection) {
+    for (index, (name, path, tag)) in detection.packages.iter().enumerate() {
+        out.blank();
+        if index == 0 {
+            out.comment(
+                "The packages of this repository, each released with its own version, tags and                  changelog (found in the workspace manifests and the tags; `relman packages` lists                  them). These tables are the list: add one for a new package. Without any table,                  relman finds them again.",
+            );
+        }
+        out.table(&format!("package.{}", super::toml_text::key(name)));
+        out.string("path", path);
+        out.string("tag", tag);
+    }
 }
 
 fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>) {

@@ -146,6 +146,9 @@ pub struct Detection {
     /// The release branch, and how it was found.
     pub branch: String,
     pub branch_source: &'static str,
+    /// The packages of a repository that holds several (the root package aside): name, folder
+    /// and tag format.
+    pub packages: Vec<(String, String, String)>,
 }
 
 impl Detection {
@@ -200,6 +203,18 @@ impl Detection {
             branch,
             branch_source,
             root,
+            packages: project
+                .packages
+                .iter()
+                .filter(|package| !package.root)
+                .map(|package| {
+                    (
+                        package.name.clone(),
+                        package.path.display().to_string(),
+                        package.settings.tag_format.to_string(),
+                    )
+                })
+                .collect(),
         })
     }
 
@@ -442,7 +457,9 @@ fn changelog(project: &Project) -> ChangelogFound {
             )
         }
         ChangelogSource::File => (ChangelogStyle::File, None),
-        ChangelogSource::Commits | ChangelogSource::Github => (ChangelogStyle::Commits, None),
+        ChangelogSource::Commits | ChangelogSource::Github | ChangelogSource::Changesets => {
+            (ChangelogStyle::Commits, None)
+        }
     };
     let text = relman_version::files::bounded::read_text_bounded(
         &root.join(&file),

@@ -1,7 +1,8 @@
 //! `bump = LEVEL`: write a new version to every version file. The first bump of a workflow
 //! decides `{version}`; a later one (`bump = "dev"`) writes the next development version.
 
-use relman_version::files::{FileEdit, VersionFiles, apply};
+use relman_version::files::{FileEdit, VersionFiles, apply, plan_requirement_edits};
+use relman_version::workspace::requirements::RequirementChange;
 use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
@@ -22,6 +23,7 @@ pub struct BumpStep {
 
 impl Kind for BumpStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         plans_its_files: true,
         writes_version: true,
         options: &[
@@ -89,20 +91,41 @@ impl Kind for BumpStep {
                 text: "no version is written: there is nothing to release".to_owned(),
             }]);
         };
-        if cx.project.version_files.is_empty() {
+        let requirements = &cx.inputs.requirements;
+        if cx.project.version_files.is_empty() && requirements.is_empty() {
             return Ok(vec![Effect::Note {
                 text: format!("{from} → {to}: the version lives in tags only; the tag carries it"),
             }]);
         }
-        let root = cx.sim.overlay_root(cx.project)?;
-        let edits = VersionFiles::read(&root, &cx.project.version_files)?.plan(&to.to_string())?;
+        let root = cx
+            .sim
+            .overlay_root_with(cx.project, &requirement_files(requirements))?;
+        let edits = if cx.project.version_files.is_empty() {
+            Vec::new()
+        } else {
+            VersionFiles::read(&root, &cx.project.version_files)?.plan(&to.to_string())?
+        };
+        let edits = plan_requirement_edits(&root, requirements, &edits)?;
         let mut effects = vec![Effect::Note {
-            text: if from == to {
+            text: if cx.project.version_files.is_empty() {
+                format!("{from} → {to}: the version lives in tags only; the tag carries it")
+            } else if from == to {
                 format!("the version files hold {to} already")
             } else {
                 format!("{from} → {to}")
             },
         }];
+        for change in requirements {
+            effects.push(Effect::Note {
+                text: format!(
+                    "{}: the requirement on `{}` follows, `{}` → `{}`",
+                    change.manifest.display(),
+                    change.dependency,
+                    change.from,
+                    change.to
+                ),
+            });
+        }
         for edit in &edits {
             let path = edit.display_path.clone();
             effects.push(Effect::File {
@@ -126,13 +149,19 @@ impl Kind for BumpStep {
             let previous = previous.to_owned();
             cx.set_output("previous_version", previous);
         }
-        if cx.project.version_files.is_empty() {
+        let requirements = cx.plan.requirements.clone();
+        if cx.project.version_files.is_empty() && requirements.is_empty() {
             return Ok(Outcome::Done);
         }
         // Planned from the files as they are now: after a crash part-way, only the files still
         // holding the old version are edited (planning does not require them to agree).
-        let edits: Vec<FileEdit> =
-            VersionFiles::read(&cx.project.root, &cx.project.version_files)?.plan(&target)?;
+        let edits: Vec<FileEdit> = if cx.project.version_files.is_empty() {
+            Vec::new()
+        } else {
+            VersionFiles::read(&cx.project.root, &cx.project.version_files)?.plan(&target)?
+        };
+        // Requirements on this package follow in the same edits (what `cargo set-version` does).
+        let edits = plan_requirement_edits(&cx.project.root, &requirements, &edits)?;
         for edit in &edits {
             let content = String::from_utf8(edit.before.clone()).ok();
             if let Some(content) = content {
@@ -162,6 +191,10 @@ impl Kind for BumpStep {
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
         let target = Self::target(cx)?;
+        // A requirement still naming the old version: not done.
+        if !plan_requirement_edits(&cx.project.root, &cx.plan.requirements, &[])?.is_empty() {
+            return Ok(Probe::NotDone);
+        }
         if cx.project.version_files.is_empty() {
             return Ok(Probe::Done);
         }
@@ -172,6 +205,22 @@ impl Kind for BumpStep {
             .all(|found| found.value.trim() == target);
         Ok(if done { Probe::Done } else { Probe::NotDone })
     }
+}
+
+/// The files requirement changes may touch: the manifests, and the lock files of an npm
+/// workspace around them (for the plan's scratch copy).
+fn requirement_files(requirements: &[RequirementChange]) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for change in requirements {
+        files.push(change.manifest.clone());
+        let mut dir = change.manifest.parent();
+        while let Some(current) = dir {
+            files.push(current.join("package-lock.json"));
+            files.push(current.join("pnpm-lock.yaml"));
+            dir = current.parent();
+        }
+    }
+    files
 }
 
 impl BumpStep {

@@ -27,6 +27,7 @@ pub struct ChangelogStep {
 
 impl Kind for ChangelogStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         plans_its_files: true,
         values: &["update"],
         // `edit` is also a kind key (`edit = "PATH"`): the key is one, a string or a boolean.
@@ -115,6 +116,9 @@ impl Kind for ChangelogStep {
     }
 
     fn execute(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Outcome, StepError> {
+        if let Some(used) = cx.plan.changeset.clone() {
+            return changesets::write(cx, &used);
+        }
         let version = cx.plan.version.clone();
         let date = cx
             .plan
@@ -215,6 +219,9 @@ impl Kind for ChangelogStep {
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {
+        if let Some(used) = cx.plan.changeset.clone() {
+            return changesets::probe(cx, &used);
+        }
         let version = cx.plan.version.clone();
         if matches!(cx.project.changelog.source, ChangelogSource::File) {
             let path = cx.project.root.join(&cx.project.changelog.file);
@@ -246,5 +253,162 @@ impl Kind for ChangelogStep {
             }
             Err(_) => Ok(Probe::NotDone),
         }
+    }
+}
+
+/// The changelog step of a package that changesets release: the entry `changeset version`
+/// writes, and the changesets it used removed (moved to `.changeset/pre/` in pre mode; leaving
+/// pre mode removes `.changeset/pre.json` too).
+mod changesets {
+    use std::path::{Path, PathBuf};
+
+    use relman_version::changelog::document::Document;
+
+    use crate::core::{Outcome, Probe, RunCx, StepError, Undo};
+    use crate::project::packages::changesets::ChangesetUse;
+
+    /// Where a used changeset goes: `.changeset/pre/NAME.md` in pre mode, nowhere otherwise.
+    fn moved_to(used: &ChangesetUse, file: &Path) -> Option<PathBuf> {
+        let name = file.file_name()?;
+        let in_pre = file.parent().is_some_and(|dir| dir.ends_with("pre"));
+        (used.pre && !in_pre).then(|| Path::new(".changeset/pre").join(name))
+    }
+
+    fn has_entry(cx: &RunCx<'_>, file: &Path) -> bool {
+        let version = &cx.plan.version;
+        relman_version::files::read_text_bounded(
+            file,
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .is_ok_and(|text| {
+            Document::for_path(file, &text)
+                .find_section(version)
+                .is_some()
+        })
+    }
+
+    pub(super) fn write(cx: &mut RunCx<'_>, used: &ChangesetUse) -> Result<Outcome, StepError> {
+        let project = cx.project;
+        // Only changesets are removed (a journal edited by hand could name anything else).
+        for path in &used.files {
+            let inside = path.starts_with(".changeset")
+                && path
+                    .components()
+                    .all(|component| matches!(component, std::path::Component::Normal(_)))
+                && path.extension().is_some_and(|extension| extension == "md");
+            if !inside {
+                return Err(StepError::new(format!(
+                    "`{}` is no changeset: only files of `.changeset/` are removed",
+                    path.display()
+                )));
+            }
+        }
+        let file = project.root.join(&project.changelog.file);
+        let display = project.changelog.file.clone();
+        let before = relman_version::files::read_text_bounded(
+            &file,
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .ok();
+        let already = has_entry(cx, &file);
+        // What relman leaves in each file, so `abort` takes back only its own bytes.
+        let after = (!already).then(|| {
+            relman_version::changesets::entry::insert(before.as_deref(), &used.entry, &project.name)
+        });
+        let written = after.as_deref().or(before.as_deref());
+        cx.push_undo(Undo::restore_file(
+            display.clone(),
+            before.clone(),
+            written.map(str::as_bytes),
+        ));
+        let mut changed = vec![display.clone()];
+        for path in &used.files {
+            let content = relman_version::files::read_text_bounded(
+                &project.root.join(path),
+                relman_version::files::bounded::MAX_FRAGMENT,
+            )
+            .ok();
+            cx.push_undo(Undo::restore_file(path.clone(), content.clone(), None));
+            changed.push(path.clone());
+            if let Some(target) = moved_to(used, path) {
+                cx.push_undo(Undo::restore_file(
+                    target.clone(),
+                    None,
+                    content.as_deref().map(str::as_bytes),
+                ));
+                changed.push(target);
+            }
+        }
+        let pre_json = PathBuf::from(".changeset/pre.json");
+        if used.exit {
+            cx.push_undo(Undo::restore_file(
+                pre_json.clone(),
+                relman_version::files::read_text_bounded(
+                    &project.root.join(&pre_json),
+                    relman_version::files::bounded::MAX_CONFIG_FILE,
+                )
+                .ok(),
+                None,
+            ));
+            changed.push(pre_json.clone());
+        }
+        cx.record_changed(&changed);
+        cx.save()?;
+        if let Some(after) = &after {
+            relman_version::files::write_atomic(&file, after.as_bytes())?;
+            cx.output(&format!(
+                "{}: entry {} added",
+                display.display(),
+                cx.plan.version
+            ));
+        }
+        for path in &used.files {
+            let full = project.root.join(path);
+            if !full.exists() {
+                continue;
+            }
+            match moved_to(used, path) {
+                Some(target) => {
+                    let target = project.root.join(target);
+                    if let Some(parent) = target.parent() {
+                        fs_err::create_dir_all(parent)
+                            .map_err(|error| StepError::new(error.to_string()))?;
+                    }
+                    fs_err::rename(&full, &target)
+                        .map_err(|error| StepError::new(error.to_string()))?;
+                    cx.output(&format!("moved {} to .changeset/pre/", path.display()));
+                }
+                None => {
+                    fs_err::remove_file(&full)
+                        .map_err(|error| StepError::new(error.to_string()))?;
+                    cx.output(&format!("removed {}", path.display()));
+                }
+            }
+        }
+        if used.exit && project.root.join(&pre_json).exists() {
+            fs_err::remove_file(project.root.join(&pre_json))
+                .map_err(|error| StepError::new(error.to_string()))?;
+        }
+        let entry = used.entry.trim_end().to_owned();
+        cx.set_runtime("changelog", entry.clone());
+        cx.set_output("changelog", entry);
+        cx.set_output("file", display.display().to_string());
+        Ok(Outcome::Done)
+    }
+
+    pub(super) fn probe(cx: &mut RunCx<'_>, used: &ChangesetUse) -> Result<Probe, StepError> {
+        let project = cx.project;
+        let file = project.root.join(&project.changelog.file);
+        let left = used
+            .files
+            .iter()
+            .any(|path| project.root.join(path).exists());
+        if !has_entry(cx, &file) || left {
+            return Ok(Probe::NotDone);
+        }
+        let entry = used.entry.trim_end().to_owned();
+        cx.set_runtime("changelog", entry.clone());
+        cx.set_output("changelog", entry);
+        Ok(Probe::Done)
     }
 }

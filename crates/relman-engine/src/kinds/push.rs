@@ -170,7 +170,10 @@ impl Kind for PushStep {
                 .unwrap_or_else(|| "HEAD".to_owned());
             refs.push(format!("refs/heads/{branch}"));
         }
-        if self.tag {
+        if self.tag && !cx.inputs.tags.is_empty() {
+            // A run of several packages pushes every tag it made.
+            refs.extend(cx.inputs.tags.iter().map(|tag| format!("refs/tags/{tag}")));
+        } else if self.tag {
             refs.push(format!(
                 "refs/tags/{}",
                 cx.variables.get_key("tag").unwrap_or("{tag}")
@@ -306,12 +309,19 @@ impl PushStep {
             refs.push((format!("refs/heads/{branch}"), repo.head_sha()?));
         }
         if self.tag {
-            let tag = cx.plan.tag.clone();
-            let object = repo.rev_parse(&format!("refs/tags/{tag}")).map_err(|_| {
-                StepError::new(format!("there is no tag `{tag}` to push"))
-                    .with_hint("a `tag` step must come before the push")
-            })?;
-            refs.push((format!("refs/tags/{tag}"), object));
+            // A run of several packages pushes every tag it made.
+            let tags = if cx.plan.tags.is_empty() {
+                vec![cx.plan.tag.clone()]
+            } else {
+                cx.plan.tags.clone()
+            };
+            for tag in tags {
+                let object = repo.rev_parse(&format!("refs/tags/{tag}")).map_err(|_| {
+                    StepError::new(format!("there is no tag `{tag}` to push"))
+                        .with_hint("a `tag` step must come before the push")
+                })?;
+                refs.push((format!("refs/tags/{tag}"), object));
+            }
         }
         if let Some(refspec) = &self.refspec {
             let refspec = cx.render(refspec)?;

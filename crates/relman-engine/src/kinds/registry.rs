@@ -54,6 +54,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// Whether the step runs once per package in a run that releases several.
+            pub fn per_package(&self) -> bool {
+                match self {
+                    $(StepKind::$variant(kind) => kind.per_package(),)*
+                }
+            }
+
             /// What the step needs from the machine it runs on, besides its `{env.NAME}`.
             pub fn needs(&self) -> Vec<crate::core::Need> {
                 match self {

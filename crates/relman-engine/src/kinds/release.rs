@@ -68,6 +68,7 @@ const KEEP_NOTES: &str =
 
 impl Kind for ReleaseStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         paths: &["assets"],
         plans_its_files: true,
         values: &["draft", "publish"],

@@ -21,6 +21,7 @@ pub struct TagStep {
 
 impl Kind for TagStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         plans_its_files: true,
         options: &[OptionSpec::string("message"), OptionSpec::flag("sign")],
         in_checkout: true,

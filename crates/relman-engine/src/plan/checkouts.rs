@@ -12,46 +12,63 @@ use crate::core::{PlanCheckout, Simulation};
 use crate::project::Project;
 use crate::template::{Template, Variables};
 
-/// Every other checkout the plan has met, by its rendered `dir`.
+/// Every other checkout the plan has met, by its rendered `dir`: the checkout, its branch and
+/// HEAD, and what steps change there.
 #[derive(Debug, Default)]
 pub(super) struct Checkouts {
-    known: BTreeMap<String, (PlanCheckout, Variables, Simulation)>,
+    known: BTreeMap<String, Known>,
+}
+
+#[derive(Debug)]
+struct Known {
+    checkout: PlanCheckout,
+    branch: Option<String>,
+    sha: Option<String>,
+    sim: Simulation,
 }
 
 impl Checkouts {
-    /// The checkout `dir` names, the variables its steps see and what steps change there.
+    /// The checkout `dir` names, the variables a step there sees (the step's own, with the
+    /// checkout's branch, HEAD and remote: in a run of several packages, each package's step
+    /// keeps its package's version) and what steps change there.
     pub fn enter(
         &mut self,
         project: &Project,
         variables: &Variables,
         dir: &Template,
-    ) -> (&Variables, &mut Simulation, Option<&PlanCheckout>) {
+    ) -> (Variables, &mut Simulation, Option<&PlanCheckout>) {
         let rendered = dir.render_partial(variables);
-        let (checkout, variables, sim) = self.known.entry(rendered.clone()).or_insert_with(|| {
+        let known = self.known.entry(rendered.clone()).or_insert_with(|| {
             let root = project.root.join(&rendered);
             let repo = repository_at(&root);
-            let mut variables = variables.clone();
-            variables.set("remote", "origin");
-            for name in ["branch", "sha", "short_sha"] {
-                variables.remove(name);
+            let branch = repo
+                .as_ref()
+                .and_then(|repo| repo.current_branch().ok().flatten());
+            let sha = repo.as_ref().and_then(|repo| repo.head_sha().ok());
+            Known {
+                checkout: PlanCheckout {
+                    dir: rendered,
+                    root,
+                    repo,
+                },
+                branch,
+                sha,
+                sim: Simulation::default(),
             }
-            if let Some(repo) = &repo {
-                if let Ok(Some(branch)) = repo.current_branch() {
-                    variables.set("branch", branch);
-                }
-                if let Ok(sha) = repo.head_sha() {
-                    variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
-                    variables.set("sha", sha);
-                }
-            }
-            let checkout = PlanCheckout {
-                dir: rendered,
-                root,
-                repo,
-            };
-            (checkout, variables, Simulation::default())
         });
-        (variables, sim, Some(checkout))
+        let mut variables = variables.clone();
+        variables.set("remote", "origin");
+        for name in ["branch", "sha", "short_sha"] {
+            variables.remove(name);
+        }
+        if let Some(branch) = &known.branch {
+            variables.set("branch", branch.clone());
+        }
+        if let Some(sha) = &known.sha {
+            variables.set("short_sha", sha.get(..7).unwrap_or(sha).to_owned());
+            variables.set("sha", sha.clone());
+        }
+        (variables, &mut known.sim, Some(&known.checkout))
     }
 }
 

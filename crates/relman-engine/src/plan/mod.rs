@@ -11,7 +11,9 @@ mod basis;
 mod checkouts;
 mod condition;
 pub(crate) mod confine;
+mod dependents;
 mod needs;
+mod packages;
 mod variables;
 
 use std::collections::BTreeMap;
@@ -158,6 +160,18 @@ pub fn plan(
     env: &Environment,
     request: &PlanRequest,
 ) -> Result<Plan, PlanError> {
+    plan_packages(project, config, env, request, &[])
+}
+
+/// Plans `request` on `project`; in a repository of several packages, for the packages named
+/// in `selection` (`-p`), or, when it is empty, for every package with something to release.
+pub fn plan_packages(
+    project: &Project,
+    config: &crate::config::Config,
+    env: &Environment,
+    request: &PlanRequest,
+    selection: &[String],
+) -> Result<Plan, PlanError> {
     let workflow = config.workflow(&request.workflow).ok_or_else(|| {
         let available = config.workflow_names();
         PlanError::UnknownWorkflow {
@@ -177,6 +191,9 @@ pub fn plan(
         });
     }
     let args = bind_args(&workflow, &request.args)?;
+    if project.has_packages() {
+        return packages::plan(project, env, request, &workflow, &args, selection);
+    }
     let inputs = PlanInputs::gather(
         project,
         config,
@@ -185,46 +202,135 @@ pub fn plan(
         &args,
         request.pre_label.as_deref(),
     )?;
-    let mut builder = variables::Builder::new(project, env, &inputs);
     let mut planned = Vec::with_capacity(workflow.steps.len());
-    let mut skipped = BTreeMap::new();
-    let mut sim = Simulation::default();
-    let needs: Vec<(usize, crate::core::Need)> = workflow
-        .steps
-        .iter()
-        .flat_map(|step| {
-            step.kind
-                .needs()
-                .into_iter()
-                .map(|need| (step.number, need))
-        })
-        .collect();
-    let mut checkouts = checkouts::Checkouts::default();
-    let mut checker = needs::Needs::new(project, env);
-    let mut problems = Vec::new();
-    let variables = builder.variables().clone();
+    let mut planner = StepPlanner::new(project, env, &workflow.steps);
+    let variables = variables::plan_variables(project, &inputs);
+    let version = inputs.version.clone();
     for step in &workflow.steps {
         let title = step_title(step, &variables);
+        let scope = StepScope {
+            project,
+            env,
+            variables: &variables,
+            inputs: &inputs,
+            version: version.as_ref(),
+        };
+        if let Some(planned_step) = planner.plan_step(step, title, &scope)? {
+            planned.push(planned_step);
+        }
+    }
+    let skipped = planner.finish(&workflow)?;
+    let frozen = FrozenPlan {
+        workflow: workflow.name.clone(),
+        args,
+        version: inputs
+            .version
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        tag: variables.get_key("tag").unwrap_or_default().to_owned(),
+        variables,
+        steps: workflow.steps.clone(),
+        bumps: inputs
+            .bumps
+            .iter()
+            .map(|(number, (_, to))| (*number, to.to_string()))
+            .collect(),
+        skipped,
+        packages: Vec::new(),
+        package_steps: BTreeMap::new(),
+    };
+    Ok(Plan {
+        frozen,
+        steps: planned,
+        current_version: inputs.current.version.to_string(),
+        nothing_to_release: inputs.nothing_to_release.clone(),
+        warnings: inputs.warnings.clone(),
+        basis: Basis::read(&project.repo),
+    })
+}
+
+/// What one step is planned with: the project (a package of several, for a step that runs once
+/// per package), its variables and facts.
+pub(crate) struct StepScope<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub variables: &'a Variables,
+    pub inputs: &'a PlanInputs,
+    /// The version released (for `is_prerelease`).
+    pub version: Option<&'a relman_version::version::Version>,
+}
+
+/// What planning the steps of a workflow carries from one step to the next: what earlier steps
+/// change here and in other checkouts, the steps skipped, and what steps need that this machine
+/// lacks (every step is checked before the plan fails, so one error names them all).
+pub(crate) struct StepPlanner<'a> {
+    sim: Simulation,
+    skipped: BTreeMap<usize, String>,
+    checkouts: checkouts::Checkouts,
+    checker: needs::Needs<'a>,
+    problems: Vec<Problem>,
+    /// What each step of the workflow needs, by step number (`check = "credentials"` looks).
+    needs: Vec<(usize, crate::core::Need)>,
+}
+
+impl<'a> StepPlanner<'a> {
+    /// A planner for the steps of a release of `project` (the whole repository: its forge and
+    /// signing key serve every package).
+    pub fn new(project: &'a Project, env: &'a Environment, steps: &[StepDef]) -> Self {
+        let needs = steps
+            .iter()
+            .flat_map(|step| {
+                step.kind
+                    .needs()
+                    .into_iter()
+                    .map(|need| (step.number, need))
+            })
+            .collect();
+        StepPlanner {
+            needs,
+            sim: Simulation::default(),
+            skipped: BTreeMap::new(),
+            checkouts: checkouts::Checkouts::default(),
+            checker: needs::Needs::new(project, env),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Plans one step: skipped (nothing to release, an `if` that is false, nothing to do), or
+    /// its effects, with what it changes recorded; `None` when it needs what is not here (the
+    /// problems are kept for [`finish`](Self::finish)).
+    pub fn plan_step(
+        &mut self,
+        step: &StepDef,
+        title: String,
+        scope: &StepScope<'_>,
+    ) -> Result<Option<PlannedStep>, PlanError> {
+        let StepScope {
+            project,
+            env,
+            variables,
+            inputs,
+            version,
+        } = *scope;
         // Nothing to release: no step runs, so none is previewed (a check such as
         // `tag-available` would fail on the current version and blame the wrong thing).
         if let Some(reason) = &inputs.nothing_to_release {
-            planned.push(PlannedStep {
+            return Ok(Some(PlannedStep {
                 number: step.number,
                 title,
                 kind: step.kind.key(),
                 skipped: Some(reason.clone()),
                 effects: Vec::new(),
-            });
-            continue;
+            }));
         }
         let condition = match &step.condition {
             Some(source) => {
-                evaluate(source, &builder.condition_context(&args)).map_err(|error| {
-                    PlanError::Step {
-                        number: step.number,
-                        title: title.clone(),
-                        error: Box::new(error),
-                    }
+                let context = variables::condition_context(project, env, variables, version);
+                evaluate(source, &context).map_err(|error| PlanError::Step {
+                    number: step.number,
+                    title: title.clone(),
+                    error: Box::new(error),
                 })?
             }
             None => Condition::True,
@@ -234,54 +340,59 @@ pub fn plan(
                 "`if = \"{}\"` is false",
                 step.condition.as_deref().unwrap_or_default()
             );
-            skipped.insert(step.number, reason.clone());
-            planned.push(PlannedStep {
+            self.skipped.insert(step.number, reason.clone());
+            return Ok(Some(PlannedStep {
                 number: step.number,
                 title,
                 kind: step.kind.key(),
                 skipped: Some(reason),
                 effects: Vec::new(),
-            });
-            continue;
+            }));
         }
         // A step that would do nothing here (a commit with nothing to commit) is left out.
         if step.dir.is_none()
             && matches!(condition, Condition::True)
-            && let Some(reason) = step.kind.nothing_to_do(&sim)
+            && let Some(reason) = step.kind.nothing_to_do(&self.sim)
         {
-            skipped.insert(step.number, reason.clone());
-            planned.push(PlannedStep {
+            self.skipped.insert(step.number, reason.clone());
+            return Ok(Some(PlannedStep {
                 number: step.number,
                 title,
                 kind: step.kind.key(),
                 skipped: Some(reason),
                 effects: Vec::new(),
-            });
-            continue;
+            }));
         }
         // What it needs is proven before any step runs; its effects are not worth showing
         // without it.
-        let mut unmet: Vec<Problem> = checker
+        let mut unmet: Vec<Problem> = self
+            .checker
             .unmet(step)
             .into_iter()
             .map(|unmet| unmet.into_problem(step.number, &title))
             .collect();
         unmet.extend(confine::step_problems(project, step, &title, &|template| {
-            template.render_partial(&variables)
+            template.render_partial(variables)
         }));
         if inputs.dev_version.is_none() && needs::uses_variable(step, "dev_version") {
             unmet.push(needs::dev_version_problem(step.number, title.clone()));
         }
+        if !project.has_packages() {
+            unmet.extend(needs::package_variable_problems(step, &title));
+        }
         if !unmet.is_empty() {
-            problems.extend(unmet);
-            continue;
+            self.problems.extend(unmet);
+            return Ok(None);
         }
         let spec = step.kind.spec();
         let mut effects = {
             // A step in another checkout sees that checkout's branch and what changes there.
             let (variables, sim, checkout) = match &step.dir {
-                Some(dir) => checkouts.enter(project, &variables, dir),
-                None => (&variables, &mut sim, None),
+                Some(dir) => {
+                    let (variables, sim, checkout) = self.checkouts.enter(project, variables, dir);
+                    (std::borrow::Cow::Owned(variables), sim, checkout)
+                }
+                None => (std::borrow::Cow::Borrowed(variables), &mut self.sim, None),
             };
             if !spec.plans_its_files {
                 sim.untracked_changes = true;
@@ -289,11 +400,11 @@ pub fn plan(
             let mut cx = crate::kinds::PlanCx {
                 project,
                 env,
-                variables,
-                inputs: &inputs,
+                variables: &variables,
+                inputs,
                 sim,
                 checkout,
-                needs: &needs,
+                needs: &self.needs,
             };
             let effects =
                 crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
@@ -330,48 +441,28 @@ pub fn plan(
             );
         }
         if !spec.read_only {
-            sim.changed_anything = true;
+            self.sim.changed_anything = true;
         }
-        planned.push(PlannedStep {
+        Ok(Some(PlannedStep {
             number: step.number,
             title,
             kind: step.kind.key(),
             skipped: None,
             effects,
-        });
+        }))
     }
-    if !problems.is_empty() {
-        return Err(PlanError::Problems {
-            workflow: workflow.name.clone(),
-            problems,
-        });
+
+    /// The steps skipped, or every problem found when some step needs what is not here.
+    pub fn finish(self, workflow: &Workflow) -> Result<BTreeMap<usize, String>, PlanError> {
+        if self.problems.is_empty() {
+            Ok(self.skipped)
+        } else {
+            Err(PlanError::Problems {
+                workflow: workflow.name.clone(),
+                problems: self.problems,
+            })
+        }
     }
-    let frozen = FrozenPlan {
-        workflow: workflow.name.clone(),
-        args,
-        version: inputs
-            .version
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        tag: variables.get_key("tag").unwrap_or_default().to_owned(),
-        variables,
-        steps: workflow.steps.clone(),
-        bumps: inputs
-            .bumps
-            .iter()
-            .map(|(number, (_, to))| (*number, to.to_string()))
-            .collect(),
-        skipped,
-    };
-    Ok(Plan {
-        frozen,
-        steps: planned,
-        current_version: inputs.current.version.to_string(),
-        nothing_to_release: inputs.nothing_to_release.clone(),
-        warnings: inputs.warnings.clone(),
-        basis: Basis::read(&project.repo),
-    })
 }
 
 /// The step's title: its `name`, or what it does.

@@ -250,6 +250,26 @@ pub(super) fn dev_version_problem(number: usize, title: String) -> Problem {
     }
 }
 
+/// The variables of a run of several packages that `step` uses in a project of one.
+pub(super) fn package_variable_problems(step: &StepDef, title: &str) -> Vec<Problem> {
+    ["package", "packages", "released"]
+        .into_iter()
+        .filter(|name| uses_variable(step, name))
+        .map(|name| Problem {
+            number: step.number,
+            title: title.to_owned(),
+            message: format!(
+                "`{{{name}}}` has no value: this repository holds one project, not several packages"
+            ),
+            hint: Some(
+                "use `{project}` and `{version}`, or declare the packages with `[package.NAME]` tables"
+                    .to_owned(),
+            ),
+            machine: false,
+        })
+        .collect()
+}
+
 /// What `plan` would reject in each workflow of `config` without running a step: the problems
 /// of [`workflow_problems`], and what each step that may run needs and this machine lacks. A
 /// step whose `if` is already false (on the project's flags, the environment, the arguments'
@@ -300,6 +320,9 @@ pub fn verify(
                     .into_iter()
                     .map(|unmet| unmet.into_problem(step.number, &title)),
             );
+            if !project.has_packages() {
+                problems.extend(package_variable_problems(step, &title));
+            }
         }
         if !problems.is_empty() {
             found.push((name, problems));

@@ -13,8 +13,19 @@ use crate::config::{Config, Workflow};
 use crate::core::PlanInputs;
 use crate::environment::Environment;
 use crate::kinds::{StepError, StepKind};
-use crate::project::{NextVersion, Project};
+use crate::project::{History, KnownReleases, NextVersion, Project};
 use crate::template::{Placeholder, Template, Variables};
+
+/// What a plan of a package of several starts from, read once for every package.
+pub(crate) struct Given<'a> {
+    /// The history, read already.
+    pub history: History,
+    /// The release tags known already (`None`: they are listed here, the remote's included).
+    pub known: Option<KnownReleases>,
+    /// The level the first bump takes whatever the workflow says: `patch` for a dependent that
+    /// follows, a version the changesets decided.
+    pub forced_level: Option<&'a str>,
+}
 
 impl PlanInputs {
     /// Reads history and versions and computes every bump of `workflow`.
@@ -26,11 +37,33 @@ impl PlanInputs {
         args: &BTreeMap<String, String>,
         pre_label: Option<&str>,
     ) -> Result<PlanInputs, PlanError> {
+        let _ = config;
         let history = project.history(project.changelog.include_other)?;
+        let given = Given {
+            history,
+            known: None,
+            forced_level: None,
+        };
+        Self::gather_with(project, env, workflow, args, pre_label, given)
+    }
+
+    /// Like [`gather`](Self::gather) from what is `given`.
+    pub(crate) fn gather_with(
+        project: &Project,
+        env: &Environment,
+        workflow: &Workflow,
+        args: &BTreeMap<String, String>,
+        pre_label: Option<&str>,
+        given: Given<'_>,
+    ) -> Result<PlanInputs, PlanError> {
+        let Given {
+            history,
+            mut known,
+            forced_level,
+        } = given;
         let mut warnings: Vec<String> = Vec::new();
         let current = project.current_version(history.previous.as_ref())?;
         let today = Date::from_unix_seconds(env.release_time());
-        let _ = config;
 
         // Bump steps are decided before anything else, from the arguments alone: their results
         // are what every other variable depends on.
@@ -77,7 +110,11 @@ impl PlanInputs {
                         ))),
                     })
             };
-            let level = render(&bump.level)?;
+            // A dependent released because a package it requires moved takes a patch release.
+            let level = match forced_level {
+                Some(level) if version.is_none() => level.to_owned(),
+                _ => render(&bump.level)?,
+            };
             if version.is_some() && level == "auto" {
                 return Err(PlanError::Step {
                     number: step.number,
@@ -104,13 +141,19 @@ impl PlanInputs {
             // The release's version is checked against history (never backwards, never a
             // version a tag has); a later bump (the next development version) is not tagged.
             let next = if version.is_none() {
-                let known = project.known_releases(true)?;
-                if let Some(problem) = &known.remote_problem {
-                    warnings.push(format!(
-                        "could not list the tags of `{}` ({problem}): only this clone's tags were checked",
-                        project.remote
-                    ));
-                }
+                let known = match known.take() {
+                    Some(known) => known,
+                    None => {
+                        let known = project.known_releases(true)?;
+                        if let Some(problem) = &known.remote_problem {
+                            warnings.push(format!(
+                                "could not list the tags of `{}` ({problem}): only this clone's tags were checked",
+                                project.remote
+                            ));
+                        }
+                        known
+                    }
+                };
                 project
                     .propose(&current, &history, &next_options, &known)
                     .map(|proposal| {
@@ -214,6 +257,8 @@ impl PlanInputs {
             args: args.clone(),
             changelog,
             warnings,
+            tags: Vec::new(),
+            requirements: Vec::new(),
         })
     }
 }
@@ -270,93 +315,74 @@ pub fn version_variables(variables: &mut Variables, version: &Version) {
     variables.set("pre", version.pre().unwrap_or_default());
 }
 
-/// Builds the plan-time variables and the context of `if` conditions.
-#[derive(Debug)]
-pub(super) struct Builder<'a> {
-    project: &'a Project,
-    env: &'a Environment,
-    inputs: &'a PlanInputs,
-    variables: Variables,
+/// The variables of one package's release (its version, tag, previous release, next
+/// development version and changelog section), as [`Builder`] sets them for a project.
+pub(crate) fn package_variables(project: &Project, inputs: &PlanInputs) -> Variables {
+    let mut variables = Variables::new();
+    release_variables(&mut variables, project, inputs);
+    variables
 }
 
-impl<'a> Builder<'a> {
-    pub fn new(project: &'a Project, env: &'a Environment, inputs: &'a PlanInputs) -> Self {
-        let mut variables = Variables::new();
-        let version = inputs
-            .version
-            .clone()
-            .unwrap_or_else(|| inputs.current.version.clone());
-        version_variables(&mut variables, &version);
-        let tag = project.tag_of(&version.to_string());
-        variables.set("tag", tag);
-        let previous = if inputs.bumps.is_empty() || inputs.current.unreleased {
-            inputs
-                .history
-                .previous
-                .as_ref()
-                .map(|release| (release.version.to_string(), release.tag.clone()))
-        } else {
-            Some((
-                inputs.current.version.to_string(),
-                project.tag_of(&inputs.current.version.to_string()),
-            ))
-        };
-        if let Some((previous_version, _)) = &previous {
-            variables.set("previous_version", previous_version.clone());
-        }
-        if let Some(release) = &inputs.history.previous {
-            variables.set("previous_tag", release.tag.clone());
-        }
-        if let Some(dev) = &inputs.dev_version {
-            variables.set("dev_version", dev.to_string());
-        }
-        if let Ok(Some(branch)) = project.repo.current_branch() {
-            variables.set("branch", branch);
-        }
-        variables.set("remote", project.remote.clone());
-        if let Ok(sha) = project.repo.head_sha() {
-            variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
-            variables.set("sha", sha);
-        }
-        variables.set("date", inputs.today.to_string());
-        let pattern = project.tag_format.render("*");
-        if let Ok(Some(describe)) = project.repo.describe(Some(&pattern)) {
-            variables.set("describe", describe.to_string());
-        }
-        if let Some(changelog) = &inputs.changelog {
-            variables.set("changelog", changelog.section.trim_end().to_owned());
-        }
-        variables.set("project", project.name.clone());
-        if let Some(forge) = &project.forge {
-            variables.set("repo", forge.repo.clone());
-        } else if let Some(links) = &project.links {
-            variables.set("repo", links.repo().to_owned());
-        }
-        for (name, value) in &inputs.args {
-            variables.set(format!("args.{name}"), value.clone());
-        }
-        Builder {
-            project,
-            env,
-            inputs,
-            variables,
-        }
+/// The variables that name a release: `version` and its parts, `tag`, `previous_version`,
+/// `previous_tag`, `dev_version`, `changelog`.
+fn release_variables(variables: &mut Variables, project: &Project, inputs: &PlanInputs) {
+    let version = inputs
+        .version
+        .clone()
+        .unwrap_or_else(|| inputs.current.version.clone());
+    version_variables(variables, &version);
+    variables.set("tag", project.tag_of(&version.to_string()));
+    let previous = if inputs.bumps.is_empty() || inputs.current.unreleased {
+        inputs
+            .history
+            .previous
+            .as_ref()
+            .map(|release| release.version.to_string())
+    } else {
+        Some(inputs.current.version.to_string())
+    };
+    if let Some(previous_version) = previous {
+        variables.set("previous_version", previous_version);
     }
+    if let Some(release) = &inputs.history.previous {
+        variables.set("previous_tag", release.tag.clone());
+    }
+    if let Some(dev) = &inputs.dev_version {
+        variables.set("dev_version", dev.to_string());
+    }
+    if let Some(changelog) = &inputs.changelog {
+        variables.set("changelog", changelog.section.trim_end().to_owned());
+    }
+}
 
-    pub fn variables(&mut self) -> &Variables {
-        &self.variables
+/// The plan-time variables of `project`'s release (see [`condition_context`] for what `if`
+/// expressions see besides them).
+pub(super) fn plan_variables(project: &Project, inputs: &PlanInputs) -> Variables {
+    let mut variables = Variables::new();
+    release_variables(&mut variables, project, inputs);
+    if let Ok(Some(branch)) = project.repo.current_branch() {
+        variables.set("branch", branch);
     }
-
-    /// The context `if` expressions see: the variables (nested), `env`, and the flags
-    /// `is_prerelease`, `is_final`, `has_changelog`, `has_forge_token`.
-    pub fn condition_context(&self, _args: &BTreeMap<String, String>) -> minijinja::Value {
-        condition_context(
-            self.project,
-            self.env,
-            &self.variables,
-            self.inputs.version.as_ref(),
-        )
+    variables.set("remote", project.remote.clone());
+    if let Ok(sha) = project.repo.head_sha() {
+        variables.set("short_sha", sha.get(..7).unwrap_or(&sha).to_owned());
+        variables.set("sha", sha);
     }
+    variables.set("date", inputs.today.to_string());
+    let pattern = project.tag_format.render("*");
+    if let Ok(Some(describe)) = project.repo.describe(Some(&pattern)) {
+        variables.set("describe", describe.to_string());
+    }
+    variables.set("project", project.name.clone());
+    if let Some(forge) = &project.forge {
+        variables.set("repo", forge.repo.clone());
+    } else if let Some(links) = &project.links {
+        variables.set("repo", links.repo().to_owned());
+    }
+    for (name, value) in &inputs.args {
+        variables.set(format!("args.{name}"), value.clone());
+    }
+    variables
 }
 
 /// The context `if` expressions see (shared with the executor, which evaluates conditions that

@@ -53,6 +53,9 @@ pub enum ChangelogSource {
     File,
     /// GitHub's generated release notes, asked for when the changelog step runs.
     Github,
+    /// Changesets (`.changeset/*.md`), for a package of an npm workspace that keeps them: the
+    /// entry `changeset version` writes.
+    Changesets,
 }
 
 /// The project's changelog.
@@ -244,6 +247,23 @@ impl Project {
             ChangelogSource::File => self.promote_file(history, version, tag, date),
             ChangelogSource::Github => {
                 self.section_with_body(history, version, tag, date, GENERATED_PLACEHOLDER)
+            }
+            ChangelogSource::Changesets => {
+                let run = self.changeset_run()?;
+                let found = run
+                    .as_ref()
+                    .and_then(|run| run.changelogs.get(&self.name))
+                    .map(|(rendered, _)| rendered.clone());
+                Ok(found.unwrap_or_else(|| {
+                    let before = read_optional(&file).ok().flatten();
+                    RenderedSection {
+                        section: String::new(),
+                        after: before.clone().unwrap_or_default(),
+                        before,
+                        file,
+                        fragments: Vec::new(),
+                    }
+                }))
             }
             ChangelogSource::Commits => {
                 let notes = history.notes_for(version, tag, date);

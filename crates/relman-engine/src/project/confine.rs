@@ -8,23 +8,49 @@ use std::path::Path;
 
 use relman_version::changelog::towncrier::TemplateSource;
 
-use super::{ChangelogSource, Project, ProjectError};
+use relman_version::files::VersionFileSpec;
+
+use super::{ChangelogSettings, ChangelogSource, Project, ProjectError};
 use crate::core::paths;
 
 impl Project {
     /// Refuses the project when one of the files its settings name is outside the work tree.
     pub(super) fn confine_paths(&self) -> Result<(), ProjectError> {
-        for spec in &self.version_files {
-            self.confined(spec.path(), "the version file")?;
+        self.confine_settings(&self.version_files, &self.changelog, "")
+    }
+
+    /// The same for each package's settings (`[package.NAME]` tables, or detected): its folder,
+    /// version files and changelog.
+    pub(super) fn confine_package_paths(&self) -> Result<(), ProjectError> {
+        for package in self.packages.iter().filter(|package| !package.root) {
+            let whose = format!("package `{}`: ", package.name);
+            self.confined(&package.path, &format!("{whose}the folder"))?;
+            let settings = &package.settings;
+            self.confine_settings(&settings.version_files, &settings.changelog, &whose)?;
         }
-        for path in relman_version::files::involved_files(&self.root, &self.version_files) {
-            self.confined(&path, "the file read with the version files")?;
+        Ok(())
+    }
+
+    fn confine_settings(
+        &self,
+        version_files: &[VersionFileSpec],
+        changelog: &ChangelogSettings,
+        whose: &str,
+    ) -> Result<(), ProjectError> {
+        for spec in version_files {
+            self.confined(spec.path(), &format!("{whose}the version file"))?;
         }
-        self.confined(&self.changelog.file, "the changelog")?;
-        if let Some(template) = &self.changelog.template {
-            self.confined(template, "the changelog template")?;
+        for path in relman_version::files::involved_files(&self.root, version_files) {
+            self.confined(
+                &path,
+                &format!("{whose}the file read with the version files"),
+            )?;
         }
-        if let ChangelogSource::Fragments(config) = &self.changelog.source {
+        self.confined(&changelog.file, &format!("{whose}the changelog"))?;
+        if let Some(template) = &changelog.template {
+            self.confined(template, &format!("{whose}the changelog template"))?;
+        }
+        if let ChangelogSource::Fragments(config) = &changelog.source {
             self.confined(&config.fragment_root(), "the news fragment folder")?;
             for section in &config.sections {
                 self.confined(&config.section_dir(section), "the news fragment folder")?;

@@ -85,6 +85,16 @@ pub enum ProjectError {
     },
     #[error("the tag `{tag}` of version {version} does not exist")]
     NoTag { tag: String, version: String },
+    #[error("there is no package `{name}`{suggestion}")]
+    UnknownPackage {
+        name: String,
+        suggestion: crate::template::Suggestion,
+        known: Vec<String>,
+    },
+    #[error("package `{name}`: {message}")]
+    Package { name: String, message: String },
+    #[error(transparent)]
+    Changesets(Box<relman_version::changesets::ChangesetError>),
 }
 
 impl ProjectError {
@@ -129,6 +139,18 @@ impl ProjectError {
             ProjectError::NoTag { .. } => {
                 Some("`git tag --list` shows the release tags".to_owned())
             }
+            ProjectError::UnknownPackage { known, .. } => Some(format!(
+                "the packages are {}; `relman packages` lists them",
+                known
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            ProjectError::Changesets(error) => error.hint(),
+            ProjectError::Package { .. } => Some(
+                "set it in the package's `[package.NAME]` table in relman.toml".to_owned(),
+            ),
             ProjectError::Config(_) | ProjectError::Read { .. } | ProjectError::Write { .. } => {
                 None
             }

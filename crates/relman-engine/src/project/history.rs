@@ -79,6 +79,11 @@ impl Project {
 
     /// The previous release reachable from HEAD and the commits since it, in one walk.
     pub fn history(&self, include_other: bool) -> Result<History, ProjectError> {
+        if let Some(scope) = &self.scope {
+            // One package of several: only the commits that touched it.
+            let mut histories = self.histories_of(&[scope.index], Some(include_other))?;
+            return Ok(histories.remove(0));
+        }
         let options = NotesOptions {
             include_other,
             extra_types: self.changelog.types.clone(),
@@ -139,7 +144,13 @@ impl Project {
         let mut notes = ReleaseNotes::new("", "", "", options);
         let mut open = false;
         let mut failure: Option<std::io::Error> = None;
-        self.repo.history(|commit| {
+        // One package of several: its tags start the sections, and only the commits that
+        // touched it are in them.
+        let scope = self
+            .scope
+            .as_ref()
+            .map(|scope| (scope.index, std::sync::Arc::clone(&scope.owners)));
+        let on_commit = |commit: relman_git::CommitRef<'_>| {
             // The highest release version among this commit's tags starts a section.
             let mut release: Option<(Version, &str)> = None;
             for tag in commit.tags() {
@@ -165,7 +176,12 @@ impl Project {
                 notes.reset(&version.to_string(), tag, date);
                 open = true;
             }
-            if open {
+            let touched = scope.as_ref().is_none_or(|(index, owners)| {
+                commit
+                    .changed_paths()
+                    .any(|path| owners.owner_of_path(path) == Some(*index))
+            });
+            if open && touched {
                 let parsed = conventional::parse(commit.message_bytes());
                 notes.push_commit(
                     commit.sha(),
@@ -175,7 +191,20 @@ impl Project {
                 );
             }
             ControlFlow::Continue(())
-        })?;
+        };
+        if scope.is_some() {
+            if self.repo.is_shallow() {
+                return Err(self.repo.shallow_error().into());
+            }
+            let options = relman_git::LogOptions {
+                changed_paths: true,
+                ..relman_git::LogOptions::default()
+            };
+            self.repo
+                .walk(relman_git::Revisions::Head, &options, on_commit)?;
+        } else {
+            self.repo.history(on_commit)?;
+        }
         if let Some(error) = failure {
             return Err(ProjectError::Write {
                 path: "standard output".to_owned(),

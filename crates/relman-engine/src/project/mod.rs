@@ -8,6 +8,7 @@ mod error;
 mod files;
 mod history;
 mod name;
+pub mod packages;
 mod propose;
 pub mod settings;
 mod tags;
@@ -29,6 +30,7 @@ pub use changelog::{
 pub use error::ProjectError;
 pub use files::LeftOut;
 pub use history::History;
+pub use packages::{Package, PackageSettings, Retired, Scope};
 pub use propose::{KnownReleases, Proposal};
 pub use tags::{ReleaseTag, ignore_globs};
 pub use version::{CurrentVersion, NextVersion};
@@ -67,6 +69,16 @@ pub struct Project {
     pub secrets: Vec<String>,
     /// `ignore-tags`: tags that are not releases whatever their name says; `None` when empty.
     pub ignore_tags: Option<globset::GlobSet>,
+    /// The packages of a repository that holds several (the root package first, when there is
+    /// one); empty for a single-package project.
+    pub packages: Vec<Package>,
+    /// Packages that no longer exist, known by the tags they left.
+    pub retired: Vec<Retired>,
+    /// Set when this project is one package of several (see [`Project::package`]).
+    pub scope: Option<Scope>,
+    /// Who owns each path and tag among [`packages`](Self::packages), built once when they are
+    /// settled (every package's view shares it).
+    pub(crate) owners: Option<std::sync::Arc<packages::Owners>>,
 }
 
 /// Where the project lives on its forge.
@@ -215,6 +227,10 @@ impl Project {
             pre_label: options.pre_label.clone(),
             secrets: options.secrets.clone(),
             ignore_tags: ignore_tags(&options.ignore_tags)?,
+            packages: Vec::new(),
+            retired: Vec::new(),
+            scope: None,
+            owners: None,
         };
         project.confine_paths()?;
         if detected_files {
@@ -267,14 +283,20 @@ impl Project {
 
     /// Whether `[changelog]` is configured or a changelog exists.
     pub fn has_changelog(&self) -> bool {
-        self.changelog.exists || self.changelog.configured
+        // Changesets always write the package's changelog, as `changeset version` does.
+        self.changelog.exists
+            || self.changelog.configured
+            || matches!(self.changelog.source, ChangelogSource::Changesets)
     }
 
     /// The towncrier config, when the changelog is built from fragments.
     pub fn towncrier(&self) -> Option<&TowncrierConfig> {
         match &self.changelog.source {
             ChangelogSource::Fragments(config) => Some(config),
-            ChangelogSource::Commits | ChangelogSource::File | ChangelogSource::Github => None,
+            ChangelogSource::Commits
+            | ChangelogSource::File
+            | ChangelogSource::Github
+            | ChangelogSource::Changesets => None,
         }
     }
 }

@@ -7,7 +7,11 @@
 //! release is `initial-version`; and version files that lead the last release with a version no
 //! tag has (bumped when the last release was cut) are what `auto` releases.
 
+use std::sync::Arc;
+
+use relman_git::TagKind;
 use relman_version::bump::Level;
+use relman_version::tag_format::TagRead;
 use relman_version::version::Version;
 
 use super::{CurrentVersion, History, NextVersion, Project, ProjectError, ReleaseTag};
@@ -17,7 +21,7 @@ use super::{CurrentVersion, History, NextVersion, Project, ProjectError, Release
 pub struct KnownReleases {
     local: Vec<ReleaseTag>,
     /// Every local tag name, release or not (an `ignore-tags` entry may cover a release's name).
-    names: Vec<String>,
+    names: Arc<[String]>,
     /// Release tags the remote has and this clone does not.
     remote_only: Vec<ReleaseTag>,
     /// Why the remote's tags could not be listed, when they were asked for.
@@ -72,7 +76,7 @@ impl Project {
     /// `ls-remote`; a remote that cannot be asked is noted, not an error).
     pub fn known_releases(&self, ask_remote: bool) -> Result<KnownReleases, ProjectError> {
         let (local, _) = self.release_tags()?;
-        let names = self.repo.tag_names()?;
+        let names: Arc<[String]> = self.repo.tag_names()?.into();
         let mut known = KnownReleases {
             local,
             names,
@@ -88,8 +92,8 @@ impl Project {
                         if known.names.iter().any(|name| name == tag) {
                             continue;
                         }
-                        if let relman_git::TagKind::Release(version)
-                        | relman_git::TagKind::PreRelease(version) = self.classify(tag)
+                        if let TagKind::Release(version) | TagKind::PreRelease(version) =
+                            self.classify(tag)
                         {
                             known.remote_only.push(ReleaseTag {
                                 tag: tag.to_owned(),
@@ -99,6 +103,73 @@ impl Project {
                     }
                 }
                 Err(error) => known.remote_problem = Some(error.to_string()),
+            }
+        }
+        Ok(known)
+    }
+
+    /// The release tags of this clone for each package at `indices` of [`Project::packages`],
+    /// from one pass over the tags (asking each package alone reads every tag once per package).
+    pub fn package_known_releases(
+        &self,
+        indices: &[usize],
+        ask_remote: bool,
+    ) -> Result<Vec<KnownReleases>, ProjectError> {
+        let names: Arc<[String]> = self.repo.tag_names()?.into();
+        let owners = self.owners();
+        let mut known: Vec<KnownReleases> = indices
+            .iter()
+            .map(|_| KnownReleases {
+                names: Arc::clone(&names),
+                ..KnownReleases::default()
+            })
+            .collect();
+        for tag in names.iter() {
+            if self
+                .ignore_tags
+                .as_ref()
+                .is_some_and(|globs| globs.is_match(tag))
+            {
+                continue;
+            }
+            let Some((owner, TagRead::Release(version))) = owners.owner_of_tag(tag) else {
+                continue;
+            };
+            if let Some(slot) = indices.iter().position(|index| *index == owner) {
+                known[slot].local.push(ReleaseTag {
+                    tag: tag.clone(),
+                    version,
+                });
+            }
+        }
+        if ask_remote && self.repo.remote_url(&self.remote)?.is_some() {
+            // One `ls-remote` for every package.
+            match self.repo.ls_remote(&self.remote, &["refs/tags/*"]) {
+                Ok(refs) => {
+                    for remote_ref in refs {
+                        let Some(tag) = remote_ref.name.strip_prefix("refs/tags/") else {
+                            continue;
+                        };
+                        if tag.ends_with("^{}") || names.iter().any(|name| name == tag) {
+                            continue;
+                        }
+                        let Some((owner, TagRead::Release(version))) = owners.owner_of_tag(tag)
+                        else {
+                            continue;
+                        };
+                        if let Some(slot) = indices.iter().position(|index| *index == owner) {
+                            known[slot].remote_only.push(ReleaseTag {
+                                tag: tag.to_owned(),
+                                version,
+                            });
+                        }
+                    }
+                }
+                Err(error) => {
+                    for known in &mut known {
+                        known.remote_problem = Some(error.to_string());
+                    }
+                }
             }
         }
         Ok(known)

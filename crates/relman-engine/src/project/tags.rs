@@ -26,6 +26,9 @@ impl Project {
         {
             return TagKind::Unrelated;
         }
+        if let Some(scope) = &self.scope {
+            return self.classify_scoped(scope, tag);
+        }
         match self.tag_format.read(tag, &self.scheme) {
             TagRead::Release(version) if version.is_prerelease() => TagKind::PreRelease(version),
             TagRead::Release(version) => TagKind::Release(version),

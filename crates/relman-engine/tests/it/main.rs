@@ -7,6 +7,7 @@ mod init;
 mod init_project;
 mod journal_format;
 mod journal_integrity;
+mod packages;
 mod remote_announce;
 mod remote_checks;
 mod remote_circleci;

@@ -2,6 +2,7 @@
 //! environment (temp HOME, no global or system config, fixed identity and dates).
 
 mod discovery;
+mod families;
 mod history;
 mod merges;
 mod reads;

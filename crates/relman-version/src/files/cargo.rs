@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Value};
 
 use super::text::Location;
+use crate::workspace::expand;
 
 /// What to look for in one companion file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +194,39 @@ pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<P
     (found, read)
 }
 
+/// The companions of a crate released on its own: the entry of that crate alone in the nearest
+/// `Cargo.lock` (the workspace's); requirements on it are rewritten by the caller.
+pub(super) fn lone_companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<PathBuf>) {
+    let Some(own) = Manifest::read(root, manifest.to_owned()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let doc = own.doc();
+    let (Some(name), Some(version)) = (
+        string_at(doc.as_item(), &["package", "name"]),
+        string_at(doc.as_item(), &["package", "version"]),
+    ) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut dir = manifest.parent();
+    while let Some(current) = dir {
+        let lock = current.join("Cargo.lock");
+        if root.join(&lock).is_file() {
+            return (
+                vec![Companion {
+                    path: lock.clone(),
+                    places: Places::Lock {
+                        crates: BTreeSet::from([name.to_owned()]),
+                        version: version.to_owned(),
+                    },
+                }],
+                vec![manifest.to_owned(), lock],
+            );
+        }
+        dir = current.parent();
+    }
+    (Vec::new(), vec![manifest.to_owned()])
+}
+
 /// The manifest with `[workspace]` that `manifest` belongs to: itself, or the nearest parent
 /// folder's within the project.
 fn find_workspace(root: &Path, manifest: &Path, own: &Manifest) -> Option<Manifest> {
@@ -246,60 +280,6 @@ fn members(root: &Path, workspace: &Manifest, doc: &Document<&str>) -> Vec<PathB
         }
     }
     found
-}
-
-/// The folders a member pattern names (`crates/*`, `tools/cli`), relative to the root.
-fn expand(root: &Path, base: &Path, pattern: &str) -> Vec<PathBuf> {
-    let mut current = vec![base.to_owned()];
-    for component in pattern
-        .split('/')
-        .filter(|part| !part.is_empty() && *part != ".")
-    {
-        let mut next = Vec::new();
-        for dir in &current {
-            if !component.contains(['*', '?', '[']) {
-                next.push(dir.join(component));
-                continue;
-            }
-            let Ok(entries) = fs_err::read_dir(root.join(dir)) else {
-                continue;
-            };
-            let mut names: Vec<String> = entries
-                .filter_map(Result::ok)
-                .filter(|entry| entry.path().is_dir())
-                .filter_map(|entry| entry.file_name().into_string().ok())
-                .filter(|name| wildcard(component, name))
-                .collect();
-            names.sort();
-            next.extend(names.into_iter().map(|name| dir.join(name)));
-        }
-        current = next;
-    }
-    current
-}
-
-/// `*` and `?` matching within one path component (what member globs use).
-fn wildcard(pattern: &str, text: &str) -> bool {
-    let (pattern, text): (Vec<char>, Vec<char>) =
-        (pattern.chars().collect(), text.chars().collect());
-    let (mut p, mut t, mut star, mut mark) = (0, 0, None, 0);
-    while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
-            star = Some(p);
-            mark = t;
-            p += 1;
-        } else if let Some(position) = star {
-            p = position + 1;
-            mark += 1;
-            t = mark;
-        } else {
-            return false;
-        }
-    }
-    pattern[p..].iter().all(|c| *c == '*')
 }
 
 /// The places of `places` in a companion file's text.
@@ -476,18 +456,4 @@ fn lock_entries(
         }
     }
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wildcard;
-
-    #[test]
-    fn member_globs() {
-        assert!(wildcard("*", "core"));
-        assert!(wildcard("regex-*", "regex-syntax"));
-        assert!(!wildcard("regex-*", "rure"));
-        assert!(wildcard("c?re", "core"));
-        assert!(!wildcard("core", "cores"));
-    }
 }

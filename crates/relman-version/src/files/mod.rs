@@ -26,11 +26,13 @@ mod detect;
 mod error;
 mod ini;
 mod json;
+mod npm;
 mod pattern;
 mod plain;
 mod properties;
 mod pylock;
 mod python;
+mod requirements;
 mod spec;
 mod text;
 mod toml;
@@ -48,7 +50,10 @@ pub use atomic::{apply, write_atomic};
 pub use bounded::{read_bounded, read_text_bounded};
 pub use detect::{Detection, detect};
 pub use error::FileError;
-pub use spec::{KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec};
+pub use requirements::plan_requirement_edits;
+pub use spec::{
+    Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
+};
 pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
@@ -134,6 +139,7 @@ struct Target<'s> {
 enum Finder {
     Cargo(cargo::Places),
     PythonLock(pylock::Entry),
+    Npm(npm::Places),
 }
 
 impl VersionFiles {
@@ -172,6 +178,14 @@ impl VersionFiles {
                 Some(Finder::PythonLock(entry)) => {
                     let text = cache.text;
                     pylock::locate(entry, text, cache.toml()?)
+                }
+                Some(Finder::Npm(places @ npm::Places::Pnpm { .. })) => {
+                    let (path, text) = (cache.path, cache.text);
+                    npm::locate_pnpm(path, places, text, cache.yaml()?)
+                }
+                Some(Finder::Npm(places)) => {
+                    let text = cache.text;
+                    npm::locate_json(places, text, cache.json()?)
                 }
                 None => cache.locate(&target.spec)?,
             };
@@ -355,6 +369,32 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                             finder: None,
                         });
                     }
+                }
+                let alone = spec.follow() == Follow::Alone;
+                let (companions, read) = npm::companions(root, &normalize(spec.path()), alone);
+                consulted.extend(read);
+                for companion in companions {
+                    let format = match companion.places {
+                        npm::Places::Manifest { .. } => KnownFormat::PackageJson,
+                        npm::Places::Lock { .. } => KnownFormat::PackageLock,
+                        npm::Places::Pnpm { .. } => KnownFormat::HelmChart,
+                    };
+                    targets.push(Target {
+                        spec: Cow::Owned(VersionFileSpec::new(companion.path, format)),
+                        companion: true,
+                        finder: Some(Finder::Npm(companion.places)),
+                    });
+                }
+            }
+            VersionFileKind::Known(KnownFormat::Cargo) if spec.follow() == Follow::Alone => {
+                let (companions, read) = cargo::lone_companions(root, &normalize(spec.path()));
+                consulted.extend(read);
+                for companion in companions {
+                    targets.push(Target {
+                        spec: Cow::Owned(VersionFileSpec::new(companion.path, KnownFormat::Cargo)),
+                        companion: true,
+                        finder: Some(Finder::Cargo(companion.places)),
+                    });
                 }
             }
             VersionFileKind::Known(KnownFormat::Cargo) => {

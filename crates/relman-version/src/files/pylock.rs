@@ -16,6 +16,9 @@ pub(super) struct Entry {
     /// The project's name, normalized as PEP 503 says.
     pub name: String,
     pub version: String,
+    /// The project's folder as the lock names its source (`.`, or `packages/a` for a member
+    /// of a uv workspace whose lock is at the workspace's root).
+    pub source: String,
 }
 
 /// The lock files beside `pyproject` (relative to `root`) that record the project at its version.
@@ -45,28 +48,43 @@ pub(super) fn companions(root: &Path, pyproject: &Path) -> Vec<(PathBuf, Entry)>
     let entry = Entry {
         name: normalize(&name),
         version,
+        source: ".".to_owned(),
     };
-    ["uv.lock", "poetry.lock"]
-        .into_iter()
-        .map(|lock| pyproject.with_file_name(lock))
-        .filter(|lock| root.join(lock).is_file())
-        .map(|lock| (lock, entry.clone()))
-        .collect()
+    let mut found = Vec::new();
+    // uv writes one lock at the workspace's root for every member.
+    let dir = pyproject.parent().unwrap_or(Path::new(""));
+    let mut current = Some(dir);
+    while let Some(candidate) = current {
+        let lock = candidate.join("uv.lock");
+        if root.join(&lock).is_file() {
+            let source = dir
+                .strip_prefix(candidate)
+                .map(|rest| rest.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            found.push((
+                lock,
+                Entry {
+                    source: if source.is_empty() {
+                        ".".to_owned()
+                    } else {
+                        source
+                    },
+                    ..entry.clone()
+                },
+            ));
+            break;
+        }
+        current = candidate.parent();
+    }
+    let poetry = pyproject.with_file_name("poetry.lock");
+    if root.join(&poetry).is_file() {
+        found.push((poetry, entry));
+    }
+    found
 }
 
-/// PEP 503: lower case, runs of `-`, `_` and `.` as one `-`.
 fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
+    crate::workspace::normalize_python_name(name)
 }
 
 /// The `version` of the project's own entry in a lock file.
@@ -83,7 +101,7 @@ pub(super) fn locate(entry: &Entry, text: &str, doc: &Document<&str>) -> Vec<Loc
         let Some(name) = package.get("name").and_then(Item::as_str) else {
             continue;
         };
-        if normalize(name) != entry.name || !is_the_project(package) {
+        if normalize(name) != entry.name || !is_the_project(package, &entry.source) {
             continue;
         }
         let Some(value) = package.get("version").and_then(Item::as_value) else {
@@ -110,12 +128,12 @@ fn same_version(a: &str, b: &str) -> bool {
     a == b || matches!((pep440.parse(a), pep440.parse(b)), (Ok(a), Ok(b)) if a == b)
 }
 
-/// An entry whose source is the project's own folder.
-fn is_the_project(package: &toml_edit::Table) -> bool {
+/// An entry whose source is the project's own folder (`folder` as the lock names it).
+fn is_the_project(package: &toml_edit::Table, folder: &str) -> bool {
     let Some(source) = package.get("source") else {
         return false;
     };
-    let local = |key: &str| source.get(key).and_then(Item::as_str) == Some(".");
+    let local = |key: &str| source.get(key).and_then(Item::as_str) == Some(folder);
     local("editable")
         || local("virtual")
         || (source.get("type").and_then(Item::as_str) == Some("directory") && local("url"))
@@ -132,6 +150,7 @@ mod tests {
         let entry = Entry {
             name: normalize("my-project"),
             version: "8.1.0".into(),
+            source: ".".into(),
         };
         let found = locate(&entry, text, &doc);
         assert_eq!(found.len(), 1);

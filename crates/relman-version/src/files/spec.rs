@@ -13,6 +13,19 @@ use super::FileError;
 pub struct VersionFileSpec {
     path: PathBuf,
     kind: VersionFileKind,
+    follow: Follow,
+}
+
+/// Which files around a manifest follow its version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Follow {
+    /// The workspace moves with it: members at the same version, requirements on them, lock
+    /// entries (one version for the whole repository).
+    #[default]
+    Together,
+    /// The package is released on its own (one package of a monorepo): only its lock entry
+    /// follows; requirements on it are the caller's to rewrite.
+    Alone,
 }
 
 /// How the version is found in a [`VersionFileSpec`]'s file.
@@ -270,12 +283,25 @@ impl VersionFileSpec {
         }
     }
 
+    /// The same file, released on its own ([`Follow::Alone`]).
+    #[must_use]
+    pub fn alone(mut self) -> Self {
+        self.follow = Follow::Alone;
+        self
+    }
+
+    /// Which files around it follow its version.
+    pub fn follow(&self) -> Follow {
+        self.follow
+    }
+
     /// A file read as the given format whatever its name (e.g. `src/pkg/__about__.py` as a
     /// Python module).
     pub fn new(path: impl Into<PathBuf>, format: KnownFormat) -> Self {
         Self {
             path: path.into(),
             kind: VersionFileKind::Known(format),
+            follow: Follow::Together,
         }
     }
 
@@ -286,6 +312,7 @@ impl VersionFileSpec {
         Ok(Self {
             path,
             kind: VersionFileKind::Pattern(pattern),
+            follow: Follow::Together,
         })
     }
 
@@ -296,6 +323,7 @@ impl VersionFileSpec {
         Ok(Self {
             path,
             kind: VersionFileKind::Key(key),
+            follow: Follow::Together,
         })
     }
 

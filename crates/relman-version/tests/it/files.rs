@@ -5,12 +5,19 @@ mod bytes;
 mod detect;
 mod ecosystems;
 mod errors;
+mod npm_workspaces;
 mod writes;
 mod yaml_oracle;
 
 use std::path::{Path, PathBuf};
 
 use relman_version::files::FileError;
+
+/// The outside tools the ecosystem tests run.
+pub mod ecosystems_support {
+    pub use super::ecosystems::relman_testkit_like::has;
+    pub use super::ecosystems::tool;
+}
 
 /// A case folder under `tests/data/files/`.
 fn data(case: &str) -> PathBuf {
@@ -20,7 +27,7 @@ fn data(case: &str) -> PathBuf {
 }
 
 /// Writes `files` (path, content) under a new temporary project root.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
     let root = tempfile::tempdir().unwrap();
     for (path, content) in files {
         write(root.path(), path, content.as_bytes());

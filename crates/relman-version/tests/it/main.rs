@@ -3,3 +3,4 @@ mod files;
 mod properties;
 mod towncrier;
 mod versions;
+mod workspace;

@@ -1,5 +1,7 @@
-//! `relman changelog [--unreleased | --version V | --all] [--write]`: the section the next
-//! release would add, one version's section, or every release's from the whole history.
+//! `relman changelog [--unreleased | --version V | --all] [--write] [-p NAME]...`: the section
+//! the next release would add, one version's section, or every release's from the whole
+//! history; of the project, or of packages of the repository (only the commits that touched
+//! each).
 //!
 //! `--all` and `--version` follow where the notes come from: a changelog built from fragments,
 //! written by hand or holding GitHub's notes gives the file's own sections; one built from
@@ -13,7 +15,7 @@ use relman_engine::project::{NextVersion, Project};
 use relman_version::changelog::markdown;
 use relman_version::date::Date;
 
-use super::{Context, print, project_error};
+use super::{Context, print, project_error, selected};
 use crate::args::ChangelogArgs;
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::print_warning;
@@ -27,13 +29,16 @@ pub fn run(context: &Context, args: &ChangelogArgs) -> CliResult<ExitCode> {
         .hint("`relman changelog --write` adds the section the next release would add"));
     }
     let (_, project) = context.project()?;
-    if selection.all {
-        return all(context, &project);
+    for project in selected(&project, &args.package.packages)? {
+        if selection.all {
+            all(context, &project)?;
+        } else if let Some(version) = &selection.version {
+            one_version(context, &project, version)?;
+        } else {
+            unreleased(context, &project, args)?;
+        }
     }
-    if let Some(version) = &selection.version {
-        return one_version(context, &project, version);
-    }
-    unreleased(context, &project, args)
+    Ok(ExitCode::Done)
 }
 
 fn unreleased(context: &Context, project: &Project, args: &ChangelogArgs) -> CliResult<ExitCode> {

@@ -1,10 +1,11 @@
 //! `relman check`: the config validates, the version files agree and parse, the tag format reads
-//! back what it writes, the changelog settings point at what exists, and every workflow could
+//! back what it writes, the changelog settings point at what exists (in a repository of several
+//! packages, for each package, every package's history from one walk), and every workflow could
 //! be planned here: what `plan` rejects before running a step (a forge step without a forge,
 //! a missing token, variable or signing key, an `if` that is not a boolean expression,
 //! `{dev_version}` without a later bump), `check` rejects too.
 
-use relman_engine::project::ChangelogSource;
+use relman_engine::project::{ChangelogSource, History, Project};
 
 use super::{Context, print, project_error};
 use crate::error::{CliError, CliResult, ExitCode};
@@ -18,9 +19,72 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
         |path| format!("{} is valid", project.display_path(path).display()),
     );
     report.push(source);
-    let history = project.history(false).map_err(project_error)?;
+    if project.has_packages() {
+        let indices: Vec<usize> = (0..project.packages.len()).collect();
+        let histories = project.package_histories(&indices).map_err(project_error)?;
+        for (index, history) in indices.into_iter().zip(&histories) {
+            let view = project.package_at(index);
+            let lines = project_lines(&view, history).map_err(|mut error| {
+                error.message = format!("package `{}`: {}", view.name, error.message);
+                error
+            })?;
+            report.extend(
+                lines
+                    .into_iter()
+                    .map(|line| format!("{}: {line}", view.name)),
+            );
+        }
+        for retired in &project.retired {
+            report.push(format!(
+                "{} tags of `{}`, a package that no longer exists, are old releases",
+                retired.releases, retired.name
+            ));
+        }
+    } else {
+        let history = project.history(false).map_err(project_error)?;
+        report.extend(project_lines(&project, &history)?);
+    }
+    // What `plan` would reject without running a step, in every workflow.
+    let problems = relman_engine::plan::verify(&project, &config, &context.environment());
+    if !problems.is_empty() {
+        let message = problems
+            .iter()
+            .map(|(workflow, problems)| {
+                let lines: String = problems
+                    .iter()
+                    .map(|problem| format!("\n  - {problem}"))
+                    .collect();
+                format!("workflow `{workflow}` cannot run here:{lines}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(CliError::usage(message)
+            .hint("`relman plan WORKFLOW` stops at the same, before any step runs"));
+    }
+    let workflows = config.workflow_names();
+    report.push(format!("workflows: {}", workflows.join(", ")));
+    if context.global.json {
+        print(&format!(
+            "{}\n",
+            serde_json::json!({ "valid": true, "checks": report })
+        ))?;
+    } else if !context.global.quiet {
+        let mark = context.out_style.green("✓");
+        let text: String = report
+            .iter()
+            .map(|line| format!("{mark} {line}\n"))
+            .collect();
+        print(&text)?;
+    }
+    Ok(ExitCode::Done)
+}
+
+/// The lines of one project (or package): its version and where it is, files left out, the
+/// tag format, the last release, tags ignored, the changelog.
+fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>> {
+    let mut report: Vec<String> = Vec::new();
     let current = project
-        .checked_current_version(&history)
+        .checked_current_version(history)
         .map_err(project_error)?;
     if current.unreleased {
         report.push(current.source.clone());
@@ -101,39 +165,11 @@ pub fn run(context: &Context) -> CliResult<ExitCode> {
             "changelog {} from GitHub's generated notes",
             project.changelog.file.display()
         ),
+        ChangelogSource::Changesets => format!(
+            "changelog {} from changesets",
+            project.changelog.file.display()
+        ),
     };
     report.push(changelog);
-    // What `plan` would reject without running a step, in every workflow.
-    let problems = relman_engine::plan::verify(&project, &config, &context.environment());
-    if !problems.is_empty() {
-        let message = problems
-            .iter()
-            .map(|(workflow, problems)| {
-                let lines: String = problems
-                    .iter()
-                    .map(|problem| format!("\n  - {problem}"))
-                    .collect();
-                format!("workflow `{workflow}` cannot run here:{lines}")
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        return Err(CliError::usage(message)
-            .hint("`relman plan WORKFLOW` stops at the same, before any step runs"));
-    }
-    let workflows = config.workflow_names();
-    report.push(format!("workflows: {}", workflows.join(", ")));
-    if context.global.json {
-        print(&format!(
-            "{}\n",
-            serde_json::json!({ "valid": true, "checks": report })
-        ))?;
-    } else if !context.global.quiet {
-        let mark = context.out_style.green("✓");
-        let text: String = report
-            .iter()
-            .map(|line| format!("{mark} {line}\n"))
-            .collect();
-        print(&text)?;
-    }
-    Ok(ExitCode::Done)
+    Ok(report)
 }

@@ -1,6 +1,7 @@
 //! `relman completions SHELL`: completion scripts generated from the clap definition, plus the
-//! workflows of relman.toml, asked for when completing (`relman completions --workflows`) so a
-//! workflow added later completes without regenerating the script.
+//! workflows of relman.toml and the packages of the repository, asked for when completing
+//! (`relman completions --workflows`, `--packages`) so a workflow or package added later
+//! completes without regenerating the script.
 
 use clap::CommandFactory;
 use clap_complete::Shell;
@@ -13,6 +14,9 @@ use crate::error::{CliResult, ExitCode};
 pub fn run(context: &Context, args: &CompletionsArgs) -> CliResult<ExitCode> {
     if args.workflows {
         return workflows(context);
+    }
+    if args.packages {
+        return packages(context);
     }
     let Some(shell) = args.shell else {
         return Ok(ExitCode::Usage);
@@ -44,6 +48,27 @@ fn workflows(context: &Context) -> CliResult<ExitCode> {
     Ok(ExitCode::Done)
 }
 
+/// `NAME<TAB>PATH` per package (a single-package project: its name). Silent on any problem.
+fn packages(context: &Context) -> CliResult<ExitCode> {
+    let Ok((_, project)) = context.project() else {
+        return Ok(ExitCode::Done);
+    };
+    let mut out = String::new();
+    if project.packages.is_empty() {
+        out.push_str(&format!("{}\t.\n", project.name.replace(['\t', '\n'], " ")));
+    }
+    for package in &project.packages {
+        let path = package.path.display().to_string();
+        out.push_str(&format!(
+            "{}\t{}\n",
+            package.name.replace(['\t', '\n'], " "),
+            if path.is_empty() { "." } else { path.as_str() }
+        ));
+    }
+    print(&out)?;
+    Ok(ExitCode::Done)
+}
+
 /// Teaches the generated script to offer workflow names where a command name is expected and
 /// after `plan`, `run` and `help`.
 fn with_workflows(shell: Shell, script: String) -> String {
@@ -56,6 +81,10 @@ fn with_workflows(shell: Shell, script: String) -> String {
                     "#compdef relman\n",
                     &format!("#compdef relman\n{ZSH_FUNCTION}"),
                     1,
+                )
+                .replace(
+                    "lists them]:NAME:_default'",
+                    "lists them]:NAME:_relman_package_names'",
                 )
                 .replace(
                     ":workflow -- The workflow to run, e.g. `release`:_default'",
@@ -84,14 +113,21 @@ _relman_with_workflows() {
             continue
         fi
         case "$word" in
-            -C | --config | --color) skip=1 ;;
+            -C | --config | --color | -p | --package) skip=1 ;;
             -*) ;;
             *) words+=("$word") ;;
         esac
     done
     _relman "$@"
+    local previous="${COMP_WORDS[COMP_CWORD - 1]}"
+    if [[ "$previous" == -p || "$previous" == --package ]]; then
+        local packages
+        packages=$(relman "${dir[@]}" completions --packages 2>/dev/null | cut -f1)
+        COMPREPLY=($(compgen -W "$packages" -- "${COMP_WORDS[COMP_CWORD]}"))
+        return 0
+    fi
     case "${words[0]:-}" in
-        "" | init | plan | run | resume | status | abort | version | changelog | fragment | check | docs | completions | schema | help) ;;
+        "" | init | plan | run | resume | status | abort | version | packages | changelog | fragment | check | docs | completions | schema | help) ;;
         # A workflow's arguments are its own: no command names after it.
         *) COMPREPLY=() ;;
     esac
@@ -114,6 +150,8 @@ const FISH: &str = r#"
 # Workflows come from relman.toml at completion time.
 complete -c relman -n "__fish_relman_needs_command" -f -a "(relman completions --workflows 2>/dev/null)"
 complete -c relman -n "__fish_seen_subcommand_from plan run help; and test (count (commandline -opc)) -le 2" -f -a "(relman completions --workflows 2>/dev/null)"
+# Packages of the repository, for -p/--package.
+complete -c relman -s p -l package -r -f -a "(relman completions --packages 2>/dev/null)"
 "#;
 
 const ZSH_FUNCTION: &str = r#"# Workflows come from relman.toml at completion time.
@@ -121,5 +159,10 @@ _relman_workflow_names() {
     local -a names
     names=(${${(f)"$(relman completions --workflows 2>/dev/null)"}//$'\t'/:})
     _describe -t workflows 'relman workflows' names
+}
+_relman_package_names() {
+    local -a names
+    names=(${${(f)"$(relman completions --packages 2>/dev/null)"}//$'\t'/:})
+    _describe -t packages 'relman packages' names
 }
 "#;

@@ -7,6 +7,7 @@ mod completions;
 mod docs;
 mod fragment;
 mod init;
+mod packages;
 mod release;
 mod schema;
 mod version;
@@ -90,6 +91,40 @@ impl Context {
     }
 }
 
+/// The packages `-p NAME` names, each as a project of its own; without `-p`, the project itself,
+/// which in a repository of several packages is its root package, or every package when none is
+/// at the root.
+pub fn selected(project: &Project, names: &[String]) -> CliResult<Vec<Project>> {
+    if names.is_empty() {
+        if project.has_packages() && project.root_package().is_none() {
+            return Ok(project.package_views());
+        }
+        return Ok(vec![project.clone()]);
+    }
+    if !project.has_packages() {
+        // A single-package project answers to its own name.
+        return names
+            .iter()
+            .map(|name| {
+                if *name == project.name {
+                    Ok(project.clone())
+                } else {
+                    Err(CliError::usage(format!(
+                        "there is no package `{name}`: this repository holds one, `{}`",
+                        project.name
+                    ))
+                    .hint("`relman packages` lists the packages"))
+                }
+            })
+            .collect();
+    }
+    let mut views = Vec::with_capacity(names.len());
+    for name in names {
+        views.push(project.package(name).map_err(project_error)?);
+    }
+    Ok(views)
+}
+
 /// A project problem is a usage problem: nothing was changed (exit 2).
 pub fn project_error(error: ProjectError) -> CliError {
     CliError::usage(error.to_string()).hint_opt(error.hint())
@@ -116,17 +151,14 @@ pub fn run(cli: Cli, style: Style, out_style: Style) -> CliResult<ExitCode> {
     };
     match cli.command {
         Command::Version(args) => version::run(&context, &args),
+        Command::Packages => packages::run(&context),
         Command::Changelog(args) => changelog::run(&context, &args),
         Command::Fragment(command) => fragment::run(&context, command),
         Command::Check => check::run(&context),
         Command::Completions(args) => completions::run(&context, &args),
         Command::Schema => schema::run(),
-        Command::Plan(args) => {
-            release::plan(&context, &args.workflow, &args.args, args.pre.as_deref())
-        }
-        Command::Run(args) => {
-            release::run(&context, &args.workflow, &args.args, args.pre.as_deref())
-        }
+        Command::Plan(args) => release::plan(&context, &args),
+        Command::Run(args) => release::run(&context, &args),
         Command::Resume(args) => release::resume(&context, args.confirm),
         Command::Status => release::status(&context),
         Command::Abort => release::abort(&context),

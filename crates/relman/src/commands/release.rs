@@ -12,6 +12,7 @@ use relman_engine::project::Project;
 use relman_engine::report::{NoPrompter, Prompter};
 
 use super::{Context, print};
+use crate::args::WorkflowArgs;
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::plan as show;
 use crate::output::progress::{Detail, Progress, Spinner};
@@ -53,11 +54,12 @@ fn run_error(error: RunError) -> CliError {
 /// Plans `workflow`; with `to_run`, first makes sure a release can start at all.
 fn make_plan(
     context: &Context,
-    workflow: &str,
-    args: &[String],
-    pre: Option<&str>,
+    arguments: &WorkflowArgs,
     to_run: bool,
 ) -> CliResult<(Project, Environment, Plan)> {
+    let workflow = arguments.workflow.as_str();
+    let args = &arguments.args;
+    let pre = arguments.pre.as_deref();
     let (config, project) = context.project()?;
     if to_run {
         executor::check_can_start(&project).map_err(run_error)?;
@@ -68,7 +70,14 @@ fn make_plan(
         args: args.to_vec(),
         pre_label: pre.map(str::to_owned),
     };
-    let plan = plan::plan(&project, &config, &env, &request).map_err(plan_error)?;
+    let plan = plan::plan_packages(
+        &project,
+        &config,
+        &env,
+        &request,
+        &arguments.package.packages,
+    )
+    .map_err(plan_error)?;
     Ok((project, env, plan))
 }
 
@@ -83,13 +92,8 @@ fn detail(context: &Context) -> Detail {
 }
 
 /// `relman plan`: show, change nothing.
-pub fn plan(
-    context: &Context,
-    workflow: &str,
-    args: &[String],
-    pre: Option<&str>,
-) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre, false)?;
+pub fn plan(context: &Context, arguments: &WorkflowArgs) -> CliResult<ExitCode> {
+    let (project, env, plan) = make_plan(context, arguments, false)?;
     let redactor = executor::redactor(&project, &env);
     if context.global.json {
         print(&format!("{}\n", show::json(&plan, &redactor)))?;
@@ -107,13 +111,9 @@ pub fn plan(
 }
 
 /// `relman run` / `relman WORKFLOW`: plan, confirm, execute.
-pub fn run(
-    context: &Context,
-    workflow: &str,
-    args: &[String],
-    pre: Option<&str>,
-) -> CliResult<ExitCode> {
-    let (project, env, plan) = make_plan(context, workflow, args, pre, true)?;
+pub fn run(context: &Context, arguments: &WorkflowArgs) -> CliResult<ExitCode> {
+    let workflow = arguments.workflow.as_str();
+    let (project, env, plan) = make_plan(context, arguments, true)?;
     let redactor = executor::redactor(&project, &env);
     if let Some(reason) = &plan.nothing_to_release {
         if context.global.json {
@@ -202,10 +202,25 @@ fn drive(
 fn conclude(context: &Context, project: &Project, finish: Finish) -> CliResult<ExitCode> {
     write_step_summary(project);
     let result = match finish {
-        Finish::Done { version, tag } => {
+        Finish::Done {
+            version,
+            tag,
+            packages,
+        } => {
             // A workflow that tagged nothing (a docs or freeze workflow) released nothing.
             let tagged = !tag.is_empty() && project.repo.tag_exists(&tag).unwrap_or(false);
-            if tagged {
+            let tagged_packages: Vec<String> = packages
+                .iter()
+                .filter(|package| project.repo.tag_exists(&package.tag).unwrap_or(false))
+                .map(|package| format!("{} {} ({})", package.name, package.version, package.tag))
+                .collect();
+            if packages.len() > 1 && !tagged_packages.is_empty() {
+                format!(
+                    "{}: {}",
+                    context.out_style.green("Released"),
+                    tagged_packages.join(", ")
+                )
+            } else if tagged {
                 format!("{}: {version} ({tag})", context.out_style.green("Released"))
             } else {
                 context.out_style.green("Release done.")

@@ -18,13 +18,27 @@ pub fn render(plan: &Plan, style: Style, redactor: &Redactor) -> String {
     }
     let what = if frozen.version.is_empty() {
         String::new()
-    } else if frozen.version == plan.current_version {
-        format!(" {} (tag {})", frozen.version, frozen.tag)
+    } else if frozen.packages.len() > 1 {
+        let released: Vec<String> = frozen
+            .packages
+            .iter()
+            .map(|package| format!("{} {} ({})", package.name, package.version, package.tag))
+            .collect();
+        format!(" {}", released.join(", "))
     } else {
-        format!(
-            " {} → {} (tag {})",
-            plan.current_version, frozen.version, frozen.tag
-        )
+        // One package of several: named.
+        let package = match frozen.packages.as_slice() {
+            [package] => format!(" {}", package.name),
+            _ => String::new(),
+        };
+        if frozen.version == plan.current_version {
+            format!("{package} {} (tag {})", frozen.version, frozen.tag)
+        } else {
+            format!(
+                "{package} {} → {} (tag {})",
+                plan.current_version, frozen.version, frozen.tag
+            )
+        }
     };
     let _ = writeln!(
         out,

@@ -28,6 +28,7 @@ mod journal_compat;
 mod lock;
 mod masking;
 mod output;
+mod packages;
 mod pause;
 mod plan_readonly;
 mod publishing;

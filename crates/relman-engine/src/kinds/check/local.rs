@@ -224,6 +224,9 @@ impl CheckStep {
                                 ))
                             }
                         }
+                        crate::project::ChangelogSource::Changesets => {
+                            CheckResult::pass("the changesets make the entry".to_owned())
+                        }
                         crate::project::ChangelogSource::File if unreleased_notes(project) => {
                             CheckResult::pass(format!(
                                 "{file} has unreleased notes to promote to {}",

@@ -77,6 +77,14 @@ impl Kind for CheckStep {
         self.check == Check::ChangelogEntry
     }
 
+    /// The checks of a release's own version and tag run once per package.
+    fn per_package(&self) -> bool {
+        matches!(
+            self.check,
+            Check::TagAvailable | Check::VersionBumped | Check::ChangelogEntry
+        )
+    }
+
     fn needs(&self) -> Vec<Need> {
         if self.check.is_remote() {
             vec![Need::Forge]

@@ -62,6 +62,7 @@ const SAME_AS: &str =
 
 impl Kind for VerifyStep {
     const SPEC: KindSpec = KindSpec {
+        per_package: true,
         values: &["pypi", "oci", "helm", "url", "npm", "crates"],
         options: &[
             OptionSpec::string("package"),

@@ -12,7 +12,7 @@ use relman_version::files::{self, VersionFileSpec, VersionFiles};
 use super::{project, write};
 
 /// Runs a tool in `dir` offline; `Ok(())` or its stderr.
-fn tool(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
+pub fn tool(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     let output = Command::new(program)
         .args(args)
         .current_dir(dir)
@@ -239,7 +239,7 @@ fn a_pyproject_moves_its_own_uv_lock_entry() {
 }
 
 /// The tool lookup of `relman_testkit`, which this crate does not depend on.
-mod relman_testkit_like {
+pub mod relman_testkit_like {
     #[allow(clippy::print_stdout, reason = "the skip notice is the test's output")]
     pub fn has(name: &str) -> bool {
         let found = std::env::var_os("PATH")

@@ -1,0 +1,596 @@
+//! Which packages a repository holds, from its manifests, its tags and `[package.NAME]` tables.
+//!
+//! Each manifest below the root (a Cargo, npm, pnpm, yarn or uv workspace member, a Go module)
+//! is a candidate. Its existing tags are matched first, by name or folder (`NAME-X.Y.Z`,
+//! `NAME-vX.Y.Z`, `NAME@X.Y.Z`, `PATH/vX.Y.Z`; the form holding the highest version wins). The
+//! root package exists when the root has version files or release tags of its own (the tags no
+//! candidate claimed decide its format) or is a Go module. Then, for each candidate:
+//!
+//! - a `[package.NAME]` table, its own tags, or a Go module: a package;
+//! - a member that carries the root package's version moves with it (a fixed-version workspace:
+//!   vue's `packages/*`, prost's crates, lerna's): no package of its own;
+//! - private (`publish = false`, `"private": true`) or without a version: not released;
+//! - beside a root package, a member with neither tags nor a changelog of its own is not
+//!   released on its own (ruff's internal crates); without a root package, every member is.
+//!
+//! When tables exist, they are the packages (with the root package when there is one).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use relman_version::files::{KnownFormat, VersionFileSpec, VersionFiles};
+use relman_version::scheme::Scheme;
+use relman_version::tag_format::{TagFormat, TagRead};
+use relman_version::version::Version;
+use relman_version::workspace::{self, Ecosystem, Member};
+
+use super::settings::PackageOptions;
+use super::{Owners, Package, PackageSettings, Retired, Scope};
+use crate::config::VersionFileOption;
+use crate::project::{ChangelogSettings, ChangelogSource, Project, ProjectError};
+
+/// A candidate and the tags matched to it.
+struct Candidate<'w> {
+    name: String,
+    member: Option<&'w Member>,
+    options: Option<&'w PackageOptions>,
+    /// The tag format of its existing tags, and how many releases it has.
+    family: Option<(TagFormat, usize)>,
+}
+
+impl Project {
+    /// Finds the packages (see the module documentation); called by [`Project::resolve`].
+    pub(crate) fn settle_packages(
+        &mut self,
+        configured: &IndexMap<String, PackageOptions>,
+        guess_root_tag: bool,
+        name_configured: bool,
+    ) -> Result<(), ProjectError> {
+        let python_root = matches!(self.scheme, Scheme::Pep440);
+        let found = workspace::discover(&self.root);
+        let below_root: Vec<&Member> = found
+            .members
+            .iter()
+            .filter(|member| !member.path.as_os_str().is_empty())
+            .collect();
+        if below_root.is_empty() && configured.is_empty() {
+            return Ok(());
+        }
+        let all_tags = self.repo.tag_names()?;
+        let mut tags: Vec<&str> = all_tags
+            .iter()
+            .map(String::as_str)
+            .filter(|tag| {
+                self.ignore_tags
+                    .as_ref()
+                    .is_none_or(|globs| !globs.is_match(tag))
+            })
+            .collect();
+        // Sorted, the tags a format can read are one run of them (see `with_prefix`).
+        tags.sort_unstable();
+
+        let mut candidates: Vec<Candidate<'_>> = Vec::new();
+        for (name, options) in configured {
+            let member = found.member(name).or_else(|| {
+                options.path.as_deref().and_then(|path| {
+                    found
+                        .members
+                        .iter()
+                        .find(|member| member.path == Path::new(path))
+                })
+            });
+            candidates.push(Candidate {
+                name: name.clone(),
+                member,
+                options: Some(options),
+                family: None,
+            });
+        }
+        for member in &below_root {
+            if candidates
+                .iter()
+                .any(|candidate| candidate.name == member.name)
+            {
+                continue;
+            }
+            candidates.push(Candidate {
+                name: member.name.clone(),
+                member: Some(member),
+                options: None,
+                family: None,
+            });
+        }
+        let mut claimed = vec![false; tags.len()];
+        for candidate in &mut candidates {
+            let scheme = candidate_scheme(candidate)?;
+            let path = candidate
+                .options
+                .and_then(|options| options.path.clone())
+                .or_else(|| {
+                    candidate
+                        .member
+                        .map(|member| member.path.to_string_lossy().into_owned())
+                })
+                .unwrap_or_default();
+            if let Some(format) = candidate.options.and_then(|options| options.tag.as_deref()) {
+                let format = configured_format(&candidate.name, format, &path)?;
+                let count = claim(&format, &scheme, &tags, &mut claimed);
+                candidate.family = Some((format, count));
+                continue;
+            }
+            candidate.family = matched_family(&candidate.name, &path, &scheme, &tags)
+                .map(|format| {
+                    let count = claim(&format, &scheme, &tags, &mut claimed);
+                    (format, count)
+                })
+                .filter(|(_, count)| *count > 0);
+        }
+
+        // The root package: its version files, else its own release tags.
+        let unclaimed: Vec<&str> = tags
+            .iter()
+            .zip(&claimed)
+            .filter(|(_, claimed)| !**claimed)
+            .map(|(tag, _)| *tag)
+            .collect();
+        if guess_root_tag {
+            self.tag_format =
+                TagFormat::guess_own(unclaimed.iter().copied(), &self.scheme, Some(&self.name))
+                    .unwrap_or_else(|| {
+                        TagFormat::parse("v{version}").expect("a literal tag format parses")
+                    });
+        }
+        let root_releases: Vec<Version> = unclaimed
+            .iter()
+            .filter_map(|tag| match self.tag_format.read(tag, &self.scheme) {
+                TagRead::Release(version) => Some(version),
+                _ => None,
+            })
+            .collect();
+        let go_root = found
+            .members
+            .iter()
+            .any(|member| member.path.as_os_str().is_empty() && member.ecosystem == Ecosystem::Go);
+        let has_root = !self.version_files.is_empty() || !root_releases.is_empty() || go_root;
+        let root_version = if has_root {
+            self.root_version(&root_releases)
+        } else {
+            None
+        };
+
+        let mut packages: Vec<Package> = Vec::new();
+        let mut joined: Vec<&Member> = Vec::new();
+        for candidate in &candidates {
+            let member = candidate.member;
+            if candidate.options.is_none()
+                && let Some(member) = member
+            {
+                if member.ecosystem != Ecosystem::Go {
+                    // A member carrying the root package's version moves with it, unless that
+                    // very version was released under its own tag: a member inheriting the
+                    // workspace's version, or at the same version with only older tags of its
+                    // own (prost's crates were tagged on their own before).
+                    let carries_root = has_root
+                        && (member.inherits_version
+                            || root_version.as_ref().is_some_and(|root| {
+                                member.version.as_deref().is_some_and(|text| {
+                                    self.scheme
+                                        .parse(text)
+                                        .is_ok_and(|version| version == *root)
+                                })
+                            }));
+                    let tagged_at_version = match (&candidate.family, &member.version) {
+                        (Some((format, _)), Some(version)) => {
+                            all_tags.iter().any(|tag| *tag == format.render(version))
+                        }
+                        _ => false,
+                    };
+                    if carries_root && (member.inherits_version || !tagged_at_version) {
+                        joined.push(member);
+                        continue;
+                    }
+                }
+                let released_alone =
+                    candidate.family.is_some() || member.ecosystem == Ecosystem::Go;
+                if !released_alone {
+                    if !configured.is_empty() || member.private || member.version.is_none() {
+                        continue;
+                    }
+                    if has_root && !self.root.join(&member.path).join("CHANGELOG.md").is_file() {
+                        continue;
+                    }
+                }
+            }
+            packages.push(self.candidate_package(candidate, house_style(&candidates))?);
+        }
+        self.join_root(&joined);
+        if packages.is_empty() {
+            return Ok(());
+        }
+        if has_root {
+            let root_member = found
+                .members
+                .iter()
+                .find(|member| member.path.as_os_str().is_empty());
+            // A Go module at the root is named by its module path's last element (the folder
+            // name says nothing of it).
+            if let Some(member) = root_member
+                && member.ecosystem == Ecosystem::Go
+                && !name_configured
+            {
+                self.name = member.name.clone();
+            }
+            let root_ecosystem = root_member
+                .map(|member| member.ecosystem)
+                .or(python_root.then_some(Ecosystem::Python));
+            let root = Package {
+                name: self.name.clone(),
+                path: PathBuf::new(),
+                ecosystem: root_ecosystem,
+                manifest: root_member.map(|member| member.manifest.clone()),
+                root: true,
+                configured: false,
+                private: false,
+                dependencies: root_member
+                    .map(|member| member.dependencies.clone())
+                    .unwrap_or_default(),
+                module: root_member.and_then(|member| member.module.clone()),
+                settings: PackageSettings {
+                    scheme: self.scheme,
+                    tag_format: self.tag_format.clone(),
+                    version_files: self.version_files.clone(),
+                    left_out: self.left_out.clone(),
+                    changelog: self.changelog.clone(),
+                    pre_label: self.pre_label.clone(),
+                    initial_version: self.initial_version.clone(),
+                },
+            };
+            packages.insert(0, root);
+        }
+        let mut owners = Owners::new(&packages);
+        // Members moving with the root package keep their old tags out of the retired list.
+        owners
+            .names
+            .extend(joined.iter().map(|member| member.name.clone()));
+        let owners = Arc::new(owners);
+        self.retired = retired(&owners, &tags);
+        self.owners = Some(Arc::clone(&owners));
+        if has_root {
+            self.scope = Some(Scope { index: 0, owners });
+        }
+        self.packages = packages;
+        self.confine_package_paths()
+    }
+
+    /// The root package's version: its version files' (when they read), else its highest tag.
+    fn root_version(&self, releases: &[Version]) -> Option<Version> {
+        if !self.version_files.is_empty() {
+            return VersionFiles::read(&self.root, &self.version_files)
+                .ok()
+                .and_then(|files| files.found().first().map(|found| found.value.clone()))
+                .and_then(|value| self.scheme.parse(&value).ok());
+        }
+        releases.iter().max().cloned()
+    }
+
+    /// Members carrying the root package's version move with it: a member's manifest becomes a
+    /// version file of the root package unless one of the root's files already brings it along
+    /// (a root `Cargo.toml` its workspace, a root `package.json` its workspaces).
+    fn join_root(&mut self, joined: &[&Member]) {
+        for member in joined {
+            let covering = match member.ecosystem {
+                Ecosystem::Cargo => KnownFormat::Cargo,
+                Ecosystem::Npm => KnownFormat::PackageJson,
+                Ecosystem::Python => KnownFormat::Pyproject,
+                Ecosystem::Go => continue,
+            };
+            let covered = self.version_files.iter().any(|spec| {
+                matches!(spec.kind(), relman_version::files::VersionFileKind::Known(format) if *format == covering)
+            });
+            if covered {
+                continue;
+            }
+            if let Ok(spec) = VersionFileSpec::known(&member.manifest)
+                && !self
+                    .version_files
+                    .iter()
+                    .any(|file| file.path() == spec.path())
+            {
+                self.version_files.push(spec);
+            }
+        }
+    }
+
+    fn candidate_package(
+        &self,
+        candidate: &Candidate<'_>,
+        house: Option<&'static str>,
+    ) -> Result<Package, ProjectError> {
+        let member = candidate.member;
+        let options = candidate.options;
+        let name = &candidate.name;
+        let path: PathBuf = match (options.and_then(|options| options.path.as_ref()), member) {
+            (Some(path), _) => PathBuf::from(path),
+            (None, Some(member)) => member.path.clone(),
+            (None, None) => {
+                return Err(ProjectError::Package {
+                    name: name.clone(),
+                    message: "it has no `path` and no manifest names it".to_owned(),
+                });
+            }
+        };
+        let scheme = candidate_scheme(candidate)?;
+        let ecosystem = member.map(|member| member.ecosystem);
+        let tag_format = match &candidate.family {
+            Some((format, _)) => format.clone(),
+            None => {
+                // A package without tags yet takes the form its siblings' tags have.
+                let default = match (house, ecosystem) {
+                    (Some(separator), Some(ecosystem)) if ecosystem != Ecosystem::Go => {
+                        format!("{name}{separator}{{version}}")
+                    }
+                    _ => ecosystem
+                        .unwrap_or(Ecosystem::Cargo)
+                        .default_tag(name, &path),
+                };
+                TagFormat::parse(&default).map_err(|error| ProjectError::Package {
+                    name: name.clone(),
+                    message: format!("no tag format can be made from its name: {error}"),
+                })?
+            }
+        };
+        let version_files = match options.and_then(|options| options.version_files.as_ref()) {
+            Some(files) => files
+                .iter()
+                .map(|file| match file {
+                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
+                    VersionFileOption::Pattern { path, pattern } => {
+                        VersionFileSpec::pattern(path, pattern)
+                    }
+                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => match member {
+                Some(member) if member.version.is_some() && !member.inherits_version => {
+                    vec![VersionFileSpec::known(&member.manifest)?.alone()]
+                }
+                _ => Vec::new(),
+            },
+        };
+        let changelog_file = options
+            .and_then(|options| options.changelog.clone())
+            .map_or_else(|| path.join("CHANGELOG.md"), PathBuf::from);
+        let changelog = ChangelogSettings {
+            exists: self.root.join(&changelog_file).is_file(),
+            configured: options.is_some_and(|options| options.changelog.is_some()),
+            file: changelog_file,
+            source: if ecosystem == Some(Ecosystem::Npm)
+                && self.root.join(".changeset/config.json").is_file()
+            {
+                ChangelogSource::Changesets
+            } else {
+                ChangelogSource::Commits
+            },
+            template: self.changelog.template.clone(),
+            include_other: self.changelog.include_other,
+            types: self.changelog.types.clone(),
+            levels: self.changelog.levels.clone(),
+        };
+        Ok(Package {
+            name: name.clone(),
+            path,
+            ecosystem,
+            manifest: member.map(|member| member.manifest.clone()),
+            root: false,
+            configured: options.is_some(),
+            private: member.is_some_and(|member| member.private),
+            dependencies: member
+                .map(|member| member.dependencies.clone())
+                .unwrap_or_default(),
+            module: member.and_then(|member| member.module.clone()),
+            settings: PackageSettings {
+                initial_version: scheme.parse("0.1.0").ok(),
+                scheme,
+                tag_format,
+                version_files,
+                left_out: Vec::new(),
+                changelog,
+                pre_label: options
+                    .and_then(|options| options.pre_label.clone())
+                    .or_else(|| self.pre_label.clone()),
+            },
+        })
+    }
+}
+
+/// The separator most packages' tags put between name and version (`-`, `-v`, `@`), when the
+/// repository's tagged packages agree on one.
+fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for candidate in candidates {
+        let Some((format, _)) = &candidate.family else {
+            continue;
+        };
+        let Some(separator) = format.prefix().strip_prefix(candidate.name.as_str()) else {
+            continue;
+        };
+        let separator = match separator {
+            "-" => "-",
+            "-v" => "-v",
+            "@" => "@",
+            _ => continue,
+        };
+        *counts.entry(separator).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(separator, _)| separator)
+}
+
+fn candidate_scheme(candidate: &Candidate<'_>) -> Result<Scheme, ProjectError> {
+    if let Some(text) = candidate
+        .options
+        .and_then(|options| options.scheme.as_deref())
+    {
+        return text
+            .parse::<Scheme>()
+            .map_err(|error| ProjectError::Package {
+                name: candidate.name.clone(),
+                message: error.to_string(),
+            });
+    }
+    Ok(match candidate.member.map(|member| member.ecosystem) {
+        Some(Ecosystem::Python) => Scheme::Pep440,
+        _ => Scheme::Semver,
+    })
+}
+
+fn configured_format(name: &str, format: &str, path: &str) -> Result<TagFormat, ProjectError> {
+    TagFormat::parse(&crate::config::package_tag(format, name, path)).map_err(|error| {
+        ProjectError::Package {
+            name: name.to_owned(),
+            message: error.to_string(),
+        }
+    })
+}
+
+/// The form of the package's existing tags holding the highest version (ties: the most tags).
+fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Option<TagFormat> {
+    let mut forms = vec![
+        format!("{name}-{{version}}"),
+        format!("{name}-v{{version}}"),
+        format!("{name}@{{version}}"),
+    ];
+    if !path.is_empty() {
+        forms.push(format!("{path}/v{{version}}"));
+    }
+    let mut best: Option<(Version, usize, TagFormat)> = None;
+    for form in forms {
+        let Ok(format) = TagFormat::parse(&form) else {
+            continue;
+        };
+        let mut count = 0;
+        let mut highest: Option<Version> = None;
+        for tag in &tags[with_prefix(tags, format.prefix())] {
+            // The version part starts with its number: `grep-v0.3.0` is of `grep-v{version}`.
+            let starts_with_digit = format
+                .extract(tag)
+                .is_some_and(|text| text.starts_with(|c: char| c.is_ascii_digit()));
+            if !starts_with_digit {
+                continue;
+            }
+            if let TagRead::Release(version) = format.read(tag, scheme) {
+                count += 1;
+                if highest.as_ref().is_none_or(|high| version > *high) {
+                    highest = Some(version);
+                }
+            }
+        }
+        let Some(highest) = highest else {
+            continue;
+        };
+        let better = best
+            .as_ref()
+            .is_none_or(|(version, most, _)| (&highest, count) > (version, *most));
+        if better {
+            best = Some((highest, count, format));
+        }
+    }
+    best.map(|(_, _, format)| format)
+}
+
+/// Marks the tags `format` reads as releases; how many.
+fn claim(format: &TagFormat, scheme: &Scheme, tags: &[&str], claimed: &mut [bool]) -> usize {
+    let mut count = 0;
+    let range = with_prefix(tags, format.prefix());
+    for (tag, claimed) in tags[range.clone()].iter().zip(&mut claimed[range]) {
+        if matches!(format.read(tag, scheme), TagRead::Release(_)) {
+            *claimed = true;
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Where the tags starting with `prefix` are among `tags`, sorted: a hundred packages each look
+/// at their own tags among thousands, not at all of them.
+fn with_prefix(tags: &[&str], prefix: &str) -> std::ops::Range<usize> {
+    let start = tags.partition_point(|tag| *tag < prefix);
+    start..start + tags[start..].partition_point(|tag| tag.starts_with(prefix))
+}
+
+/// Retired packages: tags of a package's shape that no package owns as a release.
+fn retired(owners: &Owners, tags: &[&str]) -> Vec<Retired> {
+    let mut families: HashMap<String, (usize, Option<(Version, String)>)> = HashMap::new();
+    for tag in tags {
+        if matches!(owners.owner_of_tag(tag), Some((_, TagRead::Release(_)))) {
+            continue;
+        }
+        let Some(name) = owners.retired_name(tag) else {
+            continue;
+        };
+        let Some((_, version_text)) = super::package_tag_shape(tag) else {
+            continue;
+        };
+        let entry = families.entry(name).or_insert((0, None));
+        entry.0 += 1;
+        if let Some(version) =
+            relman_version::tag_format::read_tag_version(&Scheme::Semver, version_text)
+            && entry.1.as_ref().is_none_or(|(high, _)| version > *high)
+        {
+            entry.1 = Some((version, (*tag).to_owned()));
+        }
+    }
+    let mut retired: Vec<Retired> = families
+        .into_iter()
+        .map(|(name, (releases, last))| Retired {
+            name,
+            releases,
+            last: last.map(|(_, tag)| tag).unwrap_or_default(),
+        })
+        .collect();
+    retired.sort_by(|a, b| a.name.cmp(&b.name));
+    retired
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_form_of_a_family_wins() {
+        let mut tags = [
+            "sub/v1.0.0",
+            "grep-0.1.0",
+            "grep-v0.3.0",
+            "grep-0.2.0",
+            "grep-cli-0.9.0",
+        ];
+        tags.sort_unstable();
+        let format = matched_family("grep", "crates/grep", &Scheme::Semver, &tags).unwrap();
+        assert_eq!(format.to_string(), "grep-v{version}");
+        let format = matched_family("sub", "sub", &Scheme::Semver, &tags).unwrap();
+        assert_eq!(format.to_string(), "sub/v{version}");
+        assert!(matched_family("none", "x", &Scheme::Semver, &tags).is_none());
+    }
+
+    #[test]
+    fn the_tags_of_a_prefix_are_one_run_of_the_sorted_tags() {
+        let tags = [
+            "a-1.0.0",
+            "b-1.0.0",
+            "b-2.0.0",
+            "b-cli-1.0.0",
+            "bb-1.0.0",
+            "c",
+        ];
+        assert_eq!(with_prefix(&tags, "b-"), 1..4);
+        assert_eq!(with_prefix(&tags, "b-cli-"), 3..4);
+        assert_eq!(with_prefix(&tags, ""), 0..6);
+        assert_eq!(with_prefix(&tags, "d-"), 6..6);
+        assert_eq!(with_prefix(&tags, "0"), 0..0);
+    }
+}

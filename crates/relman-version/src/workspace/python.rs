@@ -1,0 +1,141 @@
+//! uv workspaces: the root `pyproject.toml`'s `[tool.uv.workspace]` (`members` globs minus
+//! `exclude`); each member's `pyproject.toml` gives `project.name`, `project.version` and its
+//! dependencies (PEP 508 strings, names compared normalized).
+
+use std::path::{Path, PathBuf};
+
+use toml_edit::{Document, Item, Value};
+
+use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read};
+
+pub(super) fn members(root: &Path) -> Vec<Member> {
+    let manifest = PathBuf::from("pyproject.toml");
+    let Some(text) = read(root, &manifest) else {
+        return Vec::new();
+    };
+    let Ok(doc) = Document::parse(text.as_str()) else {
+        return Vec::new();
+    };
+    let Some(workspace) = doc
+        .as_item()
+        .get("tool")
+        .and_then(|tool| tool.get("uv"))
+        .and_then(|uv| uv.get("workspace"))
+    else {
+        return Vec::new();
+    };
+    let list = |key: &str| -> Vec<String> {
+        workspace
+            .get(key)
+            .and_then(Item::as_array)
+            .map(|array| {
+                array
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut patterns = list("members");
+    patterns.extend(list("exclude").into_iter().map(|glob| format!("!{glob}")));
+    let mut found = Vec::new();
+    if let Some(member) = member(&manifest, &doc) {
+        found.push(member);
+    }
+    for dir in globs::expand_all(root, &patterns) {
+        if dir.as_os_str().is_empty() {
+            continue;
+        }
+        let path = dir.join("pyproject.toml");
+        let Some(text) = read(root, &path) else {
+            continue;
+        };
+        let Ok(member_doc) = Document::parse(text.as_str()) else {
+            continue;
+        };
+        if let Some(member) = member(&path, &member_doc) {
+            found.push(member);
+        }
+    }
+    found
+}
+
+/// PEP 503: lower case, runs of `-`, `_` and `.` as one `-`.
+pub(crate) fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+fn member(manifest: &Path, doc: &Document<&str>) -> Option<Member> {
+    let project = doc.as_item().get("project")?;
+    let name = project.get("name").and_then(Item::as_str)?.to_owned();
+    let version = project
+        .get("version")
+        .and_then(Item::as_str)
+        .map(str::to_owned);
+    let private = project
+        .get("classifiers")
+        .and_then(Item::as_array)
+        .is_some_and(|classifiers| {
+            classifiers
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|classifier| classifier.starts_with("Private ::"))
+        });
+    let mut dependencies = Vec::new();
+    let mut push = |requirement: &str, kind| {
+        let end = requirement
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .unwrap_or(requirement.len());
+        let (name, rest) = requirement.split_at(end);
+        if !name.is_empty() {
+            let rest = rest.trim();
+            dependencies.push(Dependency {
+                name: name.to_owned(),
+                requirement: (!rest.is_empty()).then(|| rest.to_owned()),
+                kind,
+                declared_in: manifest.to_owned(),
+            });
+        }
+    };
+    if let Some(list) = project.get("dependencies").and_then(Item::as_array) {
+        for requirement in list.iter().filter_map(Value::as_str) {
+            push(requirement, DependencyKind::Normal);
+        }
+    }
+    if let Some(groups) = project
+        .get("optional-dependencies")
+        .and_then(Item::as_table_like)
+    {
+        for (_, list) in groups.iter() {
+            for requirement in list
+                .as_array()
+                .into_iter()
+                .flat_map(|array| array.iter().filter_map(Value::as_str))
+            {
+                push(requirement, DependencyKind::Optional);
+            }
+        }
+    }
+    Some(Member {
+        name,
+        path: manifest.parent().unwrap_or(Path::new("")).to_owned(),
+        manifest: manifest.to_owned(),
+        ecosystem: Ecosystem::Python,
+        version,
+        inherits_version: false,
+        private,
+        dependencies,
+        module: None,
+    })
+}

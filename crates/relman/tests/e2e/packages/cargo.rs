@@ -1,0 +1,190 @@
+//! A Cargo workspace of three crates, `a` → `b` → `c` (`a` requires `b = "0.1.0"`, `b` requires
+//! `c = "0.1"`), each with its own tags: a feature in `c` releases `c` 0.2.0, which `b`'s `0.1`
+//! no longer allows, so `b` follows (its requirement becomes `0.2`, a patch release) and so does
+//! `a` (its `0.1.0` becomes `0.1.1`, as `cargo set-version` writes it). The manifests are
+//! compared byte for byte with what `cargo set-version` makes of the same workspace, and the
+//! lock file must satisfy `cargo metadata --locked`.
+
+use relman_testkit::{TestRepo, require_tool};
+
+use super::{released_files, remote_tags, run, tool};
+
+const MANIFESTS: [&str; 4] = [
+    "Cargo.toml",
+    "crates/a/Cargo.toml",
+    "crates/b/Cargo.toml",
+    "crates/c/Cargo.toml",
+];
+
+fn workspace(repo: &TestRepo) {
+    repo.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\nresolver = \"2\"\n\n[workspace.dependencies]\nc = { version = \"0.1.0\", path = \"crates/c\" }\n",
+    );
+    repo.write(
+        "crates/a/Cargo.toml",
+        "[package]\nname = \"a\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nb = { version = \"0.1.0\", path = \"../b\" } # the middle crate\n",
+    );
+    repo.write(
+        "crates/b/Cargo.toml",
+        "[package]\nname = \"b\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nc = { version = \"0.1\", path = \"../c\" }\n\n[dev-dependencies]\nc = { workspace = true }\n",
+    );
+    repo.write(
+        "crates/c/Cargo.toml",
+        "[package]\nname = \"c\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    );
+    for name in ["a", "b", "c"] {
+        repo.write(&format!("crates/{name}/src/lib.rs"), "");
+    }
+    repo.write(".gitignore", "/target\n");
+}
+
+#[test]
+fn a_workspace_releases_in_dependency_order_and_dependents_follow_as_cargo_set_version() {
+    if !require_tool("cargo") {
+        return;
+    }
+    let repo = TestRepo::new();
+    workspace(&repo);
+    tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    repo.commit("feat: start");
+    for tag in ["a-v0.1.0", "b-v0.1.0", "c-v0.1.0"] {
+        repo.tag(tag);
+    }
+    repo.commit_file("crates/c/src/lib.rs", "pub fn c() {}\n", "feat(c): c()");
+    repo.push(&["main", "a-v0.1.0", "b-v0.1.0", "c-v0.1.0"]);
+    let before = repo.head();
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(
+        listed.contains("c        crates/c  0.1.0    c-v0.1.0      1      0.2.0"),
+        "{listed}"
+    );
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.contains("Plan: release c 0.2.0 (c-v0.2.0), b 0.1.1 (b-v0.1.1), a 0.1.1 (a-v0.1.1)"),
+        "dependency order: {plan}"
+    );
+    let (released, _) = run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        released.trim(),
+        "Released: c 0.2.0 (c-v0.2.0), b 0.1.1 (b-v0.1.1), a 0.1.1 (a-v0.1.1)"
+    );
+    assert_eq!(
+        remote_tags(&repo),
+        [
+            "a-v0.1.0", "a-v0.1.1", "b-v0.1.0", "b-v0.1.1", "c-v0.1.0", "c-v0.2.0"
+        ]
+    );
+    assert_eq!(
+        released_files(&repo),
+        [
+            "Cargo.lock",
+            "Cargo.toml",
+            "crates/a/Cargo.toml",
+            "crates/b/Cargo.toml",
+            "crates/c/Cargo.toml"
+        ]
+    );
+    for tag in ["a-v0.1.1", "b-v0.1.1", "c-v0.2.0"] {
+        assert_eq!(
+            repo.git(&["rev-parse", &format!("{tag}^{{commit}}")]),
+            repo.head()
+        );
+    }
+    tool(
+        repo.path(),
+        "cargo",
+        &["metadata", "--locked", "--offline", "--format-version", "1"],
+    )
+    .unwrap();
+
+    // The oracle: the same versions set with cargo-edit on the workspace before the release.
+    if !require_tool("cargo-set-version") {
+        return;
+    }
+    let oracle = repo.root().join("oracle");
+    repo.git(&[
+        "worktree",
+        "add",
+        "--quiet",
+        oracle.to_str().unwrap(),
+        &before,
+    ]);
+    for (crate_name, version) in [("c", "0.2.0"), ("b", "0.1.1"), ("a", "0.1.1")] {
+        tool(
+            &oracle,
+            "cargo",
+            &["set-version", "--offline", "-p", crate_name, version],
+        )
+        .unwrap();
+    }
+    for manifest in MANIFESTS {
+        assert_eq!(
+            repo.read(manifest),
+            fs_err::read_to_string(oracle.join(manifest)).unwrap(),
+            "{manifest} as cargo set-version writes it"
+        );
+    }
+    let versions = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|line| line.starts_with("name = ") || line.starts_with("version = "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(
+        versions(&repo.read("Cargo.lock")),
+        versions(&fs_err::read_to_string(oracle.join("Cargo.lock")).unwrap())
+    );
+}
+
+#[test]
+fn one_package_named_with_p_releases_alone_and_changelog_p_lists_its_commits() {
+    let repo = TestRepo::new();
+    workspace(&repo);
+    repo.commit("feat: start");
+    for tag in ["a-v0.1.0", "b-v0.1.0", "c-v0.1.0"] {
+        repo.tag(tag);
+    }
+    repo.commit_file("crates/a/src/lib.rs", "pub fn a() {}\n", "feat(a): a()");
+    repo.commit_file("crates/c/src/lib.rs", "pub fn c() {}\n", "fix(c): c()");
+    repo.commit_file("README.md", "x\n", "docs: readme");
+    repo.push(&["main", "a-v0.1.0", "b-v0.1.0", "c-v0.1.0"]);
+
+    let (section, _) = run(&repo, &["changelog", "-p", "a"], 0);
+    assert!(section.contains("a()"), "{section}");
+    assert!(!section.contains("c()"), "only a's commits: {section}");
+    assert_eq!(
+        run(&repo, &["version", "-p", "a", "--next", "auto"], 0).0,
+        "0.2.0\n"
+    );
+    assert_eq!(
+        run(&repo, &["version", "-p", "a", "-p", "c"], 0).0,
+        "a 0.1.0\nc 0.1.0\n"
+    );
+    // No package at the root: every package.
+    assert_eq!(run(&repo, &["version"], 0).0, "a 0.1.0\nb 0.1.0\nc 0.1.0\n");
+    let unknown = relman_error(&repo, &["version", "-p", "d"]);
+    assert!(unknown.contains("there is no package `d`"), "{unknown}");
+
+    run(&repo, &["release", "-p", "a", "--yes"], 0);
+    assert_eq!(released_files(&repo), ["crates/a/Cargo.toml"]);
+    assert!(remote_tags(&repo).contains(&"a-v0.2.0".to_owned()));
+    assert!(!remote_tags(&repo).iter().any(|tag| tag == "c-v0.1.1"));
+    // c is still to be released, and nothing of a's.
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(
+        listed.contains("a        crates/a  0.2.0    a-v0.2.0      0      -"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("c        crates/c  0.1.0    c-v0.1.0      1      0.1.1"),
+        "{listed}"
+    );
+}
+
+fn relman_error(repo: &TestRepo, args: &[&str]) -> String {
+    let output = crate::plain::relman(repo, args);
+    crate::plain::assert_exit(&output, 2);
+    crate::plain::stderr(&output)
+}

@@ -1,0 +1,71 @@
+//! A Go repository of several modules: the root module (tags `vX.Y.Z`), `sub` (tags
+//! `sub/vX.Y.Z`) requiring the root, and `tools/gen` (tags `tools/gen/vX.Y.Z`) requiring `sub`.
+//! A feature in the root releases it; the sibling `require` lines on it are rewritten and the
+//! modules holding them released too, each tag on the release commit and pushed.
+
+use relman_testkit::TestRepo;
+
+use super::{released_files, remote_tags, run};
+
+#[test]
+fn a_go_repository_of_several_modules_tags_each_and_rewrites_sibling_requires() {
+    let repo = TestRepo::new();
+    repo.write("go.mod", "module example.com/m\n\ngo 1.22\n");
+    repo.write("m.go", "package m\n");
+    repo.write(
+        "sub/go.mod",
+        "module example.com/m/sub\n\ngo 1.22\n\nrequire example.com/m v1.0.0\n\nreplace example.com/m => ../\n",
+    );
+    repo.write("sub/sub.go", "package sub\n");
+    repo.write(
+        "tools/gen/go.mod",
+        "module example.com/m/tools/gen\n\ngo 1.22\n\nrequire (\n\texample.com/m/sub v0.1.0 // the generator's input\n\tgolang.org/x/text v0.3.0\n)\n",
+    );
+    repo.write("tools/gen/gen.go", "package gen\n");
+    repo.commit("feat: start");
+    for tag in ["v1.0.0", "sub/v0.1.0", "tools/gen/v0.1.0"] {
+        repo.tag(tag);
+    }
+    repo.commit_file("m.go", "package m\n\nfunc New() {}\n", "feat: New");
+    repo.push(&["main", "v1.0.0", "sub/v0.1.0", "tools/gen/v0.1.0"]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(
+        listed.contains("m          .          1.0.0    v1.0.0            1      1.1.0"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("sub        sub        0.1.0    sub/v0.1.0        0      -"),
+        "{listed}"
+    );
+    let (released, _) = run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        released.trim(),
+        "Released: m 1.1.0 (v1.1.0), sub 0.1.1 (sub/v0.1.1), tools/gen 0.1.1 (tools/gen/v0.1.1)"
+    );
+    assert_eq!(released_files(&repo), ["sub/go.mod", "tools/gen/go.mod"]);
+    assert!(
+        repo.read("sub/go.mod")
+            .contains("require example.com/m v1.1.0\n")
+    );
+    assert!(repo.read("tools/gen/go.mod").contains(
+        "\texample.com/m/sub v0.1.1 // the generator's input\n\tgolang.org/x/text v0.3.0\n"
+    ));
+    assert_eq!(
+        remote_tags(&repo),
+        [
+            "sub/v0.1.0",
+            "sub/v0.1.1",
+            "tools/gen/v0.1.0",
+            "tools/gen/v0.1.1",
+            "v1.0.0",
+            "v1.1.0"
+        ]
+    );
+    for tag in ["v1.1.0", "sub/v0.1.1", "tools/gen/v0.1.1"] {
+        assert_eq!(
+            repo.git(&["rev-parse", &format!("{tag}^{{commit}}")]),
+            repo.head()
+        );
+    }
+}
