@@ -54,6 +54,8 @@ pub(crate) struct Scope<'a> {
     pub changed: bool,
     /// The branch the workflow created last, template form.
     pub last_branch: Option<String>,
+    /// Whether that branch was created without switching to it (`git branch 2.1.x main`).
+    pub last_branch_aside: bool,
     pub checkout: Option<&'a Checkout>,
     /// The id of the last pull request step, for `merge-pull-request` and `wait`.
     pub last_pull_request: Option<String>,

@@ -3,6 +3,26 @@
 //! text alike, because real runbooks mix them (rst directives in a `.txt`, Markdown lists in
 //! plain prose) and a drafted step must cite the line it came from.
 
+/// Fence languages whose blocks are data, never commands.
+const DATA_LANGUAGES: &[&str] = &[
+    "diff",
+    "patch",
+    "ini",
+    "toml",
+    "yaml",
+    "yml",
+    "json",
+    "xml",
+    "html",
+    "properties",
+    "markdown",
+    "md",
+    "rst",
+    "gitconfig",
+    "csv",
+    "output",
+];
+
 /// One block of a runbook.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Block {
@@ -189,13 +209,29 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
                 index += 1;
             }
             index += 1;
-            push(
-                &mut blocks,
+            // A block in a data language (a diff, a config file, output) shows what a file
+            // holds or what a command says: no line of it is a command.
+            let language = trimmed[3..]
+                .trim()
+                .trim_start_matches('{')
+                .split([' ', ',', '}'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let kind = if DATA_LANGUAGES.contains(&language.as_str()) {
+                BlockKind::Note {
+                    text: format!(
+                        "{} line{} of `{language}`: what a file holds or a command prints, no commands",
+                        code.len(),
+                        if code.len() == 1 { "" } else { "s" }
+                    ),
+                }
+            } else {
                 BlockKind::Code {
                     lines: dedent(code),
-                },
-                &mut blank_before,
-            );
+                }
+            };
+            push(&mut blocks, kind, &mut blank_before);
             continue;
         }
         // reStructuredText directives and comments.

@@ -150,7 +150,7 @@ fn a_released_version_is_bumped_before_a_workflow_acts() {
         &released(),
     );
     let bump = toml.find("bump = \"{args.bump}\"").expect(&toml);
-    assert!(bump < toml.find("run = ").expect(&toml), "{toml}");
+    assert!(bump < toml.find("dispatch = ").expect(&toml), "{toml}");
     // Not when nothing would be released.
     let toml = drafted_with("1. Run `gh workflow run release.yml`\n", &facts());
     assert!(!toml.contains("bump ="), "{toml}");
@@ -220,6 +220,172 @@ fn tables_quotes_questions_dates_and_fragments_are_no_tasks() {
     }
     assert!(
         toml.contains("# RELEASE.md:5: | v2.4 | 2018-09-06 |"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn list_items_that_are_bare_commands_are_read_as_commands() {
+    let toml = drafted(
+        "# Release\n\n- git checkout main\n- git pull # do not skip\n- git status - make sure everything is checked in\n- make docs\n- git commit -a -m \"Version v2.XX.0\"\n- git push origin # branch first\n- git push --follow-tags origin\n- git checkout v2.1-stable docs/changes.md\n- git commit -a -m \"Notes of ${NEW_TAG}\"\n- \\# Wait for the GitHub builds to finish then...\n- make sure the site looks right\n- go to the forum and say thanks\n",
+    );
+    for expected in [
+        "# RELEASE.md:3: git checkout main\n[[workflow.release.step]]\ncheck = \"branch\"\n",
+        "# RELEASE.md:4: git pull # do not skip\n[[workflow.release.step]]\ncheck = \"up-to-date\"\n",
+        "check = \"clean\"\n",
+        "run = \"make docs\"\n",
+        "commit = \"Version v{version}\"\n",
+        "push = \"branch\"\n",
+        "push = \"tag\"\n",
+        "wait = \"checks\"\n",
+        "run = \"git checkout v2.1-stable docs/changes.md\"\n",
+        "commit = \"Notes of {tag}\"\n",
+        "manual = \"make sure the site looks right\"\n",
+        "manual = \"go to the forum and say thanks\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+}
+
+#[test]
+fn being_on_a_branch_committed_changes_green_builds_github_releases_and_announcements() {
+    let toml = drafted(
+        "# Release\n\n1. Make sure you are on the `main` branch.\n2. Make sure all relevant changes are committed.\n3. Check the build for main is green.\n4. Tag it: `git tag -s vVERSION`\n5. Create a [GitHub release](https://example.org/releases) for the new version.\n6. Make sure the fix is on the `stable` branch.\n7. Announce the release on `demo-announce@lists.example.org`.\n",
+    );
+    for expected in [
+        "check = \"branch\"\n",
+        "check = \"clean\"\n",
+        "wait = \"checks\"\n",
+        "tag = \"{tag}\"\nmessage = \"Release {version}\"\nsign = true\n",
+        "release = \"publish\"\n",
+        "email = \"demo-announce@lists.example.org\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    // Only where the release starts is checked; where a fix landed is a person's look.
+    assert!(
+        toml.contains("manual = \"Make sure the fix is on the `stable` branch.\""),
+        "{toml}"
+    );
+    assert!(!toml.contains("branch = \"stable\""), "{toml}");
+    assert!(!toml.contains("vVERSION\""), "{toml}");
+}
+
+#[test]
+fn github_cli_commands_and_a_maintenance_branch_become_forge_and_branch_steps() {
+    let toml = drafted(
+        "# Release\n\nCut the maintenance branch:\n\n```\ngit fetch upstream\ngit branch 2.4.x upstream/main\ngit push upstream 2.4.x\ngh workflow run prepare.yml -f branch=2.4.x -f major=no -f prerelease=\n```\n\n```\ngh workflow run deploy.yml -R acme/demo --ref=release-{VERSION} -f version={VERSION}\ngh pr create --head release-next --base main --title \"Release 2.4.0\"\ngh pr checks --watch\ngh pr merge --squash\ngh run list\n```\n",
+    );
+    for expected in [
+        "branch = \"{major}.{minor}.x\"\nfrom = \"main\"\nswitch = false\n",
+        "push = \"refspec\"\nrefspec = \"{major}.{minor}.x:{major}.{minor}.x\"\nremote = \"upstream\"\n",
+        "dispatch = \"prepare.yml\"\ninputs = { branch = \"{major}.{minor}.x\", major = \"no\", prerelease = \"\" }\n",
+        "dispatch = \"deploy.yml\"\nref = \"release-{version}\"\ninputs = { version = \"{version}\" }\n",
+        "pull-request = \"open\"\nid = \"pr\"\nhead = \"release-next\"\n",
+        "base = \"main\"\ntitle = \"Release {version}\"\n",
+        "wait = \"checks\"\n",
+        "merge-pull-request = \"{steps.pr.number}\"\nmethod = \"squash\"\n",
+        "run = \"gh run list\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    // `-R` naming the project's own repository adds nothing.
+    assert!(!toml.contains("repo = \"acme/demo\""), "{toml}");
+}
+
+#[test]
+fn an_item_that_asks_for_steps_keeps_them_over_its_children() {
+    let toml = drafted(
+        "# Release\n\n1. Commit: `git commit -m 'release: vM.N.P'`\n2. Push the branch and create a pull request with your changes.\n   - Add the `release` label to the PR.\n3. Once the release PR is merged, wait until all CI passes\n   - If CI does not pass, stop and look into it\n4. Create a GPG-signed tag named `vM.N.P` on the merge commit.\n",
+    );
+    for expected in [
+        "commit = \"release: v{version}\"\n",
+        "push = \"branch\"\n",
+        "labels = [\"release\"]\n",
+        "wait = \"pr-merged\"\npr = \"{steps.pr.number}\"\n",
+        "wait = \"checks\"\n",
+        "tag = \"{tag}\"\nmessage = \"Release {version}\"\nsign = true\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    assert!(!toml.contains("checklist"), "{toml}");
+    assert!(!toml.contains("M.N.P\""), "{toml}");
+}
+
+#[test]
+fn shell_variables_for_the_tag_and_blocks_of_data_are_no_commands() {
+    let toml = drafted(
+        "# Release\n\n```bash\ntag=\"v$(< VERSION)\"\ngit tag -s \"${tag}\" -m \"${tag}\"\ngit tag -s \"api/${tag}\" -m \"api/${tag}\"\n```\n\n```ini\n[alias]\n  release = \"!f() { git tag -s ${tag}; }; f\"\n```\n\n```diff\n-release: 1.1.0\n+release: 1.2.0\n```\n\n```txt\ngit remote set-url origin file:///tmp/x\n```\n",
+    );
+    for expected in [
+        "tag = \"{tag}\"\nmessage = \"{tag}\"\nsign = true\n",
+        "tag = \"api/{tag}\"\n",
+        "# RELEASE.md:9: (note) 2 lines of `ini`",
+        "# RELEASE.md:14: (note) 2 lines of `diff`",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    // A `txt` block may hold commands (kept from a highlighter): it stays code.
+    assert_eq!(toml.matches("run =").count(), 1, "{toml}");
+    assert!(
+        !toml.contains("tag = \"${tag}") && !toml.contains("message = \"${tag}"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn what_ci_does_or_a_line_says_not_to_do_is_no_step_and_a_restated_version_is_no_dev_bump() {
+    let toml = drafted(
+        "# Release\n\n1. Bump the version in `Cargo.toml`.\n2. Create a GitHub release for the new version.\n3. Update version references in:\n   - `README.md`\n   - `GUIDE.md`\n4. CI will automatically create a GitHub release.\n5. Don't worry about creating a GitHub release either.\n6. Update the version in `docs/index.md`.\n7. Bump the version to the next development version.\n",
+    );
+    assert_eq!(toml.matches("release = \"publish\"").count(), 1, "{toml}");
+    assert_eq!(toml.matches("bump = ").count(), 2, "{toml}");
+    assert_eq!(toml.matches("bump = \"dev\"").count(), 1, "{toml}");
+    assert!(
+        toml.contains("manual = \"Update version references in:\"\nchecklist"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn branches_named_before_the_word_and_a_pull_request_merged_and_pulled_back() {
+    let toml = drafted(
+        "# Release\n\n1. Check out the `main` branch.\n2. Fetch, then check out a new `release-next` branch from that base.\n3. Check out the `main` branch.\n4. Create a new `release/YY.N` branch off `main` and switch to it.\n5. Run `make prepare VERSION=YY.N`.\n6. Submit the `release/YY.N` branch as a pull request and ensure CI passes.\n   Merge the changes back into `main` and pull them back locally.\n7. For a patch we create a `release-M.N` branch with the fixes, and tell the YY.N+1 series.\n",
+    );
+    for expected in [
+        "check = \"branch\"\n",
+        "branch = \"release-next\"\n",
+        "switch = \"main\"\n",
+        "branch = \"release/{version}\"\nfrom = \"main\"\n",
+        "run = \"make prepare VERSION={version}\"\n",
+        "pull-request = \"open\"\nid = \"pr\"\nhead = \"release/{version}\"\n",
+        "wait = \"checks\"\n",
+        "merge-pull-request = \"{steps.pr.number}\"\n",
+        "pull = \"main\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    assert!(!toml.contains("release-M.N\""), "{toml}");
+    assert!(toml.contains("the YY.N+1 series"), "{toml}");
+}
+
+#[test]
+fn link_definitions_and_attribute_lists_are_no_tasks() {
+    let toml = drafted(
+        "# Release\n\n{: .note .info}\n\n1. Publish the release.\n\n[release page]: https://example.org/releases\n[ci]:\n  https://example.org/ci\n",
+    );
+    assert!(!toml.contains("manual ="), "{toml}");
+    assert!(toml.contains("# RELEASE.md:7: [release page]"), "{toml}");
+}
+
+#[test]
+fn a_list_of_what_happens_is_no_tasks() {
+    let toml = drafted(
+        "# Release\n\nMerge the release pull request. Doing so will:\n\n1. Create a new GitHub release\n2. Publish the package\n\nThen:\n\n1. Create a new GitHub release\n",
+    );
+    assert_eq!(toml.matches("release = \"publish\"").count(), 1, "{toml}");
+    assert!(
+        toml.contains("# RELEASE.md:5: Create a new GitHub release\n# RELEASE.md:6"),
         "{toml}"
     );
 }

@@ -15,14 +15,18 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
-/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`; `X.Y` and `MAJOR.MINOR` for a
-/// series; `<tag>`.
+/// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `M.N.P`, `YY.N`, `1.XX.0`, and `VERSION` joined to
+/// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
+/// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<version>
+        (?P<next>\bYY\.N\+1\b)
+      | (?P<version>
             \bv?[Xx]\.[Yy]\.[Zz]\b
           | \bMAJOR\.MINOR\.(?:PATCH|MICRO)\b
+          | \bv?M\.N\.P\b
+          | \bYY\.N(?:\.Z\+1|\.Z)?\b
           | \b[Mm]ajor\.[Mm]inor\.(?:[Pp]atch|[Mm]icro)\b
           | <\s*(?:new[-_ ]?|release[-_ ]?)?version\s*>
           | <\s*(?:NEW_|RELEASE_)?VERSION\s*>
@@ -30,13 +34,16 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \$(?:NEW_|RELEASE_)?VERSION\b
           | \{(?:NEW_|RELEASE_)?VERSION\}
           | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
+          | \bv?\d+\.XX\.\d+\b
+          | \bvVERSION\b
         )
+      | (?P<joined>-)VERSION\b
       | (?P<series>
             \bv?[Xx]\.[Yy]\b(?:\.[Xx]\b)?
           | \bMAJOR\.MINOR\b
           | <\s*major\s*>\.<\s*minor\s*>
         )
-      | (?P<tag><\s*tag\s*>|\$\{?TAG\}?\b)",
+      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_)?(?:TAG|tag)\}|\$(?:NEW_|new_)?(?:TAG|tag)\b)",
     )
     .expect("the placeholder expression is valid")
 });
@@ -119,9 +126,14 @@ pub(crate) fn literal(text: &str) -> String {
 }
 
 /// Text for a template that names the release (a commit message, a tag, a branch): like
-/// [`templated`], with example versions replaced by `{version}` too (`v1.2.3` → `v{version}`).
+/// [`templated`], with example versions replaced by `{version}` too (`v1.2.3` → `v{version}`),
+/// and an example series branch by the release's (`7.1.x` → `{major}.{minor}.x`).
 pub(crate) fn versioned(text: &str) -> String {
+    static SERIES_BRANCH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b\d+\.\d+\.x\b").expect("the series branch expression is valid")
+    });
     let replaced = VERSION.replace_all(text, "${1}\u{0}VERSION\u{0}");
+    let replaced = SERIES_BRANCH.replace_all(&replaced, "\u{0}SERIES\u{0}.x");
     templated(&replaced)
 }
 
@@ -137,8 +149,14 @@ pub(crate) fn templated(text: &str) -> String {
         } else {
             ""
         };
+        // The series after this one (`YY.N+1`) has no template: it stays as written.
+        if captures.name("next").is_some() {
+            return captures[0].to_owned();
+        }
         let marker = if captures.name("version").is_some() {
             "\u{0}VERSION\u{0}"
+        } else if let Some(joined) = captures.name("joined") {
+            return format!("{}\u{0}VERSION\u{0}", joined.as_str());
         } else if captures.name("series").is_some() {
             "\u{0}SERIES\u{0}"
         } else {
@@ -209,6 +227,23 @@ mod tests {
             ("branch X.Y.x for <tag>", "branch {major}.{minor} for {tag}"),
             ("tox -e release -- {VERSION}", "tox -e release -- {version}"),
             ("pin 1.2.3 and {other}", "pin 1.2.3 and {{other}}"),
+            ("git tag -s vVERSION", "git tag -s v{version}"),
+            ("gem push demo-VERSION.gem", "gem push demo-{version}.gem"),
+            (
+                "the VERSION file, VERSION_NAME=",
+                "the VERSION file, VERSION_NAME=",
+            ),
+            ("Version v1.XX.0", "Version v{version}"),
+            ("git tag -s vM.N.P", "git tag -s v{version}"),
+            (
+                "release/YY.N and YY.N.Z+1",
+                "release/{version} and {version}",
+            ),
+            ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
+            (
+                "git tag -s \"pkg/${tag}\" -m $tag",
+                "git tag -s \"pkg/{tag}\" -m {tag}",
+            ),
         ] {
             assert_eq!(templated(written), drafted, "{written}");
         }

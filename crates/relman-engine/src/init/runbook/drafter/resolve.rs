@@ -99,6 +99,12 @@ impl Drafter {
             number += 1;
         }
         let head = match &checkout {
+            // The head the runbook names (`gh pr create --head release-next`).
+            _ if step.get("head").is_some() => step
+                .get("head")
+                .and_then(|head| head.as_str())
+                .unwrap_or_default()
+                .to_owned(),
             Some(checkout) => {
                 if self.checkout_branch.is_none() {
                     let branch = "{project}-{version}".to_owned();

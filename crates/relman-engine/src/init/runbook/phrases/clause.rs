@@ -80,6 +80,17 @@ pub(super) fn actions(
         push(found.start(), Action::Step(step("check", "clean")));
         return;
     }
+    // "Make sure you are on the `main` branch": where the release starts.
+    if let Some(verb) = VERIFYING.find(clause)
+        && let Some(captures) = ON_BRANCH.captures(&clause[verb.end()..])
+    {
+        let mut check = step("check", "branch");
+        if captures[1] != scope.facts.branch {
+            check.set("branch", literal(&captures[1]));
+        }
+        push(verb.start(), Action::Step(check));
+        return;
+    }
     if let Some(found) = UP_TO_DATE.find(clause)
         && (clause.contains("local") || clause.contains("pull") || clause.contains("copy"))
     {
@@ -95,13 +106,21 @@ pub(super) fn actions(
         );
     }
     // "Create a branch `release-X.Y.Z` from the `X.Y.x` branch": the branch the span names.
+    // "Check out a new `release-next` branch", "create a new `release/YY.N` branch off `main`".
     if let Some(found) = NAMED_BRANCH.find(clause) {
-        let at = offset + found.end();
+        let at = offset + found.start();
         let mut spans = item.spans.iter().filter(|(start, _)| *start >= at);
-        if let Some((_, name)) = spans.next() {
+        // A name before the word is an instruction only when the clause starts with it ("if we
+        // release a patch, we create a `release-M.N` branch …" describes).
+        let before = clause[..found.start()].trim();
+        let instructs = before.is_empty() || before.ends_with("then") || before.ends_with("and");
+        if let Some((start, name)) = spans.next()
+            && (*start >= offset + found.end() || instructs)
+        {
             let mut branch = step("branch", versioned(name));
-            let from_at = clause[found.end()..]
-                .find(" from ")
+            let from_at = [" from ", " off of ", " off "]
+                .iter()
+                .find_map(|word| clause[found.end()..].find(word))
                 .map(|index| offset + found.end() + index);
             if let Some(from_at) = from_at
                 && let Some((_, base)) = item.spans.iter().find(|(start, _)| *start > from_at)
@@ -176,6 +195,13 @@ pub(super) fn actions(
         };
         push(found.start(), Action::Step(step("push", target)));
     }
+    // "Pull them back locally": the merged commit, here.
+    if let Some(found) = PULL_BACK.find(clause) {
+        push(
+            found.start(),
+            Action::Step(step("pull", literal(&scope.facts.branch))),
+        );
+    }
     // The forge.
     if let Some(found) = PULL_REQUEST.find(clause) {
         let base = PR_BASE
@@ -198,6 +224,21 @@ pub(super) fn actions(
         }
         push(found.start(), Action::Step(pull));
     }
+    // "Add the `release` label to the PR": the pull request drafted before carries it.
+    if let Some(captures) = LABEL_PR.captures(clause)
+        && scope.last_pull_request.is_some()
+    {
+        let label = literal(captures[1].trim());
+        push(
+            captures.get(0).map_or(0, |m| m.start()),
+            Action::Amend {
+                kind: "pull-request",
+                value: None,
+                set: vec![("labels", toml::Value::Array(vec![label.clone().into()]))],
+                what: format!("the pull request carries the `{label}` label (`labels`)"),
+            },
+        );
+    }
     if let Some(found) = MERGE_PR.find(clause) {
         push(
             found.start(),
@@ -213,7 +254,10 @@ pub(super) fn actions(
     }
     if let Some(found) = DRAFT_RELEASE.find(clause) {
         push(found.start(), Action::Step(step("release", "draft")));
-    } else if let Some(found) = PUBLISH_RELEASE.find(clause) {
+    } else if let Some(found) = PUBLISH_RELEASE
+        .find(clause)
+        .or_else(|| CREATE_RELEASE.find(clause))
+    {
         push(found.start(), Action::Step(step("release", "publish")));
     } else if scope.has_release && RELEASE_FORM.is_match(clause) {
         push(

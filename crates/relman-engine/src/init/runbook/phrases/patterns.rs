@@ -29,11 +29,11 @@ phrase!(
 );
 phrase!(
     SWITCH,
-    r"\b(?:switch|change|go|check ?out|move)\w* (?:back )?(?:to|onto|on) (?:the )?([\w./*{}-]+) branch"
+    r"\b(?:(?:switch|change|go|check ?out|move)\w* (?:back )?(?:to|onto|on) (?:the )?|^check ?out (?:the )?)([\w./*{}-]+) branch"
 );
 phrase!(
     NAMED_BRANCH,
-    r"\b(?:creat|cut|mak|start)\w* (?:a |the )?(?:new )?(?:local |maintenance |release )?branch\b"
+    r"\b(?:(?:creat|cut|mak|start)\w* (?:a |the )?(?:new )?|check ?out (?:a )?new )(?:local |maintenance |release )?(?:[\w./{}+-]+ )?branch\b"
 );
 phrase!(
     RELEASE_BRANCH,
@@ -54,13 +54,17 @@ phrase!(
 );
 phrase!(
     MAKE_TAG,
-    r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:signed |annotated |git |release )*)tag\b"
+    r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:gpg-signed |gpg signed |signed |annotated |git |release )*)tag\b"
 );
 phrase!(COMMIT_VERB, r"(?:^|\band |\bthen )commit\b(?: (\S+))?");
+phrase!(
+    PULL_BACK,
+    r"\bpull (?:them|it|the changes|the merge) (?:back )?(?:locally|down)\b"
+);
 phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
 phrase!(
     PULL_REQUEST,
-    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b"
+    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b|\bas a (?:pull request|pr)\b"
 );
 phrase!(
     PR_BASE,
@@ -75,8 +79,12 @@ phrase!(
     r"github:\s*@([A-Za-z0-9-]+)|@([A-Za-z0-9-]+)"
 );
 phrase!(
+    LABEL_PR,
+    r"\b(?:add|apply|set)\w* (?:the |a )?([\w:./ -]+?) label (?:to|on) (?:the |your )?(?:pr|pull request)\b"
+);
+phrase!(
     MERGE_PR,
-    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b"
+    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
 );
 phrase!(
     PR_MERGED,
@@ -85,6 +93,10 @@ phrase!(
 phrase!(
     DRAFT_RELEASE,
     r"\bdraft(?:s|ed)? (?:a |the )?(?:new )?(?:github )?release\b|\bdraft release notes\b|/releases/new\b"
+);
+phrase!(
+    CREATE_RELEASE,
+    r"^(?:then |and |also )?(?:creat|mak|cut)\w* (?:a |the )?(?:new )?(?:github|gitlab) release\b|^(?:then |and |also )?(?:creat|mak)\w* (?:a |the )?(?:new )?release on github\b"
 );
 phrase!(
     PUBLISH_RELEASE,
@@ -96,11 +108,11 @@ phrase!(
 );
 phrase!(
     WAIT_CHECKS,
-    r"\bwait\w* (?:for|until) (?:the |all )?(?:ci|circleci|checks|build|tests|github actions|travis|jenkins|pipeline)\b"
+    r"\bwait\w* (?:for|until) (?:the |all )?(?:github |gitlab )?(?:ci|circleci|checks|builds?|tests|github actions|travis|jenkins|pipeline)\b"
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|build|checks?|tests)\b (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b"
 );
 phrase!(
     RERUN,
@@ -125,7 +137,11 @@ phrase!(
 );
 phrase!(
     CLEAN,
-    r"\bno (?:local )?(?:staged (?:or |and )?)?(?:uncommit+ed|unstaged|local) changes|\b(?:working|work) (?:tree|copy|directory) is clean|\bclean (?:work(?:ing)? )?tree"
+    r"\bno (?:local )?(?:staged (?:or |and )?)?(?:uncommit+ed|unstaged|local) changes|\b(?:working|work) (?:tree|copy|directory) is clean|\bclean (?:work(?:ing)? )?tree|\beverything is (?:checked in|committed)\b|\ball (?:relevant |local |the )?changes (?:are|have been) committed\b"
+);
+phrase!(
+    ON_BRANCH,
+    r"\b(?:you are|you're|you’re|we are|we're|to be|head is|(?:local )?(?:clone|checkout|copy) is) on (?:the )?([\w./*{}-]+) branch\b"
 );
 phrase!(UP_TO_DATE, r"\bup[- ]to[- ]date\b");
 phrase!(
@@ -155,7 +171,7 @@ phrase!(SLACK, r"\bslack\b");
 phrase!(SLACK_HASH, r"#([a-z0-9][a-z0-9_-]*)");
 phrase!(
     EMAIL,
-    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b"
+    r"\b(?:send|shoot|write|drop)\w* (?:them |him |her |the \w+ |an? )*e-?mail\b|^e-?mail (?:the|to)\b|^(?:then |and |also )?announc\w*\b.*\b(?:on|to) [a-z0-9._%+-]+@[a-z0-9-]+\.[a-z]"
 );
 phrase!(ADDRESS, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+");
 phrase!(

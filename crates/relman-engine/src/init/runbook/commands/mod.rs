@@ -1,7 +1,11 @@
 //! Shell commands found in a runbook (code blocks, inline code) and the typed steps they become:
 //! git's checkout, pull, commit, tag and push; version bumps by poetry, npm or bumpversion;
 //! changelog tools; a CircleCI pipeline triggered with curl; `docker push`; and, for anything
-//! else that looks like a command, a `run` step.
+//! else that looks like a command, a `run` step. GitHub's CLI (`gh`) and `curl` are read in their
+//! own modules.
+
+mod curl;
+mod gh;
 
 use std::sync::LazyLock;
 
@@ -97,6 +101,22 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         return Vec::new();
     };
     let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    // `tag="v$(< VERSION)"` names what relman already knows; a `run` step's variable would
+    // not outlive its shell anyway.
+    if let [assignment] = words.as_slice()
+        && let Some((name, _)) = assignment.split_once('=')
+    {
+        let known = match name.to_ascii_lowercase().as_str() {
+            "tag" | "new_tag" | "release_tag" => Some("{tag}"),
+            "version" | "new_version" | "release_version" => Some("{version}"),
+            _ => None,
+        };
+        if let Some(known) = known {
+            return vec![Action::Covered(format!(
+                "relman's `{known}` is what `${name}` holds in the lines below"
+            ))];
+        }
+    }
     match program {
         "git" => git(&args, line, scope),
         "export" => {
@@ -123,7 +143,7 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
                 .copied();
             bump_level(level)
         }
-        "curl" => curl(&words, line, scope),
+        "curl" => curl::curl(&words, line, scope),
         "docker" if args.first() == Some(&"push") => {
             let mut actions = vec![run(line)];
             if let Some(reference) = args.iter().skip(1).find(|arg| !arg.starts_with('-')) {
@@ -131,7 +151,7 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             }
             actions
         }
-        "gh" => gh(&args, line),
+        "gh" => gh::gh(&args, line, scope),
         "npm" | "yarn" | "pnpm" if args.first() == Some(&"publish") && !dry_run(&args) => {
             let mut publish = step("publish", "npm");
             if let Some(tag) = option_value(&args, &["--tag"]) {
@@ -186,7 +206,7 @@ fn dry_run(args: &[&str]) -> bool {
     args.iter().any(|arg| *arg == "--dry-run" || *arg == "-n")
 }
 
-fn run(line: &str) -> Action {
+pub(super) fn run(line: &str) -> Action {
     if needs_shell(line) {
         return Action::Step(step("run", templated(line)).with("shell", true));
     }
@@ -253,10 +273,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         .filter(|arg| !arg.starts_with('-'))
         .collect();
     match subcommand {
+        // `git checkout v1.2 docs/changes.md` restores a file: no branch changes.
+        "checkout" if !creates_branch(rest) && (positional.len() > 1 || rest.contains(&"--")) => {
+            vec![run(line)]
+        }
         "checkout" | "switch" => {
-            let creates = rest
-                .iter()
-                .any(|arg| matches!(*arg, "-b" | "-B" | "-c" | "-C" | "--create"));
+            let creates = creates_branch(rest);
             match positional.first() {
                 Some(name) if creates => vec![Action::Step(step("branch", versioned(name)))],
                 Some(name) => vec![Action::Step(switch_or_check(name, scope))],
@@ -265,6 +287,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         "branch" if positional.len() == 1 && rest.len() == 1 => vec![Action::Step(
             step("branch", versioned(positional[0])).with("switch", false),
+        )],
+        // `git branch 2.1.x upstream/main`: a branch from a start point, not switched to.
+        "branch" if positional.len() == 2 && rest.len() == 2 => vec![Action::Step(
+            step("branch", versioned(positional[0]))
+                .with("from", start_point(positional[1], scope))
+                .with("switch", false),
         )],
         // At the start a pull is making sure the clone is current; later (a release pull request
         // was merged) it brings the merged commit here.
@@ -320,6 +348,22 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     }
 }
 
+/// A branch's start point as relman names it: `upstream/main` (the runbook's name for the
+/// project's remote) is the project's branch, which the `up-to-date` check compares with the
+/// remote's.
+fn start_point(start: &str, scope: &Scope<'_>) -> String {
+    match start.split_once('/') {
+        Some(("upstream" | "origin", branch)) if branch == scope.facts.branch => literal(branch),
+        _ => versioned(start),
+    }
+}
+
+/// Whether `git checkout`'s arguments create a branch (`-b`).
+fn creates_branch(args: &[&str]) -> bool {
+    args.iter()
+        .any(|arg| matches!(*arg, "-b" | "-B" | "-c" | "-C" | "--create"))
+}
+
 /// `git checkout master` at the start of a release is a check that the release starts there;
 /// later it is a switch.
 pub(crate) fn switch_or_check(name: &str, scope: &Scope<'_>) -> super::super::workflow::DraftStep {
@@ -338,7 +382,7 @@ pub(crate) fn cherry_pick() -> super::super::workflow::DraftStep {
     step("cherry-pick", "{args.commits}").with("if", "args.commits != ''")
 }
 
-fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
+pub(super) fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         if names.contains(arg) {
@@ -432,6 +476,19 @@ fn push(args: &[&str], scope: &Scope<'_>) -> super::super::workflow::DraftStep {
     if branch && !tag && scope.item.contains("tag") {
         tag = true;
     }
+    // `git push upstream 2.1.x` after `git branch 2.1.x …` (not switched to): only that branch.
+    if let [_, refspec] = positional.as_slice()
+        && !tag
+        && scope.last_branch.as_deref() == Some(versioned(refspec).as_str())
+        && scope.last_branch_aside
+    {
+        let branch = versioned(refspec);
+        let mut push = step("push", "refspec").with("refspec", format!("{branch}:{branch}"));
+        if *positional[0] != scope.facts.remote {
+            push.set("remote", literal(positional[0]));
+        }
+        return push;
+    }
     let targets = match (branch, tag) {
         (true, true) => strings(&["branch", "tag"]),
         (false, true) => "tag".into(),
@@ -445,127 +502,6 @@ fn push(args: &[&str], scope: &Scope<'_>) -> super::super::workflow::DraftStep {
         push.set("remote", literal(remote));
     }
     push
-}
-
-/// `curl` to CircleCI's pipeline API is a `circleci` step; to its artifacts API, the artifacts
-/// of the pipeline drafted before; any other request with a method is an `http` step.
-fn curl(words: &[String], line: &str, scope: &Scope<'_>) -> Vec<Action> {
-    let url = words
-        .iter()
-        .skip(1)
-        .find(|word| word.starts_with("http://") || word.starts_with("https://"));
-    let Some(url) = url else {
-        return vec![run(line)];
-    };
-    static PIPELINE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"circleci\.com/api/v2/project/([^/]+/[^/]+/[^/?]+)/pipeline")
-            .expect("the CircleCI expression is valid")
-    });
-    if let Some(captures) = PIPELINE.captures(url) {
-        let slug = &captures[1];
-        let body = data(words);
-        let mut pipeline = step("circleci", "pipeline");
-        let json = body.and_then(|body| serde_json::from_str::<serde_json::Value>(&body).ok());
-        let json = json.as_ref();
-        if let Some(tag) = json
-            .and_then(|json| json.get("tag"))
-            .and_then(|v| v.as_str())
-        {
-            pipeline.set(
-                "tag",
-                if names_version(tag) {
-                    "{tag}".to_owned()
-                } else {
-                    literal(tag)
-                },
-            );
-        } else if let Some(branch) = json
-            .and_then(|json| json.get("branch"))
-            .and_then(|v| v.as_str())
-        {
-            pipeline.set("branch", literal(branch));
-        }
-        if let Some(parameters) = json
-            .and_then(|json| json.get("parameters"))
-            .and_then(json_to_toml)
-        {
-            pipeline.set("parameters", parameters);
-        }
-        pipeline.set("project", slug.to_owned());
-        return vec![Action::Step(pipeline)];
-    }
-    if url.contains("circleci.com/api/") && url.contains("/artifacts") {
-        return vec![Action::Amend {
-            kind: "circleci",
-            value: None,
-            set: vec![("artifacts", "dist/".into())],
-            what: "downloads the pipeline's artifacts into `dist/` (`artifacts` on the CircleCI step above)"
-                .to_owned(),
-        }];
-    }
-    let method = option_value(
-        &words.iter().map(String::as_str).collect::<Vec<_>>(),
-        &["-X", "--request"],
-    );
-    let body = data(words);
-    let method = match (method, &body) {
-        (Some(method), _) => method.to_ascii_uppercase(),
-        (None, Some(_)) => "POST".to_owned(),
-        (None, None) => return vec![run(line)],
-    };
-    let mut http = step("http", format!("{method} {}", literal(url)));
-    if let Some(body) = body {
-        match serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .as_ref()
-            .and_then(json_to_toml)
-        {
-            Some(json) => http.set("json", json),
-            None => http.set("body", versioned(&body)),
-        }
-    }
-    let _ = scope;
-    vec![Action::Step(http)]
-}
-
-/// The body of a curl command (`-d`, `--data`, `--data-raw`, `--data-binary`).
-fn data(words: &[String]) -> Option<String> {
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    option_value(&words, &["-d", "--data", "--data-raw", "--data-binary"])
-}
-
-/// JSON to TOML, strings made templates; `null` has no TOML form.
-fn json_to_toml(json: &serde_json::Value) -> Option<toml::Value> {
-    Some(match json {
-        serde_json::Value::Null => return None,
-        serde_json::Value::Bool(flag) => toml::Value::Boolean(*flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(integer) => toml::Value::Integer(integer),
-            None => toml::Value::Float(number.as_f64()?),
-        },
-        serde_json::Value::String(text) => toml::Value::String(versioned(text)),
-        serde_json::Value::Array(items) => {
-            toml::Value::Array(items.iter().filter_map(json_to_toml).collect())
-        }
-        serde_json::Value::Object(map) => toml::Value::Table(
-            map.iter()
-                .filter_map(|(key, value)| Some((key.clone(), json_to_toml(value)?)))
-                .collect(),
-        ),
-    })
-}
-
-fn gh(args: &[&str], line: &str) -> Vec<Action> {
-    match args {
-        ["release", "create", ..] => {
-            let draft = args.contains(&"--draft") || args.contains(&"-d");
-            vec![Action::Step(step(
-                "release",
-                if draft { "draft" } else { "publish" },
-            ))]
-        }
-        _ => vec![run(line)],
-    }
 }
 
 /// `You need a clone of https://github.com/o/n …`: the steps that follow act there.

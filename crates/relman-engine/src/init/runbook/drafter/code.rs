@@ -1,0 +1,99 @@
+//! Code blocks: one command per line (continuations and open quotes joined, prompts and output
+//! told apart), each read for the steps it does.
+
+use super::Drafter;
+use super::prose::EXPLAINING;
+use crate::init::runbook::actions::Action;
+use crate::init::runbook::commands;
+
+impl Drafter {
+    /// A code block: one command per line, `\` continuations and open quotes joined.
+    pub(super) fn code(&mut self, lines: &[(usize, String)]) {
+        let mut commands: Vec<(usize, String)> = Vec::new();
+        let mut pending: Option<(usize, String)> = None;
+        for (number, line) in lines {
+            let (start, mut joined) = match pending.take() {
+                Some((start, text)) => (start, format!("{text}\n{line}")),
+                None => (*number, line.clone()),
+            };
+            if joined.trim_end().ends_with('\\') {
+                joined = joined.trim_end().trim_end_matches('\\').to_owned();
+                pending = Some((start, joined));
+                continue;
+            }
+            if shell_words::split(&joined).is_err() && !joined.trim().starts_with('#') {
+                pending = Some((start, joined));
+                continue;
+            }
+            commands.push((start, joined));
+        }
+        commands.extend(pending);
+        // With prompts (`$ make dist`), only the prompted lines are commands: the rest is their
+        // output. Rules (`===`) and sentences of prose are never commands.
+        if commands
+            .iter()
+            .any(|(_, command)| command.trim_start().starts_with("$ "))
+        {
+            commands.retain(|(_, command)| command.trim_start().starts_with("$ "));
+        }
+        commands.retain(|(_, command)| !is_output(command));
+        // Prose that introduced a block with no step in it reads best before the block's notes.
+        let any_step = commands.iter().any(|(_, command)| {
+            let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
+            let lower = flat.to_lowercase();
+            commands::command(&flat, &self.scope(&lower))
+                .iter()
+                .any(|action| matches!(action, Action::Step(_)))
+        });
+        if !any_step {
+            self.flush_intro();
+        }
+        let mut produced = false;
+        for (line, command) in commands {
+            let flat = command.split_whitespace().collect::<Vec<_>>().join(" ");
+            if flat.is_empty() || flat.starts_with('#') {
+                continue;
+            }
+            let lower = flat.to_lowercase();
+            let actions = commands::command(&flat, &self.scope(&lower));
+            let quote = shorten(&flat);
+            if actions
+                .iter()
+                .any(|action| matches!(action, Action::Step(_)))
+                && !produced
+            {
+                produced = true;
+                let intro = std::mem::take(&mut self.intro);
+                self.apply(line, &quote, actions, &intro);
+            } else {
+                self.apply(line, &quote, actions, &[]);
+            }
+        }
+        self.flush_intro();
+    }
+}
+
+/// A line of a code block that is not a command: a rule (`===`, `---`), or a sentence (output
+/// or prose: "The output is …").
+fn is_output(line: &str) -> bool {
+    let line = line.trim();
+    if !line.is_empty() && line.chars().all(|c| c.is_ascii_punctuation()) && !line.starts_with("./")
+    {
+        return true;
+    }
+    let first = line.split_whitespace().next().unwrap_or_default();
+    let sentence = first.chars().next().is_some_and(char::is_uppercase)
+        && first.chars().skip(1).all(char::is_lowercase)
+        && EXPLAINING.contains(&first.to_lowercase().as_str());
+    sentence && !commands::looks_like_command(line)
+}
+
+/// A command line for a comment: one line, at most 120 characters.
+fn shorten(command: &str) -> String {
+    let line = command.lines().next().unwrap_or_default();
+    let mut out: String = line.chars().take(120).collect();
+    if line.chars().count() > 120 || command.lines().count() > 1 {
+        out.push_str(" …");
+    }
+    out
+}
