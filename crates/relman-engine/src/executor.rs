@@ -12,8 +12,8 @@ pub use crate::core::redactor;
 use crate::core::report::{Event, Prompter, Reporter};
 use crate::environment::Environment;
 use crate::journal::{
-    Journal, JournalError, JournalFile, ReleaseState, RemoteEffect, SCHEMA, StateDir, StepRecord,
-    StepState,
+    ElsewhereRelease, Journal, JournalError, JournalFile, ReleaseState, RemoteEffect, SCHEMA,
+    StateDir, StepRecord, StepState,
 };
 use crate::kinds::{self, Checkout, Outcome, Probe, RunCx, StepError};
 use crate::lock::{LockError, ReleaseLock};
@@ -62,12 +62,28 @@ pub struct ReleasedPackage {
 pub enum RunError {
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// The journal could not be read, or the first one written: nothing was changed.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The journal could not be written once steps had started: the release is as the last
+    /// journal written says, and `resume` continues it once the cause is fixed.
+    #[error("{0}; the release stopped here")]
+    Record(JournalError),
     #[error("a release is already in progress: {summary}")]
     InProgress { summary: String },
+    /// A release is in progress in another worktree of the repository.
+    #[error("a release is in progress in the worktree `{}`: {summary}", worktree.display())]
+    InOtherWorktree {
+        worktree: std::path::PathBuf,
+        summary: String,
+        /// Whether this worktree has none: `resume` and `abort` have nothing to act on here.
+        here_none: bool,
+    },
     #[error("there is no release in progress")]
     NothingInProgress,
+    /// The repository changed between the plan and the lock (another release ran).
+    #[error("the repository changed since the plan was made: {0}")]
+    Stale(String),
     #[error("the plan cannot start: {0}")]
     ChecksFailed(String),
     #[error(
@@ -87,8 +103,21 @@ impl RunError {
         match self {
             RunError::Lock(error) => error.hint(),
             RunError::Journal(error) => error.hint(),
+            RunError::Record(error) => Some(match error.hint() {
+                Some(hint) => format!("{hint}; then `relman resume` continues the release"),
+                None => "fix the cause, then `relman resume` continues the release".to_owned(),
+            }),
             RunError::InProgress { .. } => Some("finish it with `relman resume`, see it with `relman status`, or end it with `relman abort`".to_owned()),
+            RunError::InOtherWorktree { worktree, .. } if !worktree.exists() => Some(format!(
+                "that worktree is gone: `git worktree prune` forgets it, and its release with it (its journal is in `.git/worktrees/`); `{}` no longer exists",
+                worktree.display()
+            )),
+            RunError::InOtherWorktree { worktree, .. } => Some(format!(
+                "a release belongs to the worktree that started it: resume or abort it there (`relman -C {} resume`)",
+                worktree.display()
+            )),
             RunError::NothingInProgress => Some("start one with `relman run WORKFLOW`; `relman status` shows the last one".to_owned()),
+            RunError::Stale(_) => Some("nothing was changed: plan again (`relman plan`), then run".to_owned()),
             RunError::ChecksFailed(_) => None,
             RunError::ChangedSince { .. } => Some("keep your changes elsewhere and put the files back as the release left them (`git diff` shows both), then `relman abort` again; or finish the release with `relman resume`".to_owned()),
             RunError::Step(error) => error.hint.clone(),
@@ -134,13 +163,31 @@ impl std::fmt::Debug for Runner<'_> {
     }
 }
 
-/// The release in progress, or else the last one.
+/// The release in progress in this worktree, or else its last one.
 pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
-    let state = StateDir::new(project.repo.common_dir());
+    let state = StateDir::of(&project.repo);
     match state.load()? {
         Some(journal) => Ok(Some(journal)),
         None => state.last_finished(),
     }
+}
+
+/// Releases in progress in the repository's other worktrees.
+pub fn elsewhere(project: &Project) -> Vec<ElsewhereRelease> {
+    StateDir::of(&project.repo).elsewhere()
+}
+
+/// The error for a release in progress in another worktree, if there is one.
+fn in_other_worktree(state: &StateDir, here_none: bool) -> Option<RunError> {
+    state
+        .elsewhere()
+        .into_iter()
+        .next()
+        .map(|other| RunError::InOtherWorktree {
+            worktree: other.worktree,
+            summary: summary(&other.journal),
+            here_none,
+        })
 }
 
 /// Fails when a new release cannot start in this clone: another relman holds the lock, or a
@@ -148,8 +195,8 @@ pub fn status(project: &Project) -> Result<Option<Journal>, JournalError> {
 /// and asks for confirmation, so nobody confirms a plan that cannot run; [`Runner::start`]
 /// checks again under the lock.
 pub fn check_can_start(project: &Project) -> Result<(), RunError> {
-    let state = StateDir::new(project.repo.common_dir());
-    ReleaseLock::check_free(state.path())?;
+    let state = StateDir::of(&project.repo);
+    ReleaseLock::check_free(state.lock_path())?;
     if let Some(journal) = state.load()?
         && journal.state.in_progress()
     {
@@ -157,16 +204,19 @@ pub fn check_can_start(project: &Project) -> Result<(), RunError> {
             summary: summary(&journal),
         });
     }
-    Ok(())
+    match in_other_worktree(&state, false) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }
 
 impl Runner<'_> {
     fn state(&self) -> StateDir {
-        StateDir::new(self.project.repo.common_dir())
+        StateDir::of(&self.project.repo)
     }
 
     fn lock(&mut self, state: &StateDir) -> Result<ReleaseLock, RunError> {
-        let lock = ReleaseLock::acquire(state.path())?;
+        let lock = ReleaseLock::acquire(state.lock_path())?;
         if let Some(pid) = lock.took_over_from {
             self.reporter.event(Event::Warning {
                 message: format!(
@@ -245,6 +295,14 @@ impl Runner<'_> {
             // keep it in the history rather than write the new journal over it.
             state.archive(&journal)?;
         }
+        if let Some(error) = in_other_worktree(&state, false) {
+            return Err(error);
+        }
+        // Another release may have run between the plan and the lock.
+        let now = crate::plan::Basis::read(&self.project.repo);
+        if let Some(change) = plan.basis.changed(&now) {
+            return Err(RunError::Stale(change));
+        }
         let frozen = plan.frozen.clone();
         // Titles are shown and stored: masked (a URL with a token in a command line).
         let masker = redactor(self.project, self.env);
@@ -290,6 +348,7 @@ impl Runner<'_> {
             state: ReleaseState::Running,
             created_at: self.env.now,
             updated_at: self.env.now,
+            plan_sha256: Some(crate::journal::plan_checksum(&frozen)),
             plan: frozen,
             steps,
             runtime: Default::default(),
@@ -311,10 +370,7 @@ impl Runner<'_> {
     pub fn resume(&mut self, confirm: bool) -> Result<Finish, RunError> {
         let state = self.state();
         let _lock = self.lock(&state)?;
-        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
-        if !journal.state.in_progress() {
-            return Err(RunError::NothingInProgress);
-        }
+        let mut journal = in_progress_here(&state)?;
         self.reporter.event(Event::Release {
             workflow: journal.plan.workflow.clone(),
             version: journal.plan.version.clone(),
@@ -341,7 +397,7 @@ impl Runner<'_> {
         record.finished_at = Some(self.env.timestamp());
         record.duration_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         journal.updated_at = self.env.timestamp();
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         let record = &journal.steps[index];
         let summary = match new_state {
             StepState::Done => record
@@ -369,7 +425,7 @@ impl Runner<'_> {
     ) -> Result<Finish, RunError> {
         let redactor = redactor(self.project, self.env);
         journal.state = ReleaseState::Running;
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         let plan = journal.plan.clone();
         let base_facts = plan.facts();
         // A run of several packages: each package as a project of its own, with its facts.
@@ -450,6 +506,17 @@ impl Runner<'_> {
                     Ok(checkout) => checkout,
                     Err(error) => return self.fail(state, journal, index, &title, error, started),
                 };
+            // The command a killed relman started may outlive it: never run a second one beside it.
+            if let Some(identity) = journal.steps[index].context.get(crate::core::CHILD_PROCESS)
+                && previous != StepState::Pending
+                && crate::core::still_running(identity)
+            {
+                let pid = identity.split(':').next().unwrap_or_default();
+                let reason = format!(
+                    "the command this step started before relman stopped (pid {pid}) is still running: wait for it to end (or stop it), then `relman resume`"
+                );
+                return self.pause(state, journal, index, &title, reason, started);
+            }
             // The paths it names stay where it acts, as they render now.
             let confined = {
                 let root = checkout.as_ref().map_or_else(
@@ -488,7 +555,7 @@ impl Runner<'_> {
                 journal.steps[index]
                     .context
                     .insert(crate::core::CHANGELOG_READ.to_owned(), section);
-                state.save(journal)?;
+                state.save(journal).map_err(RunError::Record)?;
             }
             // Reconcile a step that was interrupted, or that failed and is tried again.
             if matches!(
@@ -506,7 +573,7 @@ impl Runner<'_> {
                         false,
                         checkout.as_ref(),
                     );
-                    kinds::probe(step, &mut cx)
+                    within_timeout(step, started, || kinds::probe(step, &mut cx))
                 };
                 match probed {
                     Ok(Probe::Done) => {
@@ -558,7 +625,7 @@ impl Runner<'_> {
                 record.message = None;
             }
             journal.updated_at = self.env.timestamp();
-            state.save(journal)?;
+            state.save(journal).map_err(RunError::Record)?;
             self.reporter.event(Event::StepStarted {
                 number: step.number,
                 title: title.clone(),
@@ -575,7 +642,7 @@ impl Runner<'_> {
                     confirmed,
                     checkout.as_ref(),
                 );
-                match kinds::execute(step, &mut cx) {
+                match within_timeout(step, started, || kinds::execute(step, &mut cx)) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;
                         let line =
@@ -597,8 +664,13 @@ impl Runner<'_> {
         }
         journal.state = ReleaseState::Done;
         journal.updated_at = self.env.timestamp();
-        state.save(journal)?;
-        state.archive(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
+        if let Err(error) = state.archive(journal) {
+            // The release is done and recorded so; the next `run` archives it first.
+            self.reporter.event(Event::Warning {
+                message: format!("the release is done, but its journal stays in place: {error}"),
+            });
+        }
         self.reporter.event(Event::Finished {
             state: ReleaseState::Done,
             message: None,
@@ -671,7 +743,7 @@ impl Runner<'_> {
             started,
         )?;
         journal.state = ReleaseState::Paused;
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         self.reporter.event(Event::Finished {
             state: ReleaseState::Paused,
             message: Some(reason.clone()),
@@ -706,7 +778,7 @@ impl Runner<'_> {
             started,
         )?;
         journal.state = ReleaseState::Failed;
-        state.save(journal)?;
+        state.save(journal).map_err(RunError::Record)?;
         self.reporter.event(Event::Finished {
             state: ReleaseState::Failed,
             message: Some(error.message.clone()),
@@ -806,6 +878,27 @@ impl Runner<'_> {
         let repo = relman_git::Repository::discover(&root).map_err(StepError::from)?;
         let root = repo.work_tree().map_or(root, std::path::Path::to_path_buf);
         Ok(Some(Checkout { root, repo }))
+    }
+}
+
+/// The release in progress in this worktree; when there is none, the one of another worktree
+/// is named in the error.
+fn in_progress_here(state: &StateDir) -> Result<Journal, RunError> {
+    match state.load()? {
+        Some(journal) if journal.state.in_progress() => Ok(journal),
+        _ => Err(in_other_worktree(state, true).unwrap_or(RunError::NothingInProgress)),
+    }
+}
+
+/// Runs `work` (a step's execute or probe) with every HTTP request it makes bounded by the
+/// step's `timeout`, counted from `started`.
+fn within_timeout<T>(step: &kinds::StepDef, started: Instant, work: impl FnOnce() -> T) -> T {
+    match step.timeout {
+        Some(timeout) => {
+            let deadline = crate::clients::polling::request_deadline(started, timeout);
+            relman_remote::http::deadline::with_deadline(deadline, work)
+        }
+        None => work(),
     }
 }
 

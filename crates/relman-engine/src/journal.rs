@@ -1,11 +1,18 @@
-//! The journal: the release in progress, written atomically to `.git/relman/journal.json` before
-//! and after every step, so that a release survives a crash and `resume` knows where it stopped.
+//! The journal: the release in progress, written atomically to `relman/journal.json` in the
+//! worktree's git dir before and after every step, so that a release survives a crash and
+//! `resume` knows where it stopped.
 //!
 //! It is plain JSON on purpose: when a release must be repaired by hand, a person can read it.
-//! It holds the frozen plan (what was confirmed), each step's state, timings and outputs, and what
-//! `abort` needs to undo local effects: each checkout as it was before the release, and each
-//! step's undos (a file's bytes before, and a digest of what relman wrote). It never holds an environment variable's value, and every
-//! text in it is masked before it is written.
+//! It holds the frozen plan (what was confirmed) with its checksum, each step's state, timings
+//! and outputs, and what `abort` needs to undo local effects: each checkout as it was before the
+//! release, and each step's undos (a file's bytes before, and a digest of what relman wrote). It
+//! never holds an environment variable's value, and every text in it is masked before it is
+//! written. A journal that does not hold together when it is loaded (another schema, a plan that
+//! no longer matches its checksum, steps missing) is refused, never guessed at (`load`).
+//!
+//! The journal belongs to the worktree that started the release: it lives in that worktree's own
+//! git dir (`.git`, or `.git/worktrees/NAME` of a linked worktree), while the lock, one per
+//! clone, lives in the common git dir (`worktrees`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -21,8 +28,19 @@ use crate::environment::Environment;
 use crate::kinds::StepDef;
 use crate::template::Variables;
 
+mod load;
+mod worktrees;
+
+pub use load::{parse, plan_checksum};
+pub use worktrees::ElsewhereRelease;
+
 /// Bumped when the layout changes incompatibly; a journal with another schema is refused.
-pub const SCHEMA: u32 = 1;
+/// 2: the frozen plan's checksum (`plan_sha256`).
+pub const SCHEMA: u32 = 2;
+
+/// The schema of relman 0.1.0's journals, which have no checksum: a release it paused still
+/// resumes (checked without the checksum, and written back as it was read).
+pub const LEGACY_SCHEMA: u32 = 1;
 
 const FILE: &str = "journal.json";
 const HISTORY: &str = "history";
@@ -38,6 +56,10 @@ pub struct Journal {
     pub state: ReleaseState,
     pub created_at: i64,
     pub updated_at: i64,
+    /// SHA-256 of the frozen plan as serialised, checked on every load; required from schema
+    /// 2 on, absent from journals of relman 0.1.0 ([`LEGACY_SCHEMA`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_sha256: Option<String>,
     pub plan: FrozenPlan,
     pub steps: Vec<StepRecord>,
     /// Values learnt while running (`sha` after the commit, `release_url`, `pr_number` …).
@@ -195,8 +217,10 @@ pub enum JournalError {
     },
     #[error("the journal `{path}` is corrupt: {detail}")]
     Corrupt { path: PathBuf, detail: String },
+    #[error("the journal `{path}` does not hold together: {detail}")]
+    Inconsistent { path: PathBuf, detail: String },
     #[error(
-        "the journal `{path}` was written by relman {written_by} (journal schema {schema}); this relman reads schema {SCHEMA}"
+        "the journal `{path}` was written by relman {written_by} (journal schema {schema}); this relman reads schemas {LEGACY_SCHEMA} and {SCHEMA}"
     )]
     Schema {
         path: PathBuf,
@@ -213,29 +237,59 @@ impl JournalError {
                 path.display(),
                 path.display()
             )),
+            JournalError::Inconsistent { path, .. } => Some(format!(
+                "it was changed or damaged outside relman, and relman will not guess which steps ran: restore it from a backup, or move it away (`mv {} {}.broken`) and check the repository by hand",
+                path.display(),
+                path.display()
+            )),
             JournalError::Schema { written_by, .. } => Some(format!(
                 "finish or abort that release with relman {written_by}, or move the journal away to start over"
             )),
-            _ => None,
+            JournalError::Read { source, .. } | JournalError::Write { source, .. } => {
+                crate::lock::io_hint(source)
+            }
         }
     }
 }
 
-/// The folder relman keeps its state in: `relman/` under the repository's common git dir.
+/// The folders relman keeps its state in: `relman/` under the worktree's git dir for the
+/// journal and its history, `relman/` under the common git dir for the lock.
 #[derive(Debug, Clone)]
 pub struct StateDir {
     dir: PathBuf,
+    lock_dir: PathBuf,
+    /// The git dirs of the repository's other worktrees (see [`StateDir::elsewhere`]).
+    common_dir: PathBuf,
 }
 
 impl StateDir {
-    pub fn new(common_git_dir: &Path) -> Self {
+    /// The state of a checkout whose git dir is `git_dir` and whose lock is there too.
+    pub fn new(git_dir: &Path) -> Self {
         StateDir {
-            dir: common_git_dir.join("relman"),
+            dir: git_dir.join("relman"),
+            lock_dir: git_dir.join("relman"),
+            common_dir: git_dir.to_owned(),
         }
     }
 
+    /// The state of the worktree `repo` is: its journal in its own git dir, the lock of the
+    /// whole clone in the common one.
+    pub fn of(repo: &relman_git::Repository) -> Self {
+        StateDir {
+            dir: repo.git_dir().join("relman"),
+            lock_dir: repo.common_dir().join("relman"),
+            common_dir: repo.common_dir().to_owned(),
+        }
+    }
+
+    /// Where the journal and its history are.
     pub fn path(&self) -> &Path {
         &self.dir
+    }
+
+    /// Where the lock of the clone is.
+    pub fn lock_path(&self) -> &Path {
+        &self.lock_dir
     }
 
     pub fn journal_path(&self) -> PathBuf {
@@ -244,13 +298,7 @@ impl StateDir {
 
     /// The release in progress, or `None` when there is no journal.
     pub fn load(&self) -> Result<Option<Journal>, JournalError> {
-        let path = self.journal_path();
-        let text = match fs_err::read_to_string(&path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(JournalError::Read { path, source }),
-        };
-        parse(&path, &text).map(Some)
+        load::load(&self.journal_path())
     }
 
     /// The newest finished release, for `status` when none is in progress.
@@ -266,10 +314,7 @@ impl StateDir {
             if path.extension().is_none_or(|extension| extension != "json") {
                 continue;
             }
-            let Ok(text) = fs_err::read_to_string(&path) else {
-                continue;
-            };
-            let Ok(journal) = parse(&path, &text) else {
+            let Ok(Some(journal)) = load::load(&path) else {
                 continue;
             };
             let written = entry.metadata().and_then(|meta| meta.modified()).ok();
@@ -309,11 +354,12 @@ impl StateDir {
     /// (abort, try again) gets `-2`, `-3` … rather than replacing the first one's record.
     pub fn archive(&self, journal: &Journal) -> Result<(), JournalError> {
         let history = self.dir.join(HISTORY);
-        let mut target = history.join(format!("{}.json", journal.id));
+        let stem = file_stem(&journal.id);
+        let mut target = history.join(format!("{stem}.json"));
         let mut attempt = 1;
         while target.exists() {
             attempt += 1;
-            target = history.join(format!("{}-{attempt}.json", journal.id));
+            target = history.join(format!("{stem}-{attempt}.json"));
         }
         let write_error = |source| JournalError::Write {
             path: target.clone(),
@@ -324,31 +370,25 @@ impl StateDir {
     }
 }
 
-fn parse(path: &Path, text: &str) -> Result<Journal, JournalError> {
-    // Read the schema first, so an old journal gets the schema message rather than a field error.
-    #[derive(Deserialize)]
-    struct Header {
-        schema: Option<u32>,
-        relman_version: Option<String>,
+/// A release id as a file name: only letters, digits, `.`, `-`, `_` and `+` (anything else
+/// becomes `_`), never starting with `.`, so a name from the config cannot reach outside
+/// `history/` or hide there.
+pub fn file_stem(id: &str) -> String {
+    let mut stem: String = id
+        .chars()
+        .take(200)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() || stem.starts_with('.') {
+        stem.insert(0, '_');
     }
-    let header: Header = serde_json::from_str(text).map_err(|error| JournalError::Corrupt {
-        path: path.to_owned(),
-        detail: error.to_string(),
-    })?;
-    let schema = header.schema.unwrap_or(0);
-    if schema != SCHEMA {
-        return Err(JournalError::Schema {
-            path: path.to_owned(),
-            written_by: header
-                .relman_version
-                .unwrap_or_else(|| "(unknown)".to_owned()),
-            schema,
-        });
-    }
-    serde_json::from_str(text).map_err(|error| JournalError::Corrupt {
-        path: path.to_owned(),
-        detail: error.to_string(),
-    })
+    stem
 }
 
 impl From<JournalError> for StepError {
@@ -357,5 +397,22 @@ impl From<JournalError> for StepError {
             hint: error.hint(),
             message: error.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_ids_become_plain_file_names() {
+        assert_eq!(
+            file_stem("release-1.2.3-1700000000"),
+            "release-1.2.3-1700000000"
+        );
+        assert_eq!(file_stem("../../x-1.0.0-1"), "_.._.._x-1.0.0-1");
+        assert_eq!(file_stem(".hidden"), "_.hidden");
+        assert_eq!(file_stem("a/b\\c\0d"), "a_b_c_d");
+        assert_eq!(file_stem(""), "_");
     }
 }

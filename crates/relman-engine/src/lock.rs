@@ -40,9 +40,23 @@ impl LockError {
                 "wait for it to finish, or see what it is doing with `relman status`; the lock is `{}`",
                 path.display()
             )),
-            LockError::Io { .. } => None,
+            LockError::Io { source, .. } => io_hint(source),
         }
     }
+}
+
+/// What to do about a failed write of relman's own state (the lock, the journal), by its cause.
+pub(crate) fn io_hint(error: &std::io::Error) -> Option<String> {
+    use std::io::ErrorKind;
+    Some(match error.kind() {
+        ErrorKind::StorageFull => "the disk is full: free some space, then try again".to_owned(),
+        ErrorKind::QuotaExceeded => {
+            "the disk quota is exceeded: free some space, then try again".to_owned()
+        }
+        ErrorKind::ReadOnlyFilesystem => "the file system is read-only: relman keeps its lock and journal in `.git/relman` and must be able to write there".to_owned(),
+        ErrorKind::PermissionDenied => "relman cannot write in `.git/relman`: check the owner and permissions of the repository's `.git`".to_owned(),
+        _ => return None,
+    })
 }
 
 impl ReleaseLock {

@@ -13,6 +13,7 @@ pub mod http_server;
 pub mod lagging_registry;
 pub mod recorder;
 pub mod services;
+pub mod silent_server;
 pub mod social;
 pub mod static_site;
 
@@ -41,6 +42,30 @@ pub fn require_tool(name: &str) -> bool {
         panic!("{name} is not installed, and RELMAN_TEST_REQUIRE_TOOLS=1 requires it");
     }
     println!("skipped: {name} not installed");
+    false
+}
+
+/// Whether a test may run a command in a private mount namespace (`unshare --mount
+/// --map-root-user`), to put a tiny tmpfs or a read-only bind mount under it: real faults (a full
+/// disk, a read-only `.git`) that vanish with the command and touch nothing else on the machine.
+/// Missing (no `unshare`, or user namespaces disabled), it skips or panics as [`require_tool`].
+#[allow(clippy::print_stdout, reason = "the skip notice is the test's output")]
+pub fn require_mount_namespace() -> bool {
+    let works = std::process::Command::new("unshare")
+        .args(["--mount", "--map-root-user", "true"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if works {
+        return true;
+    }
+    if std::env::var_os("RELMAN_TEST_REQUIRE_TOOLS").is_some_and(|value| value == "1") {
+        panic!(
+            "`unshare --mount --map-root-user` does not work here (util-linux missing, or user namespaces disabled), and RELMAN_TEST_REQUIRE_TOOLS=1 requires it"
+        );
+    }
+    println!("skipped: mount namespaces not available");
     false
 }
 

@@ -100,6 +100,7 @@ pub fn top(config: &Config) -> Command {
         let help = config
             .workflow(&name)
             .and_then(|workflow| workflow.help)
+            .map(|help| shown(&help))
             .unwrap_or_default();
         listing.push_str(format!("  {name:<14} {help}").trim_end());
         listing.push('\n');
@@ -119,10 +120,14 @@ pub fn workflow(config: &Config, name: &str) -> Option<Command> {
 
 fn workflow_command(workflow: &Workflow, source: Option<&Path>) -> Command {
     let name = &workflow.name;
-    let about = workflow.help.clone().unwrap_or_else(|| match source {
-        Some(_) => format!("Run the `{name}` workflow of {FILE_NAME}"),
-        None => format!("Run the built-in `{name}` workflow"),
-    });
+    let about = workflow
+        .help
+        .as_deref()
+        .map(shown)
+        .unwrap_or_else(|| match source {
+            Some(_) => format!("Run the `{name}` workflow of {FILE_NAME}"),
+            None => format!("Run the built-in `{name}` workflow"),
+        });
     let mut command = Command::new(name.clone())
         .bin_name(format!("relman {name}"))
         .about(about)
@@ -133,16 +138,16 @@ fn workflow_command(workflow: &Workflow, source: Option<&Path>) -> Command {
              `relman {name}` asks before it acts (`--yes` or `CI=true` when nobody can answer)."
         ));
     for arg in &workflow.args {
-        let mut help = arg.help.clone().unwrap_or_default();
+        let mut help = arg.help.as_deref().map(shown).unwrap_or_default();
         if let Some(default) = &arg.default {
             if !help.is_empty() {
                 help.push(' ');
             }
-            help.push_str(&format!("[default: {default}]"));
+            help.push_str(&format!("[default: {}]", shown(default)));
         }
         command = command.arg(
             Arg::new(arg.name.clone())
-                .value_name(arg.name.to_uppercase())
+                .value_name(shown(&arg.name.to_uppercase()))
                 .required(arg.default.is_none())
                 .help(help),
         );
@@ -155,6 +160,12 @@ fn workflow_command(workflow: &Workflow, source: Option<&Path>) -> Command {
             .help("The pre-release label for pre-release bump levels"),
     );
     GlobalArgs::augment_args(command)
+}
+
+/// A text from relman.toml as help may show it: control characters as visible escapes (clap
+/// prints help before the output streams are set up, and a help text may hold anything).
+fn shown(text: &str) -> String {
+    crate::output::clean::neutralise(text, false).into_owned()
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ fn main() -> std::process::ExitCode {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
     let style = output::Style::stderr(cli.global.color, no_color);
     let out_style = output::Style::stdout(cli.global.color, no_color);
+    output::clean::init(style, out_style);
     let json = cli.global.json;
     match commands::run(cli, style, out_style) {
         Ok(code) => std::process::ExitCode::from(code as u8),

@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 
 use relman_remote::RenderedRequest;
 use relman_remote::announce::AnnounceError;
-use relman_remote::http::{ErrorKind, Method, TransportKind};
+use relman_remote::http::{ErrorKind, Method};
 
 use crate::core::{Effect, Outcome, RunCx};
 use crate::template::Template;
@@ -297,17 +297,13 @@ pub(crate) fn download_artifacts_once(
 }
 
 /// Whether a request failed in a way that leaves unknown whether the service carried it out:
-/// a `POST` or `PATCH` sent, then no answer (the client does not send those again).
+/// a `POST` or `PATCH` that may have left, then no answer (the client does not send those
+/// again). One that never left (the name did not resolve, the connection was refused) failed.
 pub(crate) fn maybe_received(error: &AnnounceError) -> bool {
     matches!(error, AnnounceError::Http(http)
     if matches!(http.method(), Method::Post | Method::Patch)
-        && matches!(
-            http.kind(),
-            ErrorKind::Transport {
-                kind: TransportKind::Timeout | TransportKind::Io,
-                ..
-            }
-        ))
+        && matches!(http.kind(), ErrorKind::Transport { .. })
+        && http.may_have_been_received())
 }
 
 /// The pause of a message that may have been received.

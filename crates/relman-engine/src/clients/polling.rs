@@ -17,6 +17,19 @@ use crate::core::{RunCx, StepError, StepInfo};
 /// How long a step waits when it has no `timeout`.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
+/// How long the one look of `timeout = "0s"` may take.
+const ONE_LOOK: Duration = Duration::from_secs(30);
+
+/// A look that starts as the timeout comes (the last one) still gets this long to finish.
+const LAST_LOOK: Duration = Duration::from_secs(2);
+
+/// When the requests of a step started at `started` must end: its `timeout` (`0s`, look once
+/// then pause, still gives that look [`ONE_LOOK`]), and a moment for the last look.
+pub(crate) fn request_deadline(started: Instant, timeout: Duration) -> Instant {
+    let budget = if timeout.is_zero() { ONE_LOOK } else { timeout };
+    started + budget + LAST_LOOK
+}
+
 /// How a step polls.
 pub(crate) fn options(step: &StepInfo<'_>) -> PollOptions {
     let timeout = step.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -73,19 +86,45 @@ pub(crate) fn poll_with<'a, T>(
     mut look: impl FnMut(&mut RunCx<'a>) -> Result<Poll<T>, StepError>,
 ) -> Result<Waited<T>, StepError> {
     let started = Instant::now();
-    let result = poll_until(&Clock::system(), options, what, || {
-        let answer = look(cx)?;
-        if let Poll::Pending(last) = &answer {
-            cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
-        }
-        Ok(answer)
-    });
-    match result {
-        Ok(value) => Ok(Waited::Ready(value)),
-        Err(WaitError::TimedOut { waited, last, .. }) => Ok(Waited::TimedOut(format!(
+    let ends = started + options.timeout;
+    let mut last_seen: Option<String> = None;
+    let result: Result<T, WaitError<StepError>> =
+        poll_until(&Clock::system(), options, what, || {
+            // A look's requests get only what is left of the wait, so a service that never answers
+            // cannot hold the step past its timeout; the last look, made as the time runs out,
+            // still gets a moment.
+            let now = Instant::now();
+            let deadline = if now < ends {
+                ends
+            } else if options.timeout.is_zero() {
+                now + ONE_LOOK
+            } else {
+                now + LAST_LOOK
+            };
+            let answer = relman_remote::http::deadline::with_deadline(deadline, || look(cx))?;
+            if let Poll::Pending(last) = &answer {
+                cx.waiting(&format!("{what}: {last}"), started.elapsed().as_secs());
+                last_seen = Some(last.clone());
+            }
+            Ok(answer)
+        });
+    let gave_up = |waited: Duration, last: &str| {
+        format!(
             "gave up after {} waiting for {what}; last seen: {last}\n`relman resume` waits again",
             human(waited)
-        ))),
+        )
+    };
+    match result {
+        Ok(value) => Ok(Waited::Ready(value)),
+        Err(WaitError::TimedOut { waited, last, .. }) => {
+            Ok(Waited::TimedOut(gave_up(waited, &last)))
+        }
+        // A look that failed once the time was up (cut short by it, most likely) is the wait
+        // timing out, not the step failing: `resume` looks again.
+        Err(WaitError::Failed(error)) if Instant::now() >= ends => {
+            let last = last_seen.unwrap_or(error.message);
+            Ok(Waited::TimedOut(gave_up(options.timeout, &last)))
+        }
         Err(WaitError::Failed(error)) => Err(error),
     }
 }

@@ -19,17 +19,30 @@ pub struct Location {
 impl Location {
     /// The location of a byte span within `source`.
     pub fn of_span(source: &str, span: Range<usize>) -> Location {
-        let start = span.start.min(source.len());
-        let line_start = source[..start].rfind('\n').map_or(0, |index| index + 1);
+        Location::of_span_indexed(source, &LineIndex::new(source), span)
+    }
+
+    /// The location of a byte span within `source`, whose lines `index` knows: finding it costs
+    /// the length of its line, not of the file, so locating every step of a long file stays
+    /// linear.
+    pub fn of_span_indexed(source: &str, index: &LineIndex, span: Range<usize>) -> Location {
+        let mut start = span.start.min(source.len());
+        while !source.is_char_boundary(start) {
+            start -= 1;
+        }
+        let line = index.line_of(start);
+        let line_start = index.starts[line - 1];
         let line_end = source[start..]
             .find('\n')
-            .map_or(source.len(), |index| start + index);
+            .map_or(source.len(), |offset| start + offset);
         let line_text = source[line_start..line_end]
             .trim_end_matches('\r')
             .to_owned();
-        let line = source[..start].matches('\n').count() + 1;
         let column = source[line_start..start].chars().count() + 1;
-        let end = span.end.clamp(start, line_end);
+        let mut end = span.end.clamp(start, line_end);
+        while !source.is_char_boundary(end) {
+            end -= 1;
+        }
         let width = source[start..end].chars().count().max(1);
         Location {
             line,
@@ -37,6 +50,31 @@ impl Location {
             line_text,
             width,
         }
+    }
+}
+
+/// Where each line of a text starts, to turn byte offsets into lines by binary search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, byte)| *byte == b'\n')
+                .map(|(index, _)| index + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|start| *start <= offset)
     }
 }
 
@@ -60,9 +98,13 @@ impl ConfigError {
     }
 
     pub fn at(path: &Path, source: &str, span: Range<usize>, message: impl Into<String>) -> Self {
+        ConfigError::located(path, Location::of_span(source, span), message)
+    }
+
+    pub fn located(path: &Path, location: Location, message: impl Into<String>) -> Self {
         ConfigError {
             path: path.to_owned(),
-            location: Some(Location::of_span(source, span)),
+            location: Some(location),
             message: message.into(),
             hint: None,
         }
@@ -135,6 +177,25 @@ mod tests {
         assert_eq!(location.column, 1);
         assert_eq!(location.line_text, "mesage = 1");
         assert_eq!(location.width, 6);
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting() {
+        let source = "a\n\nbc\r\nd é\nlast";
+        let index = LineIndex::new(source);
+        for offset in 0..=source.len() {
+            if !source.is_char_boundary(offset) {
+                continue;
+            }
+            assert_eq!(
+                index.line_of(offset),
+                source[..offset].matches('\n').count() + 1,
+                "offset {offset}"
+            );
+        }
+        // A span inside a character is moved to its start rather than panic.
+        let inside = source.find('é').unwrap() + 1;
+        assert_eq!(Location::of_span(source, inside..inside + 1).column, 3);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::project::{Project, ProjectError};
 
 pub mod builtin;
 mod error;
+mod limits;
 mod packages;
 pub mod raw;
 mod schema;
@@ -31,12 +32,42 @@ pub use crate::project::packages::settings::PackageOptions;
 pub use crate::project::settings::{
     ChangelogOptions, ChangelogSource, ForgeOptions, ProjectOptions, VersionFileOption,
 };
-pub use error::{ConfigError, ConfigErrors, Location};
+pub use error::{ConfigError, ConfigErrors, LineIndex, Location};
 pub(crate) use packages::package_tag;
 pub use schema::json_schema;
 
 /// The file name relman looks for at the root of the repository.
 pub const FILE_NAME: &str = "relman.toml";
+
+/// The largest `relman.toml` read; real ones are a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = relman_version::files::bounded::MAX_CONFIG_FILE;
+
+/// The error for a config that is not UTF-8, pointing at the first invalid byte.
+fn not_utf8(path: &Path, bytes: &[u8], offset: usize) -> ConfigError {
+    let (line, column) = relman_version::files::bounded::line_and_column(bytes, offset);
+    let line_start = bytes[..offset]
+        .iter()
+        .rposition(|byte| *byte == b'\n')
+        .map_or(0, |index| index + 1);
+    let line_end = bytes[offset..]
+        .iter()
+        .position(|byte| *byte == b'\n')
+        .map_or(bytes.len(), |index| offset + index);
+    let line_text = String::from_utf8_lossy(&bytes[line_start..line_end])
+        .trim_end_matches('\r')
+        .to_owned();
+    ConfigError::located(
+        path,
+        Location {
+            line,
+            column,
+            line_text,
+            width: 1,
+        },
+        "the config is not valid UTF-8: an invalid byte sequence starts here",
+    )
+    .with_hint("save relman.toml as UTF-8 (TOML files must be UTF-8)")
+}
 
 /// A validated `relman.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,11 +125,30 @@ impl Project {
 }
 
 impl Config {
-    /// Reads and validates a config file.
+    /// Reads and validates a config file: a regular file of at most
+    /// [`MAX_CONFIG_BYTES`], in UTF-8 (an invalid byte is reported at its line and column).
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-        let source = fs_err::read_to_string(path)
-            .map_err(|error| ConfigError::new(path, format!("cannot read the config: {error}")))?;
-        Config::parse(path, &source)
+        let bytes =
+            relman_version::files::read_bounded(path, MAX_CONFIG_BYTES).map_err(|error| {
+                let cause = relman_version::files::bounded::cause(&error);
+                ConfigError::new(path, format!("cannot read the config: {cause}"))
+            })?;
+        Config::from_bytes(path, &bytes)
+    }
+
+    /// Validates the bytes of a config file: UTF-8 (an invalid byte is reported at its line and
+    /// column), then [`Config::parse`]; `path` is used in messages.
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Config, ConfigErrors> {
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::new(
+                path,
+                format!("the config is larger than {MAX_CONFIG_BYTES} bytes"),
+            )
+            .into());
+        }
+        let source = std::str::from_utf8(bytes)
+            .map_err(|error| not_utf8(path, bytes, error.valid_up_to()))?;
+        Config::parse(path, source)
     }
 
     /// Validates config text; `path` is used in messages.

@@ -157,7 +157,7 @@ pub(super) fn validate_step(
     if cx.errors.len() > errors_before {
         return None;
     }
-    let line = super::Location::of_span(cx.source, whole.clone()).line;
+    let line = cx.line_of(whole.start);
     let mut values: IndexMap<&'static str, OptionValue> = step.values.into_iter().collect();
     // The common options are taken out first; what is left is the kind's own table. On a
     // `release` step, `name` is the release title and stays with the kind.
@@ -246,7 +246,7 @@ pub(super) fn validate_step(
         scope
             .outputs
             .insert(id.get_ref().clone(), (number, kind.outputs()));
-        scope.later_ids.retain(|later| later != id.get_ref());
+        scope.later_ids.remove(id.get_ref());
     }
     Some(StepDef {
         number,

@@ -2,7 +2,7 @@
 //! sections, then each workflow's steps (in `steps`). Problems are collected, not stopped at, so
 //! one run of `relman check` shows them all.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -17,17 +17,20 @@ use super::{
 use crate::core::options::OptionValue;
 use crate::template::{Placeholder, Suggestion, Template};
 
+/// The most problems shown with their place in the file; past it they are only counted.
+const MAX_SHOWN_ERRORS: usize = 50;
 /// Shared state of one validation: where messages point, and what went wrong so far.
 pub(crate) struct Cx<'a> {
     pub path: &'a Path,
     pub source: &'a str,
+    pub lines: super::LineIndex,
     pub errors: Vec<ConfigError>,
 }
 
 impl Cx<'_> {
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.errors
-            .push(ConfigError::at(self.path, self.source, span, message));
+        let error = self.locate(span, message.into());
+        self.errors.push(error);
     }
 
     pub fn error_hint(
@@ -36,8 +39,36 @@ impl Cx<'_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.errors
-            .push(ConfigError::at(self.path, self.source, span, message).with_hint(hint));
+        let error = self.locate(span, message.into()).with_hint(hint);
+        self.errors.push(error);
+    }
+
+    /// An error at `span`; past [`MAX_SHOWN_ERRORS`] it is only counted, so that a file with an
+    /// error on each of its lines costs no more than one pass to report.
+    fn locate(&self, span: Range<usize>, message: String) -> ConfigError {
+        if self.errors.len() >= MAX_SHOWN_ERRORS {
+            return ConfigError::new(self.path, message);
+        }
+        let location = super::Location::of_span_indexed(self.source, &self.lines, span);
+        ConfigError::located(self.path, location, message)
+    }
+
+    /// The 1-based line of byte `offset` of the file.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset)
+    }
+
+    /// The errors as reported: the first [`MAX_SHOWN_ERRORS`], then how many more there are.
+    fn into_errors(mut self) -> ConfigErrors {
+        if self.errors.len() > MAX_SHOWN_ERRORS {
+            let more = self.errors.len() - MAX_SHOWN_ERRORS;
+            self.errors.truncate(MAX_SHOWN_ERRORS);
+            self.errors.push(
+                ConfigError::new(self.path, format!("and {more} more problems not shown"))
+                    .with_hint("fix these, then `relman check` again"),
+            );
+        }
+        ConfigErrors(self.errors)
     }
 
     /// Parses a template and checks its placeholders against what the workflow provides.
@@ -98,7 +129,7 @@ pub(super) struct Scope {
     /// Step id → (step number, its outputs).
     pub outputs: HashMap<String, (usize, Vec<String>)>,
     /// Ids of steps that come later, for a clearer message on forward references.
-    pub later_ids: Vec<String>,
+    pub later_ids: HashSet<String>,
 }
 
 impl Scope {
@@ -190,6 +221,7 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
     let mut cx = Cx {
         path,
         source,
+        lines: super::LineIndex::new(source),
         errors: Vec::new(),
     };
     let ConfigFile {
@@ -202,6 +234,7 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
     let project = validate_project(&mut cx, project.unwrap_or_default());
     let changelog = validate_changelog(&mut cx, changelog.unwrap_or_default());
     let forge = forge.map(|forge| validate_forge(&mut cx, forge));
+    super::limits::check_sizes(&mut cx, &workflow)?;
     let packages = package
         .into_iter()
         .map(|(name, raw)| {
@@ -211,6 +244,9 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
         .collect();
     let mut workflows = IndexMap::new();
     for (name, raw) in workflow {
+        if !super::limits::check_workflow_name(&mut cx, &name) {
+            continue;
+        }
         let workflow = validate_workflow(&mut cx, &name, raw);
         workflows.insert(name, workflow);
     }
@@ -224,7 +260,7 @@ pub(super) fn validate(path: &Path, source: &str) -> Result<Config, ConfigErrors
             workflows,
         })
     } else {
-        Err(ConfigErrors(cx.errors))
+        Err(cx.into_errors())
     }
 }
 

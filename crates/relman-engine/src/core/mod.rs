@@ -29,11 +29,12 @@ pub use need::{Login, Need};
 pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCheckout, PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};
+pub(crate) use process::{Observed, run_command_observed, still_running};
 pub use record::{
     Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
 };
 pub use run_cx::{
-    CHANGED, CHANGELOG_READ, Checkout, Ledger, PlanFacts, RunCx, StepFacts, Unmasked,
+    CHANGED, CHANGELOG_READ, CHILD_PROCESS, Checkout, Ledger, PlanFacts, RunCx, StepFacts, Unmasked,
 };
 pub use step::StepInfo;
 

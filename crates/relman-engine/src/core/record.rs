@@ -200,13 +200,23 @@ impl Written {
         }
     }
 
-    /// What the file at `path` holds now.
+    /// What the file at `path` holds now. Streamed, from a regular file only: a person may have
+    /// put anything there since (a link to `/dev/zero` must not be read for ever).
     pub fn of_file(path: &std::path::Path) -> std::io::Result<Written> {
-        match fs_err::read(path) {
-            Ok(bytes) => Ok(Written::of(Some(&bytes))),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Written::Removed),
-            Err(error) => Err(error),
-        }
+        use sha2::Digest as _;
+        let mut input = match relman_version::files::bounded::open_regular(path) {
+            Ok(input) => input,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Written::Removed);
+            }
+            Err(error) => return Err(error),
+        };
+        let mut hasher = sha2::Sha256::new();
+        std::io::copy(&mut input, &mut hasher)?;
+        let digest = hasher.finalize();
+        Ok(Written::Sha256(
+            digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+        ))
     }
 }
 

@@ -173,7 +173,11 @@ impl<'a> RunCx<'a> {
     /// The text of a `{file:PATH}` of the repository, now.
     pub fn read_file(&self, path: &str) -> Result<String, StepError> {
         let full = super::paths::inside(&self.project.root, path, "`{file:…}`")?;
-        fs_err::read_to_string(&full).map_err(|error| {
+        relman_version::files::read_text_bounded(
+            &full,
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .map_err(|error| {
             StepError::new(format!("cannot read `{{file:{path}}}`: {error}"))
                 .with_hint("the file must exist, as UTF-8 text, when the step runs")
         })
@@ -394,3 +398,7 @@ pub const CHANGED: &str = "changed";
 /// Context key of this release's changelog section as the file held it when the step that uses
 /// `{changelog}` started: read once, so a resumed step sends what it sent before.
 pub const CHANGELOG_READ: &str = "changelog_read";
+
+/// Context key of the identity (pid and start time) of the command a step started, recorded
+/// before relman waits on it: after a crash, `resume` does not start it again while it runs.
+pub const CHILD_PROCESS: &str = "child_process";

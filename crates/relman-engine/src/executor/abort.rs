@@ -38,10 +38,7 @@ impl Runner<'_> {
     pub fn abort(&mut self) -> Result<AbortReport, RunError> {
         let state = self.state();
         let _lock = self.lock(&state)?;
-        let mut journal = state.load()?.ok_or(RunError::NothingInProgress)?;
-        if !journal.state.in_progress() {
-            return Err(RunError::NothingInProgress);
-        }
+        let mut journal = super::in_progress_here(&state)?;
         let redactor = redactor(self.project, self.env);
         let (places, step_place) = self.places(&mut journal, &state, &redactor);
         let decisions = decide(&journal, &places, &step_place)?;
@@ -108,8 +105,8 @@ impl Runner<'_> {
         report.remote.reverse();
         journal.state = ReleaseState::Aborted;
         journal.updated_at = self.env.timestamp();
-        state.save(&journal)?;
-        state.archive(&journal)?;
+        state.save(&journal).map_err(RunError::Record)?;
+        state.archive(&journal).map_err(RunError::Record)?;
         self.reporter.event(Event::Finished {
             state: ReleaseState::Aborted,
             message: None,

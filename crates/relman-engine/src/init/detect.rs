@@ -352,15 +352,18 @@ fn ecosystems(root: &Path) -> Vec<Ecosystem> {
     let mut found = Vec::new();
     let has = |name: &str| root.join(name).is_file();
     if has("pyproject.toml") || has("setup.py") || has("setup.cfg") {
-        let poetry = fs_err::read_to_string(root.join("pyproject.toml"))
-            .ok()
-            .and_then(|text| text.parse::<toml::Table>().ok())
-            .is_some_and(|table| {
-                table
-                    .get("tool")
-                    .and_then(|tool| tool.get("poetry"))
-                    .is_some()
-            });
+        let poetry = relman_version::files::bounded::read_text_bounded(
+            &root.join("pyproject.toml"),
+            relman_version::files::bounded::MAX_CONFIG_FILE,
+        )
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| {
+            table
+                .get("tool")
+                .and_then(|tool| tool.get("poetry"))
+                .is_some()
+        });
         // A pyproject.toml that only configures tools (black, towncrier) is no Python package.
         if poetry || has("setup.py") || has("setup.cfg") || python_pyproject(root) {
             found.push(Ecosystem::Python { poetry });
@@ -386,10 +389,13 @@ fn ecosystems(root: &Path) -> Vec<Ecosystem> {
 }
 
 fn python_pyproject(root: &Path) -> bool {
-    fs_err::read_to_string(root.join("pyproject.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .is_some_and(|table| table.contains_key("project") || table.contains_key("build-system"))
+    relman_version::files::bounded::read_text_bounded(
+        &root.join("pyproject.toml"),
+        relman_version::files::bounded::MAX_CONFIG_FILE,
+    )
+    .ok()
+    .and_then(|text| text.parse::<toml::Table>().ok())
+    .is_some_and(|table| table.contains_key("project") || table.contains_key("build-system"))
 }
 
 fn current_version(root: &Path, specs: &[VersionFileSpec]) -> Result<Option<String>, String> {
@@ -455,7 +461,11 @@ fn changelog(project: &Project) -> ChangelogFound {
             (ChangelogStyle::Commits, None)
         }
     };
-    let text = fs_err::read_to_string(root.join(&file)).ok();
+    let text = relman_version::files::bounded::read_text_bounded(
+        &root.join(&file),
+        relman_version::files::bounded::MAX_CHANGELOG,
+    )
+    .ok();
     let (format, versions) = match &text {
         Some(text) => {
             let document = Document::for_path(Path::new(&file), text);

@@ -177,7 +177,11 @@ impl Kind for ChangelogStep {
         ));
         let mut removed: Vec<PathBuf> = Vec::new();
         for fragment in &rendered.fragments {
-            let content = fs_err::read_to_string(fragment).ok();
+            let content = relman_version::files::bounded::read_text_bounded(
+                fragment,
+                relman_version::files::bounded::MAX_FRAGMENT,
+            )
+            .ok();
             let display = project.display_path(fragment).to_owned();
             cx.push_undo(Undo::restore_file(display.clone(), content, None));
             removed.push(display);
@@ -221,7 +225,11 @@ impl Kind for ChangelogStep {
         let version = cx.plan.version.clone();
         if matches!(cx.project.changelog.source, ChangelogSource::File) {
             let path = cx.project.root.join(&cx.project.changelog.file);
-            let released = fs_err::read_to_string(&path).is_ok_and(|text| {
+            let released = relman_version::files::read_text_bounded(
+                &path,
+                relman_version::files::bounded::MAX_CHANGELOG,
+            )
+            .is_ok_and(|text| {
                 relman_version::changelog::handwritten::is_released(&path, &text, &version)
             });
             if !released {
@@ -268,7 +276,11 @@ mod changesets {
 
     fn has_entry(cx: &RunCx<'_>, file: &Path) -> bool {
         let version = &cx.plan.version;
-        fs_err::read_to_string(file).is_ok_and(|text| {
+        relman_version::files::read_text_bounded(
+            file,
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .is_ok_and(|text| {
             Document::for_path(file, &text)
                 .find_section(version)
                 .is_some()
@@ -293,7 +305,11 @@ mod changesets {
         }
         let file = project.root.join(&project.changelog.file);
         let display = project.changelog.file.clone();
-        let before = fs_err::read_to_string(&file).ok();
+        let before = relman_version::files::read_text_bounded(
+            &file,
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .ok();
         let already = has_entry(cx, &file);
         // What relman leaves in each file, so `abort` takes back only its own bytes.
         let after = (!already).then(|| {
@@ -307,7 +323,11 @@ mod changesets {
         ));
         let mut changed = vec![display.clone()];
         for path in &used.files {
-            let content = fs_err::read_to_string(project.root.join(path)).ok();
+            let content = relman_version::files::read_text_bounded(
+                &project.root.join(path),
+                relman_version::files::bounded::MAX_FRAGMENT,
+            )
+            .ok();
             cx.push_undo(Undo::restore_file(path.clone(), content.clone(), None));
             changed.push(path.clone());
             if let Some(target) = moved_to(used, path) {
@@ -323,7 +343,11 @@ mod changesets {
         if used.exit {
             cx.push_undo(Undo::restore_file(
                 pre_json.clone(),
-                fs_err::read_to_string(project.root.join(&pre_json)).ok(),
+                relman_version::files::read_text_bounded(
+                    &project.root.join(&pre_json),
+                    relman_version::files::bounded::MAX_CONFIG_FILE,
+                )
+                .ok(),
                 None,
             ));
             changed.push(pre_json.clone());

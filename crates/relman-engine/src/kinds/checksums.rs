@@ -106,9 +106,15 @@ impl Kind for ChecksumsStep {
             .unwrap_or_else(|| root.clone());
         let mut sums = String::new();
         for file in &files {
-            let bytes =
-                fs_err::read(root.join(file)).map_err(|error| StepError::new(error.to_string()))?;
-            let digest = Sha256::digest(&bytes);
+            // Streamed, from regular files only: an artifact may be large, and a link to a
+            // device must not be read for ever.
+            let mut input = relman_version::files::bounded::open_regular(&root.join(file))
+                .map_err(|error| StepError::new(error.to_string()))?;
+            let mut hasher = Sha256::new();
+            std::io::copy(&mut input, &mut hasher).map_err(|error| {
+                StepError::new(format!("cannot read `{}`: {error}", file.display()))
+            })?;
+            let digest = hasher.finalize();
             let name = root.join(file);
             let name = name.strip_prefix(&base).unwrap_or(file);
             let hex: String = digest.iter().fold(String::new(), |mut out, byte| {
@@ -118,7 +124,8 @@ impl Kind for ChecksumsStep {
             let _ = writeln!(sums, "{hex}  {}", name.display());
         }
         let target = root.join(&output);
-        let previous = fs_err::read_to_string(&target).ok();
+        let bounded = relman_version::files::bounded::MAX_CHANGELOG;
+        let previous = relman_version::files::read_text_bounded(&target, bounded).ok();
         cx.push_undo(Undo::restore_file(
             output.clone(),
             previous,

@@ -152,8 +152,11 @@ impl Kind for HomebrewStep {
             check_ruby_string(version)?;
         }
         let path = root.join(&relative);
-        let before = fs_err::read_to_string(&path)
-            .map_err(|error| StepError::new(format!("cannot read the formula: {error}")))?;
+        let before = relman_version::files::read_text_bounded(
+            &path,
+            relman_version::files::bounded::MAX_VERSION_FILE,
+        )
+        .map_err(|error| StepError::new(format!("cannot read the formula: {error}")))?;
         let after =
             edit_formula(&before, &url, &sha256, version.as_deref()).map_err(|message| {
                 StepError::new(format!("`{}`: {message}", relative.display())).with_hint(
@@ -189,7 +192,11 @@ impl Kind for HomebrewStep {
             .as_ref()
             .map(|version| cx.render(version))
             .transpose()?;
-        let text = fs_err::read_to_string(root.join(&relative)).unwrap_or_default();
+        let text = relman_version::files::read_text_bounded(
+            &root.join(&relative),
+            relman_version::files::bounded::MAX_VERSION_FILE,
+        )
+        .unwrap_or_default();
         Ok(
             match edit_formula(&text, &url, &sha256, version.as_deref()) {
                 Ok(after) if after == text => {
@@ -256,12 +263,18 @@ fn check_ruby_string(value: &str) -> Result<(), StepError> {
     Ok(())
 }
 
+/// Streamed, from a regular file only: a tarball may be large, and a link to a device must not
+/// be read for ever.
 fn sha256_of(path: &Path) -> Result<String, StepError> {
-    let bytes = fs_err::read(path).map_err(|error| {
+    let cannot = |error: std::io::Error| {
         StepError::new(format!("cannot read the tarball: {error}"))
             .with_hint("build it in a step before this one")
-    })?;
-    Ok(Sha256::digest(&bytes)
+    };
+    let mut input = relman_version::files::bounded::open_regular(path).map_err(cannot)?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut input, &mut hasher).map_err(cannot)?;
+    Ok(hasher
+        .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect())

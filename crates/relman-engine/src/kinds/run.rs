@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use crate::core::explain::{ExplainCx, Explained, code, join, show, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported, StringOrList};
-use crate::core::run_command;
+use crate::core::{CHILD_PROCESS, Observed, run_command_observed};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList, Undo,
     UndoCommand,
@@ -201,7 +201,20 @@ impl Kind for RunStep {
             let number = cx.number();
             cx.push_undo(Undo::RunStepUndo { number });
         }
-        let finished = run_command(&argv, &cwd, &env, step.timeout, |line| cx.output(line))?;
+        // Who runs it is recorded before waiting on it, so that after a crash `resume` does not
+        // start it again while the first one still runs.
+        let mut not_recorded = None;
+        let finished =
+            run_command_observed(&argv, &cwd, &env, step.timeout, |observed| match observed {
+                Observed::Started(identity) => {
+                    cx.set_context(CHILD_PROCESS, identity);
+                    not_recorded = cx.save().err();
+                }
+                Observed::Line(line) => cx.output(line),
+            })?;
+        if let Some(error) = not_recorded {
+            return Err(error);
+        }
         cx.set_output("exit_code", finished.code.unwrap_or_default().to_string());
         cx.set_output("stdout", finished.stdout.trim_end());
         Ok(Outcome::Done)

@@ -7,6 +7,7 @@
 //! `relman plan` prints a [`Plan`]; `relman run` freezes its [`FrozenPlan`] into the journal and
 //! executes that, so what was shown is what runs.
 
+mod basis;
 mod checkouts;
 mod condition;
 pub(crate) mod confine;
@@ -21,6 +22,7 @@ use serde::Serialize;
 
 pub use crate::core::{Effect, PlanInputs, Simulation, unified_diff};
 pub use crate::journal::FrozenPlan;
+pub use basis::Basis;
 pub use condition::{Condition, evaluate, evaluate_now};
 pub use needs::{Problem, verify, workflow_problems};
 pub(crate) use variables::reads_changelog;
@@ -42,6 +44,8 @@ pub struct Plan {
     /// Set when there is nothing to release: the workflow stops with exit 0.
     pub nothing_to_release: Option<String>,
     pub warnings: Vec<String>,
+    /// The repository as the plan saw it, compared again under the lock before it runs.
+    pub basis: Basis,
 }
 
 impl Plan {
@@ -242,6 +246,7 @@ pub fn plan_packages(
         current_version: inputs.current.version.to_string(),
         nothing_to_release: inputs.nothing_to_release.clone(),
         warnings: inputs.warnings.clone(),
+        basis: Basis::read(&project.repo),
     })
 }
 

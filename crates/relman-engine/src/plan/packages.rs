@@ -267,7 +267,8 @@ pub(super) fn plan(
             .unzip()
     };
     if released.is_empty() {
-        return Ok(nothing_to_release(workflow, args, quiet, warnings));
+        let basis = super::Basis::read(&project.repo);
+        return Ok(nothing_to_release(workflow, args, quiet, warnings, basis));
     }
 
     let summary: Vec<String> = released
@@ -468,6 +469,7 @@ pub(super) fn plan(
         current_version,
         nothing_to_release: None,
         warnings,
+        basis: super::Basis::read(&project.repo),
     })
 }
 
@@ -547,6 +549,7 @@ fn nothing_to_release(
     args: &BTreeMap<String, String>,
     quiet: Vec<String>,
     warnings: Vec<String>,
+    basis: super::Basis,
 ) -> Plan {
     let reason = if quiet.is_empty() {
         "nothing to release".to_owned()
@@ -581,5 +584,6 @@ fn nothing_to_release(
         current_version: String::new(),
         nothing_to_release: Some(reason),
         warnings,
+        basis,
     }
 }

@@ -125,8 +125,11 @@ pub(super) fn settings(
         (None, None) => {
             let file = named.clone().or_else(existing);
             let hand_written = file.as_ref().is_some_and(|file| {
-                fs_err::read_to_string(root.join(file))
-                    .is_ok_and(|text| handwritten::is_hand_written(file, &text))
+                relman_version::files::read_text_bounded(
+                    &root.join(file),
+                    relman_version::files::bounded::MAX_CHANGELOG,
+                )
+                .is_ok_and(|text| handwritten::is_hand_written(file, &text))
             });
             if hand_written {
                 ChangelogSource::File
@@ -474,7 +477,10 @@ fn whole_section(path: &Path, text: &str, version: &str) -> Option<String> {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, ProjectError> {
-    match fs_err::read_to_string(path) {
+    match relman_version::files::bounded::read_text_bounded(
+        path,
+        relman_version::files::bounded::MAX_CHANGELOG,
+    ) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ProjectError::Read {

@@ -27,20 +27,29 @@ pub(super) fn from_metadata(root: &Path) -> Option<String> {
     {
         return Some(name.to_owned());
     }
-    if let Ok(text) = fs_err::read_to_string(root.join("package.json"))
-        && let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
+    if let Ok(text) = relman_version::files::bounded::read_text_bounded(
+        &root.join("package.json"),
+        relman_version::files::bounded::MAX_VERSION_FILE,
+    ) && let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
         && let Some(name) = json.get("name").and_then(serde_json::Value::as_str)
     {
         return Some(name.rsplit('/').next().unwrap_or(name).to_owned());
     }
-    if let Ok(text) = fs_err::read_to_string(root.join("setup.py")) {
+    if let Ok(text) = relman_version::files::bounded::read_text_bounded(
+        &root.join("setup.py"),
+        relman_version::files::bounded::MAX_CONFIG_FILE,
+    ) {
         return setup_py_name(&text);
     }
     None
 }
 
 fn read_toml(path: &Path) -> Option<toml::Table> {
-    let text = fs_err::read_to_string(path).ok()?;
+    let text = relman_version::files::bounded::read_text_bounded(
+        path,
+        relman_version::files::bounded::MAX_CONFIG_FILE,
+    )
+    .ok()?;
     text.parse::<toml::Table>().ok()
 }
 

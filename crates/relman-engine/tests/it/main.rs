@@ -6,6 +6,7 @@ mod crash_git;
 mod init;
 mod init_project;
 mod journal_format;
+mod journal_integrity;
 mod packages;
 mod remote_announce;
 mod remote_checks;

@@ -153,6 +153,11 @@ impl Fixture {
 
     /// `relman abort`.
     pub fn abort(&self) -> relman_engine::executor::AbortReport {
+        self.try_abort().unwrap()
+    }
+
+    /// `relman abort`, which may refuse.
+    pub fn try_abort(&self) -> Result<relman_engine::executor::AbortReport, RunError> {
         let (_, project) = self.project();
         let env = self.env();
         Runner {
@@ -162,7 +167,6 @@ impl Fixture {
             prompter: &mut NoPrompter,
         }
         .abort()
-        .unwrap()
     }
 
     fn state(&self) -> StateDir {

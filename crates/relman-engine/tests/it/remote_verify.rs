@@ -188,7 +188,7 @@ fn a_helm_chart_is_verified_in_the_repository_index() {
     let (server, published) =
         switchable(FakeResponse::text(200, index), FakeResponse::text(200, old));
     let fixture = fixture(&format!(
-        "[[workflow.ship.step]]\nverify = \"helm\"\nrepo = \"{}/charts\"\nchart = \"app\"\ntimeout = \"1s\"\ninterval = \"100ms\"\n",
+        "[[workflow.ship.step]]\nverify = \"helm\"\nrepo = \"{}/charts\"\nchart = \"app\"\ntimeout = \"3s\"\ninterval = \"100ms\"\n",
         server.url()
     ));
     let reason = fixture.run("ship").paused();
@@ -211,7 +211,7 @@ fn a_url_is_awaited_for_its_status_and_text() {
         FakeResponse::text(404, "not yet"),
     );
     let fixture = fixture(&format!(
-        "[[workflow.ship.step]]\nwait = \"url\"\nurl = \"{}/docs/\"\ncontains = \"app {{version}}\"\ntimeout = \"1s\"\ninterval = \"100ms\"\n",
+        "[[workflow.ship.step]]\nwait = \"url\"\nurl = \"{}/docs/\"\ncontains = \"app {{version}}\"\ntimeout = \"3s\"\ninterval = \"100ms\"\n",
         server.url()
     ));
     let plan = fixture.plan("ship");

@@ -3,8 +3,9 @@
 //! ureq is configured not to turn 4xx/5xx into bare errors (their bodies carry the service's
 //! explanation) and not to follow redirects: this client follows them itself, so that credentials,
 //! which it attaches per request by origin, are never sent to another host (GitHub redirects
-//! artifact downloads to blob storage). Each request has a response timeout; failures that may pass
-//! are retried as [`super::retry`] decides, sleeping through the injected [`Clock`].
+//! artifact downloads to blob storage). Each request has a response timeout, cut to what is left
+//! of the step's deadline ([`super::deadline`]); failures that may pass are retried as
+//! [`super::retry`] decides, sleeping through the injected [`Clock`], never past the deadline.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use ureq::http;
 
+use super::deadline;
 use super::error::{ErrorKind, HttpError, TransportKind, keep_body, service_message};
 use super::request::{Body, Credential, Method, RenderedRequest, RequestDescription};
 use super::response::Response;
@@ -111,7 +113,7 @@ enum Sink<'a> {
 impl HttpClient {
     /// A client with no credentials, on the system clock.
     pub fn new(options: HttpOptions) -> Self {
-        let agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
@@ -121,8 +123,12 @@ impl HttpClient {
             .timeout_recv_response(Some(options.timeout))
             .timeout_per_read(Some(options.timeout))
             .timeout_per_write(Some(options.timeout))
-            .build()
-            .new_agent();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            super::resolve::MarkingResolver::default(),
+        );
         Self {
             agent,
             options,
@@ -301,6 +307,15 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if deadline::remaining().is_some_and(|left| left.is_zero()) {
+                let kind = ErrorKind::Transport {
+                    kind: TransportKind::Timeout,
+                    message: "the step's timeout passed before it could be sent".to_owned(),
+                };
+                return Err(HttpError::new(request.method, &masked_url, kind)
+                    .never_sent()
+                    .with_attempts(attempt - 1));
+            }
             let outcome = self.attempt(request, sink);
             let now = self.clock.now();
             let (wait, error) =
@@ -360,6 +375,10 @@ impl HttpClient {
             if waited + delay > policy.max_total_wait {
                 let asked = matches!(wait, Wait::Exactly(_) | Wait::AtLeast(_)).then_some(delay);
                 return Err(error.with_retry_after(asked).with_attempts(attempt));
+            }
+            // No retry that would start after the step's deadline.
+            if deadline::remaining().is_some_and(|left| delay >= left) {
+                return Err(error.with_attempts(attempt));
             }
             if let Some(observer) = &self.on_retry {
                 observer(&RetryNotice {
@@ -499,10 +518,16 @@ impl HttpClient {
         let request = builder
             .body(body)
             .map_err(|error| Failure::Url(error.to_string()))?;
+        let left = deadline::remaining();
+        let cap = |limit: Duration| left.map_or(limit, |left| limit.min(left));
         let request = self
             .agent
             .configure_request(request)
-            .timeout_recv_response(Some(timeout))
+            .timeout_connect(Some(cap(self.options.connect_timeout)))
+            .timeout_recv_response(Some(cap(timeout)))
+            .timeout_per_read(Some(cap(self.options.timeout)))
+            // The whole exchange, body included, ends by the deadline.
+            .timeout_global(left)
             .build();
         self.agent.run(request).map_err(transport_failure)
     }
@@ -570,10 +595,18 @@ fn transport_failure(error: ureq::Error) -> Failure {
         }
         ureq::Error::Timeout(_) | ureq::Error::BodyStalled => TransportKind::Timeout,
         ureq::Error::HostNotFound => TransportKind::Dns,
+        ureq::Error::Other(inner) if inner.is::<super::resolve::NameNotResolved>() => {
+            return Failure::Transport(TransportKind::Dns, inner.to_string());
+        }
         ureq::Error::ConnectionFailed => TransportKind::Connect,
         ureq::Error::Io(io) => match io.kind() {
             io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportKind::Timeout,
-            io::ErrorKind::ConnectionRefused => TransportKind::Connect,
+            // Errors of `connect`: nothing was sent.
+            io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::HostUnreachable
+            | io::ErrorKind::NetworkUnreachable
+            | io::ErrorKind::NetworkDown
+            | io::ErrorKind::AddrNotAvailable => TransportKind::Connect,
             _ => TransportKind::Io,
         },
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => TransportKind::Tls,

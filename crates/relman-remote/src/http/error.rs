@@ -29,6 +29,8 @@ struct Inner {
     kind: ErrorKind,
     /// The `WWW-Authenticate` challenge of a 401 (a registry names its token service there).
     www_authenticate: Option<String>,
+    /// Set when the client knows no byte of the request left (the deadline passed first).
+    not_sent: bool,
 }
 
 /// What went wrong.
@@ -85,8 +87,15 @@ impl HttpError {
                 attempts: 1,
                 kind,
                 www_authenticate: None,
+                not_sent: false,
             }),
         }
+    }
+
+    /// Marks the error as one of a request that was never sent.
+    pub(crate) fn never_sent(mut self) -> Self {
+        self.inner.not_sent = true;
+        self
     }
 
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
@@ -178,6 +187,24 @@ impl HttpError {
         self.inner.www_authenticate.as_deref()
     }
 
+    /// Whether the service may have received the request: `false` only when it certainly did
+    /// not (the name did not resolve, the connection was refused or unreachable, the TLS
+    /// handshake failed, the URL was unusable, the deadline passed before sending). A `POST`
+    /// that failed this way is safe to send again; one that may have been received is not.
+    pub fn may_have_been_received(&self) -> bool {
+        if self.inner.not_sent {
+            return false;
+        }
+        match &self.inner.kind {
+            ErrorKind::InvalidUrl { .. } => false,
+            ErrorKind::Transport { kind, .. } => !matches!(
+                kind,
+                TransportKind::Connect | TransportKind::Dns | TransportKind::Tls
+            ),
+            _ => true,
+        }
+    }
+
     /// Whether trying again later may succeed (a timeout, a 5xx, a rate limit).
     pub fn is_transient(&self) -> bool {
         match &self.inner.kind {
@@ -229,6 +256,7 @@ impl fmt::Display for HttpError {
             attempts,
             kind,
             www_authenticate: _,
+            not_sent: _,
         } = &*self.inner;
         match kind {
             ErrorKind::InvalidUrl { reason } => {

@@ -15,14 +15,19 @@
 //!    own message; `status()`, `body()` and `is_transient()` let callers branch on it.
 //!
 //! A `POST` or `PATCH` that timed out after connecting is not re-sent (it may have been carried
-//! out): callers with a probe retry it themselves. Retries (connection errors, timeouts, 5xx, 429,
+//! out): callers with a probe retry it themselves. A request that never left (the name did not
+//! resolve, the connection was refused, TLS failed) is retried, and
+//! [`HttpError::may_have_been_received`] says which is which. Requests made inside
+//! [`deadline::with_deadline`] get only the time left before it. Retries (connection errors, timeouts, 5xx, 429,
 //! GitHub's rate limits, `Retry-After`) follow the
 //! client's [`RetryPolicy`] and sleep through its [`crate::Clock`]: tests pass
 //! `Clock::simulated(..)` and assert `clock.sleeps()` instead of sleeping.
 
 mod client;
+pub mod deadline;
 mod error;
 mod request;
+mod resolve;
 mod response;
 mod retry;
 pub mod url;

@@ -6,6 +6,7 @@ mod circleci;
 mod email;
 mod github;
 mod http;
+mod http_deadline;
 mod verify_helm_url;
 mod verify_oci;
 mod verify_pypi;

@@ -240,8 +240,9 @@ impl ChangeList {
 /// another package's `globset-0.4.20`): not a change of its own. Allocates nothing.
 fn is_release_marker(subject: &str) -> bool {
     let subject = subject.trim();
-    let (lead, last) = match subject.rfind(char::is_whitespace) {
-        Some(at) => (subject[..at].trim_end(), &subject[at + 1..]),
+    // Split at the last whitespace, which may be wider than a byte (a no-break space).
+    let (lead, last) = match subject.rsplit_once(char::is_whitespace) {
+        Some((lead, last)) => (lead.trim_end(), last),
         None => ("", subject),
     };
     let version = |word: &str| {
@@ -382,6 +383,15 @@ mod tests {
         ] {
             assert!(!is_release_marker(subject), "{subject}");
         }
+    }
+
+    #[test]
+    fn a_subject_split_at_a_wide_space_is_read_not_sliced_mid_character() {
+        // The fuzzer's input: the last whitespace is a no-break space (two bytes), and the
+        // subject was sliced one byte after it (a panic).
+        assert!(!is_release_marker("\u{ab}\u{a0}\u{a0}\u{a0}____"));
+        assert!(is_release_marker("Release\u{a0}1.2.0"));
+        assert!(is_release_marker("Release\u{2003}1.2.0"));
     }
 
     #[test]

@@ -114,7 +114,9 @@ pub struct ChangelogTemplate {
 impl ChangelogTemplate {
     /// Reads and parses the template at `path`; errors name it as given.
     pub fn load(path: &Path) -> Result<ChangelogTemplate, TemplateError> {
-        let source = fs_err::read_to_string(path).map_err(TemplateError::Read)?;
+        let source =
+            crate::files::bounded::read_text_bounded(path, crate::files::bounded::MAX_CONFIG_FILE)
+                .map_err(TemplateError::Read)?;
         ChangelogTemplate::from_source(path.display().to_string(), source)
     }
 

@@ -139,7 +139,9 @@ const NOT_CHANGESETS: &[&str] = &[
 pub fn read(root: &Path) -> Result<Option<Changesets>, ChangesetError> {
     let dir = root.join(".changeset");
     let config_path = dir.join("config.json");
-    let Ok(text) = fs_err::read_to_string(&config_path) else {
+    let Ok(text) =
+        crate::files::read_text_bounded(&config_path, crate::files::bounded::MAX_CONFIG_FILE)
+    else {
         return Ok(None);
     };
     let config = parse_config(&text).map_err(|reason| ChangesetError::Config {
@@ -167,10 +169,11 @@ pub fn read(root: &Path) -> Result<Option<Changesets>, ChangesetError> {
         names.sort();
         for name in names {
             let path = folder.join(&name);
-            let text = fs_err::read_to_string(&path).map_err(|source| ChangesetError::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let text = crate::files::read_text_bounded(&path, crate::files::bounded::MAX_FRAGMENT)
+                .map_err(|source| ChangesetError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
             let id = format!("{prefix}{}", name.trim_end_matches(".md"));
             let relative = Path::new(".changeset").join(format!("{id}.md"));
             let (releases, summary) =
@@ -185,7 +188,10 @@ pub fn read(root: &Path) -> Result<Option<Changesets>, ChangesetError> {
             });
         }
     }
-    let pre = match fs_err::read_to_string(dir.join("pre.json")) {
+    let pre = match crate::files::read_text_bounded(
+        &dir.join("pre.json"),
+        crate::files::bounded::MAX_CONFIG_FILE,
+    ) {
         Ok(text) => Some(parse_pre(&text).map_err(|reason| ChangesetError::Config {
             path: PathBuf::from(".changeset/pre.json"),
             reason,

@@ -104,7 +104,7 @@ pub fn apply(edits: &[FileEdit]) -> Result<(), FileError> {
 
 /// `Ok(true)` when the file was rewritten.
 fn apply_one(edit: &FileEdit) -> Result<bool, FileError> {
-    let current = match fs_err::read(&edit.path) {
+    let current = match super::read_bounded(&edit.path, super::bounded::MAX_VERSION_FILE) {
         Ok(current) => current,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
             return Err(FileError::Missing {

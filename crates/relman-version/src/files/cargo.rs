@@ -57,7 +57,8 @@ struct Manifest {
 
 impl Manifest {
     fn read(root: &Path, path: PathBuf) -> Option<Manifest> {
-        let text = fs_err::read_to_string(root.join(&path)).ok()?;
+        let text =
+            super::read_text_bounded(&root.join(&path), super::bounded::MAX_VERSION_FILE).ok()?;
         Document::parse(text.as_str()).ok()?;
         Some(Manifest { path, text })
     }

@@ -271,7 +271,11 @@ pub fn detect(root: &Path) -> Detection {
 
 /// maturin's crate, for a `pyproject.toml` with a maturin backend and a static version.
 fn static_maturin_manifest(root: &Path) -> Option<String> {
-    let text = fs_err::read_to_string(root.join("pyproject.toml")).ok()?;
+    let text = super::read_text_bounded(
+        &root.join("pyproject.toml"),
+        super::bounded::MAX_VERSION_FILE,
+    )
+    .ok()?;
     let doc = super::toml::parse(Path::new("pyproject.toml"), &text).ok()?;
     let backend = string_at(&doc, &["build-system", "build-backend"])?;
     (backend.starts_with("maturin") && string_at(&doc, &["project", "version"]).is_some())
@@ -373,7 +377,9 @@ fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
             }
             continue;
         }
-        let Ok(text) = fs_err::read_to_string(root.join(&candidate)) else {
+        let Ok(text) =
+            super::read_text_bounded(&root.join(&candidate), super::bounded::MAX_VERSION_FILE)
+        else {
             continue;
         };
         let spec = python::assignment_pattern(&text, name)
@@ -422,7 +428,7 @@ fn probe(
     if !full.is_file() {
         return None;
     }
-    let Ok(bytes) = fs_err::read(&full) else {
+    let Ok(bytes) = super::read_bounded(&full, super::bounded::MAX_VERSION_FILE) else {
         return Some(true);
     };
     let Ok((bom, text)) = super::text::decode(path, &bytes) else {

@@ -20,6 +20,7 @@
 //! ```
 
 mod atomic;
+pub mod bounded;
 mod cargo;
 mod detect;
 mod error;
@@ -46,6 +47,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 pub use atomic::{apply, write_atomic};
+pub use bounded::{read_bounded, read_text_bounded};
 pub use detect::{Detection, detect};
 pub use error::FileError;
 pub use requirements::plan_requirement_edits;
@@ -431,7 +433,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 fn load(display: &Path, full: PathBuf) -> Result<LoadedFile, FileError> {
-    match fs_err::read(&full) {
+    match read_bounded(&full, bounded::MAX_VERSION_FILE) {
         Ok(bytes) => Ok(LoadedFile {
             display: display.to_owned(),
             full,

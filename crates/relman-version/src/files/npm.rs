@@ -73,7 +73,11 @@ struct Manifest {
 
 impl Manifest {
     fn read(root: &Path, dir: &Path) -> Option<Manifest> {
-        let text = fs_err::read_to_string(root.join(dir).join("package.json")).ok()?;
+        let text = super::read_text_bounded(
+            &root.join(dir).join("package.json"),
+            super::bounded::MAX_VERSION_FILE,
+        )
+        .ok()?;
         let json = serde_json::from_str(&text).ok()?;
         Some(Manifest {
             dir: dir.to_owned(),

@@ -23,7 +23,9 @@ pub(super) struct Entry {
 
 /// The lock files beside `pyproject` (relative to `root`) that record the project at its version.
 pub(super) fn companions(root: &Path, pyproject: &Path) -> Vec<(PathBuf, Entry)> {
-    let Ok(text) = fs_err::read_to_string(root.join(pyproject)) else {
+    let Ok(text) =
+        super::read_text_bounded(&root.join(pyproject), super::bounded::MAX_VERSION_FILE)
+    else {
         return Vec::new();
     };
     let Ok(doc) = Document::parse(text.as_str()) else {

@@ -48,7 +48,7 @@ pub fn plan_requirement_edits(
             let index = match edits.iter().position(|edit| edit.path == full) {
                 Some(index) => index,
                 None => {
-                    let bytes = match fs_err::read(&full) {
+                    let bytes = match super::read_bounded(&full, super::bounded::MAX_VERSION_FILE) {
                         Ok(bytes) => bytes,
                         Err(_) if !matches!(target, Target::Manifest) => continue,
                         Err(_) => return Err(FileError::Missing { path }),

@@ -152,5 +152,5 @@ pub fn discover(root: &Path) -> Workspace {
 
 /// Reads a file under the root as text, `None` when it is missing or unreadable.
 fn read(root: &Path, path: &Path) -> Option<String> {
-    fs_err::read_to_string(root.join(path)).ok()
+    crate::files::read_text_bounded(&root.join(path), crate::files::bounded::MAX_VERSION_FILE).ok()
 }

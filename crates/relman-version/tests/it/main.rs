@@ -1,5 +1,6 @@
 mod changelog;
 mod files;
+mod properties;
 mod towncrier;
 mod versions;
 mod workspace;

@@ -238,12 +238,12 @@ fn all(context: &Context, project: &Project) -> CliResult<ExitCode> {
             let _ = markdown::write_section(&mut section, notes, project.links.as_ref());
             let line = serde_json::json!({ "version": notes.version, "section": section });
             first = false;
-            return writeln!(out, "{line}");
+            return writeln!(out, "{}", crate::output::clean::stdout(&line.to_string()));
         }
         section.push('\n');
         let _ = markdown::write_section(&mut section, notes, project.links.as_ref());
         first = false;
-        out.write_all(section.as_bytes())
+        out.write_all(crate::output::clean::stdout(&section).as_bytes())
     });
     match result {
         Ok(()) => {}
@@ -277,10 +277,11 @@ fn write_error(error: std::io::Error) -> CliError {
 
 fn eprintln_styled(context: &Context, message: &str) {
     if !context.global.quiet {
+        let text = format!("{} {message}", context.style.green("✓"));
         let _ = writeln!(
             std::io::stderr().lock(),
-            "{} {message}",
-            context.style.green("✓")
+            "{}",
+            crate::output::clean::stderr(&text)
         );
     }
 }

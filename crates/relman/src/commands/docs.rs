@@ -29,11 +29,11 @@ pub fn run(context: &Context, args: &DocsArgs) -> CliResult<ExitCode> {
                 ))?;
             } else if !context.global.quiet {
                 use std::io::Write;
+                let text = format!("{} wrote {}", context.style.green("✓"), output.display());
                 let _ = writeln!(
                     std::io::stderr().lock(),
-                    "{} wrote {}",
-                    context.style.green("✓"),
-                    output.display()
+                    "{}",
+                    crate::output::clean::stderr(&text)
                 );
             }
         }

@@ -38,10 +38,13 @@ pub fn run(context: &Context, args: &InitArgs) -> CliResult<ExitCode> {
     init::check_target(&path, args.force).map_err(init_error)?;
     let runbook = match &args.from {
         Some(from) => {
-            let text = fs_err::read_to_string(context.cwd.join(from)).map_err(|error| {
-                CliError::usage(format!("cannot read the runbook: {error}"))
-                    .hint("`--from` takes a Markdown, reStructuredText or plain-text file")
-            })?;
+            let path = context.cwd.join(from);
+            let bounded = relman_version::files::bounded::MAX_FRAGMENT;
+            let text =
+                relman_version::files::read_text_bounded(&path, bounded).map_err(|error| {
+                    CliError::usage(format!("cannot read the runbook: {error}"))
+                        .hint("`--from` takes a Markdown, reStructuredText or plain-text file")
+                })?;
             Some((from.display().to_string(), text))
         }
         None => None,

@@ -73,7 +73,8 @@ impl Context {
             None => repo
                 .work_tree()
                 .map(|root| root.join(FILE_NAME))
-                .filter(|path| path.is_file()),
+                // Anything there is read (and a link to a device refused), not passed over.
+                .filter(|path| path.symlink_metadata().is_ok()),
         };
         match path {
             Some(path) => Ok(Config::load(&path)?),
@@ -166,10 +167,12 @@ pub fn run(cli: Cli, style: Style, out_style: Style) -> CliResult<ExitCode> {
     }
 }
 
-/// Writes to stdout; a closed pipe (`relman changelog | head`) ends quietly.
+/// Writes to stdout, control characters shown as escapes; a closed pipe (`relman changelog |
+/// head`) ends quietly.
 pub fn print(text: &str) -> CliResult {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
+    let text = crate::output::clean::stdout(text);
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -22,13 +22,29 @@ fn plan_error(error: PlanError) -> CliError {
     CliError::usage(error.to_string()).hint_opt(error.hint())
 }
 
+/// The exit code of each way a release can fail to go on: 4 only for another
+/// release; 2 only when nothing was changed; 1 when the release stopped with the journal kept.
 fn run_error(error: RunError) -> CliError {
+    use relman_engine::lock::LockError;
     let code = match &error {
-        RunError::Lock(_) | RunError::InProgress { .. } => ExitCode::Locked,
-        RunError::NothingInProgress | RunError::Journal(_) | RunError::ChangedSince { .. } => {
-            ExitCode::Usage
+        RunError::Lock(LockError::Held { .. })
+        | RunError::InProgress { .. }
+        | RunError::InOtherWorktree {
+            here_none: false, ..
+        } => ExitCode::Locked,
+        // The lock or the journal could not be used: an I/O error before anything was changed;
+        // abort refused because a person changed a file since: it changed nothing.
+        RunError::Lock(LockError::Io { .. })
+        | RunError::NothingInProgress
+        | RunError::InOtherWorktree {
+            here_none: true, ..
         }
-        RunError::ChecksFailed(_) | RunError::Step(_) | RunError::Git(_) => ExitCode::StepFailed,
+        | RunError::Journal(_)
+        | RunError::Stale(_)
+        | RunError::ChangedSince { .. } => ExitCode::Usage,
+        RunError::Record(_) | RunError::ChecksFailed(_) | RunError::Step(_) | RunError::Git(_) => {
+            ExitCode::StepFailed
+        }
     };
     CliError::failed(error.to_string())
         .with_code(code)
@@ -253,6 +269,19 @@ pub fn status(context: &Context) -> CliResult<ExitCode> {
     let (_, project) = context.project()?;
     let journal = executor::status(&project)
         .map_err(|error| CliError::usage(error.to_string()).hint_opt(error.hint()))?;
+    // A release in progress in another worktree is named, not shown as this one's.
+    let here_in_progress = journal
+        .as_ref()
+        .is_some_and(|journal| journal.state.in_progress());
+    if !here_in_progress && !context.global.json {
+        for other in executor::elsewhere(&project) {
+            print(&format!(
+                "A release is in progress in the worktree `{}`: {}\n  (resume or abort it there)\n",
+                other.worktree.display(),
+                executor::summary(&other.journal)
+            ))?;
+        }
+    }
     let Some(journal) = journal else {
         if context.global.json {
             print("null\n")?;
@@ -431,11 +460,15 @@ fn write_step_summary(project: &Project) {
         .open(path)
     {
         use std::io::Write;
-        let _ = writeln!(file, "{text}");
+        let _ = writeln!(file, "{}", crate::output::clean::neutralise(&text, false));
     }
 }
 
 fn eprint_line(text: &str) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{}", text.trim_end());
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "{}",
+        crate::output::clean::stderr(text.trim_end())
+    );
 }

@@ -1,7 +1,9 @@
 //! Everything the binary writes for people: colours (only on a terminal, never with `NO_COLOR`),
 //! `error:`/`warning:`/`hint:` lines, and the live step list. Data goes to stdout; progress and
-//! diagnostics to stderr.
+//! diagnostics to stderr. Every write goes through `clean`, which shows control characters from
+//! commits, tags and command output as visible escapes.
 
+pub mod clean;
 pub mod plan;
 pub mod progress;
 pub mod prompt;
@@ -68,14 +70,16 @@ impl Style {
 /// Prints an error with its details and hints to stderr.
 #[allow(clippy::print_stderr)] // the binary's one place for diagnostics
 pub fn print_error(style: Style, error: &CliError) {
-    let mut out = std::io::stderr().lock();
-    let _ = writeln!(out, "{} {}", style.red("error:"), error.message);
+    let mut text = format!("{} {}\n", style.red("error:"), error.message);
     for line in &error.detail {
-        let _ = writeln!(out, "{}", style.dim(line));
+        text.push_str(&format!("{}\n", style.dim(line)));
     }
     for hint in &error.hints {
-        let _ = writeln!(out, "{} {hint}", style.cyan("hint:"));
+        text.push_str(&format!("{} {hint}\n", style.cyan("hint:")));
     }
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(clean::stderr(&text).as_bytes());
 }
 
 /// With `--json`, an error is one JSON object on stdout, like every other result, so a machine
@@ -89,24 +93,18 @@ pub fn print_error_json(error: &CliError) {
         "hints": error.hints,
     });
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{value}");
+    let _ = writeln!(out, "{}", clean::stdout(&value.to_string()));
     let _ = out.flush();
 }
 
 /// Prints a warning to stderr.
 pub fn print_warning(style: Style, message: &str) {
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "{} {message}",
-        style.yellow("warning:")
-    );
+    let text = format!("{} {message}", style.yellow("warning:"));
+    let _ = writeln!(std::io::stderr().lock(), "{}", clean::stderr(&text));
 }
 
 /// Prints a note (something relman decided that the user should know) to stderr.
 pub fn print_note(style: Style, message: &str) {
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "{} {message}",
-        style.cyan("note:")
-    );
+    let text = format!("{} {message}", style.cyan("note:"));
+    let _ = writeln!(std::io::stderr().lock(), "{}", clean::stderr(&text));
 }

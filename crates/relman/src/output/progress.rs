@@ -50,7 +50,7 @@ impl Spinner {
     fn set_message(&self, message: String) -> bool {
         match self.slot().as_ref() {
             Some(bar) => {
-                bar.set_message(message);
+                bar.set_message(super::clean::stderr(&message).into_owned());
                 true
             }
             None => false,
@@ -122,6 +122,7 @@ impl Progress {
     }
 
     fn line(&mut self, text: &str) {
+        let text = super::clean::stderr(text);
         self.spinner.suspend(|| {
             let _ = writeln!(std::io::stderr().lock(), "{text}");
         });
@@ -176,9 +177,9 @@ impl Reporter for Progress {
     #[allow(clippy::print_stdout)] // JSON events are the data of `--json`
     fn event(&mut self, event: Event) {
         if self.json {
+            let text = serde_json::to_string(&event).expect("an event serialises");
             let mut out = std::io::stdout().lock();
-            let _ = serde_json::to_writer(&mut out, &event);
-            let _ = writeln!(out);
+            let _ = writeln!(out, "{}", super::clean::stdout(&text));
             let _ = out.flush();
             return;
         }
@@ -221,7 +222,8 @@ impl Reporter for Progress {
                         ProgressStyle::with_template("  {spinner} {msg} {elapsed}")
                             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
                     );
-                    spinner.set_message(format!("{number:>width$}. {title}", width = self.width));
+                    let message = format!("{number:>width$}. {title}", width = self.width);
+                    spinner.set_message(super::clean::stderr(&message).into_owned());
                     spinner.enable_steady_tick(Duration::from_millis(120));
                     self.spinner.start(spinner);
                 }

@@ -17,7 +17,7 @@ pub struct TerminalPrompter {
 
 fn ask(question: &str) -> Option<String> {
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{question} ");
+    let _ = write!(err, "{} ", super::clean::stderr(question));
     let _ = err.flush();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).ok()?;
@@ -36,11 +36,12 @@ impl Prompter for TerminalPrompter {
     fn manual(&mut self, text: &str, checklist: &[String]) -> ManualAnswer {
         self.spinner.clear();
         {
-            let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "\n  {} {}", self.style.yellow("⏸ Your turn:"), text);
+            let mut shown = format!("\n  {} {}\n", self.style.yellow("⏸ Your turn:"), text);
             for item in checklist {
-                let _ = writeln!(err, "    [ ] {item}");
+                shown.push_str(&format!("    [ ] {item}\n"));
             }
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(super::clean::stderr(&shown).as_bytes());
         }
         match ask("  Done? [y = done / N = later, the release pauses]").as_deref() {
             Some("y" | "yes" | "done") => ManualAnswer::Done,

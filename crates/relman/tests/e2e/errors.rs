@@ -416,7 +416,7 @@ fn a_corrupt_or_old_journal_is_refused_with_what_to_do() {
     for args in [&["resume"][..], &["release"], &["status"]] {
         let run = fixture.relman(args);
         run.expect(2)
-            .stderr_has(&format!("error: the journal `{path}` was written by relman 0.0.9 (journal schema 0); this relman reads schema 1"))
+            .stderr_has(&format!("error: the journal `{path}` was written by relman 0.0.9 (journal schema 0); this relman reads schemas 1 and 2"))
             .stderr_has("hint: finish or abort that release with relman 0.0.9, or move the journal away to start over");
     }
     // Following the hint gets a working clone back.

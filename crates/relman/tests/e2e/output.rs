@@ -178,3 +178,103 @@ commit = "Release {version}"
          \n"
     );
 }
+
+/// A commit subject and a command's output that try to take over the terminal: retitle the
+/// window, clear the screen, rewrite the line, reverse the text, colour it. They were printed raw.
+#[test]
+fn control_sequences_from_commits_and_commands_are_shown_not_obeyed() {
+    let config = format!(
+        "{RELEASE}\n[[workflow.release.step]]\nrun = [\"printf\", 'built \\033[2J\\033[31mred\\033]0;pwned\\007 done\\n']\n"
+    );
+    let fixture = Fixture::new(&config);
+    fixture.repo.commit_file(
+        "evil.txt",
+        "x\n",
+        "feat: \x1b]0;pwned\x07title \x1b[2Jgone\rfake \u{9b}31mc1 \u{202e}gpj.exe",
+    );
+    fixture.repo.push(&["main"]);
+    // (The diff in the plan breaks the line at the carriage return: both halves are checked.)
+    let shown = "title \\u001b[2Jgone\\u000d";
+    let shown_after = "fake \\u009b31mc1 \\u202egpj.exe";
+    let assert_clean = |run: &Run| {
+        for text in [&run.stdout, &run.stderr] {
+            for raw in ['\x1b', '\x07', '\r', '\u{9b}', '\u{202e}'] {
+                assert!(!text.contains(raw), "{raw:?} printed raw\n{run}");
+            }
+        }
+    };
+
+    let plan = fixture.relman(&["plan", "release"]);
+    plan.expect(0).stdout_has(shown).stdout_has(shown_after);
+    assert_clean(&plan);
+    let changelog = fixture.relman(&["changelog", "--unreleased"]);
+    changelog
+        .expect(0)
+        .stdout_has(shown)
+        .stdout_has(shown_after);
+    assert_clean(&changelog);
+
+    let run = fixture.relman(&["-v", "release"]);
+    run.expect(0)
+        .stderr_has("built \\u001b[2J\\u001b[31mred\\u001b]0;pwned\\u0007 done");
+    assert_clean(&run);
+    let status = fixture.relman(&["status"]);
+    status.expect(0);
+    assert_clean(&status);
+
+    // With colours on, relman's own colours stay and theirs are still shown, not obeyed.
+    let coloured = fixture.relman(&["--color", "always", "changelog", "--version", "1.3.0"]);
+    coloured.expect(0).stdout_has(shown);
+    assert!(!coloured.stdout.contains("\x1b]0;"), "{coloured}");
+    let error = fixture.relman(&["--color", "always", "plan", "nope"]);
+    error.expect(2);
+    assert!(
+        error.stderr.starts_with("\x1b[1;31merror:\x1b[0m"),
+        "{error}"
+    );
+
+    // JSON escapes them too, and stays JSON.
+    let json = fixture.relman(&["--json", "changelog", "--version", "1.3.0"]);
+    json.expect(0);
+    assert_clean(&json);
+}
+
+/// A relman.toml's help texts reach `relman --help` and `relman help WORKFLOW`, which clap
+/// prints; a JSON changelog streams sections and a JSON error names what was asked. Their
+/// control characters are shown, not obeyed, and JSON stays JSON.
+#[test]
+fn control_sequences_in_help_and_json_paths_are_shown_not_obeyed() {
+    let config = format!(
+        "{RELEASE}\n[workflow.deploy]\nhelp = \"Ship \\u001b]0;pwned\\u0007it \\u202egpj.exe\"\nargs = [{{ name = \"env\", help = \"Where \\u001b[2J\", default = \"prod\\u009b\" }}]\n[[workflow.deploy.step]]\nmanual = \"x\"\n"
+    );
+    let fixture = Fixture::new(&config);
+    fixture
+        .repo
+        .commit_file("evil.txt", "x\n", "feat: \x1b]0;pwned\x07title \u{202e}gpj");
+    let raw = ['\x1b', '\x07', '\u{9b}', '\u{202e}'];
+    let assert_clean = |run: &Run| {
+        for text in [&run.stdout, &run.stderr] {
+            for c in raw {
+                assert!(!text.contains(c), "{c:?} printed raw\n{run}");
+            }
+        }
+    };
+    let top = fixture.relman(&["--help"]);
+    top.expect(0)
+        .stdout_has("Ship \\u001b]0;pwned\\u0007it \\u202egpj.exe");
+    assert_clean(&top);
+    let one = fixture.relman(&["help", "deploy"]);
+    one.expect(0)
+        .stdout_has("Where \\u001b[2J [default: prod\\u009b]");
+    assert_clean(&one);
+
+    let all = fixture.relman(&["--json", "changelog", "--all"]);
+    all.expect(0);
+    assert_clean(&all);
+    events(&all);
+    let error = fixture.relman(&["--json", "plan", "no\u{202e}pe"]);
+    error.expect(2);
+    assert_clean(&error);
+    error.stdout_has("no\\u202epe");
+    events(&error);
+}

@@ -165,6 +165,8 @@ run = ["sh", "-c", "echo after >> ../uploads"]
     );
     let run = fixture.relman(&["upload"]);
     assert!(run.killed(), "{run}");
+    // (Resume would wait for the command the killed relman started, still in its `sleep 5`.)
+    fixture.wait_for_step_command(1);
     let run = fixture.relman(&["resume"]);
     run.expect(3)
         .stderr_has("warning: took over the release lock of relman pid")

@@ -250,6 +250,27 @@ impl Fixture {
         Some(serde_json::from_str(&text).expect("the journal is JSON"))
     }
 
+    /// Waits (at most a minute) until the command that step `number` started has ended, if the
+    /// journal recorded it: a command outlives the relman killed while it ran, and `resume`
+    /// waits for it.
+    pub fn wait_for_step_command(&self, number: usize) {
+        let Some(identity) = self.journal().and_then(|journal| {
+            journal["steps"][number - 1]["context"]["child_process"]
+                .as_str()
+                .map(str::to_owned)
+        }) else {
+            return;
+        };
+        let pid = identity.split(':').next().unwrap_or_default().to_owned();
+        let stat = Path::new("/proc").join(pid).join("stat");
+        let started = std::time::Instant::now();
+        while fs_err::read_to_string(&stat).is_ok_and(|stat| !stat.contains(") Z"))
+            && started.elapsed() < std::time::Duration::from_secs(60)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     /// `relman status --json`, parsed.
     pub fn status(&self) -> serde_json::Value {
         let run = self.relman(&["status", "--json"]);

@@ -152,6 +152,7 @@ run = ["sh", "-c", "echo uploaded >> ../uploads; if [ ! -e ../crashed ]; then to
 "#,
     );
     assert!(fixture.relman(&["upload"]).killed());
+    fixture.wait_for_step_command(1);
     let (code, screen) = on_terminal(&fixture, "resume", "echo y");
     assert_eq!(code, Some(0), "{screen}");
     assert!(
@@ -159,4 +160,71 @@ run = ["sh", "-c", "echo uploaded >> ../uploads; if [ ! -e ../crashed ]; then to
         "{screen}"
     );
     assert_eq!(fixture.repo.read("../uploads"), "uploaded\nuploaded\n");
+}
+
+/// While a person reads the plan at the question, another release (a second terminal, a CI job)
+/// runs to the end. Confirming the first plan then would tag and commit on a repository it no
+/// longer describes: it is checked again under the lock, and refused.
+#[test]
+fn a_plan_confirmed_after_another_release_ran_is_refused() {
+    if !relman_testkit::require_tool("script") {
+        return;
+    }
+    let fixture = Fixture::new(
+        WORKFLOW
+            .split("[[workflow.release.step]]\nmanual")
+            .next()
+            .unwrap(),
+    );
+    let screen = fixture.repo.root().join("screen");
+    let person = fixture.repo.root().join("person.sh");
+    relman_testkit::write_executable(
+        &person,
+        &format!(
+            "#!/bin/sh
+             tries=0
+             until grep -q 'Run `release`?' '{screen}' 2>/dev/null || [ $tries = 400 ]; do
+               sleep 0.05; tries=$((tries + 1))
+             done
+             '{RELMAN}' --yes release >/dev/null 2>&1
+             echo y
+",
+            screen = screen.display()
+        ),
+    );
+    let mut command = fixture.sealed("sh");
+    command
+        .args([
+            "-c",
+            &format!(
+                "('{}') | script -qfec \"'{RELMAN}' release\" '{}'",
+                person.display(),
+                screen.display()
+            ),
+        ])
+        .env("TERM", "xterm-256color")
+        // A person answers: not a CI job, which would need no answer.
+        .env_remove("CI")
+        .stdin(Stdio::null());
+    let output = command.output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("error: the repository changed since the plan was made: HEAD was at "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("hint: nothing was changed: plan again"),
+        "{shown}"
+    );
+    // The other release happened once; this one changed nothing.
+    assert_eq!(fixture.read("package.json"), package_json("1.3.0"));
+    assert_eq!(
+        fixture
+            .subjects("HEAD")
+            .iter()
+            .filter(|subject| *subject == "Release 1.3.0")
+            .count(),
+        1
+    );
 }

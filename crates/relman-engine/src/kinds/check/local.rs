@@ -271,7 +271,8 @@ impl CheckStep {
 /// Whether a changelog written by hand holds notes for the next release.
 fn unreleased_notes(project: &crate::project::Project) -> bool {
     let path = project.root.join(&project.changelog.file);
-    fs_err::read_to_string(&path).is_ok_and(|text| {
-        relman_version::changelog::handwritten::has_unreleased_notes(&path, &text)
-    })
+    relman_version::files::read_text_bounded(&path, relman_version::files::bounded::MAX_CHANGELOG)
+        .is_ok_and(|text| {
+            relman_version::changelog::handwritten::has_unreleased_notes(&path, &text)
+        })
 }

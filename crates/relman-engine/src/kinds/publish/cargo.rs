@@ -214,8 +214,10 @@ fn index_url(resolved: &Resolved, env: &Environment, root: &Path) -> Result<Stri
         return Ok(index.to_owned());
     }
     for config in [root.join(".cargo/config.toml"), root.join(".cargo/config")] {
-        if let Ok(text) = fs_err::read_to_string(&config)
-            && let Ok(table) = text.parse::<toml::Table>()
+        if let Ok(text) = relman_version::files::read_text_bounded(
+            &config,
+            relman_version::files::bounded::MAX_CONFIG_FILE,
+        ) && let Ok(table) = text.parse::<toml::Table>()
             && let Some(index) = table
                 .get("registries")
                 .and_then(|registries| registries.get(registry.as_str()))

@@ -86,7 +86,11 @@ fn resolve(
 /// The package's name and version as its `package.json` says now.
 fn manifest(folder: &std::path::Path) -> Result<(String, String), StepError> {
     let path = folder.join("package.json");
-    let text = fs_err::read_to_string(&path).map_err(|error| {
+    let text = relman_version::files::read_text_bounded(
+        &path,
+        relman_version::files::bounded::MAX_VERSION_FILE,
+    )
+    .map_err(|error| {
         StepError::new(format!("cannot read the package's manifest: {error}"))
             .with_hint("point `path` at the folder holding `package.json`")
     })?;

@@ -3,13 +3,12 @@
 //! "changes requested" takes an approval back). A pull request closed unmerged fails the step.
 
 use relman_remote::github::{GitHub, PullStatus, Repo, approvers};
-use relman_remote::http::Method;
 use relman_remote::wait::Poll;
 
-use super::pr_merged::waited_pull;
+use super::pr_merged::{preview_pull, waited_pull};
 use crate::clients::polling::{self, Waited};
 use crate::clients::pull_number as parse_number;
-use crate::clients::{self, failed, http_effect};
+use crate::clients::{self, failed};
 use crate::core::{Effect, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::template::Template;
 
@@ -20,24 +19,16 @@ pub(super) fn preview(
     approvals: u32,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
-    let github = clients::github(cx.project, cx.env)?;
-    let redactor = clients::redactor(cx.project, cx.env);
-    let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
-    let number = waited_pull(pr, &|template| Ok(cx.render(template)))?;
-    let request = github.request_url(
-        Method::Get,
-        format!("{}/repos/{repo}/pulls/{number}/reviews", github.api()),
-    );
-    Ok(vec![
-        Effect::Wait {
-            description: format!(
-                "until pull request #{number} in `{repo}` has {approvals} approving review{} ({})",
-                if approvals == 1 { "" } else { "s" },
-                polling::describe(step)
-            ),
-        },
-        http_effect(&github.render(&request), &redactor),
-    ])
+    preview_pull(step, pr, repo, cx, "/reviews", |number, repo, polling| {
+        format!(
+            "until pull request #{number} in `{repo}` has {} ({polling})",
+            relman_version::words::counted(
+                approvals as usize,
+                "approving review",
+                "approving reviews"
+            )
+        )
+    })
 }
 
 /// One look: the approvers so far.

@@ -30,20 +30,34 @@ pub(super) fn preview(
     repo: Option<&Template>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
+    preview_pull(step, pr, repo, cx, "", |number, repo, polling| {
+        format!(
+            "until pull request #{number} in `{repo}` is merged ({polling}); closed without merging fails"
+        )
+    })
+}
+
+/// The plan of a wait on a pull request: what it waits for (`until` gets the number, the
+/// repository and how it polls) and the request each look sends (`/pulls/N` and `path`).
+pub(super) fn preview_pull(
+    step: &StepInfo<'_>,
+    pr: Option<&Template>,
+    repo: Option<&Template>,
+    cx: &mut PlanCx<'_>,
+    path: &str,
+    until: impl FnOnce(&str, &Repo, String) -> String,
+) -> Result<Vec<Effect>, StepError> {
     let github = clients::github(cx.project, cx.env)?;
     let redactor = clients::redactor(cx.project, cx.env);
     let repo = clients::repo(cx.project, repo.map(|repo| cx.render(repo)))?;
     let number = waited_pull(pr, &|template| Ok(cx.render(template)))?;
     let request = github.request_url(
         Method::Get,
-        format!("{}/repos/{repo}/pulls/{number}", github.api()),
+        format!("{}/repos/{repo}/pulls/{number}{path}", github.api()),
     );
     Ok(vec![
         Effect::Wait {
-            description: format!(
-                "until pull request #{number} in `{repo}` is merged ({}); closed without merging fails",
-                polling::describe(step)
-            ),
+            description: until(&number, &repo, polling::describe(step)),
         },
         http_effect(&github.render(&request), &redactor),
     ])

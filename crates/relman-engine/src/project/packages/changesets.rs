@@ -150,7 +150,11 @@ impl Project {
             };
             let view = self.package_at(*index);
             let file = self.root.join(&view.changelog.file);
-            let before = fs_err::read_to_string(&file).ok();
+            let before = relman_version::files::read_text_bounded(
+                &file,
+                relman_version::files::bounded::MAX_CHANGELOG,
+            )
+            .ok();
             let after = insert(before.as_deref(), &entry, &package.name);
             let files: Vec<PathBuf> = used
                 .iter()

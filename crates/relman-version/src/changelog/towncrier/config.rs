@@ -189,7 +189,10 @@ impl TowncrierConfig {
         if !pyproject.is_file() {
             return Ok(None);
         }
-        let text = fs_err::read_to_string(&pyproject)?;
+        let text = crate::files::bounded::read_text_bounded(
+            &pyproject,
+            crate::files::bounded::MAX_CONFIG_FILE,
+        )?;
         let document = parse_document(&pyproject, &text)?;
         let has_table = document
             .get("tool")
@@ -214,13 +217,19 @@ impl TowncrierConfig {
     /// folder. `[project].name` of a `pyproject.toml` beside it is the fallback project name.
     pub fn load(config_file: &Path) -> Result<Self, TowncrierError> {
         let base_dir = config_file.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let text = fs_err::read_to_string(config_file)?;
+        let text = crate::files::bounded::read_text_bounded(
+            config_file,
+            crate::files::bounded::MAX_CONFIG_FILE,
+        )?;
         let document = parse_document(config_file, &text)?;
         let pyproject = base_dir.join(PYPROJECT_TOML);
         let project_name = if config_file.file_name() == Some(PYPROJECT_TOML.as_ref()) {
             project_name(&document)
         } else if pyproject.is_file() {
-            let pyproject_text = fs_err::read_to_string(&pyproject)?;
+            let pyproject_text = crate::files::bounded::read_text_bounded(
+                &pyproject,
+                crate::files::bounded::MAX_CONFIG_FILE,
+            )?;
             project_name(&parse_document(&pyproject, &pyproject_text)?)
         } else {
             None

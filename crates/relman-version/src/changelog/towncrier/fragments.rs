@@ -200,8 +200,9 @@ pub fn collect_fragments(config: &TowncrierConfig) -> Result<Fragments, Towncrie
                     counter,
                 });
             }
-            let content =
-                pytext::universal_newlines(&String::from_utf8_lossy(&fs_err::read(&path)?));
+            let content = pytext::universal_newlines(&String::from_utf8_lossy(
+                &crate::files::bounded::read_bounded(&path, crate::files::bounded::MAX_FRAGMENT)?,
+            ));
             fragments.push(Fragment {
                 path,
                 issue,

@@ -155,7 +155,7 @@ pub fn build(config: &TowncrierConfig, options: &BuildOptions) -> Result<Build, 
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, TowncrierError> {
-    match fs_err::read(path) {
+    match crate::files::bounded::read_bounded(path, crate::files::bounded::MAX_CHANGELOG) {
         Ok(bytes) => String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| TowncrierError::NotUtf8 {

@@ -233,7 +233,8 @@ pub(crate) fn render_file(
     context: &TemplateContext<'_>,
     notes: &ReleaseNotes,
 ) -> Result<String, TowncrierError> {
-    let source = fs_err::read_to_string(path)?;
+    let source =
+        crate::files::bounded::read_text_bounded(path, crate::files::bounded::MAX_CONFIG_FILE)?;
     let template_error = |error: Error| TowncrierError::Template {
         template: path.to_path_buf(),
         message: describe(&error),

@@ -158,3 +158,25 @@ fn a_template_that_mutates_lists_says_so() {
         "{error}"
     );
 }
+
+#[test]
+fn a_fragment_or_news_file_that_is_a_device_is_refused_not_read() {
+    // A link to /dev/zero grew without end until relman was killed.
+    let temp = project(&[
+        ("pyproject.toml", PYPROJECT),
+        ("changes/2.feature", "Kept.\n"),
+    ]);
+    std::os::unix::fs::symlink("/dev/zero", temp.path().join("changes/1.feature")).unwrap();
+    let message = build_in(temp.path()).unwrap_err().to_string();
+    assert!(
+        message.contains("1.feature`: it is a character device, not a regular file"),
+        "{message}"
+    );
+    fs_err::remove_file(temp.path().join("changes/1.feature")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", temp.path().join("CHANGELOG.md")).unwrap();
+    let message = build_in(temp.path()).unwrap_err().to_string();
+    assert!(
+        message.contains("CHANGELOG.md`: it is a character device, not a regular file"),
+        "{message}"
+    );
+}
