@@ -91,15 +91,13 @@ pub(crate) fn poll_with<'a, T>(
     let result: Result<T, WaitError<StepError>> =
         poll_until(&Clock::system(), options, what, || {
             // A look's requests get only what is left of the wait, so a service that never answers
-            // cannot hold the step past its timeout; the last look, made as the time runs out,
-            // still gets a moment.
+            // cannot hold the step past its timeout; a look made as the time runs out still gets
+            // a moment, so that what it reports is the service's answer, not relman's own cut.
             let now = Instant::now();
-            let deadline = if now < ends {
-                ends
-            } else if options.timeout.is_zero() {
+            let deadline = if options.timeout.is_zero() {
                 now + ONE_LOOK
             } else {
-                now + LAST_LOOK
+                ends.max(now + LAST_LOOK)
             };
             let answer = relman_remote::http::deadline::with_deadline(deadline, || look(cx))?;
             if let Poll::Pending(last) = &answer {

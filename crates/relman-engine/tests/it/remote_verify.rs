@@ -229,6 +229,28 @@ fn a_url_is_awaited_for_its_status_and_text() {
 }
 
 #[test]
+fn a_look_made_as_the_time_runs_out_reports_the_answer_not_its_own_cut() {
+    // The first look answers at once; the second starts 200 ms before the timeout and its answer
+    // takes 400 ms. The pause must report that answer, not a request cut at the timeout.
+    let looks = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = Arc::clone(&looks);
+    let server = FakeServer::start(move |_| {
+        if counted.fetch_add(1, Ordering::SeqCst) > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+        }
+        FakeResponse::text(404, "not yet")
+    });
+    let fixture = fixture(&format!(
+        "[[workflow.ship.step]]\nwait = \"url\"\nurl = \"{}/docs/\"\ntimeout = \"1s\"\ninterval = \"800ms\"\n",
+        server.url()
+    ));
+    let reason = fixture.run("ship").paused();
+    assert!(reason.contains("answered 404"), "{reason}");
+    assert!(!reason.contains("timeout"), "{reason}");
+    assert_eq!(looks.load(Ordering::SeqCst), 2);
+}
+
+#[test]
 fn a_private_image_is_verified_with_the_login_from_the_environment() {
     let Some(registry) = or_skip(DockerRegistry::start_with_basic_auth(
         "ci",

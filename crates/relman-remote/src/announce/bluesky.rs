@@ -132,22 +132,7 @@ impl Bluesky {
 
 /// Refuses what Bluesky would refuse, before anything is sent.
 pub fn check_text(text: &str) -> Result<(), AnnounceError> {
-    let count = text.chars().count();
-    if text.trim().is_empty() {
-        return Err(AnnounceError::invalid(
-            "message",
-            "",
-            "a post cannot be empty",
-        ));
-    }
-    if count > MAX_CHARS {
-        return Err(AnnounceError::invalid(
-            "message",
-            format!("{}…", text.chars().take(40).collect::<String>()),
-            format!("{count} characters: Bluesky takes at most {MAX_CHARS}"),
-        ));
-    }
-    Ok(())
+    super::check_post(text, "Bluesky", "a post", MAX_CHARS)
 }
 
 /// A record key for a new post: a TID (microseconds since the epoch and a clock id, in the

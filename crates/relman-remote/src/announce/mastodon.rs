@@ -76,20 +76,5 @@ impl Mastodon {
 
 /// Refuses what Mastodon would refuse, before anything is sent.
 pub fn check_text(text: &str) -> Result<(), AnnounceError> {
-    let count = text.chars().count();
-    if text.trim().is_empty() {
-        return Err(AnnounceError::invalid(
-            "message",
-            "",
-            "a status cannot be empty",
-        ));
-    }
-    if count > MAX_CHARS {
-        return Err(AnnounceError::invalid(
-            "message",
-            format!("{}…", text.chars().take(40).collect::<String>()),
-            format!("{count} characters: Mastodon takes at most {MAX_CHARS}"),
-        ));
-    }
-    Ok(())
+    super::check_post(text, "Mastodon", "a status", MAX_CHARS)
 }

@@ -50,6 +50,32 @@ pub enum AnnounceError {
     },
 }
 
+/// Refuses a post `service` would refuse (empty, or over `max_chars` characters) before
+/// anything is sent; `what` names a post as the service does ("a status").
+fn check_post(
+    text: &str,
+    service: &str,
+    what: &str,
+    max_chars: usize,
+) -> Result<(), AnnounceError> {
+    let count = text.chars().count();
+    if text.trim().is_empty() {
+        return Err(AnnounceError::invalid(
+            "message",
+            "",
+            format!("{what} cannot be empty"),
+        ));
+    }
+    if count > max_chars {
+        return Err(AnnounceError::invalid(
+            "message",
+            format!("{}…", text.chars().take(40).collect::<String>()),
+            format!("{count} characters: {service} takes at most {max_chars}"),
+        ));
+    }
+    Ok(())
+}
+
 impl AnnounceError {
     /// The step's `option` holds `value` (as it may be shown), which is wrong for `reason`.
     pub fn invalid(

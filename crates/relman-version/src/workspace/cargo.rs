@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{Document, Item, TableLike, Value};
+use toml_edit::{Document, Item, TableLike};
 
-use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read};
+use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read, strings};
 
 const TABLES: [(&str, DependencyKind); 3] = [
     ("dependencies", DependencyKind::Normal),
@@ -38,19 +38,7 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
     let Some(workspace) = workspace else {
         return found;
     };
-    let list = |key: &str| -> Vec<String> {
-        workspace
-            .get(key)
-            .and_then(Item::as_array)
-            .map(|array| {
-                array
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| strings(workspace.get(key));
     let excluded: Vec<PathBuf> = list("exclude").iter().map(PathBuf::from).collect();
     for pattern in list("members") {
         for dir in globs::expand(root, Path::new(""), &pattern) {

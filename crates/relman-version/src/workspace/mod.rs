@@ -151,6 +151,20 @@ pub fn discover(root: &Path) -> Workspace {
 }
 
 /// Reads a file under the root as text, `None` when it is missing or unreadable.
+/// The strings of a TOML array (a workspace's `members`, `exclude`); none when it is absent or
+/// not an array.
+fn strings(item: Option<&toml_edit::Item>) -> Vec<String> {
+    item.and_then(toml_edit::Item::as_array)
+        .map(|array| {
+            array
+                .iter()
+                .filter_map(toml_edit::Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn read(root: &Path, path: &Path) -> Option<String> {
     crate::files::read_text_bounded(&root.join(path), crate::files::bounded::MAX_VERSION_FILE).ok()
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{Document, Item, Value};
 
-use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read};
+use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read, strings};
 
 pub(super) fn members(root: &Path) -> Vec<Member> {
     let manifest = PathBuf::from("pyproject.toml");
@@ -24,19 +24,7 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
     else {
         return Vec::new();
     };
-    let list = |key: &str| -> Vec<String> {
-        workspace
-            .get(key)
-            .and_then(Item::as_array)
-            .map(|array| {
-                array
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| strings(workspace.get(key));
     let mut patterns = list("members");
     patterns.extend(list("exclude").into_iter().map(|glob| format!("!{glob}")));
     let mut found = Vec::new();
