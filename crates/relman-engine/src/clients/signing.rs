@@ -4,8 +4,9 @@
 //! writing anything into the repository. `plan` asks it before it promises a signed tag or
 //! commit.
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use relman_git::Repository;
 
@@ -13,6 +14,10 @@ use crate::environment::Environment;
 
 /// What is signed to find out.
 const TEST_DATA: &[u8] = b"relman checks that it can sign\n";
+
+/// How long the signing program may take: a program waiting for a passphrase, a smartcard or an
+/// agent that never answers is stopped, and the plan says so instead of hanging.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Why git could not sign here, or `None` when it can.
 pub(crate) fn signing_problem(repo: &Repository, env: &Environment) -> Option<String> {
@@ -37,6 +42,10 @@ fn config(repo: &Repository, key: &str) -> Option<String> {
 }
 
 fn try_sign(repo: &Repository, env: &Environment) -> Result<(), String> {
+    try_sign_within(repo, env, PROBE_TIMEOUT)
+}
+
+fn try_sign_within(repo: &Repository, env: &Environment, limit: Duration) -> Result<(), String> {
     let format = config(repo, "gpg.format").unwrap_or_else(|| "openpgp".to_owned());
     let key = config(repo, "user.signingkey");
     let mut command = match format.as_str() {
@@ -110,13 +119,41 @@ fn try_sign(repo: &Repository, env: &Environment) -> Result<(), String> {
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(TEST_DATA);
     }
-    let output = child
-        .wait_with_output()
-        .map_err(|error| format!("cannot run `{program}`: {error}"))?;
-    if output.status.success() {
+    // stderr is read aside, so that a chatty program cannot block on a full pipe while relman
+    // waits for it to exit.
+    let stderr = child.stderr.take().map(|mut stderr| {
+        std::thread::spawn(move || {
+            let mut said = Vec::new();
+            let _ = stderr.by_ref().take(64 * 1024).read_to_end(&mut said);
+            said
+        })
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "`{program}` did not sign a test text within {} (waiting for a passphrase, \
+                     a card or an agent?)",
+                    super::polling::human(limit)
+                ));
+            }
+            Err(error) => return Err(format!("cannot run `{program}`: {error}")),
+        }
+    };
+    if status.success() {
         return Ok(());
     }
-    let said = String::from_utf8_lossy(&output.stderr);
+    let said = stderr
+        .and_then(|reader| reader.join().ok())
+        .unwrap_or_default();
+    let said = String::from_utf8_lossy(&said);
     let said = said
         .lines()
         .map(str::trim)
@@ -135,4 +172,48 @@ fn committer(repo: &Repository) -> Result<String, String> {
         Some(end) => ident[..=end].to_owned(),
         None => ident,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &std::path::Path, args: &[&str]) {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+
+    #[test]
+    fn a_signing_program_that_never_answers_is_stopped_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join("hanging-gpg");
+        fs_err::write(&program, "#!/bin/sh\nexec sleep 60\n").unwrap();
+        fs_err::set_permissions(
+            &program,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        let work = dir.path().join("repo");
+        fs_err::create_dir(&work).unwrap();
+        git(&work, &["init", "-q"]);
+        git(&work, &["config", "user.signingkey", "ABC"]);
+        git(
+            &work,
+            &["config", "gpg.program", &program.display().to_string()],
+        );
+        let repo = Repository::discover(&work).unwrap();
+        let env = Environment::new(Vec::new(), 0);
+        let started = Instant::now();
+        let problem = try_sign_within(&repo, &env, Duration::from_millis(300)).unwrap_err();
+        assert!(
+            problem.contains("did not sign a test text within 300ms"),
+            "{problem}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
 }
