@@ -10,6 +10,7 @@ pub mod circleci;
 pub mod crates_registry;
 pub mod github;
 pub mod http_server;
+pub mod lagging_registry;
 pub mod recorder;
 pub mod services;
 pub mod silent_server;

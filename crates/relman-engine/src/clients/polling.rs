@@ -72,14 +72,24 @@ pub(crate) fn poll<'a, T>(
     cx: &mut RunCx<'a>,
     step: &StepInfo<'_>,
     what: &str,
+    look: impl FnMut(&mut RunCx<'a>) -> Result<Poll<T>, StepError>,
+) -> Result<Waited<T>, StepError> {
+    poll_with(cx, &options(step), what, look)
+}
+
+/// Looks with `look` until it is ready, fails, or `options.timeout` passes (a step whose pace is
+/// not the waiting kinds' default: a publish waiting for its package on the registry).
+pub(crate) fn poll_with<'a, T>(
+    cx: &mut RunCx<'a>,
+    options: &PollOptions,
+    what: &str,
     mut look: impl FnMut(&mut RunCx<'a>) -> Result<Poll<T>, StepError>,
 ) -> Result<Waited<T>, StepError> {
-    let options = options(step);
     let started = Instant::now();
     let ends = started + options.timeout;
     let mut last_seen: Option<String> = None;
     let result: Result<T, WaitError<StepError>> =
-        poll_until(&Clock::system(), &options, what, || {
+        poll_until(&Clock::system(), options, what, || {
             // A look's requests get only what is left of the wait, so a service that never answers
             // cannot hold the step past its timeout; a look made as the time runs out still gets
             // a moment, so that what it reports is the service's answer, not relman's own cut.

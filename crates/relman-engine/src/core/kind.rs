@@ -174,6 +174,14 @@ pub trait Kind: Sized {
         None
     }
 
+    /// Why it does nothing for the package `project` is scoped to, in a run of several packages
+    /// (a publish to npm for a crate), so the plan leaves that package's step out; `None` when
+    /// it acts.
+    fn not_for(&self, project: &crate::project::Project) -> Option<String> {
+        let _ = project;
+        None
+    }
+
     /// The command `abort` runs to take it back, rendered now (a `run` step's `undo`).
     fn undo_command(&self, cx: &RunCx<'_>) -> Result<Option<UndoCommand>, StepError> {
         let _ = cx;

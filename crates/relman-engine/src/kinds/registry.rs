@@ -82,6 +82,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// Why the step does nothing for the package `project` is scoped to, if it does not.
+            pub(crate) fn not_for(&self, project: &crate::project::Project) -> Option<String> {
+                match self {
+                    $(StepKind::$variant(kind) => kind.not_for(project),)*
+                }
+            }
+
             fn json_values(&self) -> Vec<&serde_json::Value> {
                 match self {
                     $(StepKind::$variant(kind) => kind.json_values(),)*

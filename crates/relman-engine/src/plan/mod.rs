@@ -349,11 +349,13 @@ impl<'a> StepPlanner<'a> {
                 effects: Vec::new(),
             }));
         }
-        // A step that would do nothing here (a commit with nothing to commit) is left out.
-        if step.dir.is_none()
-            && matches!(condition, Condition::True)
-            && let Some(reason) = step.kind.nothing_to_do(&self.sim)
-        {
+        // A step that would do nothing here (a commit with nothing to commit, a publish to npm
+        // for a crate) is left out.
+        if let Some(reason) = step.kind.not_for(project).or_else(|| {
+            (step.dir.is_none() && matches!(condition, Condition::True))
+                .then(|| step.kind.nothing_to_do(&self.sim))
+                .flatten()
+        }) {
             self.skipped.insert(step.number, reason.clone());
             return Ok(Some(PlannedStep {
                 number: step.number,

@@ -18,7 +18,9 @@ mod verdaccio;
 use std::path::PathBuf;
 
 pub use docker_registry::DockerRegistry;
-pub use pypiserver::{PypiServer, build_sdist, build_wheel, build_wheel_tagged, twine_upload};
+pub use pypiserver::{
+    PypiServer, build_sdist, build_wheel, build_wheel_tagged, dist_builder, twine_upload,
+};
 pub use registry_client::{PushedImage, RegistryClient};
 pub use smtp_sink::{ReceivedMail, SmtpSink, SmtpSinkOptions};
 pub use tls::{TestCertificate, generate_test_certificate};

@@ -125,6 +125,15 @@ pub fn build_sdist(out_dir: &Path, name: &str, version: &str) -> Result<PathBuf,
     make_dist("sdist", out_dir, name, version, &[])
 }
 
+/// The venv's Python and the dist builder written into `dir`: a workflow's `run` step builds
+/// a package's distributions with `PYTHON SCRIPT sdist|wheel OUT_DIR NAME VERSION`.
+pub fn dist_builder(dir: &Path) -> Result<(PathBuf, PathBuf), ServiceError> {
+    let python = venv_python_with("zipfile")?;
+    let script = dir.join("make_dist.py");
+    fs_err::write(&script, MAKE_DIST).map_err(|error| ServiceError::io("make_dist", error))?;
+    Ok((python, script))
+}
+
 fn make_dist(
     kind: &str,
     out_dir: &Path,

@@ -4,21 +4,23 @@
 //! published one is waited for on the index before a dependent goes (cargo resolves it there).
 //! The plan runs `cargo publish --dry-run` in a temporary copy of the workspace, so that nothing
 //! (a lock file, `target/package`) is written in the repository.
+//!
+//! In a run of several packages the step runs once per released crate and publishes that crate
+//! (the root package: the members no other package holds), so no crate goes twice and each goes
+//! after the crates it needs.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use relman_remote::verify::registries::CRATES_INDEX;
 
+use super::order::wait_visible;
 use super::{PublishStep, RegistryRef, finish, first_secret, visible};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::environment::Environment;
 use crate::template::Template;
-
-/// How long a published version may take to appear on the index, unless the step's timeout says.
-const VISIBLE_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A package of the workspace.
 #[derive(Debug, Clone)]
@@ -34,10 +36,13 @@ struct Resolved {
     registry: Option<String>,
     index: Option<String>,
     wanted: Vec<String>,
+    /// Members other packages of the repository hold, left to their own steps.
+    others: Vec<String>,
 }
 
 fn resolve(
     step: &PublishStep,
+    project: &crate::project::Project,
     root: &Path,
     render: &dyn Fn(&Template) -> Result<String, StepError>,
 ) -> Result<Resolved, StepError> {
@@ -57,10 +62,26 @@ fn resolve(
         .transpose()?
         .map(|name| cargo_name(name, "registry"))
         .transpose()?;
-    let wanted = packages
+    let mut wanted = packages
         .iter()
         .map(|package| cargo_name(render(package)?, "package"))
         .collect::<Result<Vec<_>, _>>()?;
+    // In a run of several packages: this package's crate, or the root package's members.
+    let mut others = Vec::new();
+    if wanted.is_empty()
+        && let Some(package) = super::order::package(project)
+    {
+        if package.root {
+            others = project
+                .packages
+                .iter()
+                .filter(|other| !other.root)
+                .map(|other| other.name.clone())
+                .collect();
+        } else {
+            wanted.push(cargo_name(package.name.clone(), "package")?);
+        }
+    }
     Ok(Resolved {
         folder: match path {
             Some(path) => inside(root, &render(path)?, "the workspace")?,
@@ -69,6 +90,7 @@ fn resolve(
         registry,
         index: index.as_ref().map(render).transpose()?,
         wanted,
+        others,
     })
 }
 
@@ -95,11 +117,8 @@ fn cargo_env(env: &Environment) -> Vec<(String, String)> {
 }
 
 /// The workspace's packages to publish, dependencies first.
-fn packages(
-    folder: &Path,
-    env: &Environment,
-    wanted: &[String],
-) -> Result<Vec<Package>, StepError> {
+fn packages(resolved: &Resolved, env: &Environment) -> Result<Vec<Package>, StepError> {
+    let (folder, wanted) = (&resolved.folder, &resolved.wanted);
     let argv: Vec<String> = ["cargo", "metadata", "--no-deps", "--format-version", "1"]
         .into_iter()
         .map(str::to_owned)
@@ -126,7 +145,10 @@ fn packages(
         let name = package["name"].as_str().unwrap_or_default().to_owned();
         // `publish = false` (an empty list) keeps a package off every registry.
         let unpublished = package["publish"].as_array().is_some_and(Vec::is_empty);
-        if (wanted.is_empty() && unpublished) || (!wanted.is_empty() && !wanted.contains(&name)) {
+        let elsewhere = resolved.others.contains(&name);
+        if (wanted.is_empty() && (unpublished || elsewhere))
+            || (!wanted.is_empty() && !wanted.contains(&name))
+        {
             continue;
         }
         let needs = package["dependencies"]
@@ -231,10 +253,10 @@ pub(super) fn preview(
     _info: &StepInfo<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
-    let resolved = resolve(step, &cx.project.root, &|template| {
+    let resolved = resolve(step, cx.project, &cx.project.root, &|template| {
         cx.render_strict(template)
     })?;
-    let packages = packages(&resolved.folder, cx.env, &resolved.wanted)?;
+    let packages = packages(&resolved, cx.env)?;
     cx.sim.changed_anything = true;
     let mut effects: Vec<Effect> = packages
         .iter()
@@ -327,9 +349,9 @@ pub(super) fn execute(
     info: &StepInfo<'_>,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
-    let resolved = resolve(step, cx.root(), &|template| cx.render(template))?;
+    let resolved = resolve(step, cx.project, cx.root(), &|template| cx.render(template))?;
     let index = index_url(&resolved, cx.env, cx.root())?;
-    let packages = packages(&resolved.folder, cx.env, &resolved.wanted)?;
+    let packages = packages(&resolved, cx.env)?;
     let token = token(step, &resolved, cx.env);
     let registry_name = resolved
         .registry
@@ -370,22 +392,18 @@ pub(super) fn execute(
             return Err(error);
         }
         // The next package may depend on this one: cargo resolves it on the index.
-        let deadline = Instant::now() + info.timeout.unwrap_or(VISIBLE_TIMEOUT);
-        while !visible(
-            cx.project,
-            cx.env,
+        if let Some(reason) = wait_visible(
+            cx,
+            info,
             &registry,
             &package.name,
             &package.version,
             token.clone(),
         )? {
-            if Instant::now() > deadline {
-                return Ok(Outcome::Paused(format!(
-                    "{} {} was published but is not on the index yet: `relman resume` looks again",
-                    package.name, package.version
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(500));
+            return Ok(Outcome::Paused(format!(
+                "{} {} was published but is not on the index yet: {reason}",
+                package.name, package.version
+            )));
         }
         finish(cx, &package.name, &package.version, &registry_name, false);
     }
@@ -393,10 +411,10 @@ pub(super) fn execute(
 }
 
 pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, StepError> {
-    let resolved = resolve(step, cx.root(), &|template| cx.render(template))?;
+    let resolved = resolve(step, cx.project, cx.root(), &|template| cx.render(template))?;
     let registry = RegistryRef::Crates(index_url(&resolved, cx.env, cx.root())?);
     let token = token(step, &resolved, cx.env);
-    for package in packages(&resolved.folder, cx.env, &resolved.wanted)? {
+    for package in packages(&resolved, cx.env)? {
         if !visible(
             cx.project,
             cx.env,
@@ -451,6 +469,7 @@ mod tests {
             registry: Some("local".to_owned()),
             index: None,
             wanted: Vec::new(),
+            others: Vec::new(),
         };
         assert_eq!(
             publish_argv(&resolved, "app"),

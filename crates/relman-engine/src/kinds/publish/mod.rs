@@ -15,9 +15,16 @@
 //! - `pypi` ([`pypi`]): `twine upload` of the `files` globs to `registry` (an upload URL, default
 //!   PyPI's), the credentials in `TWINE_USERNAME`/`TWINE_PASSWORD` or a token in `PYPI_TOKEN`
 //!   (or `token-env`); the version is looked for on `index` (default derived from the upload URL).
+//!
+//! In a run of several packages the step runs once per released package, in dependency order
+//! ([`order`]): each publishes its own package (npm: its folder; cargo: its crates; pypi: its
+//! files among `files`), a package of another ecosystem or a private one skips it at plan time,
+//! and a package another released package depends on is waited for on its registry
+//! (`order::wait_visible`) before the dependent's step starts.
 
 mod cargo;
 mod npm;
+mod order;
 mod pypi;
 
 use relman_remote::Secret;
@@ -27,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clients::{self, failed};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
-use crate::core::options::{OptionSpec, Options, Reported};
+use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
 use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::environment::Environment;
 use crate::project::Project;
@@ -103,7 +110,7 @@ pub fn visible(
     }
 }
 
-const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the repository's top).";
+const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the repository's top; in a run of several packages, the package's own folder).";
 
 impl Kind for PublishStep {
     const SPEC: KindSpec = KindSpec {
@@ -119,8 +126,10 @@ impl Kind for PublishStep {
             OptionSpec::string("package"),
             OptionSpec::list("packages"),
             OptionSpec::string("token-env"),
+            INTERVAL,
         ],
         outputs: &["package", "version", "registry"],
+        per_package: true,
         ..KindSpec::new(
             "publish",
             "publish the package to npm or PyPI with the ecosystem's tool, once",
@@ -312,6 +321,10 @@ impl Kind for PublishStep {
             PublishStep::Cargo { .. } => cargo::execute(self, step, cx),
             PublishStep::Pypi { .. } => pypi::execute(self, step, cx),
         }
+    }
+
+    fn not_for(&self, project: &Project) -> Option<String> {
+        order::not_for(self, project)
     }
 
     fn probe(&self, _step: &StepInfo<'_>, cx: &mut RunCx<'_>) -> Result<Probe, StepError> {

@@ -1,10 +1,13 @@
-//! `publish = "npm"`: `npm publish` of the package in `path`, against `registry` only.
+//! `publish = "npm"`: `npm publish` of the package in `path` (in a run of several packages, default
+//! the package's own folder), against `registry` only. A package another package of the run
+//! depends on is waited for on the registry before the step ends.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use relman_remote::verify::registries::NPM_REGISTRY;
 
+use super::order::{has_dependents, wait_note, wait_visible};
 use super::{PublishStep, RegistryRef, finish, first_secret, visible};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
@@ -12,6 +15,8 @@ use crate::template::Template;
 
 /// The variables a token is read from unless `token-env` names one.
 const TOKEN_VARIABLES: &[&str] = &["NPM_TOKEN", "NODE_AUTH_TOKEN"];
+/// The record's context key saying the upload went through (`name@version`).
+const UPLOADED: &str = "uploaded";
 /// How long the plan's dry run may take.
 const DRY_RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -23,6 +28,7 @@ struct Resolved {
 
 fn resolve(
     step: &PublishStep,
+    project: &crate::project::Project,
     root: &std::path::Path,
     render: &dyn Fn(&Template) -> Result<String, StepError>,
 ) -> Result<Resolved, StepError> {
@@ -38,7 +44,14 @@ fn resolve(
     };
     let folder = match path {
         Some(path) => inside(root, &render(path)?, "the package's folder")?,
-        None => root.to_path_buf(),
+        None => match super::order::package(project) {
+            Some(package) if !package.path.as_os_str().is_empty() => inside(
+                root,
+                &package.path.to_string_lossy(),
+                "the package's folder",
+            )?,
+            _ => root.to_path_buf(),
+        },
     };
     let registry = match registry {
         Some(registry) => render(registry)?,
@@ -107,7 +120,7 @@ pub(super) fn preview(
     _info: &StepInfo<'_>,
     cx: &mut PlanCx<'_>,
 ) -> Result<Vec<Effect>, StepError> {
-    let resolved = resolve(step, &cx.project.root, &|template| {
+    let resolved = resolve(step, cx.project, &cx.project.root, &|template| {
         cx.render_strict(template)
     })?;
     let (name, current) = manifest(&resolved.folder)?;
@@ -166,6 +179,7 @@ pub(super) fn preview(
             ),
         });
     }
+    effects.extend(wait_note(cx.project, cx.variables));
     Ok(effects)
 }
 
@@ -174,7 +188,7 @@ pub(super) fn execute(
     info: &StepInfo<'_>,
     cx: &mut RunCx<'_>,
 ) -> Result<Outcome, StepError> {
-    let resolved = resolve(step, cx.root(), &|template| cx.render(template))?;
+    let resolved = resolve(step, cx.project, cx.root(), &|template| cx.render(template))?;
     let (name, version) = manifest(&resolved.folder)?;
     let token = first_secret(cx.env, &token_names(step));
     let registry = RegistryRef::Npm(resolved.registry.clone());
@@ -190,14 +204,51 @@ pub(super) fn execute(
         finish(cx, &name, &version, &resolved.registry, true);
         return Ok(Outcome::Done);
     }
-    cx.set_context("package", format!("{name}@{version}"));
-    cx.save()?;
+    // Uploaded before a pause (the registry had not shown it yet): only the wait is left.
+    let uploaded = format!("{name}@{version}");
+    if cx.context_value(UPLOADED) != Some(uploaded.as_str()) {
+        cx.set_context("package", uploaded.clone());
+        cx.save()?;
+        upload(
+            cx,
+            info,
+            &resolved,
+            token.as_ref(),
+            &registry,
+            &name,
+            &version,
+        )?;
+        cx.set_context(UPLOADED, uploaded);
+        cx.save()?;
+    }
+    // A dependent published next resolves this version on the registry.
+    if has_dependents(cx.project, &cx.plan.variables)
+        && let Some(reason) = wait_visible(cx, info, &registry, &name, &version, secret)?
+    {
+        return Ok(Outcome::Paused(format!(
+            "{name} {version} was published, but the registry does not show it yet, and a package of this release depends on it: {reason}"
+        )));
+    }
+    finish(cx, &name, &version, &resolved.registry, false);
+    Ok(Outcome::Done)
+}
+
+/// `npm publish`; an error unless the version is on the registry afterwards.
+fn upload(
+    cx: &mut RunCx<'_>,
+    info: &StepInfo<'_>,
+    resolved: &Resolved,
+    token: Option<&(String, relman_remote::Secret)>,
+    registry: &RegistryRef,
+    name: &str,
+    version: &str,
+) -> Result<(), StepError> {
     // The token reaches npm through a user config naming its variable: its value is written
     // nowhere.
     let config = tempfile::tempdir()
         .map_err(|error| StepError::new(format!("cannot prepare npm's config: {error}")))?;
     let mut env = Vec::new();
-    if let Some((variable, _)) = &token {
+    if let Some((variable, _)) = token {
         let npmrc = config.path().join("npmrc");
         fs_err::write(
             &npmrc,
@@ -227,17 +278,23 @@ pub(super) fn execute(
     );
     if let Err(error) = ran {
         // A publish whose upload went through (a failing `postpublish`) is published.
-        if !visible(cx.project, cx.env, &registry, &name, &version, secret)? {
+        if !visible(
+            cx.project,
+            cx.env,
+            registry,
+            name,
+            version,
+            token.map(|(_, secret)| secret.clone()),
+        )? {
             return Err(error);
         }
         cx.output("npm failed after the upload: the version is on the registry");
     }
-    finish(cx, &name, &version, &resolved.registry, false);
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, StepError> {
-    let resolved = resolve(step, cx.root(), &|template| cx.render(template))?;
+    let resolved = resolve(step, cx.project, cx.root(), &|template| cx.render(template))?;
     let (name, version) = manifest(&resolved.folder)?;
     let secret = first_secret(cx.env, &token_names(step)).map(|(_, secret)| secret);
     let registry = RegistryRef::Npm(resolved.registry.clone());

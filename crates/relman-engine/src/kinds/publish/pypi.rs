@@ -1,8 +1,12 @@
 //! `publish = "pypi"`: `twine upload` of the `files` globs to `registry`, each file checked
 //! against the index first so only those not there are uploaded (twine's own `--skip-existing`
-//! works with PyPI only).
+//! works with PyPI only). In a run of several packages the step runs once per released package
+//! and uploads that package's files among those `files` matches (by the distribution name in the
+//! file's name), and a package another package of the run depends on is waited for on the index
+//! before the step ends.
 
-use super::{PublishStep, finish, first_secret};
+use super::order::{has_dependents, wait_note, wait_visible};
+use super::{PublishStep, RegistryRef, finish, first_secret};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::template::Template;
@@ -125,26 +129,74 @@ pub(super) fn preview(
             ),
         });
     }
+    effects.extend(wait_note(cx.project, cx.variables));
     Ok(effects)
+}
+
+/// The distribution name a wheel's or sdist's file name starts with, normalized as PEP 503 does
+/// (`My.Pkg` and `my_pkg` are `my-pkg`).
+fn distribution(file: &str) -> String {
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = if let Some(wheel) = name.strip_suffix(".whl") {
+        wheel.split('-').next().unwrap_or_default().to_owned()
+    } else {
+        // An sdist: `NAME-VERSION.tar.gz`, where an old one's name may hold `-`.
+        let base = name
+            .strip_suffix(".tar.gz")
+            .or_else(|| name.strip_suffix(".zip"))
+            .unwrap_or(&name);
+        base.rsplit_once('-')
+            .map_or(base, |(name, _)| name)
+            .to_owned()
+    };
+    normalize(&stem)
+}
+
+fn normalize(name: &str) -> String {
+    let mut normal = String::new();
+    for part in name.split(['-', '_', '.']).filter(|part| !part.is_empty()) {
+        if !normal.is_empty() {
+            normal.push('-');
+        }
+        normal.push_str(&part.to_ascii_lowercase());
+    }
+    normal
 }
 
 /// The files to upload (relative to the repository) and the package's name and version.
 fn files(resolved: &Resolved, cx: &RunCx<'_>) -> Result<(Vec<String>, String, String), StepError> {
     let root = cx.root().to_owned();
+    // In a run of several packages, this package's files only.
+    let scoped = resolved
+        .package
+        .is_none()
+        .then(|| super::order::package(cx.project))
+        .flatten()
+        .map(|package| package.name.clone());
     let mut files = Vec::new();
     for glob in &resolved.globs {
         glob_inside(&root, glob)?;
         for path in crate::kinds::commit::expand_globs(&root, std::slice::from_ref(glob))? {
             let text = path.display().to_string();
             inside(&root, &text, "the file to upload")?;
-            if !files.contains(&text) {
+            let theirs = scoped
+                .as_ref()
+                .is_some_and(|name| distribution(&text) != normalize(name));
+            if !theirs && !files.contains(&text) {
                 files.push(text);
             }
         }
     }
     let Some(first) = files.first() else {
+        let of = scoped
+            .as_ref()
+            .map(|name| format!(" of {name}"))
+            .unwrap_or_default();
         return Err(
-            StepError::new(format!("no file matches {}", resolved.globs.join(", ")))
+            StepError::new(format!("no file{of} matches {}", resolved.globs.join(", ")))
                 .with_hint("build the distributions in a step before this one"),
         );
     };
@@ -153,7 +205,7 @@ fn files(resolved: &Resolved, cx: &RunCx<'_>) -> Result<(Vec<String>, String, St
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let from_name = stem.split('-').next().unwrap_or_default().to_owned();
-    let package = resolved.package.clone().unwrap_or(from_name);
+    let package = resolved.package.clone().or(scoped).unwrap_or(from_name);
     let version = if cx.plan.version.is_empty() {
         stem.split('-')
             .nth(1)
@@ -189,8 +241,39 @@ pub(super) fn execute(
         finish(cx, &package, &version, &resolved.registry, true);
         return Ok(Outcome::Done);
     }
-    cx.set_context("package", format!("{package}=={version}"));
-    cx.save()?;
+    // Uploaded before a pause (the index had not shown it yet): only the wait is left.
+    let uploaded = format!("{package}=={version}");
+    if cx.context_value(UPLOADED) != Some(uploaded.as_str()) {
+        cx.set_context("package", uploaded.clone());
+        cx.save()?;
+        upload(step, info, cx, &resolved, &missing)?;
+        cx.set_context(UPLOADED, uploaded);
+        cx.save()?;
+    }
+    // A dependent published next resolves this version on the index.
+    if has_dependents(cx.project, &cx.plan.variables) {
+        let index = RegistryRef::Pypi(resolved.index.clone());
+        if let Some(reason) = wait_visible(cx, info, &index, &package, &version, None)? {
+            return Ok(Outcome::Paused(format!(
+                "{package} {version} was uploaded, but the index does not show it yet, and a package of this release depends on it: {reason}"
+            )));
+        }
+    }
+    finish(cx, &package, &version, &resolved.registry, false);
+    Ok(Outcome::Done)
+}
+
+/// The record's context key saying the upload went through (`name==version`).
+const UPLOADED: &str = "uploaded";
+
+/// `twine upload` of `missing`.
+fn upload(
+    step: &PublishStep,
+    info: &StepInfo<'_>,
+    cx: &mut RunCx<'_>,
+    resolved: &Resolved,
+    missing: &[String],
+) -> Result<(), StepError> {
     let mut env = Vec::new();
     if let Some((_, token)) = first_secret(cx.env, &token_names(step)) {
         env.push(("TWINE_USERNAME".to_owned(), "__token__".to_owned()));
@@ -198,7 +281,7 @@ pub(super) fn execute(
     }
     let root = cx.root().to_owned();
     run_command(
-        &argv(&resolved, &missing),
+        &argv(resolved, missing),
         &root,
         &env,
         info.timeout,
@@ -206,8 +289,7 @@ pub(super) fn execute(
             cx.output(line);
         },
     )?;
-    finish(cx, &package, &version, &resolved.registry, false);
-    Ok(Outcome::Done)
+    Ok(())
 }
 
 fn all_there(
@@ -246,6 +328,15 @@ pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_names_its_distribution_as_pep_503_normalizes_it() {
+        assert_eq!(distribution("dist/my_pkg-1.2.0-py3-none-any.whl"), "my-pkg");
+        assert_eq!(distribution("dist/my_pkg-1.2.0.tar.gz"), "my-pkg");
+        assert_eq!(distribution("dist/Old.Name-2.0.tar.gz"), "old-name");
+        assert_eq!(distribution("dist/old-name-2.0.zip"), "old-name");
+        assert_eq!(normalize("My__Pkg"), "my-pkg");
+    }
 
     #[test]
     fn no_registry_or_file_reads_as_an_option() {

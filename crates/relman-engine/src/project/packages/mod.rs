@@ -367,11 +367,12 @@ impl Project {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::project::ChangelogSource;
 
-    fn package(name: &str, path: &str, format: &str) -> Package {
+    /// A package of a test, with nothing but its name, folder and tag format.
+    pub(crate) fn package(name: &str, path: &str, format: &str) -> Package {
         Package {
             name: name.to_owned(),
             path: PathBuf::from(path),

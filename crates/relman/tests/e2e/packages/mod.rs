@@ -12,6 +12,8 @@ mod engine;
 mod go;
 mod mixed;
 mod npm;
+mod publish;
+mod publish_pypi;
 
 use std::path::Path;
 use std::process::Command;
