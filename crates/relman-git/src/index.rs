@@ -81,25 +81,15 @@ impl Repository {
         if paths.is_empty() {
             return Ok(Vec::new());
         }
-        let output = self
-            .git(["--literal-pathspecs", "ls-files", "-z", "--cached", "--"])
-            .args(paths.iter().map(|path| OsStr::new(path.as_ref())))
-            .output()?;
-        if !output.status.success() {
-            return Err(output.into_error());
-        }
-        Ok(output
-            .stdout
-            .split(|&byte| byte == 0)
-            .filter(|path| !path.is_empty())
-            .map(path_from_bytes)
-            .collect())
+        let mut command = self.git(["--literal-pathspecs", "ls-files", "-z", "--cached", "--"]);
+        command.args(paths.iter().map(|path| OsStr::new(path.as_ref())));
+        name_list(command)
     }
 
     /// Records new files in the index as "to be added" without staging their content
     /// (`git add --intent-to-add`), so a commit of given paths can take them.
     pub fn add_intent(&self, paths: &[impl AsRef<Path>]) -> Result<(), GitError> {
-        self.literal_paths(&["add", "--intent-to-add"], paths)
+        self.path_command(&["add", "--intent-to-add"], paths)
     }
 
     /// Commits exactly `paths` as they are in the work tree (`git commit --only`), whatever else
@@ -135,7 +125,7 @@ impl Repository {
     /// such file); the work tree is not touched.
     pub fn reset_paths(&self, rev: &str, paths: &[impl AsRef<Path>]) -> Result<(), GitError> {
         check_revision(rev)?;
-        self.literal_paths(&["reset", "--quiet", rev], paths)
+        self.path_command(&["reset", "--quiet", rev], paths)
     }
 
     /// Sets index entries (`None`: removes the path from the index); the work tree is not
@@ -234,21 +224,10 @@ impl Repository {
             .run_text()?;
         Ok(!text.trim().is_empty())
     }
-
-    fn literal_paths(&self, args: &[&str], paths: &[impl AsRef<Path>]) -> Result<(), GitError> {
-        if paths.is_empty() {
-            return Ok(());
-        }
-        let mut command = self.git(["--literal-pathspecs"]);
-        command.args(args).arg("--");
-        command.args(paths.iter().map(|path| OsStr::new(path.as_ref())));
-        command.run()?;
-        Ok(())
-    }
 }
 
 /// The NUL-separated paths a command prints.
-fn name_list(mut command: crate::command::GitCommand) -> Result<Vec<PathBuf>, GitError> {
+pub(crate) fn name_list(mut command: crate::command::GitCommand) -> Result<Vec<PathBuf>, GitError> {
     let output = command.output()?;
     if !output.status.success() {
         return Err(output.into_error());

@@ -123,25 +123,15 @@ impl Repository {
     /// Every file git sees in the work tree, relative to its top: tracked ones (deleted ones
     /// included) and untracked ones that are not ignored. What `git add` will take.
     pub fn visible_files(&self) -> Result<Vec<PathBuf>, GitError> {
-        let output = self
-            .git([
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-                "--deduplicate",
-            ])
-            .output()?;
-        if !output.status.success() {
-            return Err(output.into_error());
-        }
-        Ok(output
-            .stdout
-            .split(|&byte| byte == 0)
-            .filter(|path| !path.is_empty())
-            .map(path_from_bytes)
-            .collect())
+        let command = self.git([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--deduplicate",
+        ]);
+        crate::index::name_list(command)
     }
 
     /// The state of the work tree and index (untracked files listed as git lists them by default,

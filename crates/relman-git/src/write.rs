@@ -137,7 +137,12 @@ impl Repository {
         Ok(())
     }
 
-    fn path_command(&self, args: &[&str], paths: &[impl AsRef<Path>]) -> Result<(), GitError> {
+    /// `git ARGS -- PATHS` with literal pathspecs; nothing when there are no paths.
+    pub(crate) fn path_command(
+        &self,
+        args: &[&str],
+        paths: &[impl AsRef<Path>],
+    ) -> Result<(), GitError> {
         if paths.is_empty() {
             return Ok(());
         }
