@@ -82,30 +82,43 @@ impl Project {
             names,
             ..KnownReleases::default()
         };
-        if ask_remote && self.repo.remote_url(&self.remote)?.is_some() {
-            match self.repo.ls_remote(&self.remote, &["refs/tags/*"]) {
-                Ok(refs) => {
-                    for remote_ref in refs {
-                        let Some(tag) = remote_ref.name.strip_prefix("refs/tags/") else {
-                            continue;
-                        };
-                        if known.names.iter().any(|name| name == tag) {
-                            continue;
-                        }
+        if ask_remote {
+            match self.remote_only_tags(&known.names)? {
+                Ok(tags) => {
+                    for tag in tags {
                         if let TagKind::Release(version) | TagKind::PreRelease(version) =
-                            self.classify(tag)
+                            self.classify(&tag)
                         {
-                            known.remote_only.push(ReleaseTag {
-                                tag: tag.to_owned(),
-                                version,
-                            });
+                            known.remote_only.push(ReleaseTag { tag, version });
                         }
                     }
                 }
-                Err(error) => known.remote_problem = Some(error.to_string()),
+                Err(problem) => known.remote_problem = Some(problem),
             }
         }
         Ok(known)
+    }
+
+    /// The remote's tags this clone does not have (one `ls-remote`), or why the remote could
+    /// not be asked; none when there is no remote.
+    fn remote_only_tags(
+        &self,
+        local: &[String],
+    ) -> Result<Result<Vec<String>, String>, ProjectError> {
+        if self.repo.remote_url(&self.remote)?.is_none() {
+            return Ok(Ok(Vec::new()));
+        }
+        Ok(match self.repo.ls_remote(&self.remote, &["refs/tags/*"]) {
+            Ok(refs) => Ok(refs
+                .into_iter()
+                .filter_map(|remote_ref| {
+                    let tag = remote_ref.name.strip_prefix("refs/tags/")?;
+                    (!tag.ends_with("^{}") && !local.iter().any(|name| name == tag))
+                        .then(|| tag.to_owned())
+                })
+                .collect()),
+            Err(error) => Err(error.to_string()),
+        })
     }
 
     /// The release tags of this clone for each package at `indices` of [`Project::packages`],
@@ -142,32 +155,23 @@ impl Project {
                 });
             }
         }
-        if ask_remote && self.repo.remote_url(&self.remote)?.is_some() {
+        if ask_remote {
             // One `ls-remote` for every package.
-            match self.repo.ls_remote(&self.remote, &["refs/tags/*"]) {
-                Ok(refs) => {
-                    for remote_ref in refs {
-                        let Some(tag) = remote_ref.name.strip_prefix("refs/tags/") else {
-                            continue;
-                        };
-                        if tag.ends_with("^{}") || names.iter().any(|name| name == tag) {
-                            continue;
-                        }
-                        let Some((owner, TagRead::Release(version))) = owners.owner_of_tag(tag)
+            match self.remote_only_tags(&names)? {
+                Ok(tags) => {
+                    for tag in tags {
+                        let Some((owner, TagRead::Release(version))) = owners.owner_of_tag(&tag)
                         else {
                             continue;
                         };
                         if let Some(slot) = indices.iter().position(|index| *index == owner) {
-                            known[slot].remote_only.push(ReleaseTag {
-                                tag: tag.to_owned(),
-                                version,
-                            });
+                            known[slot].remote_only.push(ReleaseTag { tag, version });
                         }
                     }
                 }
-                Err(error) => {
+                Err(problem) => {
                     for known in &mut known {
-                        known.remote_problem = Some(error.to_string());
+                        known.remote_problem = Some(problem.clone());
                     }
                 }
             }
