@@ -386,19 +386,13 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                     });
                 }
             }
-            VersionFileKind::Known(KnownFormat::Cargo) if spec.follow() == Follow::Alone => {
-                let (companions, read) = cargo::lone_companions(root, &normalize(spec.path()));
-                consulted.extend(read);
-                for companion in companions {
-                    targets.push(Target {
-                        spec: Cow::Owned(VersionFileSpec::new(companion.path, KnownFormat::Cargo)),
-                        companion: true,
-                        finder: Some(Finder::Cargo(companion.places)),
-                    });
-                }
-            }
             VersionFileKind::Known(KnownFormat::Cargo) => {
-                let (companions, read) = cargo::companions(root, &normalize(spec.path()));
+                let manifest = normalize(spec.path());
+                let (companions, read) = if spec.follow() == Follow::Alone {
+                    cargo::lone_companions(root, &manifest)
+                } else {
+                    cargo::companions(root, &manifest)
+                };
                 consulted.extend(read);
                 for companion in companions {
                     targets.push(Target {
