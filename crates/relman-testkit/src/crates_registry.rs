@@ -8,6 +8,7 @@
 //! which cargo's HTTP client sends unless multiplexing is off.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -28,6 +29,11 @@ struct State {
     index: Vec<(String, Vec<Value>)>,
     /// (name, version) → the `.crate`.
     files: Vec<((String, String), Vec<u8>)>,
+    /// A crate (lower-cased) whose new versions the index leaves out for a while after their
+    /// publish, as crates.io's index lags behind its API.
+    lag: Option<(String, Duration)>,
+    /// (name, version) → when it was published.
+    published: Vec<((String, String), Instant)>,
 }
 
 impl CratesRegistry {
@@ -55,6 +61,15 @@ impl CratesRegistry {
         format!("sparse+{}/index/", self.url())
     }
 
+    /// From now on the index shows a new version of `name` only `lag` after its publish (the
+    /// publish API has it at once and refuses it a second time).
+    pub fn lag_index(&self, name: &str, lag: Duration) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .lag = Some((name.to_ascii_lowercase(), lag));
+    }
+
     /// The versions of `name` published, in order.
     pub fn versions(&self, name: &str) -> Vec<String> {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -77,6 +92,20 @@ impl CratesRegistry {
     }
 }
 
+impl State {
+    /// Whether the index leaves `name`'s `version` out for now.
+    fn hidden(&self, name: &str, version: &str) -> bool {
+        let Some((lagging, lag)) = &self.lag else {
+            return false;
+        };
+        lagging == name
+            && self
+                .published
+                .iter()
+                .any(|((known, vers), at)| known == name && vers == version && at.elapsed() < *lag)
+    }
+}
+
 fn errors(status: u16, detail: &str) -> FakeResponse {
     FakeResponse::json(status, &json!({"errors": [{"detail": detail}]}))
 }
@@ -92,8 +121,16 @@ fn handle(state: &mut State, request: &RecordedRequest) -> FakeResponse {
             let name = path.rsplit('/').next().unwrap_or_default();
             match state.index.iter().find(|(known, _)| known == name) {
                 Some((_, lines)) => {
-                    let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
-                    FakeResponse::text(200, &text)
+                    let text: String = lines
+                        .iter()
+                        .filter(|line| !state.hidden(name, line["vers"].as_str().unwrap_or("")))
+                        .map(|line| format!("{line}\n"))
+                        .collect();
+                    if text.is_empty() {
+                        FakeResponse::text(404, "not found")
+                    } else {
+                        FakeResponse::text(200, &text)
+                    }
                 }
                 None => FakeResponse::text(404, "not found"),
             }
@@ -196,6 +233,9 @@ fn publish(state: &mut State, body: &[u8]) -> FakeResponse {
         Some((_, lines)) => lines.push(line),
         None => state.index.push((key.clone(), vec![line])),
     }
+    state
+        .published
+        .push(((key.clone(), version.clone()), Instant::now()));
     state.files.push(((key, version), file.to_vec()));
     FakeResponse::json(
         200,

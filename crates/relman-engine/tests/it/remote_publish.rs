@@ -156,10 +156,18 @@ registry = "{url}"
 
 /// A workspace of two crates, `relman-it-app` depending on `relman-it-core`, at 1.2.3.
 fn cargo_fixture(registry: &relman_testkit::crates_registry::CratesRegistry) -> Fixture {
-    let mut fixture = Fixture::new(
+    cargo_fixture_with(registry, "")
+}
+
+/// [`cargo_fixture`] with more options on its publish step.
+fn cargo_fixture_with(
+    registry: &relman_testkit::crates_registry::CratesRegistry,
+    publish_options: &str,
+) -> Fixture {
+    let mut fixture = Fixture::new(&format!(
         r#"[project]
 name = "app"
-tag = "v{version}"
+tag = "v{{version}}"
 scheme = "semver"
 version-files = ["Cargo.toml"]
 
@@ -167,20 +175,20 @@ version-files = ["Cargo.toml"]
 bump = "minor"
 
 [[workflow.ship.step]]
-commit = "Release {version}"
+commit = "Release {{version}}"
 
 [[workflow.ship.step]]
 publish = "cargo"
 registry = "local"
-
+{publish_options}
 [[workflow.ship.step]]
 verify = "crates"
 package = "relman-it-app"
-index = "{env.CARGO_REGISTRIES_LOCAL_INDEX}"
+index = "{{env.CARGO_REGISTRIES_LOCAL_INDEX}}"
 interval = "100ms"
 timeout = "10s"
-"#,
-    );
+"#
+    ));
     let repo = &fixture.repo;
     repo.write(
         "Cargo.toml",
@@ -245,4 +253,35 @@ fn cargo_publishes_a_workspace_in_dependency_order_once() {
     fixture.crash_at(3, Some(&["package"]));
     fixture.resume(false).assert_done();
     assert_eq!(publishes(&registry), 2);
+}
+
+/// `cargo publish` uploads, then waits for the index, which lags (crates.io's does); the step's
+/// timeout stops it there. The upload is known from cargo's own words, so the step waits, pauses
+/// when the index still does not show it, and the resume only waits: the registry, which refuses
+/// a version twice, is asked once.
+#[test]
+fn cargo_stopped_while_it_waits_for_the_index_uploads_once() {
+    let registry = relman_testkit::crates_registry::CratesRegistry::start();
+    registry.lag_index("relman-it-core", std::time::Duration::from_secs(14));
+    let fixture = cargo_fixture_with(&registry, "timeout = \"6s\"\ninterval = \"250ms\"\n");
+    let paused = fixture.run("ship").paused();
+    assert!(
+        paused.contains("relman-it-core 1.3.0 was published but is not on the index yet"),
+        "{paused}"
+    );
+    let journal = fixture.journal();
+    let step = journal.steps.iter().find(|step| step.number == 3).unwrap();
+    assert_eq!(
+        step.context.get("uploaded").map(String::as_str),
+        Some("relman-it-core@1.3.0")
+    );
+    fixture.resume(false).assert_done();
+    let puts: Vec<_> = registry
+        .requests()
+        .into_iter()
+        .filter(|request| request.method == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 2, "one upload per crate");
+    assert_eq!(registry.versions("relman-it-core"), ["1.3.0"]);
+    assert_eq!(registry.versions("relman-it-app"), ["1.3.0"]);
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use relman_remote::verify::registries::CRATES_INDEX;
 
 use super::order::wait_visible;
-use super::{PublishStep, RegistryRef, finish, first_secret, visible};
+use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret, visible};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::environment::Environment;
@@ -370,26 +370,26 @@ pub(super) fn execute(
             finish(cx, &package.name, &package.version, &registry_name, true);
             continue;
         }
-        cx.set_context("package", format!("{}@{}", package.name, package.version));
-        cx.save()?;
-        let ran = run_command(
-            &publish_argv(&resolved, &package.name),
-            &resolved.folder,
-            &cargo_env(cx.env),
-            info.timeout,
-            |line| cx.output(line),
-        );
-        if let Err(error) = ran
-            && !visible(
-                cx.project,
-                cx.env,
-                &registry,
-                &package.name,
-                &package.version,
-                token.clone(),
-            )?
-        {
-            return Err(error);
+        // Uploaded before a timeout or a crash (the index had not shown it yet): only the wait
+        // is left, as a second `cargo publish` would be refused.
+        let uploaded = format!("{}@{}", package.name, package.version);
+        if cx.context_value(UPLOADED) != Some(uploaded.as_str()) {
+            cx.set_context("package", uploaded.clone());
+            cx.save()?;
+            if let Err(error) = publish_one(cx, info, &resolved, package, &uploaded)?
+                && !visible(
+                    cx.project,
+                    cx.env,
+                    &registry,
+                    &package.name,
+                    &package.version,
+                    token.clone(),
+                )?
+            {
+                return Err(error);
+            }
+            cx.set_context(UPLOADED, uploaded);
+            cx.save()?;
         }
         // The next package may depend on this one: cargo resolves it on the index.
         if let Some(reason) = wait_visible(
@@ -408,6 +408,38 @@ pub(super) fn execute(
         finish(cx, &package.name, &package.version, &registry_name, false);
     }
     Ok(Outcome::Done)
+}
+
+/// `cargo publish` of one package: cargo's failure (outside), unless cargo said `Uploaded NAME
+/// vVERSION` first. From that line on (the registry took it; cargo then waits for the index
+/// itself) the upload is recorded and saved, so that a timeout or a crash while cargo waits
+/// leaves only the wait to a resume, never a second upload the registry would refuse.
+fn publish_one(
+    cx: &mut RunCx<'_>,
+    info: &StepInfo<'_>,
+    resolved: &Resolved,
+    package: &Package,
+    uploaded: &str,
+) -> Result<Result<(), StepError>, StepError> {
+    let marker = format!("Uploaded {} v{} ", package.name, package.version);
+    let mut sent = false;
+    let mut saved = Ok(());
+    let ran = run_command(
+        &publish_argv(resolved, &package.name),
+        &resolved.folder,
+        &cargo_env(cx.env),
+        info.timeout,
+        |line| {
+            if !sent && line.trim_start().starts_with(&marker) {
+                sent = true;
+                cx.set_context(UPLOADED, uploaded);
+                saved = cx.save();
+            }
+            cx.output(line);
+        },
+    );
+    saved?;
+    Ok(if sent { Ok(()) } else { ran.map(drop) })
 }
 
 pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, StepError> {

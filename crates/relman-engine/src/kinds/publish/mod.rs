@@ -22,6 +22,10 @@
 //! and a package another released package depends on is waited for on its registry
 //! (`order::wait_visible`) before the dependent's step starts.
 
+/// The context key a step records an upload in (`NAME@VERSION`) the moment the registry took
+/// it: a resume after a crash or timeout then only waits for the registry to show it.
+const UPLOADED: &str = "uploaded";
+
 mod cargo;
 mod npm;
 mod order;

@@ -8,15 +8,13 @@ use std::time::Duration;
 use relman_remote::verify::registries::NPM_REGISTRY;
 
 use super::order::{has_dependents, wait_note, wait_visible};
-use super::{PublishStep, RegistryRef, finish, first_secret, visible};
+use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret, visible};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::template::Template;
 
 /// The variables a token is read from unless `token-env` names one.
 const TOKEN_VARIABLES: &[&str] = &["NPM_TOKEN", "NODE_AUTH_TOKEN"];
-/// The record's context key saying the upload went through (`name@version`).
-const UPLOADED: &str = "uploaded";
 /// How long the plan's dry run may take.
 const DRY_RUN_TIMEOUT: Duration = Duration::from_secs(60);
 

@@ -6,7 +6,7 @@
 //! before the step ends.
 
 use super::order::{has_dependents, wait_note, wait_visible};
-use super::{PublishStep, RegistryRef, finish, first_secret};
+use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::template::Template;
@@ -262,9 +262,6 @@ pub(super) fn execute(
     finish(cx, &package, &version, &resolved.registry, false);
     Ok(Outcome::Done)
 }
-
-/// The record's context key saying the upload went through (`name==version`).
-const UPLOADED: &str = "uploaded";
 
 /// `twine upload` of `missing`.
 fn upload(
