@@ -61,6 +61,10 @@ if [ ! -x "$VENV/bin/keepachangelog" ]; then
     log "pip install keepachangelog into $VENV (the Keep a Changelog promotion oracle)"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'keepachangelog==2.0.0'
 fi
+if [ ! -x "$VENV/bin/pyproject-build" ]; then
+    log "pip install build and flit_core into $VENV (what \`build = \"python\"\` runs, offline)"
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check 'build==1.3.0' 'flit_core==3.12.0'
+fi
 KAC_NPM="${RELMAN_KAC_NPM:-$HOME/.cache/relman/keep-a-changelog-npm}"
 if [ ! -x "$KAC_NPM/node_modules/.bin/changelog" ]; then
     log "npm install keep-a-changelog into $KAC_NPM (the second Keep a Changelog oracle)"

@@ -22,6 +22,7 @@ pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, StepIn
 // macros, and a module it cannot find would go unformatted and unchecked.)
 pub mod bluesky;
 pub mod branch;
+pub mod build;
 pub mod bump;
 pub mod changelog;
 pub mod check;
@@ -59,6 +60,7 @@ registry::kinds! {
     Bump(bump::BumpStep),
     Changelog(changelog::ChangelogStep),
     Checksums(checksums::ChecksumsStep),
+    Build(build::BuildStep),
     Edit(edit::EditStep),
     Homebrew(homebrew::HomebrewStep),
     Run(run::RunStep),

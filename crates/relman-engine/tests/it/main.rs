@@ -22,6 +22,7 @@ mod remote_release;
 mod remote_social;
 mod remote_support;
 mod remote_verify;
+mod steps_build;
 mod steps_edit;
 mod steps_file_template;
 mod steps_git_sync;

@@ -87,6 +87,11 @@ pub const INTERVAL: OptionSpec = OptionSpec::string("interval").about(
     "How often a waiting step looks, e.g. `10s` (default: from 5 seconds, growing to a minute).",
 );
 
+/// The folder of the package a step acts on (`publish`, `build`).
+pub const PACKAGE_PATH: OptionSpec = OptionSpec::string("path").about(
+    "The package's folder (default the repository's top; in a run of several packages, the package's own folder). On `publish = \"cargo\"`: the workspace's folder.",
+);
+
 /// Options every step takes.
 pub const COMMON: &[OptionSpec] = &[
     OptionSpec::string("name").about("Display name (on `release` steps: the release title)."),

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clients::{self, failed};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
-use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
+use crate::core::options::{INTERVAL, OptionSpec, Options, PACKAGE_PATH, Reported};
 use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
 use crate::environment::Environment;
 use crate::project::Project;
@@ -114,14 +114,12 @@ pub fn visible(
     }
 }
 
-const PATH: &str = "On `publish = \"npm\"`: the package's folder (default the repository's top; in a run of several packages, the package's own folder).";
-
 impl Kind for PublishStep {
     const SPEC: KindSpec = KindSpec {
         paths: &["path", "files"],
         values: &["npm", "cargo", "pypi"],
         options: &[
-            OptionSpec::string("path").about(PATH),
+            PACKAGE_PATH,
             OptionSpec::string("registry"),
             OptionSpec::string("tag"),
             OptionSpec::string("access"),
