@@ -49,6 +49,26 @@ pub fn inside(root: &Path, relative: &str, what: &str) -> Result<PathBuf, StepEr
 
 /// `path` relative to the project's work tree when it is under it (how `abort` names files),
 /// else as it is.
+/// The folder of the package a step acts on (`publish`, `build`): its `path` option, else, in
+/// a run of several packages, the package's own folder, else the repository's top; inside the
+/// work tree either way.
+pub fn package_folder(
+    root: &Path,
+    project: &crate::project::Project,
+    path: Option<String>,
+) -> Result<PathBuf, StepError> {
+    let what = "the package's folder";
+    match path {
+        Some(path) => inside(root, &path, what),
+        None => match project.current_package() {
+            Some(package) if !package.path.as_os_str().is_empty() => {
+                inside(root, &package.path.to_string_lossy(), what)
+            }
+            _ => Ok(root.to_path_buf()),
+        },
+    }
+}
+
 pub fn relative_to(project_root: &Path, path: &Path) -> PathBuf {
     let real_root = fs_err::canonicalize(project_root).unwrap_or_else(|_| project_root.to_owned());
     path.strip_prefix(&real_root)

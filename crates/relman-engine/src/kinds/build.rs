@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::explain::{ExplainCx, Explained, show_code};
 use crate::core::options::{OptionSpec, Options, PACKAGE_PATH, Reported};
-use crate::core::paths::inside;
+use crate::core::paths::{inside, package_folder};
 use crate::core::{
     Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, TemplateList,
     run_command,
@@ -216,17 +216,7 @@ impl BuildStep {
         project: &crate::project::Project,
         render: &dyn Fn(&Template) -> Result<String, StepError>,
     ) -> Result<Resolved, StepError> {
-        let folder = match &self.path {
-            Some(path) => inside(root, &render(path)?, "the package's folder")?,
-            None => match project.current_package() {
-                Some(package) if !package.path.as_os_str().is_empty() => inside(
-                    root,
-                    &package.path.to_string_lossy(),
-                    "the package's folder",
-                )?,
-                _ => root.to_path_buf(),
-            },
-        };
+        let folder = package_folder(root, project, self.path.as_ref().map(render).transpose()?)?;
         let out = match &self.out {
             Some(out) => {
                 let out = render(out)?;

@@ -359,14 +359,7 @@ pub(super) fn execute(
         .unwrap_or_else(|| "crates.io".to_owned());
     let registry = RegistryRef::Crates(index);
     for package in &packages {
-        if visible(
-            cx.project,
-            cx.env,
-            &registry,
-            &package.name,
-            &package.version,
-            token.clone(),
-        )? {
+        if on_index(cx, &registry, package, token.as_ref())? {
             finish(cx, &package.name, &package.version, &registry_name, true);
             continue;
         }
@@ -377,14 +370,7 @@ pub(super) fn execute(
             cx.set_context("package", uploaded.clone());
             cx.save()?;
             if let Err(error) = publish_one(cx, info, &resolved, package, &uploaded)?
-                && !visible(
-                    cx.project,
-                    cx.env,
-                    &registry,
-                    &package.name,
-                    &package.version,
-                    token.clone(),
-                )?
+                && !on_index(cx, &registry, package, token.as_ref())?
             {
                 return Err(error);
             }
@@ -408,6 +394,23 @@ pub(super) fn execute(
         finish(cx, &package.name, &package.version, &registry_name, false);
     }
     Ok(Outcome::Done)
+}
+
+/// Whether the registry's index shows `package` at its version.
+fn on_index(
+    cx: &RunCx<'_>,
+    registry: &RegistryRef,
+    package: &Package,
+    token: Option<&relman_remote::Secret>,
+) -> Result<bool, StepError> {
+    visible(
+        cx.project,
+        cx.env,
+        registry,
+        &package.name,
+        &package.version,
+        token.cloned(),
+    )
 }
 
 /// `cargo publish` of one package: cargo's failure (outside), unless cargo said `Uploaded NAME
@@ -447,14 +450,7 @@ pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, 
     let registry = RegistryRef::Crates(index_url(&resolved, cx.env, cx.root())?);
     let token = token(step, &resolved, cx.env);
     for package in packages(&resolved, cx.env)? {
-        if !visible(
-            cx.project,
-            cx.env,
-            &registry,
-            &package.name,
-            &package.version,
-            token.clone(),
-        )? {
+        if !on_index(cx, &registry, &package, token.as_ref())? {
             return Ok(false);
         }
     }

@@ -9,7 +9,7 @@ use relman_remote::verify::registries::NPM_REGISTRY;
 
 use super::order::{has_dependents, wait_note, wait_visible};
 use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret, visible};
-use crate::core::paths::inside;
+use crate::core::paths::package_folder;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::template::Template;
 
@@ -40,17 +40,7 @@ fn resolve(
     else {
         unreachable!("an npm publish step");
     };
-    let folder = match path {
-        Some(path) => inside(root, &render(path)?, "the package's folder")?,
-        None => match super::order::package(project) {
-            Some(package) if !package.path.as_os_str().is_empty() => inside(
-                root,
-                &package.path.to_string_lossy(),
-                "the package's folder",
-            )?,
-            _ => root.to_path_buf(),
-        },
-    };
+    let folder = package_folder(root, project, path.as_ref().map(render).transpose()?)?;
     let registry = match registry {
         Some(registry) => render(registry)?,
         None => NPM_REGISTRY.to_owned(),
