@@ -11,7 +11,7 @@
 //! - `npm`: `npm pack --pack-destination OUT`: `OUT/NAME-VERSION.tgz` (`@scope/name` →
 //!   `scope-name`).
 //! - `cargo`: `cargo package --allow-dirty --package NAME` (the bump is often not committed
-//!   yet): `TARGET/package/NAME-VERSION.crate`, TARGET being cargo's target directory.
+//!   yet): `TARGET/package/NAME-VERSION.crate`, TARGET being `CARGO_TARGET_DIR` or the workspace's `target`.
 //!
 //! `path` is the package's folder (default the repository's top; in a run of several packages,
 //! each package's own folder); `out` the folder the artifacts go to (default `dist` in it; not
@@ -127,7 +127,7 @@ impl Kind for BuildStep {
         let version = version(cx.variables);
         let root = cx.project.root.clone();
         let build = self.resolve(&root, cx.project, &|template| cx.render_strict(template))?;
-        let expected = build.expected(&version, &environment(cx.env))?;
+        let expected = build.expected(&version, &environment(cx.env));
         Ok(vec![
             Effect::Command {
                 argv: build.argv.clone(),
@@ -145,7 +145,7 @@ impl Kind for BuildStep {
         let root = cx.root().to_path_buf();
         let build = self.resolve(&root, cx.project, &|template| cx.render(template))?;
         let env = environment(cx.env);
-        let expected = build.expected(&version, &env)?;
+        let expected = build.expected(&version, &env);
         if let Some(out) = &build.out {
             fs_err::create_dir_all(out).map_err(|error| StepError::new(error.to_string()))?;
         }
@@ -186,9 +186,11 @@ impl Kind for BuildStep {
 /// What a build step runs, where, and where its artifacts go.
 struct Resolved {
     ecosystem: Ecosystem,
+    /// The work tree's top.
+    root: PathBuf,
     folder: PathBuf,
     argv: Vec<String>,
-    /// The artifacts' folder (python, npm); cargo's comes from cargo.
+    /// The artifacts' folder (python, npm); cargo's is its target directory.
     out: Option<PathBuf>,
     /// The package's name as its manifest says.
     name: String,
@@ -244,6 +246,7 @@ impl BuildStep {
                 }
                 Resolved {
                     ecosystem: Ecosystem::Python,
+                    root: root.to_path_buf(),
                     folder,
                     argv,
                     out,
@@ -259,6 +262,7 @@ impl BuildStep {
                 ];
                 Resolved {
                     ecosystem: Ecosystem::Npm,
+                    root: root.to_path_buf(),
                     folder,
                     argv,
                     out,
@@ -275,6 +279,7 @@ impl BuildStep {
                 ];
                 Resolved {
                     ecosystem: Ecosystem::Cargo,
+                    root: root.to_path_buf(),
                     folder,
                     argv,
                     out: None,
@@ -287,17 +292,13 @@ impl BuildStep {
 
 impl Resolved {
     /// The files the tool writes for `version`.
-    fn expected(
-        &self,
-        version: &str,
-        env: &[(String, String)],
-    ) -> Result<Vec<Artifact>, StepError> {
+    fn expected(&self, version: &str, env: &[(String, String)]) -> Vec<Artifact> {
         let exact = |folder: &Path, file: String| Artifact {
             folder: folder.to_path_buf(),
             prefix: file,
             suffix: None,
         };
-        Ok(match self.ecosystem {
+        match self.ecosystem {
             Ecosystem::Python => {
                 let out = self.out.clone().unwrap_or_default();
                 let stem = format!("{}-{}", self.name, pep440(version));
@@ -316,13 +317,13 @@ impl Resolved {
                 vec![exact(&out, format!("{flat}-{version}.tgz"))]
             }
             Ecosystem::Cargo => {
-                let target = cargo_target(&self.folder, env)?;
+                let target = cargo_target(&self.root, &self.folder, env);
                 vec![exact(
                     &target.join("package"),
                     format!("{}-{version}.crate", self.name),
                 )]
             }
-        })
+        }
     }
 }
 
@@ -451,24 +452,34 @@ fn cargo_name(folder: &Path) -> Result<String, StepError> {
         })
 }
 
-/// Cargo's target directory for the crate in `folder`, as `cargo metadata` says.
-fn cargo_target(folder: &Path, env: &[(String, String)]) -> Result<PathBuf, StepError> {
-    let argv: Vec<String> = [
-        "cargo",
-        "metadata",
-        "--format-version=1",
-        "--no-deps",
-        "--offline",
-    ]
-    .map(String::from)
-    .into();
-    let finished = run_command(&argv, folder, env, None, |_| {})?;
-    let value: serde_json::Value = serde_json::from_str(finished.stdout.trim())
-        .map_err(|error| StepError::new(format!("`cargo metadata` said no JSON: {error}")))?;
-    value["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .ok_or_else(|| StepError::new("`cargo metadata` names no target directory"))
+/// Cargo's target directory for the crate in `folder`: `CARGO_TARGET_DIR` (or
+/// `CARGO_BUILD_TARGET_DIR`), else `target` in the workspace's folder (the nearest folder up to
+/// the repository's top whose `Cargo.toml` has `[workspace]`), else in the crate's. Found
+/// without running cargo: the plan runs nothing of the repository's (a `rust-toolchain.toml`
+/// could name any program as cargo).
+fn cargo_target(root: &Path, folder: &Path, env: &[(String, String)]) -> PathBuf {
+    let named = ["CARGO_TARGET_DIR", "CARGO_BUILD_TARGET_DIR"]
+        .iter()
+        .find_map(|name| env.iter().find(|(known, _)| known == name))
+        .map(|(_, value)| PathBuf::from(value));
+    if let Some(named) = named {
+        return if named.is_absolute() {
+            named
+        } else {
+            folder.join(named)
+        };
+    }
+    let workspace = folder
+        .ancestors()
+        .take_while(|ancestor| ancestor.starts_with(root))
+        .find(|ancestor| {
+            manifest_text(ancestor, "Cargo.toml")
+                .ok()
+                .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+                .is_some_and(|manifest| manifest.contains_key("workspace"))
+        })
+        .unwrap_or(folder);
+    workspace.join("target")
 }
 
 fn relative(root: &Path, path: &Path) -> Option<PathBuf> {
@@ -509,5 +520,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(python_name(folder.path()).unwrap(), "zope_interface_extra");
+    }
+
+    #[test]
+    fn cargo_writes_into_the_workspace_target_unless_told_otherwise() {
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path();
+        fs_err::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/a\"]\n",
+        )
+        .unwrap();
+        let member = root.join("crates/a");
+        fs_err::create_dir_all(&member).unwrap();
+        fs_err::write(member.join("Cargo.toml"), "[package]\nname = \"a\"\n").unwrap();
+        assert_eq!(cargo_target(root, &member, &[]), root.join("target"));
+        let env = [("CARGO_TARGET_DIR".to_owned(), "/tmp/t".to_owned())];
+        assert_eq!(cargo_target(root, &member, &env), PathBuf::from("/tmp/t"));
+        // A lone crate: its own `target`.
+        fs_err::write(root.join("Cargo.toml"), "[package]\nname = \"top\"\n").unwrap();
+        assert_eq!(cargo_target(root, &member, &[]), member.join("target"));
     }
 }
