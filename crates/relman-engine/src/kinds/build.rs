@@ -11,7 +11,8 @@
 //! - `npm`: `npm pack --pack-destination OUT`: `OUT/NAME-VERSION.tgz` (`@scope/name` →
 //!   `scope-name`).
 //! - `cargo`: `cargo package --allow-dirty --package NAME` (the bump is often not committed
-//!   yet): `TARGET/package/NAME-VERSION.crate`, TARGET being `CARGO_TARGET_DIR` or the workspace's `target`.
+//!   yet): `TARGET/package/NAME-VERSION.crate`, TARGET being `CARGO_TARGET_DIR` or the
+//!   workspace's `target`.
 //!
 //! `path` is the package's folder (default the repository's top; in a run of several packages,
 //! each package's own folder); `out` the folder the artifacts go to (default `dist` in it; not
