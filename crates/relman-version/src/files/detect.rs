@@ -253,6 +253,11 @@ pub fn detect(root: &Path) -> Detection {
         );
     }
 
+    // A gem keeps its version in `lib/NAME/version.rb`, which its gemspec reads.
+    for spec in gem_version_files(root) {
+        push_new(&mut files, spec);
+    }
+
     for (name, format) in [
         ("Chart.yaml", KnownFormat::HelmChart),
         ("pom.xml", KnownFormat::MavenPom),
@@ -406,6 +411,29 @@ fn cfg_name(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The `version.rb` of each gem whose `NAME.gemspec` is at the top: `lib/NAME/version.rb`, or
+/// for a dashed name `lib/a/b/version.rb` (`rack-test`) or `lib/a_b/version.rb`.
+fn gem_version_files(root: &Path) -> Vec<VersionFileSpec> {
+    let Ok(entries) = fs_err::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut gems: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".gemspec").map(str::to_owned))
+        .collect();
+    gems.sort();
+    gems.iter()
+        .filter_map(|gem| {
+            [gem.clone(), gem.replace('-', "/"), gem.replace('-', "_")]
+                .into_iter()
+                .map(|folder| format!("lib/{folder}/version.rb"))
+                .find(|path| probe(root, path, KnownFormat::RubyVersion, |_| {}) == Some(true))
+                .map(|path| VersionFileSpec::new(path, KnownFormat::RubyVersion))
+        })
+        .collect()
 }
 
 fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {

@@ -33,6 +33,7 @@ mod properties;
 mod pylock;
 mod python;
 mod requirements;
+mod ruby;
 mod spec;
 mod text;
 mod toml;
@@ -513,6 +514,7 @@ impl<'t> Parsed<'t> {
                 KnownFormat::SetupCfg => ini::locate_setup_cfg(path, text),
                 KnownFormat::SetupPy => python::locate_setup_py(path, text),
                 KnownFormat::PythonModule => python::locate_module(path, text),
+                KnownFormat::RubyVersion => ruby::locate(path, text),
                 KnownFormat::PackageJson => json::locate_package(path, text, self.json()?),
                 KnownFormat::PackageLock => json::locate_lock(path, text, self.json()?),
                 KnownFormat::HelmChart => {

@@ -61,7 +61,7 @@ pub(super) fn locate_setup_py(path: &Path, text: &str) -> Result<Vec<Location>, 
     )
 }
 
-fn locate(
+pub(super) fn locate(
     path: &Path,
     text: &str,
     regex: &Regex,
@@ -95,7 +95,8 @@ fn locate(
     Ok(found)
 }
 
-/// Whether a match sits after a `#` on its line (a commented-out version).
+/// Whether a match sits after a `#` on its line (a commented-out version; Ruby comments the
+/// same way).
 fn is_commented(text: &str, captures: &Captures<'_>) -> bool {
     let start = captures.get(0).map_or(0, |whole| whole.start());
     let line_start = text[..start].rfind('\n').map_or(0, |index| index + 1);

@@ -54,6 +54,8 @@ pub enum KnownFormat {
     /// A Python module (`__init__.py`, `__version__.py`, `_version.py`, `version.py`, any other
     /// `.py`): a `__version__ = "..."` assignment.
     PythonModule,
+    /// A gem's `version.rb`: the `VERSION = "..."` constant.
+    RubyVersion,
     /// `package.json`: the top-level `version`; a `package-lock.json` or `npm-shrinkwrap.json`
     /// beside it is edited along with it.
     PackageJson,
@@ -83,6 +85,7 @@ impl KnownFormat {
             "Chart.yaml" | "Chart.yml" => Self::HelmChart,
             "pom.xml" => Self::MavenPom,
             _ if name.ends_with(".py") => Self::PythonModule,
+            "version.rb" => Self::RubyVersion,
             _ if name.ends_with(".properties") => Self::Properties,
             _ if name.eq_ignore_ascii_case("VERSION")
                 || name.eq_ignore_ascii_case("version.txt") =>
@@ -104,6 +107,7 @@ impl KnownFormat {
                 "a `version=\"...\"` keyword or a `VERSION`/`__version__ = \"...\"` assignment"
             }
             Self::PythonModule => "a `__version__ = \"...\"` assignment",
+            Self::RubyVersion => "a `VERSION = \"...\"` constant",
             Self::PackageJson => "a top-level `\"version\"`",
             Self::PackageLock => "`version` or `packages[\"\"].version`",
             Self::HelmChart => "a top-level `version`",

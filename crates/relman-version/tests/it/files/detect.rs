@@ -233,3 +233,46 @@ fn maturin_takes_the_version_from_cargo_toml() {
     assert_eq!(paths(&detection), ["Cargo.toml"]);
     assert!(detection.python);
 }
+
+#[test]
+fn a_gem_keeps_its_version_in_lib_name_version_rb() {
+    let detection = detect(&[
+        (
+            "acme_widget.gemspec",
+            "require_relative \"lib/acme_widget/version\"\nGem::Specification.new do |s|\n  s.name = \"acme_widget\"\n  s.version = AcmeWidget::VERSION\nend\n",
+        ),
+        (
+            "lib/acme_widget/version.rb",
+            "module AcmeWidget\n  VERSION = \"6.6.0\".freeze\nend\n",
+        ),
+        // A dashed gem name is a nested folder.
+        ("rack-lint.gemspec", "Gem::Specification.new\n"),
+        (
+            "lib/rack/lint/version.rb",
+            "module Rack; module Lint\n  VERSION = '1.2.0'\nend; end\n",
+        ),
+        // A version.rb no gemspec names is left alone.
+        ("lib/vendored/version.rb", "VERSION = \"0.1.0\"\n"),
+    ]);
+    assert_eq!(
+        paths(&detection),
+        ["lib/acme_widget/version.rb", "lib/rack/lint/version.rb"]
+    );
+    assert!(!detection.python);
+    // Bumped byte-exact: only the version's characters change.
+    let root = project(&[(
+        "lib/acme_widget/version.rb",
+        "module AcmeWidget\n  VERSION = \"6.6.0\".freeze\nend\n",
+    )]);
+    let spec = VersionFileSpec::new(
+        "lib/acme_widget/version.rb",
+        files::KnownFormat::RubyVersion,
+    );
+    let found = files::read(root.path(), std::slice::from_ref(&spec)).unwrap();
+    assert_eq!(found[0].value, "6.6.0");
+    let edits = files::plan_edits(root.path(), std::slice::from_ref(&spec), "6.7.0").unwrap();
+    assert_eq!(
+        String::from_utf8(edits[0].after.clone()).unwrap(),
+        "module AcmeWidget\n  VERSION = \"6.7.0\".freeze\nend\n"
+    );
+}
