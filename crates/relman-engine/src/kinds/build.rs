@@ -1,4 +1,4 @@
-//! `build = "python" | "npm" | "cargo"`: the release's artifacts, built by the ecosystem's own
+//! `build = "python" | "npm" | "cargo" | "gem"`: the release's artifacts, built by the ecosystem's own
 //! tool, and checked to be this release's. A `run = "python -m build"` step cannot tell that
 //! the wheel it wrote carries the old version (a version file the bump left out); this kind
 //! knows the file names the tool writes for `{version}` and fails, naming what it found
@@ -13,6 +13,8 @@
 //! - `cargo`: `cargo package --allow-dirty --package NAME` (the bump is often not committed
 //!   yet): `TARGET/package/NAME-VERSION.crate`, TARGET being `CARGO_TARGET_DIR` or the
 //!   workspace's `target`.
+//! - `gem`: `gem build NAME.gemspec` (the one gemspec in the folder): `NAME-VERSION.gem` beside
+//!   it (a pre-release `1.3.0-rc.1` is RubyGems' `1.3.0.pre.rc.1`).
 //!
 //! `path` is the package's folder (default the repository's top; in a run of several packages,
 //! each package's own folder); `out` the folder the artifacts go to (default `dist` in it; not
@@ -37,6 +39,7 @@ pub enum Ecosystem {
     Python,
     Npm,
     Cargo,
+    Gem,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,7 +51,7 @@ pub struct BuildStep {
     pub isolation: bool,
 }
 
-const ECOSYSTEMS: &[&str] = &["python", "npm", "cargo"];
+const ECOSYSTEMS: &[&str] = &["python", "npm", "cargo", "gem"];
 
 impl Kind for BuildStep {
     const SPEC: KindSpec = KindSpec {
@@ -76,7 +79,8 @@ impl Kind for BuildStep {
         let ecosystem = match options.one_of(&value, "build", ECOSYSTEMS)? {
             "python" => Ecosystem::Python,
             "npm" => Ecosystem::Npm,
-            _ => Ecosystem::Cargo,
+            "cargo" => Ecosystem::Cargo,
+            _ => Ecosystem::Gem,
         };
         let out = options.template("out")?;
         if ecosystem == Ecosystem::Cargo && out.is_some() {
@@ -84,6 +88,13 @@ impl Kind for BuildStep {
                 options.whole(),
                 "`build = \"cargo\"` writes into cargo's target directory: `out` does not apply",
                 "remove `out`; set `CARGO_TARGET_DIR` to move cargo's target directory",
+            ));
+        }
+        if ecosystem == Ecosystem::Gem && out.is_some() {
+            return Err(options.error_hint(
+                options.whole(),
+                "`build = \"gem\"` writes the gem beside its gemspec: `out` does not apply",
+                "remove `out`",
             ));
         }
         let isolation = options.flag("isolation");
@@ -210,6 +221,7 @@ impl BuildStep {
             Ecosystem::Python => "Python",
             Ecosystem::Npm => "npm",
             Ecosystem::Cargo => "cargo",
+            Ecosystem::Gem => "gem",
         }
     }
 
@@ -270,6 +282,22 @@ impl BuildStep {
                     name,
                 }
             }
+            Ecosystem::Gem => {
+                let name = gemspec_name(&folder)?;
+                let argv = vec![
+                    "gem".to_owned(),
+                    "build".to_owned(),
+                    format!("{name}.gemspec"),
+                ];
+                Resolved {
+                    ecosystem: Ecosystem::Gem,
+                    root: root.to_path_buf(),
+                    folder,
+                    argv,
+                    out: None,
+                    name,
+                }
+            }
             Ecosystem::Cargo => {
                 let name = cargo_name(&folder)?;
                 let argv = vec![
@@ -317,6 +345,10 @@ impl Resolved {
                 let out = self.out.clone().unwrap_or_default();
                 vec![exact(&out, format!("{flat}-{version}.tgz"))]
             }
+            Ecosystem::Gem => vec![exact(
+                &self.folder,
+                format!("{}-{}.gem", self.name, version.replacen('-', ".pre.", 1)),
+            )],
             Ecosystem::Cargo => {
                 let target = cargo_target(&self.root, &self.folder, env);
                 vec![exact(
@@ -426,6 +458,31 @@ fn python_name(folder: &Path) -> Result<String, StepError> {
         }
     }
     Ok(normal)
+}
+
+/// The gem's name: the stem of the one `NAME.gemspec` in `folder` (the name its `spec.name`
+/// gives, by RubyGems' convention).
+fn gemspec_name(folder: &Path) -> Result<String, StepError> {
+    let mut names: Vec<String> = fs_err::read_dir(folder)
+        .map_err(|error| StepError::new(format!("cannot list the gem's folder: {error}")))?
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter_map(|name| name.strip_suffix(".gemspec").map(str::to_owned))
+        .collect();
+    names.sort();
+    match names.as_slice() {
+        [name] => Ok(name.clone()),
+        [] => Err(
+            StepError::new(format!("`{}` holds no `.gemspec`", folder.display()))
+                .with_hint("point `path` at the gem's folder"),
+        ),
+        _ => Err(StepError::new(format!(
+            "`{}` holds several gemspecs ({})",
+            folder.display(),
+            names.join(", ")
+        ))
+        .with_hint("one `build` step per gem, each with `path` at a folder holding one gemspec")),
+    }
 }
 
 fn json_name(folder: &Path) -> Result<String, StepError> {

@@ -149,3 +149,33 @@ fn python_build_writes_the_sdist_and_wheel_named_as_pep_625_and_440_say() {
         "dist/acme_week_dates-1.3.0.tar.gz dist/acme_week_dates-1.3.0-py2.py3-none-any.whl"
     );
 }
+
+#[test]
+fn gem_build_writes_the_gem_of_the_bumped_version_rb() {
+    if !relman_testkit::require_tool("gem") {
+        return;
+    }
+    let fixture = Fixture::new(&config(
+        "[\"lib/acme_widget/version.rb\"]",
+        "[[workflow.ship.step]]\nbuild = \"gem\"\n",
+    ));
+    fixture.repo.write(
+        "acme_widget.gemspec",
+        "require_relative \"lib/acme_widget/version\"\n\nGem::Specification.new do |spec|\n  spec.name = \"acme_widget\"\n  spec.version = AcmeWidget::VERSION\n  spec.summary = \"A widget\"\n  spec.authors = [\"Acme\"]\n  spec.license = \"MIT\"\n  spec.files = [\"lib/acme_widget.rb\", \"lib/acme_widget/version.rb\"]\nend\n",
+    );
+    fixture.repo.write(
+        "lib/acme_widget/version.rb",
+        "module AcmeWidget\n  VERSION = \"1.2.3\".freeze\nend\n",
+    );
+    fixture
+        .repo
+        .write("lib/acme_widget.rb", "require \"acme_widget/version\"\n");
+    fixture.repo.write(".gitignore", "*.gem\n");
+    fixture.repo.commit("feat: a gem");
+    let plan = fixture.plan("ship");
+    let shown = effects_text(&plan, 2);
+    assert!(shown.contains("expects `acme_widget-1.3.0.gem`"), "{shown}");
+    fixture.start(&plan).assert_done();
+    assert!(fixture.repo.path().join("acme_widget-1.3.0.gem").is_file());
+    assert_eq!(outputs(&fixture, 2)["files"], "acme_widget-1.3.0.gem");
+}
