@@ -12,8 +12,8 @@ use crate::clients::{self, failed, http_effect, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, OptionType, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
-    TemplateList,
+    Credential, CredentialCx, Effect, Kind, KindSpec, Login, Missing, Need, Outcome, PlanCx, Probe,
+    RemoteEffect, RunCx, StepError, StepInfo, TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -75,12 +75,12 @@ impl Kind for DiscourseStep {
             .list()
     }
 
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Login(crate::core::Login::Discourse {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Credential(Login::new(DiscourseLogin {
             forum: self.forum.clone(),
             key_env: self.key_env.clone(),
             username_env: self.username_env.clone(),
-        })]
+        }))]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -219,4 +219,42 @@ fn clients_render(
     request: &relman_remote::RequestDescription,
 ) -> relman_remote::RenderedRequest {
     client.render_request(request)
+}
+
+/// The API key a step opens topics with, and the user it acts as: asked of the forum (its
+/// current user).
+#[derive(Debug, PartialEq)]
+struct DiscourseLogin {
+    forum: Template,
+    key_env: String,
+    username_env: String,
+}
+
+impl Credential for DiscourseLogin {
+    fn required(&self) -> Vec<(String, &'static str)> {
+        vec![
+            (self.key_env.clone(), "the Discourse API key"),
+            (
+                self.username_env.clone(),
+                "the Discourse user the key acts as",
+            ),
+        ]
+    }
+
+    fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
+        let key = cx.secret(&self.key_env).ok_or_else(|| {
+            Missing::unset(std::slice::from_ref(&self.key_env), "a Discourse API key")
+        })?;
+        let user = cx.env.var(&self.username_env).ok_or_else(|| {
+            Missing::unset(
+                std::slice::from_ref(&self.username_env),
+                "the user the key acts as",
+            )
+        })?;
+        let forum = cx.render(&self.forum);
+        let name = Discourse::new(&clients::http(cx.project, cx.env), &forum, key, user)
+            .and_then(|client| client.current_user())
+            .map_err(|error| Missing::refused("Discourse", &forum, &error))?;
+        Ok(format!("Discourse: {name} on {forum}"))
+    }
 }

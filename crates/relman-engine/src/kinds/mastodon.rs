@@ -12,8 +12,8 @@ use crate::clients::{self, failed, http_effect, maybe_received, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
-    TemplateList,
+    Credential, CredentialCx, Effect, Kind, KindSpec, Login, Missing, Need, Outcome, PlanCx, Probe,
+    RemoteEffect, RunCx, StepError, StepInfo, TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -71,11 +71,11 @@ impl Kind for MastodonStep {
             .list()
     }
 
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Login(crate::core::Login::Mastodon {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Credential(Login::new(MastodonLogin {
             instance: self.instance.clone(),
             token_env: self.token_env.clone(),
-        })]
+        }))]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -170,5 +170,29 @@ impl Kind for MastodonStep {
             Some(created) if cx.env.timestamp() - created < KEY_LIFETIME_SECS => Probe::NotDone,
             Some(_) => Probe::Unknown,
         })
+    }
+}
+
+/// The access token a step posts with: asked of the instance (`verify_credentials`).
+#[derive(Debug, PartialEq)]
+struct MastodonLogin {
+    instance: Template,
+    token_env: String,
+}
+
+impl Credential for MastodonLogin {
+    fn required(&self) -> Vec<(String, &'static str)> {
+        vec![(self.token_env.clone(), "the Mastodon access token")]
+    }
+
+    fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
+        let token = cx.secret(&self.token_env).ok_or_else(|| {
+            Missing::unset(std::slice::from_ref(&self.token_env), "a Mastodon token")
+        })?;
+        let instance = cx.render(&self.instance);
+        let account = Mastodon::new(&clients::http(cx.project, cx.env), &instance, token)
+            .and_then(|client| client.account())
+            .map_err(|error| Missing::refused("Mastodon", &instance, &error))?;
+        Ok(format!("Mastodon: @{account} on {instance}"))
     }
 }

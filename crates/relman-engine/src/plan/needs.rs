@@ -95,12 +95,9 @@ impl<'a> Needs<'a> {
             match &need {
                 // What only the service can judge is `check = "credentials"`'s; the variables
                 // nothing can stand in for are proven here.
-                Need::Login(login) => {
+                Need::Credential(login) => {
                     for (name, holds) in login.required() {
-                        let env = Need::Env {
-                            name: name.to_owned(),
-                            holds,
-                        };
+                        let env = Need::Env { name, holds };
                         unmet.extend(self.missing(&env));
                     }
                 }
@@ -134,7 +131,7 @@ impl<'a> Needs<'a> {
                     format!("set `{name}` before running"),
                 )
             }),
-            Need::Login(_) => None,
+            Need::Credential(_) => None,
             Need::Signing { forced, config } => {
                 if !forced && !signing::config_true(&self.project.repo, config) {
                     return None;

@@ -23,6 +23,7 @@
 //! (`order::wait_visible`) before the dependent's step starts.
 
 mod cargo;
+mod login;
 mod npm;
 mod order;
 mod pypi;
@@ -35,7 +36,9 @@ use serde::{Deserialize, Serialize};
 use crate::clients::{self, failed};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, Options, Reported};
-use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::core::{
+    Effect, Kind, KindSpec, Login, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo,
+};
 use crate::environment::Environment;
 use crate::project::Project;
 use crate::template::{Template, Variables};
@@ -226,21 +229,21 @@ impl Kind for PublishStep {
         all
     }
 
-    fn needs(&self) -> Vec<crate::core::Need> {
+    fn needs(&self) -> Vec<Need> {
         match self {
             PublishStep::Npm {
                 registry,
                 token_env,
                 ..
-            } => vec![crate::core::Need::Login(crate::core::Login::Npm {
+            } => vec![Need::Credential(Login::new(login::NpmLogin {
                 registry: registry.clone(),
                 token_envs: token_env.iter().cloned().collect(),
-            })],
+            }))],
             PublishStep::Cargo {
                 registry,
                 token_env,
                 ..
-            } => vec![crate::core::Need::Login(crate::core::Login::Token {
+            } => vec![Need::Credential(Login::new(login::TokenLogin {
                 names: vec![token_env.clone().unwrap_or_else(|| match registry {
                     Some(registry) => format!(
                         "CARGO_REGISTRIES_{}_TOKEN",
@@ -249,15 +252,15 @@ impl Kind for PublishStep {
                     None => "CARGO_REGISTRY_TOKEN".to_owned(),
                 })],
                 service: "the Cargo registry",
-            })],
+            }))],
             PublishStep::Pypi { token_env, .. } => {
-                vec![crate::core::Need::Login(crate::core::Login::Token {
+                vec![Need::Credential(Login::new(login::TokenLogin {
                     names: vec![
                         token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
                         "TWINE_PASSWORD".to_owned(),
                     ],
                     service: "PyPI",
-                })]
+                }))]
             }
         }
     }
