@@ -4,8 +4,11 @@
 //!
 //! The post's record key is chosen and written to the journal before it is created: the probe
 //! looks that record up, and a second create with the key is refused, so it is posted once.
+//! The AT Protocol requests are built in [`atproto`].
 
-use relman_remote::announce::bluesky::{Bluesky, check_text, new_rkey};
+mod atproto;
+
+use atproto::{Bluesky, check_text, new_rkey};
 use relman_remote::timestamp::format_rfc3339;
 use serde::{Deserialize, Serialize};
 
