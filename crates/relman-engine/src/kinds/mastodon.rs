@@ -140,7 +140,7 @@ impl Kind for MastodonStep {
         let key = match cx.context_value("idempotency_key") {
             Some(key) => key.to_owned(),
             None => {
-                let key = clients::unique_key(&text);
+                let key = unique_key(&text);
                 cx.set_context("idempotency_key", key.clone());
                 cx.set_context("key_created", cx.env.timestamp().to_string());
                 cx.save()?;
@@ -180,6 +180,21 @@ impl Kind for MastodonStep {
             Some(_) => Probe::Unknown,
         })
     }
+}
+
+/// A key no other run chooses (an `Idempotency-Key`): the SHA-256 of the moment, the process
+/// and `seed`, in hex.
+fn unique_key(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let digest = Sha256::digest(format!("{nanos}:{}:{seed}", std::process::id()));
+    digest
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The access token a step posts with: asked of the instance (`verify_credentials`).
