@@ -27,6 +27,7 @@ mod login;
 mod npm;
 mod order;
 mod pypi;
+mod tokens;
 
 use relman_remote::Secret;
 use relman_remote::verify::pypi::PypiVerify;
@@ -230,39 +231,44 @@ impl Kind for PublishStep {
     }
 
     fn needs(&self) -> Vec<Need> {
-        match self {
+        let login = match self {
             PublishStep::Npm {
+                path,
                 registry,
                 token_env,
                 ..
-            } => vec![Need::Credential(Login::new(login::NpmLogin {
+            } => Login::new(login::NpmLogin {
                 registry: registry.clone(),
                 token_envs: token_env.iter().cloned().collect(),
-            }))],
+                path: path.clone(),
+            }),
             PublishStep::Cargo {
                 registry,
                 token_env,
                 ..
-            } => vec![Need::Credential(Login::new(login::TokenLogin {
-                names: vec![token_env.clone().unwrap_or_else(|| match registry {
+            } => Login::new(tokens::CargoLogin {
+                name: token_env.clone().unwrap_or_else(|| match registry {
                     Some(registry) => format!(
                         "CARGO_REGISTRIES_{}_TOKEN",
                         registry.source().to_ascii_uppercase().replace('-', "_")
                     ),
                     None => "CARGO_REGISTRY_TOKEN".to_owned(),
-                })],
-                service: "the Cargo registry",
-            }))],
-            PublishStep::Pypi { token_env, .. } => {
-                vec![Need::Credential(Login::new(login::TokenLogin {
-                    names: vec![
-                        token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
-                        "TWINE_PASSWORD".to_owned(),
-                    ],
-                    service: "PyPI",
-                }))]
-            }
-        }
+                }),
+                registry: registry.clone(),
+            }),
+            PublishStep::Pypi {
+                token_env,
+                registry,
+                ..
+            } => Login::new(tokens::PypiLogin {
+                names: vec![
+                    token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
+                    "TWINE_PASSWORD".to_owned(),
+                ],
+                registry: registry.clone(),
+            }),
+        };
+        vec![Need::Credential(login)]
     }
 
     fn describe(&self, variables: &Variables) -> String {
