@@ -325,21 +325,6 @@ pub(crate) fn secret_env(env: &Environment, name: &str, what: &str) -> Result<Se
     }
 }
 
-/// A key no other run chooses (an `Idempotency-Key`): the SHA-256 of the moment, the process
-/// and `seed`, in hex.
-pub(crate) fn unique_key(seed: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos());
-    let digest = Sha256::digest(format!("{nanos}:{}:{seed}", std::process::id()));
-    digest
-        .iter()
-        .take(16)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
 /// A pull request number as written (`12`, `#12`).
 pub(crate) fn pull_number(text: &str) -> Result<u64, StepError> {
     text.trim().trim_start_matches('#').parse().map_err(|_| {

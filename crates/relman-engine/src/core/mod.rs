@@ -5,6 +5,7 @@
 //! step sees while it is planned ([`PlanCx`]) and while it runs ([`RunCx`]). It knows no step
 //! kind, no config and no journal file.
 
+mod credential;
 mod diff;
 mod effect;
 mod error;
@@ -21,11 +22,12 @@ pub mod report;
 mod run_cx;
 mod step;
 
+pub use credential::{Credential, CredentialCx, Login, Missing, SameCredential};
 pub use diff::unified_diff;
 pub use effect::Effect;
 pub use error::StepError;
 pub use kind::{Kind, KindSpec, TemplateList, UndoCommand};
-pub use need::{Login, Need};
+pub use need::Need;
 pub use outcome::{Outcome, Probe};
 pub use plan_cx::{PlanCheckout, PlanCx, PlanInputs, Simulation, with_env};
 pub use process::{Finished, run_command};

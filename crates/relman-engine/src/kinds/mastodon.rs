@@ -4,16 +4,25 @@
 //! The `Idempotency-Key` is chosen and written to the journal before the post: a post retried
 //! after a lost answer or a crash carries the same key, and Mastodon answers it with the status it
 //! already created (it keeps keys for an hour; past that, a person is asked).
+//!
+//! The requests are Mastodon's REST API (`POST /api/v1/statuses`, a Bearer access token with the
+//! `write:statuses` scope; `GET /api/v1/accounts/verify_credentials` for `check =
+//! "credentials"`), built here over relman-remote's `HttpClient`, which owns the transport,
+//! deadlines, retries and masking.
 
-use relman_remote::announce::mastodon::{Mastodon, check_text};
+use relman_remote::announce::{AnnounceError, check_post};
+use relman_remote::{
+    Credential as HttpCredential, HttpClient, RenderedRequest, RequestDescription, Secret,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::clients::{self, failed, http_effect, maybe_received, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
-    TemplateList,
+    Credential, CredentialCx, Effect, Kind, KindSpec, Login, Missing, Need, Outcome, PlanCx, Probe,
+    RemoteEffect, RunCx, StepError, StepInfo, TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -71,11 +80,11 @@ impl Kind for MastodonStep {
             .list()
     }
 
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Login(crate::core::Login::Mastodon {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Credential(Login::new(MastodonLogin {
             instance: self.instance.clone(),
             token_env: self.token_env.clone(),
-        })]
+        }))]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -101,7 +110,7 @@ impl Kind for MastodonStep {
             check_text(&text).map_err(|error| failed("the status cannot be posted", error))?;
         }
         let token = secret_env(cx.env, &self.token_env, "a token")
-            .unwrap_or_else(|_| relman_remote::Secret::new(format!("${}", self.token_env)));
+            .unwrap_or_else(|_| Secret::new(format!("${}", self.token_env)));
         let client = Mastodon::new(
             &clients::http(cx.project, cx.env),
             &cx.render(&self.instance),
@@ -131,7 +140,7 @@ impl Kind for MastodonStep {
         let key = match cx.context_value("idempotency_key") {
             Some(key) => key.to_owned(),
             None => {
-                let key = clients::unique_key(&text);
+                let key = unique_key(&text);
                 cx.set_context("idempotency_key", key.clone());
                 cx.set_context("key_created", cx.env.timestamp().to_string());
                 cx.save()?;
@@ -171,4 +180,110 @@ impl Kind for MastodonStep {
             Some(_) => Probe::Unknown,
         })
     }
+}
+
+/// A key no other run chooses (an `Idempotency-Key`): the SHA-256 of the moment, the process
+/// and `seed`, in hex.
+fn unique_key(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let digest = Sha256::digest(format!("{nanos}:{}:{seed}", std::process::id()));
+    digest
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The access token a step posts with: asked of the instance (`verify_credentials`).
+#[derive(Debug, PartialEq)]
+struct MastodonLogin {
+    instance: Template,
+    token_env: String,
+}
+
+impl Credential for MastodonLogin {
+    fn required(&self) -> Vec<(String, &'static str)> {
+        vec![(self.token_env.clone(), "the Mastodon access token")]
+    }
+
+    fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
+        let token = cx.secret(&self.token_env).ok_or_else(|| {
+            Missing::unset(std::slice::from_ref(&self.token_env), "a Mastodon token")
+        })?;
+        let instance = cx.render(&self.instance);
+        let account = Mastodon::new(&clients::http(cx.project, cx.env), &instance, token)
+            .and_then(|client| client.account())
+            .map_err(|error| Missing::refused("Mastodon", &instance, &error))?;
+        Ok(format!("Mastodon: @{account} on {instance}"))
+    }
+}
+
+/// A Mastodon account on an instance.
+#[derive(Debug, Clone)]
+struct Mastodon {
+    client: HttpClient,
+    instance: String,
+}
+
+/// A status as Mastodon answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+struct Status {
+    id: String,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+/// Statuses longer than this are refused by a default Mastodon instance.
+const MAX_CHARS: usize = 500;
+
+impl Mastodon {
+    /// `instance` is the instance's root (`https://fosstodon.org`); `token` is sent only there.
+    fn new(client: &HttpClient, instance: &str, token: Secret) -> Result<Self, AnnounceError> {
+        let instance = instance.trim_end_matches('/').to_owned();
+        let credential = HttpCredential::bearer(&instance, token)
+            .map_err(|error| AnnounceError::invalid("mastodon", &instance, error.reason))?;
+        Ok(Self {
+            client: client.clone().with_credential(credential),
+            instance,
+        })
+    }
+
+    /// The request that posts `text` with `visibility`, under `key`.
+    fn request(&self, text: &str, visibility: &str, key: &str) -> RequestDescription {
+        RequestDescription::post(format!("{}/api/v1/statuses", self.instance))
+            .header("Idempotency-Key", key)
+            .json(json!({ "status": text, "visibility": visibility }))
+    }
+
+    /// The request as a plan shows it.
+    fn render(&self, text: &str, visibility: &str, key: &str) -> RenderedRequest {
+        self.client.render(&self.request(text, visibility, key))
+    }
+
+    /// Posts the status (once per `key`).
+    fn post(&self, text: &str, visibility: &str, key: &str) -> Result<Status, AnnounceError> {
+        check_text(text)?;
+        Ok(self.client.json(&self.request(text, visibility, key))?)
+    }
+
+    /// The account the token belongs to (`GET /api/v1/accounts/verify_credentials`).
+    fn account(&self) -> Result<String, AnnounceError> {
+        #[derive(Deserialize)]
+        struct Account {
+            acct: String,
+        }
+        let request = RequestDescription::get(format!(
+            "{}/api/v1/accounts/verify_credentials",
+            self.instance
+        ));
+        Ok(self.client.json::<Account>(&request)?.acct)
+    }
+}
+
+/// Refuses what Mastodon would refuse, before anything is sent.
+fn check_text(text: &str) -> Result<(), AnnounceError> {
+    check_post(text, "Mastodon", "a status", MAX_CHARS)
 }

@@ -19,7 +19,9 @@ use crate::template::{Template, Variables};
 pub use crate::core::{Checkout, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo, run_command};
 
 // Each kind's module. (Declared here rather than by `kinds!`: rustfmt does not look inside
-// macros, and a module it cannot find would go unformatted and unchecked.)
+// macros, so a module declared there would go unformatted and `cargo fmt --check` would not
+// see it. A kind is thus its `mod` line and its list line; the tests of `registry.rs` fail when
+// a module implementing `Kind` is not listed, or the docs' table of kinds disagrees.)
 pub mod bluesky;
 pub mod branch;
 pub mod build;

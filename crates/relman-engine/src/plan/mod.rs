@@ -369,7 +369,7 @@ impl<'a> StepPlanner<'a> {
         // without it.
         let mut unmet: Vec<Problem> = self
             .checker
-            .unmet(step)
+            .unmet(step, &|template| template.render_partial(variables))
             .into_iter()
             .map(|unmet| unmet.into_problem(step.number, &title))
             .collect();
@@ -429,6 +429,15 @@ impl<'a> StepPlanner<'a> {
                     "`{{changelog}}` is read again from {} when this step runs: edits made before then (in $EDITOR, by a person or a `run` step) are what it uses",
                     project.display_path(&changelog.file).display()
                 ),
+            });
+        }
+        // Which login a publish uses (a token, a config file, cargo's): the plan says it.
+        for line in self
+            .checker
+            .located(step, &|template| template.render_partial(variables))
+        {
+            effects.push(Effect::Note {
+                text: format!("credential: {line}"),
             });
         }
         if let Condition::AtRunTime = condition {

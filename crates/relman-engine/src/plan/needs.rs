@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::clients::signing;
 use crate::config::Workflow;
-use crate::core::Need;
+use crate::core::{CredentialCx, Need};
 use crate::environment::Environment;
 use crate::kinds::StepDef;
 use crate::project::Project;
@@ -80,8 +80,9 @@ impl<'a> Needs<'a> {
         }
     }
 
-    /// What `step` needs that is missing.
-    pub fn unmet(&mut self, step: &StepDef) -> Vec<Unmet> {
+    /// What `step` needs that is missing (`render` gives its templates' values as far as they
+    /// are known).
+    pub fn unmet(&mut self, step: &StepDef, render: &dyn Fn(&Template) -> String) -> Vec<Unmet> {
         let mut unmet = Vec::new();
         for name in env_placeholders(step) {
             if self.env.var(&name).is_none() {
@@ -95,19 +96,43 @@ impl<'a> Needs<'a> {
             match &need {
                 // What only the service can judge is `check = "credentials"`'s; the variables
                 // nothing can stand in for are proven here.
-                Need::Login(login) => {
+                Need::Credential(login) => {
                     for (name, holds) in login.required() {
-                        let env = Need::Env {
-                            name: name.to_owned(),
-                            holds,
-                        };
+                        let env = Need::Env { name, holds };
                         unmet.extend(self.missing(&env));
+                    }
+                    if let Some(Err(missing)) = login.locate(&self.credential_cx(render)) {
+                        unmet.push(Unmet::machine(missing.problem, missing.hint));
                     }
                 }
                 need => unmet.extend(self.missing(need)),
             }
         }
         unmet
+    }
+
+    /// Which credential each login of `step` will use, as this machine has them (a line each).
+    pub fn located(&self, step: &StepDef, render: &dyn Fn(&Template) -> String) -> Vec<String> {
+        let cx = self.credential_cx(render);
+        step.kind
+            .needs()
+            .iter()
+            .filter_map(|need| match need {
+                Need::Credential(login) => login.locate(&cx)?.ok(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn credential_cx<'r>(&self, render: &'r dyn Fn(&Template) -> String) -> CredentialCx<'r>
+    where
+        'a: 'r,
+    {
+        CredentialCx {
+            project: self.project,
+            env: self.env,
+            render,
+        }
     }
 
     fn missing(&mut self, need: &Need) -> Option<Unmet> {
@@ -134,7 +159,7 @@ impl<'a> Needs<'a> {
                     format!("set `{name}` before running"),
                 )
             }),
-            Need::Login(_) => None,
+            Need::Credential(_) => None,
             Need::Signing { forced, config } => {
                 if !forced && !signing::config_true(&self.project.repo, config) {
                     return None;
@@ -316,7 +341,7 @@ pub fn verify(
             ));
             problems.extend(
                 checker
-                    .unmet(step)
+                    .unmet(step, &|template| template.render_partial(&variables))
                     .into_iter()
                     .map(|unmet| unmet.into_problem(step.number, &title)),
             );

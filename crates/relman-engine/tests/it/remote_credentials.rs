@@ -84,7 +84,8 @@ fn every_credential_is_asked_of_its_service_before_anything_changes() {
     // Wrong or missing: every problem at once, at plan time, and the run stops at the check.
     github.set_read_only(true);
     fixture.set_var("MASTODON_TOKEN", "revoked-token");
-    fixture.set_var("NPM_TOKEN", "");
+    // (A token that does not work: a missing one stops `plan` itself, see `check_plan`.)
+    fixture.set_var("NPM_TOKEN", "not-an-npm-token");
     fixture.set_var("DISCOURSE_API_KEY", "not-the-key");
     let plan = fixture.plan("ship");
     let shown = effects_text(&plan, 1);
@@ -93,7 +94,9 @@ fn every_credential_is_asked_of_its_service_before_anything_changes() {
     assert!(shown.contains("Mastodon at"), "{shown}");
     assert!(shown.contains("npm whoami on"), "{shown}");
     assert!(shown.contains("Discourse at"), "{shown}");
-    assert!(!shown.contains("revoked-token") && !shown.contains("not-the-key"));
+    for secret in ["revoked-token", "not-the-key", "not-an-npm-token"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
     // The run refuses a plan whose checks failed: nothing starts.
     let ran = fixture.start(&plan);
     match &ran.finish {

@@ -285,3 +285,33 @@ fn cargo_stopped_while_it_waits_for_the_index_uploads_once() {
     assert_eq!(registry.versions("relman-it-core"), ["1.3.0"]);
     assert_eq!(registry.versions("relman-it-app"), ["1.3.0"]);
 }
+
+#[test]
+fn cargo_publishes_with_the_token_cargo_login_keeps_and_the_plan_says_so() {
+    use relman_testkit::crates_registry::CratesRegistry;
+
+    let registry = CratesRegistry::start();
+    let mut fixture = cargo_fixture(&registry);
+    // No variable: the token is where `cargo login --registry local` puts it.
+    fixture.remove_var("CARGO_REGISTRIES_LOCAL_TOKEN");
+    let home = fixture.repo.root().join("cargo-home");
+    fs_err::write(
+        home.join("credentials.toml"),
+        format!(
+            "[registries.local]\ntoken = \"{}\"\n",
+            CratesRegistry::TOKEN
+        ),
+    )
+    .unwrap();
+    let plan = fixture.plan("ship");
+    let shown = effects_text(&plan, 3);
+    let expected = format!(
+        "credential: the Cargo registry: the token in `{}/credentials.toml`",
+        home.display()
+    );
+    assert!(shown.contains(&expected), "{shown}");
+    assert!(!shown.contains(CratesRegistry::TOKEN));
+    fixture.start(&plan).assert_done();
+    assert_eq!(registry.versions("relman-it-core"), ["1.3.0"]);
+    assert_eq!(registry.versions("relman-it-app"), ["1.3.0"]);
+}

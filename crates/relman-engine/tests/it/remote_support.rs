@@ -77,6 +77,10 @@ impl Fixture {
         self.vars.push((name.to_owned(), value.to_owned()));
     }
 
+    pub fn remove_var(&mut self, name: &str) {
+        self.vars.retain(|(known, _)| known != name);
+    }
+
     pub fn env(&self) -> Environment {
         Environment::new(self.vars.clone(), NOW)
     }

@@ -5,13 +5,12 @@
 //! Each is planned as a [`crate::RequestDescription`] (rendered with secrets masked) and sent
 //! once. A message has no probe: a service does not say whether it already received it, so the
 //! engine re-sends only steps marked idempotent. An `http` request that creates something can
-//! name a look-up ([`find`]) that finds what an earlier run created.
+//! name a look-up ([`find`]) that finds what an earlier run created. Services only one step kind
+//! talks to (Mastodon, Bluesky, Discourse) build their requests in that kind's own file, with
+//! [`check_post`] and [`AnnounceError`] from here.
 
-pub mod bluesky;
-pub mod discourse;
 pub mod find;
 pub mod http_step;
-pub mod mastodon;
 pub mod slack;
 pub mod webhook;
 
@@ -52,7 +51,7 @@ pub enum AnnounceError {
 
 /// Refuses a post `service` would refuse (empty, or over `max_chars` characters) before
 /// anything is sent; `what` names a post as the service does ("a status").
-fn check_post(
+pub fn check_post(
     text: &str,
     service: &str,
     what: &str,

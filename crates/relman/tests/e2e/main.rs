@@ -31,6 +31,7 @@ mod output;
 mod packages;
 mod pause;
 mod plan_readonly;
+mod publish_logins;
 mod publishing;
 mod real_ecosystems;
 mod real_shapes;

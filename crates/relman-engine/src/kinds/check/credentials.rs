@@ -1,31 +1,19 @@
 //! `check = "credentials"`: every token, login and signing key the workflow's steps will need
 //! (each kind declares them: `Kind::needs`) exists and works, asked of each service before the
 //! release changes anything: GitHub `GET /user` and the token's permissions on the repository
-//! (push, for steps that write), `npm whoami` against the step's registry, Mastodon's
-//! `verify_credentials`, Discourse's current user, a Bluesky login, a test signature with the key
-//! git signs with; a secret only a service can judge (a webhook, an SMTP URL) must be set.
+//! (push, for steps that write), a test signature with the key git signs with, and whatever each
+//! kind's own `core::Credential` asks its service (`npm whoami` against the step's registry,
+//! Mastodon's `verify_credentials`, Discourse's current user, a Bluesky login); a secret only a
+//! service can judge (a webhook, an SMTP URL) must be set.
 //!
 //! Nothing is written and nothing is sent but these reads. Secrets never reach the output.
 
-use relman_remote::Secret;
-use relman_remote::announce::bluesky::Bluesky;
-use relman_remote::announce::discourse::Discourse;
-use relman_remote::announce::mastodon::Mastodon;
-use relman_remote::verify::registries::NPM_REGISTRY;
-
 use super::CheckResult;
 use crate::clients::{self, signing};
-use crate::core::{Login, Need, run_command};
-use crate::environment::Environment;
-use crate::project::Project;
-use crate::template::Template;
+use crate::core::{CredentialCx, Missing, Need};
 
 /// What the check sees: the project, the environment, and how to render a template.
-pub(super) struct Scope<'a> {
-    pub project: &'a Project,
-    pub env: &'a Environment,
-    pub render: &'a dyn Fn(&Template) -> String,
-}
+pub(super) type Scope<'a> = CredentialCx<'a>;
 
 /// Checks every need (once each); passes with one line per credential, or fails listing every
 /// problem.
@@ -76,18 +64,6 @@ type Problem = (String, String);
 /// One need: a line saying what works, nothing when there is nothing to ask (a signature git's
 /// config does not ask for), or the problem.
 fn one(scope: &Scope<'_>, need: &Need, all: &[(usize, Need)]) -> Result<Option<String>, Problem> {
-    let env = scope.env;
-    let missing = |names: &[String], what: &str| -> Problem {
-        (
-            format!("`{}` is not set", names.join("` or `")),
-            format!("export it with {what}"),
-        )
-    };
-    let secret = |name: &str| {
-        env.var(name)
-            .filter(|value| !value.trim().is_empty())
-            .map(|value| Secret::new(value.trim()))
-    };
     match need {
         Need::Forge | Need::ForgeToken { .. } => {
             let token_needed = all
@@ -99,9 +75,10 @@ fn one(scope: &Scope<'_>, need: &Need, all: &[(usize, Need)]) -> Result<Option<S
                 token_needed,
             )
         }
-        Need::Env { name, holds } => secret(name)
+        Need::Env { name, holds } => scope
+            .secret(name)
             .map(|_| format!("`{name}` is set ({holds})"))
-            .ok_or_else(|| missing(std::slice::from_ref(name), holds))
+            .ok_or_else(|| problem(Missing::unset(std::slice::from_ref(name), holds)))
             .map(Some),
         Need::Signing { forced, config } => {
             if !forced && !signing::config_true(&scope.project.repo, config) {
@@ -109,84 +86,17 @@ fn one(scope: &Scope<'_>, need: &Need, all: &[(usize, Need)]) -> Result<Option<S
             }
             signing_works(scope).map(Some)
         }
-        Need::Login(login) => login_works(scope, login, &secret, &missing).map(Some),
+        // What the service says is the kind's to ask: its own file knows the service.
+        Need::Credential(login) => login.ask(scope).map(Some).map_err(problem),
     }
 }
 
-fn login_works(
-    scope: &Scope<'_>,
-    login: &Login,
-    secret: &dyn Fn(&str) -> Option<Secret>,
-    missing: &dyn Fn(&[String], &str) -> Problem,
-) -> Result<String, Problem> {
-    let env = scope.env;
-    match login {
-        Login::Token { names, service } => names
-            .iter()
-            .find(|name| secret(name).is_some())
-            .map(|name| format!("{service}: `{name}` is set"))
-            .ok_or_else(|| missing(names, &format!("the {service} credential"))),
-        Login::Npm {
-            registry,
-            token_envs,
-        } => npm(scope, registry.as_ref(), token_envs),
-        Login::Mastodon {
-            instance,
-            token_env,
-        } => {
-            let token = secret(token_env)
-                .ok_or_else(|| missing(std::slice::from_ref(token_env), "a Mastodon token"))?;
-            let instance = (scope.render)(instance);
-            let account = Mastodon::new(&clients::http(scope.project, env), &instance, token)
-                .and_then(|client| client.account())
-                .map_err(|error| refused("Mastodon", &instance, &error.to_string()))?;
-            Ok(format!("Mastodon: @{account} on {instance}"))
-        }
-        Login::Discourse {
-            forum,
-            key_env,
-            username_env,
-        } => {
-            let key = secret(key_env)
-                .ok_or_else(|| missing(std::slice::from_ref(key_env), "a Discourse API key"))?;
-            let user = env.var(username_env).ok_or_else(|| {
-                missing(
-                    std::slice::from_ref(username_env),
-                    "the user the key acts as",
-                )
-            })?;
-            let forum = (scope.render)(forum);
-            let name = Discourse::new(&clients::http(scope.project, env), &forum, key, user)
-                .and_then(|client| client.current_user())
-                .map_err(|error| refused("Discourse", &forum, &error.to_string()))?;
-            Ok(format!("Discourse: {name} on {forum}"))
-        }
-        Login::Bluesky {
-            pds,
-            handle,
-            password_env,
-        } => {
-            let password = secret(password_env).ok_or_else(|| {
-                missing(std::slice::from_ref(password_env), "a Bluesky app password")
-            })?;
-            let pds = pds.as_ref().map_or_else(
-                || "https://bsky.social".to_owned(),
-                |pds| (scope.render)(pds),
-            );
-            let handle = (scope.render)(handle);
-            Bluesky::new(&clients::http(scope.project, env), &pds)
-                .login(&handle, &password)
-                .map_err(|error| refused("Bluesky", &pds, &error.to_string()))?;
-            Ok(format!("Bluesky: logged in as {handle}"))
-        }
-    }
+fn problem(missing: Missing) -> Problem {
+    (missing.problem, missing.hint)
 }
 
-fn refused(service: &str, at: &str, error: &str) -> Problem {
-    (
-        format!("{service} at {at} refused the credential: {error}"),
-        "check that it is valid and has not expired".to_owned(),
-    )
+fn refused(service: &str, at: &str, error: &dyn std::fmt::Display) -> Problem {
+    problem(Missing::refused(service, at, error))
 }
 
 /// GitHub: the token's user and its permission on the repository. Without a token, steps that
@@ -215,7 +125,7 @@ fn github(scope: &Scope<'_>, write: bool, token_needed: bool) -> Result<Option<S
         clients::github(project, scope.env).map_err(|error| (error.message, String::new()))?;
     let login = client
         .authenticated_user()
-        .map_err(|error| refused("GitHub", &forge.api, &error.to_string()))?;
+        .map_err(|error| refused("GitHub", &forge.api, &error))?;
     let repo = clients::repo(project, None).map_err(|error| (error.message, String::new()))?;
     let permissions = client
         .permissions(&repo)
@@ -238,66 +148,6 @@ fn github(scope: &Scope<'_>, write: bool, token_needed: bool) -> Result<Option<S
     )))
 }
 
-fn npm(
-    scope: &Scope<'_>,
-    registry: Option<&Template>,
-    token_envs: &[String],
-) -> Result<String, Problem> {
-    let registry = registry.map_or_else(
-        || NPM_REGISTRY.to_owned(),
-        |registry| (scope.render)(registry),
-    );
-    let names: Vec<String> = if token_envs.is_empty() {
-        vec!["NPM_TOKEN".to_owned(), "NODE_AUTH_TOKEN".to_owned()]
-    } else {
-        token_envs.to_vec()
-    };
-    let config = tempfile::tempdir().map_err(|error| (error.to_string(), String::new()))?;
-    let mut env = Vec::new();
-    if let Some(variable) = names.iter().find(|name| scope.env.var(name).is_some()) {
-        let npmrc = config.path().join("npmrc");
-        let dart = format!(
-            "//{}",
-            registry
-                .split_once("://")
-                .map_or(registry.as_str(), |(_, rest)| rest)
-                .trim_end_matches('/')
-        );
-        fs_err::write(&npmrc, format!("{dart}/:_authToken=${{{variable}}}\n"))
-            .map_err(|error| (error.to_string(), String::new()))?;
-        env.push((
-            "NPM_CONFIG_USERCONFIG".to_owned(),
-            npmrc.display().to_string(),
-        ));
-        // npm reads the token from its own environment: handed over, never written.
-        if let Some(value) = scope.env.var(variable) {
-            env.push((variable.clone(), value.to_owned()));
-        }
-    }
-    let argv: Vec<String> = vec![
-        "npm".to_owned(),
-        "whoami".to_owned(),
-        format!("--registry={registry}"),
-    ];
-    let mut lines = Vec::new();
-    match run_command(
-        &argv,
-        config.path(),
-        &env,
-        Some(std::time::Duration::from_secs(60)),
-        |line| lines.push(line.to_owned()),
-    ) {
-        Ok(finished) => Ok(format!("npm: {} on {registry}", finished.stdout.trim())),
-        Err(_) => Err((
-            format!("npm whoami on {registry} failed: {}", npm_error(&lines)),
-            format!(
-                "export `{}`, or `npm login --registry {registry}`",
-                names.join("` or `")
-            ),
-        )),
-    }
-}
-
 /// Whether git's signing key signs here (the probe `plan` uses too: test data signed the way
 /// git would, without a prompt).
 fn signing_works(scope: &Scope<'_>) -> Result<String, Problem> {
@@ -318,16 +168,4 @@ fn signing_works(scope: &Scope<'_>) -> Result<String, Problem> {
             "set `user.signingkey` (and `gpg.format` for SSH keys) to a key that signs without a prompt (unlock it in its agent first)".to_owned(),
         )),
     }
-}
-
-/// The line of npm's output that says what went wrong.
-fn npm_error(lines: &[String]) -> String {
-    lines
-        .iter()
-        .find(|line| {
-            line.starts_with("npm error") && !line.contains("complete log") && line.len() > 12
-        })
-        .or_else(|| lines.last())
-        .cloned()
-        .unwrap_or_default()
 }

@@ -27,9 +27,11 @@
 const UPLOADED: &str = "uploaded";
 
 mod cargo;
+mod login;
 mod npm;
 mod order;
 mod pypi;
+mod tokens;
 
 use relman_remote::Secret;
 use relman_remote::verify::pypi::PypiVerify;
@@ -39,7 +41,9 @@ use serde::{Deserialize, Serialize};
 use crate::clients::{self, failed};
 use crate::core::explain::{ExplainCx, Explained, codes, show_code};
 use crate::core::options::{INTERVAL, OptionSpec, Options, PACKAGE_PATH, Reported};
-use crate::core::{Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo};
+use crate::core::{
+    Effect, Kind, KindSpec, Login, Need, Outcome, PlanCx, Probe, RunCx, StepError, StepInfo,
+};
 use crate::environment::Environment;
 use crate::project::Project;
 use crate::template::{Template, Variables};
@@ -228,40 +232,45 @@ impl Kind for PublishStep {
         all
     }
 
-    fn needs(&self) -> Vec<crate::core::Need> {
-        match self {
+    fn needs(&self) -> Vec<Need> {
+        let login = match self {
             PublishStep::Npm {
+                path,
                 registry,
                 token_env,
                 ..
-            } => vec![crate::core::Need::Login(crate::core::Login::Npm {
+            } => Login::new(login::NpmLogin {
                 registry: registry.clone(),
                 token_envs: token_env.iter().cloned().collect(),
-            })],
+                path: path.clone(),
+            }),
             PublishStep::Cargo {
                 registry,
                 token_env,
                 ..
-            } => vec![crate::core::Need::Login(crate::core::Login::Token {
-                names: vec![token_env.clone().unwrap_or_else(|| match registry {
+            } => Login::new(tokens::CargoLogin {
+                name: token_env.clone().unwrap_or_else(|| match registry {
                     Some(registry) => format!(
                         "CARGO_REGISTRIES_{}_TOKEN",
                         registry.source().to_ascii_uppercase().replace('-', "_")
                     ),
                     None => "CARGO_REGISTRY_TOKEN".to_owned(),
-                })],
-                service: "the Cargo registry",
-            })],
-            PublishStep::Pypi { token_env, .. } => {
-                vec![crate::core::Need::Login(crate::core::Login::Token {
-                    names: vec![
-                        token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
-                        "TWINE_PASSWORD".to_owned(),
-                    ],
-                    service: "PyPI",
-                })]
-            }
-        }
+                }),
+                registry: registry.clone(),
+            }),
+            PublishStep::Pypi {
+                token_env,
+                registry,
+                ..
+            } => Login::new(tokens::PypiLogin {
+                names: vec![
+                    token_env.clone().unwrap_or_else(|| "PYPI_TOKEN".to_owned()),
+                    "TWINE_PASSWORD".to_owned(),
+                ],
+                registry: registry.clone(),
+            }),
+        };
+        vec![Need::Credential(login)]
     }
 
     fn describe(&self, variables: &Variables) -> String {

@@ -294,7 +294,7 @@ pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, 
 }
 
 /// npm's key for a registry's settings: `//host[:port]/path/`.
-fn nerf_dart(registry: &str) -> String {
+pub(super) fn nerf_dart(registry: &str) -> String {
     let rest = registry
         .split_once("://")
         .map_or(registry, |(_, rest)| rest);

@@ -120,15 +120,7 @@ pub(super) fn preview(
             ),
         },
     ];
-    let has_login = cx.env.var("TWINE_PASSWORD").is_some();
-    if !has_login && first_secret(cx.env, &token_names(step)).is_none() {
-        effects.push(Effect::Note {
-            text: format!(
-                "neither `{}` nor `TWINE_USERNAME`/`TWINE_PASSWORD` is set: twine asks its keyring",
-                token_names(step).join("` or `")
-            ),
-        });
-    }
+    // Which login twine will use is the plan's credential note (`tokens::PypiLogin`).
     effects.extend(wait_note(cx.project, cx.variables));
     Ok(effects)
 }

@@ -217,6 +217,19 @@ fn a_publish_step_leaves_out_the_packages_of_another_ecosystem() {
     repo.commit_file("crates/c/src/lib.rs", "pub fn c() {}\n", "feat(c): c");
     repo.commit_file("web/index.js", "exports.w = 1;\n", "feat(web): w");
     repo.push(&["main", "c-v1.0.0", "web@1.0.0"]);
+    // A login for the registry, as `npm login` leaves it: a publish step with none is refused.
+    let dart = empty
+        .url()
+        .split_once("://")
+        .unwrap()
+        .1
+        .trim_end_matches('/')
+        .to_owned();
+    fs_err::write(
+        repo.home().join(".npmrc"),
+        format!("//{dart}/:_authToken=npm-test-token\n"),
+    )
+    .unwrap();
 
     let plan = crate::plain::relman(&repo, &["plan", "release"]);
     let text = stdout(&plan);

@@ -1,4 +1,4 @@
-//! `bluesky = "HANDLE"`: a post through the AT Protocol of the account's PDS (default
+//! The requests of `bluesky = "HANDLE"`: a post through the AT Protocol of the account's PDS (default
 //! `https://bsky.social`): a session from the handle and an app password
 //! (`com.atproto.server.createSession`), then `com.atproto.repo.createRecord` of an
 //! `app.bsky.feed.post`, links marked as link facets so they are clickable.
@@ -6,15 +6,17 @@
 //! The record key (a TID) is chosen by the caller and kept before the post is sent: a record
 //! with that key can be looked up (`com.atproto.repo.getRecord`), and a second create with it is
 //! refused, so a post is never made twice.
+//!
+//! Built over relman-remote's `HttpClient`, which owns the transport, deadlines, retries and
+//! masking.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::AnnounceError;
-use crate::http::{Credential, HttpClient, RenderedRequest, RequestDescription};
-use crate::secret::Secret;
+use relman_remote::announce::{AnnounceError, check_post};
+use relman_remote::{Credential, HttpClient, RenderedRequest, RequestDescription, Secret};
 
 /// The collection of posts.
 pub const POST: &str = "app.bsky.feed.post";
@@ -132,7 +134,7 @@ impl Bluesky {
 
 /// Refuses what Bluesky would refuse, before anything is sent.
 pub fn check_text(text: &str) -> Result<(), AnnounceError> {
-    super::check_post(text, "Bluesky", "a post", MAX_CHARS)
+    check_post(text, "Bluesky", "a post", MAX_CHARS)
 }
 
 /// A record key for a new post: a TID (microseconds since the epoch and a clock id, in the

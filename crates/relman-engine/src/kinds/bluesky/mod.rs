@@ -4,8 +4,11 @@
 //!
 //! The post's record key is chosen and written to the journal before it is created: the probe
 //! looks that record up, and a second create with the key is refused, so it is posted once.
+//! The AT Protocol requests are built in [`atproto`].
 
-use relman_remote::announce::bluesky::{Bluesky, check_text, new_rkey};
+mod atproto;
+
+use atproto::{Bluesky, check_text, new_rkey};
 use relman_remote::timestamp::format_rfc3339;
 use serde::{Deserialize, Serialize};
 
@@ -13,8 +16,8 @@ use crate::clients::{self, failed, http_effect, secret_env};
 use crate::core::explain::{ExplainCx, Explained, labelled_text, show_code};
 use crate::core::options::{OptionSpec, Options, Reported};
 use crate::core::{
-    Effect, Kind, KindSpec, Outcome, PlanCx, Probe, RemoteEffect, RunCx, StepError, StepInfo,
-    TemplateList,
+    Credential, CredentialCx, Effect, Kind, KindSpec, Login, Missing, Need, Outcome, PlanCx, Probe,
+    RemoteEffect, RunCx, StepError, StepInfo, TemplateList,
 };
 use crate::template::{Template, Variables};
 
@@ -63,12 +66,12 @@ impl Kind for BlueskyStep {
             .list()
     }
 
-    fn needs(&self) -> Vec<crate::core::Need> {
-        vec![crate::core::Need::Login(crate::core::Login::Bluesky {
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Credential(Login::new(BlueskyLogin {
             pds: self.pds.clone(),
             handle: self.handle.clone(),
             password_env: self.password_env.clone(),
-        })]
+        }))]
     }
 
     fn describe(&self, variables: &Variables) -> String {
@@ -192,5 +195,37 @@ impl BlueskyStep {
         });
         cx.set_output("uri", uri);
         Ok(Outcome::Done)
+    }
+}
+
+/// The app password a step posts with: asked of the PDS (a login).
+#[derive(Debug, PartialEq)]
+struct BlueskyLogin {
+    pds: Option<Template>,
+    handle: Template,
+    password_env: String,
+}
+
+impl Credential for BlueskyLogin {
+    fn required(&self) -> Vec<(String, &'static str)> {
+        vec![(self.password_env.clone(), "the Bluesky app password")]
+    }
+
+    fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
+        let password = cx.secret(&self.password_env).ok_or_else(|| {
+            Missing::unset(
+                std::slice::from_ref(&self.password_env),
+                "a Bluesky app password",
+            )
+        })?;
+        let pds = self
+            .pds
+            .as_ref()
+            .map_or_else(|| DEFAULT_PDS.to_owned(), |pds| cx.render(pds));
+        let handle = cx.render(&self.handle);
+        Bluesky::new(&clients::http(cx.project, cx.env), &pds)
+            .login(&handle, &password)
+            .map_err(|error| Missing::refused("Bluesky", &pds, &error))?;
+        Ok(format!("Bluesky: logged in as {handle}"))
     }
 }
