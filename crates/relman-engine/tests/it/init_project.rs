@@ -339,6 +339,7 @@ fn a_runbook_for_a_module_versioned_by_its_tags_bumps_before_it_acts() {
     repo.write("go.mod", "module example.org/tool\n\ngo 1.22\n");
     repo.commit("feat: first");
     repo.tag("v0.3.0");
+    repo.commit_file("main.go", "package main\n", "fix: exit code");
     repo.push(&["main"]);
     let runbook = "# Releasing\n\n```sh\nscript/release vX.Y.Z\n```\n";
     let init = init::init(
