@@ -196,7 +196,9 @@ impl Detection {
                     .replace("{version}", version);
                 self.release_tag_names.contains(&tag)
             }
-            _ => false,
+            // No version file: the version is the newest release tag's, released by definition.
+            Ok(None) => self.release_tags > 0,
+            Err(_) => false,
         }
     }
 

@@ -330,3 +330,31 @@ fn a_plain_version_file_is_the_whole_project() {
     let plan = plan_release(&repo, &init.config);
     assert_eq!(plan.frozen.version, "2.0.2");
 }
+
+#[test]
+fn a_runbook_for_a_module_versioned_by_its_tags_bumps_before_it_acts() {
+    // The version of a project without version files is its newest tag's: released already,
+    // so a runbook that leaves the bump to a script must not plan that tag again.
+    let repo = TestRepo::new();
+    repo.write("go.mod", "module example.org/tool\n\ngo 1.22\n");
+    repo.commit("feat: first");
+    repo.tag("v0.3.0");
+    repo.commit_file("main.go", "package main\n", "fix: exit code");
+    repo.push(&["main"]);
+    let runbook = "# Releasing\n\n```sh\nscript/release vX.Y.Z\n```\n";
+    let init = init::init(
+        open(&repo),
+        Some(Runbook {
+            source: "RELEASE.md",
+            text: runbook,
+        }),
+        &repo.path().join("relman.toml"),
+    )
+    .unwrap();
+    let workflow = &init.config.workflows["release"];
+    let kinds: Vec<&str> = workflow.steps.iter().map(|step| step.kind.key()).collect();
+    assert_eq!(kinds.first(), Some(&"bump"), "{}", init.text);
+    let plan = plan_release(&repo, &init.config);
+    assert_eq!(plan.current_version, "0.3.0");
+    assert_eq!(plan.frozen.version, "0.3.1");
+}

@@ -389,3 +389,119 @@ fn a_list_of_what_happens_is_no_tasks() {
         "{toml}"
     );
 }
+
+/// The step whose kind line is `kind_line`, with the comments above it: the citations.
+fn step_of<'t>(toml: &'t str, kind_line: &str) -> &'t str {
+    let end = toml
+        .find(kind_line)
+        .unwrap_or_else(|| panic!("no `{kind_line}`: {toml}"));
+    let start = toml[..end].rfind("\n\n").map_or(0, |at| at + 2);
+    &toml[start..end + kind_line.len()]
+}
+
+#[test]
+fn descriptions_policies_and_schedules_stay_comments() {
+    let toml = drafted(
+        "# Release\n\nRelease cadence of first candidates is 6 weeks.\n\n3 months later.\n\n\
+         Example: `--use-feature=x`\n\nCI will automatically push the tag to the mirror.\n\n\
+         What this does is:\n\n- Release candidate one ships on a Saturday.\n\
+         - During the first 10 days we are in cool down.\n- Release automation runs on every tag.\n\n\
+         1. Ask QA to sign off\n2. Once CI passes, push the tag.\n3. Optional: test the new flags.\n\n\
+         Take a breath. You're done releasing.\n",
+    );
+    // Each of them is cited in a comment, none became a step.
+    for line in [3, 5, 7, 9, 11, 13, 14, 15, 21] {
+        assert!(
+            toml.contains(&format!("# RELEASE.md:{line}: ")),
+            "{line}: {toml}"
+        );
+    }
+    assert_eq!(toml.matches("manual =").count(), 2, "{toml}");
+    assert!(toml.contains("manual = \"Ask QA to sign off\"\n"), "{toml}");
+    assert!(
+        toml.contains("manual = \"Optional: test the new flags.\"\n"),
+        "{toml}"
+    );
+    assert_eq!(toml.matches("push = ").count(), 1, "{toml}");
+    assert!(
+        step_of(&toml, "push = \"tag\"").contains("RELEASE.md:18:"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn the_changelog_edited_by_hand_is_one_changelog_step_and_the_next_section_is_relmans() {
+    let toml = drafted(
+        "# Release\n\n1. Bump the version in `VERSION`\n2. Update `NEWS.md` to reflect the changes.\n\
+         \x20  1. Add a heading with the version number and date\n\
+         3. Edit `RELEASE-NOTES` to be accurate\n4. Commit and tag the repo.\n\n\
+         ## After the release\n\n- Prepare a new \"unreleased\" section at the top of `CHANGELOG.md`.\n",
+    );
+    assert_eq!(
+        toml.matches("\nchangelog = \"update\"").count(),
+        1,
+        "{toml}"
+    );
+    let changelog = step_of(&toml, "\nchangelog = \"update\"");
+    for line in [4, 5, 6] {
+        assert!(
+            changelog.contains(&format!("RELEASE.md:{line}")),
+            "{line}: {toml}"
+        );
+    }
+    assert!(
+        toml.contains("changelog = \"update\"\nedit = true\n"),
+        "{toml}"
+    );
+    assert!(toml.contains("tag = \"{tag}\"\n"), "{toml}");
+    // No step for the next release's section: a comment says what relman does instead.
+    assert!(!toml.contains("unreleased\\\" section"), "{toml}");
+    assert!(toml.contains("keeps an unreleased section"), "{toml}");
+    let bump = toml.find("bump = ").expect("a bump");
+    let changelog = toml.find("changelog = ").expect("a changelog");
+    let tag = toml.find("tag = ").expect("a tag");
+    assert!(bump < changelog && changelog < tag, "{toml}");
+}
+
+#[test]
+fn the_forge_release_form_becomes_the_release_steps_options() {
+    let toml = drafted(
+        "# Release\n\n- [ ] Create a tag and push it: `git tag vX.Y.Z; git push origin tag vX.Y.Z`.\n\
+         - [ ] Go to https://github.com/acme/demo/releases/new to create the new\n\
+         \x20     release. Select the new tag and also use it as the release title. For the\n\
+         \x20     release notes, copy the corresponding section from `CHANGELOG.md`.\n\
+         \x20     Publish the release.\n",
+    );
+    let tag = toml.find("\ntag = ").expect("the tag");
+    let push = toml.find("\npush = ").expect("the push");
+    assert!(tag < push, "a push before its tag: {toml}");
+    assert!(toml.contains("name = \"{tag}\""), "{toml}");
+    assert!(toml.contains("release = \"publish\""), "{toml}");
+    assert!(!toml.contains("manual ="), "{toml}");
+}
+
+#[test]
+fn branches_merged_back_approvals_and_announcements_on_named_services() {
+    let toml = drafted(
+        "# Release\n\n- [ ] Create a new branch for the required changes for this release.\n\
+         - [ ] Bump the version.\n- [ ] Merge your release branch (should be a fast-forward merge).\n\
+         - [ ] Create a Pull Request, get it reviewed, and merge it once approved.\n\
+         - [ ] Announce it on `Fosstodon <https://fosstodon.org>`_ and the Discourse forum https://discuss.acme.org\n\
+         - [ ] Announce it on Bluesky\n",
+    );
+    for expected in [
+        "branch = \"release/{version}\"\n",
+        "merge = \"main\"\nff-only = true\n",
+        "pull-request = \"open\"",
+        "wait = \"pr-approved\"\n",
+        "merge-pull-request = \"{steps.pr.number}\"\n",
+        "mastodon = \"https://fosstodon.org\"\n",
+        "discourse = \"https://discuss.acme.org\"\n",
+        "manual = \"Announce it on Bluesky\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+    let approved = toml.find("wait = \"pr-approved\"").unwrap_or_default();
+    let merged = toml.find("merge-pull-request = ").unwrap_or_default();
+    assert!(approved < merged, "{toml}");
+}

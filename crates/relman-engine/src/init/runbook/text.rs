@@ -36,6 +36,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
           | \bv?\d+\.XX\.\d+\b
           | \bvVERSION\b
+          | \[(?:CURRENT_|NEW_|RELEASE_)?VERSION\]
         )
       | (?P<joined>-)VERSION\b
       | (?P<series>
@@ -234,6 +235,10 @@ mod tests {
                 "the VERSION file, VERSION_NAME=",
             ),
             ("Version v1.XX.0", "Version v{version}"),
+            (
+                "Release :gem: v[CURRENT_VERSION]",
+                "Release :gem: v{version}",
+            ),
             ("git tag -s vM.N.P", "git tag -s v{version}"),
             (
                 "release/YY.N and YY.N.Z+1",

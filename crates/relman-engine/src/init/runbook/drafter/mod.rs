@@ -14,7 +14,10 @@ use super::layout::Layout;
 use super::phrases::{self, Item};
 use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
-use prose::{DEFINITION, RELEASE_KIND, TOC, bare_command, explains, imperative, not_a_task, slug};
+use prose::{
+    DEFINITION, RELEASE_KIND, TOC, automation, bare_command, explains, imperative, instructs,
+    item_describes, not_a_task, requires, slug,
+};
 use settle::{fold_descriptions, fragment_folder, tidy};
 
 /// Kinds that act in the local checkout: what follows them is no longer the start of the
@@ -118,7 +121,7 @@ impl Drafter {
                 BlockKind::Text { text: raw, list } => {
                     let text = text::clean(raw);
                     if list.is_none() {
-                        self.effects = text.trim_end().ends_with("will:");
+                        self.effects = effects_follow(&text);
                     } else if self.effects {
                         let note = self.cite(block.line, &text);
                         self.current.note(note);
@@ -143,6 +146,17 @@ impl Drafter {
                         self.current.note(note);
                         continue;
                     }
+                    // A description, a policy or a schedule is no task, whatever it names.
+                    let describes = match list {
+                        None => automation(&text),
+                        Some(_) => item_describes(&text),
+                    };
+                    if describes && bare_command(&text).is_none() {
+                        self.flush_intro();
+                        let note = self.cite(block.line, &text);
+                        self.current.note(note);
+                        continue;
+                    }
                     let children = &layout.children[index];
                     if !children.is_empty() && self.children_are_one_task(&text, blocks, children) {
                         self.checklist(block, &text, blocks, children);
@@ -153,7 +167,8 @@ impl Drafter {
                     }
                     let parent = layout.parent[index]
                         .map(|parent| text::clean(blocks[parent].text().unwrap_or_default()));
-                    let explains = list.is_none() && explains(&text);
+                    let explains = list.is_none()
+                        && (explains(&text) || !(instructs(&text) || requires(&text)));
                     self.item(
                         block.line,
                         &text,
@@ -422,6 +437,21 @@ impl Drafter {
     }
 
     fn push(&mut self, step: DraftStep) {
+        // A workflow updates its changelog once, and has one release of each kind: a later
+        // line about them ("add a heading with the version", "edit the notes") adds to it.
+        if matches!(step.kind(), "changelog" | "release")
+            && let Some(earlier) = self.current.steps_mut().find(|earlier| {
+                earlier.kind() == step.kind() && earlier.kind_value() == step.kind_value()
+            })
+        {
+            for (key, value) in &step.fields {
+                if key != step.kind() {
+                    earlier.set(key, value.clone());
+                }
+            }
+            earlier.comments.extend(step.comments);
+            return;
+        }
         // The same step twice in a row (a line restating the one before) is drafted once.
         if let Some(Entry::Step(last)) = self
             .current
@@ -458,4 +488,13 @@ impl Drafter {
             changelog: self.changelog,
         }
     }
+}
+
+/// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
+/// automation will decide the version based on the following criteria:"), not of tasks.
+fn effects_follow(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim_end();
+    plain.ends_with("will:")
+        || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
 }

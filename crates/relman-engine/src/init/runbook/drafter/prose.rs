@@ -234,3 +234,361 @@ pub(super) fn bare_command(text: &str) -> Option<(String, Option<String>)> {
         .filter(|remark| !remark.is_empty());
     Some((command.to_owned(), remark))
 }
+
+/// Verbs that start a person's task besides [`IMPERATIVE`]'s (which the measure of a runbook
+/// also counts): "determine the version", "log in to the portal", "introduce a section".
+const TASK_VERBS: &[&str] = &[
+    "ask",
+    "tell",
+    "inform",
+    "collect",
+    "determine",
+    "find",
+    "mark",
+    "identify",
+    "log",
+    "use",
+    "do",
+    "introduce",
+    "compare",
+    "put",
+    "insert",
+    "include",
+    "place",
+    "adjust",
+    "follow",
+    "assign",
+    "keep",
+    "consider",
+    "consult",
+    "skip",
+    "downgrade",
+    "apply",
+    "watch",
+    "enter",
+    "fill",
+    "replace",
+    "rename",
+    "restart",
+    "rerun",
+    "re-run",
+    "retag",
+    "re-tag",
+    "thank",
+    "triage",
+    "explain",
+    "lock",
+    "remind",
+    "fix",
+    "double-check",
+    "get",
+    "look",
+    "search",
+    "drop",
+    "reset",
+    "revert",
+    "invite",
+    "share",
+    "schedule",
+    "mention",
+    "link",
+    "attach",
+    "start",
+    "finish",
+    "complete",
+    "land",
+    "rebase",
+    "cherry",
+    "hit",
+    "press",
+    "visit",
+    "navigate",
+    "browse",
+    "login",
+    "sign-off",
+    "request",
+    "write",
+    "fork",
+    "don't",
+    "never",
+    "always",
+    "avoid",
+    "read",
+    "shoot",
+    "ping",
+    "proceed",
+];
+
+/// Words that, among a line's first few, show its first word is a noun and the line describes
+/// ("Release candidates are ephemeral", "Pull requests must have a label", "Release candidate
+/// one ships on a Saturday").
+const DESCRIBING: &[&str] = &[
+    "is", "are", "was", "were", "will", "would", "should", "must", "can", "may", "might", "has",
+    "have", "had", "ships", "happens", "runs", "becomes", "gets", "takes", "means", "does", "lets",
+    "allows", "uses", "needs", "goes",
+];
+
+/// Nouns that, after a verb-looking first word, make it a noun phrase ("release cadence",
+/// "release candidate", "update policy").
+const COMPOUND: &[&str] = &[
+    "cadence",
+    "candidate",
+    "candidates",
+    "schedule",
+    "schedules",
+    "process",
+    "manager",
+    "managers",
+    "shepherd",
+    "shepherds",
+    "cycle",
+    "cycles",
+    "naming",
+    "policy",
+    "tarballs",
+    "artifacts",
+    "automation",
+    "workflows",
+    "date",
+    "dates",
+    "window",
+    "freeze",
+    "requests",
+];
+
+/// Verbs that take a clause ("make sure the version is right"): a copula after them is the
+/// clause's, not a sign of description.
+const CLAUSE_VERBS: &[&str] = &[
+    "make",
+    "ensure",
+    "check",
+    "verify",
+    "confirm",
+    "see",
+    "note",
+    "ask",
+    "tell",
+    "wait",
+    "double-check",
+    "notify",
+    "inform",
+    "remember",
+    "test",
+    "review",
+    "determine",
+    "decide",
+    "find",
+    "identify",
+];
+
+/// Lead-ins before the verb of an instruction.
+const LEAD_INS: &[&str] = &[
+    "optional:",
+    "optionally",
+    "important:",
+    "then",
+    "next",
+    "finally",
+    "first",
+    "also",
+    "now",
+    "afterwards",
+    "and",
+    "lastly",
+    "second",
+    "third",
+];
+
+/// Words that open a clause of circumstance before the instruction ("once CI passes, push the
+/// tag", "if the build fails: rerun it").
+const CIRCUMSTANCE: &[&str] = &[
+    "if",
+    "once",
+    "when",
+    "after",
+    "before",
+    "for",
+    "to",
+    "in",
+    "on",
+    "back",
+    "from",
+    "with",
+    "while",
+    "upon",
+    "unless",
+    "depending",
+    "during",
+    "as",
+    "at",
+    "in case",
+    "otherwise",
+];
+
+/// Phrases that tell a person to do something wherever they stand in the line.
+const TELLING: &[&str] = &[
+    "you should",
+    "you must",
+    "you need to",
+    "you'll need to",
+    "you will need to",
+    "you have to",
+    "you'll want to",
+    "you will want to",
+    "make sure",
+    "be sure to",
+    "don't forget",
+    "do not forget",
+    "remember to",
+    "please ",
+];
+
+/// Lines that close a runbook or cheer, and ask for nothing: "Take a breath.", "Rejoice".
+const CHEERS: &[&str] = &[
+    "take a breath",
+    "rejoice",
+    "celebrate",
+    "you're done",
+    "you are done",
+    "enjoy",
+    "congratulations",
+    "yay",
+];
+
+/// The words of a line of prose, lower-cased: letters, digits, `-` and `'` kept.
+fn words(plain: &str) -> Vec<&str> {
+    plain
+        .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\'' || c == ':'))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// Whether `plain` (lower-cased) starts with a verb that tells someone to act, rather than with
+/// a noun the rest describes.
+fn starts_with_task(plain: &str) -> bool {
+    let mut all = words(plain);
+    while all
+        .first()
+        .is_some_and(|word| LEAD_INS.contains(word) || word.trim_end_matches(':') == "optional")
+    {
+        all.remove(0);
+    }
+    let Some(first) = all.first().map(|word| word.trim_end_matches(':')) else {
+        return false;
+    };
+    if !(IMPERATIVE.contains(&first) || TASK_VERBS.contains(&first)) {
+        return false;
+    }
+    if all.get(1).is_some_and(|second| COMPOUND.contains(second)) {
+        return false;
+    }
+    let clause = plain.split([',', ';', '(', '.']).next().unwrap_or_default();
+    CLAUSE_VERBS.contains(&first)
+        || !words(clause)
+            .iter()
+            .skip(1)
+            .take(4)
+            .any(|word| DESCRIBING.contains(word))
+}
+
+/// Words after which a verb-looking word is a noun ("the tag", "a release").
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "to", "for", "of", "this", "that", "its", "their", "our", "your", "is",
+    "are", "be", "no", "new",
+];
+
+/// Whether a line tells someone to do something: it starts with a task's verb (after a lead-in
+/// like "Optional:" or a circumstance like "Once CI passes,"), or says "you should", "make
+/// sure", "please". Descriptions of what happens, policies and schedules ("Release candidates
+/// ship on Saturdays", "CI will push the tag", "3 months later.") do not.
+pub(super) fn instructs(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim();
+    if CHEERS.iter().any(|cheer| plain.contains(cheer)) {
+        return false;
+    }
+    let telling =
+        TELLING.iter().any(|phrase| plain.contains(phrase)) && !plain.contains("please see");
+    if telling || starts_with_task(plain) {
+        return true;
+    }
+    let first = words(plain).first().copied().unwrap_or_default();
+    if CIRCUMSTANCE.contains(&first) || plain.starts_with("in case") {
+        // The instruction after the circumstance: "If it fails, rerun the job".
+        if plain
+            .match_indices([',', ':'])
+            .any(|(at, _)| starts_with_task(plain[at + 1..].trim()))
+        {
+            return true;
+        }
+        // "After CI is green make a git tag", "if it moved on then fix it here".
+        let all = words(plain);
+        return (2..all.len()).any(|index| {
+            !DETERMINERS.contains(&all[index - 1])
+                && plain
+                    .find(&format!(" {} ", all[index]))
+                    .is_some_and(|at| starts_with_task(&plain[at + 1..]))
+        });
+    }
+    false
+}
+
+/// Whether a list item describes rather than asks: it starts like an explanation ("This
+/// triggers …") or with a noun the rest describes ("Release candidate one ships …", "Pull
+/// requests must have a label"), and speaks to no one.
+pub(super) fn item_describes(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim();
+    if instructs(plain) {
+        return false;
+    }
+    let all = words(plain);
+    let first = all.first().copied().unwrap_or_default();
+    EXPLAINING.contains(&first)
+        || CIRCUMSTANCE.contains(&first)
+        || CHEERS.iter().any(|cheer| plain.contains(cheer))
+        || all
+            .iter()
+            .skip(1)
+            .take(4)
+            .any(|word| DESCRIBING.contains(word) && !STATES.contains(word))
+}
+
+/// Words of a state a list item asks to be true ("all features should be merged", "API docs
+/// are generated"): a task to verify, not a description.
+const STATES: &[&str] = &["is", "are", "should", "must", "has", "have", "needs"];
+
+/// Whether prose tells what automation does ("CI will push the tag", "this automatically
+/// starts a build"): never a step, whatever it names.
+pub(super) fn automation(text: &str) -> bool {
+    let plain = text::plain(text);
+    !plain.contains("you")
+        && (plain.contains("automatically") || plain.contains(" will "))
+        && !instructs(&plain)
+        || CHEERS.iter().any(|cheer| plain.contains(cheer))
+}
+
+/// Whether a line states a requirement ("the tag must be signed", "CI needs to pass"): a step
+/// when a recogniser reads one in it, else a comment.
+pub(super) fn requires(text: &str) -> bool {
+    let plain = text::plain(text);
+    let all = words(&plain);
+    // A state to reach: "API docs are generated", "the milestone is closed" (not "… are
+    // managed by a bot").
+    let state = !plain.contains(" by ")
+        && all
+            .windows(2)
+            .any(|pair| matches!(pair[0], "is" | "are") && pair[1].ends_with("ed"));
+    state
+        || [
+            " must ",
+            " should ",
+            " need to ",
+            " needs to ",
+            " has to ",
+            " have to ",
+            " required",
+        ]
+        .iter()
+        .any(|word| plain.contains(word))
+}

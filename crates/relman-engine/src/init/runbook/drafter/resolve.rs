@@ -53,6 +53,18 @@ impl Drafter {
                     }
                 }
             }
+            "wait"
+                if matches!(step.kind_value(), Some("pr-approved" | "pr-merged"))
+                    && !step.fields.iter().any(|(key, _)| key == "pr") =>
+            {
+                // The pull request the workflow opened last, also on the same line.
+                if let Some((id, repo)) = self.pull_requests.last().cloned() {
+                    step.set("pr", format!("{{steps.{id}.number}}"));
+                    if let Some(repo) = repo {
+                        step.set("repo", repo);
+                    }
+                }
+            }
             "wait" if step.kind_value() == Some("checks") => {
                 if let Some((checkout, _)) = &self.checkout {
                     if let Some(repo) = &checkout.repo {

@@ -355,7 +355,7 @@ fn commit(item: &Item) -> DraftStep {
             .iter()
             .map(|(_, span)| span)
             .find(|span| span.contains(' ') || VERSION.is_match(span))
-            .map(|span| versioned(span))
+            .map(|span| versioned(span.trim_matches(['"', '\''])))
     } else {
         None
     };

@@ -7,6 +7,7 @@
 //! nothing recognises becomes a manual step; that is decided by the drafter, not here.
 
 mod clause;
+mod notes;
 mod patterns;
 mod whole;
 
@@ -51,9 +52,17 @@ pub(crate) fn recognise(item: &Item, scope: &Scope<'_>) -> Vec<(usize, Action)> 
     // adds nothing.
     let mut commands: Vec<(usize, Action)> = Vec::new();
     for (offset, span) in &item.spans {
-        if super::commands::looks_like_command(span) {
-            for action in super::commands::command(span, scope) {
-                commands.push((*offset, action));
+        // `git tag v1.2.3; git push origin v1.2.3`: one command after the other.
+        for (index, line) in span
+            .split("; ")
+            .flat_map(|part| part.split(" && "))
+            .enumerate()
+        {
+            let line = line.trim().trim_end_matches(';');
+            if super::commands::looks_like_command(line) {
+                for action in super::commands::command(line, scope) {
+                    commands.push((*offset + index, action));
+                }
             }
         }
     }
@@ -62,6 +71,7 @@ pub(crate) fn recognise(item: &Item, scope: &Scope<'_>) -> Vec<(usize, Action)> 
     for (offset, clause) in clauses(&item.plain) {
         let before = phrases.len();
         clause::actions(clause.trim(), offset, item, scope, &mut phrases);
+        notes::actions(clause.trim(), offset, item, scope, &mut phrases);
         if phrases.len() == before {
             quiet_clauses.push((offset, clause));
         }
@@ -77,6 +87,17 @@ pub(crate) fn recognise(item: &Item, scope: &Scope<'_>) -> Vec<(usize, Action)> 
     phrases.retain(|(_, action)| {
         !matches!(action, Action::Step(step) if command_kinds.iter().any(|kind| kind == step.kind()))
     });
+    // A command stands where the words say it ("create a tag and push it: `git tag …; git
+    // push …`"): at the phrase of its kind, so the line's order is the words'.
+    for (offset, action) in &mut commands {
+        if let Action::Step(command) = action
+            && let Some((at, _)) = phrases.iter().find(
+                |(_, phrase)| matches!(phrase, Action::Step(step) if step.kind() == command.kind()),
+            )
+        {
+            *offset = (*offset).min(*at);
+        }
+    }
     let mut found = commands;
     found.extend(phrases);
     // Clauses of a line that did something else and still name a task for people.
