@@ -245,6 +245,12 @@ impl Detection {
             repo: self.github_repo().map(str::to_owned),
             bump_default: if auto { "auto" } else { "patch" }.to_owned(),
             current_released: self.current_released(),
+            version_files: self
+                .version_files
+                .iter()
+                .map(|spec| spec.path().display().to_string())
+                .collect(),
+            root: Some(self.root.clone()),
         }
     }
 }

@@ -33,6 +33,12 @@ pub struct ProjectFacts {
     /// Whether the version the project holds now has a release tag already: a release
     /// workflow must then bump before it tags.
     pub current_released: bool,
+    /// The version files relman writes (paths relative to the root): a command that writes
+    /// the version into one of them is the `bump`.
+    pub version_files: Vec<String>,
+    /// The work tree, when drafting in one: an `edit` is drafted only for a file that holds
+    /// the place it edits. `None` trusts the runbook.
+    pub root: Option<std::path::PathBuf>,
 }
 
 /// Workflows drafted from a runbook, and what the runbook says about the project.

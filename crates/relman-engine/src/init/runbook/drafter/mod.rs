@@ -21,6 +21,7 @@ use settle::{fold_descriptions, fragment_folder, tidy};
 /// release (a `git checkout` there is a switch, not a check).
 const LOCAL_CHANGES: &[&str] = &[
     "bump",
+    "edit",
     "changelog",
     "run",
     "commit",
@@ -35,6 +36,7 @@ const LOCAL_CHANGES: &[&str] = &[
 /// Kinds that take `dir` (act in another checkout).
 const IN_CHECKOUT: &[&str] = &[
     "changelog",
+    "edit",
     "checksums",
     "run",
     "commit",
