@@ -46,7 +46,7 @@ pub(crate) enum Hint {
 }
 
 /// What recognisers may read of the draft so far.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Scope<'a> {
     pub facts: &'a ProjectFacts,
     /// Whether a step before this one changes something: a `git checkout` is then a switch,

@@ -13,6 +13,8 @@ fn facts() -> ProjectFacts {
         repo: Some("acme/demo".to_owned()),
         bump_default: "patch".to_owned(),
         current_released: false,
+        version_files: Vec::new(),
+        root: None,
     }
 }
 
@@ -386,6 +388,111 @@ fn a_list_of_what_happens_is_no_tasks() {
     assert_eq!(toml.matches("release = \"publish\"").count(), 1, "{toml}");
     assert!(
         toml.contains("# RELEASE.md:5: Create a new GitHub release\n# RELEASE.md:6"),
+        "{toml}"
+    );
+}
+
+// Commands of real runbooks (`docs/runbook-import.md`, "Commands").
+
+fn with_version_file(path: &str) -> ProjectFacts {
+    ProjectFacts {
+        version_files: vec![path.to_owned()],
+        ..facts()
+    }
+}
+
+#[test]
+fn a_sed_that_writes_the_version_is_an_edit_or_the_bump() {
+    let text = "# Release\n\n```bash\nsed -i \"\" \\\n  \"s/APP_VERSION=.*/APP_VERSION=$RELEASE_VERSION/g\" \\\n  app.properties\nsed -i 's|image: acme/demo:[^\"]*\"|image: acme/demo:v$VERSION\"|' chart/values.yaml deploy/values.yaml\nsed -i \"s/^version = .*/version = $RELEASE_VERSION/\" setup.cfg\ngit tag vX.Y.Z\nsed -i \"\" \"s/APP_VERSION=.*/APP_VERSION=$NEXT_VERSION/g\" setup.cfg\nsed -i \"s/\\(demo:\\)[0-9.]*/\\1$RELEASE_VERSION/g\" `find . -name README.md`\n```\n";
+    let toml = drafted_with(text, &with_version_file("setup.cfg"));
+    for expected in [
+        // BSD's `-i ""`, continued over lines.
+        "edit = \"app.properties\"\npattern = \"APP_VERSION={value}\"\nvalue = \"{version}\"\n",
+        // Several files, another delimiter, a literal text after the value.
+        "edit = \"chart/values.yaml\"\npattern = 'image: acme/demo:{value}\"'\nvalue = \"v{version}\"\n",
+        "edit = \"deploy/values.yaml\"\npattern = 'image: acme/demo:{value}\"'\n",
+        // A version file: the bump writes it (and its next version after the release is the
+        // dev bump).
+        "bump = \"{args.bump}\"\n",
+        "bump = \"dev\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    // Groups and files from `find`: more than one place, left to the shell.
+    assert!(
+        toml.contains("run = 'sed -i \"s/\\(demo:\\)[0-9.]*/\\1{version}/g\" `find"),
+        "{toml}"
+    );
+    assert_eq!(toml.matches("run =").count(), 1, "{toml}");
+}
+
+#[test]
+fn a_sed_edit_is_drafted_only_for_a_file_that_holds_its_place_once() {
+    let root = tempfile::tempdir().unwrap();
+    fs_err::write(root.path().join("Makefile"), "LATEST=v1.0.0\nall:\n").unwrap();
+    fs_err::write(root.path().join("twice.env"), "LATEST=1\nLATEST=2\n").unwrap();
+    let facts = ProjectFacts {
+        root: Some(root.path().to_owned()),
+        ..facts()
+    };
+    let toml = drafted_with(
+        "# Release\n\n```\nsed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\nsed -i 's/LATEST=.*/LATEST=v1.2.3/' twice.env\nsed -i 's/LATEST=.*/LATEST=v1.2.3/' missing.txt\n```\n",
+        &facts,
+    );
+    assert!(
+        toml.contains("edit = \"Makefile\"\npattern = \"LATEST={value}\"\nvalue = \"v{version}\"\n"),
+        "{toml}"
+    );
+    assert_eq!(toml.matches("edit =").count(), 1, "{toml}");
+    assert_eq!(toml.matches("run =").count(), 2, "{toml}");
+}
+
+#[test]
+fn short_flags_together_and_and_lists_keep_each_command_right() {
+    let toml = drafted(
+        "# Release\n\n```\ngit commit -am \"Prepare version $RELEASE_VERSION.\"\ngit tag -am \"Version $RELEASE_VERSION\" $RELEASE_VERSION\ngit push && git push --tags\nmake test && make dist\n```\n",
+    );
+    for expected in [
+        "commit = \"Prepare version {version}.\"\n",
+        "tag = \"{tag}\"\nmessage = \"Version {version}\"\n",
+        "push = \"branch\"\n",
+        "push = \"tag\"\n",
+        "run = \"make test && make dist\"\nshell = true\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    assert!(!toml.contains("remote = \"&&\""), "{toml}");
+    assert!(!toml.contains("tag = \"Version"), "{toml}");
+}
+
+#[test]
+fn commands_that_show_something_and_output_in_a_block_are_no_steps() {
+    let toml = drafted(
+        "# Release\n\n```\n$ git show -q --pretty=%s%n%b HEAD\nMerge pull request #12 from acme/release-next\n$ git describe HEAD\nv1.2.3\n$ ls bin/releases\n$ git log --oneline v1.2.2..main\n```\n\nAdd this to the changelog:\n\n```\nTBD\n===\nUnreleased changes. Release notes have not yet been written.\n-----BEGIN PGP SIGNATURE-----\n<div class=\"banner\">\ntitle: \"Demo\"\n- uses: actions/upload-artifact@v4\n```\n",
+    );
+    assert!(!toml.contains("run ="), "{toml}");
+    assert!(
+        toml.contains("→ this only shows something to a person: no release step"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn the_version_file_read_by_the_shell_is_the_version_and_own_go_modules_follow_the_bump() {
+    let toml = drafted(
+        "# Release\n\n```\ngo mod edit -require \"github.com/acme/demo/pkg/api@v$(< VERSION)\" pkg/client/go.mod\ngo mod edit -require \"github.com/other/lib@v1.4.0\"\ngit tag -s v$(cat VERSION) -m v$(cat VERSION)\n```\n",
+    );
+    assert!(
+        toml.contains("→ relman's `bump` rewrites a sibling module's `require` line"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("run = 'go mod edit -require \"github.com/other/lib@v1.4.0\"'"),
+        "{toml}"
+    );
+    assert_eq!(toml.matches("run =").count(), 1, "{toml}");
+    assert!(
+        toml.contains("tag = \"{tag}\"\nmessage = \"v{version}\"\nsign = true\n"),
         "{toml}"
     );
 }

@@ -6,6 +6,7 @@
 
 mod curl;
 mod gh;
+mod sed;
 
 use std::sync::LazyLock;
 
@@ -59,6 +60,7 @@ const PROGRAMS: &[&str] = &[
     "bundle",
     "gem",
     "skopeo",
+    "sed",
 ];
 
 /// Whether `text` (a code span) reads as a command line.
@@ -96,6 +98,69 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
     if line.is_empty() || line.starts_with('#') {
         return Vec::new();
     }
+    let line = &known_values(line);
+    // `git push && git push --tags`: each command for itself, unless none is more than a `run`
+    // (then the line stays one shell command, as written).
+    let parts = and_list(line);
+    if parts.len() > 1 {
+        let actions: Vec<Action> = parts
+            .iter()
+            .flat_map(|part| {
+                // Each command is read for itself: `git push`'s words are not `--tags`'.
+                let lower = part.to_lowercase();
+                single(part, &Scope { item: &lower, ..scope.clone() })
+            })
+            .collect();
+        let typed = actions.iter().any(|action| match action {
+            Action::Step(step) => step.kind() != "run",
+            _ => true,
+        });
+        return if typed { actions } else { vec![run(line)] };
+    }
+    single(line, scope)
+}
+
+/// `$(< VERSION)`, `$(cat VERSION)`: what the project's version file holds, relman's `{version}`.
+fn known_values(line: &str) -> String {
+    static READ_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\$\((?:<\s*|cat\s+)(?:\./)?VERSION(?:\.txt)?\s*\)")
+            .expect("the version file expression is valid")
+    });
+    READ_VERSION.replace_all(line, "{version}").into_owned()
+}
+
+/// The commands of an `&&` list, cut where the shell would (outside quotes and `$( )`).
+fn and_list(line: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut quote, mut depth, mut start) = (None, 0usize, 0);
+    let bytes = line.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        match (quote, byte) {
+            (Some(open), _) if byte == open => quote = None,
+            (Some(b'"'), b'\\') => index += 1,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"' | b'`') => quote = Some(byte),
+            (None, b'\\') => index += 1,
+            (None, b'(') => depth += 1,
+            (None, b')') => depth = depth.saturating_sub(1),
+            (None, b'&') if depth == 0 && bytes.get(index + 1) == Some(&b'&') => {
+                parts.push(line[start..index].trim());
+                index += 1;
+                start = index + 1;
+            }
+            (None, _) => {}
+        }
+        index += 1;
+    }
+    parts.push(line[start..].trim());
+    parts.retain(|part| !part.is_empty());
+    parts
+}
+
+/// The steps of one command (no `&&` in it).
+fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
     let words = split(line);
     let Some(program) = words.first().map(String::as_str) else {
         return Vec::new();
@@ -144,6 +209,15 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             bump_level(level)
         }
         "curl" => curl::curl(&words, line, scope),
+        "sed" => sed::sed(&args, line, scope),
+        // A listing shows a person what is there; it changes nothing.
+        "ls" | "cat" | "echo" if !needs_shell(line) => vec![Action::Covered(SHOWS.to_owned())],
+        "go" if args.starts_with(&["mod", "edit"]) && requires_own_module(&args, scope) => {
+            vec![Action::Covered(
+                "relman's `bump` rewrites a sibling module's `require` line to the new version (each `go.mod` below the root is a package of its own)"
+                    .to_owned(),
+            )]
+        }
         "docker" if args.first() == Some(&"push") => {
             let mut actions = vec![run(line)];
             if let Some(reference) = args.iter().skip(1).find(|arg| !arg.starts_with('-')) {
@@ -199,6 +273,35 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         _ => vec![run(line)],
     }
+}
+
+/// Why a command that only shows something is no step.
+const SHOWS: &str = "this only shows something to a person: no release step (`relman plan` shows what the release does)";
+
+/// `go mod edit -require MOD@vX` where every module required is one of this repository's
+/// (`github.com/OWNER/NAME/…`), and nothing else is edited.
+fn requires_own_module(args: &[&str], scope: &Scope<'_>) -> bool {
+    let Some(repo) = &scope.facts.repo else {
+        return false;
+    };
+    let own = format!("github.com/{repo}/");
+    let mut required = 0;
+    let mut iter = args[2..].iter();
+    while let Some(arg) = iter.next() {
+        let module = match *arg {
+            "-require" => iter.next().copied(),
+            other if other.starts_with("-require=") => other.strip_prefix("-require="),
+            other if other.starts_with('-') => return false,
+            // The go.mod to edit.
+            other if other.ends_with("go.mod") => continue,
+            _ => return false,
+        };
+        match module {
+            Some(module) if module.starts_with(&own) && module.contains('@') => required += 1,
+            _ => return false,
+        }
+    }
+    required > 0
 }
 
 /// Whether a publishing command only tries (`--dry-run`).
@@ -309,6 +412,10 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "diff" if rest.iter().any(|arg| arg.contains('/')) || rest.is_empty() => {
             vec![Action::Step(step("check", "clean"))]
         }
+        // What shows history or a tag to a person changes nothing: no release step.
+        "show" | "describe" | "log" | "shortlog" | "rev-parse" | "ls-remote" => {
+            vec![Action::Covered(SHOWS.to_owned())]
+        }
         "status" => vec![Action::Covered(
             "a `commit` step stages exactly what the steps before it changed, and `relman plan` lists those files"
                 .to_owned(),
@@ -318,12 +425,22 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
                 .to_owned(),
         )],
         "commit" => {
-            let message = option_value(rest, &["-m", "--message"]);
+            // `-am "…"`: short flags together, the message after the last.
+            let message = option_value(rest, &["-m", "--message"]).or_else(|| {
+                let at = rest
+                    .iter()
+                    .position(|arg| short_cluster(arg).is_some_and(|flags| flags.ends_with('m')))?;
+                rest.get(at + 1).map(|value| (*value).to_owned())
+            });
             let mut commit = step(
                 "commit",
                 message.map_or_else(|| "Release {version}".to_owned(), |text| versioned(&text)),
             );
-            if rest.iter().any(|arg| *arg == "-S" || arg.starts_with("--gpg-sign")) {
+            if rest.iter().any(|arg| {
+                *arg == "-S"
+                    || arg.starts_with("--gpg-sign")
+                    || short_cluster(arg).is_some_and(|flags| flags.contains('S'))
+            }) {
                 commit.set("sign", true);
             }
             vec![Action::Step(commit)]
@@ -382,6 +499,13 @@ pub(crate) fn cherry_pick() -> super::super::workflow::DraftStep {
     step("cherry-pick", "{args.commits}").with("if", "args.commits != ''")
 }
 
+/// The letters of several short flags written together (`-am`), `None` for anything else.
+fn short_cluster(arg: &str) -> Option<&str> {
+    let flags = arg.strip_prefix('-')?;
+    (flags.len() > 1 && !flags.starts_with('-') && flags.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(flags)
+}
+
 pub(super) fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -416,6 +540,22 @@ fn tag(args: &[&str], scope: &Scope<'_>) -> Vec<Action> {
             "-a" | "--annotate" => annotated = true,
             "-s" | "--sign" => sign = true,
             "-d" | "-l" | "--list" | "--delete" => return Vec::new(),
+            // `-am "Version 1.2"`, `-sm …`: short flags together.
+            other if short_cluster(other).is_some() => {
+                let flags = short_cluster(other).unwrap_or_default();
+                if flags.contains(['d', 'l']) {
+                    return Vec::new();
+                }
+                annotated |= flags.contains('a');
+                sign |= flags.contains('s');
+                if flags.ends_with('m') {
+                    message = iter.next().map(|value| (*value).to_owned());
+                    annotated = true;
+                } else if flags.ends_with('u') {
+                    iter.next();
+                    sign = true;
+                }
+            }
             other if other.starts_with('-') => {}
             other => values.push(other),
         }

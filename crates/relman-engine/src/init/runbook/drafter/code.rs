@@ -81,11 +81,41 @@ fn is_output(line: &str) -> bool {
     {
         return true;
     }
+    if is_data(line) {
+        return true;
+    }
     let first = line.split_whitespace().next().unwrap_or_default();
     let sentence = first.chars().next().is_some_and(char::is_uppercase)
         && first.chars().skip(1).all(char::is_lowercase)
         && EXPLAINING.contains(&first.to_lowercase().as_str());
     sentence && !commands::looks_like_command(line)
+}
+
+/// A line of file content or output shown in a block: a marker (`TBD`), an armoured block's
+/// rule (`-----BEGIN PGP SIGNATURE-----`), markup (`<div …>`), a YAML entry (`key: value`,
+/// `- uses: …`), or a sentence ("Unreleased changes. Notes have not been written.").
+fn is_data(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or_default();
+    if commands::looks_like_command(line) {
+        return false;
+    }
+    let marker = first == line
+        && line.len() > 1
+        && line.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    let armour = line.starts_with("-----");
+    let markup = line.starts_with('<') && !line.starts_with("<<");
+    let yaml_key = first.len() > 1
+        && first.ends_with(':')
+        && first[..first.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let yaml_item = line.starts_with("- ") || line == "-";
+    let words = line.split_whitespace().count();
+    let sentence = words >= 4
+        && line.ends_with('.')
+        && first.chars().next().is_some_and(char::is_uppercase)
+        && first.chars().skip(1).all(char::is_lowercase);
+    marker || armour || markup || yaml_key || yaml_item || sentence
 }
 
 /// A command line for a comment: one line, at most 120 characters.
