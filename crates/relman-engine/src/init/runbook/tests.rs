@@ -496,3 +496,43 @@ fn the_version_file_read_by_the_shell_is_the_version_and_own_go_modules_follow_t
         "{toml}"
     );
 }
+
+#[test]
+fn a_diff_that_puts_the_version_in_a_file_is_an_edit() {
+    let toml = drafted_with(
+        "# Release\n\n1. Update the site's config:\n\n   ```diff\n   --- a/site/_config.yml\n   +++ b/site/_config.yml\n   @@ -1,3 +1,3 @@\n    title: Demo\n   -latest-release: 1.2.2\n   +latest-release: 1.2.3\n   -download: \"https://example.org/demo-1.2.2.tar.gz\"\n   +download: \"https://example.org/demo-1.2.3.tar.gz\"\n   -image: acme/demo:1.2.0\n   +image: acme/demo:1.3.0\n   ```\n\n2. Update the changelog:\n\n   ```diff\n   --- CHANGES.md\n   +++ CHANGES.md\n   -## HEAD\n   +## 1.2.3 / 2018-01-25\n   ```\n\n   ```diff\n   --- VERSION\n   +++ VERSION\n   -demo 1.2.2\n   +demo 1.2.3\n   ```\n",
+        &with_version_file("VERSION"),
+    );
+    for expected in [
+        "# RELEASE.md:11: +latest-release: 1.2.3\n[[workflow.release.step]]\nedit = \"site/_config.yml\"\npattern = \"latest-release: {value}\"\nvalue = \"{version}\"\n",
+        "edit = \"site/_config.yml\"\npattern = 'download: \"https://example.org/demo-{value}.tar.gz\"'\nvalue = \"{version}\"\n",
+        "edit = \"site/_config.yml\"\npattern = \"image: acme/demo:{value}\"\nvalue = \"{version}\"\n",
+        // The version file: the bump writes it.
+        "# RELEASE.md:31: +demo 1.2.3\n[[workflow.release.step]]\nbump = \"{args.bump}\"\n",
+        // A heading renamed with a date is no version's place: a note.
+        "# RELEASE.md:20: (note) 4 lines of `diff`",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    assert_eq!(toml.matches("edit =").count(), 3, "{toml}");
+}
+
+#[test]
+fn a_publish_dry_run_before_the_publish_is_its_plan_and_gh_release_options_are_read() {
+    let toml = drafted(
+        "# Release\n\n- Run `cargo publish --dry-run` to make sure it works.\n- Run `cargo package`.\n- Run `npm publish --dry-run`.\n\n```\ngh auth login\ngit co -b release-X.Y.Z\ngh release create vX.Y.Z dist/demo-X.Y.Z.tar.gz --notes-file NOTES.md --prerelease -R acme/other\ngh release edit vX.Y.Z --draft=false\ncargo publish\n```\n\n```text\ngo 1.22.0\n```\n\nMail the announcement in:\n\n```\ndoc/announce/release-<VERSION>.rst\n```\n",
+    );
+    for expected in [
+        "→ the `publish = \"cargo\"` step below runs its dry run in `relman plan`, before any step",
+        "→ relman uses the token in `GITHUB_TOKEN`",
+        "branch = \"release-{version}\"\n",
+        "release = \"publish\"\nnotes = \"{file:NOTES.md}\"\nprerelease = true\nrepo = \"acme/other\"\nassets = [\"dist/demo-{version}.tar.gz\"]\n",
+        "release = \"publish\"\nkeep-notes = true\n",
+        "publish = \"cargo\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    // The npm dry run has no npm publish after it: it stays.
+    assert_eq!(toml.matches("run =").count(), 1, "{toml}");
+    assert!(toml.contains("run = \"npm publish --dry-run\"\n"), "{toml}");
+}

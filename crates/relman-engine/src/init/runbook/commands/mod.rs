@@ -8,6 +8,8 @@ mod curl;
 mod gh;
 mod sed;
 
+pub(crate) use sed::holds_once;
+
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -214,7 +216,7 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "ls" | "cat" | "echo" if !needs_shell(line) => vec![Action::Covered(SHOWS.to_owned())],
         "go" if args.starts_with(&["mod", "edit"]) && requires_own_module(&args, scope) => {
             vec![Action::Covered(
-                "relman's `bump` rewrites a sibling module's `require` line to the new version (each `go.mod` below the root is a package of its own)"
+                "relman's `bump` rewrites a sibling module's `require` line to the version it releases that module at (each `go.mod` below the root is a package with tags of its own): `relman plan` names those versions"
                     .to_owned(),
             )]
         }
@@ -368,6 +370,12 @@ fn oci(reference: &str) -> super::super::workflow::DraftStep {
 fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     let Some(subcommand) = args.first().copied() else {
         return Vec::new();
+    };
+    // The alias many set up for checkout.
+    let subcommand = if subcommand == "co" {
+        "checkout"
+    } else {
+        subcommand
     };
     let rest = &args[1..];
     let positional: Vec<&str> = rest

@@ -6,6 +6,7 @@
 //! not know) stays a `run` step: a wrong edit would be worse.
 
 use super::{Action, Scope, run, step};
+use crate::init::runbook::ProjectFacts;
 use crate::init::runbook::text::versioned;
 
 pub(super) fn sed(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
@@ -59,7 +60,7 @@ fn read(args: &[&str], scope: &Scope<'_>) -> Option<Vec<Action>> {
             continue;
         }
         // The next version of a file relman does not version is the project's own scheme.
-        if next || scope.checkout.is_none() && !holds_once(scope, file, before) {
+        if next || scope.checkout.is_none() && !holds_once(scope.facts, file, before) {
             return None;
         }
         actions.push(Action::Step(
@@ -117,8 +118,8 @@ fn substitution(expression: &str) -> Option<(&str, &str, &str)> {
 
 /// Whether the file in the work tree holds the text before the value exactly once (what `edit`
 /// requires); without a work tree the runbook is trusted.
-fn holds_once(scope: &Scope<'_>, file: &str, before: &str) -> bool {
-    let Some(root) = &scope.facts.root else {
+pub(crate) fn holds_once(facts: &ProjectFacts, file: &str, before: &str) -> bool {
+    let Some(root) = &facts.root else {
         return true;
     };
     if file.contains("..") || file.starts_with('/') {

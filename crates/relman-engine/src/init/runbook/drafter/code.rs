@@ -95,7 +95,19 @@ fn is_output(line: &str) -> bool {
 /// rule (`-----BEGIN PGP SIGNATURE-----`), markup (`<div …>`), a YAML entry (`key: value`,
 /// `- uses: …`), or a sentence ("Unreleased changes. Notes have not been written.").
 fn is_data(line: &str) -> bool {
-    let first = line.split_whitespace().next().unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = words.first().copied().unwrap_or_default();
+    // `go 1.22.0` in a go.mod, a documentation file's path: what a file holds or is called.
+    let directive = matches!(words.as_slice(), ["go" | "toolchain", version]
+        if version.chars().all(|c| c.is_ascii_digit() || c == '.') && version.contains('.'));
+    let document = words.len() == 1
+        && first.contains('/')
+        && [".rst", ".md", ".txt", ".html", ".yml", ".yaml", ".json"]
+            .iter()
+            .any(|extension| first.ends_with(extension));
+    if directive || document {
+        return true;
+    }
     if commands::looks_like_command(line) {
         return false;
     }
@@ -110,8 +122,7 @@ fn is_data(line: &str) -> bool {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     let yaml_item = line.starts_with("- ") || line == "-";
-    let words = line.split_whitespace().count();
-    let sentence = words >= 4
+    let sentence = words.len() >= 4
         && line.ends_with('.')
         && first.chars().next().is_some_and(char::is_uppercase)
         && first.chars().skip(1).all(char::is_lowercase);

@@ -4,6 +4,7 @@
 //! settled in `settle`, and what a line of prose is (a task, an explanation) told in `prose`.
 
 mod code;
+mod diff;
 mod prose;
 mod resolve;
 mod settle;
@@ -116,6 +117,12 @@ impl Drafter {
                 BlockKind::Code { lines } => {
                     self.effects = false;
                     self.code(lines);
+                }
+                BlockKind::Diff { note, lines } => {
+                    if !self.diff(lines) {
+                        let note = self.cite(block.line, &format!("(note) {note}"));
+                        self.current.note(note);
+                    }
                 }
                 BlockKind::Text { text: raw, list } => {
                     let text = text::clean(raw);
