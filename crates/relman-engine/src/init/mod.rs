@@ -251,6 +251,7 @@ impl Detection {
                 .map(|spec| spec.path().display().to_string())
                 .collect(),
             root: Some(self.root.clone()),
+            several_packages: !self.packages.is_empty(),
         }
     }
 }

@@ -21,6 +21,7 @@ fn facts(name: &str, repo: &str) -> ProjectFacts {
         current_released: false,
         version_files: Vec::new(),
         root: None,
+        several_packages: false,
     }
 }
 

@@ -39,6 +39,9 @@ pub struct ProjectFacts {
     /// The work tree, when drafting in one: an `edit` is drafted only for a file that holds
     /// the place it edits. `None` trusts the runbook.
     pub root: Option<std::path::PathBuf>,
+    /// Whether the repository releases several packages: a step that is not per package then
+    /// sees `{version}` as the list of releases, so no `edit` writes it.
+    pub several_packages: bool,
 }
 
 /// Workflows drafted from a runbook, and what the runbook says about the project.

@@ -15,6 +15,7 @@ fn facts() -> ProjectFacts {
         current_released: false,
         version_files: Vec::new(),
         root: None,
+        several_packages: false,
     }
 }
 
@@ -535,4 +536,30 @@ fn a_publish_dry_run_before_the_publish_is_its_plan_and_gh_release_options_are_r
     // The npm dry run has no npm publish after it: it stays.
     assert_eq!(toml.matches("run =").count(), 1, "{toml}");
     assert!(toml.contains("run = \"npm publish --dry-run\"\n"), "{toml}");
+}
+
+#[test]
+fn shell_named_branches_amends_and_edits_of_several_packages_stay_with_the_shell() {
+    let text = "# Release\n\n```\ngit checkout -b hotfix upstream/main\ngit co -b ${BASE_TAG}-stable ${BASE_TAG}.0\ngit checkout -b 1.2-stable v1.2.0\ngit commit -a -v --amend\nsed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\n```\n";
+    let toml = drafted(text);
+    assert!(
+        toml.contains("branch = \"hotfix\"\nfrom = \"main\"\n"),
+        "{toml}"
+    );
+    for expected in [
+        "run = \"git co -b ${{BASE_TAG}}-stable ${{BASE_TAG}}.0\"\nshell = true\n",
+        "run = \"git checkout -b 1.2-stable v1.2.0\"\n",
+        "run = \"git commit -a -v --amend\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    assert!(!toml.contains("commit = "), "{toml}");
+    assert!(toml.contains("edit = \"Makefile\""), "{toml}");
+    let several = ProjectFacts {
+        several_packages: true,
+        ..facts()
+    };
+    let toml = drafted_with(text, &several);
+    assert!(!toml.contains("edit ="), "{toml}");
+    assert!(toml.contains("run = \"sed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\"\n"), "{toml}");
 }

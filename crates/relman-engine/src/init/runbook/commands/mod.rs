@@ -383,6 +383,12 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         .copied()
         .filter(|arg| !arg.starts_with('-'))
         .collect();
+    // A name the shell fills in (`${BASE_TAG}-stable`) is no name relman knows: the shell keeps it.
+    if matches!(subcommand, "checkout" | "switch" | "branch" | "push" | "tag" | "merge")
+        && positional.iter().any(|arg| versioned(arg).contains('$'))
+    {
+        return vec![run(line)];
+    }
     match subcommand {
         // `git checkout v1.2 docs/changes.md` restores a file: no branch changes.
         "checkout" if !creates_branch(rest) && (positional.len() > 1 || rest.contains(&"--")) => {
@@ -391,7 +397,18 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "checkout" | "switch" => {
             let creates = creates_branch(rest);
             match positional.first() {
-                Some(name) if creates => vec![Action::Step(step("branch", versioned(name)))],
+                // `git checkout -b hotfix upstream/main`: from a start point. A version there
+                // (`v1.2.0`) is an earlier release, which no template names: the shell keeps it.
+                Some(_) if creates && positional.get(1).is_some_and(|start| names_version(start)) => {
+                    vec![run(line)]
+                }
+                Some(name) if creates => {
+                    let mut branch = step("branch", versioned(name));
+                    if let Some(start) = positional.get(1) {
+                        branch.set("from", start_point(start, scope));
+                    }
+                    vec![Action::Step(branch)]
+                }
                 Some(name) => vec![Action::Step(switch_or_check(name, scope))],
                 None => Vec::new(),
             }
@@ -432,6 +449,8 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
             "a `commit` step stages what the steps before it changed (add others with `add = [\"glob\"]`)"
                 .to_owned(),
         )],
+        // Amending rewrites the last commit: no `commit` step does that.
+        "commit" if rest.contains(&"--amend") => vec![run(line)],
         "commit" => {
             // `-am "…"`: short flags together, the message after the last.
             let message = option_value(rest, &["-m", "--message"]).or_else(|| {

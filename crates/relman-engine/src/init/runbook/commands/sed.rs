@@ -59,8 +59,12 @@ fn read(args: &[&str], scope: &Scope<'_>) -> Option<Vec<Action>> {
             actions.push(Action::Step(step("bump", "{args.bump}")));
             continue;
         }
-        // The next version of a file relman does not version is the project's own scheme.
-        if next || scope.checkout.is_none() && !holds_once(scope.facts, file, before) {
+        // The next version of a file relman does not version is the project's own scheme; in
+        // a release of several packages, `{version}` outside a per-package step lists them all.
+        if next
+            || scope.facts.several_packages
+            || scope.checkout.is_none() && !holds_once(scope.facts, file, before)
+        {
             return None;
         }
         actions.push(Action::Step(

@@ -45,6 +45,11 @@ impl Drafter {
         let Some(file) = file else {
             return false;
         };
+        let version_file = self.facts.version_files.contains(&file);
+        // In a release of several packages `{version}` outside a per-package step lists them all.
+        if self.facts.several_packages && !version_file {
+            return false;
+        }
         if !removed.is_empty() || changes.is_empty() || file.contains(['$', '*', '{', '`']) {
             return false;
         }
@@ -59,7 +64,6 @@ impl Drafter {
             edits.push((*number, new.trim().to_owned(), before, value, after));
         }
         self.flush_intro();
-        let version_file = self.facts.version_files.contains(&file);
         for (number, quote, before, value, after) in edits {
             let action = if version_file {
                 step("bump", "{args.bump}")
