@@ -540,13 +540,15 @@ fn a_publish_dry_run_before_the_publish_is_its_plan_and_gh_release_options_are_r
 
 #[test]
 fn shell_named_branches_amends_and_edits_of_several_packages_stay_with_the_shell() {
-    let text = "# Release\n\n```\ngit checkout -b hotfix upstream/main\ngit co -b ${BASE_TAG}-stable ${BASE_TAG}.0\ngit checkout -b 1.2-stable v1.2.0\ngit commit -a -v --amend\nsed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\n```\n";
+    let text = "# Release\n\n```\ngit checkout -b hotfix upstream/main\ngit checkout upstream/main -b picks\ngit checkout -b release-M.N vM.N.0\ngit co -b ${BASE_TAG}-stable ${BASE_TAG}.0\ngit checkout -b 1.2-stable v1.2.0\ngit commit -a -v --amend\nsed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\n```\n";
     let toml = drafted(text);
     assert!(
         toml.contains("branch = \"hotfix\"\nfrom = \"main\"\n"),
         "{toml}"
     );
     for expected in [
+        "branch = \"picks\"\nfrom = \"main\"\n",
+        "run = \"git checkout -b release-M.N vM.N.0\"\n",
         "run = \"git co -b ${{BASE_TAG}}-stable ${{BASE_TAG}}.0\"\nshell = true\n",
         "run = \"git checkout -b 1.2-stable v1.2.0\"\n",
         "run = \"git commit -a -v --amend\"\n",
@@ -562,4 +564,21 @@ fn shell_named_branches_amends_and_edits_of_several_packages_stay_with_the_shell
     let toml = drafted_with(text, &several);
     assert!(!toml.contains("edit ="), "{toml}");
     assert!(toml.contains("run = \"sed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\"\n"), "{toml}");
+}
+
+#[test]
+fn a_merge_into_the_current_branch_is_a_switch_and_a_merge_back() {
+    let toml = drafted(
+        "# Release\n\n```\ngit checkout main\ngit checkout -b release-X.Y.Z\ngit commit -m \"Release X.Y.Z\"\ngit checkout main\ngit merge --ff-only release-X.Y.Z\ngit merge --no-ff -S -m \"Merge\" fix-branch\ngit merge upstream/main\n```\n",
+    );
+    assert!(
+        toml.contains("switch = \"release-{version}\"\n\n# RELEASE.md:8 (same line)\n[[workflow.release.step]]\nmerge = \"main\"\nff-only = true\n"),
+        "{toml}"
+    );
+    // Signed, or a remote's branch: the shell's.
+    assert!(toml.contains("run = 'git merge --no-ff -S -m \"Merge\" fix-branch'"), "{toml}");
+    assert!(toml.contains("run = \"git merge upstream/main\"\n"), "{toml}");
+    // Where the steps do not say which branch is checked out, the merge is not guessed.
+    let toml = drafted("# Release\n\n```\ngit merge --ff-only release\n```\n");
+    assert!(toml.contains("run = \"git merge --ff-only release\"\n"), "{toml}");
 }

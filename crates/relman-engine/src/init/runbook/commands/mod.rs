@@ -394,21 +394,9 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "checkout" if !creates_branch(rest) && (positional.len() > 1 || rest.contains(&"--")) => {
             vec![run(line)]
         }
+        "checkout" | "switch" if creates_branch(rest) => new_branch(rest, line, scope),
         "checkout" | "switch" => {
-            let creates = creates_branch(rest);
             match positional.first() {
-                // `git checkout -b hotfix upstream/main`: from a start point. A version there
-                // (`v1.2.0`) is an earlier release, which no template names: the shell keeps it.
-                Some(_) if creates && positional.get(1).is_some_and(|start| names_version(start)) => {
-                    vec![run(line)]
-                }
-                Some(name) if creates => {
-                    let mut branch = step("branch", versioned(name));
-                    if let Some(start) = positional.get(1) {
-                        branch.set("from", start_point(start, scope));
-                    }
-                    vec![Action::Step(branch)]
-                }
                 Some(name) => vec![Action::Step(switch_or_check(name, scope))],
                 None => Vec::new(),
             }
@@ -481,15 +469,46 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         "push" => vec![Action::Step(push(rest, scope))],
         "cherry-pick" => vec![Action::Step(cherry_pick())],
-        "merge" => match positional.first() {
-            Some(branch) => vec![Action::Step(
-                step("switch", literal(branch))
-                    .comment("relman merges the current branch into another one; check which way this goes"),
-            )],
-            None => vec![run(line)],
-        },
+        "merge" => merge(rest, line, scope),
         _ => vec![run(line)],
     }
+}
+
+/// `git merge [--ff-only] [-m MSG] BRANCH` on the current branch: relman merges the current
+/// branch into another, so BRANCH is switched to and merged into the one that was current (which
+/// stays checked out, as with git). Anything else (a signed merge, a remote's branch, a current
+/// branch the steps do not name) stays a `run` step.
+fn merge(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    let mut ff_only = false;
+    let mut message = None;
+    let mut branches = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match *arg {
+            "--ff-only" => ff_only = true,
+            "--no-ff" | "--no-edit" | "-q" | "--quiet" => {}
+            "-m" | "--message" => message = iter.next().map(|text| versioned(text)),
+            other if other.starts_with('-') => return vec![run(line)],
+            other => branches.push(other),
+        }
+    }
+    let (Some(current), [branch]) = (&scope.current_branch, branches.as_slice()) else {
+        return vec![run(line)];
+    };
+    let branch = versioned(branch);
+    if branch.contains(['/', '$']) || branch == *current {
+        return vec![run(line)];
+    }
+    let mut merge = step("merge", current.clone());
+    if ff_only {
+        merge.set("ff-only", true);
+    } else if let Some(message) = message {
+        merge.set("message", message);
+    }
+    vec![
+        Action::Step(step("switch", branch)),
+        Action::Step(merge),
+    ]
 }
 
 /// A branch's start point as relman names it: `upstream/main` (the runbook's name for the
@@ -500,6 +519,38 @@ fn start_point(start: &str, scope: &Scope<'_>) -> String {
         Some(("upstream" | "origin", branch)) if branch == scope.facts.branch => literal(branch),
         _ => versioned(start),
     }
+}
+
+/// `git checkout -b NAME [START]` (or `git checkout START -b NAME`): a branch, from a start point
+/// relman can name (the project's branch, as `upstream/main` too, or another local branch). A
+/// start point that is a release (`v1.2.0`, `vM.N.0`) has no template: the shell keeps it.
+fn new_branch(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    let mut name = None;
+    let mut start = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match *arg {
+            "-b" | "-B" | "-c" | "-C" | "--create" => name = iter.next().copied(),
+            other if other.starts_with('-') => {}
+            other if start.is_none() => start = Some(other),
+            _ => return vec![run(line)],
+        }
+    }
+    let Some(name) = name else {
+        return vec![run(line)];
+    };
+    let mut branch = step("branch", versioned(name));
+    if let Some(start) = start {
+        let from = start_point(start, scope);
+        let plain_branch = start
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || matches!(c, '-' | '_'));
+        if from != scope.facts.branch && !plain_branch {
+            return vec![run(line)];
+        }
+        branch.set("from", from);
+    }
+    vec![Action::Step(branch)]
 }
 
 /// Whether `git checkout`'s arguments create a branch (`-b`).

@@ -246,8 +246,39 @@ impl Drafter {
                     "pull-request" | "merge-pull-request" | "wait" | "dispatch"
                 )
             }),
+            current_branch: self.current_branch(),
             item,
         }
+    }
+
+    /// The branch the workflow's steps leave checked out, when they say.
+    fn current_branch(&self) -> Option<String> {
+        let mut current = None;
+        for step in self.current.steps() {
+            let option = |key: &str| {
+                step.fields
+                    .iter()
+                    .find(|(name, _)| name == key)
+                    .map(|(_, value)| value.clone())
+            };
+            if option("dir").is_some() {
+                continue;
+            }
+            match step.kind() {
+                "check" if step.kind_value() == Some("branch") => {
+                    current = Some(match option("branch") {
+                        Some(toml::Value::String(branch)) => branch,
+                        _ => self.facts.branch.clone(),
+                    });
+                }
+                "branch" if option("switch").and_then(|value| value.as_bool()) == Some(false) => {}
+                "switch" | "branch" | "merge" => {
+                    current = step.kind_value().map(str::to_owned);
+                }
+                _ => {}
+            }
+        }
+        current
     }
 
     /// Whether an item and every child of it are unrecognised: the item is then one task with a
