@@ -582,3 +582,35 @@ fn a_merge_into_the_current_branch_is_a_switch_and_a_merge_back() {
     let toml = drafted("# Release\n\n```\ngit merge --ff-only release\n```\n");
     assert!(toml.contains("run = \"git merge --ff-only release\"\n"), "{toml}");
 }
+
+#[test]
+fn a_pushed_release_branch_is_no_tag_and_names_a_person_works_out_stay_run() {
+    let toml = drafted(
+        "# Release\n\n```\ngit checkout -b release-x.x.x\ngit push origin release-<major>.<minor>\ngit push origin \"v1.2.3\" \"pkg/api/v1.2.3\"\ngit tag MAJOR.{MINOR+1}.0.dev0\ngit push upstream MAJOR.{MINOR+1}.0.dev0\n```\n",
+    );
+    for expected in [
+        "branch = \"release-{version}\"\n",
+        "# RELEASE.md:5: git push origin release-<major>.<minor>\n[[workflow.release.step]]\npush = \"branch\"\n",
+        "# RELEASE.md:6: git push origin \"v1.2.3\" \"pkg/api/v1.2.3\"\n[[workflow.release.step]]\npush = \"tag\"\n",
+        "run = \"git tag MAJOR.{{MINOR+1}}.0.dev0\"\n",
+        "run = \"git push upstream MAJOR.{{MINOR+1}}.0.dev0\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+}
+
+#[test]
+fn commands_after_one_another_on_a_line_are_each_read() {
+    let toml = drafted(
+        "# Release\n\n1. Create a tag and push it: `git tag vX.Y.Z; git push origin tag vX.Y.Z`.\n2. Build:\n\n   ```\n   for f in a b; do make $f; done\n   ```\n",
+    );
+    let tag = toml.find("tag = \"{tag}\"\n").expect(&toml);
+    let push = toml.find("push = \"tag\"\n").expect(&toml);
+    assert!(tag < push, "{toml}");
+    assert!(!toml.contains(";\""), "{toml}");
+    assert!(!toml.contains("push = [\"branch\""), "{toml}");
+    assert!(
+        toml.contains("run = \"for f in a b; do make $f; done\"\nshell = true\n"),
+        "{toml}"
+    );
+}

@@ -131,7 +131,8 @@ fn known_values(line: &str) -> String {
     READ_VERSION.replace_all(line, "{version}").into_owned()
 }
 
-/// The commands of an `&&` list, cut where the shell would (outside quotes and `$( )`).
+/// The commands of an `&&` list (or a `;` sequence), cut where the shell would (outside quotes
+/// and `$( )`).
 fn and_list(line: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut quote, mut depth, mut start) = (None, 0usize, 0);
@@ -150,6 +151,11 @@ fn and_list(line: &str) -> Vec<&str> {
             (None, b'&') if depth == 0 && bytes.get(index + 1) == Some(&b'&') => {
                 parts.push(line[start..index].trim());
                 index += 1;
+                start = index + 1;
+            }
+            // `git tag v1.2.3; git push origin v1.2.3`: one command after the other.
+            (None, b';') if depth == 0 => {
+                parts.push(line[start..index].trim());
                 start = index + 1;
             }
             (None, _) => {}
@@ -383,9 +389,10 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         .copied()
         .filter(|arg| !arg.starts_with('-'))
         .collect();
-    // A name the shell fills in (`${BASE_TAG}-stable`) is no name relman knows: the shell keeps it.
+    // A name the shell fills in (`${BASE_TAG}-stable`) or a person works out
+    // (`MAJOR.{MINOR+1}.0.dev0`) is no name relman knows: the shell keeps it.
     if matches!(subcommand, "checkout" | "switch" | "branch" | "push" | "tag" | "merge")
-        && positional.iter().any(|arg| versioned(arg).contains('$'))
+        && positional.iter().any(|arg| unresolved(&versioned(arg)))
     {
         return vec![run(line)];
     }
@@ -553,6 +560,33 @@ fn new_branch(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     vec![Action::Step(branch)]
 }
 
+/// Whether a name, templated, still holds what only the shell or a person can fill in.
+fn unresolved(name: &str) -> bool {
+    name.contains(['$', '<', '>'])
+        || name.contains("{{")
+        || ["MAJOR", "MINOR", "PATCH", "x.x", "X.X"]
+            .iter()
+            .any(|word| name.contains(word))
+}
+
+/// Whether a refspec `git push` names is a tag: `refs/tags/…`, the project's tag (its format, or
+/// a version when the project has none yet), never a release branch (`release-1.2.3`).
+fn is_tag(refspec: &str, scope: &Scope<'_>) -> bool {
+    if refspec.starts_with("refs/tags/") {
+        return true;
+    }
+    let name = versioned(refspec);
+    if let Some(format) = &scope.facts.tag_format
+        && (name == *format || name == "{tag}")
+    {
+        return true;
+    }
+    let lower = name.to_lowercase();
+    (name.contains("{version}") || name.contains("{tag}"))
+        && !lower.starts_with("release")
+        && !lower.contains("branch")
+}
+
 /// Whether `git checkout`'s arguments create a branch (`-b`).
 fn creates_branch(args: &[&str]) -> bool {
     args.iter()
@@ -679,9 +713,16 @@ fn push(args: &[&str], scope: &Scope<'_>) -> super::super::workflow::DraftStep {
     {
         tag = true;
     }
-    // `git push origin v1.2.3` pushes a tag; `git push origin master` a branch.
-    for refspec in positional.iter().skip(1) {
-        if names_version(refspec) && !refspec.contains('/') || refspec.starts_with("refs/tags/") {
+    // `git push origin v1.2.3` pushes a tag; `git push origin master` a branch; `git push origin
+    // tag v1.2.3` is git's way to say the next is a tag.
+    let mut refspecs = positional.iter().skip(1).peekable();
+    while let Some(refspec) = refspecs.next() {
+        if *refspec == "tag" && refspecs.peek().is_some() {
+            tag = true;
+            refspecs.next();
+            continue;
+        }
+        if is_tag(refspec, scope) {
             tag = true;
         } else {
             branch = true;
