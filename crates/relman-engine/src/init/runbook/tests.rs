@@ -614,3 +614,19 @@ fn commands_after_one_another_on_a_line_are_each_read() {
         "{toml}"
     );
 }
+
+#[test]
+fn a_message_to_a_slack_webhook_is_a_slack_or_http_step_and_its_url_stays_secret() {
+    let toml = drafted(
+        "# Release\n\n```\ncurl -X POST -H 'Content-type: application/json' --data '{\"text\":\"Released X.Y.Z\"}' $SLACK_WEBHOOK_URL\ncurl -d '{\"channel\":\"#dev\",\"text\":\"demo X.Y.Z is out\"}' \"${RELEASE_HOOK_SLACK}\"\ncurl --data '{\"text\":\"Released X.Y.Z\"}' https://hooks.slack.com/services/T000/B000/XXXX\n```\n",
+    );
+    for expected in [
+        "http = \"POST {env.SLACK_WEBHOOK_URL}\"\njson = { text = \"Released {version}\" }\n",
+        "slack = \"#dev\"\nmessage = \"demo {version} is out\"\nwebhook-env = \"RELEASE_HOOK_SLACK\"\n",
+        "# the webhook's URL is a secret: relman reads it from `SLACK_WEBHOOK_URL`, set it there\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    assert!(!toml.contains("T000/B000"), "{toml}");
+    assert!(!toml.contains("run ="), "{toml}");
+}

@@ -129,8 +129,14 @@ fn is_data(line: &str) -> bool {
     marker || armour || markup || yaml_key || yaml_item || sentence
 }
 
-/// A command line for a comment: one line, at most 120 characters.
+/// A command line for a comment: one line, at most 120 characters, a Slack webhook's secret
+/// path left out.
 fn shorten(command: &str) -> String {
+    static WEBHOOK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(hooks\.slack\.com/services/)[^\s'\x22]+")
+            .expect("the webhook expression is valid")
+    });
+    let command = WEBHOOK.replace_all(command, "${1}…");
     let line = command.lines().next().unwrap_or_default();
     let mut out: String = line.chars().take(120).collect();
     if line.chars().count() > 120 || command.lines().count() > 1 {
