@@ -630,3 +630,20 @@ fn a_message_to_a_slack_webhook_is_a_slack_or_http_step_and_its_url_stays_secret
     assert!(!toml.contains("T000/B000"), "{toml}");
     assert!(!toml.contains("run ="), "{toml}");
 }
+
+#[test]
+fn a_secret_placeholder_before_a_command_is_left_to_the_environment_and_addresses_are_no_commands() {
+    let toml = drafted(
+        "# Release\n\n```\nGITHUB_TOKEN=<token> scripts/notes.sh X.Y.Z\nPACKAGECLOUD_TOKEN=\"<token>\" script/packagecloud.rb\nscm:git:file:///tmp/remote/git-repo\n```\n",
+    );
+    for expected in [
+        "run = \"scripts/notes.sh {version}\"\n",
+        "run = \"script/packagecloud.rb\"\n",
+        "→ the command reads `GITHUB_TOKEN` from the environment relman runs in",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    assert!(!toml.contains("run = 'PACKAGECLOUD") && !toml.contains("run = \"GITHUB"), "{toml}");
+    assert_eq!(toml.matches("run =").count(), 2, "{toml}");
+}
+

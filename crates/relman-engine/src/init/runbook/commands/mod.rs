@@ -169,6 +169,31 @@ fn and_list(line: &str) -> Vec<&str> {
 
 /// The steps of one command (no `&&` in it).
 fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    // `GITHUB_TOKEN=<token> scripts/notes.sh`: the secret is the environment's, which every step
+    // inherits; the placeholder would be passed as written.
+    static SECRET_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^(?:[A-Z][A-Z0-9_]*=(?:<[^>\s]*>|"<[^>"]*>"|'<[^>']*>')\s+)+"#)
+            .expect("the assignment expression is valid")
+    });
+    if let Some(found) = SECRET_PLACEHOLDER.find(line)
+        && found.end() < line.len()
+    {
+        let names: Vec<&str> = found
+            .as_str()
+            .split_whitespace()
+            .filter_map(|assignment| assignment.split_once('=').map(|(name, _)| name))
+            .collect();
+        let mut actions = single(&line[found.end()..], scope);
+        actions.push(Action::Covered(format!(
+            "the command reads {} from the environment relman runs in: set it there, not in the command",
+            names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+        return actions;
+    }
     let words = split(line);
     let Some(program) = words.first().map(String::as_str) else {
         return Vec::new();

@@ -100,12 +100,14 @@ fn is_data(line: &str) -> bool {
     // `go 1.22.0` in a go.mod, a documentation file's path: what a file holds or is called.
     let directive = matches!(words.as_slice(), ["go" | "toolchain", version]
         if version.chars().all(|c| c.is_ascii_digit() || c == '.') && version.contains('.'));
+    // A URL or an SCM address alone on its line is a value to write somewhere.
+    let address = words.len() == 1 && first.contains("://");
     let document = words.len() == 1
         && first.contains('/')
         && [".rst", ".md", ".txt", ".html", ".yml", ".yaml", ".json"]
             .iter()
             .any(|extension| first.ends_with(extension));
-    if directive || document {
+    if directive || document || address {
         return true;
     }
     if commands::looks_like_command(line) {
