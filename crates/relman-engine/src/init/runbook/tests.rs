@@ -441,7 +441,9 @@ fn a_sed_edit_is_drafted_only_for_a_file_that_holds_its_place_once() {
         &facts,
     );
     assert!(
-        toml.contains("edit = \"Makefile\"\npattern = \"LATEST={value}\"\nvalue = \"v{version}\"\n"),
+        toml.contains(
+            "edit = \"Makefile\"\npattern = \"LATEST={value}\"\nvalue = \"v{version}\"\n"
+        ),
         "{toml}"
     );
     assert_eq!(toml.matches("edit =").count(), 1, "{toml}");
@@ -563,7 +565,10 @@ fn shell_named_branches_amends_and_edits_of_several_packages_stay_with_the_shell
     };
     let toml = drafted_with(text, &several);
     assert!(!toml.contains("edit ="), "{toml}");
-    assert!(toml.contains("run = \"sed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\"\n"), "{toml}");
+    assert!(
+        toml.contains("run = \"sed -i 's/LATEST=.*/LATEST=v1.2.3/' Makefile\"\n"),
+        "{toml}"
+    );
 }
 
 #[test]
@@ -576,11 +581,20 @@ fn a_merge_into_the_current_branch_is_a_switch_and_a_merge_back() {
         "{toml}"
     );
     // Signed, or a remote's branch: the shell's.
-    assert!(toml.contains("run = 'git merge --no-ff -S -m \"Merge\" fix-branch'"), "{toml}");
-    assert!(toml.contains("run = \"git merge upstream/main\"\n"), "{toml}");
+    assert!(
+        toml.contains("run = 'git merge --no-ff -S -m \"Merge\" fix-branch'"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("run = \"git merge upstream/main\"\n"),
+        "{toml}"
+    );
     // Where the steps do not say which branch is checked out, the merge is not guessed.
     let toml = drafted("# Release\n\n```\ngit merge --ff-only release\n```\n");
-    assert!(toml.contains("run = \"git merge --ff-only release\"\n"), "{toml}");
+    assert!(
+        toml.contains("run = \"git merge --ff-only release\"\n"),
+        "{toml}"
+    );
 }
 
 #[test]
@@ -632,7 +646,8 @@ fn a_message_to_a_slack_webhook_is_a_slack_or_http_step_and_its_url_stays_secret
 }
 
 #[test]
-fn a_secret_placeholder_before_a_command_is_left_to_the_environment_and_addresses_are_no_commands() {
+fn a_secret_placeholder_before_a_command_is_left_to_the_environment_and_addresses_are_no_commands()
+{
     let toml = drafted(
         "# Release\n\n```\nGITHUB_TOKEN=<token> scripts/notes.sh X.Y.Z\nPACKAGECLOUD_TOKEN=\"<token>\" script/packagecloud.rb\nscm:git:file:///tmp/remote/git-repo\n```\n",
     );
@@ -643,7 +658,9 @@ fn a_secret_placeholder_before_a_command_is_left_to_the_environment_and_addresse
     ] {
         assert!(toml.contains(expected), "{expected}\n---\n{toml}");
     }
-    assert!(!toml.contains("run = 'PACKAGECLOUD") && !toml.contains("run = \"GITHUB"), "{toml}");
+    assert!(
+        !toml.contains("run = 'PACKAGECLOUD") && !toml.contains("run = \"GITHUB"),
+        "{toml}"
+    );
     assert_eq!(toml.matches("run =").count(), 2, "{toml}");
 }
-

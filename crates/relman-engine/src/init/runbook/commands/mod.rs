@@ -110,7 +110,13 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             .flat_map(|part| {
                 // Each command is read for itself: `git push`'s words are not `--tags`'.
                 let lower = part.to_lowercase();
-                single(part, &Scope { item: &lower, ..scope.clone() })
+                single(
+                    part,
+                    &Scope {
+                        item: &lower,
+                        ..scope.clone()
+                    },
+                )
             })
             .collect();
         let typed = actions.iter().any(|action| match action {
@@ -416,8 +422,10 @@ fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         .collect();
     // A name the shell fills in (`${BASE_TAG}-stable`) or a person works out
     // (`MAJOR.{MINOR+1}.0.dev0`) is no name relman knows: the shell keeps it.
-    if matches!(subcommand, "checkout" | "switch" | "branch" | "push" | "tag" | "merge")
-        && positional.iter().any(|arg| unresolved(&versioned(arg)))
+    if matches!(
+        subcommand,
+        "checkout" | "switch" | "branch" | "push" | "tag" | "merge"
+    ) && positional.iter().any(|arg| unresolved(&versioned(arg)))
     {
         return vec![run(line)];
     }
@@ -537,10 +545,7 @@ fn merge(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     } else if let Some(message) = message {
         merge.set("message", message);
     }
-    vec![
-        Action::Step(step("switch", branch)),
-        Action::Step(merge),
-    ]
+    vec![Action::Step(step("switch", branch)), Action::Step(merge)]
 }
 
 /// A branch's start point as relman names it: `upstream/main` (the runbook's name for the

@@ -129,6 +129,5 @@ pub(crate) fn holds_once(facts: &ProjectFacts, file: &str, before: &str) -> bool
     if file.contains("..") || file.starts_with('/') {
         return false;
     }
-    fs_err::read_to_string(root.join(file))
-        .is_ok_and(|text| text.matches(before).count() == 1)
+    fs_err::read_to_string(root.join(file)).is_ok_and(|text| text.matches(before).count() == 1)
 }

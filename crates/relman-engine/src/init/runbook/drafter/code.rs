@@ -113,9 +113,8 @@ fn is_data(line: &str) -> bool {
     if commands::looks_like_command(line) {
         return false;
     }
-    let marker = first == line
-        && line.len() > 1
-        && line.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    let marker =
+        first == line && line.len() > 1 && line.chars().all(|c| c.is_ascii_uppercase() || c == '_');
     let armour = line.starts_with("-----");
     let markup = line.starts_with('<') && !line.starts_with("<<");
     let yaml_key = first.len() > 1

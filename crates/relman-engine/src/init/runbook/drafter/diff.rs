@@ -72,7 +72,12 @@ impl Drafter {
                     .with("pattern", format!("{before}{{value}}{after}"))
                     .with("value", value)
             };
-            self.apply(number, &format!("+{quote}"), vec![Action::Step(action)], &[]);
+            self.apply(
+                number,
+                &format!("+{quote}"),
+                vec![Action::Step(action)],
+                &[],
+            );
         }
         true
     }
@@ -97,7 +102,7 @@ fn changed_value(old: &str, new: &str) -> Option<(String, String, String)> {
     let old_end = old.len() - suffix_bytes(old, suffix);
     let new_end = new.len() - suffix_bytes(new, suffix);
     // On to where the value ends: `.0` of `1.3.0` is part of it, `.tar.gz` is not.
-    let tail = old[old_end..].as_bytes();
+    let tail = &old.as_bytes()[old_end..];
     let mut end_offset = 0;
     while end_offset < tail.len()
         && (tail[end_offset].is_ascii_digit()
