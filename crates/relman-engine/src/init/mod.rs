@@ -125,12 +125,14 @@ pub fn init(
 /// Checks that the config `init` made works in this repository: the project resolves with it,
 /// the version reads and is not behind the last release (what `relman check` requires), and the
 /// `release` workflow plans. Writes nothing; the checks a plan runs may fail (a dirty tree is no
-/// fault of the config), only an error stops.
+/// fault of the config), only an error stops. A remote that cannot be reached (offline, a remote
+/// that does not exist yet) is no fault of the config either: what it returns are warnings that
+/// say so.
 pub fn validate(
     made: &Init,
     repo: Repository,
     env: &crate::environment::Environment,
-) -> Result<(), InitError> {
+) -> Result<Vec<String>, InitError> {
     let unsettled = |choice: &'static str| {
         move |error: ProjectError| InitError::Unsettled {
             choice,
@@ -151,26 +153,57 @@ pub fn validate(
         args: Vec::new(),
         pre_label: None,
     };
-    let error = match crate::plan::plan(&project, &made.config, env, &request) {
-        Ok(_) => return Ok(()),
-        // What this machine lacks (a token, a signing key) is no fault of the config.
-        Err(crate::plan::PlanError::Problems { workflow, problems }) => {
-            let problems: Vec<_> = problems
-                .into_iter()
-                .filter(|problem| !problem.machine)
-                .collect();
-            if problems.is_empty() {
-                return Ok(());
+    let mut config = made.config.clone();
+    let mut warnings = Vec::new();
+    let error = loop {
+        match crate::plan::plan(&project, &config, env, &request) {
+            Ok(_) => return Ok(warnings),
+            // What this machine lacks (a token, a signing key) is no fault of the config.
+            Err(crate::plan::PlanError::Problems { workflow, problems }) => {
+                let problems: Vec<_> = problems
+                    .into_iter()
+                    .filter(|problem| !problem.machine)
+                    .collect();
+                if problems.is_empty() {
+                    return Ok(warnings);
+                }
+                break crate::plan::PlanError::Problems { workflow, problems };
             }
-            crate::plan::PlanError::Problems { workflow, problems }
+            // The rest of the workflow is planned without the check that could not ask.
+            Err(crate::plan::PlanError::Step {
+                number,
+                title,
+                error,
+            }) if unreachable_remote_check(&mut config, number) => {
+                warnings.push(format!(
+                    "the remote could not be reached, so `{title}` was not tried: {}",
+                    relman_remote::Redactor::new().redact(&error.message)
+                ));
+            }
+            Err(error) => break error,
         }
-        Err(error) => error,
     };
     Err(InitError::Unsettled {
         choice: "the release workflow",
         hint: error.hint(),
         error: error.to_string(),
     })
+}
+
+/// Whether step `number` of the `release` workflow is a check that asks the git remote (which
+/// fails, rather than reports, when the remote cannot be reached); it is then taken out of
+/// `config`, so that validation goes on with the steps after it.
+fn unreachable_remote_check(config: &mut Config, number: usize) -> bool {
+    let Some(workflow) = config.workflows.get_mut("release") else {
+        return false;
+    };
+    let before = workflow.steps.len();
+    workflow.steps.retain(|step| {
+        !(step.number == number
+            && matches!(&step.kind, crate::kinds::StepKind::Check(check)
+                if matches!(check.check, crate::kinds::check::Check::UpToDate)))
+    });
+    workflow.steps.len() < before
 }
 
 /// Writes the config atomically.
@@ -214,6 +247,13 @@ impl Detection {
             repo: self.github_repo().map(str::to_owned),
             bump_default: if auto { "auto" } else { "patch" }.to_owned(),
             current_released: self.current_released(),
+            version_files: self
+                .version_files
+                .iter()
+                .map(|spec| spec.path().display().to_string())
+                .collect(),
+            root: Some(self.root.clone()),
+            several_packages: !self.packages.is_empty(),
         }
     }
 }

@@ -19,6 +19,9 @@ fn facts(name: &str, repo: &str) -> ProjectFacts {
         repo: Some(repo.to_owned()),
         bump_default: "patch".to_owned(),
         current_released: false,
+        version_files: Vec::new(),
+        root: None,
+        several_packages: false,
     }
 }
 

@@ -57,7 +57,8 @@ pub fn run(context: &Context, args: &InitArgs) -> CliResult<ExitCode> {
         &path,
     )
     .map_err(init_error)?;
-    init::validate(&made, context.repository()?, &context.environment()).map_err(init_error)?;
+    let warnings =
+        init::validate(&made, context.repository()?, &context.environment()).map_err(init_error)?;
     init::write(&path, &made.text).map_err(init_error)?;
     let shown = path
         .strip_prefix(&context.cwd)
@@ -68,6 +69,9 @@ pub fn run(context: &Context, args: &InitArgs) -> CliResult<ExitCode> {
         print(&format!("{}\n", json(&made, &shown)))?;
     } else if !context.global.quiet {
         print(&report(context, &made, &shown))?;
+    }
+    for warning in &warnings {
+        print_warning(context.style, warning);
     }
     if let Err(problem) = &made.detection.current_version {
         print_warning(

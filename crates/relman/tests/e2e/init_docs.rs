@@ -182,3 +182,33 @@ fn docs_prints_and_writes_the_same_runbook() {
     assert!(stderr(&written).contains("wrote RELEASE.md"));
     assert_eq!(repo.read("RELEASE.md"), text);
 }
+
+#[test]
+fn init_from_a_runbook_writes_its_draft_when_the_remote_cannot_be_reached() {
+    let repo = project();
+    // Offline, or a remote that does not exist (yet): the `up-to-date` check drafted from
+    // `git pull` cannot ask it. That is no fault of the draft.
+    let gone = repo.path().join("no-such-remote.git");
+    let url = format!("file://{}", gone.display());
+    repo.git(&["remote", "set-url", "origin", &url]);
+    repo.write(
+        "RELEASE.md",
+        "# Releasing\n\n```\ngit pull\ngit tag vX.Y.Z\ngit push origin vX.Y.Z\n```\n",
+    );
+    let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
+    assert_code(&output, 0);
+    let warned = stderr(&output);
+    assert!(
+        warned.contains("the remote could not be reached, so `check: up-to-date` was not tried"),
+        "{warned}"
+    );
+    let written = repo.read("relman.toml");
+    assert!(written.contains("check = \"up-to-date\""), "{written}");
+    assert!(written.contains("tag = \"{tag}\""), "{written}");
+    // What it wrote checks, and plans everything but the check that needs the remote.
+    repo.git(&["add", "relman.toml", "RELEASE.md"]);
+    repo.git(&["commit", "-qm", "chore: relman.toml"]);
+    let plan = relman(&repo, &["plan", "release"]);
+    let shown = format!("{}{}", stdout(&plan), stderr(&plan));
+    assert!(shown.contains("no-such-remote.git"), "{shown}");
+}

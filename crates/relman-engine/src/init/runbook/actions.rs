@@ -46,7 +46,7 @@ pub(crate) enum Hint {
 }
 
 /// What recognisers may read of the draft so far.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Scope<'a> {
     pub facts: &'a ProjectFacts,
     /// Whether a step before this one changes something: a `git checkout` is then a switch,
@@ -64,6 +64,9 @@ pub(crate) struct Scope<'a> {
     /// Whether something happened on the forge before (a pull request opened, waited on or
     /// merged): a `git pull` then brings the merged commit here.
     pub forge_moved: bool,
+    /// The branch checked out by then, as far as the steps say (a `check` of the branch, a
+    /// switch, a branch created and switched to, a merge); `None` when they do not.
+    pub current_branch: Option<String>,
     /// The whole item the command or phrase is in, lower-cased, for context.
     pub item: &'a str,
 }

@@ -46,6 +46,12 @@ pub(crate) enum BlockKind {
     Code { lines: Vec<(usize, String)> },
     /// An admonition (`.. note::`): context, never a step.
     Note { text: String },
+    /// A fenced diff: what a file should become (an `edit` when it changes a version), else a
+    /// note like any block of data.
+    Diff {
+        note: String,
+        lines: Vec<(usize, String)>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,12 +225,18 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
                 .unwrap_or_default()
                 .to_ascii_lowercase();
             let kind = if DATA_LANGUAGES.contains(&language.as_str()) {
-                BlockKind::Note {
-                    text: format!(
-                        "{} line{} of `{language}`: what a file holds or a command prints, no commands",
-                        code.len(),
-                        if code.len() == 1 { "" } else { "s" }
-                    ),
+                let note = format!(
+                    "{} line{} of `{language}`: what a file holds or a command prints, no commands",
+                    code.len(),
+                    if code.len() == 1 { "" } else { "s" }
+                );
+                if matches!(language.as_str(), "diff" | "patch") {
+                    BlockKind::Diff {
+                        note,
+                        lines: dedent(code),
+                    }
+                } else {
+                    BlockKind::Note { text: note }
                 }
             } else {
                 BlockKind::Code {
@@ -491,7 +503,9 @@ mod tests {
                         .collect::<Vec<_>>()
                         .join(" | ")
                 ),
-                BlockKind::Note { text } => format!("{}:note {text}", block.line),
+                BlockKind::Note { text } | BlockKind::Diff { note: text, .. } => {
+                    format!("{}:note {text}", block.line)
+                }
             })
             .collect()
     }

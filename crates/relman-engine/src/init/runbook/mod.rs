@@ -33,6 +33,15 @@ pub struct ProjectFacts {
     /// Whether the version the project holds now has a release tag already: a release
     /// workflow must then bump before it tags.
     pub current_released: bool,
+    /// The version files relman writes (paths relative to the root): a command that writes
+    /// the version into one of them is the `bump`.
+    pub version_files: Vec<String>,
+    /// The work tree, when drafting in one: an `edit` is drafted only for a file that holds
+    /// the place it edits. `None` trusts the runbook.
+    pub root: Option<std::path::PathBuf>,
+    /// Whether the repository releases several packages: a step that is not per package then
+    /// sees `{version}` as the list of releases, so no `edit` writes it.
+    pub several_packages: bool,
 }
 
 /// Workflows drafted from a runbook, and what the runbook says about the project.

@@ -24,6 +24,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
         (?P<next>\bYY\.N\+1\b)
       | (?P<version>
             \bv?[Xx]\.[Yy]\.[Zz]\b
+          | \bv?[Xx]\.[Xx]\.[Xx]\b
           | \bMAJOR\.MINOR\.(?:PATCH|MICRO)\b
           | \bv?M\.N\.P\b
           | \bYY\.N(?:\.Z\+1|\.Z)?\b

@@ -1,6 +1,7 @@
 //! `curl` in a runbook: a request to CircleCI's pipeline API is a `circleci` step, one to its
-//! artifacts API the artifacts of that pipeline, any other request with a method or a body an
-//! `http` step; a download stays a `run` step.
+//! artifacts API the artifacts of that pipeline, a message to a Slack incoming webhook a `slack`
+//! step (or an `http` step to the webhook's variable), any other request with a method or a body
+//! an `http` step; a download stays a `run` step.
 
 use std::sync::LazyLock;
 
@@ -13,6 +14,9 @@ use crate::init::runbook::text::{literal, names_version, versioned};
 /// `curl` to CircleCI's pipeline API is a `circleci` step; to its artifacts API, the artifacts
 /// of the pipeline drafted before; any other request with a method is an `http` step.
 pub(super) fn curl(words: &[String], line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    if let Some(actions) = slack(words) {
+        return actions;
+    }
     let url = words
         .iter()
         .skip(1)
@@ -89,6 +93,48 @@ pub(super) fn curl(words: &[String], line: &str, scope: &Scope<'_>) -> Vec<Actio
     }
     let _ = scope;
     vec![Action::Step(http)]
+}
+
+/// A message posted to a Slack incoming webhook: the URL in a variable (`$SLACK_WEBHOOK_URL`)
+/// or written out (`https://hooks.slack.com/services/…`, a secret that belongs in the
+/// environment, not in relman.toml). With a channel in the message it is a `slack` step, else an
+/// `http` step to the variable's URL; `None` for any other request.
+fn slack(words: &[String]) -> Option<Vec<Action>> {
+    static VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$").expect("the variable expression is valid")
+    });
+    let (variable, written) = words.iter().skip(1).find_map(|word| {
+        if let Some(captures) = VARIABLE.captures(word) {
+            return Some((captures[1].to_owned(), false));
+        }
+        word.starts_with("https://hooks.slack.com/")
+            .then(|| ("SLACK_WEBHOOK_URL".to_owned(), true))
+    })?;
+    let body = serde_json::from_str::<serde_json::Value>(&data(words)?).ok()?;
+    let text = body.get("text")?.as_str()?;
+    let slack_hook = written || variable.to_ascii_uppercase().contains("SLACK");
+    if !slack_hook {
+        return None;
+    }
+    let moved = written.then(|| {
+        "the webhook's URL is a secret: relman reads it from `SLACK_WEBHOOK_URL`, set it there"
+            .to_owned()
+    });
+    let step = match body.get("channel").and_then(|channel| channel.as_str()) {
+        Some(channel) => {
+            let mut slack = step("slack", literal(channel)).with("message", versioned(text));
+            if variable != "SLACK_WEBHOOK_URL" {
+                slack.set("webhook-env", variable);
+            }
+            slack
+        }
+        None => step("http", format!("POST {{env.{variable}}}")).with("json", json_to_toml(&body)?),
+    };
+    let step = match moved {
+        Some(comment) => step.comment(comment),
+        None => step,
+    };
+    Some(vec![Action::Step(step)])
 }
 
 /// The body of a curl command (`-d`, `--data`, `--data-raw`, `--data-binary`).

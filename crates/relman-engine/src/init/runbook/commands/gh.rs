@@ -9,13 +9,26 @@ use crate::init::runbook::text::{literal, versioned};
 
 pub(super) fn gh(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     match args {
-        ["release", "create", ..] => {
-            let draft = args.contains(&"--draft") || args.contains(&"-d");
-            vec![Action::Step(step(
-                "release",
+        ["release", "create", rest @ ..] => {
+            let draft = rest.contains(&"--draft") || rest.contains(&"-d");
+            vec![Action::Step(release(
                 if draft { "draft" } else { "publish" },
+                rest,
+                scope,
             ))]
         }
+        // Publishing the draft made earlier: its notes, edited by people, stay.
+        ["release", "edit", rest @ ..]
+            if rest.iter().any(|arg| matches!(*arg, "--draft=false" | "--draft=0")) =>
+        {
+            vec![Action::Step(
+                release("publish", &[], scope).with("keep-notes", true),
+            )]
+        }
+        ["auth", "login" | "status", ..] => vec![Action::Covered(
+            "relman uses the token in `GITHUB_TOKEN` (or `GH_TOKEN`), and `relman plan` stops before any step when a forge step has none"
+                .to_owned(),
+        )],
         ["workflow", "run", workflow, rest @ ..] if !workflow.starts_with('-') => {
             vec![Action::Step(dispatch(workflow, rest, scope))]
         }
@@ -87,4 +100,64 @@ fn dispatch(workflow: &str, args: &[&str], scope: &Scope<'_>) -> crate::init::wo
         dispatch.set("inputs", toml::Value::Table(inputs));
     }
     dispatch
+}
+
+/// `gh release create TAG [FILES…] --notes-file F --generate-notes --prerelease -R o/n`.
+fn release(value: &str, args: &[&str], scope: &Scope<'_>) -> crate::init::workflow::DraftStep {
+    let mut release = step("release", value);
+    let mut positional = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match *arg {
+            "-F" | "--notes-file" => {
+                if let Some(file) = iter.next().filter(|file| plain_path(file)) {
+                    release.set("notes", format!("{{file:{}}}", literal(file)));
+                }
+            }
+            "-n" | "--notes" => {
+                if let Some(notes) = iter.next() {
+                    release.set("notes", versioned(notes));
+                }
+            }
+            "-t" | "--title" | "--target" | "--discussion-category" => {
+                iter.next();
+            }
+            "--generate-notes" => release.set("notes", "generate"),
+            "-p" | "--prerelease" => release.set("prerelease", true),
+            "-R" | "--repo" => {
+                if let Some(repo) = iter.next()
+                    && scope.facts.repo.as_deref() != Some(*repo)
+                {
+                    release.set("repo", literal(repo));
+                }
+            }
+            other if other.starts_with('-') => {}
+            other => positional.push(other),
+        }
+    }
+    if let Some(tag) = positional.first() {
+        let tag = versioned(tag);
+        let known = scope.facts.tag_format.as_deref().unwrap_or("v{version}");
+        if tag != "{tag}" && tag != known {
+            release.set("tag", tag);
+        }
+    }
+    let assets: Vec<toml::Value> = positional
+        .iter()
+        .skip(1)
+        .filter(|file| plain_path(file))
+        .map(|file| versioned(file).into())
+        .collect();
+    if !assets.is_empty() {
+        release.set("assets", toml::Value::Array(assets));
+    }
+    release
+}
+
+/// A path inside the repository, as written (no variable, no way up).
+fn plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains("..")
+        && !path.contains(['$', '{', '}', '`'])
 }

@@ -1,18 +1,23 @@
 //! Shell commands found in a runbook (code blocks, inline code) and the typed steps they become:
-//! git's checkout, pull, commit, tag and push; version bumps by poetry, npm or bumpversion;
-//! changelog tools; a CircleCI pipeline triggered with curl; `docker push`; and, for anything
-//! else that looks like a command, a `run` step. GitHub's CLI (`gh`) and `curl` are read in their
-//! own modules.
+//! version bumps by poetry, npm or bumpversion; changelog tools; `docker push`; publishing to
+//! npm, crates.io and PyPI; what only shows something (a comment); and, for anything else that
+//! looks like a command, a `run` step. git, GitHub's CLI (`gh`), `curl` and `sed` are read in
+//! their own modules; `a && b` and `a; b` command by command.
 
 mod curl;
 mod gh;
+mod git;
+mod sed;
+
+pub(crate) use git::{cherry_pick, switch_or_check};
+pub(crate) use sed::holds_once;
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::actions::{Action, Checkout, Hint, Scope, step, strings};
-use super::text::{literal, names_version, templated, versioned};
+use super::actions::{Action, Checkout, Hint, Scope, step};
+use super::text::{literal, templated, versioned};
 
 /// Programs whose presence makes a code span a command rather than a name.
 const PROGRAMS: &[&str] = &[
@@ -59,6 +64,7 @@ const PROGRAMS: &[&str] = &[
     "bundle",
     "gem",
     "skopeo",
+    "sed",
 ];
 
 /// Whether `text` (a code span) reads as a command line.
@@ -96,6 +102,106 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
     if line.is_empty() || line.starts_with('#') {
         return Vec::new();
     }
+    let line = &known_values(line);
+    // `git push && git push --tags`: each command for itself, unless none is more than a `run`
+    // (then the line stays one shell command, as written).
+    let parts = and_list(line);
+    if parts.len() > 1 {
+        let actions: Vec<Action> = parts
+            .iter()
+            .flat_map(|part| {
+                // Each command is read for itself: `git push`'s words are not `--tags`'.
+                let lower = part.to_lowercase();
+                single(
+                    part,
+                    &Scope {
+                        item: &lower,
+                        ..scope.clone()
+                    },
+                )
+            })
+            .collect();
+        let typed = actions.iter().any(|action| match action {
+            Action::Step(step) => step.kind() != "run",
+            _ => true,
+        });
+        return if typed { actions } else { vec![run(line)] };
+    }
+    single(line, scope)
+}
+
+/// `$(< VERSION)`, `$(cat VERSION)`: what the project's version file holds, relman's `{version}`.
+fn known_values(line: &str) -> String {
+    static READ_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\$\((?:<\s*|cat\s+)(?:\./)?VERSION(?:\.txt)?\s*\)")
+            .expect("the version file expression is valid")
+    });
+    READ_VERSION.replace_all(line, "{version}").into_owned()
+}
+
+/// The commands of an `&&` list (or a `;` sequence), cut where the shell would (outside quotes
+/// and `$( )`).
+fn and_list(line: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut quote, mut depth, mut start) = (None, 0usize, 0);
+    let bytes = line.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        match (quote, byte) {
+            (Some(open), _) if byte == open => quote = None,
+            (Some(b'"'), b'\\') => index += 1,
+            (Some(_), _) => {}
+            (None, b'\'' | b'"' | b'`') => quote = Some(byte),
+            (None, b'\\') => index += 1,
+            (None, b'(') => depth += 1,
+            (None, b')') => depth = depth.saturating_sub(1),
+            (None, b'&') if depth == 0 && bytes.get(index + 1) == Some(&b'&') => {
+                parts.push(line[start..index].trim());
+                index += 1;
+                start = index + 1;
+            }
+            // `git tag v1.2.3; git push origin v1.2.3`: one command after the other.
+            (None, b';') if depth == 0 => {
+                parts.push(line[start..index].trim());
+                start = index + 1;
+            }
+            (None, _) => {}
+        }
+        index += 1;
+    }
+    parts.push(line[start..].trim());
+    parts.retain(|part| !part.is_empty());
+    parts
+}
+
+/// The steps of one command (no `&&` in it).
+fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
+    // `GITHUB_TOKEN=<token> scripts/notes.sh`: the secret is the environment's, which every step
+    // inherits; the placeholder would be passed as written.
+    static SECRET_PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^(?:[A-Z][A-Z0-9_]*=(?:<[^>\s]*>|"<[^>"]*>"|'<[^>']*>')\s+)+"#)
+            .expect("the assignment expression is valid")
+    });
+    if let Some(found) = SECRET_PLACEHOLDER.find(line)
+        && found.end() < line.len()
+    {
+        let names: Vec<&str> = found
+            .as_str()
+            .split_whitespace()
+            .filter_map(|assignment| assignment.split_once('=').map(|(name, _)| name))
+            .collect();
+        let mut actions = single(&line[found.end()..], scope);
+        actions.push(Action::Covered(format!(
+            "the command reads {} from the environment relman runs in: set it there, not in the command",
+            names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+        return actions;
+    }
     let words = split(line);
     let Some(program) = words.first().map(String::as_str) else {
         return Vec::new();
@@ -118,7 +224,7 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
     }
     match program {
-        "git" => git(&args, line, scope),
+        "git" => git::git(&args, line, scope),
         "export" => {
             let name = args
                 .first()
@@ -144,6 +250,15 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             bump_level(level)
         }
         "curl" => curl::curl(&words, line, scope),
+        "sed" => sed::sed(&args, line, scope),
+        // A listing shows a person what is there; it changes nothing.
+        "ls" | "cat" | "echo" if !needs_shell(line) => vec![Action::Covered(SHOWS.to_owned())],
+        "go" if args.starts_with(&["mod", "edit"]) && requires_own_module(&args, scope) => {
+            vec![Action::Covered(
+                "relman's `bump` rewrites a sibling module's `require` line to the version it releases that module at (each `go.mod` below the root is a package with tags of its own): `relman plan` names those versions"
+                    .to_owned(),
+            )]
+        }
         "docker" if args.first() == Some(&"push") => {
             let mut actions = vec![run(line)];
             if let Some(reference) = args.iter().skip(1).find(|arg| !arg.starts_with('-')) {
@@ -199,6 +314,35 @@ pub(crate) fn command(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         _ => vec![run(line)],
     }
+}
+
+/// Why a command that only shows something is no step.
+pub(super) const SHOWS: &str = "this only shows something to a person: no release step (`relman plan` shows what the release does)";
+
+/// `go mod edit -require MOD@vX` where every module required is one of this repository's
+/// (`github.com/OWNER/NAME/…`), and nothing else is edited.
+fn requires_own_module(args: &[&str], scope: &Scope<'_>) -> bool {
+    let Some(repo) = &scope.facts.repo else {
+        return false;
+    };
+    let own = format!("github.com/{repo}/");
+    let mut required = 0;
+    let mut iter = args[2..].iter();
+    while let Some(arg) = iter.next() {
+        let module = match *arg {
+            "-require" => iter.next().copied(),
+            other if other.starts_with("-require=") => other.strip_prefix("-require="),
+            other if other.starts_with('-') => return false,
+            // The go.mod to edit.
+            other if other.ends_with("go.mod") => continue,
+            _ => return false,
+        };
+        match module {
+            Some(module) if module.starts_with(&own) && module.contains('@') => required += 1,
+            _ => return false,
+        }
+    }
+    required > 0
 }
 
 /// Whether a publishing command only tries (`--dry-run`).
@@ -262,126 +406,6 @@ fn oci(reference: &str) -> super::super::workflow::DraftStep {
     verify
 }
 
-fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
-    let Some(subcommand) = args.first().copied() else {
-        return Vec::new();
-    };
-    let rest = &args[1..];
-    let positional: Vec<&str> = rest
-        .iter()
-        .copied()
-        .filter(|arg| !arg.starts_with('-'))
-        .collect();
-    match subcommand {
-        // `git checkout v1.2 docs/changes.md` restores a file: no branch changes.
-        "checkout" if !creates_branch(rest) && (positional.len() > 1 || rest.contains(&"--")) => {
-            vec![run(line)]
-        }
-        "checkout" | "switch" => {
-            let creates = creates_branch(rest);
-            match positional.first() {
-                Some(name) if creates => vec![Action::Step(step("branch", versioned(name)))],
-                Some(name) => vec![Action::Step(switch_or_check(name, scope))],
-                None => Vec::new(),
-            }
-        }
-        "branch" if positional.len() == 1 && rest.len() == 1 => vec![Action::Step(
-            step("branch", versioned(positional[0])).with("switch", false),
-        )],
-        // `git branch 2.1.x upstream/main`: a branch from a start point, not switched to.
-        "branch" if positional.len() == 2 && rest.len() == 2 => vec![Action::Step(
-            step("branch", versioned(positional[0]))
-                .with("from", start_point(positional[1], scope))
-                .with("switch", false),
-        )],
-        // At the start a pull is making sure the clone is current; later (a release pull request
-        // was merged) it brings the merged commit here.
-        "pull" if !scope.changed && !scope.forge_moved => {
-            vec![Action::Step(step("check", "up-to-date"))]
-        }
-        "pull" => vec![Action::Step(step(
-            "pull",
-            literal(positional.get(1).copied().unwrap_or(&scope.facts.branch)),
-        ))],
-        "fetch" => vec![Action::Covered(
-            "the `up-to-date` check fetches before it compares".to_owned(),
-        )],
-        "diff" if rest.iter().any(|arg| arg.contains('/')) || rest.is_empty() => {
-            vec![Action::Step(step("check", "clean"))]
-        }
-        "status" => vec![Action::Covered(
-            "a `commit` step stages exactly what the steps before it changed, and `relman plan` lists those files"
-                .to_owned(),
-        )],
-        "add" => vec![Action::Covered(
-            "a `commit` step stages what the steps before it changed (add others with `add = [\"glob\"]`)"
-                .to_owned(),
-        )],
-        "commit" => {
-            let message = option_value(rest, &["-m", "--message"]);
-            let mut commit = step(
-                "commit",
-                message.map_or_else(|| "Release {version}".to_owned(), |text| versioned(&text)),
-            );
-            if rest.iter().any(|arg| *arg == "-S" || arg.starts_with("--gpg-sign")) {
-                commit.set("sign", true);
-            }
-            vec![Action::Step(commit)]
-        }
-        "tag" => tag(rest, scope),
-        "push" if rest.iter().any(|arg| *arg == "--delete" || *arg == "-d") && positional.len() >= 2 => {
-            vec![Action::Step(step("delete-branch", versioned(positional[1])))]
-        }
-        "branch" if rest.iter().any(|arg| matches!(*arg, "-d" | "-D" | "--delete")) && !positional.is_empty() => {
-            vec![Action::Step(step("delete-branch", versioned(positional[0])))]
-        }
-        "push" => vec![Action::Step(push(rest, scope))],
-        "cherry-pick" => vec![Action::Step(cherry_pick())],
-        "merge" => match positional.first() {
-            Some(branch) => vec![Action::Step(
-                step("switch", literal(branch))
-                    .comment("relman merges the current branch into another one; check which way this goes"),
-            )],
-            None => vec![run(line)],
-        },
-        _ => vec![run(line)],
-    }
-}
-
-/// A branch's start point as relman names it: `upstream/main` (the runbook's name for the
-/// project's remote) is the project's branch, which the `up-to-date` check compares with the
-/// remote's.
-fn start_point(start: &str, scope: &Scope<'_>) -> String {
-    match start.split_once('/') {
-        Some(("upstream" | "origin", branch)) if branch == scope.facts.branch => literal(branch),
-        _ => versioned(start),
-    }
-}
-
-/// Whether `git checkout`'s arguments create a branch (`-b`).
-fn creates_branch(args: &[&str]) -> bool {
-    args.iter()
-        .any(|arg| matches!(*arg, "-b" | "-B" | "-c" | "-C" | "--create"))
-}
-
-/// `git checkout master` at the start of a release is a check that the release starts there;
-/// later it is a switch.
-pub(crate) fn switch_or_check(name: &str, scope: &Scope<'_>) -> super::super::workflow::DraftStep {
-    let name = name.trim_matches('`');
-    if !scope.changed {
-        let mut check = step("check", "branch");
-        if name != scope.facts.branch {
-            check.set("branch", literal(name));
-        }
-        return check;
-    }
-    step("switch", versioned(name))
-}
-
-pub(crate) fn cherry_pick() -> super::super::workflow::DraftStep {
-    step("cherry-pick", "{args.commits}").with("if", "args.commits != ''")
-}
-
 pub(super) fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -395,113 +419,6 @@ pub(super) fn option_value(args: &[&str], names: &[&str]) -> Option<String> {
         }
     }
     None
-}
-
-fn tag(args: &[&str], scope: &Scope<'_>) -> Vec<Action> {
-    let mut values = Vec::new();
-    let mut iter = args.iter();
-    let mut message = None;
-    let mut annotated = false;
-    let mut sign = false;
-    while let Some(arg) = iter.next() {
-        match *arg {
-            "-m" | "--message" => {
-                message = iter.next().map(|value| (*value).to_owned());
-                annotated = true;
-            }
-            "-u" | "--local-user" => {
-                iter.next();
-                sign = true;
-            }
-            "-a" | "--annotate" => annotated = true,
-            "-s" | "--sign" => sign = true,
-            "-d" | "-l" | "--list" | "--delete" => return Vec::new(),
-            other if other.starts_with('-') => {}
-            other => values.push(other),
-        }
-    }
-    let Some(name) = values.first() else {
-        return Vec::new();
-    };
-    let format = versioned(name);
-    let mut actions = Vec::new();
-    if format.contains("{version}") {
-        actions.push(Action::Hint(Hint::TagFormat(format.clone())));
-    }
-    let name = match &scope.facts.tag_format {
-        Some(known) if *known == format => "{tag}".to_owned(),
-        // The runbook's form becomes the tag format when the project has no tags yet.
-        None if format.contains("{version}") => "{tag}".to_owned(),
-        _ => format,
-    };
-    let mut tag = step("tag", name);
-    match message {
-        Some(message) => tag.set("message", versioned(&message)),
-        None if annotated || sign => tag.set("message", "Release {version}"),
-        None => {}
-    }
-    if sign {
-        tag.set("sign", true);
-    }
-    actions.push(Action::Step(tag));
-    actions
-}
-
-fn push(args: &[&str], scope: &Scope<'_>) -> super::super::workflow::DraftStep {
-    let mut branch = false;
-    let mut tag = false;
-    let positional: Vec<&str> = args
-        .iter()
-        .copied()
-        .filter(|arg| !arg.starts_with('-'))
-        .collect();
-    if args
-        .iter()
-        .any(|arg| matches!(*arg, "--tags" | "--follow-tags"))
-    {
-        tag = true;
-    }
-    // `git push origin v1.2.3` pushes a tag; `git push origin master` a branch.
-    for refspec in positional.iter().skip(1) {
-        if names_version(refspec) && !refspec.contains('/') || refspec.starts_with("refs/tags/") {
-            tag = true;
-        } else {
-            branch = true;
-        }
-    }
-    if positional.len() <= 1 && !tag {
-        branch = true;
-    }
-    // "to push the tags to the release branch": the words say what the command forgot.
-    if branch && !tag && scope.item.contains("tag") {
-        tag = true;
-    }
-    // `git push upstream 2.1.x` after `git branch 2.1.x …` (not switched to): only that branch.
-    if let [_, refspec] = positional.as_slice()
-        && !tag
-        && scope.last_branch.as_deref() == Some(versioned(refspec).as_str())
-        && scope.last_branch_aside
-    {
-        let branch = versioned(refspec);
-        let mut push = step("push", "refspec").with("refspec", format!("{branch}:{branch}"));
-        if *positional[0] != scope.facts.remote {
-            push.set("remote", literal(positional[0]));
-        }
-        return push;
-    }
-    let targets = match (branch, tag) {
-        (true, true) => strings(&["branch", "tag"]),
-        (false, true) => "tag".into(),
-        _ => "branch".into(),
-    };
-    let mut push = step("push", targets);
-    if let Some(remote) = positional.first()
-        && *remote != scope.facts.remote
-        && !names_version(remote)
-    {
-        push.set("remote", literal(remote));
-    }
-    push
 }
 
 /// `You need a clone of https://github.com/o/n …`: the steps that follow act there.

@@ -81,6 +81,9 @@ fn is_output(line: &str) -> bool {
     {
         return true;
     }
+    if is_data(line) {
+        return true;
+    }
     let first = line.split_whitespace().next().unwrap_or_default();
     let sentence = first.chars().next().is_some_and(char::is_uppercase)
         && first.chars().skip(1).all(char::is_lowercase)
@@ -88,8 +91,53 @@ fn is_output(line: &str) -> bool {
     sentence && !commands::looks_like_command(line)
 }
 
-/// A command line for a comment: one line, at most 120 characters.
+/// A line of file content or output shown in a block: a marker (`TBD`), an armoured block's
+/// rule (`-----BEGIN PGP SIGNATURE-----`), markup (`<div …>`), a YAML entry (`key: value`,
+/// `- uses: …`), or a sentence ("Unreleased changes. Notes have not been written.").
+fn is_data(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = words.first().copied().unwrap_or_default();
+    // `go 1.22.0` in a go.mod, a documentation file's path: what a file holds or is called.
+    let directive = matches!(words.as_slice(), ["go" | "toolchain", version]
+        if version.chars().all(|c| c.is_ascii_digit() || c == '.') && version.contains('.'));
+    // A URL or an SCM address alone on its line is a value to write somewhere.
+    let address = words.len() == 1 && first.contains("://");
+    let document = words.len() == 1
+        && first.contains('/')
+        && [".rst", ".md", ".txt", ".html", ".yml", ".yaml", ".json"]
+            .iter()
+            .any(|extension| first.ends_with(extension));
+    if directive || document || address {
+        return true;
+    }
+    if commands::looks_like_command(line) {
+        return false;
+    }
+    let marker =
+        first == line && line.len() > 1 && line.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    let armour = line.starts_with("-----");
+    let markup = line.starts_with('<') && !line.starts_with("<<");
+    let yaml_key = first.len() > 1
+        && first.ends_with(':')
+        && first[..first.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let yaml_item = line.starts_with("- ") || line == "-";
+    let sentence = words.len() >= 4
+        && line.ends_with('.')
+        && first.chars().next().is_some_and(char::is_uppercase)
+        && first.chars().skip(1).all(char::is_lowercase);
+    marker || armour || markup || yaml_key || yaml_item || sentence
+}
+
+/// A command line for a comment: one line, at most 120 characters, a Slack webhook's secret
+/// path left out.
 fn shorten(command: &str) -> String {
+    static WEBHOOK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(hooks\.slack\.com/services/)[^\s'\x22]+")
+            .expect("the webhook expression is valid")
+    });
+    let command = WEBHOOK.replace_all(command, "${1}…");
     let line = command.lines().next().unwrap_or_default();
     let mut out: String = line.chars().take(120).collect();
     if line.chars().count() > 120 || command.lines().count() > 1 {

@@ -4,6 +4,7 @@
 //! settled in `settle`, and what a line of prose is (a task, an explanation) told in `prose`.
 
 mod code;
+mod diff;
 mod prose;
 mod resolve;
 mod settle;
@@ -24,6 +25,7 @@ use settle::{fold_descriptions, fragment_folder, tidy};
 /// release (a `git checkout` there is a switch, not a check).
 const LOCAL_CHANGES: &[&str] = &[
     "bump",
+    "edit",
     "changelog",
     "run",
     "commit",
@@ -38,6 +40,7 @@ const LOCAL_CHANGES: &[&str] = &[
 /// Kinds that take `dir` (act in another checkout).
 const IN_CHECKOUT: &[&str] = &[
     "changelog",
+    "edit",
     "checksums",
     "run",
     "commit",
@@ -117,6 +120,12 @@ impl Drafter {
                 BlockKind::Code { lines } => {
                     self.effects = false;
                     self.code(lines);
+                }
+                BlockKind::Diff { note, lines } => {
+                    if !self.diff(lines) {
+                        let note = self.cite(block.line, &format!("(note) {note}"));
+                        self.current.note(note);
+                    }
                 }
                 BlockKind::Text { text: raw, list } => {
                     let text = text::clean(raw);
@@ -252,8 +261,39 @@ impl Drafter {
                     "pull-request" | "merge-pull-request" | "wait" | "dispatch"
                 )
             }),
+            current_branch: self.current_branch(),
             item,
         }
+    }
+
+    /// The branch the workflow's steps leave checked out, when they say.
+    fn current_branch(&self) -> Option<String> {
+        let mut current = None;
+        for step in self.current.steps() {
+            let option = |key: &str| {
+                step.fields
+                    .iter()
+                    .find(|(name, _)| name == key)
+                    .map(|(_, value)| value.clone())
+            };
+            if option("dir").is_some() {
+                continue;
+            }
+            match step.kind() {
+                "check" if step.kind_value() == Some("branch") => {
+                    current = Some(match option("branch") {
+                        Some(toml::Value::String(branch)) => branch,
+                        _ => self.facts.branch.clone(),
+                    });
+                }
+                "branch" if option("switch").and_then(|value| value.as_bool()) == Some(false) => {}
+                "switch" | "branch" | "merge" => {
+                    current = step.kind_value().map(str::to_owned);
+                }
+                _ => {}
+            }
+        }
+        current
     }
 
     /// Whether an item and every child of it are unrecognised: the item is then one task with a
@@ -444,8 +484,11 @@ impl Drafter {
                 earlier.kind() == step.kind() && earlier.kind_value() == step.kind_value()
             })
         {
+            // Notes the earlier step writes are not kept from the release as it was
+            // (`gh release edit --draft=false` after `gh release create --notes-file`).
+            let has_notes = earlier.fields.iter().any(|(key, _)| key == "notes");
             for (key, value) in &step.fields {
-                if key != step.kind() {
+                if key != step.kind() && !(key == "keep-notes" && has_notes) {
                     earlier.set(key, value.clone());
                 }
             }

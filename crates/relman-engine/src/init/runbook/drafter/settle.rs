@@ -156,7 +156,41 @@ fn bump_before_release(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
 
 /// Removes checks that repeat an earlier one with only checks between, adds the arguments the
 /// steps use, and makes sure the workflow has a step.
+/// A dry run of a publish (`cargo publish --dry-run`, `cargo package`, `npm publish --dry-run`)
+/// before the workflow's `publish` of the same registry is what that step's plan does already:
+/// a comment, not a second step.
+fn dry_runs_the_publish_plans(workflow: &mut DraftWorkflow) {
+    for index in 0..workflow.entries.len() {
+        let Entry::Step(step) = &workflow.entries[index] else {
+            continue;
+        };
+        let command = match (step.kind(), step.kind_value()) {
+            ("run", Some(command)) => command.split_whitespace().collect::<Vec<_>>(),
+            _ => continue,
+        };
+        let registry = match command.as_slice() {
+            ["cargo", "publish", rest @ ..] if rest.contains(&"--dry-run") => "cargo",
+            ["cargo", "package", ..] => "cargo",
+            ["npm", "publish", rest @ ..] if rest.contains(&"--dry-run") => "npm",
+            _ => continue,
+        };
+        let published_later = workflow.entries[index + 1..].iter().any(|entry| {
+            matches!(entry, Entry::Step(later)
+                if later.kind() == "publish" && later.kind_value() == Some(registry))
+        });
+        if !published_later {
+            continue;
+        }
+        let mut comments = step.comments.join("\n");
+        comments.push_str(&format!(
+            "\n→ the `publish = \"{registry}\"` step below runs its dry run in `relman plan`, before any step"
+        ));
+        workflow.entries[index] = Entry::Comment(comments);
+    }
+}
+
 pub(super) fn tidy(workflow: &mut DraftWorkflow, facts: &ProjectFacts, source: &str) {
+    dry_runs_the_publish_plans(workflow);
     settle_bumps(workflow);
     release_commits_before_a_dev_bump(workflow);
     bump_before_release(workflow, facts);
