@@ -115,3 +115,49 @@ fn every_credential_is_asked_of_its_service_before_anything_changes() {
     assert!(social.statuses().is_empty() && social.topics().is_empty());
     assert!(registry.versions("relman-e2e-app").is_empty());
 }
+
+/// A token of the wrong shape for a public registry (a password, another service's token, a
+/// label copied with it) is found before anything changes, named by its variable, never shown.
+#[test]
+fn a_registry_token_of_the_wrong_shape_is_named_before_anything_changes() {
+    let mut fixture = Fixture::new(
+        r#"[project]
+name = "app"
+tag = "v{version}"
+scheme = "semver"
+version-files = ["VERSION"]
+
+[[workflow.ship.step]]
+check = "credentials"
+
+[[workflow.ship.step]]
+publish = "pypi"
+files = ["dist/*"]
+"#,
+    );
+    fixture
+        .repo
+        .write("dist/app-1.2.3.tar.gz", "not really a tarball\n");
+    fixture.set_var("PYPI_TOKEN", "hunter2-password");
+    let shown = match fixture.try_plan("ship") {
+        Ok(plan) => effects_text(&plan, 1),
+        Err(error) => format!("{error} {:?}", error.hint()),
+    };
+    assert!(
+        shown.contains("`PYPI_TOKEN` does not look like a PyPI API token"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    // A label copied with the token.
+    fixture.set_var(
+        "PYPI_TOKEN",
+        &format!("token: pypi-{}", "AgEIcHlwaS5vcmcC".repeat(4)),
+    );
+    let plan = fixture.plan("ship");
+    let shown = effects_text(&plan, 1);
+    assert!(
+        shown.contains("`PYPI_TOKEN` holds white space or quotes"),
+        "{shown}"
+    );
+    assert!(!shown.contains("AgEIcHlwaS5vcmcC"), "{shown}");
+}

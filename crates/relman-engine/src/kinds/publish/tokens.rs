@@ -19,13 +19,65 @@ pub(super) fn read_config(path: &Path) -> Option<String> {
         .ok()
 }
 
-/// `check = "credentials"`: the first of `names` that is set, for `service`.
-fn token_set(cx: &CredentialCx<'_>, names: &[String], service: &str) -> Result<String, Missing> {
-    names
+/// `check = "credentials"`: the first of `names` that is set, for `service`, and its value
+/// when it has the shape `shape` asks for (checked here, sent nowhere).
+fn token_set(
+    cx: &CredentialCx<'_>,
+    names: &[String],
+    service: &str,
+    shape: Option<Shape>,
+) -> Result<String, Missing> {
+    let (name, secret) = names
         .iter()
-        .find(|name| cx.secret(name).is_some())
-        .map(|name| format!("{service}: `{name}` is set"))
-        .ok_or_else(|| Missing::unset(names, &format!("the {service} credential")))
+        .find_map(|name| cx.secret(name).map(|secret| (name, secret)))
+        .ok_or_else(|| Missing::unset(names, &format!("the {service} credential")))?;
+    if let Some(problem) = shape.and_then(|shape| shape.problem(secret.expose())) {
+        return Err(Missing::new(
+            format!("`{name}` {problem}"),
+            format!("set `{name}` to the whole token, as the registry showed it when it made it"),
+        ));
+    }
+    Ok(format!("{service}: `{name}` is set"))
+}
+
+/// The shape a public registry gives its API tokens: a value of another shape is a token of
+/// another service, a label or a quote copied with it, or a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// crates.io: `cio` and 32 letters and digits (older tokens: the 32 alone).
+    CratesIo,
+    /// PyPI and TestPyPI API tokens: `pypi-` and a macaroon.
+    Pypi,
+}
+
+impl Shape {
+    /// What is wrong with `value`, never quoting it.
+    fn problem(self, value: &str) -> Option<String> {
+        if value.chars().any(char::is_whitespace) || value.contains(['"', '\'']) {
+            return Some(
+                "holds white space or quotes: a token is one word (was a label, a line break or quotes copied with it?)"
+                    .to_owned(),
+            );
+        }
+        let alphanumeric = |text: &str| {
+            text.len() == 32
+                && text
+                    .chars()
+                    .all(|character| character.is_ascii_alphanumeric())
+        };
+        match self {
+            Shape::CratesIo => (!(value.strip_prefix("cio").is_some_and(alphanumeric)
+                || alphanumeric(value)))
+            .then(|| {
+                "does not look like a crates.io API token (`cio` and 32 letters and digits)"
+                    .to_owned()
+            }),
+            Shape::Pypi => (!value.starts_with("pypi-") || value.len() < 40).then(|| {
+                "does not look like a PyPI API token (they start with `pypi-`; a password is no longer accepted for uploads)"
+                    .to_owned()
+            }),
+        }
+    }
 }
 
 /// A Cargo registry's token: in `name`, else cargo's own login.
@@ -103,7 +155,14 @@ impl Credential for CargoLogin {
     }
 
     fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
-        token_set(cx, std::slice::from_ref(&self.name), "the Cargo registry")
+        // Only crates.io's tokens have a known shape; a private registry's are its own.
+        let shape = self.registry.is_none().then_some(Shape::CratesIo);
+        token_set(
+            cx,
+            std::slice::from_ref(&self.name),
+            "the Cargo registry",
+            shape,
+        )
     }
 }
 
@@ -154,6 +213,33 @@ impl Credential for PypiLogin {
     }
 
     fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
-        token_set(cx, &self.names, "PyPI")
+        // PyPI and TestPyPI take API tokens only; another index (devpi, a private one) may
+        // take a password.
+        let url = self.registry.as_ref().map(|registry| cx.render(registry));
+        let public = url.as_deref().is_none_or(|url| {
+            url.starts_with("https://upload.pypi.org/") || url.starts_with("https://test.pypi.org/")
+        });
+        token_set(cx, &self.names, "PyPI", public.then_some(Shape::Pypi))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_of_another_shape_are_named_without_their_value() {
+        let crates = format!("cio{}", "a1".repeat(16));
+        assert_eq!(Shape::CratesIo.problem(&crates), None);
+        assert_eq!(Shape::CratesIo.problem(&"f".repeat(32)), None);
+        let wrong = Shape::CratesIo.problem("pypi-AgEIcHlwaS5vcmc").unwrap();
+        assert!(wrong.contains("crates.io"), "{wrong}");
+        assert!(!wrong.contains("AgEI"), "{wrong}");
+        let pypi = format!("pypi-{}", "AgEIcHlwaS5vcmcC".repeat(4));
+        assert_eq!(Shape::Pypi.problem(&pypi), None);
+        assert!(Shape::Pypi.problem("hunter2").is_some());
+        let spaced = Shape::Pypi.problem(&format!("token: {pypi}")).unwrap();
+        assert!(spaced.contains("white space"), "{spaced}");
+        assert!(Shape::CratesIo.problem(&format!("\"{crates}\"")).is_some());
     }
 }
