@@ -190,7 +190,8 @@ pub fn validate(
     })
 }
 
-/// Whether step `number` of the `release` workflow is a check that asks the git remote (which
+/// Whether step `number` of the `release` workflow is a check that asks the git remote
+/// (`up-to-date`, `tag-available`, which
 /// fails, rather than reports, when the remote cannot be reached); it is then taken out of
 /// `config`, so that validation goes on with the steps after it.
 fn unreachable_remote_check(config: &mut Config, number: usize) -> bool {
@@ -201,7 +202,10 @@ fn unreachable_remote_check(config: &mut Config, number: usize) -> bool {
     workflow.steps.retain(|step| {
         !(step.number == number
             && matches!(&step.kind, crate::kinds::StepKind::Check(check)
-                if matches!(check.check, crate::kinds::check::Check::UpToDate)))
+            if matches!(
+                check.check,
+                crate::kinds::check::Check::UpToDate | crate::kinds::check::Check::TagAvailable
+            )))
     });
     workflow.steps.len() < before
 }

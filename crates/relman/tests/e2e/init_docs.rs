@@ -212,3 +212,29 @@ fn init_from_a_runbook_writes_its_draft_when_the_remote_cannot_be_reached() {
     let shown = format!("{}{}", stdout(&plan), stderr(&plan));
     assert!(shown.contains("no-such-remote.git"), "{shown}");
 }
+
+#[test]
+fn init_writes_its_config_when_the_remote_cannot_be_reached() {
+    let repo = project();
+    let gone = repo.path().join("no-such-remote.git");
+    repo.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        &format!("file://{}", gone.display()),
+    ]);
+    // The built-in workflow checks `up-to-date` and `tag-available`: both ask the remote.
+    let output = relman(&repo, &["init"]);
+    assert_code(&output, 0);
+    let warned = stderr(&output);
+    for check in ["up-to-date", "tag-available"] {
+        assert!(
+            warned.contains(&format!(
+                "the remote could not be reached, so `check: {check}` was not tried"
+            )),
+            "{check}: {warned}"
+        );
+    }
+    let written = repo.read("relman.toml");
+    assert!(written.contains("check = \"tag-available\""), "{written}");
+}
