@@ -781,3 +781,21 @@ fn a_secret_placeholder_before_a_command_is_left_to_the_environment_and_addresse
     );
     assert_eq!(toml.matches("run =").count(), 2, "{toml}");
 }
+
+#[test]
+fn building_the_artifacts_with_the_ecosystems_tool_is_a_build_step() {
+    let toml = drafted(
+        "# Release\n\n```sh\npython3 -m build --no-isolation --outdir wheelhouse\ntwine upload wheelhouse/*\nnpm pack\ngem build acme.gemspec\ncargo package\ncargo package -p acme-core\n```\n",
+    );
+    for expected in [
+        "build = \"python\"\nout = \"wheelhouse\"\nisolation = false\n",
+        "publish = \"pypi\"\nfiles = [\"wheelhouse/*\"]\n",
+        "build = \"npm\"\n",
+        "build = \"gem\"\n",
+        "build = \"cargo\"\n",
+        // A crate of the workspace named by `-p`: which folder is not known here.
+        "run = \"cargo package -p acme-core\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+}

@@ -50,6 +50,7 @@ const PROGRAMS: &[&str] = &[
     "flit",
     "pdm",
     "uv",
+    "pyproject-build",
     "bumpversion",
     "bump2version",
     "bump-my-version",
@@ -305,6 +306,17 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
                 step("publish", "pypi").with("files", toml::Value::Array(files)),
             )]
         }
+        // The artifacts, built by the ecosystem's tool: `build` checks they carry `{version}`.
+        "python" | "python3" if args.starts_with(&["-m", "build"]) => build_python(&args[2..]),
+        "pyproject-build" => build_python(&args),
+        "npm" if args.first() == Some(&"pack") && !dry_run(&args) => {
+            let mut build = step("build", "npm");
+            if let Some(out) = option_value(&args, &["--pack-destination"]) {
+                build.set("out", templated(&out));
+            }
+            vec![Action::Step(build)]
+        }
+        "gem" if args.first() == Some(&"build") => vec![Action::Step(step("build", "gem"))],
         "poetry" | "hatch" | "flit" | "uv" | "pdm"
             if args.first() == Some(&"publish") && !dry_run(&args) =>
         {
@@ -314,6 +326,21 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         _ => vec![run(line)],
     }
+}
+
+/// `python -m build [--outdir OUT] [--no-isolation] [FOLDER]`.
+fn build_python(args: &[&str]) -> Vec<Action> {
+    let mut build = step("build", "python");
+    if let Some(out) = option_value(args, &["--outdir", "-o"]) {
+        build.set("out", templated(&out));
+    }
+    if args
+        .iter()
+        .any(|arg| matches!(*arg, "--no-isolation" | "-n"))
+    {
+        build.set("isolation", false);
+    }
+    vec![Action::Step(build)]
 }
 
 /// Why a command that only shows something is no step.

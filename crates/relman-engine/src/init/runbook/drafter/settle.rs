@@ -179,6 +179,16 @@ fn dry_runs_the_publish_plans(workflow: &mut DraftWorkflow) {
                 if later.kind() == "publish" && later.kind_value() == Some(registry))
         });
         if !published_later {
+            // `cargo package` alone builds the `.crate`: the `build` step does, and checks it.
+            if command.starts_with(&["cargo", "package"])
+                && !command
+                    .iter()
+                    .any(|arg| arg.starts_with("-p") || arg.starts_with("--package"))
+            {
+                let mut build = DraftStep::new("build", "cargo");
+                build.comments = step.comments.clone();
+                workflow.entries[index] = Entry::Step(build);
+            }
             continue;
         }
         let mut comments = step.comments.join("\n");
