@@ -799,3 +799,26 @@ fn building_the_artifacts_with_the_ecosystems_tool_is_a_build_step() {
         assert!(toml.contains(expected), "{expected}\n---\n{toml}");
     }
 }
+
+#[test]
+fn a_build_whose_manifest_is_not_at_the_top_stays_a_command() {
+    let root = tempfile::tempdir().unwrap();
+    fs_err::write(root.path().join("package.json"), "{\"name\": \"acme\"}\n").unwrap();
+    let facts = ProjectFacts {
+        root: Some(root.path().to_owned()),
+        ..facts()
+    };
+    let draft = draft(
+        "RELEASE.md",
+        "# Release\n\n```sh\npython -m build\nnpm pack\ngem build acme.gemspec\n```\n",
+        &facts,
+    );
+    let toml = draft.workflows_toml();
+    for expected in [
+        "run = \"python -m build\"\n",
+        "build = \"npm\"\n",
+        "run = \"gem build acme.gemspec\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+}

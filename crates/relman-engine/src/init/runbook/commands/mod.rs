@@ -307,16 +307,26 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             )]
         }
         // The artifacts, built by the ecosystem's tool: `build` checks they carry `{version}`.
-        "python" | "python3" if args.starts_with(&["-m", "build"]) => build_python(&args[2..]),
-        "pyproject-build" => build_python(&args),
-        "npm" if args.first() == Some(&"pack") && !dry_run(&args) => {
+        "python" | "python3"
+            if args.starts_with(&["-m", "build"]) && at_top(scope, "pyproject.toml") =>
+        {
+            build_python(&args[2..])
+        }
+        "pyproject-build" if at_top(scope, "pyproject.toml") => build_python(&args),
+        "npm"
+            if args.first() == Some(&"pack")
+                && !dry_run(&args)
+                && at_top(scope, "package.json") =>
+        {
             let mut build = step("build", "npm");
             if let Some(out) = option_value(&args, &["--pack-destination"]) {
                 build.set("out", templated(&out));
             }
             vec![Action::Step(build)]
         }
-        "gem" if args.first() == Some(&"build") => vec![Action::Step(step("build", "gem"))],
+        "gem" if args.first() == Some(&"build") && at_top(scope, ".gemspec") => {
+            vec![Action::Step(step("build", "gem"))]
+        }
         "poetry" | "hatch" | "flit" | "uv" | "pdm"
             if args.first() == Some(&"publish") && !dry_run(&args) =>
         {
@@ -326,6 +336,23 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         _ => vec![run(line)],
     }
+}
+
+/// Whether the repository's top holds `file` (a name ending so, for `.gemspec`), so that a
+/// `build` step there can read the package's name (its plan fails otherwise); with no work
+/// tree, the runbook is trusted.
+fn at_top(scope: &Scope<'_>, file: &str) -> bool {
+    let Some(root) = &scope.facts.root else {
+        return true;
+    };
+    if !file.starts_with('.') {
+        return root.join(file).is_file();
+    }
+    fs_err::read_dir(root).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|entry| entry.file_name().to_string_lossy().ends_with(file))
+    })
 }
 
 /// `python -m build [--outdir OUT] [--no-isolation] [FOLDER]`.

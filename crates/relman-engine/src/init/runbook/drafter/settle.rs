@@ -159,7 +159,7 @@ fn bump_before_release(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
 /// A dry run of a publish (`cargo publish --dry-run`, `cargo package`, `npm publish --dry-run`)
 /// before the workflow's `publish` of the same registry is what that step's plan does already:
 /// a comment, not a second step.
-fn dry_runs_the_publish_plans(workflow: &mut DraftWorkflow) {
+fn dry_runs_the_publish_plans(workflow: &mut DraftWorkflow, facts: &ProjectFacts) {
     for index in 0..workflow.entries.len() {
         let Entry::Step(step) = &workflow.entries[index] else {
             continue;
@@ -180,7 +180,16 @@ fn dry_runs_the_publish_plans(workflow: &mut DraftWorkflow) {
         });
         if !published_later {
             // `cargo package` alone builds the `.crate`: the `build` step does, and checks it.
+            // (A crate at the top, so that the step can read its name.)
+            let crate_at_top = facts.root.as_ref().is_none_or(|root| {
+                relman_version::files::read_text_bounded(
+                    &root.join("Cargo.toml"),
+                    relman_version::files::bounded::MAX_VERSION_FILE,
+                )
+                .is_ok_and(|manifest| manifest.contains("[package]"))
+            });
             if command.starts_with(&["cargo", "package"])
+                && crate_at_top
                 && !command
                     .iter()
                     .any(|arg| arg.starts_with("-p") || arg.starts_with("--package"))
@@ -200,7 +209,7 @@ fn dry_runs_the_publish_plans(workflow: &mut DraftWorkflow) {
 }
 
 pub(super) fn tidy(workflow: &mut DraftWorkflow, facts: &ProjectFacts, source: &str) {
-    dry_runs_the_publish_plans(workflow);
+    dry_runs_the_publish_plans(workflow, facts);
     settle_bumps(workflow);
     release_commits_before_a_dev_bump(workflow);
     bump_before_release(workflow, facts);
