@@ -70,6 +70,8 @@ pub(super) struct Drafter {
     intro: Vec<String>,
     /// Whether the list being read follows "Doing so will:": it tells what happens, no tasks.
     effects: bool,
+    /// Citations of lines that choose the version, for the `bump` step when it comes.
+    version_choice: Vec<String>,
 }
 
 impl Drafter {
@@ -87,6 +89,7 @@ impl Drafter {
             changelog: None,
             intro: Vec::new(),
             effects: false,
+            version_choice: Vec::new(),
         }
     }
 
@@ -145,7 +148,35 @@ impl Drafter {
                         self.heading(7, &text);
                         continue;
                     }
-                    if layout.intro[index] {
+                    // "Commit with a message like this:" over a block holding the message.
+                    if layout.intro[index]
+                        && let Some(message) = commit_message(&text, blocks.get(index + 1))
+                    {
+                        self.flush_intro();
+                        let step =
+                            DraftStep::new("commit", message).comment(self.cite(block.line, &text));
+                        self.push(step);
+                        consumed[index + 1] = true;
+                        continue;
+                    }
+                    // "Determine the version number": what the `bump` argument decides; what
+                    // the item explains under it is no task.
+                    if phrases::chooses_version(&text) {
+                        self.flush_intro();
+                        self.version_choice.push(format!(
+                            "{}\n→ the `bump` argument (a level or a version) decides the version",
+                            self.cite(block.line, &text)
+                        ));
+                        for child in &layout.children[index] {
+                            consumed[*child] = true;
+                            let child = &blocks[*child];
+                            let note = self
+                                .cite(child.line, &text::clean(child.text().unwrap_or_default()));
+                            self.current.note(note);
+                        }
+                        continue;
+                    }
+                    if layout.intro[index] && !self.intro_asks_more(&text, &blocks[index + 1..]) {
                         self.intro.push(self.cite(block.line, &text));
                         continue;
                     }
@@ -296,6 +327,56 @@ impl Drafter {
         current
     }
 
+    /// Whether prose before a code block asks for typed steps the block does not do ("Bump the
+    /// version in `VERSION`." over a paragraph introducing `make generate`; "Wait for CI." before
+    /// the next command): it is then an instruction of its own, not the block's introduction.
+    /// Prose that restates the block ("Tag the release with:" over `git tag`) stays its intro.
+    fn intro_asks_more(&self, text: &str, after: &[Block]) -> bool {
+        if !(instructs(text) || imperative(text)) {
+            return false;
+        }
+        let item = Item::new(text);
+        let typed: Vec<(usize, String)> = phrases::recognise(&item, &self.scope(&item.plain))
+            .into_iter()
+            .filter_map(|(at, action)| match action {
+                Action::Step(step) if !matches!(step.kind(), "run" | "manual") => {
+                    Some((at, step.kind().to_owned()))
+                }
+                _ => None,
+            })
+            .collect();
+        // A line ending in a colon names the block's work in its last clause ("Create the PR:"
+        // over a script that does): only what it asks before that clause is its own ("Once the
+        // PR merges, get back on master and test:").
+        let introduced = match item.plain.trim_end().ends_with(':') {
+            true => text::clauses(&item.plain)
+                .last()
+                .map_or(0, |(start, _)| *start),
+            false => usize::MAX,
+        };
+        if !typed.iter().any(|(at, _)| *at < introduced) {
+            return false;
+        }
+        let Some(lines) = after.iter().find_map(|block| match &block.kind {
+            BlockKind::Code { lines } => Some(lines),
+            _ => None,
+        }) else {
+            return true;
+        };
+        let done: Vec<String> = lines
+            .iter()
+            .flat_map(|(_, line)| {
+                let lower = line.to_lowercase();
+                commands::command(line.trim().trim_start_matches("$ "), &self.scope(&lower))
+            })
+            .filter_map(|action| match action {
+                Action::Step(step) => Some(step.kind().to_owned()),
+                _ => None,
+            })
+            .collect();
+        !typed.iter().any(|(_, kind)| done.contains(kind))
+    }
+
     /// Whether an item and every child of it are unrecognised: the item is then one task with a
     /// checklist. An item that asks for git or forge steps itself ("once the PR is merged, wait
     /// until CI passes") is read as one, and its children after it.
@@ -432,6 +513,9 @@ impl Drafter {
                     } else {
                         format!("{}\n→ {what}", self.cite(line, quote))
                     };
+                    if kind == "changelog" {
+                        self.changelog_after_commands();
+                    }
                     let target = self.current.steps_mut().rev().find(|step| {
                         step.kind() == kind
                             && value.is_none_or(|value| step.kind_value() == Some(value))
@@ -476,14 +560,64 @@ impl Drafter {
         applied
     }
 
-    fn push(&mut self, step: DraftStep) {
+    /// Moves the changelog step after the commands run since it ("update the changelog", a
+    /// script that prints notes, "review them before adding them"): the notes are written
+    /// once the commands have run.
+    fn changelog_after_commands(&mut self) {
+        let Some(at) = self
+            .current
+            .entries
+            .iter()
+            .position(|entry| matches!(entry, Entry::Step(step) if step.kind() == "changelog"))
+        else {
+            return;
+        };
+        let after: Vec<&DraftStep> = self.current.entries[at + 1..]
+            .iter()
+            .filter_map(|entry| match entry {
+                Entry::Step(step) => Some(step),
+                Entry::Comment(_) => None,
+            })
+            .collect();
+        if only_commands(&after) {
+            let moved = self.current.entries.remove(at);
+            self.current.entries.push(moved);
+        }
+    }
+
+    fn push(&mut self, mut step: DraftStep) {
+        if step.kind() == "bump" && !self.version_choice.is_empty() {
+            let mut comments = std::mem::take(&mut self.version_choice);
+            comments.append(&mut step.comments);
+            step.comments = comments;
+        }
         // A workflow updates its changelog once, and has one release of each kind: a later
         // line about them ("add a heading with the version", "edit the notes") adds to it.
         if matches!(step.kind(), "changelog" | "release")
-            && let Some(earlier) = self.current.steps_mut().find(|earlier| {
-                earlier.kind() == step.kind() && earlier.kind_value() == step.kind_value()
+            && let Some(at) = self.current.entries.iter().position(|entry| {
+                matches!(entry, Entry::Step(earlier)
+                    if earlier.kind() == step.kind() && earlier.kind_value() == step.kind_value())
             })
         {
+            // Only commands ran since ("update the changelog", then a script that prints notes,
+            // then "review them before adding them"): the notes are written after the commands.
+            let after: Vec<&DraftStep> = self.current.entries[at + 1..]
+                .iter()
+                .filter_map(|entry| match entry {
+                    Entry::Step(step) => Some(step),
+                    Entry::Comment(_) => None,
+                })
+                .collect();
+            let at = if step.kind() == "changelog" && only_commands(&after) {
+                let moved = self.current.entries.remove(at);
+                self.current.entries.push(moved);
+                self.current.entries.len() - 1
+            } else {
+                at
+            };
+            let Some(Entry::Step(earlier)) = self.current.entries.get_mut(at) else {
+                return;
+            };
             // Notes the earlier step writes are not kept from the release as it was
             // (`gh release edit --draft=false` after `gh release create --notes-file`).
             let has_notes = earlier.fields.iter().any(|(key, _)| key == "notes");
@@ -512,6 +646,15 @@ impl Drafter {
 
     pub(super) fn finish(mut self, text: &str) -> Draft {
         self.flush_intro();
+        // A version chosen with no bump drafted after it: the bump that is there, else a note.
+        let choice = std::mem::take(&mut self.version_choice);
+        if let Some(bump) = self.current.steps_mut().find(|step| step.kind() == "bump") {
+            bump.comments.extend(choice);
+        } else {
+            for note in choice {
+                self.current.note(note);
+            }
+        }
         let current = std::mem::replace(&mut self.current, DraftWorkflow::new("release"));
         self.workflows.push(current);
         if let Some(hint) = &mut self.changelog
@@ -530,6 +673,34 @@ impl Drafter {
             tag_format: self.tag_format,
             changelog: self.changelog,
         }
+    }
+}
+
+/// Whether `steps` are commands and nothing else (at least one).
+fn only_commands(steps: &[&DraftStep]) -> bool {
+    !steps.is_empty() && steps.iter().all(|step| step.kind() == "run")
+}
+
+/// The message of "Commit with (a) message like this:" when the next block holds it alone (one
+/// line that is no command), its placeholders as templates.
+fn commit_message(text: &str, next: Option<&Block>) -> Option<String> {
+    let plain = text::plain(text);
+    let plain = plain.trim().trim_end_matches(':').trim();
+    let asks = (plain.starts_with("commit with") || plain.starts_with("commit the changes with"))
+        && plain.contains("message");
+    let Some(BlockKind::Code { lines }) = next.map(|block| &block.kind) else {
+        return None;
+    };
+    let lines: Vec<&str> = lines
+        .iter()
+        .map(|(_, line)| line.trim())
+        .filter(|line| !line.is_empty())
+        .collect();
+    match lines.as_slice() {
+        [message] if asks && !commands::looks_like_command(message) => {
+            Some(text::versioned(message.trim_matches(['"', '\''])))
+        }
+        _ => None,
     }
 }
 

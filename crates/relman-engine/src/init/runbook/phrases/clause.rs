@@ -269,11 +269,15 @@ pub(super) fn actions(
         );
     }
     // CI.
-    let waits = WAIT_CHECKS.find(clause).or_else(|| {
-        VERIFYING
-            .find(clause)
-            .filter(|verb| CI_GREEN.is_match(&clause[verb.start()..]))
-    });
+    // "While you're waiting for the tests, review the log": the wait is the circumstance.
+    let waits = WAIT_CHECKS
+        .find(clause)
+        .filter(|_| !clause.starts_with("while "))
+        .or_else(|| {
+            VERIFYING
+                .find(clause)
+                .filter(|verb| CI_GREEN.is_match(&clause[verb.start()..]))
+        });
     if let Some(found) = waits {
         let mut wait = step("wait", "checks");
         if let Some(checkout) = scope.checkout {
@@ -299,6 +303,11 @@ pub(super) fn actions(
                     .to_owned(),
             },
         );
+    }
+    // "Send to CI and if it passes, …": the branch pushed, its checks waited for.
+    if let Some(found) = SEND_TO_CI.find(clause) {
+        push(found.start(), Action::Step(step("push", "branch")));
+        push(found.start() + 1, Action::Step(step("wait", "checks")));
     }
     if let Some(found) = TRIGGER_CIRCLECI.find(clause) {
         push(found.start(), Action::Step(step("circleci", "pipeline")));

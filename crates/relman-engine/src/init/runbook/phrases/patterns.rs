@@ -88,7 +88,7 @@ phrase!(
 );
 phrase!(
     PR_MERGED,
-    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerged\b"
+    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerge[sd]\b"
 );
 phrase!(
     DRAFT_RELEASE,
@@ -100,7 +100,7 @@ phrase!(
 );
 phrase!(
     PUBLISH_RELEASE,
-    r"\bpublish(?:es|ed)? (?:the )?(?:github |draft )?release\b"
+    r"\bpublish(?:es|ed)? (?:the )?(?:github |draft )?release\b|\bundraft\w* (?:the )?(?:github )?release\b"
 );
 phrase!(
     RELEASE_FORM,
@@ -112,7 +112,7 @@ phrase!(
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b|\b(?:ci|continuous integration) (?:workflow|job|run|pipeline)\b.*\bsucceeds?\b"
 );
 phrase!(
     RERUN,
@@ -152,6 +152,14 @@ phrase!(
     CHANGELOG_REVIEW,
     r"\b(?:verify|make sure|check|review|fix|edit|looks good|accounted for|proofread)\b"
 );
+phrase!(
+    SEND_TO_CI,
+    r"^(?:then |and )?(?:send|submit|push)\w* (?:it |this |them |the branch )?to (?:the )?ci\b"
+);
+phrase!(
+    CHOOSE_VERSION,
+    r"^(?:\d+\. )?(?:determine|decide|pick|choose|work out|figure out)\w* (?:on )?(?:the |a )?(?:release'?s? |new |next )*version(?: number)?\b"
+);
 phrase!(TRIGGER_CIRCLECI, r"\btrigger\w*\b.*\bcircleci\b");
 phrase!(PYPI, r"\bpypi\b");
 phrase!(
@@ -187,7 +195,7 @@ phrase!(
     SCHEME,
     r"\bversion(?:ing|ling)?\b.*\b(?:scheme|should use)\b|\bsemantic versioning\b|\bsemver\b"
 );
-phrase!(CHERRY_PICK, r"\bcherry-?pick");
+phrase!(CHERRY_PICK, r"\bcherry[- ]?pick");
 phrase!(
     ANNOUNCE_VERB,
     r"^(?:collect|ask|notify|inform|tell|announce)\b"
