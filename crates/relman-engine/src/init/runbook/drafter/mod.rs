@@ -172,7 +172,7 @@ impl Drafter {
                             let child = &blocks[*child];
                             let note = self
                                 .cite(child.line, &text::clean(child.text().unwrap_or_default()));
-                            self.current.note(note);
+                            self.version_choice.push(note);
                         }
                         continue;
                     }
