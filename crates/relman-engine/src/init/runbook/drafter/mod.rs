@@ -197,6 +197,13 @@ impl Drafter {
                         self.current.note(note);
                         continue;
                     }
+                    // "Invoke the [release workflow](…/actions/workflows/release.yml)".
+                    if let Some(step) = dispatch_of_link(raw, &text, self.facts.repo.as_deref()) {
+                        self.flush_intro();
+                        let step = step.comment(self.cite(block.line, &text));
+                        self.push(step);
+                        continue;
+                    }
                     let children = &layout.children[index];
                     if !children.is_empty() && self.children_are_one_task(&text, blocks, children) {
                         self.checklist(block, &text, blocks, children);
@@ -286,6 +293,7 @@ impl Drafter {
             checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
             last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
             has_release: self.current.steps().any(|step| step.kind() == "release"),
+            has_changelog: self.current.steps().any(|step| step.kind() == "changelog"),
             forge_moved: self.current.steps().any(|step| {
                 matches!(
                     step.kind(),
@@ -674,6 +682,29 @@ impl Drafter {
             changelog: self.changelog,
         }
     }
+}
+
+/// A `dispatch` of the GitHub Actions workflow a line links to when it says to run it
+/// ("Invoke the [release workflow](https://github.com/o/n/actions/workflows/release.yml)").
+fn dispatch_of_link(raw: &str, text: &str, repo: Option<&str>) -> Option<DraftStep> {
+    static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"https://github\.com/([\w.-]+/[\w.-]+)/actions/workflows/([\w.-]+\.ya?ml)\b",
+        )
+        .expect("the workflow link expression is valid")
+    });
+    const RUN: &[&str] = &["invoke", "run", "trigger", "start", "dispatch", "kick"];
+    let plain = text::plain(text);
+    let first = plain.split_whitespace().next().unwrap_or_default();
+    if !RUN.contains(&first) || !plain.contains("workflow") {
+        return None;
+    }
+    let captures = LINK.captures(raw)?;
+    let mut step = DraftStep::new("dispatch", text::literal(&captures[2]));
+    if repo != Some(&captures[1]) {
+        step.set("repo", text::literal(&captures[1]));
+    }
+    Some(step)
 }
 
 /// Whether `steps` are commands and nothing else (at least one).

@@ -39,6 +39,14 @@ phrase!(
     r"^(?:then |and )?(?:remove|delete|drop)\w* (?:any |all |the )?empty (?:sections|headings|headers|groups)\b"
 );
 phrase!(
+    HEADING_LINKS,
+    r"^(?:then |and )?add\w* (?:a |the )?(?:compare )?link(?: url| definition)?s?\b.*\b(?:header|heading)\b"
+);
+phrase!(
+    LISTED_LATEST,
+    r"\b(?:edit|mark|set|make)\w* (?:the )?(?:newly (?:made|created) |new )?release(?: tag)?\b.*\blatest\b"
+);
+phrase!(
     FUTURE_SECTION,
     r#"\b(?:unreleased|upcoming|tbd|head|next release|next version|dev)\b"#
 );
@@ -117,8 +125,28 @@ pub(super) fn actions(
         // "Replace the `Unreleased` header with the version", "remove any empty sections": what
         // the changelog step does to the section it promotes.
         push(at.start(), Action::Step(step("changelog", "update")));
+    } else if let Some(at) = HEADING_LINKS.find(clause).filter(|_| scope.has_changelog) {
+        push(
+            at.start(),
+            Action::Amend {
+                kind: "changelog",
+                value: None,
+                set: Vec::new(),
+                what: "the changelog step writes the new heading's link definition like the newest release's".to_owned(),
+            },
+        );
     } else if let Some(at) = NEW_SECTION.find(clause) {
-        if FUTURE_SECTION.is_match(clause) {
+        if FUTURE_SECTION.is_match(clause) && scope.has_changelog {
+            push(
+                at.start(),
+                Action::Amend {
+                    kind: "changelog",
+                    value: None,
+                    set: Vec::new(),
+                    what: KEEPS_UNRELEASED.to_owned(),
+                },
+            );
+        } else if FUTURE_SECTION.is_match(clause) {
             push(at.start(), Action::Covered(KEEPS_UNRELEASED.to_owned()));
         } else if SECTION_CONTEXT.is_match(clause) && !clause.contains("release notes") {
             push(at.start(), Action::Step(step("changelog", "update")));
@@ -164,6 +192,21 @@ pub(super) fn actions(
         && !clause.contains("release notes")
     {
         push(at.start(), Action::Step(step("release", "publish")));
+    }
+    // "Edit the new release so that it is listed as the latest": a published release that is
+    // no pre-release is the latest on GitHub.
+    if let Some(at) = LISTED_LATEST.find(clause) {
+        let action = if scope.has_release {
+            Action::Amend {
+                kind: "release",
+                value: None,
+                set: Vec::new(),
+                what: "a published release that is no pre-release is the forge's latest".to_owned(),
+            }
+        } else {
+            Action::Step(step("release", "publish"))
+        };
+        push(at.start(), action);
     }
     if let Some(at) = GENERATE_NOTES.find(clause)
         && item_plain.contains("github")

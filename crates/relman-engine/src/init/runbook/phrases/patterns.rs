@@ -43,6 +43,7 @@ phrase!(
     BUMP_VERB,
     r"\b(?:increment|bump|update|change|edit|set|raise|increase)\w*\b"
 );
+phrase!(CHANGELOG_HEADING, r"\b(?:header|heading)\b");
 phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
 phrase!(
     NEXT_DEV,
@@ -68,7 +69,11 @@ phrase!(
 );
 phrase!(
     PR_BASE,
-    r"\b(?:to|into) (?:the )?([\w./-]+)(?: branch)?\s*$"
+    r"\b(?:to|into|against|targeting) (?:the )?([\w./{}-]*\w)( branch)?\.?\s*$"
+);
+phrase!(
+    BRANCH_NAME,
+    r"^(?:main|master|develop|development|trunk|stable|release[\w./{}-]*|[\w./{}-]*\d[\w./{}-]*)$"
 );
 phrase!(
     ASSIGN_PR,
@@ -85,6 +90,10 @@ phrase!(
 phrase!(
     MERGE_PR,
     r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
+);
+phrase!(
+    MERGE_HEAD,
+    r"^(?:then |and )?merge (?:the |your )?[\w./{}+-]+ branch (?:into|to) \S+"
 );
 phrase!(
     PR_MERGED,
