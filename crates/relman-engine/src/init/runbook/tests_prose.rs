@@ -141,3 +141,62 @@ fn the_changelog_is_written_after_the_command_that_prints_its_notes() {
         "{toml}"
     );
 }
+
+#[test]
+fn the_next_unreleased_section_and_the_headings_link_fold_into_the_changelog_step() {
+    let toml = drafted(
+        "1. Update `CHANGES.md`:\n   1. Turn the `Unreleased` heading into the new version.\n   2. Add the compare link so the new heading links.\n   3. Add a fresh `Unreleased` section above it.\n",
+    );
+    // One changelog step citing all four lines, and no bump: the heading is the changelog's.
+    assert_eq!(
+        steps(&toml),
+        [("changelog".to_owned(), vec![1, 2, 3, 4])],
+        "{toml}"
+    );
+    assert!(
+        toml.contains("→ the changelog step writes the new heading's link definition"),
+        "{toml}"
+    );
+}
+
+#[test]
+fn a_release_made_the_latest_is_the_release_step() {
+    let toml = drafted("- Mark the new release so that GitHub lists it as the latest one.\n");
+    assert_eq!(kinds(&toml), ["release"], "{toml}");
+    assert!(toml.contains("release = \"publish\"\n"), "{toml}");
+    let toml = drafted(
+        "1. Publish the GitHub release.\n2. Mark the new release so that GitHub lists it as the latest one.\n",
+    );
+    assert_eq!(steps(&toml), [("release".to_owned(), vec![1, 2])], "{toml}");
+}
+
+#[test]
+fn a_linked_actions_workflow_to_start_is_a_dispatch() {
+    let toml = drafted(
+        "1. Trigger the [publishing workflow](https://github.com/acme/demo/actions/workflows/publish.yml) by hand.\n2. Run the [docs workflow](https://github.com/acme/site/actions/workflows/docs.yaml).\n3. Read the [workflow docs](https://github.com/acme/demo/actions/workflows/publish.yml).\n",
+    );
+    assert!(toml.contains("dispatch = \"publish.yml\"\n\n"), "{toml}");
+    assert!(
+        toml.contains("dispatch = \"docs.yaml\"\nrepo = \"acme/site\"\n"),
+        "{toml}"
+    );
+    assert_eq!(kinds(&toml), ["dispatch", "dispatch", "manual"], "{toml}");
+}
+
+#[test]
+fn a_pull_requests_branch_merged_into_its_base_is_its_merge_and_the_base_is_a_branch() {
+    let toml = drafted(
+        "1. Create a new branch for this release.\n2. Push it and open a PR against the `main` branch and wait for the checks to complete.\n3. After that, merge the `release/X.Y.Z` branch into `main`.\n",
+    );
+    assert!(
+        toml.contains("base = \"main\"\ntitle = \"Release {version}\"\n"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("merge-pull-request = \"{steps.pr.number}\"\n"),
+        "{toml}"
+    );
+    // Without a pull request it is no merge of one.
+    let toml = drafted("1. Merge the `release/X.Y.Z` branch into `main`.\n");
+    assert!(!toml.contains("merge-pull-request"), "{toml}");
+}
