@@ -80,11 +80,11 @@ fn an_undrafted_release_a_succeeding_ci_workflow_and_a_branch_sent_to_ci() {
 #[test]
 fn a_changelog_heading_turned_into_the_version_and_empty_sections_dropped_are_the_changelog_step() {
     let toml = drafted(
-        "1. Rename the `## Unreleased` heading to the version number.\n2. Drop any empty sections of this release.\n",
+        "1. Rename the `## Unreleased` heading to the version number.\n2. Drop any empty sections of this release.\n\nWith the versions in place, a section for the release should be added to `HISTORY.md`.\n",
     );
     assert_eq!(
         steps(&toml),
-        [("changelog".to_owned(), vec![1, 2])],
+        [("changelog".to_owned(), vec![1, 2, 4])],
         "{toml}"
     );
 }
@@ -199,4 +199,13 @@ fn a_pull_requests_branch_merged_into_its_base_is_its_merge_and_the_base_is_a_br
     // Without a pull request it is no merge of one.
     let toml = drafted("1. Merge the `release/X.Y.Z` branch into `main`.\n");
     assert!(!toml.contains("merge-pull-request"), "{toml}");
+}
+
+#[test]
+fn a_list_after_the_order_entries_are_meant_to_be_in_is_no_tasks() {
+    let toml = drafted(
+        "Notes in `CHANGES.md` are meant to be in this order:\n\n* `[SECURITY]`\n* `[FIX]`\n\n1. Tag the repo.\n",
+    );
+    assert_eq!(kinds(&toml), ["tag"], "{toml}");
+    assert!(toml.contains("# RELEASE.md:4: `[FIX]`\n"), "{toml}");
 }

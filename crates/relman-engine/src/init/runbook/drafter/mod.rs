@@ -70,6 +70,8 @@ pub(super) struct Drafter {
     intro: Vec<String>,
     /// Whether the list being read follows "Doing so will:": it tells what happens, no tasks.
     effects: bool,
+    /// Whether that list is numbered, once its first item is read.
+    effects_list: Option<bool>,
     /// Citations of lines that choose the version, for the `bump` step when it comes.
     version_choice: Vec<String>,
 }
@@ -89,6 +91,7 @@ impl Drafter {
             changelog: None,
             intro: Vec::new(),
             effects: false,
+            effects_list: None,
             version_choice: Vec::new(),
         }
     }
@@ -132,8 +135,18 @@ impl Drafter {
                 }
                 BlockKind::Text { text: raw, list } => {
                     let text = text::clean(raw);
+                    // A list of the other kind (numbered after bullets) is the next list.
+                    if let Some(mark) = list
+                        && self.effects
+                    {
+                        let ordered = *self.effects_list.get_or_insert(mark.ordered);
+                        if ordered != mark.ordered {
+                            self.effects = false;
+                        }
+                    }
                     if list.is_none() {
                         self.effects = effects_follow(&text);
+                        self.effects_list = None;
                     } else if self.effects {
                         let note = self.cite(block.line, &text);
                         self.current.note(note);
@@ -736,10 +749,16 @@ fn commit_message(text: &str, next: Option<&Block>) -> Option<String> {
 }
 
 /// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
-/// automation will decide the version based on the following criteria:"), not of tasks.
+/// automation will decide the version based on the following criteria:") or of a format
+/// ("Entries are meant to be in this order:"), not of tasks.
 fn effects_follow(text: &str) -> bool {
     let plain = text::plain(text);
     let plain = plain.trim_end();
     plain.ends_with("will:")
         || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
+        // "Entries are meant to be in this order:": a format, its list no tasks.
+        || (plain.ends_with(':')
+            && ["are meant to be", "in this order", "in the following order"]
+                .iter()
+                .any(|words| plain.contains(words)))
 }

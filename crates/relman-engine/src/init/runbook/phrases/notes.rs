@@ -39,6 +39,10 @@ phrase!(
     r"^(?:then |and )?(?:remove|delete|drop)\w* (?:any |all |the )?empty (?:sections|headings|headers|groups)\b"
 );
 phrase!(
+    ENTRY_ADDED,
+    r"\b(?:an |the |a )?(?:entry|section|heading)\b.*\b(?:can|should|must|is to) be (?:added|written) (?:to|in) (?:the )?(?:changelog|change ?log|news|history|changes)(?:\.[a-z]+)?\b"
+);
+phrase!(
     HEADING_LINKS,
     r"^(?:then |and )?add\w* (?:a |the )?(?:compare )?link(?: url| definition)?s?\b.*\b(?:header|heading)\b"
 );
@@ -121,6 +125,7 @@ pub(super) fn actions(
     } else if let Some(at) = HEADING_TO_VERSION
         .find(clause)
         .or_else(|| EMPTY_SECTIONS.find(clause))
+        .or_else(|| ENTRY_ADDED.find(clause))
     {
         // "Replace the `Unreleased` header with the version", "remove any empty sections": what
         // the changelog step does to the section it promotes.
