@@ -61,6 +61,8 @@ pub(crate) struct Scope<'a> {
     pub last_pull_request: Option<String>,
     /// Whether the workflow has a `release` step already.
     pub has_release: bool,
+    /// Whether the workflow has a `changelog` step already.
+    pub has_changelog: bool,
     /// Whether something happened on the forge before (a pull request opened, waited on or
     /// merged): a `git pull` then brings the merged commit here.
     pub forge_moved: bool,

@@ -90,3 +90,5 @@ pub fn draft(source: &str, text: &str, facts: &ProjectFacts) -> Draft {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_prose;

@@ -4,7 +4,7 @@
 use super::{ProjectFacts, draft};
 use crate::config::Config;
 
-fn facts() -> ProjectFacts {
+pub(super) fn facts() -> ProjectFacts {
     ProjectFacts {
         name: "demo".to_owned(),
         branch: "main".to_owned(),
@@ -19,7 +19,7 @@ fn facts() -> ProjectFacts {
     }
 }
 
-fn drafted(text: &str) -> String {
+pub(super) fn drafted(text: &str) -> String {
     let draft = draft("RELEASE.md", text, &facts());
     let toml = draft.workflows_toml();
     if let Err(errors) = Config::parse(std::path::Path::new("relman.toml"), &toml) {

@@ -1,8 +1,10 @@
 //! The drafter: walks a runbook's blocks in order, reads each for actions, and assembles the
 //! workflows, keeping what later lines refer to (the branch created, the pull request opened,
-//! the other checkout the steps act in). Code blocks are read in `code`, the finished workflows
-//! settled in `settle`, and what a line of prose is (a task, an explanation) told in `prose`.
+//! the other checkout the steps act in). Code blocks are read in `code`, prose that sits between
+//! them in `between`, the finished workflows settled in `settle`, and what a line of prose is (a
+//! task, an explanation) told in `prose`.
 
+mod between;
 mod code;
 mod diff;
 mod prose;
@@ -15,6 +17,7 @@ use super::layout::Layout;
 use super::phrases::{self, Item};
 use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
+use between::{commit_message, dispatch_of_link, only_commands};
 use prose::{
     DEFINITION, RELEASE_KIND, TOC, automation, bare_command, explains, imperative, instructs,
     item_describes, not_a_task, requires, slug,
@@ -70,6 +73,10 @@ pub(super) struct Drafter {
     intro: Vec<String>,
     /// Whether the list being read follows "Doing so will:": it tells what happens, no tasks.
     effects: bool,
+    /// Whether that list is numbered, once its first item is read.
+    effects_list: Option<bool>,
+    /// Citations of lines that choose the version, for the `bump` step when it comes.
+    version_choice: Vec<String>,
 }
 
 impl Drafter {
@@ -87,6 +94,8 @@ impl Drafter {
             changelog: None,
             intro: Vec::new(),
             effects: false,
+            effects_list: None,
+            version_choice: Vec::new(),
         }
     }
 
@@ -129,8 +138,18 @@ impl Drafter {
                 }
                 BlockKind::Text { text: raw, list } => {
                     let text = text::clean(raw);
+                    // A list of the other kind (numbered after bullets) is the next list.
+                    if let Some(mark) = list
+                        && self.effects
+                    {
+                        let ordered = *self.effects_list.get_or_insert(mark.ordered);
+                        if ordered != mark.ordered {
+                            self.effects = false;
+                        }
+                    }
                     if list.is_none() {
                         self.effects = effects_follow(&text);
+                        self.effects_list = None;
                     } else if self.effects {
                         let note = self.cite(block.line, &text);
                         self.current.note(note);
@@ -145,7 +164,35 @@ impl Drafter {
                         self.heading(7, &text);
                         continue;
                     }
-                    if layout.intro[index] {
+                    // "Commit with a message like this:" over a block holding the message.
+                    if layout.intro[index]
+                        && let Some(message) = commit_message(&text, blocks.get(index + 1))
+                    {
+                        self.flush_intro();
+                        let step =
+                            DraftStep::new("commit", message).comment(self.cite(block.line, &text));
+                        self.push(step);
+                        consumed[index + 1] = true;
+                        continue;
+                    }
+                    // "Determine the version number": what the `bump` argument decides; what
+                    // the item explains under it is no task.
+                    if phrases::chooses_version(&text) {
+                        self.flush_intro();
+                        self.version_choice.push(format!(
+                            "{}\n→ the `bump` argument (a level or a version) decides the version",
+                            self.cite(block.line, &text)
+                        ));
+                        for child in &layout.children[index] {
+                            consumed[*child] = true;
+                            let child = &blocks[*child];
+                            let note = self
+                                .cite(child.line, &text::clean(child.text().unwrap_or_default()));
+                            self.version_choice.push(note);
+                        }
+                        continue;
+                    }
+                    if layout.intro[index] && !self.intro_asks_more(&text, &blocks[index + 1..]) {
                         self.intro.push(self.cite(block.line, &text));
                         continue;
                     }
@@ -164,6 +211,13 @@ impl Drafter {
                         self.flush_intro();
                         let note = self.cite(block.line, &text);
                         self.current.note(note);
+                        continue;
+                    }
+                    // "Invoke the [release workflow](…/actions/workflows/release.yml)".
+                    if let Some(step) = dispatch_of_link(raw, &text, self.facts.repo.as_deref()) {
+                        self.flush_intro();
+                        let step = step.comment(self.cite(block.line, &text));
+                        self.push(step);
                         continue;
                     }
                     let children = &layout.children[index];
@@ -255,6 +309,7 @@ impl Drafter {
             checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
             last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
             has_release: self.current.steps().any(|step| step.kind() == "release"),
+            has_changelog: self.current.steps().any(|step| step.kind() == "changelog"),
             forge_moved: self.current.steps().any(|step| {
                 matches!(
                     step.kind(),
@@ -432,6 +487,9 @@ impl Drafter {
                     } else {
                         format!("{}\n→ {what}", self.cite(line, quote))
                     };
+                    if kind == "changelog" {
+                        self.changelog_after_commands();
+                    }
                     let target = self.current.steps_mut().rev().find(|step| {
                         step.kind() == kind
                             && value.is_none_or(|value| step.kind_value() == Some(value))
@@ -476,14 +534,39 @@ impl Drafter {
         applied
     }
 
-    fn push(&mut self, step: DraftStep) {
+    fn push(&mut self, mut step: DraftStep) {
+        if step.kind() == "bump" && !self.version_choice.is_empty() {
+            let mut comments = std::mem::take(&mut self.version_choice);
+            comments.append(&mut step.comments);
+            step.comments = comments;
+        }
         // A workflow updates its changelog once, and has one release of each kind: a later
         // line about them ("add a heading with the version", "edit the notes") adds to it.
         if matches!(step.kind(), "changelog" | "release")
-            && let Some(earlier) = self.current.steps_mut().find(|earlier| {
-                earlier.kind() == step.kind() && earlier.kind_value() == step.kind_value()
+            && let Some(at) = self.current.entries.iter().position(|entry| {
+                matches!(entry, Entry::Step(earlier)
+                    if earlier.kind() == step.kind() && earlier.kind_value() == step.kind_value())
             })
         {
+            // Only commands ran since ("update the changelog", then a script that prints notes,
+            // then "review them before adding them"): the notes are written after the commands.
+            let after: Vec<&DraftStep> = self.current.entries[at + 1..]
+                .iter()
+                .filter_map(|entry| match entry {
+                    Entry::Step(step) => Some(step),
+                    Entry::Comment(_) => None,
+                })
+                .collect();
+            let at = if step.kind() == "changelog" && only_commands(&after) {
+                let moved = self.current.entries.remove(at);
+                self.current.entries.push(moved);
+                self.current.entries.len() - 1
+            } else {
+                at
+            };
+            let Some(Entry::Step(earlier)) = self.current.entries.get_mut(at) else {
+                return;
+            };
             // Notes the earlier step writes are not kept from the release as it was
             // (`gh release edit --draft=false` after `gh release create --notes-file`).
             let has_notes = earlier.fields.iter().any(|(key, _)| key == "notes");
@@ -512,6 +595,15 @@ impl Drafter {
 
     pub(super) fn finish(mut self, text: &str) -> Draft {
         self.flush_intro();
+        // A version chosen with no bump drafted after it: the bump that is there, else a note.
+        let choice = std::mem::take(&mut self.version_choice);
+        if let Some(bump) = self.current.steps_mut().find(|step| step.kind() == "bump") {
+            bump.comments.extend(choice);
+        } else {
+            for note in choice {
+                self.current.note(note);
+            }
+        }
         let current = std::mem::replace(&mut self.current, DraftWorkflow::new("release"));
         self.workflows.push(current);
         if let Some(hint) = &mut self.changelog
@@ -534,10 +626,16 @@ impl Drafter {
 }
 
 /// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
-/// automation will decide the version based on the following criteria:"), not of tasks.
+/// automation will decide the version based on the following criteria:") or of a format
+/// ("Entries are meant to be in this order:"), not of tasks.
 fn effects_follow(text: &str) -> bool {
     let plain = text::plain(text);
     let plain = plain.trim_end();
     plain.ends_with("will:")
         || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
+        // "Entries are meant to be in this order:": a format, its list no tasks.
+        || (plain.ends_with(':')
+            && ["are meant to be", "in this order", "in the following order"]
+                .iter()
+                .any(|words| plain.contains(words)))
 }

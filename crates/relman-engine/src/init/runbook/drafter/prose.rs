@@ -175,6 +175,8 @@ const IMPERATIVE: &[&str] = &[
     "pull",
     "switch",
     "increment",
+    "raise",
+    "increase",
     "change",
     "rebuild",
     "upgrade",

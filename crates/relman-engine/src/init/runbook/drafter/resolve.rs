@@ -63,6 +63,10 @@ impl Drafter {
                     if let Some(repo) = repo {
                         step.set("repo", repo);
                     }
+                } else {
+                    step = step.comment(
+                        "no step opens this pull request (a command does): set `pr` to its number",
+                    );
                 }
             }
             "wait" if step.kind_value() == Some("checks") => {

@@ -152,6 +152,8 @@ pub(super) fn actions(
     if let Some(verb) = BUMP_VERB.find(clause)
         && names_version_word(&clause[verb.end()..])
         && !VERIFYING.is_match(&clause[..verb.start()])
+        // "Change the `Unreleased` header to the version" edits the changelog.
+        && !CHANGELOG_HEADING.is_match(clause)
     {
         let level = match NEXT_DEV.captures(clause) {
             Some(captures) if matches!(&captures[1], "dev" | "development" | "snapshot") => "dev",
@@ -204,13 +206,31 @@ pub(super) fn actions(
     }
     // The forge.
     if let Some(found) = PULL_REQUEST.find(clause) {
+        // What the pull request is about stops where the next instruction starts ("… against
+        // `main` and wait for the tests to run").
+        let rest = &clause[found.end()..];
+        let rest = rest.split(" and ").next().unwrap_or(rest);
         let base = PR_BASE
-            .captures(&clause[found.end()..])
-            .map(|captures| captures[1].to_owned())
-            .filter(|base| !["github", "it", "review", "master branch"].contains(&base.as_str()));
-        let title = clause[found.end()..]
+            .captures(rest)
+            .filter(|captures| {
+                captures.get(2).is_some()
+                    || captures[1] == scope.facts.branch
+                    || BRANCH_NAME.is_match(&captures[1])
+            })
+            .map(|captures| captures[1].to_owned());
+        // "for generated docs" names it; "for it", "for this" do not.
+        let title = rest
             .trim()
             .strip_prefix("for ")
+            .filter(|what| {
+                let first = what.split_whitespace().next().unwrap_or_default();
+                ![
+                    "it", "this", "that", "them", "these", "those", "the", "a", "an",
+                ]
+                .contains(&first)
+                    && what.split_whitespace().count() <= 4
+                    && !what.contains(['.', ','])
+            })
             .map(|what| format!("{} for {{project}} {{version}}", capitalise(what.trim())));
         let mut pull = step("pull-request", "open");
         if let Some(base) = base {
@@ -239,7 +259,11 @@ pub(super) fn actions(
             },
         );
     }
-    if let Some(found) = MERGE_PR.find(clause) {
+    // "Merge the `release/…` branch into `main`" once a pull request of it is open: its merge.
+    let merges_head = MERGE_HEAD
+        .find(clause)
+        .filter(|_| scope.last_pull_request.is_some());
+    if let Some(found) = MERGE_PR.find(clause).or(merges_head) {
         push(
             found.start(),
             Action::Step(merge_pull_request(clause, scope)),
@@ -269,11 +293,15 @@ pub(super) fn actions(
         );
     }
     // CI.
-    let waits = WAIT_CHECKS.find(clause).or_else(|| {
-        VERIFYING
-            .find(clause)
-            .filter(|verb| CI_GREEN.is_match(&clause[verb.start()..]))
-    });
+    // "While you're waiting for the tests, review the log": the wait is the circumstance.
+    let waits = WAIT_CHECKS
+        .find(clause)
+        .filter(|_| !clause.starts_with("while "))
+        .or_else(|| {
+            VERIFYING
+                .find(clause)
+                .filter(|verb| CI_GREEN.is_match(&clause[verb.start()..]))
+        });
     if let Some(found) = waits {
         let mut wait = step("wait", "checks");
         if let Some(checkout) = scope.checkout {
@@ -299,6 +327,11 @@ pub(super) fn actions(
                     .to_owned(),
             },
         );
+    }
+    // "Send to CI and if it passes, …": the branch pushed, its checks waited for.
+    if let Some(found) = SEND_TO_CI.find(clause) {
+        push(found.start(), Action::Step(step("push", "branch")));
+        push(found.start() + 1, Action::Step(step("wait", "checks")));
     }
     if let Some(found) = TRIGGER_CIRCLECI.find(clause) {
         push(found.start(), Action::Step(step("circleci", "pipeline")));

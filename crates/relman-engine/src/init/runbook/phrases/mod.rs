@@ -42,6 +42,12 @@ impl Item {
     }
 }
 
+/// Whether a line asks to choose the release's version ("Determine the release's version
+/// number"): the choice the `bump` argument makes.
+pub(crate) fn chooses_version(text: &str) -> bool {
+    patterns::CHOOSE_VERSION.is_match(super::text::plain(text).trim())
+}
+
 /// A marker for a commit message the drafter fills in: `Release {version}`, or a development
 /// message when the commit follows a later `bump`.
 pub(crate) const DEFAULT_COMMIT: &str = "\u{0}default commit message";

@@ -31,6 +31,26 @@ phrase!(
     r#"^(?:then |and |also )?(?:add|introduce|insert|create|write|prepare|start)\w* (?:a |an |the )?(?:new )?(?:["'*]*[\w-]+(?: [\w-]+)?["'*]* )?(?:heading|section|entry|header|title)\b"#
 );
 phrase!(
+    HEADING_TO_VERSION,
+    r"^(?:then |and )?(?:replace|rename|change|turn)\w* (?:the )?(?:first |top |topmost )?[^,;]{0,30}?\b(?:header|heading)\b.*\b(?:version|release|milestone)\b"
+);
+phrase!(
+    EMPTY_SECTIONS,
+    r"^(?:then |and )?(?:remove|delete|drop)\w* (?:any |all |the )?empty (?:sections|headings|headers|groups)\b"
+);
+phrase!(
+    ENTRY_ADDED,
+    r"\b(?:an |the |a )?(?:entry|section|heading)\b.*\b(?:can|should|must|is to) be (?:added|written) (?:to|in) (?:the )?(?:changelog|change ?log|news|history|changes)(?:\.[a-z]+)?\b"
+);
+phrase!(
+    HEADING_LINKS,
+    r"^(?:then |and )?add\w* (?:a |the )?(?:compare )?link(?: url| definition)?s?\b.*\b(?:header|heading)\b"
+);
+phrase!(
+    LISTED_LATEST,
+    r"\b(?:edit|mark|set|make)\w* (?:the )?(?:newly (?:made|created) |new )?release(?: tag)?\b.*\blatest\b"
+);
+phrase!(
     FUTURE_SECTION,
     r#"\b(?:unreleased|upcoming|tbd|head|next release|next version|dev)\b"#
 );
@@ -65,8 +85,9 @@ phrase!(
 );
 phrase!(
     APPROVAL,
-    r"\b(?:get|obtain|wait for|await)\w* (?:it |an? |the )?(?:lgtm|approv\w*|reviewed|review|sign-?off)\b|\bonce approved\b"
+    r"\b(?:get|obtain|wait for|await)\w* (?:it |an? |the )?(?:[\w-]+ to )?(?:lgtm|approv\w*|reviewed|review|sign-?off)\b|\bonce approved\b"
 );
+phrase!(NAMES_PR, r"\bpull request\b|\bpr\b");
 phrase!(MERGE_IT, r"^(?:and |then )?merge it\b");
 phrase!(
     TAG_REPO,
@@ -101,8 +122,36 @@ pub(super) fn actions(
             changelog.set("edit", true);
         }
         push(at.start(), Action::Step(changelog));
+    } else if let Some(at) = HEADING_TO_VERSION
+        .find(clause)
+        .or_else(|| EMPTY_SECTIONS.find(clause))
+        .or_else(|| ENTRY_ADDED.find(clause))
+    {
+        // "Replace the `Unreleased` header with the version", "remove any empty sections": what
+        // the changelog step does to the section it promotes.
+        push(at.start(), Action::Step(step("changelog", "update")));
+    } else if let Some(at) = HEADING_LINKS.find(clause).filter(|_| scope.has_changelog) {
+        push(
+            at.start(),
+            Action::Amend {
+                kind: "changelog",
+                value: None,
+                set: Vec::new(),
+                what: "the changelog step writes the new heading's link definition like the newest release's".to_owned(),
+            },
+        );
     } else if let Some(at) = NEW_SECTION.find(clause) {
-        if FUTURE_SECTION.is_match(clause) {
+        if FUTURE_SECTION.is_match(clause) && scope.has_changelog {
+            push(
+                at.start(),
+                Action::Amend {
+                    kind: "changelog",
+                    value: None,
+                    set: Vec::new(),
+                    what: KEEPS_UNRELEASED.to_owned(),
+                },
+            );
+        } else if FUTURE_SECTION.is_match(clause) {
             push(at.start(), Action::Covered(KEEPS_UNRELEASED.to_owned()));
         } else if SECTION_CONTEXT.is_match(clause) && !clause.contains("release notes") {
             push(at.start(), Action::Step(step("changelog", "update")));
@@ -149,6 +198,21 @@ pub(super) fn actions(
     {
         push(at.start(), Action::Step(step("release", "publish")));
     }
+    // "Edit the new release so that it is listed as the latest": a published release that is
+    // no pre-release is the latest on GitHub.
+    if let Some(at) = LISTED_LATEST.find(clause) {
+        let action = if scope.has_release {
+            Action::Amend {
+                kind: "release",
+                value: None,
+                set: Vec::new(),
+                what: "a published release that is no pre-release is the forge's latest".to_owned(),
+            }
+        } else {
+            Action::Step(step("release", "publish"))
+        };
+        push(at.start(), action);
+    }
     if let Some(at) = GENERATE_NOTES.find(clause)
         && item_plain.contains("github")
     {
@@ -159,7 +223,11 @@ pub(super) fn actions(
     }
     // Branches and approvals.
     if let Some(at) = NEW_BRANCH.find(clause)
-        && clause.contains("release")
+        && (clause.contains("release")
+            || clause[at.end()..]
+                .trim_end_matches(['.', '!'])
+                .trim()
+                .is_empty())
         && item.spans.is_empty()
         && scope.last_branch.is_none()
     {
@@ -182,7 +250,7 @@ pub(super) fn actions(
         push(at.start(), Action::Step(merge));
     }
     if let Some(at) = APPROVAL.find(clause)
-        && (scope.last_pull_request.is_some() || item_plain.contains("pull request"))
+        && (scope.last_pull_request.is_some() || NAMES_PR.is_match(item_plain))
     {
         push(at.start(), Action::Step(step("wait", "pr-approved")));
     }

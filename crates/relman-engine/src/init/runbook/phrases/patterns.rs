@@ -43,6 +43,7 @@ phrase!(
     BUMP_VERB,
     r"\b(?:increment|bump|update|change|edit|set|raise|increase)\w*\b"
 );
+phrase!(CHANGELOG_HEADING, r"\b(?:header|heading)\b");
 phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
 phrase!(
     NEXT_DEV,
@@ -68,7 +69,11 @@ phrase!(
 );
 phrase!(
     PR_BASE,
-    r"\b(?:to|into) (?:the )?([\w./-]+)(?: branch)?\s*$"
+    r"\b(?:to|into|against|targeting) (?:the )?([\w./{}-]*\w)( branch)?\.?\s*$"
+);
+phrase!(
+    BRANCH_NAME,
+    r"^(?:main|master|develop|development|trunk|stable|release[\w./{}-]*|[\w./{}-]*\d[\w./{}-]*)$"
 );
 phrase!(
     ASSIGN_PR,
@@ -87,8 +92,12 @@ phrase!(
     r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
 );
 phrase!(
+    MERGE_HEAD,
+    r"^(?:then |and )?merge (?:the |your )?[\w./{}+-]+ branch (?:into|to) \S+"
+);
+phrase!(
     PR_MERGED,
-    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerged\b"
+    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerge[sd]\b"
 );
 phrase!(
     DRAFT_RELEASE,
@@ -100,7 +109,7 @@ phrase!(
 );
 phrase!(
     PUBLISH_RELEASE,
-    r"\bpublish(?:es|ed)? (?:the )?(?:github |draft )?release\b"
+    r"\bpublish(?:es|ed)? (?:the )?(?:github |draft )?release\b|\bundraft\w* (?:the )?(?:github )?release\b"
 );
 phrase!(
     RELEASE_FORM,
@@ -112,7 +121,7 @@ phrase!(
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b|\b(?:ci|continuous integration) (?:workflow|job|run|pipeline)\b.*\bsucceeds?\b"
 );
 phrase!(
     RERUN,
@@ -152,6 +161,14 @@ phrase!(
     CHANGELOG_REVIEW,
     r"\b(?:verify|make sure|check|review|fix|edit|looks good|accounted for|proofread)\b"
 );
+phrase!(
+    SEND_TO_CI,
+    r"^(?:then |and )?(?:send|submit|push)\w* (?:it |this |them |the branch )?to (?:the )?ci\b"
+);
+phrase!(
+    CHOOSE_VERSION,
+    r"^(?:\d+\. )?(?:determine|decide|pick|choose|work out|figure out)\w* (?:on )?(?:the |a )?(?:release'?s? |new |next )*version(?: number)?\b"
+);
 phrase!(TRIGGER_CIRCLECI, r"\btrigger\w*\b.*\bcircleci\b");
 phrase!(PYPI, r"\bpypi\b");
 phrase!(
@@ -187,7 +204,7 @@ phrase!(
     SCHEME,
     r"\bversion(?:ing|ling)?\b.*\b(?:scheme|should use)\b|\bsemantic versioning\b|\bsemver\b"
 );
-phrase!(CHERRY_PICK, r"\bcherry-?pick");
+phrase!(CHERRY_PICK, r"\bcherry[- ]?pick");
 phrase!(
     ANNOUNCE_VERB,
     r"^(?:collect|ask|notify|inform|tell|announce)\b"
