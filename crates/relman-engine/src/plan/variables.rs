@@ -206,6 +206,16 @@ impl PlanInputs {
         if version.is_none() && nothing_to_release.is_none() && bumps.is_empty() {
             // No bump: the workflow releases the version already in the files.
             version = Some(current.version.clone());
+            // Already tagged: the steps act on that release (a post-release workflow), they
+            // make no new one; said, so that a workflow meant to release is not misread.
+            if let Some(previous) = &history.previous
+                && previous.version == current.version
+            {
+                warnings.push(format!(
+                    "{} has its release tag `{}` already and no `bump` of this workflow writes a new version: its steps act on that release (to make a new one, add `bump = \"{{args.bump}}\"` before them)",
+                    current.version, previous.tag
+                ));
+            }
         }
         if history.previous.is_none() && project.version_files.is_empty() && !current.unreleased {
             warnings.push("no release tag found: this is the first release".to_owned());

@@ -8,6 +8,7 @@ mod init_project;
 mod journal_format;
 mod journal_integrity;
 mod packages;
+mod plan_warnings;
 mod remote_announce;
 mod remote_checks;
 mod remote_circleci;
