@@ -75,13 +75,7 @@ impl Drafter {
         else {
             return;
         };
-        let after: Vec<&DraftStep> = self.current.entries[at + 1..]
-            .iter()
-            .filter_map(|entry| match entry {
-                Entry::Step(step) => Some(step),
-                Entry::Comment(_) => None,
-            })
-            .collect();
+        let after = super::steps_after(&self.current.entries, at);
         if only_commands(&after) {
             let moved = self.current.entries.remove(at);
             self.current.entries.push(moved);

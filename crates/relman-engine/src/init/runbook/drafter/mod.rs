@@ -550,13 +550,7 @@ impl Drafter {
         {
             // Only commands ran since ("update the changelog", then a script that prints notes,
             // then "review them before adding them"): the notes are written after the commands.
-            let after: Vec<&DraftStep> = self.current.entries[at + 1..]
-                .iter()
-                .filter_map(|entry| match entry {
-                    Entry::Step(step) => Some(step),
-                    Entry::Comment(_) => None,
-                })
-                .collect();
+            let after = steps_after(&self.current.entries, at);
             let at = if step.kind() == "changelog" && only_commands(&after) {
                 let moved = self.current.entries.remove(at);
                 self.current.entries.push(moved);
@@ -638,4 +632,15 @@ fn effects_follow(text: &str) -> bool {
             && ["are meant to be", "in this order", "in the following order"]
                 .iter()
                 .any(|words| plain.contains(words)))
+}
+
+/// The steps among `entries` after position `at`.
+fn steps_after(entries: &[Entry], at: usize) -> Vec<&DraftStep> {
+    entries[at + 1..]
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Step(step) => Some(step),
+            Entry::Comment(_) => None,
+        })
+        .collect()
 }

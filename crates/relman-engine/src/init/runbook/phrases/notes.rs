@@ -178,17 +178,7 @@ pub(super) fn actions(
         && NOTES_CONTEXT.is_match(item_plain)
         && !item_plain.contains("updating")
     {
-        let action = if scope.has_release {
-            Action::Amend {
-                kind: "release",
-                value: None,
-                set: Vec::new(),
-                what: "the release's notes are this version's changelog section (the `release` step's default)".to_owned(),
-            }
-        } else {
-            Action::Step(step("release", "publish"))
-        };
-        push(at.start(), action);
+        push(at.start(), release_or_amend(scope, "the release's notes are this version's changelog section (the `release` step's default)".to_owned()));
     }
     if let Some(at) = ADD_RELEASE.find(clause)
         && (item_plain.contains("github") || item_plain.contains("/releases"))
@@ -201,17 +191,13 @@ pub(super) fn actions(
     // "Edit the new release so that it is listed as the latest": a published release that is
     // no pre-release is the latest on GitHub.
     if let Some(at) = LISTED_LATEST.find(clause) {
-        let action = if scope.has_release {
-            Action::Amend {
-                kind: "release",
-                value: None,
-                set: Vec::new(),
-                what: "a published release that is no pre-release is the forge's latest".to_owned(),
-            }
-        } else {
-            Action::Step(step("release", "publish"))
-        };
-        push(at.start(), action);
+        push(
+            at.start(),
+            release_or_amend(
+                scope,
+                "a published release that is no pre-release is the forge's latest".to_owned(),
+            ),
+        );
     }
     if let Some(at) = GENERATE_NOTES.find(clause)
         && item_plain.contains("github")
@@ -288,5 +274,19 @@ pub(super) fn actions(
                     .with("message", "{changelog}"),
             ),
         );
+    }
+}
+
+/// The release step, or what a later line adds to the one the workflow has (`what` says so).
+fn release_or_amend(scope: &Scope<'_>, what: String) -> Action {
+    if scope.has_release {
+        Action::Amend {
+            kind: "release",
+            value: None,
+            set: Vec::new(),
+            what,
+        }
+    } else {
+        Action::Step(step("release", "publish"))
     }
 }
