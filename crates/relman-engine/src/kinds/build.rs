@@ -251,7 +251,7 @@ impl BuildStep {
         };
         Ok(match self.ecosystem {
             Ecosystem::Python => {
-                let name = python_name(&folder)?;
+                let name = plain_name(python_name(&folder)?, "pyproject.toml")?;
                 let mut argv: Vec<String> = ["python3", "-m", "build"].map(String::from).into();
                 argv.push(format!("--outdir={}", out_arg(&out)));
                 if !self.isolation {
@@ -267,6 +267,7 @@ impl BuildStep {
                 }
             }
             Ecosystem::Npm => {
+                // (`@scope/name` is flattened to `scope-name` in the file name.)
                 let name = json_name(&folder)?;
                 let argv = vec![
                     "npm".to_owned(),
@@ -287,7 +288,8 @@ impl BuildStep {
                 let argv = vec![
                     "gem".to_owned(),
                     "build".to_owned(),
-                    format!("{name}.gemspec"),
+                    // `./`: a file named like an option (`--output=….gemspec`) is still a file.
+                    format!("./{name}.gemspec"),
                 ];
                 Resolved {
                     ecosystem: Ecosystem::Gem,
@@ -299,7 +301,7 @@ impl BuildStep {
                 }
             }
             Ecosystem::Cargo => {
-                let name = cargo_name(&folder)?;
+                let name = plain_name(cargo_name(&folder)?, "Cargo.toml")?;
                 let argv = vec![
                     "cargo".to_owned(),
                     "package".to_owned(),
@@ -485,6 +487,19 @@ fn gemspec_name(folder: &Path) -> Result<String, StepError> {
     }
 }
 
+/// A package name as a file name's part: no folder separator, no leading dot (a manifest
+/// arrives with the clone, and the name says which file the build must have written).
+fn plain_name(name: String, manifest: &str) -> Result<String, StepError> {
+    if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\', '\0']) {
+        return Err(StepError::new(format!(
+            "`{manifest}` names the package `{}`, which is no package name",
+            name.escape_debug()
+        ))
+        .with_hint("a package's name has no `/`, `\\` or leading `.`"));
+    }
+    Ok(name)
+}
+
 fn json_name(folder: &Path) -> Result<String, StepError> {
     let text = manifest_text(folder, "package.json")?;
     let value: serde_json::Value = serde_json::from_str(&text)
@@ -578,6 +593,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(python_name(folder.path()).unwrap(), "zope_interface_extra");
+        // A name that would lead the expected file elsewhere is refused.
+        for name in ["../../etc/passwd", "..", "a\\b", ""] {
+            assert!(plain_name(name.to_owned(), "Cargo.toml").is_err(), "{name}");
+        }
+        assert_eq!(
+            plain_name("acme_widget".to_owned(), "Cargo.toml").unwrap(),
+            "acme_widget"
+        );
     }
 
     #[test]
