@@ -4,36 +4,10 @@
 //! error (exit 2, nothing changed), quickly, and never read without end.
 
 use std::os::unix::fs::FileTypeExt as _;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::release::RELEASE;
 use crate::support::*;
-
-/// Runs relman, killing it (and failing the test) if it has not ended within `limit`: the attacks
-/// here made relman read forever or block.
-fn relman_within(fixture: &Fixture, args: &[&str], limit: Duration) -> Run {
-    let mut child = fixture
-        .command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start relman");
-    let started = Instant::now();
-    while child.try_wait().expect("wait for relman").is_none() {
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!(
-                "`relman {}` still ran after {limit:?}\n{}",
-                args.join(" "),
-                Run::from_output(args, output)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Run::from_output(args, child.wait_with_output().unwrap())
-}
 
 #[test]
 fn a_workflow_named_like_a_path_is_a_config_error() {
@@ -93,7 +67,8 @@ fn a_config_past_the_caps_is_refused_at_once() {
         ));
     }
     fixture.repo.write("relman.toml", &config);
-    relman_within(&fixture, &["check"], Duration::from_secs(20))
+    fixture
+        .run_within(&["check"], Duration::from_secs(20))
         .expect(2)
         .stderr_has("the config has 1001 steps in all; relman reads at most 1000")
         .stderr_has("hint: a real release needs far fewer");
@@ -103,7 +78,7 @@ fn a_config_past_the_caps_is_refused_at_once() {
     fixture
         .repo
         .write("relman.toml", step.repeat(1024 * 1024 / step.len() + 1));
-    relman_within(&fixture, &["check"], Duration::from_secs(20))
+    fixture.run_within(&["check"], Duration::from_secs(20))
         .expect(2)
         .stderr_has("relman.toml: cannot read the config: it is larger than 1 MiB, more than relman reads from one file");
 }
@@ -120,23 +95,23 @@ fn files_that_are_devices_or_fifos_are_refused_without_reading_them() {
 
     // The config itself.
     link("relman.toml", "/dev/zero");
-    relman_within(&fixture, &["check"], limit)
-        .expect(2)
-        .stderr_has(
-            "relman.toml: cannot read the config: it is a character device, not a regular file",
-        );
+    fixture.run_within(&["check"], limit).expect(2).stderr_has(
+        "relman.toml: cannot read the config: it is a character device, not a regular file",
+    );
     fs_err::remove_file(fixture.path().join("relman.toml")).unwrap();
     fixture.repo.write("relman.toml", RELEASE);
 
     // The changelog (`/dev/zero` grew until relman was killed): a link out of the repository is
     // refused as such, before anything reads it.
     link("CHANGELOG.md", "/dev/zero");
-    relman_within(&fixture, &["plan", "release"], limit)
+    fixture
+        .run_within(&["plan", "release"], limit)
         .expect(2)
         .stderr_has("the changelog `CHANGELOG.md` is outside the work tree");
     // A FIFO in its place is inside, and is not read: opening it would block for ever.
     mkfifo(&fixture.path().join("CHANGELOG.md"));
-    relman_within(&fixture, &["plan", "release"], limit)
+    fixture
+        .run_within(&["plan", "release"], limit)
         .expect(2)
         .stderr_has("CHANGELOG.md`: it is a named pipe (FIFO), not a regular file");
     fs_err::remove_file(fixture.path().join("CHANGELOG.md")).unwrap();
@@ -144,7 +119,8 @@ fn files_that_are_devices_or_fifos_are_refused_without_reading_them() {
 
     // A version file that is a FIFO: opening it would block until a writer came.
     mkfifo(&fixture.path().join("package.json"));
-    relman_within(&fixture, &["plan", "release"], limit)
+    fixture
+        .run_within(&["plan", "release"], limit)
         .expect(2)
         .stderr_has("package.json")
         .stderr_has("cannot read `package.json`: it is a named pipe (FIFO), not a regular file");
@@ -201,7 +177,8 @@ fn an_artifact_that_is_a_device_is_not_hashed_for_ever() {
     fs_err::create_dir_all(fixture.path().join("dist")).unwrap();
     fixture.repo.write("dist/app-1.2.3.tar.gz", "an archive");
     std::os::unix::fs::symlink("/dev/zero", fixture.path().join("dist/zzz")).unwrap();
-    relman_within(&fixture, &["sums"], Duration::from_secs(20))
+    fixture
+        .run_within(&["sums"], Duration::from_secs(20))
         .expect(1)
         .stderr_has("zzz`: it is a character device, not a regular file");
 }
@@ -230,7 +207,7 @@ fn abort_does_not_read_a_fifo_put_where_relman_wrote_a_file() {
     fixture.relman(&["release"]).expect(3);
     let version_file = fixture.path().join("package.json");
     mkfifo(&version_file);
-    let run = relman_within(&fixture, &["abort"], Duration::from_secs(20));
+    let run = fixture.run_within(&["abort"], Duration::from_secs(20));
     assert_ne!(run.status.code(), Some(0), "{run}");
     run.stderr_has("package.json")
         .stderr_has("it is a named pipe (FIFO), not a regular file");

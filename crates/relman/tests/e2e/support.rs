@@ -163,6 +163,31 @@ impl Fixture {
         command
     }
 
+    /// Runs `relman ARGS` to its end, killing it and failing the test if it has not ended
+    /// within `limit` (for attacks that made relman read or wait forever).
+    pub fn run_within(&self, args: &[&str], limit: std::time::Duration) -> Run {
+        let mut child = self
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start relman");
+        let started = std::time::Instant::now();
+        while child.try_wait().expect("wait for relman").is_none() {
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let output = child.wait_with_output().unwrap();
+                panic!(
+                    "`relman {}` still ran after {limit:?}\n{}",
+                    args.join(" "),
+                    Run::from_output(args, output)
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Run::from_output(args, child.wait_with_output().unwrap())
+    }
+
     /// `program` in the work tree with the environment relman gets (a `script` that runs
     /// relman on a pseudo-terminal).
     pub fn sealed(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {

@@ -14,30 +14,6 @@ use crate::support::*;
 /// Far above what the timeouts below allow, far below what they used to take.
 const BOUND: Duration = Duration::from_secs(60);
 
-/// Runs relman to its end, failing the test (and killing it) past [`BOUND`].
-fn relman_bounded(fixture: &Fixture, args: &[&str]) -> Run {
-    let mut child = fixture
-        .command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start relman");
-    let started = Instant::now();
-    while child.try_wait().expect("wait for relman").is_none() {
-        if started.elapsed() > BOUND {
-            let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
-            panic!(
-                "`relman {}` ignored its timeout\n{}",
-                args.join(" "),
-                Run::from_output(args, output)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Run::from_output(args, child.wait_with_output().unwrap())
-}
-
 fn workflow(steps: &str) -> String {
     format!("[project]\nversion-files = [\"package.json\"]\n\n[workflow.ship]\n{steps}")
 }
@@ -56,7 +32,8 @@ fn waits_and_verifies_on_a_silent_server_pause_at_their_timeout() {
         let fixture = Fixture::new(&workflow(&format!(
             "[[workflow.ship.step]]\n{step}timeout = \"2s\"\n"
         )));
-        relman_bounded(&fixture, &["ship"])
+        fixture
+            .run_within(&["ship"], BOUND)
             .expect(3)
             .stderr_has("gave up after 2s waiting for");
         assert_eq!(fixture.status()["steps"][0]["state"], "paused");
@@ -69,7 +46,8 @@ fn a_run_timeout_holds_when_a_grandchild_left_the_group_holding_stdout() {
     let fixture = Fixture::new(&workflow(
         "[[workflow.ship.step]]\nrun = \"setsid sleep 120 & sleep 120\"\nshell = true\ntimeout = \"2s\"\n",
     ));
-    relman_bounded(&fixture, &["ship"])
+    fixture
+        .run_within(&["ship"], BOUND)
         .expect(1)
         .stderr_has("did not finish within 2s and was stopped");
 }
@@ -79,7 +57,7 @@ fn a_post_to_a_host_that_does_not_resolve_fails_as_not_sent() {
     let fixture = Fixture::new(&workflow(
         "[[workflow.ship.step]]\nhttp = \"POST http://relman-test.invalid/hook\"\njson = { version = \"{version}\" }\ntimeout = \"3s\"\n",
     ));
-    let run = relman_bounded(&fixture, &["ship"]);
+    let run = fixture.run_within(&["ship"], BOUND);
     run.expect(1)
         .stderr_has(
             "POST http://relman-test.invalid/hook failed: cannot resolve `relman-test.invalid`",
@@ -123,7 +101,7 @@ idempotent = true
     first.kill().unwrap();
     first.wait().unwrap();
 
-    let run = relman_bounded(&fixture, &["resume"]);
+    let run = fixture.run_within(&["resume"], BOUND);
     run.expect(3)
         .stderr_has("the command this step started before relman stopped (pid ");
     assert_eq!(fs_err::read_to_string(&starts).unwrap(), "started\n");
@@ -132,7 +110,7 @@ idempotent = true
     fs_err::write(fixture.repo.root().join("release-it"), "").unwrap();
     let began = Instant::now();
     let run = loop {
-        let run = relman_bounded(&fixture, &["resume"]);
+        let run = fixture.run_within(&["resume"], BOUND);
         if run.code() != Some(3) || began.elapsed() > BOUND {
             break run;
         }
