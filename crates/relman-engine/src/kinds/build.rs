@@ -465,13 +465,7 @@ fn python_name(folder: &Path) -> Result<String, StepError> {
 /// The gem's name: the stem of the one `NAME.gemspec` in `folder` (the name its `spec.name`
 /// gives, by RubyGems' convention).
 fn gemspec_name(folder: &Path) -> Result<String, StepError> {
-    let mut names: Vec<String> = fs_err::read_dir(folder)
-        .map_err(|error| StepError::new(format!("cannot list the gem's folder: {error}")))?
-        .flatten()
-        .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter_map(|name| name.strip_suffix(".gemspec").map(str::to_owned))
-        .collect();
-    names.sort();
+    let names = relman_version::files::gemspecs(folder);
     match names.as_slice() {
         [name] => Ok(name.clone()),
         [] => Err(

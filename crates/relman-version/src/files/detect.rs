@@ -413,10 +413,10 @@ fn cfg_name(text: &str) -> Option<String> {
     None
 }
 
-/// The `version.rb` of each gem whose `NAME.gemspec` is at the top: `lib/NAME/version.rb`, or
-/// for a dashed name `lib/a/b/version.rb` (`rack-test`) or `lib/a_b/version.rb`.
-fn gem_version_files(root: &Path) -> Vec<VersionFileSpec> {
-    let Ok(entries) = fs_err::read_dir(root) else {
+/// The gems whose `NAME.gemspec` is in `folder`: their names, sorted (none when it cannot be
+/// listed).
+pub fn gemspecs(folder: &Path) -> Vec<String> {
+    let Ok(entries) = fs_err::read_dir(folder) else {
         return Vec::new();
     };
     let mut gems: Vec<String> = entries
@@ -425,7 +425,14 @@ fn gem_version_files(root: &Path) -> Vec<VersionFileSpec> {
         .filter_map(|name| name.strip_suffix(".gemspec").map(str::to_owned))
         .collect();
     gems.sort();
-    gems.iter()
+    gems
+}
+
+/// The `version.rb` of each gem whose `NAME.gemspec` is at the top: `lib/NAME/version.rb`, or
+/// for a dashed name `lib/a/b/version.rb` (`rack-test`) or `lib/a_b/version.rb`.
+fn gem_version_files(root: &Path) -> Vec<VersionFileSpec> {
+    gemspecs(root)
+        .iter()
         .filter_map(|gem| {
             [gem.clone(), gem.replace('-', "/"), gem.replace('-', "_")]
                 .into_iter()

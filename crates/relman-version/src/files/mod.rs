@@ -49,7 +49,7 @@ use std::path::{Component, Path, PathBuf};
 
 pub use atomic::{apply, write_atomic};
 pub use bounded::{read_bounded, read_text_bounded};
-pub use detect::{Detection, detect};
+pub use detect::{Detection, detect, gemspecs};
 pub use error::FileError;
 pub use requirements::plan_requirement_edits;
 pub use spec::{

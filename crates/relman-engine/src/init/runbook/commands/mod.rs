@@ -338,21 +338,17 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
     }
 }
 
-/// Whether the repository's top holds `file` (a name ending so, for `.gemspec`), so that a
-/// `build` step there can read the package's name (its plan fails otherwise); with no work
-/// tree, the runbook is trusted.
+/// Whether the repository's top holds `file` (`.gemspec`: a gem's), so that a `build` step there
+/// can read the package's name (its plan fails otherwise); with no work tree, the runbook is
+/// trusted.
 fn at_top(scope: &Scope<'_>, file: &str) -> bool {
     let Some(root) = &scope.facts.root else {
         return true;
     };
-    if !file.starts_with('.') {
-        return root.join(file).is_file();
+    match file {
+        ".gemspec" => !relman_version::files::gemspecs(root).is_empty(),
+        _ => root.join(file).is_file(),
     }
-    fs_err::read_dir(root).is_ok_and(|entries| {
-        entries
-            .flatten()
-            .any(|entry| entry.file_name().to_string_lossy().ends_with(file))
-    })
 }
 
 /// `python -m build [--outdir OUT] [--no-isolation] [FOLDER]`.
