@@ -16,7 +16,7 @@ use std::time::Duration;
 use relman_remote::verify::registries::CRATES_INDEX;
 
 use super::order::wait_visible;
-use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret, visible};
+use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret, upload_once, visible};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::environment::Environment;
@@ -363,20 +363,15 @@ pub(super) fn execute(
             finish(cx, &package.name, &package.version, &registry_name, true);
             continue;
         }
-        // Uploaded before a timeout or a crash (the index had not shown it yet): only the wait
-        // is left, as a second `cargo publish` would be refused.
+        // A second `cargo publish` would be refused: after a timeout or a crash once it
+        // uploaded, only the wait for the index is left.
         let uploaded = format!("{}@{}", package.name, package.version);
-        if cx.context_value(UPLOADED) != Some(uploaded.as_str()) {
-            cx.set_context("package", uploaded.clone());
-            cx.save()?;
-            if let Err(error) = publish_one(cx, info, &resolved, package, &uploaded)?
-                && !on_index(cx, &registry, package, token.as_ref())?
-            {
-                return Err(error);
+        upload_once(cx, uploaded.clone(), |cx| {
+            match publish_one(cx, info, &resolved, package, &uploaded)? {
+                Err(error) if !on_index(cx, &registry, package, token.as_ref())? => Err(error),
+                _ => Ok(()),
             }
-            cx.set_context(UPLOADED, uploaded);
-            cx.save()?;
-        }
+        })?;
         // The next package may depend on this one: cargo resolves it on the index.
         if let Some(reason) = wait_visible(
             cx,

@@ -26,6 +26,24 @@
 /// it: a resume after a crash or timeout then only waits for the registry to show it.
 const UPLOADED: &str = "uploaded";
 
+/// Runs `upload` unless the step's record says `uploaded` went already (before a pause, a
+/// timeout or a crash: only the wait for the registry is left). What is about to go is saved
+/// first, and `uploaded` once it went.
+fn upload_once(
+    cx: &mut RunCx<'_>,
+    uploaded: String,
+    upload: impl FnOnce(&mut RunCx<'_>) -> Result<(), StepError>,
+) -> Result<(), StepError> {
+    if cx.context_value(UPLOADED) == Some(uploaded.as_str()) {
+        return Ok(());
+    }
+    cx.set_context("package", uploaded.clone());
+    cx.save()?;
+    upload(cx)?;
+    cx.set_context(UPLOADED, uploaded);
+    cx.save()
+}
+
 mod cargo;
 mod login;
 mod npm;

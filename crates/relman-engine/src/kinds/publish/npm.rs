@@ -8,7 +8,7 @@ use std::time::Duration;
 use relman_remote::verify::registries::NPM_REGISTRY;
 
 use super::order::{has_dependents, wait_note, wait_visible};
-use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret, visible};
+use super::{PublishStep, RegistryRef, finish, first_secret, upload_once, visible};
 use crate::core::paths::package_folder;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::template::Template;
@@ -192,11 +192,7 @@ pub(super) fn execute(
         finish(cx, &name, &version, &resolved.registry, true);
         return Ok(Outcome::Done);
     }
-    // Uploaded before a pause (the registry had not shown it yet): only the wait is left.
-    let uploaded = format!("{name}@{version}");
-    if cx.context_value(UPLOADED) != Some(uploaded.as_str()) {
-        cx.set_context("package", uploaded.clone());
-        cx.save()?;
+    upload_once(cx, format!("{name}@{version}"), |cx| {
         upload(
             cx,
             info,
@@ -205,10 +201,8 @@ pub(super) fn execute(
             &registry,
             &name,
             &version,
-        )?;
-        cx.set_context(UPLOADED, uploaded);
-        cx.save()?;
-    }
+        )
+    })?;
     // A dependent published next resolves this version on the registry.
     if has_dependents(cx.project, &cx.plan.variables)
         && let Some(reason) = wait_visible(cx, info, &registry, &name, &version, secret)?

@@ -6,7 +6,7 @@
 //! before the step ends.
 
 use super::order::{has_dependents, wait_note, wait_visible};
-use super::{PublishStep, RegistryRef, UPLOADED, finish, first_secret};
+use super::{PublishStep, RegistryRef, finish, first_secret, upload_once};
 use crate::core::paths::inside;
 use crate::core::{Effect, Outcome, PlanCx, RunCx, StepError, StepInfo, run_command};
 use crate::template::Template;
@@ -233,15 +233,9 @@ pub(super) fn execute(
         finish(cx, &package, &version, &resolved.registry, true);
         return Ok(Outcome::Done);
     }
-    // Uploaded before a pause (the index had not shown it yet): only the wait is left.
-    let uploaded = format!("{package}=={version}");
-    if cx.context_value(UPLOADED) != Some(uploaded.as_str()) {
-        cx.set_context("package", uploaded.clone());
-        cx.save()?;
-        upload(step, info, cx, &resolved, &missing)?;
-        cx.set_context(UPLOADED, uploaded);
-        cx.save()?;
-    }
+    upload_once(cx, format!("{package}=={version}"), |cx| {
+        upload(step, info, cx, &resolved, &missing)
+    })?;
     // A dependent published next resolves this version on the index.
     if has_dependents(cx.project, &cx.plan.variables) {
         let index = RegistryRef::Pypi(resolved.index.clone());
