@@ -63,17 +63,13 @@ impl Environment {
             || name.eq_ignore_ascii_case("RELMAN_SMTP_URL")
     }
 
-    /// Values of every secret variable, longest first (so a secret containing another is masked
-    /// whole).
-    pub fn secret_values(&self, declared: &[String]) -> Vec<String> {
-        let mut values: Vec<String> = self
-            .vars
-            .iter()
-            .filter(|(name, value)| Self::is_secret_name(name, declared) && value.len() >= 4)
-            .map(|(_, value)| value.clone())
-            .collect();
-        values.sort_by_key(|value| std::cmp::Reverse(value.len()));
-        values.dedup();
-        values
+    /// Every secret variable with its value (the masker orders them longest first, so a
+    /// secret containing another is masked whole).
+    pub fn secret_vars<'a>(
+        &'a self,
+        declared: &'a [String],
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.vars()
+            .filter(move |(name, value)| Self::is_secret_name(name, declared) && value.len() >= 4)
     }
 }

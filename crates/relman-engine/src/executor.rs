@@ -352,6 +352,7 @@ impl Runner<'_> {
             steps,
             runtime: Default::default(),
             baselines: Default::default(),
+            sealed: Default::default(),
             unmasked: Default::default(),
         };
         state.save(&journal)?;

@@ -68,6 +68,11 @@ pub struct Journal {
     /// what `abort` returns the index and the branches to. Absent from journals of relman 0.1.0.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub baselines: BTreeMap<String, Baseline>,
+    /// Outputs and runtime values that held a secret, sealed (cut where each secret stood, with
+    /// the variable it came from), so that a release resumed in another process rebuilds them;
+    /// `null` when a secret no variable holds was in it. Keyed as [`crate::core::Unmasked`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sealed: BTreeMap<String, Option<relman_remote::sealed::Sealed>>,
     /// Outputs and runtime values that held a secret, as produced, for this process only.
     #[serde(skip)]
     pub unmasked: crate::core::Unmasked,
@@ -199,6 +204,14 @@ impl Ledger for JournalFile<'_> {
 
     fn unmasked_mut(&mut self) -> &mut crate::core::Unmasked {
         &mut self.journal.unmasked
+    }
+
+    fn sealed(&self) -> &BTreeMap<String, Option<relman_remote::sealed::Sealed>> {
+        &self.journal.sealed
+    }
+
+    fn sealed_mut(&mut self) -> &mut BTreeMap<String, Option<relman_remote::sealed::Sealed>> {
+        &mut self.journal.sealed
     }
 }
 

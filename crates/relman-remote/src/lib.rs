@@ -14,6 +14,7 @@ pub mod clock;
 pub mod email;
 pub mod github;
 pub mod http;
+pub mod sealed;
 pub mod secret;
 pub mod timestamp;
 pub mod verify;
@@ -24,4 +25,4 @@ pub use http::{
     Body, Credential, HttpClient, HttpError, HttpOptions, Method, RenderedRequest,
     RequestDescription, Response, RetryPolicy,
 };
-pub use secret::{Redactor, Secret};
+pub use secret::{Redactor, Secret, SecretForm};

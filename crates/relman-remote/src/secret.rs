@@ -96,6 +96,40 @@ fn is_secret_query_name(name: &str) -> bool {
 pub struct Redactor {
     /// Longest first, so that a secret containing another one is masked whole.
     secrets: Vec<String>,
+    /// The forms of the secrets known by the variable that holds them, longest first: what
+    /// [`crate::sealed`] seals a value with.
+    named: Vec<(String, String, SecretForm)>,
+}
+
+/// How a secret's value appears in a text: as it is, inside a JSON string, percent-encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretForm {
+    Raw,
+    Json,
+    Percent,
+}
+
+impl SecretForm {
+    /// The value in this form.
+    pub fn encode(self, value: &str) -> String {
+        match self {
+            SecretForm::Raw => value.to_owned(),
+            SecretForm::Json => {
+                let json = serde_json::to_string(value).unwrap_or_default();
+                json.strip_prefix('"')
+                    .and_then(|inner| inner.strip_suffix('"'))
+                    .unwrap_or(value)
+                    .to_owned()
+            }
+            SecretForm::Percent => {
+                percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            }
+        }
+    }
+
+    const ALL: [SecretForm; 3] = [SecretForm::Raw, SecretForm::Json, SecretForm::Percent];
 }
 
 impl fmt::Debug for Redactor {
@@ -122,22 +156,36 @@ impl Redactor {
         if value.len() < MIN_REDACTED_LEN {
             return;
         }
-        let json = serde_json::to_string(value).unwrap_or_default();
-        let json = json
-            .strip_prefix('"')
-            .and_then(|inner| inner.strip_suffix('"'))
-            .unwrap_or(value)
-            .to_owned();
-        let encoded =
-            percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-                .to_string();
-        for form in [value.to_owned(), json, encoded] {
-            if !self.secrets.contains(&form) {
-                self.secrets.push(form);
+        for form in SecretForm::ALL {
+            let text = form.encode(value);
+            if !self.secrets.contains(&text) {
+                self.secrets.push(text);
             }
         }
         self.secrets
             .sort_by_key(|known| std::cmp::Reverse(known.len()));
+    }
+
+    /// Adds the value of the environment variable `name` to mask, remembering the name: a text
+    /// holding it can then be sealed ([`crate::sealed::seal`]) and rebuilt from the variable.
+    pub fn add_variable(&mut self, name: &str, value: &str) {
+        if value.len() < MIN_REDACTED_LEN {
+            return;
+        }
+        self.add_value(value);
+        for form in SecretForm::ALL {
+            let text = form.encode(value);
+            if !self.named.iter().any(|(known, ..)| *known == text) {
+                self.named.push((text, name.to_owned(), form));
+            }
+        }
+        self.named
+            .sort_by_key(|(known, ..)| std::cmp::Reverse(known.len()));
+    }
+
+    /// The forms of the secrets known by name, longest first: (text, variable, form).
+    pub(crate) fn named(&self) -> &[(String, String, SecretForm)] {
+        &self.named
     }
 
     /// Builder form of [`Redactor::add`].
@@ -151,6 +199,13 @@ impl Redactor {
         for value in &other.secrets {
             self.add_value(value);
         }
+        for (text, name, form) in &other.named {
+            if !self.named.iter().any(|(known, ..)| known == text) {
+                self.named.push((text.clone(), name.clone(), *form));
+            }
+        }
+        self.named
+            .sort_by_key(|(known, ..)| std::cmp::Reverse(known.len()));
     }
 
     /// Whether no secret value is known (URL passwords are masked all the same).

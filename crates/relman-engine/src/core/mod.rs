@@ -36,7 +36,8 @@ pub use record::{
     Baseline, ReleaseState, RemoteEffect, StagedEntry, StepRecord, StepState, Undo, Written,
 };
 pub use run_cx::{
-    CHANGED, CHANGELOG_READ, CHILD_PROCESS, Checkout, Ledger, PlanFacts, RunCx, StepFacts, Unmasked,
+    CHANGED, CHANGELOG_READ, CHILD_PROCESS, Checkout, Ledger, PlanFacts, RunCx, StepFacts,
+    Unmasked, Withheld,
 };
 pub use step::StepInfo;
 
@@ -48,8 +49,8 @@ use crate::project::Project;
 /// The masker of everything relman writes: every secret environment value, URL passwords.
 pub fn redactor(project: &Project, env: &Environment) -> Redactor {
     let mut redactor = Redactor::new();
-    for value in env.secret_values(&project.secrets) {
-        redactor.add_value(&value);
+    for (name, value) in env.secret_vars(&project.secrets) {
+        redactor.add_variable(name, value);
     }
     redactor
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use relman_remote::Redactor;
+use relman_remote::sealed::{self, Sealed};
 
 use super::StepError;
 use super::plan_cx::with_env;
@@ -31,6 +32,10 @@ pub trait Ledger {
     /// process that use them (never written: the journal keeps them masked).
     fn unmasked(&self) -> &Unmasked;
     fn unmasked_mut(&mut self) -> &mut Unmasked;
+    /// The same values sealed for the journal (cut where each secret stood, naming its
+    /// variable; `None` when a secret no variable holds was in it), keyed as [`Unmasked`].
+    fn sealed(&self) -> &BTreeMap<String, Option<Sealed>>;
+    fn sealed_mut(&mut self) -> &mut BTreeMap<String, Option<Sealed>>;
 }
 
 /// Values that held a secret, as produced: `runtime:NAME` and `step:INDEX:NAME`. Kept in memory
@@ -41,6 +46,35 @@ pub struct Unmasked(pub BTreeMap<String, String>);
 impl std::fmt::Debug for Unmasked {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Unmasked({} values)", self.0.len())
+    }
+}
+
+/// Why a value that held a secret cannot be had in this process (the journal keeps it masked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Withheld {
+    /// It held the value of this variable, which is not set now.
+    Unset(String),
+    /// It held a secret no variable holds (a password written into a URL).
+    Lost,
+}
+
+impl Withheld {
+    /// The error of a step whose template `{key}` uses the value: it did not run.
+    pub fn error(&self, key: &str) -> StepError {
+        match self {
+            Withheld::Unset(name) => StepError::new(format!(
+                "`{{{key}}}` held the value of ${name}, which the journal never stores, and {name} is not set now"
+            ))
+            .with_hint(format!(
+                "set {name} as it was when the release started, then `relman resume` (this step did not run)"
+            )),
+            Withheld::Lost => StepError::new(format!(
+                "`{{{key}}}` held a secret that no environment variable holds (a password in a URL), which the journal never stores"
+            ))
+            .with_hint(
+                "do this step by hand, then `relman resume --confirm`; or `relman abort` (this step did not run)",
+            ),
+        }
     }
 }
 
@@ -119,10 +153,13 @@ impl<'a> RunCx<'a> {
     /// of steps with an id, and the environment.
     pub fn variables(&self) -> Variables {
         let mut variables = with_env(&self.plan.variables, self.env);
-        let unmasked = &self.journal.unmasked().0;
-        for (key, value) in self.journal.runtime() {
-            let value = unmasked.get(&format!("runtime:{key}")).unwrap_or(value);
-            variables.set(key.clone(), value.clone());
+        let produced = self.produced();
+        // A value that cannot be had stays masked here: the executor does not run a step
+        // whose templates use it (see `withheld`).
+        for (key, masked, value) in &produced {
+            if !key.starts_with("steps.") {
+                variables.set(key.clone(), value.as_deref().unwrap_or(masked));
+            }
         }
         // In another checkout, `{branch}`, `{sha}` and `{remote}` are that checkout's, as the
         // plan showed them.
@@ -143,20 +180,9 @@ impl<'a> RunCx<'a> {
         {
             variables.set("changelog", section.clone());
         }
-        for (index, (step, record)) in self
-            .plan
-            .steps
-            .iter()
-            .zip(self.journal.records())
-            .enumerate()
-        {
-            if let Some(id) = &step.id {
-                for (name, value) in &record.outputs {
-                    let value = unmasked
-                        .get(&format!("step:{index}:{name}"))
-                        .unwrap_or(value);
-                    variables.set(format!("steps.{id}.{name}"), value.clone());
-                }
+        for (key, masked, value) in produced {
+            if key.starts_with("steps.") {
+                variables.set(key, value.unwrap_or(masked));
             }
         }
         // `{file:PATH}`: read now, so an earlier step's (or a person's) edit is what is used.
@@ -168,6 +194,57 @@ impl<'a> RunCx<'a> {
             }
         }
         variables
+    }
+
+    /// The values learnt while running and the outputs of steps with an id, by the variable
+    /// that names them (`release_url`, `steps.ID.NAME`), as produced: kept by this process, or
+    /// rebuilt from the journal's seal with the secret variables as set now. `Err` says why a
+    /// value that held a secret cannot be had (the journal keeps it masked only).
+    fn produced(&self) -> Vec<(String, String, Result<String, Withheld>)> {
+        let mut values = Vec::new();
+        for (name, value) in self.journal.runtime() {
+            let produced = self.as_produced(&format!("runtime:{name}"), value);
+            values.push((name.clone(), value.clone(), produced));
+        }
+        for (index, (step, record)) in self
+            .plan
+            .steps
+            .iter()
+            .zip(self.journal.records())
+            .enumerate()
+        {
+            if let Some(id) = &step.id {
+                for (name, value) in &record.outputs {
+                    let produced = self.as_produced(&format!("step:{index}:{name}"), value);
+                    values.push((format!("steps.{id}.{name}"), value.clone(), produced));
+                }
+            }
+        }
+        values
+    }
+
+    fn as_produced(&self, key: &str, masked: &str) -> Result<String, Withheld> {
+        if let Some(value) = self.journal.unmasked().0.get(key) {
+            return Ok(value.clone());
+        }
+        match self.journal.sealed().get(key) {
+            None => Ok(masked.to_owned()),
+            Some(None) => Err(Withheld::Lost),
+            Some(Some(parts)) => {
+                sealed::unseal(parts, |name| self.env.var(name).map(str::to_owned))
+                    .map_err(|name| Withheld::Unset(name.to_owned()))
+            }
+        }
+    }
+
+    /// The values this step's templates use that held a secret and cannot be had now (a
+    /// release resumed without the variable it came from), with why: the step must not run with
+    /// `****` in their place.
+    pub fn withheld(&self) -> BTreeMap<String, Withheld> {
+        self.produced()
+            .into_iter()
+            .filter_map(|(key, _, value)| value.err().map(|why| (key, why)))
+            .collect()
     }
 
     /// The text of a `{file:PATH}` of the repository, now.
@@ -251,12 +328,16 @@ impl<'a> RunCx<'a> {
         self.journal.runtime_mut().insert(name.to_owned(), masked);
     }
 
+    /// Keeps a value that held a secret as produced for this process, and sealed for the
+    /// journal, so that a resumed release rebuilds it from the variables it came from.
     fn keep_unmasked(&mut self, key: String, value: String, masked: &str) {
-        let unmasked = &mut self.journal.unmasked_mut().0;
         if value == masked {
-            unmasked.remove(&key);
+            self.journal.unmasked_mut().0.remove(&key);
+            self.journal.sealed_mut().remove(&key);
         } else {
-            unmasked.insert(key, value);
+            let seal = sealed::seal(self.redactor, &value);
+            self.journal.sealed_mut().insert(key.clone(), seal);
+            self.journal.unmasked_mut().0.insert(key, value);
         }
     }
 

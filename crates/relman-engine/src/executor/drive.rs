@@ -149,6 +149,22 @@ impl Runner<'_> {
                 );
                 return self.pause(state, journal, index, &title, reason, started);
             }
+            // A value that held a secret and cannot be rebuilt now never reaches a step as `****`.
+            let withheld = self
+                .cx(
+                    project,
+                    facts,
+                    journal,
+                    state,
+                    index,
+                    &redactor,
+                    false,
+                    checkout.as_ref(),
+                )
+                .withheld();
+            if let Some(error) = withheld_error(step, &withheld) {
+                return self.fail(state, journal, index, &title, error, started);
+            }
             // The paths it names stay where it acts, as they render now.
             let confined = {
                 let root = checkout.as_ref().map_or_else(
@@ -334,4 +350,19 @@ fn within_timeout<T>(step: &kinds::StepDef, started: Instant, work: impl FnOnce(
         }
         None => work(),
     }
+}
+
+/// The error of a step whose templates use a value that held a secret the journal does not keep
+/// and that cannot be rebuilt now.
+fn withheld_error(
+    step: &kinds::StepDef,
+    withheld: &std::collections::BTreeMap<String, crate::core::Withheld>,
+) -> Option<StepError> {
+    step.kind
+        .placeholders()
+        .into_iter()
+        .find_map(|placeholder| {
+            let key = placeholder.key();
+            withheld.get(&key).map(|why| why.error(&key))
+        })
 }

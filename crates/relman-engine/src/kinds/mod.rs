@@ -149,22 +149,25 @@ impl StepKind {
         self.spec().key
     }
 
+    /// The placeholders of every template among its options, JSON options' strings included.
+    pub fn placeholders(&self) -> Vec<crate::template::Placeholder> {
+        let json = self.json_templates();
+        self.templates()
+            .into_iter()
+            .map(|(_, template)| template)
+            .chain(json.iter())
+            .flat_map(|template| template.placeholders().cloned())
+            .collect()
+    }
+
     /// The files its templates read (`{file:PATH}`), in order, once each.
     pub fn file_paths(&self) -> Vec<String> {
         let mut paths = Vec::new();
-        let templates = self.json_templates();
-        let all = self
-            .templates()
-            .into_iter()
-            .map(|(_, template)| template)
-            .chain(templates.iter());
-        for template in all {
-            for placeholder in template.placeholders() {
-                if let crate::template::Placeholder::File(path) = placeholder
-                    && !paths.contains(path)
-                {
-                    paths.push(path.clone());
-                }
+        for placeholder in self.placeholders() {
+            if let crate::template::Placeholder::File(path) = placeholder
+                && !paths.contains(&path)
+            {
+                paths.push(path);
             }
         }
         paths
