@@ -497,7 +497,12 @@ impl<'t> Parsed<'t> {
 
     fn yaml(&mut self) -> Result<&yaml::YamlIndex, FileError> {
         if self.yaml.is_none() {
-            self.yaml = Some(yaml::scan(self.path, self.text)?);
+            let scan = if self.path.ends_with("pnpm-lock.yaml") {
+                yaml::scan_pnpm_lock
+            } else {
+                yaml::scan
+            };
+            self.yaml = Some(scan(self.path, self.text)?);
         }
         Ok(self
             .yaml

@@ -12,10 +12,12 @@ use super::FileError;
 use super::text::{Location, line_of};
 
 /// A module-level `__version__` assignment, annotated (`__version__: str = ...`) or chained
-/// (`__version__ = version = ...`, as setuptools-scm writes), with an optional `u`/`r` prefix.
+/// (`__version__ = version = ...`, as setuptools-scm writes), with an optional `u`/`r` prefix,
+/// of a string literal alone: `'.'.join(parts)` builds the version in code, and is no place to
+/// write one.
 static MODULE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?m)^(?P<name>__version__)[ \t]*(?::[^=\r\n]*)?=[ \t]*(?:[A-Za-z_]\w*[ \t]*=[ \t]*)*[uUrR]?(?:"(?P<double>[^"\\\r\n]*)"|'(?P<single>[^'\\\r\n]*)')"#,
+        r#"(?m)^(?P<name>__version__)[ \t]*(?::[^=\r\n]*)?=[ \t]*(?:[A-Za-z_]\w*[ \t]*=[ \t]*)*[uUrR]?(?:"(?P<double>[^"\\\r\n]*)"|'(?P<single>[^'\\\r\n]*)')[ \t]*;?[ \t]*(?:#[^\r\n]*)?\r?$"#,
     )
     .expect("the module version expression is valid")
 });
@@ -130,6 +132,13 @@ mod tests {
             ["1.0"]
         );
         assert!(module("__version__ = get_version()\n").unwrap().is_empty());
+        assert!(
+            module("__version__ = '.'.join(map(str, _ver))\n")
+                .unwrap()
+                .is_empty()
+        );
+        assert!(module("__version__ = '1.0' + _extra\n").unwrap().is_empty());
+        assert_eq!(module("__version__ = '1.0';  # c\r\n").unwrap(), ["1.0"]);
         assert!(module("    __version__ = '1.0'\n").unwrap().is_empty());
         assert!(module("__version__ == '1.0'\n").unwrap().is_empty());
         let error = module("__version__ = '1.0'\n__version__ = '1.1'\n").unwrap_err();

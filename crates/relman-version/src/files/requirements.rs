@@ -240,7 +240,7 @@ fn pnpm_spans(
     importer: &str,
     change: &RequirementChange,
 ) -> Result<Vec<Range<usize>>, FileError> {
-    let index = yaml::scan(path, text)?;
+    let index = yaml::scan_pnpm_lock(path, text)?;
     let mut spans = Vec::new();
     for table in super::npm::TABLES {
         let segments = [

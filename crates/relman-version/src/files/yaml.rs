@@ -81,6 +81,32 @@ struct Scanner<'a> {
 }
 
 pub(super) fn scan(path: &Path, text: &str) -> Result<YamlIndex, FileError> {
+    scan_from(path, text, 0)
+}
+
+/// A `pnpm-lock.yaml`: pnpm 10 and later write the lock of pnpm itself (`packageManagerDependencies`)
+/// as a first document, and the project's lock as the last one, which is the one indexed.
+pub(super) fn scan_pnpm_lock(path: &Path, text: &str) -> Result<YamlIndex, FileError> {
+    let mut last = 0;
+    let mut seen_content = false;
+    for (offset, line) in lines_with_offsets(text) {
+        let marker = line
+            .strip_prefix("---")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'));
+        if marker && seen_content {
+            last = offset;
+            seen_content = false;
+        } else if !marker && !line.trim().is_empty() && !line.starts_with('#') {
+            seen_content = true;
+        }
+    }
+    scan_from(path, text, last)
+}
+
+/// Scans the document that starts at byte `start` of `text` (spans and line numbers are the
+/// whole text's).
+fn scan_from(path: &Path, text: &str, start: usize) -> Result<YamlIndex, FileError> {
+    let lines_before = text[..start].matches('\n').count();
     let mut scanner = Scanner {
         path,
         entries: Vec::new(),
@@ -90,8 +116,8 @@ pub(super) fn scan(path: &Path, text: &str) -> Result<YamlIndex, FileError> {
         seen_content: false,
         ended: false,
     };
-    for (index, (offset, line)) in lines_with_offsets(text).enumerate() {
-        scanner.line(index + 1, offset, line)?;
+    for (index, (offset, line)) in lines_with_offsets(&text[start..]).enumerate() {
+        scanner.line(lines_before + index + 1, start + offset, line)?;
     }
     Ok(YamlIndex {
         entries: scanner.entries,

@@ -161,3 +161,59 @@ fn a_uv_workspace_member_moves_its_entry_of_the_workspace_lock() {
     );
     tool(root.path(), "uv", &["lock", "--check", "--offline"]).unwrap();
 }
+
+/// The lock of pnpm itself, which pnpm 10 and later write as a first YAML document before the
+/// project's own (with `importers` of its own).
+const PNPM_SELF_LOCK: &str = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    configDependencies: {}\n    packageManagerDependencies:\n      pnpm:\n        specifier: 3.5.41\n        version: 3.5.41\n\npackages:\n\n  pnpm@3.5.41:\n    resolution: {integrity: sha512-AAAA}\n    hasBin: true\n\nsnapshots:\n\n  pnpm@3.5.41: {}\n\n";
+
+const PNPM_PROJECT_LOCK: &str = "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n  excludeLinksFromLockfile: false\n\nimporters:\n\n  .: {}\n\n  packages/core:\n    dependencies:\n      '@acme/shared':\n        specifier: workspace:^3.5.41\n        version: link:../shared\n\n  packages/shared: {}\n";
+
+fn pnpm_workspace(lock: &str) -> tempfile::TempDir {
+    project(&[
+        (
+            "package.json",
+            "{\n  \"name\": \"acme\",\n  \"private\": true,\n  \"version\": \"3.5.41\"\n}\n",
+        ),
+        ("pnpm-workspace.yaml", "packages:\n  - 'packages/*'\n"),
+        (
+            "packages/shared/package.json",
+            "{\n  \"name\": \"@acme/shared\",\n  \"version\": \"3.5.41\"\n}\n",
+        ),
+        (
+            "packages/core/package.json",
+            "{\n  \"name\": \"@acme/core\",\n  \"version\": \"3.5.41\",\n  \"dependencies\": {\n    \"@acme/shared\": \"workspace:^3.5.41\"\n  }\n}\n",
+        ),
+        ("pnpm-lock.yaml", lock),
+    ])
+}
+
+#[test]
+fn a_pnpm_lock_follows_the_workspace_in_its_last_document() {
+    for (lock, what) in [
+        (PNPM_PROJECT_LOCK.to_owned(), "one document"),
+        (
+            format!("{PNPM_SELF_LOCK}---\n{PNPM_PROJECT_LOCK}"),
+            "pnpm's own lock first",
+        ),
+    ] {
+        let root = pnpm_workspace(&lock);
+        let edited = bump(
+            root.path(),
+            &[VersionFileSpec::known("package.json").unwrap()],
+            "3.6.0",
+        );
+        assert!(
+            edited.contains(&"pnpm-lock.yaml".to_owned()),
+            "{what}: {edited:?}"
+        );
+        let after = fs_err::read_to_string(root.path().join("pnpm-lock.yaml")).unwrap();
+        assert_eq!(
+            after,
+            lock.replace(
+                "specifier: workspace:^3.5.41",
+                "specifier: workspace:^3.6.0"
+            ),
+            "{what}: only the project's specifier moves, pnpm's own lock stays"
+        );
+    }
+}
