@@ -116,56 +116,40 @@ fn cargo_env(env: &Environment) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The workspace's packages to publish, dependencies first.
-fn packages(resolved: &Resolved, env: &Environment) -> Result<Vec<Package>, StepError> {
+/// The workspace's packages to publish, dependencies first, as its manifests declare them.
+/// Read by relman, not by `cargo metadata`: cargo runs the toolchain a `rust-toolchain.toml` of
+/// the clone names (any program, with `path`), which `plan` must never start.
+fn packages(resolved: &Resolved) -> Result<Vec<Package>, StepError> {
     let (folder, wanted) = (&resolved.folder, &resolved.wanted);
-    let argv: Vec<String> = ["cargo", "metadata", "--no-deps", "--format-version", "1"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let finished = run_command(
-        &argv,
-        folder,
-        &cargo_env(env),
-        Some(Duration::from_secs(120)),
-        |_| {},
-    )?;
-    let metadata: serde_json::Value = serde_json::from_str(&finished.stdout)
-        .map_err(|error| StepError::new(format!("`cargo metadata` answered no JSON: {error}")))?;
-    let members: Vec<&serde_json::Value> = metadata["packages"]
-        .as_array()
-        .map(|all| all.iter().collect())
-        .unwrap_or_default();
-    let names: Vec<String> = members
-        .iter()
-        .filter_map(|package| package["name"].as_str().map(str::to_owned))
-        .collect();
+    let members: Vec<relman_version::workspace::Member> =
+        relman_version::workspace::discover(folder)
+            .members
+            .into_iter()
+            .filter(|member| member.ecosystem == relman_version::workspace::Ecosystem::Cargo)
+            .collect();
+    let names: Vec<String> = members.iter().map(|member| member.name.clone()).collect();
     let mut found: BTreeMap<String, Package> = BTreeMap::new();
-    for package in &members {
-        let name = package["name"].as_str().unwrap_or_default().to_owned();
-        // `publish = false` (an empty list) keeps a package off every registry.
-        let unpublished = package["publish"].as_array().is_some_and(Vec::is_empty);
-        let elsewhere = resolved.others.contains(&name);
-        if (wanted.is_empty() && (unpublished || elsewhere))
-            || (!wanted.is_empty() && !wanted.contains(&name))
+    for member in members {
+        // `publish = false` (or an empty list) keeps a package off every registry.
+        let elsewhere = resolved.others.contains(&member.name);
+        if (wanted.is_empty() && (member.private || elsewhere))
+            || (!wanted.is_empty() && !wanted.contains(&member.name))
         {
             continue;
         }
-        let needs = package["dependencies"]
-            .as_array()
-            .map(|deps| {
-                deps.iter()
-                    .filter(|dep| dep["kind"].as_str() != Some("dev") && dep["path"].is_string())
-                    .filter_map(|dep| dep["name"].as_str().map(str::to_owned))
-                    .filter(|dep| names.contains(dep))
-                    .collect()
+        let needs = member
+            .dependencies
+            .iter()
+            .filter(|dependency| {
+                dependency.kind != relman_version::workspace::DependencyKind::Development
             })
-            .unwrap_or_default();
+            .map(|dependency| dependency.name.clone())
+            .collect();
         found.insert(
-            name.clone(),
+            member.name.clone(),
             Package {
-                name,
-                version: package["version"].as_str().unwrap_or_default().to_owned(),
+                version: member.version.clone().unwrap_or_default(),
+                name: member.name,
                 needs,
             },
         );
@@ -256,7 +240,7 @@ pub(super) fn preview(
     let resolved = resolve(step, cx.project, &cx.project.root, &|template| {
         cx.render_strict(template)
     })?;
-    let packages = packages(&resolved, cx.env)?;
+    let packages = packages(&resolved)?;
     cx.sim.changed_anything = true;
     let mut effects: Vec<Effect> = packages
         .iter()
@@ -287,6 +271,11 @@ fn dry_run(resolved: &Resolved, env: &Environment, package: &str) -> String {
     };
     if let Err(error) = copy_tree(&resolved.folder, copy.path()) {
         return format!("the dry run could not be prepared: {error}");
+    }
+    // rustup would run the toolchain the clone's file names (`path` = any program): the plan
+    // packages with the toolchain this machine uses by default.
+    for toolchain in ["rust-toolchain", "rust-toolchain.toml"] {
+        let _ = fs_err::remove_file(copy.path().join(toolchain));
     }
     let mut argv = publish_argv(resolved, package);
     argv.extend(["--dry-run", "--no-verify", "--allow-dirty"].map(str::to_owned));
@@ -351,7 +340,7 @@ pub(super) fn execute(
 ) -> Result<Outcome, StepError> {
     let resolved = resolve(step, cx.project, cx.root(), &|template| cx.render(template))?;
     let index = index_url(&resolved, cx.env, cx.root())?;
-    let packages = packages(&resolved, cx.env)?;
+    let packages = packages(&resolved)?;
     let token = token(step, &resolved, cx.env);
     let registry_name = resolved
         .registry
@@ -444,7 +433,7 @@ pub(super) fn published(step: &PublishStep, cx: &mut RunCx<'_>) -> Result<bool, 
     let resolved = resolve(step, cx.project, cx.root(), &|template| cx.render(template))?;
     let registry = RegistryRef::Crates(index_url(&resolved, cx.env, cx.root())?);
     let token = token(step, &resolved, cx.env);
-    for package in packages(&resolved, cx.env)? {
+    for package in packages(&resolved)? {
         if !on_index(cx, &registry, &package, token.as_ref())? {
             return Ok(false);
         }
