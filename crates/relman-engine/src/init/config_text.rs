@@ -126,6 +126,10 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
             detection.ecosystems.as_slice(),
         ) {
             (Some(tool), _) => format!("{tool} computes the version from git tags"),
+            (None, _) if detection.version_in_code.is_some() => format!(
+                "the build takes the version from `{}`, which builds it in code (a release leaves it as it is: edit it in a `run` or `edit` step)",
+                detection.version_in_code.as_deref().unwrap_or_default()
+            ),
             (None, [Ecosystem::Go, ..]) => "Go modules are versioned by their tags".to_owned(),
             _ => "no version file found".to_owned(),
         };

@@ -126,6 +126,8 @@ pub struct Detection {
     pub left_out: Vec<crate::project::LeftOut>,
     /// The tool that computes the version from tags (setuptools-scm …), when declared.
     pub version_from_tags: Option<String>,
+    /// The module the build configuration takes the version from when it builds it in code.
+    pub version_in_code: Option<String>,
     /// The version the files hold, or why it could not be read.
     pub current_version: Result<Option<String>, String>,
     pub scheme: Scheme,
@@ -188,6 +190,7 @@ impl Detection {
             version_files: project.version_files.clone(),
             left_out: project.left_out.clone(),
             version_from_tags: files.version_from_tags,
+            version_in_code: files.version_in_code,
             current_version,
             scheme: project.scheme,
             tag_format: tag_format.to_string(),
@@ -247,9 +250,12 @@ impl Detection {
         };
         lines.push(("project", format!("{} — {ecosystem}", self.name)));
         let files = if self.version_files.is_empty() {
-            match &self.version_from_tags {
-                Some(tool) => format!("none: {tool} computes the version from git tags"),
-                None => "none: the version comes from git tags".to_owned(),
+            match (&self.version_from_tags, &self.version_in_code) {
+                (Some(tool), _) => format!("none: {tool} computes the version from git tags"),
+                (None, Some(module)) => format!(
+                    "none: the version comes from git tags, but the build takes it from `{module}`, which builds it in code and which relman does not write"
+                ),
+                (None, None) => "none: the version comes from git tags".to_owned(),
             }
         } else {
             let paths: Vec<String> = self

@@ -30,6 +30,9 @@ pub struct Detection {
     /// The tool that computes the version from git tags, when the project declares one
     /// (`setuptools-scm`, `hatch-vcs` ...): the current version then comes from tags.
     pub version_from_tags: Option<String>,
+    /// The module the build configuration takes the version from (`attr:`) when it builds the
+    /// value in code (`'.'.join(parts)`): no file relman can write the version into.
+    pub version_in_code: Option<String>,
 }
 
 /// Where a `pyproject.toml` with a dynamic version says the version is.
@@ -239,7 +242,7 @@ pub fn detect(root: &Path) -> Detection {
     }
 
     if detection.python && detection.version_from_tags.is_none() {
-        python_modules(root, &sources, &names, &mut files);
+        detection.version_in_code = python_modules(root, &sources, &names, &mut files);
     }
     // A maturin project whose `pyproject.toml` states the version keeps it in its crate too
     // (maturin checks they agree): that crate, and the workspace around it, move with it.
@@ -288,15 +291,17 @@ fn static_maturin_manifest(root: &Path) -> Option<String> {
 }
 
 /// The Python module(s) holding the version: those the build configuration names, else the
-/// package named like the project, else the only package that has a `__version__`.
+/// package named like the project, else the only package that has a `__version__`. Returns the
+/// module the configuration names when it builds the version in code.
 fn python_modules(
     root: &Path,
     sources: &[VersionSource],
     names: &[String],
     files: &mut Vec<VersionFileSpec>,
-) {
+) -> Option<String> {
     let mut names = names.to_vec();
     let mut resolved = false;
+    let mut in_code = None;
     for source in sources {
         match source {
             VersionSource::File(path) => {
@@ -312,6 +317,8 @@ fn python_modules(
                 if let Some(spec) = attr_spec(root, attr) {
                     push_new(files, spec);
                     resolved = true;
+                } else {
+                    in_code = in_code.or_else(|| attr_module(root, attr));
                 }
             }
             VersionSource::Module(module) => names.insert(0, module.clone()),
@@ -319,7 +326,7 @@ fn python_modules(
         }
     }
     if resolved {
-        return;
+        return None;
     }
     for name in &names {
         let name = name.to_lowercase().replace(['-', '.'], "_");
@@ -327,7 +334,7 @@ fn python_modules(
             let found = package_modules(root, &folder);
             if !found.is_empty() {
                 files.extend(found);
-                return;
+                return None;
             }
         }
     }
@@ -352,7 +359,9 @@ fn python_modules(
     }
     if let [only] = packages.as_slice() {
         files.extend(only.iter().cloned());
+        return None;
     }
+    in_code
 }
 
 /// The version modules of one package folder.
@@ -365,16 +374,32 @@ fn package_modules(root: &Path, folder: &Path) -> Vec<VersionFileSpec> {
         .collect()
 }
 
-/// The file defining a setuptools `attr:` (`package.module.NAME`), as a spec.
-fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
+/// The files a setuptools `attr:` (`package.module.NAME`) may be defined in, and the name.
+fn attr_candidates(attr: &str) -> Option<([String; 4], &str)> {
     let (module, name) = attr.rsplit_once('.')?;
     let module_path = module.replace('.', "/");
-    let candidates = [
-        format!("{module_path}/__init__.py"),
-        format!("{module_path}.py"),
-        format!("src/{module_path}/__init__.py"),
-        format!("src/{module_path}.py"),
-    ];
+    Some((
+        [
+            format!("{module_path}/__init__.py"),
+            format!("{module_path}.py"),
+            format!("src/{module_path}/__init__.py"),
+            format!("src/{module_path}.py"),
+        ],
+        name,
+    ))
+}
+
+/// The module an `attr:` names, when it exists.
+fn attr_module(root: &Path, attr: &str) -> Option<String> {
+    let (candidates, _) = attr_candidates(attr)?;
+    candidates
+        .into_iter()
+        .find(|candidate| root.join(candidate).is_file())
+}
+
+/// The file defining a setuptools `attr:` (`package.module.NAME`), as a spec.
+fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
+    let (candidates, name) = attr_candidates(attr)?;
     for candidate in candidates {
         if name == "__version__" {
             if probe(root, &candidate, KnownFormat::PythonModule, |_| {}) == Some(true) {

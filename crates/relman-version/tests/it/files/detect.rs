@@ -83,6 +83,26 @@ fn dynamic_version_follows_the_build_backend() {
     assert_eq!(pattern.as_str(), "RELEASE = '{version}'");
 }
 
+/// IPython's shape: the build takes `__version__` from a module that joins it from parts.
+#[test]
+fn a_version_the_named_module_builds_in_code_is_no_version_file_and_is_said() {
+    let pyproject = "[project]\nname = \"shell\"\ndynamic = [\"version\"]\n\
+                     [tool.setuptools.dynamic]\nversion = { attr = \"Shell.core.release.__version__\" }\n";
+    let module = "_major = 9\n_minor = 17\n_ver = [_major, _minor, 0]\n\
+                  __version__ = '.'.join(map(str, _ver))\nif _extra:\n    __version__ = __version__ + _extra\n";
+    let detection = detect(&[
+        ("pyproject.toml", pyproject),
+        ("Shell/__init__.py", ""),
+        ("Shell/core/__init__.py", ""),
+        ("Shell/core/release.py", module),
+    ]);
+    assert!(detection.files.is_empty(), "{detection:?}");
+    assert_eq!(
+        detection.version_in_code.as_deref(),
+        Some("Shell/core/release.py")
+    );
+}
+
 #[test]
 fn setup_cfg_attr_points_at_the_module() {
     let detection = detect(&[
