@@ -156,13 +156,18 @@ impl Resolved {
     }
 
     fn argv(&self, file: &str) -> Vec<String> {
-        // `--host=URL` and `--` before the file: nothing from relman.toml reads as an option.
+        // `--host=URL`, and the file as `./FILE` (gem drops what follows `--`): nothing from
+        // relman.toml reads as an option.
+        let file = if file.starts_with('/') {
+            file.to_owned()
+        } else {
+            format!("./{file}")
+        };
         vec![
             "gem".to_owned(),
             "push".to_owned(),
             format!("--host={}", self.host),
-            "--".to_owned(),
-            file.to_owned(),
+            file,
         ]
     }
 }
@@ -384,9 +389,6 @@ mod tests {
     #[test]
     fn no_host_or_file_reads_as_an_option() {
         let argv = resolved().argv("--key=x.gem");
-        assert_eq!(
-            argv[2..],
-            ["--host=--config-file=/etc/x", "--", "--key=x.gem"]
-        );
+        assert_eq!(argv[2..], ["--host=--config-file=/etc/x", "./--key=x.gem"]);
     }
 }
