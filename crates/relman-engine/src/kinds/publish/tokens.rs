@@ -300,7 +300,7 @@ impl Credential for GemLogin {
         let hosts = read_config(&path)
             .map(|text| gem_hosts(&text))
             .unwrap_or_default();
-        let own = hosts.iter().any(|known| *known == host);
+        let own = hosts.contains(&host);
         let fallback = hosts.iter().any(|known| known == ":rubygems_api_key");
         if own || (public && fallback) {
             #[cfg(unix)]
