@@ -1,7 +1,8 @@
 //! Test support for every relman crate: hermetic git repositories with bare remotes, fixed clock
-//! and identity ([`TestRepo`]), throwaway signing keys, launchers for real services, and the rule
-//! for tests that need an outside tool ([`require_tool`]). A dev-dependency only; it depends on no
-//! other relman crate.
+//! and identity ([`TestRepo`]), throwaway signing keys, launchers for real services, local fakes
+//! of the services that cannot run here (GitHub, CircleCI, social networks, a RubyGems host), and
+//! the rule for tests that need an outside tool ([`require_tool`]). A dev-dependency only; it
+//! depends on no other relman crate.
 
 mod repo;
 mod signing;
@@ -12,6 +13,7 @@ pub mod github;
 pub mod http_server;
 pub mod lagging_registry;
 pub mod recorder;
+pub mod rubygems;
 pub mod services;
 pub mod silent_server;
 pub mod social;

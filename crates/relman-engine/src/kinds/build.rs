@@ -349,7 +349,7 @@ impl Resolved {
             }
             Ecosystem::Gem => vec![exact(
                 &self.folder,
-                format!("{}-{}.gem", self.name, version.replacen('-', ".pre.", 1)),
+                format!("{}-{}.gem", self.name, gem_version(version)),
             )],
             Ecosystem::Cargo => {
                 let target = cargo_target(&self.root, &self.folder, env);
@@ -462,9 +462,15 @@ fn python_name(folder: &Path) -> Result<String, StepError> {
     Ok(normal)
 }
 
+/// A version as RubyGems writes it: a pre-release `1.3.0-rc.1` is `1.3.0.pre.rc.1` (what
+/// `Gem::Version` makes of it, in the gem's file name and on the registry).
+pub(crate) fn gem_version(version: &str) -> String {
+    version.replacen('-', ".pre.", 1)
+}
+
 /// The gem's name: the stem of the one `NAME.gemspec` in `folder` (the name its `spec.name`
 /// gives, by RubyGems' convention).
-fn gemspec_name(folder: &Path) -> Result<String, StepError> {
+pub(crate) fn gemspec_name(folder: &Path) -> Result<String, StepError> {
     let names = relman_version::files::gemspecs(folder);
     match names.as_slice() {
         [name] => Ok(name.clone()),

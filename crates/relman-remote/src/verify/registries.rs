@@ -1,7 +1,9 @@
-//! `verify = "npm"` and `verify = "crates"`: a version of a package is on an npm registry (its
-//! packument lists it) or in a Cargo sparse index (a line of the package's index file has it,
-//! yanked or not said). Both answer "is version V of package P visible on the registry?", which
-//! the `publish` step's probe and a multi-package release waiting on a dependency ask too.
+//! `verify = "npm"`, `verify = "crates"` and `verify = "gem"`: a version of a package is on an
+//! npm registry (its packument lists it), in a Cargo sparse index (a line of the package's index
+//! file has it, yanked or not said) or on a RubyGems host (`GET /api/v1/versions/NAME.json`
+//! lists it; a yanked version is left out). Each answers "is version V of package P visible on
+//! the registry?", which the `publish` step's probe and a multi-package release waiting on a
+//! dependency ask too.
 
 use serde::Deserialize;
 
@@ -14,6 +16,8 @@ use crate::wait::Poll;
 pub const NPM_REGISTRY: &str = "https://registry.npmjs.org/";
 /// The crates.io sparse index.
 pub const CRATES_INDEX: &str = "https://index.crates.io/";
+/// RubyGems.org, where `gem push` pushes unless told.
+pub const RUBYGEMS_HOST: &str = "https://rubygems.org";
 
 /// Where a version of a package is looked for.
 #[derive(Debug, Clone)]
@@ -23,6 +27,8 @@ pub struct RegistryVersion {
     root: String,
     package: String,
     version: String,
+    /// A gem's platform (`ruby`, `x86_64-linux`): only that build of the version counts.
+    platform: Option<String>,
     credential: Option<Credential>,
 }
 
@@ -30,6 +36,7 @@ pub struct RegistryVersion {
 enum RegistryKind {
     Npm,
     Crates,
+    Gem,
 }
 
 /// What was found: the version, and for a crate whether it is yanked.
@@ -64,6 +71,37 @@ impl RegistryVersion {
         Self::new(RegistryKind::Crates, index, package, version, token)
     }
 
+    /// Version `version` (RubyGems' form: `1.3.0.pre.rc.1`) of the gem `package` on the RubyGems
+    /// host `host` (`https://rubygems.org`); a key is sent as `Authorization`, as `gem` sends
+    /// it, to the host's origin only (a private gem server may want it for reads).
+    pub fn gem(
+        host: &str,
+        package: &str,
+        version: &str,
+        token: Option<Secret>,
+    ) -> Result<Self, VerifyError> {
+        // RubyGems' own rule for a name; it also keeps the name one segment of the URL.
+        let named = package.starts_with(|first: char| first.is_ascii_alphanumeric())
+            && package
+                .chars()
+                .all(|character| character.is_ascii_alphanumeric() || "-_.".contains(character));
+        if !named {
+            return Err(VerifyError::Invalid {
+                option: "package",
+                value: package.to_owned(),
+                reason: "not a gem name (letters, digits, `-`, `_` and `.`)".to_owned(),
+            });
+        }
+        Self::new(RegistryKind::Gem, host, package, version, token)
+    }
+
+    /// Only the build of `platform` counts (`ruby` for a gem without one).
+    #[must_use]
+    pub fn platform(mut self, platform: &str) -> Self {
+        self.platform = Some(platform.to_owned());
+        self
+    }
+
     fn new(
         kind: RegistryKind,
         root: &str,
@@ -83,7 +121,9 @@ impl RegistryVersion {
             Some(token) => Some(
                 match kind {
                     RegistryKind::Npm => Credential::bearer(root, token),
-                    RegistryKind::Crates => Credential::header(root, "Authorization", token),
+                    RegistryKind::Crates | RegistryKind::Gem => {
+                        Credential::header(root, "Authorization", token)
+                    }
                 }
                 .map_err(|error| invalid("registry", root, &error.reason))?,
             ),
@@ -98,6 +138,7 @@ impl RegistryVersion {
             root: root.to_owned(),
             package: package.to_owned(),
             version: version.trim_start_matches('v').to_owned(),
+            platform: None,
             credential,
         })
     }
@@ -108,6 +149,10 @@ impl RegistryVersion {
             // A scoped name keeps its `@` and escapes its `/`, as npm's clients do.
             RegistryKind::Npm => join_url(&self.root, &self.package.replace('/', "%2f")),
             RegistryKind::Crates => join_url(&self.root, &index_path(&self.package)),
+            RegistryKind::Gem => join_url(
+                &self.root,
+                &format!("api/v1/versions/{}.json", self.package),
+            ),
         }
     }
 
@@ -119,7 +164,7 @@ impl RegistryVersion {
                 "Accept",
                 "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8",
             ),
-            RegistryKind::Crates => request,
+            RegistryKind::Crates | RegistryKind::Gem => request,
         }
     }
 
@@ -147,6 +192,7 @@ impl RegistryVersion {
         let versions = match self.kind {
             RegistryKind::Npm => npm_versions(&text),
             RegistryKind::Crates => Ok(crate_versions(&text)),
+            RegistryKind::Gem => gem_versions(&text, self.platform.as_deref()),
         }
         .map_err(|reason| VerifyError::UnexpectedResponse {
             url: response.url().to_owned(),
@@ -202,6 +248,26 @@ fn npm_versions(text: &str) -> Result<Vec<(String, bool)>, String> {
         .collect())
 }
 
+/// The versions a RubyGems host lists (`[{"number": "1.0.0", "platform": "ruby", …}]`), of
+/// `platform` only when one is given.
+fn gem_versions(text: &str, platform: Option<&str>) -> Result<Vec<(String, bool)>, String> {
+    #[derive(Deserialize)]
+    struct Listed {
+        number: String,
+        #[serde(default)]
+        platform: Option<String>,
+    }
+    let listed: Vec<Listed> = serde_json::from_str(text)
+        .map_err(|error| format!("not a RubyGems version list: {error}"))?;
+    Ok(listed
+        .into_iter()
+        .filter(|listed| {
+            platform.is_none_or(|wanted| listed.platform.as_deref().unwrap_or("ruby") == wanted)
+        })
+        .map(|listed| (listed.number, false))
+        .collect())
+}
+
 fn crate_versions(text: &str) -> Vec<(String, bool)> {
     #[derive(Deserialize)]
     struct Line {
@@ -233,6 +299,21 @@ mod tests {
             RegistryVersion::npm("http://127.0.0.1:1/", "@org/pkg", "v1.0.0", None).unwrap();
         assert_eq!(check.url(), "http://127.0.0.1:1/@org%2fpkg");
         assert_eq!(check.version, "1.0.0");
+    }
+
+    #[test]
+    fn gem_versions_are_listed_by_platform() {
+        let text = r#"[{"number":"1.3.0","platform":"x86_64-linux","prerelease":false},{"number":"1.3.0.pre.rc.1","platform":"ruby"}]"#;
+        assert_eq!(gem_versions(text, None).unwrap().len(), 2);
+        let ruby = gem_versions(text, Some("ruby")).unwrap();
+        assert_eq!(ruby, [("1.3.0.pre.rc.1".to_owned(), false)]);
+        assert!(gem_versions("{\"error\": 1}", None).is_err());
+        let check = RegistryVersion::gem("http://127.0.0.1:1/", "my-gem", "1.0.0", None).unwrap();
+        assert_eq!(
+            check.url(),
+            "http://127.0.0.1:1/api/v1/versions/my-gem.json"
+        );
+        assert!(RegistryVersion::gem("http://127.0.0.1:1/", "../x", "1.0.0", None).is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod crash;
 mod errors;
 mod examples;
 mod faults;
+mod gems;
 mod help;
 mod history_commands;
 mod hostile_input;

@@ -49,6 +49,14 @@ fn pypi_without_a_token_or_a_keyring_user() {
 }
 
 #[test]
+fn gem_without_a_key_or_gem_credentials() {
+    refused(
+        "publish = \"gem\"\npackage = \"greeter\"",
+        "): no RubyGems key for https://rubygems.org: `GEM_HOST_API_KEY` is not set, and gem's credentials (`~/.local/share/gem/credentials`) have none for it: export `GEM_HOST_API_KEY` (an API key with the push scope), or `gem signin --host https://rubygems.org`",
+    );
+}
+
+#[test]
 fn pypi_plans_with_the_keyring_of_twine_username() {
     let mut fixture =
         Fixture::new("[[workflow.ship.step]]\npublish = \"pypi\"\nfiles = [\"dist/*\"]\n");

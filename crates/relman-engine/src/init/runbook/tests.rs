@@ -801,6 +801,21 @@ fn building_the_artifacts_with_the_ecosystems_tool_is_a_build_step() {
 }
 
 #[test]
+fn gem_push_is_a_gem_publish_step() {
+    let toml = drafted(
+        "# Release\n\n```sh\ngem build acme.gemspec\ngem push acme-X.Y.Z.gem\n```\n\nOr, from Bundler's folder, to our own host:\n\n```sh\ngem push --host https://gems.acme.test pkg/acme-<version>.gem\n```\n",
+    );
+    for expected in [
+        // The gem `build = "gem"` writes: the step's default, named nowhere.
+        "# RELEASE.md:5: gem push acme-X.Y.Z.gem\n[[workflow.release.step]]\npublish = \"gem\"\n\n",
+        "publish = \"gem\"\nregistry = \"https://gems.acme.test\"\nfiles = [\"pkg/acme-{version}.gem\"]\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+    assert!(!toml.contains("run = \"gem push"), "{toml}");
+}
+
+#[test]
 fn a_build_whose_manifest_is_not_at_the_top_stays_a_command() {
     let root = tempfile::tempdir().unwrap();
     fs_err::write(root.path().join("package.json"), "{\"name\": \"acme\"}\n").unwrap();

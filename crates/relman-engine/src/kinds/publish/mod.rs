@@ -1,4 +1,4 @@
-//! `publish = "npm" | "cargo" | "pypi"`: put the release on a package registry with the ecosystem's own
+//! `publish = "npm" | "cargo" | "pypi" | "gem"`: put the release on a package registry with the ecosystem's own
 //! tool, once. Before anything is run the step asks the registry whether the version is there
 //! already ([`visible`], also the probe): a crash after the upload (inside `npm publish`'s
 //! `postpublish` script, say) is then done on resume, never a second upload. The plan runs the
@@ -15,6 +15,9 @@
 //! - `pypi` ([`pypi`]): `twine upload` of the `files` globs to `registry` (an upload URL, default
 //!   PyPI's), the credentials in `TWINE_USERNAME`/`TWINE_PASSWORD` or a token in `PYPI_TOKEN`
 //!   (or `token-env`); the version is looked for on `index` (default derived from the upload URL).
+//! - `gem` ([`gem`]): `gem push --host` of the gem `build = "gem"` wrote (or the `files` given)
+//!   to `registry` (a RubyGems host, default RubyGems.org), the key in `GEM_HOST_API_KEY` (or
+//!   `token-env`) or `~/.gem/credentials`; the version is looked for with the host's API.
 //!
 //! In a run of several packages the step runs once per released package, in dependency order
 //! ([`order`]): each publishes its own package (npm: its folder; cargo: its crates; pypi: its
@@ -45,6 +48,7 @@ fn upload_once(
 }
 
 mod cargo;
+mod gem;
 mod login;
 mod npm;
 mod order;
@@ -96,6 +100,17 @@ pub enum PublishStep {
         package: Option<Template>,
         token_env: Option<String>,
     },
+    Gem {
+        /// The gem's folder (its gemspec), relative to the repository.
+        path: Option<Template>,
+        /// The `.gem` files (globs); default the one `build = "gem"` writes for `{version}`.
+        files: Vec<Template>,
+        /// A RubyGems host; default RubyGems.org.
+        registry: Option<Template>,
+        /// The gem's name; default the gemspec's.
+        package: Option<Template>,
+        token_env: Option<String>,
+    },
 }
 
 /// Where a package's version is looked for: the question a multi-package release asks before it
@@ -108,6 +123,8 @@ pub enum RegistryRef {
     Crates(String),
     /// A pip-style simple index URL.
     Pypi(String),
+    /// A RubyGems host.
+    Gem(String),
 }
 
 /// Whether version `version` of `package` is visible on `registry` now, with `token` when the
@@ -133,13 +150,21 @@ pub fn visible(
             .and_then(|check| check.check(&client))
             .map(|poll| matches!(poll, relman_remote::wait::Poll::Ready(_)))
             .map_err(looking),
+        RegistryRef::Gem(url) => RegistryVersion::gem(
+            url,
+            package,
+            &crate::kinds::build::gem_version(version),
+            token,
+        )
+        .and_then(|check| check.visible(&client))
+        .map_err(looking),
     }
 }
 
 impl Kind for PublishStep {
     const SPEC: KindSpec = KindSpec {
         paths: &["path", "files"],
-        values: &["npm", "cargo", "pypi"],
+        values: &["npm", "cargo", "pypi", "gem"],
         options: &[
             PACKAGE_PATH,
             OptionSpec::string("registry"),
@@ -156,13 +181,13 @@ impl Kind for PublishStep {
         per_package: true,
         ..KindSpec::new(
             "publish",
-            "publish the package to npm or PyPI with the ecosystem's tool, once",
+            "publish the package to npm, a Cargo registry, PyPI or RubyGems with the ecosystem's tool, once",
         )
     };
 
     fn parse(options: &mut Options<'_>) -> Result<Self, Reported> {
         let value = options.string("publish").ok_or(Reported)?;
-        let kind = options.one_of(&value, "publish", &["npm", "cargo", "pypi"])?;
+        let kind = options.one_of(&value, "publish", &["npm", "cargo", "pypi", "gem"])?;
         let token_env = options.env_name("token-env")?;
         Ok(match kind {
             "npm" => {
@@ -187,6 +212,13 @@ impl Kind for PublishStep {
                 registry: options.template("registry")?,
                 index: options.template("index")?,
                 packages: options.templates("packages")?,
+                token_env,
+            },
+            "gem" => PublishStep::Gem {
+                path: options.template("path")?,
+                files: options.templates("files")?,
+                registry: options.template("registry")?,
+                package: options.template("package")?,
                 token_env,
             },
             _ => {
@@ -246,6 +278,18 @@ impl Kind for PublishStep {
                 all.extend(index.iter().map(|value| ("index", value)));
                 all.extend(package.iter().map(|value| ("package", value)));
             }
+            PublishStep::Gem {
+                path,
+                files,
+                registry,
+                package,
+                ..
+            } => {
+                all.extend(path.iter().map(|value| ("path", value)));
+                all.extend(files.iter().map(|value| ("files", value)));
+                all.extend(registry.iter().map(|value| ("registry", value)));
+                all.extend(package.iter().map(|value| ("package", value)));
+            }
         }
         all
     }
@@ -287,6 +331,20 @@ impl Kind for PublishStep {
                 ],
                 registry: registry.clone(),
             }),
+            PublishStep::Gem {
+                token_env,
+                registry,
+                ..
+            } => {
+                let mut names: Vec<String> = token_env.iter().cloned().collect();
+                if !names.iter().any(|name| name == gem::GEM_KEY) {
+                    names.push(gem::GEM_KEY.to_owned());
+                }
+                Login::new(tokens::GemLogin {
+                    names,
+                    registry: registry.clone(),
+                })
+            }
         };
         vec![Need::Credential(login)]
     }
@@ -297,6 +355,7 @@ impl Kind for PublishStep {
             PublishStep::Npm { .. } => format!("publish {version} to npm"),
             PublishStep::Cargo { .. } => format!("publish {version} with cargo"),
             PublishStep::Pypi { .. } => format!("publish {version} to PyPI"),
+            PublishStep::Gem { .. } => format!("push gem {version}"),
         }
     }
 
@@ -332,6 +391,19 @@ impl Kind for PublishStep {
                     .as_ref()
                     .map_or_else(|| "PyPI".to_owned(), show_code)
             )),
+            PublishStep::Gem {
+                files, registry, ..
+            } => Explained::new(format!(
+                "Push {} to {} with `gem push`.",
+                if files.is_empty() {
+                    "the gem `build = \"gem\"` wrote for `{version}`".to_owned()
+                } else {
+                    codes(files)
+                },
+                registry
+                    .as_ref()
+                    .map_or_else(|| "RubyGems.org".to_owned(), show_code)
+            )),
         }
         .detail("A version already on the registry is not published again.")
     }
@@ -341,6 +413,7 @@ impl Kind for PublishStep {
             PublishStep::Npm { .. } => npm::preview(self, step, cx),
             PublishStep::Cargo { .. } => cargo::preview(self, step, cx),
             PublishStep::Pypi { .. } => pypi::preview(self, step, cx),
+            PublishStep::Gem { .. } => gem::preview(self, step, cx),
         }
     }
 
@@ -349,6 +422,7 @@ impl Kind for PublishStep {
             PublishStep::Npm { .. } => npm::execute(self, step, cx),
             PublishStep::Cargo { .. } => cargo::execute(self, step, cx),
             PublishStep::Pypi { .. } => pypi::execute(self, step, cx),
+            PublishStep::Gem { .. } => gem::execute(self, step, cx),
         }
     }
 
@@ -361,6 +435,7 @@ impl Kind for PublishStep {
             PublishStep::Npm { .. } => npm::published(self, cx)?,
             PublishStep::Cargo { .. } => cargo::published(self, cx)?,
             PublishStep::Pypi { .. } => pypi::published(self, cx)?,
+            PublishStep::Gem { .. } => gem::published(self, cx)?,
         };
         Ok(if done { Probe::Done } else { Probe::NotDone })
     }

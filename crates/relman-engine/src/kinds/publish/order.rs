@@ -25,12 +25,14 @@ const VISIBLE_TIMEOUT: Duration = Duration::from_secs(600);
 const FIRST_INTERVAL: Duration = Duration::from_millis(250);
 const LONGEST_INTERVAL: Duration = Duration::from_secs(10);
 
-/// The ecosystem a publish step publishes for.
-fn ecosystem(step: &PublishStep) -> Ecosystem {
+/// The ecosystem a publish step publishes for (`None`: gems, which no package of a workspace
+/// is detected as).
+fn ecosystem(step: &PublishStep) -> Option<Ecosystem> {
     match step {
-        PublishStep::Npm { .. } => Ecosystem::Npm,
-        PublishStep::Cargo { .. } => Ecosystem::Cargo,
-        PublishStep::Pypi { .. } => Ecosystem::Python,
+        PublishStep::Npm { .. } => Some(Ecosystem::Npm),
+        PublishStep::Cargo { .. } => Some(Ecosystem::Cargo),
+        PublishStep::Pypi { .. } => Some(Ecosystem::Python),
+        PublishStep::Gem { .. } => None,
     }
 }
 
@@ -46,11 +48,11 @@ pub(super) fn not_for(step: &PublishStep, project: &Project) -> Option<String> {
     }
     let wanted = ecosystem(step);
     match package.ecosystem {
-        Some(other) if other != wanted => Some(format!(
+        Some(other) if Some(other) != wanted => Some(format!(
             "{} is {}, not {}",
             package.name,
             ecosystem_name(other),
-            ecosystem_name(wanted)
+            wanted.map_or("a gem", ecosystem_name)
         )),
         _ => None,
     }

@@ -58,7 +58,7 @@ fn resolve(
 }
 
 /// Refuses a glob whose fixed part leaves the work tree.
-fn glob_inside(root: &std::path::Path, glob: &str) -> Result<(), StepError> {
+pub(super) fn glob_inside(root: &std::path::Path, glob: &str) -> Result<(), StepError> {
     let fixed = glob
         .split(['*', '?', '[', '{'])
         .next()

@@ -1,8 +1,9 @@
-//! The Cargo registry and PyPI logins `publish = "cargo"` and `publish = "pypi"` need, as
-//! `core::Credential`s. `check = "credentials"` can only tell whether the token variable is set;
-//! `plan` also finds what the tool itself would use (cargo's `credentials.toml` or credential
-//! provider; twine's `TWINE_USERNAME`/`TWINE_PASSWORD`, a login in the upload URL, its keyring,
-//! trusted publishing), says which, and refuses when there is none.
+//! The Cargo registry, PyPI and RubyGems logins `publish = "cargo"`, `"pypi"` and `"gem"` need,
+//! as `core::Credential`s. `check = "credentials"` can only tell whether the token variable is
+//! set (and has the shape the public registry gives its tokens); `plan` also finds what the tool
+//! itself would use (cargo's `credentials.toml` or credential provider; twine's
+//! `TWINE_USERNAME`/`TWINE_PASSWORD`, a login in the upload URL, its keyring, trusted
+//! publishing; gem's `~/.gem/credentials`), says which, and refuses when there is none.
 
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,8 @@ enum Shape {
     CratesIo,
     /// PyPI and TestPyPI API tokens: `pypi-` and a macaroon.
     Pypi,
+    /// RubyGems.org API keys: `rubygems_` and 48 hexadecimal digits.
+    RubyGems,
 }
 
 impl Shape {
@@ -74,6 +77,13 @@ impl Shape {
             }),
             Shape::Pypi => (!value.starts_with("pypi-") || value.len() < 40).then(|| {
                 "does not look like a PyPI API token (they start with `pypi-`; a password is no longer accepted for uploads)"
+                    .to_owned()
+            }),
+            Shape::RubyGems => (!value.strip_prefix("rubygems_").is_some_and(|hex| {
+                hex.len() == 48 && hex.chars().all(|character| character.is_ascii_hexdigit())
+            }))
+            .then(|| {
+                "does not look like a RubyGems.org API key (`rubygems_` and 48 hexadecimal digits)"
                     .to_owned()
             }),
         }
@@ -223,6 +233,127 @@ impl Credential for PypiLogin {
     }
 }
 
+/// A RubyGems host's API key: in `names` (the step's variable, then `GEM_HOST_API_KEY`, which
+/// `gem` reads itself), else what `gem signin` keeps in its credentials file for the host.
+#[derive(Debug, PartialEq)]
+pub(super) struct GemLogin {
+    pub names: Vec<String>,
+    /// The host; RubyGems.org when `None`.
+    pub registry: Option<Template>,
+}
+
+impl GemLogin {
+    fn host(&self, cx: &CredentialCx<'_>) -> String {
+        self.registry.as_ref().map_or_else(
+            || relman_remote::verify::registries::RUBYGEMS_HOST.to_owned(),
+            |registry| cx.render(registry),
+        )
+    }
+}
+
+/// gem's credentials file as people name it, and where it is: `~/.gem/credentials` when it
+/// exists, else `$XDG_DATA_HOME/gem/credentials` (`~/.local/share`), as gem looks.
+fn gem_credentials(cx: &CredentialCx<'_>) -> Option<(String, PathBuf)> {
+    let home = PathBuf::from(cx.env.var("HOME")?);
+    let classic = home.join(".gem/credentials");
+    if classic.is_file() {
+        return Some(("~/.gem/credentials".to_owned(), classic));
+    }
+    Some(match cx.env.var("XDG_DATA_HOME") {
+        Some(data) => (
+            format!("{data}/gem/credentials"),
+            PathBuf::from(data).join("gem/credentials"),
+        ),
+        None => (
+            "~/.local/share/gem/credentials".to_owned(),
+            home.join(".local/share/gem/credentials"),
+        ),
+    })
+}
+
+/// The hosts gem's credentials file (YAML, one `HOST: KEY` a line) has a key for; RubyGems.org's
+/// is written `:rubygems_api_key`. The keys are not kept.
+fn gem_hosts(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| !line.starts_with(['#', ' ', '-']))
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(_, key)| !key.trim().is_empty())
+        .map(|(host, _)| host.trim().trim_matches(['"', '\'']).to_owned())
+        .collect()
+}
+
+impl Credential for GemLogin {
+    /// As `gem push --host HOST` looks: `GEM_HOST_API_KEY`, else the key for HOST in its
+    /// credentials file, else (gem's fallback) RubyGems.org's key there. That fallback counts for
+    /// RubyGems.org only: another host named in relman.toml never gets RubyGems.org's key.
+    fn locate(&self, cx: &CredentialCx<'_>) -> Option<Result<String, Missing>> {
+        if let Some(name) = self.names.iter().find(|name| cx.env.var(name).is_some()) {
+            return Some(Ok(format!("RubyGems: the key in `{name}`")));
+        }
+        let host = self.host(cx);
+        let public = host.trim_end_matches('/') == relman_remote::verify::registries::RUBYGEMS_HOST;
+        let hint = format!(
+            "export `{}` (an API key with the push scope), or `gem signin --host {host}`",
+            self.names[0]
+        );
+        let (shown, path) = gem_credentials(cx).unwrap_or_default();
+        let hosts = read_config(&path)
+            .map(|text| gem_hosts(&text))
+            .unwrap_or_default();
+        let own = hosts.contains(&host);
+        let fallback = hosts.iter().any(|known| known == ":rubygems_api_key");
+        if own || (public && fallback) {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = path
+                    .metadata()
+                    .map(|meta| meta.permissions().mode() & 0o777);
+                if mode.is_ok_and(|mode| mode != 0o600) {
+                    return Some(Err(Missing::new(
+                        format!("gem refuses `{shown}`: others may read it (its mode is not 0600)"),
+                        format!("`chmod 0600 {shown}`"),
+                    )));
+                }
+            }
+            return Some(Ok(format!("RubyGems: the key for {host} in `{shown}`")));
+        }
+        let problem = if fallback {
+            format!(
+                "no RubyGems key for {host}: `{}` is not set, and `{shown}` has a key for RubyGems.org only, which gem would send to {host}",
+                self.names.join("` or `")
+            )
+        } else {
+            format!(
+                "no RubyGems key for {host}: `{}` is not set, and gem's credentials (`{shown}`) have none for it",
+                self.names.join("` or `")
+            )
+        };
+        Some(Err(Missing::new(problem, hint)))
+    }
+
+    fn ask(&self, cx: &CredentialCx<'_>) -> Result<String, Missing> {
+        let public = self.registry.as_ref().is_none_or(|registry| {
+            cx.render(registry).trim_end_matches('/')
+                == relman_remote::verify::registries::RUBYGEMS_HOST
+        });
+        if self.names.iter().any(|name| cx.secret(name).is_some()) {
+            return token_set(
+                cx,
+                &self.names,
+                "RubyGems",
+                public.then_some(Shape::RubyGems),
+            );
+        }
+        // The key of gem's own credentials file: there, not read.
+        match self.locate(cx) {
+            Some(Ok(found)) => Ok(found),
+            Some(Err(missing)) => Err(missing),
+            None => Err(Missing::unset(&self.names, "a RubyGems API key")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +372,33 @@ mod tests {
         let spaced = Shape::Pypi.problem(&format!("token: {pypi}")).unwrap();
         assert!(spaced.contains("white space"), "{spaced}");
         assert!(Shape::CratesIo.problem(&format!("\"{crates}\"")).is_some());
+        let gem = format!("rubygems_{}", "0a1b2c3d".repeat(6));
+        assert_eq!(Shape::RubyGems.problem(&gem), None);
+        let short = Shape::RubyGems.problem(&gem[..50]).unwrap();
+        assert!(short.contains("RubyGems.org API key"), "{short}");
+        assert!(!short.contains("0a1b"), "{short}");
+        assert!(
+            Shape::RubyGems
+                .problem(&format!("rubygems_{}", "g".repeat(48)))
+                .is_some()
+        );
+        assert!(
+            Shape::RubyGems
+                .problem(&gem.replace("rubygems_", "rubygem_"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn gem_credentials_name_their_hosts_not_their_keys() {
+        let text = "---\n:rubygems_api_key: rubygems_0123\nhttp://127.0.0.1:9292: abc\n\"https://gems.example\": def\n";
+        assert_eq!(
+            gem_hosts(text),
+            [
+                ":rubygems_api_key",
+                "http://127.0.0.1:9292",
+                "https://gems.example"
+            ]
+        );
     }
 }

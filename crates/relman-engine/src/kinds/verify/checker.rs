@@ -1,4 +1,4 @@
-//! `verify = "pypi" | "oci" | "helm" | "url"` and `wait = "url"`: look at what was published until
+//! `verify = "pypi" | "oci" | "helm" | "url" | "npm" | "crates" | "gem"` and `wait = "url"`: look at what was published until
 //! it is really there, or the step's `timeout` passes (then pause, saying what was seen last).
 //!
 //! Each look is one `check()` of `relman-remote`'s verifiers, which is also the probe: on resume,
@@ -14,7 +14,9 @@ use relman_remote::verify::VerifyError;
 use relman_remote::verify::helm::{HelmVerify, oci_chart};
 use relman_remote::verify::oci::OciVerify;
 use relman_remote::verify::pypi::{DEFAULT_INDEX, PypiVerify};
-use relman_remote::verify::registries::{CRATES_INDEX, NPM_REGISTRY, RegistryVersion};
+use relman_remote::verify::registries::{
+    CRATES_INDEX, NPM_REGISTRY, RUBYGEMS_HOST, RegistryVersion,
+};
 use relman_remote::verify::url::UrlVerify;
 use relman_remote::wait::Poll;
 use relman_remote::{HttpClient, RequestDescription, Secret};
@@ -246,6 +248,23 @@ fn build(
             )
             .map_err(invalid)?,
         ),
+        VerifyStep::Gem {
+            package,
+            registry,
+            token_env,
+        } => Checker::Registry(
+            RegistryVersion::gem(
+                &registry
+                    .as_ref()
+                    .map(render)
+                    .transpose()?
+                    .unwrap_or_else(|| RUBYGEMS_HOST.to_owned()),
+                &render(package)?,
+                &crate::kinds::build::gem_version(version),
+                registry_token(env, token_env.as_deref()),
+            )
+            .map_err(invalid)?,
+        ),
         VerifyStep::Url {
             url,
             status,
@@ -288,6 +307,7 @@ pub(super) fn describe(step: &VerifyStep, variables: &Variables) -> String {
         VerifyStep::Crates { package, .. } => {
             format!("verify crates: {} {version}", render(package))
         }
+        VerifyStep::Gem { package, .. } => format!("verify gem: {} {version}", render(package)),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `verify = "pypi" | "oci" | "helm" | "url" | "npm" | "crates"`: check that what was published is really there,
+//! `verify = "pypi" | "oci" | "helm" | "url" | "npm" | "crates" | "gem"`: check that what was published is really there,
 //! polling with backoff until `timeout`, then pausing. How each is looked at is `checker`'s
 //! (which `wait = "url"` uses too).
 
@@ -54,6 +54,13 @@ pub enum VerifyStep {
         index: Option<Template>,
         token_env: Option<String>,
     },
+    /// `{version}` (RubyGems' form) of the gem `package` on a RubyGems host (default
+    /// RubyGems.org).
+    Gem {
+        package: Template,
+        registry: Option<Template>,
+        token_env: Option<String>,
+    },
 }
 
 /// What `same-as` means, for the schema.
@@ -63,7 +70,7 @@ const SAME_AS: &str =
 impl Kind for VerifyStep {
     const SPEC: KindSpec = KindSpec {
         per_package: true,
-        values: &["pypi", "oci", "helm", "url", "npm", "crates"],
+        values: &["pypi", "oci", "helm", "url", "npm", "crates", "gem"],
         options: &[
             OptionSpec::string("package"),
             OptionSpec::string("index"),
@@ -92,7 +99,7 @@ impl Kind for VerifyStep {
         let kind = options.one_of(
             &value,
             "verify",
-            &["pypi", "oci", "helm", "url", "npm", "crates"],
+            &["pypi", "oci", "helm", "url", "npm", "crates", "gem"],
         )?;
         if kind != "oci"
             && let Some(same_as) = options.string("same-as")
@@ -127,6 +134,11 @@ impl Kind for VerifyStep {
                 }
             }
             "npm" => VerifyStep::Npm {
+                package: options.required("package", "\"{project}\"")?,
+                registry: options.template("registry")?,
+                token_env: options.env_name("token-env")?,
+            },
+            "gem" => VerifyStep::Gem {
                 package: options.required("package", "\"{project}\"")?,
                 registry: options.template("registry")?,
                 token_env: options.env_name("token-env")?,
@@ -166,7 +178,9 @@ impl Kind for VerifyStep {
                 username.chain(password).collect()
             }
             // A token named in relman.toml is meant to be there (a private registry's read).
-            VerifyStep::Npm { token_env, .. } | VerifyStep::Crates { token_env, .. } => token_env
+            VerifyStep::Npm { token_env, .. }
+            | VerifyStep::Crates { token_env, .. }
+            | VerifyStep::Gem { token_env, .. } => token_env
                 .iter()
                 .map(|name| Need::Env {
                     name: name.clone(),
@@ -218,6 +232,12 @@ impl Kind for VerifyStep {
             VerifyStep::Crates { package, index, .. } => {
                 all.push(("package", package));
                 all.extend(index.iter().map(|value| ("index", value)));
+            }
+            VerifyStep::Gem {
+                package, registry, ..
+            } => {
+                all.push(("package", package));
+                all.extend(registry.iter().map(|value| ("registry", value)));
             }
         }
         all
@@ -298,6 +318,16 @@ impl Kind for VerifyStep {
                 index
                     .as_ref()
                     .map_or_else(|| "crates.io's index".to_owned(), show_code)
+            ))
+            .detail(PAUSES),
+            VerifyStep::Gem {
+                package, registry, ..
+            } => Explained::new(format!(
+                "Verify that the gem {} `{{version}}` is listed by {}.",
+                show_code(package),
+                registry
+                    .as_ref()
+                    .map_or_else(|| "RubyGems.org".to_owned(), show_code)
             ))
             .detail(PAUSES),
         }

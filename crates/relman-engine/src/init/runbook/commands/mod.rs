@@ -1,6 +1,6 @@
 //! Shell commands found in a runbook (code blocks, inline code) and the typed steps they become:
 //! version bumps by poetry, npm or bumpversion; changelog tools; `docker push`; publishing to
-//! npm, crates.io and PyPI; what only shows something (a comment); and, for anything else that
+//! npm, crates.io, PyPI and RubyGems; what only shows something (a comment); and, for anything else that
 //! looks like a command, a `run` step. git, GitHub's CLI (`gh`), `curl` and `sed` are read in
 //! their own modules; `a && b` and `a; b` command by command.
 
@@ -306,6 +306,7 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
                 step("publish", "pypi").with("files", toml::Value::Array(files)),
             )]
         }
+        "gem" if args.first() == Some(&"push") => vec![Action::Step(gem_push(&args[1..]))],
         // The artifacts, built by the ecosystem's tool: `build` checks they carry `{version}`.
         "python" | "python3"
             if args.starts_with(&["-m", "build"]) && at_top(scope, "pyproject.toml") =>
@@ -336,6 +337,37 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         _ => vec![run(line)],
     }
+}
+
+/// `gem push [--host URL] FILE`: the gem `build = "gem"` writes beside the gemspec
+/// (`NAME-X.Y.Z.gem`) is the step's own default; one elsewhere (`pkg/`, where `rake build`
+/// puts it) is named in `files`.
+fn gem_push(args: &[&str]) -> super::super::workflow::DraftStep {
+    let mut publish = step("publish", "gem");
+    if let Some(host) = option_value(args, &["--host"]) {
+        publish.set("registry", literal(&host));
+    }
+    let mut words = args.iter();
+    let mut file = None;
+    while let Some(word) = words.next() {
+        match *word {
+            // Options whose value is the next word.
+            "--host" | "--key" | "-k" | "--otp" => {
+                words.next();
+            }
+            other if other.starts_with('-') => {}
+            other => {
+                file = Some(templated(other));
+                break;
+            }
+        }
+    }
+    if let Some(file) = file
+        && (file.contains('/') || !file.ends_with("-{version}.gem"))
+    {
+        publish.set("files", toml::Value::Array(vec![file.into()]));
+    }
+    publish
 }
 
 /// Whether the repository's top holds `file` (`.gemspec`: a gem's), so that a `build` step there
