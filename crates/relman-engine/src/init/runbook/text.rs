@@ -17,7 +17,9 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
 /// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `M.N.P`, `YY.N`, `1.XX.0`, and `VERSION` joined to
 /// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
-/// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`.
+/// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`. A shell variable named for the version or
+/// the tag (`$VER_NUM`, `${VERSION_NUMBER}`, `$new_version`, `$RELEASE_TAG`, `$TAG_NAME`) is
+/// one; one for another version (`$BASE_TAG`, `$PREV_VERSION`) is not.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -33,6 +35,8 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | <\s*(?:NEW_|RELEASE_)?VERSION\s*>
           | \$\{(?:NEW_|RELEASE_)?VERSION\}
           | \$(?:NEW_|RELEASE_)?VERSION\b
+          | \$\{?(?:NEW_|RELEASE_)?(?:VER|VERSION)_?(?:NUM|NUMBER|STR|STRING)\b\}?
+          | \$\{?(?:new_|release_)?version\b\}?
           | \{(?:NEW_|RELEASE_)?VERSION\}
           | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
           | \bv?\d+\.XX\.\d+\b
@@ -45,7 +49,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \bMAJOR\.MINOR\b
           | <\s*major\s*>\.<\s*minor\s*>
         )
-      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_)?(?:TAG|tag)\}|\$(?:NEW_|new_)?(?:TAG|tag)\b)",
+      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\}|\$(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\b)",
     )
     .expect("the placeholder expression is valid")
 });
@@ -246,6 +250,14 @@ mod tests {
                 "release/{version} and {version}",
             ),
             ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
+            (
+                "git tag -as $VER_NUM -m ${VERSION_NUMBER}; echo $new_version",
+                "git tag -as {version} -m {version}; echo {version}",
+            ),
+            (
+                "push $RELEASE_TAG ${TAG_NAME} but not $BASE_TAG or $PREV_VERSION",
+                "push {tag} {tag} but not $BASE_TAG or $PREV_VERSION",
+            ),
             (
                 "git tag -s \"pkg/${tag}\" -m $tag",
                 "git tag -s \"pkg/{tag}\" -m {tag}",
