@@ -317,3 +317,23 @@ fn a_build_whose_manifest_is_not_at_the_top_stays_a_command() {
         assert!(toml.contains(expected), "{expected}\n---\n{toml}");
     }
 }
+
+#[test]
+fn a_script_named_for_setting_the_version_is_the_bump_and_other_scripts_stay_run() {
+    let toml = drafted(
+        "# Release\n\n* Run `python3 tools/set_version.py X.Y.Z`\n* `git commit -am \"Release X.Y.Z\"`\n\
+         * `git tag -as $VER_NUM -m $VER_NUM`\n* `git push origin $VER_NUM`\n\
+         * `./scripts/bump-version.sh --dev X.Y.Z+1.dev0`\n* `./scripts/release.sh X.Y.Z`\n\
+         * `python3 tools/set_version.py`\n",
+    );
+    for expected in [
+        "bump = \"{args.bump}\"\n",
+        "tag = \"{tag}\"\nmessage = \"{version}\"\nsign = true\n",
+        "push = \"tag\"\n",
+        "bump = \"dev\"\n",
+        "run = \"./scripts/release.sh {version}\"\n",
+        "run = \"python3 tools/set_version.py\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}\n---\n{toml}");
+    }
+}

@@ -252,3 +252,93 @@ fn branches_merged_back_approvals_and_announcements_on_named_services() {
     let merged = toml.find("merge-pull-request = ").unwrap_or_default();
     assert!(approved < merged, "{toml}");
 }
+
+#[test]
+fn a_github_issue_to_open_is_an_http_request_and_other_trackers_stay_a_persons_task() {
+    let toml = drafted(
+        "# Release\n\n1. Open a new issue to track the release checklist.\n\
+         2. File a ticket in the Jira board for the packagers.\n\
+         3. In the `other/site` repository, create an issue for the release page.\n\
+         4. If the build fails, create an issue or a pull request for later follow-up.\n",
+    );
+    let issue = step_of(
+        &toml,
+        "http = \"POST https://api.github.com/repos/acme/demo/issues\"",
+    );
+    assert!(issue.contains("RELEASE.md:3:"), "{toml}");
+    assert!(
+        toml.contains("headers = { Authorization = \"Bearer {env.GITHUB_TOKEN}\""),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("json = { title = \"Release {project} {version}\" }"),
+        "{toml}"
+    );
+    assert_eq!(toml.matches("http = ").count(), 1, "{toml}");
+    for manual in [
+        "manual = \"File a ticket in the Jira board for the packagers.\"",
+        "manual = \"In the `other/site` repository, create an issue for the release page.\"",
+    ] {
+        assert!(toml.contains(manual), "{manual}: {toml}");
+    }
+}
+
+#[test]
+fn one_word_checklist_items_and_pull_requests_named_by_what_they_change() {
+    let toml = drafted(
+        "# Release\n\n- [ ] Bump the versions in the manifest (`package.json`)\n- [ ] Tag\n\
+         - [ ] Open and merge the docs-refresh PR\n- [ ] Pull the latest changes\n\
+         - [ ] Tag the issue with the `done` label\n\
+         - [ ] Submit two PRs that drop the old docs\n\
+         - [ ] Update the dependencies to their newest versions\n",
+    );
+    let kinds: Vec<&str> = toml
+        .lines()
+        .filter(|line| !line.starts_with('#') && line.contains(" = "))
+        .filter_map(|line| line.split(" = ").next())
+        .filter(|key| {
+            [
+                "bump",
+                "tag",
+                "pull-request",
+                "merge-pull-request",
+                "pull",
+                "manual",
+            ]
+            .contains(key)
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "bump",
+            "tag",
+            "pull-request",
+            "merge-pull-request",
+            "pull",
+            "manual",
+            "pull-request",
+            "manual"
+        ],
+        "{toml}"
+    );
+    assert!(toml.contains("pull = \"main\"\n"), "{toml}");
+}
+
+#[test]
+fn a_reference_style_link_reads_as_its_text() {
+    let toml = drafted(
+        "# Release\n\n1. Wait for [GitHub Actions][actions] to build the release.\n\n\
+         [actions]: https://github.com/acme/demo/actions\n",
+    );
+    assert!(toml.contains("wait = \"checks\"\n"), "{toml}");
+    assert!(!toml.contains("manual ="), "{toml}");
+}
+
+#[test]
+fn pull_requests_others_submit_are_no_step() {
+    let toml = drafted(
+        "# Release\n\n- To get a fix into a release, contributors submit backport PRs against the release branch.\n",
+    );
+    assert!(!toml.contains("pull-request ="), "{toml}");
+}

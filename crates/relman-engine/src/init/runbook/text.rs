@@ -58,6 +58,11 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"!?\[([^\]]*)\]\(([^)\s]*)\)").expect("the link expression is valid")
 });
 
+/// A reference-style link (`[GitHub Actions][ci]`, `[the release page][]`): its text.
+static REFERENCE_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[([^\]]+)\]\[[^\]]*\]").expect("the reference link expression is valid")
+});
+
 static RST_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"`([^`<]+?)\s*<([^>]+)>`__?").expect("the rst link expression is valid")
 });
@@ -72,6 +77,7 @@ pub(crate) fn clean(text: &str) -> String {
         .find_map(|mark| text.strip_prefix(mark))
         .unwrap_or(text);
     let text = LINK.replace_all(text, "$1");
+    let text = REFERENCE_LINK.replace_all(&text, "$1");
     let text = RST_LINK.replace_all(&text, "$1");
     let text = text.replace("**", "").replace("``", "`");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -275,6 +281,10 @@ mod tests {
         assert_eq!(
             clean("Confirm that [`VERSION`](setup.py) has   been **changed**"),
             "Confirm that `VERSION` has been changed"
+        );
+        assert_eq!(
+            clean("Wait for [the builds][ci] and [the page][]"),
+            "Wait for the builds and the page"
         );
         assert_eq!(
             clean("Taken from `here <https://x.org>`_:"),

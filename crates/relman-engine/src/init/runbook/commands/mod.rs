@@ -224,6 +224,9 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             ))];
         }
     }
+    if let Some(level) = version_script(program, &args) {
+        return vec![Action::Step(step("bump", level))];
+    }
     match program {
         "git" => git::git(&args, line, scope),
         "export" => {
@@ -336,6 +339,41 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
         }
         _ => vec![run(line)],
     }
+}
+
+/// A script named for setting the version (`bump_version.py`, `scripts/set-version.sh`,
+/// `update_version`), run directly or by an interpreter, with the version as its argument: the
+/// `bump` (its level "dev" when the version is the next development one). A script with
+/// another name (`release.sh X.Y.Z` tags and publishes too) stays a `run`.
+fn version_script(program: &str, args: &[&str]) -> Option<&'static str> {
+    let (script, args) = match program {
+        "python" | "python3" | "sh" | "bash" | "ruby" | "node" | "perl" => {
+            let (script, rest) = args.split_first()?;
+            (*script, rest)
+        }
+        _ => (program, args),
+    };
+    let name = script.rsplit('/').next().unwrap_or(script);
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    let stem: String = stem.chars().filter(char::is_ascii_alphanumeric).collect();
+    let sets_version = ["bump", "set", "update", "change"]
+        .iter()
+        .any(|verb| stem == format!("{verb}version") || stem == format!("version{verb}"));
+    if !sets_version {
+        return None;
+    }
+    let version = args
+        .iter()
+        .find(|arg| !arg.starts_with('-'))
+        .filter(|arg| super::text::names_version(arg))?;
+    let next = version.contains("+1")
+        || args.iter().any(|arg| {
+            let arg = arg.to_ascii_lowercase();
+            ["dev", "develop", "snapshot", "next"]
+                .iter()
+                .any(|word| arg.contains(word))
+        });
+    Some(if next { "dev" } else { "{args.bump}" })
 }
 
 /// Whether the repository's top holds `file` (`.gemspec`: a gem's), so that a `build` step there

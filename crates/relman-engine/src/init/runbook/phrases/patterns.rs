@@ -45,6 +45,9 @@ phrase!(
 );
 phrase!(CHANGELOG_HEADING, r"\b(?:header|heading)\b");
 phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
+// "Bump the versions in the manifest", "update versions": the plural right after the verb (not
+// "update the dependencies to their latest versions", nor a `VERSIONS.md` file).
+phrase!(VERSIONS_OBJECT, r"^ (?:the |all )?versions(?:$|[^.\w]|\.(?:$|\s))");
 phrase!(
     NEXT_DEV,
     r"\bnext (alpha|beta|rc|pre-?release|dev|development|snapshot)\b"
@@ -57,15 +60,32 @@ phrase!(
     MAKE_TAG,
     r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:gpg-signed |gpg signed |signed |annotated |git |release )*)tag\b"
 );
+// "Tag", "Tag it", "Tag the release commit": the verb alone, at the start of the clause.
+phrase!(
+    TAG_VERB,
+    r"^(?:then |and |now )?tag(?:$| (?:it|this|that|the|a|your)\b)"
+);
+// "Pull the latest changes", "pull down the latest `main`": the branch brought up to date.
+phrase!(
+    PULL_LATEST,
+    r"^(?:then |and |first )?pull (?:down |in )?(?:the )?(?:latest|newest|most recent)\b"
+);
+phrase!(
+    TAGGED_OTHER,
+    r"\b(?:label|labels|issues?|prs?|pull requests?|people|someone|reviewers?|maintainers?)\b|@"
+);
 phrase!(COMMIT_VERB, r"(?:^|\band |\bthen )commit\b(?: (\S+))?");
 phrase!(
     PULL_BACK,
     r"\bpull (?:them|it|the changes|the merge) (?:back )?(?:locally|down)\b"
 );
 phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
+// The second form, an instruction at the start of a clause, also names what the pull request
+// changes or how many ("open and merge the docs-refresh PR", "submit two PRs"); in the middle of
+// a clause those words describe ("developers submit cherry-pick PRs").
 phrase!(
     PULL_REQUEST,
-    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b|\bas a (?:pull request|pr)\b"
+    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b|\bas a (?:pull request|pr)\b|^(?:then |and |also |now )?(?:create|open|submit|make|raise|send|file)(?: and merge)? (?:a |an |the |two |one |your )?(?:new )?(?:github |gitlab )?(?:[a-z][\w-]* )?(?:pull requests?|prs?|merge requests?)\b"
 );
 phrase!(
     PR_BASE,
@@ -89,7 +109,7 @@ phrase!(
 );
 phrase!(
     MERGE_PR,
-    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
+    r"\bmerge\w* (?:the |this |that |your )?(?:[a-z][\w-]* )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
 );
 phrase!(
     MERGE_HEAD,
