@@ -260,3 +260,23 @@ pub(super) fn step_of<'t>(toml: &'t str, kind_line: &str) -> &'t str {
     let start = toml[..end].rfind("\n\n").map_or(0, |at| at + 2);
     &toml[start..end + kind_line.len()]
 }
+
+#[test]
+fn a_heading_written_as_an_instruction_is_its_step_and_a_topic_heading_is_not() {
+    let toml = drafted(
+        "# Release\n\n## Set the new version in the `VERSION` file.\n\nAdd a suffix for a pre-release.\n\n\
+         ## Tag the release\n\nRun `./scripts/sign.sh`.\n",
+    );
+    let bump = step_of(&toml, "bump = \"{args.bump}\"");
+    assert!(bump.contains("RELEASE.md:3:"), "{toml}");
+    assert!(!toml.contains("tag = "), "{toml}");
+}
+
+#[test]
+fn a_version_bump_named_as_a_noun_after_a_role_is_the_dev_bump() {
+    let toml = drafted(
+        "# Release\n\n1. Bump the version.\n2. Create a GitHub release.\n\
+         3. [maint] Immediately perform the version bump for the next release.\n",
+    );
+    assert!(toml.contains("bump = \"dev\"\n"), "{toml}");
+}

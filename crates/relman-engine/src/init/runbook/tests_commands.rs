@@ -337,3 +337,17 @@ fn a_script_named_for_setting_the_version_is_the_bump_and_other_scripts_stay_run
         assert!(toml.contains(expected), "{expected}\n---\n{toml}");
     }
 }
+
+#[test]
+fn pulling_the_releases_image_checks_it_is_in_the_registry() {
+    let toml = drafted(
+        "# Release\n\n```\ndocker pull ghcr.io/acme/demo:X.Y.Z\ndocker run --rm ghcr.io/acme/demo:v1.x.0 --version\n\
+         docker run ghcr.io/acme/demo:vX.Y.Z serve\ndocker pull ghcr.io/acme/demo:latest\n```\n",
+    );
+    for tag in ["{version}", "v{version}"] {
+        let verify =
+            format!("verify = \"oci\"\nimage = \"ghcr.io/acme/demo\"\ntags = [\"{tag}\"]\n");
+        assert!(toml.contains(&verify), "{verify}\n---\n{toml}");
+    }
+    assert_eq!(toml.matches("run = ").count(), 2, "{toml}");
+}

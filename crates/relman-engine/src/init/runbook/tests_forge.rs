@@ -342,3 +342,19 @@ fn pull_requests_others_submit_are_no_step() {
     );
     assert!(!toml.contains("pull-request ="), "{toml}");
 }
+
+#[test]
+fn a_complete_milestone_a_merged_pull_request_and_the_pypi_page_checked() {
+    let toml = drafted(
+        "# Release\n\n- Ensure the release milestone on GitHub is complete.\n\
+         - Create a pull request.\n- After merging the PR, tag the merge commit.\n\
+         - Open https://pypi.org/project/demo-lib/ and check the page for errors.\n",
+    );
+    for expected in [
+        "check = \"milestone-closed\"\n",
+        "wait = \"pr-merged\"\npr = \"{steps.pr.number}\"\n",
+        "verify = \"pypi\"\npackage = \"demo-lib\"\n",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+}

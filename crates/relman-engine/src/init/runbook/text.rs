@@ -40,6 +40,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \{(?:NEW_|RELEASE_)?VERSION\}
           | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
           | \bv?\d+\.XX\.\d+\b
+          | \bv?\d+\.[xX]\.\d+\b
           | \bvVERSION\b
           | \[(?:CURRENT_|NEW_|RELEASE_)?VERSION\]
         )
@@ -246,6 +247,7 @@ mod tests {
                 "the VERSION file, VERSION_NAME=",
             ),
             ("Version v1.XX.0", "Version v{version}"),
+            ("image:v0.x.0 on 7.1.x", "image:v{version} on 7.1.x"),
             (
                 "Release :gem: v[CURRENT_VERSION]",
                 "Release :gem: v{version}",

@@ -263,6 +263,16 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
                     .to_owned(),
             )]
         }
+        // Pulling the release's image, or asking it for its version, checks it is there.
+        "docker" if pulls_release_image(&args) => {
+            let reference = args
+                .iter()
+                .skip(1)
+                .find(|arg| !arg.starts_with('-'))
+                .copied()
+                .unwrap_or_default();
+            vec![Action::Step(oci(reference))]
+        }
         "docker" if args.first() == Some(&"push") => {
             let mut actions = vec![run(line)];
             if let Some(reference) = args.iter().skip(1).find(|arg| !arg.starts_with('-')) {
@@ -374,6 +384,32 @@ fn version_script(program: &str, args: &[&str]) -> Option<&'static str> {
                 .any(|word| arg.contains(word))
         });
     Some(if next { "dev" } else { "{args.bump}" })
+}
+
+/// `docker pull IMAGE:TAG` or `docker run [--rm] IMAGE:TAG --version` where the tag names the
+/// release's version: a check that the image is in the registry, nothing more.
+fn pulls_release_image(args: &[&str]) -> bool {
+    let Some((command, rest)) = args.split_first() else {
+        return false;
+    };
+    let mut words = rest
+        .iter()
+        .skip_while(|arg| matches!(**arg, "--rm" | "-it" | "-t" | "-i"));
+    let Some(image) = words.next() else {
+        return false;
+    };
+    let versioned_tag = image
+        .rsplit_once(':')
+        .is_some_and(|(_, tag)| !tag.contains('/') && super::text::names_version(tag));
+    let after: Vec<&&str> = words.collect();
+    versioned_tag
+        && match *command {
+            "pull" => after.is_empty(),
+            "run" => {
+                matches!(after.as_slice(), [flag] if matches!(**flag, "--version" | "version" | "-v"))
+            }
+            _ => false,
+        }
 }
 
 /// Whether the repository's top holds `file` (`.gemspec`: a gem's), so that a `build` step there

@@ -122,7 +122,9 @@ impl Drafter {
             match &block.kind {
                 BlockKind::Heading { level, text } => {
                     self.effects = false;
-                    self.heading(*level, &text::clean(text));
+                    let text = text::clean(text);
+                    self.heading(*level, &text);
+                    self.heading_task(block.line, *level, &text);
                 }
                 BlockKind::Note { text } => {
                     let note = self.cite(block.line, &format!("(note) {}", text::clean(text)));
@@ -279,6 +281,26 @@ impl Drafter {
             self.checkout_branch = None;
         }
         self.current.note(format!("── {text} ──"));
+    }
+
+    /// A heading written as a sentence that instructs ("Put the new version in the `VERSION`
+    /// file."): the typed steps it asks for, citing it. A heading that names a topic ("Tagging",
+    /// "Tag the release") leaves the steps to its section.
+    fn heading_task(&mut self, line: usize, level: u8, text: &str) {
+        if level == 1 || !text.trim_end().ends_with('.') || !instructs(text) {
+            return;
+        }
+        let item = Item::new(text);
+        let actions: Vec<Action> = phrases::recognise(&item, &self.scope(&item.plain))
+            .into_iter()
+            .map(|(_, action)| action)
+            .collect();
+        let typed = actions.iter().any(|action| {
+            matches!(action, Action::Step(step) if !matches!(step.kind(), "manual" | "run"))
+        });
+        if typed {
+            self.apply(line, text, actions, &[]);
+        }
     }
 
     fn flush_intro(&mut self) {

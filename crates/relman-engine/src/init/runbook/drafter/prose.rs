@@ -319,6 +319,7 @@ const TASK_VERBS: &[&str] = &[
     "shoot",
     "ping",
     "proceed",
+    "perform",
 ];
 
 /// Words that, among a line's first few, show its first word is a noun and the line describes
@@ -399,6 +400,7 @@ const LEAD_INS: &[&str] = &[
     "lastly",
     "second",
     "third",
+    "immediately",
 ];
 
 /// Words that open a clause of circumstance before the instruction ("once CI passes, push the
@@ -505,7 +507,7 @@ const DETERMINERS: &[&str] = &[
 /// ship on Saturdays", "CI will push the tag", "3 months later.") do not.
 pub(super) fn instructs(text: &str) -> bool {
     let plain = text::plain(text);
-    let plain = plain.trim();
+    let plain = without_role(plain.trim());
     if CHEERS.iter().any(|cheer| plain.contains(cheer)) {
         return false;
     }
@@ -535,12 +537,26 @@ pub(super) fn instructs(text: &str) -> bool {
     false
 }
 
+/// A line without the role it is addressed to (`[b/r] Tag the release`, `[maintainer] …`): a
+/// short word in brackets before the instruction.
+fn without_role(plain: &str) -> &str {
+    if let Some(rest) = plain.strip_prefix('[')
+        && let Some(close) = rest.find(']')
+        && close <= 16
+        && !rest[..close].contains(' ')
+        && rest[close + 1..].starts_with(' ')
+    {
+        return rest[close + 1..].trim_start();
+    }
+    plain
+}
+
 /// Whether a list item describes rather than asks: it starts like an explanation ("This
 /// triggers …") or with a noun the rest describes ("Release candidate one ships …", "Pull
 /// requests must have a label"), and speaks to no one.
 pub(super) fn item_describes(text: &str) -> bool {
     let plain = text::plain(text);
-    let plain = plain.trim();
+    let plain = without_role(plain.trim());
     if instructs(plain) {
         return false;
     }

@@ -149,9 +149,14 @@ pub(super) fn actions(
         push(1, Action::Step(step("tag", "{tag}")));
         return;
     }
-    if let Some(verb) = BUMP_VERB.find(clause)
-        && (names_version_word(&clause[verb.end()..])
-            || VERSIONS_OBJECT.is_match(&clause[verb.end()..]))
+    let bump_verb = BUMP_VERB
+        .find(clause)
+        .filter(|verb| {
+            names_version_word(&clause[verb.end()..])
+                || VERSIONS_OBJECT.is_match(&clause[verb.end()..])
+        })
+        .or_else(|| BUMP_NOUN.find(clause));
+    if let Some(verb) = bump_verb
         && !VERIFYING.is_match(&clause[..verb.start()])
         // "Change the `Unreleased` header to the version" edits the changelog.
         && !CHANGELOG_HEADING.is_match(clause)
@@ -439,12 +444,21 @@ fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftSte
     // "An issue or a pull request for later follow-up", "let them know that by creating an
     // issue they could have …": a person's judgement, or no task.
     if !clause.contains("issue")
-        || ["bugzilla", "jira", "tracker", "bug "]
+        || ["bugzilla", "jira", "tracker"]
             .iter()
             .any(|word| item.plain.contains(word))
-        || [" or ", "could", "would", "know", "follow-up"]
-            .iter()
-            .any(|word| clause.contains(word))
+        || [
+            "bug",
+            "issue or",
+            "or an issue",
+            "or issue",
+            "could",
+            "would",
+            "know",
+            "follow-up",
+        ]
+        .iter()
+        .any(|word| clause.contains(word))
     {
         return None;
     }
@@ -477,19 +491,20 @@ fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftSte
         toml::Value::from("Release {project} {version}"),
     )]);
     Some(
-        step("http", format!("POST https://api.github.com/repos/{repo}/issues"))
-            .with("headers", toml::Value::Table(headers))
-            .with("json", toml::Value::Table(json))
-            .with(
-                "save",
-                toml::Value::Table(toml::Table::from_iter([(
-                    "issue".to_owned(),
-                    toml::Value::from("/number"),
-                )])),
-            )
-            .comment(
-                "opens the issue on GitHub: give it the body the runbook asks for (`json.body`)",
-            ),
+        step(
+            "http",
+            format!("POST https://api.github.com/repos/{repo}/issues"),
+        )
+        .with("headers", toml::Value::Table(headers))
+        .with("json", toml::Value::Table(json))
+        .with(
+            "save",
+            toml::Value::Table(toml::Table::from_iter([(
+                "issue".to_owned(),
+                toml::Value::from("/number"),
+            )])),
+        )
+        .comment("opens the issue on GitHub: give it the body the runbook asks for (`json.body`)"),
     )
 }
 

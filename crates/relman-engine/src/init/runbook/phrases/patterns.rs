@@ -41,13 +41,21 @@ phrase!(
 );
 phrase!(
     BUMP_VERB,
-    r"\b(?:increment|bump|update|change|edit|set|raise|increase)\w*\b"
+    r"\b(?:increment|bump|update|change|edit|set|raise|increase|put)\w*\b"
+);
+// "Perform the version bump for the next release": the bump named as a noun.
+phrase!(
+    BUMP_NOUN,
+    r"\b(?:perform|do|make|apply|prepare)\w* (?:the |a )?(?:[\w-]+ )?version bump\b"
 );
 phrase!(CHANGELOG_HEADING, r"\b(?:header|heading)\b");
 phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
 // "Bump the versions in the manifest", "update versions": the plural right after the verb (not
 // "update the dependencies to their latest versions", nor a `VERSIONS.md` file).
-phrase!(VERSIONS_OBJECT, r"^ (?:the |all )?versions(?:$|[^.\w]|\.(?:$|\s))");
+phrase!(
+    VERSIONS_OBJECT,
+    r"^ (?:the |all )?versions(?:$|[^.\w]|\.(?:$|\s))"
+);
 phrase!(
     NEXT_DEV,
     r"\bnext (alpha|beta|rc|pre-?release|dev|development|snapshot)\b"
@@ -117,7 +125,7 @@ phrase!(
 );
 phrase!(
     PR_MERGED,
-    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerge[sd]\b"
+    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerge[sd]\b|\b(?:once|when|after) merging (?:the |your |this )?(?:[\w-]+ )?(?:pr|pull request)\b"
 );
 phrase!(
     DRAFT_RELEASE,
@@ -162,7 +170,7 @@ phrase!(
 );
 phrase!(
     MILESTONE,
-    r"\bmilestone\b.*\bclosed?\b|\bclose\w* (?:the )?milestone"
+    r"\bmilestone\b.*\b(?:closed?|complete|completed|done|finished)\b|\bclose\w* (?:the )?milestone"
 );
 phrase!(
     CLEAN,
