@@ -138,7 +138,7 @@ fn a_publish_dry_run_before_the_publish_is_its_plan_and_gh_release_options_are_r
     );
     for expected in [
         "→ the `publish = \"cargo\"` step below runs its dry run in `relman plan`, before any step",
-        "→ relman uses the token in `GITHUB_TOKEN`",
+        "check = \"credentials\"\n",
         "branch = \"release-{version}\"\n",
         // The edit that publishes it adds to the release made just before (one of each kind),
         // and keeps no notes: the step writes its own.

@@ -358,3 +358,16 @@ fn a_complete_milestone_a_merged_pull_request_and_the_pypi_page_checked() {
         assert!(toml.contains(expected), "{expected}: {toml}");
     }
 }
+
+#[test]
+fn being_logged_in_is_the_credentials_check() {
+    let toml = drafted(
+        "# Release\n\n- Make sure you are logged in to npm.\n- Check that you have push access to the repository.\n\
+         - Run `gh auth status`.\n",
+    );
+    // One check asks every service; the three lines cite it.
+    let check = step_of(&toml, "check = \"credentials\"");
+    for line in ["RELEASE.md:3:", "RELEASE.md:4:", "RELEASE.md:5:"] {
+        assert!(check.contains(line), "{line}: {toml}");
+    }
+}

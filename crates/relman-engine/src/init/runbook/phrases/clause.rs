@@ -76,6 +76,12 @@ pub(super) fn actions(
         );
         return;
     }
+    if let Some(verb) = VERIFYING.find(clause)
+        && LOGGED_IN.is_match(&clause[verb.end()..])
+    {
+        push(verb.start(), Action::Step(step("check", "credentials")));
+        return;
+    }
     if let Some(found) = CLEAN.find(clause) {
         push(found.start(), Action::Step(step("check", "clean")));
         return;

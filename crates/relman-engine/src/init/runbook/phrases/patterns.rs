@@ -180,6 +180,11 @@ phrase!(
     ON_BRANCH,
     r"\b(?:you are|you're|you’re|we are|we're|to be|head is|(?:local )?(?:clone|checkout|copy) is) on (?:the )?([\w./*{}-]+) branch\b"
 );
+// "Make sure you are logged in to npm", "check that you have push access": the logins and tokens.
+phrase!(
+    LOGGED_IN,
+    r"\b(?:logged in|signed in|authenticated|(?:push|write|publish|commit|maintainer) (?:access|rights|permissions?))\b"
+);
 phrase!(UP_TO_DATE, r"\bup[- ]to[- ]date\b");
 phrase!(
     CHANGELOG_UPDATE,
