@@ -280,3 +280,19 @@ fn a_version_bump_named_as_a_noun_after_a_role_is_the_dev_bump() {
     );
     assert!(toml.contains("bump = \"dev\"\n"), "{toml}");
 }
+
+#[test]
+fn a_section_of_one_time_setup_is_notes_not_steps() {
+    let toml = drafted(
+        "# Release\n\n## Prerequisites\n\n1. Install `gh` and run `gh auth login`.\n2. Generate a GPG key.\n\n\
+         ```\npip install twine\n```\n\n## Steps\n\n1. Run `gh auth login`.\n2. Tag the release.\n",
+    );
+    let check = step_of(&toml, "check = \"credentials\"");
+    assert!(check.contains("RELEASE.md:14:"), "{toml}");
+    assert!(
+        toml.contains("# RELEASE.md:5: (one-time setup) Install `gh` and run `gh auth login`."),
+        "{toml}"
+    );
+    assert!(!toml.contains("manual ="), "{toml}");
+    assert!(!toml.contains("run ="), "{toml}");
+}

@@ -15,6 +15,15 @@ pub(super) static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the release kind expression is valid")
 });
 
+/// Headings of a section of one-time setup ("Prerequisites", "One-time setup"): what a
+/// maintainer does once, before any release, not a step of each.
+pub(super) static SETUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:pre-?requisites?|requirements|one[- ]time (?:setup|set-up|preparations?)|first[- ]time setup|before (?:your|the) first release)$",
+    )
+    .expect("the setup expression is valid")
+});
+
 /// A term being defined ("`upstream`: the official repository"), not a task.
 pub(super) static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^`[^`]+`\s*(?::|—|–| - )\s").expect("the definition expression is valid")

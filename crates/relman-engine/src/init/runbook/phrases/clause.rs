@@ -510,7 +510,7 @@ fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftSte
                 toml::Value::from("/number"),
             )])),
         )
-        .comment("opens the issue on GitHub: give it the body the runbook asks for (`json.body`)"),
+        .comment("opens the issue on GitHub: give it the title and the body the runbook asks for (`json`)"),
     )
 }
 
