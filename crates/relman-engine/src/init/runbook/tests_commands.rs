@@ -351,3 +351,18 @@ fn pulling_the_releases_image_checks_it_is_in_the_registry() {
     }
     assert_eq!(toml.matches("run = ").count(), 2, "{toml}");
 }
+
+#[test]
+fn a_diff_before_anything_changed_is_a_clean_tree_and_after_a_change_a_review() {
+    let toml = drafted(
+        "# Release\n\n* `git diff`\n* `./scripts/set_version.sh X.Y.Z`\n* Check the diff with `git diff`\n\
+         * `git commit -am \"Release X.Y.Z\"`\n",
+    );
+    let clean = toml.find("check = \"clean\"").unwrap_or(usize::MAX);
+    let bump = toml.find("bump = ").unwrap_or_default();
+    assert!(clean < bump, "{toml}");
+    assert!(
+        toml.contains("manual = \"Review the changes: `git diff`\"\n"),
+        "{toml}"
+    );
+}

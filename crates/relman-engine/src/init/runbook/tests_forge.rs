@@ -371,3 +371,13 @@ fn being_logged_in_is_the_credentials_check() {
         assert!(check.contains(line), "{line}: {toml}");
     }
 }
+
+#[test]
+fn advice_to_verify_that_the_workflows_pass_is_a_wait() {
+    let toml = drafted(
+        "# Release\n\n1. Create a GitHub release.\n\
+         2. It's good practice to watch and verify that all the release workflows pass.\n",
+    );
+    assert!(toml.contains("wait = \"checks\""), "{toml}");
+    assert!(!toml.contains("manual ="), "{toml}");
+}

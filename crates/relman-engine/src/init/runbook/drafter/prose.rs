@@ -456,6 +456,16 @@ const TELLING: &[&str] = &[
     "please ",
 ];
 
+/// Openings of advice, which instructs as much as an imperative does.
+const ADVICE: &[&str] = &[
+    "it's good practice to ",
+    "it is good practice to ",
+    "it's a good idea to ",
+    "it is a good idea to ",
+    "it's recommended to ",
+    "it is recommended to ",
+];
+
 /// Lines that close a runbook or cheer, and ask for nothing: "Take a breath.", "Rejoice".
 const CHEERS: &[&str] = &[
     "take a breath",
@@ -523,6 +533,12 @@ pub(super) fn instructs(text: &str) -> bool {
     let telling =
         TELLING.iter().any(|phrase| plain.contains(phrase)) && !plain.contains("please see");
     if telling || starts_with_task(plain) {
+        return true;
+    }
+    // "It's good practice to watch the builds": advice is an instruction.
+    if let Some(rest) = ADVICE.iter().find_map(|advice| plain.strip_prefix(advice))
+        && starts_with_task(rest.strip_prefix("go and ").unwrap_or(rest))
+    {
         return true;
     }
     let first = words(plain).first().copied().unwrap_or_default();

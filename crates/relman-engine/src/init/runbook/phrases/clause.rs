@@ -31,6 +31,11 @@ pub(super) fn actions(
     scope: &Scope<'_>,
     found: &mut Vec<(usize, Action)>,
 ) {
+    // "It's good practice to verify …" advises: the instruction after it.
+    let (clause, offset) = match ADVICE.find(clause) {
+        Some(advice) => (&clause[advice.end()..], offset + advice.end()),
+        None => (clause, offset),
+    };
     if EXPLAINING.is_match(clause) {
         return;
     }

@@ -24,6 +24,10 @@ phrase!(
     r"^(this|that|it|which|these|those|there)\b|^(it's|it is|this will)\b"
 );
 phrase!(
+    ADVICE,
+    r"^(?:it's|it is|it’s) (?:a )?(?:good (?:practice|idea)|recommended|best|wise) to (?:go and )?"
+);
+phrase!(
     BRANCH_FROM,
     r"\bmust (?:be )?(?:cut |released |made |done )?(?:from|on) (?:the )?([\w./*-]+) branch"
 );
@@ -149,7 +153,7 @@ phrase!(
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b|\b(?:ci|continuous integration) (?:workflow|job|run|pipeline)\b.*\bsucceeds?\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?|workflows|jobs|pipelines) (?:pass|passes|succeeds?)\b|\b(?:ci|continuous integration) (?:workflow|job|run|pipeline)\b.*\bsucceeds?\b"
 );
 phrase!(
     RERUN,
