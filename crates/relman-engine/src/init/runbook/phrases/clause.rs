@@ -508,13 +508,6 @@ fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftSte
         )
         .with("headers", toml::Value::Table(headers))
         .with("json", toml::Value::Table(json))
-        .with(
-            "save",
-            toml::Value::Table(toml::Table::from_iter([(
-                "issue".to_owned(),
-                toml::Value::from("/number"),
-            )])),
-        )
         .comment("opens the issue on GitHub: give it the title and the body the runbook asks for (`json`)"),
     )
 }
