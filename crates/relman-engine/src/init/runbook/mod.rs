@@ -91,4 +91,8 @@ pub fn draft(source: &str, text: &str, facts: &ProjectFacts) -> Draft {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_commands;
+#[cfg(test)]
+mod tests_forge;
+#[cfg(test)]
 mod tests_prose;

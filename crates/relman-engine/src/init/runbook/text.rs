@@ -17,7 +17,9 @@ pub(crate) static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 /// A runbook's placeholder for the version or a part of it: `X.Y.Z`, `vX.Y.Z`, `<version>`,
 /// `$VERSION`, `${VERSION}`, `{VERSION}`, `MAJOR.MINOR.PATCH`, `M.N.P`, `YY.N`, `1.XX.0`, and `VERSION` joined to
 /// a name (`vVERSION`, `demo-VERSION.gem`, never the `VERSION` file alone); `X.Y` and
-/// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`.
+/// `MAJOR.MINOR` for a series; `<tag>`, `$NEW_TAG`. A shell variable named for the version or
+/// the tag (`$VER_NUM`, `${VERSION_NUMBER}`, `$new_version`, `$RELEASE_TAG`, `$TAG_NAME`) is
+/// one; one for another version (`$BASE_TAG`, `$PREV_VERSION`) is not.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
@@ -33,9 +35,12 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | <\s*(?:NEW_|RELEASE_)?VERSION\s*>
           | \$\{(?:NEW_|RELEASE_)?VERSION\}
           | \$(?:NEW_|RELEASE_)?VERSION\b
+          | \$\{?(?:NEW_|RELEASE_)?(?:VER|VERSION)_?(?:NUM|NUMBER|STR|STRING)\b\}?
+          | \$\{?(?:new_|release_)?version\b\}?
           | \{(?:NEW_|RELEASE_)?VERSION\}
           | <\s*major\s*>\.<\s*minor\s*>\.<\s*patch\s*>
           | \bv?\d+\.XX\.\d+\b
+          | \bv?\d+\.[xX]\.\d+\b
           | \bvVERSION\b
           | \[(?:CURRENT_|NEW_|RELEASE_)?VERSION\]
         )
@@ -45,13 +50,18 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \bMAJOR\.MINOR\b
           | <\s*major\s*>\.<\s*minor\s*>
         )
-      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_)?(?:TAG|tag)\}|\$(?:NEW_|new_)?(?:TAG|tag)\b)",
+      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\}|\$(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\b)",
     )
     .expect("the placeholder expression is valid")
 });
 
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"!?\[([^\]]*)\]\(([^)\s]*)\)").expect("the link expression is valid")
+});
+
+/// A reference-style link (`[GitHub Actions][ci]`, `[the release page][]`): its text.
+static REFERENCE_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[([^\]]+)\]\[[^\]]*\]").expect("the reference link expression is valid")
 });
 
 static RST_LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -68,6 +78,7 @@ pub(crate) fn clean(text: &str) -> String {
         .find_map(|mark| text.strip_prefix(mark))
         .unwrap_or(text);
     let text = LINK.replace_all(text, "$1");
+    let text = REFERENCE_LINK.replace_all(&text, "$1");
     let text = RST_LINK.replace_all(&text, "$1");
     let text = text.replace("**", "").replace("``", "`");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -236,6 +247,7 @@ mod tests {
                 "the VERSION file, VERSION_NAME=",
             ),
             ("Version v1.XX.0", "Version v{version}"),
+            ("image:v0.x.0 on 7.1.x", "image:v{version} on 7.1.x"),
             (
                 "Release :gem: v[CURRENT_VERSION]",
                 "Release :gem: v{version}",
@@ -246,6 +258,14 @@ mod tests {
                 "release/{version} and {version}",
             ),
             ("notes of ${NEW_TAG} and $TAG", "notes of {tag} and {tag}"),
+            (
+                "git tag -as $VER_NUM -m ${VERSION_NUMBER}; echo $new_version",
+                "git tag -as {version} -m {version}; echo {version}",
+            ),
+            (
+                "push $RELEASE_TAG ${TAG_NAME} but not $BASE_TAG or $PREV_VERSION",
+                "push {tag} {tag} but not $BASE_TAG or $PREV_VERSION",
+            ),
             (
                 "git tag -s \"pkg/${tag}\" -m $tag",
                 "git tag -s \"pkg/{tag}\" -m {tag}",
@@ -263,6 +283,10 @@ mod tests {
         assert_eq!(
             clean("Confirm that [`VERSION`](setup.py) has   been **changed**"),
             "Confirm that `VERSION` has been changed"
+        );
+        assert_eq!(
+            clean("Wait for [the builds][ci] and [the page][]"),
+            "Wait for the builds and the page"
         );
         assert_eq!(
             clean("Taken from `here <https://x.org>`_:"),

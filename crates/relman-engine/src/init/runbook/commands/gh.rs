@@ -25,9 +25,11 @@ pub(super) fn gh(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
                 release("publish", &[], scope).with("keep-notes", true),
             )]
         }
-        ["auth", "login" | "status", ..] => vec![Action::Covered(
-            "relman uses the token in `GITHUB_TOKEN` (or `GH_TOKEN`), and `relman plan` stops before any step when a forge step has none"
-                .to_owned(),
+        // Logging in, or asking whether one is: the check that the token works.
+        ["auth", "login" | "status", ..] => vec![Action::Step(
+            step("check", "credentials").comment(
+                "relman uses the token in `GITHUB_TOKEN` (or `GH_TOKEN`): this check asks GitHub that it works, with the other services' logins",
+            ),
         )],
         ["workflow", "run", workflow, rest @ ..] if !workflow.starts_with('-') => {
             vec![Action::Step(dispatch(workflow, rest, scope))]

@@ -6,7 +6,7 @@
 
 use super::{SHOWS, option_value, run};
 use crate::init::runbook::actions::{Action, Hint, Scope, step, strings};
-use crate::init::runbook::text::{literal, names_version, versioned};
+use crate::init::runbook::text::{literal, names_version, templated, versioned};
 use crate::init::workflow::DraftStep;
 
 pub(super) fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
@@ -67,6 +67,12 @@ pub(super) fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         "fetch" => vec![Action::Covered(
             "the `up-to-date` check fetches before it compares".to_owned(),
         )],
+        // Before anything changed, an empty diff is a clean work tree; after the steps changed
+        // files, it shows a person what they did: a review.
+        "diff" if scope.changed => vec![Action::Step(step(
+            "manual",
+            format!("Review the changes: `{}`", templated(line)),
+        ))],
         "diff" if rest.iter().any(|arg| arg.contains('/')) || rest.is_empty() => {
             vec![Action::Step(step("check", "clean"))]
         }

@@ -224,6 +224,9 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
             ))];
         }
     }
+    if let Some(level) = version_script(program, &args) {
+        return vec![Action::Step(step("bump", level))];
+    }
     match program {
         "git" => git::git(&args, line, scope),
         "export" => {
@@ -259,6 +262,16 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
                 "relman's `bump` rewrites a sibling module's `require` line to the version it releases that module at (each `go.mod` below the root is a package with tags of its own): `relman plan` names those versions"
                     .to_owned(),
             )]
+        }
+        // Pulling the release's image, or asking it for its version, checks it is there.
+        "docker" if pulls_release_image(&args) => {
+            let reference = args
+                .iter()
+                .skip(1)
+                .find(|arg| !arg.starts_with('-'))
+                .copied()
+                .unwrap_or_default();
+            vec![Action::Step(oci(reference))]
         }
         "docker" if args.first() == Some(&"push") => {
             let mut actions = vec![run(line)];
@@ -368,6 +381,67 @@ fn gem_push(args: &[&str]) -> super::super::workflow::DraftStep {
         publish.set("files", toml::Value::Array(vec![file.into()]));
     }
     publish
+}
+
+/// A script named for setting the version (`bump_version.py`, `scripts/set-version.sh`,
+/// `update_version`), run directly or by an interpreter, with the version as its argument: the
+/// `bump` (its level "dev" when the version is the next development one). A script with
+/// another name (`release.sh X.Y.Z` tags and publishes too) stays a `run`.
+fn version_script(program: &str, args: &[&str]) -> Option<&'static str> {
+    let (script, args) = match program {
+        "python" | "python3" | "sh" | "bash" | "ruby" | "node" | "perl" => {
+            let (script, rest) = args.split_first()?;
+            (*script, rest)
+        }
+        _ => (program, args),
+    };
+    let name = script.rsplit('/').next().unwrap_or(script);
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    let stem: String = stem.chars().filter(char::is_ascii_alphanumeric).collect();
+    let sets_version = ["bump", "set", "update", "change"]
+        .iter()
+        .any(|verb| stem == format!("{verb}version") || stem == format!("version{verb}"));
+    if !sets_version {
+        return None;
+    }
+    let version = args
+        .iter()
+        .find(|arg| !arg.starts_with('-'))
+        .filter(|arg| super::text::names_version(arg))?;
+    let next = version.contains("+1")
+        || args.iter().any(|arg| {
+            let arg = arg.to_ascii_lowercase();
+            ["dev", "develop", "snapshot", "next"]
+                .iter()
+                .any(|word| arg.contains(word))
+        });
+    Some(if next { "dev" } else { "{args.bump}" })
+}
+
+/// `docker pull IMAGE:TAG` or `docker run [--rm] IMAGE:TAG --version` where the tag names the
+/// release's version: a check that the image is in the registry, nothing more.
+fn pulls_release_image(args: &[&str]) -> bool {
+    let Some((command, rest)) = args.split_first() else {
+        return false;
+    };
+    let mut words = rest
+        .iter()
+        .skip_while(|arg| matches!(**arg, "--rm" | "-it" | "-t" | "-i"));
+    let Some(image) = words.next() else {
+        return false;
+    };
+    let versioned_tag = image
+        .rsplit_once(':')
+        .is_some_and(|(_, tag)| !tag.contains('/') && super::text::names_version(tag));
+    let after: Vec<&&str> = words.collect();
+    versioned_tag
+        && match *command {
+            "pull" => after.is_empty(),
+            "run" => {
+                matches!(after.as_slice(), [flag] if matches!(**flag, "--version" | "version" | "-v"))
+            }
+            _ => false,
+        }
 }
 
 /// Whether the repository's top holds `file` (`.gemspec`: a gem's), so that a `build` step there

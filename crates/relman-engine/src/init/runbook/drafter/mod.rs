@@ -21,8 +21,8 @@ use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
 use between::{commit_message, dispatch_of_link};
 use prose::{
-    DEFINITION, RELEASE_KIND, TOC, automation, bare_command, explains, imperative, instructs,
-    item_describes, not_a_task, requires, slug,
+    DEFINITION, RELEASE_KIND, SETUP, TOC, automation, bare_command, explains, imperative,
+    instructs, item_describes, not_a_task, requires, slug,
 };
 use settle::{fold_descriptions, fragment_folder, tidy};
 
@@ -79,6 +79,9 @@ pub(super) struct Drafter {
     effects_list: Option<bool>,
     /// Citations of lines that choose the version, for the `bump` step when it comes.
     version_choice: Vec<String>,
+    /// The level of the heading of a section of one-time setup ("Prerequisites"), while the
+    /// blocks read are in it: notes, not steps of each release.
+    setup: Option<u8>,
 }
 
 impl Drafter {
@@ -98,6 +101,7 @@ impl Drafter {
             effects: false,
             effects_list: None,
             version_choice: Vec::new(),
+            setup: None,
         }
     }
 
@@ -119,10 +123,23 @@ impl Drafter {
                     self.checkout_branch = None;
                 }
             }
+            if let BlockKind::Heading { level, text } = &block.kind {
+                if self.setup.is_some_and(|setup| *level <= setup) {
+                    self.setup = None;
+                }
+                if SETUP.is_match(text::clean(text).trim()) {
+                    self.setup = Some(*level);
+                }
+            } else if self.setup.is_some() {
+                self.setup_note(block);
+                continue;
+            }
             match &block.kind {
                 BlockKind::Heading { level, text } => {
                     self.effects = false;
-                    self.heading(*level, &text::clean(text));
+                    let text = text::clean(text);
+                    self.heading(*level, &text);
+                    self.heading_task(block.line, *level, &text);
                 }
                 BlockKind::Note { text } => {
                     let note = self.cite(block.line, &format!("(note) {}", text::clean(text)));
@@ -279,6 +296,42 @@ impl Drafter {
             self.checkout_branch = None;
         }
         self.current.note(format!("── {text} ──"));
+    }
+
+    /// A block of a section of one-time setup, as a note citing its first line.
+    fn setup_note(&mut self, block: &Block) {
+        let text = match &block.kind {
+            BlockKind::Code { lines } => lines
+                .iter()
+                .map(|(_, line)| line.trim())
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => text::clean(block.text().unwrap_or_default()),
+        };
+        if !text.trim().is_empty() {
+            let note = self.cite(block.line, &format!("(one-time setup) {text}"));
+            self.current.note(note);
+        }
+    }
+
+    /// A heading written as a sentence that instructs ("Put the new version in the `VERSION`
+    /// file."): the typed steps it asks for, citing it. A heading that names a topic ("Tagging",
+    /// "Tag the release") leaves the steps to its section.
+    fn heading_task(&mut self, line: usize, level: u8, text: &str) {
+        if level == 1 || !text.trim_end().ends_with('.') || !instructs(text) {
+            return;
+        }
+        let item = Item::new(text);
+        let actions: Vec<Action> = phrases::recognise(&item, &self.scope(&item.plain))
+            .into_iter()
+            .map(|(_, action)| action)
+            .collect();
+        let typed = actions.iter().any(|action| {
+            matches!(action, Action::Step(step) if !matches!(step.kind(), "manual" | "run"))
+        });
+        if typed {
+            self.apply(line, text, actions, &[]);
+        }
     }
 
     fn flush_intro(&mut self) {

@@ -15,6 +15,15 @@ pub(super) static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the release kind expression is valid")
 });
 
+/// Headings of a section of one-time setup ("Prerequisites", "One-time setup"): what a
+/// maintainer does once, before any release, not a step of each.
+pub(super) static SETUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:pre-?requisites?|requirements|one[- ]time (?:setup|set-up|preparations?)|first[- ]time setup|before (?:your|the) first release)$",
+    )
+    .expect("the setup expression is valid")
+});
+
 /// A term being defined ("`upstream`: the official repository"), not a task.
 pub(super) static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^`[^`]+`\s*(?::|—|–| - )\s").expect("the definition expression is valid")
@@ -319,6 +328,7 @@ const TASK_VERBS: &[&str] = &[
     "shoot",
     "ping",
     "proceed",
+    "perform",
 ];
 
 /// Words that, among a line's first few, show its first word is a noun and the line describes
@@ -399,6 +409,7 @@ const LEAD_INS: &[&str] = &[
     "lastly",
     "second",
     "third",
+    "immediately",
 ];
 
 /// Words that open a clause of circumstance before the instruction ("once CI passes, push the
@@ -443,6 +454,16 @@ const TELLING: &[&str] = &[
     "do not forget",
     "remember to",
     "please ",
+];
+
+/// Openings of advice, which instructs as much as an imperative does.
+const ADVICE: &[&str] = &[
+    "it's good practice to ",
+    "it is good practice to ",
+    "it's a good idea to ",
+    "it is a good idea to ",
+    "it's recommended to ",
+    "it is recommended to ",
 ];
 
 /// Lines that close a runbook or cheer, and ask for nothing: "Take a breath.", "Rejoice".
@@ -505,13 +526,19 @@ const DETERMINERS: &[&str] = &[
 /// ship on Saturdays", "CI will push the tag", "3 months later.") do not.
 pub(super) fn instructs(text: &str) -> bool {
     let plain = text::plain(text);
-    let plain = plain.trim();
+    let plain = without_role(plain.trim());
     if CHEERS.iter().any(|cheer| plain.contains(cheer)) {
         return false;
     }
     let telling =
         TELLING.iter().any(|phrase| plain.contains(phrase)) && !plain.contains("please see");
     if telling || starts_with_task(plain) {
+        return true;
+    }
+    // "It's good practice to watch the builds": advice is an instruction.
+    if let Some(rest) = ADVICE.iter().find_map(|advice| plain.strip_prefix(advice))
+        && starts_with_task(rest.strip_prefix("go and ").unwrap_or(rest))
+    {
         return true;
     }
     let first = words(plain).first().copied().unwrap_or_default();
@@ -535,12 +562,26 @@ pub(super) fn instructs(text: &str) -> bool {
     false
 }
 
+/// A line without the role it is addressed to (`[b/r] Tag the release`, `[maintainer] …`): a
+/// short word in brackets before the instruction.
+fn without_role(plain: &str) -> &str {
+    if let Some(rest) = plain.strip_prefix('[')
+        && let Some(close) = rest.find(']')
+        && close <= 16
+        && !rest[..close].contains(' ')
+        && rest[close + 1..].starts_with(' ')
+    {
+        return rest[close + 1..].trim_start();
+    }
+    plain
+}
+
 /// Whether a list item describes rather than asks: it starts like an explanation ("This
 /// triggers …") or with a noun the rest describes ("Release candidate one ships …", "Pull
 /// requests must have a label"), and speaks to no one.
 pub(super) fn item_describes(text: &str) -> bool {
     let plain = text::plain(text);
-    let plain = plain.trim();
+    let plain = without_role(plain.trim());
     if instructs(plain) {
         return false;
     }

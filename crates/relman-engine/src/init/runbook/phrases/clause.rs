@@ -31,6 +31,11 @@ pub(super) fn actions(
     scope: &Scope<'_>,
     found: &mut Vec<(usize, Action)>,
 ) {
+    // "It's good practice to verify …" advises: the instruction after it.
+    let (clause, offset) = match ADVICE.find(clause) {
+        Some(advice) => (&clause[advice.end()..], offset + advice.end()),
+        None => (clause, offset),
+    };
     if EXPLAINING.is_match(clause) {
         return;
     }
@@ -74,6 +79,12 @@ pub(super) fn actions(
             found.start(),
             Action::Step(step("check", "milestone-closed")),
         );
+        return;
+    }
+    if let Some(verb) = VERIFYING.find(clause)
+        && LOGGED_IN.is_match(&clause[verb.end()..])
+    {
+        push(verb.start(), Action::Step(step("check", "credentials")));
         return;
     }
     if let Some(found) = CLEAN.find(clause) {
@@ -149,8 +160,14 @@ pub(super) fn actions(
         push(1, Action::Step(step("tag", "{tag}")));
         return;
     }
-    if let Some(verb) = BUMP_VERB.find(clause)
-        && names_version_word(&clause[verb.end()..])
+    let bump_verb = BUMP_VERB
+        .find(clause)
+        .filter(|verb| {
+            names_version_word(&clause[verb.end()..])
+                || VERSIONS_OBJECT.is_match(&clause[verb.end()..])
+        })
+        .or_else(|| BUMP_NOUN.find(clause));
+    if let Some(verb) = bump_verb
         && !VERIFYING.is_match(&clause[..verb.start()])
         // "Change the `Unreleased` header to the version" edits the changelog.
         && !CHANGELOG_HEADING.is_match(clause)
@@ -175,10 +192,23 @@ pub(super) fn actions(
             push(at, Action::Step(commit(item)));
         }
     }
-    if let Some(captures) = MAKE_TAG.captures(clause)
+    // "Create a signed tag", and the verb alone: "Tag", "Tag the release commit" (not a label
+    // put on an issue or a pull request).
+    let tags = MAKE_TAG
+        .captures(clause)
+        .map(|captures| {
+            let at = captures.get(0).map_or(0, |m| m.start());
+            (at, captures.get(1).map_or("", |m| m.as_str()).to_owned())
+        })
+        .or_else(|| {
+            TAG_VERB
+                .find(clause)
+                .filter(|_| !TAGGED_OTHER.is_match(clause))
+                .map(|found| (found.start(), clause.to_owned()))
+        });
+    if let Some((at, kind)) = tags
         && !clause.contains("no tag")
     {
-        let kind = captures.get(1).map_or("", |m| m.as_str());
         let mut tag = step("tag", "{tag}");
         if kind.contains("signed") {
             tag.set("message", "Release {version}");
@@ -186,7 +216,7 @@ pub(super) fn actions(
         } else if kind.contains("annotated") {
             tag.set("message", "Release {version}");
         }
-        push(captures.get(0).map_or(0, |m| m.start()), Action::Step(tag));
+        push(at, Action::Step(tag));
     }
     if let Some(found) = PUSH_VERB.find(clause) {
         let rest = &clause[found.start()..];
@@ -197,8 +227,15 @@ pub(super) fn actions(
         };
         push(found.start(), Action::Step(step("push", target)));
     }
-    // "Pull them back locally": the merged commit, here.
-    if let Some(found) = PULL_BACK.find(clause) {
+    // "Pull them back locally": the merged commit, here; "pull the latest changes": the branch
+    // the steps are on.
+    if let Some(found) = PULL_LATEST.find(clause) {
+        let branch = scope
+            .current_branch
+            .clone()
+            .unwrap_or_else(|| scope.facts.branch.clone());
+        push(found.start(), Action::Step(step("pull", literal(&branch))));
+    } else if let Some(found) = PULL_BACK.find(clause) {
         push(
             found.start(),
             Action::Step(step("pull", literal(&scope.facts.branch))),
@@ -338,7 +375,8 @@ pub(super) fn actions(
     }
     // People.
     if let Some(found) = TICKET.find(clause) {
-        push(found.start(), Action::Step(ticket(item)));
+        let step = github_issue(clause, item, scope).unwrap_or_else(|| ticket(item));
+        push(found.start(), Action::Step(step));
         return;
     }
     if let Some(found) = EMAIL.find(clause) {
@@ -407,6 +445,71 @@ fn merge_pull_request(clause: &str, scope: &Scope<'_>) -> DraftStep {
     let _ = clause;
     merge.set("method", "merge");
     merge
+}
+
+/// "Open an issue to track the release" in a project on GitHub: the request that opens it, with
+/// a title the release fills in. A tracker of another kind (Bugzilla, Jira), another
+/// repository named on the line, or an issue as one choice among others stays a person's task.
+fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftStep> {
+    let repo = scope.facts.repo.as_deref()?;
+    // "An issue or a pull request for later follow-up", "let them know that by creating an
+    // issue they could have …": a person's judgement, or no task.
+    if !clause.contains("issue")
+        || ["bugzilla", "jira", "tracker"]
+            .iter()
+            .any(|word| item.plain.contains(word))
+        || [
+            "bug",
+            "issue or",
+            "or an issue",
+            "or issue",
+            "could",
+            "would",
+            "know",
+            "follow-up",
+        ]
+        .iter()
+        .any(|word| clause.contains(word))
+    {
+        return None;
+    }
+    let other_repo = item.spans.iter().any(|(_, span)| {
+        let parts: Vec<&str> = span.split('/').collect();
+        parts.len() == 2
+            && parts.iter().all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            })
+            && !span.eq_ignore_ascii_case(repo)
+    });
+    if other_repo {
+        return None;
+    }
+    let headers = toml::Table::from_iter([
+        (
+            "Authorization".to_owned(),
+            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
+        ),
+        (
+            "Accept".to_owned(),
+            toml::Value::from("application/vnd.github+json"),
+        ),
+    ]);
+    let json = toml::Table::from_iter([(
+        "title".to_owned(),
+        toml::Value::from("Release {project} {version}"),
+    )]);
+    Some(
+        step(
+            "http",
+            format!("POST https://api.github.com/repos/{repo}/issues"),
+        )
+        .with("headers", toml::Value::Table(headers))
+        .with("json", toml::Value::Table(json))
+        .comment("opens the issue on GitHub: give it the title and the body the runbook asks for (`json`)"),
+    )
 }
 
 /// A bug or ticket to file: a manual step, with the request an `http` step would send, from

@@ -24,6 +24,10 @@ phrase!(
     r"^(this|that|it|which|these|those|there)\b|^(it's|it is|this will)\b"
 );
 phrase!(
+    ADVICE,
+    r"^(?:it's|it is|it’s) (?:a )?(?:good (?:practice|idea)|recommended|best|wise) to (?:go and )?"
+);
+phrase!(
     BRANCH_FROM,
     r"\bmust (?:be )?(?:cut |released |made |done )?(?:from|on) (?:the )?([\w./*-]+) branch"
 );
@@ -41,10 +45,21 @@ phrase!(
 );
 phrase!(
     BUMP_VERB,
-    r"\b(?:increment|bump|update|change|edit|set|raise|increase)\w*\b"
+    r"\b(?:increment|bump|update|change|edit|set|raise|increase|put)\w*\b"
+);
+// "Perform the version bump for the next release": the bump named as a noun.
+phrase!(
+    BUMP_NOUN,
+    r"\b(?:perform|do|make|apply|prepare)\w* (?:the |a )?(?:[\w-]+ )?version bump\b"
 );
 phrase!(CHANGELOG_HEADING, r"\b(?:header|heading)\b");
 phrase!(VERSION_WORD, r"(?:\bversion\b|__version__)");
+// "Bump the versions in the manifest", "update versions": the plural right after the verb (not
+// "update the dependencies to their latest versions", nor a `VERSIONS.md` file).
+phrase!(
+    VERSIONS_OBJECT,
+    r"^ (?:the |all )?versions(?:$|[^.\w]|\.(?:$|\s))"
+);
 phrase!(
     NEXT_DEV,
     r"\bnext (alpha|beta|rc|pre-?release|dev|development|snapshot)\b"
@@ -57,15 +72,32 @@ phrase!(
     MAKE_TAG,
     r"\b(?:make|create|add|cut|apply)\w* (?:a |an |the )?(?:new )?((?:gpg-signed |gpg signed |signed |annotated |git |release )*)tag\b"
 );
+// "Tag", "Tag it", "Tag the release commit": the verb alone, at the start of the clause.
+phrase!(
+    TAG_VERB,
+    r"^(?:then |and |now )?tag(?:$| (?:it|this|that|the|a|your)\b)"
+);
+// "Pull the latest changes", "pull down the latest `main`": the branch brought up to date.
+phrase!(
+    PULL_LATEST,
+    r"^(?:then |and |first )?pull (?:down |in )?(?:the )?(?:latest|newest|most recent)\b"
+);
+phrase!(
+    TAGGED_OTHER,
+    r"\b(?:label|labels|issues?|prs?|pull requests?|people|someone|reviewers?|maintainers?)\b|@"
+);
 phrase!(COMMIT_VERB, r"(?:^|\band |\bthen )commit\b(?: (\S+))?");
 phrase!(
     PULL_BACK,
     r"\bpull (?:them|it|the changes|the merge) (?:back )?(?:locally|down)\b"
 );
 phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
+// The second form, an instruction at the start of a clause, also names what the pull request
+// changes or how many ("open and merge the docs-refresh PR", "submit two PRs"); in the middle of
+// a clause those words describe ("developers submit cherry-pick PRs").
 phrase!(
     PULL_REQUEST,
-    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b|\bas a (?:pull request|pr)\b"
+    r"\b(?:create|creating|open|opening|submit|submitting|make|making|raise|raising|send|file)s? (?:a |an |the )?(?:new )?(?:github |gitlab )?(?:pull request|pr|merge request)\b|\bas a (?:pull request|pr)\b|^(?:then |and |also |now )?(?:create|open|submit|make|raise|send|file)(?: and merge)? (?:a |an |the |two |one |your )?(?:new )?(?:github |gitlab )?(?:[a-z][\w-]* )?(?:pull requests?|prs?|merge requests?)\b"
 );
 phrase!(
     PR_BASE,
@@ -89,7 +121,7 @@ phrase!(
 );
 phrase!(
     MERGE_PR,
-    r"\bmerge\w* (?:the )?(?:created |docs |release |open )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
+    r"\bmerge\w* (?:the |this |that |your )?(?:[a-z][\w-]* )?(?:pull request|pr)\b|^merge (?:the changes|them|it) (?:back )?into\b"
 );
 phrase!(
     MERGE_HEAD,
@@ -97,7 +129,7 @@ phrase!(
 );
 phrase!(
     PR_MERGED,
-    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerge[sd]\b"
+    r"\b(?:once|when|after|wait\w*)\b.*\b(?:pr|pull request)\b.*\bmerge[sd]\b|\b(?:once|when|after) merging (?:the |your |this )?(?:[\w-]+ )?(?:pr|pull request)\b"
 );
 phrase!(
     DRAFT_RELEASE,
@@ -121,7 +153,7 @@ phrase!(
 );
 phrase!(
     CI_GREEN,
-    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?) (?:pass|passes|succeeds?)\b|\b(?:ci|continuous integration) (?:workflow|job|run|pipeline)\b.*\bsucceeds?\b"
+    r"\b(?:ci|builds?|checks?|tests)\b(?: for [\w./-]+)? (?:is|are|turns?|goes) (?:green|passing|passed)|\bpass(?:es)? (?:the )?ci\b|\b(?:ci|checks|tests|builds?|workflows|jobs|pipelines) (?:pass|passes|succeeds?)\b|\b(?:ci|continuous integration) (?:workflow|job|run|pipeline)\b.*\bsucceeds?\b"
 );
 phrase!(
     RERUN,
@@ -142,7 +174,7 @@ phrase!(
 );
 phrase!(
     MILESTONE,
-    r"\bmilestone\b.*\bclosed?\b|\bclose\w* (?:the )?milestone"
+    r"\bmilestone\b.*\b(?:closed?|complete|completed|done|finished)\b|\bclose\w* (?:the )?milestone"
 );
 phrase!(
     CLEAN,
@@ -151,6 +183,11 @@ phrase!(
 phrase!(
     ON_BRANCH,
     r"\b(?:you are|you're|you’re|we are|we're|to be|head is|(?:local )?(?:clone|checkout|copy) is) on (?:the )?([\w./*{}-]+) branch\b"
+);
+// "Make sure you are logged in to npm", "check that you have push access": the logins and tokens.
+phrase!(
+    LOGGED_IN,
+    r"\b(?:logged in|signed in|authenticated|(?:push|write|publish|commit|maintainer) (?:access|rights|permissions?))\b"
 );
 phrase!(UP_TO_DATE, r"\bup[- ]to[- ]date\b");
 phrase!(

@@ -25,9 +25,10 @@ pub(super) fn actions(item: &Item, scope: &Scope<'_>, found: &mut Vec<(usize, Ac
         found.push((url.start(), Action::Checkout(checkout)));
         return;
     }
+    // "Make sure it is on PyPI", "open https://pypi.org/project/NAME/ and check it".
     if let Some(at) = PYPI.find(plain)
         && VERIFYING.is_match(plain)
-        && PUBLISHED.is_match(plain)
+        && (PUBLISHED.is_match(plain) || PYPI_PROJECT.is_match(plain))
     {
         let package = PYPI_PROJECT.captures(plain).map_or_else(
             || scope.facts.name.clone(),
