@@ -149,24 +149,9 @@ impl Runner<'_> {
                 );
                 return self.pause(state, journal, index, &title, reason, started);
             }
-            // A value that held a secret and cannot be rebuilt now never reaches a step as `****`.
-            let withheld = self
-                .cx(
-                    project,
-                    facts,
-                    journal,
-                    state,
-                    index,
-                    &redactor,
-                    false,
-                    checkout.as_ref(),
-                )
-                .withheld();
-            if let Some(error) = withheld_error(step, &withheld) {
-                return self.fail(state, journal, index, &title, error, started);
-            }
-            // The paths it names stay where it acts, as they render now.
-            let confined = {
+            // A value that held a secret and cannot be rebuilt now never reaches a step as
+            // `****`; the paths it names stay where it acts, as they render now.
+            let (withheld, confined) = {
                 let root = checkout.as_ref().map_or_else(
                     || self.project.root.clone(),
                     |checkout| checkout.root.clone(),
@@ -181,8 +166,16 @@ impl Runner<'_> {
                     false,
                     checkout.as_ref(),
                 );
-                crate::plan::confine::at_run_time(step, &root, &mut |template| cx.render(template))
+                (
+                    withheld_error(step, &cx.withheld()),
+                    crate::plan::confine::at_run_time(step, &root, &mut |template| {
+                        cx.render(template)
+                    }),
+                )
             };
+            if let Some(error) = withheld {
+                return self.fail(state, journal, index, &title, error, started);
+            }
             if let Err(error) = confined {
                 return self.fail(state, journal, index, &title, error, started);
             }
