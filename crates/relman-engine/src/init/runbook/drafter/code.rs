@@ -2,7 +2,7 @@
 //! told apart), each read for the steps it does.
 
 use super::Drafter;
-use super::prose::EXPLAINING;
+use super::words::EXPLAINING;
 use crate::init::runbook::actions::Action;
 use crate::init::runbook::commands;
 

@@ -3,7 +3,7 @@
 //! the other checkout the steps act in). Code blocks are read in `code`, prose that sits between
 //! them in `between`, what a line's actions do to the workflow in `apply`, the finished
 //! workflows settled in `settle`, and what a line of prose is (a task, an explanation) told in
-//! `prose`.
+//! `prose`, from the word lists in `words`.
 
 mod apply;
 mod between;
@@ -12,6 +12,7 @@ mod diff;
 mod prose;
 mod resolve;
 mod settle;
+mod words;
 
 use super::actions::{Action, Checkout, Scope};
 use super::blocks::{Block, BlockKind};
