@@ -322,8 +322,11 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
             index += 3;
             continue;
         }
+        // A fence right under a line of prose ("Add this:" over "```") opens a code block: a
+        // title's underline is as long as its title.
         if index + 1 < lines.len()
             && is_adornment(&lines[index + 1])
+            && !(matches!(lines[index + 1].trim(), "```" | "~~~") && trimmed.len() > 3)
             && list_item(line).is_none()
             && !is_adornment(line)
         {
@@ -522,6 +525,19 @@ mod tests {
                 "6:li1 nested continued",
                 "8:li0 two",
                 "10:code git tag v1 |   git push",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fence_right_under_prose_opens_a_block_and_underlines_nothing() {
+        let text = "Add the front matter\n```\n---\ntitle: x\n---\n```\n\nThen tag it.\n";
+        assert_eq!(
+            kinds(text),
+            [
+                "1:p Add the front matter",
+                "2:code --- | title: x | ---",
+                "8:p Then tag it.",
             ]
         );
     }
