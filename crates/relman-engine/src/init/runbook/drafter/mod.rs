@@ -546,6 +546,8 @@ fn effects_follow(text: &str) -> bool {
     let plain = text::plain(text);
     let plain = plain.trim_end();
     plain.ends_with("will:")
+        // "The release manager is responsible for:": duties, not this release's tasks.
+        || plain.ends_with("responsible for:")
         || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
         // "Entries are meant to be in this order:": a format, its list no tasks.
         || (plain.ends_with(':')

@@ -76,8 +76,32 @@ static LINK_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\[[^\]]+\]:(?:\s|$)").expect("the link definition expression is valid")
 });
 
+/// A person named with a handle (`Ada Lovelace @ada`, `Grace Hopper (@grace)`): a list of
+/// who does the release, no task.
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){1,3},? \(?@[\w-]+\)?$")
+        .expect("the person expression is valid")
+});
+
+/// A file's path alone (`include/demo/version.h`, `` `package.json` ``): a place a line before
+/// names, no task.
+fn is_path(text: &str) -> bool {
+    let path = text.trim().trim_matches('`');
+    !path.is_empty()
+        && !path.contains(char::is_whitespace)
+        && !path.contains("://")
+        && (path.contains('/')
+            || path.rsplit_once('.').is_some_and(|(stem, extension)| {
+                !stem.is_empty()
+                    && (1..=5).contains(&extension.len())
+                    && extension.chars().all(|c| c.is_ascii_alphanumeric())
+                    && extension.chars().any(|c| c.is_ascii_alphabetic())
+            }))
+}
+
 /// Lines that are never a person's task: a table row, a quotation, a link definition, a
-/// kramdown attribute list, a rule, a question, a date or a heading written as text, and,
+/// kramdown attribute list, a rule, a question, a date, a person with a handle, a file's path
+/// alone or a heading written as text, and,
 /// outside a list, a fragment that continues the line before (a few words starting in lower
 /// case, no command: "on GitHub Actions.").
 pub(super) fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
@@ -91,6 +115,8 @@ pub(super) fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
         || (raw.starts_with('#') && !raw.starts_with("#."))
         || text.ends_with('?')
         || DATE.is_match(text)
+        || PERSON.is_match(text)
+        || is_path(text)
         || (!in_list
             && text.chars().next().is_some_and(char::is_lowercase)
             && text.split_whitespace().count() < 6
