@@ -312,3 +312,18 @@ fn people_with_handles_paths_alone_and_duties_are_no_tasks() {
     }
     assert!(toml.contains("tag = \"{tag}\""), "{toml}");
 }
+
+#[test]
+fn prerequisites_that_are_a_releases_preconditions_stay_steps() {
+    let toml = drafted(
+        "# Release\n\n## Prerequisites\n\n- Confirm that the version has been changed\n\
+         - Confirm that the changelog has an entry for the version\n\n## Tag\n\n1. Tag the release.\n",
+    );
+    for expected in [
+        "check = \"version-bumped\"",
+        "check = \"changelog-entry\"",
+        "tag = \"{tag}\"",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+}

@@ -16,13 +16,20 @@ pub(super) static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the release kind expression is valid")
 });
 
-/// Headings of a section of one-time setup ("Prerequisites", "One-time setup"): what a
-/// maintainer does once, before any release, not a step of each.
+/// Headings of a section of one-time setup ("One-time setup"): what a maintainer does once,
+/// before any release, not a step of each.
 pub(super) static SETUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:pre-?requisites?|requirements|one[- ]time (?:setup|set-up|preparations?)|first[- ]time setup|before (?:your|the) first release)$",
+        r"(?i)^(?:one[- ]time (?:setup|set-up|preparations?)|first[- ]time setup|before (?:your|the) first release)$",
     )
     .expect("the setup expression is valid")
+});
+
+/// Headings of a section of either one-time setup or a release's preconditions: its first line
+/// tells which.
+pub(super) static PREREQUISITES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:pre-?requisites?|requirements)$")
+        .expect("the prerequisites expression is valid")
 });
 
 /// A term being defined ("`upstream`: the official repository"), not a task.
