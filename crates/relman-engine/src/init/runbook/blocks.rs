@@ -177,7 +177,7 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
     let mut rst_levels: Vec<char> = Vec::new();
     let mut list_indents: Vec<usize> = Vec::new();
     let mut blank_before = true;
-    let mut index = 0;
+    let mut index = front_matter(&lines);
     let level_of = |levels: &mut Vec<char>, c: char| -> u8 {
         let position = levels
             .iter()
@@ -462,6 +462,37 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
     blocks
 }
 
+/// The lines of a site generator's front matter at the top of the file (`---`, `title: …`,
+/// `---`): metadata for the page, never read. The index of the first line after it.
+fn front_matter(lines: &[String]) -> usize {
+    if lines.first().map(|line| line.trim_end()) != Some("---") {
+        return 0;
+    }
+    let Some(close) = lines
+        .iter()
+        .skip(1)
+        .take(60)
+        .position(|line| matches!(line.trim_end(), "---" | "..."))
+    else {
+        return 0;
+    };
+    let body = &lines[1..=close];
+    // YAML: every line a `key:`, an indented value or a list entry.
+    let yaml = body.iter().all(|line| {
+        let trimmed = line.trim();
+        trimmed.is_empty()
+            || line.starts_with([' ', '-'])
+            || trimmed
+                .split_once(':')
+                .is_some_and(|(key, _)| !key.is_empty() && !key.contains(' '))
+    });
+    if yaml && !body.is_empty() {
+        close + 2
+    } else {
+        0
+    }
+}
+
 /// Removes the indentation common to the code lines.
 fn dedent(lines: Vec<(usize, String)>) -> Vec<(usize, String)> {
     let common = lines
@@ -540,6 +571,12 @@ mod tests {
                 "8:p Then tag it.",
             ]
         );
+    }
+
+    #[test]
+    fn a_pages_front_matter_is_not_read() {
+        let text = "---\ntitle: Release\nmenu:\n  docs: x\n---\n\n# Releasing\n\n---\n\nTag it.\n";
+        assert_eq!(kinds(text), ["7:h1 Releasing", "9:p ---", "11:p Tag it."]);
     }
 
     #[test]
