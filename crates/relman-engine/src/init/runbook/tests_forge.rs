@@ -381,3 +381,11 @@ fn advice_to_verify_that_the_workflows_pass_is_a_wait() {
     assert!(toml.contains("wait = \"checks\""), "{toml}");
     assert!(!toml.contains("manual ="), "{toml}");
 }
+
+#[test]
+fn what_a_command_pushes_is_described_not_asked() {
+    let toml = drafted(
+        "# Release\n\nRun `make site`.\n\nThis builds the site, and pushes the docs to the mirror.\n",
+    );
+    assert!(!toml.contains("push ="), "{toml}");
+}
