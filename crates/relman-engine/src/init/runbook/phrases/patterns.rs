@@ -149,7 +149,7 @@ phrase!(
 );
 phrase!(
     WAIT_CHECKS,
-    r"\bwait\w* (?:for|until) (?:the |all )?(?:github |gitlab )?(?:ci|circleci|checks|builds?|tests|github actions|travis|jenkins|pipeline)\b"
+    r"\bwait\w* (?:for|until) (?:the |all )?(?:github |gitlab )?(?:ci|circleci|checks|builds?|tests|github actions|travis|jenkins|pipeline)\b|\bwait\w* (?:for|until) (?:the |all (?:the )?)?(?:green ci|(?:[\w-]+ )?(?:workflows?|jobs?|pipelines?|ci runs?)\b)"
 );
 phrase!(
     CI_GREEN,
