@@ -302,8 +302,10 @@ fn people_with_handles_paths_alone_and_duties_are_no_tasks() {
     let toml = drafted(
         "# Release\n\nThe release team:\n\n- Ada Lovelace [@ada](https://github.com/ada)\n- Grace Hopper (@grace)\n\n\
          Set the version in these files:\n\n- `include/demo/version.h`\n- package.json\n\n\
-         The release manager is responsible for:\n\n1. Deciding when to release.\n\n- Tag the release\n",
+         The release manager is responsible for:\n\n1. Deciding when to release.\n\n- Tag the release\n\
+         - `./scripts/upload.sh`\n",
     );
+    assert!(toml.contains("run = \"./scripts/upload.sh\""), "{toml}");
     for text in ["Ada", "Grace", "include/demo", "package.json", "Deciding"] {
         assert!(
             !toml.contains(&format!("manual = \"{text}")),

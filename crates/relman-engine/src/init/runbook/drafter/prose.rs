@@ -97,6 +97,8 @@ fn is_path(text: &str) -> bool {
     !path.is_empty()
         && !path.contains(char::is_whitespace)
         && !path.contains("://")
+        // `./scripts/release.sh` alone is a command to run.
+        && !commands::looks_like_command(path)
         && (path.contains('/')
             || path.rsplit_once('.').is_some_and(|(stem, extension)| {
                 !stem.is_empty()
