@@ -3,6 +3,8 @@
 //! text alike, because real runbooks mix them (rst directives in a `.txt`, Markdown lists in
 //! plain prose) and a drafted step must cite the line it came from.
 
+use super::lines::{dedent, front_matter, strip_comments};
+
 /// Fence languages whose blocks are data, never commands.
 const DATA_LANGUAGES: &[&str] = &[
     "diff",
@@ -127,35 +129,7 @@ fn atx_heading(line: &str) -> Option<(u8, &str)> {
     Some((u8::try_from(hashes).unwrap_or(6), text))
 }
 
-/// Removes `<!-- … -->` comments, tracking one that spans lines.
-fn strip_comments(line: &str, in_comment: &mut bool) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    loop {
-        if *in_comment {
-            match rest.find("-->") {
-                Some(end) => {
-                    rest = &rest[end + 3..];
-                    *in_comment = false;
-                }
-                None => return out,
-            }
-        }
-        match rest.find("<!--") {
-            Some(start) => {
-                out.push_str(&rest[..start]);
-                rest = &rest[start + 4..];
-                *in_comment = true;
-            }
-            None => {
-                out.push_str(rest);
-                return out;
-            }
-        }
-    }
-}
-
-fn indent_of(line: &str) -> usize {
+pub(super) fn indent_of(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
@@ -177,7 +151,7 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
     let mut rst_levels: Vec<char> = Vec::new();
     let mut list_indents: Vec<usize> = Vec::new();
     let mut blank_before = true;
-    let mut index = 0;
+    let mut index = front_matter(&lines);
     let level_of = |levels: &mut Vec<char>, c: char| -> u8 {
         let position = levels
             .iter()
@@ -322,8 +296,11 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
             index += 3;
             continue;
         }
+        // A fence right under a line of prose ("Add this:" over "```") opens a code block: a
+        // title's underline is as long as its title.
         if index + 1 < lines.len()
             && is_adornment(&lines[index + 1])
+            && !(matches!(lines[index + 1].trim(), "```" | "~~~") && trimmed.len() > 3)
             && list_item(line).is_none()
             && !is_adornment(line)
         {
@@ -459,27 +436,6 @@ pub(crate) fn parse(text: &str) -> Vec<Block> {
     blocks
 }
 
-/// Removes the indentation common to the code lines.
-fn dedent(lines: Vec<(usize, String)>) -> Vec<(usize, String)> {
-    let common = lines
-        .iter()
-        .filter(|(_, text)| !text.trim().is_empty())
-        .map(|(_, text)| indent_of(text))
-        .min()
-        .unwrap_or(0);
-    lines
-        .into_iter()
-        .map(|(number, text)| {
-            let mut cut = common.min(indent_of(&text));
-            // Leading whitespace may be wider than one byte (U+3000): never cut inside a char.
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            (number, text[cut..].trim_end().to_owned())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,6 +480,25 @@ mod tests {
                 "10:code git tag v1 |   git push",
             ]
         );
+    }
+
+    #[test]
+    fn a_fence_right_under_prose_opens_a_block_and_underlines_nothing() {
+        let text = "Add the front matter\n```\n---\ntitle: x\n---\n```\n\nThen tag it.\n";
+        assert_eq!(
+            kinds(text),
+            [
+                "1:p Add the front matter",
+                "2:code --- | title: x | ---",
+                "8:p Then tag it.",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pages_front_matter_is_not_read() {
+        let text = "---\ntitle: Release\nmenu:\n  docs: x\n---\n\n# Releasing\n\n---\n\nTag it.\n";
+        assert_eq!(kinds(text), ["7:h1 Releasing", "9:p ---", "11:p Tag it."]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod blocks;
 mod commands;
 mod drafter;
 mod layout;
+mod lines;
 mod phrases;
 mod text;
 

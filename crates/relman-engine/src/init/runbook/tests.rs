@@ -296,3 +296,36 @@ fn a_section_of_one_time_setup_is_notes_not_steps() {
     assert!(!toml.contains("manual ="), "{toml}");
     assert!(!toml.contains("run ="), "{toml}");
 }
+
+#[test]
+fn people_with_handles_paths_alone_and_duties_are_no_tasks() {
+    let toml = drafted(
+        "# Release\n\nThe release team:\n\n- Ada Lovelace [@ada](https://github.com/ada)\n- Grace Hopper (@grace)\n\n\
+         Set the version in these files:\n\n- `include/demo/version.h`\n- package.json\n\n\
+         The release manager is responsible for:\n\n1. Deciding when to release.\n\n- Tag the release\n\
+         - `./scripts/upload.sh`\n",
+    );
+    assert!(toml.contains("run = \"./scripts/upload.sh\""), "{toml}");
+    for text in ["Ada", "Grace", "include/demo", "package.json", "Deciding"] {
+        assert!(
+            !toml.contains(&format!("manual = \"{text}")),
+            "{text}: {toml}"
+        );
+    }
+    assert!(toml.contains("tag = \"{tag}\""), "{toml}");
+}
+
+#[test]
+fn prerequisites_that_are_a_releases_preconditions_stay_steps() {
+    let toml = drafted(
+        "# Release\n\n## Prerequisites\n\n- Confirm that the version has been changed\n\
+         - Confirm that the changelog has an entry for the version\n\n## Tag\n\n1. Tag the release.\n",
+    );
+    for expected in [
+        "check = \"version-bumped\"",
+        "check = \"changelog-entry\"",
+        "tag = \"{tag}\"",
+    ] {
+        assert!(toml.contains(expected), "{expected}: {toml}");
+    }
+}

@@ -381,3 +381,12 @@ fn a_diff_before_anything_changed_is_a_clean_tree_and_after_a_change_a_review() 
         "{toml}"
     );
 }
+
+#[test]
+fn a_mail_written_out_in_a_block_is_no_commands() {
+    let toml = drafted(
+        "# Release\n\nSend the announcement:\n\n```text\nHello,\n\ndemo v1.2.3 is now out!\n\n\
+         Thanks to everyone who helped!\n```\n",
+    );
+    assert!(!toml.contains("run ="), "{toml}");
+}

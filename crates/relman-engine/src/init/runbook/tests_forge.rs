@@ -381,3 +381,38 @@ fn advice_to_verify_that_the_workflows_pass_is_a_wait() {
     assert!(toml.contains("wait = \"checks\""), "{toml}");
     assert!(!toml.contains("manual ="), "{toml}");
 }
+
+#[test]
+fn what_a_command_pushes_is_described_not_asked() {
+    let toml = drafted(
+        "# Release\n\nRun `make site`.\n\nThis builds the site, and pushes the docs to the mirror.\n",
+    );
+    assert!(!toml.contains("push ="), "{toml}");
+}
+
+#[test]
+fn pulling_the_latest_changes_at_the_start_checks_the_clone_is_current() {
+    let toml = drafted("# Release\n\n1. Pull the latest changes.\n2. Tag the release.\n");
+    assert!(toml.contains("check = \"up-to-date\""), "{toml}");
+    assert!(!toml.contains("pull ="), "{toml}");
+}
+
+#[test]
+fn waiting_for_a_named_workflow_or_job_is_a_wait_for_the_checks() {
+    for line in [
+        "Wait until the publish workflow is complete.",
+        "Wait for the release jobs to finish.",
+        "Wait for green CI on the tag.",
+    ] {
+        let toml = drafted(&format!("# Release\n\n1. Tag the release.\n2. {line}\n"));
+        assert!(toml.contains("wait = \"checks\""), "{line}: {toml}");
+    }
+}
+
+#[test]
+fn a_role_before_a_circumstance_keeps_it_a_circumstance() {
+    let toml = drafted(
+        "# Release\n\n1. Tag the release.\n2. [maint] While you wait for green CI, proofread the notes.\n",
+    );
+    assert!(!toml.contains("wait = "), "{toml}");
+}

@@ -2,7 +2,7 @@
 //! told apart), each read for the steps it does.
 
 use super::Drafter;
-use super::prose::EXPLAINING;
+use super::words::EXPLAINING;
 use crate::init::runbook::actions::Action;
 use crate::init::runbook::commands;
 
@@ -93,7 +93,8 @@ fn is_output(line: &str) -> bool {
 
 /// A line of file content or output shown in a block: a marker (`TBD`), an armoured block's
 /// rule (`-----BEGIN PGP SIGNATURE-----`), markup (`<div …>`), a YAML entry (`key: value`,
-/// `- uses: …`), or a sentence ("Unreleased changes. Notes have not been written.").
+/// `- uses: …`), a sentence ("Unreleased changes. Notes have not been written."), or a mail's
+/// greeting and exclamations ("Hello,", "v1.2.3 is now out!").
 fn is_data(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     let first = words.first().copied().unwrap_or_default();
@@ -127,7 +128,10 @@ fn is_data(line: &str) -> bool {
         && line.ends_with('.')
         && first.chars().next().is_some_and(char::is_uppercase)
         && first.chars().skip(1).all(char::is_lowercase);
-    marker || armour || markup || yaml_key || yaml_item || sentence
+    // A mail's lines: "Hello,", "v1.2.3 is now out!".
+    let greeting = words.len() == 1 && line.ends_with(',') && first.len() > 1;
+    let exclaims = words.len() >= 3 && line.ends_with('!');
+    marker || armour || markup || yaml_key || yaml_item || sentence || greeting || exclaims
 }
 
 /// A command line for a comment: one line, at most 120 characters, a Slack webhook's secret

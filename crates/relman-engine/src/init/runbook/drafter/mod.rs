@@ -3,7 +3,7 @@
 //! the other checkout the steps act in). Code blocks are read in `code`, prose that sits between
 //! them in `between`, what a line's actions do to the workflow in `apply`, the finished
 //! workflows settled in `settle`, and what a line of prose is (a task, an explanation) told in
-//! `prose`.
+//! `prose`, from the word lists in `words`.
 
 mod apply;
 mod between;
@@ -12,6 +12,7 @@ mod diff;
 mod prose;
 mod resolve;
 mod settle;
+mod words;
 
 use super::actions::{Action, Checkout, Scope};
 use super::blocks::{Block, BlockKind};
@@ -21,8 +22,8 @@ use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
 use between::{commit_message, dispatch_of_link};
 use prose::{
-    DEFINITION, RELEASE_KIND, SETUP, TOC, automation, bare_command, explains, imperative,
-    instructs, item_describes, not_a_task, requires, slug,
+    DEFINITION, PREREQUISITES, RELEASE_KIND, SETUP, TOC, automation, bare_command, explains,
+    imperative, instructs, item_describes, not_a_task, requires, slug,
 };
 use settle::{fold_descriptions, fragment_folder, tidy};
 
@@ -79,9 +80,13 @@ pub(super) struct Drafter {
     effects_list: Option<bool>,
     /// Citations of lines that choose the version, for the `bump` step when it comes.
     version_choice: Vec<String>,
-    /// The level of the heading of a section of one-time setup ("Prerequisites"), while the
+    /// The level of the heading of a section of one-time setup ("One-time setup"), while the
     /// blocks read are in it: notes, not steps of each release.
     setup: Option<u8>,
+    /// The level of a "Prerequisites" heading whose first line is still to be read: the section
+    /// is one-time setup when that line says so ("These are one-time operations", "install
+    /// …"), else a release's preconditions ("Confirm that the version has been changed").
+    maybe_setup: Option<u8>,
 }
 
 impl Drafter {
@@ -102,6 +107,7 @@ impl Drafter {
             effects_list: None,
             version_choice: Vec::new(),
             setup: None,
+            maybe_setup: None,
         }
     }
 
@@ -127,10 +133,19 @@ impl Drafter {
                 if self.setup.is_some_and(|setup| *level <= setup) {
                     self.setup = None;
                 }
-                if SETUP.is_match(text::clean(text).trim()) {
+                self.maybe_setup = None;
+                let heading = text::clean(text);
+                if SETUP.is_match(heading.trim()) {
                     self.setup = Some(*level);
+                } else if PREREQUISITES.is_match(heading.trim()) {
+                    self.maybe_setup = Some(*level);
                 }
-            } else if self.setup.is_some() {
+            } else if let Some(level) = self.maybe_setup.take()
+                && block.text().is_some_and(says_setup)
+            {
+                self.setup = Some(level);
+            }
+            if self.setup.is_some() && !matches!(block.kind, BlockKind::Heading { .. }) {
                 self.setup_note(block);
                 continue;
             }
@@ -538,6 +553,14 @@ impl Drafter {
     }
 }
 
+/// Whether the first line under a "Prerequisites" heading says its section is done once.
+fn says_setup(text: &str) -> bool {
+    let plain = text::plain(text);
+    ["one-time", "one time", "only once", "first time", "install"]
+        .iter()
+        .any(|words| plain.contains(words))
+}
+
 /// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
 /// automation will decide the version based on the following criteria:") or of a format
 /// ("Entries are meant to be in this order:"), not of tasks.
@@ -545,6 +568,8 @@ fn effects_follow(text: &str) -> bool {
     let plain = text::plain(text);
     let plain = plain.trim_end();
     plain.ends_with("will:")
+        // "The release manager is responsible for:": duties, not this release's tasks.
+        || plain.ends_with("responsible for:")
         || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
         // "Entries are meant to be in this order:": a format, its list no tasks.
         || (plain.ends_with(':')

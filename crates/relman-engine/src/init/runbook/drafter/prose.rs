@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::words::*;
 use crate::init::runbook::{commands, text};
 
 /// Headings and lines that start another kind of release (`patch releases`).
@@ -15,13 +16,20 @@ pub(super) static RELEASE_KIND: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the release kind expression is valid")
 });
 
-/// Headings of a section of one-time setup ("Prerequisites", "One-time setup"): what a
-/// maintainer does once, before any release, not a step of each.
+/// Headings of a section of one-time setup ("One-time setup"): what a maintainer does once,
+/// before any release, not a step of each.
 pub(super) static SETUP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:pre-?requisites?|requirements|one[- ]time (?:setup|set-up|preparations?)|first[- ]time setup|before (?:your|the) first release)$",
+        r"(?i)^(?:one[- ]time (?:setup|set-up|preparations?)|first[- ]time setup|before (?:your|the) first release)$",
     )
     .expect("the setup expression is valid")
+});
+
+/// Headings of a section of either one-time setup or a release's preconditions: its first line
+/// tells which.
+pub(super) static PREREQUISITES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:pre-?requisites?|requirements)$")
+        .expect("the prerequisites expression is valid")
 });
 
 /// A term being defined ("`upstream`: the official repository"), not a task.
@@ -32,32 +40,6 @@ pub(super) static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
 /// A table-of-contents entry: a link to an anchor of the same page.
 pub(super) static TOC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[[^\]]*\]\(#[^)]*\)$").expect("the toc expression is valid"));
-
-/// First words of prose that explains rather than instructs.
-pub(super) const EXPLAINING: &[&str] = &[
-    "the",
-    "this",
-    "these",
-    "those",
-    "that",
-    "it",
-    "it's",
-    "its",
-    "there",
-    "each",
-    "every",
-    "ultimately",
-    "at",
-    "here",
-    "we",
-    "our",
-    "they",
-    "a",
-    "an",
-    "note",
-    "no",
-    "finally",
-];
 
 pub(super) fn slug(text: &str) -> String {
     let lower = text.to_lowercase();
@@ -101,8 +83,34 @@ static LINK_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\[[^\]]+\]:(?:\s|$)").expect("the link definition expression is valid")
 });
 
+/// A person named with a handle (`Ada Lovelace @ada`, `Grace Hopper (@grace)`): a list of
+/// who does the release, no task.
+static PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*){1,3},? \(?@[\w-]+\)?$")
+        .expect("the person expression is valid")
+});
+
+/// A file's path alone (`include/demo/version.h`, `` `package.json` ``): a place a line before
+/// names, no task.
+fn is_path(text: &str) -> bool {
+    let path = text.trim().trim_matches('`');
+    !path.is_empty()
+        && !path.contains(char::is_whitespace)
+        && !path.contains("://")
+        // `./scripts/release.sh` alone is a command to run.
+        && !commands::looks_like_command(path)
+        && (path.contains('/')
+            || path.rsplit_once('.').is_some_and(|(stem, extension)| {
+                !stem.is_empty()
+                    && (1..=5).contains(&extension.len())
+                    && extension.chars().all(|c| c.is_ascii_alphanumeric())
+                    && extension.chars().any(|c| c.is_ascii_alphabetic())
+            }))
+}
+
 /// Lines that are never a person's task: a table row, a quotation, a link definition, a
-/// kramdown attribute list, a rule, a question, a date or a heading written as text, and,
+/// kramdown attribute list, a rule, a question, a date, a person with a handle, a file's path
+/// alone or a heading written as text, and,
 /// outside a list, a fragment that continues the line before (a few words starting in lower
 /// case, no command: "on GitHub Actions.").
 pub(super) fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
@@ -116,84 +124,14 @@ pub(super) fn not_a_task(text: &str, raw: &str, in_list: bool) -> bool {
         || (raw.starts_with('#') && !raw.starts_with("#."))
         || text.ends_with('?')
         || DATE.is_match(text)
+        || PERSON.is_match(text)
+        || is_path(text)
         || (!in_list
             && text.chars().next().is_some_and(char::is_lowercase)
             && text.split_whitespace().count() < 6
             && !imperative(text)
             && !commands::looks_like_command(&text.replace('`', "")))
 }
-
-/// Verbs a runbook's instructions start with.
-const IMPERATIVE: &[&str] = &[
-    "upload",
-    "download",
-    "run",
-    "create",
-    "update",
-    "send",
-    "announce",
-    "publish",
-    "notify",
-    "post",
-    "close",
-    "merge",
-    "push",
-    "tag",
-    "build",
-    "wait",
-    "open",
-    "make",
-    "bump",
-    "set",
-    "edit",
-    "add",
-    "remove",
-    "delete",
-    "copy",
-    "move",
-    "review",
-    "check",
-    "verify",
-    "ensure",
-    "confirm",
-    "trigger",
-    "approve",
-    "submit",
-    "file",
-    "write",
-    "commit",
-    "sign",
-    "deploy",
-    "release",
-    "draft",
-    "tweet",
-    "email",
-    "mail",
-    "go",
-    "click",
-    "select",
-    "paste",
-    "install",
-    "test",
-    "generate",
-    "regenerate",
-    "prepare",
-    "cut",
-    "clone",
-    "fetch",
-    "pull",
-    "switch",
-    "increment",
-    "raise",
-    "increase",
-    "change",
-    "rebuild",
-    "upgrade",
-    "label",
-    "milestone",
-    "archive",
-    "sync",
-];
 
 /// Whether a line of prose starts with an instruction's verb.
 pub(super) fn imperative(text: &str) -> bool {
@@ -204,13 +142,6 @@ pub(super) fn imperative(text: &str) -> bool {
         .unwrap_or_default();
     IMPERATIVE.contains(&first)
 }
-
-/// Words of prose that never stand in a command line written without backticks: "make sure
-/// it builds" and "go to the page" are sentences, `make tidy` and `go mod tidy` are commands.
-const PROSE_WORDS: &[&str] = &[
-    "sure", "the", "a", "an", "to", "that", "is", "are", "and", "of", "for", "with", "your", "you",
-    "it", "this", "back", "into", "if", "when", "then", "on", "all", "any", "new",
-];
 
 /// A list item that is a command written as text (`- git pull # important`,
 /// `- git status - make sure everything is checked in`): the command, and the remark after it
@@ -245,238 +176,6 @@ pub(super) fn bare_command(text: &str) -> Option<(String, Option<String>)> {
         .filter(|remark| !remark.is_empty());
     Some((command.to_owned(), remark))
 }
-
-/// Verbs that start a person's task besides [`IMPERATIVE`]'s (which the measure of a runbook
-/// also counts): "determine the version", "log in to the portal", "introduce a section".
-const TASK_VERBS: &[&str] = &[
-    "ask",
-    "tell",
-    "inform",
-    "collect",
-    "determine",
-    "find",
-    "mark",
-    "identify",
-    "log",
-    "use",
-    "do",
-    "introduce",
-    "compare",
-    "put",
-    "insert",
-    "include",
-    "place",
-    "adjust",
-    "follow",
-    "assign",
-    "keep",
-    "consider",
-    "consult",
-    "skip",
-    "downgrade",
-    "apply",
-    "watch",
-    "enter",
-    "fill",
-    "replace",
-    "rename",
-    "restart",
-    "rerun",
-    "re-run",
-    "retag",
-    "re-tag",
-    "thank",
-    "triage",
-    "explain",
-    "lock",
-    "remind",
-    "fix",
-    "double-check",
-    "get",
-    "look",
-    "search",
-    "drop",
-    "reset",
-    "revert",
-    "invite",
-    "share",
-    "schedule",
-    "mention",
-    "link",
-    "attach",
-    "start",
-    "finish",
-    "complete",
-    "land",
-    "rebase",
-    "cherry",
-    "hit",
-    "press",
-    "visit",
-    "navigate",
-    "browse",
-    "login",
-    "sign-off",
-    "request",
-    "write",
-    "fork",
-    "don't",
-    "never",
-    "always",
-    "avoid",
-    "read",
-    "shoot",
-    "ping",
-    "proceed",
-    "perform",
-];
-
-/// Words that, among a line's first few, show its first word is a noun and the line describes
-/// ("Release candidates are ephemeral", "Pull requests must have a label", "Release candidate
-/// one ships on a Saturday").
-const DESCRIBING: &[&str] = &[
-    "is", "are", "was", "were", "will", "would", "should", "must", "can", "may", "might", "has",
-    "have", "had", "ships", "happens", "runs", "becomes", "gets", "takes", "means", "does", "lets",
-    "allows", "uses", "needs", "goes",
-];
-
-/// Nouns that, after a verb-looking first word, make it a noun phrase ("release cadence",
-/// "release candidate", "update policy").
-const COMPOUND: &[&str] = &[
-    "cadence",
-    "candidate",
-    "candidates",
-    "schedule",
-    "schedules",
-    "process",
-    "manager",
-    "managers",
-    "shepherd",
-    "shepherds",
-    "cycle",
-    "cycles",
-    "naming",
-    "policy",
-    "tarballs",
-    "artifacts",
-    "automation",
-    "workflows",
-    "date",
-    "dates",
-    "window",
-    "freeze",
-    "requests",
-];
-
-/// Verbs that take a clause ("make sure the version is right"): a copula after them is the
-/// clause's, not a sign of description.
-const CLAUSE_VERBS: &[&str] = &[
-    "make",
-    "ensure",
-    "check",
-    "verify",
-    "confirm",
-    "see",
-    "note",
-    "ask",
-    "tell",
-    "wait",
-    "double-check",
-    "notify",
-    "inform",
-    "remember",
-    "test",
-    "review",
-    "determine",
-    "decide",
-    "find",
-    "identify",
-];
-
-/// Lead-ins before the verb of an instruction.
-const LEAD_INS: &[&str] = &[
-    "optional:",
-    "optionally",
-    "important:",
-    "then",
-    "next",
-    "finally",
-    "first",
-    "also",
-    "now",
-    "afterwards",
-    "and",
-    "lastly",
-    "second",
-    "third",
-    "immediately",
-];
-
-/// Words that open a clause of circumstance before the instruction ("once CI passes, push the
-/// tag", "if the build fails: rerun it").
-const CIRCUMSTANCE: &[&str] = &[
-    "if",
-    "once",
-    "when",
-    "after",
-    "before",
-    "for",
-    "to",
-    "in",
-    "on",
-    "back",
-    "from",
-    "with",
-    "while",
-    "upon",
-    "unless",
-    "depending",
-    "during",
-    "as",
-    "at",
-    "in case",
-    "otherwise",
-];
-
-/// Phrases that tell a person to do something wherever they stand in the line.
-const TELLING: &[&str] = &[
-    "you should",
-    "you must",
-    "you need to",
-    "you'll need to",
-    "you will need to",
-    "you have to",
-    "you'll want to",
-    "you will want to",
-    "make sure",
-    "be sure to",
-    "don't forget",
-    "do not forget",
-    "remember to",
-    "please ",
-];
-
-/// Openings of advice, which instructs as much as an imperative does.
-const ADVICE: &[&str] = &[
-    "it's good practice to ",
-    "it is good practice to ",
-    "it's a good idea to ",
-    "it is a good idea to ",
-    "it's recommended to ",
-    "it is recommended to ",
-];
-
-/// Lines that close a runbook or cheer, and ask for nothing: "Take a breath.", "Rejoice".
-const CHEERS: &[&str] = &[
-    "take a breath",
-    "rejoice",
-    "celebrate",
-    "you're done",
-    "you are done",
-    "enjoy",
-    "congratulations",
-    "yay",
-];
 
 /// The words of a line of prose, lower-cased: letters, digits, `-` and `'` kept.
 fn words(plain: &str) -> Vec<&str> {
@@ -513,12 +212,6 @@ fn starts_with_task(plain: &str) -> bool {
             .take(4)
             .any(|word| DESCRIBING.contains(word))
 }
-
-/// Words after which a verb-looking word is a noun ("the tag", "a release").
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "to", "for", "of", "this", "that", "its", "their", "our", "your", "is",
-    "are", "be", "no", "new",
-];
 
 /// Whether a line tells someone to do something: it starts with a task's verb (after a lead-in
 /// like "Optional:" or a circumstance like "Once CI passes,"), or says "you should", "make
@@ -596,10 +289,6 @@ pub(super) fn item_describes(text: &str) -> bool {
             .take(4)
             .any(|word| DESCRIBING.contains(word) && !STATES.contains(word))
 }
-
-/// Words of a state a list item asks to be true ("all features should be merged", "API docs
-/// are generated"): a task to verify, not a description.
-const STATES: &[&str] = &["is", "are", "should", "must", "has", "have", "needs"];
 
 /// Whether prose tells what automation does ("CI will push the tag", "this automatically
 /// starts a build"): never a step, whatever it names.

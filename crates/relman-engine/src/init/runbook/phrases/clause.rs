@@ -228,13 +228,18 @@ pub(super) fn actions(
         push(found.start(), Action::Step(step("push", target)));
     }
     // "Pull them back locally": the merged commit, here; "pull the latest changes": the branch
-    // the steps are on.
+    // the steps are on (at the start, as `git pull` there, that the clone is current).
     if let Some(found) = PULL_LATEST.find(clause) {
         let branch = scope
             .current_branch
             .clone()
             .unwrap_or_else(|| scope.facts.branch.clone());
-        push(found.start(), Action::Step(step("pull", literal(&branch))));
+        let action = if scope.changed || scope.forge_moved {
+            step("pull", literal(&branch))
+        } else {
+            step("check", "up-to-date")
+        };
+        push(found.start(), Action::Step(action));
     } else if let Some(found) = PULL_BACK.find(clause) {
         push(
             found.start(),

@@ -30,7 +30,17 @@ pub(crate) struct Item {
 impl Item {
     pub fn new(text: &str) -> Item {
         let text = super::text::clean(text);
-        let plain = super::text::plain(&text);
+        // A role the line is addressed to (`[b/r] While you wait …`) is blanked, not cut, so
+        // that offsets into the text stay right.
+        let mut plain = super::text::plain(&text);
+        if let Some(rest) = plain.strip_prefix('[')
+            && let Some(close) = rest.find(']')
+            && close <= 16
+            && !rest[..close].contains(' ')
+            && rest[close + 1..].starts_with(' ')
+        {
+            plain.replace_range(..close + 2, &" ".repeat(close + 2));
+        }
         let spans = super::text::code_spans(&text)
             .into_iter()
             .map(|(offset, span)| {

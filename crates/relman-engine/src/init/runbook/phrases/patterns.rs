@@ -91,7 +91,7 @@ phrase!(
     PULL_BACK,
     r"\bpull (?:them|it|the changes|the merge) (?:back )?(?:locally|down)\b"
 );
-phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push(?:es)?\b");
+phrase!(PUSH_VERB, r"(?:^|\band |\bthen )push\b");
 // The second form, an instruction at the start of a clause, also names what the pull request
 // changes or how many ("open and merge the docs-refresh PR", "submit two PRs"); in the middle of
 // a clause those words describe ("developers submit cherry-pick PRs").
@@ -149,7 +149,7 @@ phrase!(
 );
 phrase!(
     WAIT_CHECKS,
-    r"\bwait\w* (?:for|until) (?:the |all )?(?:github |gitlab )?(?:ci|circleci|checks|builds?|tests|github actions|travis|jenkins|pipeline)\b"
+    r"\bwait\w* (?:for|until) (?:the |all )?(?:github |gitlab )?(?:ci|circleci|checks|builds?|tests|github actions|travis|jenkins|pipeline)\b|\bwait\w* (?:for|until) (?:the |all (?:the )?)?(?:green ci|(?:[\w-]+ )?(?:workflows?|jobs?|pipelines?|ci runs?)\b)"
 );
 phrase!(
     CI_GREEN,
