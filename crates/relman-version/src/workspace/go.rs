@@ -8,6 +8,20 @@ use std::path::{Path, PathBuf};
 
 use super::{Dependency, DependencyKind, Ecosystem, Member, read};
 
+/// A root module's name: its path's last element, above a major version suffix
+/// (`github.com/argoproj/argo-cd/v3` is `argo-cd`, not `v3`).
+fn module_name(path: &str) -> &str {
+    let mut elements = path.rsplit('/');
+    let last = elements.next().unwrap_or(path);
+    let is_major = last
+        .strip_prefix('v')
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()));
+    match elements.next() {
+        Some(above) if is_major && !above.is_empty() => above,
+        _ => last,
+    }
+}
+
 /// Folders never searched for modules.
 const SKIPPED: &[&str] = &["vendor", "testdata", "node_modules"];
 
@@ -38,7 +52,7 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
         .map(|(manifest, module, text)| {
             let folder = manifest.parent().unwrap_or(Path::new("")).to_owned();
             let name = if folder.as_os_str().is_empty() {
-                module.rsplit('/').next().unwrap_or(module).to_owned()
+                module_name(module).to_owned()
             } else {
                 folder.to_string_lossy().into_owned()
             };
@@ -49,7 +63,7 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
                     let (other_manifest, _, _) = &modules[index];
                     let other = other_manifest.parent().unwrap_or(Path::new(""));
                     let name = if other.as_os_str().is_empty() {
-                        path.rsplit('/').next().unwrap_or(&path).to_owned()
+                        module_name(&path).to_owned()
                     } else {
                         other.to_string_lossy().into_owned()
                     };
@@ -162,5 +176,14 @@ mod tests {
                 ("example.com/m/other".to_owned(), "v0.1.0".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn a_root_module_is_named_above_its_major_version() {
+        assert_eq!(module_name("github.com/argoproj/argo-cd/v3"), "argo-cd");
+        assert_eq!(module_name("github.com/spf13/cobra"), "cobra");
+        assert_eq!(module_name("example.com/v2tools"), "v2tools");
+        assert_eq!(module_name("gopkg.in/yaml.v3"), "yaml.v3");
+        assert_eq!(module_name("v3"), "v3");
     }
 }

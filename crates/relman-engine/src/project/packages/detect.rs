@@ -192,8 +192,13 @@ impl Project {
                         continue;
                     }
                 }
-                let released_alone =
-                    candidate.family.is_some() || member.ecosystem == Ecosystem::Go;
+                // A Go module below the root is released on its own once it has tags of its
+                // own (`FOLDER/vX.Y.Z`); one with none is a tool or a module the root's tags
+                // cover (argo-cd's `hack/…`), until relman.toml names it.
+                let released_alone = candidate.family.is_some();
+                if !released_alone && member.ecosystem == Ecosystem::Go {
+                    continue;
+                }
                 if !released_alone {
                     if !configured.is_empty() || member.private || member.version.is_none() {
                         continue;

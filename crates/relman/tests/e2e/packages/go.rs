@@ -69,3 +69,36 @@ fn a_go_repository_of_several_modules_tags_each_and_rewrites_sibling_requires() 
         );
     }
 }
+
+/// argo-cd's shape: the root module carries a major version suffix (`…/app/v3`) and is named
+/// above it; `lib` has tags of its own and is a package; `hack/gen`, a tool with a `go.mod` and
+/// no tag, is no package and no "first release 0.1.0".
+#[test]
+fn a_nested_module_without_tags_is_no_package_and_a_major_suffix_is_no_name() {
+    let repo = TestRepo::new();
+    repo.write("go.mod", "module example.com/acme/app/v3\n\ngo 1.22\n");
+    repo.write("app.go", "package app\n");
+    repo.write("lib/go.mod", "module example.com/acme/app/lib\n\ngo 1.22\n");
+    repo.write("lib/lib.go", "package lib\n");
+    repo.write(
+        "hack/gen/go.mod",
+        "module example.com/acme/app/hack/gen\n\ngo 1.22\n",
+    );
+    repo.write("hack/gen/main.go", "package main\n");
+    repo.commit("feat: start");
+    for tag in ["v3.4.0", "lib/v0.4.0"] {
+        repo.tag(tag);
+    }
+    repo.commit_file("app.go", "package app\n\nfunc New() {}\n", "feat: New");
+    repo.push(&["main", "v3.4.0", "lib/v0.4.0"]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(listed.contains("app "), "named above `v3`: {listed}");
+    assert!(listed.contains("lib "), "{listed}");
+    assert!(!listed.contains("hack/gen"), "{listed}");
+    assert!(!listed.contains("v3 "), "{listed}");
+    let (released, _) = run(&repo, &["release", "--yes"], 0);
+    // `lib` has nothing new, `hack/gen` is no package: the root alone is released.
+    assert_eq!(released.trim(), "Released: 3.5.0 (v3.5.0)");
+    assert_eq!(remote_tags(&repo), ["lib/v0.4.0", "v3.4.0", "v3.5.0"]);
+}
