@@ -342,7 +342,14 @@ fn release_variables(variables: &mut Variables, project: &Project, inputs: &Plan
         .unwrap_or_else(|| inputs.current.version.clone());
     version_variables(variables, &version);
     variables.set("tag", project.tag_of(&version.to_string()));
-    let previous = if inputs.bumps.is_empty() || inputs.current.unreleased {
+    // The release this one follows: on a release branch, when one was made there since.
+    let follows = inputs.history.previous_of(&version.to_string());
+    let from_branch = follows.as_ref().filter(|(tag, _)| {
+        inputs.history.previous.as_ref().map(|release| &release.tag) != Some(tag)
+    });
+    let previous = if let Some((_, version)) = from_branch {
+        Some(version.clone())
+    } else if inputs.bumps.is_empty() || inputs.current.unreleased {
         inputs
             .history
             .previous
@@ -354,8 +361,8 @@ fn release_variables(variables: &mut Variables, project: &Project, inputs: &Plan
     if let Some(previous_version) = previous {
         variables.set("previous_version", previous_version);
     }
-    if let Some(release) = &inputs.history.previous {
-        variables.set("previous_tag", release.tag.clone());
+    if let Some((tag, _)) = follows {
+        variables.set("previous_tag", tag);
     }
     if let Some(dev) = &inputs.dev_version {
         variables.set("dev_version", dev.to_string());

@@ -35,6 +35,10 @@ pub struct History {
     pub commits: usize,
     /// Tags in the tag format that are no releases (another package's, junk), ignored; sorted.
     pub ignored_tags: Vec<String>,
+    /// The newest final release tagged where HEAD cannot reach (a release branch's `v4.2.1`
+    /// above the reachable `v4.1.0`), as (tag, version): a release made here above it follows
+    /// it, in the notes and `{previous_tag}` (see [`History::previous_of`]).
+    pub branch_release: Option<(String, Version)>,
 }
 
 impl History {
@@ -44,11 +48,28 @@ impl History {
         notes.version = version.to_owned();
         notes.tag = tag.to_owned();
         notes.date = date.to_owned();
-        if let Some(previous) = &self.previous {
-            notes.previous_version = Some(previous.version.to_string());
-            notes.previous_tag = Some(previous.tag.clone());
+        if let Some((previous_tag, previous_version)) = self.previous_of(version) {
+            notes.previous_version = Some(previous_version);
+            notes.previous_tag = Some(previous_tag);
         }
         notes
+    }
+
+    /// The release that `version` follows, as (tag, version): the newest one made on a release
+    /// branch when it is below `version` (argo-cd's 3.6.0 on master follows `v3.5.1` of
+    /// `release-3.5`, not the `v0.8.0` master last reached), else the previous release.
+    pub fn previous_of(&self, version: &str) -> Option<(String, String)> {
+        if let Some((tag, released)) = &self.branch_release
+            && released
+                .scheme()
+                .parse(version)
+                .is_ok_and(|target| *released < target)
+        {
+            return Some((tag.clone(), released.to_string()));
+        }
+        self.previous
+            .as_ref()
+            .map(|release| (release.tag.clone(), release.version.to_string()))
     }
 }
 
@@ -110,6 +131,7 @@ impl Project {
             },
         )?;
         ignored_tags.sort();
+        let branch_release = self.branch_release(previous.as_ref())?;
         match self.fragment_impact()? {
             Some(fragments) => impact = fragments,
             // A project that keeps news fragments says what to release with them.
@@ -125,7 +147,29 @@ impl Project {
             notes,
             commits,
             ignored_tags,
+            branch_release,
         })
+    }
+
+    /// The newest final release above `previous`: HEAD cannot reach it (the walk stops at the
+    /// newest release it reaches), so it was made on another branch.
+    fn branch_release(
+        &self,
+        previous: Option<&Release<Version>>,
+    ) -> Result<Option<(String, Version)>, ProjectError> {
+        let Some(previous) = previous else {
+            return Ok(None);
+        };
+        let mut newest: Option<(String, Version)> = None;
+        for tag in self.repo.tag_names()? {
+            if let TagKind::Release(version) = self.classify(&tag)
+                && version > previous.version
+                && newest.as_ref().is_none_or(|(_, known)| version > *known)
+            {
+                newest = Some((tag, version));
+            }
+        }
+        Ok(newest)
     }
 
     /// Walks the whole history from HEAD once, and calls `on_section` with each release's notes,

@@ -153,6 +153,48 @@ fn release_branches_are_neither_repeated_nor_listed_again() {
     );
 }
 
+/// argo-cd: master last reached an old tag (`v0.8.0`), and every release since was tagged on a
+/// release branch (`v3.5.1` on `release-3.5`): the release made on master follows `v3.5.1` in
+/// `{previous_tag}`, `{previous_version}` and the changelog, whose section has only what master
+/// did after the branch point. A patch of master's own line still follows `v0.8.0`.
+#[test]
+fn a_release_follows_the_newest_release_branch_tag_below_it() {
+    let repo = TestRepo::new();
+    repo.write(
+        "relman.toml",
+        "[project]\ntag = \"v{version}\"\n\n[[workflow.release.step]]\nbump = \"{args.level}\"\n\n\
+         [[workflow.release.step]]\nrun = [\"echo\", \"follows {previous_tag} {previous_version}\"]\n\n\
+         [workflow.release]\nargs = [{ name = \"level\", default = \"minor\" }]\n",
+    );
+    repo.commit("feat: start");
+    repo.tag("v0.8.0");
+    repo.commit_file("a.txt", "1", "feat: shipped in 3.5.0");
+    repo.git(&["switch", "--quiet", "-c", "release-3.5"]);
+    repo.commit_file("b.txt", "1", "fix: only on the release branch");
+    repo.tag("v3.5.0");
+    repo.commit_file("b.txt", "2", "fix: backport");
+    repo.tag("v3.5.1");
+    repo.tag("v3.5.2-rc.1");
+    repo.git(&["switch", "--quiet", "main"]);
+    repo.commit_file("a.txt", "2", "feat: after the branch point");
+    repo.push(&[
+        "main",
+        "release-3.5",
+        "v0.8.0",
+        "v3.5.0",
+        "v3.5.1",
+        "v3.5.2-rc.1",
+    ]);
+
+    let (plan, _) = run(&repo, &["plan", "release", "3.6.0"], 0);
+    assert!(plan.contains("echo 'follows v3.5.1 3.5.1'"), "{plan}");
+    let (section, _) = run(&repo, &["changelog"], 0);
+    assert!(section.contains("after the branch point"), "{section}");
+    assert!(!section.contains("shipped in 3.5.0"), "{section}");
+    let (plan, _) = run(&repo, &["plan", "release", "patch"], 0);
+    assert!(plan.contains("echo 'follows v0.8.0 0.8.0'"), "{plan}");
+}
+
 /// A stale root `setup.cfg` while the tags and `VERSION.txt` moved on: it is no version file,
 /// and a release never goes below the last one.
 #[test]

@@ -96,6 +96,7 @@ impl Project {
                     notes: ReleaseNotes::new("", "", "", options),
                     commits: 0,
                     ignored_tags: Vec::new(),
+                    branch_release: None,
                 }
             })
             .collect();
