@@ -195,6 +195,46 @@ fn a_release_follows_the_newest_release_branch_tag_below_it() {
     assert!(plan.contains("echo 'follows v0.8.0 0.8.0'"), "{plan}");
 }
 
+/// vite: a scoped package (`@vitejs/plugin-legacy`) tagged without its scope
+/// (`plugin-legacy@8.2.3`): those are its releases, not a retired package's, and a fix since
+/// makes 8.2.4, not a "first release" far above.
+#[test]
+fn a_scoped_npm_package_tagged_without_its_scope_keeps_its_releases() {
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"@vitejs/vite-monorepo\",\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    repo.write(
+        "packages/vite/package.json",
+        "{\n  \"name\": \"vite\",\n  \"version\": \"8.2.2\"\n}\n",
+    );
+    repo.write(
+        "packages/plugin-legacy/package.json",
+        "{\n  \"name\": \"@vitejs/plugin-legacy\",\n  \"version\": \"8.2.3\"\n}\n",
+    );
+    repo.commit("feat: start");
+    for tag in ["v8.2.2", "plugin-legacy@8.2.2", "plugin-legacy@8.2.3"] {
+        repo.tag(tag);
+    }
+    repo.commit_file("packages/plugin-legacy/index.js", "1", "fix: legacy chunks");
+    repo.push(&[
+        "main",
+        "v8.2.2",
+        "plugin-legacy@8.2.2",
+        "plugin-legacy@8.2.3",
+    ]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    let legacy = listed
+        .lines()
+        .find(|line| line.starts_with("@vitejs/plugin-legacy"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    assert!(legacy.contains("plugin-legacy@8.2.3"), "{listed}");
+    assert!(legacy.trim_end().ends_with("8.2.4"), "{listed}");
+    assert!(!listed.contains("retired: plugin-legacy"), "{listed}");
+}
+
 /// A stale root `setup.cfg` while the tags and `VERSION.txt` moved on: it is no version file,
 /// and a release never goes below the last one.
 #[test]

@@ -463,12 +463,22 @@ fn configured_format(name: &str, format: &str, path: &str) -> Result<TagFormat, 
 }
 
 /// The form of the package's existing tags holding the highest version (ties: the most tags).
+/// A scoped npm package's tags may leave the scope out (vite's `@vitejs/plugin-legacy` is
+/// tagged `plugin-legacy@8.2.3`).
 fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Option<TagFormat> {
-    let mut forms = vec![
-        format!("{name}-{{version}}"),
-        format!("{name}-v{{version}}"),
-        format!("{name}@{{version}}"),
-    ];
+    let unscoped = name
+        .strip_prefix('@')
+        .and_then(|scoped| scoped.split_once('/'))
+        .map(|(_, bare)| bare)
+        .filter(|bare| !bare.is_empty());
+    let mut forms = Vec::new();
+    for name in std::iter::once(name).chain(unscoped) {
+        forms.extend([
+            format!("{name}-{{version}}"),
+            format!("{name}-v{{version}}"),
+            format!("{name}@{{version}}"),
+        ]);
+    }
     if !path.is_empty() {
         forms.push(format!("{path}/v{{version}}"));
     }
@@ -564,6 +574,26 @@ fn retired(owners: &Owners, tags: &[&str]) -> Vec<Retired> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scoped_package_owns_the_tags_that_leave_its_scope_out() {
+        let mut tags = [
+            "v8.2.2",
+            "plugin-legacy@8.2.2",
+            "plugin-legacy@8.2.3",
+            "create-vite@9.1.2",
+        ];
+        tags.sort_unstable();
+        let format = matched_family(
+            "@vitejs/plugin-legacy",
+            "packages/plugin-legacy",
+            &Scheme::Semver,
+            &tags,
+        )
+        .unwrap();
+        assert_eq!(format.to_string(), "plugin-legacy@{version}");
+        assert!(matched_family("@vitejs/", "x", &Scheme::Semver, &tags).is_none());
+    }
 
     #[test]
     fn the_newest_form_of_a_family_wins() {
