@@ -247,12 +247,43 @@ pub(crate) fn render_file(
     environment.set_syntax(syntax);
     environment.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     environment.set_unknown_method_callback(string_method);
+    // Jinja's `joiner`, which templates use to separate issue links (pytest's).
+    environment.add_function("joiner", |separator: Option<String>| {
+        Value::from_object(Joiner {
+            separator: separator.unwrap_or_else(|| ", ".to_owned()),
+            called: std::sync::atomic::AtomicBool::new(false),
+        })
+    });
     let template = environment
         .template_from_str(&source)
         .map_err(template_error)?;
     template
         .render(context_value(context, notes))
         .map_err(template_error)
+}
+
+/// Jinja's `joiner(sep)`: a callable that returns nothing the first time and `sep` after.
+#[derive(Debug)]
+struct Joiner {
+    separator: String,
+    called: std::sync::atomic::AtomicBool,
+}
+
+impl Object for Joiner {
+    fn call(self: &Arc<Self>, _state: &mut State<'_, '_>, args: &[Value]) -> Result<Value, Error> {
+        if !args.is_empty() {
+            return Err(Error::new(
+                ErrorKind::TooManyArguments,
+                "a joiner takes no argument",
+            ));
+        }
+        let before = self.called.swap(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(Value::from(if before {
+            self.separator.as_str()
+        } else {
+            ""
+        }))
+    }
 }
 
 /// minijinja's message with the line it points at.

@@ -1,0 +1,1 @@
+Widgets can be frozen.
