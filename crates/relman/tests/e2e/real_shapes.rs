@@ -197,7 +197,8 @@ fn a_release_follows_the_newest_release_branch_tag_below_it() {
 
 /// vite: a scoped package (`@vitejs/plugin-legacy`) tagged without its scope
 /// (`plugin-legacy@8.2.3`): those are its releases, not a retired package's, and a fix since
-/// makes 8.2.4, not a "first release" far above.
+/// makes 8.2.4, not a "first release" far above. The private root (`@vitejs/vite-monorepo`,
+/// no version) releases `packages/vite` under its `v` tags, and is named `vite`.
 #[test]
 fn a_scoped_npm_package_tagged_without_its_scope_keeps_its_releases() {
     let repo = TestRepo::new();
@@ -233,6 +234,12 @@ fn a_scoped_npm_package_tagged_without_its_scope_keeps_its_releases() {
     assert!(legacy.contains("plugin-legacy@8.2.3"), "{listed}");
     assert!(legacy.trim_end().ends_with("8.2.4"), "{listed}");
     assert!(!listed.contains("retired: plugin-legacy"), "{listed}");
+    // The private root has no version: its `v` tags are `packages/vite`'s, which it is.
+    assert!(
+        listed.lines().any(|line| line.starts_with("vite ")),
+        "{listed}"
+    );
+    assert!(!listed.contains("vite-monorepo"), "{listed}");
 }
 
 /// A stale root `setup.cfg` while the tags and `VERSION.txt` moved on: it is no version file,

@@ -210,6 +210,20 @@ impl Project {
             }
             packages.push(self.candidate_package(candidate, house_style(&candidates))?);
         }
+        // A root with no version of its own whose release tags carry one member's version
+        // (vite's private `vite-monorepo` root, its `v8.2.2` tags `packages/vite`'s): the root
+        // package is that member, and is named so.
+        if let [only] = joined.as_slice()
+            && self.version_files.is_empty()
+            && !name_configured
+        {
+            // Without an npm scope, as the root's own name is taken.
+            let name = only
+                .name
+                .rsplit_once('/')
+                .map_or(only.name.as_str(), |(_, bare)| bare);
+            self.name = name.to_owned();
+        }
         self.join_root(&joined);
         if packages.is_empty() {
             return Ok(());
