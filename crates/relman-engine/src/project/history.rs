@@ -114,9 +114,21 @@ impl Project {
         let mut impact = Impact::None;
         let mut commits = 0;
         let mut ignored_tags = Vec::new();
+        // The newest final release of all, seen as the walk reads the tags: above the previous
+        // release, HEAD cannot reach it (the walk stops at the newest one it reaches), so it
+        // was made on another branch.
+        let mut newest: Option<(String, Version)> = None;
         let previous = self.repo.commits_since_release(
             "HEAD",
-            |tag| self.classify(tag),
+            |tag| {
+                let kind = self.classify(tag);
+                if let TagKind::Release(version) = &kind
+                    && newest.as_ref().is_none_or(|(_, known)| version > known)
+                {
+                    newest = Some((tag.to_owned(), version.clone()));
+                }
+                kind
+            },
             |tag| ignored_tags.push(tag.to_owned()),
             |commit| {
                 commits += 1;
@@ -131,7 +143,11 @@ impl Project {
             },
         )?;
         ignored_tags.sort();
-        let branch_release = self.branch_release(previous.as_ref())?;
+        let branch_release = newest.filter(|(_, version)| {
+            previous
+                .as_ref()
+                .is_some_and(|previous| *version > previous.version)
+        });
         match self.fragment_impact()? {
             Some(fragments) => impact = fragments,
             // A project that keeps news fragments says what to release with them.
@@ -149,27 +165,6 @@ impl Project {
             ignored_tags,
             branch_release,
         })
-    }
-
-    /// The newest final release above `previous`: HEAD cannot reach it (the walk stops at the
-    /// newest release it reaches), so it was made on another branch.
-    fn branch_release(
-        &self,
-        previous: Option<&Release<Version>>,
-    ) -> Result<Option<(String, Version)>, ProjectError> {
-        let Some(previous) = previous else {
-            return Ok(None);
-        };
-        let mut newest: Option<(String, Version)> = None;
-        for tag in self.repo.tag_names()? {
-            if let TagKind::Release(version) = self.classify(&tag)
-                && version > previous.version
-                && newest.as_ref().is_none_or(|(_, known)| version > *known)
-            {
-                newest = Some((tag, version));
-            }
-        }
-        Ok(newest)
     }
 
     /// Walks the whole history from HEAD once, and calls `on_section` with each release's notes,
