@@ -172,12 +172,14 @@ impl Resolved {
     }
 }
 
-fn token_names(step: &PublishStep) -> Vec<&str> {
+/// The variables a key is read from, first found first: `token-env`, then `GEM_HOST_API_KEY`
+/// (once, when `token-env` names it).
+pub(super) fn token_names(step: &PublishStep) -> Vec<&str> {
     match step {
         PublishStep::Gem {
             token_env: Some(name),
             ..
-        } => vec![name.as_str(), GEM_KEY],
+        } if name != GEM_KEY => vec![name.as_str(), GEM_KEY],
         _ => vec![GEM_KEY],
     }
 }

@@ -331,20 +331,13 @@ impl Kind for PublishStep {
                 ],
                 registry: registry.clone(),
             }),
-            PublishStep::Gem {
-                token_env,
-                registry,
-                ..
-            } => {
-                let mut names: Vec<String> = token_env.iter().cloned().collect();
-                if !names.iter().any(|name| name == gem::GEM_KEY) {
-                    names.push(gem::GEM_KEY.to_owned());
-                }
-                Login::new(tokens::GemLogin {
-                    names,
-                    registry: registry.clone(),
-                })
-            }
+            PublishStep::Gem { registry, .. } => Login::new(tokens::GemLogin {
+                names: gem::token_names(self)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+                registry: registry.clone(),
+            }),
         };
         vec![Need::Credential(login)]
     }
