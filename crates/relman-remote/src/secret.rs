@@ -173,10 +173,14 @@ impl Redactor {
             return;
         }
         self.add_value(value);
-        for form in SecretForm::ALL {
-            let text = form.encode(value);
+        self.add_named(SecretForm::ALL.map(|form| (form.encode(value), name.to_owned(), form)));
+    }
+
+    /// Adds forms of secrets known by name that are not known yet, keeping the longest first.
+    fn add_named(&mut self, forms: impl IntoIterator<Item = (String, String, SecretForm)>) {
+        for (text, name, form) in forms {
             if !self.named.iter().any(|(known, ..)| *known == text) {
-                self.named.push((text, name.to_owned(), form));
+                self.named.push((text, name, form));
             }
         }
         self.named
@@ -199,13 +203,7 @@ impl Redactor {
         for value in &other.secrets {
             self.add_value(value);
         }
-        for (text, name, form) in &other.named {
-            if !self.named.iter().any(|(known, ..)| known == text) {
-                self.named.push((text.clone(), name.clone(), *form));
-            }
-        }
-        self.named
-            .sort_by_key(|(known, ..)| std::cmp::Reverse(known.len()));
+        self.add_named(other.named.iter().cloned());
     }
 
     /// Whether no secret value is known (URL passwords are masked all the same).
