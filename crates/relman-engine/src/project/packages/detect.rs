@@ -218,11 +218,7 @@ impl Project {
             && !name_configured
         {
             // Without an npm scope, as the root's own name is taken.
-            let name = only
-                .name
-                .rsplit_once('/')
-                .map_or(only.name.as_str(), |(_, bare)| bare);
-            self.name = name.to_owned();
+            self.name = unscoped(&only.name).unwrap_or(&only.name).to_owned();
         }
         self.join_root(&joined);
         if packages.is_empty() {
@@ -476,17 +472,21 @@ fn configured_format(name: &str, format: &str, path: &str) -> Result<TagFormat, 
     })
 }
 
+/// An npm name without its scope (`@vitejs/plugin-legacy` → `plugin-legacy`); `None` when it has
+/// none.
+fn unscoped(name: &str) -> Option<&str> {
+    name.strip_prefix('@')
+        .and_then(|scoped| scoped.split_once('/'))
+        .map(|(_, bare)| bare)
+        .filter(|bare| !bare.is_empty())
+}
+
 /// The form of the package's existing tags holding the highest version (ties: the most tags).
 /// A scoped npm package's tags may leave the scope out (vite's `@vitejs/plugin-legacy` is
 /// tagged `plugin-legacy@8.2.3`).
 fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Option<TagFormat> {
-    let unscoped = name
-        .strip_prefix('@')
-        .and_then(|scoped| scoped.split_once('/'))
-        .map(|(_, bare)| bare)
-        .filter(|bare| !bare.is_empty());
     let mut forms = Vec::new();
-    for name in std::iter::once(name).chain(unscoped) {
+    for name in std::iter::once(name).chain(unscoped(name)) {
         forms.extend([
             format!("{name}-{{version}}"),
             format!("{name}-v{{version}}"),
