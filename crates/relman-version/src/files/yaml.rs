@@ -90,9 +90,7 @@ pub(super) fn scan_pnpm_lock(path: &Path, text: &str) -> Result<YamlIndex, FileE
     let mut last = 0;
     let mut seen_content = false;
     for (offset, line) in lines_with_offsets(text) {
-        let marker = line
-            .strip_prefix("---")
-            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'));
+        let marker = is_marker(line, "---");
         if marker && seen_content {
             last = offset;
             seen_content = false;
@@ -101,6 +99,12 @@ pub(super) fn scan_pnpm_lock(path: &Path, text: &str) -> Result<YamlIndex, FileE
         }
     }
     scan_from(path, text, last)
+}
+
+/// Whether `line` is the document marker `---` or `...` (alone, or before a space).
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
 /// Scans the document that starts at byte `start` of `text` (spans and line numbers are the
@@ -221,11 +225,7 @@ impl Scanner<'_> {
 
     /// Handles document markers and directives; `true` when the line was one.
     fn marker(&mut self, number: usize, line: &str) -> Result<bool, FileError> {
-        let is_marker = |marker: &str| {
-            line.strip_prefix(marker)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
-        };
-        if is_marker("---") {
+        if is_marker(line, "---") {
             let rest = line[3..].trim();
             if self.seen_content || self.ended {
                 return Err(self.unsupported(number, "the file holds several YAML documents"));
@@ -235,7 +235,7 @@ impl Scanner<'_> {
             }
             return Ok(true);
         }
-        if is_marker("...") {
+        if is_marker(line, "...") {
             self.ended = true;
             return Ok(true);
         }
