@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use relman_git::{GitError, IndexEntry, Repository};
 use relman_remote::Redactor;
 
+use super::step_cx::StepAt;
 use super::{AbortReport, RunError, Runner, baseline, redactor};
 use crate::core::report::Event;
 use crate::journal::{Journal, ReleaseState, StateDir, StepState, Written};
@@ -134,8 +135,15 @@ impl Runner<'_> {
                 continue;
             }
             let (_, facts) = self.step_scope(&plan, step.number);
-            let checkout =
-                self.prepare_checkout(&plan, &facts, journal, state, index, redactor, false);
+            let at = StepAt {
+                project: self.project,
+                facts: &facts,
+                state,
+                index,
+                redactor,
+                checkout: None,
+            };
+            let checkout = self.prepare_checkout(&plan, at, journal, false);
             step_place.push(match checkout {
                 Ok(Some(checkout)) => Some(
                     match places.iter().position(|place| place.root == checkout.root) {
@@ -260,20 +268,23 @@ impl Runner<'_> {
         // A step of one package of several renders its undo with that package's values.
         let (project, facts) = self.step_scope(&plan, plan.steps[index].number);
         let project = project.as_ref().unwrap_or(self.project);
+        let at = StepAt {
+            project,
+            facts: &facts,
+            state,
+            index,
+            redactor,
+            checkout: None,
+        };
         let checkout = self
-            .prepare_checkout(&plan, &facts, journal, state, index, redactor, false)
+            .prepare_checkout(&plan, at, journal, false)
             .map_err(|error| redactor.redact(&error.to_string()))?;
         let command = {
-            let cx = self.cx(
-                project,
-                &facts,
-                journal,
-                state,
-                index,
-                redactor,
-                false,
-                checkout.as_ref(),
-            );
+            let at = StepAt {
+                checkout: checkout.as_ref(),
+                ..at
+            };
+            let cx = self.cx(at, journal, false);
             plan.steps[index]
                 .kind
                 .undo_command(&cx)

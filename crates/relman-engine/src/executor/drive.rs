@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use super::step_cx::StepAt;
 use super::{Finish, ReleasedPackage, RunError, Runner, redactor};
 use crate::core::PlanFacts;
 use crate::core::report::Event;
@@ -104,13 +105,17 @@ impl Runner<'_> {
             }
             let started = Instant::now();
             let title = journal.steps[index].title.clone();
+            let at = StepAt {
+                project,
+                facts,
+                state,
+                index,
+                redactor: &redactor,
+                checkout: None,
+            };
             // A condition that needed run-time values is decided now.
             if let Some(source) = &step.condition {
-                let variables = self
-                    .cx(
-                        project, facts, journal, state, index, &redactor, false, None,
-                    )
-                    .variables();
+                let variables = self.cx(at, journal, false).variables();
                 let version = project.scheme.parse(&facts.version).ok();
                 let context =
                     crate::plan::variables_context(project, self.env, &variables, version.as_ref());
@@ -133,11 +138,14 @@ impl Runner<'_> {
                 }
             }
             // A step with `dir` acts in another checkout, cloned first when it is missing.
-            let checkout =
-                match self.prepare_checkout(&plan, facts, journal, state, index, &redactor, true) {
-                    Ok(checkout) => checkout,
-                    Err(error) => return self.fail(state, journal, index, &title, error, started),
-                };
+            let checkout = match self.prepare_checkout(&plan, at, journal, true) {
+                Ok(checkout) => checkout,
+                Err(error) => return self.fail(state, journal, index, &title, error, started),
+            };
+            let at = StepAt {
+                checkout: checkout.as_ref(),
+                ..at
+            };
             // The command a killed relman started may outlive it: never run a second one beside it.
             if let Some(identity) = journal.steps[index].context.get(crate::core::CHILD_PROCESS)
                 && previous != StepState::Pending
@@ -156,16 +164,7 @@ impl Runner<'_> {
                     || self.project.root.clone(),
                     |checkout| checkout.root.clone(),
                 );
-                let cx = self.cx(
-                    project,
-                    facts,
-                    journal,
-                    state,
-                    index,
-                    &redactor,
-                    false,
-                    checkout.as_ref(),
-                );
+                let cx = self.cx(at, journal, false);
                 (
                     withheld_error(step, &cx.withheld()),
                     crate::plan::confine::at_run_time(step, &root, &mut |template| {
@@ -204,16 +203,7 @@ impl Runner<'_> {
                 StepState::Running | StepState::Failed | StepState::Paused
             ) {
                 let probed = {
-                    let mut cx = self.cx(
-                        project,
-                        facts,
-                        journal,
-                        state,
-                        index,
-                        &redactor,
-                        false,
-                        checkout.as_ref(),
-                    );
+                    let mut cx = self.cx(at, journal, false);
                     within_timeout(step, started, || kinds::probe(step, &mut cx))
                 };
                 match probed {
@@ -273,16 +263,7 @@ impl Runner<'_> {
             });
             let mut attempts_left = step.retries;
             let outcome = loop {
-                let mut cx = self.cx(
-                    project,
-                    facts,
-                    journal,
-                    state,
-                    index,
-                    &redactor,
-                    confirmed,
-                    checkout.as_ref(),
-                );
+                let mut cx = self.cx(at, journal, confirmed);
                 match within_timeout(step, started, || kinds::execute(step, &mut cx)) {
                     Err(error) if attempts_left > 0 => {
                         attempts_left -= 1;

@@ -13,36 +13,43 @@ use crate::kinds::{self, Checkout, RunCx, StepError};
 use crate::plan::FrozenPlan;
 use crate::project::Project;
 
+/// Where one step runs: what stays the same across the contexts the step is given (to decide its
+/// condition, to confine its paths, to probe it on resume, to run it).
+#[derive(Clone, Copy)]
+pub(super) struct StepAt<'a> {
+    pub project: &'a Project,
+    pub facts: &'a PlanFacts,
+    pub state: &'a StateDir,
+    pub index: usize,
+    pub redactor: &'a Redactor,
+    /// The other checkout the step acts in (`dir`), once prepared.
+    pub checkout: Option<&'a Checkout>,
+}
+
 impl Runner<'_> {
-    /// The plan is passed apart from the journal (a copy of `journal.plan`) so that a step can
-    /// read it while it updates its record.
-    #[allow(clippy::too_many_arguments)]
+    /// The plan's facts are passed apart from the journal (a copy of `journal.plan`) so that a
+    /// step can read them while it updates its record.
     pub(super) fn cx<'c>(
         &'c mut self,
-        project: &'c Project,
-        plan: &'c PlanFacts,
+        at: StepAt<'c>,
         journal: &'c mut Journal,
-        state: &'c StateDir,
-        index: usize,
-        redactor: &'c Redactor,
         confirmed: bool,
-        checkout: Option<&'c Checkout>,
     ) -> RunCx<'c> {
         RunCx {
-            project,
+            project: at.project,
             env: self.env,
-            plan,
+            plan: at.facts,
             journal: Box::new(JournalFile {
                 journal,
-                state,
+                state: at.state,
                 env: self.env,
             }),
-            index,
+            index: at.index,
             reporter: &mut *self.reporter,
             prompter: &mut *self.prompter,
-            redactor,
+            redactor: at.redactor,
             confirmed,
-            checkout,
+            checkout: at.checkout,
         }
     }
 
@@ -136,24 +143,27 @@ impl Runner<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The checkout a step with `dir` acts in; its path and `clone` URL are rendered with the
+    /// repository's own project, whichever package the step releases.
     pub(super) fn prepare_checkout(
         &mut self,
         plan: &FrozenPlan,
-        facts: &PlanFacts,
+        at: StepAt<'_>,
         journal: &mut Journal,
-        state: &StateDir,
-        index: usize,
-        redactor: &Redactor,
         clone_missing: bool,
     ) -> Result<Option<Checkout>, StepError> {
-        let step = &plan.steps[index];
+        let step = &plan.steps[at.index];
+        let redactor = at.redactor;
         let Some(dir) = &step.dir else {
             return Ok(None);
         };
         let (relative, url) = {
-            let project = self.project;
-            let cx = self.cx(project, facts, journal, state, index, redactor, false, None);
+            let at = StepAt {
+                project: self.project,
+                checkout: None,
+                ..at
+            };
+            let cx = self.cx(at, journal, false);
             let relative = cx.render(dir)?;
             let url = step
                 .clone
