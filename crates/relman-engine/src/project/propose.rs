@@ -227,9 +227,13 @@ impl Project {
                 .holder(&current.version, &self.tag_of(&current.version.to_string()))
                 .is_none()
         {
+            // The release it follows: a release branch's newer tag, when there is one below it.
+            let follows = history
+                .previous_of(&current.version.to_string())
+                .map_or_else(|| last.version.to_string(), |(_, version)| version);
             notes.push(format!(
-                "the version files hold {}, ahead of the last release {} and not tagged yet: that is the release",
-                current.version, last.version
+                "the version files hold {}, ahead of the last release {follows} and not tagged yet: that is the release",
+                current.version
             ));
             return Ok(Proposal {
                 version: Some(current.version.clone()),

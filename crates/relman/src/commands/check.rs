@@ -129,12 +129,19 @@ fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>>
     ));
     match &history.previous {
         Some(release) => {
-            report.push(format!(
+            let mut line = format!(
                 "last release {} at {}, {} since",
                 release.tag,
                 &release.commit[..7.min(release.commit.len())],
                 relman_version::words::counted(history.commits, "commit", "commits")
-            ));
+            );
+            // Releases made on a release branch since: the next release here follows them.
+            if let Some((tag, _)) = &history.branch_release {
+                line.push_str(&format!(
+                    "; the newest release, {tag}, was tagged on a branch this one does not reach, and a release above it follows it"
+                ));
+            }
+            report.push(line);
         }
         None => {
             report.push("no release tag yet".to_owned());

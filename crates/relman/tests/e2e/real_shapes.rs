@@ -193,6 +193,23 @@ fn a_release_follows_the_newest_release_branch_tag_below_it() {
     assert!(!section.contains("shipped in 3.5.0"), "{section}");
     let (plan, _) = run(&repo, &["plan", "release", "patch"], 0);
     assert!(plan.contains("echo 'follows v0.8.0 0.8.0'"), "{plan}");
+    // `check` names the release-branch tag beside the one this branch reaches.
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(
+        check.contains("last release v0.8.0 at ")
+            && check.contains(
+                "; the newest release, v3.5.1, was tagged on a branch this one does not reach"
+            ),
+        "{check}"
+    );
+    // Version files ahead of both: the note names the release this one follows.
+    repo.write("VERSION", "3.6.0\n");
+    repo.commit("chore: 3.6.0 in VERSION");
+    let (_, note) = run(&repo, &["version", "--next", "auto"], 0);
+    assert!(
+        note.contains("ahead of the last release 3.5.1 and not tagged yet"),
+        "{note}"
+    );
 }
 
 /// vite: a scoped package (`@vitejs/plugin-legacy`) tagged without its scope
