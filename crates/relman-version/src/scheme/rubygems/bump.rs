@@ -191,6 +191,7 @@ pub(crate) fn step(
         (None, Some(current_label)) if !is_dev(current) => Ok(current_label),
         _ => label_or_default().map(str::to_owned),
     };
+    let final_ = build(&current.release(), None);
     let not_applicable = |reason, hint| BumpError::NotApplicable {
         level: level.clone(),
         current: current.to_string(),
@@ -211,9 +212,11 @@ pub(crate) fn step(
         Level::Major => next_major(current),
         Level::Minor => next_minor(current),
         Level::Patch => next_patch(current),
-        Level::Premajor => Ok(first_prerelease(&next_major(current)?, label_or_default()?)),
-        Level::Preminor => Ok(first_prerelease(&next_minor(current)?, label_or_default()?)),
-        Level::Prepatch => Ok(first_prerelease(&next_patch(current)?, label_or_default()?)),
+        // As npm's: a new cycle of the next release even from a pre-release, which would
+        // otherwise start where it is (`8.1.0.beta1` preminor → `8.2.0.beta1`).
+        Level::Premajor => Ok(first_prerelease(&next_major(&final_)?, label_or_default()?)),
+        Level::Preminor => Ok(first_prerelease(&next_minor(&final_)?, label_or_default()?)),
+        Level::Prepatch => Ok(first_prerelease(&next_patch(&final_)?, label_or_default()?)),
         Level::Prerelease => forward(prerelease(current, &carry_on()?)?),
         Level::Alpha => forward(prerelease(current, "alpha")?),
         Level::Beta => forward(prerelease(current, "beta")?),
@@ -298,6 +301,7 @@ mod tests {
         assert_eq!(at("8.1.3", Level::Prerelease, None), "8.1.4.beta1");
         assert_eq!(at("8.1.3", Level::Preminor, Some("rc")), "8.2.0.rc1");
         assert_eq!(at("8.1.3", Level::Premajor, None), "9.0.0.beta1");
+        assert_eq!(at("8.1.0.beta1", Level::Preminor, None), "8.2.0.beta1");
         assert!(matches!(
             step(&v("8.1.0.rc1"), &Level::Beta, None),
             Err(BumpError::Backwards { .. })
