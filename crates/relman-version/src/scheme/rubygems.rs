@@ -17,6 +17,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use crate::scheme::VersionError;
+use crate::tag_format::TagFormat;
 
 /// A parsed RubyGems version: its text as `Gem::Version#to_s` writes it, and its segments.
 #[derive(Debug, Clone)]
@@ -202,10 +203,36 @@ impl Hash for GemVersion {
 /// `1.0` (`8.1.3.1`, `8.1.0.beta1`, `8.2.0.alpha`).
 pub fn needed<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
     texts.into_iter().any(|text| {
-        parse(text).is_ok()
+        text.contains('.')
+            && parse(text).is_ok()
             && crate::tag_format::read_tag_version(&super::Scheme::Semver, text).is_none()
-            && text.contains('.')
     })
+}
+
+/// [`needed`] for a project: the values of its version files, and its tags read with `format`
+/// (the configured tag format), else with the format RubyGems' rules guess from them.
+pub fn needed_by<'a>(
+    values: impl IntoIterator<Item = &'a str>,
+    tags: &[String],
+    format: Option<&TagFormat>,
+    name: &str,
+) -> bool {
+    if needed(values) {
+        return true;
+    }
+    let tags = || tags.iter().map(String::as_str);
+    let guessed;
+    let format = match format {
+        Some(format) => format,
+        None => match TagFormat::guess(tags(), &super::Scheme::Rubygems, Some(name)) {
+            Some(format) => {
+                guessed = format;
+                &guessed
+            }
+            None => return false,
+        },
+    };
+    needed(tags().filter_map(|tag| format.extract(tag)))
 }
 
 #[cfg(test)]
@@ -270,5 +297,16 @@ mod tests {
         assert!(needed(["1.0.0", "8.1.3.1"]));
         assert!(!needed(["1.0.0", "1.2", "1.3.0-rc.1"]));
         assert!(!needed(["1", "v1.0_RC1"]));
+    }
+
+    #[test]
+    fn needed_by_a_projects_tags_or_files() {
+        let tags: Vec<String> = ["v8.1.3", "v8.1.3.1", "v2.3.2"].map(str::to_owned).into();
+        assert!(needed_by([], &tags, None, "rails"));
+        assert!(needed_by(["8.2.0.alpha"], &[], None, "rails"));
+        let semver_only: Vec<String> = ["v1.0.0", "v1.1.0-rc.1"].map(str::to_owned).into();
+        assert!(!needed_by(["1.2.0"], &semver_only, None, "gem"));
+        let other = TagFormat::parse("gem-{version}").unwrap();
+        assert!(!needed_by([], &tags, Some(&other), "rails"));
     }
 }

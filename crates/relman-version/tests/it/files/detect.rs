@@ -255,6 +255,20 @@ fn maturin_takes_the_version_from_cargo_toml() {
 }
 
 #[test]
+fn a_gem_may_keep_its_version_in_a_bare_name_version_file() {
+    // Rails' shape: `rails.gemspec` reads `RAILS_VERSION`; a `VERSION` file would come after.
+    let detection = detect(&[
+        ("rails.gemspec", "version = File.read(\"RAILS_VERSION\").strip\n"),
+        ("RAILS_VERSION", "8.2.0.alpha\n"),
+        ("OTHER_VERSION", "1.0.0\n"),
+    ]);
+    assert_eq!(paths(&detection), ["RAILS_VERSION"]);
+    assert!(detection.ruby);
+    assert!(!detect(&[("RAILS_VERSION", "8.2.0.alpha\n")]).ruby);
+    assert!(paths(&detect(&[("RAILS_VERSION", "8.2.0.alpha\n")])).is_empty());
+}
+
+#[test]
 fn a_gem_keeps_its_version_in_lib_name_version_rb() {
     let detection = detect(&[
         (
@@ -279,6 +293,7 @@ fn a_gem_keeps_its_version_in_lib_name_version_rb() {
         ["lib/acme_widget/version.rb", "lib/rack/lint/version.rb"]
     );
     assert!(!detection.python);
+    assert!(detection.ruby);
     // Bumped byte-exact: only the version's characters change.
     let root = project(&[(
         "lib/acme_widget/version.rb",
