@@ -152,7 +152,9 @@ impl Project {
                 .parse::<Scheme>()
                 .map_err(|error| ProjectError::Config(error.to_string()))?,
             None if detection.python => Scheme::Pep440,
-            None if detection.ruby && needs_rubygems(&repo, &root, &detection.files, options, &name)? => {
+            None if detection.ruby
+                && needs_rubygems(&repo, &root, &detection.files, options, &name)? =>
+            {
                 Scheme::Rubygems
             }
             None => Scheme::Semver,

@@ -258,7 +258,10 @@ fn maturin_takes_the_version_from_cargo_toml() {
 fn a_gem_may_keep_its_version_in_a_bare_name_version_file() {
     // Rails' shape: `rails.gemspec` reads `RAILS_VERSION`; a `VERSION` file would come after.
     let detection = detect(&[
-        ("rails.gemspec", "version = File.read(\"RAILS_VERSION\").strip\n"),
+        (
+            "rails.gemspec",
+            "version = File.read(\"RAILS_VERSION\").strip\n",
+        ),
         ("RAILS_VERSION", "8.2.0.alpha\n"),
         ("OTHER_VERSION", "1.0.0\n"),
     ]);
