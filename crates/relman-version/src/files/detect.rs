@@ -476,7 +476,45 @@ fn gem_version_files(root: &Path, gems: &[String]) -> Vec<VersionFileSpec> {
         (probe(root, &path, KnownFormat::PlainText, |_| {}) == Some(true))
             .then(|| VersionFileSpec::new(path, KnownFormat::PlainText))
     });
-    version_rb.chain(bare).collect()
+    let bare: Vec<VersionFileSpec> = bare.collect();
+    // Gems in folders below that share the root's `NAME_VERSION` keep it in parts too (Rails'
+    // `actioncable/lib/action_cable/gem_version.rb`): they move with it.
+    let parts = if bare.is_empty() {
+        Vec::new()
+    } else {
+        gem_constant_files(root)
+    };
+    version_rb.chain(bare).chain(parts).collect()
+}
+
+/// `FOLDER/lib/*/gem_version.rb` of each top-level folder holding a gemspec, sorted.
+fn gem_constant_files(root: &Path) -> Vec<VersionFileSpec> {
+    let folders = |dir: &Path| -> Vec<String> {
+        let Ok(entries) = fs_err::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    };
+    let mut found = Vec::new();
+    for gem in folders(root) {
+        if gemspecs(&root.join(&gem)).is_empty() {
+            continue;
+        }
+        for module in folders(&root.join(&gem).join("lib")) {
+            let path = format!("{gem}/lib/{module}/gem_version.rb");
+            if probe(root, &path, KnownFormat::RubyGemVersion, |_| {}) == Some(true) {
+                found.push(VersionFileSpec::new(path, KnownFormat::RubyGemVersion));
+            }
+        }
+    }
+    found
 }
 
 fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {

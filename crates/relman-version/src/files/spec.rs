@@ -56,6 +56,8 @@ pub enum KnownFormat {
     PythonModule,
     /// A gem's `version.rb`: the `VERSION = "..."` constant.
     RubyVersion,
+    /// A gem's `gem_version.rb` (Rails' gems): `MAJOR`, `MINOR`, `TINY` and `PRE` constants.
+    RubyGemVersion,
     /// `package.json`: the top-level `version`; a `package-lock.json` or `npm-shrinkwrap.json`
     /// beside it is edited along with it.
     PackageJson,
@@ -87,6 +89,7 @@ impl KnownFormat {
             "pom.xml" => Self::MavenPom,
             _ if name.ends_with(".py") => Self::PythonModule,
             "version.rb" => Self::RubyVersion,
+            "gem_version.rb" => Self::RubyGemVersion,
             _ if name.ends_with(".properties") => Self::Properties,
             _ if name.eq_ignore_ascii_case("VERSION")
                 || name.eq_ignore_ascii_case("version.txt")
@@ -110,6 +113,7 @@ impl KnownFormat {
             }
             Self::PythonModule => "a `__version__ = \"...\"` assignment",
             Self::RubyVersion => "a `VERSION = \"...\"` constant",
+            Self::RubyGemVersion => super::gem_constants::LOOKED_FOR,
             Self::PackageJson => "a top-level `\"version\"`",
             Self::PackageLock => "`version` or `packages[\"\"].version`",
             Self::HelmChart => "a top-level `version`",
@@ -377,6 +381,10 @@ mod tests {
         assert_eq!(format("VERSION"), Some(KnownFormat::PlainText));
         assert_eq!(format("version.txt"), Some(KnownFormat::PlainText));
         assert_eq!(format("RAILS_VERSION"), Some(KnownFormat::PlainText));
+        assert_eq!(
+            format("railties/lib/rails/gem_version.rb"),
+            Some(KnownFormat::RubyGemVersion)
+        );
         assert_eq!(format("_VERSION"), None);
         assert_eq!(format("rails_VERSION"), None);
         assert_eq!(format("gradle.properties"), Some(KnownFormat::Properties));

@@ -1,6 +1,7 @@
 //! Ruby projects whose versions are RubyGems' and not semver's, rebuilt small from Rails' shape
 //! (docs/real-repositories.md): four-part follow-up releases (`v8.1.3.1`), pre-releases as a word
-//! (`v8.1.0.beta1`), a development version `8.2.0.alpha` kept in a bare `RAILS_VERSION` file.
+//! (`v8.1.0.beta1`), a development version `8.2.0.alpha` kept in a bare `RAILS_VERSION` file and
+//! in the `MAJOR`/`MINOR`/`TINY`/`PRE` constants of the gems below.
 //! Read as semver, every one of those tags was ignored and an ancient `v2.3.2` was the version.
 
 use relman_testkit::TestRepo;
@@ -16,6 +17,15 @@ fn run(repo: &TestRepo, args: &[&str], code: i32) -> (String, String) {
 
 const GEMSPEC: &str = "version = File.read(File.join(__dir__, \"RAILS_VERSION\")).strip\n\n\
                        Gem::Specification.new do |s|\n  s.name = \"rails\"\n  s.version = version\nend\n";
+
+/// A gem below the root that keeps the shared version in constants, as each Rails gem does.
+fn gem_version_rb(minor: u32, pre: &str) -> String {
+    format!(
+        "# frozen_string_literal: true\n\nmodule Railties\n  module VERSION\n    MAJOR = 8\n    \
+         MINOR = {minor}\n    TINY  = 0\n    PRE   = {pre}\n\n    \
+         STRING = [MAJOR, MINOR, TINY, PRE].compact.join(\".\")\n  end\nend\n"
+    )
+}
 
 /// main carries `8.2.0.alpha`; `8-1-stable` released 8.1.0 … 8.1.3.1 after main's last tag,
 /// `v8.1.0.beta1`; an old `v2.3.2` and a `v1.2.0_RC1` that is no gem version sit in the past.
@@ -35,6 +45,11 @@ fn rails_shape() -> TestRepo {
         repo.tag(&format!("v{version}"));
     }
     repo.git(&["switch", "--quiet", "main"]);
+    repo.write("railties/railties.gemspec", "Gem::Specification.new\n");
+    repo.write(
+        "railties/lib/railties/gem_version.rb",
+        gem_version_rb(2, "\"alpha\""),
+    );
     repo.commit_file("RAILS_VERSION", "8.2.0.alpha\n", "chore: start 8.2");
     repo.commit_file("a.rb", "1", "feat: something new");
     repo.push(&[
@@ -81,10 +96,18 @@ fn rails_versions_follow_rubygems_rules_and_release_writes_them_back() {
     assert!(report.contains("wrote relman.toml"), "{report}");
     let written = repo.read("relman.toml");
     assert!(written.contains("scheme = \"rubygems\"\n"), "{written}");
+    assert!(
+        written.contains("\"railties/lib/railties/gem_version.rb\""),
+        "{written}"
+    );
     repo.commit("chore: relman.toml");
     repo.push(&["main"]);
     run(&repo, &["run", "release", "--yes"], 0);
     assert_eq!(repo.read("RAILS_VERSION"), "8.2.0\n");
+    assert_eq!(
+        repo.read("railties/lib/railties/gem_version.rb"),
+        gem_version_rb(2, "nil")
+    );
     assert_eq!(repo.read("rails.gemspec"), GEMSPEC);
     let tags = repo.git(&["ls-remote", "--tags", "origin", "v8.2.0"]);
     assert!(tags.contains("refs/tags/v8.2.0"), "{tags}");
