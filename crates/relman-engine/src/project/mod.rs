@@ -147,13 +147,27 @@ impl Project {
             .remote
             .clone()
             .unwrap_or_else(|| "origin".to_owned());
+        let detected_files = options.version_files.is_none();
+        let version_files = match &options.version_files {
+            Some(files) => files
+                .iter()
+                .map(|file| match file {
+                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
+                    VersionFileOption::Pattern { path, pattern } => {
+                        VersionFileSpec::pattern(path, pattern)
+                    }
+                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => detection.files,
+        };
         let scheme = match &options.scheme {
             Some(text) => text
                 .parse::<Scheme>()
                 .map_err(|error| ProjectError::Config(error.to_string()))?,
             None if detection.python => Scheme::Pep440,
             None if detection.ruby
-                && needs_rubygems(&repo, &root, &detection.files, options, &name)? =>
+                && needs_rubygems(&repo, &root, &version_files, options, &name)? =>
             {
                 Scheme::Rubygems
             }
@@ -176,20 +190,6 @@ impl Project {
             })?),
             // A calendar version has no natural first one: it needs a tag or a setting.
             None => scheme.parse("0.1.0").ok(),
-        };
-        let detected_files = options.version_files.is_none();
-        let version_files = match &options.version_files {
-            Some(files) => files
-                .iter()
-                .map(|file| match file {
-                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
-                    VersionFileOption::Pattern { path, pattern } => {
-                        VersionFileSpec::pattern(path, pattern)
-                    }
-                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            None => detection.files,
         };
         let branch = options.branch.clone();
         let changelog = changelog::settings(&root, changelog)?;
