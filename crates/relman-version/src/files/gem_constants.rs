@@ -4,13 +4,14 @@
 //! split back the same way (`8.1.3.1` → 8, 1, 3, `"1"`; `8.2.0` → 8, 2, 0, `nil`), each constant's
 //! value replaced where it stands. A version that does not split so (`1.3.0-rc.1`) is refused.
 
+use std::ops::Range;
 use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::FileError;
-use super::text::{Location, line_of};
+use super::text::{Location, line_of, looks_like_version, splice_each};
+use super::{FileError, FoundVersion};
 
 /// Which constant a place holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,51 @@ pub(super) fn compose(text: &str, locations: &[Location]) -> String {
         })
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// The version the constants at `locations` of `path` make, found at the first one's line.
+pub(super) fn found(
+    path: &Path,
+    text: &str,
+    locations: &[Location],
+) -> Result<FoundVersion, FileError> {
+    let line = line_of(text, locations.first().map_or(0, |first| first.span.start));
+    let value = compose(text, locations);
+    if !looks_like_version(&value) {
+        return Err(FileError::NotAVersion {
+            path: path.to_owned(),
+            line,
+            location: LOOKED_FOR.to_owned(),
+            value,
+        });
+    }
+    Ok(FoundVersion {
+        path: path.to_owned(),
+        line,
+        location: LOOKED_FOR.to_owned(),
+        value,
+    })
+}
+
+/// `bytes` with each place replaced: a whole version by `version`, a part by its share of it.
+/// The spans are sorted and do not overlap.
+pub(super) fn splice(
+    bytes: &[u8],
+    spans: &[(Range<usize>, Option<Part>)],
+    version: &str,
+) -> Result<Vec<u8>, FileError> {
+    let mut replaced = Vec::with_capacity(spans.len());
+    for (span, part) in spans {
+        let text = match part {
+            None => version.to_owned(),
+            Some(part) => {
+                let old = String::from_utf8_lossy(&bytes[span.clone()]);
+                replacement(*part, version, &old)?
+            }
+        };
+        replaced.push((span.clone(), text));
+    }
+    Ok(splice_each(bytes, &replaced))
 }
 
 /// What `part` becomes for `version`; `old` is its current text, whose quotes a new `PRE` keeps.

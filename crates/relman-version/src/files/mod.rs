@@ -58,7 +58,7 @@ pub use spec::{
 };
 pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 
-use text::{Location, check_new_version, decode, line_of, looks_like_version, splice, splice_each};
+use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 
 /// A version found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,22 +203,8 @@ impl VersionFiles {
                 .is_some_and(|location| location.part.is_some())
             {
                 // A version kept in parts: one version, at the first part's line.
-                let line = line_of(cache.text, locations[0].span.start);
-                let value = gem_constants::compose(cache.text, &locations);
-                if !looks_like_version(&value) {
-                    return Err(FileError::NotAVersion {
-                        path: files[index].display.clone(),
-                        line,
-                        location: gem_constants::LOOKED_FOR.to_owned(),
-                        value,
-                    });
-                }
-                found.push(FoundVersion {
-                    path: files[index].display.clone(),
-                    line,
-                    location: gem_constants::LOOKED_FOR.to_owned(),
-                    value,
-                });
+                let display = &files[index].display;
+                found.push(gem_constants::found(display, cache.text, &locations)?);
                 for location in locations {
                     let span = location.span.start + cache.bom..location.span.end + cache.bom;
                     places.push((index, span, location.part));
@@ -315,18 +301,7 @@ impl VersionFiles {
                 let spans: Vec<Range<usize>> = spans.into_iter().map(|(span, _)| span).collect();
                 splice(&file.bytes, &spans, new_version)
             } else {
-                let mut replaced = Vec::with_capacity(spans.len());
-                for (span, part) in spans {
-                    let text = match part {
-                        None => new_version.to_owned(),
-                        Some(part) => {
-                            let old = String::from_utf8_lossy(&file.bytes[span.clone()]);
-                            gem_constants::replacement(part, new_version, &old)?
-                        }
-                    };
-                    replaced.push((span, text));
-                }
-                splice_each(&file.bytes, &replaced)
+                gem_constants::splice(&file.bytes, &spans, new_version)?
             };
             if after != file.bytes {
                 edits.push(FileEdit {
