@@ -19,6 +19,10 @@
 //!   version (`1.2.4.dev0`, `1.2.4-dev.0`) is not a cycle: `auto` releases it (`1.2.4`, or `1.3.0`
 //!   for a feature). A label makes `auto` a pre-release: of the next version for a final one
 //!   (`--pre rc` → `pre…`), of the version being developed for a development one (`1.2.4rc0`).
+//! - rubygems: the first three numbers are major, minor and patch; `post` counts a fourth, the
+//!   follow-up of a release (`8.1.3` → `8.1.3.1`); pre-releases are a numbered word (`beta1`,
+//!   `rc2`), and a bare `alpha` (`8.2.0.alpha`) is the development version, which `dev` makes
+//!   from a release and `auto` releases (see `scheme/rubygems/bump.rs`).
 //! - calver: `auto`, `major`, `minor` and `patch` all give today's version (MICRO counted up within
 //!   a period, reset in a new one); a format without MICRO cannot release twice in a period.
 //! - An explicit version must be greater than the current one unless `allow_downgrade`.
@@ -29,7 +33,7 @@ use std::str::FromStr;
 use crate::date::Date;
 use crate::scheme::calver::CalverNextError;
 use crate::scheme::semver::NpmLevel;
-use crate::scheme::{CalverFormat, Scheme, VersionError, pep440, semver};
+use crate::scheme::{CalverFormat, Scheme, VersionError, pep440, rubygems, semver};
 use crate::version::Version;
 
 /// What the commits since the last release call for, from conventional commits.
@@ -274,6 +278,10 @@ impl BumpError {
                 scheme: Scheme::Pep440,
                 ..
             } => Some("use `--pre a`, `--pre b` or `--pre rc`".to_owned()),
+            Self::Label {
+                scheme: Scheme::Rubygems,
+                ..
+            } => Some("use a word such as `--pre beta` or `--pre rc`".to_owned()),
             Self::Label { .. } => Some(
                 "a label is dot-separated identifiers of letters, digits and `-`, numbers \
                  without leading zeros: `alpha`, `rc`, `beta.2`"
@@ -347,6 +355,7 @@ fn auto(current: &Version, options: &BumpOptions) -> Result<Option<Version>, Bum
             v.pre().is_none(),
             pep440::current_label(v).map(|k| k.to_string()),
         ),
+        Version::Rubygems(v) => (rubygems::bump::is_dev(v), rubygems::bump::current_label(v)),
         Version::Calver(_) => (false, None),
     };
     // A development version is released by `auto`, unless a label asks for a pre-release of it.
@@ -411,6 +420,7 @@ fn step(
     match current {
         Version::Semver(v) => semver_step(v, level, label).map(Version::Semver),
         Version::Pep440(v) => pep440_step(v, level, label).map(Version::Pep440),
+        Version::Rubygems(v) => rubygems::bump::step(v, level, label).map(Version::Rubygems),
         Version::Calver(v) => match level {
             Level::Major | Level::Minor | Level::Patch | Level::Auto => v
                 .next(options.today)

@@ -266,8 +266,12 @@ pub enum TagRead {
 }
 
 /// The version a tag's version part holds: `scheme`'s reading, and for semver also an old
-/// two-part `1.0` read as `1.0.0`. A lone number (`v1`, a moving major tag) is no release.
+/// two-part `1.0` read as `1.0.0`. A lone number (`v1`, a moving major tag) is no release, though
+/// RubyGems and PEP 440 would read one.
 pub fn read_tag_version(scheme: &Scheme, text: &str) -> Option<Version> {
+    if matches!(scheme, Scheme::Rubygems) && !text.contains('.') {
+        return None;
+    }
     if let Ok(version) = scheme.parse(text) {
         return Some(version);
     }
@@ -465,6 +469,19 @@ mod tests {
         .unwrap();
         assert_eq!(own.to_string(), "other-v{version}");
         assert_eq!(guess(&["nightly", "stable"], &semver), None);
+        let gem = guess(
+            &["v8.1.3.1", "v8.1.0.beta1", "v1", "v1.1.0_RC1"],
+            &Scheme::Rubygems,
+        )
+        .unwrap();
+        assert_eq!(gem.to_string(), "v{version}");
+        let version = gem.version_of("v8.1.3.1", &Scheme::Rubygems).unwrap();
+        assert_eq!(version.to_string(), "8.1.3.1");
+        assert_eq!(gem.read("v1", &Scheme::Rubygems), TagRead::NotRelease);
+        assert_eq!(
+            gem.read("v1.1.0_RC1", &Scheme::Rubygems),
+            TagRead::NotRelease
+        );
         // PEP 440 reads `v1.0` by itself: the prefix still keeps the `v`.
         let pep = guess(&["v1.0", "v1.1rc1"], &Scheme::Pep440).unwrap();
         assert_eq!(pep.to_string(), "v{version}");

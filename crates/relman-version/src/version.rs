@@ -4,7 +4,8 @@
 //! Versions are made by [`Scheme::parse`](crate::scheme::Scheme::parse) and by bumps. Versions of
 //! different schemes never meet in a real project (one project, one scheme), but `Ord` must be
 //! total so that sorting can never panic: it orders by scheme first (semver, then PEP 440, then
-//! calver by format), which is arbitrary and documented rather than a silent guess.
+//! calver by format, then RubyGems), which is arbitrary and documented rather than a silent
+//! guess.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -12,15 +13,17 @@ use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
 
-use crate::scheme::{CalverVersion, Scheme, pep440};
+use crate::scheme::{CalverVersion, GemVersion, Scheme, pep440};
 
 /// A parsed version. `Display` writes the normalised form: no `v` prefix, PEP 440's canonical
-/// spelling (`1.3.0-alpha.0` → `1.3.0a0`), semver with its build metadata.
+/// spelling (`1.3.0-alpha.0` → `1.3.0a0`), semver with its build metadata, RubyGems' (`1.0.0-rc1`
+/// → `1.0.0.pre.rc1`).
 #[derive(Debug, Clone)]
 pub enum Version {
     Semver(semver::Version),
     Pep440(pep440_rs::Version),
     Calver(CalverVersion),
+    Rubygems(GemVersion),
 }
 
 /// What a template needs of a version, ready for serde.
@@ -42,6 +45,7 @@ impl Version {
             Version::Semver(_) => Scheme::Semver,
             Version::Pep440(_) => Scheme::Pep440,
             Version::Calver(version) => Scheme::Calver(version.format()),
+            Version::Rubygems(_) => Scheme::Rubygems,
         }
     }
 
@@ -67,16 +71,19 @@ impl Version {
             (Version::Semver(v), _) => v.patch,
             (Version::Pep440(v), _) => v.release().get(index).copied().unwrap_or(0),
             (Version::Calver(v), _) => v.values().get(index).copied().unwrap_or(0),
+            (Version::Rubygems(v), _) => v.release().get(index).copied().unwrap_or(0),
         }
     }
 
     /// The pre-release part as written after the release numbers: `rc.1` (semver), `a1`,
-    /// `rc2.dev0`, `dev3` (PEP 440). `None` for a final version, including a post-release.
+    /// `rc2.dev0`, `dev3` (PEP 440), `beta1`, `pre.rc1` (RubyGems). `None` for a final version,
+    /// including a post-release (`1.2.3.post1`, `8.1.3.1`).
     pub fn pre(&self) -> Option<String> {
         match self {
             Version::Semver(v) if v.pre.is_empty() => None,
             Version::Semver(v) => Some(v.pre.to_string()),
             Version::Pep440(v) => pep440::pre_text(v),
+            Version::Rubygems(v) => v.pre().map(str::to_owned),
             Version::Calver(_) => None,
         }
     }
@@ -87,6 +94,7 @@ impl Version {
         match self {
             Version::Semver(v) => !v.pre.is_empty(),
             Version::Pep440(v) => v.any_prerelease(),
+            Version::Rubygems(v) => v.is_prerelease(),
             Version::Calver(_) => false,
         }
     }
@@ -109,6 +117,7 @@ impl Version {
             Version::Semver(_) => 0,
             Version::Pep440(_) => 1,
             Version::Calver(_) => 2,
+            Version::Rubygems(_) => 3,
         }
     }
 }
@@ -119,18 +128,21 @@ impl fmt::Display for Version {
             Version::Semver(v) => v.fmt(f),
             Version::Pep440(v) => v.fmt(f),
             Version::Calver(v) => v.fmt(f),
+            Version::Rubygems(v) => v.fmt(f),
         }
     }
 }
 
 impl Ord for Version {
     /// The scheme's own order (semver precedence, PEP 440 ordering with `1.0.dev0 < 1.0a0 < 1.0 <
-    /// 1.0.post1`, calver by date then MICRO); versions of different schemes by scheme.
+    /// 1.0.post1`, calver by date then MICRO, `Gem::Version`'s `8.1.0.rc1 < 8.1.0 < 8.1.0.1`);
+    /// versions of different schemes by scheme.
     fn cmp(&self, other: &Version) -> Ordering {
         match (self, other) {
             (Version::Semver(a), Version::Semver(b)) => a.cmp(b),
             (Version::Pep440(a), Version::Pep440(b)) => a.cmp(b),
             (Version::Calver(a), Version::Calver(b)) => a.cmp(b),
+            (Version::Rubygems(a), Version::Rubygems(b)) => a.cmp(b),
             _ => self.scheme_rank().cmp(&other.scheme_rank()),
         }
     }
@@ -159,6 +171,7 @@ impl Hash for Version {
             // pep440_rs hashes `1.0` and `1.0.0` alike, as its equality requires.
             Version::Pep440(v) => v.hash(state),
             Version::Calver(v) => v.hash(state),
+            Version::Rubygems(v) => v.hash(state),
         }
     }
 }

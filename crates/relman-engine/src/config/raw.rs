@@ -47,7 +47,7 @@ pub struct PackageConfig {
     /// The package's changelog; default `PATH/CHANGELOG.md`.
     #[schemars(with = "Option<String>")]
     pub changelog: Option<Spanned<String>>,
-    /// `semver`, `pep440` or `calver:FORMAT`; default by ecosystem.
+    /// `semver`, `pep440`, `rubygems` or `calver:FORMAT`; default by ecosystem.
     #[schemars(with = "Option<String>")]
     pub scheme: Option<Spanned<String>>,
     /// Default pre-release label for this package.
@@ -70,7 +70,8 @@ pub struct ProjectConfig {
     /// Tag format; must contain `{version}` exactly once. Default `v{version}`.
     #[schemars(with = "Option<String>")]
     pub tag: Option<Spanned<String>>,
-    /// `semver`, `pep440` or `calver:FORMAT`; default pep440 for Python projects, else semver.
+    /// `semver`, `pep440`, `rubygems` or `calver:FORMAT`; default pep440 for Python projects,
+    /// rubygems for a gem whose versions semver cannot read, else semver.
     #[schemars(with = "Option<String>")]
     pub scheme: Option<Spanned<String>>,
     /// Files that hold the version; the first is the source of truth. `[]` means tags only.

@@ -77,7 +77,13 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
     }
     let why = match detection.scheme {
         Scheme::Pep440 => "PEP 440, as a Python project's versions are (`1.3.0a0`, `1.2.4rc1`)",
-        _ => "SemVer (`1.3.0-alpha.0`); `pep440` and `calver:YYYY.0M.MICRO` are the others",
+        Scheme::Rubygems => {
+            "RubyGems' rules, as this gem's versions are (`8.1.0.beta1`, `8.1.3.1`, `8.2.0.alpha`)"
+        }
+        _ => {
+            "SemVer (`1.3.0-alpha.0`); `pep440`, `rubygems` and `calver:YYYY.0M.MICRO` are the \
+             others"
+        }
     };
     out.comment(&format!("Versions follow {why}."));
     out.string("scheme", &detection.scheme.to_string());

@@ -38,6 +38,28 @@ pub use version::{CurrentVersion, NextVersion};
 use crate::environment::Environment;
 use settings::{ChangelogOptions, ForgeOptions, ProjectOptions, VersionFileOption};
 
+/// Whether a gem's versions need RubyGems' rules (`8.1.3.1`, `8.1.0.beta1` in its tags or
+/// version files); a gem whose versions are all semver keeps semver.
+fn needs_rubygems(
+    repo: &Repository,
+    root: &Path,
+    files: &[VersionFileSpec],
+    options: &ProjectOptions,
+    name: &str,
+) -> Result<bool, ProjectError> {
+    let found = relman_version::files::read(root, files).unwrap_or_default();
+    let format = options
+        .tag
+        .as_deref()
+        .and_then(|format| TagFormat::parse(&format.replace("{project}", name)).ok());
+    Ok(relman_version::scheme::rubygems::needed_by(
+        found.iter().map(|found| found.value.trim()),
+        &repo.tag_names()?,
+        format.as_ref(),
+        name,
+    ))
+}
+
 /// Default API of github.com.
 pub const GITHUB_API: &str = "https://api.github.com";
 
@@ -125,11 +147,30 @@ impl Project {
             .remote
             .clone()
             .unwrap_or_else(|| "origin".to_owned());
+        let detected_files = options.version_files.is_none();
+        let version_files = match &options.version_files {
+            Some(files) => files
+                .iter()
+                .map(|file| match file {
+                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
+                    VersionFileOption::Pattern { path, pattern } => {
+                        VersionFileSpec::pattern(path, pattern)
+                    }
+                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => detection.files,
+        };
         let scheme = match &options.scheme {
             Some(text) => text
                 .parse::<Scheme>()
                 .map_err(|error| ProjectError::Config(error.to_string()))?,
             None if detection.python => Scheme::Pep440,
+            None if detection.ruby
+                && needs_rubygems(&repo, &root, &version_files, options, &name)? =>
+            {
+                Scheme::Rubygems
+            }
             None => Scheme::Semver,
         };
         let tag_format = match &options.tag {
@@ -149,20 +190,6 @@ impl Project {
             })?),
             // A calendar version has no natural first one: it needs a tag or a setting.
             None => scheme.parse("0.1.0").ok(),
-        };
-        let detected_files = options.version_files.is_none();
-        let version_files = match &options.version_files {
-            Some(files) => files
-                .iter()
-                .map(|file| match file {
-                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
-                    VersionFileOption::Pattern { path, pattern } => {
-                        VersionFileSpec::pattern(path, pattern)
-                    }
-                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            None => detection.files,
         };
         let branch = options.branch.clone();
         let changelog = changelog::settings(&root, changelog)?;

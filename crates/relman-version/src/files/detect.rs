@@ -33,6 +33,9 @@ pub struct Detection {
     /// The module the build configuration takes the version from (`attr:`) when it builds the
     /// value in code (`'.'.join(parts)`): no file relman can write the version into.
     pub version_in_code: Option<String>,
+    /// Whether the project is a Ruby gem (a `NAME.gemspec` at the top): its versions may follow
+    /// RubyGems' rules rather than semver's (`8.1.3.1`, `8.1.0.beta1`).
+    pub ruby: bool,
 }
 
 /// Where a `pyproject.toml` with a dynamic version says the version is.
@@ -256,8 +259,12 @@ pub fn detect(root: &Path) -> Detection {
         );
     }
 
-    // A gem keeps its version in `lib/NAME/version.rb`, which its gemspec reads.
-    for spec in gem_version_files(root) {
+    // A gem keeps its version in `lib/NAME/version.rb`, which its gemspec reads, or in a bare
+    // `NAME_VERSION` file beside it (Rails' `RAILS_VERSION`, read by the gemspec and by its
+    // gems' release tasks).
+    let gems = gemspecs(root);
+    detection.ruby = !gems.is_empty();
+    for spec in gem_version_files(root, &gems) {
         push_new(&mut files, spec);
     }
 
@@ -455,17 +462,59 @@ pub fn gemspecs(folder: &Path) -> Vec<String> {
 
 /// The `version.rb` of each gem whose `NAME.gemspec` is at the top: `lib/NAME/version.rb`, or
 /// for a dashed name `lib/a/b/version.rb` (`rack-test`) or `lib/a_b/version.rb`.
-fn gem_version_files(root: &Path) -> Vec<VersionFileSpec> {
-    gemspecs(root)
-        .iter()
-        .filter_map(|gem| {
-            [gem.clone(), gem.replace('-', "/"), gem.replace('-', "_")]
-                .into_iter()
-                .map(|folder| format!("lib/{folder}/version.rb"))
-                .find(|path| probe(root, path, KnownFormat::RubyVersion, |_| {}) == Some(true))
-                .map(|path| VersionFileSpec::new(path, KnownFormat::RubyVersion))
-        })
-        .collect()
+/// And the `NAME_VERSION` file of each (`RAILS_VERSION` for `rails.gemspec`).
+fn gem_version_files(root: &Path, gems: &[String]) -> Vec<VersionFileSpec> {
+    let version_rb = gems.iter().filter_map(|gem| {
+        [gem.clone(), gem.replace('-', "/"), gem.replace('-', "_")]
+            .into_iter()
+            .map(|folder| format!("lib/{folder}/version.rb"))
+            .find(|path| probe(root, path, KnownFormat::RubyVersion, |_| {}) == Some(true))
+            .map(|path| VersionFileSpec::new(path, KnownFormat::RubyVersion))
+    });
+    let bare = gems.iter().filter_map(|gem| {
+        let path = format!("{}_VERSION", gem.to_ascii_uppercase().replace('-', "_"));
+        (probe(root, &path, KnownFormat::PlainText, |_| {}) == Some(true))
+            .then(|| VersionFileSpec::new(path, KnownFormat::PlainText))
+    });
+    let bare: Vec<VersionFileSpec> = bare.collect();
+    // Gems in folders below that share the root's `NAME_VERSION` keep it in parts too (Rails'
+    // `actioncable/lib/action_cable/gem_version.rb`): they move with it.
+    let parts = if bare.is_empty() {
+        Vec::new()
+    } else {
+        gem_constant_files(root)
+    };
+    version_rb.chain(bare).chain(parts).collect()
+}
+
+/// `FOLDER/lib/*/gem_version.rb` of each top-level folder holding a gemspec, sorted.
+fn gem_constant_files(root: &Path) -> Vec<VersionFileSpec> {
+    let folders = |dir: &Path| -> Vec<String> {
+        let Ok(entries) = fs_err::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+            .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|name| !name.starts_with('.'))
+            .collect();
+        names.sort();
+        names
+    };
+    let mut found = Vec::new();
+    for gem in folders(root) {
+        if gemspecs(&root.join(&gem)).is_empty() {
+            continue;
+        }
+        for module in folders(&root.join(&gem).join("lib")) {
+            let path = format!("{gem}/lib/{module}/gem_version.rb");
+            if probe(root, &path, KnownFormat::RubyGemVersion, |_| {}) == Some(true) {
+                found.push(VersionFileSpec::new(path, KnownFormat::RubyGemVersion));
+            }
+        }
+    }
+    found
 }
 
 fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {

@@ -24,6 +24,7 @@ pub mod bounded;
 mod cargo;
 mod detect;
 mod error;
+mod gem_constants;
 mod ini;
 mod json;
 mod npm;
@@ -115,8 +116,9 @@ impl fmt::Debug for FileEdit {
 pub struct VersionFiles {
     files: Vec<LoadedFile>,
     found: Vec<FoundVersion>,
-    /// For each entry of `found`: the file it is in and the byte span of the version.
-    places: Vec<(usize, Range<usize>)>,
+    /// Each place a version was found: the file it is in, the byte span of the version, and
+    /// the part of it the place holds when the file keeps it in parts (`gem_version.rb`).
+    places: Vec<(usize, Range<usize>, Option<gem_constants::Part>)>,
 }
 
 #[derive(Debug)]
@@ -196,6 +198,19 @@ impl VersionFiles {
                     looked_for: target.spec.looked_for(),
                 });
             }
+            if locations
+                .first()
+                .is_some_and(|location| location.part.is_some())
+            {
+                // A version kept in parts: one version, at the first part's line.
+                let display = &files[index].display;
+                found.push(gem_constants::found(display, cache.text, &locations)?);
+                for location in locations {
+                    let span = location.span.start + cache.bom..location.span.end + cache.bom;
+                    places.push((index, span, location.part));
+                }
+                continue;
+            }
             for location in locations {
                 let line = line_of(cache.text, location.span.start);
                 let value = &cache.text[location.span.clone()];
@@ -215,7 +230,7 @@ impl VersionFiles {
                     value: value.to_owned(),
                 });
                 let span = location.span.start + cache.bom..location.span.end + cache.bom;
-                places.push((index, span));
+                places.push((index, span, None));
             }
         }
         drop(parsed);
@@ -249,27 +264,30 @@ impl VersionFiles {
         check_new_version(new_version)?;
         let mut edits = Vec::new();
         for (index, file) in self.files.iter().enumerate() {
-            let mut spans: Vec<Range<usize>> = self
+            let mut spans: Vec<(Range<usize>, Option<gem_constants::Part>)> = self
                 .places
                 .iter()
-                .filter(|(place_file, _)| *place_file == index)
-                .map(|(_, span)| span.clone())
+                .filter(|(place_file, _, _)| *place_file == index)
+                .map(|(_, span, part)| (span.clone(), *part))
                 .collect();
             // A file that writes its version with a `v` (`version: v1.24.0`) keeps the `v`: only
             // the version after it is replaced.
             let prefixed = |byte: u8| matches!(byte, b'v' | b'V');
             if !new_version.starts_with(['v', 'V']) {
-                for span in &mut spans {
-                    if span.len() > 1 && prefixed(file.bytes[span.start]) {
+                for (span, part) in &mut spans {
+                    if part.is_none() && span.len() > 1 && prefixed(file.bytes[span.start]) {
                         span.start += 1;
                     }
                 }
             }
-            spans.sort_by_key(|span| (span.start, span.end));
+            spans.sort_by_key(|(span, _)| (span.start, span.end));
             spans.dedup();
-            if let Some(pair) = spans.windows(2).find(|pair| pair[0].end > pair[1].start) {
+            if let Some(pair) = spans
+                .windows(2)
+                .find(|pair| pair[0].0.end > pair[1].0.start)
+            {
                 // Two specs found different but overlapping text (a pattern wider than a key).
-                let line = memchr::memchr_iter(b'\n', &file.bytes[..pair[1].start]).count() + 1;
+                let line = memchr::memchr_iter(b'\n', &file.bytes[..pair[1].0.start]).count() + 1;
                 return Err(FileError::Unsupported {
                     path: file.display.clone(),
                     line,
@@ -279,7 +297,12 @@ impl VersionFiles {
             if spans.is_empty() {
                 continue;
             }
-            let after = splice(&file.bytes, &spans, new_version);
+            let after = if spans.iter().all(|(_, part)| part.is_none()) {
+                let spans: Vec<Range<usize>> = spans.into_iter().map(|(span, _)| span).collect();
+                splice(&file.bytes, &spans, new_version)
+            } else {
+                gem_constants::splice(&file.bytes, &spans, new_version)?
+            };
             if after != file.bytes {
                 edits.push(FileEdit {
                     path: file.full.clone(),
@@ -520,6 +543,7 @@ impl<'t> Parsed<'t> {
                 KnownFormat::SetupPy => python::locate_setup_py(path, text),
                 KnownFormat::PythonModule => python::locate_module(path, text),
                 KnownFormat::RubyVersion => ruby::locate(path, text),
+                KnownFormat::RubyGemVersion => gem_constants::locate(path, text),
                 KnownFormat::PackageJson => json::locate_package(path, text, self.json()?),
                 KnownFormat::PackageLock => json::locate_lock(path, text, self.json()?),
                 KnownFormat::HelmChart => {

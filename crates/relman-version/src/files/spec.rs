@@ -56,6 +56,8 @@ pub enum KnownFormat {
     PythonModule,
     /// A gem's `version.rb`: the `VERSION = "..."` constant.
     RubyVersion,
+    /// A gem's `gem_version.rb` (Rails' gems): `MAJOR`, `MINOR`, `TINY` and `PRE` constants.
+    RubyGemVersion,
     /// `package.json`: the top-level `version`; a `package-lock.json` or `npm-shrinkwrap.json`
     /// beside it is edited along with it.
     PackageJson,
@@ -67,7 +69,8 @@ pub enum KnownFormat {
     MavenPom,
     /// `gradle.properties` or any `.properties` file: the `version` property.
     Properties,
-    /// `VERSION`, `version.txt`: the whole file, trimmed.
+    /// `VERSION`, `version.txt`, `NAME_VERSION` (Rails' `RAILS_VERSION`): the whole file,
+    /// trimmed.
     PlainText,
 }
 
@@ -86,9 +89,11 @@ impl KnownFormat {
             "pom.xml" => Self::MavenPom,
             _ if name.ends_with(".py") => Self::PythonModule,
             "version.rb" => Self::RubyVersion,
+            "gem_version.rb" => Self::RubyGemVersion,
             _ if name.ends_with(".properties") => Self::Properties,
             _ if name.eq_ignore_ascii_case("VERSION")
-                || name.eq_ignore_ascii_case("version.txt") =>
+                || name.eq_ignore_ascii_case("version.txt")
+                || is_named_version_file(name) =>
             {
                 Self::PlainText
             }
@@ -108,6 +113,7 @@ impl KnownFormat {
             }
             Self::PythonModule => "a `__version__ = \"...\"` assignment",
             Self::RubyVersion => "a `VERSION = \"...\"` constant",
+            Self::RubyGemVersion => super::gem_constants::LOOKED_FOR,
             Self::PackageJson => "a top-level `\"version\"`",
             Self::PackageLock => "`version` or `packages[\"\"].version`",
             Self::HelmChart => "a top-level `version`",
@@ -116,6 +122,16 @@ impl KnownFormat {
             Self::PlainText => "a version as the whole file",
         }
     }
+}
+
+/// `NAME_VERSION` in capitals (`RAILS_VERSION`): a bare version file named after its project.
+fn is_named_version_file(name: &str) -> bool {
+    name.strip_suffix("_VERSION").is_some_and(|stem| {
+        !stem.is_empty()
+            && stem
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    })
 }
 
 /// A `{version}` pattern, matched literally apart from the placeholder.
@@ -364,6 +380,13 @@ mod tests {
         assert_eq!(format("package-lock.json"), Some(KnownFormat::PackageLock));
         assert_eq!(format("VERSION"), Some(KnownFormat::PlainText));
         assert_eq!(format("version.txt"), Some(KnownFormat::PlainText));
+        assert_eq!(format("RAILS_VERSION"), Some(KnownFormat::PlainText));
+        assert_eq!(
+            format("railties/lib/rails/gem_version.rb"),
+            Some(KnownFormat::RubyGemVersion)
+        );
+        assert_eq!(format("_VERSION"), None);
+        assert_eq!(format("rails_VERSION"), None);
         assert_eq!(format("gradle.properties"), Some(KnownFormat::Properties));
         assert_eq!(format("config.toml"), None);
         assert_eq!(format("values.yaml"), None);

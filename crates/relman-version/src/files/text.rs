@@ -19,6 +19,9 @@ pub(super) struct Location {
     pub span: Range<usize>,
     /// What holds it, for messages: `package.version`, `__version__`, the pattern.
     pub label: String,
+    /// For a version kept in parts (`gem_version.rb`), the part this place holds; `None` when it
+    /// holds the whole version.
+    pub part: Option<super::gem_constants::Part>,
 }
 
 impl Location {
@@ -26,6 +29,19 @@ impl Location {
         Self {
             span,
             label: label.into(),
+            part: None,
+        }
+    }
+
+    /// A place that holds one part of the version.
+    pub fn part(
+        span: Range<usize>,
+        label: impl Into<String>,
+        part: super::gem_constants::Part,
+    ) -> Self {
+        Self {
+            part: Some(part),
+            ..Self::new(span, label)
         }
     }
 }
@@ -94,6 +110,19 @@ pub(super) fn splice(bytes: &[u8], spans: &[Range<usize>], replacement: &str) ->
     let mut out = Vec::with_capacity(bytes.len() + spans.len() * replacement.len());
     let mut copied = 0;
     for span in spans {
+        out.extend_from_slice(&bytes[copied..span.start]);
+        out.extend_from_slice(replacement.as_bytes());
+        copied = span.end;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out
+}
+
+/// Replaces each span with its own text; spans are sorted and do not overlap.
+pub(super) fn splice_each(bytes: &[u8], edits: &[(Range<usize>, String)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut copied = 0;
+    for (span, replacement) in edits {
         out.extend_from_slice(&bytes[copied..span.start]);
         out.extend_from_slice(replacement.as_bytes());
         copied = span.end;

@@ -1,4 +1,5 @@
-//! Version schemes: which grammar a project's versions follow (`semver`, `pep440`, `calver:FORMAT`),
+//! Version schemes: which grammar a project's versions follow (`semver`, `pep440`, `rubygems`,
+//! `calver:FORMAT`),
 //! parsing text into a [`Version`] of that scheme, and the errors bad text gets.
 //!
 //! Parsing runs once per tag of a repository, so it is cheap: no regex, no allocation beyond the
@@ -7,12 +8,14 @@
 
 pub mod calver;
 pub mod pep440;
+pub mod rubygems;
 pub mod semver;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use calver::{CalverFormat, CalverFormatError, CalverVersion};
+pub use rubygems::GemVersion;
 
 use crate::version::Version;
 
@@ -23,6 +26,8 @@ pub enum Scheme {
     Semver,
     /// PEP 440, normalised on write, with Poetry's bump rules.
     Pep440,
+    /// RubyGems' `Gem::Version`, written as the gem spells it (`8.1.0.beta1`, `8.1.3.1`).
+    Rubygems,
     /// Calendar versions in the given format.
     Calver(CalverFormat),
 }
@@ -30,7 +35,9 @@ pub enum Scheme {
 /// A scheme name that relman does not know, or a bad calver format.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SchemeError {
-    #[error("unknown version scheme `{text}`: expected `semver`, `pep440` or `calver:FORMAT`")]
+    #[error(
+        "unknown version scheme `{text}`: expected `semver`, `pep440`, `rubygems` or `calver:FORMAT`"
+    )]
     Unknown { text: String },
     #[error(transparent)]
     Calver(#[from] CalverFormatError),
@@ -45,6 +52,9 @@ impl SchemeError {
                     "calver:YYYY.0M.MICRO"
                 } else if lower.starts_with("pep") || lower.contains("python") {
                     "pep440"
+                } else if lower.contains("gem") || lower.contains("ruby") || lower.contains("rails")
+                {
+                    "rubygems"
                 } else {
                     "semver"
                 };
@@ -66,6 +76,8 @@ pub enum VersionError {
     Semver { text: String, reason: String },
     #[error("`{text}` is not a valid PEP 440 version: {reason}")]
     Pep440 { text: String, reason: String },
+    #[error("`{text}` is not a valid RubyGems version: {reason}")]
+    Rubygems { text: String, reason: String },
     #[error("`{text}` is not a `calver:{format}` version: {reason}")]
     Calver {
         text: String,
@@ -78,9 +90,10 @@ impl VersionError {
     /// The text that failed to parse.
     pub fn text(&self) -> &str {
         match self {
-            Self::Semver { text, .. } | Self::Pep440 { text, .. } | Self::Calver { text, .. } => {
-                text
-            }
+            Self::Semver { text, .. }
+            | Self::Pep440 { text, .. }
+            | Self::Rubygems { text, .. }
+            | Self::Calver { text, .. } => text,
         }
     }
 
@@ -90,6 +103,11 @@ impl VersionError {
             Self::Pep440 { .. } => Some(
                 "a PEP 440 version looks like `1.2.3`, `1.2.3rc1`, `1.2.3.post1`, `1.2.3.dev0` \
                  or `1!2.0+local`"
+                    .to_owned(),
+            ),
+            Self::Rubygems { .. } => Some(
+                "a RubyGems version is numbers and words separated by dots: `8.1.0`, `8.1.3.1`, \
+                 `8.1.0.beta1`, `8.2.0.alpha`"
                     .to_owned(),
             ),
             Self::Calver { format, .. } => Some(format!(
@@ -107,16 +125,19 @@ impl Scheme {
         match self {
             Scheme::Semver => semver::parse(text).map(Version::Semver),
             Scheme::Pep440 => pep440::parse(text).map(Version::Pep440),
+            Scheme::Rubygems => rubygems::parse(text).map(Version::Rubygems),
             Scheme::Calver(format) => format.parse(text).map(Version::Calver),
         }
     }
 
     /// The label a new pre-release cycle gets when none is configured: `alpha` for semver (npm
-    /// itself would write `1.3.0-0`); pep440 starts at `a` anyway, as Poetry does; calver has no
+    /// itself would write `1.3.0-0`); `beta` for rubygems, whose bare `alpha` is the development
+    /// version (`8.2.0.alpha`); pep440 starts at `a` anyway, as Poetry does; calver has no
     /// pre-releases.
     pub fn default_pre_label(&self) -> Option<&'static str> {
         match self {
             Scheme::Semver => Some("alpha"),
+            Scheme::Rubygems => Some(rubygems::bump::DEFAULT_LABEL),
             Scheme::Pep440 | Scheme::Calver(_) => None,
         }
     }
@@ -127,6 +148,7 @@ impl fmt::Display for Scheme {
         match self {
             Scheme::Semver => f.write_str("semver"),
             Scheme::Pep440 => f.write_str("pep440"),
+            Scheme::Rubygems => f.write_str("rubygems"),
             Scheme::Calver(format) => write!(f, "calver:{format}"),
         }
     }
@@ -139,6 +161,7 @@ impl FromStr for Scheme {
         match text {
             "semver" => Ok(Scheme::Semver),
             "pep440" => Ok(Scheme::Pep440),
+            "rubygems" => Ok(Scheme::Rubygems),
             _ => match text.strip_prefix("calver:") {
                 Some(format) => Ok(Scheme::Calver(format.parse()?)),
                 None => Err(SchemeError::Unknown {
@@ -158,6 +181,7 @@ mod tests {
         for name in [
             "semver",
             "pep440",
+            "rubygems",
             "calver:YYYY.0M.MICRO",
             "calver:YY-0W",
             "calver:0Y_MM_DD",
@@ -172,11 +196,13 @@ mod tests {
         let error = "semvar".parse::<Scheme>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown version scheme `semvar`: expected `semver`, `pep440` or `calver:FORMAT`"
+            "unknown version scheme `semvar`: expected `semver`, `pep440`, `rubygems` or `calver:FORMAT`"
         );
         assert!(error.hint().unwrap().contains("did you mean `semver`?"));
         let error = "PEP-440".parse::<Scheme>().unwrap_err();
         assert!(error.hint().unwrap().contains("`pep440`"));
+        let error = "ruby".parse::<Scheme>().unwrap_err();
+        assert!(error.hint().unwrap().contains("`rubygems`"));
         let error = "calver".parse::<Scheme>().unwrap_err();
         assert!(error.hint().unwrap().contains("`calver:YYYY.0M.MICRO`"));
     }

@@ -254,3 +254,35 @@ fn check_credentials_names_a_rubygems_key_of_the_wrong_shape_without_showing_it(
     }
     crate::support::assert_unchanged(&before, &crate::support::snapshot(&fixture));
 }
+
+/// A gem at `1.3.0.beta1` is read with RubyGems' rules: the next pre-release is `1.3.0.beta2`,
+/// written so in `version.rb`, the tag, the gem's file name and on the host, with no second
+/// spelling to configure.
+#[test]
+fn a_pre_release_gem_is_bumped_built_and_pushed_in_its_own_spelling() {
+    if !relman_testkit::require_tool("gem") {
+        return;
+    }
+    let host = FakeRubyGems::start();
+    let mut fixture = gem_project(host.url());
+    let config = config(host.url()).replace("bump = \"minor\"", "bump = \"prerelease\"");
+    fixture.repo.write("relman.toml", &config);
+    fixture.repo.write(
+        "lib/greeter/version.rb",
+        "module Greeter\n  VERSION = \"1.3.0.beta1\"\nend\n",
+    );
+    fixture.repo.commit("feat: a beta");
+    fixture.repo.push(&["main"]);
+    fixture.set_env("GEM_HOST_API_KEY", FakeRubyGems::KEY);
+    fixture
+        .relman(&["plan", "release"])
+        .expect(0)
+        .stdout_has("./greeter-1.3.0.beta2.gem");
+    fixture.relman(&["release"]).expect(0);
+    assert_eq!(
+        fixture.repo.read("lib/greeter/version.rb"),
+        "module Greeter\n  VERSION = \"1.3.0.beta2\"\nend\n"
+    );
+    assert_eq!(host.versions("greeter"), ["1.3.0.beta2"]);
+    assert!(fixture.remote_refs().contains_key("refs/tags/v1.3.0.beta2"));
+}

@@ -37,6 +37,7 @@ mod publishing;
 mod real_ecosystems;
 mod real_shapes;
 mod release;
+mod ruby_versions;
 mod secrets;
 mod shell_values;
 mod signing;

@@ -255,6 +255,80 @@ fn maturin_takes_the_version_from_cargo_toml() {
 }
 
 #[test]
+fn a_gem_may_keep_its_version_in_a_bare_name_version_file() {
+    // Rails' shape: `rails.gemspec` reads `RAILS_VERSION`; a `VERSION` file would come after.
+    let detection = detect(&[
+        (
+            "rails.gemspec",
+            "version = File.read(\"RAILS_VERSION\").strip\n",
+        ),
+        ("RAILS_VERSION", "8.2.0.alpha\n"),
+        ("OTHER_VERSION", "1.0.0\n"),
+    ]);
+    assert_eq!(paths(&detection), ["RAILS_VERSION"]);
+    assert!(detection.ruby);
+    // The gems below that share it keep it in `MAJOR`/`MINOR`/`TINY`/`PRE` constants.
+    let railtie = "module Rails\n  module VERSION\n    MAJOR = 8\n    MINOR = 2\n    TINY  = 0\n    PRE   = \"alpha\"\n\n    STRING = [MAJOR, MINOR, TINY, PRE].compact.join(\".\")\n  end\nend\n";
+    let detection = detect(&[
+        (
+            "rails.gemspec",
+            "version = File.read(\"RAILS_VERSION\").strip\n",
+        ),
+        ("RAILS_VERSION", "8.2.0.alpha\n"),
+        ("railties/railties.gemspec", "Gem::Specification.new\n"),
+        ("railties/lib/rails/gem_version.rb", railtie),
+        ("activejob/activejob.gemspec", "Gem::Specification.new\n"),
+        (
+            "activejob/lib/active_job/gem_version.rb",
+            &railtie.replace("Rails", "ActiveJob"),
+        ),
+        // No gemspec beside it: not a gem of the project.
+        ("tools/lib/x/gem_version.rb", railtie),
+    ]);
+    assert_eq!(
+        paths(&detection),
+        [
+            "RAILS_VERSION",
+            "activejob/lib/active_job/gem_version.rb",
+            "railties/lib/rails/gem_version.rb"
+        ]
+    );
+    let root = project(&[
+        ("RAILS_VERSION", "8.2.0.alpha\n"),
+        ("railties/lib/rails/gem_version.rb", railtie),
+    ]);
+    let read = files::VersionFiles::read(
+        root.path(),
+        &detection.files[..1]
+            .iter()
+            .cloned()
+            .chain([VersionFileSpec::new(
+                "railties/lib/rails/gem_version.rb",
+                files::KnownFormat::RubyGemVersion,
+            )])
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    assert_eq!(read.agreed().unwrap(), Some("8.2.0.alpha"));
+    let edits = read.plan("8.1.3.1").unwrap();
+    assert_eq!(
+        String::from_utf8(edits[1].after.clone()).unwrap(),
+        railtie
+            .replace("MINOR = 2", "MINOR = 1")
+            .replace("TINY  = 0", "TINY  = 3")
+            .replace("\"alpha\"", "\"1\"")
+    );
+    let edits = read.plan("8.2.0").unwrap();
+    assert_eq!(
+        String::from_utf8(edits[1].after.clone()).unwrap(),
+        railtie.replace("\"alpha\"", "nil")
+    );
+    assert!(read.plan("8.2.0-rc.1").is_err());
+    assert!(!detect(&[("RAILS_VERSION", "8.2.0.alpha\n")]).ruby);
+    assert!(paths(&detect(&[("RAILS_VERSION", "8.2.0.alpha\n")])).is_empty());
+}
+
+#[test]
 fn a_gem_keeps_its_version_in_lib_name_version_rb() {
     let detection = detect(&[
         (
@@ -279,6 +353,7 @@ fn a_gem_keeps_its_version_in_lib_name_version_rb() {
         ["lib/acme_widget/version.rb", "lib/rack/lint/version.rb"]
     );
     assert!(!detection.python);
+    assert!(detection.ruby);
     // Bumped byte-exact: only the version's characters change.
     let root = project(&[(
         "lib/acme_widget/version.rb",
