@@ -24,6 +24,7 @@ pub mod bounded;
 mod cargo;
 mod detect;
 mod error;
+mod go;
 mod ini;
 mod json;
 mod npm;
