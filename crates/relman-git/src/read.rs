@@ -150,6 +150,22 @@ impl Repository {
         }
     }
 
+    /// The committer time of the commit `rev` names, in seconds since the epoch.
+    pub fn commit_time(&self, rev: &str) -> Result<i64, GitError> {
+        let commit = self.resolve_commit(rev)?;
+        let output = self
+            .git(["show", "-s", "--format=%ct"])
+            .arg(&commit)
+            .output()?;
+        if output.status.code() != Some(0) {
+            return Err(output.into_error());
+        }
+        let text = output.stdout_text();
+        text.trim().parse().map_err(|_| GitError::UnknownRevision {
+            rev: rev.to_owned(),
+        })
+    }
+
     /// A logical variable of git (`git var GIT_COMMITTER_IDENT`).
     pub fn var(&self, name: &str) -> Result<String, GitError> {
         check_revision(name)?;
