@@ -6,6 +6,7 @@ mod changelog;
 mod confine;
 mod error;
 mod files;
+mod fragment_history;
 mod history;
 mod name;
 pub mod packages;
