@@ -167,10 +167,11 @@ impl Project {
             for candidate in &candidates {
                 if let Some((format, _)) = &candidate.family {
                     let scheme = candidate_scheme(candidate)?;
-                    package_tags.extend(stale_root::newest_tag(format, &scheme, &tags));
+                    let range = with_prefix(&tags, format.prefix());
+                    package_tags.extend(stale_root::newest_tag(format, &scheme, &tags[range]));
                 }
             }
-            has_root = !stale_root::stopped(&self.repo, root_tag, &package_tags)?;
+            has_root = !stale_root::stopped(&self.repo, root_tag, &package_tags);
         }
         let root_version = if has_root {
             self.root_version(&root_releases)

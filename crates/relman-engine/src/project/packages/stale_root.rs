@@ -7,8 +7,6 @@ use relman_git::Repository;
 use relman_version::scheme::Scheme;
 use relman_version::tag_format::{TagFormat, TagRead};
 
-use crate::project::ProjectError;
-
 /// How long a root goes without a release of its own, while a package below it releases,
 /// before its tags are taken as stopped: a year, so a root that releases less often than its
 /// packages, but still releases, stays a package.
@@ -30,19 +28,12 @@ pub(super) fn newest_tag<'t>(
 }
 
 /// Whether the root's newest release, `root_tag`, was made a year or more before the newest of
-/// the packages' newest releases (`package_tags`).
-pub(super) fn stopped(
-    repo: &Repository,
-    root_tag: &str,
-    package_tags: &[&str],
-) -> Result<bool, ProjectError> {
-    let mut newest_package: Option<i64> = None;
-    for tag in package_tags {
-        let time = repo.commit_time(tag)?;
-        newest_package = Some(newest_package.map_or(time, |newest| newest.max(time)));
+/// the packages' newest releases (`package_tags`). A tag git cannot date (one naming a tree)
+/// leaves the root a package, as it was.
+pub(super) fn stopped(repo: &Repository, root_tag: &str, package_tags: &[&str]) -> bool {
+    let time = |tags: &[&str]| repo.newest_tag_time(tags).ok().flatten();
+    match (time(&[root_tag]), time(package_tags)) {
+        (Some(root), Some(newest_package)) => root + STOPPED_FOR <= newest_package,
+        _ => false,
     }
-    let Some(newest_package) = newest_package else {
-        return Ok(false);
-    };
-    Ok(repo.commit_time(root_tag)? + STOPPED_FOR <= newest_package)
 }
