@@ -150,6 +150,30 @@ impl Repository {
         }
     }
 
+    /// The newest committer time among the commits the tags `tags` name, in seconds since the
+    /// epoch (one process however many tags); `None` for no tags.
+    pub fn newest_tag_time(&self, tags: &[&str]) -> Result<Option<i64>, GitError> {
+        if tags.is_empty() {
+            return Ok(None);
+        }
+        let mut command = self.git(["log", "--no-walk", "--max-count=1", "--format=%ct"]);
+        for tag in tags {
+            check_revision(tag)?;
+            command.arg(format!("refs/tags/{tag}^{{commit}}"));
+        }
+        let output = command.arg("--").output()?;
+        if output.status.code() != Some(0) {
+            return Err(output.into_error());
+        }
+        let text = output.stdout_text();
+        text.trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| GitError::UnknownRevision {
+                rev: tags.join(" "),
+            })
+    }
+
     /// A logical variable of git (`git var GIT_COMMITTER_IDENT`).
     pub fn var(&self, name: &str) -> Result<String, GitError> {
         check_revision(name)?;

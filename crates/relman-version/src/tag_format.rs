@@ -266,8 +266,10 @@ pub enum TagRead {
 }
 
 /// The version a tag's version part holds: `scheme`'s reading, and for semver also an old
-/// two-part `1.0` read as `1.0.0`. A lone number (`v1`, a moving major tag) is no release, though
-/// RubyGems and PEP 440 would read one.
+/// two-part `1.0` read as `1.0.0`, and a zero-padded minor or patch (a month, as helix's
+/// `25.07.1`, whose `Cargo.toml` says `25.7.1`) read without its zeros. A lone number (`v1`, a
+/// moving major tag) and a padded major (`v01.2`) are no release, though RubyGems and PEP 440
+/// would read a lone number.
 pub fn read_tag_version(scheme: &Scheme, text: &str) -> Option<Version> {
     if matches!(scheme, Scheme::Rubygems) && !text.contains('.') {
         return None;
@@ -279,16 +281,29 @@ pub fn read_tag_version(scheme: &Scheme, text: &str) -> Option<Version> {
         return None;
     }
     let body = text.strip_prefix('v').unwrap_or(text);
-    let (major, minor) = body.split_once('.')?;
-    let number = |part: &str| {
-        !part.is_empty()
-            && part.bytes().all(|b| b.is_ascii_digit())
-            && (part == "0" || !part.starts_with('0'))
-    };
-    if !(number(major) && number(minor)) {
+    let (core, rest) = body.split_at(body.find(['-', '+']).unwrap_or(body.len()));
+    let parts: Vec<&str> = core.split('.').collect();
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let (major, others) = parts.split_first()?;
+    if !digits(major) || (*major != "0" && major.starts_with('0')) {
         return None;
     }
-    scheme.parse(&format!("{major}.{minor}.0")).ok()
+    if !matches!(others.len(), 1 | 2) || !others.iter().all(|part| digits(part)) {
+        return None;
+    }
+    // A two-part version takes no pre-release: `1.0-rc1` is no semver spelling of anything.
+    if others.len() == 1 && !rest.is_empty() {
+        return None;
+    }
+    let unpadded = |part: &str| match part.trim_start_matches('0') {
+        "" => "0".to_owned(),
+        kept => kept.to_owned(),
+    };
+    let minor = unpadded(others[0]);
+    let patch = others
+        .get(1)
+        .map_or_else(|| "0".to_owned(), |part| unpadded(part));
+    scheme.parse(&format!("{major}.{minor}.{patch}{rest}")).ok()
 }
 
 /// Whether a tag prefix is the project's own: none, `v`, a word such as `release-`, or the
@@ -558,6 +573,15 @@ mod real_tags {
         assert_eq!(read("v1"), TagRead::NotRelease);
         assert_eq!(read("v2.3.x"), TagRead::NotRelease);
         assert_eq!(read("v01.2"), TagRead::NotRelease);
+        assert_eq!(
+            read("v25.07.1"),
+            TagRead::Release(semver.parse("25.7.1").unwrap())
+        );
+        assert_eq!(
+            read("v25.07"),
+            TagRead::Release(semver.parse("25.7.0").unwrap())
+        );
+        assert_eq!(read("v1.0-rc1"), TagRead::NotRelease);
         assert_eq!(read("rpm-0.1"), TagRead::Other);
         let bare = TagFormat::parse("{version}").unwrap();
         assert_eq!(bare.read("globset-0.4.20", &semver), TagRead::NotRelease);

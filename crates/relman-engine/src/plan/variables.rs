@@ -13,7 +13,7 @@ use crate::config::{Config, Workflow};
 use crate::core::PlanInputs;
 use crate::environment::Environment;
 use crate::kinds::{StepError, StepKind};
-use crate::project::{History, KnownReleases, NextVersion, Project};
+use crate::project::{History, KnownReleases, NextVersion, Project, spell_dev_like};
 use crate::template::{Placeholder, Template, Variables};
 
 /// What a plan of a package of several starts from, read once for every package.
@@ -161,7 +161,9 @@ impl PlanInputs {
                         proposal.version
                     })
             } else {
-                project.next_version(&latest, &next_options)
+                project
+                    .next_version(&latest, &next_options)
+                    .map(|next| next.map(|next| spell_dev_like(next, &current.version)))
             };
             let next = next.map_err(|error| PlanError::Step {
                 number: step.number,

@@ -4,7 +4,8 @@
 //!
 //! What `auto` releases, by where the notes come from:
 //! - news fragments waiting: the largest level of their types ([`super::fragment_level`]), and at
-//!   least a patch: fragments are something to release;
+//!   least a patch: fragments are something to release; a type the news file shows in a release
+//!   that kept the major version is a minor change (`fragment_history`);
 //! - commits that are mostly Conventional Commits: breaking → major, `feat` → minor, `fix`/`perf`
 //!   → patch, nothing releasable → nothing to release;
 //! - commits that are mostly not conventional (a project that does not write them): a patch when
@@ -88,11 +89,39 @@ impl Project {
         if fragments.is_empty() {
             return Ok(None);
         }
+        let news = relman_version::files::read_text_bounded(
+            &self.root.join(&self.changelog.file),
+            relman_version::files::bounded::MAX_CHANGELOG,
+        )
+        .unwrap_or_default();
+        let level = |kind: &str| {
+            let level = super::fragment_level(&self.changelog.levels, kind);
+            // A type the project shipped in minor releases (its news file says so) is none.
+            let shipped_in_minor = || {
+                config.types.iter().any(|fragment_type| {
+                    fragment_type.key == kind
+                        && super::fragment_history::shipped_without_major(
+                            &self.changelog.file,
+                            &news,
+                            &fragment_type.name,
+                            &self.scheme,
+                        )
+                })
+            };
+            if level == Impact::Major
+                && !self.changelog.levels.contains_key(kind)
+                && shipped_in_minor()
+            {
+                Impact::Minor
+            } else {
+                level
+            }
+        };
         let impact = fragments
             .sections
             .iter()
             .flat_map(|section| &section.fragments)
-            .map(|fragment| super::fragment_level(&self.changelog.levels, &fragment.kind))
+            .map(|fragment| level(&fragment.kind))
             .max()
             .unwrap_or_default();
         Ok(Some(impact.max(Impact::Patch)))

@@ -6,6 +6,7 @@ mod changelog;
 mod confine;
 mod error;
 mod files;
+mod fragment_history;
 mod history;
 mod name;
 pub mod packages;
@@ -33,7 +34,7 @@ pub use history::History;
 pub use packages::{Package, PackageSettings, Retired, Scope};
 pub use propose::{KnownReleases, Proposal};
 pub use tags::{ReleaseTag, ignore_globs};
-pub use version::{CurrentVersion, NextVersion};
+pub use version::{CurrentVersion, NextVersion, spell_dev_like};
 
 use crate::environment::Environment;
 use settings::{ChangelogOptions, ForgeOptions, ProjectOptions, VersionFileOption};

@@ -137,3 +137,16 @@ impl Project {
         Ok(bump::bump(current, &level, &options)?)
     }
 }
+
+/// The next development version spelt as the project spelt its own: a project at `1.17.0-dev`
+/// (terraform, grpc-go) goes on to `1.17.1-dev`, not the `1.17.1-dev.0` a `dev` bump counts.
+pub fn spell_dev_like(next: Version, before: &Version) -> Version {
+    let (next_text, before_text) = (next.to_string(), before.to_string());
+    let bare = |text: &str| text.split_once('-').is_some_and(|(_, pre)| pre == "dev");
+    match next_text.strip_suffix("-dev.0") {
+        Some(core) if bare(&before_text) && !core.contains('-') => {
+            next.scheme().parse(&format!("{core}-dev")).unwrap_or(next)
+        }
+        _ => next,
+    }
+}

@@ -238,6 +238,42 @@ fn fragment_types_decide_auto() {
     assert_eq!(auto_version(&towncrier_repo(&[])), None);
 }
 
+/// pluggy: towncrier's `removal` type is "Deprecations and Removals", and its news file shows
+/// that block in minor releases (1.6.0 after 1.5.0): a `removal` fragment is a minor release
+/// there. Where the block only ever came with a new major version, it stays a major one.
+#[test]
+fn a_fragment_type_the_news_file_shipped_in_minor_releases_is_minor() {
+    let repo_with_news = |newer: &str, older: &str| {
+        let repo = TestRepo::new();
+        repo.write(
+            "pyproject.toml",
+            format!("[project]\nname = \"frag\"\nversion = \"{newer}\"\n\n[tool.towncrier]\ndirectory = \"changes\"\nfilename = \"NEWS.md\"\n"),
+        );
+        repo.write(
+            "NEWS.md",
+            format!(
+                "# News\n\n<!-- towncrier release notes start -->\n\n## frag {newer} (2024-03-01)\n\n\
+                 ### Deprecations and Removals\n\n- `old()` is deprecated.\n\n\
+                 ## frag {older} (2023-01-01)\n\n### Bugfixes\n\n- A fix.\n"
+            ),
+        );
+        repo.write("changes/1.removal.md", "`older()` is deprecated.\n");
+        repo.write("changes/2.bugfix.md", "A fix.\n");
+        repo.commit("Release");
+        repo.tag(&format!("v{newer}"));
+        repo.commit("More");
+        repo
+    };
+    assert_eq!(
+        auto_version(&repo_with_news("1.6.0", "1.5.0")).as_deref(),
+        Some("1.7.0")
+    );
+    assert_eq!(
+        auto_version(&repo_with_news("1.0.0", "0.13.1")).as_deref(),
+        Some("2.0.0")
+    );
+}
+
 #[test]
 fn a_history_without_conventional_commits_is_a_patch_with_its_changes_listed() {
     let repo = TestRepo::new();

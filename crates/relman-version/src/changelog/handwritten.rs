@@ -140,7 +140,8 @@ fn normalize(text: &str) -> String {
 /// Whether the changelog at `path` (whose text is `text`) reads as written by hand rather than
 /// generated from commits: it has a place where the next release's notes wait, or its newest
 /// release is not grouped the way notes from commits are (`### Features`, `### Bug Fixes`,
-/// `### Changes` …). A file with no release yet is not.
+/// `### Changes` …, and only such groups: git-lfs writes `### Features` beside `### Bugs` and
+/// `### Misc`, which no generator does). A file with no release yet is not.
 pub fn is_hand_written(path: &Path, text: &str) -> bool {
     let document = Document::for_path(path, text);
     if waiting(&document).is_some() {
@@ -151,28 +152,42 @@ pub fn is_hand_written(path: &Path, text: &str) -> bool {
         return false;
     };
     let body = document.section_at(newest).body;
-    let generated = body.lines().any(|line| {
-        let Some(title) = line.trim_start().strip_prefix("### ") else {
-            return false;
-        };
-        let title = normalize(title);
-        [
-            "features",
-            "bug fixes",
-            "breaking changes",
-            "performance",
-            "performance improvements",
-            "reverts",
-            "other",
-            "changes",
-            "dependencies",
-            "miscellaneous chores",
-            "⚠ breaking changes",
-        ]
-        .contains(&title.as_str())
-    });
+    let groups: Vec<String> = body
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("### "))
+        .map(normalize)
+        .collect();
+    let generated = !groups.is_empty()
+        && groups
+            .iter()
+            .all(|title| GENERATED_GROUPS.contains(&title.as_str()));
     !generated && !body.trim_start().starts_with(super::markdown::NO_CHANGES)
 }
+
+/// The group headings notes from commits have (relman's, git-cliff's, release-please's,
+/// conventional-changelog's), normalized.
+const GENERATED_GROUPS: &[&str] = &[
+    "features",
+    "bug fixes",
+    "breaking changes",
+    "performance",
+    "performance improvements",
+    "reverts",
+    "other",
+    "changes",
+    "dependencies",
+    "miscellaneous chores",
+    "⚠ breaking changes",
+    "documentation",
+    "code refactoring",
+    "refactor",
+    "tests",
+    "build system",
+    "continuous integration",
+    "styles",
+    "chores",
+    "security",
+];
 
 /// The section where the next release's notes wait, heading included, as the file has it.
 pub fn unreleased_section(path: &Path, text: &str) -> Option<String> {

@@ -1,6 +1,7 @@
 //! Finding the version files of a project that has no `version-files` configured.
 //!
-//! Only the project root is looked at, plus the Python package the project names. A file is
+//! Only the project root is looked at, plus the Python package the project names, a
+//! `version/VERSION` and a Go module's `version.go`. A file is
 //! proposed when it holds a version, or when reading it fails for another reason than "no
 //! version here" (a parse error, two candidate versions), so that the later read reports the
 //! problem instead of relman silently picking another file. The order is the source-of-truth
@@ -280,6 +281,19 @@ pub fn detect(root: &Path) -> Detection {
             push_new(&mut files, VersionFileSpec::new(name, format));
         }
     }
+    // Below the root, where a build reads it: a `VERSION` in a `version/` folder (which a Go
+    // package embeds, as terraform's does) and a Go module's `Version = "..."` constant.
+    if probe(root, "version/VERSION", KnownFormat::PlainText, |_| {}) == Some(true) {
+        push_new(
+            &mut files,
+            VersionFileSpec::new("version/VERSION", KnownFormat::PlainText),
+        );
+    }
+    if root.join("go.mod").is_file() {
+        for spec in go_version_files(root) {
+            push_new(&mut files, spec);
+        }
+    }
     detection.files = files;
     detection
 }
@@ -515,6 +529,19 @@ fn gem_constant_files(root: &Path) -> Vec<VersionFileSpec> {
         }
     }
     found
+}
+
+/// The Go files of the module at `root` holding one `Version = "..."` literal, as patterns.
+fn go_version_files(root: &Path) -> Vec<VersionFileSpec> {
+    super::go::FILES
+        .iter()
+        .filter_map(|path| {
+            let text = super::read_text_bounded(&root.join(path), super::bounded::MAX_VERSION_FILE)
+                .ok()?;
+            let pattern = super::go::version_pattern(&text)?;
+            VersionFileSpec::pattern(*path, &pattern).ok()
+        })
+        .collect()
 }
 
 fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {

@@ -25,6 +25,7 @@ mod cargo;
 mod detect;
 mod error;
 mod gem_constants;
+mod go;
 mod ini;
 mod json;
 mod npm;

@@ -36,6 +36,7 @@ mod publish_logins;
 mod publishing;
 mod real_ecosystems;
 mod real_shapes;
+mod real_version_files;
 mod release;
 mod ruby_versions;
 mod secrets;

@@ -440,3 +440,31 @@ fn init_writes_nothing_it_cannot_stand_behind() {
     );
     assert!(!repo.path().join("relman.toml").exists());
 }
+
+/// helix: tags spell the month zero-padded (`25.07.1`), `Cargo.toml` the same release `25.7.1`.
+/// That tag is the release of 25.7.1: never released again under the tag `25.7.1`.
+#[test]
+fn a_zero_padded_minor_in_a_tag_is_the_release_of_that_version() {
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"editor\"\nversion = \"25.1.0\"\n",
+    );
+    repo.commit("Release 25.01");
+    repo.tag("25.01");
+    repo.commit_file(
+        "Cargo.toml",
+        "[package]\nname = \"editor\"\nversion = \"25.7.1\"\n",
+        "Release 25.07.1",
+    );
+    repo.tag("25.07.1");
+    repo.commit_file("src.rs", "", "fix: cursor");
+    repo.push(&["main", "25.01", "25.07.1"]);
+
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(check.contains("last release 25.07.1 at"), "{check}");
+    assert!(!check.contains("ignored"), "{check}");
+    assert_eq!(run(&repo, &["version", "--next", "auto"], 0).0, "25.7.2\n");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.starts_with("Plan: release 25.7.1 → 25.7.2"), "{plan}");
+}

@@ -4,7 +4,8 @@
 //! is a candidate. Its existing tags are matched first, by name or folder (`NAME-X.Y.Z`,
 //! `NAME-vX.Y.Z`, `NAME@X.Y.Z`, `PATH/vX.Y.Z`; the form holding the highest version wins). The
 //! root package exists when the root has version files or release tags of its own (the tags no
-//! candidate claimed decide its format) or is a Go module. Then, for each candidate:
+//! candidate claimed decide its format) or is a Go module; tags alone that stopped a year before
+//! the packages' newest release are history (see `stale_root`). Then, for each candidate:
 //!
 //! - a `[package.NAME]` table, its own tags, or a Go module: a package;
 //! - a member that carries the root package's version moves with it (a fixed-version workspace:
@@ -27,6 +28,7 @@ use relman_version::version::Version;
 use relman_version::workspace::{self, Ecosystem, Member};
 
 use super::settings::PackageOptions;
+use super::stale_root;
 use super::{Owners, Package, PackageSettings, Retired, Scope};
 use crate::config::VersionFileOption;
 use crate::project::{ChangelogSettings, ChangelogSource, Project, ProjectError};
@@ -153,7 +155,24 @@ impl Project {
             .members
             .iter()
             .any(|member| member.path.as_os_str().is_empty() && member.ecosystem == Ecosystem::Go);
-        let has_root = !self.version_files.is_empty() || !root_releases.is_empty() || go_root;
+        let mut has_root = !self.version_files.is_empty() || !root_releases.is_empty() || go_root;
+        // Tags alone, stopped a year or more before the packages' releases: history.
+        if has_root
+            && self.version_files.is_empty()
+            && !go_root
+            && let Some(root_tag) =
+                stale_root::newest_tag(&self.tag_format, &self.scheme, &unclaimed)
+        {
+            let mut package_tags = Vec::new();
+            for candidate in &candidates {
+                if let Some((format, _)) = &candidate.family {
+                    let scheme = candidate_scheme(candidate)?;
+                    let range = with_prefix(&tags, format.prefix());
+                    package_tags.extend(stale_root::newest_tag(format, &scheme, &tags[range]));
+                }
+            }
+            has_root = !stale_root::stopped(&self.repo, root_tag, &package_tags);
+        }
         let root_version = if has_root {
             self.root_version(&root_releases)
         } else {

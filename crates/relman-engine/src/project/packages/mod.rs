@@ -19,6 +19,7 @@ pub mod changesets;
 mod detect;
 mod history;
 pub mod settings;
+mod stale_root;
 
 use std::cmp::Reverse;
 use std::collections::HashMap;

@@ -298,3 +298,17 @@ fn unreleased_titles() {
         assert!(!is_unreleased_title(title), "{title}");
     }
 }
+
+/// git-lfs: a release's notes grouped under `### Features`, `### Bugs` and `### Misc` after a
+/// paragraph are written by hand; notes grouped only as generators group them are not.
+#[test]
+fn groups_no_generator_writes_make_a_file_hand_written() {
+    let path = Path::new("CHANGELOG.md");
+    let by_hand = "# Changelog\n\n## 3.7.0 (26 June 2025)\n\nThis release adds options.\n\n\
+                   ### Features\n\n* A (#1)\n\n### Bugs\n\n* B (#2)\n\n### Misc\n\n* C\n";
+    assert!(is_hand_written(path, by_hand));
+    let generated = "# Changelog\n\n## [1.1.0](https://example.com/compare/v1.0.0...v1.1.0) \
+                     (2025-06-26)\n\n### Features\n\n* a\n\n### Bug Fixes\n\n* b\n\n\
+                     ### Documentation\n\n* c\n";
+    assert!(!is_hand_written(path, generated));
+}

@@ -102,3 +102,45 @@ fn a_nested_module_without_tags_is_no_package_and_a_major_suffix_is_no_name() {
     assert_eq!(released.trim(), "Released: 3.5.0 (v3.5.0)");
     assert_eq!(remote_tags(&repo), ["lib/v0.4.0", "v3.4.0", "v3.5.0"]);
 }
+
+/// kustomize: no module at the root, whose `v3.3.1` tags stopped in 2019; the modules below
+/// release since as `tool/v5.8.1`, `api/v0.21.1`. The root's tags are history: the release is
+/// the modules', never a root `3.4.0`. A root tagged within the year stays a package.
+#[test]
+fn a_root_whose_tags_stopped_a_year_before_its_modules_is_no_package() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "tool\n");
+    repo.git(&["add", "--all"]);
+    let old = repo
+        .command("git")
+        .args(["commit", "--quiet", "--message", "Release 3.3.1"])
+        .env("GIT_COMMITTER_DATE", "1570000000 +0000")
+        .env("GIT_AUTHOR_DATE", "1570000000 +0000")
+        .status()
+        .unwrap();
+    assert!(old.success());
+    repo.tag("v3.3.1");
+    repo.write("api/go.mod", "module example.com/tool/api\n\ngo 1.22\n");
+    repo.write("tool/go.mod", "module example.com/tool/tool\n\ngo 1.22\n");
+    repo.write("go.work", "go 1.22\n\nuse (\n\t./api\n\t./tool\n)\n");
+    repo.commit("feat: modules");
+    repo.tag("api/v0.21.1");
+    repo.tag("tool/v5.8.1");
+    repo.commit_file("api/api.go", "package api\n", "fix: api");
+    repo.commit_file("README.md", "tool, docs\n", "fix: docs at the root");
+    repo.push(&["main", "v3.3.1", "api/v0.21.1", "tool/v5.8.1"]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(!listed.contains("3.3.1"), "{listed}");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with("Plan: release api 0.21.1 → 0.21.2 (tag api/v0.21.2)\n"),
+        "{plan}"
+    );
+
+    repo.tag("v3.4.0");
+    repo.commit_file("README.md", "tool, more docs\n", "fix: more docs");
+    repo.push(&["main", "v3.4.0"]);
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("3.4.1") && plan.contains("v3.4.1"), "{plan}");
+}
