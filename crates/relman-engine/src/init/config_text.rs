@@ -342,11 +342,9 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
         }
         .to_owned(),
     );
-    let auto = detection.changelog.style == ChangelogStyle::Fragments
-        || detection.commits.mostly_conventional();
     workflow.args.push(DraftArg {
         name: "bump".to_owned(),
-        default: Some(if auto { "auto" } else { "patch" }.to_owned()),
+        default: Some(detection.bump_default().to_owned()),
         help: "a bump level (major, minor, patch, auto, rc …) or a version".to_owned(),
     });
     let mut checks = vec![
@@ -368,7 +366,13 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     for check in checks {
         workflow.push(check);
     }
-    let bump_comment = if auto {
+    let from_history = detection.changelog.style == ChangelogStyle::Fragments
+        || detection.commits.mostly_conventional();
+    let bump_comment = if !from_history && detection.bump_default() == "auto" {
+        "`auto` releases the version the files hold, which no tag has yet (`patch` would skip \
+         it); once released, `auto` is a patch unless told: `relman release minor`, \
+         `relman release 2.0.0`."
+    } else if from_history {
         "`auto` bumps from the conventional commits since the last release: a breaking change \
          → major, `feat` → minor, `fix`/`perf` → patch, nothing releasable → nothing to do. \
          `relman release minor` or `relman release 2.0.0` chooses."

@@ -239,17 +239,26 @@ impl Detection {
         }
     }
 
+    /// The level a drafted release bumps by default: `auto` where the history or the news
+    /// fragments say what a release is, and where the version files hold a version no tag has
+    /// yet (rclone's `VERSION` at 1.76.0 after 1.75.0: `auto` releases 1.76.0, where `patch`
+    /// would skip it and release 1.76.1); else `patch`.
+    pub(crate) fn bump_default(&self) -> &'static str {
+        let auto = self.changelog.style == ChangelogStyle::Fragments
+            || self.commits.mostly_conventional()
+            || !self.current_released();
+        if auto { "auto" } else { "patch" }
+    }
+
     /// What the runbook drafter needs to know of the project.
     pub fn facts(&self) -> ProjectFacts {
-        let auto =
-            self.changelog.style == ChangelogStyle::Fragments || self.commits.mostly_conventional();
         ProjectFacts {
             name: self.name.clone(),
             branch: self.branch.clone(),
             remote: self.remote.clone(),
             tag_format: (self.release_tags > 0).then(|| self.tag_format.clone()),
             repo: self.github_repo().map(str::to_owned),
-            bump_default: if auto { "auto" } else { "patch" }.to_owned(),
+            bump_default: self.bump_default().to_owned(),
             current_released: self.current_released(),
             version_files: self
                 .version_files

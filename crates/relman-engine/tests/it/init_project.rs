@@ -358,3 +358,23 @@ fn a_runbook_for_a_module_versioned_by_its_tags_bumps_before_it_acts() {
     assert_eq!(plan.current_version, "0.3.0");
     assert_eq!(plan.frozen.version, "0.3.1");
 }
+
+/// rclone: `VERSION` says the next release (`v1.76.0`) while the last tag is `v1.75.0`, and the
+/// commits are free-form. The drafted release defaults to `auto`, which releases 1.76.0; the
+/// `patch` of other free-form projects would have planned 1.76.1 and skipped it.
+#[test]
+fn version_files_ahead_of_the_last_tag_make_the_default_release_theirs() {
+    let repo = TestRepo::new();
+    repo.write("VERSION", "v1.75.0\n");
+    repo.commit("Initial");
+    repo.tag("v1.75.0");
+    repo.commit_file("VERSION", "v1.76.0\n", "Start v1.76.0-DEV development");
+    repo.commit_file("a.txt", "1", "Fix the copy of empty files");
+    repo.push(&["main"]);
+    let init = init::init(open(&repo), None, &repo.path().join("relman.toml")).unwrap();
+    let text = &unwrapped(&init.text);
+    assert!(text.contains("default = \"auto\""), "{text}");
+    assert!(text.contains("(`patch` would skip it)"), "{text}");
+    let plan = plan_release(&repo, &init.config);
+    assert_eq!(plan.frozen.version, "1.76.0");
+}
