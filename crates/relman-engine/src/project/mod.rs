@@ -152,13 +152,7 @@ impl Project {
         let version_files = match &options.version_files {
             Some(files) => files
                 .iter()
-                .map(|file| match file {
-                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
-                    VersionFileOption::Pattern { path, pattern } => {
-                        VersionFileSpec::pattern(path, pattern)
-                    }
-                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
-                })
+                .map(VersionFileOption::spec)
                 .collect::<Result<Vec<_>, _>>()?,
             None => detection.files,
         };

@@ -1,6 +1,7 @@
 //! The settings of `[project]`, `[changelog]` and `[forge]` as validation leaves them: what the
 //! config states, with what it does not left for detection ([`super::Project::from_settings`]).
 
+use relman_version::files::{FileError, VersionFileSpec};
 use serde::{Deserialize, Serialize};
 
 /// `[project]`, with what is not set left for detection.
@@ -32,6 +33,18 @@ pub enum VersionFileOption {
     Known { path: String },
     Pattern { path: String, pattern: String },
     Key { path: String, key: String },
+}
+
+impl VersionFileOption {
+    /// The version file this entry names, checked (a known format, a pattern with one
+    /// `{version}`, a key path).
+    pub fn spec(&self) -> Result<VersionFileSpec, FileError> {
+        match self {
+            Self::Known { path } => VersionFileSpec::known(path),
+            Self::Pattern { path, pattern } => VersionFileSpec::pattern(path, pattern),
+            Self::Key { path, key } => VersionFileSpec::key(path, key),
+        }
+    }
 }
 
 /// `[changelog]`.

@@ -378,13 +378,7 @@ impl Project {
         let version_files = match options.and_then(|options| options.version_files.as_ref()) {
             Some(files) => files
                 .iter()
-                .map(|file| match file {
-                    VersionFileOption::Known { path } => VersionFileSpec::known(path),
-                    VersionFileOption::Pattern { path, pattern } => {
-                        VersionFileSpec::pattern(path, pattern)
-                    }
-                    VersionFileOption::Key { path, key } => VersionFileSpec::key(path, key),
-                })
+                .map(VersionFileOption::spec)
                 .collect::<Result<Vec<_>, _>>()?,
             None => match member {
                 Some(member) if member.version.is_some() && !member.inherits_version => {
