@@ -5,6 +5,7 @@
 //! their own modules; `a && b` and `a; b` command by command.
 
 mod curl;
+mod editor;
 mod gh;
 mod git;
 mod sed;
@@ -137,7 +138,16 @@ fn known_values(line: &str) -> String {
         Regex::new(r"\$\((?:<\s*|cat\s+)(?:\./)?VERSION(?:\.txt)?\s*\)")
             .expect("the version file expression is valid")
     });
-    READ_VERSION.replace_all(line, "{version}").into_owned()
+    // `<new tag>`: one placeholder of several words, one word for the shell.
+    static SPACED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"<([A-Za-z]+(?: [A-Za-z]+)+)>").expect("the placeholder expression is valid")
+    });
+    let line = READ_VERSION.replace_all(line, "{version}");
+    SPACED
+        .replace_all(&line, |captures: &regex::Captures<'_>| {
+            format!("<{}>", captures[1].replace(' ', "-"))
+        })
+        .into_owned()
 }
 
 /// The commands of an `&&` list (or a `;` sequence), cut where the shell would (outside quotes
@@ -226,6 +236,9 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
     }
     if let Some(level) = version_script(program, &args) {
         return vec![Action::Step(step("bump", level))];
+    }
+    if let Some(actions) = editor::editor(program, &args, scope) {
+        return actions;
     }
     match program {
         "git" => git::git(&args, line, scope),

@@ -455,7 +455,7 @@ fn merge_pull_request(clause: &str, scope: &Scope<'_>) -> DraftStep {
 /// "Open an issue to track the release" in a project on GitHub: the request that opens it, with
 /// a title the release fills in. A tracker of another kind (Bugzilla, Jira), another
 /// repository named on the line, or an issue as one choice among others stays a person's task.
-fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftStep> {
+pub(super) fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftStep> {
     let repo = scope.facts.repo.as_deref()?;
     // "An issue or a pull request for later follow-up", "let them know that by creating an
     // issue they could have …": a person's judgement, or no task.

@@ -1,0 +1,257 @@
+//! An instruction read by its verb and its object, for the phrasings no phrase of `clause` or
+//! `notes` names: "make a new branch for the update", "create a `Version Release` issue to track
+//! it", "waiting up to a day for approval", "create a release named `1.2.0` on GitHub".
+//!
+//! The clause must be an imperative: after a circumstance ending in a colon ("On the build
+//! server:") and lead-in words ("finally", "then"), its first word is the verb, sorted into a
+//! class (create, close, wait, verify). The object is the head noun of the words that follow,
+//! up to a preposition: the last noun of a small vocabulary there (of "a `Release Tracking`
+//! issue" the head is "issue", of "a release checklist" it is "checklist"). Only clauses nothing else recognised are read
+//! here, so this adds steps and never changes one a phrase drafted.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Item;
+use super::patterns::regex;
+use crate::init::runbook::actions::{Action, Scope, step};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    Create,
+    Draft,
+    Close,
+    Wait,
+    Verify,
+    Get,
+}
+
+/// Words before the verb that change nothing.
+const LEAD_INS: &[&str] = &[
+    "then",
+    "and",
+    "finally",
+    "now",
+    "also",
+    "next",
+    "first",
+    "optionally",
+    "optional:",
+    "please",
+    "manually",
+    "immediately",
+];
+
+/// Words that end an object: what follows says for what, where or how.
+const STOPS: &[&str] = &[
+    "to", "for", "by", "named", "called", "titled", "on", "in", "into", "from", "with", "that",
+    "which", "and", "or", "before", "after", "if", "when", "of", "at", "as", "off",
+];
+
+/// Nouns an object may have as its head.
+const NOUNS: &[&str] = &[
+    "issue",
+    "issues",
+    "milestone",
+    "branch",
+    "branches",
+    "release",
+    "releases",
+    "notes",
+    "candidate",
+    "process",
+    "pr",
+    "prs",
+    "checklist",
+    "announcement",
+    "post",
+    "page",
+];
+
+fn verb(words: &[&str]) -> Option<(Verb, usize)> {
+    let first = *words.first()?;
+    let two = words.get(1).copied().unwrap_or_default();
+    Some(match (first, two) {
+        ("make" | "making", "sure") => (Verb::Verify, 2),
+        ("double-check" | "check" | "verify" | "confirm" | "ensure", _) => (Verb::Verify, 1),
+        // Not "add": "add the milestone to the tracker's categories" puts one somewhere.
+        ("create" | "make" | "open" | "file" | "raise" | "submit" | "cut" | "start", _) => {
+            (Verb::Create, 1)
+        }
+        ("draft", _) => (Verb::Draft, 1),
+        ("close", _) => (Verb::Close, 1),
+        ("wait" | "waiting" | "await", _) => (Verb::Wait, 1),
+        ("get" | "obtain" | "receive", _) => (Verb::Get, 1),
+        _ => return None,
+    })
+}
+
+/// The head noun of the object and the word after it: the last noun of the vocabulary before
+/// a preposition ("a `Release Tracking` issue", "a release checklist").
+fn head<'a>(words: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    let length = words
+        .iter()
+        .take(8)
+        .take_while(|word| !STOPS.contains(word))
+        .count();
+    let at = words[..length]
+        .iter()
+        .rposition(|word| NOUNS.contains(word))?;
+    let after = words.get(at + 1).copied().unwrap_or_default();
+    Some((words[at], after))
+}
+
+/// The steps a clause nothing else recognised asks for, read by its verb and its object.
+pub(super) fn actions(
+    clause: &str,
+    offset: usize,
+    item: &Item,
+    scope: &Scope<'_>,
+    found: &mut Vec<(usize, Action)>,
+) {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[a-z0-9][a-z0-9'’:-]*"));
+    // "On the build server: wait until …": the circumstance before the colon.
+    let start = clause
+        .rfind(": ")
+        .filter(|at| clause[..*at].split_whitespace().count() <= 6)
+        .map_or(0, |at| at + 2);
+    let mut words: Vec<(usize, &str)> = WORD
+        .find_iter(&clause[start..])
+        .map(|word| (start + word.start(), word.as_str()))
+        .collect();
+    while words
+        .first()
+        .is_some_and(|(_, word)| LEAD_INS.contains(word))
+    {
+        words.remove(0);
+    }
+    let Some(&(at, _)) = words.first() else {
+        return;
+    };
+    let plain: Vec<&str> = words
+        .iter()
+        .map(|(_, word)| word.trim_end_matches(':'))
+        .collect();
+    let Some((verb, length)) = verb(&plain) else {
+        return;
+    };
+    let rest = &plain[length..];
+    let text = &clause[at..];
+    let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
+    let action = match (verb, head(rest)) {
+        (Verb::Wait, _) => wait(rest, scope),
+        (Verb::Get, _) if has(&["approval", "approved", "lgtm", "sign-off", "signoff"]) => {
+            Some(approval(scope))
+        }
+        (Verb::Create, Some(("issue", _))) => super::clause::github_issue(text, item, scope),
+        (Verb::Create, Some(("milestone", _))) if !has(&["next", "future", "upcoming"]) => {
+            milestone(scope)
+        }
+        (Verb::Close, Some(("milestone", _))) => Some(step("check", "milestone-closed")),
+        // "Make a new branch for the update": no name given.
+        (Verb::Create, Some(("branch", _)))
+            if item.spans.is_empty() && scope.last_branch.is_none() =>
+        {
+            Some(
+                step("branch", "release/{version}")
+                    .comment("the runbook names no branch: relman named it `release/{version}`"),
+            )
+        }
+        // "Create a release named `1.2.0`", "create a Release for the new tag on GitHub": the
+        // forge's release, when the clause says which (a name, a tag, the forge).
+        (Verb::Create | Verb::Draft, Some(("release", after)))
+            if matches!(after, "" | "named" | "called" | "titled" | "for" | "on" | "in")
+                && has(&["github", "gitlab", "named", "called", "titled", "tag"])
+                && !scope.has_release =>
+        {
+            Some(step(
+                "release",
+                if verb == Verb::Draft {
+                    "draft"
+                } else {
+                    "publish"
+                },
+            ))
+        }
+        (Verb::Verify, _) => verify(rest),
+        _ => None,
+    };
+    if let Some(action) = action {
+        found.push((offset + at, Action::Step(action)));
+    }
+}
+
+/// "Wait until the PR is approved / merged / the build passes": what is waited for.
+fn wait(rest: &[&str], scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
+    let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
+    if has(&["approval", "approved", "lgtm", "review", "reviewed", "sign-off"]) {
+        return Some(approval(scope));
+    }
+    if has(&["merged"]) {
+        let mut wait = step("wait", "pr-merged");
+        if let Some(id) = &scope.last_pull_request {
+            wait.set("pr", format!("{{steps.{id}.number}}"));
+        }
+        return Some(wait);
+    }
+    let ci = has(&[
+        "ci",
+        "build",
+        "builds",
+        "checks",
+        "tests",
+        "pipeline",
+        "pipelines",
+        "workflow",
+        "workflows",
+        "job",
+        "jobs",
+        "actions",
+    ]);
+    let done = has(&[
+        "pass", "passes", "passed", "green", "finishes", "finished", "succeeds", "complete",
+        "completes", "done",
+    ]);
+    (ci && (done || rest.first().is_some_and(|word| matches!(*word, "for" | "until"))))
+        .then(|| step("wait", "checks"))
+}
+
+fn approval(scope: &Scope<'_>) -> crate::init::workflow::DraftStep {
+    let mut wait = step("wait", "pr-approved");
+    if let Some(id) = &scope.last_pull_request {
+        wait.set("pr", format!("{{steps.{id}.number}}"));
+    }
+    wait
+}
+
+/// "Create a milestone for the release": GitHub's milestones API, titled with the version.
+fn milestone(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
+    let repo = scope.facts.repo.as_deref()?;
+    let headers = toml::Table::from_iter([
+        (
+            "Authorization".to_owned(),
+            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
+        ),
+        (
+            "Accept".to_owned(),
+            toml::Value::from("application/vnd.github+json"),
+        ),
+    ]);
+    let json = toml::Table::from_iter([("title".to_owned(), toml::Value::from("{version}"))]);
+    Some(
+        step(
+            "http",
+            format!("POST https://api.github.com/repos/{repo}/milestones"),
+        )
+        .with("headers", toml::Value::Table(headers))
+        .with("json", toml::Value::Table(json))
+        .comment("opens the release's milestone on GitHub, titled with the version"),
+    )
+}
+
+/// "Make sure it builds on CI": the checks are green.
+fn verify(rest: &[&str]) -> Option<crate::init::workflow::DraftStep> {
+    let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
+    (has(&["ci"]) && has(&["builds", "passes", "green", "succeeds"])).then(|| step("check", "ci-green"))
+}
