@@ -141,3 +141,27 @@ fn checking_out_another_branch_than_the_projects_at_the_start_moves_there() {
     let toml = drafted("# Release\n\n1. Check out the `main` branch.\n2. Tag the release.\n");
     assert!(toml.contains("check = \"branch\""), "{toml}");
 }
+
+#[test]
+fn publishing_and_checking_a_registry_are_read_by_the_registry_named() {
+    for (line, want) in [
+        ("Upload the package to PyPI.", "publish=\"pypi\""),
+        ("Publish the crate to crates.io.", "publish=\"cargo\""),
+        ("Push the gem to RubyGems.", "publish=\"gem\""),
+        ("Publish the new version on npm.", "publish=\"npm\""),
+        ("Check that the new version is on crates.io.", "verify=\"crates\""),
+        ("Verify the package shows up on npmjs.com.", "verify=\"npm\""),
+    ] {
+        assert_eq!(kind_of(line), want, "{line}");
+    }
+    // What git moves, or automation publishes, is no publish step.
+    assert_eq!(
+        kind_of("Push the tag to trigger the PyPI upload."),
+        "push=\"tag\""
+    );
+    assert!(kind_of("Ship it to production.").starts_with("manual="));
+    let toml = drafted(
+        "# Release\n\nThis kicks off a workflow that will build the gem and then, at last, push the new gem to RubyGems.\n",
+    );
+    assert!(!toml.contains("publish = "), "{toml}");
+}

@@ -218,7 +218,10 @@ pub(super) fn actions(
         }
         push(at, Action::Step(tag));
     }
-    if let Some(found) = PUSH_VERB.find(clause) {
+    // "Push the gem to RubyGems" publishes: no git push.
+    if let Some(found) = PUSH_VERB.find(clause)
+        && super::intent::publishes(clause, &item.plain).is_none()
+    {
         let rest = &clause[found.start()..];
         let target = if rest.contains("tag") {
             "tag"

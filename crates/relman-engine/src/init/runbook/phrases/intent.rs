@@ -16,6 +16,7 @@ use regex::Regex;
 use super::Item;
 use super::patterns::regex;
 use crate::init::runbook::actions::{Action, Scope, step};
+use crate::init::runbook::text::literal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verb {
@@ -25,6 +26,7 @@ enum Verb {
     Wait,
     Verify,
     Get,
+    Publish,
 }
 
 /// Words before the verb that change nothing.
@@ -83,6 +85,7 @@ fn verb(words: &[&str]) -> Option<(Verb, usize)> {
         ("close", _) => (Verb::Close, 1),
         ("wait" | "waiting" | "await", _) => (Verb::Wait, 1),
         ("get" | "obtain" | "receive", _) => (Verb::Get, 1),
+        ("publish" | "upload" | "push" | "release" | "deploy" | "ship", _) => (Verb::Publish, 1),
         _ => return None,
     })
 }
@@ -174,6 +177,20 @@ pub(super) fn actions(
                 },
             ))
         }
+        // "Upload the package to PyPI", "publish the crate to crates.io": the registry says which.
+        (Verb::Publish, _) => publishes(text, &item.plain).map(publish),
+        // "Check that the new version is on crates.io", "verify it shows up on npm".
+        (Verb::Verify, _)
+            if has(&["on", "available", "published", "listed", "appears", "shows", "live"]) =>
+        {
+            registry(text)
+                .filter(|registry| *registry != "pypi")
+                .map(|registry| {
+                    let kind = if registry == "cargo" { "crates" } else { registry };
+                    step("verify", kind).with("package", literal(&scope.facts.name))
+                })
+                .or_else(|| verify(rest))
+        }
         (Verb::Verify, _) => verify(rest),
         _ => None,
     };
@@ -254,4 +271,36 @@ fn milestone(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
 fn verify(rest: &[&str]) -> Option<crate::init::workflow::DraftStep> {
     let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
     (has(&["ci"]) && has(&["builds", "passes", "green", "succeeds"])).then(|| step("check", "ci-green"))
+}
+
+/// The package registry a clause names, as `publish` names it: `pypi`, `npm`, `cargo`, `gem`.
+pub(super) fn registry(clause: &str) -> Option<&'static str> {
+    static REGISTRY: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"\b(?:(pypi)(?:\.org)?|(npm)(?:js)?(?:\.com)?|(crates)\.io|(rubygems)(?:\.org)?)\b")
+    });
+    let captures = REGISTRY.captures(clause)?;
+    [(1, "pypi"), (2, "npm"), (3, "cargo"), (4, "gem")]
+        .into_iter()
+        .find_map(|(group, name)| captures.get(group).map(|_| name))
+}
+
+/// The registry a clause asks to publish to, unless what it moves is git's ("push the tag to
+/// the PyPI mirror") or the line tells what automation does ("this will trigger a workflow that
+/// … push the new gem to RubyGems").
+pub(super) fn publishes(clause: &str, item: &str) -> Option<&'static str> {
+    static GIT: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"\b(?:tags?|branch\w*|commits?|changes)\b"));
+    static AUTOMATION: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"\b(?:trigger\w*|ci|workflows?|automatic\w*|github actions|will)\b")
+    });
+    registry(clause).filter(|_| !GIT.is_match(clause) && !AUTOMATION.is_match(item))
+}
+
+/// The publish step for a registry.
+fn publish(registry: &'static str) -> crate::init::workflow::DraftStep {
+    let publish = step("publish", registry);
+    if registry == "pypi" {
+        return publish.with("files", toml::Value::Array(vec!["dist/*".into()]));
+    }
+    publish
 }
