@@ -165,3 +165,25 @@ fn publishing_and_checking_a_registry_are_read_by_the_registry_named() {
     );
     assert!(!toml.contains("publish = "), "{toml}");
 }
+
+#[test]
+fn the_issue_a_workflow_opened_is_the_one_it_closes() {
+    let toml = drafted(
+        "# Release\n\n1. Open an issue to track the release.\n2. Tag the release.\n3. Once every box in it is ticked, close the issue.\n",
+    );
+    assert!(
+        toml.contains("id = \"issue\"") && toml.contains("save = { number = \"/number\" }"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("http = \"PATCH https://api.github.com/repos/acme/demo/issues/{steps.issue.number}\""),
+        "{toml}"
+    );
+    let toml = drafted(
+        "# Release\n\n1. Open an issue to track the release.\n2. Tag the release.\n3. Paste the release's link in that issue and close the issue.\n",
+    );
+    assert!(toml.contains("PATCH"), "{toml}");
+    // With no issue opened before, which one is closed is not known: a person's task.
+    let toml = drafted("# Release\n\n1. Tag the release.\n2. Close the issue.\n");
+    assert!(!toml.contains("PATCH"), "{toml}");
+}

@@ -509,15 +509,26 @@ pub(super) fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Opti
         "title".to_owned(),
         toml::Value::from("Release {project} {version}"),
     )]);
+    let save = toml::Table::from_iter([("number".to_owned(), toml::Value::from("/number"))]);
     Some(
         step(
             "http",
             format!("POST https://api.github.com/repos/{repo}/issues"),
         )
+        .with("id", issue_id(scope.issues_opened))
         .with("headers", toml::Value::Table(headers))
         .with("json", toml::Value::Table(json))
+        .with("save", toml::Value::Table(save))
         .comment("opens the issue on GitHub: give it the title and the body the runbook asks for (`json`)"),
     )
+}
+
+/// The id of the workflow's issue opened after `opened` others: `issue`, `issue2` …
+pub(super) fn issue_id(opened: usize) -> String {
+    match opened {
+        0 => "issue".to_owned(),
+        n => format!("issue{}", n + 1),
+    }
 }
 
 /// A bug or ticket to file: a manual step, with the request an `http` step would send, from

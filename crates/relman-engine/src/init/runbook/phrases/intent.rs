@@ -113,12 +113,37 @@ pub(super) fn actions(
     scope: &Scope<'_>,
     found: &mut Vec<(usize, Action)>,
 ) {
-    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[a-z0-9][a-z0-9'’:-]*"));
     // "On the build server: wait until …": the circumstance before the colon.
     let start = clause
         .rfind(": ")
         .filter(|at| clause[..*at].split_whitespace().count() <= 6)
         .map_or(0, |at| at + 2);
+    read(clause, start, offset, item, scope, found);
+    // "Paste the link in the issue and close it": an instruction after "and" or "then".
+    for (at, _) in clause.match_indices(" and ").chain(clause.match_indices(" then ")) {
+        let next = clause[at..].trim_start();
+        let next = next
+            .strip_prefix("and ")
+            .or_else(|| next.strip_prefix("then "))
+            .unwrap_or(next);
+        let words: Vec<&str> = next.split_whitespace().take(2).collect();
+        if at > start && verb(&words).is_some() {
+            read(clause, clause.len() - next.len(), offset, item, scope, found);
+        }
+    }
+}
+
+/// The step of the instruction that starts at `start` of the clause, if its verb and object
+/// name one.
+fn read(
+    clause: &str,
+    start: usize,
+    offset: usize,
+    item: &Item,
+    scope: &Scope<'_>,
+    found: &mut Vec<(usize, Action)>,
+) {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"[a-z0-9][a-z0-9'’:-]*"));
     let mut words: Vec<(usize, &str)> = WORD
         .find_iter(&clause[start..])
         .map(|word| (start + word.start(), word.as_str()))
@@ -152,6 +177,8 @@ pub(super) fn actions(
             milestone(scope)
         }
         (Verb::Close, Some(("milestone", _))) => Some(step("check", "milestone-closed")),
+        // "Close the issue" the workflow opened: its number, saved when it was opened.
+        (Verb::Close, Some(("issue", _))) if scope.issues_opened > 0 => close_issue(scope),
         // "Make a new branch for the update": no name given.
         (Verb::Create, Some(("branch", _)))
             if item.spans.is_empty() && scope.last_branch.is_none() =>
@@ -264,6 +291,32 @@ fn milestone(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
         .with("headers", toml::Value::Table(headers))
         .with("json", toml::Value::Table(json))
         .comment("opens the release's milestone on GitHub, titled with the version"),
+    )
+}
+
+/// The request that closes the issue the workflow opened last.
+fn close_issue(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
+    let repo = scope.facts.repo.as_deref()?;
+    let id = super::clause::issue_id(scope.issues_opened - 1);
+    let headers = toml::Table::from_iter([
+        (
+            "Authorization".to_owned(),
+            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
+        ),
+        (
+            "Accept".to_owned(),
+            toml::Value::from("application/vnd.github+json"),
+        ),
+    ]);
+    let json = toml::Table::from_iter([("state".to_owned(), toml::Value::from("closed"))]);
+    Some(
+        step(
+            "http",
+            format!("PATCH https://api.github.com/repos/{repo}/issues/{{steps.{id}.number}}"),
+        )
+        .with("headers", toml::Value::Table(headers))
+        .with("json", toml::Value::Table(json))
+        .comment("closes the issue the workflow opened"),
     )
 }
 
