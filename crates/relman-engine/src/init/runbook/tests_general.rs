@@ -25,7 +25,10 @@ fn kind_of(line: &str) -> String {
 #[test]
 fn an_instruction_is_read_by_its_verb_and_the_head_of_its_object() {
     for (line, want) in [
-        ("Make a new branch for the update.", "branch=\"release/{version}\""),
+        (
+            "Make a new branch for the update.",
+            "branch=\"release/{version}\"",
+        ),
         (
             "Create a `Release Tracking` issue to follow the work.",
             "http=\"POST https://api.github.com/repos/acme/demo/issues\"",
@@ -38,9 +41,15 @@ fn an_instruction_is_read_by_its_verb_and_the_head_of_its_object() {
             "Create a milestone named after the release.",
             "http=\"POST https://api.github.com/repos/acme/demo/milestones\"",
         ),
-        ("Finally create a Release for the new tag on GitHub.", "release=\"publish\""),
+        (
+            "Finally create a Release for the new tag on GitHub.",
+            "release=\"publish\"",
+        ),
         ("Draft a release named `v1.0.0`.", "release=\"draft\""),
-        ("Close the just shipped milestone.", "check=\"milestone-closed\""),
+        (
+            "Close the just shipped milestone.",
+            "check=\"milestone-closed\"",
+        ),
     ] {
         assert_eq!(kind_of(line), want, "{line}");
     }
@@ -69,18 +78,32 @@ fn waiting_is_read_by_what_is_waited_for() {
             "wait=\"pr-approved\"",
         ),
         ("Get approval for it.", "wait=\"pr-approved\""),
-        ("Wait until all required PRs have been merged.", "wait=\"pr-merged\""),
+        (
+            "Wait until all required PRs have been merged.",
+            "wait=\"pr-merged\"",
+        ),
         (
             "On the build server: wait until the nightly configuration passes its tests.",
             "wait=\"checks\"",
         ),
-        ("Wait until the corresponding deploy build finishes.", "wait=\"checks\""),
+        (
+            "Wait until the corresponding deploy build finishes.",
+            "wait=\"checks\"",
+        ),
         ("Make sure it builds on CI.", "check=\"ci-green\""),
+        (
+            "Validate that the docs linting job is successful.",
+            "check=\"ci-green\"",
+        ),
     ] {
         assert_eq!(kind_of(line).replace("\npr", ""), want, "{line}");
     }
     // Waiting for a person, or for nothing the forge shows, is no wait step.
-    for line in ["Wait a week for feedback from users.", "Wait for the mirrors to sync."] {
+    for line in [
+        "Wait a week for feedback from users.",
+        "Wait for the mirrors to sync.",
+        "Check it builds.",
+    ] {
         assert!(kind_of(line).starts_with("manual="), "{line}");
     }
 }
@@ -113,7 +136,10 @@ fn placeholders_for_the_branch_worked_on_and_the_new_tag_are_pushed_by_kind() {
     );
     assert!(toml.contains("push = \"branch\"\n"), "{toml}");
     // Another branch than the one worked on stays the shell's.
-    assert!(toml.contains("run = \"git push origin $BASE_BRANCH\""), "{toml}");
+    assert!(
+        toml.contains("run = \"git push origin $BASE_BRANCH\""),
+        "{toml}"
+    );
 }
 
 #[test]
@@ -149,8 +175,14 @@ fn publishing_and_checking_a_registry_are_read_by_the_registry_named() {
         ("Publish the crate to crates.io.", "publish=\"cargo\""),
         ("Push the gem to RubyGems.", "publish=\"gem\""),
         ("Publish the new version on npm.", "publish=\"npm\""),
-        ("Check that the new version is on crates.io.", "verify=\"crates\""),
-        ("Verify the package shows up on npmjs.com.", "verify=\"npm\""),
+        (
+            "Check that the new version is on crates.io.",
+            "verify=\"crates\"",
+        ),
+        (
+            "Verify the package shows up on npmjs.com.",
+            "verify=\"npm\"",
+        ),
     ] {
         assert_eq!(kind_of(line), want, "{line}");
     }
@@ -176,7 +208,9 @@ fn the_issue_a_workflow_opened_is_the_one_it_closes() {
         "{toml}"
     );
     assert!(
-        toml.contains("http = \"PATCH https://api.github.com/repos/acme/demo/issues/{steps.issue.number}\""),
+        toml.contains(
+            "http = \"PATCH https://api.github.com/repos/acme/demo/issues/{steps.issue.number}\""
+        ),
         "{toml}"
     );
     let toml = drafted(

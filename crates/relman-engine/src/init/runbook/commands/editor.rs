@@ -8,7 +8,16 @@ use crate::init::runbook::text::{literal, templated};
 
 /// Programs that open a file for a person to edit.
 const EDITORS: &[&str] = &[
-    "vi", "vim", "gvim", "nvim", "emacs", "nano", "code", "subl", "$EDITOR", "${EDITOR}",
+    "vi",
+    "vim",
+    "gvim",
+    "nvim",
+    "emacs",
+    "nano",
+    "code",
+    "subl",
+    "$EDITOR",
+    "${EDITOR}",
 ];
 
 /// Manifests that hold a project's version in every ecosystem.
@@ -40,13 +49,21 @@ pub(super) fn editor(program: &str, args: &[&str], scope: &Scope<'_>) -> Option<
     };
     let path = file.trim_start_matches("./");
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    if scope.facts.version_files.iter().any(|known| known == path) || MANIFESTS.contains(&name.as_str())
+    if scope.facts.version_files.iter().any(|known| known == path)
+        || MANIFESTS.contains(&name.as_str())
     {
         return Some(vec![Action::Step(step("bump", "{args.bump}"))]);
     }
     let stem = name.split('.').next().unwrap_or_default();
-    let notes = ["changelog", "changes", "news", "history", "release-notes", "releasenotes"]
-        .contains(&stem)
+    let notes = [
+        "changelog",
+        "changes",
+        "news",
+        "history",
+        "release-notes",
+        "releasenotes",
+    ]
+    .contains(&stem)
         || name.contains("-notes.")
         || name.contains("_notes.");
     if notes {

@@ -96,7 +96,9 @@ pub(super) fn dispatch_of_link(raw: &str, text: &str, repo: Option<&str>) -> Opt
     // "Visit the [Release action](…/actions/workflows/release.yml)": the workflow's page is
     // where it is started, unless the line says to look at what ran.
     const GO: &[&str] = &["visit", "open", "go"];
-    const LOOK: &[&str] = &["see", "check", "look", "status", "result", "results", "log", "logs"];
+    const LOOK: &[&str] = &[
+        "see", "check", "look", "status", "result", "results", "log", "logs",
+    ];
     let plain = text::plain(text);
     let words: Vec<&str> = plain
         .split(|c: char| !c.is_alphanumeric())

@@ -383,9 +383,9 @@ impl Drafter {
                 .steps()
                 .filter(|step| {
                     step.kind() == "http"
-                        && step
-                            .kind_value()
-                            .is_some_and(|request| request.starts_with("POST ") && request.ends_with("/issues"))
+                        && step.kind_value().is_some_and(|request| {
+                            request.starts_with("POST ") && request.ends_with("/issues")
+                        })
                 })
                 .count(),
             has_release: self.current.steps().any(|step| step.kind() == "release"),

@@ -76,7 +76,9 @@ fn verb(words: &[&str]) -> Option<(Verb, usize)> {
     let two = words.get(1).copied().unwrap_or_default();
     Some(match (first, two) {
         ("make" | "making", "sure") => (Verb::Verify, 2),
-        ("double-check" | "check" | "verify" | "confirm" | "ensure", _) => (Verb::Verify, 1),
+        ("double-check" | "check" | "verify" | "confirm" | "ensure" | "validate", _) => {
+            (Verb::Verify, 1)
+        }
         // Not "add": "add the milestone to the tracker's categories" puts one somewhere.
         ("create" | "make" | "open" | "file" | "raise" | "submit" | "cut" | "start", _) => {
             (Verb::Create, 1)
@@ -120,7 +122,10 @@ pub(super) fn actions(
         .map_or(0, |at| at + 2);
     read(clause, start, offset, item, scope, found);
     // "Paste the link in the issue and close it": an instruction after "and" or "then".
-    for (at, _) in clause.match_indices(" and ").chain(clause.match_indices(" then ")) {
+    for (at, _) in clause
+        .match_indices(" and ")
+        .chain(clause.match_indices(" then "))
+    {
         let next = clause[at..].trim_start();
         let next = next
             .strip_prefix("and ")
@@ -128,7 +133,14 @@ pub(super) fn actions(
             .unwrap_or(next);
         let words: Vec<&str> = next.split_whitespace().take(2).collect();
         if at > start && verb(&words).is_some() {
-            read(clause, clause.len() - next.len(), offset, item, scope, found);
+            read(
+                clause,
+                clause.len() - next.len(),
+                offset,
+                item,
+                scope,
+                found,
+            );
         }
     }
 }
@@ -191,8 +203,10 @@ fn read(
         // "Create a release named `1.2.0`", "create a Release for the new tag on GitHub": the
         // forge's release, when the clause says which (a name, a tag, the forge).
         (Verb::Create | Verb::Draft, Some(("release", after)))
-            if matches!(after, "" | "named" | "called" | "titled" | "for" | "on" | "in")
-                && has(&["github", "gitlab", "named", "called", "titled", "tag"])
+            if matches!(
+                after,
+                "" | "named" | "called" | "titled" | "for" | "on" | "in"
+            ) && has(&["github", "gitlab", "named", "called", "titled", "tag"])
                 && !scope.has_release =>
         {
             Some(step(
@@ -208,12 +222,24 @@ fn read(
         (Verb::Publish, _) => publishes(text, &item.plain).map(publish),
         // "Check that the new version is on crates.io", "verify it shows up on npm".
         (Verb::Verify, _)
-            if has(&["on", "available", "published", "listed", "appears", "shows", "live"]) =>
+            if has(&[
+                "on",
+                "available",
+                "published",
+                "listed",
+                "appears",
+                "shows",
+                "live",
+            ]) =>
         {
             registry(text)
                 .filter(|registry| *registry != "pypi")
                 .map(|registry| {
-                    let kind = if registry == "cargo" { "crates" } else { registry };
+                    let kind = if registry == "cargo" {
+                        "crates"
+                    } else {
+                        registry
+                    };
                     step("verify", kind).with("package", literal(&scope.facts.name))
                 })
                 .or_else(|| verify(rest))
@@ -229,7 +255,9 @@ fn read(
 /// "Wait until the PR is approved / merged / the build passes": what is waited for.
 fn wait(rest: &[&str], scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
     let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
-    if has(&["approval", "approved", "lgtm", "review", "reviewed", "sign-off"]) {
+    if has(&[
+        "approval", "approved", "lgtm", "review", "reviewed", "sign-off",
+    ]) {
         return Some(approval(scope));
     }
     if has(&["merged"]) {
@@ -254,11 +282,22 @@ fn wait(rest: &[&str], scope: &Scope<'_>) -> Option<crate::init::workflow::Draft
         "actions",
     ]);
     let done = has(&[
-        "pass", "passes", "passed", "green", "finishes", "finished", "succeeds", "complete",
-        "completes", "done",
+        "pass",
+        "passes",
+        "passed",
+        "green",
+        "finishes",
+        "finished",
+        "succeeds",
+        "complete",
+        "completes",
+        "done",
     ]);
-    (ci && (done || rest.first().is_some_and(|word| matches!(*word, "for" | "until"))))
-        .then(|| step("wait", "checks"))
+    (ci && (done
+        || rest
+            .first()
+            .is_some_and(|word| matches!(*word, "for" | "until"))))
+    .then(|| step("wait", "checks"))
 }
 
 fn approval(scope: &Scope<'_>) -> crate::init::workflow::DraftStep {
@@ -320,10 +359,38 @@ fn close_issue(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
     )
 }
 
-/// "Make sure it builds on CI": the checks are green.
+/// "Make sure it builds on CI", "validate that the chart linting is successful": what CI runs
+/// (a build, tests, linting, a workflow) is green.
 fn verify(rest: &[&str]) -> Option<crate::init::workflow::DraftStep> {
     let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
-    (has(&["ci"]) && has(&["builds", "passes", "green", "succeeds"])).then(|| step("check", "ci-green"))
+    // "Check it builds" (then `make`) is a build here, not CI's.
+    let ci = has(&[
+        "ci",
+        "build",
+        "checks",
+        "tests",
+        "linting",
+        "lint",
+        "workflow",
+        "workflows",
+        "job",
+        "jobs",
+        "pipeline",
+        "pipelines",
+    ]);
+    let green = has(&["ci"]) && has(&["builds"])
+        || has(&[
+            "passes",
+            "pass",
+            "passing",
+            "passed",
+            "green",
+            "succeeds",
+            "succeeded",
+            "successful",
+            "successfully",
+        ]);
+    (ci && green).then(|| step("check", "ci-green"))
 }
 
 /// The package registry a clause names, as `publish` names it: `pypi`, `npm`, `cargo`, `gem`.
