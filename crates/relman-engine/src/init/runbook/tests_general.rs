@@ -111,7 +111,7 @@ fn waiting_is_read_by_what_is_waited_for() {
 #[test]
 fn an_editor_opened_on_a_file_is_the_step_that_file_asks_for() {
     let toml = drafted(
-        "# Release\n\n```\n$ vim pyproject.toml\n$ gvim docs/release/1.4.0-notes.rst\n$ nano site/index.html +/'insert here'\n```\n",
+        "# Release\n\n```\n$ vim pyproject.toml\n$ gvim docs/release/1.4.0-notes.rst\n$ nano site/index.html +/'insert here'\n$ vi site/content/news.md\n```\n",
     );
     assert!(toml.contains("bump = \"{args.bump}\""), "{toml}");
     assert!(
@@ -120,6 +120,11 @@ fn an_editor_opened_on_a_file_is_the_step_that_file_asks_for() {
     );
     assert!(
         toml.contains("manual = \"Edit `site/index.html`\""),
+        "{toml}"
+    );
+    // A site's news page is no changelog.
+    assert!(
+        toml.contains("manual = \"Edit `site/content/news.md`\""),
         "{toml}"
     );
     assert!(!toml.contains("run = "), "{toml}");

@@ -55,15 +55,9 @@ pub(super) fn editor(program: &str, args: &[&str], scope: &Scope<'_>) -> Option<
         return Some(vec![Action::Step(step("bump", "{args.bump}"))]);
     }
     let stem = name.split('.').next().unwrap_or_default();
-    let notes = [
-        "changelog",
-        "changes",
-        "news",
-        "history",
-        "release-notes",
-        "releasenotes",
-    ]
-    .contains(&stem)
+    // `NEWS.md` at the top is the project's changelog; `content/en/news.md` is a site's page.
+    let notes = ["changelog", "release-notes", "releasenotes"].contains(&stem)
+        || ["changes", "news", "history"].contains(&stem) && !path.contains('/')
         || name.contains("-notes.")
         || name.contains("_notes.");
     if notes {
