@@ -59,6 +59,9 @@ pub(crate) struct Scope<'a> {
     pub checkout: Option<&'a Checkout>,
     /// The id of the last pull request step, for `merge-pull-request` and `wait`.
     pub last_pull_request: Option<String>,
+    /// How many GitHub issues the workflow's steps open (`http` to `…/issues`), for the id of
+    /// the next and for closing the last.
+    pub issues_opened: usize,
     /// Whether the workflow has a `release` step already.
     pub has_release: bool,
     /// Whether the workflow has a `changelog` step already.

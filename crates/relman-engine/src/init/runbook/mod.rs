@@ -96,4 +96,6 @@ mod tests_commands;
 #[cfg(test)]
 mod tests_forge;
 #[cfg(test)]
+mod tests_general;
+#[cfg(test)]
 mod tests_prose;

@@ -50,7 +50,7 @@ static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
           | \bMAJOR\.MINOR\b
           | <\s*major\s*>\.<\s*minor\s*>
         )
-      | (?P<tag><\s*tag\s*>|\$\{(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\}|\$(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\b)",
+      | (?P<tag><\s*(?:(?:new|release|the)[-_\s])?(?:git[-_\s])?tag(?:[-_\s]name)?\s*>|\$\{(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\}|\$(?:NEW_|new_|RELEASE_|release_)?(?:TAG|tag)(?:_NAME|_name)?\b)",
     )
     .expect("the placeholder expression is valid")
 });
@@ -84,9 +84,13 @@ pub(crate) fn clean(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text without backticks, lower-cased, for matching phrases.
+/// The text without backticks, lower-cased, for matching phrases; "Pull-Request" is spelt as
+/// "pull request" (same length, so offsets hold).
 pub(crate) fn plain(text: &str) -> String {
-    text.replace('`', "").to_lowercase()
+    text.replace('`', "")
+        .to_lowercase()
+        .replace("pull-request", "pull request")
+        .replace("merge-request", "merge request")
 }
 
 /// The contents of the code spans of `text` (already [`clean`]ed), with their byte offsets.

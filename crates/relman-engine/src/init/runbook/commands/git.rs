@@ -25,6 +25,15 @@ pub(super) fn git(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
         .copied()
         .filter(|arg| !arg.starts_with('-'))
         .collect();
+    // `git push origin $BRANCH`, `git push upstream <branch>`: the branch the steps are on,
+    // named by a placeholder, is the one relman's `push = "branch"` pushes.
+    if subcommand == "push"
+        && positional.len() == 2
+        && branch_placeholder(positional[1])
+        && !rest.iter().any(|arg| arg.starts_with('-'))
+    {
+        return vec![Action::Step(push(&rest[..1], scope))];
+    }
     // A name the shell fills in (`${BASE_TAG}-stable`) or a person works out
     // (`MAJOR.{MINOR+1}.0.dev0`) is no name relman knows: the shell keeps it.
     if matches!(
@@ -201,6 +210,24 @@ fn new_branch(args: &[&str], line: &str, scope: &Scope<'_>) -> Vec<Action> {
     vec![Action::Step(branch)]
 }
 
+/// A placeholder that stands for the branch being worked on, whatever its name: `$BRANCH`,
+/// `${BRANCH}`, `<branch>`, `<branch-name>`, `$RELEASE_BRANCH` (never a base branch's:
+/// `$BASE_BRANCH`, `<target-branch>`).
+fn branch_placeholder(arg: &str) -> bool {
+    let name = arg
+        .trim_start_matches('$')
+        .trim_start_matches(['{', '<'])
+        .trim_end_matches(['}', '>'])
+        .to_ascii_lowercase()
+        .replace('_', "-");
+    let placeholder = arg.starts_with('$') || (arg.starts_with('<') && arg.ends_with('>'));
+    placeholder
+        && matches!(
+            name.as_str(),
+            "branch" | "branch-name" | "release-branch" | "new-branch" | "your-branch"
+        )
+}
+
 /// Whether a name, templated, still holds what only the shell or a person can fill in.
 fn unresolved(name: &str) -> bool {
     name.contains(['$', '<', '>'])
@@ -235,10 +262,12 @@ fn creates_branch(args: &[&str]) -> bool {
 }
 
 /// `git checkout master` at the start of a release is a check that the release starts there;
-/// later it is a switch.
+/// later it is a switch, and so it is at the start for a branch other than the project's
+/// (`git checkout develop` in a clone of `master` moves there: a check would stop the release).
 pub(crate) fn switch_or_check(name: &str, scope: &Scope<'_>) -> DraftStep {
     let name = name.trim_matches('`');
-    if !scope.changed {
+    let plain_name = !name.contains(['*', '{', '$', '<']);
+    if !scope.changed && (name == scope.facts.branch || !plain_name) {
         let mut check = step("check", "branch");
         if name != scope.facts.branch {
             check.set("branch", literal(name));

@@ -1,16 +1,19 @@
 //! Shell commands found in a runbook (code blocks, inline code) and the typed steps they become:
 //! version bumps by poetry, npm or bumpversion; changelog tools; `docker push`; publishing to
 //! npm, crates.io, PyPI and RubyGems; what only shows something (a comment); and, for anything else that
-//! looks like a command, a `run` step. git, GitHub's CLI (`gh`), `curl` and `sed` are read in
-//! their own modules; `a && b` and `a; b` command by command.
+//! looks like a command, a `run` step. git, GitHub's CLI (`gh`), `curl`, `sed` and
+//! text editors are read in their own modules; `a && b` and `a; b` command by command (`shell`).
 
 mod curl;
+mod editor;
 mod gh;
 mod git;
 mod sed;
+mod shell;
 
 pub(crate) use git::{cherry_pick, switch_or_check};
 pub(crate) use sed::holds_once;
+use shell::and_list;
 
 use std::sync::LazyLock;
 
@@ -137,43 +140,16 @@ fn known_values(line: &str) -> String {
         Regex::new(r"\$\((?:<\s*|cat\s+)(?:\./)?VERSION(?:\.txt)?\s*\)")
             .expect("the version file expression is valid")
     });
-    READ_VERSION.replace_all(line, "{version}").into_owned()
-}
-
-/// The commands of an `&&` list (or a `;` sequence), cut where the shell would (outside quotes
-/// and `$( )`).
-fn and_list(line: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut quote, mut depth, mut start) = (None, 0usize, 0);
-    let bytes = line.as_bytes();
-    let mut index = 0;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        match (quote, byte) {
-            (Some(open), _) if byte == open => quote = None,
-            (Some(b'"'), b'\\') => index += 1,
-            (Some(_), _) => {}
-            (None, b'\'' | b'"' | b'`') => quote = Some(byte),
-            (None, b'\\') => index += 1,
-            (None, b'(') => depth += 1,
-            (None, b')') => depth = depth.saturating_sub(1),
-            (None, b'&') if depth == 0 && bytes.get(index + 1) == Some(&b'&') => {
-                parts.push(line[start..index].trim());
-                index += 1;
-                start = index + 1;
-            }
-            // `git tag v1.2.3; git push origin v1.2.3`: one command after the other.
-            (None, b';') if depth == 0 => {
-                parts.push(line[start..index].trim());
-                start = index + 1;
-            }
-            (None, _) => {}
-        }
-        index += 1;
-    }
-    parts.push(line[start..].trim());
-    parts.retain(|part| !part.is_empty());
-    parts
+    // `<new tag>`: one placeholder of several words, one word for the shell.
+    static SPACED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"<([A-Za-z]+(?: [A-Za-z]+)+)>").expect("the placeholder expression is valid")
+    });
+    let line = READ_VERSION.replace_all(line, "{version}");
+    SPACED
+        .replace_all(&line, |captures: &regex::Captures<'_>| {
+            format!("<{}>", captures[1].replace(' ', "-"))
+        })
+        .into_owned()
 }
 
 /// The steps of one command (no `&&` in it).
@@ -226,6 +202,9 @@ fn single(line: &str, scope: &Scope<'_>) -> Vec<Action> {
     }
     if let Some(level) = version_script(program, &args) {
         return vec![Action::Step(step("bump", level))];
+    }
+    if let Some(actions) = editor::editor(program, &args, scope) {
+        return actions;
     }
     match program {
         "git" => git::git(&args, line, scope),

@@ -93,9 +93,21 @@ pub(super) fn dispatch_of_link(raw: &str, text: &str, repo: Option<&str>) -> Opt
         .expect("the workflow link expression is valid")
     });
     const RUN: &[&str] = &["invoke", "run", "trigger", "start", "dispatch", "kick"];
+    // "Visit the [Release action](…/actions/workflows/release.yml)": the workflow's page is
+    // where it is started, unless the line says to look at what ran.
+    const GO: &[&str] = &["visit", "open", "go"];
+    const LOOK: &[&str] = &[
+        "see", "check", "look", "status", "result", "results", "log", "logs",
+    ];
     let plain = text::plain(text);
-    let first = plain.split_whitespace().next().unwrap_or_default();
-    if !RUN.contains(&first) || !plain.contains("workflow") {
+    let words: Vec<&str> = plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect();
+    let first = words.first().copied().unwrap_or_default();
+    let starts = RUN.contains(&first)
+        || GO.contains(&first) && !words.iter().any(|word| LOOK.contains(word));
+    if !starts || !(plain.contains("workflow") || plain.contains("action")) {
         return None;
     }
     let captures = LINK.captures(raw)?;

@@ -378,6 +378,16 @@ impl Drafter {
                 }),
             checkout: self.checkout.as_ref().map(|(checkout, _)| checkout),
             last_pull_request: self.pull_requests.last().map(|(id, _)| id.clone()),
+            issues_opened: self
+                .current
+                .steps()
+                .filter(|step| {
+                    step.kind() == "http"
+                        && step.kind_value().is_some_and(|request| {
+                            request.starts_with("POST ") && request.ends_with("/issues")
+                        })
+                })
+                .count(),
             has_release: self.current.steps().any(|step| step.kind() == "release"),
             has_changelog: self.current.steps().any(|step| step.kind() == "changelog"),
             forge_moved: self.current.steps().any(|step| {

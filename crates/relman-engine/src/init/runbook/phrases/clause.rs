@@ -218,7 +218,10 @@ pub(super) fn actions(
         }
         push(at, Action::Step(tag));
     }
-    if let Some(found) = PUSH_VERB.find(clause) {
+    // "Push the gem to RubyGems" publishes: no git push.
+    if let Some(found) = PUSH_VERB.find(clause)
+        && super::intent::publishes(clause, &item.plain).is_none()
+    {
         let rest = &clause[found.start()..];
         let target = if rest.contains("tag") {
             "tag"
@@ -455,7 +458,7 @@ fn merge_pull_request(clause: &str, scope: &Scope<'_>) -> DraftStep {
 /// "Open an issue to track the release" in a project on GitHub: the request that opens it, with
 /// a title the release fills in. A tracker of another kind (Bugzilla, Jira), another
 /// repository named on the line, or an issue as one choice among others stays a person's task.
-fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftStep> {
+pub(super) fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftStep> {
     let repo = scope.facts.repo.as_deref()?;
     // "An issue or a pull request for later follow-up", "let them know that by creating an
     // issue they could have …": a person's judgement, or no task.
@@ -506,15 +509,26 @@ fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Option<DraftSte
         "title".to_owned(),
         toml::Value::from("Release {project} {version}"),
     )]);
+    let save = toml::Table::from_iter([("number".to_owned(), toml::Value::from("/number"))]);
     Some(
         step(
             "http",
             format!("POST https://api.github.com/repos/{repo}/issues"),
         )
+        .with("id", issue_id(scope.issues_opened))
         .with("headers", toml::Value::Table(headers))
         .with("json", toml::Value::Table(json))
+        .with("save", toml::Value::Table(save))
         .comment("opens the issue on GitHub: give it the title and the body the runbook asks for (`json`)"),
     )
+}
+
+/// The id of the workflow's issue opened after `opened` others: `issue`, `issue2` …
+pub(super) fn issue_id(opened: usize) -> String {
+    match opened {
+        0 => "issue".to_owned(),
+        n => format!("issue{}", n + 1),
+    }
 }
 
 /// A bug or ticket to file: a manual step, with the request an `http` step would send, from

@@ -7,6 +7,7 @@
 //! nothing recognises becomes a manual step; that is decided by the drafter, not here.
 
 mod clause;
+mod intent;
 mod notes;
 mod patterns;
 mod whole;
@@ -88,6 +89,10 @@ pub(crate) fn recognise(item: &Item, scope: &Scope<'_>) -> Vec<(usize, Action)> 
         let before = phrases.len();
         clause::actions(clause.trim(), offset, item, scope, &mut phrases);
         notes::actions(clause.trim(), offset, item, scope, &mut phrases);
+        if phrases.len() == before {
+            // No phrase named it: the clause read by its verb and object.
+            intent::actions(clause.trim(), offset, item, scope, &mut phrases);
+        }
         if phrases.len() == before {
             quiet_clauses.push((offset, clause));
         }
