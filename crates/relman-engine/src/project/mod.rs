@@ -2,6 +2,7 @@
 //! completed by detection (scheme, tag format, version files, changelog style, forge), resolved
 //! once per command. Everything downstream reads a [`Project`], never the raw config.
 
+mod calendar;
 mod changelog;
 mod confine;
 mod error;
@@ -75,6 +76,10 @@ pub struct Project {
     /// The branch releases are cut from, when configured (see [`Project::release_branch`]).
     pub branch: Option<String>,
     pub scheme: Scheme,
+    /// The calendar the release tags follow under a semver or PEP 440 scheme (black's
+    /// `26.5.1`, helix's `25.07`), detected from their dates: `auto`, `minor` and `major` give
+    /// today's version, and tags are spelt as the earlier ones.
+    pub calendar: Option<relman_version::calendar::Calendar>,
     pub tag_format: TagFormat,
     /// Files holding the version, the source of truth first; empty when tags hold it.
     pub version_files: Vec<VersionFileSpec>,
@@ -245,6 +250,7 @@ impl Project {
             remote,
             branch,
             scheme,
+            calendar: None,
             tag_format,
             version_files,
             left_out: Vec::new(),
@@ -264,6 +270,7 @@ impl Project {
         if detected_files {
             project.settle_detected_files()?;
         }
+        project.calendar = project.detect_calendar()?;
         Ok(project)
     }
 
@@ -306,7 +313,10 @@ impl Project {
 
     /// The tag of a version.
     pub fn tag_of(&self, version: &str) -> String {
-        self.tag_format.render(version)
+        match &self.calendar {
+            Some(calendar) => self.tag_format.render(&calendar.tag_text(version)),
+            None => self.tag_format.render(version),
+        }
     }
 
     /// Whether `[changelog]` is configured or a changelog exists.

@@ -5,6 +5,8 @@ use relman_git::Release;
 use relman_version::bump::{self, BumpOptions, Impact, Level};
 use relman_version::date::Date;
 use relman_version::files::{FoundVersion, VersionFiles};
+use relman_version::calendar::Calendar;
+use relman_version::scheme::Scheme;
 use relman_version::version::Version;
 
 use super::{Project, ProjectError};
@@ -134,8 +136,50 @@ impl Project {
         options.pre_label = label;
         options.impact = next.impact;
         options.allow_downgrade = next.allow_downgrade;
+        if let Some(calendar) = &self.calendar {
+            if !current.is_prerelease() {
+                let releasable = match level {
+                    Level::Auto => next.impact > Impact::None,
+                    Level::Major | Level::Minor => true,
+                    _ => false,
+                };
+                if releasable {
+                    return calendar_version(calendar, current, &options, next.today).map(Some);
+                }
+            } else if matches!(level, Level::Auto) {
+                // The release being made is named by the date, not by the changes: a breaking
+                // change finishes the cycle or the development version as a feature would.
+                options.impact = options.impact.min(Impact::Minor);
+            }
+        }
         Ok(bump::bump(current, &level, &options)?)
     }
+}
+
+/// Today's calendar version after the final `current`, in the scheme's spelling (`26.12.0`;
+/// `26.3` for a project whose versions leave out a first MICRO, as pip's do), a pre-release of it
+/// when a label is given (`26.12.0b0`, `26.12.0-beta.0`).
+fn calendar_version(
+    calendar: &Calendar,
+    current: &Version,
+    options: &BumpOptions,
+    today: Date,
+) -> Result<Version, ProjectError> {
+    let (year, second, micro) = calendar.next_numbers(current, today);
+    let scheme = current.scheme();
+    let core = if micro == 0 && calendar.short_first && scheme == Scheme::Pep440 {
+        format!("{year}.{second}")
+    } else {
+        format!("{year}.{second}.{micro}")
+    };
+    let text = match (options.pre_label.as_deref(), scheme) {
+        (None, _) => core,
+        (Some(label), Scheme::Pep440) => format!("{core}{label}0"),
+        (Some(label), _) => format!("{core}-{label}.0"),
+    };
+    let explicit = Level::Explicit(text);
+    let version = bump::bump(current, &explicit, options)?;
+    Ok(version.expect("an explicit version is always a version"))
 }
 
 /// The next development version spelt as the project spelt its own: a project at `1.17.0-dev`
