@@ -88,8 +88,10 @@ pub fn detect(samples: &[Sample<'_>], today: Date) -> Option<Calendar> {
             month == u64::from(sample.date.month())
                 || (month == u64::from(sample.date.month()) + 1 && sample.date.day() >= 25)
         });
-    let years: std::collections::BTreeSet<u64> =
-        samples.iter().map(|sample| sample.version.major()).collect();
+    let years: std::collections::BTreeSet<u64> = samples
+        .iter()
+        .map(|sample| sample.version.major())
+        .collect();
     let period = if by_month {
         Period::Month
     } else if years.len() >= 2 {

@@ -146,7 +146,14 @@ fn full_years_are_kept_full() {
 #[test]
 fn large_majors_that_are_no_year_are_not_dated() {
     let today = date("2026-12-07");
-    for text in ["80.9.0", "143.0.7499", "27.0.0", "1999.1.0", "3.12.0", "2027.1.0"] {
+    for text in [
+        "80.9.0",
+        "143.0.7499",
+        "27.0.0",
+        "1999.1.0",
+        "3.12.0",
+        "2027.1.0",
+    ] {
         let version = Scheme::Semver.parse(text).unwrap();
         assert!(!looks_like_a_year(&version, today), "{text}");
     }

@@ -25,7 +25,10 @@ impl Project {
             Some(newest) if calendar::looks_like_a_year(&newest.version, today) => {}
             _ => return Ok(None),
         }
-        let names: Vec<&str> = releases.iter().map(|release| release.tag.as_str()).collect();
+        let names: Vec<&str> = releases
+            .iter()
+            .map(|release| release.tag.as_str())
+            .collect();
         // A tag git cannot date leaves the project's ordinary bumps, as detection never must fail.
         let Ok(dates) = self.repo.tag_dates(&names) else {
             return Ok(None);
@@ -53,6 +56,8 @@ impl Project {
 fn system_today() -> Date {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX));
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        });
     Date::from_unix_seconds(seconds)
 }

@@ -3,9 +3,9 @@
 
 use relman_git::Release;
 use relman_version::bump::{self, BumpOptions, Impact, Level};
+use relman_version::calendar::Calendar;
 use relman_version::date::Date;
 use relman_version::files::{FoundVersion, VersionFiles};
-use relman_version::calendar::Calendar;
 use relman_version::scheme::Scheme;
 use relman_version::version::Version;
 
