@@ -81,13 +81,18 @@ pub fn detect(samples: &[Sample<'_>], today: Date) -> Option<Calendar> {
         .iter()
         .filter(|sample| sample.version.patch() == 0)
         .collect();
-    let by_month = firsts.len() >= 2
-        && firsts.iter().all(|sample| {
+    let in_its_month = firsts
+        .iter()
+        .filter(|sample| {
             let month = sample.version.minor();
             // A release cut in the last days of the month before it was named for still counts.
             month == u64::from(sample.date.month())
                 || (month == u64::from(sample.date.month()) + 1 && sample.date.day() >= 25)
-        });
+        })
+        .count();
+    // One tag made late (a lightweight tag on an old commit, a tag pushed after the holidays)
+    // among four or more does not make the months a counter.
+    let by_month = in_its_month >= 2 && in_its_month * 4 >= firsts.len() * 3;
     let years: std::collections::BTreeSet<u64> = samples
         .iter()
         .map(|sample| sample.version.major())
@@ -102,7 +107,19 @@ pub fn detect(samples: &[Sample<'_>], today: Date) -> Option<Calendar> {
             .filter(|sample| sample.version.major() > oldest)
             .map(|sample| sample.version.minor())
             .min()?;
-        if first > 1 {
+        // A count goes up by one: each whole year's numbers are `first`, `first + 1`, … with no gap.
+        let whole = years.iter().skip(1).all(|&year| {
+            let counts: std::collections::BTreeSet<u64> = samples
+                .iter()
+                .filter(|sample| sample.version.major() == year)
+                .map(|sample| sample.version.minor())
+                .collect();
+            counts
+                .iter()
+                .copied()
+                .eq(first..first + counts.len() as u64)
+        });
+        if first > 1 || !whole {
             return None;
         }
         Period::Counter { first }

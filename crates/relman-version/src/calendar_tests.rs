@@ -208,3 +208,16 @@ fn a_release_cut_just_before_its_month_still_names_it() {
     let calendar = detected(Scheme::Pep440, &tags, "2026-12-07").unwrap();
     assert_eq!(calendar.period, Period::Month);
 }
+
+#[test]
+fn one_late_tag_among_many_keeps_the_months() {
+    let mut tags = BLACK;
+    tags[1] = ("26.5.0", "2026-06-20");
+    let calendar = detected(Scheme::Pep440, &tags, "2026-12-07").unwrap();
+    assert_eq!(calendar.period, Period::Month);
+    // Half of them in other months: no month calendar, and minors that are no count either.
+    tags[3] = ("26.3.0", "2026-08-06");
+    tags[4] = ("26.1.0", "2026-04-17");
+    tags[5] = ("25.12.0", "2025-05-07");
+    assert_eq!(detected(Scheme::Pep440, &tags, "2026-12-07"), None);
+}
