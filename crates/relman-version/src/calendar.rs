@@ -8,7 +8,8 @@
 //! every first release of a period (MICRO 0) was tagged in that month, as black and helix do;
 //! otherwise, when the releases span years and each major is its release's year, it counts the
 //! releases of the year (pip's `26.0`, `26.1`, attrs' `25.1.0`), and a new year starts again at
-//! the lowest count the tags show.
+//! the lowest count the tags show. A third number that is the day as well (certifi's
+//! `2026.07.22`) makes the day part of the name, with no counter.
 
 use std::fmt;
 
@@ -20,6 +21,8 @@ use crate::version::Version;
 pub enum Period {
     /// The month of the release (`26.12.0`).
     Month,
+    /// The month and the day, no counter (certifi's `2026.07.22`).
+    Day,
     /// The release's count within the year, starting at `first` (`26.0`, `26.1`, …).
     Counter { first: u64 },
 }
@@ -77,27 +80,40 @@ pub fn detect(samples: &[Sample<'_>], today: Date) -> Option<Calendar> {
             return None;
         }
     }
+    // Dates as release names, with the slack real releases show: black cuts `26.2.0` on the last
+    // days of January, twisted tags `24.7.0` in August after July's release candidates, certifi
+    // tags `2026.02.25` on the 24th.
+    let names_month = |sample: &&Sample<'_>| {
+        let (named, month) = (sample.version.minor(), u64::from(sample.date.month()));
+        named == month || named + 1 == month || (named == month + 1 && sample.date.day() >= 25)
+    };
+    let names_day = |sample: &&Sample<'_>| {
+        sample.version.minor() == u64::from(sample.date.month())
+            && sample
+                .version
+                .patch()
+                .abs_diff(u64::from(sample.date.day()))
+                <= 1
+    };
+    // One tag made late (a lightweight tag on an old commit, a tag pushed after the holidays)
+    // among four or more does not undo the rest.
+    let most = |count: usize, of: usize| count >= 2 && count * 4 >= of * 3;
     let firsts: Vec<&Sample<'_>> = samples
         .iter()
         .filter(|sample| sample.version.patch() == 0)
         .collect();
-    let in_its_month = firsts
-        .iter()
-        .filter(|sample| {
-            let month = sample.version.minor();
-            // A release cut in the last days of the month before it was named for still counts.
-            month == u64::from(sample.date.month())
-                || (month == u64::from(sample.date.month()) + 1 && sample.date.day() >= 25)
-        })
-        .count();
-    // One tag made late (a lightweight tag on an old commit, a tag pushed after the holidays)
-    // among four or more does not make the months a counter.
-    let by_month = in_its_month >= 2 && in_its_month * 4 >= firsts.len() * 3;
+    let by_day = most(samples.iter().filter(names_day).count(), samples.len());
+    let by_month = most(
+        firsts.iter().copied().filter(names_month).count(),
+        firsts.len(),
+    );
     let years: std::collections::BTreeSet<u64> = samples
         .iter()
         .map(|sample| sample.version.major())
         .collect();
-    let period = if by_month {
+    let period = if by_day {
+        Period::Day
+    } else if by_month {
         Period::Month
     } else if years.len() >= 2 {
         // The oldest year in the sample may have begun before it; the newer ones are whole.
@@ -160,6 +176,8 @@ impl Calendar {
                     (major, minor, patch + 1)
                 }
             }
+            // A second release on the same day has no name: the explicit version refuses it.
+            Period::Day => (year, u64::from(today.month()), u64::from(today.day())),
             Period::Counter { first } if year > major => (year, first, 0),
             Period::Counter { .. } => (major, minor + 1, 0),
         }
@@ -176,8 +194,15 @@ impl Calendar {
         if parts.len() < 2 || parts.iter().any(String::is_empty) {
             return version.to_owned();
         }
-        if self.padded && self.period == Period::Month && parts[1].len() == 1 {
-            parts[1].insert(0, '0');
+        let dated = match self.period {
+            Period::Month => 2,
+            Period::Day => 3,
+            Period::Counter { .. } => 1,
+        };
+        for part in parts.iter_mut().take(dated).skip(1) {
+            if self.padded && part.len() == 1 {
+                part.insert(0, '0');
+            }
         }
         if self.short_first && rest.is_empty() && parts.len() == 3 && parts[2] == "0" {
             parts.pop();
@@ -191,14 +216,16 @@ impl fmt::Display for Calendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let year = if self.full_year { "YYYY" } else { "YY" };
         let second = match (self.period, self.padded) {
+            (Period::Day, true) => "0M.0D",
+            (Period::Day, false) => "MM.DD",
             (Period::Month, true) => "0M",
             (Period::Month, false) => "MM",
             (Period::Counter { .. }, _) => "N",
         };
-        let micro = if self.short_first {
-            "[.MICRO]"
-        } else {
-            ".MICRO"
+        let micro = match self.period {
+            Period::Day => "",
+            _ if self.short_first => "[.MICRO]",
+            _ => ".MICRO",
         };
         write!(f, "{year}.{second}{micro}")
     }

@@ -221,3 +221,41 @@ fn one_late_tag_among_many_keeps_the_months() {
     tags[5] = ("25.12.0", "2025-05-07");
     assert_eq!(detected(Scheme::Pep440, &tags, "2026-12-07"), None);
 }
+
+#[test]
+fn twisted_names_a_release_for_the_month_its_candidates_began() {
+    let tags = [
+        ("24.7.0", "2024-08-08"),
+        ("24.3.0", "2024-03-01"),
+        ("23.10.0", "2023-10-31"),
+        ("23.8.0", "2023-08-28"),
+        ("22.10.0", "2022-10-30"),
+        ("22.8.0", "2022-09-06"),
+        ("22.4.0", "2022-04-11"),
+        ("22.2.0", "2022-03-01"),
+    ];
+    let calendar = detected(Scheme::Pep440, &tags, "2026-12-07").unwrap();
+    assert_eq!(calendar.to_string(), "YY.MM.MICRO");
+}
+
+#[test]
+fn certifi_names_the_day() {
+    let tags = [
+        ("2026.07.22", "2026-07-21"),
+        ("2026.06.17", "2026-06-17"),
+        ("2026.05.20", "2026-05-20"),
+        ("2026.04.22", "2026-04-22"),
+        ("2026.02.25", "2026-02-24"),
+        ("2026.01.04", "2026-01-03"),
+        ("2025.11.12", "2025-11-12"),
+        ("2025.10.05", "2025-10-05"),
+    ];
+    let calendar = detected(Scheme::Pep440, &tags, "2026-12-07").unwrap();
+    assert_eq!(calendar.to_string(), "YYYY.0M.0D");
+    let current = Scheme::Pep440.parse("2026.07.22").unwrap();
+    assert_eq!(
+        calendar.next_numbers(&current, date("2026-12-07")),
+        (2026, 12, 7)
+    );
+    assert_eq!(calendar.tag_text("2026.12.7"), "2026.12.07");
+}

@@ -92,6 +92,7 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
              numbers are the {} they were made in. relman reads this from the tags' dates on \
              every run; `auto`, `minor` and `major` give today's version.",
             match calendar.period {
+                relman_version::calendar::Period::Day => "year, month and day",
                 relman_version::calendar::Period::Month => "year and month",
                 relman_version::calendar::Period::Counter { .. } => "year",
             }

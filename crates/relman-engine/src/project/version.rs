@@ -3,7 +3,7 @@
 
 use relman_git::Release;
 use relman_version::bump::{self, BumpOptions, Impact, Level};
-use relman_version::calendar::Calendar;
+use relman_version::calendar::{Calendar, Period};
 use relman_version::date::Date;
 use relman_version::files::{FoundVersion, VersionFiles};
 use relman_version::scheme::Scheme;
@@ -139,6 +139,11 @@ impl Project {
         if let Some(calendar) = &self.calendar {
             if !current.is_prerelease() {
                 let releasable = match level {
+                    // A yearly count is counted for features; fixes alone are MICRO releases
+                    // of the last one (pip's `26.1.1`, attrs' `25.1.1`), as in semver.
+                    Level::Auto if matches!(calendar.period, Period::Counter { .. }) => {
+                        next.impact > Impact::Patch
+                    }
                     Level::Auto => next.impact > Impact::None,
                     Level::Major | Level::Minor => true,
                     _ => false,
@@ -150,6 +155,10 @@ impl Project {
                 // The release being made is named by the date, not by the changes: a breaking
                 // change finishes the cycle or the development version as a feature would.
                 options.impact = options.impact.min(Impact::Minor);
+            } else if matches!(level, Level::Major | Level::Minor) {
+                // pip's `26.3.dev0`: the version being made is already named; `major` is no
+                // `27.0`.
+                return Ok(bump::bump(current, &Level::Release, &options)?);
             }
         }
         Ok(bump::bump(current, &level, &options)?)

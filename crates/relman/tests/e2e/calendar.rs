@@ -187,3 +187,61 @@ fn majors_like_years_without_their_dates_bump_as_semver() {
     );
     assert!(!run_on(&repo, DECEMBER_7, &["check"], 0).contains("calendar"));
 }
+
+/// pip: `YY.N`, N counting the year's releases from 0, and a development version in the file:
+/// the next release is what the file says, and a new year starts the count again.
+#[test]
+fn pip_shape_releases_what_its_file_says_and_a_new_year_starts_at_zero() {
+    let repo = TestRepo::new();
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"installer\"\nversion = \"26.3.dev0\"\n",
+    );
+    release_on_days(
+        &repo,
+        &[
+            ("25.2", "2025-07-30"),
+            ("25.3", "2025-10-24"),
+            ("26.0", "2026-01-30"),
+            ("26.0.1", "2026-02-04"),
+            ("26.1", "2026-04-26"),
+            ("26.2", "2026-07-29"),
+            ("26.2.1", "2026-08-04"),
+        ],
+    );
+    repo.set_date("2026-11-02");
+    repo.commit_file("a.py", "", "feat!: drop an option");
+    repo.push(&["main", "--tags"]);
+    let check = run_on(&repo, DECEMBER_7, &["check"], 0);
+    assert!(
+        check.contains("releases are named by the calendar, YY.N[.MICRO]"),
+        "{check}"
+    );
+    for level in ["auto", "minor", "major"] {
+        assert_eq!(
+            run_on(&repo, DECEMBER_7, &["version", "--next", level], 0),
+            "26.3\n",
+            "{level}"
+        );
+    }
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"installer\"\nversion = \"26.3\"\n",
+    );
+    repo.commit("Release 26.3");
+    repo.tag("26.3");
+    repo.set_date("2027-01-05");
+    repo.commit_file("a.py", "1", "fix: a crash");
+    repo.push(&["main", "--tags"]);
+    // 2027-01-10.
+    let january = "1799582400";
+    assert_eq!(
+        run_on(&repo, january, &["version", "--next", "minor"], 0),
+        "27.0\n"
+    );
+    assert_eq!(
+        run_on(&repo, january, &["version", "--next", "auto"], 0),
+        "26.3.1\n",
+        "a fix alone is a bug-fix release of the last one"
+    );
+}
