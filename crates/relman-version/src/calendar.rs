@@ -3,7 +3,7 @@
 //! order and pre-releases, and gets today's version from `auto`, `minor` and `major`.
 //!
 //! Detection reads only numbers and dates ([`detect`]); the caller first asks
-//! [`looks_like_a_year`] of the newest release so that a project whose major is no recent year
+//! [`is_a_year`] of the newest release so that a project whose major is no recent year
 //! (setuptools' 80, Chrome's 143) never has its tags dated. The second number is a month when
 //! every first release of a period (MICRO 0) was tagged in that month, as black and helix do;
 //! otherwise, when the releases span years and each major is its release's year, it counts the
@@ -52,10 +52,10 @@ pub struct Sample<'a> {
 /// How many of the newest final releases detection dates.
 pub const SAMPLE: usize = 8;
 
-/// Whether `version`'s major could be the year of a release made up to `today`: 2000 to this
-/// year, as `YY` or `YYYY`. Only then are tags worth dating.
-pub fn looks_like_a_year(version: &Version, today: Date) -> bool {
-    year_of(version.major(), today).is_some()
+/// Whether a major could be the year of a release made up to `today`: 2010 to this year as
+/// `YY`, 2000 to this year as `YYYY`. Only then are tags worth dating.
+pub fn is_a_year(major: u64, today: Date) -> bool {
+    year_of(major, today).is_some()
 }
 
 fn year_of(major: u64, today: Date) -> Option<(i32, bool)> {

@@ -8,7 +8,9 @@ use relman_version::calendar::{self, Calendar, Sample};
 use relman_version::date::Date;
 use relman_version::scheme::Scheme;
 
-use super::{Project, ProjectError};
+use relman_git::TagKind;
+
+use super::{Project, ProjectError, ReleaseTag};
 
 impl Project {
     /// The calendar the project's newest final release tags follow, if any.
@@ -17,14 +19,29 @@ impl Project {
             return Ok(None);
         }
         let today = system_today();
-        let (mut releases, _) = self.release_tags()?;
-        releases.retain(|release| !release.version.is_prerelease());
+        // Numbers read from the tags' text first: a project whose highest leading number is no
+        // year (bench's `v0.0.N`, setuptools' `v80.9.0`) has no tag parsed or dated here.
+        let tags = self.repo.tag_names()?;
+        let leading = |tag: &str| {
+            let text = self.tag_format.extract(tag)?;
+            let text = text.strip_prefix('v').unwrap_or(text);
+            let end = text.find(|c: char| !c.is_ascii_digit())?;
+            text[..end].parse::<u64>().ok()
+        };
+        let highest = tags.iter().filter_map(|tag| leading(tag)).max();
+        if !highest.is_some_and(|major| calendar::is_a_year(major, today)) {
+            return Ok(None);
+        }
+        let mut releases: Vec<ReleaseTag> = tags
+            .into_iter()
+            .filter(|tag| leading(tag).is_some_and(|major| calendar::is_a_year(major, today)))
+            .filter_map(|tag| match self.classify(&tag) {
+                TagKind::Release(version) => Some(ReleaseTag { tag, version }),
+                _ => None,
+            })
+            .collect();
         releases.sort_by(|a, b| b.version.cmp(&a.version));
         releases.truncate(calendar::SAMPLE);
-        match releases.first() {
-            Some(newest) if calendar::looks_like_a_year(&newest.version, today) => {}
-            _ => return Ok(None),
-        }
         let names: Vec<&str> = releases
             .iter()
             .map(|release| release.tag.as_str())
