@@ -195,7 +195,7 @@ impl Detection {
             version_in_code: files.version_in_code,
             current_version,
             scheme: project.scheme,
-            calendar: project.calendar,
+            calendar: project.calendar().copied(),
             tag_format: tag_format.to_string(),
             release_tags: release_tags.len(),
             newest_tag: release_tags.last().map(|(_, tag)| tag.clone()),

@@ -10,28 +10,43 @@ use relman_version::scheme::Scheme;
 
 use relman_git::TagKind;
 
-use super::{Project, ProjectError, ReleaseTag};
+use super::{Project, ReleaseTag};
 
 impl Project {
-    /// The calendar the project's newest final release tags follow, if any.
-    pub(super) fn detect_calendar(&self) -> Result<Option<Calendar>, ProjectError> {
+    /// The calendar the release tags follow under a semver or PEP 440 scheme (black's `26.5.1`,
+    /// helix's `25.07`), detected from their dates on first use: `auto`, `minor` and `major`
+    /// give today's version, and tags are spelt as the earlier ones.
+    pub fn calendar(&self) -> Option<&Calendar> {
+        self.calendar
+            .get_or_init(|| self.detect_calendar())
+            .as_ref()
+    }
+
+    fn detect_calendar(&self) -> Option<Calendar> {
         if !matches!(self.scheme, Scheme::Semver | Scheme::Pep440) || self.scope.is_some() {
-            return Ok(None);
+            return None;
         }
         let today = system_today();
         // Numbers read from the tags' text first: a project whose highest leading number is no
         // year (bench's `v0.0.N`, setuptools' `v80.9.0`) has no tag parsed or dated here.
-        let tags = self.repo.tag_names()?;
+        // Tags git cannot list or date leave the project's ordinary bumps: detection never fails
+        // a command.
         let leading = |tag: &str| {
             let text = self.tag_format.extract(tag)?;
             let text = text.strip_prefix('v').unwrap_or(text);
             let end = text.find(|c: char| !c.is_ascii_digit())?;
             text[..end].parse::<u64>().ok()
         };
-        let highest = tags.iter().filter_map(|tag| leading(tag)).max();
-        if !highest.is_some_and(|major| calendar::is_a_year(major, today)) {
-            return Ok(None);
+        let mut highest = None;
+        let scan = self
+            .repo
+            .visit_tag_names(|tag| highest = highest.max(leading(tag)));
+        if scan.is_err() || !highest.is_some_and(|major| calendar::is_a_year(major, today)) {
+            return None;
         }
+        let Ok(tags) = self.repo.tag_names() else {
+            return None;
+        };
         let mut releases: Vec<ReleaseTag> = tags
             .into_iter()
             .filter(|tag| leading(tag).is_some_and(|major| calendar::is_a_year(major, today)))
@@ -46,9 +61,8 @@ impl Project {
             .iter()
             .map(|release| release.tag.as_str())
             .collect();
-        // A tag git cannot date leaves the project's ordinary bumps, as detection never must fail.
         let Ok(dates) = self.repo.tag_dates(&names) else {
-            return Ok(None);
+            return None;
         };
         let samples: Vec<Sample<'_>> = releases
             .iter()
@@ -62,9 +76,9 @@ impl Project {
             })
             .collect();
         if samples.len() != releases.len() {
-            return Ok(None);
+            return None;
         }
-        Ok(calendar::detect(&samples, today))
+        calendar::detect(&samples, today)
     }
 }
 

@@ -76,10 +76,9 @@ pub struct Project {
     /// The branch releases are cut from, when configured (see [`Project::release_branch`]).
     pub branch: Option<String>,
     pub scheme: Scheme,
-    /// The calendar the release tags follow under a semver or PEP 440 scheme (black's
-    /// `26.5.1`, helix's `25.07`), detected from their dates: `auto`, `minor` and `major` give
-    /// today's version, and tags are spelt as the earlier ones.
-    pub calendar: Option<relman_version::calendar::Calendar>,
+    /// The calendar the release tags follow (see [`Project::calendar`]), detected when first
+    /// asked: a command that needs no next version and writes no tag never lists the tags for it.
+    pub(crate) calendar: std::sync::OnceLock<Option<relman_version::calendar::Calendar>>,
     pub tag_format: TagFormat,
     /// Files holding the version, the source of truth first; empty when tags hold it.
     pub version_files: Vec<VersionFileSpec>,
@@ -250,7 +249,7 @@ impl Project {
             remote,
             branch,
             scheme,
-            calendar: None,
+            calendar: std::sync::OnceLock::new(),
             tag_format,
             version_files,
             left_out: Vec::new(),
@@ -270,7 +269,6 @@ impl Project {
         if detected_files {
             project.settle_detected_files()?;
         }
-        project.calendar = project.detect_calendar()?;
         Ok(project)
     }
 
@@ -313,7 +311,7 @@ impl Project {
 
     /// The tag of a version.
     pub fn tag_of(&self, version: &str) -> String {
-        match &self.calendar {
+        match self.calendar() {
             Some(calendar) => self.tag_format.render(&calendar.tag_text(version)),
             None => self.tag_format.render(version),
         }

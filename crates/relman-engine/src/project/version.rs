@@ -136,7 +136,7 @@ impl Project {
         options.pre_label = label;
         options.impact = next.impact;
         options.allow_downgrade = next.allow_downgrade;
-        if let Some(calendar) = &self.calendar {
+        if let Some(calendar) = self.calendar() {
             if !current.is_prerelease() {
                 let releasable = match level {
                     // A yearly count is counted for features; fixes alone are MICRO releases
@@ -145,10 +145,15 @@ impl Project {
                         next.impact > Impact::Patch
                     }
                     Level::Auto => next.impact > Impact::None,
-                    Level::Major | Level::Minor => true,
+                    // `premajor` and `preminor` start today's version's cycle (`26.12.0a0`).
+                    Level::Major | Level::Minor | Level::Premajor | Level::Preminor => true,
                     _ => false,
                 };
                 if releasable {
+                    if matches!(level, Level::Premajor | Level::Preminor) {
+                        // PEP 440 has no default label: its cycles start at `a`, as Poetry's do.
+                        options.pre_label.get_or_insert_with(|| "a".to_owned());
+                    }
                     return calendar_version(calendar, current, &options, next.today).map(Some);
                 }
             } else if matches!(level, Level::Auto) {

@@ -133,7 +133,7 @@ fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>>
         "tag format `{}` ({version} ⇄ {tag})",
         project.tag_format
     ));
-    if let Some(calendar) = &project.calendar {
+    if let Some(calendar) = project.calendar() {
         report.push(format!(
             "releases are named by the calendar, {calendar}, as the dates of the release tags \
              show: auto, minor and major give today's version"

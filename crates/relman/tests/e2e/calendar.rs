@@ -86,6 +86,10 @@ fn black_shape_releases_in_a_new_month_as_that_month_and_counts_micro_within_it(
         ),
         "26.12.0b0\n"
     );
+    assert_eq!(
+        run_on(&repo, DECEMBER_7, &["version", "--next", "preminor"], 0),
+        "26.12.0a0\n"
+    );
 
     repo.set_date("2026-12-07");
     run_on(&repo, DECEMBER_7, &["release", "--yes"], 0);
