@@ -76,7 +76,13 @@ pub fn detect(samples: &[Sample<'_>], today: Date) -> Option<Calendar> {
     let mut full_year = None;
     for sample in samples {
         let (year, full) = year_of(sample.version.major(), today)?;
-        if year != sample.date.year() || *full_year.get_or_insert(full) != full {
+        // December's release tagged in early January, or January's cut at the end of December,
+        // still names its year.
+        let made = sample.date;
+        let its_year = made.year() == year
+            || (made.year() == year + 1 && made.month() == 1)
+            || (made.year() + 1 == year && made.month() == 12 && made.day() >= 25);
+        if !its_year || *full_year.get_or_insert(full) != full {
             return None;
         }
     }
@@ -84,8 +90,16 @@ pub fn detect(samples: &[Sample<'_>], today: Date) -> Option<Calendar> {
     // days of January, twisted tags `24.7.0` in August after July's release candidates, certifi
     // tags `2026.02.25` on the 24th.
     let names_month = |sample: &&Sample<'_>| {
-        let (named, month) = (sample.version.minor(), u64::from(sample.date.month()));
-        named == month || named + 1 == month || (named == month + 1 && sample.date.day() >= 25)
+        // Months counted from year 0, so that December's `25.12.0` tagged on 2026-01-08 is one
+        // month late, not eleven early.
+        let named = year_of(sample.version.major(), today)
+            .map(|(year, _)| i64::from(year) * 12 + sample.version.minor() as i64 - 1);
+        let made = i64::from(sample.date.year()) * 12 + i64::from(sample.date.month()) - 1;
+        match named.map(|named| made - named) {
+            Some(0 | 1) => true,
+            Some(-1) => sample.date.day() >= 25,
+            _ => false,
+        }
     };
     let names_day = |sample: &&Sample<'_>| {
         sample.version.minor() == u64::from(sample.date.month())

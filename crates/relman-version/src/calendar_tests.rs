@@ -250,3 +250,19 @@ fn certifi_names_the_day() {
     );
     assert_eq!(calendar.tag_text("2026.12.7"), "2026.12.07");
 }
+
+#[test]
+fn a_year_s_edges_keep_their_year() {
+    let tags = [
+        ("26.1.0", "2025-12-29"),
+        ("25.12.0", "2026-01-08"),
+        ("25.10.0", "2025-10-02"),
+        ("25.7.0", "2025-07-15"),
+    ];
+    let calendar = detected(Scheme::Pep440, &tags, "2026-12-07").unwrap();
+    assert_eq!(calendar.period, Period::Month);
+    // A tag made in February of the next year is no longer its year's.
+    let mut late = tags;
+    late[1] = ("25.12.0", "2026-02-08");
+    assert_eq!(detected(Scheme::Pep440, &late, "2026-12-07"), None);
+}
