@@ -174,6 +174,34 @@ impl Repository {
             })
     }
 
+    /// When each of `tags` was made, in seconds since the epoch: the tagger's date of an
+    /// annotated tag, the committer's of a lightweight one's commit (one process however many
+    /// tags). A tag that does not exist is left out.
+    pub fn tag_dates(&self, tags: &[&str]) -> Result<Vec<(String, i64)>, GitError> {
+        if tags.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut command = self.git([
+            "for-each-ref",
+            "--format=%(creatordate:unix) %(refname:strip=2)",
+        ]);
+        for tag in tags {
+            check_revision(tag)?;
+            command.arg(format!("refs/tags/{tag}"));
+        }
+        let text = command.run_text()?;
+        Ok(text
+            .lines()
+            .filter_map(|line| {
+                let (time, name) = line.split_once(' ')?;
+                // A pattern matches more than its own name (`v1` also `v1/x`): keep exact ones.
+                tags.contains(&name)
+                    .then(|| time.parse().ok().map(|time| (name.to_owned(), time)))
+                    .flatten()
+            })
+            .collect())
+    }
+
     /// A logical variable of git (`git var GIT_COMMITTER_IDENT`).
     pub fn var(&self, name: &str) -> Result<String, GitError> {
         check_revision(name)?;

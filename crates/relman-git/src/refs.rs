@@ -102,6 +102,27 @@ impl Repository {
         self.ref_names("refs/tags/")
     }
 
+    /// Calls `visit` with each tag's name, in no order and perhaps twice (packed and loose):
+    /// for a scan of thousands of tags that needs neither, without sorting or copying them.
+    pub fn visit_tag_names(&self, mut visit: impl FnMut(&str)) -> Result<(), GitError> {
+        const PREFIX: &str = "refs/tags/";
+        if self.uses_reftable() {
+            self.ref_names_with_git(PREFIX)?
+                .iter()
+                .for_each(|name| visit(name));
+            return Ok(());
+        }
+        if let Some(packed) = read_if_exists(&self.common_dir().join("packed-refs"))? {
+            packed_refs(&packed)
+                .filter_map(|(_, refname)| refname.strip_prefix(PREFIX))
+                .for_each(&mut visit);
+        }
+        let mut loose = BTreeSet::new();
+        collect_loose(&self.common_dir().join(PREFIX), "", &mut loose)?;
+        loose.iter().for_each(|name| visit(name));
+        Ok(())
+    }
+
     /// The names of all local branches (without `refs/heads/`), sorted.
     pub fn branch_names(&self) -> Result<Vec<String>, GitError> {
         self.ref_names("refs/heads/")

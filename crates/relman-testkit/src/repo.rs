@@ -237,6 +237,20 @@ impl TestRepo {
     }
 
     /// The id of HEAD.
+    /// Moves the clock: the next git call happens on `day` (`2026-05-16`) at noon UTC, and each
+    /// one after a minute later, as before. For tests of what the dates of commits and tags mean.
+    pub fn set_date(&self, day: &str) {
+        let output = Command::new("date")
+            .args(["-u", "-d", &format!("{day} 12:00:00"), "+%s"])
+            .output()
+            .expect("run date");
+        let seconds: u64 = String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("`{day}` is no day `date -d` reads"));
+        self.clock.store(seconds, Ordering::SeqCst);
+    }
+
     pub fn head(&self) -> String {
         self.git(&["rev-parse", "HEAD"])
     }

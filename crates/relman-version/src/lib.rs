@@ -5,6 +5,7 @@
 //! atomically rewriting the files a caller names.
 
 pub mod bump;
+pub mod calendar;
 pub mod changelog;
 pub mod changesets;
 pub mod conventional;

@@ -86,6 +86,18 @@ fn project(out: &mut TomlText, detection: &Detection, runbook_tag: Option<&str>)
         }
     };
     out.comment(&format!("Versions follow {why}."));
+    if let Some(calendar) = &detection.calendar {
+        out.comment(&format!(
+            "Releases are named by the calendar, {calendar}: the newest release tags' first \
+             numbers are the {} they were made in. relman reads this from the tags' dates on \
+             every run; `auto`, `minor` and `major` give today's version.",
+            match calendar.period {
+                relman_version::calendar::Period::Day => "year, month and day",
+                relman_version::calendar::Period::Month => "year and month",
+                relman_version::calendar::Period::Counter { .. } => "year",
+            }
+        ));
+    }
     out.string("scheme", &detection.scheme.to_string());
     match runbook_tag {
         Some(format) => {

@@ -131,6 +131,8 @@ pub struct Detection {
     /// The version the files hold, or why it could not be read.
     pub current_version: Result<Option<String>, String>,
     pub scheme: Scheme,
+    /// The calendar the release tags follow, when their dates show one.
+    pub calendar: Option<relman_version::calendar::Calendar>,
     pub tag_format: String,
     /// Tags that parse with the tag format, and the newest of them by version.
     pub release_tags: usize,
@@ -193,6 +195,7 @@ impl Detection {
             version_in_code: files.version_in_code,
             current_version,
             scheme: project.scheme,
+            calendar: project.calendar().copied(),
             tag_format: tag_format.to_string(),
             release_tags: release_tags.len(),
             newest_tag: release_tags.last().map(|(_, tag)| tag.clone()),
@@ -270,7 +273,16 @@ impl Detection {
             }
         };
         lines.push(("version files", files));
-        lines.push(("scheme", self.scheme.to_string()));
+        lines.push((
+            "scheme",
+            match &self.calendar {
+                Some(calendar) => format!(
+                    "{}, releases named by the calendar ({calendar})",
+                    self.scheme
+                ),
+                None => self.scheme.to_string(),
+            },
+        ));
         lines.push(("tags", self.tag_evidence()));
         lines.push(("changelog", self.changelog_evidence()));
         lines.push(("commits", self.commit_evidence()));

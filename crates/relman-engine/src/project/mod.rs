@@ -2,6 +2,7 @@
 //! completed by detection (scheme, tag format, version files, changelog style, forge), resolved
 //! once per command. Everything downstream reads a [`Project`], never the raw config.
 
+mod calendar;
 mod changelog;
 mod confine;
 mod error;
@@ -75,6 +76,9 @@ pub struct Project {
     /// The branch releases are cut from, when configured (see [`Project::release_branch`]).
     pub branch: Option<String>,
     pub scheme: Scheme,
+    /// The calendar the release tags follow (see [`Project::calendar`]), detected when first
+    /// asked: a command that needs no next version and writes no tag never lists the tags for it.
+    pub(crate) calendar: std::sync::OnceLock<Option<relman_version::calendar::Calendar>>,
     pub tag_format: TagFormat,
     /// Files holding the version, the source of truth first; empty when tags hold it.
     pub version_files: Vec<VersionFileSpec>,
@@ -239,6 +243,7 @@ impl Project {
             remote,
             branch,
             scheme,
+            calendar: std::sync::OnceLock::new(),
             tag_format,
             version_files,
             left_out: Vec::new(),
@@ -300,7 +305,10 @@ impl Project {
 
     /// The tag of a version.
     pub fn tag_of(&self, version: &str) -> String {
-        self.tag_format.render(version)
+        match self.calendar() {
+            Some(calendar) => self.tag_format.render(&calendar.tag_text(version)),
+            None => self.tag_format.render(version),
+        }
     }
 
     /// Whether `[changelog]` is configured or a changelog exists.

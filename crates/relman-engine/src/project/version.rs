@@ -3,8 +3,10 @@
 
 use relman_git::Release;
 use relman_version::bump::{self, BumpOptions, Impact, Level};
+use relman_version::calendar::{Calendar, Period};
 use relman_version::date::Date;
 use relman_version::files::{FoundVersion, VersionFiles};
+use relman_version::scheme::Scheme;
 use relman_version::version::Version;
 
 use super::{Project, ProjectError};
@@ -134,8 +136,64 @@ impl Project {
         options.pre_label = label;
         options.impact = next.impact;
         options.allow_downgrade = next.allow_downgrade;
+        if let Some(calendar) = self.calendar() {
+            if !current.is_prerelease() {
+                let releasable = match level {
+                    // A yearly count is counted for features; fixes alone are MICRO releases
+                    // of the last one (pip's `26.1.1`, attrs' `25.1.1`), as in semver.
+                    Level::Auto if matches!(calendar.period, Period::Counter { .. }) => {
+                        next.impact > Impact::Patch
+                    }
+                    Level::Auto => next.impact > Impact::None,
+                    // `premajor` and `preminor` start today's version's cycle (`26.12.0a0`).
+                    Level::Major | Level::Minor | Level::Premajor | Level::Preminor => true,
+                    _ => false,
+                };
+                if releasable {
+                    if matches!(level, Level::Premajor | Level::Preminor) {
+                        // PEP 440 has no default label: its cycles start at `a`, as Poetry's do.
+                        options.pre_label.get_or_insert_with(|| "a".to_owned());
+                    }
+                    return calendar_version(calendar, current, &options, next.today).map(Some);
+                }
+            } else if matches!(level, Level::Auto) {
+                // The release being made is named by the date, not by the changes: a breaking
+                // change finishes the cycle or the development version as a feature would.
+                options.impact = options.impact.min(Impact::Minor);
+            } else if matches!(level, Level::Major | Level::Minor) {
+                // pip's `26.3.dev0`: the version being made is already named; `major` is no
+                // `27.0`.
+                return Ok(bump::bump(current, &Level::Release, &options)?);
+            }
+        }
         Ok(bump::bump(current, &level, &options)?)
     }
+}
+
+/// Today's calendar version after the final `current`, in the scheme's spelling (`26.12.0`;
+/// `26.3` for a project whose versions leave out a first MICRO, as pip's do), a pre-release of it
+/// when a label is given (`26.12.0b0`, `26.12.0-beta.0`).
+fn calendar_version(
+    calendar: &Calendar,
+    current: &Version,
+    options: &BumpOptions,
+    today: Date,
+) -> Result<Version, ProjectError> {
+    let (year, second, micro) = calendar.next_numbers(current, today);
+    let scheme = current.scheme();
+    let core = if micro == 0 && calendar.short_first && scheme == Scheme::Pep440 {
+        format!("{year}.{second}")
+    } else {
+        format!("{year}.{second}.{micro}")
+    };
+    let text = match (options.pre_label.as_deref(), scheme) {
+        (None, _) => core,
+        (Some(label), Scheme::Pep440) => format!("{core}{label}0"),
+        (Some(label), _) => format!("{core}-{label}.0"),
+    };
+    let explicit = Level::Explicit(text);
+    let version = bump::bump(current, &explicit, options)?;
+    Ok(version.expect("an explicit version is always a version"))
 }
 
 /// The next development version spelt as the project spelt its own: a project at `1.17.0-dev`

@@ -144,3 +144,27 @@ fn status_reports_upstream_distance() {
     assert_eq!(status.upstream.as_deref(), Some("origin/main"));
     assert_eq!(status.ahead_behind, Some((1, 0)));
 }
+
+#[test]
+fn tag_dates_are_the_taggers_or_the_commits_in_one_answer() {
+    let repo = TestRepo::new();
+    repo.set_date("2025-07-15");
+    repo.commit("one");
+    repo.tag("25.07");
+    repo.set_date("2025-07-18");
+    repo.commit("two");
+    repo.set_date("2025-08-02");
+    repo.tag_annotated("25.07.1", "made later than its commit");
+    repo.tag("missing/other");
+    let git = open(&repo);
+    let mut dates = git.tag_dates(&["25.07", "25.07.1", "missing"]).unwrap();
+    dates.sort();
+    assert_eq!(
+        dates,
+        [
+            ("25.07".to_owned(), 1_752_580_860),
+            ("25.07.1".to_owned(), 1_754_136_000),
+        ]
+    );
+    assert_eq!(git.tag_dates(&[]).unwrap(), []);
+}

@@ -26,6 +26,13 @@ fn tags_from_loose_and_packed_refs() {
         ["nested/v0.1.0", "v1.0.0", "v1.1.0", "v2.0.0", "v2.1.0"]
     );
     assert_eq!(git.branch_names().unwrap(), ["main", "release/1.x"]);
+    // The unsorted scan sees the same names (a packed tag written loose again may come twice).
+    let mut visited = Vec::new();
+    git.visit_tag_names(|name| visited.push(name.to_owned()))
+        .unwrap();
+    visited.sort();
+    visited.dedup();
+    assert_eq!(visited, git.tag_names().unwrap());
     assert!(git.tag_exists("v1.1.0").unwrap());
     assert!(!git.tag_exists("v9").unwrap());
 
@@ -84,6 +91,10 @@ fn reftable_falls_back_to_git() {
         .with_envs(repo.env_vars());
     assert!(git.uses_reftable());
     assert_eq!(git.tag_names().unwrap(), ["v1.0.0", "v1.1.0"]);
+    let mut visited = Vec::new();
+    git.visit_tag_names(|name| visited.push(name.to_owned()))
+        .unwrap();
+    assert_eq!(visited, ["v1.0.0", "v1.1.0"]);
     assert_eq!(
         git.head().unwrap(),
         Head::Branch {

@@ -116,7 +116,13 @@ fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>>
     }
     let version = current.version.to_string();
     let tag = project.tag_of(&version);
-    if project.tag_format.extract(&tag) != Some(version.as_str()) {
+    // Read back as a version: a calendar's tags spell the month padded (`25.07.1` for 25.7.1).
+    if project
+        .tag_format
+        .version_of(&tag, &project.scheme)
+        .as_ref()
+        != Some(&current.version)
+    {
         return Err(CliError::usage(format!(
             "the tag format `{}` does not read back its own tag `{tag}`",
             project.tag_format
@@ -127,6 +133,12 @@ fn project_lines(project: &Project, history: &History) -> CliResult<Vec<String>>
         "tag format `{}` ({version} ⇄ {tag})",
         project.tag_format
     ));
+    if let Some(calendar) = project.calendar() {
+        report.push(format!(
+            "releases are named by the calendar, {calendar}, as the dates of the release tags \
+             show: auto, minor and major give today's version"
+        ));
+    }
     match &history.previous {
         Some(release) => {
             let mut line = format!(

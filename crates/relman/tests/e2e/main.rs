@@ -10,6 +10,7 @@ mod world;
 
 mod abort;
 mod abort_keeps;
+mod calendar;
 mod changelogs;
 mod check_plan;
 mod checkouts;

@@ -341,6 +341,7 @@ impl Project {
         let settings = package.settings.clone();
         view.name = package.name.clone();
         view.scheme = settings.scheme;
+        view.calendar = std::sync::OnceLock::from(None);
         view.tag_format = settings.tag_format;
         view.version_files = settings.version_files;
         view.left_out = settings.left_out;
