@@ -92,6 +92,9 @@ pub struct ProjectConfig {
     /// Default `0.1.0`.
     #[schemars(with = "Option<String>")]
     pub initial_version: Option<Spanned<String>>,
+    /// `false`: never name releases by the calendar, even when the tags look dated (detected
+    /// by default, see the configuration reference).
+    pub calendar: Option<bool>,
 }
 
 /// A version file: a path whose format relman knows, or a table with a `pattern` or a `key`.

@@ -307,6 +307,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         pre_label,
         ignore_tags,
         initial_version,
+        calendar,
     } = raw;
     for glob in &ignore_tags {
         if let Err(error) = globset::Glob::new(glob.get_ref()) {
@@ -376,6 +377,7 @@ fn validate_project(cx: &mut Cx<'_>, raw: raw::ProjectConfig) -> ProjectOptions 
         pre_label: pre_label.map(Spanned::into_inner),
         ignore_tags: ignore_tags.into_iter().map(Spanned::into_inner).collect(),
         initial_version: initial_version.map(Spanned::into_inner),
+        calendar,
     }
 }
 

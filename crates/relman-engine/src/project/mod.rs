@@ -236,6 +236,11 @@ impl Project {
                     token_env: token_env(None),
                 }),
         };
+        // `calendar = false`: decided now, never detected.
+        let calendar = std::sync::OnceLock::new();
+        if options.calendar == Some(false) {
+            let _ = calendar.set(None);
+        }
         let mut project = Project {
             root,
             repo,
@@ -243,7 +248,7 @@ impl Project {
             remote,
             branch,
             scheme,
-            calendar: std::sync::OnceLock::new(),
+            calendar,
             tag_format,
             version_files,
             left_out: Vec::new(),

@@ -24,6 +24,9 @@ pub struct ProjectOptions {
     /// The first release's version when there is no release tag and no version file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_version: Option<String>,
+    /// `Some(false)`: releases are never named by the calendar, whatever the tags look like.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<bool>,
 }
 
 /// One entry of `version-files`.

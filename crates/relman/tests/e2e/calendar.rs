@@ -37,8 +37,8 @@ fn release_on_days(repo: &TestRepo, releases: &[(&str, &str)]) {
     }
 }
 
-#[test]
-fn black_shape_releases_in_a_new_month_as_that_month_and_counts_micro_within_it() {
+/// black's shape: monthly releases with a MICRO, the version from tags, and a fix since.
+fn black_shape() -> TestRepo {
     let repo = TestRepo::new();
     repo.write(
         "pyproject.toml",
@@ -60,6 +60,12 @@ fn black_shape_releases_in_a_new_month_as_that_month_and_counts_micro_within_it(
     repo.set_date("2026-11-30");
     repo.commit_file("fmt.py", "", "fix: a crash on empty input");
     repo.push(&["main", "--tags"]);
+    repo
+}
+
+#[test]
+fn black_shape_releases_in_a_new_month_as_that_month_and_counts_micro_within_it() {
+    let repo = black_shape();
 
     let check = run_on(&repo, DECEMBER_7, &["check"], 0);
     assert!(
@@ -103,6 +109,26 @@ fn black_shape_releases_in_a_new_month_as_that_month_and_counts_micro_within_it(
         run_on(&repo, DECEMBER_20, &["version", "--next", "auto"], 0),
         "26.12.1\n"
     );
+}
+
+/// `calendar = false`: tags that look dated are bumped as the scheme says, and `check` names no
+/// calendar.
+#[test]
+fn calendar_false_keeps_the_scheme_s_own_bumps() {
+    let repo = black_shape();
+    repo.write("relman.toml", "[project]\ncalendar = false\n");
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    assert_eq!(
+        run_on(&repo, DECEMBER_7, &["version", "--next", "auto"], 0),
+        "26.5.2\n"
+    );
+    assert_eq!(
+        run_on(&repo, DECEMBER_7, &["version", "--next", "minor"], 0),
+        "26.6.0\n"
+    );
+    let check = run_on(&repo, DECEMBER_7, &["check"], 0);
+    assert!(!check.contains("named by the calendar"), "{check}");
 }
 
 #[test]
