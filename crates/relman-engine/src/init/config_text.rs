@@ -380,7 +380,10 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
     }
     let from_history = detection.changelog.style == ChangelogStyle::Fragments
         || detection.commits.mostly_conventional();
-    let bump_comment = if !from_history && detection.bump_default() == "auto" {
+    let bump_comment = if !from_history && detection.calendar.is_some() {
+        "`auto` releases under today's name when anything changed (a second release in the same \
+         period counts up the last number); `relman release patch` for a fix of an older one."
+    } else if !from_history && detection.bump_default() == "auto" {
         "`auto` releases the version the files hold, which no tag has yet (`patch` would skip \
          it); once released, `auto` is a patch unless told: `relman release minor`, \
          `relman release 2.0.0`."

@@ -240,13 +240,15 @@ impl Detection {
     }
 
     /// The level a drafted release bumps by default: `auto` where the history or the news
-    /// fragments say what a release is, and where the version files hold a version no tag has
-    /// yet (rclone's `VERSION` at 1.76.0 after 1.75.0: `auto` releases 1.76.0, where `patch`
-    /// would skip it and release 1.76.1); else `patch`.
+    /// fragments say what a release is, where the version files hold a version no tag has yet
+    /// (rclone's `VERSION` at 1.76.0 after 1.75.0: `auto` releases 1.76.0, where `patch` would
+    /// skip it and release 1.76.1), and where releases are named by the calendar (black's
+    /// `auto` is this month's `26.12.0`, `patch` a `26.5.2` of May); else `patch`.
     pub(crate) fn bump_default(&self) -> &'static str {
         let auto = self.changelog.style == ChangelogStyle::Fragments
             || self.commits.mostly_conventional()
-            || !self.current_released();
+            || !self.current_released()
+            || self.calendar.is_some();
         if auto { "auto" } else { "patch" }
     }
 

@@ -111,6 +111,20 @@ fn black_shape_releases_in_a_new_month_as_that_month_and_counts_micro_within_it(
     );
 }
 
+/// `init` on a calendar project with free-form commits drafts `auto` (today's release), not the
+/// `patch` of other free-form projects, which would plan a `26.5.2` of May in December.
+#[test]
+fn init_on_a_calendar_project_releases_today_s_version_by_default() {
+    let repo = black_shape();
+    run_on(&repo, DECEMBER_7, &["init"], 0);
+    let config = repo.read("relman.toml");
+    assert!(config.contains("default = \"auto\""), "{config}");
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    let plan = run_on(&repo, DECEMBER_7, &["plan", "release"], 0);
+    assert!(plan.contains("release 26.5.1 → 26.12.0"), "{plan}");
+}
+
 /// `calendar = false`: tags that look dated are bumped as the scheme says, and `check` names no
 /// calendar.
 #[test]
