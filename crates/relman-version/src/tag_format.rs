@@ -318,14 +318,27 @@ fn is_own_prefix(prefix: &str, name: Option<&str>) -> bool {
         return true;
     }
     let core = core.to_ascii_lowercase();
-    if ["release", "rel", "version", "ver"].contains(&core.as_str()) {
+    // `parent`: the root artifact of a Maven build (or one that was, before it moved to
+    // Gradle) names the tags maven-release-plugin made (okhttp's and okio's `parent-5.4.0`).
+    if ["release", "rel", "version", "ver", "parent"].contains(&core.as_str()) {
         return true;
     }
     let normal = |text: &str| text.to_ascii_lowercase().replace('_', "-");
     name.is_some_and(|name| {
         let name = normal(name);
         let core = normal(&core);
-        core == name || core.rsplit('/').next() == Some(name.as_str())
+        let last = core.rsplit('/').next().unwrap_or(&core);
+        // `moshi-parent-1.0.0` is the project `moshi`'s, `gson-parent-2.14.0` gson-parent's.
+        // A Maven artifact that carries its major version (`commons-lang3`) tags releases
+        // under the bare name (`rel/commons-lang-3.20.0`).
+        let unversioned = name
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .strip_suffix(|c: char| c.is_ascii_alphabetic())
+            .map(|_| name.trim_end_matches(|c: char| c.is_ascii_digit()));
+        core == name
+            || last == name
+            || last.strip_suffix("-parent") == Some(name.as_str())
+            || unversioned.is_some_and(|bare| bare != name && last == bare)
     })
 }
 

@@ -281,6 +281,19 @@ pub fn detect(root: &Path) -> Detection {
             push_new(&mut files, VersionFileSpec::new(name, format));
         }
     }
+    // A multi-module Maven build: the modules at the root's version move with it.
+    if files.iter().any(|file| file.path() == Path::new("pom.xml"))
+        && let Ok(found) = super::read(root, &[VersionFileSpec::new("pom.xml", KnownFormat::MavenPom)])
+        && let Some(root_version) = found.first()
+    {
+        for spec in super::maven::modules(root, &root_version.value) {
+            push_new(&mut files, spec);
+        }
+    }
+    // A Gradle build script (or convention plugin) assigning the version a literal.
+    for spec in super::gradle::version_files(root) {
+        push_new(&mut files, spec);
+    }
     // Below the root, where a build reads it: a `VERSION` in a `version/` folder (which a Go
     // package embeds, as terraform's does) and a Go module's `Version = "..."` constant.
     if probe(root, "version/VERSION", KnownFormat::PlainText, |_| {}) == Some(true) {

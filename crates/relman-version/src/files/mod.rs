@@ -40,6 +40,8 @@ mod spec;
 mod text;
 mod toml;
 mod value;
+mod gradle;
+mod maven;
 mod xml;
 mod yaml;
 
@@ -53,6 +55,7 @@ pub use atomic::{apply, write_atomic};
 pub use bounded::{read_bounded, read_text_bounded};
 pub use detect::{Detection, detect, gemspecs};
 pub use error::FileError;
+pub use xml::pom_artifact_id;
 pub use requirements::plan_requirement_edits;
 pub use spec::{
     Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
@@ -553,8 +556,9 @@ impl<'t> Parsed<'t> {
                         .into_iter()
                         .collect())
                 }
-                KnownFormat::MavenPom => xml::locate_pom(path, text),
-                KnownFormat::Properties => Ok(properties::locate(path, text, "version")?
+                KnownFormat::MavenPom => xml::locate_pom(path, text, false),
+                KnownFormat::MavenModule => xml::locate_pom(path, text, true),
+                KnownFormat::Properties => Ok(properties::locate_version(path, text)?
                     .into_iter()
                     .collect()),
                 KnownFormat::PlainText => Ok(plain::locate(text)),

@@ -1,0 +1,88 @@
+//! The modules of a multi-module Maven build, as version files: a release moves every module
+//! that carries the root's version together (its `<parent><version>`, its own `<version>` and
+//! its dependencies on the project's own modules), as maven-release-plugin does. A module at
+//! another version is released on its own and left alone; a module path that leaves the
+//! repository is never read.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::{KnownFormat, VersionFileSpec, xml};
+
+/// How deep `<modules>` are followed below the root (modules of modules of …).
+const MAX_DEPTH: usize = 4;
+
+/// The `pom.xml` of every module (and nested module) that holds the root's version `version`.
+pub(super) fn modules(root: &Path, version: &str) -> Vec<VersionFileSpec> {
+    let mut found = Vec::new();
+    collect(root, Path::new(""), version, 0, &mut found);
+    found
+}
+
+fn collect(root: &Path, folder: &Path, version: &str, depth: usize, found: &mut Vec<VersionFileSpec>) {
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    let Ok(text) = super::read_text_bounded(
+        &root.join(folder).join("pom.xml"),
+        super::bounded::MAX_VERSION_FILE,
+    ) else {
+        return;
+    };
+    for module in xml::pom_modules(&text) {
+        let Some(child) = inside(folder, &module) else {
+            continue;
+        };
+        let pom = child.join("pom.xml");
+        if found.iter().any(|spec| spec.path() == pom) {
+            continue;
+        }
+        let spec = VersionFileSpec::new(&pom, KnownFormat::MavenModule);
+        let holds = super::read(root, std::slice::from_ref(&spec))
+            .is_ok_and(|read| !read.is_empty() && read.iter().all(|f| f.value == version));
+        if holds {
+            found.push(spec);
+        }
+        collect(root, &child, version, depth + 1, found);
+    }
+}
+
+/// The module's folder relative to the root, or `None` when it names a file, is absolute or
+/// climbs out of the repository.
+fn inside(folder: &Path, module: &str) -> Option<PathBuf> {
+    let module = Path::new(module.trim_end_matches('/'));
+    if module.extension().is_some_and(|ext| ext == "xml") {
+        return None;
+    }
+    let mut path = folder.to_owned();
+    for component in module.components() {
+        match component {
+            Component::Normal(part) => path.push(part),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !path.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    (!path.as_os_str().is_empty()).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_stay_inside() {
+        assert_eq!(inside(Path::new(""), "gson"), Some(PathBuf::from("gson")));
+        assert_eq!(
+            inside(Path::new("a"), "../b/"),
+            Some(PathBuf::from("b"))
+        );
+        assert_eq!(inside(Path::new(""), "../x"), None);
+        assert_eq!(inside(Path::new(""), "/etc"), None);
+        assert_eq!(inside(Path::new(""), "."), None);
+        assert_eq!(inside(Path::new(""), "m/pom-java8.xml"), None);
+    }
+}
