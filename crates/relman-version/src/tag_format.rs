@@ -604,4 +604,25 @@ mod real_tags {
             TagRead::Release(Scheme::Pep440.parse("1.2.3.4").unwrap())
         );
     }
+
+    #[test]
+    fn a_maven_parent_s_tags_are_the_project_s() {
+        let semver = Scheme::Semver;
+        // okhttp, okio: maven-release-plugin tagged the root artifact `parent`.
+        let okio = ["3.16.2", "parent-3.16.4", "parent-3.17.0", "okio-wasi-1.0.0"];
+        assert_eq!(guess(&okio, &semver, Some("okio")), "parent-{version}");
+        // gson: the root artifact `gson-parent`.
+        let gson = ["gson-2.1", "gson-parent-2.13.0", "gson-parent-2.14.0"];
+        assert_eq!(guess(&gson, &semver, Some("gson")), "gson-parent-{version}");
+        // commons-lang3: the artifact carries its major version, the tags do not; the final
+        // `rel/` tags are newer than the release candidates.
+        let lang = ["commons-lang-3.20.0-RC2", "rel/commons-lang-3.20.0"];
+        assert_eq!(
+            guess(&lang, &semver, Some("commons-lang3")),
+            "rel/commons-lang-{version}"
+        );
+        // Another project's `-parent`, or a digit-only difference, is no own prefix.
+        assert!(!is_own_prefix("moshi-parent-", Some("gson")));
+        assert!(!is_own_prefix("commons-lang3-", Some("commons-lang")));
+    }
 }

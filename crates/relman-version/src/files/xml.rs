@@ -313,4 +313,53 @@ mod tests {
         let error = version("<project><version>1<!-- x -->.0</version></project>").unwrap_err();
         assert!(matches!(error, FileError::Unsupported { .. }), "{error}");
     }
+
+    fn module(text: &str) -> Vec<(&str, String)> {
+        locate_pom(Path::new("core/pom.xml"), text, true)
+            .unwrap()
+            .into_iter()
+            .map(|l| (&text[l.span.clone()], l.label))
+            .collect()
+    }
+
+    #[test]
+    fn a_module_moves_its_parent_its_own_version_and_its_own_group_s_dependencies() {
+        let text = "<project>\n<parent><groupId>g</groupId><artifactId>p</artifactId>\
+            <version>2.0-SNAPSHOT</version></parent>\n<artifactId>x</artifactId>\
+            <version>2.0-SNAPSHOT</version>\n<dependencies>\
+            <dependency><groupId>g</groupId><artifactId>y</artifactId><version>2.0-SNAPSHOT</version></dependency>\
+            <dependency><groupId>${project.groupId}</groupId><artifactId>z</artifactId><version>2.0-SNAPSHOT</version></dependency>\
+            <dependency><groupId>other</groupId><artifactId>y</artifactId><version>2.0-SNAPSHOT</version></dependency>\
+            <dependency><groupId>g</groupId><artifactId>old</artifactId><version>1.0</version></dependency>\
+            <dependency><groupId>g</groupId><artifactId>w</artifactId><version>${project.version}</version></dependency>\
+            </dependencies></project>";
+        let labels: Vec<&str> = module(text).iter().map(|(v, _)| *v).collect();
+        assert_eq!(labels, ["2.0-SNAPSHOT"; 4]);
+        let places: Vec<String> = module(text).into_iter().map(|(_, l)| l).collect();
+        assert_eq!(
+            places,
+            ["project/version", "project/parent/version", "dependency/version", "dependency/version"]
+        );
+        // Inherited: the `<parent>`'s version is the module's.
+        let inherited = "<project><parent><artifactId>p</artifactId><version>3.1</version></parent></project>";
+        assert_eq!(module(inherited)[0].0, "3.1");
+        // A root never takes its parent's (another project's) version.
+        assert!(matches!(
+            locate_pom(Path::new("pom.xml"), inherited, false),
+            Err(FileError::VersionElsewhere { .. })
+        ));
+    }
+
+    #[test]
+    fn a_ci_friendly_revision_is_written_where_it_is_defined() {
+        let text = "<project><version>${revision}</version>\
+            <properties><revision>2.27.0-SNAPSHOT</revision></properties></project>";
+        let found = locate_pom(Path::new("pom.xml"), text, false).unwrap();
+        assert_eq!(&text[found[0].span.clone()], "2.27.0-SNAPSHOT");
+        assert_eq!(found[0].label, "project/properties/revision");
+        // Defined elsewhere (a `.mvn/maven.config`): the value stays `${revision}`, unread.
+        let elsewhere = "<project><version>${revision}</version></project>";
+        let found = locate_pom(Path::new("pom.xml"), elsewhere, false).unwrap();
+        assert_eq!(&elsewhere[found[0].span.clone()], "${revision}");
+    }
 }
