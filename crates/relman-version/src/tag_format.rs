@@ -616,7 +616,13 @@ mod real_tags {
         assert_eq!(guess(&gson, &semver, Some("gson")), "gson-parent-{version}");
         // commons-lang3: the artifact carries its major version, the tags do not; the final
         // `rel/` tags are newer than the release candidates.
-        let lang = ["commons-lang-3.20.0-RC2", "rel/commons-lang-3.20.0"];
+        let lang = [
+            "commons-lang-3.19.0-RC1",
+            "rel/commons-lang-3.19.0",
+            "commons-lang-3.20.0-RC1",
+            "commons-lang-3.20.0-RC2",
+            "rel/commons-lang-3.20.0",
+        ];
         assert_eq!(
             guess(&lang, &semver, Some("commons-lang3")),
             "rel/commons-lang-{version}"

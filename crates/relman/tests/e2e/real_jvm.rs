@@ -253,3 +253,27 @@ fn a_ci_friendly_revision_property_is_the_version() {
     assert_eq!(repo.read("pom.xml"), root("2.27.1-SNAPSHOT"));
     assert_eq!(repo.read("api/pom.xml"), api);
 }
+
+/// `init` on a snapshot project drafts the release a Maven maintainer runs: drop `-SNAPSHOT`,
+/// tag, then the next snapshot (before, the files kept the released version after the tag).
+#[test]
+fn init_drafts_the_next_snapshot_after_the_release_tag() {
+    let repo = TestRepo::new();
+    repo.write("gradle.properties", "VERSION_NAME=1.0.0\n");
+    repo.commit("Prepare for release 1.0.0.");
+    repo.tag("parent-1.0.0");
+    repo.commit_file("gradle.properties", "VERSION_NAME=1.1.0-SNAPSHOT\n", "Prepare next development version.");
+    repo.commit_file("Log.kt", "class Log\n", "feat: tree tags");
+    repo.push(&["main", "parent-1.0.0"]);
+
+    run(&repo, &["init"], 0);
+    let config = repo.read("relman.toml");
+    assert!(config.contains("bump = \"dev\""), "{config}");
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(file_at(&repo, "parent-1.1.0", "gradle.properties"), "VERSION_NAME=1.1.0");
+    assert_eq!(repo.read("gradle.properties"), "VERSION_NAME=1.1.1-SNAPSHOT\n");
+    let remote = repo.git(&["ls-remote", &repo.remote_url(), "refs/heads/main"]);
+    assert!(remote.starts_with(&repo.head()), "pushed: {remote}");
+}
