@@ -609,7 +609,12 @@ mod real_tags {
     fn a_maven_parent_s_tags_are_the_project_s() {
         let semver = Scheme::Semver;
         // okhttp, okio: maven-release-plugin tagged the root artifact `parent`.
-        let okio = ["3.16.2", "parent-3.16.4", "parent-3.17.0", "okio-wasi-1.0.0"];
+        let okio = [
+            "3.16.2",
+            "parent-3.16.4",
+            "parent-3.17.0",
+            "okio-wasi-1.0.0",
+        ];
         assert_eq!(guess(&okio, &semver, Some("okio")), "parent-{version}");
         // gson: the root artifact `gson-parent`.
         let gson = ["gson-2.1", "gson-parent-2.13.0", "gson-parent-2.14.0"];

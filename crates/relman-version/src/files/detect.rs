@@ -283,7 +283,10 @@ pub fn detect(root: &Path) -> Detection {
     }
     // A multi-module Maven build: the modules at the root's version move with it.
     if files.iter().any(|file| file.path() == Path::new("pom.xml"))
-        && let Ok(found) = super::read(root, &[VersionFileSpec::new("pom.xml", KnownFormat::MavenPom)])
+        && let Ok(found) = super::read(
+            root,
+            &[VersionFileSpec::new("pom.xml", KnownFormat::MavenPom)],
+        )
         && let Some(root_version) = found.first()
     {
         for spec in super::maven::modules(root, &root_version.value) {

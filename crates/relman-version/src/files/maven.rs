@@ -18,7 +18,13 @@ pub(super) fn modules(root: &Path, version: &str) -> Vec<VersionFileSpec> {
     found
 }
 
-fn collect(root: &Path, folder: &Path, version: &str, depth: usize, found: &mut Vec<VersionFileSpec>) {
+fn collect(
+    root: &Path,
+    folder: &Path,
+    version: &str,
+    depth: usize,
+    found: &mut Vec<VersionFileSpec>,
+) {
     if depth >= MAX_DEPTH {
         return;
     }
@@ -33,7 +39,7 @@ fn collect(root: &Path, folder: &Path, version: &str, depth: usize, found: &mut 
             continue;
         };
         let pom = child.join("pom.xml");
-        if found.iter().any(|spec| spec.path() == pom) {
+        if found.iter().any(|spec| spec.path() == pom) || !within(root, &pom) {
             continue;
         }
         let spec = VersionFileSpec::new(&pom, KnownFormat::MavenModule);
@@ -43,6 +49,18 @@ fn collect(root: &Path, folder: &Path, version: &str, depth: usize, found: &mut 
             found.push(spec);
         }
         collect(root, &child, version, depth + 1, found);
+    }
+}
+
+/// Whether `path` (relative to `root`) resolves inside it: a module reached through a symbolic
+/// link that leads out of the repository is not read.
+fn within(root: &Path, path: &Path) -> bool {
+    match (
+        fs_err::canonicalize(root),
+        fs_err::canonicalize(root.join(path)),
+    ) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
     }
 }
 
@@ -76,13 +94,40 @@ mod tests {
     #[test]
     fn module_paths_stay_inside() {
         assert_eq!(inside(Path::new(""), "gson"), Some(PathBuf::from("gson")));
-        assert_eq!(
-            inside(Path::new("a"), "../b/"),
-            Some(PathBuf::from("b"))
-        );
+        assert_eq!(inside(Path::new("a"), "../b/"), Some(PathBuf::from("b")));
         assert_eq!(inside(Path::new(""), "../x"), None);
         assert_eq!(inside(Path::new(""), "/etc"), None);
         assert_eq!(inside(Path::new(""), "."), None);
         assert_eq!(inside(Path::new(""), "m/pom-java8.xml"), None);
+    }
+
+    #[test]
+    fn modules_at_the_root_s_version_inside_the_repository_are_found() {
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let module = |version: &str| {
+            format!(
+                "<project><parent><artifactId>p</artifactId><version>{version}</version></parent></project>"
+            )
+        };
+        fs_err::write(
+            root.join("pom.xml"),
+            "<project><artifactId>p</artifactId><version>1.0-SNAPSHOT</version><modules>\
+             <module>core</module><module>old</module><module>../x</module><module>linked</module>\
+             </modules></project>",
+        )
+        .unwrap();
+        for (folder, version) in [("core", "1.0-SNAPSHOT"), ("old", "0.9")] {
+            fs_err::create_dir_all(root.join(folder)).unwrap();
+            fs_err::write(root.join(folder).join("pom.xml"), module(version)).unwrap();
+        }
+        fs_err::write(outside.path().join("pom.xml"), module("1.0-SNAPSHOT")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("linked")).unwrap();
+        let found: Vec<PathBuf> = modules(root, "1.0-SNAPSHOT")
+            .iter()
+            .map(|spec| spec.path().to_owned())
+            .collect();
+        assert_eq!(found, [PathBuf::from("core/pom.xml")]);
     }
 }

@@ -26,8 +26,10 @@ mod detect;
 mod error;
 mod gem_constants;
 mod go;
+mod gradle;
 mod ini;
 mod json;
+mod maven;
 mod npm;
 mod pattern;
 mod plain;
@@ -40,8 +42,6 @@ mod spec;
 mod text;
 mod toml;
 mod value;
-mod gradle;
-mod maven;
 mod xml;
 mod yaml;
 
@@ -55,12 +55,12 @@ pub use atomic::{apply, write_atomic};
 pub use bounded::{read_bounded, read_text_bounded};
 pub use detect::{Detection, detect, gemspecs};
 pub use error::FileError;
-pub use xml::pom_artifact_id;
 pub use requirements::plan_requirement_edits;
 pub use spec::{
     Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
 };
 pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
+pub use xml::pom_artifact_id;
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 

@@ -92,7 +92,11 @@ impl KnownFormat {
             "package.json" => Self::PackageJson,
             "package-lock.json" | "npm-shrinkwrap.json" => Self::PackageLock,
             "Chart.yaml" | "Chart.yml" => Self::HelmChart,
-            "pom.xml" if path.parent().is_some_and(|folder| !matches!(folder.to_str(), Some("" | "."))) => {
+            "pom.xml"
+                if path
+                    .parent()
+                    .is_some_and(|folder| !matches!(folder.to_str(), Some("" | "."))) =>
+            {
                 Self::MavenModule
             }
             "pom.xml" => Self::MavenPom,

@@ -24,7 +24,11 @@ struct Element<'t> {
 
 /// Locates the project's version in a root `pom.xml` (`module` false) or a module's (`module`
 /// true, where an inherited version is the `<parent>`'s, which the release moves).
-pub(super) fn locate_pom(path: &Path, text: &str, module: bool) -> Result<Vec<Location>, FileError> {
+pub(super) fn locate_pom(
+    path: &Path,
+    text: &str,
+    module: bool,
+) -> Result<Vec<Location>, FileError> {
     let elements = scan(path, text)?;
     let at = |wanted: &[&str]| -> Vec<&Element<'_>> {
         elements.iter().filter(|e| e.path == wanted).collect()
@@ -115,7 +119,11 @@ pub(super) fn pom_modules(text: &str) -> Vec<String> {
 
 /// For `project/version` holding `${revision}` (Maven's CI-friendly versions), where this
 /// file's `<properties>` defines `revision` as a literal version.
-fn property_definition(elements: &[Element<'_>], text: &str, own: &Element<'_>) -> Option<Location> {
+fn property_definition(
+    elements: &[Element<'_>],
+    text: &str,
+    own: &Element<'_>,
+) -> Option<Location> {
     let name = text[own.span.clone()]
         .strip_prefix("${")?
         .strip_suffix('}')?;
@@ -338,10 +346,16 @@ mod tests {
         let places: Vec<String> = module(text).into_iter().map(|(_, l)| l).collect();
         assert_eq!(
             places,
-            ["project/version", "project/parent/version", "dependency/version", "dependency/version"]
+            [
+                "project/version",
+                "project/parent/version",
+                "dependency/version",
+                "dependency/version"
+            ]
         );
         // Inherited: the `<parent>`'s version is the module's.
-        let inherited = "<project><parent><artifactId>p</artifactId><version>3.1</version></parent></project>";
+        let inherited =
+            "<project><parent><artifactId>p</artifactId><version>3.1</version></parent></project>";
         assert_eq!(module(inherited)[0].0, "3.1");
         // A root never takes its parent's (another project's) version.
         assert!(matches!(

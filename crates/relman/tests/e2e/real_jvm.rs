@@ -82,7 +82,11 @@ fn a_maven_reactor_releases_its_snapshot_in_every_module_and_goes_on_to_the_next
     repo.tag("json-parent-1.4.0");
     write_maven(&repo, "1.4.1-SNAPSHOT");
     repo.commit("[maven-release-plugin] prepare for next development iteration");
-    repo.commit_file("core/Fix.java", "class Fix {}\n", "fix: escape control characters");
+    repo.commit_file(
+        "core/Fix.java",
+        "class Fix {}\n",
+        "fix: escape control characters",
+    );
     repo.push(&["main", "json-parent-1.4.0"]);
 
     assert_eq!(run(&repo, &["version"], 0), "1.4.1-SNAPSHOT\n");
@@ -100,7 +104,10 @@ fn a_maven_reactor_releases_its_snapshot_in_every_module_and_goes_on_to_the_next
     run(&repo, &["release", "--yes"], 0);
     let tag = "json-parent-1.4.1";
     assert_eq!(file_at(&repo, tag, "pom.xml"), root_pom("1.4.1").trim_end());
-    assert_eq!(file_at(&repo, tag, "core/pom.xml"), core_pom("1.4.1").trim_end());
+    assert_eq!(
+        file_at(&repo, tag, "core/pom.xml"),
+        core_pom("1.4.1").trim_end()
+    );
     assert_eq!(
         file_at(&repo, tag, "extras/pom.xml"),
         extras_pom("1.4.1", "1.4.1-SNAPSHOT").trim_end()
@@ -134,14 +141,22 @@ fn gradle_s_version_name_snapshot_is_released_under_the_parent_tags() {
     repo.write("gradle.properties", properties("3.16.2"));
     repo.commit("Prepare for release 3.16.2.");
     repo.tag("3.16.2");
-    repo.commit_file("gradle.properties", &properties("3.17.0"), "Prepare for release 3.17.0.");
+    repo.commit_file(
+        "gradle.properties",
+        &properties("3.17.0"),
+        "Prepare for release 3.17.0.",
+    );
     repo.tag("parent-3.17.0");
     repo.commit_file(
         "gradle.properties",
         &properties("3.18.0-SNAPSHOT"),
         "Prepare next development version.",
     );
-    repo.commit_file("Buffer.kt", "class Buffer\n", "feat: unsigned number extensions");
+    repo.commit_file(
+        "Buffer.kt",
+        "class Buffer\n",
+        "feat: unsigned number extensions",
+    );
     repo.push(&["main", "3.16.2", "parent-3.17.0"]);
 
     assert_eq!(run(&repo, &["version"], 0), "3.18.0-SNAPSHOT\n");
@@ -158,7 +173,10 @@ fn gradle_s_version_name_snapshot_is_released_under_the_parent_tags() {
         file_at(&repo, "parent-3.18.0", "gradle.properties"),
         properties("3.18.0").trim_end()
     );
-    assert_eq!(repo.read("gradle.properties"), properties("3.18.1-SNAPSHOT"));
+    assert_eq!(
+        repo.read("gradle.properties"),
+        properties("3.18.1-SNAPSHOT")
+    );
 }
 
 /// okhttp: `version = "5.5.0-SNAPSHOT"` in a `build-logic` convention plugin every module
@@ -174,11 +192,18 @@ fn a_gradle_convention_plugin_s_version_is_the_project_s() {
         )
     };
     repo.write("settings.gradle.kts", "rootProject.name = \"net-parent\"\n");
-    repo.write("build.gradle.kts", "plugins {\n  id(\"net.base-conventions\")\n}\n");
+    repo.write(
+        "build.gradle.kts",
+        "plugins {\n  id(\"net.base-conventions\")\n}\n",
+    );
     repo.write(plugin, script("5.4.0"));
     repo.commit("Prepare for release 5.4.0.");
     repo.tag("parent-5.4.0");
-    repo.commit_file(plugin, &script("5.5.0-SNAPSHOT"), "Prepare next development version.");
+    repo.commit_file(
+        plugin,
+        &script("5.5.0-SNAPSHOT"),
+        "Prepare next development version.",
+    );
     repo.commit_file("Dns.kt", "class Dns\n", "feat: an in-memory DNS cache");
     repo.push(&["main", "parent-5.4.0"]);
 
@@ -207,13 +232,20 @@ fn a_snapshot_is_not_behind_its_own_pre_release() {
     repo.write("gradle.properties", "VERSION_NAME=2.0.0-alpha.1\n");
     repo.commit("Prepare for release 2.0.0-alpha.1.");
     repo.tag("2.0.0-alpha.1");
-    repo.commit_file("gradle.properties", "VERSION_NAME=2.0.0-SNAPSHOT\n", "Prepare next development version.");
+    repo.commit_file(
+        "gradle.properties",
+        "VERSION_NAME=2.0.0-SNAPSHOT\n",
+        "Prepare next development version.",
+    );
     repo.commit_file("Json.kt", "class Json\n", "fix: long overflow in literals");
     repo.push(&["main", "2.0.0-alpha.1"]);
 
     assert_eq!(run(&repo, &["version"], 0), "2.0.0-SNAPSHOT\n");
     let check = run(&repo, &["check"], 0);
-    assert!(check.contains("version 2.0.0-SNAPSHOT in gradle.properties"), "{check}");
+    assert!(
+        check.contains("version 2.0.0-SNAPSHOT in gradle.properties"),
+        "{check}"
+    );
     assert!(check.contains("last release 2.0.0-alpha.1"), "{check}");
     assert_eq!(run(&repo, &["version", "--next", "auto"], 0), "2.0.0\n");
 }
@@ -239,7 +271,11 @@ fn a_ci_friendly_revision_property_is_the_version() {
     repo.write("pom.xml", root("2.26.0"));
     repo.commit("Release 2.26.0");
     repo.tag("rel/2.26.0");
-    repo.commit_file("pom.xml", &root("2.27.0-SNAPSHOT"), "Bump version to 2.27.0-SNAPSHOT");
+    repo.commit_file(
+        "pom.xml",
+        &root("2.27.0-SNAPSHOT"),
+        "Bump version to 2.27.0-SNAPSHOT",
+    );
     repo.commit_file("api/Log.java", "class Log {}\n", "fix: null message");
     repo.push(&["main", "rel/2.26.0"]);
 
@@ -249,7 +285,10 @@ fn a_ci_friendly_revision_property_is_the_version() {
     repo.commit("chore: relman.toml");
     repo.push(&["main"]);
     run(&repo, &["release", "--yes"], 0);
-    assert_eq!(file_at(&repo, "rel/2.27.0", "pom.xml"), root("2.27.0").trim_end());
+    assert_eq!(
+        file_at(&repo, "rel/2.27.0", "pom.xml"),
+        root("2.27.0").trim_end()
+    );
     assert_eq!(repo.read("pom.xml"), root("2.27.1-SNAPSHOT"));
     assert_eq!(repo.read("api/pom.xml"), api);
 }
@@ -262,7 +301,11 @@ fn init_drafts_the_next_snapshot_after_the_release_tag() {
     repo.write("gradle.properties", "VERSION_NAME=1.0.0\n");
     repo.commit("Prepare for release 1.0.0.");
     repo.tag("parent-1.0.0");
-    repo.commit_file("gradle.properties", "VERSION_NAME=1.1.0-SNAPSHOT\n", "Prepare next development version.");
+    repo.commit_file(
+        "gradle.properties",
+        "VERSION_NAME=1.1.0-SNAPSHOT\n",
+        "Prepare next development version.",
+    );
     repo.commit_file("Log.kt", "class Log\n", "feat: tree tags");
     repo.push(&["main", "parent-1.0.0"]);
 
@@ -272,8 +315,14 @@ fn init_drafts_the_next_snapshot_after_the_release_tag() {
     repo.commit("chore: relman.toml");
     repo.push(&["main"]);
     run(&repo, &["release", "--yes"], 0);
-    assert_eq!(file_at(&repo, "parent-1.1.0", "gradle.properties"), "VERSION_NAME=1.1.0");
-    assert_eq!(repo.read("gradle.properties"), "VERSION_NAME=1.1.1-SNAPSHOT\n");
+    assert_eq!(
+        file_at(&repo, "parent-1.1.0", "gradle.properties"),
+        "VERSION_NAME=1.1.0"
+    );
+    assert_eq!(
+        repo.read("gradle.properties"),
+        "VERSION_NAME=1.1.1-SNAPSHOT\n"
+    );
     let remote = repo.git(&["ls-remote", &repo.remote_url(), "refs/heads/main"]);
     assert!(remote.starts_with(&repo.head()), "pushed: {remote}");
 }
