@@ -79,7 +79,7 @@ pub(super) fn locate_pom(
         elements
             .iter()
             .find(|e| e.dependency == Some(number) && e.path.last() == Some(&name))
-            .map(|e| value(e))
+            .map(value)
     };
     for element in &elements {
         let Some(number) = element.dependency else {
