@@ -70,7 +70,12 @@ pub(super) fn locate_pom(
     if module && let Some(parent) = parent.first().filter(|p| value(p) == version) {
         found.push(Location::new(parent.span.clone(), "project/parent/version"));
     }
-    // Dependencies on the project's own modules, written out at its version.
+    // Dependencies on the project's own modules, written out at its version: only in a build of
+    // several modules (a root listing `<modules>`, or a module), where the project's group at
+    // its version is the project; a single pom's dependency of its group is another project's.
+    if !module && at(&["project", "modules", "module"]).is_empty() {
+        return Ok(found);
+    }
     let group = at(&["project", "groupId"])
         .first()
         .or(at(&["project", "parent", "groupId"]).first())

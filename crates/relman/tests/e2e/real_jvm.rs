@@ -36,7 +36,9 @@ fn root_pom(version: &str) -> String {
          <packaging>pom</packaging>\n  <modules>\n    <module>core</module>\n    \
          <module>extras</module>\n  </modules>\n  <dependencyManagement>\n    <dependencies>\n      \
          <dependency>\n        <groupId>junit</groupId>\n        <artifactId>junit</artifactId>\n        \
-         <version>4.13.2</version>\n      </dependency>\n    </dependencies>\n  </dependencyManagement>\n\
+         <version>4.13.2</version>\n      </dependency>\n      <dependency>\n        \
+         <groupId>${{project.groupId}}</groupId>\n        <artifactId>json</artifactId>\n        \
+         <version>{version}</version>\n      </dependency>\n    </dependencies>\n  </dependencyManagement>\n\
          </project>\n"
     )
 }
