@@ -1,7 +1,8 @@
 //! Finding the version files of a project that has no `version-files` configured.
 //!
 //! Only the project root is looked at, plus the Python package the project names, a
-//! `version/VERSION` and a Go module's `version.go`. A file is
+//! `version/VERSION`, a Go module's `version.go`, a Maven build's modules and a Gradle
+//! convention plugin's script. A file is
 //! proposed when it holds a version, or when reading it fails for another reason than "no
 //! version here" (a parse error, two candidate versions), so that the later read reports the
 //! problem instead of relman silently picking another file. The order is the source-of-truth
@@ -282,14 +283,8 @@ pub fn detect(root: &Path) -> Detection {
         }
     }
     // A multi-module Maven build: the modules at the root's version move with it.
-    if files.iter().any(|file| file.path() == Path::new("pom.xml"))
-        && let Ok(found) = super::read(
-            root,
-            &[VersionFileSpec::new("pom.xml", KnownFormat::MavenPom)],
-        )
-        && let Some(root_version) = found.first()
-    {
-        for spec in super::maven::modules(root, &root_version.value) {
+    if files.iter().any(|file| file.path() == Path::new("pom.xml")) {
+        for spec in super::maven::reactor_modules(root) {
             push_new(&mut files, spec);
         }
     }

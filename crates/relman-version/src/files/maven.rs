@@ -11,8 +11,20 @@ use super::{KnownFormat, VersionFileSpec, xml};
 /// How deep `<modules>` are followed below the root (modules of modules of …).
 const MAX_DEPTH: usize = 4;
 
+/// The `pom.xml` of every module (and nested module) that holds the root `pom.xml`'s version.
+pub(super) fn reactor_modules(root: &Path) -> Vec<VersionFileSpec> {
+    let spec = VersionFileSpec::new("pom.xml", KnownFormat::MavenPom);
+    match super::read(root, &[spec]) {
+        Ok(found) => found
+            .first()
+            .map(|version| modules(root, &version.value))
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// The `pom.xml` of every module (and nested module) that holds the root's version `version`.
-pub(super) fn modules(root: &Path, version: &str) -> Vec<VersionFileSpec> {
+fn modules(root: &Path, version: &str) -> Vec<VersionFileSpec> {
     let mut found = Vec::new();
     collect(root, Path::new(""), version, 0, &mut found);
     found
