@@ -318,14 +318,27 @@ fn is_own_prefix(prefix: &str, name: Option<&str>) -> bool {
         return true;
     }
     let core = core.to_ascii_lowercase();
-    if ["release", "rel", "version", "ver"].contains(&core.as_str()) {
+    // `parent`: the root artifact of a Maven build (or one that was, before it moved to
+    // Gradle) names the tags maven-release-plugin made (okhttp's and okio's `parent-5.4.0`).
+    if ["release", "rel", "version", "ver", "parent"].contains(&core.as_str()) {
         return true;
     }
     let normal = |text: &str| text.to_ascii_lowercase().replace('_', "-");
     name.is_some_and(|name| {
         let name = normal(name);
         let core = normal(&core);
-        core == name || core.rsplit('/').next() == Some(name.as_str())
+        let last = core.rsplit('/').next().unwrap_or(&core);
+        // `moshi-parent-1.0.0` is the project `moshi`'s, `gson-parent-2.14.0` gson-parent's.
+        // A Maven artifact that carries its major version (`commons-lang3`) tags releases
+        // under the bare name (`rel/commons-lang-3.20.0`).
+        let unversioned = name
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .strip_suffix(|c: char| c.is_ascii_alphabetic())
+            .map(|_| name.trim_end_matches(|c: char| c.is_ascii_digit()));
+        core == name
+            || last == name
+            || last.strip_suffix("-parent") == Some(name.as_str())
+            || unversioned.is_some_and(|bare| bare != name && last == bare)
     })
 }
 
@@ -590,5 +603,37 @@ mod real_tags {
             bare.read("1.2.3.4", &Scheme::Pep440),
             TagRead::Release(Scheme::Pep440.parse("1.2.3.4").unwrap())
         );
+    }
+
+    #[test]
+    fn a_maven_parent_s_tags_are_the_project_s() {
+        let semver = Scheme::Semver;
+        // okhttp, okio: maven-release-plugin tagged the root artifact `parent`.
+        let okio = [
+            "3.16.2",
+            "parent-3.16.4",
+            "parent-3.17.0",
+            "okio-wasi-1.0.0",
+        ];
+        assert_eq!(guess(&okio, &semver, Some("okio")), "parent-{version}");
+        // gson: the root artifact `gson-parent`.
+        let gson = ["gson-2.1", "gson-parent-2.13.0", "gson-parent-2.14.0"];
+        assert_eq!(guess(&gson, &semver, Some("gson")), "gson-parent-{version}");
+        // commons-lang3: the artifact carries its major version, the tags do not; the final
+        // `rel/` tags are newer than the release candidates.
+        let lang = [
+            "commons-lang-3.19.0-RC1",
+            "rel/commons-lang-3.19.0",
+            "commons-lang-3.20.0-RC1",
+            "commons-lang-3.20.0-RC2",
+            "rel/commons-lang-3.20.0",
+        ];
+        assert_eq!(
+            guess(&lang, &semver, Some("commons-lang3")),
+            "rel/commons-lang-{version}"
+        );
+        // Another project's `-parent`, or a digit-only difference, is no own prefix.
+        assert!(!is_own_prefix("moshi-parent-", Some("gson")));
+        assert!(!is_own_prefix("commons-lang3-", Some("commons-lang")));
     }
 }

@@ -433,6 +433,15 @@ pub(crate) fn release_workflow(detection: &Detection) -> DraftWorkflow {
             .with("message", "Release {version}")
             .comment("An annotated tag; add `sign = true` to sign it."),
     );
+    // Maven's and Gradle's way: the files hold the version being developed (`2.14.1-SNAPSHOT`),
+    // so after the release tag they move on to the next one (`2.14.2-SNAPSHOT`).
+    if matches!(&detection.current_version, Ok(Some(version)) if version.ends_with("-SNAPSHOT")) {
+        workflow.push(DraftStep::new("bump", "dev").comment(
+            "The files held a -SNAPSHOT version: after the tag they go on to the next one \
+             (2.14.1 → 2.14.2-SNAPSHOT), as maven-release-plugin does.",
+        ));
+        workflow.push(DraftStep::new("commit", "Prepare next development version"));
+    }
     if has_remote {
         workflow.push(
             DraftStep::new(

@@ -46,7 +46,8 @@ impl Project {
         let agree = versions.windows(2).all(|pair| pair[0] == pair[1]);
         let (releases, _) = self.release_tags()?;
         let highest = releases.iter().map(|release| &release.version).max();
-        let behind_highest = highest.is_some_and(|highest| versions.iter().any(|v| *v < highest));
+        let behind_highest =
+            highest.is_some_and(|highest| versions.iter().any(|v| behind(v, highest)));
         if agree && !behind_highest {
             return Ok(());
         }
@@ -67,7 +68,7 @@ impl Project {
             .zip(read)
         {
             match value {
-                Some((version, value)) if version < last.version => {
+                Some((version, value)) if behind(&version, &last.version) => {
                     self.left_out.push(LeftOut {
                         path: spec.path().display().to_string(),
                         reason: format!(
@@ -83,4 +84,15 @@ impl Project {
         self.version_files = kept;
         Ok(())
     }
+}
+
+/// Whether a file's version is behind a release. Maven's and Gradle's `2.0.0-SNAPSHOT` is the
+/// development of 2.0.0, which its pre-releases (`2.0.0-alpha.1`, moshi's last tag) come out of,
+/// though semver sorts `SNAPSHOT` before `alpha`: it is behind none of them.
+pub(super) fn behind(version: &Version, release: &Version) -> bool {
+    let snapshot_of_release = version.to_string().ends_with("-SNAPSHOT")
+        && release.is_prerelease()
+        && (version.major(), version.minor(), version.patch())
+            == (release.major(), release.minor(), release.patch());
+    version < release && !snapshot_of_release
 }

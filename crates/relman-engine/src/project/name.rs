@@ -1,6 +1,6 @@
 //! The project's name from its package metadata: `pyproject.toml` (`project.name` or
 //! `tool.poetry.name`), `Cargo.toml` (`package.name`), `package.json` (`name`), or `setup.py`'s
-//! `name=` keyword.
+//! `name=` keyword, or a root `pom.xml`'s `artifactId` (`gson` for `gson-parent`).
 
 use std::path::Path;
 
@@ -34,6 +34,14 @@ pub(super) fn from_metadata(root: &Path) -> Option<String> {
         && let Some(name) = json.get("name").and_then(serde_json::Value::as_str)
     {
         return Some(name.rsplit('/').next().unwrap_or(name).to_owned());
+    }
+    if let Ok(text) = relman_version::files::bounded::read_text_bounded(
+        &root.join("pom.xml"),
+        relman_version::files::bounded::MAX_VERSION_FILE,
+    ) && let Some(name) = relman_version::files::pom_artifact_id(&text)
+    {
+        // A multi-module build's root is `NAME-parent`: the project is NAME.
+        return Some(name.strip_suffix("-parent").unwrap_or(&name).to_owned());
     }
     if let Ok(text) = relman_version::files::bounded::read_text_bounded(
         &root.join("setup.py"),

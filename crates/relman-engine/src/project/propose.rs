@@ -252,7 +252,8 @@ impl Project {
                 last: last.version.to_string(),
                 tag: last.tag.clone(),
                 place: self.place_of(&last.tag, false),
-                files_behind: current.version < last.version && !current.files.is_empty(),
+                files_behind: super::files::behind(&current.version, &last.version)
+                    && !current.files.is_empty(),
             });
         }
         let version = self.next_free(version, &level, next, known, &mut notes)?;

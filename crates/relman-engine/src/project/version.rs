@@ -104,7 +104,7 @@ impl Project {
     ) -> Result<CurrentVersion, ProjectError> {
         let current = self.current_version(history.previous.as_ref())?;
         if let (Some(release), Some(found)) = (&history.previous, current.files.first())
-            && current.version < release.version
+            && super::files::behind(&current.version, &release.version)
         {
             return Err(ProjectError::FilesBehind {
                 file: found.path.display().to_string(),
@@ -197,14 +197,19 @@ fn calendar_version(
 }
 
 /// The next development version spelt as the project spelt its own: a project at `1.17.0-dev`
-/// (terraform, grpc-go) goes on to `1.17.1-dev`, not the `1.17.1-dev.0` a `dev` bump counts.
+/// (terraform, grpc-go) goes on to `1.17.1-dev`, and one at Maven's or Gradle's
+/// `2.14.1-SNAPSHOT` (gson, okio) to `2.14.2-SNAPSHOT`, not the `-dev.0` a `dev` bump counts.
 pub fn spell_dev_like(next: Version, before: &Version) -> Version {
     let (next_text, before_text) = (next.to_string(), before.to_string());
-    let bare = |text: &str| text.split_once('-').is_some_and(|(_, pre)| pre == "dev");
-    match next_text.strip_suffix("-dev.0") {
-        Some(core) if bare(&before_text) && !core.contains('-') => {
-            next.scheme().parse(&format!("{core}-dev")).unwrap_or(next)
-        }
+    let spelling = before_text
+        .split_once('-')
+        .map(|(_, pre)| pre)
+        .filter(|pre| matches!(*pre, "dev" | "SNAPSHOT"));
+    match (next_text.strip_suffix("-dev.0"), spelling) {
+        (Some(core), Some(spelling)) if !core.contains('-') => next
+            .scheme()
+            .parse(&format!("{core}-{spelling}"))
+            .unwrap_or(next),
         _ => next,
     }
 }

@@ -1,7 +1,8 @@
 //! Finding the version files of a project that has no `version-files` configured.
 //!
 //! Only the project root is looked at, plus the Python package the project names, a
-//! `version/VERSION` and a Go module's `version.go`. A file is
+//! `version/VERSION`, a Go module's `version.go`, a Maven build's modules and a Gradle
+//! convention plugin's script. A file is
 //! proposed when it holds a version, or when reading it fails for another reason than "no
 //! version here" (a parse error, two candidate versions), so that the later read reports the
 //! problem instead of relman silently picking another file. The order is the source-of-truth
@@ -280,6 +281,16 @@ pub fn detect(root: &Path) -> Detection {
         if probe(root, name, format, |_| {}) == Some(true) {
             push_new(&mut files, VersionFileSpec::new(name, format));
         }
+    }
+    // A multi-module Maven build: the modules at the root's version move with it.
+    if files.iter().any(|file| file.path() == Path::new("pom.xml")) {
+        for spec in super::maven::reactor_modules(root) {
+            push_new(&mut files, spec);
+        }
+    }
+    // A Gradle build script (or convention plugin) assigning the version a literal.
+    for spec in super::gradle::version_files(root) {
+        push_new(&mut files, spec);
     }
     // Below the root, where a build reads it: a `VERSION` in a `version/` folder (which a Go
     // package embeds, as terraform's does) and a Go module's `Version = "..."` constant.

@@ -26,8 +26,10 @@ mod detect;
 mod error;
 mod gem_constants;
 mod go;
+mod gradle;
 mod ini;
 mod json;
+mod maven;
 mod npm;
 mod pattern;
 mod plain;
@@ -58,6 +60,7 @@ pub use spec::{
     Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
 };
 pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
+pub use xml::pom_artifact_id;
 
 use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
 
@@ -553,8 +556,9 @@ impl<'t> Parsed<'t> {
                         .into_iter()
                         .collect())
                 }
-                KnownFormat::MavenPom => xml::locate_pom(path, text),
-                KnownFormat::Properties => Ok(properties::locate(path, text, "version")?
+                KnownFormat::MavenPom => xml::locate_pom(path, text, false),
+                KnownFormat::MavenModule => xml::locate_pom(path, text, true),
+                KnownFormat::Properties => Ok(properties::locate_version(path, text)?
                     .into_iter()
                     .collect()),
                 KnownFormat::PlainText => Ok(plain::locate(text)),

@@ -53,6 +53,16 @@ pub(super) fn locate(path: &Path, text: &str, name: &str) -> Result<Option<Locat
     Ok(found.pop().map(|(_, location)| location))
 }
 
+/// The project's version in a `gradle.properties`: `version` (which Gradle sets on the project
+/// itself), else `VERSION_NAME`, which the maven-publish plugin Square's and most Android
+/// libraries use reads (retrofit, okio, timber: `VERSION_NAME=2.12.0-SNAPSHOT`).
+pub(super) fn locate_version(path: &Path, text: &str) -> Result<Option<Location>, FileError> {
+    match locate(path, text, "version")? {
+        Some(found) => Ok(Some(found)),
+        None => locate(path, text, "VERSION_NAME"),
+    }
+}
+
 /// Where a property key ends: the first unescaped `=`, `:` or whitespace.
 fn key_end(body: &str) -> usize {
     let bytes = body.as_bytes();
@@ -111,6 +121,20 @@ mod tests {
             matches!(error, FileError::Unsupported { line: 1, .. }),
             "{error}"
         );
+    }
+
+    #[test]
+    fn square_s_version_name_when_there_is_no_version() {
+        let version = |text: &str| {
+            locate_version(Path::new("gradle.properties"), text)
+                .unwrap()
+                .map(|location| text[location.span].to_owned())
+        };
+        let square = "GROUP=com.squareup.okio\nVERSION_NAME=3.18.0-SNAPSHOT\n";
+        assert_eq!(version(square).as_deref(), Some("3.18.0-SNAPSHOT"));
+        let both = "version=1.2.0\nVERSION_NAME=9.9.9\n";
+        assert_eq!(version(both).as_deref(), Some("1.2.0"));
+        assert_eq!(version("org.gradle.jvmargs=-Xmx1g\n"), None);
     }
 
     #[test]

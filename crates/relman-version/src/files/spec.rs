@@ -65,8 +65,14 @@ pub enum KnownFormat {
     PackageLock,
     /// `Chart.yaml`: the top-level `version` (`appVersion` is a key file).
     HelmChart,
-    /// `pom.xml`: `project/version` (never `project/parent/version`).
+    /// The root `pom.xml`: `project/version` (or the `<properties>` entry a `${revision}` names)
+    /// and dependencies on the project's own group at that version; never
+    /// `project/parent/version`, which names another project.
     MavenPom,
+    /// A module's `pom.xml` (below the root): as [`MavenPom`](Self::MavenPom), and its
+    /// `<parent><version>` at the same version, which is the version it inherits when it states
+    /// none.
+    MavenModule,
     /// `gradle.properties` or any `.properties` file: the `version` property.
     Properties,
     /// `VERSION`, `version.txt`, `NAME_VERSION` (Rails' `RAILS_VERSION`): the whole file,
@@ -86,6 +92,13 @@ impl KnownFormat {
             "package.json" => Self::PackageJson,
             "package-lock.json" | "npm-shrinkwrap.json" => Self::PackageLock,
             "Chart.yaml" | "Chart.yml" => Self::HelmChart,
+            "pom.xml"
+                if path
+                    .parent()
+                    .is_some_and(|folder| !matches!(folder.to_str(), Some("" | "."))) =>
+            {
+                Self::MavenModule
+            }
             "pom.xml" => Self::MavenPom,
             _ if name.ends_with(".py") => Self::PythonModule,
             "version.rb" => Self::RubyVersion,
@@ -118,7 +131,8 @@ impl KnownFormat {
             Self::PackageLock => "`version` or `packages[\"\"].version`",
             Self::HelmChart => "a top-level `version`",
             Self::MavenPom => "`project/version`",
-            Self::Properties => "a `version=` property",
+            Self::MavenModule => "`project/version` or `project/parent/version`",
+            Self::Properties => "a `version=` (or `VERSION_NAME=`) property",
             Self::PlainText => "a version as the whole file",
         }
     }

@@ -306,8 +306,10 @@ pub(crate) fn current_label(version: &Version) -> Option<String> {
 }
 
 /// A development pre-release, `1.2.4-dev.0`: what `dev` writes, and what `auto` releases from.
+/// Maven's and Gradle's `1.2.4-SNAPSHOT` is one too: the version being developed, which a
+/// release drops (`1.2.4`), never a pre-release that ships.
 pub(crate) fn is_dev(version: &Version) -> bool {
-    version.pre.as_str().split('.').next() == Some("dev")
+    version.pre.as_str().split('.').next() == Some("dev") || version.pre.as_str() == "SNAPSHOT"
 }
 
 #[cfg(test)]
@@ -372,6 +374,8 @@ mod tests {
         assert_eq!(current_label(&v("1.2.3")), None);
         assert!(is_dev(&v("1.2.4-dev.0")));
         assert!(!is_dev(&v("1.2.4-devel.0")));
+        assert!(is_dev(&v("2.14.1-SNAPSHOT")));
+        assert!(!is_dev(&v("2.14.1-SNAPSHOT.1")));
     }
 
     #[test]

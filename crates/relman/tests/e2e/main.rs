@@ -36,6 +36,7 @@ mod plan_readonly;
 mod publish_logins;
 mod publishing;
 mod real_ecosystems;
+mod real_jvm;
 mod real_shapes;
 mod real_version_files;
 mod release;
