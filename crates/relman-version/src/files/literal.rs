@@ -1,0 +1,173 @@
+//! Build files of other ecosystems that hold the project's version as one literal:
+//! Elixir's `mix.exs` (`@version "2.5.2-dev"` or `version: "2.5.1"`), Dart's `pubspec.yaml`
+//! (`version: 1.2.3+4`), .NET's `Directory.Build.props`/`Directory.Version.props` or a root
+//! `*.csproj` (`<VersionPrefix>`/`<Version>`), CMake's `project(NAME VERSION "3.5.0")`, meson's
+//! `project('x', version: '1.2.3')` and autoconf's `AC_INIT([name], [1.2.3])`.
+//!
+//! Each becomes a pattern version file spelt as the file spells the line up to the value
+//! (`project(SDL3 LANGUAGES C VERSION "{version}")`), proposed only when the pattern finds
+//! exactly that one value and it reads as a version (never `@version` or `m4_esyscmd(...)`).
+//! The value reaches a file only through the pattern's splice, never a shell.
+
+use regex::Regex;
+use std::ops::Range;
+use std::path::Path;
+
+use super::text::looks_like_version;
+use super::{FileError, VersionFileKind, VersionFileSpec};
+
+/// One ecosystem: its files and the expressions whose group 1 is the version, tried in turn.
+struct Format {
+    files: &'static [&'static str],
+    expressions: &'static [&'static str],
+}
+
+const FORMATS: &[Format] = &[
+    // Elixir: the module attribute most projects keep, else the keyword in `project/0`.
+    Format {
+        files: &["mix.exs"],
+        expressions: &[
+            r#"(?m)^[ \t]*@version[ \t]+"([^"\\\r\n]*)""#,
+            r#"(?m)^[ \t]*version:[ \t]*"([^"\\\r\n]*)""#,
+        ],
+    },
+    // Dart and Flutter: the top-level key, bare or quoted.
+    Format {
+        files: &["pubspec.yaml"],
+        expressions: &[r##"(?m)^version:[ \t]*['"]?([0-9][^ \t\r\n'"#]*)"##],
+    },
+    // .NET: the SDK builds `Version` from `VersionPrefix` (and `VersionSuffix`).
+    Format {
+        files: &[
+            "Directory.Build.props",
+            "Directory.Version.props",
+            "version.props",
+        ],
+        expressions: &[
+            r"(?m)^[ \t]*<VersionPrefix>([^<\r\n]*)</VersionPrefix>",
+            r"(?m)^[ \t]*<Version>([^<\r\n]*)</Version>",
+        ],
+    },
+    // CMake: `VERSION` inside the top-level `project(...)` call, quoted or not.
+    Format {
+        files: &["CMakeLists.txt"],
+        expressions: &[
+            r#"(?ims)^[ \t]*project[ \t]*\([^)]*?\bVERSION[ \t\r\n]+"?([0-9][0-9A-Za-z.+\-]*)"#,
+        ],
+    },
+    // meson: the `version:` keyword of `project(...)` (`meson_version:` is another word).
+    Format {
+        files: &["meson.build"],
+        expressions: &[
+            r"(?ims)^[ \t]*project[ \t]*\([^)]*?\bversion[ \t]*:[ \t\r\n]*'([^'\r\n]*)'",
+        ],
+    },
+    // autoconf: the second argument of `AC_INIT`, bracketed or bare.
+    Format {
+        files: &["configure.ac", "configure.in"],
+        expressions: &[
+            r"(?m)^[ \t]*AC_INIT\([ \t]*\[?[^\],()\r\n]*\]?[ \t]*,[ \t]*\[?([^\],()\r\n]*?)\]?[ \t]*[,)]",
+        ],
+    },
+];
+
+/// The files of these ecosystems at `root` holding one literal version, as patterns.
+pub(super) fn version_files(root: &Path) -> Vec<VersionFileSpec> {
+    let mut found = Vec::new();
+    for format in FORMATS {
+        for name in format.files {
+            if let Some(spec) = file_spec(root, name, format.expressions) {
+                found.push(spec);
+            }
+        }
+    }
+    found.extend(csproj_files(root));
+    found
+}
+
+/// The `*.csproj` files at the root (a single-project repository), sorted.
+fn csproj_files(root: &Path) -> Vec<VersionFileSpec> {
+    let Ok(entries) = fs_err::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".csproj"))
+        .collect();
+    names.sort();
+    let expressions = FORMATS[2].expressions;
+    names
+        .iter()
+        .filter_map(|name| file_spec(root, name, expressions))
+        .collect()
+}
+
+fn file_spec(root: &Path, name: &str, expressions: &[&str]) -> Option<VersionFileSpec> {
+    let full = root.join(name);
+    // A symbolic link leading out of the repository is not read.
+    if !full.is_file() || !super::maven::within(root, Path::new(name)) {
+        return None;
+    }
+    let text = super::read_text_bounded(&full, super::bounded::MAX_VERSION_FILE).ok()?;
+    let pattern = expressions
+        .iter()
+        .find_map(|expression| version_pattern(&text, expression))?;
+    VersionFileSpec::pattern(name, &pattern).ok()
+}
+
+/// The pattern of `text`'s one version matched by `expression`: the value's line up to it,
+/// `{version}`, and the quote or bracket closing it. `None` when the expression matches no or
+/// several times, the value is no version, or the pattern would not find exactly that value.
+fn version_pattern(text: &str, expression: &str) -> Option<String> {
+    let regex = Regex::new(expression).ok()?;
+    let mut found = regex.captures_iter(text);
+    let value = found.next()?.get(1)?.range();
+    if found.next().is_some() || !looks_like_version(&text[value.clone()]) {
+        return None;
+    }
+    let pattern = pattern_around(text, value.clone());
+    let spec = VersionFileSpec::pattern("f", &pattern).ok()?;
+    let VersionFileKind::Pattern(compiled) = spec.kind() else {
+        return None;
+    };
+    let located = super::pattern::locate(Path::new("f"), text, compiled).ok()?;
+    (located.len() == 1 && located[0].span == value).then_some(pattern)
+}
+
+/// `{version}` in the value's line: the text before it on its line and the character after it
+/// when it closes a quote or bracket.
+fn pattern_around(text: &str, value: Range<usize>) -> String {
+    let line_start = text[..value.start].rfind('\n').map_or(0, |at| at + 1);
+    let prefix = &text[line_start..value.start];
+    let suffix = text[value.end..]
+        .chars()
+        .next()
+        .filter(|close| matches!(close, '"' | '\'' | ']' | '<' | ')'))
+        .map(String::from)
+        .unwrap_or_default();
+    format!("{prefix}{{version}}{suffix}")
+}
+
+/// CMake's `project(VERSION)` takes numbers only (`major[.minor[.patch[.tweak]]]`): writing a
+/// pre-release there would break the build, so it is refused, naming the file.
+pub(super) fn check_cmake(path: &Path, line: usize, new_version: &str) -> Result<(), FileError> {
+    let is_cmake = path
+        .file_name()
+        .is_some_and(|name| name == "CMakeLists.txt");
+    if !is_cmake || new_version.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Ok(());
+    }
+    Err(FileError::Unsupported {
+        path: path.to_owned(),
+        line,
+        message: format!(
+            "CMake's project(VERSION) takes numbers only, not `{new_version}`: release a \
+             numeric version, or leave CMakeLists.txt out of `version-files` for pre-releases"
+        ),
+    })
+}
+
+#[cfg(test)]
+#[path = "literal_tests.rs"]
+mod tests;
