@@ -112,8 +112,36 @@ fn file_spec(root: &Path, name: &str, expressions: &[&str]) -> Option<VersionFil
     let text = super::read_text_bounded(&full, super::bounded::MAX_VERSION_FILE).ok()?;
     let pattern = expressions
         .iter()
-        .find_map(|expression| version_pattern(&text, expression))?;
+        .find_map(|expression| version_pattern(&text, expression))
+        .or_else(|| {
+            FORMATS[5]
+                .files
+                .contains(&name)
+                .then(|| m4_pattern(&text))?
+        })?;
     VersionFileSpec::pattern(name, &pattern).ok()
+}
+
+/// autoconf's version kept in a macro that `AC_INIT` reads (htop's `m4_define([htop_release_version],
+/// [3.6.0-dev])`, joined there with a `git describe`): the one literal definition of a macro
+/// named on the `AC_INIT` line.
+fn m4_pattern(text: &str) -> Option<String> {
+    let init = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("AC_INIT("))?;
+    let definition = Regex::new(
+        r"(?m)^[ \t]*m4_define\(\[?([A-Za-z_][A-Za-z0-9_]*)\]?,[ \t]*\[([^\]\r\n]*)\]\)",
+    )
+    .ok()?;
+    let mut found = definition
+        .captures_iter(text)
+        .filter(|captures| init.contains(&format!("[{}]", &captures[1])));
+    let value = found.next()?.get(2)?.range();
+    if found.next().is_some() || !looks_like_version(&text[value.clone()]) {
+        return None;
+    }
+    let pattern = pattern_around(text, value.clone());
+    finds_only(text, &pattern, value).then_some(pattern)
 }
 
 /// The pattern of `text`'s one version matched by `expression`: the value's line up to it,
@@ -127,12 +155,19 @@ fn version_pattern(text: &str, expression: &str) -> Option<String> {
         return None;
     }
     let pattern = pattern_around(text, value.clone());
-    let spec = VersionFileSpec::pattern("f", &pattern).ok()?;
-    let VersionFileKind::Pattern(compiled) = spec.kind() else {
-        return None;
+    finds_only(text, &pattern, value).then_some(pattern)
+}
+
+/// Whether `pattern` finds `value` in `text`, and nothing else.
+fn finds_only(text: &str, pattern: &str, value: Range<usize>) -> bool {
+    let Ok(spec) = VersionFileSpec::pattern("f", pattern) else {
+        return false;
     };
-    let located = super::pattern::locate(Path::new("f"), text, compiled).ok()?;
-    (located.len() == 1 && located[0].span == value).then_some(pattern)
+    let VersionFileKind::Pattern(compiled) = spec.kind() else {
+        return false;
+    };
+    super::pattern::locate(Path::new("f"), text, compiled)
+        .is_ok_and(|located| located.len() == 1 && located[0].span == value)
 }
 
 /// `{version}` in the value's line: the text before it on its line and the character after it
@@ -150,21 +185,31 @@ fn pattern_around(text: &str, value: Range<usize>) -> String {
 }
 
 /// CMake's `project(VERSION)` takes numbers only (`major[.minor[.patch[.tweak]]]`): writing a
-/// pre-release there would break the build, so it is refused, naming the file.
-pub(super) fn check_cmake(path: &Path, line: usize, new_version: &str) -> Result<(), FileError> {
+/// pre-release there would break the build, so it is refused, naming the file. `before` is the
+/// file's text before the version: only a value following a `VERSION` keyword is concerned, not
+/// a pattern the maintainer pointed at a `set(APP_VERSION_STRING "...")`.
+pub(super) fn check_cmake(
+    path: &Path,
+    before: &[u8],
+    line: usize,
+    new_version: &str,
+) -> Result<(), FileError> {
     let is_cmake = path
         .file_name()
         .is_some_and(|name| name == "CMakeLists.txt");
-    if !is_cmake || new_version.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    let head = before.trim_ascii_end();
+    let head = head.strip_suffix(b"\"").unwrap_or(head).trim_ascii_end();
+    let keyword = head.strip_suffix(b"VERSION").is_some_and(|rest| {
+        rest.last()
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'(')
+    });
+    if !is_cmake || !keyword || new_version.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Ok(());
     }
-    Err(FileError::Unsupported {
+    Err(FileError::NumbersOnly {
         path: path.to_owned(),
         line,
-        message: format!(
-            "CMake's project(VERSION) takes numbers only, not `{new_version}`: release a \
-             numeric version, or leave CMakeLists.txt out of `version-files` for pre-releases"
-        ),
+        version: new_version.to_owned(),
     })
 }
 

@@ -104,11 +104,28 @@ fn cmake_project_version_not_the_minimum_required() {
 
 #[test]
 fn cmake_refuses_a_pre_release_naming_the_file() {
-    assert!(check_cmake(Path::new("CMakeLists.txt"), 3, "3.6.0").is_ok());
-    assert!(check_cmake(Path::new("pubspec.yaml"), 3, "3.6.0-rc.1").is_ok());
-    let error = check_cmake(Path::new("CMakeLists.txt"), 3, "3.6.0-rc.1").unwrap_err();
-    assert!(error.to_string().contains("CMakeLists.txt"), "{error}");
-    assert!(error.to_string().contains("numbers only"), "{error}");
+    let sdl = "project(SDL3 LANGUAGES C VERSION \"3.5.0\")\n";
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(dir.path().join("CMakeLists.txt"), sdl).unwrap();
+    let read = super::super::VersionFiles::read(dir.path(), &version_files(dir.path())).unwrap();
+    assert!(read.plan("3.6.0").is_ok());
+    let error = read.plan("3.6.0-rc.1").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`CMakeLists.txt`:1: CMake's project(VERSION) takes numbers only, not the pre-release `3.6.0-rc.1`"
+    );
+    assert!(
+        error
+            .hint()
+            .unwrap()
+            .contains("`CMakeLists.txt` out of `version-files`")
+    );
+    // A maintainer's pattern on a string variable may hold a pre-release.
+    let set = b"set(APP_VERSION_STRING \"";
+    assert!(check_cmake(Path::new("CMakeLists.txt"), set, 1, "1.0.0-rc.1").is_ok());
+    let split = b"project(x\n  VERSION ";
+    assert!(check_cmake(Path::new("CMakeLists.txt"), split, 2, "1.0.0-rc.1").is_err());
+    assert!(check_cmake(Path::new("meson.build"), split, 2, "1.0.0-rc.1").is_ok());
 }
 
 #[test]
@@ -146,8 +163,24 @@ fn autoconf_literal_not_computed() {
     );
     let htop = "AC_INIT([htop], [m4_join([-],m4_defn([v]),m4_defn([g]))], [x@y])\n";
     assert_eq!(pattern_of("configure.ac", htop), None);
+    assert_eq!(m4_pattern(htop), None);
     let git = "AC_INIT([jq], [m4_esyscmd([git describe])])\n";
     assert_eq!(pattern_of("configure.ac", git), None);
+}
+
+#[test]
+fn autoconf_version_in_a_macro_ac_init_reads() {
+    let htop = "m4_define([htop_git_version],\n   m4_normalize(m4_esyscmd([git describe --tags])))\nm4_define([htop_release_version], [3.6.0-dev])\n\nAC_PREREQ([2.69])\nAC_INIT([htop], [m4_join([-],m4_defn([htop_release_version]),m4_defn([htop_git_version]))], [x@y])\n";
+    assert_eq!(
+        written("configure.ac", htop, "3.6.0"),
+        htop.replace("[3.6.0-dev]", "[3.6.0]")
+    );
+    // Parts defined apart (major, minor, micro) are no one version.
+    let parts =
+        "m4_define([x_major], [2])\nm4_define([x_minor], [4])\nAC_INIT([x], [x_major.x_minor])\n";
+    assert_eq!(m4_pattern(parts), None);
+    let unrelated = "m4_define([lt_version], [1.0])\nAC_INIT([x], [2.0])\n";
+    assert_eq!(m4_pattern(unrelated), None);
 }
 
 #[cfg(unix)]
