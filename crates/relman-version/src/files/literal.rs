@@ -1,7 +1,7 @@
 //! Build files of other ecosystems that hold the project's version as one literal:
 //! Elixir's `mix.exs` (`@version "2.5.2-dev"` or `version: "2.5.1"`), Dart's `pubspec.yaml`
-//! (`version: 1.2.3+4`), .NET's `Directory.Build.props`/`Directory.Version.props` or a root
-//! `*.csproj` (`<VersionPrefix>`/`<Version>`), CMake's `project(NAME VERSION "3.5.0")`, meson's
+//! (`version: 1.2.3+4`), .NET's `Directory.Build.props`/`Directory.Version.props`, a root
+//! or `src/NAME/` `*.csproj` (`<VersionPrefix>`/`<Version>`), CMake's `project(NAME VERSION "3.5.0")`, meson's
 //! `project('x', version: '1.2.3')` and autoconf's `AC_INIT([name], [1.2.3])`.
 //!
 //! Each becomes a pattern version file spelt as the file spells the line up to the value
@@ -85,22 +85,52 @@ pub(super) fn version_files(root: &Path) -> Vec<VersionFileSpec> {
     found
 }
 
-/// The `*.csproj` files at the root (a single-project repository), sorted.
+/// The `*.csproj` files at the root holding a version (a single-project repository), else the
+/// one `src/NAME/*.csproj` that does (the usual layout of a NuGet library; several projects each
+/// stating a version are left to `version-files`, since which one leads is not written down).
 fn csproj_files(root: &Path) -> Vec<VersionFileSpec> {
-    let Ok(entries) = fs_err::read_dir(root) else {
+    let expressions = FORMATS[2].expressions;
+    let at_root: Vec<VersionFileSpec> = csproj_names(root, "")
+        .iter()
+        .filter_map(|name| file_spec(root, name, expressions))
+        .collect();
+    if !at_root.is_empty() {
+        return at_root;
+    }
+    let Ok(entries) = fs_err::read_dir(root.join("src")) else {
+        return Vec::new();
+    };
+    let mut folders: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    folders.sort();
+    let in_src: Vec<VersionFileSpec> = folders
+        .iter()
+        .flat_map(|folder| csproj_names(root, &format!("src/{folder}/")))
+        .filter_map(|name| file_spec(root, &name, expressions))
+        .collect();
+    if in_src.len() == 1 {
+        in_src
+    } else {
+        Vec::new()
+    }
+}
+
+/// The `*.csproj` names in `folder` (relative, ending in `/`, or empty for the root), sorted.
+fn csproj_names(root: &Path, folder: &str) -> Vec<String> {
+    let Ok(entries) = fs_err::read_dir(root.join(folder)) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
         .flatten()
         .filter_map(|entry| entry.file_name().into_string().ok())
         .filter(|name| name.ends_with(".csproj"))
+        .map(|name| format!("{folder}{name}"))
         .collect();
     names.sort();
-    let expressions = FORMATS[2].expressions;
     names
-        .iter()
-        .filter_map(|name| file_spec(root, name, expressions))
-        .collect()
 }
 
 fn file_spec(root: &Path, name: &str, expressions: &[&str]) -> Option<VersionFileSpec> {

@@ -80,6 +80,38 @@ fn dotnet_version_prefix() {
 }
 
 #[test]
+fn the_one_csproj_stating_a_version_under_src() {
+    let csproj = |version: &str| {
+        format!(
+            "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <VersionPrefix>{version}</VersionPrefix>\n    <TargetFrameworks>net8.0</TargetFrameworks>\n  </PropertyGroup>\n  <ItemGroup>\n    <PackageReference Include=\"A\" Version=\"8.0.1\" />\n  </ItemGroup>\n</Project>\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let full = dir.path().join(path);
+        fs_err::create_dir_all(full.parent().unwrap()).unwrap();
+        fs_err::write(full, text).unwrap();
+    };
+    write("src/Json/Json.csproj", &csproj("13.0.4"));
+    write(
+        "src/Json.Tests/Json.Tests.csproj",
+        "<Project>\n  <PropertyGroup>\n    <IsPackable>false</IsPackable>\n  </PropertyGroup>\n</Project>\n",
+    );
+    let found = version_files(dir.path());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].path(), Path::new("src/Json/Json.csproj"));
+    let read = super::super::VersionFiles::read(dir.path(), &found).unwrap();
+    super::super::atomic::apply(&read.plan("13.1.0").unwrap()).unwrap();
+    assert_eq!(
+        fs_err::read_to_string(dir.path().join("src/Json/Json.csproj")).unwrap(),
+        csproj("13.1.0")
+    );
+    // Two libraries each stating their own version: which leads is not written down.
+    write("src/Json.Bson/Json.Bson.csproj", &csproj("1.0.2"));
+    assert!(version_files(dir.path()).is_empty());
+}
+
+#[test]
 fn cmake_project_version_not_the_minimum_required() {
     let sdl =
         "cmake_minimum_required(VERSION 3.16)\n\nproject(SDL3 LANGUAGES C VERSION \"3.5.0\")\n";
