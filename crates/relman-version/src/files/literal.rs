@@ -22,6 +22,15 @@ struct Format {
     expressions: &'static [&'static str],
 }
 
+/// .NET's project properties, also read in `*.csproj` files.
+const DOTNET: &[&str] = &[
+    r"(?m)^[ \t]*<VersionPrefix>([^<\r\n]*)</VersionPrefix>",
+    r"(?m)^[ \t]*<Version>([^<\r\n]*)</Version>",
+];
+
+/// autoconf's scripts, where the version may also sit in an `m4_define`.
+const AUTOCONF: &[&str] = &["configure.ac", "configure.in"];
+
 const FORMATS: &[Format] = &[
     // Elixir: the module attribute most projects keep, else the keyword in `project/0`.
     Format {
@@ -43,10 +52,7 @@ const FORMATS: &[Format] = &[
             "Directory.Version.props",
             "version.props",
         ],
-        expressions: &[
-            r"(?m)^[ \t]*<VersionPrefix>([^<\r\n]*)</VersionPrefix>",
-            r"(?m)^[ \t]*<Version>([^<\r\n]*)</Version>",
-        ],
+        expressions: DOTNET,
     },
     // CMake: `VERSION` inside the top-level `project(...)` call, quoted or not.
     Format {
@@ -64,7 +70,7 @@ const FORMATS: &[Format] = &[
     },
     // autoconf: the second argument of `AC_INIT`, bracketed or bare.
     Format {
-        files: &["configure.ac", "configure.in"],
+        files: AUTOCONF,
         expressions: &[
             r"(?m)^[ \t]*AC_INIT\([ \t]*\[?[^\],()\r\n]*\]?[ \t]*,[ \t]*\[?([^\],()\r\n]*?)\]?[ \t]*[,)]",
         ],
@@ -89,7 +95,7 @@ pub(super) fn version_files(root: &Path) -> Vec<VersionFileSpec> {
 /// one `src/NAME/*.csproj` that does (the usual layout of a NuGet library; several projects each
 /// stating a version are left to `version-files`, since which one leads is not written down).
 fn csproj_files(root: &Path) -> Vec<VersionFileSpec> {
-    let expressions = FORMATS[2].expressions;
+    let expressions = DOTNET;
     let at_root: Vec<VersionFileSpec> = csproj_names(root, "")
         .iter()
         .filter_map(|name| file_spec(root, name, expressions))
@@ -143,12 +149,7 @@ fn file_spec(root: &Path, name: &str, expressions: &[&str]) -> Option<VersionFil
     let pattern = expressions
         .iter()
         .find_map(|expression| version_pattern(&text, expression))
-        .or_else(|| {
-            FORMATS[5]
-                .files
-                .contains(&name)
-                .then(|| m4_pattern(&text))?
-        })?;
+        .or_else(|| AUTOCONF.contains(&name).then(|| m4_pattern(&text))?)?;
     VersionFileSpec::pattern(name, &pattern).ok()
 }
 
