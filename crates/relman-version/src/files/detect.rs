@@ -292,6 +292,10 @@ pub fn detect(root: &Path) -> Detection {
     for spec in super::gradle::version_files(root) {
         push_new(&mut files, spec);
     }
+    // Elixir, Dart, .NET, CMake, meson and autoconf builds holding one literal version.
+    for spec in super::literal::version_files(root) {
+        push_new(&mut files, spec);
+    }
     // Below the root, where a build reads it: a `VERSION` in a `version/` folder (which a Go
     // package embeds, as terraform's does) and a Go module's `Version = "..."` constant.
     if probe(root, "version/VERSION", KnownFormat::PlainText, |_| {}) == Some(true) {

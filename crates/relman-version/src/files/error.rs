@@ -81,6 +81,13 @@ pub enum FileError {
         lines: Vec<usize>,
     },
 
+    #[error("`{}`:{line}: CMake's project(VERSION) takes numbers only, not the pre-release `{version}`", path.display())]
+    NumbersOnly {
+        path: PathBuf,
+        line: usize,
+        version: String,
+    },
+
     #[error("`{}`:{line}: {message}", path.display())]
     Unsupported {
         path: PathBuf,
@@ -219,6 +226,11 @@ impl FileError {
             Self::Incomplete { .. } => {
                 Some("restore those files from git (`git checkout -- FILE`)".to_owned())
             }
+            Self::NumbersOnly { path, .. } => Some(format!(
+                "release a numeric version, or keep `{}` out of `version-files` in relman.toml \
+                 and the pre-release in a file that accepts one",
+                path.display()
+            )),
             Self::Unsupported { .. } => Some(
                 "write the version as a plain one-line value, or point a pattern at it".to_owned(),
             ),

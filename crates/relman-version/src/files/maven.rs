@@ -66,7 +66,7 @@ fn collect(
 
 /// Whether `path` (relative to `root`) resolves inside it: a module reached through a symbolic
 /// link that leads out of the repository is not read.
-fn within(root: &Path, path: &Path) -> bool {
+pub(super) fn within(root: &Path, path: &Path) -> bool {
     match (
         fs_err::canonicalize(root),
         fs_err::canonicalize(root.join(path)),

@@ -29,6 +29,7 @@ mod go;
 mod gradle;
 mod ini;
 mod json;
+mod literal;
 mod maven;
 mod npm;
 mod pattern;
@@ -301,6 +302,13 @@ impl VersionFiles {
             if spans.is_empty() {
                 continue;
             }
+            let line = memchr::memchr_iter(b'\n', &file.bytes[..spans[0].0.start]).count() + 1;
+            literal::check_cmake(
+                &file.display,
+                &file.bytes[..spans[0].0.start],
+                line,
+                new_version,
+            )?;
             let after = if spans.iter().all(|(_, part)| part.is_none()) {
                 let spans: Vec<Range<usize>> = spans.into_iter().map(|(span, _)| span).collect();
                 splice(&file.bytes, &spans, new_version)

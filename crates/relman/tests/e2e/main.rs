@@ -37,6 +37,7 @@ mod publish_logins;
 mod publishing;
 mod real_ecosystems;
 mod real_jvm;
+mod real_native;
 mod real_shapes;
 mod real_version_files;
 mod release;
