@@ -22,8 +22,8 @@ use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
 use between::{commit_message, dispatch_of_link};
 use prose::{
-    DEFINITION, PREREQUISITES, RELEASE_KIND, SETUP, TOC, automation, bare_command, explains,
-    imperative, instructs, item_describes, not_a_task, requires, slug,
+    DEFINITION, PREREQUISITES, RELEASE_KIND, SETUP, TOC, automation, bare_command, effects_follow,
+    explains, imperative, instructs, item_describes, not_a_task, requires, slug,
 };
 use settle::{fold_descriptions, fragment_folder, tidy};
 
@@ -569,23 +569,6 @@ fn says_setup(text: &str) -> bool {
     ["one-time", "one time", "only once", "first time", "install"]
         .iter()
         .any(|words| plain.contains(words))
-}
-
-/// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
-/// automation will decide the version based on the following criteria:") or of a format
-/// ("Entries are meant to be in this order:"), not of tasks.
-fn effects_follow(text: &str) -> bool {
-    let plain = text::plain(text);
-    let plain = plain.trim_end();
-    plain.ends_with("will:")
-        // "The release manager is responsible for:": duties, not this release's tasks.
-        || plain.ends_with("responsible for:")
-        || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
-        // "Entries are meant to be in this order:": a format, its list no tasks.
-        || (plain.ends_with(':')
-            && ["are meant to be", "in this order", "in the following order"]
-                .iter()
-                .any(|words| plain.contains(words)))
 }
 
 /// The steps among `entries` after position `at`.

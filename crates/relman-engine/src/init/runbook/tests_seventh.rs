@@ -1,0 +1,37 @@
+//! Drafting small runbooks, seventh round: general readings of what a line is (a list that
+//! describes, a description of automation) rather than phrases. The runbooks here are made up.
+
+use super::tests::drafted;
+
+/// How many steps a draft holds.
+fn step_count(toml: &str) -> usize {
+    toml.matches("[[workflow.").count()
+}
+
+#[test]
+fn a_list_a_description_introduces_is_no_task_and_a_list_of_tasks_stays() {
+    for intro in [
+        "A finished release of the widget results in:",
+        "This includes, among other things:",
+        "The scripts assume the following folders exist:",
+        "We ship three archives per release. They are:",
+        "Each nightly bundle contains:",
+    ] {
+        let toml = drafted(&format!(
+            "# Release\n\n1. Tag the release.\n\n{intro}\n\n- A signed archive on the mirror\n- Packages uploaded for every platform\n"
+        ));
+        assert_eq!(step_count(&toml), 1, "{intro}\n{toml}");
+    }
+    for intro in [
+        "On the morning of the release:",
+        "There are two small steps for this:",
+        "These files will need editing:",
+        "To publish the widget:",
+        "After that, when the mirrors have it:",
+    ] {
+        let toml = drafted(&format!(
+            "# Release\n\n1. Tag the release.\n\n{intro}\n\n- Announce the release on the forum\n- Update the download page\n"
+        ));
+        assert_eq!(step_count(&toml), 3, "{intro}\n{toml}");
+    }
+}
