@@ -35,3 +35,25 @@ fn a_list_a_description_introduces_is_no_task_and_a_list_of_tasks_stays() {
         assert_eq!(step_count(&toml), 3, "{intro}\n{toml}");
     }
 }
+
+#[test]
+fn a_container_registry_named_is_where_the_image_is_checked() {
+    for (line, host) in [
+        (
+            "Check that the image has been published on Quay.io.",
+            "quay.io",
+        ),
+        ("Verify the new image is listed on ghcr.io.", "ghcr.io"),
+        (
+            "Make sure the container image is on Docker Hub.",
+            "docker.io",
+        ),
+    ] {
+        let toml = drafted(&format!("# Release\n\n1. Tag the release.\n2. {line}\n"));
+        assert!(toml.contains("verify = \"oci\"\n"), "{line}\n{toml}");
+        assert!(
+            toml.contains(&format!("image = \"{host}/")),
+            "{line}\n{toml}"
+        );
+    }
+}
