@@ -57,3 +57,23 @@ fn a_container_registry_named_is_where_the_image_is_checked() {
         );
     }
 }
+
+#[test]
+fn commands_an_item_joins_with_line_breaks_are_cited_on_their_own_lines() {
+    let toml = drafted(
+        "# Release\n\n1. Bring the release branch into `trunk`:<br>\n   `git checkout trunk`<br>\n   `git pull`<br>\n   `git push`\n",
+    );
+    // The first command belongs to the item's line, the others to theirs.
+    assert!(
+        toml.contains("# RELEASE.md:3: Bring the release branch"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("# RELEASE.md:5: `git pull`\n[[workflow.release.step]]\n"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("# RELEASE.md:6: `git push`\n[[workflow.release.step]]\npush"),
+        "{toml}"
+    );
+}

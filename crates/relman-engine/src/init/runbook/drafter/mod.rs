@@ -510,12 +510,11 @@ impl Drafter {
             Action::Checkout(checkout) => Some(checkout.clone()),
             _ => None,
         });
-        let actions: Vec<Action> = actions.into_iter().map(|(_, action)| action).collect();
         if let Some(checkout) = checkout {
             self.checkout = Some((checkout, depth));
             self.checkout_branch = None;
         }
-        if !actions.is_empty() && self.apply(line, text, actions, &[]) {
+        if !actions.is_empty() && self.apply_by_line(line, text, &item.plain, actions) {
             return;
         }
         if has_children {
