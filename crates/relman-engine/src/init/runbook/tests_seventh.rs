@@ -77,3 +77,23 @@ fn commands_an_item_joins_with_line_breaks_are_cited_on_their_own_lines() {
         "{toml}"
     );
 }
+
+#[test]
+fn a_code_block_an_example_introduces_is_no_step() {
+    for intro in [
+        "Example:",
+        "For example,",
+        "Example command to list the archives:",
+    ] {
+        let toml = drafted(&format!(
+            "# Release\n\n1. Tag the release.\n\n{intro}\n\n```sh\n./scripts/cut.sh 2.0.0 origin\n```\n"
+        ));
+        assert_eq!(step_count(&toml), 1, "{intro}\n{toml}");
+        assert!(toml.contains("(example) ./scripts/cut.sh"), "{toml}");
+    }
+    // A line that only mentions examples further on still introduces its commands.
+    let toml = drafted(
+        "# Release\n\n1. Tag the release.\n\nRun the script (see the examples below):\n\n```sh\n./scripts/cut.sh 2.0.0 origin\n```\n",
+    );
+    assert_eq!(step_count(&toml), 2, "{toml}");
+}

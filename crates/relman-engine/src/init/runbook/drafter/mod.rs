@@ -23,7 +23,8 @@ use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
 use between::{commit_message, dispatch_of_link};
 use prose::{
     DEFINITION, PREREQUISITES, RELEASE_KIND, SETUP, TOC, automation, bare_command, effects_follow,
-    explains, imperative, instructs, item_describes, not_a_task, requires, slug,
+    explains, imperative, instructs, introduces_example, item_describes, not_a_task, requires,
+    slug,
 };
 use settle::{fold_descriptions, fragment_folder, tidy};
 
@@ -196,6 +197,22 @@ impl Drafter {
                         || (list.is_none() && RELEASE_KIND.is_match(&text))
                     {
                         self.heading(7, &text);
+                        continue;
+                    }
+                    // "Example:", "For example," over a block: the commands show, no step runs them.
+                    if layout.intro[index]
+                        && introduces_example(&text)
+                        && let Some(BlockKind::Code { lines }) =
+                            blocks.get(index + 1).map(|b| &b.kind)
+                    {
+                        self.flush_intro();
+                        let note = self.cite(block.line, &text);
+                        self.current.note(note);
+                        for (number, line) in lines {
+                            let note = self.cite(*number, &format!("(example) {}", line.trim()));
+                            self.current.note(note);
+                        }
+                        consumed[index + 1] = true;
                         continue;
                     }
                     // "Commit with a message like this:" over a block holding the message.

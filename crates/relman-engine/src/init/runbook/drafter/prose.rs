@@ -386,3 +386,17 @@ pub(super) fn effects_follow(text: &str) -> bool {
                 .any(|words| plain.contains(words)))
         || describes_a_list(text)
 }
+
+/// Whether a line of prose introduces an example ("Example:", "For example, to release 2.0:",
+/// "Example command to list the images:"): what follows shows, it asks nothing.
+pub(super) fn introduces_example(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim();
+    ["example", "examples", "for example", "for instance", "e.g."]
+        .iter()
+        .any(|lead| {
+            plain
+                .strip_prefix(lead)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', ',']))
+        })
+}
