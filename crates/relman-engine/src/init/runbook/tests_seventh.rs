@@ -91,9 +91,15 @@ fn a_code_block_an_example_introduces_is_no_step() {
         assert_eq!(step_count(&toml), 1, "{intro}\n{toml}");
         assert!(toml.contains("(example) ./scripts/cut.sh"), "{toml}");
     }
-    // A line that only mentions examples further on still introduces its commands.
-    let toml = drafted(
-        "# Release\n\n1. Tag the release.\n\nRun the script (see the examples below):\n\n```sh\n./scripts/cut.sh 2.0.0 origin\n```\n",
-    );
-    assert_eq!(step_count(&toml), 2, "{toml}");
+    // A line that mentions examples, or whose example is the only place the commands are
+    // given, still introduces its commands.
+    for intro in [
+        "Run the script (see the examples below):",
+        "For example, release 2.0.0 is cut with:",
+    ] {
+        let toml = drafted(&format!(
+            "# Release\n\n1. Tag the release.\n\n{intro}\n\n```sh\n./scripts/cut.sh 2.0.0 origin\n```\n"
+        ));
+        assert_eq!(step_count(&toml), 2, "{intro}\n{toml}");
+    }
 }

@@ -387,16 +387,15 @@ pub(super) fn effects_follow(text: &str) -> bool {
         || describes_a_list(text)
 }
 
-/// Whether a line of prose introduces an example ("Example:", "For example, to release 2.0:",
-/// "Example command to list the images:"): what follows shows, it asks nothing.
+/// Whether a line of prose only introduces an example ("Example:", "For example,", "Example
+/// command to list the images:"): what follows shows a command the runbook asked for already.
+/// A sentence that goes on after the lead ("For example, version 2.1.3 is tagged `v2.1.3`:")
+/// may be the only place the runbook gives the commands, so it still introduces them.
 pub(super) fn introduces_example(text: &str) -> bool {
     let plain = text::plain(text);
-    let plain = plain.trim();
-    ["example", "examples", "for example", "for instance", "e.g."]
-        .iter()
-        .any(|lead| {
-            plain
-                .strip_prefix(lead)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ':', ',']))
-        })
+    let plain = plain.trim().trim_end_matches([':', ',', '.', ' ']);
+    matches!(
+        plain,
+        "example" | "examples" | "for example" | "for instance" | "e.g"
+    ) || plain.starts_with("example command")
 }
