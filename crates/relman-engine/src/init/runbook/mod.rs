@@ -99,3 +99,5 @@ mod tests_forge;
 mod tests_general;
 #[cfg(test)]
 mod tests_prose;
+#[cfg(test)]
+mod tests_seventh;

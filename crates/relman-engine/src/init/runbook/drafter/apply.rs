@@ -151,4 +151,47 @@ impl Drafter {
         }
         self.current.push(step);
     }
+
+    /// Applies an item's actions, each cited on the line it sits on: an item whose lines are
+    /// joined by `<br>` ("Merge it:<br> `git checkout main`<br> `git push`") holds a command a
+    /// line, and the runbook's reader finds each on its own line.
+    pub(super) fn apply_by_line(
+        &mut self,
+        line: usize,
+        text: &str,
+        plain: &str,
+        actions: Vec<(usize, Action)>,
+    ) -> bool {
+        let line_of = |at: usize| {
+            plain
+                .get(..at)
+                .map_or(0, |before| before.matches("<br>").count())
+        };
+        // The first thing the item asks for is the item's, wherever its line breaks.
+        let first = actions.first().map_or(0, |(at, _)| line_of(*at));
+        let mut groups: Vec<(usize, Vec<Action>)> = Vec::new();
+        for (at, action) in actions {
+            let offset = Some(line_of(at))
+                .filter(|offset| *offset > first)
+                .unwrap_or(0);
+            match groups.last_mut() {
+                Some((last, group)) if offset <= *last => group.push(action),
+                _ => groups.push((offset, vec![action])),
+            }
+        }
+        let mut applied = false;
+        for (offset, group) in groups {
+            let quote = match offset {
+                0 => text.to_owned(),
+                _ => text
+                    .split("<br>")
+                    .nth(offset)
+                    .unwrap_or(text)
+                    .trim()
+                    .to_owned(),
+            };
+            applied |= self.apply(line + offset, &quote, group, &[]);
+        }
+        applied
+    }
 }

@@ -22,8 +22,9 @@ use super::{ChangelogHint, Draft, ProjectFacts, commands, text};
 use crate::init::workflow::{DraftStep, DraftWorkflow, Entry};
 use between::{commit_message, dispatch_of_link};
 use prose::{
-    DEFINITION, PREREQUISITES, RELEASE_KIND, SETUP, TOC, automation, bare_command, explains,
-    imperative, instructs, item_describes, not_a_task, requires, slug,
+    DEFINITION, PREREQUISITES, RELEASE_KIND, SETUP, TOC, automation, bare_command, effects_follow,
+    explains, imperative, instructs, introduces_example, item_describes, not_a_task, requires,
+    slug,
 };
 use settle::{fold_descriptions, fragment_folder, tidy};
 
@@ -196,6 +197,22 @@ impl Drafter {
                         || (list.is_none() && RELEASE_KIND.is_match(&text))
                     {
                         self.heading(7, &text);
+                        continue;
+                    }
+                    // "Example:", "For example," over a block: the commands show, no step runs them.
+                    if layout.intro[index]
+                        && introduces_example(&text)
+                        && let Some(BlockKind::Code { lines }) =
+                            blocks.get(index + 1).map(|b| &b.kind)
+                    {
+                        self.flush_intro();
+                        let note = self.cite(block.line, &text);
+                        self.current.note(note);
+                        for (number, line) in lines {
+                            let note = self.cite(*number, &format!("(example) {}", line.trim()));
+                            self.current.note(note);
+                        }
+                        consumed[index + 1] = true;
                         continue;
                     }
                     // "Commit with a message like this:" over a block holding the message.
@@ -510,12 +527,11 @@ impl Drafter {
             Action::Checkout(checkout) => Some(checkout.clone()),
             _ => None,
         });
-        let actions: Vec<Action> = actions.into_iter().map(|(_, action)| action).collect();
         if let Some(checkout) = checkout {
             self.checkout = Some((checkout, depth));
             self.checkout_branch = None;
         }
-        if !actions.is_empty() && self.apply(line, text, actions, &[]) {
+        if !actions.is_empty() && self.apply_by_line(line, text, &item.plain, actions) {
             return;
         }
         if has_children {
@@ -569,23 +585,6 @@ fn says_setup(text: &str) -> bool {
     ["one-time", "one time", "only once", "first time", "install"]
         .iter()
         .any(|words| plain.contains(words))
-}
-
-/// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
-/// automation will decide the version based on the following criteria:") or of a format
-/// ("Entries are meant to be in this order:"), not of tasks.
-fn effects_follow(text: &str) -> bool {
-    let plain = text::plain(text);
-    let plain = plain.trim_end();
-    plain.ends_with("will:")
-        // "The release manager is responsible for:": duties, not this release's tasks.
-        || plain.ends_with("responsible for:")
-        || (plain.ends_with(':') && plain.contains(" will ") && !plain.contains("you"))
-        // "Entries are meant to be in this order:": a format, its list no tasks.
-        || (plain.ends_with(':')
-            && ["are meant to be", "in this order", "in the following order"]
-                .iter()
-                .any(|words| plain.contains(words)))
 }
 
 /// The steps among `entries` after position `at`.

@@ -324,3 +324,78 @@ pub(super) fn requires(text: &str) -> bool {
         .iter()
         .any(|word| plain.contains(word))
 }
+
+/// Verbs that tell what something is or holds ("This includes:", "A release results in:",
+/// "The commands assume the following remotes:").
+const STATING: &[&str] = &[
+    "is", "are", "was", "were", "include", "includes", "involve", "involves", "results", "result",
+    "assume", "assumes", "aim", "aims", "follow", "follows", "expect", "consists", "contains",
+    "covers", "means", "produces", "creates",
+];
+
+/// Whether a line of prose ending in a colon introduces a list that describes (what a release
+/// results in, what something includes, the conventions followed) rather than one of tasks: its
+/// last sentence starts like an explanation ("This", "The", "A", "We", "Each"), states with a
+/// verb of being or holding, and neither instructs nor requires nor speaks to the reader. A
+/// list of steps ("There are two steps:"), a time ("On the day of the release:") or a need
+/// ("These files will need editing:") introduces tasks.
+pub(super) fn describes_a_list(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim_end();
+    let Some(body) = plain.strip_suffix(':') else {
+        return false;
+    };
+    let sentence = body
+        .rsplit(". ")
+        .next()
+        .unwrap_or(body)
+        .trim()
+        .trim_start_matches(['*', '_']);
+    let all = words(sentence);
+    let first = all.first().copied().unwrap_or_default();
+    EXPLAINING.contains(&first)
+        && !CIRCUMSTANCE.contains(&first)
+        && all.iter().any(|word| STATING.contains(word))
+        && !all.iter().any(|word| {
+            word.starts_with("step")
+                || word.starts_with("need")
+                || matches!(*word, "you" | "your" | "should" | "must" | "please")
+        })
+        && !instructs(sentence)
+        && !requires(sentence)
+}
+
+/// Whether a line of prose introduces a list of what happens ("Doing so will:", "The
+/// automation will decide the version based on the following criteria:") or of a format
+/// ("Entries are meant to be in this order:"), not of tasks.
+pub(super) fn effects_follow(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim_end();
+    plain.ends_with("will:")
+        // "The release manager is responsible for:": duties, not this release's tasks.
+        || plain.ends_with("responsible for:")
+        // "These files will need editing:" is a need, its list the tasks.
+        || (plain.ends_with(':')
+            && plain.contains(" will ")
+            && !plain.contains("you")
+            && !plain.contains(" will need"))
+        // "Entries are meant to be in this order:": a format, its list no tasks.
+        || (plain.ends_with(':')
+            && ["are meant to be", "in this order", "in the following order"]
+                .iter()
+                .any(|words| plain.contains(words)))
+        || describes_a_list(text)
+}
+
+/// Whether a line of prose only introduces an example ("Example:", "For example,", "Example
+/// command to list the images:"): what follows shows a command the runbook asked for already.
+/// A sentence that goes on after the lead ("For example, version 2.1.3 is tagged `v2.1.3`:")
+/// may be the only place the runbook gives the commands, so it still introduces them.
+pub(super) fn introduces_example(text: &str) -> bool {
+    let plain = text::plain(text);
+    let plain = plain.trim().trim_end_matches([':', ',', '.', ' ']);
+    matches!(
+        plain,
+        "example" | "examples" | "for example" | "for instance" | "e.g"
+    ) || plain.starts_with("example command")
+}

@@ -215,7 +215,7 @@ phrase!(
 phrase!(PYPI_PROJECT, r"pypi\.org/project/([A-Za-z0-9_.-]+)");
 phrase!(
     DOCKER,
-    r"\bdocker ?hub\b|\bdocker (?:images?|registry)\b|\bcontainer images?\b"
+    r"\bdocker ?hub\b|\bdocker (?:images?|registry)\b|\bcontainer images?\b|\b(?:quay|ghcr|docker)\.io\b"
 );
 phrase!(
     OTHER_ARTIFACTS,

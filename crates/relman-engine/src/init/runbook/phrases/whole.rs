@@ -42,9 +42,14 @@ pub(super) fn actions(item: &Item, scope: &Scope<'_>, found: &mut Vec<(usize, Ac
     if let Some(at) = DOCKER.find(plain)
         && (VERIFYING.is_match(plain) || plain.contains("published"))
     {
+        // The registry the line names ("published on Quay.io"), Docker Hub by default.
+        let host = ["quay.io", "ghcr.io"]
+            .into_iter()
+            .find(|host| plain.contains(host))
+            .unwrap_or("docker.io");
         let image = match &scope.facts.repo {
-            Some(repo) => format!("docker.io/{repo}"),
-            None => format!("docker.io/{}", scope.facts.name),
+            Some(repo) => format!("{host}/{repo}"),
+            None => format!("{host}/{}", scope.facts.name),
         };
         let mut verify = step("verify", "oci")
             .with("image", literal(&image))
