@@ -455,6 +455,21 @@ fn merge_pull_request(clause: &str, scope: &Scope<'_>) -> DraftStep {
     merge
 }
 
+/// The headers of a drafted request to GitHub's REST API: the token from the environment, and
+/// the media type GitHub documents.
+pub(super) fn github_api_headers() -> toml::Table {
+    toml::Table::from_iter([
+        (
+            "Authorization".to_owned(),
+            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
+        ),
+        (
+            "Accept".to_owned(),
+            toml::Value::from("application/vnd.github+json"),
+        ),
+    ])
+}
+
 /// "Open an issue to track the release" in a project on GitHub: the request that opens it, with
 /// a title the release fills in. A tracker of another kind (Bugzilla, Jira), another
 /// repository named on the line, or an issue as one choice among others stays a person's task.
@@ -495,16 +510,7 @@ pub(super) fn github_issue(clause: &str, item: &Item, scope: &Scope<'_>) -> Opti
     if other_repo {
         return None;
     }
-    let headers = toml::Table::from_iter([
-        (
-            "Authorization".to_owned(),
-            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
-        ),
-        (
-            "Accept".to_owned(),
-            toml::Value::from("application/vnd.github+json"),
-        ),
-    ]);
+    let headers = github_api_headers();
     let json = toml::Table::from_iter([(
         "title".to_owned(),
         toml::Value::from("Release {project} {version}"),

@@ -311,16 +311,7 @@ fn approval(scope: &Scope<'_>) -> crate::init::workflow::DraftStep {
 /// "Create a milestone for the release": GitHub's milestones API, titled with the version.
 fn milestone(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
     let repo = scope.facts.repo.as_deref()?;
-    let headers = toml::Table::from_iter([
-        (
-            "Authorization".to_owned(),
-            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
-        ),
-        (
-            "Accept".to_owned(),
-            toml::Value::from("application/vnd.github+json"),
-        ),
-    ]);
+    let headers = super::clause::github_api_headers();
     let json = toml::Table::from_iter([("title".to_owned(), toml::Value::from("{version}"))]);
     Some(
         step(
@@ -337,16 +328,7 @@ fn milestone(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
 fn close_issue(scope: &Scope<'_>) -> Option<crate::init::workflow::DraftStep> {
     let repo = scope.facts.repo.as_deref()?;
     let id = super::clause::issue_id(scope.issues_opened - 1);
-    let headers = toml::Table::from_iter([
-        (
-            "Authorization".to_owned(),
-            toml::Value::from("Bearer {env.GITHUB_TOKEN}"),
-        ),
-        (
-            "Accept".to_owned(),
-            toml::Value::from("application/vnd.github+json"),
-        ),
-    ]);
+    let headers = super::clause::github_api_headers();
     let json = toml::Table::from_iter([("state".to_owned(), toml::Value::from("closed"))]);
     Some(
         step(
