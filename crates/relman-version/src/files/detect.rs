@@ -550,6 +550,7 @@ fn gem_constant_files(root: &Path) -> Vec<VersionFileSpec> {
 fn go_version_files(root: &Path) -> Vec<VersionFileSpec> {
     super::go::FILES
         .iter()
+        .filter(|path| super::maven::within(root, Path::new(path)))
         .filter_map(|path| {
             let text = super::read_text_bounded(&root.join(path), super::bounded::MAX_VERSION_FILE)
                 .ok()?;
@@ -576,7 +577,8 @@ fn probe(
 ) -> Option<bool> {
     let path = path.as_ref();
     let full = root.join(path);
-    if !full.is_file() {
+    // A link that leads out of the repository is no version file of it.
+    if !full.is_file() || !super::maven::within(root, path) {
         return None;
     }
     let Ok(bytes) = super::read_bounded(&full, super::bounded::MAX_VERSION_FILE) else {

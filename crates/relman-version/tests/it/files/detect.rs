@@ -371,3 +371,33 @@ fn a_gem_keeps_its_version_in_lib_name_version_rb() {
         "module AcmeWidget\n  VERSION = \"6.7.0\".freeze\nend\n"
     );
 }
+
+/// A `VERSION` or `version/VERSION` that is a link leading out of the repository is not
+/// detected (every command stopped on "outside the work tree" before); a link that stays inside
+/// is the file it names.
+#[test]
+fn a_version_file_linked_out_of_the_repository_is_not_detected() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    fs_err::write(outside.path().join("VERSION"), "9.9.9\n").unwrap();
+    let root = project(&[(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = \"1.2.0\"\n",
+    )]);
+    fs_err::create_dir_all(root.path().join("version")).unwrap();
+    symlink(outside.path().join("VERSION"), root.path().join("VERSION")).unwrap();
+    symlink(
+        outside.path().join("VERSION"),
+        root.path().join("version/VERSION"),
+    )
+    .unwrap();
+    assert_eq!(paths(&files::detect(root.path())), ["Cargo.toml"]);
+
+    fs_err::remove_file(root.path().join("VERSION")).unwrap();
+    fs_err::write(root.path().join("VERSION.txt"), "1.2.0\n").unwrap();
+    symlink("VERSION.txt", root.path().join("VERSION")).unwrap();
+    assert_eq!(
+        paths(&files::detect(root.path())),
+        ["Cargo.toml", "VERSION", "VERSION.txt"]
+    );
+}
