@@ -37,19 +37,24 @@ impl Project {
             let end = text.find(|c: char| !c.is_ascii_digit())?;
             text[..end].parse::<u64>().ok()
         };
+        // One scan keeps the names led by a year, so the tags are listed once.
         let mut highest = None;
-        let scan = self
-            .repo
-            .visit_tag_names(|tag| highest = highest.max(leading(tag)));
+        let mut led_by_a_year = Vec::new();
+        let scan = self.repo.visit_tag_names(|tag| {
+            let major = leading(tag);
+            highest = highest.max(major);
+            if major.is_some_and(|major| calendar::is_a_year(major, today)) {
+                led_by_a_year.push(tag.to_owned());
+            }
+        });
         if scan.is_err() || !highest.is_some_and(|major| calendar::is_a_year(major, today)) {
             return None;
         }
-        let Ok(tags) = self.repo.tag_names() else {
-            return None;
-        };
-        let mut releases: Vec<ReleaseTag> = tags
+        // The scan may visit a tag twice (packed and loose) and in no order.
+        led_by_a_year.sort_unstable();
+        led_by_a_year.dedup();
+        let mut releases: Vec<ReleaseTag> = led_by_a_year
             .into_iter()
-            .filter(|tag| leading(tag).is_some_and(|major| calendar::is_a_year(major, today)))
             .filter_map(|tag| match self.classify(&tag) {
                 TagKind::Release(version) => Some(ReleaseTag { tag, version }),
                 _ => None,
