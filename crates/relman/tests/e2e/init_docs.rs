@@ -238,3 +238,47 @@ fn init_writes_its_config_when_the_remote_cannot_be_reached() {
     let written = repo.read("relman.toml");
     assert!(written.contains("check = \"tag-available\""), "{written}");
 }
+
+#[test]
+fn init_in_a_workspace_of_packages_writes_its_config_when_the_remote_cannot_be_reached() {
+    // A private workspace root whose packages are released on their own (a Python package's
+    // tags at the root, npm packages below): the plan runs `tag-available` once per package and
+    // numbers those steps past the config's. Offline, init stopped on the second check.
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    for name in ["base", "controls"] {
+        repo.write(
+            &format!("packages/{name}/package.json"),
+            &format!("{{\n  \"name\": \"@demo/{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
+        );
+    }
+    repo.commit("chore: layout");
+    repo.tag("1.0.0");
+    repo.tag("@demo/base@1.0.0");
+    repo.tag("@demo/controls@1.0.0");
+    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    let gone = repo.path().join("no-such-remote.git");
+    repo.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        &format!("file://{}", gone.display()),
+    ]);
+    let output = relman(&repo, &["init"]);
+    assert_code(&output, 0);
+    let warned = stderr(&output);
+    for check in ["up-to-date", "tag-available"] {
+        assert!(
+            warned.contains(&format!(
+                "the remote could not be reached, so `check: {check}"
+            )),
+            "{check}: {warned}"
+        );
+    }
+    let written = repo.read("relman.toml");
+    assert!(written.contains("check = \"tag-available\""), "{written}");
+    assert!(written.contains("path = \"packages/base\""), "{written}");
+}
