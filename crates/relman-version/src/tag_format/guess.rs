@@ -88,11 +88,15 @@ impl TagFormat {
 /// Whether a tag prefix is the project's own: none, `v`, a word such as `release-`, or the
 /// project's name followed by a separator (`jq-`, `mylib-v`, `mylib@`).
 pub(super) fn is_own_prefix(prefix: &str, name: Option<&str>) -> bool {
-    let core = prefix
+    const SEPARATORS: [char; 5] = ['-', '_', '@', '/', '.'];
+    // A `v` may also come before a separator: rustls tags `v/0.23.43` and
+    // `rustls-post-quantum-v/0.2.4`.
+    let trimmed = prefix.trim_end_matches(SEPARATORS);
+    let core = trimmed
         .strip_suffix(['v', 'V'])
-        .filter(|rest| rest.is_empty() || rest.ends_with(['-', '_', '@', '/', '.']))
-        .unwrap_or(prefix)
-        .trim_end_matches(['-', '_', '@', '/', '.']);
+        .filter(|rest| rest.is_empty() || rest.ends_with(SEPARATORS))
+        .unwrap_or(trimmed)
+        .trim_end_matches(SEPARATORS);
     if core.is_empty() {
         return true;
     }

@@ -165,6 +165,23 @@ mod real_tags {
     }
 
     #[test]
+    fn a_v_before_a_separator_is_the_project_s() {
+        // rustls: `v/0.23.43` for the main crate, `rustls-post-quantum-v/0.2.4` for another.
+        let tags = ["v/0.23.42", "v/0.23.43", "rustls-post-quantum-v/0.2.4"];
+        assert_eq!(guess(&tags, &Scheme::Semver, Some("rustls")), "v/{version}");
+        let own = TagFormat::guess_own(
+            ["rustls-post-quantum-v/0.2.3", "rustls-post-quantum-v/0.2.4"],
+            &Scheme::Semver,
+            Some("rustls-post-quantum"),
+        );
+        assert_eq!(
+            own.map(|format| format.to_string()).as_deref(),
+            Some("rustls-post-quantum-v/{version}")
+        );
+        assert!(!is_own_prefix("rustls-post-quantum-v/", Some("rustls")));
+    }
+
+    #[test]
     fn reading_tags() {
         let format = TagFormat::parse("v{version}").unwrap();
         let semver = Scheme::Semver;

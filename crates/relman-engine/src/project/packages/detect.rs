@@ -191,8 +191,15 @@ impl Project {
                     // very version was released under its own tag: a member inheriting the
                     // workspace's version, or at the same version with only older tags of its
                     // own (prost's crates were tagged on their own before).
+                    // So does the member named as the project, of a root that has release
+                    // tags and no version file (rustls' `rustls/` crate at 0.24.0-dev.1, its
+                    // releases the root's `v/0.23.43`): the version in the making is its.
+                    let named_as_root = self.version_files.is_empty()
+                        && !member.private
+                        && member.name == self.name;
                     let carries_root = has_root
-                        && (member.inherits_version
+                        && (named_as_root
+                            || member.inherits_version
                             || root_version.as_ref().is_some_and(|root| {
                                 member.version.as_deref().is_some_and(|text| {
                                     self.scheme
@@ -206,7 +213,9 @@ impl Project {
                         }
                         _ => false,
                     };
-                    if carries_root && (member.inherits_version || !tagged_at_version) {
+                    if carries_root
+                        && (member.inherits_version || named_as_root || !tagged_at_version)
+                    {
                         joined.push(member);
                         continue;
                     }
@@ -222,7 +231,19 @@ impl Project {
                     if !configured.is_empty() || member.private || member.version.is_none() {
                         continue;
                     }
-                    if has_root && !self.root.join(&member.path).join("CHANGELOG.md").is_file() {
+                    // Beside a root package, a member untagged is released alone when it
+                    // keeps a changelog or its version is one in the making (rustls' new
+                    // `rustls-ring` at 0.1.0-dev.1); else it is an internal one.
+                    let in_the_making = member.version.as_deref().is_some_and(|text| {
+                        candidate_scheme(candidate)
+                            .ok()
+                            .and_then(|scheme| scheme.parse(text).ok())
+                            .is_some_and(|version| version.is_prerelease())
+                    });
+                    if has_root
+                        && !in_the_making
+                        && !self.root.join(&member.path).join("CHANGELOG.md").is_file()
+                    {
                         continue;
                     }
                 }
@@ -447,6 +468,7 @@ fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
         let separator = match separator {
             "-" => "-",
             "-v" => "-v",
+            "-v/" => "-v/",
             "@" => "@",
             _ => continue,
         };
@@ -504,6 +526,10 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
             format!("{name}-{{version}}"),
             format!("{name}-v{{version}}"),
             format!("{name}@{{version}}"),
+            // rustls' `rustls-post-quantum-v/0.2.4`; `NAME/v1.2.3`, `NAME/1.2.3`.
+            format!("{name}-v/{{version}}"),
+            format!("{name}/v{{version}}"),
+            format!("{name}/{{version}}"),
         ]);
     }
     if !path.is_empty() {
