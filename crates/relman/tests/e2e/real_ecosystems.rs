@@ -197,6 +197,34 @@ fn a_tooling_pyproject_beside_cargo_toml_is_no_version_file() {
     );
 }
 
+/// pyo3: a `pyproject.toml` for its tooling (nox, towncrier) with `[project]` and a dynamic
+/// version beside the workspace's `Cargo.toml`: versions were PEP 440, and a release candidate
+/// `0.29.3rc0`, which Cargo refuses, would have been written into every manifest.
+#[test]
+fn a_crate_beside_a_python_tooling_project_keeps_semver() {
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"bind\"\nversion = \"0.29.2\"\nedition = \"2021\"\n",
+    );
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"bind\"\ndynamic = [\"version\"]\n\n[tool.towncrier]\nfilename = \"CHANGELOG.md\"\ndirectory = \"newsfragments\"\n",
+    );
+    repo.write("newsfragments/.gitignore", "!.gitignore\n");
+    repo.commit("feat: start");
+    repo.tag("v0.29.2");
+    repo.commit_file("a.txt", "1", "fix: one");
+    repo.push(&["main", "v0.29.2"]);
+
+    assert_eq!(
+        run(&repo, &["version", "--next", "rc"], 0).0,
+        "0.29.3-rc.0\n"
+    );
+    let (plan, _) = run(&repo, &["plan", "release", "rc"], 0);
+    assert!(plan.contains("+version = \"0.29.3-rc.0\""), "{plan}");
+}
+
 #[test]
 fn a_pre_release_the_project_moved_past_is_not_the_last_release() {
     let repo = TestRepo::new();
