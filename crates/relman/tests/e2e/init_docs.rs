@@ -282,3 +282,55 @@ fn init_in_a_workspace_of_packages_writes_its_config_when_the_remote_cannot_be_r
     assert!(written.contains("check = \"tag-available\""), "{written}");
     assert!(written.contains("path = \"packages/base\""), "{written}");
 }
+
+#[test]
+fn a_private_workspace_root_released_by_its_tags_is_never_published_to_npm() {
+    // ipywidgets: the root `package.json` is private and nameless, the root's releases are its
+    // tags, the npm packages below are released on their own. A runbook's `npm publish` became
+    // a publish step for the root too, and init stopped: "`package.json` has no `name`".
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    repo.write(
+        "packages/base/package.json",
+        "{\n  \"name\": \"@demo/base\",\n  \"version\": \"1.0.0\"\n}\n",
+    );
+    repo.commit("chore: layout");
+    repo.tag("1.0.0");
+    repo.tag("@demo/base@1.0.0");
+    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    repo.commit_file("python/demo.py", "a", "fix: the root's");
+    let gone = repo.path().join("no-such-remote.git");
+    repo.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        &format!("file://{}", gone.display()),
+    ]);
+    repo.write(
+        "RELEASE.md",
+        "# Releasing\n\n```\ngit tag X.Y.Z\nnpm publish\n```\n",
+    );
+    let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
+    assert_code(&output, 0);
+    let written = repo.read("relman.toml");
+    assert!(written.contains("publish = \"npm\""), "{written}");
+    repo.git(&["add", "relman.toml", "RELEASE.md"]);
+    repo.git(&["commit", "-qm", "chore: relman.toml"]);
+    // A token, so that the plan shows the publishes (it never reaches a registry).
+    let plan = repo
+        .command(crate::plain::relman_path())
+        .args(["plan", "release"])
+        .env("NO_COLOR", "1")
+        .env("NPM_TOKEN", "npm_token")
+        .output()
+        .expect("run relman");
+    let shown = format!("{}{}", stdout(&plan), stderr(&plan));
+    assert!(
+        shown.contains("is private: it is never published"),
+        "{shown}"
+    );
+    assert!(shown.contains("publishes @demo/base 1.0.1"), "{shown}");
+}

@@ -287,7 +287,12 @@ impl Project {
                 manifest: root_member.map(|member| member.manifest.clone()),
                 root: true,
                 configured: false,
-                private: false,
+                // A private npm workspace root that no member's release joined (ipywidgets'
+                // root, released by its tags) is never published to npm.
+                private: root_member.map_or_else(
+                    || joined.is_empty() && private_npm_root(&self.root),
+                    |member| member.private,
+                ),
                 dependencies: root_member
                     .map(|member| member.dependencies.clone())
                     .unwrap_or_default(),
@@ -478,6 +483,18 @@ fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
         .into_iter()
         .max_by_key(|(_, count)| *count)
         .map(|(separator, _)| separator)
+}
+
+/// Whether `root/package.json` says `"private": true` (read only when no member is at the root:
+/// a manifest without a name).
+fn private_npm_root(root: &Path) -> bool {
+    relman_version::files::read_text_bounded(
+        &root.join("package.json"),
+        relman_version::files::bounded::MAX_FRAGMENT,
+    )
+    .ok()
+    .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+    .is_some_and(|json| json.get("private") == Some(&serde_json::Value::Bool(true)))
 }
 
 fn candidate_scheme(candidate: &Candidate<'_>) -> Result<Scheme, ProjectError> {
