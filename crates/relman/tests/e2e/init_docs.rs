@@ -183,14 +183,19 @@ fn docs_prints_and_writes_the_same_runbook() {
     assert_eq!(repo.read("RELEASE.md"), text);
 }
 
+/// Points `origin` at a remote that does not exist (offline, or not created yet).
+fn unreachable_remote(repo: &TestRepo) {
+    let gone = repo.path().join("no-such-remote.git");
+    let url = format!("file://{}", gone.display());
+    repo.git(&["remote", "set-url", "origin", &url]);
+}
+
 #[test]
 fn init_from_a_runbook_writes_its_draft_when_the_remote_cannot_be_reached() {
     let repo = project();
     // Offline, or a remote that does not exist (yet): the `up-to-date` check drafted from
     // `git pull` cannot ask it. That is no fault of the draft.
-    let gone = repo.path().join("no-such-remote.git");
-    let url = format!("file://{}", gone.display());
-    repo.git(&["remote", "set-url", "origin", &url]);
+    unreachable_remote(&repo);
     repo.write(
         "RELEASE.md",
         "# Releasing\n\n```\ngit pull\ngit tag vX.Y.Z\ngit push origin vX.Y.Z\n```\n",
@@ -216,13 +221,7 @@ fn init_from_a_runbook_writes_its_draft_when_the_remote_cannot_be_reached() {
 #[test]
 fn init_writes_its_config_when_the_remote_cannot_be_reached() {
     let repo = project();
-    let gone = repo.path().join("no-such-remote.git");
-    repo.git(&[
-        "remote",
-        "set-url",
-        "origin",
-        &format!("file://{}", gone.display()),
-    ]);
+    unreachable_remote(&repo);
     // The built-in workflow checks `up-to-date` and `tag-available`: both ask the remote.
     let output = relman(&repo, &["init"]);
     assert_code(&output, 0);
@@ -260,13 +259,7 @@ fn init_in_a_workspace_of_packages_writes_its_config_when_the_remote_cannot_be_r
     repo.tag("@demo/base@1.0.0");
     repo.tag("@demo/controls@1.0.0");
     repo.commit_file("packages/base/a.txt", "a", "fix: one");
-    let gone = repo.path().join("no-such-remote.git");
-    repo.git(&[
-        "remote",
-        "set-url",
-        "origin",
-        &format!("file://{}", gone.display()),
-    ]);
+    unreachable_remote(&repo);
     let output = relman(&repo, &["init"]);
     assert_code(&output, 0);
     let warned = stderr(&output);
@@ -302,13 +295,7 @@ fn a_private_workspace_root_released_by_its_tags_is_never_published_to_npm() {
     repo.tag("@demo/base@1.0.0");
     repo.commit_file("packages/base/a.txt", "a", "fix: one");
     repo.commit_file("python/demo.py", "a", "fix: the root's");
-    let gone = repo.path().join("no-such-remote.git");
-    repo.git(&[
-        "remote",
-        "set-url",
-        "origin",
-        &format!("file://{}", gone.display()),
-    ]);
+    unreachable_remote(&repo);
     repo.write(
         "RELEASE.md",
         "# Releasing\n\n```\ngit tag X.Y.Z\nnpm publish\n```\n",
