@@ -126,6 +126,7 @@ pub(super) fn found(
         line,
         location: LOOKED_FOR.to_owned(),
         value,
+        spelt: None,
     })
 }
 

@@ -176,3 +176,28 @@ fn meson_pubspec_and_autoconf_versions_are_read_and_written() {
         configure("3.6.0").trim_end()
     );
 }
+
+/// A Flutter app (mangayomi's shape: `version: 0.8.7+115`, tags `v0.8.7`): the build number
+/// after `+` is counted up with each release, as Flutter's stores need and as the apps do
+/// (`0.8.8+116`). Before, a release wrote `0.8.8` and dropped the build number.
+#[test]
+fn a_flutter_release_counts_its_build_number_up() {
+    let pubspec =
+        |version: &str| format!("name: app\nversion: {version}\n\nenvironment:\n  sdk: ^3.5.0\n");
+    let repo = TestRepo::new();
+    repo.write("pubspec.yaml", pubspec("0.8.7+115"));
+    repo.commit("Release 0.8.7");
+    repo.tag("v0.8.7");
+    repo.commit_file("lib/fix.dart", "// fix\n", "fix: keep the reader's page");
+    repo.write("relman.toml", RELEASE.replace("{bump}", "auto"));
+    repo.commit("chore: relman.toml");
+    repo.push(&["main", "v0.8.7"]);
+    assert_eq!(run(&repo, &["version"], 0), "0.8.7\n");
+    let plan = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("+version: 0.8.8+116"), "{plan}");
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        file_at(&repo, "v0.8.8", "pubspec.yaml"),
+        pubspec("0.8.8+116").trim_end()
+    );
+}
