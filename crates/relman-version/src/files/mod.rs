@@ -21,6 +21,7 @@
 
 mod atomic;
 pub mod bounded;
+mod c_header;
 mod cargo;
 mod detect;
 mod error;
@@ -380,7 +381,7 @@ impl VersionFiles {
                         .into_iter()
                         .map(|(span, part, _)| (span, part))
                         .collect();
-                    gem_constants::splice(&file.bytes, &spans, new_version)?
+                    gem_constants::splice(&file.display, &file.bytes, &spans, new_version)?
                 };
             if after != file.bytes {
                 edits.push(FileEdit {
@@ -628,6 +629,7 @@ impl<'t> Parsed<'t> {
                 KnownFormat::PythonModule => python::locate_module(path, text),
                 KnownFormat::RubyVersion => ruby::locate(path, text),
                 KnownFormat::RubyGemVersion => gem_constants::locate(path, text),
+                KnownFormat::CHeader => c_header::locate(path, text),
                 KnownFormat::PackageJson => json::locate_package(path, text, self.json()?),
                 KnownFormat::PackageLock => json::locate_lock(path, text, self.json()?),
                 KnownFormat::HelmChart => {

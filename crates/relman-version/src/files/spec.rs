@@ -80,6 +80,10 @@ pub enum KnownFormat {
     /// `VERSION`, `version.txt`, `NAME_VERSION` (Rails' `RAILS_VERSION`): the whole file,
     /// trimmed.
     PlainText,
+    /// A C header (`.h`) keeping the version in `#define`s of one prefix: the major, minor and
+    /// third numbers, and a whole version string and pre-release string when it has them
+    /// (libgit2's `version.h`, SDL's `SDL_version.h`).
+    CHeader,
 }
 
 impl KnownFormat {
@@ -106,6 +110,7 @@ impl KnownFormat {
             "version.rb" => Self::RubyVersion,
             "gem_version.rb" => Self::RubyGemVersion,
             _ if name.ends_with(".properties") => Self::Properties,
+            _ if name.ends_with(".h") => Self::CHeader,
             _ if name.eq_ignore_ascii_case("VERSION")
                 || name.eq_ignore_ascii_case("version.txt")
                 || is_named_version_file(name) =>
@@ -136,6 +141,7 @@ impl KnownFormat {
             Self::MavenModule => "`project/version` or `project/parent/version`",
             Self::Properties => "a `version=` (or `VERSION_NAME=`) property",
             Self::PlainText => "a version as the whole file",
+            Self::CHeader => super::c_header::LOOKED_FOR,
         }
     }
 }
