@@ -175,6 +175,10 @@ impl Project {
             }
             None => Scheme::Semver,
         };
+        let version_files = version_files
+            .into_iter()
+            .map(|spec| packages::detect::spelt_for(scheme, spec))
+            .collect();
         let tag_format = match &options.tag {
             Some(format) => TagFormat::parse(&format.replace("{project}", &name))
                 .map_err(|error| ProjectError::Config(format!("tag format `{format}`: {error}")))?,

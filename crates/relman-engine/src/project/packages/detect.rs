@@ -205,6 +205,7 @@ impl Project {
                                     self.scheme
                                         .parse(text)
                                         .is_ok_and(|version| version == *root)
+                                        || self.spells_gem_version(member, text, root)
                                 })
                             }));
                     let tagged_at_version = match (&candidate.family, &member.version) {
@@ -352,7 +353,8 @@ impl Project {
             if covered {
                 continue;
             }
-            if let Ok(spec) = VersionFileSpec::known(&member.manifest)
+            if let Ok(spec) =
+                VersionFileSpec::known(&member.manifest).map(|spec| spelt_for(self.scheme, spec))
                 && !self
                     .version_files
                     .iter()
@@ -361,6 +363,16 @@ impl Project {
                 self.version_files.push(spec);
             }
         }
+    }
+
+    /// Whether an npm member's version `text` is the gem's version `root` in npm's spelling
+    /// (Rails' `@rails/actioncable` at `8.2.0-alpha` beside `RAILS_VERSION` `8.2.0.alpha`): the
+    /// package is the gem's, written as npm reads it, not a package of its own.
+    fn spells_gem_version(&self, member: &Member, text: &str, root: &Version) -> bool {
+        self.scheme == Scheme::Rubygems
+            && member.ecosystem == Ecosystem::Npm
+            && relman_version::files::npm_spellings(&root.to_string())
+                .is_some_and(|(rails, plain)| text == rails || plain.as_deref() == Some(text))
     }
 
     fn candidate_package(
@@ -639,6 +651,21 @@ fn retired(owners: &Owners, tags: &[&str]) -> Vec<Retired> {
         .collect();
     retired.sort_by(|a, b| a.name.cmp(&b.name));
     retired
+}
+
+/// A version file as the project's scheme has it spelt: under RubyGems, an npm manifest (and its
+/// lock) moving with the gem writes the gem's version in npm's spelling.
+pub(crate) fn spelt_for(scheme: Scheme, spec: VersionFileSpec) -> VersionFileSpec {
+    use relman_version::files::{Spelling, VersionFileKind};
+    let npm = matches!(
+        spec.kind(),
+        VersionFileKind::Known(KnownFormat::PackageJson | KnownFormat::PackageLock)
+    );
+    if scheme == Scheme::Rubygems && npm {
+        spec.spelt(Spelling::NpmOfGem)
+    } else {
+        spec
+    }
 }
 
 #[cfg(test)]
