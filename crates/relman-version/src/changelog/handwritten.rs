@@ -94,7 +94,12 @@ pub fn is_unreleased_title(title: &str) -> bool {
         "latest changes",
         "changes since last release",
     ];
-    normal.starts_with("unreleased") || NAMES.contains(&normal.as_str())
+    // A branch's name beside the word: cortex's `## master / unreleased`, `main (unreleased)`.
+    const BRANCHES: &[&str] = &["master", "main", "develop", "trunk", "head", "unreleased"];
+    normal.starts_with("unreleased")
+        || NAMES.contains(&normal.as_str())
+        || (normal.split(' ').any(|word| word == "unreleased")
+            && normal.split(' ').all(|word| BRANCHES.contains(&word)))
 }
 
 /// A version heading or a section's first line that says the version is not out yet.
@@ -126,7 +131,7 @@ fn normalize(text: &str) -> String {
         .map(|c| {
             if matches!(
                 c,
-                '[' | ']' | '(' | ')' | '*' | '_' | ':' | '#' | '.' | '!' | '`' | '-'
+                '[' | ']' | '(' | ')' | '*' | '_' | ':' | '#' | '.' | '!' | '`' | '-' | '/'
             ) {
                 ' '
             } else {

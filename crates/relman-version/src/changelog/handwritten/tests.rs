@@ -312,3 +312,25 @@ fn groups_no_generator_writes_make_a_file_hand_written() {
                      ### Documentation\n\n* c\n";
     assert!(!is_hand_written(path, generated));
 }
+
+#[test]
+fn a_branch_named_beside_unreleased_is_where_notes_wait() {
+    // cortex: `## master / unreleased`, entries right under each heading.
+    let text = "# Changelog\n\n## master / unreleased\n* [FEATURE] New. #2\n\n## 1.21.1 2026-06-04\n* [BUGFIX] Old. #1\n";
+    let (promoted, how) = promote_md(text, "1.22.0", "");
+    assert_eq!(how, Promoted::UnreleasedSection);
+    assert_eq!(
+        promoted,
+        "# Changelog\n\n## master / unreleased\n\n## 1.22.0 2026-12-03\n* [FEATURE] New. #2\n\n## 1.21.1 2026-06-04\n* [BUGFIX] Old. #1\n"
+    );
+    for title in [
+        "main (unreleased)",
+        "Unreleased / main",
+        "HEAD - unreleased",
+    ] {
+        assert!(is_unreleased_title(title), "{title}");
+    }
+    for title in ["1.2.0 / unreleased docs", "master", "Release notes"] {
+        assert!(!is_unreleased_title(title), "{title}");
+    }
+}
