@@ -32,6 +32,8 @@ pub(crate) enum DateFormat {
     Iso,
     /// `2024/12/06`
     Slashes,
+    /// `2024 12 06` (thanos' headings)
+    Spaced,
     /// `06.12.2024` (`padded`: `06`, else `6`)
     Dotted { padded: bool },
     /// `6th December, 2024`, `6 Dec 2024`, `06 December 2024`
@@ -63,7 +65,7 @@ pub(crate) struct FoundDate {
 const MONTH_PATTERN: &str = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?";
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{4})([-/])(\d{2})([-/])(\d{2})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+    Regex::new(r"\b(\d{4})([-/ ])(\d{2})([-/ ])(\d{2})\b|\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
         .expect("the numeric date pattern is valid")
 });
 
@@ -93,10 +95,14 @@ pub(crate) fn find_date(text: &str) -> Option<FoundDate> {
         let whole = captures.get(0).expect("a match has a whole");
         let format = if captures.get(1).is_some() {
             let separator = &captures[2];
-            if separator != &captures[4] {
+            let month: u32 = captures[3].parse().unwrap_or(0);
+            let day: u32 = captures[5].parse().unwrap_or(0);
+            if separator != &captures[4] || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
                 None
             } else if separator == "-" {
                 Some(DateFormat::Iso)
+            } else if separator == " " {
+                Some(DateFormat::Spaced)
             } else {
                 Some(DateFormat::Slashes)
             }
@@ -145,6 +151,7 @@ impl DateFormat {
         match self {
             DateFormat::Iso => date.to_string(),
             DateFormat::Slashes => format!("{year:04}/{month:02}/{day:02}"),
+            DateFormat::Spaced => format!("{year:04} {month:02} {day:02}"),
             DateFormat::Dotted { padded: true } => format!("{day:02}.{month:02}.{year:04}"),
             DateFormat::Dotted { padded: false } => format!("{day}.{month}.{year:04}"),
             DateFormat::DayMonth(words) => format!(

@@ -20,6 +20,9 @@ use super::headings::{Format, Heading, is_adornment, lines_with_offsets};
 const VERSION: &str = "\u{1}version\u{1}";
 const PREVIOUS: &str = "\u{1}previous\u{1}";
 const DATE: &str = "\u{1}date\u{1}";
+/// The version's `MAJOR.MINOR`, the line a release branch is named for (thanos links each
+/// release to `tree/release-0.42`).
+const LINE: &str = "\u{1}line\u{1}";
 
 /// How a heading is marked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +115,9 @@ impl HeadingStyle {
         if let Some(previous) = previous.filter(|previous| *previous != version) {
             template = replace_tokens(&template, previous, PREVIOUS);
         }
+        if let Some(line) = release_line(version) {
+            template = replace_tokens(&template, line, LINE);
+        }
         HeadingStyle {
             syntax: raw.syntax,
             template,
@@ -155,6 +161,7 @@ impl HeadingStyle {
         self.template
             .replace(VERSION, version)
             .replace(PREVIOUS, previous.unwrap_or(version))
+            .replace(LINE, release_line(version).unwrap_or(version))
             .replace(DATE, &date)
     }
 
@@ -216,6 +223,16 @@ fn display_width(title: &str) -> usize {
         .sum()
 }
 
+/// `MAJOR.MINOR` of a three-part version (`0.42` of `0.42.4`), `None` for another shape.
+fn release_line(version: &str) -> Option<&str> {
+    let core = version.split(['-', '+']).next()?;
+    let parts: Vec<&str> = core.split('.').collect();
+    let numbers = parts
+        .iter()
+        .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()));
+    (parts.len() == 3 && numbers).then(|| &core[..parts[0].len() + 1 + parts[1].len()])
+}
+
 /// `text` with every whole-token occurrence of `version` (a `v` before it stays) replaced.
 pub(crate) fn replace_tokens(text: &str, version: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -265,6 +282,11 @@ mod tests {
                 "### [1.3.0](https://github.com/o/r/compare/v1.2.0...v1.3.0) (2026-12-03)",
             ),
             ("## 1.2.0 ##\n", "## 1.3.0"),
+            // thanos: the release branch of the line in a link, a date spaced out.
+            (
+                "## [v1.2.0](https://github.com/o/r/tree/release-1.2) - 2024 01 02\n",
+                "## [v1.3.0](https://github.com/o/r/tree/release-1.3) - 2026 12 03",
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(again(text, Format::Markdown), expected, "{text}");
