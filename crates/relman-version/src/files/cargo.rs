@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Value};
 
 use super::text::Location;
-use crate::workspace::expand;
+use crate::workspace::cargo_member_manifests;
 
 /// What to look for in one companion file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +137,7 @@ pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<P
             text: own.text.clone(),
         });
     }
-    let member_paths = members(root, &workspace, &workspace_doc);
+    let member_paths = cargo_member_manifests(root, &workspace.path, &workspace_doc);
     let workspace_path = workspace.path.clone();
     let workspace_dir = workspace.path.parent().unwrap_or(Path::new("")).to_owned();
     manifests.push(workspace);
@@ -247,39 +247,6 @@ fn find_workspace(root: &Path, manifest: &Path, own: &Manifest) -> Option<Manife
         dir = parent;
     }
     None
-}
-
-/// The member manifests of a workspace (`members` globs minus `exclude`), relative to the root.
-fn members(root: &Path, workspace: &Manifest, doc: &Document<&str>) -> Vec<PathBuf> {
-    let base = workspace.path.parent().unwrap_or(Path::new(""));
-    let list = |key: &str| -> Vec<String> {
-        doc.as_item()
-            .get("workspace")
-            .and_then(|table| table.get(key))
-            .and_then(Item::as_array)
-            .map(|array| {
-                array
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let excluded: Vec<PathBuf> = list("exclude").iter().map(|path| base.join(path)).collect();
-    let mut found = Vec::new();
-    for pattern in list("members") {
-        for dir in expand(root, base, &pattern) {
-            if excluded.contains(&dir) {
-                continue;
-            }
-            let manifest = dir.join("Cargo.toml");
-            if root.join(&manifest).is_file() && !found.contains(&manifest) {
-                found.push(manifest);
-            }
-        }
-    }
-    found
 }
 
 /// The places of `places` in a companion file's text.

@@ -173,6 +173,11 @@ impl Project {
             }
             has_root = !stale_root::stopped(&self.repo, root_tag, &package_tags);
         }
+        let root_tag = if has_root {
+            stale_root::newest_tag(&self.tag_format, &self.scheme, &unclaimed)
+        } else {
+            None
+        };
         let root_version = if has_root {
             self.root_version(&root_releases)
         } else {
@@ -214,7 +219,8 @@ impl Project {
                 // A Go module below the root is released on its own once it has tags of its
                 // own (`FOLDER/vX.Y.Z`); one with none is a tool or a module the root's tags
                 // cover (argo-cd's `hack/…`), until relman.toml names it.
-                let released_alone = candidate.family.is_some();
+                let released_alone = candidate.family.is_some()
+                    && !self.tags_left_behind(candidate, member, &tags, root_tag)?;
                 if !released_alone && member.ecosystem == Ecosystem::Go {
                     continue;
                 }
@@ -296,6 +302,35 @@ impl Project {
         }
         self.packages = packages;
         self.confine_package_paths()
+    }
+
+    /// Whether a member's own tags stopped a year before the root's newest release while its
+    /// version moved on (see `stale_root::left_behind`): it is then no package of its own.
+    fn tags_left_behind(
+        &self,
+        candidate: &Candidate<'_>,
+        member: &Member,
+        tags: &[&str],
+        root_tag: Option<&str>,
+    ) -> Result<bool, ProjectError> {
+        let (Some((format, _)), Some(root_tag), Some(text)) =
+            (&candidate.family, root_tag, member.version.as_deref())
+        else {
+            return Ok(false);
+        };
+        let scheme = candidate_scheme(candidate)?;
+        let own = &tags[with_prefix(tags, format.prefix())];
+        let Some(newest) = stale_root::newest_tag(format, &scheme, own) else {
+            return Ok(false);
+        };
+        let (TagRead::Release(tagged), Ok(current)) =
+            (format.read(newest, &scheme), scheme.parse(text))
+        else {
+            return Ok(false);
+        };
+        Ok(stale_root::left_behind(
+            &self.repo, newest, &tagged, &current, root_tag,
+        ))
     }
 
     /// The root package's version: its version files' (when they read), else its highest tag.

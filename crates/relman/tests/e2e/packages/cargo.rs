@@ -188,3 +188,97 @@ fn relman_error(repo: &TestRepo, args: &[&str]) -> String {
     crate::plain::assert_exit(&output, 2);
     crate::plain::stderr(&output)
 }
+
+/// Commits everything at a fixed date, as `git commit` on that day would.
+fn commit_at(repo: &TestRepo, message: &str, seconds: u64) {
+    repo.git(&["add", "--all"]);
+    let date = format!("{seconds} +0000");
+    let status = repo
+        .command("git")
+        .args(["commit", "--quiet", "--message", message])
+        .env("GIT_COMMITTER_DATE", &date)
+        .env("GIT_AUTHOR_DATE", &date)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn crates_reached_through_paths_move_and_tags_a_crate_left_behind_release_nothing() {
+    // wasmtime's shape: `members` lists one crate; the root package reaches the others through
+    // `[workspace.dependencies]` paths with exact requirements (Cargo makes them members, so
+    // they and their lock entries must move), and `cranelift`, tagged on its own in 2021
+    // (`cranelift-v0.69.0`), has gone on untagged to 0.136.0-dev: no package to tag again.
+    if !require_tool("cargo") {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"cli\"\nversion.workspace = true\nedition = \"2021\"\n\n\
+         [dependencies]\nengine = { workspace = true }\ncranelift = { workspace = true }\n\n\
+         [workspace]\nmembers = [\"tools/bench\"]\n\n\
+         [workspace.package]\nversion = \"49.0.0-dev\"\n\n\
+         [workspace.dependencies]\nengine = { path = \"crates/engine\", version = \"=49.0.0-dev\" }\n\
+         cranelift = { path = \"cranelift/umbrella\", version = \"0.136.0-dev\" }\n",
+    );
+    repo.write(
+        "crates/engine/Cargo.toml",
+        "[package]\nname = \"engine\"\nversion.workspace = true\nedition = \"2021\"\n",
+    );
+    repo.write(
+        "cranelift/umbrella/Cargo.toml",
+        "[package]\nname = \"cranelift\"\nversion = \"0.69.0\"\nedition = \"2021\"\n",
+    );
+    repo.write(
+        "tools/bench/Cargo.toml",
+        "[package]\nname = \"bench\"\nversion.workspace = true\nedition = \"2021\"\npublish = false\n",
+    );
+    for dir in [".", "crates/engine", "cranelift/umbrella", "tools/bench"] {
+        repo.write(&format!("{dir}/src/lib.rs"), "");
+    }
+    repo.write(".gitignore", "/target\n");
+    let manifest = repo.read("Cargo.toml").replace("0.136.0-dev", "0.69.0");
+    repo.write("Cargo.toml", &manifest);
+    tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    commit_at(&repo, "cranelift 0.69.0", 1_610_000_000);
+    repo.tag("cranelift-v0.69.0");
+    repo.write("Cargo.toml", &manifest.replace("0.69.0", "0.136.0-dev"));
+    repo.write(
+        "cranelift/umbrella/Cargo.toml",
+        &repo
+            .read("cranelift/umbrella/Cargo.toml")
+            .replace("0.69.0", "0.136.0-dev"),
+    );
+    tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    repo.commit("chore: wasmtime 48.0.0");
+    repo.tag("v48.0.0");
+    repo.commit_file("crates/engine/src/lib.rs", "pub fn run() {}\n", "feat: run");
+    repo.push(&["main", "v48.0.0", "cranelift-v0.69.0"]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(!listed.contains("cranelift"), "{listed}");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with("Plan: release 49.0.0-dev → 49.0.0 (tag v49.0.0)\n"),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        remote_tags(&repo),
+        ["cranelift-v0.69.0", "v48.0.0", "v49.0.0"]
+    );
+    assert_eq!(released_files(&repo), ["Cargo.lock", "Cargo.toml"]);
+    let root = repo.read("Cargo.toml");
+    assert!(
+        root.contains("engine = { path = \"crates/engine\", version = \"=49.0.0\" }"),
+        "{root}"
+    );
+    assert!(root.contains("version = \"0.136.0-dev\" }"), "{root}");
+    tool(
+        repo.path(),
+        "cargo",
+        &["metadata", "--locked", "--offline", "--format-version", "1"],
+    )
+    .unwrap();
+}
