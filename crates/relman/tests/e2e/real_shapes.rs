@@ -468,3 +468,40 @@ fn a_zero_padded_minor_in_a_tag_is_the_release_of_that_version() {
     let (plan, _) = run(&repo, &["plan", "release"], 0);
     assert!(plan.starts_with("Plan: release 25.7.1 → 25.7.2"), "{plan}");
 }
+
+/// luafilesystem and curl: tags joining the numbers with `_` (`v1_9_0` after the dotted
+/// `v1.5.0`, `curl-8_21_0`). relman read 1.5.0 as the last release (curl: none at all) and
+/// would have tagged the next one with dots.
+#[test]
+fn tags_joining_numbers_with_underscores_are_releases_and_the_next_one_is_spelt_so() {
+    let repo = TestRepo::new();
+    repo.write("src/lfs.c", "/* lfs */\n");
+    repo.commit("Release 1.5.0");
+    repo.tag("v1.5.0");
+    repo.commit_file("src/lfs.c", "/* lfs 1.9 */\n", "Release 1.9.0");
+    repo.tag("v1_9_0");
+    repo.tag("v1_7_0_2");
+    repo.commit_file("src/lfs.c", "/* lfs 1.9, fixed */\n", "fix: a leak");
+    repo.push(&["main", "v1.5.0", "v1_9_0"]);
+
+    let (version, _) = run(&repo, &["version"], 0);
+    assert_eq!(version, "1.9.0\n");
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(check.contains("last release v1_9_0 at "), "{check}");
+    assert!(check.contains(", 1 commit since"), "{check}");
+    run(&repo, &["init"], 0);
+    assert!(
+        repo.read("relman.toml")
+            .contains("tag = \"v{version:_}\"\n")
+    );
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with("Plan: release 1.9.0 → 1.9.1 (tag v1_9_1)\n"),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    let remote = repo.git(&["ls-remote", "--tags", &repo.remote_url(), "v1_9_1"]);
+    assert!(remote.ends_with("refs/tags/v1_9_1"), "{remote}");
+}
