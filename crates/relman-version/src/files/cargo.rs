@@ -12,7 +12,9 @@
 //! - `Cargo.lock`'s entries of those crates (path crates have no `source`), and references to
 //!   them as `"core 2.13.1"` in `dependencies` lists.
 //!
-//! Members carrying another version (per-crate releases, as ripgrep's library crates) stay.
+//! Members carrying another version (per-crate releases, as ripgrep's library crates) stay, and
+//! so do the crates the spec names as released on their own though at the same version (wgpu's
+//! `naga`, tagged `naga-v22.0.0` beside `v22.0.0`): their requirements are their releases' to move.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -87,7 +89,11 @@ fn inherits_version(doc: &Document<&str>) -> bool {
 
 /// The companions of the Cargo version file `manifest` (relative to `root`), and every file the
 /// search read (to copy for a plan's scratch overlay).
-pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<PathBuf>) {
+pub(super) fn companions(
+    root: &Path,
+    manifest: &Path,
+    except: &[String],
+) -> (Vec<Companion>, Vec<PathBuf>) {
     let Some(own) = Manifest::read(root, manifest.to_owned()) else {
         return (Vec::new(), Vec::new());
     };
@@ -155,7 +161,10 @@ pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<P
     for manifest in &manifests {
         let doc = manifest.doc();
         let name = string_at(doc.as_item(), &["package", "name"]);
-        let explicit = string_at(doc.as_item(), &["package", "version"]);
+        // A crate released on its own stays, though at the same version.
+        let separate = manifest.path != own.path
+            && name.is_some_and(|name| except.iter().any(|other| other == name));
+        let explicit = string_at(doc.as_item(), &["package", "version"]).filter(|_| !separate);
         let moves = explicit == Some(version.as_str())
             || (inherits_version(&doc) && shared.as_deref() == Some(version.as_str()));
         if let (true, Some(name)) = (moves, name) {

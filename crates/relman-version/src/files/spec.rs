@@ -14,6 +14,8 @@ pub struct VersionFileSpec {
     path: PathBuf,
     kind: VersionFileKind,
     follow: Follow,
+    /// Crates of the workspace that do not move with it, being released on their own.
+    except: Vec<String>,
 }
 
 /// Which files around a manifest follow its version.
@@ -329,6 +331,19 @@ impl VersionFileSpec {
         self.follow
     }
 
+    /// The same file, whose workspace moves without `crates` (packages released on their own,
+    /// tagged at the same version as it: wgpu's `naga-v22.0.0` beside `v22.0.0`).
+    #[must_use]
+    pub fn except(mut self, crates: Vec<String>) -> Self {
+        self.except = crates;
+        self
+    }
+
+    /// The crates its workspace moves without (see [`except`](Self::except)).
+    pub fn excepted(&self) -> &[String] {
+        &self.except
+    }
+
     /// A file read as the given format whatever its name (e.g. `src/pkg/__about__.py` as a
     /// Python module).
     pub fn new(path: impl Into<PathBuf>, format: KnownFormat) -> Self {
@@ -336,6 +351,7 @@ impl VersionFileSpec {
             path: path.into(),
             kind: VersionFileKind::Known(format),
             follow: Follow::Together,
+            except: Vec::new(),
         }
     }
 
@@ -347,6 +363,7 @@ impl VersionFileSpec {
             path,
             kind: VersionFileKind::Pattern(pattern),
             follow: Follow::Together,
+            except: Vec::new(),
         })
     }
 
@@ -358,6 +375,7 @@ impl VersionFileSpec {
             path,
             kind: VersionFileKind::Key(key),
             follow: Follow::Together,
+            except: Vec::new(),
         })
     }
 

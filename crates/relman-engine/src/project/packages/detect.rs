@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use relman_version::files::{KnownFormat, VersionFileSpec, VersionFiles};
+use relman_version::files::{KnownFormat, VersionFileKind, VersionFileSpec, VersionFiles};
 use relman_version::scheme::Scheme;
 use relman_version::tag_format::{TagFormat, TagRead};
 use relman_version::version::Version;
-use relman_version::workspace::{self, Ecosystem, Member};
+use relman_version::workspace::{self, Dependency, DependencyKind, Ecosystem, Member};
 
 use super::settings::PackageOptions;
 use super::stale_root;
@@ -250,6 +250,7 @@ impl Project {
             return Ok(());
         }
         if has_root {
+            self.keep_separate_crates(&packages);
             let root_member = found
                 .members
                 .iter()
@@ -273,9 +274,7 @@ impl Project {
                 root: true,
                 configured: false,
                 private: false,
-                dependencies: root_member
-                    .map(|member| member.dependencies.clone())
-                    .unwrap_or_default(),
+                dependencies: root_dependencies(root_member, &joined, &found.members, &packages),
                 module: root_member.and_then(|member| member.module.clone()),
                 settings: PackageSettings {
                     scheme: self.scheme,
@@ -302,6 +301,25 @@ impl Project {
         }
         self.packages = packages;
         self.confine_package_paths()
+    }
+
+    /// The crates released on their own stay when the root's workspace moves, though they may
+    /// carry its version (wgpu's `naga` tagged `naga-v22.0.0` beside `v22.0.0`): a release of
+    /// the root moving them too would be undone, requirement by requirement, by theirs.
+    fn keep_separate_crates(&mut self, packages: &[Package]) {
+        let separate: Vec<String> = packages
+            .iter()
+            .filter(|package| package.ecosystem == Some(Ecosystem::Cargo))
+            .map(|package| package.name.clone())
+            .collect();
+        if separate.is_empty() {
+            return;
+        }
+        for spec in &mut self.version_files {
+            if matches!(spec.kind(), VersionFileKind::Known(KnownFormat::Cargo)) {
+                *spec = spec.clone().except(separate.clone());
+            }
+        }
     }
 
     /// Whether a member's own tags stopped a year before the root's newest release while its
@@ -355,9 +373,9 @@ impl Project {
                 Ecosystem::Python => KnownFormat::Pyproject,
                 Ecosystem::Go => continue,
             };
-            let covered = self.version_files.iter().any(|spec| {
-                matches!(spec.kind(), relman_version::files::VersionFileKind::Known(format) if *format == covering)
-            });
+            let covered = self.version_files.iter().any(
+                |spec| matches!(spec.kind(), VersionFileKind::Known(format) if *format == covering),
+            );
             if covered {
                 continue;
             }
@@ -577,6 +595,47 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
         }
     }
     best.map(|(_, _, format)| format)
+}
+
+/// The root package's requirements on other packages: its manifest's, and those of the members
+/// moving with it (wgpu's `wgpu` crate requires `wgpu-core`, released on its own, through
+/// `[workspace.dependencies]`), each once; requirements among them are no other package's. The
+/// requirements of members released by no package (a private `naga-fuzz`) follow too, as a
+/// development dependency's do: rewritten, releasing nobody.
+fn root_dependencies(
+    root_member: Option<&Member>,
+    joined: &[&Member],
+    members: &[Member],
+    packages: &[Package],
+) -> Vec<Dependency> {
+    let moving: Vec<&Member> = root_member
+        .into_iter()
+        .chain(joined.iter().copied())
+        .collect();
+    let ours: Vec<&str> = moving.iter().map(|member| member.name.as_str()).collect();
+    let unreleased = members.iter().filter(|member| {
+        member.ecosystem == Ecosystem::Cargo
+            && !ours.contains(&member.name.as_str())
+            && !packages.iter().any(|package| package.name == member.name)
+    });
+    let mut found: Vec<Dependency> = Vec::new();
+    let mut add = |dependency: Dependency| {
+        if !ours.contains(&dependency.name.as_str()) && !found.contains(&dependency) {
+            found.push(dependency);
+        }
+    };
+    for member in &moving {
+        member.dependencies.iter().cloned().for_each(&mut add);
+    }
+    for member in unreleased {
+        for dependency in &member.dependencies {
+            add(Dependency {
+                kind: DependencyKind::Development,
+                ..dependency.clone()
+            });
+        }
+    }
+    found
 }
 
 /// Marks the tags `format` reads as releases; how many.
