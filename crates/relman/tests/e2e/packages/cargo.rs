@@ -243,11 +243,10 @@ fn crates_reached_through_paths_move_and_tags_a_crate_left_behind_release_nothin
     tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
     commit_at(&repo, "cranelift 0.69.0", 1_610_000_000);
     repo.tag("cranelift-v0.69.0");
-    repo.write("Cargo.toml", &manifest.replace("0.69.0", "0.136.0-dev"));
+    repo.write("Cargo.toml", manifest.replace("0.69.0", "0.136.0-dev"));
     repo.write(
         "cranelift/umbrella/Cargo.toml",
-        &repo
-            .read("cranelift/umbrella/Cargo.toml")
+        repo.read("cranelift/umbrella/Cargo.toml")
             .replace("0.69.0", "0.136.0-dev"),
     );
     tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
