@@ -134,12 +134,13 @@ impl fmt::Display for Version {
 }
 
 impl Ord for Version {
-    /// The scheme's own order (semver precedence, PEP 440 ordering with `1.0.dev0 < 1.0a0 < 1.0 <
+    /// The scheme's own order (semver precedence, build metadata ignored, PEP 440 ordering with `1.0.dev0 < 1.0a0 < 1.0 <
     /// 1.0.post1`, calver by date then MICRO, `Gem::Version`'s `8.1.0.rc1 < 8.1.0 < 8.1.0.1`);
     /// versions of different schemes by scheme.
     fn cmp(&self, other: &Version) -> Ordering {
         match (self, other) {
-            (Version::Semver(a), Version::Semver(b)) => a.cmp(b),
+            // Build metadata has no precedence: `2.2.7+unknown` is the release 2.2.7.
+            (Version::Semver(a), Version::Semver(b)) => a.cmp_precedence(b),
             (Version::Pep440(a), Version::Pep440(b)) => a.cmp(b),
             (Version::Calver(a), Version::Calver(b)) => a.cmp(b),
             (Version::Rubygems(a), Version::Rubygems(b)) => a.cmp(b),
@@ -167,7 +168,7 @@ impl Hash for Version {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.scheme_rank().hash(state);
         match self {
-            Version::Semver(v) => v.hash(state),
+            Version::Semver(v) => (v.major, v.minor, v.patch, &v.pre).hash(state),
             // pep440_rs hashes `1.0` and `1.0.0` alike, as its equality requires.
             Version::Pep440(v) => v.hash(state),
             Version::Calver(v) => v.hash(state),
@@ -287,5 +288,20 @@ mod tests {
         let json = serde_json::to_value(pep("1.0a1").parts()).unwrap();
         assert_eq!(json["pre"], "a1");
         assert_eq!(json["is_final"], false);
+    }
+
+    #[test]
+    fn build_metadata_has_no_precedence() {
+        use std::collections::HashSet;
+        assert_eq!(sem("2.2.7+unknown"), sem("2.2.7"));
+        assert!(sem("2.2.7+unknown") < sem("2.2.8"));
+        assert!(sem("2.4.0-beta+unknown") < sem("2.4.0-beta.0"));
+        let set: HashSet<Version> = [sem("1.0.0+a"), sem("1.0.0")].into_iter().collect();
+        assert_eq!(set.len(), 1, "equal versions hash alike");
+        assert_eq!(
+            sem("2.2.7+unknown").to_string(),
+            "2.2.7+unknown",
+            "spelt as written"
+        );
     }
 }

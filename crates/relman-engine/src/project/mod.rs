@@ -9,6 +9,7 @@ mod error;
 mod files;
 mod fragment_history;
 mod history;
+mod line_branch;
 mod name;
 pub mod packages;
 mod propose;

@@ -3,7 +3,8 @@
 //! (unless `allow-downgrade`) and, when a tag anywhere (another branch, the remote) already holds
 //! it, moved on to the next free version of the same level, or refused for an explicit version.
 //!
-//! Two shapes of real repositories come first: with no release tag and no version file the first
+//! On a branch named for a line of releases (`release-1.20`, `v1.x`), `auto` stays within
+//! that line. Two shapes of real repositories come first: with no release tag and no version file the first
 //! release is `initial-version`; and version files that lead the last release with a version no
 //! tag has (bumped when the last release was cut) are what `auto` releases.
 
@@ -14,6 +15,7 @@ use relman_version::bump::Level;
 use relman_version::tag_format::TagRead;
 use relman_version::version::Version;
 
+use super::line_branch::{self, Line};
 use super::{CurrentVersion, History, NextVersion, Project, ProjectError, ReleaseTag};
 
 /// Release tags that exist, in this clone and (when asked) on the remote.
@@ -240,9 +242,27 @@ impl Project {
                 notes,
             });
         }
-        let Some(version) = self.next_version(&current.version, next)? else {
+        let Some(mut version) = self.next_version(&current.version, next)? else {
             return Ok(Proposal::default());
         };
+        // On a branch named for a line (`release-1.20`), `auto` stays within it.
+        if matches!(level, Level::Auto)
+            && let Some((branch, line)) = self.branch_line()
+            && line.holds(&current.version)
+            && !line.holds(&version)
+        {
+            let within = NextVersion {
+                level: line.level(),
+                ..next.clone()
+            };
+            if let Some(kept) = self.next_version(&current.version, &within)? {
+                notes.push(format!(
+                    "`{branch}` is the {} line: `auto` releases {kept} there, not {version}",
+                    line.describe()
+                ));
+                version = kept;
+            }
+        }
         if let Some(last) = &history.previous
             && version < last.version
             && !next.allow_downgrade
@@ -261,6 +281,19 @@ impl Project {
             version: Some(version),
             notes,
         })
+    }
+
+    /// The branch HEAD is on and the line of releases its name is for, when it is no branch
+    /// releases are normally cut from (see `line_branch`).
+    fn branch_line(&self) -> Option<(String, Line)> {
+        if !line_branch::applies_to(&self.scheme) {
+            return None;
+        }
+        let branch = self.repo.current_branch().ok().flatten()?;
+        if self.branch.as_deref() == Some(branch.as_str()) {
+            return None;
+        }
+        Line::of_branch(&branch).map(|line| (branch, line))
     }
 
     /// `version`, or when a tag holds it the next free one of the same level (an explicit

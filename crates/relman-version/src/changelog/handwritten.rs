@@ -275,7 +275,11 @@ pub fn promote(path: &Path, text: &str, promotion: &Promotion<'_>) -> (String, P
         }
     };
     let heading = style.render(promotion.version, newest_version, promotion.date, newline);
-    let notes = promotion.notes.trim_end();
+    let nested = match (format, newest) {
+        (Format::Markdown, Some(index)) => nest_groups(promotion.notes, &document, index),
+        _ => promotion.notes.to_owned(),
+    };
+    let notes = nested.trim_end();
     let (promoted, how) = match waiting {
         Some(Waiting::Section(index)) => (
             under_unreleased(&document, index, &heading, notes, newline),
@@ -348,6 +352,29 @@ pub fn promote(path: &Path, text: &str, promotion: &Promotion<'_>) -> (String, P
         _ => promoted,
     };
     (promoted, how)
+}
+
+/// The notes' group headings (`### Features`) at the level the file's newest release gives its
+/// own: the first ATX heading within it, else one below the release's (DataFrames.jl's
+/// `# DataFrames.jl v1.8.2 Release Notes` has `## Bug fixes`).
+fn nest_groups(notes: &str, document: &Document<'_>, newest: usize) -> String {
+    let section = document.section_at(newest);
+    let within = section.body.lines().find_map(|line| {
+        let hashes = line.len() - line.trim_start_matches('#').len();
+        (hashes > 0 && line[hashes..].starts_with(' ')).then_some(hashes)
+    });
+    let level = within.unwrap_or(usize::from(section.level) + 1).clamp(1, 6);
+    if level == 3 {
+        return notes.to_owned();
+    }
+    let marker = "#".repeat(level);
+    notes
+        .split_inclusive('\n')
+        .map(|line| match line.strip_prefix("### ") {
+            Some(rest) => format!("{marker} {rest}"),
+            None => line.to_owned(),
+        })
+        .collect()
 }
 
 /// Where unreleased notes wait, if anywhere (see the module documentation).

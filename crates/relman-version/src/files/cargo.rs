@@ -12,7 +12,9 @@
 //! - `Cargo.lock`'s entries of those crates (path crates have no `source`), and references to
 //!   them as `"core 2.13.1"` in `dependencies` lists.
 //!
-//! Members carrying another version (per-crate releases, as ripgrep's library crates) stay.
+//! Members carrying another version (per-crate releases, as ripgrep's library crates) stay, and
+//! so do the crates the spec names as released on their own though at the same version (wgpu's
+//! `naga`, tagged `naga-v22.0.0` beside `v22.0.0`): their requirements are their releases' to move.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{Document, Item, Value};
 
 use super::text::Location;
-use crate::workspace::expand;
+use crate::workspace::cargo_member_manifests;
 
 /// What to look for in one companion file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +89,11 @@ fn inherits_version(doc: &Document<&str>) -> bool {
 
 /// The companions of the Cargo version file `manifest` (relative to `root`), and every file the
 /// search read (to copy for a plan's scratch overlay).
-pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<PathBuf>) {
+pub(super) fn companions(
+    root: &Path,
+    manifest: &Path,
+    except: &[String],
+) -> (Vec<Companion>, Vec<PathBuf>) {
     let Some(own) = Manifest::read(root, manifest.to_owned()) else {
         return (Vec::new(), Vec::new());
     };
@@ -137,7 +143,7 @@ pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<P
             text: own.text.clone(),
         });
     }
-    let member_paths = members(root, &workspace, &workspace_doc);
+    let member_paths = cargo_member_manifests(root, &workspace.path, &workspace_doc);
     let workspace_path = workspace.path.clone();
     let workspace_dir = workspace.path.parent().unwrap_or(Path::new("")).to_owned();
     manifests.push(workspace);
@@ -155,7 +161,10 @@ pub(super) fn companions(root: &Path, manifest: &Path) -> (Vec<Companion>, Vec<P
     for manifest in &manifests {
         let doc = manifest.doc();
         let name = string_at(doc.as_item(), &["package", "name"]);
-        let explicit = string_at(doc.as_item(), &["package", "version"]);
+        // A crate released on its own stays, though at the same version.
+        let separate = manifest.path != own.path
+            && name.is_some_and(|name| except.iter().any(|other| other == name));
+        let explicit = string_at(doc.as_item(), &["package", "version"]).filter(|_| !separate);
         let moves = explicit == Some(version.as_str())
             || (inherits_version(&doc) && shared.as_deref() == Some(version.as_str()));
         if let (true, Some(name)) = (moves, name) {
@@ -247,39 +256,6 @@ fn find_workspace(root: &Path, manifest: &Path, own: &Manifest) -> Option<Manife
         dir = parent;
     }
     None
-}
-
-/// The member manifests of a workspace (`members` globs minus `exclude`), relative to the root.
-fn members(root: &Path, workspace: &Manifest, doc: &Document<&str>) -> Vec<PathBuf> {
-    let base = workspace.path.parent().unwrap_or(Path::new(""));
-    let list = |key: &str| -> Vec<String> {
-        doc.as_item()
-            .get("workspace")
-            .and_then(|table| table.get(key))
-            .and_then(Item::as_array)
-            .map(|array| {
-                array
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let excluded: Vec<PathBuf> = list("exclude").iter().map(|path| base.join(path)).collect();
-    let mut found = Vec::new();
-    for pattern in list("members") {
-        for dir in expand(root, base, &pattern) {
-            if excluded.contains(&dir) {
-                continue;
-            }
-            let manifest = dir.join("Cargo.toml");
-            if root.join(&manifest).is_file() && !found.contains(&manifest) {
-                found.push(manifest);
-            }
-        }
-    }
-    found
 }
 
 /// The places of `places` in a companion file's text.

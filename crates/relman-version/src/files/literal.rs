@@ -1,13 +1,16 @@
 //! Build files of other ecosystems that hold the project's version as one literal:
 //! Elixir's `mix.exs` (`@version "2.5.2-dev"` or `version: "2.5.1"`), Dart's `pubspec.yaml`
-//! (`version: 1.2.3+4`), .NET's `Directory.Build.props`/`Directory.Version.props`, a root
+//! (`version: 1.2.3+4`), Nim's `NAME.nimble` (`version = "1.2.3"`), Zig's `build.zig.zon` (`.version = "0.1.0"`), OCaml's `dune-project`
+//! (`(version 3.1.0)`), .NET's `Directory.Build.props`/`Directory.Version.props`, a root
 //! or `src/NAME/` `*.csproj` (`<VersionPrefix>`/`<Version>`), CMake's `project(NAME VERSION "3.5.0")`, meson's
 //! `project('x', version: '1.2.3')` and autoconf's `AC_INIT([name], [1.2.3])`.
 //!
 //! Each becomes a pattern version file spelt as the file spells the line up to the value
 //! (`project(SDL3 LANGUAGES C VERSION "{version}")`), proposed only when the pattern finds
 //! exactly that one value and it reads as a version (never `@version` or `m4_esyscmd(...)`).
-//! The value reaches a file only through the pattern's splice, never a shell.
+//! The value reaches a file only through the pattern's splice, never a shell. Crystal's
+//! `shard.yml` and Julia's `Project.toml` hold it as their top-level `version` key, and are
+//! proposed as that key.
 
 use regex::Regex;
 use std::ops::Range;
@@ -28,6 +31,13 @@ const DOTNET: &[&str] = &[
     r"(?m)^[ \t]*<Version>([^<\r\n]*)</Version>",
 ];
 
+/// Nim's `NAME.nimble`: `version = "1.2.3"` at the start of a line.
+const NIMBLE: &[&str] = &[r#"(?m)^version[ \t]*=[ \t]*"([^"\\\r\n]*)""#];
+
+/// Manifests whose top-level `version` key is the project's: Crystal's `shard.yml` (a
+/// dependency's `version:` is nested, so a key, not a pattern) and Julia's `Project.toml`.
+const TOP_LEVEL_KEYS: &[&str] = &["shard.yml", "Project.toml", "JuliaProject.toml"];
+
 /// autoconf's scripts, where the version may also sit in an `m4_define`.
 const AUTOCONF: &[&str] = &["configure.ac", "configure.in"];
 
@@ -44,6 +54,16 @@ const FORMATS: &[Format] = &[
     Format {
         files: &["pubspec.yaml"],
         expressions: &[r##"(?m)^version:[ \t]*['"]?([0-9][^ \t\r\n'"#]*)"##],
+    },
+    // Zig: the package's `.version` field in `build.zig.zon` (not `.minimum_zig_version`).
+    Format {
+        files: &["build.zig.zon"],
+        expressions: &[r#"(?m)^[ \t]*\.version[ \t]*=[ \t]*"([^"\\\r\n]*)""#],
+    },
+    // OCaml: `(version 3.1.0)` in `dune-project` (most projects leave it to the tags).
+    Format {
+        files: &["dune-project"],
+        expressions: &[r"(?m)^\(version[ \t]+([0-9][^ \t\r\n()]*)\)"],
     },
     // .NET: the SDK builds `Version` from `VersionPrefix` (and `VersionSuffix`).
     Format {
@@ -87,7 +107,14 @@ pub(super) fn version_files(root: &Path) -> Vec<VersionFileSpec> {
             }
         }
     }
+    for name in TOP_LEVEL_KEYS {
+        found.extend(key_spec(root, name));
+    }
     found.extend(csproj_files(root));
+    // Nim: the one `NAME.nimble` at the root (a computed `version = NimbleVersion` is none).
+    if let [only] = names_ending(root, "", ".nimble").as_slice() {
+        found.extend(file_spec(root, only, NIMBLE));
+    }
     found
 }
 
@@ -96,7 +123,7 @@ pub(super) fn version_files(root: &Path) -> Vec<VersionFileSpec> {
 /// stating a version are left to `version-files`, since which one leads is not written down).
 fn csproj_files(root: &Path) -> Vec<VersionFileSpec> {
     let expressions = DOTNET;
-    let at_root: Vec<VersionFileSpec> = csproj_names(root, "")
+    let at_root: Vec<VersionFileSpec> = names_ending(root, "", ".csproj")
         .iter()
         .filter_map(|name| file_spec(root, name, expressions))
         .collect();
@@ -114,7 +141,7 @@ fn csproj_files(root: &Path) -> Vec<VersionFileSpec> {
     folders.sort();
     let in_src: Vec<VersionFileSpec> = folders
         .iter()
-        .flat_map(|folder| csproj_names(root, &format!("src/{folder}/")))
+        .flat_map(|folder| names_ending(root, &format!("src/{folder}/"), ".csproj"))
         .filter_map(|name| file_spec(root, &name, expressions))
         .collect();
     if in_src.len() == 1 {
@@ -124,19 +151,31 @@ fn csproj_files(root: &Path) -> Vec<VersionFileSpec> {
     }
 }
 
-/// The `*.csproj` names in `folder` (relative, ending in `/`, or empty for the root), sorted.
-fn csproj_names(root: &Path, folder: &str) -> Vec<String> {
+/// The names ending in `suffix` (`.csproj`) in `folder` (relative, ending in `/`, or empty for
+/// the root), sorted.
+fn names_ending(root: &Path, folder: &str, suffix: &str) -> Vec<String> {
     let Ok(entries) = fs_err::read_dir(root.join(folder)) else {
         return Vec::new();
     };
     let mut names: Vec<String> = entries
         .flatten()
         .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".csproj"))
+        .filter(|name| name.ends_with(suffix))
         .map(|name| format!("{folder}{name}"))
         .collect();
     names.sort();
     names
+}
+
+/// `name`'s top-level `version` key, when the file is there and it holds a version.
+fn key_spec(root: &Path, name: &str) -> Option<VersionFileSpec> {
+    if !root.join(name).is_file() || !super::maven::within(root, Path::new(name)) {
+        return None;
+    }
+    let spec = VersionFileSpec::key(name, "version").ok()?;
+    let read = super::VersionFiles::read(root, std::slice::from_ref(&spec)).ok()?;
+    let value = &read.found().first()?.value;
+    looks_like_version(value).then_some(spec)
 }
 
 fn file_spec(root: &Path, name: &str, expressions: &[&str]) -> Option<VersionFileSpec> {

@@ -24,6 +24,17 @@ fn written(name: &str, text: &str, new: &str) -> String {
     fs_err::read_to_string(dir.path().join(name)).unwrap()
 }
 
+/// Writes `new` into `name`'s top-level `version` key, detected as such.
+fn keyed(name: &str, text: &str, new: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(dir.path().join(name), text).unwrap();
+    let specs = version_files(dir.path());
+    assert_eq!(specs, [VersionFileSpec::key(name, "version").unwrap()]);
+    let read = super::super::VersionFiles::read(dir.path(), &specs).unwrap();
+    super::super::atomic::apply(&read.plan(new).unwrap()).unwrap();
+    fs_err::read_to_string(dir.path().join(name)).unwrap()
+}
+
 #[test]
 fn mix_exs_attribute_or_keyword() {
     let hex = "defmodule Hex.MixProject do\n  use Mix.Project\n\n  @version \"2.5.2-dev\"\n\n  def project do\n    [app: :hex, version: @version, elixir: \"~> 1.12\"]\n  end\nend\n";
@@ -233,4 +244,55 @@ fn a_link_leading_out_of_the_repository_is_not_read() {
     let dir = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(outside.path().join("mix.exs"), dir.path().join("mix.exs")).unwrap();
     assert!(version_files(dir.path()).is_empty());
+}
+
+#[test]
+fn shard_julia_zig_and_dune_project_versions() {
+    // Crystal and Julia: the top-level key, never a dependency's or a `[compat]` bound.
+    let shard = "name: tool\nversion: 0.21.0-dev\n\ndependencies:\n  molinillo:\n    github: x/molinillo\n    version: 0.2.0\n";
+    assert_eq!(
+        keyed("shard.yml", shard, "0.21.0"),
+        shard.replace("0.21.0-dev", "0.21.0")
+    );
+    let julia = "name = \"Frames\"\nuuid = \"a93c6f00-e57d-5684-b7b6-d8193f3e46c0\"\nversion = \"1.8.2\"\n\n[compat]\njulia = \"1.6\"\n\n[extras]\nversion = \"9\"\n";
+    assert_eq!(
+        keyed("Project.toml", julia, "1.9.0"),
+        julia.replace("1.8.2", "1.9.0")
+    );
+    // An environment without a version (docs/, an application) has none.
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(dir.path().join("Project.toml"), "[deps]\nFoo = \"1234\"\n").unwrap();
+    assert!(version_files(dir.path()).is_empty());
+    // Zig: `.version`, not `.minimum_zig_version`.
+    let zon = ".{\n    .name = .tool,\n    .version = \"0.3.1\",\n    .minimum_zig_version = \"0.14.0\",\n}\n";
+    assert_eq!(
+        pattern_of("build.zig.zon", zon).as_deref(),
+        Some("    .version = \"{version}\"")
+    );
+    assert_eq!(
+        written("build.zig.zon", zon, "0.4.0"),
+        zon.replace("0.3.1", "0.4.0")
+    );
+    // OCaml: dune-project's stanza; a `(lang dune 3.0)` is no version.
+    let dune = "(lang dune 3.0)\n(name tool)\n(version 1.4.0)\n";
+    assert_eq!(
+        pattern_of("dune-project", dune).as_deref(),
+        Some("(version {version})")
+    );
+    assert_eq!(
+        pattern_of("dune-project", "(lang dune 3.0)\n(name tool)\n"),
+        None
+    );
+}
+
+#[test]
+fn the_one_nimble_file_at_the_root() {
+    let nimble = "# Package\n\nversion       = \"0.24.1\"\nauthor        = \"x\"\n\nrequires \"nim >= 2.0.0\"\n";
+    assert_eq!(
+        written("tool.nimble", nimble, "0.25.0"),
+        nimble.replace("0.24.1", "0.25.0")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    fs_err::write(dir.path().join("tool.nimble"), "version = NimbleVersion\n").unwrap();
+    assert!(version_files(dir.path()).is_empty(), "computed: no literal");
 }

@@ -502,7 +502,7 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                 let (companions, read) = if spec.follow() == Follow::Alone {
                     cargo::lone_companions(root, &manifest)
                 } else {
-                    cargo::companions(root, &manifest)
+                    cargo::companions(root, &manifest, spec.excepted())
                 };
                 consulted.extend(read);
                 for companion in companions {

@@ -16,6 +16,8 @@ pub struct VersionFileSpec {
     kind: VersionFileKind,
     follow: Follow,
     spelling: Spelling,
+    /// Crates of the workspace that do not move with it, being released on their own.
+    except: Vec<String>,
 }
 
 /// Which files around a manifest follow its version.
@@ -351,6 +353,19 @@ impl VersionFileSpec {
         self.spelling
     }
 
+    /// The same file, whose workspace moves without `crates` (packages released on their own,
+    /// tagged at the same version as it: wgpu's `naga-v22.0.0` beside `v22.0.0`).
+    #[must_use]
+    pub fn except(mut self, crates: Vec<String>) -> Self {
+        self.except = crates;
+        self
+    }
+
+    /// The crates its workspace moves without (see [`except`](Self::except)).
+    pub fn excepted(&self) -> &[String] {
+        &self.except
+    }
+
     /// A file read as the given format whatever its name (e.g. `src/pkg/__about__.py` as a
     /// Python module).
     pub fn new(path: impl Into<PathBuf>, format: KnownFormat) -> Self {
@@ -360,6 +375,7 @@ impl VersionFileSpec {
             path,
             kind: VersionFileKind::Known(format),
             follow: Follow::Together,
+            except: Vec::new(),
         }
     }
 
@@ -372,6 +388,7 @@ impl VersionFileSpec {
             path,
             kind: VersionFileKind::Pattern(pattern),
             follow: Follow::Together,
+            except: Vec::new(),
         })
     }
 
@@ -384,6 +401,7 @@ impl VersionFileSpec {
             path,
             kind: VersionFileKind::Key(key),
             follow: Follow::Together,
+            except: Vec::new(),
         })
     }
 

@@ -1,12 +1,12 @@
 //! Cargo: the root manifest's package and the members of its `[workspace]` (`members` globs
-//! minus `exclude`), with their dependencies on one another through `path` (directly or through
+//! minus `exclude`, and the crates reached through `path` dependencies), with their dependencies on one another through `path` (directly or through
 //! `[workspace.dependencies]`).
 
 use std::path::{Path, PathBuf};
 
 use toml_edit::{Document, Item, TableLike};
 
-use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read, strings};
+use super::{Dependency, DependencyKind, Ecosystem, Member, read};
 
 const TABLES: [(&str, DependencyKind); 3] = [
     ("dependencies", DependencyKind::Normal),
@@ -35,29 +35,18 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
     if let Some(member) = member(&manifest, &doc, shared, workspace_dependencies) {
         found.push(member);
     }
-    let Some(workspace) = workspace else {
+    if workspace.is_none() {
         return found;
-    };
-    let list = |key: &str| strings(workspace.get(key));
-    let excluded: Vec<PathBuf> = list("exclude").iter().map(PathBuf::from).collect();
-    for pattern in list("members") {
-        for dir in globs::expand(root, Path::new(""), &pattern) {
-            if excluded.contains(&dir) || dir.as_os_str().is_empty() {
-                continue;
-            }
-            let path = dir.join("Cargo.toml");
-            if found.iter().any(|member: &Member| member.manifest == path) {
-                continue;
-            }
-            let Some(text) = read(root, &path) else {
-                continue;
-            };
-            let Ok(member_doc) = Document::parse(text.as_str()) else {
-                continue;
-            };
-            if let Some(member) = member(&path, &member_doc, shared, workspace_dependencies) {
-                found.push(member);
-            }
+    }
+    for path in super::cargo_members::manifests(root, &manifest, &doc) {
+        let Some(text) = read(root, &path) else {
+            continue;
+        };
+        let Ok(member_doc) = Document::parse(text.as_str()) else {
+            continue;
+        };
+        if let Some(member) = member(&path, &member_doc, shared, workspace_dependencies) {
+            found.push(member);
         }
     }
     found

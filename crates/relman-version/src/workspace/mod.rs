@@ -8,6 +8,7 @@
 //! engine's business (it also looks at the tags).
 
 mod cargo;
+mod cargo_members;
 mod globs;
 mod go;
 mod npm;
@@ -17,7 +18,8 @@ pub mod requirements;
 
 use std::path::{Path, PathBuf};
 
-pub(crate) use globs::{expand, wildcard};
+pub(crate) use cargo_members::manifests as cargo_member_manifests;
+pub(crate) use globs::wildcard;
 pub(crate) use python::normalize as normalize_python_name;
 
 /// The package manager family a member belongs to.

@@ -234,3 +234,51 @@ fn npm_ranges_answer_as_node_semver() {
     wrong.dedup();
     assert!(wrong.is_empty(), "{} differ: {wrong:#?}", wrong.len());
 }
+
+#[test]
+fn cargo_path_dependencies_inside_the_workspace_are_members() {
+    // As Cargo decides: what the root package or a member reaches through a `path` (its own or
+    // a `[workspace.dependencies]` one), transitively, unless excluded or outside the folder.
+    let root = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"cli\"\nversion = \"1.0.0\"\n\n[dependencies]\nengine.workspace = true\n\
+             outside = { path = \"../outside\" }\n\n\
+             [workspace]\nmembers = [\"tools/bench\"]\nexclude = [\"vendor\"]\n\n\
+             [workspace.dependencies]\nengine = { path = \"crates/engine\", version = \"=1.0.0\" }\n\
+             unused = { path = \"crates/unused\", version = \"1.0.0\" }\n",
+        ),
+        (
+            "crates/engine/Cargo.toml",
+            "[package]\nname = \"engine\"\nversion = \"1.0.0\"\n\n\
+             [target.'cfg(unix)'.dependencies]\nshared = { path = \"../shared\", version = \"1.0.0\" }\n\
+             patched = { path = \"../../vendor/patched\" }\n",
+        ),
+        (
+            "crates/shared/Cargo.toml",
+            "[package]\nname = \"shared\"\nversion = \"1.0.0\"\n",
+        ),
+        (
+            "crates/unused/Cargo.toml",
+            "[package]\nname = \"unused\"\nversion = \"1.0.0\"\n",
+        ),
+        (
+            "vendor/patched/Cargo.toml",
+            "[package]\nname = \"patched\"\nversion = \"0.1.0\"\n",
+        ),
+        (
+            "tools/bench/Cargo.toml",
+            "[package]\nname = \"bench\"\nversion = \"0.0.0\"\npublish = false\n\n\
+             [dev-dependencies]\nshared = { path = \"../../crates/shared\" }\n",
+        ),
+    ]);
+    assert_eq!(
+        summary(&workspace::discover(root.path()).members),
+        [
+            "cargo cli  1.0.0 [engine =1.0.0]",
+            "cargo bench tools/bench 0.0.0 private [shared]",
+            "cargo engine crates/engine 1.0.0 [shared 1.0.0]",
+            "cargo shared crates/shared 1.0.0 []",
+        ]
+    );
+}

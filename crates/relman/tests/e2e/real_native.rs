@@ -328,3 +328,47 @@ fn a_c_header_s_version_defines_are_written_part_by_part() {
     );
     assert_eq!(printed, "5\n");
 }
+
+/// Crystal's shards keeps `VERSION` and `shard.yml` at `0.21.0-dev` together; Julia's
+/// DataFrames.jl its `Project.toml`; Nim's nimble its `nimble.nimble`. relman read only
+/// `VERSION` (shards released a `shard.yml` still saying `-dev`) or the tags alone.
+#[test]
+fn shard_yml_project_toml_and_nimble_versions_are_released() {
+    let shard = |version: &str| {
+        format!(
+            "name: shards\nversion: {version}\n\ndependencies:\n  molinillo:\n    github: x/molinillo\n    version: 0.2.0\n"
+        )
+    };
+    let repo = project("shard.yml", shard, "0.20.0", "0.21.0-dev", "v", "auto");
+    repo.commit_file("VERSION", "0.21.0-dev\n", "chore: VERSION");
+    repo.push(&["main"]);
+    assert_eq!(run(&repo, &["version"], 0), "0.21.0-dev\n");
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        file_at(&repo, "v0.21.0", "shard.yml"),
+        shard("0.21.0").trim_end()
+    );
+    assert_eq!(file_at(&repo, "v0.21.0", "VERSION"), "0.21.0");
+
+    let julia = |version: &str| {
+        format!(
+            "name = \"Frames\"\nuuid = \"a93c6f00-e57d-5684-b7b6-d8193f3e46c0\"\nversion = \"{version}\"\n\n[compat]\njulia = \"1.10\"\n"
+        )
+    };
+    let repo = project("Project.toml", julia, "1.8.2", "1.8.2", "v", "auto");
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        file_at(&repo, "v1.8.3", "Project.toml"),
+        julia("1.8.3").trim_end()
+    );
+
+    let nimble = |version: &str| {
+        format!("# Package\n\nversion       = \"{version}\"\nauthor        = \"x\"\n")
+    };
+    let repo = project("tool.nimble", nimble, "0.24.1", "0.24.1", "v", "minor");
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        file_at(&repo, "v0.25.0", "tool.nimble"),
+        nimble("0.25.0").trim_end()
+    );
+}

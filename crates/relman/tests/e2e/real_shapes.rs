@@ -468,3 +468,78 @@ fn a_zero_padded_minor_in_a_tag_is_the_release_of_that_version() {
     let (plan, _) = run(&repo, &["plan", "release"], 0);
     assert!(plan.starts_with("Plan: release 25.7.1 → 25.7.2"), "{plan}");
 }
+
+/// luafilesystem and curl: tags joining the numbers with `_` (`v1_9_0` after the dotted
+/// `v1.5.0`, `curl-8_21_0`). relman read 1.5.0 as the last release (curl: none at all) and
+/// would have tagged the next one with dots.
+#[test]
+fn tags_joining_numbers_with_underscores_are_releases_and_the_next_one_is_spelt_so() {
+    let repo = TestRepo::new();
+    repo.write("src/lfs.c", "/* lfs */\n");
+    repo.commit("Release 1.5.0");
+    repo.tag("v1.5.0");
+    repo.commit_file("src/lfs.c", "/* lfs 1.9 */\n", "Release 1.9.0");
+    repo.tag("v1_9_0");
+    repo.tag("v1_7_0_2");
+    repo.commit_file("src/lfs.c", "/* lfs 1.9, fixed */\n", "fix: a leak");
+    repo.push(&["main", "v1.5.0", "v1_9_0"]);
+
+    let (version, _) = run(&repo, &["version"], 0);
+    assert_eq!(version, "1.9.0\n");
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(check.contains("last release v1_9_0 at "), "{check}");
+    assert!(check.contains(", 1 commit since"), "{check}");
+    run(&repo, &["init"], 0);
+    assert!(
+        repo.read("relman.toml")
+            .contains("tag = \"v{version:_}\"\n")
+    );
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with("Plan: release 1.9.0 → 1.9.1 (tag v1_9_1)\n"),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    let remote = repo.git(&["ls-remote", "--tags", &repo.remote_url(), "v1_9_1"]);
+    assert!(remote.ends_with("refs/tags/v1_9_1"), "{remote}");
+}
+
+/// cert-manager: `release-1.20` holds the 1.20 patches while main went on to 1.21.0. A feature
+/// backported there after v1.20.3 made `auto` 1.21.0, taken, so "the next free" 1.22.0: a
+/// release from the maintenance branch would have jumped over main's line.
+#[test]
+fn a_branch_named_for_a_line_releases_within_it() {
+    let repo = TestRepo::new();
+    repo.commit("feat: start");
+    repo.tag("v1.20.0");
+    repo.git(&["switch", "--quiet", "-c", "release-1.20"]);
+    repo.commit_file("b.txt", "1", "fix: a backport");
+    repo.tag("v1.20.3");
+    repo.git(&["switch", "--quiet", "main"]);
+    repo.commit_file("a.txt", "1", "feat: the next line");
+    repo.tag("v1.21.0");
+    repo.git(&["switch", "--quiet", "release-1.20"]);
+    repo.commit_file("b.txt", "2", "feat: a backported feature");
+    repo.push(&["main", "release-1.20", "v1.20.0", "v1.20.3", "v1.21.0"]);
+
+    let (next, note) = run(&repo, &["version", "--next", "auto"], 0);
+    assert_eq!(next, "1.20.4\n");
+    assert_eq!(
+        note,
+        "note: `release-1.20` is the 1.20 line: `auto` releases 1.20.4 there, not 1.21.0\n"
+    );
+    // (The built-in workflow releases from main: its branch check fails here, as it should.)
+    let (plan, _) = run(&repo, &["plan", "release"], 1);
+    assert!(
+        plan.starts_with("Plan: release 1.20.3 → 1.20.4 (tag v1.20.4)\n"),
+        "{plan}"
+    );
+    // A level said outright is the maintainer's: the next free minor.
+    assert_eq!(run(&repo, &["version", "--next", "minor"], 0).0, "1.22.0\n");
+    // main is no line: its next feature release is its own.
+    repo.git(&["switch", "--quiet", "main"]);
+    repo.commit_file("a.txt", "2", "feat: more");
+    assert_eq!(run(&repo, &["version", "--next", "auto"], 0).0, "1.22.0\n");
+}

@@ -104,3 +104,36 @@ fn a_go_module_s_version_constant_is_a_version_file() {
         constant("1.85.0").trim_end()
     );
 }
+
+/// containerd's release branches: `version/version.go` holds `2.2.7+unknown` (a build replaces
+/// it), tagged `v2.2.7`. relman took the build metadata for a newer version, "ahead of the
+/// last release and not tagged yet", and planned the tag `v2.2.7+unknown`. The release writes
+/// the version alone (runc's `1.2.0+dev` is dropped the same way; which projects want the word
+/// back is theirs to say with a `dev` bump).
+#[test]
+fn build_metadata_in_a_version_file_is_no_newer_release() {
+    let repo = TestRepo::new();
+    repo.write("go.mod", "module example.com/ctr/v2\n\ngo 1.22\n");
+    let constant = |version: &str| {
+        format!(
+            "package version\n\nvar (\n\tPackage = \"example.com/ctr\"\n\tVersion = \"{version}\"\n)\n"
+        )
+    };
+    repo.write("version/version.go", constant("2.2.7+unknown"));
+    repo.commit("Prepare release notes for v2.2.7");
+    repo.tag("v2.2.7");
+    repo.commit_file("server.go", "package ctr\n", "Fix a leak");
+    repo.push(&["main", "v2.2.7"]);
+
+    assert_eq!(run(&repo, &["version", "--next", "auto"], 0).0, "2.2.8\n");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with("Plan: release 2.2.7+unknown → 2.2.8 (tag v2.2.8)\n"),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        file_at(&repo, "v2.2.8", "version/version.go"),
+        constant("2.2.8").trim_end()
+    );
+}

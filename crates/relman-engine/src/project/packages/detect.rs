@@ -21,11 +21,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use relman_version::files::{KnownFormat, VersionFileSpec, VersionFiles};
+use relman_version::files::{KnownFormat, VersionFileKind, VersionFileSpec, VersionFiles};
 use relman_version::scheme::Scheme;
 use relman_version::tag_format::{TagFormat, TagRead};
 use relman_version::version::Version;
-use relman_version::workspace::{self, Ecosystem, Member};
+use relman_version::workspace::{self, Dependency, DependencyKind, Ecosystem, Member};
 
 use super::settings::PackageOptions;
 use super::stale_root;
@@ -173,6 +173,11 @@ impl Project {
             }
             has_root = !stale_root::stopped(&self.repo, root_tag, &package_tags);
         }
+        let root_tag = if has_root {
+            stale_root::newest_tag(&self.tag_format, &self.scheme, &unclaimed)
+        } else {
+            None
+        };
         let root_version = if has_root {
             self.root_version(&root_releases)
         } else {
@@ -224,7 +229,8 @@ impl Project {
                 // A Go module below the root is released on its own once it has tags of its
                 // own (`FOLDER/vX.Y.Z`); one with none is a tool or a module the root's tags
                 // cover (argo-cd's `hack/…`), until relman.toml names it.
-                let released_alone = candidate.family.is_some();
+                let released_alone = candidate.family.is_some()
+                    && !self.tags_left_behind(candidate, member, &tags, root_tag)?;
                 if !released_alone && member.ecosystem == Ecosystem::Go {
                     continue;
                 }
@@ -232,15 +238,17 @@ impl Project {
                     if !configured.is_empty() || member.private || member.version.is_none() {
                         continue;
                     }
-                    // Beside a root package, a member untagged is released alone when it
+                    // Beside a root package, a member never tagged is released alone when it
                     // keeps a changelog or its version is one in the making (rustls' new
-                    // `rustls-ring` at 0.1.0-dev.1); else it is an internal one.
-                    let in_the_making = member.version.as_deref().is_some_and(|text| {
-                        candidate_scheme(candidate)
-                            .ok()
-                            .and_then(|scheme| scheme.parse(text).ok())
-                            .is_some_and(|version| version.is_prerelease())
-                    });
+                    // `rustls-ring` at 0.1.0-dev.1); else it is an internal one (and so is one
+                    // whose tags were left behind).
+                    let in_the_making = candidate.family.is_none()
+                        && member.version.as_deref().is_some_and(|text| {
+                            candidate_scheme(candidate)
+                                .ok()
+                                .and_then(|scheme| scheme.parse(text).ok())
+                                .is_some_and(|version| version.is_prerelease())
+                        });
                     if has_root
                         && !in_the_making
                         && !self.root.join(&member.path).join("CHANGELOG.md").is_file()
@@ -266,6 +274,7 @@ impl Project {
             return Ok(());
         }
         if has_root {
+            self.keep_separate_crates(&packages);
             let root_member = found
                 .members
                 .iter()
@@ -294,9 +303,7 @@ impl Project {
                     || joined.is_empty() && private_npm_root(&self.root),
                     |member| member.private,
                 ),
-                dependencies: root_member
-                    .map(|member| member.dependencies.clone())
-                    .unwrap_or_default(),
+                dependencies: root_dependencies(root_member, &joined, &found.members, &packages),
                 module: root_member.and_then(|member| member.module.clone()),
                 settings: PackageSettings {
                     scheme: self.scheme,
@@ -325,6 +332,54 @@ impl Project {
         self.confine_package_paths()
     }
 
+    /// The crates released on their own stay when the root's workspace moves, though they may
+    /// carry its version (wgpu's `naga` tagged `naga-v22.0.0` beside `v22.0.0`): a release of
+    /// the root moving them too would be undone, requirement by requirement, by theirs.
+    fn keep_separate_crates(&mut self, packages: &[Package]) {
+        let separate: Vec<String> = packages
+            .iter()
+            .filter(|package| package.ecosystem == Some(Ecosystem::Cargo))
+            .map(|package| package.name.clone())
+            .collect();
+        if separate.is_empty() {
+            return;
+        }
+        for spec in &mut self.version_files {
+            if matches!(spec.kind(), VersionFileKind::Known(KnownFormat::Cargo)) {
+                *spec = spec.clone().except(separate.clone());
+            }
+        }
+    }
+
+    /// Whether a member's own tags stopped a year before the root's newest release while its
+    /// version moved on (see `stale_root::left_behind`): it is then no package of its own.
+    fn tags_left_behind(
+        &self,
+        candidate: &Candidate<'_>,
+        member: &Member,
+        tags: &[&str],
+        root_tag: Option<&str>,
+    ) -> Result<bool, ProjectError> {
+        let (Some((format, _)), Some(root_tag), Some(text)) =
+            (&candidate.family, root_tag, member.version.as_deref())
+        else {
+            return Ok(false);
+        };
+        let scheme = candidate_scheme(candidate)?;
+        let own = &tags[with_prefix(tags, format.prefix())];
+        let Some(newest) = stale_root::newest_tag(format, &scheme, own) else {
+            return Ok(false);
+        };
+        let (TagRead::Release(tagged), Ok(current)) =
+            (format.read(newest, &scheme), scheme.parse(text))
+        else {
+            return Ok(false);
+        };
+        Ok(stale_root::left_behind(
+            &self.repo, newest, &tagged, &current, root_tag,
+        ))
+    }
+
     /// The root package's version: its version files' (when they read), else its highest tag.
     fn root_version(&self, releases: &[Version]) -> Option<Version> {
         if !self.version_files.is_empty() {
@@ -347,9 +402,9 @@ impl Project {
                 Ecosystem::Python => KnownFormat::Pyproject,
                 Ecosystem::Go => continue,
             };
-            let covered = self.version_files.iter().any(|spec| {
-                matches!(spec.kind(), relman_version::files::VersionFileKind::Known(format) if *format == covering)
-            });
+            let covered = self.version_files.iter().any(
+                |spec| matches!(spec.kind(), VersionFileKind::Known(format) if *format == covering),
+            );
             if covered {
                 continue;
             }
@@ -597,6 +652,47 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
         }
     }
     best.map(|(_, _, format)| format)
+}
+
+/// The root package's requirements on other packages: its manifest's, and those of the members
+/// moving with it (wgpu's `wgpu` crate requires `wgpu-core`, released on its own, through
+/// `[workspace.dependencies]`), each once; requirements among them are no other package's. The
+/// requirements of members released by no package (a private `naga-fuzz`) follow too, as a
+/// development dependency's do: rewritten, releasing nobody.
+fn root_dependencies(
+    root_member: Option<&Member>,
+    joined: &[&Member],
+    members: &[Member],
+    packages: &[Package],
+) -> Vec<Dependency> {
+    let moving: Vec<&Member> = root_member
+        .into_iter()
+        .chain(joined.iter().copied())
+        .collect();
+    let ours: Vec<&str> = moving.iter().map(|member| member.name.as_str()).collect();
+    let unreleased = members.iter().filter(|member| {
+        member.ecosystem == Ecosystem::Cargo
+            && !ours.contains(&member.name.as_str())
+            && !packages.iter().any(|package| package.name == member.name)
+    });
+    let mut found: Vec<Dependency> = Vec::new();
+    let mut add = |dependency: Dependency| {
+        if !ours.contains(&dependency.name.as_str()) && !found.contains(&dependency) {
+            found.push(dependency);
+        }
+    };
+    for member in &moving {
+        member.dependencies.iter().cloned().for_each(&mut add);
+    }
+    for member in unreleased {
+        for dependency in &member.dependencies {
+            add(Dependency {
+                kind: DependencyKind::Development,
+                ..dependency.clone()
+            });
+        }
+    }
+    found
 }
 
 /// Marks the tags `format` reads as releases; how many.

@@ -334,3 +334,34 @@ fn a_branch_named_beside_unreleased_is_where_notes_wait() {
         assert!(!is_unreleased_title(title), "{title}");
     }
 }
+
+/// DataFrames.jl's NEWS.md: each release a level-1 heading, its groups level 2. The notes'
+/// groups are written at the level the file gives them, not relman's `###`.
+#[test]
+fn group_headings_take_the_level_the_file_gives_them() {
+    let text = "# Frames v1.8.2 Release Notes\n\n## Bug fixes\n\n* Fix a thing (#3503)\n\n\
+                # Frames v1.8.0 Release Notes\n\n## New functionalities\n\n* More (#3372)\n";
+    let notes = "### Changes\n\n- Update a link (#3531)\n\n### Dependencies\n\n- Bump x (#3534)\n";
+    let (promoted, how) = promote_at("NEWS.md", text, "1.8.3", notes);
+    assert_eq!(how, Promoted::NewSection);
+    assert_eq!(
+        promoted,
+        format!(
+            "# Frames v1.8.3 Release Notes\n\n## Changes\n\n- Update a link (#3531)\n\n\
+             ## Dependencies\n\n- Bump x (#3534)\n\n{text}"
+        )
+    );
+    // A release without groups of its own: one level below its heading.
+    let text = "# Changelog\n\n## 2.0.0\n\n- First.\n";
+    let (promoted, _) = promote_at("CHANGELOG.md", text, "2.1.0", "### Features\n\n- New.\n");
+    assert!(
+        promoted.contains("## 2.1.0\n\n### Features\n\n- New.\n\n## 2.0.0"),
+        "{promoted}"
+    );
+    let text = "Changes\n=======\n\n#### 2.0.0\n\n##### Fixed\n\n- First.\n";
+    let (promoted, _) = promote_at("CHANGELOG.md", text, "2.1.0", "### Features\n\n- New.\n");
+    assert!(
+        promoted.contains("#### 2.1.0\n\n##### Features\n\n- New.\n\n#### 2.0.0"),
+        "{promoted}"
+    );
+}

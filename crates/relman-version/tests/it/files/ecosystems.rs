@@ -317,3 +317,85 @@ fn an_npm_package_spells_the_gem_s_version_as_npm_reads_it() {
     let read = VersionFiles::read(root.path(), &specs).unwrap();
     assert!(read.agreed().is_err());
 }
+
+#[test]
+fn crates_reached_through_paths_are_members_and_move_too() {
+    // wasmtime's shape: `members` lists a few crates; the root package reaches the others
+    // through `[workspace.dependencies]` paths (Cargo makes those members), some of them with
+    // exact `=` requirements that must follow, and a member's own path reaches one more crate.
+    if !relman_testkit_like::has("cargo") {
+        return;
+    }
+    let root = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"cli\"\nversion.workspace = true\nedition = \"2021\"\n\n\
+             [dependencies]\nengine = { workspace = true }\n\n\
+             [workspace]\nmembers = [\"tools/bench\"]\nexclude = [\"crates/engine/fuzz\"]\n\n\
+             [workspace.package]\nversion = \"49.0.0-dev\"\n\n\
+             [workspace.dependencies]\nengine = { path = \"crates/engine\", version = \"=49.0.0-dev\" }\n\
+             environ = { path = \"crates/environ\", version = \"49.0.0-dev\", package = \"my-environ\" }\n",
+        ),
+        ("src/lib.rs", ""),
+        (
+            "crates/engine/Cargo.toml",
+            "[package]\nname = \"engine\"\nversion.workspace = true\nedition = \"2021\"\n\n\
+             [dependencies]\nenviron = { workspace = true }\n\n\
+             [dev-dependencies]\nfuzz = { path = \"fuzz\" }\n",
+        ),
+        ("crates/engine/src/lib.rs", ""),
+        (
+            "crates/engine/fuzz/Cargo.toml",
+            "[package]\nname = \"fuzz\"\nversion = \"49.0.0-dev\"\nedition = \"2021\"\n\n[workspace]\n",
+        ),
+        ("crates/engine/fuzz/src/lib.rs", ""),
+        (
+            "crates/environ/Cargo.toml",
+            "[package]\nname = \"my-environ\"\nversion.workspace = true\nedition = \"2021\"\n\n\
+             [build-dependencies]\nshared = { path = \"../shared\", version = \"=49.0.0-dev\" }\n",
+        ),
+        ("crates/environ/src/lib.rs", ""),
+        (
+            "crates/shared/Cargo.toml",
+            "[package]\nname = \"shared\"\nversion = \"49.0.0-dev\"\nedition = \"2021\"\n",
+        ),
+        ("crates/shared/src/lib.rs", ""),
+        (
+            "tools/bench/Cargo.toml",
+            "[package]\nname = \"bench\"\nversion.workspace = true\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\ncli = { path = \"../..\" }\n",
+        ),
+        ("tools/bench/src/lib.rs", ""),
+    ]);
+    tool(root.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    cargo_locked(root.path()).unwrap();
+
+    let edited = bump(root.path(), &["Cargo.toml"], "49.0.0");
+    assert_eq!(
+        edited,
+        [
+            "Cargo.toml",
+            "crates/environ/Cargo.toml",
+            "crates/shared/Cargo.toml",
+            "Cargo.lock"
+        ]
+    );
+    cargo_locked(root.path()).unwrap();
+    let text = |path: &str| fs_err::read_to_string(root.path().join(path)).unwrap();
+    assert!(
+        !text("Cargo.toml").contains("-dev"),
+        "{}",
+        text("Cargo.toml")
+    );
+    assert!(text("Cargo.toml").contains("version = \"=49.0.0\" }"));
+    assert!(text("crates/shared/Cargo.toml").contains("version = \"49.0.0\"\n"));
+    assert!(text("crates/environ/Cargo.toml").contains("version = \"=49.0.0\" }"));
+    assert!(
+        text("crates/engine/fuzz/Cargo.toml").contains("49.0.0-dev"),
+        "excluded, a workspace of its own"
+    );
+    assert_eq!(
+        text("Cargo.lock").matches("version = \"49.0.0\"").count(),
+        5
+    );
+}

@@ -188,3 +188,202 @@ fn relman_error(repo: &TestRepo, args: &[&str]) -> String {
     crate::plain::assert_exit(&output, 2);
     crate::plain::stderr(&output)
 }
+
+/// Commits everything at a fixed date, as `git commit` on that day would.
+fn commit_at(repo: &TestRepo, message: &str, seconds: u64) {
+    repo.git(&["add", "--all"]);
+    let date = format!("{seconds} +0000");
+    let status = repo
+        .command("git")
+        .args(["commit", "--quiet", "--message", message])
+        .env("GIT_COMMITTER_DATE", &date)
+        .env("GIT_AUTHOR_DATE", &date)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn crates_reached_through_paths_move_and_tags_a_crate_left_behind_release_nothing() {
+    // wasmtime's shape: `members` lists one crate; the root package reaches the others through
+    // `[workspace.dependencies]` paths with exact requirements (Cargo makes them members, so
+    // they and their lock entries must move), and `cranelift`, tagged on its own in 2021
+    // (`cranelift-v0.69.0`), has gone on untagged to 0.136.0-dev: no package to tag again.
+    if !require_tool("cargo") {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"cli\"\nversion.workspace = true\nedition = \"2021\"\n\n\
+         [dependencies]\nengine = { workspace = true }\ncranelift = { workspace = true }\n\n\
+         [workspace]\nmembers = [\"tools/bench\"]\n\n\
+         [workspace.package]\nversion = \"49.0.0-dev\"\n\n\
+         [workspace.dependencies]\nengine = { path = \"crates/engine\", version = \"=49.0.0-dev\" }\n\
+         cranelift = { path = \"cranelift/umbrella\", version = \"0.136.0-dev\" }\n",
+    );
+    repo.write(
+        "crates/engine/Cargo.toml",
+        "[package]\nname = \"engine\"\nversion.workspace = true\nedition = \"2021\"\n",
+    );
+    repo.write(
+        "cranelift/umbrella/Cargo.toml",
+        "[package]\nname = \"cranelift\"\nversion = \"0.69.0\"\nedition = \"2021\"\n",
+    );
+    repo.write(
+        "tools/bench/Cargo.toml",
+        "[package]\nname = \"bench\"\nversion.workspace = true\nedition = \"2021\"\npublish = false\n",
+    );
+    for dir in [".", "crates/engine", "cranelift/umbrella", "tools/bench"] {
+        repo.write(&format!("{dir}/src/lib.rs"), "");
+    }
+    repo.write(".gitignore", "/target\n");
+    let manifest = repo.read("Cargo.toml").replace("0.136.0-dev", "0.69.0");
+    repo.write("Cargo.toml", &manifest);
+    tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    commit_at(&repo, "cranelift 0.69.0", 1_610_000_000);
+    repo.tag("cranelift-v0.69.0");
+    repo.write("Cargo.toml", manifest.replace("0.69.0", "0.136.0-dev"));
+    repo.write(
+        "cranelift/umbrella/Cargo.toml",
+        repo.read("cranelift/umbrella/Cargo.toml")
+            .replace("0.69.0", "0.136.0-dev"),
+    );
+    tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    repo.commit("chore: wasmtime 48.0.0");
+    repo.tag("v48.0.0");
+    repo.commit_file("crates/engine/src/lib.rs", "pub fn run() {}\n", "feat: run");
+    repo.push(&["main", "v48.0.0", "cranelift-v0.69.0"]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    assert!(!listed.contains("cranelift"), "{listed}");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with("Plan: release 49.0.0-dev → 49.0.0 (tag v49.0.0)\n"),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        remote_tags(&repo),
+        ["cranelift-v0.69.0", "v48.0.0", "v49.0.0"]
+    );
+    assert_eq!(released_files(&repo), ["Cargo.lock", "Cargo.toml"]);
+    let root = repo.read("Cargo.toml");
+    assert!(
+        root.contains("engine = { path = \"crates/engine\", version = \"=49.0.0\" }"),
+        "{root}"
+    );
+    assert!(root.contains("version = \"0.136.0-dev\" }"), "{root}");
+    tool(
+        repo.path(),
+        "cargo",
+        &["metadata", "--locked", "--offline", "--format-version", "1"],
+    )
+    .unwrap();
+}
+
+#[test]
+fn crates_tagged_on_their_own_at_the_root_s_version_do_not_move_with_it() {
+    // wgpu's shape: `[workspace.package] version = "22.0.0"` tagged `v22.0.0`, and crates at
+    // the same version tagged on their own (`wgpu-types-v22.0.0`, `naga-v22.0.0`), required
+    // through `[workspace.dependencies]` by the `wgpu` crate, which moves with the root, and by
+    // a private `naga-fuzz`. The root's release moved them to its 23.0.0 and their own
+    // releases back to 22.0.1, leaving `version = "23.0.0"` requiring 22.0.1; without that,
+    // nobody moved the `wgpu` crate's or `naga-fuzz`'s requirement on a breaking `naga`.
+    if !require_tool("cargo") {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"wgpu\", \"wgpu-types\", \"naga\", \"naga/fuzz\"]\nresolver = \"2\"\n\n\
+         [workspace.package]\nversion = \"22.0.0\"\nedition = \"2021\"\n\n\
+         [workspace.dependencies.wgt]\npackage = \"wgpu-types\"\npath = \"./wgpu-types\"\nversion = \"22.0.0\"\n\n\
+         [workspace.dependencies]\nnaga = { version = \"22.0.0\", path = \"./naga\" }\n",
+    );
+    repo.write(
+        "wgpu/Cargo.toml",
+        "[package]\nname = \"wgpu\"\nversion.workspace = true\nedition.workspace = true\n\n\
+         [dependencies]\nwgt.workspace = true\nnaga.workspace = true\n",
+    );
+    for name in ["wgpu-types", "naga"] {
+        repo.write(
+            &format!("{name}/Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"22.0.0\"\nedition = \"2021\"\n"),
+        );
+    }
+    repo.write(
+        "naga/fuzz/Cargo.toml",
+        "[package]\nname = \"naga-fuzz\"\nversion = \"0.0.0\"\npublish = false\nedition = \"2021\"\n\n\
+         [dependencies.naga]\npath = \"..\"\nversion = \"22.0.0\"\n",
+    );
+    for dir in ["wgpu", "wgpu-types", "naga", "naga/fuzz"] {
+        repo.write(&format!("{dir}/src/lib.rs"), "");
+    }
+    repo.write(".gitignore", "/target\n");
+    tool(repo.path(), "cargo", &["generate-lockfile", "--offline"]).unwrap();
+    repo.commit("Release 22.0.0");
+    for tag in ["v22.0.0", "wgpu-types-v22.0.0", "naga-v22.0.0"] {
+        repo.tag(tag);
+    }
+    repo.commit_file(
+        "naga/src/lib.rs",
+        "pub fn parse() {}\n",
+        "feat(naga)!: a new parser",
+    );
+    repo.commit_file("wgpu-types/src/lib.rs", "//! types\n", "fix: a doc link");
+    repo.push(&["main", "v22.0.0", "wgpu-types-v22.0.0", "naga-v22.0.0"]);
+
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(
+        plan.starts_with(
+            "Plan: release wgpu-types 22.0.1 (wgpu-types-v22.0.1), naga 23.0.0 (naga-v23.0.0), work 22.0.1 (v22.0.1)\n"
+        ),
+        "{plan}"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    tool(
+        repo.path(),
+        "cargo",
+        &["metadata", "--locked", "--offline", "--format-version", "1"],
+    )
+    .unwrap();
+    let manifest = repo.read("Cargo.toml");
+    assert!(
+        manifest.contains("[workspace.package]\nversion = \"22.0.1\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("naga = { version = \"23.0.0\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("path = \"./wgpu-types\"\nversion = \"22.0.1\"\n"),
+        "{manifest}"
+    );
+    assert!(
+        repo.read("naga/Cargo.toml")
+            .contains("version = \"23.0.0\"")
+    );
+    assert!(
+        repo.read("wgpu-types/Cargo.toml")
+            .contains("version = \"22.0.1\"")
+    );
+    let fuzz = repo.read("naga/fuzz/Cargo.toml");
+    assert!(
+        fuzz.contains("version = \"0.0.0\"")
+            && fuzz.contains("path = \"..\"\nversion = \"23.0.0\"\n"),
+        "{fuzz}"
+    );
+    assert_eq!(
+        remote_tags(&repo),
+        [
+            "naga-v22.0.0",
+            "naga-v23.0.0",
+            "v22.0.0",
+            "v22.0.1",
+            "wgpu-types-v22.0.0",
+            "wgpu-types-v22.0.1"
+        ]
+    );
+}

@@ -8,18 +8,26 @@
 //! (`globset-0.4.20`), another packaging's (`rpm-0.1`), maintenance-line markers (`2.3.x`), junk
 //! (`-`), four-part numbers. Reading a tag tells those apart ([`TagRead::NotRelease`]) so the
 //! caller can ignore them; two-part versions of old releases (`v1.0`) read as `1.0.0` in semver.
+//! Numbers joined by `_` (curl's `curl-8_21_0`, luafilesystem's `v1_9_0`) are versions too; a
+//! format whose tags spell them so is written `curl-{version:_}`.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use crate::scheme::Scheme;
 use crate::version::Version;
 
+#[path = "tag_underscores.rs"]
+mod underscores;
+
 /// A parsed tag format such as `v{version}` or `mylib-{version}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TagFormat {
     prefix: String,
     suffix: String,
+    /// The tags spell the version's dots as `_` (`curl-8_21_0`), written `{version:_}`.
+    underscores: bool,
 }
 
 /// A tag format that does not hold `{version}` exactly once, or cannot make a git tag name.
@@ -67,6 +75,7 @@ impl TagFormat {
     pub fn parse(format: &str) -> Result<TagFormat, TagFormatError> {
         let mut parts = [String::new(), String::new()];
         let mut seen_version = false;
+        let mut underscores = false;
         let mut chars = format.char_indices().peekable();
         while let Some((offset, c)) = chars.next() {
             let part = &mut parts[usize::from(seen_version)];
@@ -89,7 +98,9 @@ impl TagFormat {
                         });
                     };
                     let name = &rest[..end];
-                    if name != "version" {
+                    if name == "version:_" {
+                        underscores = true;
+                    } else if name != "version" {
                         return Err(TagFormatError::UnknownPlaceholder {
                             format: format.to_owned(),
                             name: name.to_owned(),
@@ -122,24 +133,38 @@ impl TagFormat {
         }
         let [prefix, suffix] = parts;
         check_ref_name(format, &prefix, &suffix)?;
-        Ok(TagFormat { prefix, suffix })
+        Ok(TagFormat {
+            prefix,
+            suffix,
+            underscores,
+        })
     }
 
-    /// The format `{prefix}{version}`, used for guesses.
-    fn with_prefix(prefix: &str) -> TagFormat {
+    /// The format `{prefix}{version}` (with `_` for dots when `underscores`), used for guesses.
+    fn with_prefix(prefix: &str, underscores: bool) -> TagFormat {
         TagFormat {
             prefix: prefix.to_owned(),
             suffix: String::new(),
+            underscores,
         }
     }
 
-    /// The tag name of `version`.
+    /// The tag name of `version` (its numbers joined by `_` in a `{version:_}` format).
     pub fn render(&self, version: &str) -> String {
         let mut tag = String::with_capacity(self.prefix.len() + version.len() + self.suffix.len());
         tag.push_str(&self.prefix);
-        tag.push_str(version);
+        if self.underscores {
+            tag.push_str(&underscores::spell(version));
+        } else {
+            tag.push_str(version);
+        }
         tag.push_str(&self.suffix);
         tag
+    }
+
+    /// Whether the tags spell the version's dots as `_` (`{version:_}`).
+    pub fn underscores(&self) -> bool {
+        self.underscores
     }
 
     /// The version part of `tag`, when the tag has this format's prefix and suffix around
@@ -174,6 +199,94 @@ impl TagFormat {
     pub fn suffix(&self) -> &str {
         &self.suffix
     }
+
+    /// Guesses the tag format of a repository from its tag names: for each tag, the text before
+    /// the first position where a number starts from which the rest reads as a version of
+    /// `scheme`. Prefixes that are the project's own (none, `v`, `release-`, or the project's
+    /// `name` followed by `-`, `_`, `@` or `/`) win over other packages' (`globset-`); among
+    /// them the one holding the highest version wins, since it is the form the project uses now
+    /// (`0.17.0` then `v0.74.3`); without one, the most common prefix. `None` when no tag holds
+    /// a version.
+    pub fn guess<'a>(
+        tags: impl IntoIterator<Item = &'a str>,
+        scheme: &Scheme,
+        name: Option<&str>,
+    ) -> Option<TagFormat> {
+        Self::guess_with(tags, scheme, name, false)
+    }
+
+    /// Like [`guess`](Self::guess), but only the project's own prefixes count: in a repository
+    /// of several packages, a tag named after something else (`tracing-opentelemetry-0.18.0`)
+    /// is another package's, never the root package's.
+    pub fn guess_own<'a>(
+        tags: impl IntoIterator<Item = &'a str>,
+        scheme: &Scheme,
+        name: Option<&str>,
+    ) -> Option<TagFormat> {
+        Self::guess_with(tags, scheme, name, true)
+    }
+
+    fn guess_with<'a>(
+        tags: impl IntoIterator<Item = &'a str>,
+        scheme: &Scheme,
+        name: Option<&str>,
+        own_only: bool,
+    ) -> Option<TagFormat> {
+        let mut prefixes: HashMap<&'a str, (usize, Version)> = HashMap::new();
+        // Whether the newest version of a prefix was spelt with `_` (`v1_9_0` after `v1.5.0`).
+        let mut spelt: HashMap<&'a str, bool> = HashMap::new();
+        for tag in tags {
+            let Some((prefix, version)) = split_tag(tag, scheme) else {
+                continue;
+            };
+            let underscored = underscores::undotted(&tag[prefix.len()..]).is_some();
+            let newest = prefixes
+                .get(prefix)
+                .is_none_or(|(_, newest)| version > *newest);
+            if newest {
+                spelt.insert(prefix, underscored);
+            }
+            prefixes
+                .entry(prefix)
+                .and_modify(|(count, newest)| {
+                    *count += 1;
+                    if version > *newest {
+                        *newest = version.clone();
+                    }
+                })
+                .or_insert((1, version));
+        }
+        let format = |prefix: &str| {
+            TagFormat::with_prefix(prefix, spelt.get(prefix).copied().unwrap_or(false))
+        };
+        let own: Vec<(&str, (usize, Version))> = prefixes
+            .iter()
+            .filter(|(prefix, _)| is_own_prefix(prefix, name))
+            .map(|(prefix, found)| (*prefix, found.clone()))
+            .collect();
+        if !own.is_empty() {
+            return own
+                .into_iter()
+                .max_by(
+                    |(a_prefix, (a_count, a_newest)), (b_prefix, (b_count, b_newest))| {
+                        // Prefix text last, so that the guess never depends on hash order.
+                        (a_newest, a_count, b_prefix).cmp(&(b_newest, b_count, a_prefix))
+                    },
+                )
+                .map(|(prefix, _)| format(prefix));
+        }
+        if own_only {
+            return None;
+        }
+        prefixes
+            .into_iter()
+            .max_by(
+                |(a_prefix, (a_count, a_newest)), (b_prefix, (b_count, b_newest))| {
+                    (a_count, a_newest, b_prefix).cmp(&(b_count, b_newest, a_prefix))
+                },
+            )
+            .map(|(prefix, _)| format(prefix))
+    }
 }
 
 /// What a tag is to a project (see [`TagFormat::read`]).
@@ -196,6 +309,10 @@ pub enum TagRead {
 pub fn read_tag_version(scheme: &Scheme, text: &str) -> Option<Version> {
     if matches!(scheme, Scheme::Rubygems) && !text.contains('.') {
         return None;
+    }
+    // Numbers joined by `_` (curl's `8_21_0`, CVS-era `v1_9_0`) are the same version.
+    if let Some(dotted) = underscores::undotted(text) {
+        return read_tag_version(scheme, &dotted);
     }
     if let Ok(version) = scheme.parse(text) {
         return Some(version);
@@ -227,6 +344,63 @@ pub fn read_tag_version(scheme: &Scheme, text: &str) -> Option<Version> {
         .get(1)
         .map_or_else(|| "0".to_owned(), |part| unpadded(part));
     scheme.parse(&format!("{major}.{minor}.{patch}{rest}")).ok()
+}
+
+/// Whether a tag prefix is the project's own: none, `v`, a word such as `release-`, or the
+/// project's name followed by a separator (`jq-`, `mylib-v`, `mylib@`).
+fn is_own_prefix(prefix: &str, name: Option<&str>) -> bool {
+    const SEPARATORS: [char; 5] = ['-', '_', '@', '/', '.'];
+    // A `v` may also come before a separator: rustls tags `v/0.23.43` and
+    // `rustls-post-quantum-v/0.2.4`.
+    let trimmed = prefix.trim_end_matches(SEPARATORS);
+    let core = trimmed
+        .strip_suffix(['v', 'V'])
+        .filter(|rest| rest.is_empty() || rest.ends_with(SEPARATORS))
+        .unwrap_or(trimmed)
+        .trim_end_matches(SEPARATORS);
+    if core.is_empty() {
+        return true;
+    }
+    let core = core.to_ascii_lowercase();
+    // `parent`: the root artifact of a Maven build (or one that was, before it moved to
+    // Gradle) names the tags maven-release-plugin made (okhttp's and okio's `parent-5.4.0`).
+    if ["release", "rel", "version", "ver", "parent"].contains(&core.as_str()) {
+        return true;
+    }
+    let normal = |text: &str| text.to_ascii_lowercase().replace('_', "-");
+    name.is_some_and(|name| {
+        let name = normal(name);
+        let core = normal(&core);
+        let last = core.rsplit('/').next().unwrap_or(&core);
+        // `moshi-parent-1.0.0` is the project `moshi`'s, `gson-parent-2.14.0` gson-parent's.
+        // A Maven artifact that carries its major version (`commons-lang3`) tags releases
+        // under the bare name (`rel/commons-lang-3.20.0`).
+        let unversioned = name
+            .trim_end_matches(|c: char| c.is_ascii_digit())
+            .strip_suffix(|c: char| c.is_ascii_alphabetic())
+            .map(|_| name.trim_end_matches(|c: char| c.is_ascii_digit()));
+        core == name
+            || last == name
+            || last.strip_suffix("-parent") == Some(name.as_str())
+            || unversioned.is_some_and(|bare| bare != name && last == bare)
+    })
+}
+
+/// The first split of `tag` into a prefix and a version of `scheme` that starts with a digit.
+fn split_tag<'a>(tag: &'a str, scheme: &Scheme) -> Option<(&'a str, Version)> {
+    tag.char_indices()
+        .filter(|&(i, c)| {
+            // Only where a number starts after a separator or a letter: `name-v12.0.0` must not
+            // split as `name-v1` + `2.0.0`, nor `v1.2.3.4` as `v1.` + `2.3.4`.
+            c.is_ascii_digit()
+                && (i == 0 || {
+                    let before = tag.as_bytes()[i - 1];
+                    !before.is_ascii_digit() && before != b'.'
+                })
+        })
+        // Nor `v1_9_0_1` as `v1_` + `9_0_1`: a number joined by `_` to the one before it.
+        .filter(|&(i, _)| !underscores::continues_a_number(tag, i))
+        .find_map(|(i, _)| read_tag_version(scheme, &tag[i..]).map(|version| (&tag[..i], version)))
 }
 
 /// git's rules for a ref name (`git check-ref-format`), applied to the literal text of a format.
@@ -269,16 +443,20 @@ impl fmt::Display for TagFormat {
     /// The format as it would be written in `relman.toml`, braces escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let escape = |text: &str| text.replace('{', "{{").replace('}', "}}");
+        let placeholder = if self.underscores {
+            "{version:_}"
+        } else {
+            "{version}"
+        };
         write!(
             f,
-            "{}{{version}}{}",
+            "{}{placeholder}{}",
             escape(&self.prefix),
             escape(&self.suffix)
         )
     }
 }
 
-mod guess;
-
 #[cfg(test)]
+#[path = "tag_format_tests.rs"]
 mod tests;

@@ -1,4 +1,4 @@
-//! Tag formats: rendering, reading back, errors, and guesses from real repositories' tags.
+//! Rendering, reading and guessing tag formats.
 
 use super::*;
 
@@ -123,7 +123,6 @@ fn guess_from_existing_tags() {
 mod real_tags {
     //! Tag layouts seen in real repositories.
     use super::*;
-    use crate::tag_format::guess::is_own_prefix;
 
     fn guess(tags: &[&str], scheme: &Scheme, name: Option<&str>) -> String {
         TagFormat::guess(tags.iter().copied(), scheme, name)
@@ -243,5 +242,63 @@ mod real_tags {
         // Another project's `-parent`, or a digit-only difference, is no own prefix.
         assert!(!is_own_prefix("moshi-parent-", Some("gson")));
         assert!(!is_own_prefix("commons-lang3-", Some("commons-lang")));
+    }
+
+    #[test]
+    fn numbers_joined_by_underscores_are_versions() {
+        let semver = Scheme::Semver;
+        // curl: `curl-8_21_0`; a release candidate of another shape is another prefix's.
+        assert_eq!(
+            guess(
+                &["curl-8_20_0", "curl-8_21_0", "rc-8_22_0-1", "curl-7_9"],
+                &semver,
+                Some("curl")
+            ),
+            "curl-{version:_}"
+        );
+        let curl = TagFormat::parse("curl-{version:_}").unwrap();
+        assert!(curl.underscores());
+        assert_eq!(curl.render("8.22.0"), "curl-8_22_0");
+        assert_eq!(curl.render("8.22.0-rc.1"), "curl-8_22_0-rc.1");
+        assert_eq!(curl.to_string(), "curl-{version:_}");
+        assert_eq!(
+            curl.read("curl-8_21_0", &semver),
+            TagRead::Release(v("8.21.0"))
+        );
+        assert_eq!(curl.read("curl-7_9", &semver), TagRead::Release(v("7.9.0")));
+        // luafilesystem: dotted tags before, `_` since; the newest spelling wins, both read.
+        assert_eq!(
+            guess(
+                &[
+                    "v1.4.2", "v1.5.0", "v1_6_3", "v_1_6_3", "v1_9_0", "v1_7_0_2"
+                ],
+                &semver,
+                None
+            ),
+            "v{version:_}"
+        );
+        let lfs = TagFormat::parse("v{version:_}").unwrap();
+        assert_eq!(lfs.read("v1.5.0", &semver), TagRead::Release(v("1.5.0")));
+        assert_eq!(
+            lfs.read("v1_7_0_2", &semver),
+            TagRead::NotRelease,
+            "four numbers"
+        );
+        assert_eq!(lfs.render("1.9.1"), "v1_9_1");
+        // A four-part `_` tag never splits inside its numbers, and `_` elsewhere stays as it was.
+        assert_eq!(split_tag("v1_9_0_1", &semver), None);
+        assert_eq!(
+            guess(&["3.24.0_alpha2", "3.24.0"], &semver, None),
+            "{version}"
+        );
+        assert_eq!(guess(&["lib3_1.2.3"], &semver, None), "lib3_{version}");
+        assert_eq!(
+            TagFormat::parse("v{version}").unwrap().render("1.2.3"),
+            "v1.2.3"
+        );
+    }
+
+    fn v(text: &str) -> Version {
+        Scheme::Semver.parse(text).unwrap()
     }
 }
