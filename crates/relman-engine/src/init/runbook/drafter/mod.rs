@@ -471,6 +471,16 @@ impl Drafter {
 
     fn checklist(&mut self, block: &Block, text: &str, blocks: &[Block], children: &[usize]) {
         self.flush_intro();
+        let below: Vec<&str> = children
+            .iter()
+            .filter_map(|child| blocks[*child].text())
+            .collect();
+        let item = Item::new(text);
+        if let Some(edits) = phrases::edits_in_files_below(text, &below, &self.scope(&item.plain)) {
+            let actions = edits.into_iter().map(Action::Step).collect();
+            self.apply(block.line, text, actions, &[]);
+            return;
+        }
         let checklist: Vec<toml::Value> = children
             .iter()
             .filter_map(|child| blocks[*child].text())

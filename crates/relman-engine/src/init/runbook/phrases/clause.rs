@@ -177,7 +177,19 @@ pub(super) fn actions(
             Some(_) => "preminor",
             None => "{args.bump}",
         };
-        push(verb.start(), Action::Step(step("bump", level)));
+        // "Update the version in `docs/install.md`": where that file holds it, an edit.
+        let edits = match level {
+            "{args.bump}" => super::place::edits(clause, offset, item, scope),
+            _ => None,
+        };
+        match edits {
+            Some(edits) => {
+                for edit in edits {
+                    push(verb.start(), Action::Step(edit));
+                }
+            }
+            None => push(verb.start(), Action::Step(step("bump", level))),
+        }
     }
     // Changelog.
     if let Some(found) = CHANGELOG_UPDATE.find(clause) {

@@ -27,6 +27,8 @@ enum Verb {
     Verify,
     Get,
     Publish,
+    /// "Update the version in `docs/install.md`": a value written into a file.
+    Update,
 }
 
 /// Words before the verb that change nothing.
@@ -88,6 +90,11 @@ fn verb(words: &[&str]) -> Option<(Verb, usize)> {
         ("wait" | "waiting" | "await", _) => (Verb::Wait, 1),
         ("get" | "obtain" | "receive", _) => (Verb::Get, 1),
         ("publish" | "upload" | "push" | "release" | "deploy" | "ship", _) => (Verb::Publish, 1),
+        (
+            "update" | "updating" | "set" | "change" | "edit" | "adjust" | "bump" | "refresh"
+            | "increment",
+            _,
+        ) => (Verb::Update, 1),
         _ => return None,
     })
 }
@@ -179,6 +186,13 @@ fn read(
     let rest = &plain[length..];
     let text = &clause[at..];
     let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
+    if verb == Verb::Update {
+        let start = offset + at;
+        for edit in super::place::edits(&clause[at..], start, item, scope).unwrap_or_default() {
+            found.push((start, Action::Step(edit)));
+        }
+        return;
+    }
     let action = match (verb, head(rest)) {
         (Verb::Wait, _) => wait(rest, scope),
         (Verb::Get, _) if has(&["approval", "approved", "lgtm", "sign-off", "signoff"]) => {
