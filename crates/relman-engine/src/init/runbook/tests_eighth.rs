@@ -213,3 +213,41 @@ fn a_snippet_repeated_in_a_page_is_told_apart_by_the_lines_around_it() {
     let toml = drafted_with("1. Update the version in :doc:`../../etc/hooks`\n", &facts);
     assert!(!toml.contains("edit = "), "{toml}");
 }
+
+#[test]
+fn the_release_notes_named_as_a_file_with_a_verb_that_writes_them_are_the_changelog_step() {
+    let (_dir, facts) = tree(&[
+        ("WhatsNew.txt", "1.4.0:\n  * things\n"),
+        ("CHANGELOG.md", "# Changes\n\n## 1.4.0\n"),
+        ("docs/whats-new.rst", "What's new\n==========\n"),
+        ("CHANGES.rst", "Changes\n=======\n"),
+    ]);
+    for line in [
+        "* Update `WhatsNew.txt`",
+        "3. Ensure CHANGELOG is updated and add the current date",
+        "2. Ensure /CHANGELOG.md is updated, versioned and dated",
+        "* Add the release notes to `docs/whats-new.rst`",
+        "- [ ] Update the version in changelog.md and its header",
+    ] {
+        let toml = drafted_with(&format!("{line}\n"), &facts);
+        assert!(toml.contains("changelog = \"update\""), "{line}\n{toml}");
+        assert!(
+            !toml.contains("bump = ") && !toml.contains("manual = "),
+            "{line}\n{toml}"
+        );
+    }
+    // Notes a person writes or judges, a file not named as release notes, the section for the
+    // next release: as before.
+    for line in [
+        "* Write a summary in `CHANGELOG.md`",
+        "* Make sure `CHANGELOG.md` reflects everything worth saying",
+        "* Update `RELEASES.txt`",
+        "* Add a section for the next release to `docs/whats-new.rst`",
+        "* Make sure the default version of the docs is up to date with the changes",
+        "* Edit `site/page.html` (insert the changes from CHANGELOG.md)",
+        "1. Open a PR editing `CHANGELOG.md` and the docs to version the latest changes",
+    ] {
+        let toml = drafted_with(&format!("{line}\n"), &facts);
+        assert!(!toml.contains("\nchangelog = \"update\""), "{line}\n{toml}");
+    }
+}

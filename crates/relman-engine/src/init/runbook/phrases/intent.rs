@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Item;
+use super::notes_file::{self, Asks};
 use super::patterns::regex;
 use crate::init::runbook::actions::{Action, Scope, step};
 use crate::init::runbook::text::literal;
@@ -180,6 +181,20 @@ fn read(
         .iter()
         .map(|(_, word)| word.trim_end_matches(':'))
         .collect();
+    // "Update `WhatsNew.txt`", "ensure CHANGELOG is updated", "add the notes to `NEWS.md`".
+    let asks = match (plain[0], plain.get(1).copied().unwrap_or_default()) {
+        ("update" | "updating" | "edit" | "bump" | "refresh", _) => Some(Asks::Update),
+        ("ensure", _) | ("make", "sure") => Some(Asks::Ensure),
+        ("add", _) => Some(Asks::Add),
+        _ => None,
+    };
+    if let Some(asks) = asks
+        && let Some(changelog) =
+            notes_file::changelog(&clause[at..], offset + at, item, scope, asks)
+    {
+        found.push((offset + at, Action::Step(changelog)));
+        return;
+    }
     let Some((verb, length)) = verb(&plain) else {
         return;
     };

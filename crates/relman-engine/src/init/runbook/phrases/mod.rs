@@ -9,6 +9,7 @@
 mod clause;
 mod intent;
 mod notes;
+mod notes_file;
 mod patterns;
 mod place;
 mod whole;

@@ -151,7 +151,7 @@ fn named_files(clause: &str, offset: usize, item: &Item, root: &Path) -> Vec<Str
 
 /// The file `name` names in the work tree, when it is a regular file inside it (no `..`, no
 /// absolute path, no link that leads out).
-fn inside_file(root: &Path, name: &str) -> Option<PathBuf> {
+pub(super) fn inside_file(root: &Path, name: &str) -> Option<PathBuf> {
     let path = Path::new(name);
     let plain = !name.is_empty()
         && !name.contains("://")
