@@ -251,3 +251,24 @@ fn the_release_notes_named_as_a_file_with_a_verb_that_writes_them_are_the_change
         assert!(!toml.contains("\nchangelog = \"update\""), "{line}\n{toml}");
     }
 }
+
+#[test]
+fn a_checklist_copied_to_a_new_issue_opens_the_issue_and_closing_it_closes_that_one() {
+    let toml = drafted_with(
+        "* [ ] copy this checklist to a new issue, called \"Release X.Y.Z\"\n* [ ] tag the release\n* [ ] close this issue\n",
+        &facts(),
+    );
+    assert!(
+        toml.contains("http = \"POST https://api.github.com/repos/acme/demo/issues\""),
+        "{toml}"
+    );
+    assert!(toml.contains("/issues/{steps.issue.number}"), "{toml}");
+    // Copied anywhere else, or a new issue in another tracker, it is not.
+    for line in [
+        "* copy the notes to the release page",
+        "* copy this checklist to a new Jira issue",
+    ] {
+        let toml = drafted_with(&format!("{line}\n"), &facts());
+        assert!(!toml.contains("http = "), "{line}\n{toml}");
+    }
+}

@@ -195,6 +195,16 @@ fn read(
         found.push((offset + at, Action::Step(changelog)));
         return;
     }
+    // "Copy this checklist to a new issue": the issue it goes into is opened.
+    static INTO_NEW_ISSUE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"\b(?:to|into|in|as) (?:a |an )?new (?:[\w-]+ ){0,2}issue\b"));
+    if matches!(plain[0], "copy" | "paste" | "move" | "transfer")
+        && INTO_NEW_ISSUE.is_match(&clause[at..])
+        && let Some(issue) = super::clause::github_issue(&clause[at..], item, scope)
+    {
+        found.push((offset + at, Action::Step(issue)));
+        return;
+    }
     let Some((verb, length)) = verb(&plain) else {
         return;
     };
