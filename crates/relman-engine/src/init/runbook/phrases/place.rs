@@ -32,7 +32,7 @@ const LONGEST: usize = 80;
 /// The whole lines before or after a place a pattern may take.
 const CONTEXT_LINES: usize = 3;
 /// Files larger than this are no file a person edits one value in.
-const LARGEST: u64 = 512 * 1024;
+const LARGEST: u64 = 256 * 1024;
 
 /// The `edit` steps (or the `bump`) for a clause that asks to write the version or the date into
 /// a file it names, when every file named holds its places once; `None` otherwise.
