@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::notes_file::{self, Asks};
 use super::patterns::*;
 use super::{DEFAULT_COMMIT, Item, capitalise};
 use crate::init::runbook::actions::{Action, Scope, step};
@@ -178,40 +177,15 @@ pub(super) fn actions(
             Some(_) => "preminor",
             None => "{args.bump}",
         };
-        // "Update the version in `docs/install.md`": where that file holds it, an edit.
-        // "Update the version in `changelog.md`", naming no version file: the changelog's heading.
-        let names_version_file = item.spans.iter().any(|(_, span)| {
-            scope
-                .facts
-                .version_files
-                .iter()
-                .any(|file| file == span.trim())
-        });
-        // The verb must lead the clause: "file a PR editing `CHANGES.md` to version it" asks
-        // for more than the notes.
+        // "Update the version in `docs/install.md`" (or in `changelog.md`): where that file
+        // holds it, an edit (the changelog's heading); else the bump.
         let leads = clause[..verb.start()].trim().is_empty();
-        let notes = match level {
-            "{args.bump}" if leads && !names_version_file => {
-                notes_file::changelog(clause, offset, item, scope, Asks::Update)
-            }
+        let steps = match level {
+            "{args.bump}" => super::place::written_version(clause, offset, item, scope, leads),
             _ => None,
         };
-        let edits = match level {
-            "{args.bump}" if notes.is_none() => super::place::edits(clause, offset, item, scope),
-            _ => None,
-        };
-        let found_notes = notes.is_some();
-        if let Some(notes) = notes {
-            push(verb.start(), Action::Step(notes));
-        }
-        match edits {
-            Some(edits) => {
-                for edit in edits {
-                    push(verb.start(), Action::Step(edit));
-                }
-            }
-            None if !found_notes => push(verb.start(), Action::Step(step("bump", level))),
-            None => {}
+        for step in steps.unwrap_or_else(|| vec![step("bump", level)]) {
+            push(verb.start(), Action::Step(step));
         }
     }
     // Changelog.

@@ -14,6 +14,7 @@ use regex::Regex;
 use relman_version::files::{ValuePlace, plan_value, read_text_bounded};
 
 use super::Item;
+use super::notes_file::Asks;
 use super::patterns::regex;
 use crate::init::runbook::actions::{Scope, step};
 use crate::init::workflow::DraftStep;
@@ -97,6 +98,30 @@ pub(super) fn edits(
         }
     }
     Some(steps)
+}
+
+/// What "update the version in FILE" writes when FILE is no version file: the changelog step
+/// for release notes (only where the verb `leads` the clause: "file a PR editing `CHANGES.md` to
+/// version it" asks for more), else an `edit` for each place; `None` leaves it the `bump`.
+pub(super) fn written_version(
+    clause: &str,
+    offset: usize,
+    item: &Item,
+    scope: &Scope<'_>,
+    leads: bool,
+) -> Option<Vec<DraftStep>> {
+    let facts = scope.facts;
+    let names_version_file = item
+        .spans
+        .iter()
+        .any(|(_, span)| facts.version_files.iter().any(|file| file == span.trim()));
+    if leads && !names_version_file {
+        let notes = super::notes_file::changelog(clause, offset, item, scope, Asks::Update);
+        if let Some(notes) = notes {
+            return Some(vec![notes]);
+        }
+    }
+    edits(clause, offset, item, scope)
 }
 
 /// The files of the repository the clause names: code spans and bare words that are paths of
