@@ -268,6 +268,41 @@ impl Detection {
                 .collect(),
             root: Some(self.root.clone()),
             several_packages: !self.packages.is_empty(),
+            versions: self.versions(),
         }
+    }
+
+    /// The newest final release's version (its tag read with the tag format), the newest
+    /// release's when that is a pre-release, then the version the files hold, each once.
+    fn versions(&self) -> Vec<String> {
+        let format = self.tag_format.replace("{project}", &self.name);
+        let Some((before, after)) = format.split_once("{version}") else {
+            return Vec::new();
+        };
+        let version_of = |tag: &String| {
+            tag.strip_prefix(before)
+                .and_then(|rest| rest.strip_suffix(after))
+                .map(str::to_owned)
+        };
+        let newest = self.newest_tag.as_ref().and_then(version_of);
+        let final_release = self
+            .release_tag_names
+            .iter()
+            .rev()
+            .take(50)
+            .filter_map(version_of)
+            .find(|version| !version.contains(char::is_alphabetic));
+        let mut versions: Vec<String> = final_release.into_iter().collect();
+        if let Some(newest) = newest
+            && !versions.contains(&newest)
+        {
+            versions.push(newest);
+        }
+        if let Ok(Some(current)) = &self.current_version
+            && !versions.contains(current)
+        {
+            versions.push(current.clone());
+        }
+        versions
     }
 }

@@ -22,6 +22,7 @@ fn facts(name: &str, repo: &str) -> ProjectFacts {
         version_files: Vec::new(),
         root: None,
         several_packages: false,
+        versions: Vec::new(),
     }
 }
 

@@ -321,3 +321,55 @@ fn a_private_workspace_root_released_by_its_tags_is_never_published_to_npm() {
     );
     assert!(shown.contains("publishes @demo/base 1.0.1"), "{shown}");
 }
+
+#[test]
+fn init_from_a_runbook_drafts_an_edit_where_the_named_file_holds_the_version() {
+    let repo = project();
+    // The install page names the released version in two places on one line, and an older
+    // version elsewhere; the runbook says which file, not where.
+    repo.write(
+        "docs/install.md",
+        "# Install\n\nOlder: 1.1.0.\n\n[get 1.2.0](https://example.org/dl/v1.2.0/demo.tar.gz)\n",
+    );
+    repo.write(
+        "RELEASE.md",
+        "# Releasing\n\n1. Update the version in `docs/install.md`.\n2. Commit the changes.\n3. Tag the release and push it.\n",
+    );
+    repo.commit("docs: install page");
+    repo.push(&["main"]);
+    let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
+    assert_code(&output, 0);
+    let written = repo.read("relman.toml");
+    assert!(
+        written.contains("edit = \"docs/install.md\"\n"),
+        "{written}"
+    );
+    assert!(
+        !written.contains("manual = \"Update the version"),
+        "{written}"
+    );
+    repo.commit("chore: relman.toml");
+    repo.push(&["main"]);
+    assert_code(&relman(&repo, &["check"]), 0);
+    let plan = relman(&repo, &["plan", "release"]);
+    assert_code(&plan, 0);
+    let shown = stdout(&plan);
+    // Each place of the released version moves to the new one; the older version stays.
+    assert!(shown.contains("1.2.0 → 1.3.0"), "{shown}");
+    assert!(
+        shown.contains("-[get 1.2.0](https://example.org/dl/v1.2.0/"),
+        "{shown}"
+    );
+    assert!(shown.contains("+[get 1.3.0]("), "{shown}");
+    assert!(shown.contains("/dl/v1.3.0/demo.tar.gz)"), "{shown}");
+    assert!(!shown.contains("-Older: 1.1.0."), "{shown}");
+    // `plan` wrote nothing; the release writes both places, and the tag holds them.
+    assert!(repo.read("docs/install.md").contains("[get 1.2.0]"));
+    assert_code(&relman(&repo, &["run", "release", "--yes"]), 0);
+    let released = repo.git(&["show", "v1.3.0:docs/install.md"]);
+    assert!(
+        released
+            .contains("Older: 1.1.0.\n\n[get 1.3.0](https://example.org/dl/v1.3.0/demo.tar.gz)"),
+        "{released}"
+    );
+}

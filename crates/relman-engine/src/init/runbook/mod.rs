@@ -43,6 +43,10 @@ pub struct ProjectFacts {
     /// Whether the repository releases several packages: a step that is not per package then
     /// sees `{version}` as the list of releases, so no `edit` writes it.
     pub several_packages: bool,
+    /// The versions a file of the project may hold today, the newest release's first, then the
+    /// version the files hold: where a line names a file and "the version", the place is where
+    /// one of them stands.
+    pub versions: Vec<String>,
 }
 
 /// Workflows drafted from a runbook, and what the runbook says about the project.
@@ -93,6 +97,8 @@ pub fn draft(source: &str, text: &str, facts: &ProjectFacts) -> Draft {
 mod tests;
 #[cfg(test)]
 mod tests_commands;
+#[cfg(test)]
+mod tests_eighth;
 #[cfg(test)]
 mod tests_forge;
 #[cfg(test)]

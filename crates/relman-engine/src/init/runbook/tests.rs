@@ -18,6 +18,7 @@ pub(super) fn facts() -> ProjectFacts {
         version_files: Vec::new(),
         root: None,
         several_packages: false,
+        versions: Vec::new(),
     }
 }
 

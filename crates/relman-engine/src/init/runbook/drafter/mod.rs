@@ -471,9 +471,21 @@ impl Drafter {
 
     fn checklist(&mut self, block: &Block, text: &str, blocks: &[Block], children: &[usize]) {
         self.flush_intro();
-        let checklist: Vec<toml::Value> = children
+        let below: Vec<&str> = children.iter().filter_map(|c| blocks[*c].text()).collect();
+        // "Update the version references in:" over the files: their edits.
+        let plain = text::plain(text);
+        let scope = self.scope(&plain);
+        if let Some(edits) = phrases::edits_in_files_below(text, &below, &scope) {
+            self.apply(
+                block.line,
+                text,
+                edits.into_iter().map(Action::Step).collect(),
+                &[],
+            );
+            return;
+        }
+        let checklist: Vec<toml::Value> = below
             .iter()
-            .filter_map(|child| blocks[*child].text())
             .map(|child| text::templated(&text::clean(child)).into())
             .collect();
         let step = DraftStep::new("manual", text::templated(text))

@@ -177,7 +177,16 @@ pub(super) fn actions(
             Some(_) => "preminor",
             None => "{args.bump}",
         };
-        push(verb.start(), Action::Step(step("bump", level)));
+        // "Update the version in `docs/install.md`" (or in `changelog.md`): where that file
+        // holds it, an edit (the changelog's heading); else the bump.
+        let leads = clause[..verb.start()].trim().is_empty();
+        let steps = match level {
+            "{args.bump}" => super::place::written_version(clause, offset, item, scope, leads),
+            _ => None,
+        };
+        for step in steps.unwrap_or_else(|| vec![step("bump", level)]) {
+            push(verb.start(), Action::Step(step));
+        }
     }
     // Changelog.
     if let Some(found) = CHANGELOG_UPDATE.find(clause) {

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Item;
+use super::notes_file::{self, Asks};
 use super::patterns::regex;
 use crate::init::runbook::actions::{Action, Scope, step};
 use crate::init::runbook::text::literal;
@@ -27,6 +28,8 @@ enum Verb {
     Verify,
     Get,
     Publish,
+    /// "Update the version in `docs/install.md`": a value written into a file.
+    Update,
 }
 
 /// Words before the verb that change nothing.
@@ -88,6 +91,11 @@ fn verb(words: &[&str]) -> Option<(Verb, usize)> {
         ("wait" | "waiting" | "await", _) => (Verb::Wait, 1),
         ("get" | "obtain" | "receive", _) => (Verb::Get, 1),
         ("publish" | "upload" | "push" | "release" | "deploy" | "ship", _) => (Verb::Publish, 1),
+        (
+            "update" | "updating" | "set" | "change" | "edit" | "adjust" | "bump" | "refresh"
+            | "increment",
+            _,
+        ) => (Verb::Update, 1),
         _ => return None,
     })
 }
@@ -173,12 +181,43 @@ fn read(
         .iter()
         .map(|(_, word)| word.trim_end_matches(':'))
         .collect();
+    // "Update `WhatsNew.txt`", "ensure CHANGELOG is updated", "add the notes to `NEWS.md`".
+    let asks = match (plain[0], plain.get(1).copied().unwrap_or_default()) {
+        ("update" | "updating" | "edit" | "bump" | "refresh", _) => Some(Asks::Update),
+        ("ensure", _) | ("make", "sure") => Some(Asks::Ensure),
+        ("add", _) => Some(Asks::Add),
+        _ => None,
+    };
+    if let Some(asks) = asks
+        && let Some(changelog) =
+            notes_file::changelog(&clause[at..], offset + at, item, scope, asks)
+    {
+        found.push((offset + at, Action::Step(changelog)));
+        return;
+    }
+    // "Copy this checklist to a new issue": the issue it goes into is opened.
+    static INTO_NEW_ISSUE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"\b(?:to|into|in|as) (?:a |an )?new (?:[\w-]+ ){0,2}issue\b"));
+    if matches!(plain[0], "copy" | "paste" | "move" | "transfer")
+        && INTO_NEW_ISSUE.is_match(&clause[at..])
+        && let Some(issue) = super::clause::github_issue(&clause[at..], item, scope)
+    {
+        found.push((offset + at, Action::Step(issue)));
+        return;
+    }
     let Some((verb, length)) = verb(&plain) else {
         return;
     };
     let rest = &plain[length..];
     let text = &clause[at..];
     let has = |any: &[&str]| rest.iter().any(|word| any.contains(word));
+    if verb == Verb::Update {
+        let start = offset + at;
+        for edit in super::place::edits(&clause[at..], start, item, scope).unwrap_or_default() {
+            found.push((start, Action::Step(edit)));
+        }
+        return;
+    }
     let action = match (verb, head(rest)) {
         (Verb::Wait, _) => wait(rest, scope),
         (Verb::Get, _) if has(&["approval", "approved", "lgtm", "sign-off", "signoff"]) => {

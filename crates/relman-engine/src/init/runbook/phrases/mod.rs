@@ -9,7 +9,9 @@
 mod clause;
 mod intent;
 mod notes;
+mod notes_file;
 mod patterns;
+mod place;
 mod whole;
 
 use self::patterns::ANNOUNCE_VERB;
@@ -57,6 +59,21 @@ impl Item {
 /// number"): the choice the `bump` argument makes.
 pub(crate) fn chooses_version(text: &str) -> bool {
     patterns::CHOOSE_VERSION.is_match(super::text::plain(text).trim())
+}
+
+/// The edits an item asks for in the files its sub-items name ("Update the version references
+/// in:" over `README.md` and `docs/guide.md`), when every file holds its places once.
+pub(crate) fn edits_in_files_below(
+    text: &str,
+    children: &[&str],
+    scope: &Scope<'_>,
+) -> Option<Vec<DraftStep>> {
+    let item = Item::new(&format!("{text} {}", children.join(" ")));
+    let steps = place::edits(&item.plain, 0, &item, scope)?;
+    steps
+        .iter()
+        .all(|step| step.kind() == "edit")
+        .then_some(steps)
 }
 
 /// A marker for a commit message the drafter fills in: `Release {version}`, or a development
