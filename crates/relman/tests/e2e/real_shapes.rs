@@ -543,3 +543,30 @@ fn a_branch_named_for_a_line_releases_within_it() {
     repo.commit_file("a.txt", "2", "feat: more");
     assert_eq!(run(&repo, &["version", "--next", "auto"], 0).0, "1.22.0\n");
 }
+
+/// ipywidgets once its npm packages' tags were left behind: one project, released by its bare
+/// tags, whose top `package.json` is a private workspace root without a name. A `publish =
+/// "npm"` step (drafted from its runbook's `yarn publish`) stopped the plan: "`package.json` has
+/// no `name`".
+#[test]
+fn a_private_top_package_json_is_never_published() {
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    repo.write("VERSION", "1.0.0\n");
+    repo.write(
+        "relman.toml",
+        "[[workflow.ship.step]]\nbump = \"patch\"\n\n[[workflow.ship.step]]\npublish = \"npm\"\n",
+    );
+    repo.commit("chore: start");
+    repo.tag("v1.0.0");
+    repo.commit_file("a.txt", "a", "fix: one");
+    repo.push(&["main", "v1.0.0"]);
+    let (plan, _) = run(&repo, &["plan", "ship"], 0);
+    assert!(
+        plan.contains("skipped: the top `package.json` is private: it is never published"),
+        "{plan}"
+    );
+}

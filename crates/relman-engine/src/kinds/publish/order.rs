@@ -37,9 +37,16 @@ fn ecosystem(step: &PublishStep) -> Option<Ecosystem> {
 }
 
 /// Why `step` does nothing for the package `project` is scoped to (a run of several packages),
-/// if it does nothing: the package is private, or of another ecosystem.
+/// if it does nothing: the package is private, or of another ecosystem; or, for a project of
+/// one package, why nothing is published from its top folder.
 pub(super) fn not_for(step: &PublishStep, project: &Project) -> Option<String> {
-    let package = project.current_package()?;
+    let Some(package) = project.current_package() else {
+        // A project of one package whose `package.json` is a private workspace root
+        // (ipywidgets': no name, `"private": true`): nothing of the root goes to npm.
+        let root_only = matches!(step, PublishStep::Npm { path: None, .. });
+        return (root_only && crate::project::packages::detect::private_npm_root(&project.root))
+            .then(|| "the top `package.json` is private: it is never published".to_owned());
+    };
     if package.private {
         return Some(format!(
             "{} is private: it is never published",

@@ -553,8 +553,8 @@ fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
 }
 
 /// Whether `root/package.json` says `"private": true` (read only when no member is at the root:
-/// a manifest without a name).
-fn private_npm_root(root: &Path) -> bool {
+/// a manifest without a name; and by a publish step of a project of one package).
+pub(crate) fn private_npm_root(root: &Path) -> bool {
     relman_version::files::read_text_bounded(
         &root.join("package.json"),
         relman_version::files::bounded::MAX_FRAGMENT,
