@@ -99,6 +99,18 @@ impl Version {
         }
     }
 
+    /// Whether this is a development version, the one being made rather than a pre-release
+    /// that ships: semver's `1.2.4-dev.0` (or Maven's `-SNAPSHOT`), PEP 440's `1.2.4.dev0`,
+    /// a gem's bare `alpha`.
+    pub fn is_development(&self) -> bool {
+        match self {
+            Version::Semver(v) => crate::scheme::semver::is_dev(v),
+            Version::Pep440(v) => v.dev().is_some(),
+            Version::Rubygems(v) => crate::scheme::rubygems::bump::is_dev(v),
+            Version::Calver(_) => false,
+        }
+    }
+
     /// The parts templates use, with the normalised text.
     pub fn parts(&self) -> VersionParts {
         VersionParts {

@@ -256,7 +256,7 @@ fn a_pre_release_the_project_moved_past_is_not_the_last_release() {
 /// with neither tags nor changelogs. The main crate was a package with "no release tag yet" and
 /// the other crate's six releases "no release of this project".
 #[test]
-fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_the_making() {
+fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_development() {
     if !require_tool("cargo") {
         return;
     }
@@ -272,7 +272,7 @@ fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_th
     repo.write(
         "Cargo.toml",
         format!(
-            "[workspace]\nmembers = [\"{main}\", \"demo-ring\", \"demo-pq\"]\nresolver = \"2\"\n"
+            "[workspace]\nmembers = [\"{main}\", \"demo-ring\", \"demo-pq\", \"demo-try\"]\nresolver = \"2\"\n"
         ),
     );
     let krate = |name: &str, version: &str, deps: &str| {
@@ -284,6 +284,9 @@ fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_th
         );
         repo.write(&format!("{name}/src/lib.rs"), "\n");
     };
+    // An untagged crate at a pre-release that ships (tRPC's `@trpc/openapi` at 11.18.0-alpha
+    // beside its fixed-version packages) is no development version: it moves with nothing.
+    krate("demo-try", "0.1.0-alpha", "");
     krate(&main, "0.2.0", "");
     krate(
         "demo-pq",
@@ -327,6 +330,7 @@ fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_th
     assert_eq!(row(&main)[3], "v/0.2.0", "{listed}");
     assert_eq!(row("demo-pq")[3], "demo-pq-v/0.1.0", "{listed}");
     assert!(row("demo-ring").contains(&"0.1.0-dev.1"), "{listed}");
+    assert!(!listed.contains("demo-try"), "{listed}");
     let (checked, _) = run(&repo, &["check"], 0);
     assert!(!checked.contains("no release of this project"), "{checked}");
 

@@ -239,15 +239,16 @@ impl Project {
                         continue;
                     }
                     // Beside a root package, a member never tagged is released alone when it
-                    // keeps a changelog or its version is one in the making (rustls' new
-                    // `rustls-ring` at 0.1.0-dev.1); else it is an internal one (and so is one
-                    // whose tags were left behind).
+                    // keeps a changelog or its version is a development one (rustls' new
+                    // `rustls-ring` at 0.1.0-dev.1; not tRPC's `11.18.0-alpha` beside its
+                    // fixed-version packages); else it is an internal one (and so is one whose
+                    // tags were left behind).
                     let in_the_making = candidate.family.is_none()
                         && member.version.as_deref().is_some_and(|text| {
                             candidate_scheme(candidate)
                                 .ok()
                                 .and_then(|scheme| scheme.parse(text).ok())
-                                .is_some_and(|version| version.is_prerelease())
+                                .is_some_and(|version| version.is_development())
                         });
                     if has_root
                         && !in_the_making
