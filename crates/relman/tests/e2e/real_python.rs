@@ -1,0 +1,72 @@
+//! Shapes of real Python and JavaScript repositories, rebuilt small: each test is a defect seen
+//! on a public repository (named in docs/real-repositories.md), asserted through the binary.
+
+use relman_testkit::TestRepo;
+
+use crate::plain::{assert_exit, relman, stderr, stdout};
+
+/// Runs relman and asserts the exit code; returns stdout and stderr.
+#[track_caller]
+fn run(repo: &TestRepo, args: &[&str], code: i32) -> (String, String) {
+    let output = relman(repo, args);
+    assert_exit(&output, code);
+    (stdout(&output), stderr(&output))
+}
+
+fn version_py(version: &str) -> String {
+    format!(
+        "# Dev versions have the form \"1.2.3+dev\".\n__version__ = \"{version}\"\nbase_version = __version__\n"
+    )
+}
+
+/// A package whose `version.py` holds `VERSION`, released as `v{version}` tags.
+fn local_label_repo(released: &str, developing: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n\n\
+         [tool.setuptools.dynamic]\nversion = {attr = \"pkg.version.__version__\"}\n",
+    );
+    repo.write("pkg/__init__.py", "");
+    repo.write("pkg/version.py", version_py(released));
+    repo.commit("Release");
+    repo.tag(&format!("v{released}"));
+    repo.write("pkg/version.py", version_py(developing));
+    repo.commit("Bump version to the next development version");
+    repo.commit_file("pkg/a.py", "x = 1\n", "Fix a crash in the parser");
+    repo.push(&["main", "--tags"]);
+    repo
+}
+
+/// mypy: `2.4.0+dev` after 2.3.1 is the version being developed. The release is 2.4.0, written
+/// into `version.py` without the label: PyPI refuses a local version, and no tag names one.
+#[test]
+fn a_local_dev_label_ahead_of_the_last_release_is_released_without_it() {
+    let repo = local_label_repo("2.3.1", "2.4.0+dev");
+    assert_eq!(run(&repo, &["version"], 0).0, "2.4.0+dev\n");
+    for level in ["auto", "minor", "patch"] {
+        assert_eq!(
+            run(&repo, &["version", "--next", level], 0).0,
+            "2.4.0\n",
+            "{level}"
+        );
+    }
+    assert_eq!(run(&repo, &["version", "--next", "major"], 0).0, "3.0.0\n");
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(repo.read("pkg/version.py"), version_py("2.4.0"));
+    assert_eq!(
+        repo.git(&["tag", "--list", "--sort=version:refname"]),
+        "v2.3.1\nv2.4.0"
+    );
+}
+
+/// trio: `0.34.0+dev` is written after 0.34.0 is released: the next release moves on from it.
+#[test]
+fn a_local_dev_label_on_the_last_release_moves_on_from_it() {
+    let repo = local_label_repo("0.34.0", "0.34.0+dev");
+    assert_eq!(run(&repo, &["version", "--next", "auto"], 0).0, "0.34.1\n");
+    assert_eq!(run(&repo, &["version", "--next", "minor"], 0).0, "0.35.0\n");
+    let (plan, _) = run(&repo, &["plan", "release"], 0);
+    assert!(plan.contains("0.34.0+dev → 0.34.1"), "{plan}");
+    assert!(plan.contains("+__version__ = \"0.34.1\""), "{plan}");
+}
