@@ -178,6 +178,8 @@ pub fn detect(root: &Path) -> Detection {
     let mut detection = Detection::default();
     let mut names: Vec<String> = Vec::new();
     let mut sources: Vec<VersionSource> = Vec::new();
+    // Where the packages are: the top, `src`, and what setuptools is told (`lib`).
+    let mut roots: Vec<PathBuf> = vec![PathBuf::new(), PathBuf::from("src")];
 
     let pyproject = probe(root, "pyproject.toml", KnownFormat::Pyproject, |parsed| {
         let Some(doc) = parsed.toml.as_ref() else {
@@ -196,6 +198,11 @@ pub fn detect(root: &Path) -> Detection {
                 })
             });
         names.extend(string_at(doc, &["project", "name"]).map(str::to_owned));
+        for root in setuptools_package_roots(doc) {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
         names.extend(string_at(doc, &["tool", "poetry", "name"]).map(str::to_owned));
         match pyproject_version_source(doc) {
             // poetry-dynamic-versioning keeps a placeholder in `tool.poetry.version`.
@@ -247,7 +254,7 @@ pub fn detect(root: &Path) -> Detection {
     }
 
     if detection.python && detection.version_from_tags.is_none() {
-        detection.version_in_code = python_modules(root, &sources, &names, &mut files);
+        detection.version_in_code = python_modules(root, &roots, &sources, &names, &mut files);
     }
     // A maturin project whose `pyproject.toml` states the version keeps it in its crate too
     // (maturin checks they agree): that crate, and the workspace around it, move with it.
@@ -331,6 +338,7 @@ fn static_maturin_manifest(root: &Path) -> Option<String> {
 /// module the configuration names when it builds the version in code.
 fn python_modules(
     root: &Path,
+    roots: &[PathBuf],
     sources: &[VersionSource],
     names: &[String],
     files: &mut Vec<VersionFileSpec>,
@@ -350,11 +358,11 @@ fn python_modules(
                 }
             }
             VersionSource::Attr(attr) => {
-                if let Some(spec) = attr_spec(root, attr) {
+                if let Some(spec) = attr_spec(root, roots, attr) {
                     push_new(files, spec);
                     resolved = true;
                 } else {
-                    in_code = in_code.or_else(|| attr_module(root, attr));
+                    in_code = in_code.or_else(|| attr_module(root, roots, attr));
                 }
             }
             VersionSource::Module(module) => names.insert(0, module.clone()),
@@ -366,7 +374,7 @@ fn python_modules(
     }
     for name in &names {
         let name = name.to_lowercase().replace(['-', '.'], "_");
-        for folder in [PathBuf::from(&name), Path::new("src").join(&name)] {
+        for folder in roots.iter().map(|parent| parent.join(&name)) {
             let found = package_modules(root, &folder);
             if !found.is_empty() {
                 files.extend(found);
@@ -375,7 +383,7 @@ fn python_modules(
         }
     }
     let mut packages = Vec::new();
-    for parent in [PathBuf::new(), PathBuf::from("src")] {
+    for parent in roots {
         let Ok(entries) = fs_err::read_dir(root.join(&parent)) else {
             continue;
         };
@@ -410,32 +418,72 @@ fn package_modules(root: &Path, folder: &Path) -> Vec<VersionFileSpec> {
         .collect()
 }
 
-/// The files a setuptools `attr:` (`package.module.NAME`) may be defined in, and the name.
-fn attr_candidates(attr: &str) -> Option<([String; 4], &str)> {
+/// The folders setuptools is told the packages are in: `[tool.setuptools] package-dir` for the
+/// top (`{"" = "lib"}`) and `[tool.setuptools.packages.find] where` (SQLAlchemy's `["lib"]`).
+/// Only plain relative folders: nothing outside the repository.
+fn setuptools_package_roots(doc: &TomlDocument<'_>) -> Vec<PathBuf> {
+    let setuptools = doc
+        .as_item()
+        .get("tool")
+        .and_then(|tool| tool.get("setuptools"));
+    let Some(setuptools) = setuptools else {
+        return Vec::new();
+    };
+    let top = setuptools
+        .get("package-dir")
+        .and_then(|dirs| dirs.get(""))
+        .and_then(Item::as_str);
+    let found = setuptools
+        .get("packages")
+        .and_then(|packages| packages.get("find"))
+        .and_then(|find| find.get("where"));
+    let found = found
+        .and_then(Item::as_array)
+        .into_iter()
+        .flat_map(|folders| folders.iter().filter_map(|folder| folder.as_str()));
+    top.into_iter()
+        .chain(found)
+        .map(Path::new)
+        .filter(|folder| {
+            folder
+                .components()
+                .all(|part| matches!(part, std::path::Component::Normal(_)))
+                && folder.components().next().is_some()
+        })
+        .map(Path::to_path_buf)
+        .collect()
+}
+
+/// The files a setuptools `attr:` (`package.module.NAME`) may be defined in, under each package
+/// root, and the name.
+fn attr_candidates(roots: &[PathBuf], attr: &str) -> Option<(Vec<String>, String)> {
     let (module, name) = attr.rsplit_once('.')?;
     let module_path = module.replace('.', "/");
-    Some((
-        [
-            format!("{module_path}/__init__.py"),
-            format!("{module_path}.py"),
-            format!("src/{module_path}/__init__.py"),
-            format!("src/{module_path}.py"),
-        ],
-        name,
-    ))
+    let candidates = roots
+        .iter()
+        .flat_map(|parent| {
+            [
+                parent.join(&module_path).join("__init__.py"),
+                parent.join(format!("{module_path}.py")),
+            ]
+        })
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    Some((candidates, name.to_owned()))
 }
 
 /// The module an `attr:` names, when it exists.
-fn attr_module(root: &Path, attr: &str) -> Option<String> {
-    let (candidates, _) = attr_candidates(attr)?;
+fn attr_module(root: &Path, roots: &[PathBuf], attr: &str) -> Option<String> {
+    let (candidates, _) = attr_candidates(roots, attr)?;
     candidates
         .into_iter()
         .find(|candidate| root.join(candidate).is_file())
 }
 
 /// The file defining a setuptools `attr:` (`package.module.NAME`), as a spec.
-fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
-    let (candidates, name) = attr_candidates(attr)?;
+fn attr_spec(root: &Path, roots: &[PathBuf], attr: &str) -> Option<VersionFileSpec> {
+    let (candidates, name) = attr_candidates(roots, attr)?;
+    let name = name.as_str();
     for candidate in candidates {
         if name == "__version__" {
             if probe(root, &candidate, KnownFormat::PythonModule, |_| {}) == Some(true) {
