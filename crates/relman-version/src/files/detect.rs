@@ -384,7 +384,7 @@ fn python_modules(
     }
     let mut packages = Vec::new();
     for parent in roots {
-        let Ok(entries) = fs_err::read_dir(root.join(&parent)) else {
+        let Ok(entries) = fs_err::read_dir(root.join(parent)) else {
             continue;
         };
         let mut folders: Vec<String> = entries
