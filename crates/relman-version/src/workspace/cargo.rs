@@ -157,5 +157,6 @@ fn member(
         private,
         dependencies,
         module: None,
+        declared: true,
     })
 }

@@ -70,3 +70,61 @@ fn a_local_dev_label_on_the_last_release_moves_on_from_it() {
     assert!(plan.contains("0.34.0+dev → 0.34.1"), "{plan}");
     assert!(plan.contains("+__version__ = \"0.34.1\""), "{plan}");
 }
+
+/// hatch: the root project's version comes from its `app-v` tags (hatch-vcs); `backend/` is a
+/// second project no workspace lists, whose version is in `src/engine_lib/__about__.py` and
+/// whose releases are tagged `engine-lib-v…`. A project in a folder without tags of its name
+/// (an example) is no package.
+#[test]
+fn a_python_project_in_a_folder_with_tags_of_its_name_is_a_package() {
+    let repo = TestRepo::new();
+    repo.write(
+        "pyproject.toml",
+        "[build-system]\nrequires = [\"hatchling\", \"hatch-vcs\"]\nbuild-backend = \"hatchling.build\"\n\n\
+         [project]\nname = \"app\"\ndynamic = [\"version\"]\n\n[tool.hatch.version]\nsource = \"vcs\"\n",
+    );
+    repo.write("src/app/__init__.py", "");
+    repo.write(
+        "backend/pyproject.toml",
+        "[project]\nname = \"engine-lib\"\ndynamic = [\"version\"]\n\n\
+         [tool.hatch.version]\npath = \"src/engine_lib/__about__.py\"\n",
+    );
+    repo.write(
+        "backend/src/engine_lib/__about__.py",
+        "__version__ = \"2.0.0\"\n",
+    );
+    repo.write(
+        "examples/demo/pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"0.0.1\"\n",
+    );
+    repo.commit("Initial");
+    repo.tag("app-v1.0.0");
+    repo.tag("engine-lib-v2.0.0");
+    repo.commit_file(
+        "backend/src/engine_lib/core.py",
+        "x = 1\n",
+        "fix: engine rounding",
+    );
+    repo.push(&["main", "--tags"]);
+
+    let (packages, _) = run(&repo, &["packages"], 0);
+    let names: Vec<&str> = packages
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(names, ["app", "engine-lib"], "{packages}");
+    assert_eq!(
+        run(&repo, &["version", "-p", "engine-lib", "--next", "auto"], 0).0,
+        "2.0.1\n"
+    );
+    run(&repo, &["release", "--yes"], 0);
+    assert_eq!(
+        repo.read("backend/src/engine_lib/__about__.py"),
+        "__version__ = \"2.0.1\"\n"
+    );
+    assert_eq!(
+        repo.git(&["tag", "--list", "--sort=refname"]),
+        "app-v1.0.0\nengine-lib-v2.0.0\nengine-lib-v2.0.1"
+    );
+}

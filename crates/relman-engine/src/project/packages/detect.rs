@@ -1,7 +1,7 @@
 //! Which packages a repository holds, from its manifests, its tags and `[package.NAME]` tables.
 //!
-//! Each manifest below the root (a Cargo, npm, pnpm, yarn or uv workspace member, a Go module)
-//! is a candidate. Its existing tags are matched first, by name or folder (`NAME-X.Y.Z`,
+//! Each manifest below the root (a Cargo, npm, pnpm, yarn or uv workspace member, a Go module,
+//! a Python project no workspace lists once tags of its name exist) is a candidate. Its existing tags are matched first, by name or folder (`NAME-X.Y.Z`,
 //! `NAME-vX.Y.Z`, `NAME@X.Y.Z`, `PATH/vX.Y.Z`; the form holding the highest version wins). The
 //! root package exists when the root has version files or release tags of its own (the tags no
 //! candidate claimed decide its format) or is a Go module; tags alone that stopped a year before
@@ -52,12 +52,7 @@ impl Project {
     ) -> Result<(), ProjectError> {
         let python_root = matches!(self.scheme, Scheme::Pep440);
         let found = workspace::discover(&self.root);
-        let below_root: Vec<&Member> = found
-            .members
-            .iter()
-            .filter(|member| !member.path.as_os_str().is_empty())
-            .collect();
-        if below_root.is_empty() && configured.is_empty() {
+        if found.members.is_empty() && configured.is_empty() {
             return Ok(());
         }
         let all_tags = self.repo.tag_names()?;
@@ -72,6 +67,27 @@ impl Project {
             .collect();
         // Sorted, the tags a format can read are one run of them (see `with_prefix`).
         tags.sort_unstable();
+        // A project no workspace lists is a package once tags of its name exist (hatch's
+        // `backend/`, tagged `hatchling-v1.32.0`); without them it is a fixture or an example.
+        let below_root: Vec<&Member> = found
+            .members
+            .iter()
+            .filter(|member| !member.path.as_os_str().is_empty())
+            .filter(|member| {
+                member.declared
+                    || configured.contains_key(&member.name)
+                    || matched_family(
+                        &member.name,
+                        &member.path.to_string_lossy(),
+                        &Scheme::Pep440,
+                        &tags,
+                    )
+                    .is_some()
+            })
+            .collect();
+        if below_root.is_empty() && configured.is_empty() {
+            return Ok(());
+        }
 
         let mut candidates: Vec<Candidate<'_>> = Vec::new();
         for (name, options) in configured {
@@ -383,6 +399,15 @@ impl Project {
             None => match member {
                 Some(member) if member.version.is_some() && !member.inherits_version => {
                     vec![VersionFileSpec::known(&member.manifest)?.alone()]
+                }
+                // A Python project with a dynamic version: where its build takes it from
+                // (hatchling's `[tool.hatch.version] path`), found as for a root project.
+                Some(member) if member.ecosystem == Ecosystem::Python => {
+                    relman_version::files::detect(&self.root.join(&member.path))
+                        .files
+                        .into_iter()
+                        .map(|spec| spec.under(&member.path).alone())
+                        .collect()
                 }
                 _ => Vec::new(),
             },
