@@ -128,3 +128,39 @@ fn a_python_project_in_a_folder_with_tags_of_its_name_is_a_package() {
         "app-v1.0.0\nengine-lib-v2.0.0\nengine-lib-v2.0.1"
     );
 }
+
+/// pnpm: a new crate named `widget-reporter` (0.0.1) is not the npm package of that name tagged
+/// `widget-reporter@0.20.1` years before in another folder: those tags are a former package's,
+/// not a release the crate is behind, which stopped every command.
+#[test]
+fn tags_of_a_former_namesake_are_not_a_new_member_s_releases() {
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"tool\",\n  \"version\": \"1.0.0\",\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    repo.write(
+        "packages/reporter/package.json",
+        "{\n  \"name\": \"widget-reporter\",\n  \"version\": \"0.20.1\"\n}\n",
+    );
+    repo.commit("Initial");
+    repo.tag("v1.0.0");
+    repo.tag("widget-reporter@0.20.1");
+    repo.git(&["rm", "-rq", "packages/reporter"]);
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"tool\",\n  \"version\": \"1.0.0\",\n  \"workspaces\": [\"crates/*\"]\n}\n",
+    );
+    repo.write(
+        "crates/reporter/package.json",
+        "{\n  \"name\": \"widget-reporter\",\n  \"version\": \"0.0.1\",\n  \"private\": true\n}\n",
+    );
+    repo.commit("fix: rewrite the reporter");
+    repo.push(&["main", "--tags"]);
+
+    let (check, _) = run(&repo, &["check"], 0);
+    assert!(check.contains("✓ last release v1.0.0"), "{check}");
+    assert!(!check.contains("widget-reporter"), "{check}");
+    assert_eq!(run(&repo, &["version", "--next", "auto"], 0).0, "1.0.1\n");
+    run(&repo, &["plan", "release"], 0);
+}

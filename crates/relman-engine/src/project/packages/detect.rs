@@ -139,6 +139,7 @@ impl Project {
                 continue;
             }
             candidate.family = matched_family(&candidate.name, &path, &scheme, &tags)
+                .filter(|format| !self.tags_of_a_former_namesake(candidate, format, &scheme, &tags))
                 .map(|format| {
                     let count = claim(&format, &scheme, &tags, &mut claimed);
                     (format, count)
@@ -351,6 +352,42 @@ impl Project {
                 self.version_files.push(spec);
             }
         }
+    }
+
+    /// Whether tags of a member's name are another package's that had the name before: the
+    /// member's manifest holds a version below the newest of them and did not exist when it was
+    /// tagged. pnpm's Rust crate `pnpm-default-reporter` (0.0.1, new) is not the npm package
+    /// tagged `pnpm-default-reporter@0.20.1` in 2018. Asked only of a member behind its tags,
+    /// which would stop every command otherwise.
+    fn tags_of_a_former_namesake(
+        &self,
+        candidate: &Candidate<'_>,
+        format: &TagFormat,
+        scheme: &Scheme,
+        tags: &[&str],
+    ) -> bool {
+        let Some(member) = candidate.member.filter(|_| candidate.options.is_none()) else {
+            return false;
+        };
+        let Some(version) = member
+            .version
+            .as_deref()
+            .and_then(|text| scheme.parse(text).ok())
+        else {
+            return false;
+        };
+        let range = with_prefix(tags, format.prefix());
+        let Some(newest) = stale_root::newest_tag(format, scheme, &tags[range]) else {
+            return false;
+        };
+        let behind =
+            matches!(format.read(newest, scheme), TagRead::Release(tagged) if tagged > version);
+        behind
+            && matches!(
+                self.repo
+                    .show_file(&format!("refs/tags/{newest}"), &member.manifest),
+                Ok(None)
+            )
     }
 
     fn candidate_package(
