@@ -11,11 +11,12 @@ use toml_edit::{Document, Item, Value};
 use super::{Dependency, DependencyKind, Ecosystem, Member, globs, read, strings};
 
 pub(super) fn members(root: &Path) -> Vec<Member> {
-    let mut found = workspace_members(root);
+    // A uv workspace says which projects are its members (and which folders are not).
+    if let Some(members) = workspace_members(root) {
+        return members;
+    }
+    let mut found = Vec::new();
     for manifest in undeclared_projects(root) {
-        if found.iter().any(|member| member.manifest == manifest) {
-            continue;
-        }
         let Some(text) = read(root, &manifest) else {
             continue;
         };
@@ -78,23 +79,16 @@ fn undeclared_projects(root: &Path) -> Vec<PathBuf> {
     manifests
 }
 
-/// The root's `[tool.uv.workspace]` members, the root's own project first.
-fn workspace_members(root: &Path) -> Vec<Member> {
+/// The root's `[tool.uv.workspace]` members, the root's own project first; `None` without one.
+fn workspace_members(root: &Path) -> Option<Vec<Member>> {
     let manifest = PathBuf::from("pyproject.toml");
-    let Some(text) = read(root, &manifest) else {
-        return Vec::new();
-    };
-    let Ok(doc) = Document::parse(text.as_str()) else {
-        return Vec::new();
-    };
-    let Some(workspace) = doc
+    let text = read(root, &manifest)?;
+    let doc = Document::parse(text.as_str()).ok()?;
+    let workspace = doc
         .as_item()
         .get("tool")
         .and_then(|tool| tool.get("uv"))
-        .and_then(|uv| uv.get("workspace"))
-    else {
-        return Vec::new();
-    };
+        .and_then(|uv| uv.get("workspace"))?;
     let list = |key: &str| strings(workspace.get(key));
     let mut patterns = list("members");
     patterns.extend(list("exclude").into_iter().map(|glob| format!("!{glob}")));
@@ -117,7 +111,7 @@ fn workspace_members(root: &Path) -> Vec<Member> {
             found.push(member);
         }
     }
-    found
+    Some(found)
 }
 
 /// PEP 503: lower case, runs of `-`, `_` and `.` as one `-`.
