@@ -26,6 +26,8 @@ command -v script >/dev/null 2>&1 || missing+=(bsdutils)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 command -v gem >/dev/null 2>&1 || missing+=(ruby)
+# The C compiler reads back a version header relman wrote (cargo links with it anyway).
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -17,7 +17,8 @@
 //!   (`1.3.0a1` + a fix → `1.3.0a2`), otherwise a new cycle of the bigger release in the same
 //!   phase (`1.3.0a1` + a breaking change → `2.0.0a0`); `release` finishes a cycle. A development
 //!   version (`1.2.4.dev0`, `1.2.4-dev.0`) is not a cycle: `auto` releases it (`1.2.4`, or `1.3.0`
-//!   for a feature). A label makes `auto` a pre-release: of the next version for a final one
+//!   for a feature), and the development of a pre-release (`1.3.0rc0.dev0`) releases that
+//!   pre-release (`1.3.0rc0`) when it covers the impact. A label makes `auto` a pre-release: of the next version for a final one
 //!   (`--pre rc` → `pre…`), of the version being developed for a development one (`1.2.4rc0`).
 //! - rubygems: the first three numbers are major, minor and patch; `post` counts a fourth, the
 //!   follow-up of a release (`8.1.3` → `8.1.3.1`); pre-releases are a numbered word (`beta1`,
@@ -358,14 +359,31 @@ fn auto(current: &Version, options: &BumpOptions) -> Result<Option<Version>, Bum
         Version::Rubygems(v) => (rubygems::bump::is_dev(v), rubygems::bump::current_label(v)),
         Version::Calver(_) => (false, None),
     };
+    // What the release in the making covers: `2.0.0rc1` a breaking change, `1.3.0a1` a feature.
+    let covered = match (current.minor(), current.patch()) {
+        (0, 0) => Impact::Major,
+        (_, 0) => Impact::Minor,
+        _ => Impact::Patch,
+    };
+    // The development of a pre-release (`3.7rc0.dev0`, what `dev` writes after `3.7b1`, and the
+    // version a project that opens each release with `rc0` keeps between releases) is released
+    // as that pre-release, not the one after it.
+    if let Version::Pep440(v) = current
+        && v.pre().is_some()
+        && v.dev().is_some()
+        && v.post().is_none()
+        && impact <= covered
+        && label.is_none_or(|label| {
+            pep440::parse_label(label).is_ok_and(|kind| v.pre().is_some_and(|pre| pre.kind == kind))
+        })
+    {
+        return Ok(Some(Version::Pep440(
+            v.clone().without_local().with_dev(None),
+        )));
+    }
     // A development version is released by `auto`, unless a label asks for a pre-release of it.
     let in_cycle = current.is_prerelease() && (label.is_some() || !development);
     let (level, label) = if in_cycle {
-        let covered = match (current.minor(), current.patch()) {
-            (0, 0) => Impact::Major,
-            (_, 0) => Impact::Minor,
-            _ => Impact::Patch,
-        };
         if impact <= covered {
             (Level::Prerelease, label.map(str::to_owned))
         } else {

@@ -171,10 +171,8 @@ pub fn validate(
             }
             // The rest of the workflow is planned without the check that could not ask.
             Err(crate::plan::PlanError::Step {
-                number,
-                title,
-                error,
-            }) if unreachable_remote_check(&mut config, number) => {
+                line, title, error, ..
+            }) if unreachable_remote_check(&mut config, line) => {
                 warnings.push(format!(
                     "the remote could not be reached, so `{title}` was not tried: {}",
                     relman_remote::Redactor::new().redact(&error.message)
@@ -190,17 +188,18 @@ pub fn validate(
     })
 }
 
-/// Whether step `number` of the `release` workflow is a check that asks the git remote
+/// Whether the step of the `release` workflow at `line` of the config (its number in a plan of
+/// several packages differs) is a check that asks the git remote
 /// (`up-to-date`, `tag-available`, which
 /// fails, rather than reports, when the remote cannot be reached); it is then taken out of
 /// `config`, so that validation goes on with the steps after it.
-fn unreachable_remote_check(config: &mut Config, number: usize) -> bool {
+fn unreachable_remote_check(config: &mut Config, line: usize) -> bool {
     let Some(workflow) = config.workflows.get_mut("release") else {
         return false;
     };
     let before = workflow.steps.len();
     workflow.steps.retain(|step| {
-        !(step.number == number
+        !(step.line == line
             && matches!(&step.kind, crate::kinds::StepKind::Check(check)
             if matches!(
                 check.check,

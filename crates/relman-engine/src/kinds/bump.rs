@@ -103,7 +103,8 @@ impl Kind for BumpStep {
         let edits = if cx.project.version_files.is_empty() {
             Vec::new()
         } else {
-            VersionFiles::read(&root, &cx.project.version_files)?.plan(&to.to_string())?
+            VersionFiles::read(&root, &cx.project.version_files)?
+                .plan_with(&to.to_string(), &cx.project.write_options())?
         };
         let edits = plan_requirement_edits(&root, requirements, &edits)?;
         let mut effects = vec![Effect::Note {
@@ -158,7 +159,8 @@ impl Kind for BumpStep {
         let edits: Vec<FileEdit> = if cx.project.version_files.is_empty() {
             Vec::new()
         } else {
-            VersionFiles::read(&cx.project.root, &cx.project.version_files)?.plan(&target)?
+            VersionFiles::read(&cx.project.root, &cx.project.version_files)?
+                .plan_with(&target, &cx.project.write_options())?
         };
         // Requirements on this package follow in the same edits (what `cargo set-version` does).
         let edits = plan_requirement_edits(&cx.project.root, &requirements, &edits)?;

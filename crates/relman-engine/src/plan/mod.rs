@@ -114,7 +114,11 @@ pub enum PlanError {
     Project(Box<crate::project::ProjectError>),
     #[error("step {number} ({title}): {error}")]
     Step {
+        /// The step's number in the plan (a step run once per package counts once for each).
         number: usize,
+        /// The line of its `[[workflow.NAME.step]]` in relman.toml, which names the step of the
+        /// config whichever package it was planned for.
+        line: usize,
         title: String,
         error: Box<StepError>,
     },
@@ -329,6 +333,7 @@ impl<'a> StepPlanner<'a> {
                 let context = variables::condition_context(project, env, variables, version);
                 evaluate(source, &context).map_err(|error| PlanError::Step {
                     number: step.number,
+                    line: step.line,
                     title: title.clone(),
                     error: Box::new(error),
                 })?
@@ -411,6 +416,7 @@ impl<'a> StepPlanner<'a> {
             let effects =
                 crate::kinds::preview(step, &mut cx).map_err(|error| PlanError::Step {
                     number: step.number,
+                    line: step.line,
                     title: title.clone(),
                     error: Box::new(error),
                 })?;

@@ -92,6 +92,7 @@ impl PlanInputs {
                     Ok(Condition::AtRunTime) | Err(_) => {
                         return Err(PlanError::Step {
                             number: step.number,
+                            line: step.line,
                             title: "bump".to_owned(),
                             error: Box::new(StepError::new(format!("the `if` of a bump step can only use `args`: `{source}`"))
                                 .with_hint("the version decides everything else, so it is settled before the other variables exist")),
@@ -104,6 +105,7 @@ impl PlanInputs {
                     .render(&arg_vars)
                     .map_err(|unresolved| PlanError::Step {
                         number: step.number,
+                        line: step.line,
                         title: "bump".to_owned(),
                         error: Box::new(StepError::new(format!(
                             "{unresolved}: a bump level can only use `args`"
@@ -118,6 +120,7 @@ impl PlanInputs {
             if version.is_some() && level == "auto" {
                 return Err(PlanError::Step {
                     number: step.number,
+                    line: step.line,
                     title: "bump auto".to_owned(),
                     error: Box::new(later_auto()),
                 });
@@ -167,6 +170,7 @@ impl PlanInputs {
             };
             let next = next.map_err(|error| PlanError::Step {
                 number: step.number,
+                line: step.line,
                 title: format!("bump {level}"),
                 error: Box::new(StepError::from_project(error)),
             })?;

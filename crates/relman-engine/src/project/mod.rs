@@ -164,7 +164,10 @@ impl Project {
             Some(text) => text
                 .parse::<Scheme>()
                 .map_err(|error| ProjectError::Config(error.to_string()))?,
-            None if detection.python => Scheme::Pep440,
+            // A tooling `pyproject.toml` (pyo3's, for nox and towncrier, its version dynamic)
+            // beside the crate or package whose manifest holds the version: that manifest's
+            // scheme, as Cargo and npm refuse a PEP 440 pre-release (`0.30.0rc0`).
+            None if detection.python && !semver_manifest_first(&version_files) => Scheme::Pep440,
             None if detection.ruby
                 && needs_rubygems(&repo, &root, &version_files, options, &name)? =>
             {
@@ -172,6 +175,10 @@ impl Project {
             }
             None => Scheme::Semver,
         };
+        let version_files = version_files
+            .into_iter()
+            .map(|spec| packages::detect::spelt_for(scheme, spec))
+            .collect();
         let tag_format = match &options.tag {
             Some(format) => TagFormat::parse(&format.replace("{project}", &name))
                 .map_err(|error| ProjectError::Config(format!("tag format `{format}`: {error}")))?,
@@ -406,4 +413,17 @@ fn ignore_tags(globs: &[String]) -> Result<Option<globset::GlobSet>, ProjectErro
     set.build()
         .map(Some)
         .map_err(|error| ProjectError::Config(format!("ignore-tags: {error}")))
+}
+
+/// Whether the first version file, the source of truth, is a `Cargo.toml` or `package.json`.
+fn semver_manifest_first(files: &[VersionFileSpec]) -> bool {
+    files.first().is_some_and(|spec| {
+        matches!(
+            spec.kind(),
+            relman_version::files::VersionFileKind::Known(
+                relman_version::files::KnownFormat::Cargo
+                    | relman_version::files::KnownFormat::PackageJson
+            )
+        )
+    })
 }

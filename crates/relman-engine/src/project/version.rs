@@ -5,7 +5,7 @@ use relman_git::Release;
 use relman_version::bump::{self, BumpOptions, Impact, Level};
 use relman_version::calendar::{Calendar, Period};
 use relman_version::date::Date;
-use relman_version::files::{FoundVersion, VersionFiles};
+use relman_version::files::{FoundVersion, VersionFiles, WriteOptions};
 use relman_version::scheme::Scheme;
 use relman_version::version::Version;
 
@@ -167,6 +167,27 @@ impl Project {
             }
         }
         Ok(bump::bump(current, &level, &options)?)
+    }
+}
+
+impl Project {
+    /// What a version file may not show of how the project spells its versions: under PEP 440,
+    /// whose versions may be written with leading zeros, the zero padding of a calendar's tags
+    /// (certifi's `2026.07.22`: month and day), for a file at `2025.11.12`, whose text cannot
+    /// tell. A semver file is never padded (`26.01.0` is no semver version; helix's `Cargo.toml`
+    /// stays at `26.1.0` while its tags say `26.01`).
+    pub fn write_options(&self) -> WriteOptions {
+        let padded = match self.calendar() {
+            Some(calendar) if calendar.padded && self.scheme == Scheme::Pep440 => {
+                match calendar.period {
+                    Period::Month => 1,
+                    Period::Day => 2,
+                    Period::Counter { .. } => 0,
+                }
+            }
+            _ => 0,
+        };
+        WriteOptions { padded }
     }
 }
 

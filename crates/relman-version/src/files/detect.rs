@@ -303,6 +303,10 @@ pub fn detect(root: &Path) -> Detection {
     for spec in super::literal::version_files(root) {
         push_new(&mut files, spec);
     }
+    // A C library's version header, its `#define`s written part by part.
+    for spec in super::c_header::version_files(root, &files) {
+        push_new(&mut files, spec);
+    }
     // Below the root, where a build reads it: a `VERSION` in a `version/` folder (which a Go
     // package embeds, as terraform's does) and a Go module's `Version = "..."` constant.
     if probe(root, "version/VERSION", KnownFormat::PlainText, |_| {}) == Some(true) {

@@ -81,11 +81,13 @@ pub enum FileError {
         lines: Vec<usize>,
     },
 
-    #[error("`{}`:{line}: CMake's project(VERSION) takes numbers only, not the pre-release `{version}`", path.display())]
+    #[error("`{}`:{line}: {holder} numbers only, not the pre-release `{version}`", path.display())]
     NumbersOnly {
         path: PathBuf,
         line: usize,
         version: String,
+        /// What holds the version there, with its verb: "CMake's project(VERSION) takes".
+        holder: &'static str,
     },
 
     #[error("`{}`:{line}: {message}", path.display())]

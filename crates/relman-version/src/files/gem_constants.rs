@@ -3,6 +3,10 @@
 //! `[MAJOR, MINOR, TINY, PRE].compact.join(".")`. The version read is that join; a new version is
 //! split back the same way (`8.1.3.1` → 8, 1, 3, `"1"`; `8.2.0` → 8, 2, 0, `nil`), each constant's
 //! value replaced where it stands. A version that does not split so (`1.3.0-rc.1`) is refused.
+//!
+//! A version kept in parts is one mechanism for every file that keeps one: the places found
+//! here and a C header's `#define`s (`c_header`) are [`Part`]s, composed into one version when
+//! read and split back, each rewritten where it stands, when written (`found`, `splice`).
 
 use std::ops::Range;
 use std::path::Path;
@@ -13,13 +17,23 @@ use regex::Regex;
 use super::text::{Location, line_of, looks_like_version, splice_each};
 use super::{FileError, FoundVersion};
 
-/// Which constant a place holds.
+/// Which part of a version kept in parts a place holds: a gem's constants (`Pre` is the gem's
+/// `PRE`), or a C header's defines (`Tiny` its third number, `Prerelease` its pre-release string
+/// or `NULL`, `Whole` its quoted whole version; see `c_header`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Part {
     Major,
     Minor,
     Tiny,
     Pre,
+    Prerelease,
+    Whole,
+}
+
+/// Whether places in parts are a gem's constants: those always have a `PRE`, which no C header
+/// has.
+fn is_gem<'p>(mut parts: impl Iterator<Item = Option<&'p Part>>) -> bool {
+    parts.any(|part| part == Some(&Part::Pre))
 }
 
 const PARTS: [(Part, &str); 4] = [
@@ -112,37 +126,77 @@ pub(super) fn found(
     locations: &[Location],
 ) -> Result<FoundVersion, FileError> {
     let line = line_of(text, locations.first().map_or(0, |first| first.span.start));
-    let value = compose(text, locations);
+    let (value, location) = if is_gem(locations.iter().map(|location| location.part.as_ref())) {
+        (compose(text, locations), LOOKED_FOR.to_owned())
+    } else {
+        let names: Vec<String> = locations
+            .iter()
+            .map(|location| format!("`{}`", location.label))
+            .collect();
+        (
+            super::c_header::compose(path, text, locations)?,
+            names.join(", "),
+        )
+    };
     if !looks_like_version(&value) {
         return Err(FileError::NotAVersion {
             path: path.to_owned(),
             line,
-            location: LOOKED_FOR.to_owned(),
+            location,
             value,
         });
     }
     Ok(FoundVersion {
         path: path.to_owned(),
         line,
-        location: LOOKED_FOR.to_owned(),
+        location,
         value,
+        spelt: None,
     })
 }
 
 /// `bytes` with each place replaced: a whole version by `version`, a part by its share of it.
 /// The spans are sorted and do not overlap.
 pub(super) fn splice(
+    path: &Path,
     bytes: &[u8],
     spans: &[(Range<usize>, Option<Part>)],
     version: &str,
 ) -> Result<Vec<u8>, FileError> {
+    let gem = is_gem(spans.iter().map(|(_, part)| part.as_ref()));
+    if !gem
+        && version.contains('-')
+        && !spans
+            .iter()
+            .any(|(_, part)| matches!(part, Some(Part::Prerelease | Part::Whole)))
+    {
+        // Numbers alone cannot say `3.6.0-rc.1`: writing `3.6.0` would claim the release.
+        let start = spans.first().map_or(0, |(span, _)| span.start);
+        return Err(FileError::NumbersOnly {
+            path: path.to_owned(),
+            line: memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1,
+            version: version.to_owned(),
+            holder: "the header's version `#define`s take",
+        });
+    }
     let mut replaced = Vec::with_capacity(spans.len());
     for (span, part) in spans {
         let text = match part {
             None => version.to_owned(),
             Some(part) => {
                 let old = String::from_utf8_lossy(&bytes[span.clone()]);
-                replacement(*part, version, &old)?
+                if gem {
+                    replacement(*part, version, &old)?
+                } else {
+                    super::c_header::replacement(*part, version, &old).ok_or_else(|| {
+                        FileError::InvalidNewVersion {
+                            value: version.to_owned(),
+                            reason: "a C header's `#define`s hold a version of three numbers \
+                                     and an optional pre-release, such as `1.10.0` or \
+                                     `1.10.0-alpha`",
+                        }
+                    })?
+                }
             }
         };
         replaced.push((span.clone(), text));
@@ -171,7 +225,8 @@ pub(super) fn replacement(part: Part, version: &str, old: &str) -> Result<String
         Part::Major => major,
         Part::Minor => minor,
         Part::Tiny => tiny,
-        Part::Pre => match pre {
+        Part::Whole => version.to_owned(),
+        Part::Pre | Part::Prerelease => match pre {
             None => "nil".to_owned(),
             Some(pre) => {
                 let quote = if old.starts_with('\'') { '\'' } else { '"' };

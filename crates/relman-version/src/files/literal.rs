@@ -241,6 +241,7 @@ pub(super) fn check_cmake(
         path: path.to_owned(),
         line,
         version: new_version.to_owned(),
+        holder: "CMake's project(VERSION) takes",
     })
 }
 

@@ -51,8 +51,18 @@ fn pubspec_version_with_build_number() {
         pattern_of("pubspec.yaml", text).as_deref(),
         Some("version: {version}")
     );
+    // Flutter's build number counts up with each release (mangayomi's `0.8.7+115` →
+    // `0.8.8+116`); an explicit one is written as given.
     assert_eq!(
         written("pubspec.yaml", text, "1.3.0"),
+        text.replace("1.2.3+4", "1.3.0+5")
+    );
+    assert_eq!(
+        written("pubspec.yaml", text, "1.3.0+40"),
+        text.replace("1.2.3+4", "1.3.0+40")
+    );
+    assert_eq!(
+        written("pubspec.yaml", &text.replace("+4", ""), "1.3.0"),
         text.replace("1.2.3+4", "1.3.0")
     );
     assert_eq!(

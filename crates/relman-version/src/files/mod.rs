@@ -21,6 +21,7 @@
 
 mod atomic;
 pub mod bounded;
+mod c_header;
 mod cargo;
 mod detect;
 mod error;
@@ -32,6 +33,7 @@ mod json;
 mod literal;
 mod maven;
 mod npm;
+mod parsed;
 mod pattern;
 mod plain;
 mod properties;
@@ -40,6 +42,7 @@ mod python;
 mod requirements;
 mod ruby;
 mod spec;
+mod spelling;
 mod text;
 mod toml;
 mod value;
@@ -60,10 +63,13 @@ pub use requirements::plan_requirement_edits;
 pub use spec::{
     Follow, KeyFormat, KeyPath, KnownFormat, Pattern, VersionFileKind, VersionFileSpec,
 };
+pub use spelling::{Spelling, WriteOptions, npm_spellings};
 pub use value::{VALUE_PLACEHOLDER, ValuePlace, plan_value};
 pub use xml::pom_artifact_id;
 
-use text::{Location, check_new_version, decode, line_of, looks_like_version, splice};
+use parsed::Parsed;
+use spelling::Written;
+use text::{check_new_version, decode, line_of, looks_like_version, splice_each};
 
 /// A version found in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,20 +80,22 @@ pub struct FoundVersion {
     pub line: usize,
     /// What holds it, in words: "`package.version`", "the whole file", "the pattern `...`".
     pub location: String,
-    /// The version text, exactly as written.
+    /// The version, in the project's spelling: the text as written, or for a file that spells
+    /// it its own way ([`Spelling`]) the project's version it spells.
     pub value: String,
+    /// The text as written, when the file spells the version its own way (`8.2.0-alpha` for
+    /// `8.2.0.alpha`, `1.2.3+4` for `1.2.3`).
+    pub spelt: Option<String>,
 }
 
 impl fmt::Display for FoundVersion {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            formatter,
-            "{}:{}: {} ({})",
-            self.path.display(),
-            self.line,
-            self.value,
-            self.location
-        )
+        write!(formatter, "{}:{}: ", self.path.display(), self.line)?;
+        match &self.spelt {
+            Some(spelt) => write!(formatter, "{spelt}, spelling {}", self.value)?,
+            None => write!(formatter, "{}", self.value)?,
+        }
+        write!(formatter, " ({})", self.location)
     }
 }
 
@@ -121,9 +129,23 @@ impl fmt::Debug for FileEdit {
 pub struct VersionFiles {
     files: Vec<LoadedFile>,
     found: Vec<FoundVersion>,
-    /// Each place a version was found: the file it is in, the byte span of the version, and
-    /// the part of it the place holds when the file keeps it in parts (`gem_version.rb`).
-    places: Vec<(usize, Range<usize>, Option<gem_constants::Part>)>,
+    places: Vec<Place>,
+}
+
+/// One place a version was found.
+#[derive(Debug)]
+struct Place {
+    /// The file it is in (an index into `files`).
+    file: usize,
+    /// The byte span of the version in the file's bytes.
+    span: Range<usize>,
+    /// The part of the version the place holds when the file keeps it in parts
+    /// (`gem_version.rb`).
+    part: Option<gem_constants::Part>,
+    /// How the place spells the version.
+    written: Written,
+    /// The version it holds, in the project's spelling.
+    value: String,
 }
 
 #[derive(Debug)]
@@ -209,11 +231,18 @@ impl VersionFiles {
             {
                 // A version kept in parts: one version, at the first part's line.
                 let display = &files[index].display;
-                found.push(gem_constants::found(display, cache.text, &locations)?);
+                let version = gem_constants::found(display, cache.text, &locations)?;
                 for location in locations {
                     let span = location.span.start + cache.bom..location.span.end + cache.bom;
-                    places.push((index, span, location.part));
+                    places.push(Place {
+                        file: index,
+                        span,
+                        part: location.part,
+                        written: Written::AsIs,
+                        value: version.value.clone(),
+                    });
                 }
+                found.push(version);
                 continue;
             }
             for location in locations {
@@ -228,14 +257,25 @@ impl VersionFiles {
                         value: value.to_owned(),
                     });
                 }
+                let truth = found
+                    .first()
+                    .map(|first: &FoundVersion| first.value.as_str());
+                let (written, version) = spelling::read(target.spec.spelling(), value, truth);
                 found.push(FoundVersion {
                     path: files[index].display.clone(),
                     line,
                     location: described,
-                    value: value.to_owned(),
+                    value: version.clone(),
+                    spelt: (version != value).then(|| value.to_owned()),
                 });
                 let span = location.span.start + cache.bom..location.span.end + cache.bom;
-                places.push((index, span, None));
+                places.push(Place {
+                    file: index,
+                    span,
+                    part: None,
+                    written,
+                    value: version,
+                });
             }
         }
         drop(parsed);
@@ -266,26 +306,41 @@ impl VersionFiles {
     /// written. Files whose bytes would not change are left out. Agreement is not checked here
     /// (the caller may compare parsed versions); [`plan_edits`] checks it textually.
     pub fn plan(&self, new_version: &str) -> Result<Vec<FileEdit>, FileError> {
+        self.plan_with(new_version, &WriteOptions::default())
+    }
+
+    /// [`plan`](Self::plan), with what the caller knows of the project's spelling that a file
+    /// may not show (its tags' zero padding).
+    pub fn plan_with(
+        &self,
+        new_version: &str,
+        options: &WriteOptions,
+    ) -> Result<Vec<FileEdit>, FileError> {
         check_new_version(new_version)?;
         let mut edits = Vec::new();
         for (index, file) in self.files.iter().enumerate() {
-            let mut spans: Vec<(Range<usize>, Option<gem_constants::Part>)> = self
+            let mut spans: Vec<(Range<usize>, Option<gem_constants::Part>, Written)> = self
                 .places
                 .iter()
-                .filter(|(place_file, _, _)| *place_file == index)
-                .map(|(_, span, part)| (span.clone(), *part))
+                // A place spelling the version its own way that holds it already is left as
+                // it is: a build number is not counted twice.
+                .filter(|place| {
+                    place.file == index
+                        && (place.written == Written::AsIs || place.value != new_version)
+                })
+                .map(|place| (place.span.clone(), place.part, place.written))
                 .collect();
             // A file that writes its version with a `v` (`version: v1.24.0`) keeps the `v`: only
             // the version after it is replaced.
             let prefixed = |byte: u8| matches!(byte, b'v' | b'V');
             if !new_version.starts_with(['v', 'V']) {
-                for (span, part) in &mut spans {
+                for (span, part, _) in &mut spans {
                     if part.is_none() && span.len() > 1 && prefixed(file.bytes[span.start]) {
                         span.start += 1;
                     }
                 }
             }
-            spans.sort_by_key(|(span, _)| (span.start, span.end));
+            spans.sort_by_key(|(span, _, _)| (span.start, span.end));
             spans.dedup();
             if let Some(pair) = spans
                 .windows(2)
@@ -309,12 +364,27 @@ impl VersionFiles {
                 line,
                 new_version,
             )?;
-            let after = if spans.iter().all(|(_, part)| part.is_none()) {
-                let spans: Vec<Range<usize>> = spans.into_iter().map(|(span, _)| span).collect();
-                splice(&file.bytes, &spans, new_version)
-            } else {
-                gem_constants::splice(&file.bytes, &spans, new_version)?
-            };
+            let after =
+                if spans.iter().all(|(_, part, _)| part.is_none()) {
+                    let mut replaced = Vec::with_capacity(spans.len());
+                    for (span, _, written) in spans {
+                        let old = String::from_utf8_lossy(&file.bytes[span.clone()]);
+                        let text = spelling::write(written, new_version, &old, options)
+                            .ok_or_else(|| FileError::InvalidNewVersion {
+                                value: new_version.to_owned(),
+                                reason: spelling::NOT_NPM,
+                            })?;
+                        check_new_version(&text)?;
+                        replaced.push((span, text));
+                    }
+                    splice_each(&file.bytes, &replaced)
+                } else {
+                    let spans: Vec<_> = spans
+                        .into_iter()
+                        .map(|(span, part, _)| (span, part))
+                        .collect();
+                    gem_constants::splice(&file.display, &file.bytes, &spans, new_version)?
+                };
             if after != file.bytes {
                 edits.push(FileEdit {
                     path: file.full.clone(),
@@ -400,7 +470,10 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                     let path = spec.path().with_file_name(lock);
                     if !listed(&path) && root.join(&path).is_file() {
                         targets.push(Target {
-                            spec: Cow::Owned(VersionFileSpec::new(path, KnownFormat::PackageLock)),
+                            spec: Cow::Owned(
+                                VersionFileSpec::new(path, KnownFormat::PackageLock)
+                                    .spelt(spec.spelling()),
+                            ),
                             companion: true,
                             finder: None,
                         });
@@ -416,7 +489,9 @@ fn targets<'s>(root: &Path, specs: &'s [VersionFileSpec]) -> (Vec<Target<'s>>, V
                         npm::Places::Pnpm { .. } => KnownFormat::HelmChart,
                     };
                     targets.push(Target {
-                        spec: Cow::Owned(VersionFileSpec::new(companion.path, format)),
+                        spec: Cow::Owned(
+                            VersionFileSpec::new(companion.path, format).spelt(spec.spelling()),
+                        ),
                         companion: true,
                         finder: Some(Finder::Npm(companion.places)),
                     });
@@ -485,112 +560,5 @@ fn describe(kind: &VersionFileKind, label: &str) -> String {
         VersionFileKind::Known(KnownFormat::PlainText) => "the whole file".to_owned(),
         VersionFileKind::Pattern(pattern) => format!("the pattern `{}`", pattern.as_str()),
         _ => format!("`{label}`"),
-    }
-}
-
-/// One file's text and the documents parsed from it, each parsed at most once.
-struct Parsed<'t> {
-    path: &'t Path,
-    bom: usize,
-    text: &'t str,
-    toml: Option<toml::TomlDocument<'t>>,
-    json: Option<jsonc_parser::ast::Value<'t>>,
-    yaml: Option<yaml::YamlIndex>,
-}
-
-impl<'t> Parsed<'t> {
-    fn new(path: &'t Path, bom: usize, text: &'t str) -> Self {
-        Self {
-            path,
-            bom,
-            text,
-            toml: None,
-            json: None,
-            yaml: None,
-        }
-    }
-
-    fn toml(&mut self) -> Result<&toml::TomlDocument<'t>, FileError> {
-        if self.toml.is_none() {
-            self.toml = Some(toml::parse(self.path, self.text)?);
-        }
-        Ok(self
-            .toml
-            .as_ref()
-            .expect("the TOML document was just parsed"))
-    }
-
-    fn json(&mut self) -> Result<&jsonc_parser::ast::Value<'t>, FileError> {
-        if self.json.is_none() {
-            self.json = Some(json::parse(self.path, self.text)?);
-        }
-        Ok(self
-            .json
-            .as_ref()
-            .expect("the JSON document was just parsed"))
-    }
-
-    fn yaml(&mut self) -> Result<&yaml::YamlIndex, FileError> {
-        if self.yaml.is_none() {
-            let scan = if self.path.ends_with("pnpm-lock.yaml") {
-                yaml::scan_pnpm_lock
-            } else {
-                yaml::scan
-            };
-            self.yaml = Some(scan(self.path, self.text)?);
-        }
-        Ok(self
-            .yaml
-            .as_ref()
-            .expect("the YAML document was just scanned"))
-    }
-
-    fn locate(&mut self, spec: &VersionFileSpec) -> Result<Vec<Location>, FileError> {
-        let (path, text) = (self.path, self.text);
-        match spec.kind() {
-            VersionFileKind::Known(format) => match format {
-                KnownFormat::Cargo => toml::locate_cargo(path, text, self.toml()?),
-                KnownFormat::Pyproject => toml::locate_pyproject(path, text, self.toml()?),
-                KnownFormat::SetupCfg => ini::locate_setup_cfg(path, text),
-                KnownFormat::SetupPy => python::locate_setup_py(path, text),
-                KnownFormat::PythonModule => python::locate_module(path, text),
-                KnownFormat::RubyVersion => ruby::locate(path, text),
-                KnownFormat::RubyGemVersion => gem_constants::locate(path, text),
-                KnownFormat::PackageJson => json::locate_package(path, text, self.json()?),
-                KnownFormat::PackageLock => json::locate_lock(path, text, self.json()?),
-                KnownFormat::HelmChart => {
-                    let segments = ["version".to_owned()];
-                    Ok(yaml::locate(path, self.yaml()?, &segments, "version")?
-                        .into_iter()
-                        .collect())
-                }
-                KnownFormat::MavenPom => xml::locate_pom(path, text, false),
-                KnownFormat::MavenModule => xml::locate_pom(path, text, true),
-                KnownFormat::Properties => Ok(properties::locate_version(path, text)?
-                    .into_iter()
-                    .collect()),
-                KnownFormat::PlainText => Ok(plain::locate(text)),
-            },
-            VersionFileKind::Pattern(pattern) => pattern::locate(path, text, pattern),
-            VersionFileKind::Key(key) => {
-                let name = key.as_str();
-                let found = match key.format() {
-                    KeyFormat::Toml => {
-                        return toml::locate_key(path, text, self.toml()?, key.segments(), name);
-                    }
-                    KeyFormat::Json => {
-                        return json::locate_key(path, text, self.json()?, key.segments(), name);
-                    }
-                    KeyFormat::Yaml => yaml::locate(path, self.yaml()?, key.segments(), name)?,
-                    KeyFormat::Properties => properties::locate(path, text, name)?,
-                };
-                found
-                    .map(|location| vec![location])
-                    .ok_or_else(|| FileError::KeyMissing {
-                        path: path.to_owned(),
-                        key: name.to_owned(),
-                    })
-            }
-        }
     }
 }

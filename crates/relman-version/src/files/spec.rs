@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 
 use super::FileError;
+use super::spelling::Spelling;
 
 /// A file that holds the project's version, and how to find it there.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +15,7 @@ pub struct VersionFileSpec {
     path: PathBuf,
     kind: VersionFileKind,
     follow: Follow,
+    spelling: Spelling,
 }
 
 /// Which files around a manifest follow its version.
@@ -78,6 +80,10 @@ pub enum KnownFormat {
     /// `VERSION`, `version.txt`, `NAME_VERSION` (Rails' `RAILS_VERSION`): the whole file,
     /// trimmed.
     PlainText,
+    /// A C header (`.h`) keeping the version in `#define`s of one prefix: the major, minor and
+    /// third numbers, and a whole version string and pre-release string when it has them
+    /// (libgit2's `version.h`, SDL's `SDL_version.h`).
+    CHeader,
 }
 
 impl KnownFormat {
@@ -104,6 +110,7 @@ impl KnownFormat {
             "version.rb" => Self::RubyVersion,
             "gem_version.rb" => Self::RubyGemVersion,
             _ if name.ends_with(".properties") => Self::Properties,
+            _ if name.ends_with(".h") => Self::CHeader,
             _ if name.eq_ignore_ascii_case("VERSION")
                 || name.eq_ignore_ascii_case("version.txt")
                 || is_named_version_file(name) =>
@@ -134,6 +141,7 @@ impl KnownFormat {
             Self::MavenModule => "`project/version` or `project/parent/version`",
             Self::Properties => "a `version=` (or `VERSION_NAME=`) property",
             Self::PlainText => "a version as the whole file",
+            Self::CHeader => super::c_header::LOOKED_FOR,
         }
     }
 }
@@ -337,11 +345,27 @@ impl VersionFileSpec {
         self.follow
     }
 
+    /// The same file, spelling the project's version as `spelling` says (npm's spelling of a
+    /// gem's version in a `package.json` that moves with it).
+    #[must_use]
+    pub fn spelt(mut self, spelling: Spelling) -> Self {
+        self.spelling = spelling;
+        self
+    }
+
+    /// How the file spells the project's version (by default as the project does, or as its
+    /// name implies: a `pubspec.yaml` counts its build number).
+    pub fn spelling(&self) -> Spelling {
+        self.spelling
+    }
+
     /// A file read as the given format whatever its name (e.g. `src/pkg/__about__.py` as a
     /// Python module).
     pub fn new(path: impl Into<PathBuf>, format: KnownFormat) -> Self {
+        let path = path.into();
         Self {
-            path: path.into(),
+            spelling: Spelling::of_path(&path),
+            path,
             kind: VersionFileKind::Known(format),
             follow: Follow::Together,
         }
@@ -352,6 +376,7 @@ impl VersionFileSpec {
         let path = path.into();
         let pattern = Pattern::new(&path, pattern)?;
         Ok(Self {
+            spelling: Spelling::of_path(&path),
             path,
             kind: VersionFileKind::Pattern(pattern),
             follow: Follow::Together,
@@ -363,6 +388,7 @@ impl VersionFileSpec {
         let path = path.into();
         let key = KeyPath::new(&path, key)?;
         Ok(Self {
+            spelling: Spelling::of_path(&path),
             path,
             kind: VersionFileKind::Key(key),
             follow: Follow::Together,

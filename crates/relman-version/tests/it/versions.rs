@@ -461,6 +461,24 @@ fn auto_follows_the_commits() {
         auto(&sem("1.2.4-dev.3"), Impact::Patch, None).as_deref(),
         Some("1.2.4")
     );
+    // The development of a pre-release releases that pre-release (a project whose releases
+    // open with `rc0` keeps `3.7rc0.dev0` between them), unless the impact is bigger.
+    assert_eq!(
+        auto(&pep("3.7rc0.dev0"), Impact::Minor, None).as_deref(),
+        Some("3.7rc0")
+    );
+    assert_eq!(
+        auto(&pep("1.3.0a2.dev0"), Impact::Patch, Some("a")).as_deref(),
+        Some("1.3.0a2")
+    );
+    assert_eq!(
+        auto(&pep("1.3.0a2.dev0"), Impact::Patch, Some("rc")).as_deref(),
+        Some("1.3.0rc0")
+    );
+    assert_eq!(
+        auto(&pep("1.3.0a2.dev0"), Impact::Major, None).as_deref(),
+        Some("2.0.0a0")
+    );
     // A label asks for a pre-release of the version being developed.
     assert_eq!(
         auto(&sem("1.2.4-dev.3"), Impact::Patch, Some("rc")).as_deref(),

@@ -31,12 +31,19 @@ pub fn render(plan: &Plan, style: Style, redactor: &Redactor) -> String {
             [package] => format!(" {}", package.name),
             _ => String::new(),
         };
+        // The tag is named when a step makes it: a workflow that only opens the release's
+        // issue (pillow's) tags nothing.
+        let tag = if plan.steps.iter().any(|step| step.kind == "tag") {
+            format!(" (tag {})", frozen.tag)
+        } else {
+            String::new()
+        };
         if frozen.version == plan.current_version {
-            format!("{package} {} (tag {})", frozen.version, frozen.tag)
+            format!("{package} {}{tag}", frozen.version)
         } else {
             format!(
-                "{package} {} → {} (tag {})",
-                plan.current_version, frozen.version, frozen.tag
+                "{package} {} → {}{tag}",
+                plan.current_version, frozen.version
             )
         }
     };

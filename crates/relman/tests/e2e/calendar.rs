@@ -289,3 +289,47 @@ fn pip_shape_releases_what_its_file_says_and_a_new_year_starts_at_zero() {
         "a fix alone is a bug-fix release of the last one"
     );
 }
+
+/// certifi's shape: `YYYY.0M.0D` tags and `__version__ = "2025.11.12"`, whose text cannot show
+/// the padding the tags have. The release of December 7th writes `2026.12.07` into the module,
+/// as certifi does, not PEP 440's normal form `2026.12.7`, and tags `2026.12.07`.
+#[test]
+fn certifi_shape_writes_its_day_zero_padded_in_the_module_and_the_tag() {
+    let repo = TestRepo::new();
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"bundle\"\ndynamic = [\"version\"]\n\n[tool.setuptools.dynamic]\nversion = { attr = \"bundle.__version__\" }\n",
+    );
+    repo.write("bundle/__init__.py", "__version__ = \"2025.11.12\"\n");
+    release_on_days(
+        &repo,
+        &[
+            ("2025.01.31", "2025-01-31"),
+            ("2025.04.26", "2025-04-26"),
+            ("2025.06.15", "2025-06-15"),
+            ("2025.07.09", "2025-07-09"),
+            ("2025.07.14", "2025-07-14"),
+            ("2025.08.03", "2025-08-03"),
+            ("2025.10.05", "2025-10-05"),
+            ("2025.11.12", "2025-11-12"),
+        ],
+    );
+    repo.set_date("2026-12-06");
+    repo.commit_file("bundle/cacert.pem", "", "Update the bundle");
+    repo.push(&["main", "--tags"]);
+
+    let plan = run_on(&repo, DECEMBER_7, &["plan", "release", "minor"], 0);
+    assert!(
+        plan.contains("+__version__ = \"2026.12.07\""),
+        "the module keeps the tags' padding: {plan}"
+    );
+    repo.set_date("2026-12-07");
+    run_on(&repo, DECEMBER_7, &["release", "--yes", "minor"], 0);
+    assert_eq!(
+        repo.git(&["show", "2026.12.07:bundle/__init__.py"]),
+        "__version__ = \"2026.12.07\""
+    );
+    // The file read back is the same version: nothing is behind, nothing disagrees.
+    assert_eq!(run_on(&repo, DECEMBER_7, &["version"], 0), "2026.12.7\n");
+    run_on(&repo, DECEMBER_7, &["check"], 0);
+}

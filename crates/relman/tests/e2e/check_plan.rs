@@ -169,3 +169,20 @@ fn a_later_auto_bump_is_refused_for_what_it_is() {
         "a later `bump` cannot be `auto`: the commits decide the release's version, and none come after it",
     );
 }
+
+#[test]
+fn the_plan_names_a_tag_only_when_a_step_makes_one() {
+    // pillow's release workflow opens the release's issue and bumps nothing: its header said
+    // "release 1.2.3 (tag v1.2.3)", a tag that exists and that nothing makes.
+    let fixture = Fixture::new("[[workflow.open.step]]\nrun = \"true\"\n");
+    let run = fixture.relman(&["plan", "open"]);
+    run.expect(0).stdout_has("Plan: open 1.2.3\n");
+    assert!(!run.stdout.contains("(tag"), "{run}");
+    let fixture = Fixture::new(
+        "[[workflow.ship.step]]\nbump = \"minor\"\n\n[[workflow.ship.step]]\ntag = \"{tag}\"\n",
+    );
+    fixture
+        .relman(&["plan", "ship"])
+        .expect(0)
+        .stdout_has("Plan: ship 1.2.3 → 1.3.0 (tag v1.3.0)\n");
+}

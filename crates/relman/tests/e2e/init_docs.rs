@@ -183,14 +183,19 @@ fn docs_prints_and_writes_the_same_runbook() {
     assert_eq!(repo.read("RELEASE.md"), text);
 }
 
+/// Points `origin` at a remote that does not exist (offline, or not created yet).
+fn unreachable_remote(repo: &TestRepo) {
+    let gone = repo.path().join("no-such-remote.git");
+    let url = format!("file://{}", gone.display());
+    repo.git(&["remote", "set-url", "origin", &url]);
+}
+
 #[test]
 fn init_from_a_runbook_writes_its_draft_when_the_remote_cannot_be_reached() {
     let repo = project();
     // Offline, or a remote that does not exist (yet): the `up-to-date` check drafted from
     // `git pull` cannot ask it. That is no fault of the draft.
-    let gone = repo.path().join("no-such-remote.git");
-    let url = format!("file://{}", gone.display());
-    repo.git(&["remote", "set-url", "origin", &url]);
+    unreachable_remote(&repo);
     repo.write(
         "RELEASE.md",
         "# Releasing\n\n```\ngit pull\ngit tag vX.Y.Z\ngit push origin vX.Y.Z\n```\n",
@@ -216,13 +221,7 @@ fn init_from_a_runbook_writes_its_draft_when_the_remote_cannot_be_reached() {
 #[test]
 fn init_writes_its_config_when_the_remote_cannot_be_reached() {
     let repo = project();
-    let gone = repo.path().join("no-such-remote.git");
-    repo.git(&[
-        "remote",
-        "set-url",
-        "origin",
-        &format!("file://{}", gone.display()),
-    ]);
+    unreachable_remote(&repo);
     // The built-in workflow checks `up-to-date` and `tag-available`: both ask the remote.
     let output = relman(&repo, &["init"]);
     assert_code(&output, 0);
@@ -237,4 +236,88 @@ fn init_writes_its_config_when_the_remote_cannot_be_reached() {
     }
     let written = repo.read("relman.toml");
     assert!(written.contains("check = \"tag-available\""), "{written}");
+}
+
+#[test]
+fn init_in_a_workspace_of_packages_writes_its_config_when_the_remote_cannot_be_reached() {
+    // A private workspace root whose packages are released on their own (a Python package's
+    // tags at the root, npm packages below): the plan runs `tag-available` once per package and
+    // numbers those steps past the config's. Offline, init stopped on the second check.
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    for name in ["base", "controls"] {
+        repo.write(
+            &format!("packages/{name}/package.json"),
+            &format!("{{\n  \"name\": \"@demo/{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
+        );
+    }
+    repo.commit("chore: layout");
+    repo.tag("1.0.0");
+    repo.tag("@demo/base@1.0.0");
+    repo.tag("@demo/controls@1.0.0");
+    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    unreachable_remote(&repo);
+    let output = relman(&repo, &["init"]);
+    assert_code(&output, 0);
+    let warned = stderr(&output);
+    for check in ["up-to-date", "tag-available"] {
+        assert!(
+            warned.contains(&format!(
+                "the remote could not be reached, so `check: {check}"
+            )),
+            "{check}: {warned}"
+        );
+    }
+    let written = repo.read("relman.toml");
+    assert!(written.contains("check = \"tag-available\""), "{written}");
+    assert!(written.contains("path = \"packages/base\""), "{written}");
+}
+
+#[test]
+fn a_private_workspace_root_released_by_its_tags_is_never_published_to_npm() {
+    // ipywidgets: the root `package.json` is private and nameless, the root's releases are its
+    // tags, the npm packages below are released on their own. A runbook's `npm publish` became
+    // a publish step for the root too, and init stopped: "`package.json` has no `name`".
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    repo.write(
+        "packages/base/package.json",
+        "{\n  \"name\": \"@demo/base\",\n  \"version\": \"1.0.0\"\n}\n",
+    );
+    repo.commit("chore: layout");
+    repo.tag("1.0.0");
+    repo.tag("@demo/base@1.0.0");
+    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    repo.commit_file("python/demo.py", "a", "fix: the root's");
+    unreachable_remote(&repo);
+    repo.write(
+        "RELEASE.md",
+        "# Releasing\n\n```\ngit tag X.Y.Z\nnpm publish\n```\n",
+    );
+    let output = relman(&repo, &["init", "--from", "RELEASE.md"]);
+    assert_code(&output, 0);
+    let written = repo.read("relman.toml");
+    assert!(written.contains("publish = \"npm\""), "{written}");
+    repo.git(&["add", "relman.toml", "RELEASE.md"]);
+    repo.git(&["commit", "-qm", "chore: relman.toml"]);
+    // A token, so that the plan shows the publishes (it never reaches a registry).
+    let plan = repo
+        .command(crate::plain::relman_path())
+        .args(["plan", "release"])
+        .env("NO_COLOR", "1")
+        .env("NPM_TOKEN", "npm_token")
+        .output()
+        .expect("run relman");
+    let shown = format!("{}{}", stdout(&plan), stderr(&plan));
+    assert!(
+        shown.contains("is private: it is never published"),
+        "{shown}"
+    );
+    assert!(shown.contains("publishes @demo/base 1.0.1"), "{shown}");
 }

@@ -197,6 +197,34 @@ fn a_tooling_pyproject_beside_cargo_toml_is_no_version_file() {
     );
 }
 
+/// pyo3: a `pyproject.toml` for its tooling (nox, towncrier) with `[project]` and a dynamic
+/// version beside the workspace's `Cargo.toml`: versions were PEP 440, and a release candidate
+/// `0.29.3rc0`, which Cargo refuses, would have been written into every manifest.
+#[test]
+fn a_crate_beside_a_python_tooling_project_keeps_semver() {
+    let repo = TestRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[package]\nname = \"bind\"\nversion = \"0.29.2\"\nedition = \"2021\"\n",
+    );
+    repo.write(
+        "pyproject.toml",
+        "[project]\nname = \"bind\"\ndynamic = [\"version\"]\n\n[tool.towncrier]\nfilename = \"CHANGELOG.md\"\ndirectory = \"newsfragments\"\n",
+    );
+    repo.write("newsfragments/.gitignore", "!.gitignore\n");
+    repo.commit("feat: start");
+    repo.tag("v0.29.2");
+    repo.commit_file("a.txt", "1", "fix: one");
+    repo.push(&["main", "v0.29.2"]);
+
+    assert_eq!(
+        run(&repo, &["version", "--next", "rc"], 0).0,
+        "0.29.3-rc.0\n"
+    );
+    let (plan, _) = run(&repo, &["plan", "release", "rc"], 0);
+    assert!(plan.contains("+version = \"0.29.3-rc.0\""), "{plan}");
+}
+
 #[test]
 fn a_pre_release_the_project_moved_past_is_not_the_last_release() {
     let repo = TestRepo::new();
@@ -221,4 +249,99 @@ fn a_pre_release_the_project_moved_past_is_not_the_last_release() {
     );
     assert!(check.contains("last release 0.28.1 at"), "{check}");
     assert!(!check.contains("not a version file"), "{check}");
+}
+
+/// rustls: a virtual workspace whose main crate is named as the project and released under the
+/// root's `v/0.23.43` tags, another crate under `NAME-v/0.2.4`, and new crates at `0.1.0-dev.1`
+/// with neither tags nor changelogs. The main crate was a package with "no release tag yet" and
+/// the other crate's six releases "no release of this project".
+#[test]
+fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_the_making() {
+    if !require_tool("cargo") {
+        return;
+    }
+    let repo = TestRepo::new();
+    // The project is named by its folder (the clone of rustls/rustls is `rustls`), and so is
+    // its main crate here.
+    let main = repo
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    repo.write(
+        "Cargo.toml",
+        &format!(
+            "[workspace]\nmembers = [\"{main}\", \"demo-ring\", \"demo-pq\"]\nresolver = \"2\"\n"
+        ),
+    );
+    let krate = |name: &str, version: &str, deps: &str| {
+        repo.write(
+            &format!("{name}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
+            ),
+        );
+        repo.write(&format!("{name}/src/lib.rs"), "\n");
+    };
+    krate(&main, "0.2.0", "");
+    krate(
+        "demo-pq",
+        "0.1.0",
+        &format!("{main} = {{ version = \"0.2.0\", path = \"../{main}\" }}\n"),
+    );
+    krate(
+        "demo-ring",
+        "0.1.0-dev.1",
+        &format!("{main} = {{ version = \"0.2.0\", path = \"../{main}\" }}\n"),
+    );
+    repo.write(".gitignore", "/target\n");
+    cargo(repo.path(), &["generate-lockfile", "--offline"]).unwrap();
+    repo.commit("feat: start");
+    repo.tag("v/0.2.0");
+    repo.tag("demo-pq-v/0.1.0");
+    krate(&main, "0.3.0-dev.1", "");
+    krate(
+        "demo-pq",
+        "0.2.0-dev.1",
+        &format!("{main} = {{ version = \"0.3.0-dev.1\", path = \"../{main}\" }}\n"),
+    );
+    krate(
+        "demo-ring",
+        "0.1.0-dev.1",
+        &format!("{main} = {{ version = \"0.3.0-dev.1\", path = \"../{main}\" }}\n"),
+    );
+    cargo(repo.path(), &["generate-lockfile", "--offline"]).unwrap();
+    repo.commit("feat!: a new api");
+    repo.push(&["main", "v/0.2.0", "demo-pq-v/0.1.0"]);
+
+    let (listed, _) = run(&repo, &["packages"], 0);
+    let row = |name: &str| {
+        listed
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name}: {listed}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row(&main)[3], "v/0.2.0", "{listed}");
+    assert_eq!(row("demo-pq")[3], "demo-pq-v/0.1.0", "{listed}");
+    assert!(row("demo-ring").contains(&"0.1.0-dev.1"), "{listed}");
+    let (checked, _) = run(&repo, &["check"], 0);
+    assert!(!checked.contains("no release of this project"), "{checked}");
+
+    run(&repo, &["release", "--yes"], 0);
+    for tag in ["v/0.3.0", "demo-pq-v/0.2.0", "demo-ring-v/0.1.0"] {
+        let remote = repo.git(&["ls-remote", "--tags", &repo.remote_url(), tag]);
+        assert!(remote.contains(tag), "{tag} pushed: {remote}");
+    }
+    assert!(
+        repo.read(&format!("{main}/Cargo.toml"))
+            .contains("version = \"0.3.0\"")
+    );
+    assert!(
+        repo.read("demo-ring/Cargo.toml")
+            .contains("version = \"0.3.0\", path")
+    );
+    locked(repo.path()).unwrap();
 }

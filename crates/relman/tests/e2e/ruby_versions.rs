@@ -4,7 +4,7 @@
 //! in the `MAJOR`/`MINOR`/`TINY`/`PRE` constants of the gems below.
 //! Read as semver, every one of those tags was ignored and an ancient `v2.3.2` was the version.
 
-use relman_testkit::TestRepo;
+use relman_testkit::{TestRepo, require_tool};
 
 use crate::plain::{assert_exit, relman, stderr, stdout};
 
@@ -149,4 +149,97 @@ fn a_gem_pre_release_in_version_rb_counts_up_in_its_own_spelling() {
         run(&repo, &["version", "--next", "prerelease"], 0).0,
         "4.4.1-alpha.0\n"
     );
+}
+
+/// The version npm reads from `dir/package.json`, and whether npm's own semver takes it.
+fn npm_reads(repo: &TestRepo, dir: &str) -> (String, bool) {
+    let npm = |args: &[&str]| {
+        let output = std::process::Command::new("npm")
+            .args(args)
+            .current_dir(repo.path().join(dir))
+            .output()
+            .expect("run npm");
+        assert!(output.status.success(), "npm {args:?}: {output:?}");
+        String::from_utf8(output.stdout).expect("npm prints UTF-8")
+    };
+    // Inside a workspace npm names the package: `{"@rails/cable": "8.2.0-beta1"}`.
+    let printed: serde_json::Value =
+        serde_json::from_str(npm(&["pkg", "get", "version"]).trim()).expect("npm prints JSON");
+    let version = printed
+        .as_object()
+        .and_then(|named| named.values().next())
+        .unwrap_or(&printed)
+        .as_str()
+        .expect("npm pkg get prints the version as a string")
+        .to_owned();
+    let semver = std::path::Path::new(npm(&["root", "-g"]).trim()).join("npm/node_modules/semver");
+    let valid = std::process::Command::new("node")
+        .args([
+            "-e",
+            "process.exit(require(process.argv[1]).valid(process.argv[2]) ? 0 : 1)",
+        ])
+        .arg(&semver)
+        .arg(&version)
+        .status()
+        .expect("run node");
+    (version, valid.success())
+}
+
+/// Rails' npm packages (`actioncable/package.json` `@rails/actioncable` in an npm workspace)
+/// carry the gem's version in npm's spelling: `8.2.0-alpha` beside `RAILS_VERSION` `8.2.0.alpha`,
+/// `8.1.301` for `8.1.3.1`, as Rails' release task writes them. relman took them for packages of
+/// their own and planned `8.2.0-alpha.0`; they are version files of the gem, written in npm's
+/// spelling, and npm reads every version written.
+#[test]
+fn rails_npm_packages_move_with_the_gem_in_npm_s_spelling() {
+    if !require_tool("npm") || !require_tool("node") {
+        return;
+    }
+    let repo = rails_shape();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\n    \"cable\"\n  ]\n}\n",
+    );
+    let manifest = |version: &str| {
+        format!(
+            "{{\n  \"name\": \"@rails/cable\",\n  \"version\": \"{version}\",\n  \"main\": \"cable.js\"\n}}\n"
+        )
+    };
+    repo.write("cable/package.json", manifest("8.2.0-alpha"));
+    repo.write("cable/CHANGELOG.md", "# Changelog\n");
+    repo.commit("feat: the cable package");
+    repo.push(&["main"]);
+
+    let (packages, _) = run(&repo, &["packages"], 0);
+    assert!(!packages.contains("@rails/cable"), "{packages}");
+    let (plan, _) = run(&repo, &["plan", "release", "prerelease"], 0);
+    assert!(
+        plan.contains("Plan: release 8.2.0.alpha → 8.2.0.beta1 (tag v8.2.0.beta1)"),
+        "{plan}"
+    );
+    assert!(plan.contains("+  \"version\": \"8.2.0-beta1\","), "{plan}");
+    run(&repo, &["release", "--yes", "prerelease"], 0);
+    assert_eq!(repo.read("RAILS_VERSION"), "8.2.0.beta1\n");
+    assert_eq!(repo.read("cable/package.json"), manifest("8.2.0-beta1"));
+    assert_eq!(npm_reads(&repo, "cable"), ("8.2.0-beta1".to_owned(), true));
+    let (version, _) = run(&repo, &["version"], 0);
+    assert_eq!(version, "8.2.0.beta1\n");
+
+    // A security release of a maintenance branch: the fourth number goes into the third.
+    repo.git(&["switch", "--quiet", "8-1-stable"]);
+    repo.write("cable/package.json", manifest("8.1.301"));
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\n    \"cable\"\n  ]\n}\n",
+    );
+    repo.commit("fix: the cable package");
+    repo.push(&["8-1-stable"]);
+    repo.write("relman.toml", "[project]\nbranch = \"8-1-stable\"\n");
+    repo.commit("chore: release from the branch");
+    repo.push(&["8-1-stable"]);
+    let (plan, _) = run(&repo, &["plan", "release", "patch"], 0);
+    assert!(plan.contains("+  \"version\": \"8.1.400\","), "{plan}");
+    run(&repo, &["release", "--yes", "post"], 0);
+    assert_eq!(repo.read("RAILS_VERSION"), "8.1.3.2\n");
+    assert_eq!(npm_reads(&repo, "cable"), ("8.1.302".to_owned(), true));
 }

@@ -208,13 +208,21 @@ impl Project {
                     // very version was released under its own tag: a member inheriting the
                     // workspace's version, or at the same version with only older tags of its
                     // own (prost's crates were tagged on their own before).
+                    // So does the member named as the project, of a root that has release
+                    // tags and no version file (rustls' `rustls/` crate at 0.24.0-dev.1, its
+                    // releases the root's `v/0.23.43`): the version in the making is its.
+                    let named_as_root = self.version_files.is_empty()
+                        && !member.private
+                        && member.name == self.name;
                     let carries_root = has_root
-                        && (member.inherits_version
+                        && (named_as_root
+                            || member.inherits_version
                             || root_version.as_ref().is_some_and(|root| {
                                 member.version.as_deref().is_some_and(|text| {
                                     self.scheme
                                         .parse(text)
                                         .is_ok_and(|version| version == *root)
+                                        || self.spells_gem_version(member, text, root)
                                 })
                             }));
                     let tagged_at_version = match (&candidate.family, &member.version) {
@@ -223,7 +231,9 @@ impl Project {
                         }
                         _ => false,
                     };
-                    if carries_root && (member.inherits_version || !tagged_at_version) {
+                    if carries_root
+                        && (member.inherits_version || named_as_root || !tagged_at_version)
+                    {
                         joined.push(member);
                         continue;
                     }
@@ -239,7 +249,19 @@ impl Project {
                     if !configured.is_empty() || member.private || member.version.is_none() {
                         continue;
                     }
-                    if has_root && !self.root.join(&member.path).join("CHANGELOG.md").is_file() {
+                    // Beside a root package, a member untagged is released alone when it
+                    // keeps a changelog or its version is one in the making (rustls' new
+                    // `rustls-ring` at 0.1.0-dev.1); else it is an internal one.
+                    let in_the_making = member.version.as_deref().is_some_and(|text| {
+                        candidate_scheme(candidate)
+                            .ok()
+                            .and_then(|scheme| scheme.parse(text).ok())
+                            .is_some_and(|version| version.is_prerelease())
+                    });
+                    if has_root
+                        && !in_the_making
+                        && !self.root.join(&member.path).join("CHANGELOG.md").is_file()
+                    {
                         continue;
                     }
                 }
@@ -283,7 +305,12 @@ impl Project {
                 manifest: root_member.map(|member| member.manifest.clone()),
                 root: true,
                 configured: false,
-                private: false,
+                // A private npm workspace root that no member's release joined (ipywidgets'
+                // root, released by its tags) is never published to npm.
+                private: root_member.map_or_else(
+                    || joined.is_empty() && private_npm_root(&self.root),
+                    |member| member.private,
+                ),
                 dependencies: root_member
                     .map(|member| member.dependencies.clone())
                     .unwrap_or_default(),
@@ -343,7 +370,8 @@ impl Project {
             if covered {
                 continue;
             }
-            if let Ok(spec) = VersionFileSpec::known(&member.manifest)
+            if let Ok(spec) =
+                VersionFileSpec::known(&member.manifest).map(|spec| spelt_for(self.scheme, spec))
                 && !self
                     .version_files
                     .iter()
@@ -388,6 +416,16 @@ impl Project {
                     .show_file(&format!("refs/tags/{newest}"), &member.manifest),
                 Ok(None)
             )
+    }
+
+    /// Whether an npm member's version `text` is the gem's version `root` in npm's spelling
+    /// (Rails' `@rails/actioncable` at `8.2.0-alpha` beside `RAILS_VERSION` `8.2.0.alpha`): the
+    /// package is the gem's, written as npm reads it, not a package of its own.
+    fn spells_gem_version(&self, member: &Member, text: &str, root: &Version) -> bool {
+        self.scheme == Scheme::Rubygems
+            && member.ecosystem == Ecosystem::Npm
+            && relman_version::files::npm_spellings(&root.to_string())
+                .is_some_and(|(rails, plain)| text == rails || plain.as_deref() == Some(text))
     }
 
     fn candidate_package(
@@ -509,6 +547,7 @@ fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
         let separator = match separator {
             "-" => "-",
             "-v" => "-v",
+            "-v/" => "-v/",
             "@" => "@",
             _ => continue,
         };
@@ -518,6 +557,18 @@ fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
         .into_iter()
         .max_by_key(|(_, count)| *count)
         .map(|(separator, _)| separator)
+}
+
+/// Whether `root/package.json` says `"private": true` (read only when no member is at the root:
+/// a manifest without a name).
+fn private_npm_root(root: &Path) -> bool {
+    relman_version::files::read_text_bounded(
+        &root.join("package.json"),
+        relman_version::files::bounded::MAX_FRAGMENT,
+    )
+    .ok()
+    .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+    .is_some_and(|json| json.get("private") == Some(&serde_json::Value::Bool(true)))
 }
 
 fn candidate_scheme(candidate: &Candidate<'_>) -> Result<Scheme, ProjectError> {
@@ -566,6 +617,10 @@ fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Opt
             format!("{name}-{{version}}"),
             format!("{name}-v{{version}}"),
             format!("{name}@{{version}}"),
+            // rustls' `rustls-post-quantum-v/0.2.4`; `NAME/v1.2.3`, `NAME/1.2.3`.
+            format!("{name}-v/{{version}}"),
+            format!("{name}/v{{version}}"),
+            format!("{name}/{{version}}"),
         ]);
     }
     if !path.is_empty() {
@@ -658,6 +713,21 @@ fn retired(owners: &Owners, tags: &[&str]) -> Vec<Retired> {
         .collect();
     retired.sort_by(|a, b| a.name.cmp(&b.name));
     retired
+}
+
+/// A version file as the project's scheme has it spelt: under RubyGems, an npm manifest (and its
+/// lock) moving with the gem writes the gem's version in npm's spelling.
+pub(crate) fn spelt_for(scheme: Scheme, spec: VersionFileSpec) -> VersionFileSpec {
+    use relman_version::files::{Spelling, VersionFileKind};
+    let npm = matches!(
+        spec.kind(),
+        VersionFileKind::Known(KnownFormat::PackageJson | KnownFormat::PackageLock)
+    );
+    if scheme == Scheme::Rubygems && npm {
+        spec.spelt(Spelling::NpmOfGem)
+    } else {
+        spec
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 //! releases: not the root package's, and no error.
 
 pub mod changesets;
-mod detect;
+pub(crate) mod detect;
 mod history;
 pub mod settings;
 mod stale_root;

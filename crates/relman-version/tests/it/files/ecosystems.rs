@@ -253,3 +253,67 @@ pub mod relman_testkit_like {
         found
     }
 }
+
+/// Rails' shape: `RAILS_VERSION` holds the gem's version and the npm package beside it npm's
+/// spelling of it (`8.2.0-alpha`, `8.1.301`). Read, they agree on the gem's version; written,
+/// each keeps its spelling, and a package that shows the plain form (`1.2.3`) keeps it.
+#[test]
+fn an_npm_package_spells_the_gem_s_version_as_npm_reads_it() {
+    use relman_version::files::Spelling;
+    let manifest = |version: &str| {
+        format!("{{\n  \"name\": \"@rails/cable\",\n  \"version\": \"{version}\"\n}}\n")
+    };
+    let specs = [
+        VersionFileSpec::known("RAILS_VERSION").unwrap(),
+        VersionFileSpec::known("cable/package.json")
+            .unwrap()
+            .spelt(Spelling::NpmOfGem),
+    ];
+    let cases = [
+        ("8.2.0.alpha", "8.2.0-alpha", "8.2.0.beta1", "8.2.0-beta1"),
+        ("8.1.3.1", "8.1.301", "8.1.3.2", "8.1.302"),
+        ("8.1.0", "8.1.0", "8.1.1", "8.1.100"),
+        ("8.1.3.1", "8.1.301", "8.1.4", "8.1.400"),
+        ("1.2.3", "1.2.3", "1.2.4", "1.2.4"),
+        (
+            "5.0.0.beta1",
+            "5.0.0-beta1",
+            "5.0.0.beta1.1",
+            "5.0.0-beta1-1",
+        ),
+    ];
+    for (gem, npm, next_gem, next_npm) in cases {
+        let root = project(&[
+            ("RAILS_VERSION", &format!("{gem}\n")),
+            ("cable/package.json", &manifest(npm)),
+        ]);
+        let read = VersionFiles::read(root.path(), &specs).unwrap();
+        assert_eq!(read.agreed().unwrap(), Some(gem), "{gem}");
+        assert_eq!(
+            read.found()[1].spelt.as_deref(),
+            (gem != npm).then_some(npm)
+        );
+        files::apply(&read.plan(next_gem).unwrap()).unwrap();
+        let written = fs_err::read_to_string(root.path().join("cable/package.json")).unwrap();
+        assert_eq!(written, manifest(next_npm), "{gem} → {next_gem}");
+        let again = VersionFiles::read(root.path(), &specs).unwrap();
+        assert_eq!(again.agreed().unwrap(), Some(next_gem));
+    }
+    // A version npm cannot hold is refused before anything is written.
+    let root = project(&[
+        ("RAILS_VERSION", "1.2.3\n"),
+        ("cable/package.json", &manifest("1.2.3")),
+    ]);
+    let read = VersionFiles::read(root.path(), &specs).unwrap();
+    assert!(matches!(
+        read.plan("1.2.3.1"),
+        Err(files::FileError::InvalidNewVersion { .. })
+    ));
+    // A package at another version disagrees, and says what it holds.
+    let root = project(&[
+        ("RAILS_VERSION", "8.2.0.alpha\n"),
+        ("cable/package.json", &manifest("7.0.0")),
+    ]);
+    let read = VersionFiles::read(root.path(), &specs).unwrap();
+    assert!(read.agreed().is_err());
+}
