@@ -251,7 +251,7 @@ fn init_in_a_workspace_of_packages_writes_its_config_when_the_remote_cannot_be_r
     for name in ["base", "controls"] {
         repo.write(
             &format!("packages/{name}/package.json"),
-            &format!("{{\n  \"name\": \"@demo/{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
+            format!("{{\n  \"name\": \"@demo/{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
         );
     }
     repo.commit("chore: layout");

@@ -271,14 +271,14 @@ fn a_workspace_released_under_slash_tags_keeps_its_releases_and_its_crates_in_th
         .into_owned();
     repo.write(
         "Cargo.toml",
-        &format!(
+        format!(
             "[workspace]\nmembers = [\"{main}\", \"demo-ring\", \"demo-pq\"]\nresolver = \"2\"\n"
         ),
     );
     let krate = |name: &str, version: &str, deps: &str| {
         repo.write(
             &format!("{name}/Cargo.toml"),
-            &format!(
+            format!(
                 "[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\n\n[dependencies]\n{deps}"
             ),
         );
