@@ -111,6 +111,30 @@ impl Version {
         }
     }
 
+    /// The version a package index takes, without a PEP 440 local label (`2.4.0+dev` →
+    /// `2.4.0`): `None` when there is no local label. mypy and trio mark their development with
+    /// one; PyPI refuses to publish it and no project tags it.
+    pub fn without_local(&self) -> Option<Version> {
+        match self {
+            Version::Pep440(v) if !v.local().is_empty() => {
+                Some(Version::Pep440(v.clone().without_local()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A PEP 440 version with a local label as the development version of its public one
+    /// (`2.4.0+dev` → `2.4.0.dev0`), which the levels bump as the version being developed
+    /// (`minor` gives 2.4.0); `None` when there is no local label.
+    pub fn local_as_development(&self) -> Option<Version> {
+        match self {
+            Version::Pep440(v) if !v.local().is_empty() && v.dev().is_none() => {
+                Some(Version::Pep440(v.clone().without_local().with_dev(Some(0))))
+            }
+            _ => None,
+        }
+    }
+
     /// The parts templates use, with the normalised text.
     pub fn parts(&self) -> VersionParts {
         VersionParts {

@@ -18,6 +18,13 @@ use relman_version::version::Version;
 use super::line_branch::{self, Line};
 use super::{CurrentVersion, History, NextVersion, Project, ProjectError, ReleaseTag};
 
+/// The text after `+` in a version's spelling.
+fn local_label(version: &Version) -> String {
+    let text = version.to_string();
+    text.split_once('+')
+        .map_or_else(String::new, |(_, label)| label.to_owned())
+}
+
 /// Release tags that exist, in this clone and (when asked) on the remote.
 #[derive(Debug, Clone, Default)]
 pub struct KnownReleases {
@@ -221,28 +228,50 @@ impl Project {
                 notes,
             });
         }
-        if let (Level::Auto, Some(last)) = (&level, &history.previous)
-            && !current.files.is_empty()
-            && !current.version.is_prerelease()
-            && current.version > last.version
+        // A local label (`2.4.0+dev`) marks development: the release is the public version,
+        // when no tag has it yet; once it has (trio writes `0.34.0+dev` after 0.34.0), the bump
+        // below moves on from it and drops the label.
+        let release = current
+            .version
+            .without_local()
+            .unwrap_or_else(|| current.version.clone());
+        let ahead = !current.files.is_empty()
+            && history
+                .previous
+                .as_ref()
+                .is_some_and(|last| release > last.version)
             && known
-                .holder(&current.version, &self.tag_of(&current.version.to_string()))
-                .is_none()
+                .holder(&release, &self.tag_of(&release.to_string()))
+                .is_none();
+        if let (Level::Auto, Some(last)) = (&level, &history.previous)
+            && ahead
+            && !release.is_prerelease()
         {
             // The release it follows: a release branch's newer tag, when there is one below it.
             let follows = history
-                .previous_of(&current.version.to_string())
+                .previous_of(&release.to_string())
                 .map_or_else(|| last.version.to_string(), |(_, version)| version);
+            let held = if release == current.version {
+                String::new()
+            } else {
+                format!(
+                    " (released without its local label `+{}`)",
+                    local_label(&current.version)
+                )
+            };
             notes.push(format!(
-                "the version files hold {}, ahead of the last release {follows} and not tagged yet: that is the release",
+                "the version files hold {}, ahead of the last release {follows} and not tagged yet: that is the release{held}",
                 current.version
             ));
             return Ok(Proposal {
-                version: Some(current.version.clone()),
+                version: Some(release),
                 notes,
             });
         }
-        let Some(mut version) = self.next_version(&current.version, next)? else {
+        let developed = current.version.local_as_development().filter(|_| ahead);
+        let Some(mut version) =
+            self.next_version(developed.as_ref().unwrap_or(&current.version), next)?
+        else {
             return Ok(Proposal::default());
         };
         // On a branch named for a line (`release-1.20`), `auto` stays within it.

@@ -113,6 +113,7 @@ impl<'t> Document<'t> {
             .filter(|(_, leads)| **leads)
             .map(|(heading, _)| heading.level)
             .min()
+            .or_else(|| shared_wording_level(&headings, &versions))
             .unwrap_or_else(|| most_common_level(&headings, &versions));
         let releases = (0..headings.len())
             .map(|i| versions[i].is_some() && (headings[i].level == release_level || leading[i]))
@@ -431,6 +432,34 @@ fn leads(text: &str, version: &Range<usize>) -> bool {
 
 /// The level most version-holding headings are at (the shallower on a tie), for files whose
 /// release headings start with something else (`# Project 1.2.0 (date)`).
+/// The level of the release headings when most of them share a wording: `## Mypy 2.3`,
+/// `## Mypy 2.2` … (numbers aside) outnumber any other wording at any level, while headings of
+/// notes that name a version (`### Drop Support for Python 3.9`) each have their own. `None`
+/// when no wording is shared by two headings.
+fn shared_wording_level(headings: &[Heading], versions: &[Option<Range<usize>>]) -> Option<u8> {
+    let mut counts: std::collections::HashMap<(u8, String), usize> =
+        std::collections::HashMap::new();
+    for (heading, version) in headings.iter().zip(versions) {
+        if version.is_none() {
+            continue;
+        }
+        let mut wording = String::with_capacity(heading.text.len());
+        for c in heading.text.chars() {
+            if !c.is_ascii_digit() {
+                wording.push(c);
+            } else if !wording.ends_with('#') {
+                wording.push('#');
+            }
+        }
+        *counts.entry((heading.level, wording)).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .filter(|(_, count)| *count >= 2)
+        .max_by_key(|((level, _), count)| (*count, std::cmp::Reverse(*level)))
+        .map(|((level, _), _)| level)
+}
+
 fn most_common_level(headings: &[Heading], versions: &[Option<Range<usize>>]) -> u8 {
     let mut counts = [0usize; 256];
     for (heading, version) in headings.iter().zip(versions) {

@@ -100,6 +100,9 @@ pub(crate) struct HeadingStyle {
     /// The title with stand-ins for the version, the previous version and the date.
     template: String,
     date: Option<DateFormat>,
+    /// The learnt heading spelt its version with two numbers (`## Mypy 2.3` for 2.3.0): a
+    /// release `X.Y.0` is written `X.Y` too.
+    two_parts: bool,
 }
 
 impl HeadingStyle {
@@ -118,10 +121,15 @@ impl HeadingStyle {
         if let Some(line) = release_line(version) {
             template = replace_tokens(&template, line, LINE);
         }
+        let two_parts = version.split('.').count() == 2
+            && version
+                .split('.')
+                .all(|part| part.bytes().all(|b| b.is_ascii_digit()));
         HeadingStyle {
             syntax: raw.syntax,
             template,
             date,
+            two_parts,
         }
     }
 
@@ -149,6 +157,7 @@ impl HeadingStyle {
             syntax,
             template,
             date: Some(DateFormat::Iso),
+            two_parts: false,
         }
     }
 
@@ -158,6 +167,10 @@ impl HeadingStyle {
             .date
             .map(|format| format.render(date))
             .unwrap_or_default();
+        let version = match version.strip_suffix(".0") {
+            Some(short) if self.two_parts && short.split('.').count() == 2 => short,
+            _ => version,
+        };
         self.template
             .replace(VERSION, version)
             .replace(PREVIOUS, previous.unwrap_or(version))

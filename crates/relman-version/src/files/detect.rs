@@ -19,8 +19,9 @@ use regex::Regex;
 use toml_edit::Item;
 
 use super::ini::{self, Directive};
+use super::python_modules::{python_modules, setuptools_package_roots};
 use super::toml::{TomlDocument, declares_dynamic_version};
-use super::{FileError, KnownFormat, Parsed, VersionFileSpec, python};
+use super::{FileError, KnownFormat, Parsed, VersionFileSpec};
 
 /// What [`detect`] found.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -152,32 +153,13 @@ fn maturin_manifest(doc: &TomlDocument<'_>) -> String {
         .to_owned()
 }
 
-/// Package folder names that are never the project's package.
-const NOT_PACKAGES: &[&str] = &[
-    "tests",
-    "test",
-    "docs",
-    "doc",
-    "examples",
-    "example",
-    "build",
-    "dist",
-    "venv",
-    "env",
-    "node_modules",
-    "scripts",
-    "benchmarks",
-    "bench",
-];
-
-/// The files of a package folder that may hold `__version__`, the source of truth first.
-const MODULES: &[&str] = &["__init__.py", "__version__.py", "_version.py", "version.py"];
-
 /// Finds the version files of the project at `root` (see the module documentation).
 pub fn detect(root: &Path) -> Detection {
     let mut detection = Detection::default();
     let mut names: Vec<String> = Vec::new();
     let mut sources: Vec<VersionSource> = Vec::new();
+    // Where the packages are: the top, `src`, and what setuptools is told (`lib`).
+    let mut roots: Vec<PathBuf> = vec![PathBuf::new(), PathBuf::from("src")];
 
     let pyproject = probe(root, "pyproject.toml", KnownFormat::Pyproject, |parsed| {
         let Some(doc) = parsed.toml.as_ref() else {
@@ -196,6 +178,11 @@ pub fn detect(root: &Path) -> Detection {
                 })
             });
         names.extend(string_at(doc, &["project", "name"]).map(str::to_owned));
+        for root in setuptools_package_roots(doc) {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
         names.extend(string_at(doc, &["tool", "poetry", "name"]).map(str::to_owned));
         match pyproject_version_source(doc) {
             // poetry-dynamic-versioning keeps a placeholder in `tool.poetry.version`.
@@ -247,7 +234,7 @@ pub fn detect(root: &Path) -> Detection {
     }
 
     if detection.python && detection.version_from_tags.is_none() {
-        detection.version_in_code = python_modules(root, &sources, &names, &mut files);
+        detection.version_in_code = python_modules(root, &roots, &sources, &names, &mut files);
     }
     // A maturin project whose `pyproject.toml` states the version keeps it in its crate too
     // (maturin checks they agree): that crate, and the workspace around it, move with it.
@@ -328,137 +315,6 @@ fn static_maturin_manifest(root: &Path) -> Option<String> {
     let backend = string_at(&doc, &["build-system", "build-backend"])?;
     (backend.starts_with("maturin") && string_at(&doc, &["project", "version"]).is_some())
         .then(|| maturin_manifest(&doc))
-}
-
-/// The Python module(s) holding the version: those the build configuration names, else the
-/// package named like the project, else the only package that has a `__version__`. Returns the
-/// module the configuration names when it builds the version in code.
-fn python_modules(
-    root: &Path,
-    sources: &[VersionSource],
-    names: &[String],
-    files: &mut Vec<VersionFileSpec>,
-) -> Option<String> {
-    let mut names = names.to_vec();
-    let mut resolved = false;
-    let mut in_code = None;
-    for source in sources {
-        match source {
-            VersionSource::File(path) => {
-                let format =
-                    KnownFormat::from_path(Path::new(path)).unwrap_or(KnownFormat::PlainText);
-                if probe(root, path, format, |_| {}) == Some(true) {
-                    // maturin's `Cargo.toml` may be listed already.
-                    push_new(files, VersionFileSpec::new(path, format));
-                    resolved = true;
-                }
-            }
-            VersionSource::Attr(attr) => {
-                if let Some(spec) = attr_spec(root, attr) {
-                    push_new(files, spec);
-                    resolved = true;
-                } else {
-                    in_code = in_code.or_else(|| attr_module(root, attr));
-                }
-            }
-            VersionSource::Module(module) => names.insert(0, module.clone()),
-            VersionSource::Vcs(_) => {}
-        }
-    }
-    if resolved {
-        return None;
-    }
-    for name in &names {
-        let name = name.to_lowercase().replace(['-', '.'], "_");
-        for folder in [PathBuf::from(&name), Path::new("src").join(&name)] {
-            let found = package_modules(root, &folder);
-            if !found.is_empty() {
-                files.extend(found);
-                return None;
-            }
-        }
-    }
-    let mut packages = Vec::new();
-    for parent in [PathBuf::new(), PathBuf::from("src")] {
-        let Ok(entries) = fs_err::read_dir(root.join(&parent)) else {
-            continue;
-        };
-        let mut folders: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|entry| entry.path().join("__init__.py").is_file())
-            .filter_map(|entry| entry.file_name().into_string().ok())
-            .filter(|name| !name.starts_with('.') && !NOT_PACKAGES.contains(&name.as_str()))
-            .collect();
-        folders.sort();
-        for folder in folders {
-            let found = package_modules(root, &parent.join(folder));
-            if !found.is_empty() {
-                packages.push(found);
-            }
-        }
-    }
-    if let [only] = packages.as_slice() {
-        files.extend(only.iter().cloned());
-        return None;
-    }
-    in_code
-}
-
-/// The version modules of one package folder.
-fn package_modules(root: &Path, folder: &Path) -> Vec<VersionFileSpec> {
-    MODULES
-        .iter()
-        .map(|module| folder.join(module))
-        .filter(|path| probe(root, path, KnownFormat::PythonModule, |_| {}) == Some(true))
-        .map(|path| VersionFileSpec::new(path, KnownFormat::PythonModule))
-        .collect()
-}
-
-/// The files a setuptools `attr:` (`package.module.NAME`) may be defined in, and the name.
-fn attr_candidates(attr: &str) -> Option<([String; 4], &str)> {
-    let (module, name) = attr.rsplit_once('.')?;
-    let module_path = module.replace('.', "/");
-    Some((
-        [
-            format!("{module_path}/__init__.py"),
-            format!("{module_path}.py"),
-            format!("src/{module_path}/__init__.py"),
-            format!("src/{module_path}.py"),
-        ],
-        name,
-    ))
-}
-
-/// The module an `attr:` names, when it exists.
-fn attr_module(root: &Path, attr: &str) -> Option<String> {
-    let (candidates, _) = attr_candidates(attr)?;
-    candidates
-        .into_iter()
-        .find(|candidate| root.join(candidate).is_file())
-}
-
-/// The file defining a setuptools `attr:` (`package.module.NAME`), as a spec.
-fn attr_spec(root: &Path, attr: &str) -> Option<VersionFileSpec> {
-    let (candidates, name) = attr_candidates(attr)?;
-    for candidate in candidates {
-        if name == "__version__" {
-            if probe(root, &candidate, KnownFormat::PythonModule, |_| {}) == Some(true) {
-                return Some(VersionFileSpec::new(candidate, KnownFormat::PythonModule));
-            }
-            continue;
-        }
-        let Ok(text) =
-            super::read_text_bounded(&root.join(&candidate), super::bounded::MAX_VERSION_FILE)
-        else {
-            continue;
-        };
-        let spec = python::assignment_pattern(&text, name)
-            .and_then(|pattern| VersionFileSpec::pattern(&candidate, &pattern).ok());
-        if spec.is_some() {
-            return spec;
-        }
-    }
-    None
 }
 
 /// `[metadata] name` of a `setup.cfg`.
@@ -564,7 +420,7 @@ fn go_version_files(root: &Path) -> Vec<VersionFileSpec> {
         .collect()
 }
 
-fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {
+pub(super) fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {
     if !files.iter().any(|file| file.path() == spec.path()) {
         files.push(spec);
     }
@@ -573,7 +429,7 @@ fn push_new(files: &mut Vec<VersionFileSpec>, spec: VersionFileSpec) {
 /// Whether a root-relative file should be proposed: `None` when it does not exist, `Some(true)`
 /// when it holds a version (or fails in a way the user must see), `Some(false)` when it holds
 /// none. `inspect` sees the file's parsed form afterwards.
-fn probe(
+pub(super) fn probe(
     root: &Path,
     path: impl AsRef<Path>,
     format: KnownFormat,

@@ -39,6 +39,7 @@ mod plain;
 mod properties;
 mod pylock;
 mod python;
+mod python_modules;
 mod requirements;
 mod ruby;
 mod spec;

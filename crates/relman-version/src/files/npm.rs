@@ -386,6 +386,7 @@ pub(super) fn locate_pnpm(
         return Vec::new();
     };
     let mut found = Vec::new();
+    let lookup = index.lookup();
     for member in members {
         let importer = if member.is_empty() { "." } else { member };
         for table in TABLES {
@@ -397,7 +398,8 @@ pub(super) fn locate_pnpm(
                     name.clone(),
                     "specifier".to_owned(),
                 ];
-                let Ok(Some(location)) = super::yaml::locate(path, index, &segments, "specifier")
+                let Ok(Some(location)) =
+                    super::yaml::locate_in(path, &lookup, &segments, "specifier")
                 else {
                     continue;
                 };

@@ -334,6 +334,14 @@ impl VersionFileSpec {
         self
     }
 
+    /// The same file, for a project in `folder` below the root (detection in a package's
+    /// folder names files from there).
+    #[must_use]
+    pub fn under(mut self, folder: &Path) -> Self {
+        self.path = folder.join(&self.path);
+        self
+    }
+
     /// Which files around it follow its version.
     pub fn follow(&self) -> Follow {
         self.follow

@@ -146,5 +146,6 @@ fn member(
         private,
         dependencies,
         module: None,
+        declared: true,
     })
 }

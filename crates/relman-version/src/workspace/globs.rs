@@ -2,6 +2,7 @@
 //! expanded over folders, component by component. `**` spans any depth, never entering
 //! `node_modules`, `target` or hidden folders.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Folders `**` never descends into.
@@ -88,8 +89,12 @@ pub(crate) fn wildcard(pattern: &str, text: &str) -> bool {
 
 /// The folders of include patterns minus those of `!`-negated ones, each once, in the order
 /// the patterns give them.
+///
+/// Sets, not lists: astro's `packages/**/*` names 2,800 folders and its `!**/.vercel/**` every
+/// folder of the repository, and comparing each with each took minutes.
 pub(super) fn expand_all(root: &Path, patterns: &[String]) -> Vec<PathBuf> {
-    let mut excluded = Vec::new();
+    let mut excluded: HashSet<PathBuf> = HashSet::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut found: Vec<PathBuf> = Vec::new();
     for pattern in patterns {
         if let Some(negated) = pattern.strip_prefix('!') {
@@ -98,7 +103,7 @@ pub(super) fn expand_all(root: &Path, patterns: &[String]) -> Vec<PathBuf> {
     }
     for pattern in patterns.iter().filter(|pattern| !pattern.starts_with('!')) {
         for dir in expand(root, Path::new(""), pattern) {
-            if !excluded.contains(&dir) && !found.contains(&dir) {
+            if !excluded.contains(&dir) && seen.insert(dir.clone()) {
                 found.push(dir);
             }
         }

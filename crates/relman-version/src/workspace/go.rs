@@ -85,6 +85,7 @@ pub(super) fn members(root: &Path) -> Vec<Member> {
                 private: false,
                 dependencies,
                 module: Some(module.clone()),
+                declared: true,
             }
         })
         .collect()

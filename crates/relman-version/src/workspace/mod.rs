@@ -1,6 +1,7 @@
 //! The packages a repository holds, as its manifests declare them: the members of a Cargo
 //! workspace, of npm, pnpm and yarn workspaces and of a uv workspace, and the Go modules below
-//! the root (every `go.mod`). Each member comes with its name (from the manifest, never the
+//! the root (every `go.mod`), and Python projects in folders below the root that no workspace
+//! lists. Each member comes with its name (from the manifest, never the
 //! folder: `crates/searcher` is `grep-searcher`), its folder, its declared version, whether it
 //! is published at all, and its dependencies on other members.
 //!
@@ -78,6 +79,10 @@ pub struct Member {
     pub dependencies: Vec<Dependency>,
     /// The Go module path (`example.com/m/sub`), for `require` lines.
     pub module: Option<String>,
+    /// Declared by a workspace (or a Go module); `false` for a Python project found in a folder
+    /// below the root that no workspace lists (hatch's `backend/`), which is a package only
+    /// when tags of its name say so: test fixtures and examples have `pyproject.toml`s too.
+    pub declared: bool,
 }
 
 /// A member's dependency on another member.

@@ -152,6 +152,7 @@ fn member(manifest: &Path, json: &Value) -> Option<Member> {
         private,
         dependencies,
         module: None,
+        declared: true,
     })
 }
 

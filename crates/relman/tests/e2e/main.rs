@@ -38,6 +38,7 @@ mod publishing;
 mod real_ecosystems;
 mod real_jvm;
 mod real_native;
+mod real_python;
 mod real_shapes;
 mod real_version_files;
 mod release;

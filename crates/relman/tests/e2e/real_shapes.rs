@@ -566,7 +566,9 @@ fn a_private_top_package_json_is_never_published() {
     repo.push(&["main", "v1.0.0"]);
     let (plan, _) = run(&repo, &["plan", "ship"], 0);
     assert!(
-        plan.contains("skipped: the top `package.json` is private: it is never published"),
+        plan.contains(
+            "skipped: the top `package.json` is a private workspace root: it is never published"
+        ),
         "{plan}"
     );
 }

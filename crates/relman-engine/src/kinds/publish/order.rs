@@ -45,7 +45,10 @@ pub(super) fn not_for(step: &PublishStep, project: &Project) -> Option<String> {
         // (ipywidgets': no name, `"private": true`): nothing of the root goes to npm.
         let root_only = matches!(step, PublishStep::Npm { path: None, .. });
         return (root_only && crate::project::packages::detect::private_npm_root(&project.root))
-            .then(|| "the top `package.json` is private: it is never published".to_owned());
+            .then(|| {
+                "the top `package.json` is a private workspace root: it is never published"
+                    .to_owned()
+            });
     };
     if package.private {
         return Some(format!(

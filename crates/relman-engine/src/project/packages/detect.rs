@@ -1,7 +1,7 @@
 //! Which packages a repository holds, from its manifests, its tags and `[package.NAME]` tables.
 //!
-//! Each manifest below the root (a Cargo, npm, pnpm, yarn or uv workspace member, a Go module)
-//! is a candidate. Its existing tags are matched first, by name or folder (`NAME-X.Y.Z`,
+//! Each manifest below the root (a Cargo, npm, pnpm, yarn or uv workspace member, a Go module,
+//! a Python project no workspace lists once tags of its name exist) is a candidate. Its existing tags are matched first, by name or folder (`NAME-X.Y.Z`,
 //! `NAME-vX.Y.Z`, `NAME@X.Y.Z`, `PATH/vX.Y.Z`; the form holding the highest version wins). The
 //! root package exists when the root has version files or release tags of its own (the tags no
 //! candidate claimed decide its format) or is a Go module; tags alone that stopped a year before
@@ -16,7 +16,7 @@
 //!
 //! When tables exist, they are the packages (with the root package when there is one).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -27,19 +27,20 @@ use relman_version::tag_format::{TagFormat, TagRead};
 use relman_version::version::Version;
 use relman_version::workspace::{self, Dependency, DependencyKind, Ecosystem, Member};
 
+use super::families::{claim, matched_family, retired, unscoped, with_prefix};
 use super::settings::PackageOptions;
 use super::stale_root;
-use super::{Owners, Package, PackageSettings, Retired, Scope};
+use super::{Owners, Package, PackageSettings, Scope};
 use crate::config::VersionFileOption;
 use crate::project::{ChangelogSettings, ChangelogSource, Project, ProjectError};
 
 /// A candidate and the tags matched to it.
-struct Candidate<'w> {
-    name: String,
-    member: Option<&'w Member>,
-    options: Option<&'w PackageOptions>,
+pub(super) struct Candidate<'w> {
+    pub(super) name: String,
+    pub(super) member: Option<&'w Member>,
+    pub(super) options: Option<&'w PackageOptions>,
     /// The tag format of its existing tags, and how many releases it has.
-    family: Option<(TagFormat, usize)>,
+    pub(super) family: Option<(TagFormat, usize)>,
 }
 
 impl Project {
@@ -52,12 +53,7 @@ impl Project {
     ) -> Result<(), ProjectError> {
         let python_root = matches!(self.scheme, Scheme::Pep440);
         let found = workspace::discover(&self.root);
-        let below_root: Vec<&Member> = found
-            .members
-            .iter()
-            .filter(|member| !member.path.as_os_str().is_empty())
-            .collect();
-        if below_root.is_empty() && configured.is_empty() {
+        if found.members.is_empty() && configured.is_empty() {
             return Ok(());
         }
         let all_tags = self.repo.tag_names()?;
@@ -72,6 +68,27 @@ impl Project {
             .collect();
         // Sorted, the tags a format can read are one run of them (see `with_prefix`).
         tags.sort_unstable();
+        // A project no workspace lists is a package once tags of its name exist (hatch's
+        // `backend/`, tagged `hatchling-v1.32.0`); without them it is a fixture or an example.
+        let below_root: Vec<&Member> = found
+            .members
+            .iter()
+            .filter(|member| !member.path.as_os_str().is_empty())
+            .filter(|member| {
+                member.declared
+                    || configured.contains_key(&member.name)
+                    || matched_family(
+                        &member.name,
+                        &member.path.to_string_lossy(),
+                        &Scheme::Pep440,
+                        &tags,
+                    )
+                    .is_some()
+            })
+            .collect();
+        if below_root.is_empty() && configured.is_empty() {
+            return Ok(());
+        }
 
         let mut candidates: Vec<Candidate<'_>> = Vec::new();
         for (name, options) in configured {
@@ -123,6 +140,7 @@ impl Project {
                 continue;
             }
             candidate.family = matched_family(&candidate.name, &path, &scheme, &tags)
+                .filter(|format| !self.tags_of_a_former_namesake(candidate, format, &scheme, &tags))
                 .map(|format| {
                     let count = claim(&format, &scheme, &tags, &mut claimed);
                     (format, count)
@@ -478,6 +496,15 @@ impl Project {
                 Some(member) if member.version.is_some() && !member.inherits_version => {
                     vec![VersionFileSpec::known(&member.manifest)?.alone()]
                 }
+                // A Python project with a dynamic version: where its build takes it from
+                // (hatchling's `[tool.hatch.version] path`), found as for a root project.
+                Some(member) if member.ecosystem == Ecosystem::Python => {
+                    relman_version::files::detect(&self.root.join(&member.path))
+                        .files
+                        .into_iter()
+                        .map(|spec| spec.under(&member.path).alone())
+                        .collect()
+                }
                 _ => Vec::new(),
             },
         };
@@ -553,8 +580,9 @@ fn house_style(candidates: &[Candidate<'_>]) -> Option<&'static str> {
         .map(|(separator, _)| separator)
 }
 
-/// Whether `root/package.json` says `"private": true` (read only when no member is at the root:
-/// a manifest without a name; and by a publish step of a project of one package).
+/// Whether `root/package.json` is a private workspace root: `"private": true` and no name or a
+/// `workspaces` list, which npm never publishes (read when no member is at the root, and by a
+/// publish step of a project of one package).
 pub(crate) fn private_npm_root(root: &Path) -> bool {
     relman_version::files::read_text_bounded(
         &root.join("package.json"),
@@ -562,7 +590,10 @@ pub(crate) fn private_npm_root(root: &Path) -> bool {
     )
     .ok()
     .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-    .is_some_and(|json| json.get("private") == Some(&serde_json::Value::Bool(true)))
+    .is_some_and(|json| {
+        json.get("private") == Some(&serde_json::Value::Bool(true))
+            && (json.get("name").is_none() || json.get("workspaces").is_some())
+    })
 }
 
 fn candidate_scheme(candidate: &Candidate<'_>) -> Result<Scheme, ProjectError> {
@@ -590,69 +621,6 @@ fn configured_format(name: &str, format: &str, path: &str) -> Result<TagFormat, 
             message: error.to_string(),
         }
     })
-}
-
-/// An npm name without its scope (`@vitejs/plugin-legacy` → `plugin-legacy`); `None` when it has
-/// none.
-fn unscoped(name: &str) -> Option<&str> {
-    name.strip_prefix('@')
-        .and_then(|scoped| scoped.split_once('/'))
-        .map(|(_, bare)| bare)
-        .filter(|bare| !bare.is_empty())
-}
-
-/// The form of the package's existing tags holding the highest version (ties: the most tags).
-/// A scoped npm package's tags may leave the scope out (vite's `@vitejs/plugin-legacy` is
-/// tagged `plugin-legacy@8.2.3`).
-fn matched_family(name: &str, path: &str, scheme: &Scheme, tags: &[&str]) -> Option<TagFormat> {
-    let mut forms = Vec::new();
-    for name in std::iter::once(name).chain(unscoped(name)) {
-        forms.extend([
-            format!("{name}-{{version}}"),
-            format!("{name}-v{{version}}"),
-            format!("{name}@{{version}}"),
-            // rustls' `rustls-post-quantum-v/0.2.4`; `NAME/v1.2.3`, `NAME/1.2.3`.
-            format!("{name}-v/{{version}}"),
-            format!("{name}/v{{version}}"),
-            format!("{name}/{{version}}"),
-        ]);
-    }
-    if !path.is_empty() {
-        forms.push(format!("{path}/v{{version}}"));
-    }
-    let mut best: Option<(Version, usize, TagFormat)> = None;
-    for form in forms {
-        let Ok(format) = TagFormat::parse(&form) else {
-            continue;
-        };
-        let mut count = 0;
-        let mut highest: Option<Version> = None;
-        for tag in &tags[with_prefix(tags, format.prefix())] {
-            // The version part starts with its number: `grep-v0.3.0` is of `grep-v{version}`.
-            let starts_with_digit = format
-                .extract(tag)
-                .is_some_and(|text| text.starts_with(|c: char| c.is_ascii_digit()));
-            if !starts_with_digit {
-                continue;
-            }
-            if let TagRead::Release(version) = format.read(tag, scheme) {
-                count += 1;
-                if highest.as_ref().is_none_or(|high| version > *high) {
-                    highest = Some(version);
-                }
-            }
-        }
-        let Some(highest) = highest else {
-            continue;
-        };
-        let better = best
-            .as_ref()
-            .is_none_or(|(version, most, _)| (&highest, count) > (version, *most));
-        if better {
-            best = Some((highest, count, format));
-        }
-    }
-    best.map(|(_, _, format)| format)
 }
 
 /// The root package's requirements on other packages: its manifest's, and those of the members
@@ -696,60 +664,6 @@ fn root_dependencies(
     found
 }
 
-/// Marks the tags `format` reads as releases; how many.
-fn claim(format: &TagFormat, scheme: &Scheme, tags: &[&str], claimed: &mut [bool]) -> usize {
-    let mut count = 0;
-    let range = with_prefix(tags, format.prefix());
-    for (tag, claimed) in tags[range.clone()].iter().zip(&mut claimed[range]) {
-        if matches!(format.read(tag, scheme), TagRead::Release(_)) {
-            *claimed = true;
-            count += 1;
-        }
-    }
-    count
-}
-
-/// Where the tags starting with `prefix` are among `tags`, sorted: a hundred packages each look
-/// at their own tags among thousands, not at all of them.
-fn with_prefix(tags: &[&str], prefix: &str) -> std::ops::Range<usize> {
-    let start = tags.partition_point(|tag| *tag < prefix);
-    start..start + tags[start..].partition_point(|tag| tag.starts_with(prefix))
-}
-
-/// Retired packages: tags of a package's shape that no package owns as a release.
-fn retired(owners: &Owners, tags: &[&str]) -> Vec<Retired> {
-    let mut families: HashMap<String, (usize, Option<(Version, String)>)> = HashMap::new();
-    for tag in tags {
-        if matches!(owners.owner_of_tag(tag), Some((_, TagRead::Release(_)))) {
-            continue;
-        }
-        let Some(name) = owners.retired_name(tag) else {
-            continue;
-        };
-        let Some((_, version_text)) = super::package_tag_shape(tag) else {
-            continue;
-        };
-        let entry = families.entry(name).or_insert((0, None));
-        entry.0 += 1;
-        if let Some(version) =
-            relman_version::tag_format::read_tag_version(&Scheme::Semver, version_text)
-            && entry.1.as_ref().is_none_or(|(high, _)| version > *high)
-        {
-            entry.1 = Some((version, (*tag).to_owned()));
-        }
-    }
-    let mut retired: Vec<Retired> = families
-        .into_iter()
-        .map(|(name, (releases, last))| Retired {
-            name,
-            releases,
-            last: last.map(|(_, tag)| tag).unwrap_or_default(),
-        })
-        .collect();
-    retired.sort_by(|a, b| a.name.cmp(&b.name));
-    retired
-}
-
 /// A version file as the project's scheme has it spelt: under RubyGems, an npm manifest (and its
 /// lock) moving with the gem writes the gem's version in npm's spelling.
 pub(crate) fn spelt_for(scheme: Scheme, spec: VersionFileSpec) -> VersionFileSpec {
@@ -762,64 +676,5 @@ pub(crate) fn spelt_for(scheme: Scheme, spec: VersionFileSpec) -> VersionFileSpe
         spec.spelt(Spelling::NpmOfGem)
     } else {
         spec
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_scoped_package_owns_the_tags_that_leave_its_scope_out() {
-        let mut tags = [
-            "v8.2.2",
-            "plugin-legacy@8.2.2",
-            "plugin-legacy@8.2.3",
-            "create-vite@9.1.2",
-        ];
-        tags.sort_unstable();
-        let format = matched_family(
-            "@vitejs/plugin-legacy",
-            "packages/plugin-legacy",
-            &Scheme::Semver,
-            &tags,
-        )
-        .unwrap();
-        assert_eq!(format.to_string(), "plugin-legacy@{version}");
-        assert!(matched_family("@vitejs/", "x", &Scheme::Semver, &tags).is_none());
-    }
-
-    #[test]
-    fn the_newest_form_of_a_family_wins() {
-        let mut tags = [
-            "sub/v1.0.0",
-            "grep-0.1.0",
-            "grep-v0.3.0",
-            "grep-0.2.0",
-            "grep-cli-0.9.0",
-        ];
-        tags.sort_unstable();
-        let format = matched_family("grep", "crates/grep", &Scheme::Semver, &tags).unwrap();
-        assert_eq!(format.to_string(), "grep-v{version}");
-        let format = matched_family("sub", "sub", &Scheme::Semver, &tags).unwrap();
-        assert_eq!(format.to_string(), "sub/v{version}");
-        assert!(matched_family("none", "x", &Scheme::Semver, &tags).is_none());
-    }
-
-    #[test]
-    fn the_tags_of_a_prefix_are_one_run_of_the_sorted_tags() {
-        let tags = [
-            "a-1.0.0",
-            "b-1.0.0",
-            "b-2.0.0",
-            "b-cli-1.0.0",
-            "bb-1.0.0",
-            "c",
-        ];
-        assert_eq!(with_prefix(&tags, "b-"), 1..4);
-        assert_eq!(with_prefix(&tags, "b-cli-"), 3..4);
-        assert_eq!(with_prefix(&tags, ""), 0..6);
-        assert_eq!(with_prefix(&tags, "d-"), 6..6);
-        assert_eq!(with_prefix(&tags, "0"), 0..0);
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod changesets;
 pub(crate) mod detect;
+mod families;
 mod history;
 pub mod settings;
 mod stale_root;

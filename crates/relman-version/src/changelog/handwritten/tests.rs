@@ -365,3 +365,50 @@ fn group_headings_take_the_level_the_file_gives_them() {
         "{promoted}"
     );
 }
+
+/// mypy's shape: feature releases `## Tool 2.3`, written with two numbers, a patch release
+/// nested in its feature release's section as `### Tool 2.3.1`, and notes whose headings name
+/// versions of other things (`### Drop Python 3.9`), more of them at level 3 than releases at
+/// level 2. The release is a `##` heading, spelt like the others.
+const TWO_PART: &str = "# Tool Release Notes
+
+## Next Release
+
+### Packaging changes
+
+Wheels for one more platform.
+
+## Tool 2.3
+
+### Drop Python 3.9
+
+### New syntax from Python 3.15
+
+### Tool 2.3.1
+
+- A crash fixed.
+
+## Tool 2.2
+
+### Support for Python 3.14
+
+### Better errors in 2.2 mode
+
+## Tool 2.1
+
+- Faster.
+";
+
+#[test]
+fn release_headings_share_a_wording_and_keep_two_numbers() {
+    let (text, _) = promote_md(TWO_PART, "2.4.0", "- ignored");
+    assert_eq!(
+        text,
+        TWO_PART.replace(
+            "## Next Release\n\n### Packaging",
+            "## Next Release\n\n## Tool 2.4\n\n### Packaging"
+        )
+    );
+    let (text, _) = promote_md(TWO_PART, "2.4.1", "- ignored");
+    assert!(text.contains("\n## Tool 2.4.1\n\n### Packaging"), "{text}");
+}

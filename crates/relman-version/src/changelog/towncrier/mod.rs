@@ -20,6 +20,7 @@ mod create;
 mod error;
 mod fragments;
 mod insert;
+mod jinja;
 mod notes;
 mod pytext;
 mod render;

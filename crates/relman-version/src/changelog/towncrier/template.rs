@@ -4,8 +4,8 @@
 //!
 //! towncrier's dicts keep insertion order and templates call Python methods on them, so the maps
 //! here are ordered objects answering `items()`, `keys()`, `values()` and `get()`; common string
-//! methods (`split`, `startswith`, `strip`, …) are provided too. Lists are immutable in minijinja,
-//! so a template that calls `list.append` cannot be rendered and says so.
+//! methods (`split`, `startswith`, `strip`, …) are provided too, and what Jinja does that
+//! minijinja does differently is in [`super::jinja`].
 
 use std::path::Path;
 use std::sync::Arc;
@@ -110,7 +110,7 @@ fn string_method(
     if method == "append" {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
-            "lists cannot be changed in relman templates (`append`); build the string with filters such as `join` instead",
+            "only a list a template starts empty (`{% set xs = [] %}`) can be appended to in relman templates; build the string with filters such as `join` instead",
         ));
     }
     let Some(text) = value.as_str() else {
@@ -254,6 +254,8 @@ pub(crate) fn render_file(
             called: std::sync::atomic::AtomicBool::new(false),
         })
     });
+    super::jinja::add_python_behaviour(&mut environment);
+    let source = super::jinja::mutable_empty_lists(&source);
     let template = environment
         .template_from_str(&source)
         .map_err(template_error)?;

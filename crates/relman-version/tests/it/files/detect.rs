@@ -83,6 +83,39 @@ fn dynamic_version_follows_the_build_backend() {
     assert_eq!(pattern.as_str(), "RELEASE = '{version}'");
 }
 
+/// SQLAlchemy's shape: setuptools finds the packages under `lib/`, and the version is the
+/// `__version__` of `lib/NAME/__init__.py` (also when `package-dir` says so). A folder that
+/// leads out of the repository is never a package root.
+#[test]
+fn setuptools_packages_under_a_declared_folder_hold_the_attr() {
+    for (tool, folder) in [
+        (
+            "[tool.setuptools.packages.find]\nwhere = [\"lib\"]\n",
+            "lib",
+        ),
+        (
+            "[tool.setuptools]\npackage-dir = { \"\" = \"code\" }\n",
+            "code",
+        ),
+    ] {
+        let pyproject = format!(
+            "[project]\nname = \"gadget\"\ndynamic = [\"version\"]\n{tool}\
+             [tool.setuptools.dynamic]\nversion = {{ attr = \"gadget.__version__\" }}\n"
+        );
+        let module = format!("{folder}/gadget/__init__.py");
+        let detection = detect(&[
+            ("pyproject.toml", &pyproject),
+            (&module, "__version__ = \"2.1.0b4\"\n"),
+        ]);
+        assert_eq!(paths(&detection), [module.as_str()], "{tool}");
+    }
+    let outside = "[project]\nname = \"gadget\"\ndynamic = [\"version\"]\n\
+                   [tool.setuptools.packages.find]\nwhere = [\"../lib\", \"/lib\"]\n\
+                   [tool.setuptools.dynamic]\nversion = { attr = \"gadget.__version__\" }\n";
+    let detection = detect(&[("pyproject.toml", outside)]);
+    assert!(detection.files.is_empty(), "{detection:?}");
+}
+
 /// IPython's shape: the build takes `__version__` from a module that joins it from parts.
 #[test]
 fn a_version_the_named_module_builds_in_code_is_no_version_file_and_is_said() {

@@ -1,0 +1,1 @@
+Sprockets spin both ways.

@@ -1,0 +1,1 @@
+A hash-named note.

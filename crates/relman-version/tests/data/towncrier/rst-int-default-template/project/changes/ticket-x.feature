@@ -1,0 +1,1 @@
+Named for a ticket.
