@@ -84,8 +84,9 @@ impl Project {
     /// The release tags of this clone, and with `ask_remote` those of the remote too (one
     /// `ls-remote`; a remote that cannot be asked is noted, not an error).
     pub fn known_releases(&self, ask_remote: bool) -> Result<KnownReleases, ProjectError> {
-        let (local, _) = self.release_tags()?;
+        // One read of the tag names serves both.
         let names: Arc<[String]> = self.repo.tag_names()?.into();
+        let (local, _) = self.release_tags_among(&names);
         let mut known = KnownReleases {
             local,
             names,

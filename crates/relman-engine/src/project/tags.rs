@@ -40,18 +40,26 @@ impl Project {
     /// Every release tag in the repository (reachable or not), and the tags in the format that
     /// are no releases; read from files, no git process.
     pub fn release_tags(&self) -> Result<(Vec<ReleaseTag>, Vec<String>), ProjectError> {
+        Ok(self.release_tags_among(&self.repo.tag_names()?))
+    }
+
+    /// [`release_tags`](Self::release_tags) among tag names already read.
+    pub(crate) fn release_tags_among(&self, names: &[String]) -> (Vec<ReleaseTag>, Vec<String>) {
         let mut releases = Vec::new();
         let mut ignored = Vec::new();
-        for tag in self.repo.tag_names()? {
-            match self.classify(&tag) {
+        for tag in names {
+            match self.classify(tag) {
                 TagKind::Release(version) | TagKind::PreRelease(version) => {
-                    releases.push(ReleaseTag { tag, version });
+                    releases.push(ReleaseTag {
+                        tag: tag.clone(),
+                        version,
+                    });
                 }
-                TagKind::Malformed => ignored.push(tag),
+                TagKind::Malformed => ignored.push(tag.clone()),
                 TagKind::Unrelated => {}
             }
         }
-        Ok((releases, ignored))
+        (releases, ignored)
     }
 
     /// The one line that says which tags were ignored, `None` when none were.
