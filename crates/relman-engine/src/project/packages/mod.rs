@@ -15,6 +15,7 @@
 //! `NAME-v1.2.3`, `PATH/v1.2.3`) of a package that no longer exists are a retired package's old
 //! releases: not the root package's, and no error.
 
+mod candidate;
 pub mod changesets;
 pub(crate) mod detect;
 mod families;
