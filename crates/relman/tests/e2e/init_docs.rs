@@ -183,6 +183,29 @@ fn docs_prints_and_writes_the_same_runbook() {
     assert_eq!(repo.read("RELEASE.md"), text);
 }
 
+/// A private, nameless npm workspace root released by its tags (`1.0.0`) with packages
+/// `@demo/NAME` below it, each tagged at 1.0.0, and a fix to `base` since.
+fn private_workspace(names: &[&str]) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
+    );
+    for name in names {
+        repo.write(
+            &format!("packages/{name}/package.json"),
+            format!("{{\n  \"name\": \"@demo/{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
+        );
+    }
+    repo.commit("chore: layout");
+    repo.tag("1.0.0");
+    for name in names {
+        repo.tag(&format!("@demo/{name}@1.0.0"));
+    }
+    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    repo
+}
+
 /// `relman init` succeeds and says that `up-to-date` and `tag-available` were not tried, the
 /// remote being out of reach.
 #[track_caller]
@@ -250,22 +273,7 @@ fn init_in_a_workspace_of_packages_writes_its_config_when_the_remote_cannot_be_r
     // A private workspace root whose packages are released on their own (a Python package's
     // tags at the root, npm packages below): the plan runs `tag-available` once per package and
     // numbers those steps past the config's. Offline, init stopped on the second check.
-    let repo = TestRepo::new();
-    repo.write(
-        "package.json",
-        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
-    );
-    for name in ["base", "controls"] {
-        repo.write(
-            &format!("packages/{name}/package.json"),
-            format!("{{\n  \"name\": \"@demo/{name}\",\n  \"version\": \"1.0.0\"\n}}\n"),
-        );
-    }
-    repo.commit("chore: layout");
-    repo.tag("1.0.0");
-    repo.tag("@demo/base@1.0.0");
-    repo.tag("@demo/controls@1.0.0");
-    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    let repo = private_workspace(&["base", "controls"]);
     unreachable_remote(&repo);
     init_skipping_the_remote_checks(&repo);
     let written = repo.read("relman.toml");
@@ -278,19 +286,7 @@ fn a_private_workspace_root_released_by_its_tags_is_never_published_to_npm() {
     // ipywidgets: the root `package.json` is private and nameless, the root's releases are its
     // tags, the npm packages below are released on their own. A runbook's `npm publish` became
     // a publish step for the root too, and init stopped: "`package.json` has no `name`".
-    let repo = TestRepo::new();
-    repo.write(
-        "package.json",
-        "{\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n",
-    );
-    repo.write(
-        "packages/base/package.json",
-        "{\n  \"name\": \"@demo/base\",\n  \"version\": \"1.0.0\"\n}\n",
-    );
-    repo.commit("chore: layout");
-    repo.tag("1.0.0");
-    repo.tag("@demo/base@1.0.0");
-    repo.commit_file("packages/base/a.txt", "a", "fix: one");
+    let repo = private_workspace(&["base"]);
     repo.commit_file("python/demo.py", "a", "fix: the root's");
     unreachable_remote(&repo);
     repo.write(

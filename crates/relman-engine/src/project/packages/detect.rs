@@ -260,7 +260,7 @@ impl Project {
                     // `rustls-ring` at 0.1.0-dev.1; not tRPC's `11.18.0-alpha` beside its
                     // fixed-version packages); else it is an internal one (and so is one whose
                     // tags were left behind).
-                    let in_the_making = candidate.family.is_none()
+                    let in_development = candidate.family.is_none()
                         && member.version.as_deref().is_some_and(|text| {
                             candidate_scheme(candidate)
                                 .ok()
@@ -268,7 +268,7 @@ impl Project {
                                 .is_some_and(|version| version.is_development())
                         });
                     if has_root
-                        && !in_the_making
+                        && !in_development
                         && !self.root.join(&member.path).join("CHANGELOG.md").is_file()
                     {
                         continue;
